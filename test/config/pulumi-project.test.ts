@@ -1,0 +1,73 @@
+// Pulumi.yaml declares the stack keys for Pulumi, which applies their defaults before the
+// program runs; the validator applies its own for the local stack. They must agree.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_ISSUER_SCRIPT_NAME,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_ROTATION_PERIOD_DAYS,
+  DEFAULT_SIGNING_ALGORITHM,
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+} from "../../worker/config/limits.js";
+import { STACK_CONFIG_KEYS, validateStackConfig } from "../../worker/config/validate.js";
+
+interface Declaration { type: string; description?: string; default?: unknown }
+
+const project = parse(readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8")) as {
+  name: string;
+  main: string;
+  runtime: { name: string };
+  config: Record<string, Declaration>;
+};
+
+describe("Pulumi.yaml", () => {
+  it("names the project and the program", () => {
+    assert.equal(project.name, "worker-identity");
+    assert.equal(project.runtime.name, "nodejs");
+    assert.equal(project.main, "infra/");
+  });
+
+  it("declares every stack key except workloads (a map, which Pulumi's declared types cannot express)", () => {
+    assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => k !== "workloads").sort());
+    for (const [name, declaration] of Object.entries(project.config)) {
+      assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${name}: type ${declaration.type}`);
+      assert.ok((declaration.description ?? "").length > 10, `${name} has no description`);
+    }
+  });
+
+  it("declares the validator's defaults", () => {
+    const defaults = Object.fromEntries(Object.entries(project.config).map(([name, d]) => [name, d.default]));
+    assert.deepEqual(defaults, {
+      accountId: undefined,
+      environment: "",
+      issuerHostname: "",
+      workersDevSubdomain: "",
+      issuerScriptName: DEFAULT_ISSUER_SCRIPT_NAME,
+      signingAlgorithm: DEFAULT_SIGNING_ALGORITHM,
+      rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
+      tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
+      maxTokenLifetimeSeconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+    });
+  });
+
+  it("resolves a stack the same with Pulumi's defaults applied as without them", () => {
+    const minimal = {
+      "worker-identity:accountId": "0123456789abcdef0123456789abcdef",
+      "worker-identity:workersDevSubdomain": "acme",
+      "worker-identity:workloads": { billing: { audiences: ["sts.amazonaws.com"] } },
+    };
+    const applied: Record<string, unknown> = { ...minimal };
+    for (const [name, declaration] of Object.entries(project.config)) {
+      const key = `worker-identity:${name}`;
+      // Pulumi passes plain values to programs as strings.
+      if (!(key in applied) && declaration.default !== undefined) applied[key] = String(declaration.default);
+    }
+    const options = { project: "worker-identity", stack: "dev" };
+    assert.deepEqual(validateStackConfig(applied, options), validateStackConfig(minimal, options));
+  });
+});

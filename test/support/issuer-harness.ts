@@ -1,0 +1,175 @@
+// Runs the issuer in workerd through Miniflare for a test, the way the local stack runs it, plus
+// a probe Worker holding every kind of binding to the issuer (per-workload entrypoint, props,
+// no identity, unknown workload, the default export).
+
+import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
+import type { Readable } from "node:stream";
+import { resolve } from "node:path";
+import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import type { StackConfig } from "../../worker/config/types.js";
+import { localStack, type LocalStackInput } from "../../worker/local/stack.js";
+import { freePort } from "./free-port.js";
+import { PROJECT, STACK, randomAdminToken, randomKek, rawStackConfig } from "./stack-fixture.js";
+
+export interface RpcOutcome<T = unknown> {
+  readonly result?: T;
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: number;
+}
+
+export interface HarnessOptions {
+  readonly config?: Record<string, unknown>;
+  readonly keyEncryptionKey?: string | null;
+  readonly adminToken?: string | null;
+  readonly persistDir?: string;
+  readonly clockOffsetSeconds?: number;
+}
+
+let probeCode: Promise<string> | undefined;
+
+export class IssuerHarness {
+  private constructor(
+    readonly mf: Miniflare,
+    readonly url: string,
+    readonly config: StackConfig,
+    readonly keyEncryptionKey: string | undefined,
+    readonly adminToken: string | undefined,
+    private input: LocalStackInput,
+    /** Every line the runtime printed (the Workers' console), oldest first. */
+    readonly logs: string[],
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<IssuerHarness> {
+    const port = await freePort();
+    const keyEncryptionKey = options.keyEncryptionKey === null ? undefined : (options.keyEncryptionKey ?? randomKek());
+    const adminToken = options.adminToken === null ? undefined : (options.adminToken ?? randomAdminToken());
+    const input: LocalStackInput = {
+      project: PROJECT,
+      stack: STACK,
+      config: options.config ?? rawStackConfig(),
+      issuerUrl: `http://127.0.0.1:${port}`,
+      ...(keyEncryptionKey !== undefined ? { keyEncryptionKey } : {}),
+      ...(adminToken !== undefined ? { adminToken } : {}),
+      ...(options.persistDir !== undefined ? { persistDir: options.persistDir } : {}),
+      ...(options.clockOffsetSeconds !== undefined ? { clockOffsetSeconds: options.clockOffsetSeconds } : {}),
+    };
+    const logs: string[] = [];
+    const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs);
+    const mf = new Miniflare(mfOptions);
+    await mf.ready;
+    return new IssuerHarness(mf, input.issuerUrl, config, keyEncryptionKey, adminToken, full, logs);
+  }
+
+  private static async build(input: LocalStackInput, logs: string[]) {
+    const first = await localStack(input);
+    probeCode ??= bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
+    const issuerName = first.config.issuer.scriptName;
+    const serviceBindings: NonNullable<WorkerOptions["serviceBindings"]> = {
+      NO_IDENTITY: { name: issuerName, entrypoint: "Issuer" },
+      UNKNOWN: { name: issuerName, entrypoint: "Issuer", props: { workload: "ghost" } },
+      DEFAULT_EXPORT: { name: issuerName },
+    };
+    for (const workload of first.config.workloads) {
+      serviceBindings[`PROPS_${workload.name}`] = { name: issuerName, entrypoint: "Issuer", props: { workload: workload.name } };
+      serviceBindings[`ENTRY_${workload.name}`] = { name: issuerName, entrypoint: workload.entrypoint };
+    }
+    const probe: WorkerOptions = {
+      name: "probe",
+      modules: [{ type: "ESModule", path: "probe.js", contents: await probeCode }],
+      compatibilityDate: COMPATIBILITY_DATE,
+      serviceBindings,
+      routes: ["*/__probe/*"],
+    };
+    const full: LocalStackInput = { ...input, extraWorkers: [probe] };
+    const stack = await localStack(full);
+    const collect = (stream: Readable) => {
+      let pending = "";
+      stream.on("data", (chunk: Buffer) => {
+        const lines = (pending + chunk.toString("utf8")).split("\n");
+        pending = lines.pop() ?? "";
+        logs.push(...lines);
+      });
+    };
+    const mfOptions: MiniflareOptions = {
+      ...stack.options,
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        collect(stdout);
+        collect(stderr);
+      },
+    };
+    return { input: full, config: stack.config, mfOptions };
+  }
+
+  /** Calls `method(...args)` on the issuer through one of the probe's bindings. */
+  async call<T = IssuedToken>(binding: string, method: string, ...args: unknown[]): Promise<RpcOutcome<T>> {
+    const response = await this.mf.dispatchFetch(`${this.url}/__probe/rpc`, {
+      method: "POST",
+      body: JSON.stringify({ binding, method, args }),
+    });
+    if (!response.ok) throw new Error(`probe failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as RpcOutcome<T>;
+  }
+
+  /** A token for `workload` through its own per-workload entrypoint; throws on refusal. */
+  async token(workload: string, audience: string, options?: { lifetimeSeconds?: number }): Promise<IssuedToken> {
+    const outcome = await this.call<IssuedToken>(`ENTRY_${workload}`, "token", audience, options);
+    if (!outcome.result) throw new Error(`token refused: ${outcome.error?.message}`);
+    return outcome.result;
+  }
+
+  async fetch(path: string, init?: RequestInit): Promise<Response> {
+    return fetch(`${this.url}${path}`, init);
+  }
+
+  async admin(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.adminToken) headers.set("authorization", `Bearer ${this.adminToken}`);
+    return this.fetch(path, { ...init, headers });
+  }
+
+  /**
+   * Restarts the runtime (isolates and their caches) with changed inputs; persisted state stays.
+   * Moving the clock forward also empties the edge cache, whose entries live 60 s of real time
+   * and so would outlive any virtual jump.
+   */
+  async restart(changes: Partial<Pick<LocalStackInput, "clockOffsetSeconds" | "keyEncryptionKey" | "config">>): Promise<void> {
+    const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
+    const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);
+    await this.mf.setOptions(mfOptions);
+    if (jumped) {
+      const caches = await this.mf.getCaches();
+      await caches.default.delete(`${this.url}/.well-known/jwks.json`);
+    }
+    this.input = input;
+    (this as { config: StackConfig }).config = config;
+  }
+
+  /** The structured log events (JSON lines with an `event` field) of one kind. */
+  events(kind: string): Record<string, unknown>[] {
+    const found: Record<string, unknown>[] = [];
+    for (const line of this.logs) {
+      const start = line.indexOf("{");
+      if (start < 0) continue;
+      try {
+        const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
+        if (parsed.event === kind) found.push(parsed);
+      } catch {
+        // not a structured line
+      }
+    }
+    return found;
+  }
+
+  /** Waits until the runtime's output has caught up (log lines arrive asynchronously). */
+  async settleLogs(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  async dispose(): Promise<void> {
+    await this.mf.dispose();
+  }
+}

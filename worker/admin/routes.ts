@@ -1,0 +1,101 @@
+// The admin API: key listing, rotation (safe or emergency) and key revocation.
+//   GET  /admin/keys
+//   POST /admin/keys/rotate          body: {"emergency": true} to stop signing with the active key now
+//   POST /admin/keys/<kid>/revoke
+// Every answer is JSON; failures are problem+json.
+
+import type { IssuerSettings } from "../config/types.js";
+import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
+import { InvalidRequestError } from "../errors.js";
+import { problemResponse } from "../http/problem.js";
+import type { IssuerEnv } from "../issuer/env.js";
+import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
+import { keyStoreOf } from "../keys/key-store-stub.js";
+import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
+
+const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const MAX_BODY_BYTES = 1_024;
+
+export async function handleAdmin(request: Request, env: IssuerEnv, settings: IssuerSettings, path: string): Promise<Response> {
+  const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
+  if (auth === "disabled") {
+    return problemResponse({
+      status: 403,
+      title: "Admin API disabled",
+      detail: `set the ADMIN_TOKEN secret (at least ${MIN_ADMIN_TOKEN_LENGTH} characters) to enable the admin API`,
+      code: "ERR_ADMIN_DISABLED",
+    });
+  }
+  if (auth !== "ok") {
+    return problemResponse(
+      {
+        status: 401,
+        title: "Unauthorized",
+        detail: "send Authorization: Bearer <ADMIN_TOKEN>",
+        code: "ERR_ADMIN_UNAUTHORIZED",
+      },
+      { "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}` },
+    );
+  }
+  const store = keyStoreOf(env);
+  if (path === "/admin/keys") {
+    if (request.method !== "GET") return methodNotAllowed("GET");
+    return Response.json(await store.listKeys());
+  }
+  if (path === "/admin/keys/rotate") {
+    if (request.method !== "POST") return methodNotAllowed("POST");
+    const emergency = await readEmergencyFlag(request);
+    const listing = await store.rotate(emergency);
+    forgetIsolateKeys();
+    await purgeJwksEdgeCache(settings);
+    return Response.json(listing);
+  }
+  const revoke = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path);
+  if (revoke?.[1] !== undefined) {
+    if (request.method !== "POST") return methodNotAllowed("POST");
+    const kid = decodeURIComponent(revoke[1]);
+    if (!KID_PATTERN.test(kid)) throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
+    const listing = await store.revoke(kid);
+    forgetIsolateKeys();
+    await purgeJwksEdgeCache(settings);
+    return Response.json(listing);
+  }
+  return problemResponse({ status: 404, title: "Not found", detail: `no admin route ${path}; see GET /admin/keys`, code: "ERR_NOT_FOUND" });
+}
+
+async function readEmergencyFlag(request: Request): Promise<boolean> {
+  const text = await request.text();
+  if (text.trim() === "") return false;
+  if (text.length > MAX_BODY_BYTES) throw new InvalidRequestError("the rotate body is at most 1 KiB: {\"emergency\": true}");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError("the rotate body must be JSON such as {\"emergency\": true}");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError("the rotate body must be a JSON object such as {\"emergency\": true}");
+  }
+  const unknown = Object.keys(body).filter((k) => k !== "emergency");
+  const emergency = (body as { emergency?: unknown }).emergency;
+  if (unknown.length > 0 || (emergency !== undefined && typeof emergency !== "boolean")) {
+    throw new InvalidRequestError("the rotate body takes one field, emergency: boolean");
+  }
+  return emergency === true;
+}
+
+/** The JWKS changed: drop this location's cached copy (others expire within EDGE_CACHE_MS). */
+async function purgeJwksEdgeCache(settings: IssuerSettings): Promise<void> {
+  try {
+    await caches.default.delete(jwksCacheKey(settings));
+  } catch {
+    // Best effort: the cached copy expires on its own.
+  }
+}
+
+function methodNotAllowed(allow: string): Response {
+  return problemResponse(
+    { status: 405, title: "Method not allowed", detail: `use ${allow}`, code: "ERR_METHOD_NOT_ALLOWED" },
+    { allow },
+  );
+}

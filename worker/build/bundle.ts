@@ -1,0 +1,51 @@
+// Bundles Worker code with esbuild for workerd: one ES module, `cloudflare:*` left external.
+// The issuer bundle depends on the workload registry (its generated entrypoints), so it is built
+// per stack config, by the local stack, the tests and the Pulumi program alike.
+
+import { build, type BuildOptions } from "esbuild";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { WorkloadConfig } from "../config/types.js";
+import { entrypointsModuleSource } from "./entrypoints.js";
+
+export const WORKER_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const ISSUER_MODULE = resolve(WORKER_ROOT, "issuer/index.ts");
+/** The compatibility date every Worker of the product is built and deployed with. */
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*"],
+  write: false,
+  logLevel: "silent",
+  legalComments: "none",
+};
+
+export async function bundleIssuer(workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[]): Promise<string> {
+  const result = await build({
+    ...COMMON,
+    stdin: {
+      contents: entrypointsModuleSource(workloads, ISSUER_MODULE),
+      resolveDir: WORKER_ROOT,
+      sourcefile: "issuer-entry.ts",
+      loader: "ts",
+    },
+  });
+  return outputOf(result.outputFiles);
+}
+
+export async function bundleWorker(entryFile: string): Promise<string> {
+  const result = await build({ ...COMMON, entryPoints: [entryFile] });
+  return outputOf(result.outputFiles);
+}
+
+function outputOf(files: { text: string }[] | undefined): string {
+  const file = files?.[0];
+  if (!file) throw new Error("esbuild produced no output");
+  return file.text;
+}

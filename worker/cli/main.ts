@@ -1,0 +1,130 @@
+// `npm run wid -- <command>`: the operator's and workload developer's tool.
+//   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
+//   verify <token> --audience <aud> [--issuer <url>]             verify against discovery + JWKS, print the claims
+//   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
+// Every command talks to an issuer over HTTP: by default the local stack (`npm start`).
+
+import { parseArgs } from "node:util";
+import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
+import { printKeyListing, type KeyListingView } from "./key-listing.js";
+import { verifyWithDiscovery } from "./verify.js";
+
+const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
+
+const USAGE = `usage:
+  npm run wid -- token --workload <name> --audience <aud> [--lifetime <seconds>] [--issuer <url>]
+  npm run wid -- verify <token> --audience <aud> [--issuer <url>]
+  npm run wid -- keys list [--issuer <url>]
+  npm run wid -- keys rotate [--emergency] [--issuer <url>]
+  npm run wid -- keys revoke <kid> [--issuer <url>]
+The issuer defaults to ${DEFAULT_ISSUER} (WID_ISSUER); admin commands read WID_ADMIN_TOKEN or the local stack's secrets.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workload: { type: "string" },
+      audience: { type: "string" },
+      lifetime: { type: "string" },
+      issuer: { type: "string", default: DEFAULT_ISSUER },
+      emergency: { type: "boolean", default: false },
+      "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  const issuer = values.issuer.replace(/\/+$/, "");
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case "token": {
+      if (!values.workload || !values.audience) throw new UsageError("token needs --workload and --audience");
+      const url = new URL(`${issuer}/workloads/${encodeURIComponent(values.workload)}/token`);
+      url.searchParams.set("audience", values.audience);
+      if (values.lifetime) url.searchParams.set("lifetime", values.lifetime);
+      const response = await reach(url);
+      const body = (await response.json()) as { token?: string; code?: string; detail?: string };
+      if (!body.token) {
+        console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
+        return 1;
+      }
+      console.log(body.token);
+      return 0;
+    }
+    case "verify": {
+      const token = rest[0];
+      if (!token || !values.audience) throw new UsageError("verify needs <token> and --audience");
+      const result = await verifyWithDiscovery(token, { issuer, audience: values.audience });
+      if (!result.ok) {
+        console.error(`invalid: ${result.code}: ${result.message}`);
+        return 1;
+      }
+      console.log(JSON.stringify({ header: result.header, claims: result.claims }, null, 2));
+      return 0;
+    }
+    case "keys":
+      return keys(rest, issuer, values);
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+async function keys(
+  args: string[],
+  issuer: string,
+  values: { emergency: boolean; "state-dir": string; json: boolean },
+): Promise<number> {
+  const [action, kid] = args;
+  const token = adminTokenFor(values["state-dir"]);
+  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
+  const headers = { authorization: `Bearer ${token}` };
+  let response: Response;
+  if (action === "list") {
+    response = await reach(new URL(`${issuer}/admin/keys`), { headers });
+  } else if (action === "rotate") {
+    response = await reach(new URL(`${issuer}/admin/keys/rotate`), {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ emergency: values.emergency }),
+    });
+  } else if (action === "revoke") {
+    if (!kid) throw new UsageError("keys revoke needs the <kid> (see keys list)");
+    response = await reach(new URL(`${issuer}/admin/keys/${encodeURIComponent(kid)}/revoke`), { method: "POST", headers });
+  } else {
+    throw new UsageError("keys takes list, rotate or revoke");
+  }
+  const body = (await response.json()) as KeyListingView & { detail?: string; code?: string };
+  if (!response.ok) {
+    console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
+    return 1;
+  }
+  if (values.json) console.log(JSON.stringify(body, null, 2));
+  else printKeyListing(body);
+  return 0;
+}
+
+async function reach(url: URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw new UsageError(`no issuer answers at ${url.origin}; start the local stack with \`npm start\`, or pass --issuer`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

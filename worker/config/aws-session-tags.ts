@@ -1,0 +1,115 @@
+// AWS session tags of a workload, carried in the `https://aws.amazon.com/tags` claim: AWS
+// policies cannot read custom claims, so tags are how they see who the caller is.
+
+import {
+  characterCount,
+  describeValue,
+  type FieldReader,
+  isPlainObject,
+  readSection,
+  readString,
+} from "./fields.js";
+import type { IssueCollector } from "./issues.js";
+import { elementKey, memberKey } from "./key-path.js";
+import {
+  AWS_TAG_KEY_PATTERN,
+  AWS_TAG_VALUE_PATTERN,
+  MAX_AWS_SESSION_TAGS,
+  MAX_AWS_TAG_KEY_LENGTH,
+  MAX_AWS_TAG_VALUE_LENGTH,
+} from "./limits.js";
+import type { AwsSessionTags } from "./types.js";
+
+const ALLOWED_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
+
+const AWS_SESSION_TAG_FIELDS = {
+  tags: {
+    read: readTags,
+    required: "is missing; add the session tags as a map, e.g. tags: {team: payments}",
+  },
+  transitive: { read: readTransitive },
+} as const;
+
+export const readAwsSessionTags: FieldReader<AwsSessionTags> = (value, key, issues) => {
+  if (!isPlainObject(value)) {
+    issues.add(key, `is ${describeValue(value)}, but must be a map like {tags: {team: payments}, transitive: [team]}`);
+    return undefined;
+  }
+  const before = issues.count;
+  const fields = readSection(Object.entries(value), AWS_SESSION_TAG_FIELDS, issues, {
+    what: "an awsSessionTags field",
+    keyOf: (name) => memberKey(key, name),
+  });
+  const tags = fields.tags;
+  const transitive = fields.transitive ?? [];
+  if (tags !== undefined) {
+    transitive.forEach((tagKey, index) => {
+      if (Object.hasOwn(tags, tagKey)) return;
+      issues.add(elementKey(memberKey(key, "transitive"), index),
+        `names '${tagKey}', which is not one of the tags (${Object.keys(tags).join(", ")}); ` +
+        "add it to tags or remove it from transitive");
+    });
+  }
+  if (issues.count !== before || tags === undefined) return undefined;
+  return { principalTags: tags, transitiveTagKeys: transitive };
+};
+
+function readTags(value: unknown, key: string, issues: IssueCollector): Readonly<Record<string, string>> | undefined {
+  if (!isPlainObject(value)) {
+    issues.add(key, `is ${describeValue(value)}, but must be a map of tag key to value, e.g. {team: payments}`);
+    return undefined;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) {
+    issues.add(key, "is empty; add at least one tag, or remove awsSessionTags");
+    return undefined;
+  }
+  const before = issues.count;
+  if (entries.length > MAX_AWS_SESSION_TAGS) {
+    issues.add(key, `has ${entries.length} tags, more than the ${MAX_AWS_SESSION_TAGS} AWS STS accepts in one session; ` +
+      "remove the ones no policy checks");
+  }
+  const seen = new Map<string, string>();
+  for (const [tagKey, tagValue] of entries) {
+    const tagPath = memberKey(key, tagKey);
+    const keyProblem = tagTextProblem(tagKey, 1, MAX_AWS_TAG_KEY_LENGTH, AWS_TAG_KEY_PATTERN, "key");
+    if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
+    // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
+    const folded = tagKey.toLowerCase();
+    const other = seen.get(folded);
+    if (other === undefined) seen.set(folded, tagKey);
+    else issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
+    const text = readString(tagValue, tagPath, issues, "a string tag value");
+    if (text === undefined) continue;
+    const valueProblem = tagTextProblem(text, 0, MAX_AWS_TAG_VALUE_LENGTH, AWS_TAG_VALUE_PATTERN, "value");
+    if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
+  }
+  return issues.count === before ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+}
+
+function tagTextProblem(text: string, min: number, max: number, pattern: RegExp, what: string): string | undefined {
+  const length = characterCount(text);
+  if (length < min) return `has an empty tag ${what}; name the tag`;
+  if (length > max) return `has a tag ${what} of ${length} characters, more than the ${max} AWS allows; shorten it`;
+  if (!pattern.test(text)) {
+    return `has a tag ${what} ${describeValue(text)} with characters AWS does not allow; use only ${ALLOWED_CHARACTERS}`;
+  }
+  return undefined;
+}
+
+function readTransitive(value: unknown, key: string, issues: IssueCollector): readonly string[] | undefined {
+  if (!Array.isArray(value)) {
+    issues.add(key, `is ${describeValue(value)}, but must be a list of tag keys, e.g. [team]`);
+    return undefined;
+  }
+  const before = issues.count;
+  const keys: string[] = [];
+  value.forEach((element: unknown, index) => {
+    const path = elementKey(key, index);
+    const tagKey = readString(element, path, issues, "a tag key from tags");
+    if (tagKey === undefined) return;
+    if (keys.includes(tagKey)) issues.add(path, `repeats '${tagKey}'; remove the duplicate`);
+    else keys.push(tagKey);
+  });
+  return issues.count === before ? keys : undefined;
+}

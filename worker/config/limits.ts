@@ -1,0 +1,95 @@
+// Every bound the stack configuration is checked against, in one block. The validator and its
+// tests read these names; nothing else in worker/config spells a number or a name pattern.
+
+// ---- identity ---------------------------------------------------------------------------
+/** Cloudflare account ids are 32 lowercase hex characters; the account is the trust boundary. */
+export const ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
+/** Cloudflare script names; 63 characters so a name is also one DNS label (workers.dev). */
+export const SCRIPT_NAME_PATTERN = /^[a-z0-9]([a-z0-9_-]{0,62})$/;
+/** Longest script name, the bound inside SCRIPT_NAME_PATTERN (used to build suggestions). */
+export const SCRIPT_NAME_MAX_LENGTH = 63;
+/** The `environment` claim is compared verbatim by relying parties: keep it a plain token. */
+export const ENVIRONMENT_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+/** The issuer's own script name when none is configured. */
+export const DEFAULT_ISSUER_SCRIPT_NAME = "worker-identity";
+
+// ---- issuer location --------------------------------------------------------------------
+/** DNS caps a hostname at 253 characters (RFC 1035, without the trailing dot). */
+export const HOSTNAME_MAX_LENGTH = 253;
+/** One DNS label: letters, digits and inner hyphens, at most 63 characters (RFC 1123). */
+export const DNS_LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Parent domain of every account's workers.dev subdomain. */
+export const WORKERS_DEV_DOMAIN = "workers.dev";
+/** TCP ports of a local issuer URL (port 0 means "any", which is not an address). */
+export const MIN_PORT = 1;
+export const MAX_PORT = 65_535;
+
+// ---- signing and rotation ---------------------------------------------------------------
+/** Both are accepted by AWS STS and GCP STS. */
+export const SIGNING_ALGORITHMS = ["RS256", "ES256"] as const;
+/** RS256 is what every relying party supports. */
+export const DEFAULT_SIGNING_ALGORITHM = "RS256";
+/** Rotating more than daily gains nothing over the overlap windows the timeline must keep. */
+export const MIN_ROTATION_PERIOD_DAYS = 1;
+/** A key older than a year is past every common key-management policy. */
+export const MAX_ROTATION_PERIOD_DAYS = 365;
+/** Monthly rotation. */
+export const DEFAULT_ROTATION_PERIOD_DAYS = 30;
+
+// ---- token lifetimes (seconds) ----------------------------------------------------------
+/** Below a minute, clock skew between issuer and relying party eats the whole token. */
+export const MIN_TOKEN_LIFETIME_SECONDS = 60;
+/** 12 hours, AWS's longest role session: a token outliving it buys nothing but exposure. */
+export const MAX_TOKEN_LIFETIME_CAP_SECONDS = 43_200;
+/** Five minutes, enough for one exchange at AWS STS or GCP STS. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
+/** One hour, the longest a token may live unless a stack raises the cap. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3_600;
+/** Relying parties' clocks may be exact. */
+export const MIN_CLOCK_SKEW_SECONDS = 0;
+/** Five minutes; a clock further off than that is broken and should be fixed, not tolerated. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+/** One minute, the usual JWT library leeway. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+// ---- audiences --------------------------------------------------------------------------
+/** At least one: a workload without audiences could request no token at all. */
+export const MIN_AUDIENCES_PER_WORKLOAD = 1;
+/** Each token names one audience; a long allow-list is a sign of one identity shared by many. */
+export const MAX_AUDIENCES_PER_WORKLOAD = 20;
+/** Long enough for a GCP provider resource name (about 130 characters) and URLs. */
+export const MAX_AUDIENCE_LENGTH = 255;
+/** Audiences are compared verbatim: invisible characters would make two look alike. */
+export const AUDIENCE_FORBIDDEN_CHARACTERS = /[\s\p{Cc}\p{Cf}]/u;
+
+// ---- static claims ----------------------------------------------------------------------
+/** Static claims describe the workload (team, tier); more than a handful is a data store. */
+export const MAX_STATIC_CLAIMS = 20;
+/** Claim names are keys in every token. */
+export const MAX_CLAIM_NAME_LENGTH = 64;
+/** Tokens travel in headers: keep each workload's static claims small. */
+export const MAX_CLAIMS_JSON_BYTES = 4_096;
+/** Nesting of a claim value; also stops a self-referencing YAML alias from recursing forever. */
+export const MAX_CLAIM_VALUE_DEPTH = 16;
+/** Set by the issuer on every token (or reserved for it): static claims may not override them. */
+export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
+  "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
+  "account_id", "worker", "workflow", "instance_id", "environment", "cnf",
+  "https://aws.amazon.com/tags",
+]);
+
+// ---- AWS session tags -------------------------------------------------------------------
+/** AWS STS accepts at most 50 session tags per AssumeRoleWithWebIdentity call. */
+export const MAX_AWS_SESSION_TAGS = 50;
+/** AWS tag key length limit. */
+export const MAX_AWS_TAG_KEY_LENGTH = 128;
+/** AWS tag value length limit. */
+export const MAX_AWS_TAG_VALUE_LENGTH = 256;
+/** Characters AWS allows in a tag key. */
+export const AWS_TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+/** Characters AWS allows in a tag value (which may be empty). */
+export const AWS_TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+// ---- GCP --------------------------------------------------------------------------------
+/** GCP maps `sub` to `google.subject`, which is at most 127 bytes of UTF-8. */
+export const MAX_GCP_SUBJECT_BYTES = 127;

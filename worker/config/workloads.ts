@@ -1,0 +1,174 @@
+// The workload registry: which Workers get an identity, and what their tokens may say.
+// Reading is in two steps: each workload's own fields first (readWorkloads, through the
+// WORKLOAD_FIELDS table), then what depends on the issuer and on the other workloads
+// (resolveWorkloads: lifetimes against the issuer's cap, subject, entrypoint collisions).
+
+import { readAudiences } from "./audiences.js";
+import { readAwsSessionTags } from "./aws-session-tags.js";
+import { readClaims } from "./claims.js";
+import { entrypointClassName } from "./entrypoint-name.js";
+import { describeValue, type FieldValues, integerField, isPlainObject, readSection, utf8Length } from "./fields.js";
+import type { IssueCollector } from "./issues.js";
+import { memberKey } from "./key-path.js";
+import {
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  MAX_GCP_SUBJECT_BYTES,
+  MAX_TOKEN_LIFETIME_CAP_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+} from "./limits.js";
+import { scriptNameProblem } from "./script-name.js";
+import type { WorkloadConfig } from "./types.js";
+
+/** One table entry per workload field; a new section (aws, gcp, mtls) is a new entry. */
+const WORKLOAD_FIELDS = {
+  audiences: {
+    read: readAudiences,
+    required: "is missing; list the audiences this workload may request tokens for, e.g. audiences: [sts.amazonaws.com]",
+  },
+  tokenLifetimeSeconds: integerField({
+    min: MIN_TOKEN_LIFETIME_SECONDS,
+    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
+    unit: "seconds",
+    fix: "set it to 300 (5 minutes), or remove it to use the issuer's tokenLifetimeSeconds",
+  }),
+  maxTokenLifetimeSeconds: integerField({
+    min: MIN_TOKEN_LIFETIME_SECONDS,
+    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
+    unit: "seconds",
+    fix: "set it to 900 (15 minutes), or remove it to use the issuer's maxTokenLifetimeSeconds",
+  }),
+  claims: { read: readClaims },
+  awsSessionTags: { read: readAwsSessionTags },
+} as const;
+
+/** A workload as read from its own entry, before anything that depends on the issuer. */
+export interface WorkloadEntry {
+  readonly name: string;
+  readonly key: string;
+  readonly fields: FieldValues<typeof WORKLOAD_FIELDS>;
+}
+
+/** The `workloads` key: a map (or its JSON text, as `pulumi config set` stores it). */
+export function readWorkloads(value: unknown, key: string, issues: IssueCollector): readonly WorkloadEntry[] | undefined {
+  let map = value;
+  if (typeof value === "string") {
+    try {
+      map = JSON.parse(value) as unknown;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      issues.add(key, `is a string that is not valid JSON (${reason}); write workloads as a YAML map in the stack ` +
+        "file, or set each field with pulumi config set --path 'workloads.<name>.audiences[0]' <audience>");
+      return undefined;
+    }
+  }
+  if (!isPlainObject(map)) {
+    const shape = Array.isArray(map) ? "a list" : describeValue(map);
+    issues.add(key, `is ${shape}, but must be a map from Worker script name to its settings, ` +
+      "e.g. {billing: {audiences: [sts.amazonaws.com]}}");
+    return undefined;
+  }
+  const names = Object.keys(map);
+  if (names.length === 0) {
+    issues.add(key, "is empty; add at least one workload, e.g. billing: {audiences: [sts.amazonaws.com]}");
+    return undefined;
+  }
+  const entries: WorkloadEntry[] = [];
+  for (const name of names) {
+    const workloadKey = memberKey(key, name);
+    const nameProblem = scriptNameProblem(name);
+    if (nameProblem !== undefined) issues.add(workloadKey, nameProblem);
+    const settings = map[name];
+    if (!isPlainObject(settings)) {
+      issues.add(workloadKey, `is ${describeValue(settings)}, but must be the workload's settings, ` +
+        "e.g. {audiences: [sts.amazonaws.com]}");
+      continue;
+    }
+    const fields = readSection(Object.entries(settings), WORKLOAD_FIELDS, issues, {
+      what: `a workload field (${Object.keys(WORKLOAD_FIELDS).join(", ")})`,
+      keyOf: (field) => memberKey(workloadKey, field),
+    });
+    if (nameProblem === undefined) entries.push({ name, key: workloadKey, fields });
+  }
+  return entries;
+}
+
+/**
+ * What resolving a workload needs from the issuer settings, resolved or defaulted. A setting
+ * that was itself invalid is undefined (its problem is already reported): the checks that
+ * depend on it are skipped rather than reported against a guess.
+ */
+export interface IssuerContext {
+  readonly accountId: string | undefined;
+  readonly scriptName: string | undefined;
+  readonly tokenLifetimeSeconds: number | undefined;
+  readonly maxTokenLifetimeSeconds: number | undefined;
+}
+
+/** Checks what depends on the issuer and on the other workloads; returns them sorted by name. */
+export function resolveWorkloads(
+  entries: readonly WorkloadEntry[],
+  issuer: IssuerContext,
+  issues: IssueCollector,
+): WorkloadConfig[] {
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byEntrypoint = new Map<string, string>();
+  const resolved: WorkloadConfig[] = [];
+  for (const entry of sorted) {
+    const { name, key, fields } = entry;
+    if (name === issuer.scriptName) {
+      issues.add(key, `has the issuer's own script name '${issuer.scriptName}', and the issuer does not mint tokens ` +
+        "for itself; rename the workload, or set issuerScriptName to another name");
+    }
+    const entrypoint = entrypointClassName(name);
+    const twin = byEntrypoint.get(entrypoint);
+    if (twin === undefined) {
+      byEntrypoint.set(entrypoint, name);
+    } else {
+      issues.add(key, `maps to the entrypoint class '${entrypoint}', as workload '${twin}' does ('-' becomes '_'); ` +
+        `rename '${name}' or '${twin}' so the two differ by more than '-' and '_'`);
+    }
+    const subject = `worker/${issuer.accountId ?? "0".repeat(32)}/${name}`;
+    const subjectBytes = utf8Length(subject);
+    if (subjectBytes > MAX_GCP_SUBJECT_BYTES) {
+      issues.add(key, `gives the subject '${subject}' of ${subjectBytes} bytes, more than GCP's ` +
+        `${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; shorten the workload name`);
+    }
+    const lifetimes = resolveLifetimes(entry, issuer, issues);
+    if (fields.audiences === undefined || lifetimes === undefined) continue;
+    resolved.push({
+      name,
+      subject,
+      entrypoint,
+      audiences: fields.audiences,
+      ...lifetimes,
+      claims: fields.claims ?? {},
+      ...(fields.awsSessionTags === undefined ? {} : { awsSessionTags: fields.awsSessionTags }),
+    });
+  }
+  return resolved;
+}
+
+function resolveLifetimes(
+  { key, fields }: WorkloadEntry,
+  issuer: IssuerContext,
+  issues: IssueCollector,
+): { tokenLifetimeSeconds: number; maxTokenLifetimeSeconds: number } | undefined {
+  const issuerMax = issuer.maxTokenLifetimeSeconds;
+  const max = fields.maxTokenLifetimeSeconds ?? issuerMax ?? MAX_TOKEN_LIFETIME_CAP_SECONDS;
+  if (issuerMax !== undefined && max > issuerMax) {
+    issues.add(memberKey(key, "maxTokenLifetimeSeconds"), `is ${max}, above the issuer's maxTokenLifetimeSeconds ` +
+      `(${issuerMax}); lower it to at most ${issuerMax}, ` +
+      "or raise the issuer's maxTokenLifetimeSeconds");
+    return undefined;
+  }
+  const token = fields.tokenLifetimeSeconds ?? Math.min(issuer.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS, max);
+  if (token > max) {
+    const whose = fields.maxTokenLifetimeSeconds === undefined
+      ? "the issuer's maxTokenLifetimeSeconds"
+      : "the workload's maxTokenLifetimeSeconds";
+    issues.add(memberKey(key, "tokenLifetimeSeconds"), `is ${token}, above ${whose} (${max}); ` +
+      `lower it to at most ${max}, or raise maxTokenLifetimeSeconds`);
+    return undefined;
+  }
+  return { tokenLifetimeSeconds: token, maxTokenLifetimeSeconds: max };
+}

@@ -1,0 +1,24 @@
+// The OpenID Provider metadata (OpenID Connect Discovery 1.0 §3) of the issuer. AWS IAM and GCP
+// read `issuer` and `jwks_uri` from it; `issuer` must equal every token's `iss` byte for byte.
+
+import type { IssuerSettings } from "../config/types.js";
+import { SUPPORTED_CLAIMS } from "../tokens/claims.js";
+
+export const DISCOVERY_PATH = "/.well-known/openid-configuration";
+export const JWKS_PATH = "/.well-known/jwks.json";
+/** Discovery changes only with a redeploy. */
+export const DISCOVERY_MAX_AGE_SECONDS = 3_600;
+
+export function openIdConfiguration(settings: IssuerSettings): Record<string, unknown> {
+  const other = settings.signingAlgorithm === "RS256" ? "ES256" : "RS256";
+  return {
+    issuer: settings.issuerUrl,
+    jwks_uri: `${settings.issuerUrl}${JWKS_PATH}`,
+    response_types_supported: ["id_token"],
+    subject_types_supported: ["public"],
+    // The configured algorithm first; the other stays listed because keys of the previous
+    // algorithm remain published until their tokens expire after a switch.
+    id_token_signing_alg_values_supported: [settings.signingAlgorithm, other],
+    claims_supported: [...SUPPORTED_CLAIMS],
+  };
+}

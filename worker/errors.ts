@@ -1,0 +1,97 @@
+// Typed errors of the issuer, one class per failure, each with a stable `code`.
+// Workers RPC keeps only an error's message across the binding (its class and fields are lost),
+// so every message starts with `[CODE]`; `errorCodeOf` recovers it on the caller's side.
+// Messages name what is wrong and how to fix it; they never contain a token or key material.
+
+export type IssuerErrorCode =
+  | "ERR_NO_IDENTITY"
+  | "ERR_UNKNOWN_WORKLOAD"
+  | "ERR_AUDIENCE_NOT_ALLOWED"
+  | "ERR_LIFETIME_TOO_LONG"
+  | "ERR_INVALID_REQUEST"
+  | "ERR_ISSUER_CONFIG"
+  | "ERR_KEY_ENCRYPTION_KEY"
+  | "ERR_KEY_STORE_UNAVAILABLE"
+  | "ERR_TOO_MANY_KEYS"
+  | "ERR_UNKNOWN_KEY";
+
+export class IssuerError extends Error {
+  constructor(
+    readonly code: IssuerErrorCode,
+    detail: string,
+  ) {
+    super(`[${code}] ${detail}`);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller's binding carries no workload identity. */
+export class MissingIdentityError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_NO_IDENTITY", detail);
+  }
+}
+
+/** The binding names a workload that is not in the stack's workload registry. */
+export class UnknownWorkloadError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_UNKNOWN_WORKLOAD", detail);
+  }
+}
+
+export class AudienceNotAllowedError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_AUDIENCE_NOT_ALLOWED", detail);
+  }
+}
+
+export class LifetimeTooLongError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_LIFETIME_TOO_LONG", detail);
+  }
+}
+
+/** Malformed RPC arguments or HTTP request. */
+export class InvalidRequestError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_INVALID_REQUEST", detail);
+  }
+}
+
+/** The issuer's own configuration (ISSUER_CONFIG binding) is missing or invalid. */
+export class IssuerConfigError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_ISSUER_CONFIG", detail);
+  }
+}
+
+/** KEY_ENCRYPTION_KEY is missing, malformed, or not the key the stored keys were sealed with. */
+export class KeyEncryptionKeyError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_KEY_ENCRYPTION_KEY", detail);
+  }
+}
+
+export class KeyStoreUnavailableError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_KEY_STORE_UNAVAILABLE", detail);
+  }
+}
+
+export class KeyAdminError extends IssuerError {
+  constructor(code: "ERR_TOO_MANY_KEYS" | "ERR_UNKNOWN_KEY", detail: string) {
+    super(code, detail);
+  }
+}
+
+const CODE_IN_MESSAGE = /\[(ERR_[A-Z_]+)\]/;
+
+/** Recovers the code of an issuer error, including one that crossed an RPC boundary. */
+export function errorCodeOf(error: unknown): IssuerErrorCode | undefined {
+  if (error instanceof IssuerError) return error.code;
+  if (error instanceof Error) {
+    const match = CODE_IN_MESSAGE.exec(error.message);
+    if (match) return match[1] as IssuerErrorCode;
+  }
+  return undefined;
+}

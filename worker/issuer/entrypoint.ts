@@ -1,0 +1,49 @@
+// The workload-facing RPC surface. Public methods of this class are callable by any service
+// binding to it, so it holds nothing but `token`; the work happens in tokens/issue.ts.
+// Per-workload subclasses are generated into the bundle (worker/build/entrypoints.ts) and set
+// the static `workload`.
+
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { clockFromOffset } from "../clock.js";
+import { stackConfigFromBinding } from "../config/binding.js";
+import { errorCodeOf } from "../errors.js";
+import { keyStoreOf } from "../keys/key-store-stub.js";
+import { issueWorkloadToken, type IssuedToken } from "../tokens/issue.js";
+import type { TokenOptions } from "../tokens/request.js";
+import type { IssuerEnv } from "./env.js";
+import { resolveWorkload } from "./identity.js";
+import { signingKeys, tokens } from "./isolate-caches.js";
+
+export class Issuer extends WorkerEntrypoint<IssuerEnv> {
+  /** The workload a generated per-workload entrypoint stands for; the generic entrypoint reads props. */
+  static readonly workload: string | undefined = undefined;
+
+  /** A token naming the calling workload, for `audience`. */
+  async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
+    const env = this.env;
+    let workloadName: string | undefined;
+    try {
+      const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+      const workload = resolveWorkload(config, (this.constructor as typeof Issuer).workload, this.ctx.props);
+      workloadName = workload.name;
+      const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
+      return await issueWorkloadToken(
+        {
+          config,
+          nowMs: clock.now(),
+          signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
+          cache: tokens,
+          log: (line) => console.log(line),
+        },
+        workload,
+        audience,
+        options,
+      );
+    } catch (error) {
+      console.warn(
+        JSON.stringify({ event: "token.refused", workload: workloadName ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }),
+      );
+      throw error;
+    }
+  }
+}

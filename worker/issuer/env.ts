@@ -1,0 +1,19 @@
+// Bindings of the issuer Worker. The Pulumi program (infra/) and the local stack (worker/local/)
+// are the two places that create them; keep all three in step.
+
+import type { KeyStore } from "../keys/key-store.js";
+
+export interface IssuerEnv {
+  /** JSON IssuerConfigBinding: the stack's identity config, validated at startup. */
+  readonly ISSUER_CONFIG?: string;
+  /** Secret: base64 of 32 random bytes sealing every private key. */
+  readonly KEY_ENCRYPTION_KEY?: string;
+  /** Secret: bearer token for the /admin API. Without it the admin API is closed. */
+  readonly ADMIN_TOKEN?: string;
+  /** Where the key store publishes the JWKS for every location to read. */
+  readonly JWKS: KVNamespace;
+  /** The key store: a single SQLite-backed Durable Object, the only writer of keys. */
+  readonly KEY_STORE: DurableObjectNamespace<KeyStore>;
+  /** Tests and the local stack only: shifts the issuer's clock. */
+  readonly TEST_CLOCK_OFFSET_SECONDS?: string;
+}

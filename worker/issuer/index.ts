@@ -1,0 +1,15 @@
+// The issuer Worker's module: HTTP (discovery, JWKS, admin) as the default export, the generic
+// `Issuer` RPC entrypoint, and the key store Durable Object class. The bundle adds one
+// per-workload entrypoint class per registered workload (worker/build/entrypoints.ts).
+
+import type { IssuerEnv } from "./env.js";
+import { handleRequest } from "./router.js";
+
+export { Issuer } from "./entrypoint.js";
+export { KeyStore } from "../keys/key-store.js";
+
+export default {
+  fetch(request, env, ctx) {
+    return handleRequest(request, env, ctx);
+  },
+} satisfies ExportedHandler<IssuerEnv>;

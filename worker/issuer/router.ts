@@ -1,0 +1,66 @@
+// The issuer's HTTP surface: discovery, JWKS, admin. Token issuance is RPC only (entrypoint.ts).
+
+import { handleAdmin } from "../admin/routes.js";
+import { stackConfigFromBinding } from "../config/binding.js";
+import { serveJwks } from "../discovery/jwks-endpoint.js";
+import {
+  DISCOVERY_MAX_AGE_SECONDS,
+  DISCOVERY_PATH,
+  JWKS_PATH,
+  openIdConfiguration,
+} from "../discovery/openid-configuration.js";
+import { errorCodeOf, type IssuerErrorCode } from "../errors.js";
+import { problemResponse } from "../http/problem.js";
+import type { IssuerEnv } from "./env.js";
+
+const STATUS_BY_CODE: Partial<Record<IssuerErrorCode, number>> = {
+  ERR_INVALID_REQUEST: 400,
+  ERR_UNKNOWN_KEY: 404,
+  ERR_TOO_MANY_KEYS: 409,
+  ERR_ISSUER_CONFIG: 503,
+  ERR_KEY_ENCRYPTION_KEY: 503,
+  ERR_KEY_STORE_UNAVAILABLE: 503,
+};
+
+export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  try {
+    const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+    if (path === DISCOVERY_PATH || path === JWKS_PATH) {
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        return problemResponse(
+          { status: 405, title: "Method not allowed", detail: "use GET", code: "ERR_METHOD_NOT_ALLOWED" },
+          { allow: "GET, HEAD" },
+        );
+      }
+      if (path === JWKS_PATH) return await serveJwks(request, env, ctx, config.issuer);
+      return Response.json(openIdConfiguration(config.issuer), {
+        headers: { "cache-control": `public, max-age=${DISCOVERY_MAX_AGE_SECONDS}`, "access-control-allow-origin": "*" },
+      });
+    }
+    if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config.issuer, path);
+    return problemResponse({
+      status: 404,
+      title: "Not found",
+      detail: `the issuer serves ${DISCOVERY_PATH} and ${JWKS_PATH}; tokens are issued over the service binding`,
+      code: "ERR_NOT_FOUND",
+    });
+  } catch (error) {
+    const code = errorCodeOf(error);
+    if (code !== undefined && error instanceof Error) {
+      const status = STATUS_BY_CODE[code] ?? 500;
+      console.error(JSON.stringify({ event: "http.error", path, code }));
+      return problemResponse({ status, title: titleOf(status), detail: detailOf(error), code });
+    }
+    console.error(JSON.stringify({ event: "http.error", path, error: String(error) }));
+    return problemResponse({ status: 500, title: "Internal error", detail: "the issuer failed; see its logs", code: "ERR_INTERNAL" });
+  }
+}
+
+function detailOf(error: Error): string {
+  return error.message.replace(/^(?:[A-Za-z]+: )?\[ERR_[A-Z_]+\] /, "");
+}
+
+function titleOf(status: number): string {
+  return status === 400 ? "Bad request" : status === 404 ? "Not found" : status === 409 ? "Conflict" : "Issuer unavailable";
+}

@@ -1,0 +1,86 @@
+// The key-encryption key (KEK): a 256-bit AES-GCM key from the KEY_ENCRYPTION_KEY Worker secret.
+// Private signing keys exist in plaintext only in memory; at rest (SQLite) and in transit
+// (key store → issuer isolate) they are sealed under the KEK, with the kid as additional data so
+// a sealed key cannot be swapped onto another key's row.
+
+import { KeyEncryptionKeyError } from "../errors.js";
+
+export interface KeyEncryptionKey {
+  /** A fingerprint naming this KEK (not secret): stored beside sealed keys to detect a wrong KEK. */
+  readonly id: string;
+  readonly key: CryptoKey;
+}
+
+export interface SealedKey {
+  readonly kekId: string;
+  readonly iv: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+const KEK_BYTES = 32;
+const IV_BYTES = 12;
+const FINGERPRINT_LABEL = new TextEncoder().encode("worker-identity/kek-fingerprint/v1\0");
+const HOW_TO_FIX =
+  "set the KEY_ENCRYPTION_KEY Worker secret to 32 random bytes, base64-encoded " +
+  "(`openssl rand -base64 32`); `pulumi up` generates and sets one for you";
+
+export async function importKeyEncryptionKey(secret: string | undefined): Promise<KeyEncryptionKey> {
+  if (secret === undefined || secret.trim() === "") {
+    throw new KeyEncryptionKeyError(`KEY_ENCRYPTION_KEY is not set; ${HOW_TO_FIX}`);
+  }
+  const raw = decodeBase64(secret.trim());
+  if (!raw || raw.length !== KEK_BYTES) {
+    throw new KeyEncryptionKeyError(
+      `KEY_ENCRYPTION_KEY must be exactly ${KEK_BYTES} bytes of base64 (got ${raw ? `${raw.length} bytes` : "text that is not base64"}); ${HOW_TO_FIX}`,
+    );
+  }
+  const material = new Uint8Array(FINGERPRINT_LABEL.length + raw.length);
+  material.set(FINGERPRINT_LABEL);
+  material.set(raw, FINGERPRINT_LABEL.length);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
+  const id = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+  return { id, key };
+}
+
+export async function sealPrivateKey(kek: KeyEncryptionKey, kid: string, pkcs8: Uint8Array): Promise<SealedKey> {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(kid) },
+    kek.key,
+    pkcs8,
+  );
+  return { kekId: kek.id, iv, ciphertext: new Uint8Array(ciphertext) };
+}
+
+export async function openPrivateKey(kek: KeyEncryptionKey, kid: string, sealed: SealedKey): Promise<Uint8Array> {
+  if (sealed.kekId !== kek.id) {
+    throw new KeyEncryptionKeyError(
+      `signing key ${kid} was sealed with KEK ${sealed.kekId}, but KEY_ENCRYPTION_KEY is KEK ${kek.id}; ` +
+        "restore the KEY_ENCRYPTION_KEY secret the keys were created with (or revoke every key to start afresh)",
+    );
+  }
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: sealed.iv, additionalData: new TextEncoder().encode(kid) },
+      kek.key,
+      sealed.ciphertext,
+    );
+    return new Uint8Array(plain);
+  } catch {
+    throw new KeyEncryptionKeyError(
+      `signing key ${kid} failed authentication under KEK ${kek.id}: the stored key is corrupt or was moved from another row`,
+    );
+  }
+}
+
+function decodeBase64(text: string): Uint8Array | undefined {
+  const standard = text.replace(/-/g, "+").replace(/_/g, "/");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(standard)) return undefined;
+  try {
+    const binary = atob(standard);
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,296 @@
+// The key store Durable Object: the single writer of signing keys. It does the I/O of rotation
+// (WebCrypto generation, SQLite, KV publication, alarms); every decision comes from timeline.ts.
+// Only the issuer Worker holds a binding to it. Private keys leave it sealed under the KEK.
+
+import { DurableObject } from "cloudflare:workers";
+import { clockFromOffset, type Clock } from "../clock.js";
+import { stackConfigFromBinding } from "../config/binding.js";
+import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
+import type { IssuerEnv } from "../issuer/env.js";
+import { importKeyEncryptionKey, sealPrivateKey, type KeyEncryptionKey } from "./kek.js";
+import { generateSigningKey } from "./key-material.js";
+import { KeyRows, type KeyEvent, type StoredKey } from "./key-rows.js";
+import { JWKS_KV_KEY, jwksDocument, jwksEtag, type JwksKvMetadata } from "./jwks.js";
+import {
+  SIGNING_KEY_CACHE_MS,
+  TimelineError,
+  activeKey,
+  applyStep,
+  emergencySteps,
+  nextCheckAt,
+  plannedUnpublishAt,
+  revokeSteps,
+  rotationPolicy,
+  scheduledSteps,
+  type KeyMeta,
+  type RotationPolicy,
+  type Step,
+} from "./timeline.js";
+
+/** The active key as the issuer Worker receives it: still sealed. */
+export interface SealedSigningKey {
+  readonly kid: string;
+  readonly alg: KeyMeta["alg"];
+  readonly kekId: string;
+  readonly iv: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  /** Issuer time until which the isolate may keep signing with this key. */
+  readonly cacheUntil: number;
+}
+
+export interface KeyInfo {
+  readonly kid: string;
+  readonly alg: KeyMeta["alg"];
+  readonly state: KeyMeta["state"];
+  readonly createdAt: number;
+  readonly publishedAt: number | null;
+  readonly activatedAt: number | null;
+  readonly retiredAt: number | null;
+  readonly unpublishAt: number | null;
+}
+
+export interface KeyListing {
+  readonly now: number;
+  readonly keys: readonly KeyInfo[];
+  readonly events: readonly KeyEvent[];
+  readonly rotationPeriodDays: number;
+  readonly jwksMaxAgeSeconds: number;
+  readonly publicationDelaySeconds: number;
+  readonly nextCheckAt: number;
+}
+
+/** After a failed KV publication, try again this soon. */
+const REPUBLISH_RETRY_MS = 10_000;
+/** After a failed rotation (e.g. a wrong KEK), the alarm tries again this soon. */
+const ROTATION_RETRY_MS = 5 * 60_000;
+/** Bound on timeline rounds in one advance (each round applies what became due). */
+const MAX_ROUNDS = 8;
+const LISTED_EVENTS = 50;
+
+export class KeyStore extends DurableObject<IssuerEnv> {
+  readonly #rows: KeyRows;
+  readonly #clock: Clock;
+  #kek: Promise<KeyEncryptionKey> | undefined;
+
+  constructor(ctx: DurableObjectState, env: IssuerEnv) {
+    super(ctx, env);
+    this.#rows = new KeyRows(ctx.storage.sql);
+    this.#clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
+    void ctx.blockConcurrencyWhile(async () => this.#rows.migrate());
+  }
+
+  /** The active key, sealed. Runs any rotation step that is due first. */
+  async signingKey(): Promise<SealedSigningKey> {
+    if (this.#isDue()) await this.#locked(() => this.#advance());
+    const keys = this.#rows.keys();
+    const active = activeKey(keys);
+    if (!active) throw new KeyEncryptionKeyError("the key store has no active key; see the issuer's logs for why rotation failed");
+    const stored = keys.find((k) => k.kid === active.kid) as StoredKey;
+    return {
+      kid: stored.kid,
+      alg: stored.alg,
+      kekId: stored.sealed.kekId,
+      iv: stored.sealed.iv,
+      ciphertext: stored.sealed.ciphertext,
+      cacheUntil: this.#clock.now() + SIGNING_KEY_CACHE_MS,
+    };
+  }
+
+  /** The JWKS body, for the issuer's fallback when KV has none; republishes it too. */
+  async jwks(): Promise<string> {
+    await this.#locked(() => this.#advance());
+    return this.#jwksBody(this.#rows.keys());
+  }
+
+  async listKeys(): Promise<KeyListing> {
+    return this.#listing();
+  }
+
+  /** A rotation ahead of schedule: safe (waits for publication) unless `emergency`. */
+  async rotate(emergency: boolean): Promise<KeyListing> {
+    await this.#locked(async () => {
+      if (emergency) {
+        await this.#advance((keys, policy) => emergencySteps(keys, policy));
+      } else {
+        this.#rows.setMeta("rotate_early", "1");
+        await this.#advance();
+      }
+    });
+    return this.#listing();
+  }
+
+  /** Withdraws a key from the JWKS at once; its tokens stop verifying. */
+  async revoke(kid: string): Promise<KeyListing> {
+    await this.#locked(() => this.#advance((keys, policy) => revokeSteps(keys, kid, policy)));
+    return this.#listing();
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.#locked(() => this.#advance());
+    } catch (error) {
+      console.error(JSON.stringify({ event: "keys.rotation_failed", error: String(error) }));
+      await this.ctx.storage.setAlarm(Date.now() + ROTATION_RETRY_MS);
+    }
+  }
+
+  #policy(): RotationPolicy {
+    return rotationPolicy(stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer);
+  }
+
+  #rotateEarly(): boolean {
+    return this.#rows.getMeta("rotate_early") === "1";
+  }
+
+  #isDue(): boolean {
+    const keys = this.#rows.keys();
+    const options = { rotateEarly: this.#rotateEarly() };
+    return !activeKey(keys) || scheduledSteps(keys, this.#policy(), this.#clock.now(), options).length > 0;
+  }
+
+  /**
+   * Runs `work` with every other event held back. An exception escaping blockConcurrencyWhile
+   * would reset the object, so failures are carried out of it and rethrown.
+   */
+  async #locked<T>(work: () => Promise<T>): Promise<T> {
+    const outcome = await this.ctx.blockConcurrencyWhile(async () => {
+      try {
+        return { ok: true as const, value: await work() };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  async #advance(admin?: (keys: readonly KeyMeta[], policy: RotationPolicy) => Step[]): Promise<void> {
+    const policy = this.#policy();
+    const now = this.#clock.now();
+    let keys: KeyMeta[] = this.#rows.keys();
+    if (admin) {
+      let steps: Step[];
+      try {
+        steps = admin(keys, policy);
+      } catch (error) {
+        if (error instanceof TimelineError && error.code !== "ERR_INVALID_STEP") throw new KeyAdminError(error.code, error.message);
+        throw error;
+      }
+      for (const step of steps) keys = await this.#apply(keys, step, now);
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const steps = scheduledSteps(keys, policy, now, { rotateEarly: this.#rotateEarly() });
+      if (steps.length === 0) break;
+      for (const step of steps) keys = await this.#apply(keys, step, now);
+    }
+    const published = await this.#publish(now);
+    const wake = nextCheckAt(keys, policy, now, { rotateEarly: this.#rotateEarly() });
+    const at = published ? wake : Math.min(wake, now + REPUBLISH_RETRY_MS);
+    await this.ctx.storage.setAlarm(this.#clock.toPlatformTime(at));
+  }
+
+  async #apply(keys: KeyMeta[], step: Step, now: number): Promise<KeyMeta[]> {
+    if (step.kind === "create") {
+      const kek = await this.#keyEncryptionKey();
+      const foreign = this.#rows.keys().find((k) => k.sealed.kekId !== kek.id);
+      if (foreign) {
+        throw new KeyEncryptionKeyError(
+          `stored key ${foreign.kid} is sealed with KEK ${foreign.sealed.kekId} but KEY_ENCRYPTION_KEY is KEK ${kek.id}; ` +
+            "restore the KEY_ENCRYPTION_KEY the keys were created with before the issuer can create keys",
+        );
+      }
+      const generated = await generateSigningKey(step.alg);
+      const sealed = await sealPrivateKey(kek, generated.kid, generated.pkcs8);
+      generated.pkcs8.fill(0);
+      const after = applyStep(keys, step, now, { kid: generated.kid, alg: generated.alg });
+      const created = after.find((k) => k.kid === generated.kid) as KeyMeta;
+      this.#writeStateChanges(keys, after, step, now);
+      this.#rows.insert({ ...created, publicJwk: generated.publicJwk, sealed });
+      this.#rows.recordEvent({ at: now, kid: created.kid, event: "created", reason: `${step.state}: ${step.reason}` });
+      if (step.state === "active") this.#rows.recordEvent({ at: now, kid: created.kid, event: "activated", reason: step.reason });
+      return after;
+    }
+    const after = applyStep(keys, step, now);
+    this.#writeStateChanges(keys, after, step, now);
+    if (step.kind === "activate") this.#rows.setMeta("rotate_early", null);
+    return after;
+  }
+
+  #writeStateChanges(before: readonly KeyMeta[], after: readonly KeyMeta[], step: Step, now: number): void {
+    for (const old of before) {
+      const updated = after.find((k) => k.kid === old.kid);
+      if (!updated) {
+        this.#rows.delete(old.kid);
+        const event = step.kind === "revoke" ? "revoked" : "unpublished";
+        this.#rows.recordEvent({ at: now, kid: old.kid, event, reason: step.reason });
+        continue;
+      }
+      if (updated.state !== old.state) {
+        this.#rows.updateState(updated.kid, updated.state, updated.activatedAt, updated.retiredAt);
+        const event = updated.state === "active" ? "activated" : "retired";
+        this.#rows.recordEvent({ at: now, kid: updated.kid, event, reason: step.reason });
+      }
+    }
+  }
+
+  /** Writes the JWKS to KV when it changed (or an earlier write failed). False if KV refused. */
+  async #publish(now: number): Promise<boolean> {
+    const keys = this.#rows.keys();
+    const body = this.#jwksBody(keys);
+    if (body === this.#rows.getMeta("jwks_body") && this.#rows.getMeta("jwks_pending") === null) return true;
+    try {
+      const metadata: JwksKvMetadata = { etag: await jwksEtag(body), publishedAt: now };
+      await this.env.JWKS.put(JWKS_KV_KEY, body, { metadata });
+    } catch (error) {
+      this.#rows.setMeta("jwks_pending", "1");
+      console.error(JSON.stringify({ event: "keys.publish_failed", error: String(error) }));
+      return false;
+    }
+    this.#rows.setMeta("jwks_body", body);
+    this.#rows.setMeta("jwks_pending", null);
+    this.#rows.markPublished(
+      keys.map((k) => k.kid),
+      now,
+    );
+    console.log(JSON.stringify({ event: "keys.published", kids: keys.map((k) => k.kid) }));
+    return true;
+  }
+
+  #jwksBody(keys: readonly StoredKey[]): string {
+    return JSON.stringify(jwksDocument(keys));
+  }
+
+  async #keyEncryptionKey(): Promise<KeyEncryptionKey> {
+    this.#kek ??= importKeyEncryptionKey(this.env.KEY_ENCRYPTION_KEY);
+    try {
+      return await this.#kek;
+    } catch (error) {
+      this.#kek = undefined;
+      throw error;
+    }
+  }
+
+  #listing(): KeyListing {
+    const policy = this.#policy();
+    const now = this.#clock.now();
+    const keys = this.#rows.keys();
+    return {
+      now,
+      keys: keys.map((k) => ({
+        kid: k.kid,
+        alg: k.alg,
+        state: k.state,
+        createdAt: k.createdAt,
+        publishedAt: Number.isFinite(k.publishedAt) ? k.publishedAt : null,
+        activatedAt: k.activatedAt,
+        retiredAt: k.retiredAt,
+        unpublishAt: plannedUnpublishAt(k, policy),
+      })),
+      events: this.#rows.events(LISTED_EVENTS),
+      rotationPeriodDays: policy.rotationPeriodMs / 86_400_000,
+      jwksMaxAgeSeconds: policy.jwksMaxAgeSeconds,
+      publicationDelaySeconds: policy.publicationDelayMs / 1_000,
+      nextCheckAt: nextCheckAt(keys, policy, now, { rotateEarly: this.#rotateEarly() }),
+    };
+  }
+}

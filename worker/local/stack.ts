@@ -1,0 +1,105 @@
+// The local stack in workerd through Miniflare: the issuer (with its key store Durable Object and
+// JWKS KV namespace) and one example workload Worker per registered workload, each bound to the
+// issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them.
+// `npm start`, the CLI and the test suite all build their runtime here.
+
+import type { MiniflareOptions, WorkerOptions } from "miniflare";
+import { resolve } from "node:path";
+import type { IssuerConfigBinding } from "../config/binding.js";
+import type { StackConfig } from "../config/types.js";
+import { validateStackConfig } from "../config/validate.js";
+import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
+
+export interface LocalStackInput {
+  readonly project: string;
+  readonly stack: string;
+  /** The stack's raw `config:` map; the issuer validates it itself, as in production. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The issuer's URL on this machine, e.g. http://127.0.0.1:8787; it becomes `iss`. */
+  readonly issuerUrl: string;
+  readonly keyEncryptionKey?: string;
+  readonly adminToken?: string;
+  /** Directory for Durable Object and KV state; in memory when absent. */
+  readonly persistDir?: string;
+  readonly clockOffsetSeconds?: number;
+  readonly exampleWorkloads?: boolean;
+  /** Further Workers (test callers, relying parties) run beside the issuer. */
+  readonly extraWorkers?: readonly WorkerOptions[];
+}
+
+export interface LocalStack {
+  readonly options: MiniflareOptions;
+  readonly config: StackConfig;
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+function cachedBundle(key: string, make: () => Promise<string>): Promise<string> {
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = make();
+    bundles.set(key, bundle);
+  }
+  return bundle;
+}
+
+export async function localStack(input: LocalStackInput): Promise<LocalStack> {
+  const config = validateStackConfig(input.config, {
+    project: input.project,
+    stack: input.stack,
+    localIssuerUrl: input.issuerUrl,
+  });
+  const registry = config.workloads.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
+  const issuerCode = await cachedBundle(`issuer:${JSON.stringify(registry)}`, () => bundleIssuer(registry));
+  const binding: IssuerConfigBinding = {
+    project: input.project,
+    stack: input.stack,
+    localIssuerUrl: input.issuerUrl,
+    config: input.config,
+  };
+  const bindings: Record<string, string> = { ISSUER_CONFIG: JSON.stringify(binding) };
+  if (input.keyEncryptionKey !== undefined) bindings.KEY_ENCRYPTION_KEY = input.keyEncryptionKey;
+  if (input.adminToken !== undefined) bindings.ADMIN_TOKEN = input.adminToken;
+  if (input.clockOffsetSeconds !== undefined) bindings.TEST_CLOCK_OFFSET_SECONDS = String(input.clockOffsetSeconds);
+
+  const issuer: WorkerOptions = {
+    name: config.issuer.scriptName,
+    modules: [{ type: "ESModule", path: "issuer.js", contents: issuerCode }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings,
+    kvNamespaces: { JWKS: "jwks" },
+    durableObjects: { KEY_STORE: { className: "KeyStore", useSQLite: true } },
+  };
+  const workers: WorkerOptions[] = [issuer];
+  if (input.exampleWorkloads ?? true) {
+    const exampleCode = await cachedBundle("example-workload", () =>
+      bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts")),
+    );
+    for (const workload of config.workloads) {
+      workers.push({
+        name: workload.name,
+        modules: [{ type: "ESModule", path: "workload.js", contents: exampleCode }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: { WORKLOAD_NAME: workload.name },
+        serviceBindings: { ISSUER: { name: config.issuer.scriptName, entrypoint: workload.entrypoint } },
+        routes: [`*/workloads/${workload.name}/*`],
+      });
+    }
+  }
+  workers.push(...(input.extraWorkers ?? []));
+
+  const url = new URL(input.issuerUrl);
+  const options: MiniflareOptions = {
+    workers,
+    host: url.hostname,
+    port: Number(url.port || 80),
+    ...(input.persistDir
+      ? {
+          durableObjectsPersist: resolve(input.persistDir, "do"),
+          kvPersist: resolve(input.persistDir, "kv"),
+          // The edge cache is not persisted: like a fresh location, a restart starts cold.
+        }
+      : {}),
+  };
+  return { options, config };
+}

@@ -1,0 +1,66 @@
+// The claims of a workload token: a pure function of configuration, audience and time.
+// Static claims from config go in first; identity claims are written last so nothing configured
+// can shadow them (the config validator refuses reserved names too).
+
+import type { JWTPayload } from "jose";
+import type { AwsSessionTags, IssuerSettings, JsonValue, WorkloadConfig } from "../config/types.js";
+
+/** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
+export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
+
+export interface WorkloadTokenInput {
+  readonly issuer: IssuerSettings;
+  readonly workload: WorkloadConfig;
+  readonly audience: string;
+  /** Seconds since the epoch. */
+  readonly issuedAt: number;
+  readonly lifetimeSeconds: number;
+  readonly jti: string;
+}
+
+export interface AwsSessionTagsClaim {
+  readonly principal_tags: Record<string, [string]>;
+  readonly transitive_tag_keys?: string[];
+}
+
+export function awsSessionTagsClaim(tags: AwsSessionTags): AwsSessionTagsClaim {
+  const principalTags: Record<string, [string]> = {};
+  for (const [key, value] of Object.entries(tags.principalTags)) principalTags[key] = [value];
+  return tags.transitiveTagKeys.length > 0
+    ? { principal_tags: principalTags, transitive_tag_keys: [...tags.transitiveTagKeys] }
+    : { principal_tags: principalTags };
+}
+
+export function workloadTokenClaims(input: WorkloadTokenInput): JWTPayload {
+  const { issuer, workload } = input;
+  const claims: Record<string, JsonValue | AwsSessionTagsClaim> = { ...workload.claims };
+  if (workload.awsSessionTags) claims[AWS_SESSION_TAGS_CLAIM] = awsSessionTagsClaim(workload.awsSessionTags);
+  return {
+    ...claims,
+    iss: issuer.issuerUrl,
+    sub: workload.subject,
+    aud: input.audience,
+    iat: input.issuedAt,
+    nbf: input.issuedAt,
+    exp: input.issuedAt + input.lifetimeSeconds,
+    jti: input.jti,
+    account_id: issuer.accountId,
+    worker: workload.name,
+    environment: issuer.environment,
+  };
+}
+
+/** Claim names the discovery document advertises. */
+export const SUPPORTED_CLAIMS = [
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "jti",
+  "account_id",
+  "worker",
+  "environment",
+  AWS_SESSION_TAGS_CLAIM,
+] as const;

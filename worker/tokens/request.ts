@@ -1,0 +1,74 @@
+// Validation of a token request's RPC arguments. Arguments choose an audience and a lifetime,
+// nothing else: identity is the binding's, so any other option is refused, loudly.
+
+import type { IssuerSettings, WorkloadConfig } from "../config/types.js";
+import { AudienceNotAllowedError, InvalidRequestError, LifetimeTooLongError } from "../errors.js";
+
+/** Shorter tokens than this would expire inside relying parties' clock leeway. */
+export const MIN_REQUESTED_LIFETIME_SECONDS = 30;
+const MAX_AUDIENCE_LENGTH = 255;
+const KNOWN_OPTIONS = new Set(["lifetimeSeconds"]);
+
+export interface TokenOptions {
+  /** A lifetime shorter than the workload's default, in seconds. */
+  readonly lifetimeSeconds?: number;
+}
+
+export interface AuthorizedTokenRequest {
+  readonly audience: string;
+  readonly lifetimeSeconds: number;
+}
+
+export function authorizeTokenRequest(
+  issuer: IssuerSettings,
+  workload: WorkloadConfig,
+  audience: unknown,
+  options: unknown,
+): AuthorizedTokenRequest {
+  if (typeof audience !== "string" || audience.length === 0 || audience.length > MAX_AUDIENCE_LENGTH) {
+    throw new InvalidRequestError(
+      `token(audience, options): audience must be a non-empty string of at most ${MAX_AUDIENCE_LENGTH} characters, ` +
+        `one of this workload's audiences: ${workload.audiences.join(", ")}`,
+    );
+  }
+  const lifetime = requestedLifetime(options);
+  if (!workload.audiences.includes(audience)) {
+    throw new AudienceNotAllowedError(
+      `workload '${workload.name}' may not request tokens for audience ${JSON.stringify(audience)}; ` +
+        `its audiences are ${workload.audiences.map((a) => JSON.stringify(a)).join(", ")}. ` +
+        `Add it to workloads.${workload.name}.audiences in the stack config to allow it`,
+    );
+  }
+  if (lifetime === undefined) return { audience, lifetimeSeconds: workload.tokenLifetimeSeconds };
+  const cap = Math.min(workload.maxTokenLifetimeSeconds, issuer.maxTokenLifetimeSeconds);
+  if (lifetime > cap) {
+    throw new LifetimeTooLongError(
+      `lifetimeSeconds ${lifetime} is above the cap of ${cap} s for workload '${workload.name}'; ` +
+        `ask for ${cap} or less, or raise workloads.${workload.name}.maxTokenLifetimeSeconds in the stack config`,
+    );
+  }
+  return { audience, lifetimeSeconds: lifetime };
+}
+
+function requestedLifetime(options: unknown): number | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new InvalidRequestError("token(audience, options): options must be an object such as { lifetimeSeconds: 300 }");
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new InvalidRequestError(
+        `token(audience, options): unknown option ${JSON.stringify(key)}; the only option is lifetimeSeconds ` +
+          "(identity comes from the service binding, never from arguments)",
+      );
+    }
+  }
+  const value = (options as { lifetimeSeconds?: unknown }).lifetimeSeconds;
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < MIN_REQUESTED_LIFETIME_SECONDS) {
+    throw new InvalidRequestError(
+      `token(audience, options): lifetimeSeconds must be an integer of at least ${MIN_REQUESTED_LIFETIME_SECONDS}`,
+    );
+  }
+  return value;
+}
