@@ -5,6 +5,7 @@
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { bundleWorker, COMPATIBILITY_DATE } from "../worker/build/bundle.js";
 import { readStackConfigMap } from "../worker/config/stack-file.js";
 import { localStack } from "../worker/local/stack.js";
@@ -49,7 +50,7 @@ async function startStack(algorithm: "RS256" | "ES256", port: number): Promise<{
     extraWorkers: [driver("bench-driver", ["*/bench/*"]), driver("bench-noop", [])],
   });
   // The issuer logs a line per token; drain the runtime's output rather than print it.
-  const mf = new Miniflare({ ...options, handleRuntimeStdio: (stdout, stderr) => void [stdout.resume(), stderr.resume()] });
+  const mf = new Miniflare({ ...options, handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()] });
   await mf.ready;
   return { mf, url: issuerUrl };
 }
