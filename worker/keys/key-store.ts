@@ -96,9 +96,12 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     };
   }
 
-  /** The JWKS body, for the issuer's fallback when KV has none; republishes it too. */
+  /** The JWKS body, for the issuer's fallback when KV has none or cannot be read; republishes it. */
   async jwks(): Promise<string> {
-    await this.#locked(() => this.#advance());
+    await this.#locked(async () => {
+      this.#rows.setMeta("jwks_pending", "1");
+      await this.#advance();
+    });
     return this.#jwksBody(this.#rows.keys());
   }
 

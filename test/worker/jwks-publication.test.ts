@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import type { JSONWebKeySet } from "jose";
+import { localStack } from "../../worker/local/stack.js";
+import { Miniflare } from "miniflare";
+import type { Readable } from "node:stream";
+import { IssuerHarness } from "../support/issuer-harness.js";
+import { freePort } from "../support/free-port.js";
+import { AWS_AUDIENCE, PROJECT, STACK, randomKek, rawStackConfig } from "../support/stack-fixture.js";
+
+describe("issuer in workerd: JWKS publication and its bound", function () {
+  this.timeout(60_000);
+
+  it("publishes the JWKS to KV, and falls back to the key store (republishing) when KV has nothing", async () => {
+    const issuer = await IssuerHarness.start();
+    try {
+      await issuer.token("billing", AWS_AUDIENCE);
+      const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+      const published = JSON.parse((await kv.get("jwks/v1")) ?? "null") as JSONWebKeySet;
+      assert.equal(published.keys.length, 1);
+
+      await kv.delete("jwks/v1");
+      const caches = await issuer.mf.getCaches();
+      await caches.default.delete(`${issuer.url}/.well-known/jwks.json`);
+      const response = await issuer.fetch("/.well-known/jwks.json");
+      assert.equal(response.status, 200);
+      assert.deepEqual(((await response.json()) as JSONWebKeySet).keys, published.keys);
+      assert.ok(await kv.get("jwks/v1"), "the key store republished the JWKS to KV");
+    } finally {
+      await issuer.dispose();
+    }
+  });
+
+  it("refuses an emergency rotation past the bound on published keys, and revocation still works then", async () => {
+    const issuer = await IssuerHarness.start();
+    try {
+      await issuer.token("billing", AWS_AUDIENCE);
+      const rotate = () => issuer.admin("/admin/keys/rotate", { method: "POST", body: '{"emergency":true}' });
+      let refused: Response | undefined;
+      for (let i = 0; i < 10 && !refused; i++) {
+        const response = await rotate();
+        if (response.status !== 200) refused = response;
+      }
+      assert.ok(refused, "emergency rotation never hit the bound");
+      assert.equal(refused.status, 409);
+      const problem = (await refused.json()) as { code: string; detail: string };
+      assert.equal(problem.code, "ERR_TOO_MANY_KEYS");
+      assert.match(problem.detail, /revoke/);
+      const set = (await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet;
+      assert.ok(set.keys.length <= 6, `JWKS has ${set.keys.length} keys`);
+
+      const active = set.keys[0]!.kid!;
+      const revoked = await issuer.admin(`/admin/keys/${active}/revoke`, { method: "POST" });
+      assert.equal(revoked.status, 200);
+      const { token } = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 77 });
+      assert.ok(token);
+    } finally {
+      await issuer.dispose();
+    }
+  });
+});
+
+describe("issuer in workerd: broken configuration", function () {
+  this.timeout(60_000);
+
+  async function issuerWithBinding(binding: string | undefined): Promise<{ mf: Miniflare; url: string }> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { options } = await localStack({
+      project: PROJECT,
+      stack: STACK,
+      config: rawStackConfig(),
+      issuerUrl: url,
+      keyEncryptionKey: randomKek(),
+      exampleWorkloads: false,
+    });
+    const issuerWorker = options.workers[0]!;
+    const bindings = { ...(issuerWorker.bindings as Record<string, string>) };
+    if (binding === undefined) delete bindings.ISSUER_CONFIG;
+    else bindings.ISSUER_CONFIG = binding;
+    const mf = new Miniflare({
+      ...options,
+      workers: [{ ...issuerWorker, bindings }],
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()],
+    });
+    await mf.ready;
+    return { mf, url };
+  }
+
+  const cases: [string, string | undefined, RegExp][] = [
+    ["a missing ISSUER_CONFIG", undefined, /ISSUER_CONFIG binding is missing/],
+    ["ISSUER_CONFIG that is not JSON", "{nope", /not JSON/],
+    ["ISSUER_CONFIG of the wrong shape", JSON.stringify({ project: PROJECT }), /must be \{project, stack, config\}/],
+    [
+      "a stack config with a bad account id",
+      JSON.stringify({ project: PROJECT, stack: STACK, config: rawStackConfig({ "worker-identity:accountId": "acme" }) }),
+      /worker-identity:accountId/,
+    ],
+  ];
+  for (const [name, binding, expected] of cases) {
+    it(`answers 503 problem+json naming the problem for ${name}`, async () => {
+      const { mf, url } = await issuerWithBinding(binding);
+      try {
+        for (const path of ["/.well-known/openid-configuration", "/.well-known/jwks.json"]) {
+          const response = await fetch(`${url}${path}`);
+          assert.equal(response.status, 503);
+          assert.equal(response.headers.get("content-type"), "application/problem+json");
+          const problem = (await response.json()) as { code: string; detail: string };
+          assert.equal(problem.code, "ERR_ISSUER_CONFIG");
+          assert.match(problem.detail, expected);
+        }
+      } finally {
+        await mf.dispose();
+      }
+    });
+  }
+});
