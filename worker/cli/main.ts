@@ -49,6 +49,12 @@ async function main(argv: string[]): Promise<number> {
       url.searchParams.set("audience", values.audience);
       if (values.lifetime) url.searchParams.set("lifetime", values.lifetime);
       const response = await reach(url);
+      if (response.status === 404) {
+        console.error(
+          `no workload '${values.workload}' runs at ${issuer}: the local stack runs one example Worker per workload registered in its stack file`,
+        );
+        return 1;
+      }
       const body = (await response.json()) as { token?: string; code?: string; detail?: string };
       if (!body.token) {
         console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);

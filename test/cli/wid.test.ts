@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { IssuerHarness } from "../support/issuer-harness.js";
+import { runTsx } from "../support/run-tsx.js";
+import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+
+const CLI = "worker/cli/main.ts";
+
+describe("the wid CLI against an issuer in workerd", function () {
+  this.timeout(60_000);
+  let issuer: IssuerHarness;
+
+  before(async () => {
+    issuer = await IssuerHarness.start();
+  });
+  after(async () => {
+    await issuer?.dispose();
+  });
+
+  it("token prints a token minted through the workload's binding, and verify prints its claims", async () => {
+    const minted = await runTsx(CLI, ["token", "--workload", "billing", "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(minted.code, 0, minted.stderr);
+    const token = minted.stdout.trim();
+    assert.equal(token.split(".").length, 3);
+
+    const verified = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(verified.code, 0, verified.stderr);
+    const { claims, header } = JSON.parse(verified.stdout) as { claims: Record<string, unknown>; header: Record<string, unknown> };
+    assert.equal(claims.sub, `worker/${ACCOUNT_ID}/billing`);
+    assert.equal(header.typ, "JWT");
+  });
+
+  it("verify refuses a token for another audience with jose's error code, exit 1", async () => {
+    const { token } = await issuer.token("billing", GCP_AUDIENCE);
+    const verified = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(verified.code, 1);
+    assert.match(verified.stderr, /ERR_JWT_CLAIM_VALIDATION_FAILED/);
+  });
+
+  it("token reports the issuer's refusal and exits 1", async () => {
+    const refused = await runTsx(CLI, ["token", "--workload", "ledger-sync", "--audience", "https://elsewhere", "--issuer", issuer.url]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /ERR_AUDIENCE_NOT_ALLOWED/);
+  });
+
+  it("keys list, rotate and revoke go through the admin API", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    await issuer.token("billing", AWS_AUDIENCE);
+    const listed = await runTsx(CLI, ["keys", "list", "--issuer", issuer.url], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /RS256\s+active/);
+
+    const rotated = await runTsx(CLI, ["keys", "rotate", "--issuer", issuer.url, "--json"], env);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const listing = JSON.parse(rotated.stdout) as { keys: { kid: string; state: string }[] };
+    const next = listing.keys.find((k) => k.state === "next");
+    assert.ok(next, "a safe rotation prepares a next key");
+
+    const revoked = await runTsx(CLI, ["keys", "revoke", next.kid, "--issuer", issuer.url, "--json"], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.ok(!(JSON.parse(revoked.stdout) as typeof listing).keys.some((k) => k.kid === next.kid));
+  });
+
+  it("keys refuses without an admin token, and usage errors exit 2 with the usage", async () => {
+    const anonymous = await runTsx(CLI, ["keys", "list", "--issuer", issuer.url], { WID_ADMIN_TOKEN: "x".repeat(40) });
+    assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /ERR_ADMIN_UNAUTHORIZED/);
+    const usage = await runTsx(CLI, ["token", "--workload", "billing"]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /token needs --workload and --audience/);
+    assert.match(usage.stderr, /usage:/);
+  });
+
+  it("says how to start the issuer when none answers", async () => {
+    const down = await runTsx(CLI, ["token", "--workload", "billing", "--audience", AWS_AUDIENCE, "--issuer", "http://127.0.0.1:9"]);
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /npm start/);
+  });
+});
