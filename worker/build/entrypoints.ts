@@ -7,6 +7,12 @@ import type { WorkloadConfig } from "../config/types.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED_EXPORTS = new Set(["default", "Issuer", "KeyStore"]);
+// Words a class declaration cannot be named (reserved in strict mode, which ES modules are).
+const RESERVED_WORDS = new Set(
+  ("await break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if implements import in instanceof interface let new null package private protected public return static " +
+    "super switch this throw true try typeof var void while with yield eval arguments").split(" "),
+);
 
 export function entrypointsModuleSource(
   workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[],
@@ -19,7 +25,7 @@ export function entrypointsModuleSource(
   ];
   const seen = new Set<string>();
   for (const workload of workloads) {
-    if (!IDENTIFIER.test(workload.entrypoint) || RESERVED_EXPORTS.has(workload.entrypoint)) {
+    if (!IDENTIFIER.test(workload.entrypoint) || RESERVED_EXPORTS.has(workload.entrypoint) || RESERVED_WORDS.has(workload.entrypoint)) {
       throw new Error(`workload ${workload.name}: entrypoint ${JSON.stringify(workload.entrypoint)} is not a usable class name`);
     }
     if (seen.has(workload.entrypoint)) {

@@ -5,10 +5,13 @@
 
 import { KeyEncryptionKeyError } from "../errors.js";
 
+/** WebCrypto's key type, named so that this module type-checks under Workers and Node types alike. */
+type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 export interface KeyEncryptionKey {
   /** A fingerprint naming this KEK (not secret): stored beside sealed keys to detect a wrong KEK. */
   readonly id: string;
-  readonly key: CryptoKey;
+  readonly key: AesKey;
 }
 
 export interface SealedKey {

@@ -40,11 +40,15 @@ export function authorizeTokenRequest(
     );
   }
   if (lifetime === undefined) return { audience, lifetimeSeconds: workload.tokenLifetimeSeconds };
-  const cap = Math.min(workload.maxTokenLifetimeSeconds, issuer.maxTokenLifetimeSeconds);
+  const issuerCapped = issuer.maxTokenLifetimeSeconds <= workload.maxTokenLifetimeSeconds;
+  const cap = issuerCapped ? issuer.maxTokenLifetimeSeconds : workload.maxTokenLifetimeSeconds;
   if (lifetime > cap) {
+    const raise = issuerCapped
+      ? "the issuer's maxTokenLifetimeSeconds (every workload's cap is bounded by it)"
+      : `workloads.${workload.name}.maxTokenLifetimeSeconds`;
     throw new LifetimeTooLongError(
       `lifetimeSeconds ${lifetime} is above the cap of ${cap} s for workload '${workload.name}'; ` +
-        `ask for ${cap} or less, or raise workloads.${workload.name}.maxTokenLifetimeSeconds in the stack config`,
+        `ask for ${cap} or less, or raise ${raise} in the stack config`,
     );
   }
   return { audience, lifetimeSeconds: lifetime };

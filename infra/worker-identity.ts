@@ -1,0 +1,79 @@
+// The whole deployment as one component: the issuer on Cloudflare, and its federation into AWS
+// and GCP for the clouds the stack configures. Outputs are what each team needs: the issuer's
+// URLs for relying parties, and per workload its subject, binding, role and service account.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../worker/config/types.js";
+import { JWKS_PATH, DISCOVERY_PATH } from "../worker/discovery/openid-configuration.js";
+import { AwsFederation } from "./aws/federation.js";
+import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
+import { IssuerWorker } from "./cloudflare/issuer-worker.js";
+import { GcpFederation } from "./gcp/federation.js";
+
+export interface WorkerIdentityArgs {
+  readonly project: string;
+  readonly stack: string;
+  readonly config: StackConfig;
+  /** The raw stack config map (the Worker re-validates its identity keys). */
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly bundle: pulumi.Input<string>;
+}
+
+export interface WorkloadOutputs {
+  readonly subject: string;
+  readonly entrypoint: string;
+  readonly audiences: readonly string[];
+  readonly wranglerBinding: string;
+  readonly awsRoleArn?: pulumi.Output<string>;
+  readonly gcpServiceAccount?: pulumi.Output<string>;
+  readonly gcpPrincipal?: string;
+  readonly gcpProviderResourceName?: string;
+}
+
+export class WorkerIdentity extends pulumi.ComponentResource {
+  readonly issuer: IssuerWorker;
+  readonly aws?: AwsFederation;
+  readonly gcp?: GcpFederation;
+  readonly issuerUrl: string;
+  readonly jwksUri: string;
+  readonly discoveryUrl: string;
+  readonly workloads: Record<string, WorkloadOutputs>;
+
+  constructor(name: string, args: WorkerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("worker-identity:index:WorkerIdentity", name, {}, opts);
+    const { config } = args;
+    this.issuer = new IssuerWorker(
+      "issuer",
+      { config, issuerConfig: issuerConfigBinding(args.project, args.stack, args.raw), bundle: args.bundle },
+      { parent: this },
+    );
+    const federation = { issuer: config.issuer, workloads: config.workloads, stack: args.stack };
+    // The clouds fetch discovery and JWKS from the issuer: federate once its hostname serves it.
+    const afterIssuer = { parent: this, dependsOn: [this.issuer] };
+    if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);
+    if (config.gcp) this.gcp = new GcpFederation("gcp", { ...federation, gcp: config.gcp }, afterIssuer);
+
+    this.issuerUrl = config.issuer.issuerUrl;
+    this.jwksUri = `${config.issuer.issuerUrl}${JWKS_PATH}`;
+    this.discoveryUrl = `${config.issuer.issuerUrl}${DISCOVERY_PATH}`;
+    this.workloads = {};
+    for (const workload of config.workloads) {
+      const gcpWorkload = this.gcp?.workloads[workload.name];
+      this.workloads[workload.name] = {
+        subject: workload.subject,
+        entrypoint: workload.entrypoint,
+        audiences: workload.audiences,
+        wranglerBinding: this.issuer.wranglerSnippetFor(workload.name),
+        ...(this.aws?.roles[workload.name] ? { awsRoleArn: this.aws.roles[workload.name]!.arn } : {}),
+        ...(gcpWorkload && config.gcp
+          ? {
+              gcpServiceAccount: gcpWorkload.serviceAccountEmail,
+              gcpPrincipal: gcpWorkload.principal,
+              gcpProviderResourceName: config.gcp.audience.replace(/^\/\/iam\.googleapis\.com\//, ""),
+            }
+          : {}),
+      };
+    }
+    this.registerOutputs({ issuerUrl: this.issuerUrl, jwksUri: this.jwksUri, workloads: this.workloads });
+  }
+}

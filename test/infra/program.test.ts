@@ -1,0 +1,156 @@
+// The whole Pulumi program under mocks, on the repository's Pulumi.dev.yaml: what it declares,
+// how the pieces are wired, and that a broken config declares nothing.
+
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../worker/config/errors.js";
+import { readStackConfigMap } from "../../worker/config/stack-file.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
+import { REPO_ROOT } from "../support/run-tsx.js";
+import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
+
+const dev = readStackConfigMap(resolve(REPO_ROOT, "Pulumi.dev.yaml"));
+
+/** The stack file's config as the engine hands it to a program: every value as text. */
+function engineConfig(overrides: Record<string, unknown> = {}, remove: string[] = []): Record<string, string> {
+  const all: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...dev.config, ...overrides })) {
+    if (remove.includes(key)) continue;
+    all[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return all;
+}
+
+async function run(config: Record<string, string>) {
+  installMocks(dev.project, dev.stack);
+  pulumi.runtime.setAllConfig(config);
+  const { defineProgram } = await import("../../infra/program.js");
+  const deployment = defineProgram();
+  // Resources register asynchronously: wait for the last ones to resolve.
+  await resolved(deployment.issuer.script.scriptName);
+  for (const workload of Object.values(deployment.workloads)) {
+    await resolved(workload.awsRoleArn);
+    await resolved(workload.gcpServiceAccount);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  return deployment;
+}
+
+interface Binding {
+  type: string;
+  name: string;
+  text?: string;
+  className?: string;
+  namespaceId?: string;
+}
+
+describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
+  this.timeout(60_000);
+
+  it("deploys the issuer script with KV, the SQLite key store, its config and secrets as bindings", async () => {
+    await run(engineConfig());
+    const scripts = ofType("cloudflare:index/workersScript:WorkersScript");
+    assert.equal(scripts.length, 1);
+    const script = scripts[0]!.inputs;
+    assert.equal(script.accountId, dev.config["worker-identity:accountId"]);
+    assert.equal(script.mainModule, "issuer.js");
+    assert.deepEqual((script.migrations as { newSqliteClasses: string[] }).newSqliteClasses, ["KeyStore"]);
+    const bindings = script.bindings as Binding[];
+    const byName = new Map(bindings.map((b) => [b.name, b]));
+    assert.equal(byName.get("KEY_ENCRYPTION_KEY")?.type, "secret_text");
+    assert.equal(byName.get("ADMIN_TOKEN")?.type, "secret_text");
+    assert.equal(byName.get("KEY_STORE")?.type, "durable_object_namespace");
+    assert.equal(byName.get("KEY_STORE")?.className, "KeyStore");
+    assert.equal(byName.get("JWKS")?.type, "kv_namespace");
+    assert.equal(byName.get("JWKS")?.namespaceId, `${ofType("cloudflare:index/workersKvNamespace:WorkersKvNamespace")[0]?.name}-id`);
+
+    const issuerConfig = JSON.parse(byName.get("ISSUER_CONFIG")?.text ?? "{}") as {
+      project: string;
+      stack: string;
+      config: Record<string, unknown>;
+    };
+    const seenByWorker = validateStackConfig(issuerConfig.config, { project: issuerConfig.project, stack: issuerConfig.stack });
+    assert.deepEqual(
+      seenByWorker.workloads.map((w) => w.name),
+      ["billing", "edge-api", "ledger-sync", "reports-exporter"],
+    );
+    assert.equal(seenByWorker.aws, undefined, "cloud federation settings stay out of the Worker");
+    assert.ok(!JSON.stringify(issuerConfig).includes("inlinePolicies"));
+    const content = String(script.content);
+    for (const workload of seenByWorker.workloads) {
+      assert.match(content, new RegExp(`class ${workload.entrypoint} extends`), `bundle lacks ${workload.entrypoint}`);
+    }
+  });
+
+  it("serves the issuer on its custom domain and exports its URLs", async () => {
+    const deployment = await run(engineConfig());
+    const domains = ofType("cloudflare:index/workersCustomDomain:WorkersCustomDomain");
+    assert.deepEqual(domains.map((d) => d.inputs.hostname), [dev.config["worker-identity:issuerHostname"]]);
+    assert.equal(deployment.issuerUrl, `https://${String(dev.config["worker-identity:issuerHostname"])}`);
+    assert.equal(deployment.jwksUri, `${deployment.issuerUrl}/.well-known/jwks.json`);
+    assert.equal(ofType("cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain").length, 0);
+  });
+
+  it("federates AWS and GCP for exactly the workloads configured for each cloud", async () => {
+    const deployment = await run(engineConfig());
+    const providers = ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    assert.equal(providers.length, 1);
+    assert.equal(providers[0]!.inputs.url, deployment.issuerUrl);
+    const roles = ofType("aws:iam/role:Role").map((r) => String(r.inputs.name)).sort();
+    assert.deepEqual(roles, ["wid-billing", "wid-ledger-sync"]);
+    assert.equal(ofType("gcp:iam/workloadIdentityPool:WorkloadIdentityPool").length, 1);
+    const grants = ofType("gcp:serviceaccount/iAMMember:IAMMember").map((m) => String(m.inputs.member)).sort();
+    assert.deepEqual(
+      grants,
+      ["billing", "reports-exporter"].map(
+        (name) =>
+          `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/subject/worker/${String(dev.config["worker-identity:accountId"])}/${name}`,
+      ),
+    );
+    assert.equal(await resolved(deployment.workloads["billing"]?.awsRoleArn), "arn:aws:iam::111122223333:role/wid-billing");
+    assert.equal(deployment.workloads["edge-api"]?.awsRoleArn, undefined);
+    assert.equal(deployment.workloads["edge-api"]?.gcpServiceAccount, undefined);
+  });
+
+  it("outputs each workload's subject and a wrangler binding to its own entrypoint", async () => {
+    const deployment = await run(engineConfig());
+    const billing = deployment.workloads["billing"]!;
+    assert.equal(billing.subject, `worker/${String(dev.config["worker-identity:accountId"])}/billing`);
+    assert.match(billing.wranglerBinding, /entrypoint = "Workload_billing"/);
+    assert.match(billing.wranglerBinding, /service = "worker-identity"/);
+    assert.deepEqual(deployment.issuer.bindingsFor("ledger-sync"), [
+      { type: "service", name: "ISSUER", service: "worker-identity", entrypoint: "Workload_ledger_sync" },
+    ]);
+    assert.throws(() => deployment.issuer.bindingsFor("ghost"), /not registered/);
+  });
+
+  it("serves the issuer on workers.dev when no hostname is configured", async () => {
+    const deployment = await run(
+      engineConfig({ "worker-identity:workersDevSubdomain": "acme" }, ["worker-identity:issuerHostname"]),
+    );
+    assert.equal(deployment.issuerUrl, "https://worker-identity.acme.workers.dev");
+    assert.equal(ofType("cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain").length, 1);
+    assert.equal(ofType("cloudflare:index/workersCustomDomain:WorkersCustomDomain").length, 0);
+  });
+
+  it("declares nothing at all for a half-valid config, and names every broken key", async () => {
+    installMocks(dev.project, dev.stack);
+    pulumi.runtime.setAllConfig(
+      engineConfig({ "worker-identity:accountId": "not-an-account", "worker-identity:rotationPeriodDays": "0" }),
+    );
+    const { defineProgram } = await import("../../infra/program.js");
+    let thrown: unknown;
+    try {
+      defineProgram();
+    } catch (error) {
+      thrown = error;
+    }
+    assert.ok(thrown instanceof ConfigError, String(thrown));
+    const keys = thrown.issues.map((i) => i.key);
+    assert.ok(keys.includes("worker-identity:accountId"), keys.join(", "));
+    assert.ok(keys.includes("worker-identity:rotationPeriodDays"), keys.join(", "));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(recorded.length, 0, `resources were declared: ${recorded.map((r) => r.type).join(", ")}`);
+  });
+});

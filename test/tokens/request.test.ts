@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import type { IssuerSettings, WorkloadConfig } from "../../worker/config/types.js";
+import {
+  AudienceNotAllowedError,
+  InvalidRequestError,
+  IssuerError,
+  LifetimeTooLongError,
+} from "../../worker/errors.js";
+import { authorizeTokenRequest, MIN_REQUESTED_LIFETIME_SECONDS } from "../../worker/tokens/request.js";
+
+const AWS = "sts.amazonaws.com";
+const API = "https://api.internal.example.dev";
+
+const ISSUER: IssuerSettings = {
+  accountId: "0123456789abcdef0123456789abcdef",
+  environment: "test",
+  issuerUrl: "https://id.example.dev",
+  scriptName: "worker-identity",
+  signingAlgorithm: "RS256",
+  rotationPeriodDays: 30,
+  tokenLifetimeSeconds: 300,
+  maxTokenLifetimeSeconds: 3600,
+  clockSkewSeconds: 60,
+};
+
+const BILLING: WorkloadConfig = {
+  name: "billing",
+  subject: "worker/0123456789abcdef0123456789abcdef/billing",
+  entrypoint: "Workload_billing",
+  audiences: [AWS, API],
+  tokenLifetimeSeconds: 240,
+  maxTokenLifetimeSeconds: 900,
+  claims: {},
+};
+
+function refusal<E extends IssuerError>(
+  errorClass: new (detail: string) => E,
+  code: string,
+  ...message: RegExp[]
+): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof errorClass, `expected ${errorClass.name}, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.ok(error.message.startsWith(`[${code}] `), error.message);
+    for (const pattern of message) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe("authorizeTokenRequest: audience", () => {
+  it("accepts every audience on the workload's allow-list", () => {
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, undefined), { audience: AWS, lifetimeSeconds: 240 });
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, API, undefined), { audience: API, lifetimeSeconds: 240 });
+  });
+
+  it("refuses an audience outside the allow-list and names the config key that would allow it", () => {
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, "https://other.example", undefined),
+      refusal(AudienceNotAllowedError, "ERR_AUDIENCE_NOT_ALLOWED", /https:\/\/other\.example/, /workloads\.billing\.audiences/),
+    );
+  });
+
+  it("matches audiences exactly (no prefix or case folding)", () => {
+    for (const near of ["STS.amazonaws.com", "sts.amazonaws.com/", `${API}/v1`, " sts.amazonaws.com"]) {
+      assert.throws(() => authorizeTokenRequest(ISSUER, BILLING, near, undefined), AudienceNotAllowedError, near);
+    }
+  });
+
+  it("refuses a non-string audience as an invalid request listing the allowed audiences", () => {
+    for (const audience of [undefined, null, 42, [AWS], { aud: AWS }]) {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, audience, undefined),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /non-empty string/, /sts\.amazonaws\.com/),
+      );
+    }
+  });
+
+  it("refuses an empty audience", () => {
+    assert.throws(() => authorizeTokenRequest(ISSUER, BILLING, "", undefined), refusal(InvalidRequestError, "ERR_INVALID_REQUEST"));
+  });
+
+  it("accepts a 255-character audience and refuses a 256-character one as invalid", () => {
+    const at255 = `https://${"a".repeat(247)}`;
+    const at256 = `${at255}b`;
+    assert.equal(at255.length, 255);
+    const workload: WorkloadConfig = { ...BILLING, audiences: [at255, at256] };
+    assert.equal(authorizeTokenRequest(ISSUER, workload, at255, undefined).audience, at255);
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, workload, at256, undefined),
+      refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /at most 255 characters/),
+    );
+  });
+});
+
+describe("authorizeTokenRequest: lifetime", () => {
+  it("uses the workload's default lifetime when no options are given", () => {
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, undefined).lifetimeSeconds, 240);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, null).lifetimeSeconds, 240);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, {}).lifetimeSeconds, 240);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: undefined }).lifetimeSeconds, 240);
+  });
+
+  it("grants a shorter requested lifetime as asked", () => {
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120 }), { audience: AWS, lifetimeSeconds: 120 });
+  });
+
+  it("caps at the workload's max when it is below the issuer's", () => {
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 900 }).lifetimeSeconds, 900);
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 901 }),
+      refusal(LifetimeTooLongError, "ERR_LIFETIME_TOO_LONG", /cap of 900 s/, /ask for 900 or less/, /workloads\.billing\.maxTokenLifetimeSeconds/),
+    );
+  });
+
+  it("caps at the issuer's max when it is below the workload's", () => {
+    const issuer: IssuerSettings = { ...ISSUER, maxTokenLifetimeSeconds: 600 };
+    const workload: WorkloadConfig = { ...BILLING, maxTokenLifetimeSeconds: 3600 };
+    assert.equal(authorizeTokenRequest(issuer, workload, AWS, { lifetimeSeconds: 600 }).lifetimeSeconds, 600);
+    assert.throws(
+      () => authorizeTokenRequest(issuer, workload, AWS, { lifetimeSeconds: 601 }),
+      refusal(LifetimeTooLongError, "ERR_LIFETIME_TOO_LONG", /cap of 600 s/, /ask for 600 or less/, /the issuer's maxTokenLifetimeSeconds/),
+    );
+  });
+
+  it(`accepts exactly MIN_REQUESTED_LIFETIME_SECONDS (${MIN_REQUESTED_LIFETIME_SECONDS}) and refuses one second less`, () => {
+    assert.equal(MIN_REQUESTED_LIFETIME_SECONDS, 30);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 30 }).lifetimeSeconds, 30);
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 29 }),
+      refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /integer of at least 30/),
+    );
+  });
+
+  it("refuses a lifetime that is not a positive integer", () => {
+    for (const lifetimeSeconds of [0, -60, 120.5, Number.NaN, Number.POSITIVE_INFINITY, "300", null, true]) {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds }),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /lifetimeSeconds must be an integer/),
+        String(lifetimeSeconds),
+      );
+    }
+  });
+});
+
+describe("authorizeTokenRequest: options", () => {
+  it("refuses every option other than lifetimeSeconds, saying identity comes from the binding", () => {
+    for (const key of ["workload", "sub", "subject", "audience", "claims", "lifetime", "LifetimeSeconds", "__proto__x"]) {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120, [key]: "x" }),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", new RegExp(`unknown option "${key}"`), /only option is lifetimeSeconds/,
+          /identity comes from the service binding/),
+        key,
+      );
+    }
+  });
+
+  it("refuses an unknown option even when its value is undefined", () => {
+    assert.throws(() => authorizeTokenRequest(ISSUER, BILLING, AWS, { workload: undefined }), InvalidRequestError);
+  });
+
+  it("refuses options that are not an object, showing the expected shape", () => {
+    for (const options of [300, "lifetimeSeconds=300", true, [300], [{ lifetimeSeconds: 300 }]]) {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, AWS, options),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /options must be an object such as \{ lifetimeSeconds: 300 \}/),
+        JSON.stringify(options),
+      );
+    }
+  });
+});
