@@ -48,6 +48,53 @@ describe("stack files", () => {
     }
   });
 
+  it("loads the repository's Pulumi.dev.yaml with AWS and GCP federated per workload", () => {
+    const config = loadStackConfigFile(join(REPO_ROOT, "Pulumi.dev.yaml"));
+    const gcpAudience =
+      "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
+    assert.deepEqual(config.aws, { audience: "sts.amazonaws.com" });
+    assert.deepEqual(config.gcp, {
+      projectId: "example-identity-dev",
+      projectNumber: "123456789012",
+      poolId: "worker-identity",
+      providerId: "worker-identity",
+      audience: gcpAudience,
+    });
+    const byName = Object.fromEntries(config.workloads.map((w) => [w.name, w]));
+    assert.deepEqual(byName["billing"]?.aws, {
+      roleName: "wid-billing",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+      inlinePolicies: {},
+      maxSessionDurationSeconds: 3600,
+    });
+    assert.deepEqual(byName["billing"]?.gcp, {
+      serviceAccount: { kind: "create", accountId: "wid-billing" },
+      projectRoles: ["roles/bigquery.dataViewer"],
+    });
+    assert.deepEqual(byName["reports-exporter"]?.gcp, {
+      serviceAccount: { kind: "existing", email: "reports@example-identity-dev.iam.gserviceaccount.com" },
+      projectRoles: [],
+    });
+    assert.equal(byName["reports-exporter"]?.aws, undefined);
+    const ledger = byName["ledger-sync"];
+    assert.equal(ledger?.gcp, undefined);
+    assert.equal(ledger?.aws?.roleName, "wid-ledger-sync");
+    assert.deepEqual(Object.keys(ledger?.aws?.inlinePolicies ?? {}), ["ledger-write"]);
+    const policy = JSON.parse(ledger?.aws?.inlinePolicies["ledger-write"] ?? "{}") as {
+      Version: string;
+      Statement: { Effect: string; Action: string; Resource: string }[];
+    };
+    assert.equal(policy.Version, "2012-10-17");
+    assert.equal(policy.Statement.length, 1);
+    assert.deepEqual([policy.Statement[0]?.Effect, policy.Statement[0]?.Action], ["Allow", "dynamodb:PutItem"]);
+    assert.match(policy.Statement[0]?.Resource ?? "", /^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[\w.-]+$/);
+    assert.ok(byName["edge-api"] && !("aws" in byName["edge-api"]) && !("gcp" in byName["edge-api"]));
+    // Every GCP audience the example lists is the one the provider derives.
+    const listed = config.workloads.flatMap((w) => w.audiences).filter((a) => a.startsWith("//iam.googleapis.com/"));
+    assert.ok(listed.length >= 2);
+    for (const audience of listed) assert.equal(audience, gcpAudience);
+  });
+
   it("reads the project from Pulumi.yaml and the stack from the file name, without validating", () => {
     write({ "Pulumi.yaml": "name: acme-identity\nruntime: nodejs\n", "Pulumi.prod-eu.yaml": "config:\n  acme-identity:oops: 1\n" });
     const map = readStackConfigMap(join(dir, "Pulumi.prod-eu.yaml"));

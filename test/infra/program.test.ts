@@ -79,7 +79,9 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.ok(!JSON.stringify(issuerConfig).includes("inlinePolicies"));
     const content = String(script.content);
     for (const workload of seenByWorker.workloads) {
-      assert.match(content, new RegExp(`class ${workload.entrypoint} extends`), `bundle lacks ${workload.entrypoint}`);
+      // esbuild writes `var Workload_x = class extends Issuer {…}` and exports it by name.
+      assert.match(content, new RegExp(`var ${workload.entrypoint} = class extends Issuer`), `bundle lacks ${workload.entrypoint}`);
+      assert.match(content, new RegExp(`^\\s+${workload.entrypoint},?$`, "m"), `bundle does not export ${workload.entrypoint}`);
     }
   });
 
@@ -146,8 +148,10 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     } catch (error) {
       thrown = error;
     }
-    assert.ok(thrown instanceof ConfigError, String(thrown));
-    const keys = thrown.issues.map((i) => i.key);
+    // The program is loaded through the ESM loader and this file through tsx's CommonJS one, so
+    // the class identity differs: recognise the error by its code.
+    assert.equal((thrown as ConfigError).code, "ERR_STACK_CONFIG", String(thrown));
+    const keys = (thrown as ConfigError).issues.map((i) => i.key);
     assert.ok(keys.includes("worker-identity:accountId"), keys.join(", "));
     assert.ok(keys.includes("worker-identity:rotationPeriodDays"), keys.join(", "));
     await new Promise((r) => setTimeout(r, 50));

@@ -36,12 +36,23 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
   }
 }
 
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Inputs as the program wrote them: the engine's secret wrappers removed, recursively. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG] !== undefined && "value" in record) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 export function installMocks(project: string, stack: string): void {
   recorded.length = 0;
   pulumi.runtime.setMocks(
     {
       newResource(args) {
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
         return { id: `${args.name}-id`, state: outputsFor(args.type, args.name, args.inputs as Record<string, unknown>) };
       },
       call(args) {

@@ -12,6 +12,8 @@ export interface FieldSpec<T> {
   readonly read: FieldReader<T>;
   /** Present on required fields: the message (what to add) when the field is missing. */
   readonly required?: string;
+  /** The message when the field is written with no value (YAML null), if not the generic one. */
+  readonly empty?: string;
 }
 
 export type FieldTable = Readonly<Record<string, FieldSpec<unknown>>>;
@@ -52,7 +54,7 @@ export function readSection<T extends FieldTable>(
     if (isSecureValue(value)) {
       issues.add(key, SECURE_VALUE_MESSAGE);
     } else if (value === null) {
-      issues.add(key, "is empty; give it a value or delete the line");
+      issues.add(key, spec.empty ?? "is empty; give it a value or delete the line");
     } else {
       const result = spec.read(value, key, issues);
       if (result !== undefined) values[name] = result;
@@ -62,6 +64,46 @@ export function readSection<T extends FieldTable>(
     if (!present.has(name) && spec.required !== undefined) issues.add(options.keyOf(name), spec.required);
   }
   return values as FieldValues<T>;
+}
+
+export interface MapSectionOptions extends SectionOptions {
+  /** The shape, completing "must be …", e.g. "a map like {audience: sts.amazonaws.com}". */
+  readonly shape: string;
+  /** Accept the map's JSON text too (a top-level key, as `pulumi config set` stores a map). */
+  readonly jsonText?: boolean;
+}
+
+/**
+ * A section written as a map (or, with `jsonText`, as its JSON text): each field read through
+ * `table`; undefined when the value is not a map at all.
+ */
+export function readMapSection<T extends FieldTable>(
+  value: unknown,
+  key: string,
+  issues: IssueCollector,
+  table: T,
+  options: MapSectionOptions,
+): FieldValues<T> | undefined {
+  const map = typeof value === "string" && options.jsonText === true
+    ? parseJsonText(value, key, issues, `write it in the stack file as ${options.shape}`)
+    : value;
+  if (map === undefined) return undefined;
+  if (!isPlainObject(map)) {
+    issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be ${options.shape}`);
+    return undefined;
+  }
+  return readSection(Object.entries(map), table, issues, options);
+}
+
+/** What JSON text stands for, or undefined after reporting why it is not JSON, and `fix`. */
+export function parseJsonText(text: string, key: string, issues: IssueCollector, fix: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    issues.add(key, `is a string that is not valid JSON (${reason}); ${fix}`);
+    return undefined;
+  }
 }
 
 function unknownNameMessage(name: string, known: readonly string[], what: string): string {

@@ -93,3 +93,52 @@ export const AWS_TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 // ---- GCP --------------------------------------------------------------------------------
 /** GCP maps `sub` to `google.subject`, which is at most 127 bytes of UTF-8. */
 export const MAX_GCP_SUBJECT_BYTES = 127;
+
+// ---- AWS federation (the `aws` key and each workload's `aws` section) --------------------
+/** The audience AWS STS receives by default: the IAM OIDC provider's client id. */
+export const DEFAULT_AWS_AUDIENCE = "sts.amazonaws.com";
+/** An IAM OIDC provider's client id is 1 to 255 characters. */
+export const MAX_AWS_AUDIENCE_LENGTH = 255;
+/** Default role and service-account names are `wid-<workload>`. */
+export const DEFAULT_CLOUD_NAME_PREFIX = "wid-";
+/** IAM role names: letters, digits and _ + = , . @ -; unique per account, ignoring case. */
+export const IAM_ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+export const MAX_IAM_ROLE_NAME_LENGTH = 64;
+/** IAM inline policy names: the role-name characters, up to 128. */
+export const IAM_POLICY_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
+/** An AWS managed policy (account `aws`) or a customer managed one (a 12-digit account), any partition. */
+export const MANAGED_POLICY_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/;
+/** AWS attaches at most 20 managed policies to a role (10 unless the quota is raised). */
+export const MAX_MANAGED_POLICIES_PER_ROLE = 20;
+/** All inline policies of one role together, in characters without whitespace. */
+export const MAX_ROLE_INLINE_POLICY_CHARACTERS = 10_240;
+/** The current IAM policy language; the older 2008-10-17 lacks policy variables. */
+export const IAM_POLICY_VERSION = "2012-10-17";
+/** An IAM role's MaxSessionDuration: 1 to 12 hours. */
+export const MIN_ROLE_SESSION_SECONDS = 3_600;
+export const MAX_ROLE_SESSION_SECONDS = 43_200;
+export const DEFAULT_ROLE_SESSION_SECONDS = 3_600;
+
+// ---- GCP federation (the `gcp` key and each workload's `gcp` section) --------------------
+/** GCP project ids: 6 to 30 lowercase letters, digits and '-', starting with a letter. */
+export const GCP_PROJECT_ID_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** GCP project numbers: digits only. */
+export const GCP_PROJECT_NUMBER_PATTERN = /^\d{1,20}$/;
+/** Workload identity pool and provider ids: 4 to 32 of [a-z0-9-], starting with a letter. */
+export const GCP_FEDERATION_ID_PATTERN = /^[a-z][a-z0-9-]{3,31}$/;
+/** GCP reserves this prefix of pool and provider ids for itself. */
+export const GCP_RESERVED_ID_PREFIX = "gcp-";
+export const DEFAULT_GCP_POOL_ID = "worker-identity";
+export const DEFAULT_GCP_PROVIDER_ID = "worker-identity";
+/** Key types GCP accepts in a provider's inline JWKS. */
+export const GCP_JWK_KEY_TYPES: readonly string[] = Object.freeze(["RSA", "EC"]);
+/** JWK members that only private or symmetric keys have (RFC 7518 §6). */
+export const JWK_PRIVATE_MEMBERS: readonly string[] = Object.freeze(["d", "p", "q", "dp", "dq", "qi", "k"]);
+/** GCP service-account ids (the part before '@'): 6 to 30 characters. */
+export const GCP_SERVICE_ACCOUNT_ID_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH = 6;
+export const MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH = 30;
+/** User-managed service-account emails end in this. */
+export const GCP_SERVICE_ACCOUNT_EMAIL_PATTERN = /^[a-z0-9][a-z0-9._-]*@[a-z0-9][a-z0-9.-]*\.iam\.gserviceaccount\.com$/;
+/** Predefined roles, and custom roles of a project or an organization. */
+export const GCP_ROLE_PATTERN = /^(roles|projects\/[^/]+\/roles|organizations\/\d+\/roles)\/[\w.]+$/;

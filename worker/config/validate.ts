@@ -3,8 +3,10 @@
 // Pure (no I/O, no clock, no Node built-ins): the issuer Worker runs it in workerd on the map
 // the local stack or the Pulumi program hands it, and they run it too before deploying.
 
+import { AWS_STACK_KEY_EMPTY, readAwsSettings } from "./aws.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { type FieldReader, integerField, readSection, readString } from "./fields.js";
+import { GCP_STACK_KEY_EMPTY, readGcpSettings } from "./gcp.js";
 import {
   isHostnameLabel,
   localIssuerUrlProblem,
@@ -124,6 +126,10 @@ const STACK_FIELDS = {
     min: MIN_CLOCK_SKEW_SECONDS, max: MAX_CLOCK_SKEW_SECONDS, unit: "seconds",
     fix: `set it to ${DEFAULT_CLOCK_SKEW_SECONDS}, the default`,
   }),
+  /** Present (even `{}`): the stack federates AWS. */
+  aws: { read: readAwsSettings, empty: AWS_STACK_KEY_EMPTY },
+  /** Present: the stack federates GCP. */
+  gcp: { read: readGcpSettings, empty: GCP_STACK_KEY_EMPTY },
   workloads: {
     read: readWorkloads,
     required: "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}",
@@ -175,6 +181,8 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     scriptName,
     tokenLifetimeSeconds: tokenLifetime,
     maxTokenLifetimeSeconds: maxLifetime,
+    aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
+    gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   }, issues);
 
   issues.throwIfAny(`stack '${stack}' of project '${project}'`);
@@ -192,6 +200,8 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
       maxTokenLifetimeSeconds: present(maxLifetime),
       clockSkewSeconds: fields.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
     },
+    ...(fields.aws === undefined ? {} : { aws: fields.aws }),
+    ...(fields.gcp === undefined ? {} : { gcp: fields.gcp }),
     workloads,
   });
 }

@@ -1,13 +1,25 @@
 // The workload registry: which Workers get an identity, and what their tokens may say.
 // Reading is in two steps: each workload's own fields first (readWorkloads, through the
 // WORKLOAD_FIELDS table), then what depends on the issuer and on the other workloads
-// (resolveWorkloads: lifetimes against the issuer's cap, subject, entrypoint collisions).
+// (resolveWorkloads: lifetimes against the issuer's cap, subject, entrypoint collisions, and
+// the cloud sections against the stack's federation and each other).
 
 import { readAudiences } from "./audiences.js";
 import { readAwsSessionTags } from "./aws-session-tags.js";
+import { readWorkloadAws, reportDuplicateRoleNames, resolveWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readClaims } from "./claims.js";
 import { entrypointClassName } from "./entrypoint-name.js";
-import { describeValue, type FieldValues, integerField, isPlainObject, readSection, utf8Length } from "./fields.js";
+import type { Federation, NameClaim } from "./federation.js";
+import {
+  describeValue,
+  type FieldValues,
+  integerField,
+  isPlainObject,
+  parseJsonText,
+  readSection,
+  utf8Length,
+} from "./fields.js";
+import { readWorkloadGcp, reportDuplicateAccountIds, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
 import {
@@ -17,7 +29,7 @@ import {
   MIN_TOKEN_LIFETIME_SECONDS,
 } from "./limits.js";
 import { scriptNameProblem } from "./script-name.js";
-import type { WorkloadConfig } from "./types.js";
+import type { AwsSettings, GcpSettings, WorkloadConfig } from "./types.js";
 
 /** One table entry per workload field; a new section (aws, gcp, mtls) is a new entry. */
 const WORKLOAD_FIELDS = {
@@ -39,6 +51,8 @@ const WORKLOAD_FIELDS = {
   }),
   claims: { read: readClaims },
   awsSessionTags: { read: readAwsSessionTags },
+  aws: { read: readWorkloadAws, empty: WORKLOAD_AWS_EMPTY },
+  gcp: { read: readWorkloadGcp, empty: WORKLOAD_GCP_EMPTY },
 } as const;
 
 /** A workload as read from its own entry, before anything that depends on the issuer. */
@@ -46,21 +60,17 @@ export interface WorkloadEntry {
   readonly name: string;
   readonly key: string;
   readonly fields: FieldValues<typeof WORKLOAD_FIELDS>;
+  /** The fields written, valid or not: a cloud section is checked against the stack even when invalid. */
+  readonly written: ReadonlySet<string>;
 }
 
 /** The `workloads` key: a map (or its JSON text, as `pulumi config set` stores it). */
 export function readWorkloads(value: unknown, key: string, issues: IssueCollector): readonly WorkloadEntry[] | undefined {
-  let map = value;
-  if (typeof value === "string") {
-    try {
-      map = JSON.parse(value) as unknown;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      issues.add(key, `is a string that is not valid JSON (${reason}); write workloads as a YAML map in the stack ` +
-        "file, or set each field with pulumi config set --path 'workloads.<name>.audiences[0]' <audience>");
-      return undefined;
-    }
-  }
+  const map = typeof value === "string"
+    ? parseJsonText(value, key, issues, "write workloads as a YAML map in the stack file, or set each field with " +
+      "pulumi config set --path 'workloads.<name>.audiences[0]' <audience>")
+    : value;
+  if (map === undefined) return undefined;
   if (!isPlainObject(map)) {
     const shape = Array.isArray(map) ? "a list" : describeValue(map);
     issues.add(key, `is ${shape}, but must be a map from Worker script name to its settings, ` +
@@ -87,7 +97,8 @@ export function readWorkloads(value: unknown, key: string, issues: IssueCollecto
       what: `a workload field (${Object.keys(WORKLOAD_FIELDS).join(", ")})`,
       keyOf: (field) => memberKey(workloadKey, field),
     });
-    if (nameProblem === undefined) entries.push({ name, key: workloadKey, fields });
+    const written = new Set(Object.keys(settings).filter((field) => settings[field] !== undefined));
+    if (nameProblem === undefined) entries.push({ name, key: workloadKey, fields, written });
   }
   return entries;
 }
@@ -102,6 +113,8 @@ export interface IssuerContext {
   readonly scriptName: string | undefined;
   readonly tokenLifetimeSeconds: number | undefined;
   readonly maxTokenLifetimeSeconds: number | undefined;
+  readonly aws: Federation<AwsSettings>;
+  readonly gcp: Federation<GcpSettings>;
 }
 
 /** Checks what depends on the issuer and on the other workloads; returns them sorted by name. */
@@ -113,6 +126,8 @@ export function resolveWorkloads(
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const byEntrypoint = new Map<string, string>();
   const resolved: WorkloadConfig[] = [];
+  const roleNames: NameClaim[] = [];
+  const accountIds: NameClaim[] = [];
   for (const entry of sorted) {
     const { name, key, fields } = entry;
     if (name === issuer.scriptName) {
@@ -134,6 +149,9 @@ export function resolveWorkloads(
         `${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; shorten the workload name`);
     }
     const lifetimes = resolveLifetimes(entry, issuer, issues);
+    const ref = { name, key, audiences: fields.audiences };
+    const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, issuer.aws, roleNames, issues) : undefined;
+    const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, issuer.gcp, accountIds, issues) : undefined;
     if (fields.audiences === undefined || lifetimes === undefined) continue;
     resolved.push({
       name,
@@ -143,8 +161,12 @@ export function resolveWorkloads(
       ...lifetimes,
       claims: fields.claims ?? {},
       ...(fields.awsSessionTags === undefined ? {} : { awsSessionTags: fields.awsSessionTags }),
+      ...(aws === undefined ? {} : { aws }),
+      ...(gcp === undefined ? {} : { gcp }),
     });
   }
+  reportDuplicateRoleNames(roleNames, issues);
+  reportDuplicateAccountIds(accountIds, issues);
   return resolved;
 }
 

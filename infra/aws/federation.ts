@@ -1,0 +1,117 @@
+// AWS IAM federation of the issuer: one OIDC provider for the issuer, and per workload with AWS
+// settings one role that trusts that workload's subject alone (trust-policy.ts builds the
+// documents), with its managed and inline policies.
+
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsSettings, IssuerSettings, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
+import { issuerHost, providerTags, roleDescription, roleTags, webIdentityTrustPolicy } from "./trust-policy.js";
+
+/**
+ * Plain resolved config rather than `pulumi.Input`s: resource names and the set of roles derive
+ * from it, and both must be known when the program runs.
+ */
+export interface AwsFederationArgs {
+  readonly issuer: IssuerSettings;
+  readonly aws: AwsSettings;
+  readonly workloads: readonly WorkloadConfig[];
+  /** The Pulumi stack name, for tags. */
+  readonly stack: string;
+}
+
+export interface FederatedRole {
+  readonly arn: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+}
+
+export class AwsFederation extends pulumi.ComponentResource {
+  readonly providerArn: pulumi.Output<string>;
+  /** By workload name; only workloads with AWS settings have a role. */
+  readonly roles: Readonly<Record<string, FederatedRole>>;
+
+  constructor(name: string, args: AwsFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("worker-identity:aws:Federation", name, {}, opts);
+    // Refuse an issuer URL AWS cannot match against iss before creating anything.
+    issuerHost(args.issuer.issuerUrl);
+
+    const provider = new aws.iam.OpenIdConnectProvider(
+      `${name}-oidc-provider`,
+      {
+        url: args.issuer.issuerUrl,
+        clientIdLists: [args.aws.audience],
+        // No thumbprintLists: IAM checks the TLS chain of an issuer served under a public CA itself.
+        tags: providerTags(args.issuer.issuerUrl, args.stack),
+      },
+      { parent: this },
+    );
+    this.providerArn = provider.arn;
+
+    const roles: Record<string, FederatedRole> = {};
+    for (const workload of args.workloads) {
+      if (workload.aws === undefined) continue;
+      const role = this.workloadRole(name, args, workload, workload.aws, provider.arn);
+      roles[workload.name] = { arn: role.arn, name: role.name };
+    }
+    this.roles = roles;
+
+    this.registerOutputs({ providerArn: this.providerArn, roles: this.roles });
+  }
+
+  /** Child names start with the workload's name, so adding or removing one renames no other. */
+  private workloadRole(
+    name: string,
+    args: AwsFederationArgs,
+    workload: WorkloadConfig,
+    settings: WorkloadAwsSettings,
+    providerArn: pulumi.Output<string>,
+  ): aws.iam.Role {
+    const prefix = `${name}-${workload.name}`;
+    const role = new aws.iam.Role(
+      `${prefix}-role`,
+      {
+        name: settings.roleName,
+        assumeRolePolicy: providerArn.apply((arn) =>
+          JSON.stringify(
+            webIdentityTrustPolicy({
+              providerArn: arn,
+              issuerUrl: args.issuer.issuerUrl,
+              subject: workload.subject,
+              audience: args.aws.audience,
+              tagSession: workload.awsSessionTags !== undefined,
+            }),
+          ),
+        ),
+        description: roleDescription(workload, args.issuer.issuerUrl),
+        maxSessionDuration: settings.maxSessionDurationSeconds,
+        tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
+      },
+      { parent: this },
+    );
+    for (const policyArn of settings.managedPolicyArns) {
+      new aws.iam.RolePolicyAttachment(
+        `${prefix}-managed-${managedPolicyKey(policyArn)}`,
+        { role: role.name, policyArn },
+        { parent: this },
+      );
+    }
+    for (const [policyName, document] of Object.entries(settings.inlinePolicies)) {
+      new aws.iam.RolePolicy(
+        `${prefix}-inline-${policyName}`,
+        { role: role.name, name: policyName, policy: document },
+        { parent: this },
+      );
+    }
+    return role;
+  }
+}
+
+/**
+ * A stable name part for a managed policy: its readable name plus a short hash of the whole ARN,
+ * because the same name can exist in several accounts or paths (`aws` and yours).
+ */
+function managedPolicyKey(policyArn: string): string {
+  const readable = policyArn.slice(policyArn.lastIndexOf("/") + 1).replace(/[^A-Za-z0-9+=,.@_-]/g, "_");
+  const digest = createHash("sha256").update(policyArn).digest("hex").slice(0, 8);
+  return `${readable}-${digest}`;
+}

@@ -1,0 +1,144 @@
+// What GCP Workload Identity Federation is told about the issuer, as pure functions of the
+// resolved config: the attribute mapping and condition the provider applies to every token, the
+// resource names and principals IAM bindings refer to, and the console texts a security engineer
+// reads. federation.ts declares the resources; nothing here touches Pulumi.
+
+import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
+import type { GcpSettings, IssuerSettings, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
+
+/** GCP's limits on the console texts (characters). */
+export const POOL_DISPLAY_NAME_MAX = 32;
+export const POOL_DESCRIPTION_MAX = 256;
+export const PROVIDER_DISPLAY_NAME_MAX = 32;
+export const PROVIDER_DESCRIPTION_MAX = 256;
+export const SERVICE_ACCOUNT_DISPLAY_NAME_MAX = 100;
+export const SERVICE_ACCOUNT_DESCRIPTION_MAX = 256;
+
+/** The role that lets a federated principal impersonate a service account. */
+export const WORKLOAD_IDENTITY_USER_ROLE = "roles/iam.workloadIdentityUser";
+
+const IAM_HOST = "iam.googleapis.com";
+const SERVICE_ACCOUNT_DOMAIN = /^[^@]+@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/;
+
+export interface ConsoleText {
+  readonly displayName: string;
+  readonly description: string;
+}
+
+/**
+ * `google.subject` is the token's `sub` verbatim (worker/<account>/<script> fits 127 bytes), so
+ * the principal an IAM binding names is the subject the issuer attests; the other claims become
+ * attributes for conditions in IAM policies.
+ */
+export function attributeMapping(): Record<string, string> {
+  return {
+    "google.subject": "assertion.sub",
+    "attribute.account_id": "assertion.account_id",
+    "attribute.worker": "assertion.worker",
+    "attribute.environment": "assertion.environment",
+  };
+}
+
+/**
+ * Admits only tokens issued for this Cloudflare account. A missing claim or one of another type
+ * makes the comparison false or an error, and GCP refuses the token either way.
+ */
+export function attributeCondition(accountId: string): string {
+  if (accountId === "") throw new TypeError("attributeCondition: the account id is empty");
+  return `assertion.account_id == ${celStringLiteral(accountId)}`;
+}
+
+/** A CEL string literal for any text: printable ASCII as is, everything else escaped. */
+function celStringLiteral(value: string): string {
+  let literal = '"';
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff) throw new TypeError("attributeCondition: the account id is not well-formed Unicode");
+    if (char === '"' || char === "\\") literal += `\\${char}`;
+    else if (code >= 0x20 && code < 0x7f) literal += char;
+    else if (code <= 0xffff) literal += `\\u${code.toString(16).padStart(4, "0")}`;
+    else literal += `\\U${code.toString(16).padStart(8, "0")}`;
+  }
+  return `${literal}"`;
+}
+
+/** The pool's resource name; GCP names it by project number. */
+export function poolName(gcp: GcpSettings): string {
+  return `projects/${gcp.projectNumber}/locations/global/workloadIdentityPools/${gcp.poolId}`;
+}
+
+export function providerName(gcp: GcpSettings): string {
+  return `${poolName(gcp)}/providers/${gcp.providerId}`;
+}
+
+/** The one federated identity a token with this `sub` becomes. */
+export function principalFor(gcp: GcpSettings, subject: string): string {
+  const bytes = new TextEncoder().encode(subject).length;
+  if (subject === "" || bytes > MAX_GCP_SUBJECT_BYTES) {
+    throw new RangeError(`principalFor: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
+  }
+  return `principal://${IAM_HOST}/${poolName(gcp)}/subject/${subject}`;
+}
+
+export function serviceAccountEmail(gcp: GcpSettings, settings: WorkloadGcpSettings): string {
+  const account = settings.serviceAccount;
+  return account.kind === "create" ? `${account.accountId}@${gcp.projectId}.iam.gserviceaccount.com` : account.email;
+}
+
+/**
+ * `projects/<project>/serviceAccounts/<email>`, what service account IAM bindings address. An
+ * existing account may live in another project: its email names that project.
+ */
+export function serviceAccountResourceName(gcp: GcpSettings, email: string): string {
+  const project = SERVICE_ACCOUNT_DOMAIN.exec(email)?.[1] ?? gcp.projectId;
+  return `projects/${project}/serviceAccounts/${email}`;
+}
+
+export function describePool(issuer: IssuerSettings, stack: string): ConsoleText {
+  return {
+    displayName: fit(`Cloudflare Workers ${stack}`, POOL_DISPLAY_NAME_MAX),
+    description: fit(
+      `Cloudflare Workers of account ${issuer.accountId} (environment ${issuer.environment}) with tokens ` +
+        `from the worker-identity issuer ${issuer.issuerUrl}. Pulumi stack ${stack}.`,
+      POOL_DESCRIPTION_MAX,
+    ),
+  };
+}
+
+export function describeProvider(issuer: IssuerSettings): ConsoleText {
+  const host = new URL(issuer.issuerUrl).host;
+  return {
+    // The end of a hostname (the domain) says more than its start.
+    displayName: fit(host, PROVIDER_DISPLAY_NAME_MAX, "end"),
+    description: fit(
+      `OIDC issuer ${issuer.issuerUrl} (worker-identity). Admits only tokens with account_id ` +
+        `${issuer.accountId}; google.subject is the token's sub, worker/${issuer.accountId}/<script name>.`,
+      PROVIDER_DESCRIPTION_MAX,
+    ),
+  };
+}
+
+export function describeServiceAccount(
+  issuer: IssuerSettings,
+  gcp: GcpSettings,
+  workload: Pick<WorkloadConfig, "name" | "subject">,
+  stack: string,
+): ConsoleText {
+  return {
+    displayName: fit(`Cloudflare Worker ${workload.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
+    description: fit(
+      `Impersonated only by the Cloudflare Worker ${workload.name}: subject ${workload.subject} in pool ` +
+        `${gcp.poolId}, tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
+      SERVICE_ACCOUNT_DESCRIPTION_MAX,
+    ),
+  };
+}
+
+/**
+ * Shortens text to `max` characters, marking the cut with "..." (ASCII: every input here is, so
+ * characters and bytes agree whichever GCP counts).
+ */
+function fit(text: string, max: number, keep: "start" | "end" = "start"): string {
+  if (text.length <= max) return text;
+  return keep === "start" ? `${text.slice(0, max - 3)}...` : `...${text.slice(text.length - max + 3)}`;
+}

@@ -1,0 +1,275 @@
+// GcpFederation under Pulumi mocks: the pool and provider it declares, one workloadIdentityUser
+// grant per GCP workload naming exactly that workload's principal, service accounts created only
+// when asked, project roles on the created account, and nothing for workloads without `gcp`.
+
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
+import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
+
+const issuer: IssuerSettings = {
+  accountId: ACCOUNT,
+  environment: "production",
+  issuerUrl: "https://id.example.com",
+  scriptName: "worker-identity",
+  signingAlgorithm: "RS256",
+  rotationPeriodDays: 30,
+  tokenLifetimeSeconds: 300,
+  maxTokenLifetimeSeconds: 3600,
+  clockSkewSeconds: 60,
+};
+
+const gcpSettings: GcpSettings = {
+  projectId: "acme-prod",
+  projectNumber: "123456789012",
+  poolId: "cf-workers",
+  providerId: "wid-issuer",
+  audience: `//iam.googleapis.com/${POOL}/providers/wid-issuer`,
+};
+
+function workload(name: string, gcp?: WorkloadConfig["gcp"]): WorkloadConfig {
+  return {
+    name,
+    subject: `worker/${ACCOUNT}/${name}`,
+    entrypoint: `Workload_${name.replaceAll("-", "_")}`,
+    audiences: [gcpSettings.audience],
+    tokenLifetimeSeconds: 300,
+    maxTokenLifetimeSeconds: 3600,
+    claims: {},
+    ...(gcp ? { gcp } : {}),
+  };
+}
+
+const workloads: readonly WorkloadConfig[] = [
+  workload("billing", {
+    serviceAccount: { kind: "create", accountId: "wid-billing" },
+    projectRoles: ["roles/storage.objectViewer", "roles/pubsub.publisher"],
+  }),
+  workload("edge-api"),
+  workload("reports-exporter", {
+    serviceAccount: { kind: "existing", email: "exporter@shared-proj.iam.gserviceaccount.com" },
+    projectRoles: [],
+  }),
+];
+
+interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly parent: string;
+  readonly dependencies: readonly string[];
+  inputs: Record<string, unknown>;
+}
+
+const registrations: Registration[] = [];
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
+
+/** Mocks that echo inputs with the outputs GCP computes; every provider function call is a bug. */
+async function installMocks(): Promise<void> {
+  const inputsByName = new Map<string, Record<string, unknown>>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, unknown>;
+        inputsByName.set(`${args.type}::${args.name}`, inputs);
+        const state: Record<string, unknown> = { ...inputs };
+        if (args.type === "gcp:iam/workloadIdentityPool:WorkloadIdentityPool") {
+          state.name = `projects/123456789012/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}`;
+        }
+        if (args.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider") {
+          state.name = `projects/123456789012/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}/providers/${String(inputs.workloadIdentityPoolProviderId)}`;
+        }
+        if (args.type === "gcp:serviceaccount/account:Account") {
+          state.email = `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`;
+        }
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        throw new Error(`unexpected provider function call: ${args.token}`);
+      },
+    },
+    "worker-identity",
+    "test",
+    false,
+  );
+  // The mocks do not see parents or dependencies: record them from the monitor's requests.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): void };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (error, response) => {
+      if (response) {
+        registrations.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: response.getUrn(),
+          parent: req.getParent(),
+          dependencies: req.getDependenciesList(),
+          inputs: inputsByName.get(`${req.getType()}::${req.getName()}`) ?? {},
+        });
+      }
+      cb(error, response);
+    });
+}
+
+let GcpFederation: typeof GcpFederationClass;
+let deployments = 0;
+
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+
+async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
+  const name = `gcp${++deployments}`;
+  const federation = new GcpFederation(name, { issuer, gcp: gcpSettings, workloads, stack: "prod", ...overrides });
+  await resolved(federation.poolName);
+  await resolved(federation.providerName);
+  for (const w of Object.values(federation.workloads)) await resolved(w.serviceAccountEmail);
+  await new Promise((r) => setTimeout(r, 100));
+  const mine = registrations.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+  const component = mine.find((r) => r.type === "worker-identity:gcp:Federation");
+  assert.ok(component, "the component registers itself");
+  const ofType = (type: string) => mine.filter((r) => r.type === type);
+  return { name, federation, mine, component, ofType };
+}
+
+const POOL_TYPE = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
+const PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
+const ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
+const SA_MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
+const PROJECT_MEMBER_TYPE = "gcp:projects/iAMMember:IAMMember";
+
+describe("GcpFederation (Pulumi mocks)", function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await installMocks();
+    ({ GcpFederation } = await import("../../../infra/gcp/federation.js"));
+  });
+
+  it("declares the pool in the project with the configured id and console texts", async () => {
+    const { ofType, federation } = await deploy();
+    const [pool, ...more] = ofType(POOL_TYPE);
+    assert.equal(more.length, 0);
+    assert.equal(pool!.inputs.project, "acme-prod");
+    assert.equal(pool!.inputs.workloadIdentityPoolId, "cf-workers");
+    assert.ok(String(pool!.inputs.displayName).length <= 32);
+    assert.ok(String(pool!.inputs.description).includes(ACCOUNT));
+    assert.ok(String(pool!.inputs.description).includes("https://id.example.com"));
+    assert.equal(await resolved(federation.poolName), POOL);
+  });
+
+  it("declares an OIDC provider for the issuer, its audience, the mapping and the account condition", async () => {
+    const { ofType, federation } = await deploy();
+    const [provider, ...more] = ofType(PROVIDER_TYPE);
+    assert.equal(more.length, 0);
+    const inputs = provider!.inputs;
+    assert.equal(inputs.project, "acme-prod");
+    assert.equal(inputs.workloadIdentityPoolId, "cf-workers");
+    assert.equal(inputs.workloadIdentityPoolProviderId, "wid-issuer");
+    assert.deepEqual(inputs.oidc, {
+      issuerUri: "https://id.example.com",
+      allowedAudiences: [`//iam.googleapis.com/${POOL}/providers/wid-issuer`],
+    });
+    assert.deepEqual(inputs.attributeMapping, {
+      "google.subject": "assertion.sub",
+      "attribute.account_id": "assertion.account_id",
+      "attribute.worker": "assertion.worker",
+      "attribute.environment": "assertion.environment",
+    });
+    assert.equal(inputs.attributeCondition, `assertion.account_id == "${ACCOUNT}"`);
+    assert.ok(String(inputs.displayName).length <= 32);
+    assert.equal(await resolved(federation.providerName), `${POOL}/providers/wid-issuer`);
+  });
+
+  it("passes jwksJson only when configured", async () => {
+    const jwksJson = JSON.stringify({ keys: [{ kty: "RSA", kid: "k1", alg: "RS256", use: "sig", n: "AQAB", e: "AQAB" }] });
+    const withJwks = await deploy({ gcp: { ...gcpSettings, jwksJson } });
+    assert.equal((withJwks.ofType(PROVIDER_TYPE)[0]!.inputs.oidc as { jwksJson?: string }).jwksJson, jwksJson);
+    const without = await deploy();
+    assert.ok(!("jwksJson" in (without.ofType(PROVIDER_TYPE)[0]!.inputs.oidc as object)));
+  });
+
+  it("grants workloadIdentityUser once per GCP workload, to exactly its principal, after the provider exists", async () => {
+    const { ofType, federation } = await deploy();
+    const grants = ofType(SA_MEMBER_TYPE);
+    const provider = ofType(PROVIDER_TYPE)[0]!;
+    const expected = new Map([
+      ["billing", "projects/acme-prod/serviceAccounts/wid-billing@acme-prod.iam.gserviceaccount.com"],
+      ["reports-exporter", "projects/shared-proj/serviceAccounts/exporter@shared-proj.iam.gserviceaccount.com"],
+    ]);
+    assert.equal(grants.length, expected.size);
+    for (const [name, serviceAccountId] of expected) {
+      const principal = `principal://iam.googleapis.com/${POOL}/subject/worker/${ACCOUNT}/${name}`;
+      const mine = grants.filter((g) => g.inputs.member === principal);
+      assert.equal(mine.length, 1, `one grant for ${name}`);
+      assert.equal(mine[0]!.inputs.role, "roles/iam.workloadIdentityUser");
+      assert.equal(mine[0]!.inputs.serviceAccountId, serviceAccountId);
+      assert.ok(mine[0]!.dependencies.includes(provider.urn), `${name}'s grant waits for the provider`);
+      assert.equal(federation.workloads[name]?.principal, principal);
+    }
+    for (const grant of grants) {
+      assert.ok(!String(grant.inputs.member).includes("principalSet"), "never a principalSet");
+    }
+  });
+
+  it("creates a service account only for kind create, and binds its project roles to it", async () => {
+    const { ofType, federation } = await deploy();
+    const accounts = ofType(ACCOUNT_TYPE);
+    assert.deepEqual(accounts.map((a) => a.inputs.accountId), ["wid-billing"]);
+    assert.equal(accounts[0]!.inputs.project, "acme-prod");
+    assert.ok(String(accounts[0]!.inputs.displayName).includes("billing"));
+    assert.ok(String(accounts[0]!.inputs.description).includes(`worker/${ACCOUNT}/billing`));
+
+    const roles = ofType(PROJECT_MEMBER_TYPE);
+    assert.deepEqual(
+      roles.map((r) => r.inputs.role).sort(),
+      ["roles/pubsub.publisher", "roles/storage.objectViewer"],
+    );
+    for (const role of roles) {
+      assert.equal(role.inputs.project, "acme-prod");
+      assert.equal(role.inputs.member, "serviceAccount:wid-billing@acme-prod.iam.gserviceaccount.com");
+    }
+    assert.equal(await resolved(federation.workloads.billing!.serviceAccountEmail), "wid-billing@acme-prod.iam.gserviceaccount.com");
+    assert.equal(
+      await resolved(federation.workloads["reports-exporter"]!.serviceAccountEmail),
+      "exporter@shared-proj.iam.gserviceaccount.com",
+    );
+  });
+
+  it("declares nothing for a workload without gcp settings", async () => {
+    const { mine, federation } = await deploy();
+    assert.deepEqual(Object.keys(federation.workloads).sort(), ["billing", "reports-exporter"]);
+    assert.ok(!mine.some((r) => r.name.includes("edge-api")));
+    assert.ok(!mine.some((r) => JSON.stringify(r.inputs).includes("edge-api")));
+  });
+
+  it("parents every child to the component, under stable names", async () => {
+    const { mine, component, name } = await deploy();
+    const children = mine.filter((r) => r !== component);
+    assert.equal(children.length, 7, "pool, provider, 1 account, 2 grants, 2 project roles");
+    for (const child of children) assert.equal(child.parent, component.urn, `${child.type} ${child.name}`);
+    assert.deepEqual(children.map((c) => c.name).sort(), [
+      `${name}-billing`,
+      `${name}-billing-roles/pubsub.publisher`,
+      `${name}-billing-roles/storage.objectViewer`,
+      `${name}-billing-workload-identity-user`,
+      `${name}-pool`,
+      `${name}-provider`,
+      `${name}-reports-exporter-workload-identity-user`,
+    ]);
+  });
+
+  it("declares no workload resources when no workload has gcp settings", async () => {
+    const { mine, federation } = await deploy({ workloads: [workload("edge-api")] });
+    assert.deepEqual(Object.keys(federation.workloads), []);
+    assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", PROVIDER_TYPE, "worker-identity:gcp:Federation"].sort());
+  });
+});

@@ -1,0 +1,33 @@
+// The relying-party verifier for worker-identity tokens: web-standard APIs only (fetch, WebCrypto,
+// URL), so it runs in any Worker and in Node. See README.md in this folder.
+
+export { createVerifier, type Verifier } from "./verify.js";
+export type { VerifiedIdentity } from "./verify-token.js";
+export {
+  resolveVerifierOptions,
+  type JsonValue,
+  type JwksCacheOptions,
+  type ResolvedVerifierOptions,
+  type VerifierAlgorithm,
+  type VerifierFetch,
+  type VerifierOptions,
+} from "./options.js";
+export {
+  DiscoveryError,
+  JwksUnavailableError,
+  TokenAlgorithmError,
+  TokenAudienceError,
+  TokenClaimsError,
+  TokenExpiredError,
+  TokenHeaderError,
+  TokenIssuerError,
+  TokenKeyUnknownError,
+  TokenMalformedError,
+  TokenNotYetValidError,
+  TokenSignatureError,
+  TokenSubjectError,
+  TokenTooLargeError,
+  VerificationError,
+  type VerificationErrorCode,
+  type VerificationStatus,
+} from "./errors.js";

@@ -1,0 +1,34 @@
+// One JWKS request: conditional on the ETag of the copy we hold, with the response's
+// Cache-Control max-age reported so the cache can honour it.
+
+import type { JWK } from "jose";
+import { JwksUnavailableError } from "./errors.js";
+import { fetchFromIssuer } from "./issuer-fetch.js";
+import { parseJwks } from "./jwks-document.js";
+import type { VerifierFetch } from "./options.js";
+
+export type JwksFetchResult =
+  | { readonly modified: true; readonly keys: ReadonlyMap<string, JWK>; readonly etag: string | undefined; readonly maxAgeSeconds: number | undefined }
+  | { readonly modified: false; readonly maxAgeSeconds: number | undefined };
+
+export async function fetchJwks(doFetch: VerifierFetch, url: string, etag: string | undefined): Promise<JwksFetchResult> {
+  const response = await fetchFromIssuer(doFetch, url, etag === undefined ? {} : { "if-none-match": etag }, "JWKS");
+  const maxAgeSeconds = maxAgeOf(response.headers.get("cache-control"));
+  if (response.status === 304) {
+    if (etag === undefined) throw new JwksUnavailableError(`the JWKS at ${url} answered 304 to an unconditional request`);
+    return { modified: false, maxAgeSeconds };
+  }
+  return { modified: true, keys: parseJwks(response.body, url), etag: response.headers.get("etag") ?? undefined, maxAgeSeconds };
+}
+
+/** max-age from Cache-Control; no-cache and no-store count as 0. */
+function maxAgeOf(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  let maxAge: number | undefined;
+  for (const directive of header.toLowerCase().split(",")) {
+    const [name, value] = directive.trim().split("=", 2).map((part) => part.trim());
+    if (name === "no-cache" || name === "no-store") return 0;
+    if (name === "max-age" && value !== undefined && /^"?\d+"?$/.test(value)) maxAge = Number(value.replace(/"/g, ""));
+  }
+  return maxAge;
+}

@@ -1,0 +1,48 @@
+// The verification pipeline, cheapest and least trusting first: size, structure (parsed, not
+// believed), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
+// kid, the signature (jose), then the claims with clock tolerance, then the matchers.
+
+import type { JWTHeaderParameters, JWTPayload } from "jose";
+import { checkClaims } from "./claims.js";
+import { decodeCompactToken } from "./compact-token.js";
+import { checkHeader } from "./header.js";
+import { issuerKey } from "./jwks-cache.js";
+import { checkMatchers } from "./matchers.js";
+import type { ResolvedVerifierOptions } from "./options.js";
+import { verifySignature } from "./signature.js";
+
+/** What a relying party learns from a token that passed every check. */
+export interface VerifiedIdentity {
+  /** The whole verified payload (iss, sub, aud, exp, iat, jti, account_id, worker, ...). */
+  readonly claims: Readonly<JWTPayload>;
+  /** The protected header (alg, kid, typ). */
+  readonly header: Readonly<JWTHeaderParameters>;
+  /** `sub`: worker/<account_id>/<script_name> for a Worker. */
+  readonly subject: string;
+  /** The `worker` claim (the script name), when the token has one. */
+  readonly workload?: string;
+  /** The `account_id` claim, when the token has one. */
+  readonly accountId?: string;
+  /** `jti`: unique per token, for replay detection. */
+  readonly jti: string;
+  /** `exp`, in seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+export async function verifyToken(token: string, options: ResolvedVerifierOptions): Promise<VerifiedIdentity> {
+  const { header, payload } = decodeCompactToken(token, options.maxTokenBytes);
+  const { alg, kid } = checkHeader(header, options.algorithms);
+  const key = await issuerKey(options, kid, alg);
+  await verifySignature(token, key, options.algorithms);
+  const claims = checkClaims(payload, options, options.now() / 1_000);
+  checkMatchers(payload, options);
+  return Object.freeze({
+    claims: Object.freeze(payload) as Readonly<JWTPayload>,
+    header: Object.freeze(header) as Readonly<JWTHeaderParameters>,
+    subject: claims.sub,
+    ...(claims.worker !== undefined ? { workload: claims.worker } : {}),
+    ...(claims.accountId !== undefined ? { accountId: claims.accountId } : {}),
+    jti: claims.jti,
+    expiresAt: claims.exp,
+  });
+}

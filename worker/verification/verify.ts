@@ -1,0 +1,20 @@
+// The public face: build a verifier once (options are checked here, a misuse is a TypeError),
+// then verify tokens with it. Failures are VerificationErrors (errors.ts) with a stable `code`
+// and a suggested HTTP `status`. Verifiers of one issuer share the isolate's JWKS cache, so
+// building one per request costs only the option checks.
+
+import { resolveVerifierOptions, type VerifierOptions } from "./options.js";
+import { verifyToken, type VerifiedIdentity } from "./verify-token.js";
+
+export interface Verifier {
+  /**
+   * Resolves with the verified identity, or rejects with a VerificationError. The token is the
+   * compact JWS alone (no "Bearer " prefix); it never appears in an error message.
+   */
+  verify(token: string): Promise<VerifiedIdentity>;
+}
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  const resolved = resolveVerifierOptions(options);
+  return Object.freeze({ verify: (token: string) => verifyToken(token, resolved) });
+}
