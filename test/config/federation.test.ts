@@ -204,7 +204,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("an AWS workload that does not list the AWS audience", () => {
     const issue = expectOneIssue(cloudWithWorkload("ledger-sync", (w) => { w["audiences"] = ["sts.amazonaws.com"]; }),
       key("workloads.ledger-sync.audiences"), /add 'aws-sts\.id\.example\.dev' to audiences/);
-    assert.match(issue.message, /the AWS audience its role trusts \(worker-identity:aws\.audience\)/);
+    assert.match(issue.message, /the AWS audience \(worker-identity:aws\.audience\), so it could never assume its role/);
   });
 
   it("a GCP workload that does not list the GCP provider's audience, spelled out", () => {
@@ -224,7 +224,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
 
   it("role names that differ only in case (IAM ignores case)", () => {
     expectOneIssue(cloudWithWorkload("ledger-sync", (w) => { section(w, "aws")["roleName"] = "billingrole"; }),
-      key("workloads.ledger-sync.aws.roleName"), /as 'BillingRole' \(IAM ignores case in role names\).*set another aws\.roleName/);
+      key("workloads.ledger-sync.aws.roleName"), /IAM reads as 'BillingRole' \(it ignores case in role names\).*set another aws\.roleName/);
   });
 
   it("a role name that takes another workload's default is the one reported", () => {

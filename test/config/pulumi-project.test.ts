@@ -2,7 +2,7 @@
 // program runs; the validator applies its own for the local stack. They must agree.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import {
@@ -20,7 +20,7 @@ interface Declaration { type: string; description?: string; default?: unknown }
 const project = parse(readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8")) as {
   name: string;
   main: string;
-  runtime: { name: string };
+  runtime: { name: string; options: { typescript: boolean; nodeargs: string } };
   config: Record<string, Declaration>;
 };
 
@@ -28,7 +28,18 @@ describe("Pulumi.yaml", () => {
   it("names the project and the program", () => {
     assert.equal(project.name, "worker-identity");
     assert.equal(project.runtime.name, "nodejs");
-    assert.equal(project.main, "infra/");
+    assert.equal(project.main, "infra/index.ts");
+    assert.ok(existsSync(resolve(import.meta.dirname, "../..", project.main)), `${project.main} does not exist`);
+  });
+
+  it("runs the TypeScript ESM program through tsx, which the package depends on at runtime", () => {
+    assert.equal(project.runtime.options.typescript, false);
+    assert.equal(project.runtime.options.nodeargs, "--import tsx");
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    assert.ok(pkg.dependencies.tsx, "tsx must be a dependency, not a devDependency: `pulumi up` installs production deps");
+    assert.ok(pkg.dependencies.esbuild, "the program bundles the issuer with esbuild at `pulumi up`");
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {

@@ -120,15 +120,15 @@ export class KeyStoreModel {
   }
 
   #checkInvariants(now: number): void {
-    const where = `at ${now}: ${JSON.stringify(this.keys)}`;
-    assert.ok(this.keys.length <= MAX_PUBLISHED_KEYS, `${this.keys.length} keys published ${where}`);
-    assert.equal(this.keys.filter((k) => k.state === "active").length, 1, `not exactly one active key ${where}`);
-    assert.equal(new Set(this.keys.map((k) => k.kid)).size, this.keys.length, `a kid twice ${where}`);
+    const where = (): string => `at ${now}: ${JSON.stringify(this.keys)}`;
+    if (this.keys.length > MAX_PUBLISHED_KEYS) assert.fail(`${this.keys.length} keys published ${where()}`);
+    if (this.keys.filter((k) => k.state === "active").length !== 1) assert.fail(`not exactly one active key ${where()}`);
+    if (new Set(this.keys.map((k) => k.kid)).size !== this.keys.length) assert.fail(`a kid twice ${where()}`);
   }
 }
 
-/** The JWKS versions in force at some instant of [from, to]; an empty set before the first. */
-export function versionsOver(history: readonly JwksVersion[], from: number, to: number): ReadonlySet<string>[] {
+/** True when every JWKS version in force at some instant of [from, to] has the kid (none is in force before the first). */
+export function publishedThroughout(history: readonly JwksVersion[], kid: string, from: number, to: number): boolean {
   let lo = 0;
   let hi = history.length - 1;
   let first = -1;
@@ -141,11 +141,11 @@ export function versionsOver(history: readonly JwksVersion[], from: number, to: 
       hi = mid - 1;
     }
   }
-  const found: ReadonlySet<string>[] = first < 0 ? [new Set()] : [];
-  for (let i = Math.max(first, 0); i < history.length && (history[i] as JwksVersion).at <= to; i++) {
-    found.push((history[i] as JwksVersion).kids);
+  if (first < 0) return false;
+  for (let i = first; i < history.length && (history[i] as JwksVersion).at <= to; i++) {
+    if (!(history[i] as JwksVersion).kids.has(kid)) return false;
   }
-  return found;
+  return true;
 }
 
 /** When each kid left the JWKS (Infinity if it never did); fails if a kid ever came back. */
@@ -163,12 +163,14 @@ export function removals(history: readonly JwksVersion[]): Map<string, number> {
   return removedAt;
 }
 
-/** An issuer isolate's fetch at `fetchedAt`: it signs at once, at a random instant, and last just before its copy expires. */
-export function isolateTokens(kid: string, fetchedAt: number, maxLifetimeMs: number, random: () => number): Token[] {
-  const lifetime = (): number => (random() < 0.5 ? maxLifetimeMs : 60_000 + Math.floor(random() * (maxLifetimeMs - 60_000)));
-  return [fetchedAt, fetchedAt + Math.floor(random() * SIGNING_KEY_CACHE_MS), fetchedAt + SIGNING_KEY_CACHE_MS - 1].map((iat) => ({
-    kid,
-    iat,
-    exp: iat + lifetime(),
-  }));
+/**
+ * An issuer isolate's fetch at `fetchedAt`: it signs at once, at a random instant, and last just
+ * before its copy expires, each token living the longest allowed lifetime or a random shorter one.
+ */
+export function signWithCachedKey(into: Token[], kid: string, fetchedAt: number, maxLifetimeMs: number, random: () => number): void {
+  const cacheMs = SIGNING_KEY_CACHE_MS;
+  for (const iat of [fetchedAt, fetchedAt + Math.floor(random() * cacheMs), fetchedAt + cacheMs - 1]) {
+    const lifetime = random() < 0.5 ? maxLifetimeMs : 60_000 + Math.floor(random() * (maxLifetimeMs - 60_000));
+    into.push({ kid, iat, exp: iat + lifetime });
+  }
 }

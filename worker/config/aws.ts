@@ -136,7 +136,8 @@ export function resolveWorkloadAws(
   if (!checkFederated(workload, AWS, federation, issues)) return undefined;
   const audience = federation.settings?.audience;
   if (audience !== undefined) {
-    checkAudienceListed(workload, audience, `the AWS audience its role trusts (${federation.key}.audience)`, issues);
+    checkAudienceListed(workload, audience, `the AWS audience (${federation.key}.audience), so it could never ` +
+      "assume its role", issues);
   }
   if (entry === undefined) return undefined;
   const key = memberKey(memberKey(workload.key, "aws"), "roleName");
@@ -160,8 +161,10 @@ export function resolveWorkloadAws(
 export function reportDuplicateRoleNames(roleNames: readonly NameClaim[], issues: IssueCollector): void {
   reportDuplicateNames(roleNames, (name) => name.toLowerCase(), (duplicate, owner) => {
     const how = owner.explicit ? "its aws.roleName" : "its default";
-    const folded = duplicate.name === owner.name ? "" : `, as '${owner.name}' (IAM ignores case in role names)`;
-    return `is '${duplicate.name}', which is also the role of workload '${owner.workload}' (${how}${folded}); role ` +
-      "names are unique per AWS account and each workload gets a role of its own: set another aws.roleName here";
+    const same = duplicate.name === owner.name
+      ? "which is also the role of"
+      : `which IAM reads as '${owner.name}' (it ignores case in role names), the role of`;
+    return `is '${duplicate.name}', ${same} workload '${owner.workload}' (${how}); role names are unique per AWS ` +
+      "account and each workload gets a role of its own: set another aws.roleName here";
   }, issues);
 }

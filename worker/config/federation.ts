@@ -47,13 +47,12 @@ export function checkFederated(
 }
 
 /**
- * Reports a workload that cannot request the audience its cloud role or account trusts;
- * `what` names that audience ("the AWS audience its role trusts (worker-identity:aws.audience)").
+ * Reports a workload that cannot request the audience its cloud role or account trusts; `what`
+ * names that audience and the consequence ("the AWS audience …, so it could never assume its role").
  */
 export function checkAudienceListed(workload: WorkloadRef, audience: string, what: string, issues: IssueCollector): void {
   if (workload.audiences === undefined || workload.audiences.includes(audience)) return;
-  issues.add(memberKey(workload.key, "audiences"), `does not list ${what}, so the workload could never use it; ` +
-    `add '${audience}' to audiences`);
+  issues.add(memberKey(workload.key, "audiences"), `does not list ${what}; add '${audience}' to audiences`);
 }
 
 /** A name a workload's section gives a cloud resource, set or defaulted. */

@@ -187,8 +187,8 @@ export function resolveWorkloadGcp(
   if (!checkFederated(workload, GCP, federation, issues)) return undefined;
   const audience = federation.settings?.audience;
   if (audience !== undefined) {
-    checkAudienceListed(workload, audience, `the audience of the GCP provider its service account trusts ` +
-      `(derived from ${federation.key})`, issues);
+    checkAudienceListed(workload, audience, `the GCP provider's audience (derived from ${federation.key}), so it ` +
+      "could never impersonate its service account", issues);
   }
   if (entry === undefined) return undefined;
   const account = entry.serviceAccount;

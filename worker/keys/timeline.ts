@@ -172,7 +172,10 @@ export function scheduledSteps(
       ? "an administrator asked for a rotation"
       : undefined;
   if (!next) {
-    if (why !== undefined || now >= prepareDueAt(active, policy)) {
+    // After a burst of emergency rotations the JWKS can be full of retired keys: the next key
+    // waits until one of them leaves (nextCheckAt wakes the store then) rather than exceed the bound.
+    const published = keys.length - steps.length;
+    if ((why !== undefined || now >= prepareDueAt(active, policy)) && published < MAX_PUBLISHED_KEYS) {
       steps.push({ kind: "create", state: "next", alg: policy.algorithm, reason: why ?? "half the rotation period has passed" });
     }
     return steps;
@@ -197,7 +200,8 @@ export function nextCheckAt(
   }
   const active = activeKey(keys);
   const next = nextKey(keys);
-  if (active && !next) candidates.push(prepareDueAt(active, policy));
+  // With the JWKS full, preparing waits for a retired key to leave (already a candidate above).
+  if (active && !next && keys.length < MAX_PUBLISHED_KEYS) candidates.push(prepareDueAt(active, policy));
   if (active && next) {
     const due = active.alg !== policy.algorithm || options.rotateEarly === true ? now : rotationDueAt(active, policy);
     candidates.push(Math.max(due, next.publishedAt + policy.publicationDelayMs));
