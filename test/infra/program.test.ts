@@ -2,40 +2,13 @@
 // how the pieces are wired, and that a broken config declares nothing.
 
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../worker/config/errors.js";
-import { readStackConfigMap } from "../../worker/config/stack-file.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { REPO_ROOT } from "../support/run-tsx.js";
+import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
 
-const dev = readStackConfigMap(resolve(REPO_ROOT, "Pulumi.dev.yaml"));
-
-/** The stack file's config as the engine hands it to a program: every value as text. */
-function engineConfig(overrides: Record<string, unknown> = {}, remove: string[] = []): Record<string, string> {
-  const all: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...dev.config, ...overrides })) {
-    if (remove.includes(key)) continue;
-    all[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return all;
-}
-
-async function run(config: Record<string, string>) {
-  installMocks(dev.project, dev.stack);
-  pulumi.runtime.setAllConfig(config);
-  const { defineProgram } = await import("../../infra/program.js");
-  const deployment = defineProgram();
-  // Resources register asynchronously: wait for the last ones to resolve.
-  await resolved(deployment.issuer.script.scriptName);
-  for (const workload of Object.values(deployment.workloads)) {
-    await resolved(workload.awsRoleArn);
-    await resolved(workload.gcpServiceAccount);
-  }
-  await new Promise((r) => setTimeout(r, 50));
-  return deployment;
-}
+const run = runProgram;
 
 interface Binding {
   type: string;

@@ -12,7 +12,6 @@ import {
   type Step,
 } from "../../worker/keys/timeline.js";
 
-export const SECOND_MS = 1_000;
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -51,7 +51,6 @@ export class KeyStoreModel {
   alarmAt = Number.POSITIVE_INFINITY;
   readonly history: JwksVersion[] = [];
   readonly lives = new Map<string, KeyLife>();
-  scheduledActivations = 0;
   #kids = 0;
 
   constructor(public policy: RotationPolicy) {}
@@ -106,7 +105,6 @@ export class KeyStoreModel {
       const life = this.lives.get(key.kid) as KeyLife;
       life.activatedAt = now;
       life.scheduled = scheduled && step.kind === "activate";
-      if (life.scheduled) this.scheduledActivations += 1;
       if (step.kind === "activate") this.rotateEarly = false;
     }
   }

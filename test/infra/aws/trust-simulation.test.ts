@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
-import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { webIdentityTrustPolicy, type TrustPolicyDocument } from "../../../infra/aws/trust-policy.js";
+import { simulateTrust, type Decision } from "../../support/iam-simulator.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE } from "../../support/stack-fixture.js";
 
@@ -33,7 +33,6 @@ interface MintedToken {
   readonly aud: string;
 }
 
-type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
 function roleArn(workload: string): string {
   return `arn:aws:iam::${ROLE_ACCOUNT}:role/wid-${workload}`;
@@ -53,37 +52,11 @@ function tokenContext(token: Pick<MintedToken, "sub" | "aud">, host = HOST): Rec
   return { [`${host}:sub`]: token.sub, [`${host}:aud`]: token.aud };
 }
 
-/**
- * Asks the simulator whether `principal` may perform `action` on the role under `policy`.
- *
- * The validated `runSimulation` checks the policy, action and resource, but keeps only context
- * keys its action data lists for sts:AssumeRoleWithWebIdentity (Google, GitHub, GitLab, ...), so
- * it drops `<our host>:sub`/`:aud` and could never allow. The decision therefore comes from
- * `runUnsafeSimulation`, the engine without that filter. Its resource policy must arrive as a
- * ValidatedPolicy (iam-policy's public shape): given a bare document it reads an undefined name.
- */
-async function decide(
+function decide(
   policy: object,
   request: { principal: string; action: string; role: string; context: Record<string, string> },
 ): Promise<Decision> {
-  const simulation: Simulation = {
-    request: {
-      principal: request.principal,
-      action: request.action,
-      resource: { resource: roleArn(request.role), accountId: ROLE_ACCOUNT },
-      contextVariables: request.context,
-    },
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: policy,
-  };
-  const checked = await runSimulation(simulation, {});
-  assert.notEqual(checked.resultType, "error", `simulator refused the input: ${JSON.stringify(checked)}`);
-  return runUnsafeSimulation(
-    { ...simulation, resourcePolicy: { __validated: true, policyDocument: policy, metadata: { name: "trust" }, errors: [] } },
-    {},
-  );
+  return simulateTrust(policy, { ...request, roleArn: roleArn(request.role), account: ROLE_ACCOUNT });
 }
 
 describe("AWS trust policies judged by an independent IAM engine, with tokens from the issuer in workerd", () => {
