@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 import { bundleWorker, COMPATIBILITY_DATE } from "../worker/build/bundle.js";
 import { readStackConfigMap } from "../worker/config/stack-file.js";
 import { localStack } from "../worker/local/stack.js";
+import { benchPulumiProgram } from "./pulumi-program.js";
 
 const ROUNDS = 7;
 const OPS_PER_ROUND = 200;
@@ -127,6 +128,12 @@ async function main(): Promise<void> {
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log(`\n${ROUNDS} interleaved rounds of ${OPS_PER_ROUND} operations each, medians; node ${process.version}`);
+
+  const program = await benchPulumiProgram();
+  console.log(
+    `\nPulumi program under mocks (AWS + GCP per workload): 100 workloads ${program.small.toFixed(0)} ms, ` +
+      `1,000 workloads ${program.large.toFixed(0)} ms (${program.resources} resources): ratio ${program.ratio.toFixed(2)}, target ≤ 12`,
+  );
 }
 
 await main();

@@ -77,7 +77,7 @@ function simulate(combo: Combo, chaos: boolean, seed: number): Run {
   const every = (kind: EventKind, minGap: number, maxGap: number): void => {
     for (let at = T0 + uniform(minGap, maxGap); at < END; at += uniform(minGap, maxGap)) events.push({ at, kind });
   };
-  every("fetch", 10 * MINUTE_MS, 120 * MINUTE_MS);
+  every("fetch", 20 * MINUTE_MS, 240 * MINUTE_MS);
   every("wake", 1, 24 * HOUR_MS);
   const outages: Outage[] = [];
   if (chaos) {

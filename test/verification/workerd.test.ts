@@ -35,7 +35,8 @@ describe("verifier in workerd", function () {
           const url = new URL(request.url);
           forwarded.push(url.pathname);
           const response = await issuer.fetch(url.pathname, { headers: Object.fromEntries(request.headers) });
-          return new MiniflareResponse(await response.arrayBuffer(), { status: response.status, headers: Object.fromEntries(response.headers) });
+          const body = response.status === 304 ? null : await response.arrayBuffer();
+          return new MiniflareResponse(body, { status: response.status, headers: Object.fromEntries(response.headers) });
         },
       },
     });
