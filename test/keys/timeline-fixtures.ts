@@ -11,6 +11,7 @@ import {
   type ScheduleOptions,
   type Step,
 } from "../../worker/keys/timeline.js";
+import { issuerSettings as sharedIssuerSettings } from "../support/issuer-settings.js";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -18,19 +19,9 @@ export const DAY_MS = 86_400_000;
 /** An arbitrary origin for the injected clock (2025-01-01T00:00:00Z); no test reads the real time. */
 export const T0 = 1_735_689_600_000;
 
+/** The rotation tests' issuer: the shared fixture with its own URL. */
 export function issuerSettings(overrides: Partial<IssuerSettings> = {}): IssuerSettings {
-  return {
-    accountId: "0123456789abcdef0123456789abcdef",
-    environment: "test",
-    issuerUrl: "https://identity.example.com",
-    scriptName: "worker-identity",
-    signingAlgorithm: "RS256",
-    rotationPeriodDays: 30,
-    tokenLifetimeSeconds: 300,
-    maxTokenLifetimeSeconds: 3_600,
-    clockSkewSeconds: 60,
-    ...overrides,
-  };
+  return sharedIssuerSettings({ issuerUrl: "https://identity.example.com", ...overrides });
 }
 
 export interface KeyTimes {

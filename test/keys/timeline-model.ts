@@ -16,6 +16,7 @@ import {
   type RotationPolicy,
   type Step,
 } from "../../worker/keys/timeline.js";
+import { T0 } from "./timeline-fixtures.js";
 
 /** One version of the published JWKS, in force from `at` until the next version. */
 export interface JwksVersion {
@@ -70,19 +71,19 @@ export class KeyStoreModel {
       const scheduled = activeKey(this.keys) !== undefined;
       for (const step of steps) this.#apply(step, now, scheduled);
     }
-    assert.ok(settled, `the timeline did not settle at ${now}`);
+    assert.ok(settled, `the timeline did not settle at T0 + ${now - T0} ms`);
     this.#publish(now);
     this.#checkInvariants(now);
     this.alarmAt = nextCheckAt(this.keys, this.policy, now, { rotateEarly: this.rotateEarly });
-    assert.ok(this.alarmAt >= now + MIN_ALARM_INTERVAL_MS, `alarm at ${this.alarmAt} is too soon after ${now}`);
-    assert.ok(this.alarmAt <= now + MAX_ALARM_INTERVAL_MS, `alarm at ${this.alarmAt} is too late after ${now}`);
+    assert.ok(this.alarmAt >= now + MIN_ALARM_INTERVAL_MS, `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too soon`);
+    assert.ok(this.alarmAt <= now + MAX_ALARM_INTERVAL_MS, `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too late`);
   }
 
   /** The kid an isolate receives when it fetches the signing key at `now`. */
   signingKid(now: number): string {
     if (this.isDue(now)) this.wake(now);
     const active = activeKey(this.keys);
-    assert.ok(active, `no active key at ${now}`);
+    assert.ok(active, `no active key at T0 + ${now - T0} ms`);
     return active.kid;
   }
 
@@ -118,7 +119,7 @@ export class KeyStoreModel {
   }
 
   #checkInvariants(now: number): void {
-    const where = (): string => `at ${now}: ${JSON.stringify(this.keys)}`;
+    const where = (): string => `at T0 + ${now - T0} ms: ${JSON.stringify(this.keys)}`;
     if (this.keys.length > MAX_PUBLISHED_KEYS) assert.fail(`${this.keys.length} keys published ${where()}`);
     if (this.keys.filter((k) => k.state === "active").length !== 1) assert.fail(`not exactly one active key ${where()}`);
     if (new Set(this.keys.map((k) => k.kid)).size !== this.keys.length) assert.fail(`a kid twice ${where()}`);

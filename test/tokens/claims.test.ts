@@ -6,20 +6,11 @@ import {
   workloadTokenClaims,
   type WorkloadTokenInput,
 } from "../../worker/tokens/claims.js";
+import { issuerSettings } from "../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
-const ISSUER: IssuerSettings = {
-  accountId: ACCOUNT,
-  environment: "stage",
-  issuerUrl: "https://id.example.dev",
-  scriptName: "worker-identity",
-  signingAlgorithm: "RS256",
-  rotationPeriodDays: 30,
-  tokenLifetimeSeconds: 300,
-  maxTokenLifetimeSeconds: 3600,
-  clockSkewSeconds: 60,
-};
+const ISSUER: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "stage" });
 
 const BILLING: WorkloadConfig = {
   name: "billing",

@@ -7,21 +7,12 @@ import {
   LifetimeTooLongError,
 } from "../../worker/errors.js";
 import { authorizeTokenRequest, MIN_REQUESTED_LIFETIME_SECONDS } from "../../worker/tokens/request.js";
+import { issuerSettings } from "../support/issuer-settings.js";
 
 const AWS = "sts.amazonaws.com";
 const API = "https://api.internal.example.dev";
 
-const ISSUER: IssuerSettings = {
-  accountId: "0123456789abcdef0123456789abcdef",
-  environment: "test",
-  issuerUrl: "https://id.example.dev",
-  scriptName: "worker-identity",
-  signingAlgorithm: "RS256",
-  rotationPeriodDays: 30,
-  tokenLifetimeSeconds: 300,
-  maxTokenLifetimeSeconds: 3600,
-  clockSkewSeconds: 60,
-};
+const ISSUER: IssuerSettings = issuerSettings();
 
 const BILLING: WorkloadConfig = {
   name: "billing",

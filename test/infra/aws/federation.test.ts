@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
 import type { AwsFederation as AwsFederationClass, AwsFederationArgs } from "../../../infra/aws/federation.js";
 import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const AWS_ACCOUNT = "111122223333";
@@ -19,17 +20,7 @@ const WRITE_EXPORTS = JSON.stringify({
   Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::exports/*" }],
 });
 
-const ISSUER: IssuerSettings = {
-  accountId: ACCOUNT,
-  environment: "prod",
-  issuerUrl: "https://id.example.dev",
-  scriptName: "worker-identity",
-  signingAlgorithm: "RS256",
-  rotationPeriodDays: 30,
-  tokenLifetimeSeconds: 300,
-  maxTokenLifetimeSeconds: 3600,
-  clockSkewSeconds: 60,
-};
+const ISSUER: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "prod" });
 const AWS: AwsSettings = { audience: "sts.amazonaws.com" };
 
 function workload(name: string, extra: Partial<WorkloadConfig> = {}): WorkloadConfig {

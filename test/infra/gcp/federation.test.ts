@@ -6,21 +6,12 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
 import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
+import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
 
-const issuer: IssuerSettings = {
-  accountId: ACCOUNT,
-  environment: "production",
-  issuerUrl: "https://id.example.com",
-  scriptName: "worker-identity",
-  signingAlgorithm: "RS256",
-  rotationPeriodDays: 30,
-  tokenLifetimeSeconds: 300,
-  maxTokenLifetimeSeconds: 3600,
-  clockSkewSeconds: 60,
-};
+const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
 
 const gcpSettings: GcpSettings = {
   projectId: "acme-prod",

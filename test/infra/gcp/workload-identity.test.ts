@@ -15,20 +15,11 @@ import {
   serviceAccountEmail,
   serviceAccountResourceName,
 } from "../../../infra/gcp/workload-identity.js";
+import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
-const issuer: IssuerSettings = {
-  accountId: ACCOUNT,
-  environment: "production",
-  issuerUrl: "https://id.example.com",
-  scriptName: "worker-identity",
-  signingAlgorithm: "RS256",
-  rotationPeriodDays: 30,
-  tokenLifetimeSeconds: 300,
-  maxTokenLifetimeSeconds: 3600,
-  clockSkewSeconds: 60,
-};
+const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
 
 const gcp: GcpSettings = {
   projectId: "acme-prod",
