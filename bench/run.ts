@@ -27,6 +27,7 @@ async function startStack(algorithm: "RS256" | "ES256", port: number): Promise<{
   const raw = readStackConfigMap(resolve("Pulumi.dev.yaml"));
   const config = { ...raw.config, [`${raw.project}:signingAlgorithm`]: algorithm };
   const driverCode = await bundleWorker(resolve(import.meta.dirname, "workers/driver.ts"));
+  const verifyCode = await bundleWorker(resolve(import.meta.dirname, "workers/verify-driver.ts"));
   const issuerUrl = `http://127.0.0.1:${port}`;
   const probe = await localStack({ project: raw.project, stack: raw.stack, config, issuerUrl, exampleWorkloads: false });
   const workload = probe.config.workloads[0]!;
@@ -48,7 +49,18 @@ async function startStack(algorithm: "RS256" | "ES256", port: number): Promise<{
     issuerUrl,
     keyEncryptionKey: randomBytes(32).toString("base64"),
     exampleWorkloads: false,
-    extraWorkers: [driver("bench-driver", ["*/bench/*"]), driver("bench-noop", [])],
+    extraWorkers: [
+      driver("bench-driver", ["*/bench/*"]),
+      driver("bench-noop", []),
+      {
+        name: "bench-verify",
+        modules: [{ type: "ESModule", path: "verify.js", contents: verifyCode }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: { AUDIENCE: workload.audiences[0]!, ISSUER_URL: issuerUrl },
+        serviceBindings: { ISSUER: { name: probe.config.issuer.scriptName, entrypoint: workload.entrypoint } },
+        routes: ["*/bench-verify/*"],
+      },
+    ],
   });
   // The issuer logs a line per token; drain the runtime's output rather than print it.
   const mf = new Miniflare({ ...options, handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()] });
@@ -58,7 +70,8 @@ async function startStack(algorithm: "RS256" | "ES256", port: number): Promise<{
 
 async function run(mf: Miniflare, url: string, kind: string, n: number, query = ""): Promise<number> {
   const started = performance.now();
-  const response = await mf.dispatchFetch(`${url}/bench/${kind}?n=${n}${query}`);
+  const path = kind.includes("/") ? kind : `bench/${kind}`;
+  const response = await mf.dispatchFetch(`${url}/${path}?n=${n}${query}`);
   if (!response.ok) throw new Error(`${kind}: ${response.status} ${await response.text()}`);
   await response.arrayBuffer();
   return performance.now() - started;
@@ -101,6 +114,22 @@ async function main(): Promise<void> {
         target,
       });
       if (alg === "RS256") {
+        const [verified, raw] = await compare(mf, url, ["bench-verify/verifier"], ["bench-verify/raw"]);
+        results.push({
+          name: "verification, warm JWKS (verifier)",
+          baseline: "raw WebCrypto RS256 verification",
+          opsPerSecond: verified,
+          baselineOpsPerSecond: raw,
+          target: "≥ 0.7",
+        });
+        const [verifiedAgain, seed003] = await compare(mf, url, ["bench-verify/verifier"], ["bench-verify/seed003"]);
+        results.push({
+          name: "verification, warm JWKS (verifier)",
+          baseline: "seed-003: remote key set per request",
+          opsPerSecond: verifiedAgain,
+          baselineOpsPerSecond: seed003,
+          target: "≥ 20",
+        });
         const [warm, noop] = await compare(mf, url, ["issue-warm"], ["noop-rpc"]);
         results.push({
           name: "token issuance, warm cache",

@@ -237,8 +237,7 @@ function simulateCombo(combo: Combo, chaos: boolean): Run {
   try {
     return simulate(combo, chaos, seedOf(combo, chaos));
   } catch (error) {
-    if (error instanceof Error) error.message = `${describeCombo(combo)}: ${error.message}`;
-    throw error;
+    throw new Error(`${describeCombo(combo)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
@@ -266,7 +265,7 @@ describe("rotation timeline simulation: 200 days of scheduled rotation", () => {
             const onTime = signed >= periodDays * DAY_MS && signed <= periodDays * DAY_MS + MIN_ALARM_INTERVAL_MS;
             assert.ok(onTime, `${where}: ${life.kid} signed for ${signed} ms`);
           }
-          assert.ok(run.tokens.length > 10_000, `${where}: only ${run.tokens.length} tokens`);
+          assert.ok(run.tokens.length > 5_000, `${where}: only ${run.tokens.length} tokens`);
         }
       });
     }

@@ -1,0 +1,58 @@
+// Benchmark driver for verification, in workerd. It mints one token through its binding to the
+// issuer, then performs `n` verifications of one kind per request:
+//   verifier   worker/verification with its per-isolate JWKS cache (warm after the first call)
+//   raw        WebCrypto RS256 verification of the same signing input with the same key (baseline)
+//   seed003    the seed-003 pattern: a remote key set built per request (jose createRemoteJWKSet),
+//              so every verification fetches the JWKS from the issuer
+
+import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from "jose";
+import { createVerifier } from "../../worker/verification/index.js";
+
+interface Env {
+  readonly ISSUER: { token(audience: string): Promise<{ token: string }> };
+  readonly ISSUER_URL: string;
+  readonly AUDIENCE: string;
+}
+
+let prepared: Promise<{ token: string; key: CryptoKey; input: Uint8Array; signature: Uint8Array }> | undefined;
+
+function base64url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+async function prepare(env: Env) {
+  const { token } = await env.ISSUER.token(env.AUDIENCE);
+  const [header, payload, signature] = token.split(".") as [string, string, string];
+  const { kid } = JSON.parse(new TextDecoder().decode(base64url(header))) as { kid: string };
+  const jwks = (await (await fetch(`${env.ISSUER_URL}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+  const jwk = jwks.keys.find((k) => k.kid === kid) as JWK;
+  const key = (await importJWK(jwk, "RS256")) as CryptoKey;
+  return { token, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: base64url(signature) };
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const n = Number(url.searchParams.get("n") ?? "100");
+    const kind = url.pathname.split("/").pop();
+    prepared ??= prepare(env);
+    const { token, key, input, signature } = await prepared;
+    if (kind === "verifier") {
+      const verifier = createVerifier({ issuer: env.ISSUER_URL, audience: env.AUDIENCE });
+      for (let i = 0; i < n; i++) await verifier.verify(token);
+    } else if (kind === "raw") {
+      for (let i = 0; i < n; i++) {
+        if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, input))) throw new Error("bad signature");
+      }
+    } else if (kind === "seed003") {
+      for (let i = 0; i < n; i++) {
+        const jwks = createRemoteJWKSet(new URL(`${env.ISSUER_URL}/.well-known/jwks.json`));
+        await jwtVerify(token, jwks, { issuer: env.ISSUER_URL, audience: env.AUDIENCE });
+      }
+    } else {
+      return new Response("unknown kind", { status: 404 });
+    }
+    return new Response("ok");
+  },
+} satisfies ExportedHandler<Env>;
