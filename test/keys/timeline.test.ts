@@ -397,3 +397,26 @@ describe("the alarm while the JWKS is full", () => {
     assert.equal(nextCheckAt(keys, policy, now), retiredAt + 43_290_000);
   });
 });
+
+describe("no active key and a next key of the old algorithm", () => {
+  it("drops the stale next key and creates an active key of the configured algorithm", () => {
+    const policy = rotationPolicy(issuerSettings({ signingAlgorithm: "ES256" }));
+    const staleNext: KeyMeta = {
+      kid: "old-next",
+      alg: "RS256",
+      state: "next",
+      createdAt: T0,
+      publishedAt: T0,
+      activatedAt: null,
+      retiredAt: null,
+    };
+    const steps = scheduledSteps([staleNext], policy, T0 + HOUR_MS);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, "kid" in s ? s.kid : s.kind === "create" ? `${s.state}:${s.alg}` : ""]),
+      [
+        ["unpublish", "old-next"],
+        ["create", "active:ES256"],
+      ],
+    );
+  });
+});

@@ -210,7 +210,11 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       this.#writeStateChanges(keys, after, step, now);
       this.#rows.insert({ ...created, publicJwk: generated.publicJwk, sealed });
       this.#rows.recordEvent({ at: now, kid: created.kid, event: "created", reason: `${step.state}: ${step.reason}` });
-      if (step.state === "active") this.#rows.recordEvent({ at: now, kid: created.kid, event: "activated", reason: step.reason });
+      if (step.state === "active") {
+        this.#rows.recordEvent({ at: now, kid: created.kid, event: "activated", reason: step.reason });
+        // A requested rotation is fulfilled by any new active key, an emergency one included.
+        this.#rows.setMeta("rotate_early", null);
+      }
       return after;
     }
     const after = applyStep(keys, step, now);

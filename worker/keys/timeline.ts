@@ -152,11 +152,12 @@ export function scheduledSteps(
   if (!active) {
     // Only at bootstrap or after the active key was revoked: nothing can sign, so waiting for a
     // publication delay would be an outage. Relying parties refetch on an unknown `kid`.
-    steps.push(
-      next
-        ? { kind: "activate", kid: next.kid, reason: "no key is active" }
-        : { kind: "create", state: "active", alg: policy.algorithm, reason: "no key is active" },
-    );
+    if (next && next.alg === policy.algorithm) {
+      steps.push({ kind: "activate", kid: next.kid, reason: "no key is active" });
+      return steps;
+    }
+    if (next) steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
+    steps.push({ kind: "create", state: "active", alg: policy.algorithm, reason: "no key is active" });
     return steps;
   }
   if (next && next.alg !== policy.algorithm) {
