@@ -13,7 +13,12 @@ export type IssuerErrorCode =
   | "ERR_KEY_ENCRYPTION_KEY"
   | "ERR_KEY_STORE_UNAVAILABLE"
   | "ERR_TOO_MANY_KEYS"
-  | "ERR_UNKNOWN_KEY";
+  | "ERR_UNKNOWN_KEY"
+  | "ERR_UNKNOWN_WORKFLOW"
+  | "ERR_UNKNOWN_INSTANCE"
+  | "ERR_INSTANCE_NOT_RUNNING"
+  | "ERR_WORKFLOW_UNAVAILABLE"
+  | "ERR_TOO_MANY_REVOCATIONS";
 
 export class IssuerError extends Error {
   constructor(
@@ -81,6 +86,41 @@ export class KeyStoreUnavailableError extends IssuerError {
 export class KeyAdminError extends IssuerError {
   constructor(code: "ERR_TOO_MANY_KEYS" | "ERR_UNKNOWN_KEY", detail: string) {
     super(code, detail);
+  }
+}
+
+/** The binding names a workflow that is not in the stack's workflow registry. */
+export class UnknownWorkflowError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_UNKNOWN_WORKFLOW", detail);
+  }
+}
+
+/** No instance with that id exists in the calling workflow (it may belong to another one). */
+export class UnknownInstanceError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_UNKNOWN_INSTANCE", detail);
+  }
+}
+
+/** The instance exists but is not executing (queued, paused, or ended): nothing is signed for it. */
+export class InstanceNotRunningError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_INSTANCE_NOT_RUNNING", detail);
+  }
+}
+
+/** The issuer's Workflows binding is missing or failed: the instance's status is unknown. */
+export class WorkflowUnavailableError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_WORKFLOW_UNAVAILABLE", detail);
+  }
+}
+
+/** The revocation list is full; a kill switch (workload or workflow) covers many tokens at once. */
+export class TooManyRevocationsError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_TOO_MANY_REVOCATIONS", detail);
   }
 }
 

@@ -55,7 +55,7 @@ describe("the wid CLI against an issuer in workerd", function () {
     const next = listing.keys.find((k) => k.state === "next");
     assert.ok(next, "a safe rotation prepares a next key");
 
-    const revoked = await runTsx(CLI, ["keys", "revoke", next.kid, "--issuer", issuer.url, "--json"], env);
+    const revoked = await runTsx(CLI, ["keys", "revoke", `--kid=${next.kid}`, "--issuer", issuer.url, "--json"], env);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.ok(!(JSON.parse(revoked.stdout) as typeof listing).keys.some((k) => k.kid === next.kid));
   });

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
   DEFAULT_ISSUER_SCRIPT_NAME,
+  DEFAULT_MAX_INSTANCE_ID_LENGTH,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_ROTATION_PERIOD_DAYS,
   DEFAULT_SIGNING_ALGORITHM,
@@ -43,7 +44,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {
-    const maps = ["workloads", "aws", "gcp"];
+    const maps = ["workloads", "aws", "gcp", "workflows"];
     assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => !maps.includes(k)).sort());
     for (const [name, declaration] of Object.entries(project.config)) {
       assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${name}: type ${declaration.type}`);
@@ -54,7 +55,7 @@ describe("Pulumi.yaml", () => {
   it("documents each undeclared map key in its comments", () => {
     const text = readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8");
     const comments = text.split("\n").filter((line) => line.trimStart().startsWith("#")).join("\n");
-    for (const name of ["workloads", "aws", "gcp"]) assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
+    for (const name of ["workloads", "aws", "gcp", "workflows"]) assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
   });
 
   it("declares the validator's defaults", () => {
@@ -70,6 +71,8 @@ describe("Pulumi.yaml", () => {
       tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
       maxTokenLifetimeSeconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
       clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+      maxInstanceIdLength: DEFAULT_MAX_INSTANCE_ID_LENGTH,
+      introspectionClients: [],
     });
   });
 

@@ -57,6 +57,19 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       const response = await fetch(`${issuer}/workloads/ledger-sync/token?audience=sts.amazonaws.com`);
       assert.equal(response.status, 200);
       token = ((await response.json()) as { token: string }).token;
+
+      // The edge middleware under /api/, in front of the example origin, with the example rules.
+      assert.match(first.banner, new RegExp(`edge middleware on ${issuer}/api/\\*`));
+      const api = "https://api.internal.example.dev";
+      const minted = await fetch(`${issuer}/workloads/edge-api/token?audience=${encodeURIComponent(api)}`);
+      const apiToken = ((await minted.json()) as { token: string }).token;
+      const forwarded = await fetch(`${issuer}/api/reports/daily`, { headers: { authorization: `Bearer ${apiToken}` } });
+      assert.equal(forwarded.status, 200);
+      const echo = (await forwarded.json()) as { origin: string; identity: Record<string, string>; authorization: boolean };
+      assert.equal(echo.origin, "example-origin");
+      assert.match(echo.identity.subject ?? "", /^worker\/[0-9a-f]{32}\/edge-api$/);
+      assert.equal(echo.authorization, false);
+      assert.equal((await fetch(`${issuer}/api/accounts/42/ledger`, { headers: { authorization: `Bearer ${apiToken}` } })).status, 403);
     } finally {
       await stop(first.child);
     }

@@ -10,6 +10,8 @@ import { entrypointsModuleSource } from "./entrypoints.js";
 
 export const WORKER_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ISSUER_MODULE = resolve(WORKER_ROOT, "issuer/index.ts");
+/** The edge middleware Worker (bundle it with bundleWorker). */
+export const MIDDLEWARE_MODULE = resolve(WORKER_ROOT, "middleware/worker.ts");
 /** The compatibility date every Worker of the product is built and deployed with. */
 export const COMPATIBILITY_DATE = "2026-04-01";
 

@@ -16,7 +16,7 @@ const USAGE = `usage:
   npm run wid -- verify <token> --audience <aud> [--issuer <url>]
   npm run wid -- keys list [--issuer <url>]
   npm run wid -- keys rotate [--emergency] [--issuer <url>]
-  npm run wid -- keys revoke <kid> [--issuer <url>]
+  npm run wid -- keys revoke --kid <kid> [--issuer <url>]   (a kid may start with "-": use --kid=<kid>)
 The issuer defaults to ${DEFAULT_ISSUER} (WID_ISSUER); admin commands read WID_ADMIN_TOKEN or the local stack's secrets.`;
 
 class UsageError extends Error {}
@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       audience: { type: "string" },
       lifetime: { type: "string" },
       issuer: { type: "string", default: DEFAULT_ISSUER },
+      kid: { type: "string" },
       emergency: { type: "boolean", default: false },
       "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
       json: { type: "boolean", default: false },
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "keys":
-      return keys(rest, issuer, values);
+      return keys(values.kid === undefined ? rest : [rest[0] ?? "", values.kid], issuer, values);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -100,7 +101,7 @@ async function keys(
       body: JSON.stringify({ emergency: values.emergency }),
     });
   } else if (action === "revoke") {
-    if (!kid) throw new UsageError("keys revoke needs the <kid> (see keys list)");
+    if (!kid) throw new UsageError("keys revoke needs --kid=<kid> (see keys list)");
     response = await reach(new URL(`${issuer}/admin/keys/${encodeURIComponent(kid)}/revoke`), { method: "POST", headers });
   } else {
     throw new UsageError("keys takes list, rotate or revoke");

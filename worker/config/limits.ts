@@ -142,3 +142,39 @@ export const MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH = 30;
 export const GCP_SERVICE_ACCOUNT_EMAIL_PATTERN = /^[a-z0-9][a-z0-9._-]*@[a-z0-9][a-z0-9.-]*\.iam\.gserviceaccount\.com$/;
 /** Predefined roles, and custom roles of a project or an organization. */
 export const GCP_ROLE_PATTERN = /^(roles|projects\/[^/]+\/roles|organizations\/\d+\/roles)\/[\w.]+$/;
+
+// ---- mTLS (the `mtls` key and each workload's `mtls` section) ---------------------------
+/** Workload certificates are short-lived: renewed by `pulumi up` once a third of their life is left. */
+export const MIN_MTLS_CERTIFICATE_VALIDITY_DAYS = 3;
+export const MAX_MTLS_CERTIFICATE_VALIDITY_DAYS = 90;
+export const DEFAULT_MTLS_CERTIFICATE_VALIDITY_DAYS = 30;
+/** The stack's CA signs the workload certificates; origins trust its bundle. */
+export const MIN_MTLS_CA_VALIDITY_DAYS = 30;
+export const MAX_MTLS_CA_VALIDITY_DAYS = 3_650;
+export const DEFAULT_MTLS_CA_VALIDITY_DAYS = 365;
+/** A CA must live this many times as long as any certificate it signs, so CA rotation overlaps. */
+export const MTLS_CA_VALIDITY_FACTOR = 3;
+/** SPIFFE trust domain names: lowercase letters, digits, '.', '-' and '_' (SPIFFE-ID §2.1). */
+export const SPIFFE_TRUST_DOMAIN_PATTERN = /^[a-z0-9._-]+$/;
+/** SPIFFE trust domain names should not be longer than 255 characters. */
+export const MAX_SPIFFE_TRUST_DOMAIN_LENGTH = 255;
+
+// ---- workflows (the `workflows` key) ------------------------------------------------------
+/** Cloudflare's rule for Workflow names (wrangler and the Workflows API enforce it). */
+export const WORKFLOW_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+export const MAX_WORKFLOW_NAME_LENGTH = 64;
+/** Cloudflare's rule for Workflow instance ids: at most 100 of [A-Za-z0-9_-], not starting with '-'. */
+export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+export const MAX_CLOUDFLARE_INSTANCE_ID_LENGTH = 100;
+/** Instance ids longer than this are refused at issuance; it bounds the workflow subject's length. */
+export const DEFAULT_MAX_INSTANCE_ID_LENGTH = 64;
+/** A random UUID (Cloudflare's default instance id) must fit. */
+export const MIN_MAX_INSTANCE_ID_LENGTH = 36;
+/** JavaScript class names a Workflow's `className` may have (it is an export of its script). */
+export const CLASS_NAME_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+// ---- introspection (the `introspectionClients` key) ---------------------------------------
+/** A client id travels in HTTP Basic credentials (no ':'), and names a Worker secret's member. */
+export const INTROSPECTION_CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Relying parties allowed to introspect; more than a few dozen is a sign of a shared secret. */
+export const MAX_INTROSPECTION_CLIENTS = 50;

@@ -70,6 +70,22 @@ export interface WorkloadGcpSettings {
   readonly projectRoles: readonly string[];
 }
 
+/** Stack-level mTLS settings (`<project>:mtls`), defaulted; present when the key is set or a workload enables mTLS. */
+export interface MtlsSettings {
+  /** SPIFFE trust domain of every workload certificate's URI SAN (default: the issuer's hostname). */
+  readonly trustDomain: string;
+  /** Lifetime of the stack's CA certificates. */
+  readonly caValidityDays: number;
+}
+
+/** A workload's client certificate (`workloads.<name>.mtls` with `enabled: true`). */
+export interface WorkloadMtlsSettings {
+  /** `spiffe://<trustDomain>/worker/<account_id>/<name>`: the certificate's URI SAN. */
+  readonly spiffeId: string;
+  /** Lifetime of each certificate; `pulumi up` renews it once a third is left. */
+  readonly validityDays: number;
+}
+
 export interface WorkloadConfig {
   /** The Worker's Cloudflare script name; also its registry key. */
   readonly name: string;
@@ -88,6 +104,8 @@ export interface WorkloadConfig {
   readonly awsSessionTags?: AwsSessionTags;
   readonly aws?: WorkloadAwsSettings;
   readonly gcp?: WorkloadGcpSettings;
+  /** Present when the workload has a client certificate (its tokens then carry `cnf`). */
+  readonly mtls?: WorkloadMtlsSettings;
 }
 
 export interface StackConfig {
@@ -96,6 +114,40 @@ export interface StackConfig {
   readonly issuer: IssuerSettings;
   readonly aws?: AwsSettings;
   readonly gcp?: GcpSettings;
+  readonly mtls?: MtlsSettings;
   /** Sorted by name. */
   readonly workloads: readonly WorkloadConfig[];
+  /** Sorted by name; empty when the stack registers none. */
+  readonly workflows: readonly WorkflowConfig[];
+  /** Relying parties that may call POST /introspect (their secrets are in INTROSPECTION_SECRETS). */
+  readonly introspectionClients: readonly string[];
+}
+
+/**
+ * A registered Cloudflare Workflow: its instances get tokens with
+ * sub = workflow/<account_id>/<name>/<instance_id>, through the binding of the script defining it.
+ */
+export interface WorkflowConfig {
+  /** The Workflow's name (Cloudflare's `workflow_name`); also its registry key. */
+  readonly name: string;
+  /** The Worker script that defines the Workflow (and holds the binding to the issuer). */
+  readonly script: string;
+  /** The Workflow class the script exports. */
+  readonly className: string;
+  /** `workflow/<account_id>/<name>/`: every instance's subject is this plus its instance id. */
+  readonly subjectPrefix: string;
+  /** The per-workflow entrypoint class generated into the issuer bundle (`Workflow_<name>`). */
+  readonly entrypoint: string;
+  /** The issuer's own Workflows binding to this workflow, for instance status (`WORKFLOW_<name>`). */
+  readonly binding: string;
+  /** Instance ids longer than this are refused; the subject's worst case fits GCP's 127 bytes. */
+  readonly maxInstanceIdLength: number;
+  readonly audiences: readonly string[];
+  readonly tokenLifetimeSeconds: number;
+  readonly maxTokenLifetimeSeconds: number;
+  readonly claims: Readonly<Record<string, JsonValue>>;
+  /** The role every instance of this workflow (and nothing else) may assume. */
+  readonly aws?: WorkloadAwsSettings;
+  /** The service account every instance of this workflow may impersonate. */
+  readonly gcp?: WorkloadGcpSettings;
 }

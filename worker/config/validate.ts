@@ -16,6 +16,7 @@ import {
 } from "./issuer-url.js";
 import { IssueCollector } from "./issues.js";
 import { topLevelKey } from "./key-path.js";
+import { defaultTrustDomain, MTLS_STACK_KEY_EMPTY, readMtlsSettings, resolveMtls } from "./mtls.js";
 import {
   ACCOUNT_ID_PATTERN,
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -37,6 +38,9 @@ import { scriptNameProblem } from "./script-name.js";
 import { closestName } from "./suggest.js";
 import type { SigningAlgorithm, StackConfig } from "./types.js";
 import { readWorkloads, resolveWorkloads } from "./workloads.js";
+import { readIntrospectionClients } from "./introspection-clients.js";
+import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_MAX_INSTANCE_ID_LENGTH } from "./limits.js";
+import { readWorkflows, resolveWorkflows } from "./workflows.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */
@@ -130,10 +134,20 @@ const STACK_FIELDS = {
   aws: { read: readAwsSettings, empty: AWS_STACK_KEY_EMPTY },
   /** Present: the stack federates GCP. */
   gcp: { read: readGcpSettings, empty: GCP_STACK_KEY_EMPTY },
+  /** The stack's mTLS certificate authority; workloads opt in with their own `mtls` section. */
+  mtls: { read: readMtlsSettings, empty: MTLS_STACK_KEY_EMPTY },
   workloads: {
     read: readWorkloads,
     required: "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}",
   },
+  /** Workflow name → {script, className, audiences, …}: instances get workflow/<account>/<name>/<id>. */
+  workflows: { read: readWorkflows },
+  maxInstanceIdLength: integerField({
+    min: MIN_MAX_INSTANCE_ID_LENGTH, max: MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, unit: "characters",
+    fix: `set it to ${DEFAULT_MAX_INSTANCE_ID_LENGTH}, the default (a random UUID, Cloudflare's default id, has 36)`,
+  }),
+  /** Relying parties that may call POST /introspect; their secrets are in INTROSPECTION_SECRETS. */
+  introspectionClients: { read: readIntrospectionClients },
 } as const;
 
 /** The keys a stack may set in the project's namespace. */
@@ -176,11 +190,35 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
 
   const issuerUrl = resolveIssuerUrl(fields, scriptName, unset, localIssuerUrl, key, issues);
 
-  const workloads = resolveWorkloads(fields.workloads ?? [], {
+  const registry = resolveWorkloads(fields.workloads ?? [], {
     accountId: fields.accountId,
     scriptName,
     tokenLifetimeSeconds: tokenLifetime,
     maxTokenLifetimeSeconds: maxLifetime,
+    aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
+    gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
+  }, issues);
+  const subdomain = fields.workersDevSubdomain;
+  const mtls = resolveMtls({
+    key: key("mtls"),
+    configured: entries.get("mtls") !== undefined,
+    settings: fields.mtls,
+    defaultTrustDomain: defaultTrustDomain(
+      fields.issuerHostname,
+      subdomain !== undefined && scriptName !== undefined ? workersDevUrl(scriptName, subdomain) : undefined,
+      localIssuerUrl,
+    ),
+  }, fields.workloads ?? [], registry, issues);
+  const workloads = mtls.workloads;
+
+  const workflows = resolveWorkflows(fields.workflows ?? [], {
+    accountId: fields.accountId,
+    scriptName,
+    tokenLifetimeSeconds: tokenLifetime,
+    maxTokenLifetimeSeconds: maxLifetime,
+    maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
+    maxInstanceIdLengthKey: key("maxInstanceIdLength"),
+    workloads,
     aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
     gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   }, issues);
@@ -202,7 +240,10 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     },
     ...(fields.aws === undefined ? {} : { aws: fields.aws }),
     ...(fields.gcp === undefined ? {} : { gcp: fields.gcp }),
+    ...(mtls.settings === undefined ? {} : { mtls: mtls.settings }),
     workloads,
+    workflows,
+    introspectionClients: fields.introspectionClients ?? [],
   });
 }
 

@@ -22,6 +22,7 @@ import {
 import { readWorkloadGcp, reportDuplicateAccountIds, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
+import { readWorkloadMtls, WORKLOAD_MTLS_EMPTY } from "./mtls.js";
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   MAX_GCP_SUBJECT_BYTES,
@@ -53,6 +54,8 @@ const WORKLOAD_FIELDS = {
   awsSessionTags: { read: readAwsSessionTags },
   aws: { read: readWorkloadAws, empty: WORKLOAD_AWS_EMPTY },
   gcp: { read: readWorkloadGcp, empty: WORKLOAD_GCP_EMPTY },
+  /** Opt-in to a client certificate (resolved against the stack's `mtls` key in mtls.ts). */
+  mtls: { read: readWorkloadMtls, empty: WORKLOAD_MTLS_EMPTY },
 } as const;
 
 /** A workload as read from its own entry, before anything that depends on the issuer. */

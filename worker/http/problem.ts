@@ -13,7 +13,7 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-export function problemResponse(problem: Problem, headers: HeadersInit = {}): Response {
+export function problemResponse(problem: Problem, headers: ConstructorParameters<typeof Headers>[0] = {}): Response {
   const body = {
     type: problem.code ? `urn:worker-identity:problem:${problem.code}` : "about:blank",
     title: problem.title,

@@ -1,6 +1,7 @@
 // The local stack in workerd through Miniflare: the issuer (with its key store Durable Object and
 // JWKS KV namespace) and one example workload Worker per registered workload, each bound to the
-// issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them.
+// issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them; optionally
+// the edge middleware in front of an origin (edge-middleware.ts).
 // `npm start`, the CLI and the test suite all build their runtime here.
 
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
@@ -9,6 +10,7 @@ import type { IssuerConfigBinding } from "../config/binding.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
+import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 
 export interface LocalStackInput {
   readonly project: string;
@@ -25,6 +27,8 @@ export interface LocalStackInput {
   readonly exampleWorkloads?: boolean;
   /** Further Workers (test callers, relying parties) run beside the issuer. */
   readonly extraWorkers?: readonly WorkerOptions[];
+  /** The edge middleware (and its origin) on a route of the same port; absent: not run. */
+  readonly edgeMiddleware?: LocalEdgeMiddlewareInput;
 }
 
 export interface LocalStack {
@@ -85,6 +89,9 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
         routes: [`*/workloads/${workload.name}/*`],
       });
     }
+  }
+  if (input.edgeMiddleware !== undefined) {
+    workers.push(...(await edgeMiddlewareWorkers(input.edgeMiddleware, { scriptName: config.issuer.scriptName, url: input.issuerUrl })));
   }
   workers.push(...(input.extraWorkers ?? []));
 

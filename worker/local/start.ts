@@ -1,16 +1,23 @@
 // `npm start`: the whole system on this machine. Reads Pulumi.dev.yaml (or --stack FILE), runs
-// the issuer and one example workload per registered workload in workerd, persists state under
-// .wid/ so a restart keeps the keys, and prints what is running and how to try it.
+// the issuer, one example workload per registered workload, and the edge middleware (rules from
+// --rules) in front of an example origin under /api/, in workerd; persists state under .wid/ so a
+// restart keeps the keys, and prints what is running and how to try it.
 
 import { Miniflare } from "miniflare";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.js";
 import { readStackConfigMap } from "../config/stack-file.js";
 import { DEFAULT_STATE_DIR, loadOrCreateSecrets, secretsPath } from "./secrets.js";
+import { WORKER_ROOT } from "../build/bundle.js";
+import { parseRules, RulesError } from "../middleware/rules.js";
 import { localStack } from "./stack.js";
 
-const USAGE = `usage: npm start -- [--stack Pulumi.dev.yaml] [--host 127.0.0.1] [--port 8787] [--state-dir .wid]`;
+const USAGE = `usage: npm start -- [--stack Pulumi.dev.yaml] [--host 127.0.0.1] [--port 8787] [--state-dir .wid] [--rules FILE] [--api-audience AUD]`;
+const EXAMPLE_RULES = resolve(WORKER_ROOT, "middleware/rules.example.json");
+/** The audience of the example API: the one the `edge-api` workload may request in Pulumi.dev.yaml. */
+const EXAMPLE_API_AUDIENCE = "https://api.internal.example.dev";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +26,8 @@ async function main(): Promise<void> {
       host: { type: "string", default: process.env.WID_HOST ?? "127.0.0.1" },
       port: { type: "string", default: process.env.WID_PORT ?? "8787" },
       "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
+      rules: { type: "string", default: EXAMPLE_RULES },
+      "api-audience": { type: "string", default: EXAMPLE_API_AUDIENCE },
       help: { type: "boolean", default: false },
     },
   });
@@ -32,6 +41,12 @@ async function main(): Promise<void> {
   const raw = readStackConfigMap(resolve(values.stack));
   const secrets = loadOrCreateSecrets(stateDir);
   const issuerUrl = `http://${values.host}:${port}`;
+  const rulesFile = resolve(values.rules);
+  const rules = readRules(rulesFile);
+  const apiAudience = values["api-audience"];
+  // The CLI defaults to the default port; elsewhere the token command needs to be told.
+  const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
+  const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
   const { options, config } = await localStack({
     project: raw.project,
     stack: raw.stack,
@@ -40,6 +55,7 @@ async function main(): Promise<void> {
     keyEncryptionKey: secrets.keyEncryptionKey,
     adminToken: secrets.adminToken,
     persistDir: resolve(stateDir, "state"),
+    edgeMiddleware: { rules, audiences: [apiAudience] },
   });
   const mf = new Miniflare(options);
   await mf.ready;
@@ -58,6 +74,12 @@ async function main(): Promise<void> {
         `    ${w.name.padEnd(20)} curl '${issuerUrl}/workloads/${w.name}/token?audience=${encodeURIComponent(w.audiences[0] ?? "")}'`,
     ),
     "",
+    `  edge middleware on ${issuerUrl}/api/*  (rules: ${relative(process.cwd(), rulesFile)}, audience ${apiAudience})`,
+    "    in front of an example origin that echoes the identity headers it receives:",
+    `    curl ${issuerUrl}/api/health`,
+    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
+    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/accounts/42/ledger   # 403: only ledger-sync`,
+    "",
     "  try:",
     `    npm run wid -- token --workload ${config.workloads[0]?.name} --audience ${config.workloads[0]?.audiences[0]}`,
     `    npm run wid -- verify <token> --audience ${config.workloads[0]?.audiences[0]}`,
@@ -73,6 +95,23 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
+}
+
+/** The rules file, checked now so a broken one stops `npm start` with every problem listed. */
+function readRules(file: string): unknown {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (error) {
+    throw new Error(`--rules ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    parseRules(document);
+  } catch (error) {
+    if (error instanceof RulesError) throw new Error(`--rules ${file}: ${error.message}`);
+    throw error;
+  }
+  return document;
 }
 
 main().catch((error: unknown) => {

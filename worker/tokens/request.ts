@@ -14,6 +14,17 @@ export interface TokenOptions {
   readonly lifetimeSeconds?: number;
 }
 
+/** What a request is checked against: a workload's or a workflow's registry entry. */
+export type TokenPolicy = Pick<WorkloadConfig, "name" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds">;
+
+/** Whose request, for messages: the registry it is listed in and the RPC method called. */
+export interface RequesterKind {
+  readonly noun: "workload" | "workflow";
+  readonly call: string;
+}
+
+const WORKLOAD: RequesterKind = { noun: "workload", call: "token(audience, options)" };
+
 export interface AuthorizedTokenRequest {
   readonly audience: string;
   readonly lifetimeSeconds: number;
@@ -21,22 +32,23 @@ export interface AuthorizedTokenRequest {
 
 export function authorizeTokenRequest(
   issuer: IssuerSettings,
-  workload: WorkloadConfig,
+  workload: TokenPolicy,
   audience: unknown,
   options: unknown,
+  kind: RequesterKind = WORKLOAD,
 ): AuthorizedTokenRequest {
   if (typeof audience !== "string" || audience.length === 0 || audience.length > MAX_AUDIENCE_LENGTH) {
     throw new InvalidRequestError(
-      `token(audience, options): audience must be a non-empty string of at most ${MAX_AUDIENCE_LENGTH} characters, ` +
-        `one of this workload's audiences: ${workload.audiences.join(", ")}`,
+      `${kind.call}: audience must be a non-empty string of at most ${MAX_AUDIENCE_LENGTH} characters, ` +
+        `one of this ${kind.noun}'s audiences: ${workload.audiences.join(", ")}`,
     );
   }
-  const lifetime = requestedLifetime(options);
+  const lifetime = requestedLifetime(options, kind.call);
   if (!workload.audiences.includes(audience)) {
     throw new AudienceNotAllowedError(
-      `workload '${workload.name}' may not request tokens for audience ${JSON.stringify(audience)}; ` +
+      `${kind.noun} '${workload.name}' may not request tokens for audience ${JSON.stringify(audience)}; ` +
         `its audiences are ${workload.audiences.map((a) => JSON.stringify(a)).join(", ")}. ` +
-        `Add it to workloads.${workload.name}.audiences in the stack config to allow it`,
+        `Add it to ${kind.noun}s.${workload.name}.audiences in the stack config to allow it`,
     );
   }
   if (lifetime === undefined) return { audience, lifetimeSeconds: workload.tokenLifetimeSeconds };
@@ -44,25 +56,25 @@ export function authorizeTokenRequest(
   const cap = issuerCapped ? issuer.maxTokenLifetimeSeconds : workload.maxTokenLifetimeSeconds;
   if (lifetime > cap) {
     const raise = issuerCapped
-      ? "the issuer's maxTokenLifetimeSeconds (every workload's cap is bounded by it)"
-      : `workloads.${workload.name}.maxTokenLifetimeSeconds`;
+      ? `the issuer's maxTokenLifetimeSeconds (every ${kind.noun}'s cap is bounded by it)`
+      : `${kind.noun}s.${workload.name}.maxTokenLifetimeSeconds`;
     throw new LifetimeTooLongError(
-      `lifetimeSeconds ${lifetime} is above the cap of ${cap} s for workload '${workload.name}'; ` +
+      `lifetimeSeconds ${lifetime} is above the cap of ${cap} s for ${kind.noun} '${workload.name}'; ` +
         `ask for ${cap} or less, or raise ${raise} in the stack config`,
     );
   }
   return { audience, lifetimeSeconds: lifetime };
 }
 
-function requestedLifetime(options: unknown): number | undefined {
+function requestedLifetime(options: unknown, call: string): number | undefined {
   if (options === undefined || options === null) return undefined;
   if (typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidRequestError("token(audience, options): options must be an object such as { lifetimeSeconds: 300 }");
+    throw new InvalidRequestError(`${call}: options must be an object such as { lifetimeSeconds: 300 }`);
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) {
       throw new InvalidRequestError(
-        `token(audience, options): unknown option ${JSON.stringify(key)}; the only option is lifetimeSeconds ` +
+        `${call}: unknown option ${JSON.stringify(key)}; the only option is lifetimeSeconds ` +
           "(identity comes from the service binding, never from arguments)",
       );
     }
@@ -71,7 +83,7 @@ function requestedLifetime(options: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < MIN_REQUESTED_LIFETIME_SECONDS) {
     throw new InvalidRequestError(
-      `token(audience, options): lifetimeSeconds must be an integer of at least ${MIN_REQUESTED_LIFETIME_SECONDS}`,
+      `${call}: lifetimeSeconds must be an integer of at least ${MIN_REQUESTED_LIFETIME_SECONDS}`,
     );
   }
   return value;

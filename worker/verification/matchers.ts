@@ -25,7 +25,8 @@ export function checkMatchers(payload: Record<string, unknown>, options: Matcher
   }
 }
 
-function jsonEqual(actual: unknown, expected: JsonValue): boolean {
+/** Deep JSON equality of a claim with an expected value (objects compared member by member). */
+export function jsonEqual(actual: unknown, expected: JsonValue): boolean {
   if (expected === null || typeof expected !== "object") return actual === expected;
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => jsonEqual(actual[i], e));

@@ -1,0 +1,43 @@
+// Wiring between the pure rules (functions of a resource's plain inputs, and the policy's config,
+// returning violation messages) and @pulumi/policy. Nothing here decides anything.
+
+import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { plainInputs } from "./inputs.js";
+
+export type ResourceClass = Parameters<ResourceValidationArgs["isType"]>[0];
+
+/** The resource's inputs as plain data, unknown values (preview) as UNKNOWN. */
+export function plainProps(props: object): Readonly<Record<string, unknown>> {
+  return plainInputs(props) as Readonly<Record<string, unknown>>;
+}
+
+export function reportAll(messages: readonly string[], reportViolation: ReportViolation): void {
+  for (const message of messages) reportViolation(message);
+}
+
+/**
+ * validateResourceOfType for a rule that covers several resource types (IAM grants exist as
+ * members, bindings and whole policies, on service accounts and on projects).
+ */
+export function validateResourceOfTypes(
+  classes: readonly ResourceClass[],
+  description: string,
+  validate: (args: ResourceValidationArgs, reportViolation: ReportViolation) => void,
+): ResourceValidation {
+  return (args, reportViolation) => {
+    if (!classes.some((resourceClass) => args.isType(resourceClass))) {
+      args.notApplicable(`Policy only applies to ${description}`);
+    }
+    validate(args, reportViolation);
+  };
+}
+
+/** A whole number in [min, max] from the policy's config, or the default when it is absent. */
+export function configInteger(raw: object, key: string, fallback: number, min: number, max: number): number {
+  const value = (raw as Record<string, unknown>)[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`policy config ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

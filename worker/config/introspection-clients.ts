@@ -1,0 +1,43 @@
+// The `introspectionClients` key: the relying parties that may call POST /introspect. Their
+// secrets are not config: they live in the issuer's INTROSPECTION_SECRETS Worker secret (the
+// Pulumi program and the local stack generate one per client).
+
+import { describeValue, type FieldReader, parseJsonText, readString } from "./fields.js";
+import { elementKey } from "./key-path.js";
+import { INTROSPECTION_CLIENT_ID_PATTERN, MAX_INTROSPECTION_CLIENTS } from "./limits.js";
+
+const RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+/** A list of client ids, or its JSON text (Pulumi hands array keys over as text); "" means none. */
+export const readIntrospectionClients: FieldReader<readonly string[]> = (value, key, issues) => {
+  if (value === "") return [];
+  const list = typeof value === "string"
+    ? parseJsonText(value, key, issues, "write it as a list in the stack file, e.g. introspectionClients: [payments-api]")
+    : value;
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) {
+    issues.add(key, `is ${describeValue(list)}, but must be a list of client ids, e.g. [payments-api]`);
+    return undefined;
+  }
+  if (list.length > MAX_INTROSPECTION_CLIENTS) {
+    issues.add(key, `lists ${list.length} clients, more than ${MAX_INTROSPECTION_CLIENTS}; relying parties of one ` +
+      "service can share a client id");
+    return undefined;
+  }
+  const before = issues.count;
+  const ids: string[] = [];
+  list.forEach((element: unknown, index) => {
+    const path = elementKey(key, index);
+    const id = readString(element, path, issues, `a client id (${RULE})`);
+    if (id === undefined) return;
+    if (!INTROSPECTION_CLIENT_ID_PATTERN.test(id)) {
+      issues.add(path, `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
+        "credentials, which cannot hold ':'); rename it");
+    } else if (ids.includes(id)) {
+      issues.add(path, `repeats introspectionClients[${list.indexOf(id)}]; remove the duplicate`);
+    } else {
+      ids.push(id);
+    }
+  });
+  return issues.count === before ? Object.freeze(ids) : undefined;
+};

@@ -1,0 +1,175 @@
+// The edge middleware: authentication, then the authorization rules, then forward. The factory
+// checks every option once (a misuse is a TypeError listing each problem); the handler it returns
+// answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
+//
+//   canonical path ─ rule lookup ─ public? ─ forward (identity headers stripped)
+//                                  └ bearer token ─ verify ─ rule found? ─ admits? ─ forward with identity
+//
+// Authentication comes before "no rule" so that anonymous callers cannot map the rules.
+
+import {
+  createVerifier,
+  VerificationError,
+  type JwksCacheOptions,
+  type Verifier,
+  type VerifierAlgorithm,
+  type VerifierFetch,
+} from "../verification/index.js";
+import { admits, findRule } from "./authorize.js";
+import { bearerCredentials } from "./bearer.js";
+import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
+import { refusalResponse, type RefusalCode } from "./refusals.js";
+import { canonicalPath } from "./request-path.js";
+import { isParsedRules, type Rules } from "./rules.js";
+
+export interface MiddlewareOptions {
+  /** The exact `iss` of accepted tokens (the issuer's URL). */
+  readonly issuer: string;
+  /** The audiences this API accepts; a token's `aud` must be one of them. */
+  readonly audiences: readonly string[];
+  /** From parseRules. */
+  readonly rules: Rules;
+  /** Sends the prepared request to the origin: a service binding's fetch, or fetch to a URL. */
+  readonly forward: (request: Request) => Promise<Response>;
+  /** Keep the Authorization header on forwarded requests. Default false. */
+  readonly forwardAuthorization?: boolean;
+  /** Passed to the verifier (worker/verification/options.ts). */
+  readonly clockToleranceSeconds?: number;
+  readonly algorithms?: readonly VerifierAlgorithm[];
+  readonly maxTokenBytes?: number;
+  readonly jwks?: JwksCacheOptions;
+  readonly fetch?: VerifierFetch;
+  readonly now?: () => number;
+  /** Receives one entry per refusal. Default: one JSON line on the console. */
+  readonly log?: (entry: MiddlewareLogEntry) => void;
+}
+
+export interface MiddlewareLogEntry {
+  readonly event: "middleware.refused" | "middleware.error";
+  readonly status: number;
+  readonly code: RefusalCode;
+  readonly method: string;
+  /** The path only (the query may carry secrets), at most MAX_LOGGED_PATH characters. */
+  readonly path: string;
+  /** Index of the rule that refused, when one did. */
+  readonly rule?: number;
+  /** Why, for operators: the verifier's message (which never contains the token) or the error. */
+  readonly reason?: string;
+}
+
+export type Middleware = (request: Request) => Promise<Response>;
+
+const MAX_LOGGED_PATH = 512;
+const VERIFIER_OPTIONS = ["clockToleranceSeconds", "algorithms", "maxTokenBytes", "jwks", "fetch", "now"] as const;
+const KNOWN_OPTIONS = new Set<string>(["issuer", "audiences", "rules", "forward", "forwardAuthorization", "log", ...VERIFIER_OPTIONS]);
+
+export function createMiddleware(options: MiddlewareOptions): Middleware {
+  const { rules, forward, verifier, keepAuthorization, log } = resolveOptions(options);
+
+  return async function middleware(request: Request): Promise<Response> {
+    const method = request.method.toUpperCase();
+    let path = "";
+    const refuse = (code: RefusalCode, details: { rule?: number; reason?: string } = {}): Response => {
+      const response = refusalResponse(code);
+      const event = code === "ERR_INTERNAL" ? "middleware.error" : "middleware.refused";
+      try {
+        log({ event, status: response.status, code, method, path: path.slice(0, MAX_LOGGED_PATH), ...details });
+      } catch {
+        // A failing logger must not turn a refusal into an exception.
+      }
+      return response;
+    };
+    try {
+      const url = new URL(request.url);
+      path = url.pathname;
+      const canonical = canonicalPath(url.pathname);
+      if (!canonical.ok) return refuse("ERR_REQUEST_PATH", { reason: canonical.reason });
+      url.pathname = canonical.path;
+      const rule = findRule(rules, method, canonical.segments);
+
+      const headers = new Headers(request.headers);
+      stripClientHeaders(headers, keepAuthorization);
+      if (rule?.public) return await send(url, headers);
+
+      const credentials = bearerCredentials(request.headers);
+      if (credentials.kind === "absent") return refuse("ERR_NO_TOKEN");
+      if (credentials.kind === "malformed") return refuse("ERR_AUTHORIZATION_HEADER");
+      let identity;
+      try {
+        identity = await verifier.verify(credentials.token);
+      } catch (error) {
+        if (error instanceof VerificationError) return refuse(error.code, { reason: error.message });
+        throw error;
+      }
+      if (rule === undefined) return refuse("ERR_NO_RULE");
+      if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
+      const identified = identityHeaders(identity);
+      if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });
+      for (const [name, value] of identified) headers.set(name, value);
+      return await send(url, headers);
+    } catch (error) {
+      return refuse("ERR_INTERNAL", { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+
+    async function send(url: URL, headers: Headers): Promise<Response> {
+      const hasBody = request.body !== null && method !== "GET" && method !== "HEAD";
+      // `duplex` is what Node's fetch needs for a streamed body; workerd ignores it.
+      const init = { method, headers, body: hasBody ? request.body : null, redirect: "manual", duplex: "half" } as RequestInit;
+      const prepared = new Request(url.href, init);
+      try {
+        return await forward(prepared);
+      } catch (error) {
+        return refuse("ERR_ORIGIN_UNAVAILABLE", { reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+}
+
+interface Resolved {
+  readonly rules: Rules;
+  readonly forward: (request: Request) => Promise<Response>;
+  readonly verifier: Verifier;
+  readonly keepAuthorization: boolean;
+  readonly log: (entry: MiddlewareLogEntry) => void;
+}
+
+function resolveOptions(options: MiddlewareOptions): Resolved {
+  if (typeof options !== "object" || options === null) throw new TypeError("createMiddleware needs an options object");
+  const issues: string[] = [];
+  for (const name of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(name)) issues.push(`${name} is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
+  }
+  const { audiences, rules, forward, forwardAuthorization, log } = options;
+  const audienceList = Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
+  if (audienceList === undefined || audienceList.length === 0) issues.push("audiences must be a non-empty array of audience strings");
+  if (!isParsedRules(rules)) issues.push("rules must be the result of parseRules(document)");
+  else if (audienceList !== undefined) {
+    for (const rule of rules.rules) {
+      const unreachable = rule.public || rule.allow === "authenticated" ? [] : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a));
+      if (unreachable.length > 0) {
+        issues.push(`rules[${rule.index}] admits the audience ${JSON.stringify(unreachable[0])}, which is not among audiences; add it to audiences or remove it from the rule`);
+      }
+    }
+  }
+  if (typeof forward !== "function") issues.push("forward must be a function (request) => Promise<Response>");
+  if (forwardAuthorization !== undefined && typeof forwardAuthorization !== "boolean") issues.push("forwardAuthorization must be true or false");
+  if (log !== undefined && typeof log !== "function") issues.push("log must be a function");
+  let verifier: Verifier | undefined;
+  try {
+    const passthrough = Object.fromEntries(VERIFIER_OPTIONS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+    verifier = createVerifier({ ...passthrough, issuer: options.issuer, audience: audienceList ?? [] });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    // The verifier lists its own problems; `audience` is ours to report (as `audiences`).
+    const lines = error.message.split("\n").slice(1).map((line) => line.replace(/^\s*- /, ""));
+    issues.push(...lines.filter((line) => !line.startsWith("audience ")));
+  }
+  if (issues.length > 0 || verifier === undefined) throw new TypeError(`invalid middleware options:\n  - ${issues.join("\n  - ")}`);
+  return {
+    rules: rules as Rules,
+    forward: forward as Resolved["forward"],
+    verifier,
+    keepAuthorization: forwardAuthorization === true,
+    log: log ?? ((entry) => (entry.event === "middleware.error" ? console.error : console.log)(JSON.stringify(entry))),
+  };
+}

@@ -1,0 +1,81 @@
+// Every answer the middleware gives instead of forwarding, in one table: status, RFC 6750 error
+// attribute, and a fixed problem detail. Details are constants: they never carry the token, a
+// claim value or the verifier's message (that cause goes to the log line, not the body).
+
+import { problemResponse } from "../http/problem.js";
+import type { VerificationErrorCode } from "../verification/index.js";
+
+export type MiddlewareCode =
+  | "ERR_NO_TOKEN"
+  | "ERR_AUTHORIZATION_HEADER"
+  | "ERR_REQUEST_PATH"
+  | "ERR_NO_RULE"
+  | "ERR_RULE_REFUSED"
+  | "ERR_IDENTITY_HEADER"
+  | "ERR_ORIGIN_UNAVAILABLE"
+  | "ERR_MIDDLEWARE_CONFIG"
+  | "ERR_INTERNAL";
+
+export type RefusalCode = MiddlewareCode | VerificationErrorCode;
+
+interface Refusal {
+  readonly status: 400 | 401 | 403 | 500 | 502 | 503;
+  /** RFC 6750 §3.1 error attribute; null: a 401 without one (no credentials were sent). */
+  readonly bearerError?: "invalid_request" | "invalid_token" | "insufficient_scope" | null;
+  readonly title: string;
+  readonly detail: string;
+}
+
+const INVALID_TOKEN = { status: 401, bearerError: "invalid_token", title: "Invalid token" } as const;
+const RETRY = "retry later";
+
+export const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
+  ERR_NO_TOKEN: { status: 401, bearerError: null, title: "Authentication required", detail: "This route needs a worker-identity token: send Authorization: Bearer <token>." },
+  ERR_AUTHORIZATION_HEADER: {
+    status: 401,
+    bearerError: "invalid_request",
+    title: "Malformed Authorization header",
+    detail: "Send exactly one Authorization header of the form 'Bearer <token>' (one space, the token alone).",
+  },
+  ERR_REQUEST_PATH: {
+    status: 400,
+    title: "Ambiguous request path",
+    detail: "The path has an escaped '/', '\\' or NUL, a stray '%', an empty segment or a dot segment; send the path plainly.",
+  },
+  ERR_NO_RULE: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "No rule allows this method on this path; requests are refused by default." },
+  ERR_RULE_REFUSED: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "The rule for this route does not admit the token's identity." },
+  ERR_IDENTITY_HEADER: { ...INVALID_TOKEN, detail: "A claim of the token cannot be carried in an identity header." },
+  ERR_ORIGIN_UNAVAILABLE: { status: 502, title: "Origin unavailable", detail: `The origin behind the middleware could not be reached; ${RETRY}.` },
+  ERR_MIDDLEWARE_CONFIG: { status: 503, title: "Middleware misconfigured", detail: "The middleware's configuration is invalid." },
+  ERR_INTERNAL: { status: 500, title: "Internal error", detail: "The middleware failed; its log has the cause." },
+  ERR_TOKEN_MALFORMED: { ...INVALID_TOKEN, detail: "The bearer token is not a well-formed compact JWS." },
+  ERR_TOKEN_TOO_LARGE: { ...INVALID_TOKEN, detail: "The bearer token is longer than this API accepts." },
+  ERR_TOKEN_ALGORITHM: { ...INVALID_TOKEN, detail: "The bearer token is signed with an algorithm this API does not accept." },
+  ERR_TOKEN_HEADER: { ...INVALID_TOKEN, detail: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ)." },
+  ERR_TOKEN_KEY_UNKNOWN: { ...INVALID_TOKEN, detail: "The bearer token was signed with a key the issuer does not publish." },
+  ERR_TOKEN_SIGNATURE: { ...INVALID_TOKEN, detail: "The bearer token's signature does not verify." },
+  ERR_TOKEN_EXPIRED: { ...INVALID_TOKEN, detail: "The bearer token has expired; get a new one from the issuer." },
+  ERR_TOKEN_NOT_YET_VALID: { ...INVALID_TOKEN, detail: "The bearer token is not valid yet." },
+  ERR_TOKEN_ISSUER: { ...INVALID_TOKEN, detail: "The bearer token comes from an issuer this API does not trust." },
+  ERR_TOKEN_AUDIENCE: { ...INVALID_TOKEN, detail: "The bearer token is for another audience; request one for this API's audience." },
+  ERR_TOKEN_CLAIMS: { ...INVALID_TOKEN, detail: "The bearer token lacks a required claim, or a claim has the wrong type." },
+  ERR_TOKEN_SUBJECT: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "This API does not admit the token's subject." },
+  ERR_JWKS_UNAVAILABLE: { status: 503, title: "Issuer keys unavailable", detail: `The issuer's signing keys cannot be obtained; ${RETRY}.` },
+  ERR_DISCOVERY: { status: 503, title: "Issuer discovery unusable", detail: `The issuer's discovery document cannot be used; ${RETRY}.` },
+};
+
+export const REALM = "worker-identity";
+/** Seconds a client should wait after a 502 or 503 (the verifier's JWKS cooldown). */
+export const RETRY_AFTER_SECONDS = 30;
+
+/** The problem+json answer for `code`; `detail` replaces the fixed one (configuration problems only). */
+export function refusalResponse(code: RefusalCode, detail?: string): Response {
+  const refusal = REFUSALS[code];
+  const headers = new Headers();
+  if (refusal.bearerError !== undefined) {
+    const error = refusal.bearerError === null ? "" : `, error="${refusal.bearerError}"`;
+    headers.set("www-authenticate", `Bearer realm="${REALM}"${error}`);
+  }
+  if (refusal.status === 502 || refusal.status === 503) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  return problemResponse({ status: refusal.status, title: refusal.title, detail: detail ?? refusal.detail, code }, headers);
+}

@@ -1,0 +1,137 @@
+// Typed errors of the workload SDK: one base class with a stable `code`, one subclass per kind of
+// failure. A misused option is a TypeError (thrown by the factory, or rejected by the call that
+// got it); everything here is a failure of one call, raised per call.
+//
+// Messages never contain a token, a credential or an access token. They do contain what the
+// remote service said (its error code and message), which names the cause.
+
+import type { IssuerErrorCode } from "../errors.js";
+
+export type WorkloadIdentityErrorCode =
+  | "ERR_ISSUER_REFUSED"
+  | "ERR_ISSUER_UNAVAILABLE"
+  | "ERR_AWS_STS"
+  | "ERR_GCP_STS"
+  | "ERR_GCP_IAM_CREDENTIALS"
+  | "ERR_SERVICE_UNREACHABLE"
+  | "ERR_MALFORMED_RESPONSE";
+
+/** Who answered (or failed to): the issuer binding, or one of the clouds' token services. */
+export type IdentityService = "issuer" | "aws-sts" | "gcp-sts" | "gcp-iamcredentials";
+
+export abstract class WorkloadIdentityError extends Error {
+  abstract readonly code: WorkloadIdentityErrorCode;
+
+  constructor(
+    readonly service: IdentityService,
+    /** True when the same call may succeed later unchanged (throttling, 5xx, timeouts). */
+    readonly retryable: boolean,
+    detail: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(detail, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The issuer refused the token request; `issuerCode` is its stable code (see worker/errors.ts). */
+export class IssuerRefusalError extends WorkloadIdentityError {
+  readonly code = "ERR_ISSUER_REFUSED";
+
+  constructor(
+    readonly issuerCode: IssuerErrorCode,
+    detail: string,
+  ) {
+    super("issuer", issuerCode === "ERR_KEY_STORE_UNAVAILABLE", detail);
+  }
+}
+
+/** The binding call failed without an issuer code: the binding is missing or the RPC broke. */
+export class IssuerUnavailableError extends WorkloadIdentityError {
+  readonly code = "ERR_ISSUER_UNAVAILABLE";
+
+  constructor(detail: string, cause: unknown) {
+    super("issuer", true, detail, { cause });
+  }
+}
+
+/** A cloud token service answered with an error document. */
+export abstract class CloudServiceError extends WorkloadIdentityError {
+  constructor(
+    service: Exclude<IdentityService, "issuer">,
+    /** The HTTP status of the answer. */
+    readonly status: number,
+    /** The service's own error code: `AccessDenied`, `invalid_grant`, `PERMISSION_DENIED`, ... */
+    readonly serviceCode: string,
+    /** The service's own explanation, as it sent it. */
+    readonly serviceMessage: string,
+    retryable: boolean,
+    detail: string,
+  ) {
+    super(service, retryable, detail);
+  }
+}
+
+/** `<ErrorResponse><Error><Type/><Code/><Message/></Error>` from AWS STS. */
+export class AwsStsError extends CloudServiceError {
+  readonly code = "ERR_AWS_STS";
+
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    /** `Sender` (fix the request) or `Receiver` (AWS's side), when STS says. */
+    readonly errorType: string | undefined,
+    readonly requestId: string | undefined,
+    retryable: boolean,
+    detail: string,
+  ) {
+    super("aws-sts", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** An OAuth error (`{error, error_description}`) or a Google API error from sts.googleapis.com. */
+export class GcpStsError extends CloudServiceError {
+  readonly code = "ERR_GCP_STS";
+
+  constructor(status: number, serviceCode: string, serviceMessage: string, retryable: boolean, detail: string) {
+    super("gcp-sts", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** A Google API error (`{error: {code, message, status}}`) from IAM Credentials generateAccessToken. */
+export class GcpIamCredentialsError extends CloudServiceError {
+  readonly code = "ERR_GCP_IAM_CREDENTIALS";
+
+  constructor(status: number, serviceCode: string, serviceMessage: string, retryable: boolean, detail: string) {
+    super("gcp-iamcredentials", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** The request never got an answer: DNS, connection, TLS, or the SDK's timeout. */
+export class ServiceUnreachableError extends WorkloadIdentityError {
+  readonly code = "ERR_SERVICE_UNREACHABLE";
+
+  constructor(service: IdentityService, detail: string, cause: unknown) {
+    super(service, true, detail, { cause });
+  }
+}
+
+/** An answer that is not the documented format (wrong type, missing field, not XML or JSON). */
+export class MalformedResponseError extends WorkloadIdentityError {
+  readonly code = "ERR_MALFORMED_RESPONSE";
+
+  constructor(
+    service: IdentityService,
+    /** The HTTP status of the answer; 0 for the issuer binding. */
+    readonly status: number,
+    detail: string,
+  ) {
+    super(service, status >= 500 || status === 429, detail);
+  }
+}
+
+/** HTTP statuses after which the same request may well succeed. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}

@@ -1,0 +1,68 @@
+// IAM Credentials generateAccessToken: the federated token impersonates a service account, as
+// google-auth-library does with `service_account_impersonation_url`.
+
+import { GcpIamCredentialsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
+import { post, type SdkFetch } from "../http.js";
+import { parseUtcTimestamp } from "../timestamps.js";
+import { googleError, jsonObject, RETRYABLE_GOOGLE_CODES } from "./json-answer.js";
+
+export interface ImpersonationRequest {
+  /** https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/<email>:generateAccessToken */
+  readonly url: string;
+  readonly serviceAccountEmail: string;
+  readonly federatedToken: string;
+  readonly scopes: readonly string[];
+  readonly lifetimeSeconds: number;
+  readonly fetch: SdkFetch;
+  readonly timeoutMs: number;
+}
+
+export interface ServiceAccountToken {
+  readonly accessToken: string;
+  readonly expiresAtMs: number;
+}
+
+const HINTS: Readonly<Record<string, string>> = {
+  PERMISSION_DENIED:
+    "this Worker's principal needs roles/iam.workloadIdentityUser on the service account (and the IAM Credentials API must be enabled)",
+  NOT_FOUND: "no such service account: check serviceAccountEmail",
+  INVALID_ARGUMENT: "check the scopes, and a lifetime above 3600 s needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension policy",
+};
+
+export async function generateAccessToken(request: ImpersonationRequest, nowMs: number): Promise<ServiceAccountToken> {
+  const answer = await post({
+    service: "gcp-iamcredentials",
+    url: request.url,
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      authorization: `Bearer ${request.federatedToken}`,
+    },
+    body: JSON.stringify({ scope: request.scopes, lifetime: `${request.lifetimeSeconds}s` }),
+    fetch: request.fetch,
+    timeoutMs: request.timeoutMs,
+  });
+  const body = jsonObject(answer, "gcp-iamcredentials", "IAM Credentials");
+  const error = googleError(body);
+  if (error || answer.status < 200 || answer.status > 299) {
+    if (!error) {
+      throw new MalformedResponseError("gcp-iamcredentials", answer.status, `IAM Credentials answered HTTP ${answer.status} without an error document`);
+    }
+    const hint = HINTS[error.code];
+    throw new GcpIamCredentialsError(
+      answer.status,
+      error.code,
+      error.message,
+      RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
+      `IAM Credentials refused generateAccessToken for ${request.serviceAccountEmail}: ${error.code}` +
+        `${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+    );
+  }
+  const malformed = (why: string) =>
+    new MalformedResponseError("gcp-iamcredentials", answer.status, `IAM Credentials answered generateAccessToken with ${why}`);
+  if (typeof body.accessToken !== "string" || body.accessToken === "") throw malformed("no accessToken");
+  const expiresAtMs = typeof body.expireTime === "string" ? parseUtcTimestamp(body.expireTime) : undefined;
+  if (expiresAtMs === undefined) throw malformed("no expireTime in RFC 3339 UTC form");
+  if (expiresAtMs <= nowMs) throw malformed("a token that has already expired (is the clock right?)");
+  return { accessToken: body.accessToken, expiresAtMs };
+}

@@ -1,0 +1,48 @@
+// Reading the JSON answers of Google's token services: a JSON object, and the two error shapes
+// Google uses, RFC 6749 `{error, error_description}` (sts.googleapis.com) and the Google API
+// `{error: {code, message, status}}` (iamcredentials, and sts for errors outside OAuth).
+
+import { MalformedResponseError, type IdentityService } from "../errors.js";
+import type { Answer } from "../http.js";
+
+export interface GoogleErrorFields {
+  /** `invalid_grant`, `PERMISSION_DENIED`, ... */
+  readonly code: string;
+  readonly message: string;
+}
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** The answer's JSON object, or a MalformedResponseError naming what it was instead. */
+export function jsonObject(answer: Answer, service: IdentityService, what: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body);
+  } catch {
+    throw new MalformedResponseError(service, answer.status, `${what} answered (HTTP ${answer.status}) with a body that is not JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedResponseError(service, answer.status, `${what} answered (HTTP ${answer.status}) with JSON that is not an object`);
+  }
+  return parsed as JsonObject;
+}
+
+/** The error an answer carries in either of Google's shapes, or undefined. */
+export function googleError(body: JsonObject): GoogleErrorFields | undefined {
+  const error = body.error;
+  if (typeof error === "string" && error !== "") {
+    return { code: error, message: typeof body.error_description === "string" ? body.error_description : "" };
+  }
+  if (typeof error === "object" && error !== null && !Array.isArray(error)) {
+    const fields = error as Record<string, unknown>;
+    const status = typeof fields.status === "string" && fields.status !== "" ? fields.status : undefined;
+    const numeric = typeof fields.code === "number" ? `HTTP_${fields.code}` : undefined;
+    const code = status ?? numeric;
+    if (code === undefined) return undefined;
+    return { code, message: typeof fields.message === "string" ? fields.message : "" };
+  }
+  return undefined;
+}
+
+/** Google's codes for transient failures (besides 429 and 5xx statuses). */
+export const RETRYABLE_GOOGLE_CODES: ReadonlySet<string> = new Set(["RESOURCE_EXHAUSTED", "UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "temporarily_unavailable"]);

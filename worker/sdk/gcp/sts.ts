@@ -1,0 +1,71 @@
+// The RFC 8693 token exchange at GCP STS: the same form google-auth-library sends for an external
+// account with a programmatic subject token supplier, and the strict reading of its answer.
+
+import { GcpStsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
+import { post, type SdkFetch } from "../http.js";
+import { googleError, jsonObject, RETRYABLE_GOOGLE_CODES } from "./json-answer.js";
+
+export interface FederatedToken {
+  readonly accessToken: string;
+  /** Seconds the token lives from the answer; undefined when STS did not say. */
+  readonly expiresInSeconds: number | undefined;
+}
+
+export interface ExchangeRequest {
+  readonly endpoint: string;
+  /** `//iam.googleapis.com/projects/<n>/locations/global/workloadIdentityPools/<p>/providers/<q>` */
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  readonly subjectToken: string;
+  readonly fetch: SdkFetch;
+  readonly timeoutMs: number;
+}
+
+const HINTS: Readonly<Record<string, string>> = {
+  invalid_grant: "GCP did not accept the token: check the provider's issuer URI, its JWKS (jwksJson), its attribute condition and the token's audience",
+  invalid_target: "the audience names no enabled pool or provider: check the provider resource name",
+  unauthorized_client: "the provider's attribute condition refused this Worker",
+};
+
+export async function exchangeToken(request: ExchangeRequest): Promise<FederatedToken> {
+  const form = new URLSearchParams({
+    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+    audience: request.audience,
+    scope: request.scopes.join(" "),
+    requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
+    subject_token: request.subjectToken,
+    subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+  });
+  const answer = await post({
+    service: "gcp-sts",
+    url: request.endpoint,
+    headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8", accept: "application/json" },
+    body: form.toString(),
+    fetch: request.fetch,
+    timeoutMs: request.timeoutMs,
+  });
+  const body = jsonObject(answer, "gcp-sts", "GCP STS");
+  const error = googleError(body);
+  const ok = answer.status >= 200 && answer.status <= 299;
+  if (error || !ok) {
+    if (!error) throw new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered HTTP ${answer.status} without an error document`);
+    const hint = HINTS[error.code];
+    throw new GcpStsError(
+      answer.status,
+      error.code,
+      error.message,
+      RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
+      `GCP STS refused the token exchange for ${request.audience}: ${error.code}${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+    );
+  }
+  const malformed = (why: string) => new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered the token exchange with ${why}`);
+  if (typeof body.access_token !== "string" || body.access_token === "") throw malformed("no access_token");
+  if (body.token_type !== undefined && (typeof body.token_type !== "string" || body.token_type.toLowerCase() !== "bearer")) {
+    throw malformed("a token_type other than Bearer");
+  }
+  const expiresIn = body.expires_in;
+  if (expiresIn !== undefined && (typeof expiresIn !== "number" || !Number.isFinite(expiresIn) || expiresIn <= 0)) {
+    throw malformed("an expires_in that is not a positive number of seconds");
+  }
+  return { accessToken: body.access_token, expiresInSeconds: expiresIn };
+}
