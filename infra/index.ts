@@ -14,3 +14,5 @@ export const awsOidcProviderArn = deployment.aws?.providerArn;
 export const gcpWorkloadIdentityPool = deployment.gcp?.poolName;
 export const gcpWorkloadIdentityProvider = deployment.gcp?.providerName;
 export const workloads = deployment.workloads;
+/** PEM: the CA certificates origins trust for workloads' client certificates (absent without mtls). */
+export const mtlsCaBundle = deployment.mtls?.caBundle;

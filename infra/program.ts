@@ -14,6 +14,6 @@ export function defineProgram(): WorkerIdentity {
     stack: program.stack,
     config: program.config,
     raw: program.raw,
-    bundle: pulumi.output(bundleIssuer(program.config.workloads)),
+    bundle: pulumi.output(bundleIssuer(program.config.workloads, program.config.workflows)),
   });
 }

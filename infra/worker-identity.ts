@@ -9,6 +9,7 @@ import { AwsFederation } from "./aws/federation.js";
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
+import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
 
 export interface WorkerIdentityArgs {
   readonly project: string;
@@ -28,12 +29,16 @@ export interface WorkloadOutputs {
   readonly gcpServiceAccount?: pulumi.Output<string>;
   readonly gcpPrincipal?: string;
   readonly gcpProviderResourceName?: string;
+  /** The workload's client certificate (mTLS): binding, SPIFFE ID, thumbprint, renewal date. */
+  readonly mtls?: WorkloadCertificateOutputs;
 }
 
 export class WorkerIdentity extends pulumi.ComponentResource {
   readonly issuer: IssuerWorker;
   readonly aws?: AwsFederation;
   readonly gcp?: GcpFederation;
+  /** The stack's mTLS CA and workload certificates, when the config has `mtls`. */
+  readonly mtls?: WorkloadCertificates;
   readonly issuerUrl: string;
   readonly jwksUri: string;
   readonly discoveryUrl: string;
@@ -42,9 +47,15 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: WorkerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:index:WorkerIdentity", name, {}, opts);
     const { config } = args;
+    if (config.mtls) this.mtls = new WorkloadCertificates("mtls", { config }, { parent: this });
     this.issuer = new IssuerWorker(
       "issuer",
-      { config, issuerConfig: issuerConfigBinding(args.project, args.stack, args.raw), bundle: args.bundle },
+      {
+        config,
+        issuerConfig: issuerConfigBinding(args.project, args.stack, args.raw),
+        bundle: args.bundle,
+        ...(this.mtls ? { mtlsThumbprints: this.mtls.thumbprintsJson } : {}),
+      },
       { parent: this },
     );
     const federation = { issuer: config.issuer, workloads: config.workloads, stack: args.stack };
@@ -72,6 +83,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
               gcpProviderResourceName: config.gcp.audience.replace(/^\/\/iam\.googleapis\.com\//, ""),
             }
           : {}),
+        ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),
       };
     }
     this.registerOutputs({ issuerUrl: this.issuerUrl, jwksUri: this.jwksUri, workloads: this.workloads });

@@ -19,14 +19,14 @@ export function plainInputs(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return Array.from({ length: value.length }, (_, index) => readField(value, index));
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = readField(value as Record<string, unknown>, key);
+  for (const key of Object.keys(value)) copy[key] = readField(value, key);
   return copy;
 }
 
-function readField(container: Readonly<Record<string | number, unknown>>, key: string | number): unknown {
+function readField(container: object, key: string | number): unknown {
   let field: unknown;
   try {
-    field = container[key];
+    field = (container as Readonly<Record<string | number, unknown>>)[key];
   } catch (error) {
     if (error instanceof UnknownValueError) return UNKNOWN;
     throw error;

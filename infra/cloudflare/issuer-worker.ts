@@ -18,6 +18,8 @@ export interface IssuerWorkerArgs {
   readonly bundle: pulumi.Input<string>;
   /** Zone of issuerHostname, when Cloudflare cannot infer it. */
   readonly zoneId?: pulumi.Input<string>;
+  /** JSON {workload: x5t#S256} of the workloads' client certificates (infra/mtls): their tokens carry `cnf`. */
+  readonly mtlsThumbprints?: pulumi.Input<string>;
 }
 
 /** The module name of the bundle inside the script upload. */
@@ -66,6 +68,9 @@ export class IssuerWorker extends pulumi.ComponentResource {
           { type: "plain_text", name: "ISSUER_CONFIG", text: JSON.stringify(args.issuerConfig) },
           { type: "secret_text", name: "KEY_ENCRYPTION_KEY", text: pulumi.secret(kek.base64) },
           { type: "secret_text", name: "ADMIN_TOKEN", text: this.adminToken },
+          ...(args.mtlsThumbprints === undefined
+            ? []
+            : [{ type: "plain_text", name: "MTLS_THUMBPRINTS", text: args.mtlsThumbprints }]),
         ],
         migrations: { newTag: "v1", newSqliteClasses: [KEY_STORE_CLASS] },
         observability: { enabled: true },

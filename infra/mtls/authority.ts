@@ -5,7 +5,7 @@
 import type { MtlsSettings, WorkloadConfig, WorkloadMtlsSettings } from "../../worker/config/types.js";
 import { type Certificate, type DistinguishedName, issueCertificate } from "./certificate.js";
 import { type DerivedKeyPair, deriveBytes, deriveKeyPair } from "./keys.js";
-import { currentWindow, issuingCaWindow, trustedCaWindows, type ValidityWindow, windowAt } from "./renewal.js";
+import { currentWindow, issuingCaWindow, trustedCaWindows, type ValidityWindow } from "./renewal.js";
 
 /** The organization every certificate of the stack names. */
 export const CERTIFICATE_ORGANIZATION = "worker-identity";
@@ -135,5 +135,3 @@ function serialNumber(seed: Uint8Array, label: string): Uint8Array {
   bytes[0] = (bytes[0]! & 0x7f) | 0x40;
   return bytes;
 }
-
-export { windowAt };

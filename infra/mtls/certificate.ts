@@ -1,7 +1,8 @@
 // X.509 v3 certificates (RFC 5280) of the stack's CA and its workloads, shaped as SPIFFE X.509-SVIDs:
 // a CA with basicConstraints cA (path length 0), keyCertSign and the trust domain's SPIFFE ID; a
 // workload certificate with cA false, digitalSignature, clientAuth, and exactly one URI SAN (the
-// workload's SPIFFE ID). ECDSA P-256 with SHA-256 throughout.
+// workload's SPIFFE ID). ECDSA P-256 with SHA-256 throughout. (A `server` certificate, for an
+// IP address, serves tests and local origins: the stack issues none.)
 
 import { createHash, X509Certificate } from "node:crypto";
 import * as der from "./der.js";
@@ -19,12 +20,14 @@ const OID = {
   authorityKeyIdentifier: "2.5.29.35",
   extKeyUsage: "2.5.29.37",
   clientAuth: "1.3.6.1.5.5.7.3.2",
+  serverAuth: "1.3.6.1.5.5.7.3.1",
 } as const;
 
 /** keyUsage bits (RFC 5280 §4.2.1.3). */
 const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
-/** GeneralName uniformResourceIdentifier: [6] IA5String. */
+/** GeneralName uniformResourceIdentifier: [6] IA5String; iPAddress: [7] OCTET STRING. */
 const URI_NAME_TAG = 6;
+const IP_NAME_TAG = 7;
 
 /** A distinguished name, most significant attribute first. */
 export interface DistinguishedName {
@@ -41,9 +44,9 @@ export interface CertificateSpec {
   readonly subjectKey: DerivedKeyPair;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  /** A CA certificate (may sign certificates, not connections) or a workload's client certificate. */
-  readonly kind: "ca" | "client";
-  /** The one URI SAN: a SPIFFE ID. */
+  /** A CA certificate (may sign certificates, not connections), a workload's client certificate, or a server's. */
+  readonly kind: "ca" | "client" | "server";
+  /** The one SAN: a SPIFFE ID (URI), or a server's IPv4 address. */
   readonly uri: string;
   /** Absent: self-signed. */
   readonly issuer?: { readonly name: DistinguishedName; readonly key: DerivedKeyPair };
@@ -111,12 +114,15 @@ function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array
 
 function extensions(spec: CertificateSpec, issuerKey: DerivedKeyPair): Uint8Array[] {
   const ca = spec.kind === "ca";
-  const uri = der.implicitPrimitive(URI_NAME_TAG, new TextEncoder().encode(spec.uri));
+  const san = spec.kind === "server"
+    ? der.implicitPrimitive(IP_NAME_TAG, Uint8Array.from(spec.uri.split(".").map(Number)))
+    : der.implicitPrimitive(URI_NAME_TAG, new TextEncoder().encode(spec.uri));
+  const purpose = spec.kind === "server" ? OID.serverAuth : OID.clientAuth;
   return [
     extension(OID.basicConstraints, true, ca ? der.sequence(der.boolean(true), der.integer(0)) : der.sequence()),
     extension(OID.keyUsage, true, der.namedBits(ca ? [KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : [KEY_USAGE.digitalSignature])),
-    ...(ca ? [] : [extension(OID.extKeyUsage, false, der.sequence(der.oid(OID.clientAuth)))]),
-    extension(OID.subjectAltName, false, der.sequence(uri)),
+    ...(ca ? [] : [extension(OID.extKeyUsage, false, der.sequence(der.oid(purpose)))]),
+    extension(OID.subjectAltName, false, der.sequence(san)),
     extension(OID.subjectKeyIdentifier, false, der.octetString(spec.subjectKey.keyId)),
     extension(OID.authorityKeyIdentifier, false, der.sequence(der.implicitPrimitive(0, issuerKey.keyId))),
   ];

@@ -31,7 +31,9 @@ export function exactSubjectViolations(role: Readonly<Record<string, unknown>>):
   if (document.kind !== "document") return [];
   const messages: string[] = [];
   for (const statement of document.statements) {
-    if (statement.hasUnknown || !isWebIdentityStatement(statement)) continue;
+    // Unknown values are not strings and are skipped one by one; an unknown principal or action
+    // makes the statement no web identity statement yet.
+    if (!isWebIdentityStatement(statement)) continue;
     const hosts = oidcProviderHosts(statement);
     for (const clause of conditionClauses(statement)) {
       if (!comparesPositively(clause) || !hosts.some((host) => isKey(clause, host, "sub"))) continue;

@@ -5,6 +5,7 @@
 
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { containsUnknown } from "../inputs.js";
 import { plainProps, reportAll } from "../resource-policy.js";
 import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION, allowsAction, federatesWebIdentity, trustDocument } from "./trust-document.js";
 
@@ -12,7 +13,7 @@ export function tagSessionViolations(role: Readonly<Record<string, unknown>>): r
   const document = trustDocument(role.assumeRolePolicy);
   if (document.kind !== "document" || !federatesWebIdentity(document)) return [];
   return document.statements
-    .filter((statement) => !statement.hasUnknown)
+    .filter((statement) => !containsUnknown(statement.fields.Action) && !containsUnknown(statement.fields.NotAction))
     .filter((statement) => allowsAction(statement, TAG_SESSION_ACTION) && !allowsAction(statement, WEB_IDENTITY_ACTION))
     .map((statement) =>
       `${statement.label} allows ${TAG_SESSION_ACTION} without ${WEB_IDENTITY_ACTION}; ` +

@@ -2,10 +2,10 @@
 // its statements, their principals, the actions they allow and their conditions. Pure, and
 // tolerant of anything a hand-written resource may hold.
 
+import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION } from "../../infra/aws/trust-policy.js";
 import { containsUnknown, isRecord, isUnknown, listOf } from "../inputs.js";
 
-export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
-export const TAG_SESSION_ACTION = "sts:TagSession";
+export { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION };
 
 /** `arn:<partition>:iam::<account>:oidc-provider/<url without https://>`. */
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;

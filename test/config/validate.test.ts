@@ -294,7 +294,7 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("unknown key, far from every known key", () => {
-    expectOneIssue(withKey("mtlsCertificates", true), key("mtlsCertificates"), /remove it \(known: accountId, /);
+    expectOneIssue(withKey("spireServerAddress", true), key("spireServerAddress"), /remove it \(known: accountId, /);
   });
 
   it("misspelt project namespace", () => {

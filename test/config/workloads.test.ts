@@ -12,7 +12,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   });
 
   it("unknown workload field for a section not supported yet", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["mtls"] = { certificate: "x" }; }), key("billing.mtls"),
+    expectOneIssue(withWorkload("billing", (w) => { w["oauth"] = { clientId: "x" }; }), key("billing.oauth"),
       /is not a workload field.*remove it/);
   });
 

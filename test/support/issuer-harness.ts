@@ -27,6 +27,10 @@ export interface HarnessOptions {
   readonly adminToken?: string | null;
   readonly persistDir?: string;
   readonly clockOffsetSeconds?: number;
+  /** INTROSPECTION_SECRETS of the issuer: {clientId: secret}. */
+  readonly introspectionSecrets?: Record<string, string>;
+  /** The issuer's MTLS_THUMBPRINTS; default: the local stack's own certificates. */
+  readonly mtlsThumbprints?: Readonly<Record<string, string>>;
 }
 
 let probeCode: Promise<string> | undefined;
@@ -56,6 +60,8 @@ export class IssuerHarness {
       ...(adminToken !== undefined ? { adminToken } : {}),
       ...(options.persistDir !== undefined ? { persistDir: options.persistDir } : {}),
       ...(options.clockOffsetSeconds !== undefined ? { clockOffsetSeconds: options.clockOffsetSeconds } : {}),
+      ...(options.introspectionSecrets !== undefined ? { introspectionSecrets: options.introspectionSecrets } : {}),
+      ...(options.mtlsThumbprints !== undefined ? { mtlsThumbprints: options.mtlsThumbprints } : {}),
     };
     const logs: string[] = [];
     const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs);
@@ -76,6 +82,10 @@ export class IssuerHarness {
     for (const workload of first.config.workloads) {
       serviceBindings[`PROPS_${workload.name}`] = { name: issuerName, entrypoint: "Issuer", props: { workload: workload.name } };
       serviceBindings[`ENTRY_${workload.name}`] = { name: issuerName, entrypoint: workload.entrypoint };
+    }
+    for (const workflow of first.config.workflows) {
+      serviceBindings[`WORKFLOW_ENTRY_${workflow.name}`] = { name: issuerName, entrypoint: workflow.entrypoint };
+      serviceBindings[`WORKFLOW_PROPS_${workflow.name}`] = { name: issuerName, entrypoint: "Issuer", props: { workflow: workflow.name } };
     }
     const probe: WorkerOptions = {
       name: "probe",
@@ -136,7 +146,9 @@ export class IssuerHarness {
    * Moving the clock forward also empties the edge cache, whose entries live 60 s of real time
    * and so would outlive any virtual jump.
    */
-  async restart(changes: Partial<Pick<LocalStackInput, "clockOffsetSeconds" | "keyEncryptionKey" | "config">>): Promise<void> {
+  async restart(
+    changes: Partial<Pick<LocalStackInput, "clockOffsetSeconds" | "keyEncryptionKey" | "config" | "mtlsThumbprints">>,
+  ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
     const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);
     await this.mf.setOptions(mfOptions);

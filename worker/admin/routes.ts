@@ -1,4 +1,5 @@
-// The admin API: key listing, rotation (safe or emergency) and key revocation.
+// The admin API: key listing, rotation (safe or emergency) and key revocation; token
+// revocations (worker/revocation/admin.ts).
 //   GET  /admin/keys
 //   POST /admin/keys/rotate          body: {"emergency": true} to stop signing with the active key now
 //   POST /admin/keys/<kid>/revoke
@@ -11,6 +12,7 @@ import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "../revocation/admin.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -37,6 +39,7 @@ export async function handleAdmin(request: Request, env: IssuerEnv, settings: Is
       { "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}` },
     );
   }
+  if (path === ADMIN_REVOCATIONS_PATH) return handleRevocationAdmin(request, env);
   const store = keyStoreOf(env);
   if (path === "/admin/keys") {
     if (request.method !== "GET") return methodNotAllowed("GET");

@@ -5,7 +5,7 @@
 import { build, type BuildOptions } from "esbuild";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { WorkloadConfig } from "../config/types.js";
+import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { entrypointsModuleSource } from "./entrypoints.js";
 
 export const WORKER_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,11 +28,14 @@ const COMMON: BuildOptions = {
   legalComments: "none",
 };
 
-export async function bundleIssuer(workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[]): Promise<string> {
+export async function bundleIssuer(
+  workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[],
+  workflows: readonly Pick<WorkflowConfig, "name" | "entrypoint">[] = [],
+): Promise<string> {
   const result = await build({
     ...COMMON,
     stdin: {
-      contents: entrypointsModuleSource(workloads, ISSUER_MODULE),
+      contents: entrypointsModuleSource(workloads, ISSUER_MODULE, workflows),
       resolveDir: WORKER_ROOT,
       sourcefile: "issuer-entry.ts",
       loader: "ts",
@@ -43,6 +46,12 @@ export async function bundleIssuer(workloads: readonly Pick<WorkloadConfig, "nam
 
 export async function bundleWorker(entryFile: string): Promise<string> {
   const result = await build({ ...COMMON, entryPoints: [entryFile] });
+  return outputOf(result.outputFiles);
+}
+
+/** Bundles a generated entry module (`contents`), resolving its imports from the worker folder. */
+export async function bundleSource(contents: string, sourcefile: string): Promise<string> {
+  const result = await build({ ...COMMON, stdin: { contents, resolveDir: WORKER_ROOT, sourcefile, loader: "ts" } });
   return outputOf(result.outputFiles);
 }
 

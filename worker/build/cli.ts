@@ -13,9 +13,9 @@ const { values } = parseArgs({
 });
 const config = loadStackConfigFile(resolve(values.stack));
 mkdirSync(values.out, { recursive: true });
-const issuer = await bundleIssuer(config.workloads);
+const issuer = await bundleIssuer(config.workloads, config.workflows);
 writeFileSync(resolve(values.out, "issuer.js"), issuer);
 writeFileSync(resolve(values.out, "example-workload.js"), await bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts")));
 console.log(
-  `wrote ${values.out}/issuer.js (${issuer.length} bytes, entrypoints: Issuer, ${config.workloads.map((w) => w.entrypoint).join(", ")})`,
+  `wrote ${values.out}/issuer.js (${issuer.length} bytes, entrypoints: Issuer, ${[...config.workloads, ...config.workflows].map((w) => w.entrypoint).join(", ")})`,
 );

@@ -3,7 +3,7 @@
 // cannot set `props`), so the class *is* its identity: the name is chosen by the stack, never by
 // the caller.
 
-import type { WorkloadConfig } from "../config/types.js";
+import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED_EXPORTS = new Set(["default", "Issuer", "KeyStore"]);
@@ -17,6 +17,7 @@ const RESERVED_WORDS = new Set(
 export function entrypointsModuleSource(
   workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[],
   issuerModulePath: string,
+  workflows: readonly Pick<WorkflowConfig, "name" | "entrypoint">[] = [],
 ): string {
   const lines = [
     `export * from ${JSON.stringify(issuerModulePath)};`,
@@ -24,17 +25,21 @@ export function entrypointsModuleSource(
     `import { Issuer } from ${JSON.stringify(issuerModulePath)};`,
   ];
   const seen = new Set<string>();
-  for (const workload of workloads) {
-    if (!IDENTIFIER.test(workload.entrypoint) || RESERVED_EXPORTS.has(workload.entrypoint) || RESERVED_WORDS.has(workload.entrypoint)) {
-      throw new Error(`workload ${workload.name}: entrypoint ${JSON.stringify(workload.entrypoint)} is not a usable class name`);
+  const identities = [
+    ...workloads.map((w) => ({ kind: "workload", name: w.name, entrypoint: w.entrypoint })),
+    ...workflows.map((w) => ({ kind: "workflow", name: w.name, entrypoint: w.entrypoint })),
+  ];
+  for (const { kind, name, entrypoint } of identities) {
+    if (!IDENTIFIER.test(entrypoint) || RESERVED_EXPORTS.has(entrypoint) || RESERVED_WORDS.has(entrypoint)) {
+      throw new Error(`${kind} ${name}: entrypoint ${JSON.stringify(entrypoint)} is not a usable class name`);
     }
-    if (seen.has(workload.entrypoint)) {
-      throw new Error(`two workloads share the entrypoint class ${workload.entrypoint}; rename one of them`);
+    if (seen.has(entrypoint)) {
+      throw new Error(`two ${kind}s share the entrypoint class ${entrypoint}; rename one of them`);
     }
-    seen.add(workload.entrypoint);
+    seen.add(entrypoint);
     lines.push(
-      `export class ${workload.entrypoint} extends Issuer {`,
-      `  static workload = ${JSON.stringify(workload.name)};`,
+      `export class ${entrypoint} extends Issuer {`,
+      `  static ${kind} = ${JSON.stringify(name)};`,
       `}`,
     );
   }

@@ -2,11 +2,13 @@
 //   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
 //   verify <token> --audience <aud> [--issuer <url>]             verify against discovery + JWKS, print the claims
 //   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
+//   revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name>; revocations   token revocation
 // Every command talks to an issuer over HTTP: by default the local stack (`npm start`).
 
 import { parseArgs } from "node:util";
 import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
 import { printKeyListing, type KeyListingView } from "./key-listing.js";
+import { printRevocations, revocationBody, type RevocationListingView } from "./revoke.js";
 import { verifyWithDiscovery } from "./verify.js";
 
 const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
@@ -17,6 +19,8 @@ const USAGE = `usage:
   npm run wid -- keys list [--issuer <url>]
   npm run wid -- keys rotate [--emergency] [--issuer <url>]
   npm run wid -- keys revoke --kid <kid> [--issuer <url>]   (a kid may start with "-": use --kid=<kid>)
+  npm run wid -- revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name> [--issuer <url>]
+  npm run wid -- revocations [--issuer <url>]
 The issuer defaults to ${DEFAULT_ISSUER} (WID_ISSUER); admin commands read WID_ADMIN_TOKEN or the local stack's secrets.`;
 
 class UsageError extends Error {}
@@ -27,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       workload: { type: "string" },
+      workflow: { type: "string" },
+      jti: { type: "string" },
+      exp: { type: "string" },
       audience: { type: "string" },
       lifetime: { type: "string" },
       issuer: { type: "string", default: DEFAULT_ISSUER },
@@ -77,6 +84,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case "keys":
       return keys(values.kid === undefined ? rest : [rest[0] ?? "", values.kid], issuer, values);
+    case "revoke":
+    case "revocations":
+      return revocations(command, issuer, values);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -113,6 +123,33 @@ async function keys(
   }
   if (values.json) console.log(JSON.stringify(body, null, 2));
   else printKeyListing(body);
+  return 0;
+}
+
+async function revocations(
+  command: "revoke" | "revocations",
+  issuer: string,
+  values: { jti?: string; exp?: string; workload?: string; workflow?: string; "state-dir": string; json: boolean },
+): Promise<number> {
+  const token = adminTokenFor(values["state-dir"]);
+  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
+  const headers = { authorization: `Bearer ${token}` };
+  const url = new URL(`${issuer}/admin/revocations`);
+  let response: Response;
+  if (command === "revoke") {
+    const body = revocationBody(values);
+    if (typeof body === "string") throw new UsageError(body);
+    response = await reach(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+  } else {
+    response = await reach(url, { headers });
+  }
+  const body = (await response.json()) as RevocationListingView & { detail?: string; code?: string };
+  if (!response.ok) {
+    console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
+    return 1;
+  }
+  if (values.json) console.log(JSON.stringify(body, null, 2));
+  else printRevocations(body);
   return 0;
 }
 

@@ -1,22 +1,28 @@
 // The workload-facing RPC surface. Public methods of this class are callable by any service
-// binding to it, so it holds nothing but `token`; the work happens in tokens/issue.ts.
-// Per-workload subclasses are generated into the bundle (worker/build/entrypoints.ts) and set
-// the static `workload`.
+// binding to it, so it holds nothing but `token` and `workflowToken`; the work happens in
+// tokens/issue.ts and workflows/issue.ts. Per-workload and per-workflow subclasses are generated
+// into the bundle (worker/build/entrypoints.ts) and set the static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { clockFromOffset } from "../clock.js";
 import { stackConfigFromBinding } from "../config/binding.js";
 import { errorCodeOf } from "../errors.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import { thumbprintFor } from "../mtls/thumbprints.js";
 import { issueWorkloadToken, type IssuedToken } from "../tokens/issue.js";
 import type { TokenOptions } from "../tokens/request.js";
 import type { IssuerEnv } from "./env.js";
 import { resolveWorkload } from "./identity.js";
 import { signingKeys, tokens } from "./isolate-caches.js";
+import { issuanceRevocationsFrom } from "../revocation/published.js";
+import { refuseWorkflowBindingForToken, type BindingIdentity } from "../workflows/identity.js";
+import { workflowTokenForBinding } from "../workflows/rpc.js";
 
 export class Issuer extends WorkerEntrypoint<IssuerEnv> {
   /** The workload a generated per-workload entrypoint stands for; the generic entrypoint reads props. */
   static readonly workload: string | undefined = undefined;
+  /** The workflow a generated per-workflow entrypoint stands for. */
+  static readonly workflow: string | undefined = undefined;
 
   /** A token naming the calling workload, for `audience`. */
   async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
@@ -24,8 +30,10 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> {
     let workloadName: string | undefined;
     try {
       const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+      refuseWorkflowBindingForToken(this.#binding());
       const workload = resolveWorkload(config, (this.constructor as typeof Issuer).workload, this.ctx.props);
       workloadName = workload.name;
+      const certificateThumbprint = thumbprintFor(workload, env.MTLS_THUMBPRINTS);
       const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
       return await issueWorkloadToken(
         {
@@ -34,6 +42,8 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> {
           signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
           cache: tokens,
           log: (line) => console.log(line),
+          revocations: issuanceRevocationsFrom(env.JWKS),
+          ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }),
         },
         workload,
         audience,
@@ -45,5 +55,18 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> {
       );
       throw error;
     }
+  }
+
+  /**
+   * A token for a running instance of the calling workflow (the binding names the workflow),
+   * for `audience`: `sub` = workflow/<account_id>/<workflow>/<instanceId>.
+   */
+  async workflowToken(instanceId: string, audience: string, options?: TokenOptions): Promise<IssuedToken> {
+    return workflowTokenForBinding(this.env, this.#binding(), instanceId, audience, options);
+  }
+
+  #binding(): BindingIdentity {
+    const entrypoint = this.constructor as typeof Issuer;
+    return { workload: entrypoint.workload, workflow: entrypoint.workflow, props: this.ctx.props };
   }
 }

@@ -14,6 +14,11 @@ export interface IssuerEnv {
   readonly JWKS: KVNamespace;
   /** The key store: a single SQLite-backed Durable Object, the only writer of keys. */
   readonly KEY_STORE: DurableObjectNamespace<KeyStore>;
+  /** JSON {workload: x5t#S256} of the workloads' client certificates (worker/mtls/thumbprints.ts). */
+  readonly MTLS_THUMBPRINTS?: string;
+  /** Secret: JSON {clientId: secret} of the relying parties allowed to call POST /introspect. */
+  readonly INTROSPECTION_SECRETS?: string;
+  // Plus one Workflows binding per registered workflow, WORKFLOW_<name> (worker/workflows/instance.ts).
   /** Tests and the local stack only: shifts the issuer's clock. */
   readonly TEST_CLOCK_OFFSET_SECONDS?: string;
 }

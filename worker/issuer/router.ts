@@ -1,4 +1,5 @@
-// The issuer's HTTP surface: discovery, JWKS, admin. Token issuance is RPC only (entrypoint.ts).
+// The issuer's HTTP surface: discovery, JWKS, admin, introspection (RFC 7662) and the revocation
+// list. Token issuance is RPC only (entrypoint.ts).
 
 import { handleAdmin } from "../admin/routes.js";
 import { stackConfigFromBinding } from "../config/binding.js";
@@ -11,12 +12,17 @@ import {
 } from "../discovery/openid-configuration.js";
 import { errorCodeOf, type IssuerErrorCode } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
+import { clockFromOffset } from "../clock.js";
+import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
+import { serveRevocations } from "../revocation/endpoint.js";
+import { REVOCATIONS_PATH } from "../revocation/list.js";
 import type { IssuerEnv } from "./env.js";
 
 const STATUS_BY_CODE: Partial<Record<IssuerErrorCode, number>> = {
   ERR_INVALID_REQUEST: 400,
   ERR_UNKNOWN_KEY: 404,
   ERR_TOO_MANY_KEYS: 409,
+  ERR_TOO_MANY_REVOCATIONS: 409,
   ERR_ISSUER_CONFIG: 503,
   ERR_KEY_ENCRYPTION_KEY: 503,
   ERR_KEY_STORE_UNAVAILABLE: 503,
@@ -39,6 +45,10 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       });
     }
     if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config.issuer, path);
+    if (path === INTROSPECTION_PATH) {
+      return await handleIntrospection(request, env, config, clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now());
+    }
+    if (path === REVOCATIONS_PATH) return await serveRevocations(request, env);
     return problemResponse({
       status: 404,
       title: "Not found",

@@ -9,8 +9,11 @@ import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { importKeyEncryptionKey, sealPrivateKey, type KeyEncryptionKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
-import { KeyRows, type KeyEvent, type StoredKey } from "./key-rows.js";
+import { KeyRows, type StoredKey } from "./key-rows.js";
+import type { KeyListing, SealedSigningKey } from "./key-store-types.js";
 import { JWKS_KV_KEY, jwksDocument, jwksEtag, type JwksKvMetadata } from "./jwks.js";
+import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
+import { RevocationStore, type RevocationListing } from "../revocation/store.js";
 import {
   SIGNING_KEY_CACHE_MS,
   TimelineError,
@@ -27,37 +30,7 @@ import {
   type Step,
 } from "./timeline.js";
 
-/** The active key as the issuer Worker receives it: still sealed. */
-export interface SealedSigningKey {
-  readonly kid: string;
-  readonly alg: KeyMeta["alg"];
-  readonly kekId: string;
-  readonly iv: Uint8Array;
-  readonly ciphertext: Uint8Array;
-  /** Issuer time until which the isolate may keep signing with this key. */
-  readonly cacheUntil: number;
-}
-
-export interface KeyInfo {
-  readonly kid: string;
-  readonly alg: KeyMeta["alg"];
-  readonly state: KeyMeta["state"];
-  readonly createdAt: number;
-  readonly publishedAt: number | null;
-  readonly activatedAt: number | null;
-  readonly retiredAt: number | null;
-  readonly unpublishAt: number | null;
-}
-
-export interface KeyListing {
-  readonly now: number;
-  readonly keys: readonly KeyInfo[];
-  readonly events: readonly KeyEvent[];
-  readonly rotationPeriodDays: number;
-  readonly jwksMaxAgeSeconds: number;
-  readonly publicationDelaySeconds: number;
-  readonly nextCheckAt: number;
-}
+export type { KeyInfo, KeyListing, SealedSigningKey } from "./key-store-types.js";
 
 /** After a failed KV publication, try again this soon. */
 const REPUBLISH_RETRY_MS = 10_000;
@@ -69,14 +42,19 @@ const LISTED_EVENTS = 50;
 
 export class KeyStore extends DurableObject<IssuerEnv> {
   readonly #rows: KeyRows;
+  readonly #revocations: RevocationStore;
   readonly #clock: Clock;
   #kek: Promise<KeyEncryptionKey> | undefined;
 
   constructor(ctx: DurableObjectState, env: IssuerEnv) {
     super(ctx, env);
     this.#rows = new KeyRows(ctx.storage.sql);
+    this.#revocations = new RevocationStore(ctx.storage.sql);
     this.#clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
-    void ctx.blockConcurrencyWhile(async () => this.#rows.migrate());
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#rows.migrate();
+      this.#revocations.ledger.migrate();
+    });
   }
 
   /** The active key, sealed. Runs any rotation step that is due first. */
@@ -128,6 +106,34 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     return this.#listing();
   }
 
+  /** Revokes one token or (kill switch) every token of a workload or workflow issued up to now. */
+  async addRevocation(target: RevocationTarget): Promise<RevocationListing> {
+    return this.#locked(async () => {
+      const added = this.#revocations.add(target, stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer, this.#clock.now());
+      await this.#advance();
+      return this.#revocations.listing(this.#clock.now(), added);
+    });
+  }
+
+  /** The live list; purges and republishes first. Read-only callers (introspection) use `liveRevocations`. */
+  async listRevocations(): Promise<RevocationListing> {
+    await this.#locked(() => this.#advance());
+    return this.#revocations.listing(this.#clock.now());
+  }
+
+  async liveRevocations(): Promise<readonly RevocationEntry[]> {
+    return this.#revocations.listing(this.#clock.now()).entries;
+  }
+
+  /** The published list's body, for the issuer's fallback when KV has none; republishes it. */
+  async revocationsBody(): Promise<string> {
+    await this.#locked(async () => {
+      this.#rows.setMeta("revocations_pending", "1");
+      await this.#advance();
+    });
+    return this.#revocations.ledger.body(Math.floor(this.#clock.now() / 1_000));
+  }
+
   override async alarm(): Promise<void> {
     try {
       await this.#locked(() => this.#advance());
@@ -170,6 +176,9 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   async #advance(admin?: (keys: readonly KeyMeta[], policy: RotationPolicy) => Step[]): Promise<void> {
     const policy = this.#policy();
     const now = this.#clock.now();
+    // Revocations first: a rotation that fails (a wrong KEK) must not keep the list stale.
+    this.#revocations.ledger.purge(Math.floor(now / 1_000));
+    const revocationsPublished = await this.#revocations.ledger.publish(this.env.JWKS, this.#rows, now);
     let keys: KeyMeta[] = this.#rows.keys();
     if (admin) {
       let steps: Step[];
@@ -188,7 +197,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     }
     const published = await this.#publish(now);
     const wake = nextCheckAt(keys, policy, now, { rotateEarly: this.#rotateEarly() });
-    const at = published ? wake : Math.min(wake, now + REPUBLISH_RETRY_MS);
+    const expiry = this.#revocations.ledger.nextExpiryMs() ?? Number.POSITIVE_INFINITY;
+    const at = Math.min(published && revocationsPublished ? wake : Math.min(wake, now + REPUBLISH_RETRY_MS), expiry);
     await this.ctx.storage.setAlarm(this.#clock.toPlatformTime(at));
   }
 

@@ -42,3 +42,24 @@ export function adminTokenFor(stateDir: string): string | undefined {
   if (!existsSync(path)) return undefined;
   return (JSON.parse(readFileSync(path, "utf8")) as Partial<LocalSecrets>).adminToken;
 }
+
+/**
+ * The introspection clients' secrets ({clientId: secret}, the issuer's INTROSPECTION_SECRETS):
+ * one generated per client id on first use, kept in the same file as the other local secrets.
+ */
+export function loadOrCreateIntrospectionSecrets(stateDir: string, clientIds: readonly string[]): Record<string, string> {
+  const path = secretsPath(stateDir);
+  const stored = JSON.parse(readFileSync(path, "utf8")) as Partial<LocalSecrets> & { introspectionSecrets?: Record<string, string> };
+  const secrets: Record<string, string> = {};
+  let changed = false;
+  for (const id of clientIds) {
+    const existing = stored.introspectionSecrets?.[id];
+    secrets[id] = typeof existing === "string" ? existing : randomBytes(32).toString("base64url");
+    changed ||= secrets[id] !== existing;
+  }
+  if (changed) {
+    const merged = { ...stored, introspectionSecrets: { ...stored.introspectionSecrets, ...secrets } };
+    writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+  }
+  return secrets;
+}

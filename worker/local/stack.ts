@@ -11,6 +11,8 @@ import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
+import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
+import { localMtlsSeed, localWorkloadCertificates } from "./mtls.js";
 
 export interface LocalStackInput {
   readonly project: string;
@@ -24,7 +26,13 @@ export interface LocalStackInput {
   /** Directory for Durable Object and KV state; in memory when absent. */
   readonly persistDir?: string;
   readonly clockOffsetSeconds?: number;
+  /** The issuer's MTLS_THUMBPRINTS ({workload: x5t#S256}); default: from certificates issued here (mtls.ts). */
+  readonly mtlsThumbprints?: Readonly<Record<string, string>>;
   readonly exampleWorkloads?: boolean;
+  /** Run each script defining registered workflows as the example workflow Worker (default true). */
+  readonly exampleWorkflows?: boolean;
+  /** The INTROSPECTION_SECRETS secret: {clientId: secret} of the introspection clients. */
+  readonly introspectionSecrets?: Readonly<Record<string, string>>;
   /** Further Workers (test callers, relying parties) run beside the issuer. */
   readonly extraWorkers?: readonly WorkerOptions[];
   /** The edge middleware (and its origin) on a route of the same port; absent: not run. */
@@ -54,7 +62,10 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     localIssuerUrl: input.issuerUrl,
   });
   const registry = config.workloads.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
-  const issuerCode = await cachedBundle(`issuer:${JSON.stringify(registry)}`, () => bundleIssuer(registry));
+  const workflowRegistry = config.workflows.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
+  const issuerCode = await cachedBundle(`issuer:${JSON.stringify([registry, workflowRegistry])}`, () =>
+    bundleIssuer(registry, workflowRegistry),
+  );
   const binding: IssuerConfigBinding = {
     project: input.project,
     stack: input.stack,
@@ -65,6 +76,11 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   if (input.keyEncryptionKey !== undefined) bindings.KEY_ENCRYPTION_KEY = input.keyEncryptionKey;
   if (input.adminToken !== undefined) bindings.ADMIN_TOKEN = input.adminToken;
   if (input.clockOffsetSeconds !== undefined) bindings.TEST_CLOCK_OFFSET_SECONDS = String(input.clockOffsetSeconds);
+  if (input.introspectionSecrets !== undefined) bindings.INTROSPECTION_SECRETS = JSON.stringify(input.introspectionSecrets);
+  const thumbprints = input.mtlsThumbprints ?? localWorkloadCertificates(
+    config, localMtlsSeed(input.keyEncryptionKey), Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
+  )?.thumbprints;
+  if (thumbprints !== undefined) bindings.MTLS_THUMBPRINTS = JSON.stringify(thumbprints);
 
   const issuer: WorkerOptions = {
     name: config.issuer.scriptName,
@@ -73,6 +89,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     bindings,
     kvNamespaces: { JWKS: "jwks" },
     durableObjects: { KEY_STORE: { className: "KeyStore", useSQLite: true } },
+    workflows: workflowBindings(config.workflows),
   };
   const workers: WorkerOptions[] = [issuer];
   if (input.exampleWorkloads ?? true) {
@@ -90,6 +107,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       });
     }
   }
+  if (input.exampleWorkflows ?? true) workers.push(...(await exampleWorkflowWorkers(config)));
   if (input.edgeMiddleware !== undefined) {
     workers.push(...(await edgeMiddlewareWorkers(input.edgeMiddleware, { scriptName: config.issuer.scriptName, url: input.issuerUrl })));
   }
@@ -104,6 +122,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       ? {
           durableObjectsPersist: resolve(input.persistDir, "do"),
           kvPersist: resolve(input.persistDir, "kv"),
+          workflowsPersist: resolve(input.persistDir, "workflows"),
           // The edge cache is not persisted: like a fresh location, a restart starts cold.
         }
       : {}),

@@ -9,7 +9,8 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.js";
 import { readStackConfigMap } from "../config/stack-file.js";
-import { DEFAULT_STATE_DIR, loadOrCreateSecrets, secretsPath } from "./secrets.js";
+import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
+import { validateStackConfig } from "../config/validate.js";
 import { WORKER_ROOT } from "../build/bundle.js";
 import { parseRules, RulesError } from "../middleware/rules.js";
 import { localStack } from "./stack.js";
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   const raw = readStackConfigMap(resolve(values.stack));
   const secrets = loadOrCreateSecrets(stateDir);
   const issuerUrl = `http://${values.host}:${port}`;
+  const { introspectionClients } = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl });
+  const introspectionSecrets = loadOrCreateIntrospectionSecrets(stateDir, introspectionClients);
   const rulesFile = resolve(values.rules);
   const rules = readRules(rulesFile);
   const apiAudience = values["api-audience"];
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     issuerUrl,
     keyEncryptionKey: secrets.keyEncryptionKey,
     adminToken: secrets.adminToken,
+    introspectionSecrets,
     persistDir: resolve(stateDir, "state"),
     edgeMiddleware: { rules, audiences: [apiAudience] },
   });
@@ -67,7 +71,17 @@ async function main(): Promise<void> {
     `             ${issuerUrl}/.well-known/openid-configuration`,
     `             ${issuerUrl}/.well-known/jwks.json`,
     `  admin      ${issuerUrl}/admin/keys  (Authorization: Bearer <adminToken in ${secretsPath(stateDir)}>)`,
+    `             ${issuerUrl}/admin/revocations`,
+    `  relying    ${issuerUrl}/introspect  (HTTP Basic: a client of introspectionClients, its secret in ${secretsPath(stateDir)})`,
+    `  parties    ${issuerUrl}/revocations.json`,
     "",
+    ...(config.workflows.length === 0 ? [] : [
+      "  workflows, whose instances get tokens through their script's binding (example Worker):",
+      ...config.workflows.map((w) =>
+        `    ${w.name.padEnd(20)} curl -X POST ${issuerUrl}/workflows/${w.name}/instances -d '{"audience":"${w.audiences[0] ?? ""}"}'`),
+      `    then: curl ${issuerUrl}/workflows/<name>/instances/<id>/token, .../finish -d '{"outcome":"complete"}'`,
+      "",
+    ]),
     "  workloads, each calling the issuer through its own service binding:",
     ...config.workloads.map(
       (w) =>

@@ -10,7 +10,9 @@
 import {
   createVerifier,
   VerificationError,
+  type IntrospectionOptions,
   type JwksCacheOptions,
+  type RevocationListOptions,
   type Verifier,
   type VerifierAlgorithm,
   type VerifierFetch,
@@ -40,6 +42,10 @@ export interface MiddlewareOptions {
   readonly jwks?: JwksCacheOptions;
   readonly fetch?: VerifierFetch;
   readonly now?: () => number;
+  /** Ask the issuer whether workflow tokens (or all) are still active; see worker/verification/revocation-options.ts. */
+  readonly introspection?: IntrospectionOptions;
+  /** Refuse tokens the issuer's published revocation list covers. */
+  readonly revocationList?: RevocationListOptions;
   /** Receives one entry per refusal. Default: one JSON line on the console. */
   readonly log?: (entry: MiddlewareLogEntry) => void;
 }
@@ -60,7 +66,9 @@ export interface MiddlewareLogEntry {
 export type Middleware = (request: Request) => Promise<Response>;
 
 const MAX_LOGGED_PATH = 512;
-const VERIFIER_OPTIONS = ["clockToleranceSeconds", "algorithms", "maxTokenBytes", "jwks", "fetch", "now"] as const;
+const VERIFIER_OPTIONS = [
+  "clockToleranceSeconds", "algorithms", "maxTokenBytes", "jwks", "fetch", "now", "introspection", "revocationList",
+] as const;
 const KNOWN_OPTIONS = new Set<string>(["issuer", "audiences", "rules", "forward", "forwardAuthorization", "log", ...VERIFIER_OPTIONS]);
 
 export function createMiddleware(options: MiddlewareOptions): Middleware {

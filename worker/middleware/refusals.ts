@@ -62,6 +62,9 @@ export const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
   ERR_TOKEN_SUBJECT: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "This API does not admit the token's subject." },
   ERR_JWKS_UNAVAILABLE: { status: 503, title: "Issuer keys unavailable", detail: `The issuer's signing keys cannot be obtained; ${RETRY}.` },
   ERR_DISCOVERY: { status: 503, title: "Issuer discovery unusable", detail: `The issuer's discovery document cannot be used; ${RETRY}.` },
+  ERR_TOKEN_REVOKED: { ...INVALID_TOKEN, detail: "The bearer token has been revoked; get a new one from the issuer." },
+  ERR_TOKEN_INACTIVE: { ...INVALID_TOKEN, detail: "The bearer token is no longer active: its workflow instance has ended, or it was revoked." },
+  ERR_REVOCATION_UNAVAILABLE: { status: 503, title: "Token status unavailable", detail: `Whether the token is still active cannot be checked; ${RETRY}.` },
 };
 
 export const REALM = "worker-identity";

@@ -20,9 +20,9 @@ export interface Expiring<T> {
 }
 
 interface Entry<T> {
-  current?: Expiring<T>;
-  failedAtMs?: number;
-  pending?: Promise<T>;
+  current: Expiring<T> | undefined;
+  failedAtMs: number | undefined;
+  pending: Promise<T> | undefined;
 }
 
 export type CacheDecision = "use" | "load";
@@ -52,34 +52,38 @@ export function renewalTime(nowMs: number, expiresAtMs: number, marginMs: number
 export class RenewingCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
 
-  constructor(private readonly now: () => number) {}
-
-  get(key: string, load: () => Promise<Expiring<T>>): Promise<T> {
-    let entry = this.#entries.get(key);
-    if (entry === undefined) {
-      if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-      entry = {};
-      this.#entries.set(key, entry);
-    }
+  /** The value under `key`, loading or renewing it when due; `now` is the caller's clock in ms. */
+  get(key: string, now: () => number, load: () => Promise<Expiring<T>>): Promise<T> {
+    const entry = this.#entry(key);
     if (entry.pending) return entry.pending;
-    if (decide(entry.current, entry.failedAtMs, this.now()) === "use") return Promise.resolve(entry.current!.value);
-    const pending: Promise<T> = this.#load(entry, load).finally(() => {
+    if (decide(entry.current, entry.failedAtMs, now()) === "use") return Promise.resolve(entry.current!.value);
+    const pending: Promise<T> = this.#load(entry, now, load).finally(() => {
       if (entry.pending === pending) entry.pending = undefined;
     });
     entry.pending = pending;
     return pending;
   }
 
-  async #load(entry: Entry<T>, load: () => Promise<Expiring<T>>): Promise<T> {
+  #entry(key: string): Entry<T> {
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+      entry = { current: undefined, failedAtMs: undefined, pending: undefined };
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  async #load(entry: Entry<T>, now: () => number, load: () => Promise<Expiring<T>>): Promise<T> {
     try {
       const loaded = await load();
       entry.current = loaded;
       entry.failedAtMs = undefined;
       return loaded.value;
     } catch (error) {
-      const now = this.now();
-      if (entry.current && usableOnFailure(entry.current, now)) {
-        entry.failedAtMs = now;
+      const failedAt = now();
+      if (entry.current && usableOnFailure(entry.current, failedAt)) {
+        entry.failedAtMs = failedAt;
         return entry.current.value;
       }
       throw error;

@@ -4,6 +4,7 @@
 
 import type { JWTPayload } from "jose";
 import type { AwsSessionTags, IssuerSettings, JsonValue, WorkloadConfig } from "../config/types.js";
+import { confirmationClaim } from "../mtls/thumbprints.js";
 
 /** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
 export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
@@ -16,6 +17,8 @@ export interface WorkloadTokenInput {
   readonly issuedAt: number;
   readonly lifetimeSeconds: number;
   readonly jti: string;
+  /** RFC 8705: the workload's client certificate thumbprint; the token then carries `cnf`. */
+  readonly certificateThumbprint?: string;
 }
 
 export interface AwsSessionTagsClaim {
@@ -47,6 +50,7 @@ export function workloadTokenClaims(input: WorkloadTokenInput): JWTPayload {
     account_id: issuer.accountId,
     worker: workload.name,
     environment: issuer.environment,
+    ...(input.certificateThumbprint === undefined ? {} : { cnf: confirmationClaim(input.certificateThumbprint) }),
   };
 }
 
@@ -61,6 +65,9 @@ export const SUPPORTED_CLAIMS = [
   "jti",
   "account_id",
   "worker",
+  "workflow",
+  "instance_id",
   "environment",
+  "cnf",
   AWS_SESSION_TAGS_CLAIM,
 ] as const;

@@ -3,6 +3,7 @@
 
 import type { StackConfig, WorkloadConfig } from "../config/types.js";
 import type { SigningKey } from "../keys/signing-key-cache.js";
+import type { IssuanceRevocations } from "../revocation/issuance.js";
 import { workloadTokenClaims } from "./claims.js";
 import { authorizeTokenRequest } from "./request.js";
 import { signToken } from "./sign.js";
@@ -20,6 +21,10 @@ export interface IssueContext {
   readonly signingKey: () => Promise<SigningKey>;
   readonly cache: TokenCache;
   readonly log: (line: string) => void;
+  /** The revocation list as this isolate knows it: no revoked token is handed out (worker/revocation). */
+  readonly revocations?: IssuanceRevocations;
+  /** RFC 8705: the calling workload's certificate thumbprint (worker/mtls/thumbprints.ts), if it has one. */
+  readonly certificateThumbprint?: string;
 }
 
 export async function issueWorkloadToken(
@@ -32,9 +37,12 @@ export async function issueWorkloadToken(
   const key = await context.signingKey();
   const cacheKey = TokenCache.key(workload.name, request.audience, request.lifetimeSeconds);
   const cached = context.cache.get(cacheKey, context.nowMs, key.kid);
-  if (cached) return { token: cached.token, expiresAt: cached.expiresAt };
+  if (cached && !(await context.revocations?.revokes(cached.token, context.nowMs))) {
+    return { token: cached.token, expiresAt: cached.expiresAt };
+  }
 
-  const issuedAt = Math.floor(context.nowMs / 1_000);
+  const nowMs = (await context.revocations?.settle("workload", workload.name, context.nowMs)) ?? context.nowMs;
+  const issuedAt = Math.floor(nowMs / 1_000);
   const jti = crypto.randomUUID();
   const claims = workloadTokenClaims({
     issuer: context.config.issuer,
@@ -43,6 +51,7 @@ export async function issueWorkloadToken(
     issuedAt,
     lifetimeSeconds: request.lifetimeSeconds,
     jti,
+    ...(context.certificateThumbprint === undefined ? {} : { certificateThumbprint: context.certificateThumbprint }),
   });
   const token = await signToken(claims, key);
   const expiresAt = issuedAt + request.lifetimeSeconds;

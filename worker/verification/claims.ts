@@ -21,7 +21,7 @@ export interface CheckedClaims {
 type ClaimsOptions = Pick<ResolvedVerifierOptions, "issuer" | "audiences" | "allowAudienceArray" | "clockToleranceSeconds" | "requiredClaims">;
 
 /** Claims with a fixed type whenever present; the issuer writes each of them. */
-const STRING_CLAIMS = ["iss", "sub", "jti", "worker", "account_id", "environment"] as const;
+const STRING_CLAIMS = ["iss", "sub", "jti", "worker", "workflow", "instance_id", "account_id", "environment"] as const;
 const TIME_CLAIMS = ["exp", "iat", "nbf"] as const;
 
 export function checkClaims(payload: Record<string, unknown>, options: ClaimsOptions, nowSeconds: number): CheckedClaims {

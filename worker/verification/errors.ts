@@ -24,7 +24,10 @@ export type VerificationErrorCode =
   | "ERR_TOKEN_CLAIMS"
   | "ERR_TOKEN_SUBJECT"
   | "ERR_JWKS_UNAVAILABLE"
-  | "ERR_DISCOVERY";
+  | "ERR_DISCOVERY"
+  | "ERR_TOKEN_REVOKED"
+  | "ERR_TOKEN_INACTIVE"
+  | "ERR_REVOCATION_UNAVAILABLE";
 
 /**
  * The HTTP status a relying party should answer with: 401 when the token does not authenticate,
@@ -121,6 +124,24 @@ export class JwksUnavailableError extends VerificationError {
 /** The discovery document is invalid, names another issuer, or points at an unsafe jwks_uri. */
 export class DiscoveryError extends VerificationError {
   readonly code = "ERR_DISCOVERY";
+  readonly status = 503;
+}
+
+/** The issuer's revocation list covers the token (its jti, or a kill switch of its workload or workflow). */
+export class TokenRevokedError extends VerificationError {
+  readonly code = "ERR_TOKEN_REVOKED";
+  readonly status = 401;
+}
+
+/** Introspection answered `active: false`: the token's workflow instance ended, or it was revoked. */
+export class TokenInactiveError extends VerificationError {
+  readonly code = "ERR_TOKEN_INACTIVE";
+  readonly status = 401;
+}
+
+/** Introspection or the revocation list could not be obtained: the token may be valid; retry later. */
+export class RevocationUnavailableError extends VerificationError {
+  readonly code = "ERR_REVOCATION_UNAVAILABLE";
   readonly status = 503;
 }
 

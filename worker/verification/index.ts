@@ -3,6 +3,7 @@
 
 export { createVerifier, type Verifier } from "./verify.js";
 export type { VerifiedIdentity } from "./verify-token.js";
+export type { IntrospectionOptions, RevocationListOptions } from "./revocation-options.js";
 export {
   resolveVerifierOptions,
   type JsonValue,
@@ -27,6 +28,9 @@ export {
   TokenSignatureError,
   TokenSubjectError,
   TokenTooLargeError,
+  TokenRevokedError,
+  TokenInactiveError,
+  RevocationUnavailableError,
   VerificationError,
   type VerificationErrorCode,
   type VerificationStatus,

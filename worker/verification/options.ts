@@ -2,6 +2,13 @@
 // is a TypeError that names the option and the fix, and lists every problem at once; nothing here
 // is checked again per token.
 
+import {
+  type IntrospectionOptions,
+  type ResolvedRevocationChecks,
+  revocationCheckOptions,
+  type RevocationListOptions,
+} from "./revocation-options.js";
+
 export type VerifierAlgorithm = "RS256" | "ES256" | "PS256" | "EdDSA";
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -49,6 +56,10 @@ export interface VerifierOptions {
   readonly maxTokenBytes?: number;
   readonly jwks?: JwksCacheOptions;
   readonly fetch?: VerifierFetch;
+  /** Ask the issuer (RFC 7662) whether workflow tokens (or all) are still active: refuses tokens of ended instances. */
+  readonly introspection?: IntrospectionOptions;
+  /** Refuse tokens the issuer's published revocation list covers (revoked jti, workload or workflow). */
+  readonly revocationList?: RevocationListOptions;
   /** The clock, in ms since the epoch. Default Date.now (tests freeze it). */
   readonly now?: () => number;
 }
@@ -72,6 +83,8 @@ export interface ResolvedVerifierOptions {
   };
   readonly fetch: VerifierFetch;
   readonly now: () => number;
+  readonly introspection: ResolvedRevocationChecks["introspection"];
+  readonly revocationList: ResolvedRevocationChecks["revocationList"];
 }
 
 export const SUPPORTED_ALGORITHMS: readonly VerifierAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
@@ -86,7 +99,7 @@ const DEFAULTS = {
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const KNOWN_OPTIONS = new Set([
   "issuer", "audience", "allowAudienceArray", "algorithms", "clockToleranceSeconds", "requiredClaims",
-  "subject", "workloads", "claims", "maxTokenBytes", "jwks", "fetch", "now",
+  "subject", "workloads", "claims", "maxTokenBytes", "jwks", "fetch", "now", "introspection", "revocationList",
 ]);
 const KNOWN_JWKS_OPTIONS = new Set(["cacheMaxAgeSeconds", "cooldownSeconds", "staleIfErrorSeconds"]);
 
@@ -128,6 +141,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     },
     fetch: functionOption(options.fetch, "fetch", problem) ?? ((input, init) => fetch(input, init)),
     now: functionOption(options.now, "now", problem) ?? (() => Date.now()),
+    ...revocationCheckOptions(options.introspection, options.revocationList, problem),
   };
   if (issues.length > 0) throw new TypeError(`invalid verifier options:\n  - ${issues.join("\n  - ")}`);
   return Object.freeze(resolved);

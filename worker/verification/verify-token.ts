@@ -1,6 +1,7 @@
 // The verification pipeline, cheapest and least trusting first: size, structure (parsed, not
 // believed), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
-// kid, the signature (jose), then the claims with clock tolerance, then the matchers.
+// kid, the signature (jose), then the claims with clock tolerance, then the matchers, then (when
+// configured) the issuer's revocation list and introspection (revocation-check.ts).
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { checkClaims } from "./claims.js";
@@ -9,6 +10,7 @@ import { checkHeader } from "./header.js";
 import { issuerKey } from "./jwks-cache.js";
 import { checkMatchers } from "./matchers.js";
 import type { ResolvedVerifierOptions } from "./options.js";
+import { checkRevocation } from "./revocation-check.js";
 import { verifySignature } from "./signature.js";
 
 /** What a relying party learns from a token that passed every check. */
@@ -21,6 +23,10 @@ export interface VerifiedIdentity {
   readonly subject: string;
   /** The `worker` claim (the script name), when the token has one. */
   readonly workload?: string;
+  /** The `workflow` claim (the Workflow's name), for a workflow instance's token. */
+  readonly workflow?: string;
+  /** The `instance_id` claim, for a workflow instance's token. */
+  readonly instanceId?: string;
   /** The `account_id` claim, when the token has one. */
   readonly accountId?: string;
   /** `jti`: unique per token, for replay detection. */
@@ -36,11 +42,14 @@ export async function verifyToken(token: string, options: ResolvedVerifierOption
   await verifySignature(token, key, options.algorithms);
   const claims = checkClaims(payload, options, options.now() / 1_000);
   checkMatchers(payload, options);
+  await checkRevocation(token, payload, options);
   return Object.freeze({
     claims: Object.freeze(payload) as Readonly<JWTPayload>,
     header: Object.freeze(header) as Readonly<JWTHeaderParameters>,
     subject: claims.sub,
     ...(claims.worker !== undefined ? { workload: claims.worker } : {}),
+    ...(typeof payload.workflow === "string" ? { workflow: payload.workflow } : {}),
+    ...(typeof payload.instance_id === "string" ? { instanceId: payload.instance_id } : {}),
     ...(claims.accountId !== undefined ? { accountId: claims.accountId } : {}),
     jti: claims.jti,
     expiresAt: claims.exp,

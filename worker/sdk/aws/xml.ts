@@ -64,7 +64,10 @@ class Reader {
   skipMisc(): void {
     for (;;) {
       this.skipWhitespace();
-      if (!this.startsWith("<!--")) return;
+      if (!this.startsWith("<!--")) {
+        this.refuseDeclarations();
+        return;
+      }
       this.comment();
     }
   }
@@ -92,9 +95,16 @@ class Reader {
       }
       if (this.startsWith("<!--")) this.comment();
       else if (this.startsWith("<![CDATA[")) text += this.cdata();
-      else if (this.startsWith("<!") || this.startsWith("<?")) throw new XmlError("DOCTYPE, declarations and processing instructions are not accepted");
-      else children.push(this.element(depth + 1));
+      else {
+        this.refuseDeclarations();
+        children.push(this.element(depth + 1));
+      }
     }
+  }
+
+  /** Refuses DOCTYPE (and so any entity definition), other declarations and processing instructions. */
+  private refuseDeclarations(): void {
+    if (this.startsWith("<!") || this.startsWith("<?")) throw new XmlError("DOCTYPE, declarations and processing instructions are not accepted");
   }
 
   /** Reads the attributes up to `>` (false) or `/>` (true: an empty element). */

@@ -1,0 +1,71 @@
+// The issuer's signing-key rotation period (`<project>:rotationPeriodDays` in its ISSUER_CONFIG;
+// the issuer's default when absent) stays within the bounds the platform sets: long enough for
+// the overlap windows, short enough that a key is not used for longer than policy allows.
+
+import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import {
+  DEFAULT_ROTATION_PERIOD_DAYS,
+  MAX_ROTATION_PERIOD_DAYS,
+  MIN_ROTATION_PERIOD_DAYS,
+} from "../../worker/config/limits.js";
+import { configInteger, plainProps, reportAll } from "../resource-policy.js";
+import { WORKERS_SCRIPT, issuerSettings, wholeNumberSetting } from "./issuer-script.js";
+
+export interface RotationPeriodConfig {
+  readonly minRotationPeriodDays: number;
+  readonly maxRotationPeriodDays: number;
+}
+
+export const DEFAULT_ROTATION_BOUNDS = { minRotationPeriodDays: 1, maxRotationPeriodDays: 90 } as const;
+
+export function rotationPeriodConfig(raw: object): RotationPeriodConfig {
+  const min = configInteger(raw, "minRotationPeriodDays", DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays, MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS);
+  const max = configInteger(raw, "maxRotationPeriodDays", DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays, MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS);
+  if (min > max) {
+    throw new TypeError(`policy config minRotationPeriodDays (${min}) is above maxRotationPeriodDays (${max}); swap them`);
+  }
+  return { minRotationPeriodDays: min, maxRotationPeriodDays: max };
+}
+
+export function rotationPeriodViolations(
+  script: Readonly<Record<string, unknown>>,
+  config: RotationPeriodConfig,
+): readonly string[] {
+  const settings = issuerSettings(script);
+  // An unreadable ISSUER_CONFIG is reported once, by cloudflare-issuer-token-lifetime-cap.
+  if (settings.kind !== "settings") return [];
+  const key = `${settings.project}:rotationPeriodDays`;
+  const days = wholeNumberSetting(settings, "rotationPeriodDays", DEFAULT_ROTATION_PERIOD_DAYS);
+  const { minRotationPeriodDays: min, maxRotationPeriodDays: max } = config;
+  if (days !== undefined && days >= min && days <= max) return [];
+  const shown = days === undefined ? "not a whole number of days" : `${days} days`;
+  return [`the issuer rotates its signing keys every ${shown}; set ${key} to a whole number from ${min} to ${max}`];
+}
+
+export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {
+  name: "cloudflare-issuer-rotation-period",
+  description: "The issuer's rotationPeriodDays (ISSUER_CONFIG binding) is within the configured bounds.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      minRotationPeriodDays: {
+        type: "integer",
+        minimum: MIN_ROTATION_PERIOD_DAYS,
+        maximum: MAX_ROTATION_PERIOD_DAYS,
+        default: DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays,
+        description: "Shortest rotation period (days) an issuer may be configured with.",
+      },
+      maxRotationPeriodDays: {
+        type: "integer",
+        minimum: MIN_ROTATION_PERIOD_DAYS,
+        maximum: MAX_ROTATION_PERIOD_DAYS,
+        default: DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays,
+        description: "Longest rotation period (days) an issuer may be configured with.",
+      },
+    },
+  },
+  validateResource: validateResourceOfType(WORKERS_SCRIPT, (script, args, reportViolation) => {
+    const config = rotationPeriodConfig(args.getConfig<object>());
+    reportAll(rotationPeriodViolations(plainProps(script), config), reportViolation);
+  }),
+};

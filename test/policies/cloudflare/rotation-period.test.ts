@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { cloudflareIssuerRotationPeriod, rotationPeriodConfig } from "../../../policies/cloudflare/rotation-period.js";
+import { bindingNamed, issuerScript, issuerStackConfig } from "../fixtures.js";
+import { violations } from "../harness.js";
+
+const KEY = "worker-identity:rotationPeriodDays";
+const withPeriod = (value: unknown) => issuerScript({ config: issuerStackConfig({ [KEY]: value }) });
+
+describe("policy cloudflare-issuer-rotation-period", () => {
+  it("passes the program's issuer, and the issuer's default (30 days) when the key is not set", async () => {
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, issuerScript()), []);
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined)), []);
+  });
+
+  it("refuses a period above the bound, naming the key and the range", async () => {
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, withPeriod("365")), [
+      `the issuer rotates its signing keys every 365 days; set ${KEY} to a whole number from 1 to 90`,
+    ]);
+  });
+
+  it("refuses a period below the bound", async () => {
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod(0))).length, 1);
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"))).length, 0);
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"), { minRotationPeriodDays: 14 })).length, 1);
+  });
+
+  it("refuses a period that is not a whole number", async () => {
+    assert.match((await violations(cloudflareIssuerRotationPeriod, withPeriod("monthly")))[0]!, /every not a whole number of days/);
+  });
+
+  it("takes its bounds from the policy config, and checks them", async () => {
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, issuerScript(), { maxRotationPeriodDays: 14 })).length, 1);
+    assert.throws(() => rotationPeriodConfig({ minRotationPeriodDays: 30, maxRotationPeriodDays: 7 }), /minRotationPeriodDays \(30\) is above maxRotationPeriodDays \(7\)/);
+  });
+
+  it("leaves an unreadable ISSUER_CONFIG to the lifetime policy", async () => {
+    const garbled = issuerScript({ edit: (b) => void (bindingNamed(b, "ISSUER_CONFIG").text = "{") });
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, garbled), []);
+  });
+});

@@ -1,0 +1,102 @@
+// The pack as a whole: its policies' shape, the resources the program declares for
+// Pulumi.dev.yaml (under mocks) passing every policy, and the unsafe corpus refused, each
+// configuration by the policy meant for it, and skipped while its deciding input is unknown.
+
+import assert from "node:assert/strict";
+import { policies } from "../../policies/pack.js";
+import { engineConfig, runProgram } from "../support/dev-stack.js";
+import { recorded, type RecordedResource } from "../support/pulumi-mocks.js";
+import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPack, runPolicy, type TestResource } from "./harness.js";
+import { unsafeCorpus } from "./unsafe-corpus.js";
+
+const OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
+
+/**
+ * The shared mocks give an OIDC provider the ARN `oidc-provider/<Pulumi resource name>`; AWS
+ * names it after the issuer URL (`oidc-provider/<host>`), and the condition keys the trust policy
+ * carries follow that. Put the ARN AWS would return into the recorded trust policies.
+ */
+function withAwsProviderArns(resources: readonly RecordedResource[]): TestResource[] {
+  const arns = resources
+    .filter((resource) => resource.type === OIDC_PROVIDER)
+    .map((provider) => [
+      `arn:aws:iam::111122223333:oidc-provider/${provider.name}`,
+      `arn:aws:iam::111122223333:oidc-provider/${new URL(String(provider.inputs.url)).host}`,
+    ] as const);
+  return resources.map(({ type, name, inputs }) => {
+    if (type !== "aws:iam/role:Role") return { type, props: inputs };
+    const mocked = String(inputs.assumeRolePolicy);
+    let document = mocked;
+    for (const [arn, real] of arns) document = document.split(arn).join(real);
+    assert.notEqual(document, mocked, `the mocked provider ARN was not found in ${name}'s trust policy`);
+    return { type, props: { ...inputs, assumeRolePolicy: document } };
+  });
+}
+
+describe("the worker-identity policy pack", function () {
+  this.timeout(60_000);
+
+  it("has one mandatory, described, kebab-case policy per rule", () => {
+    assert.equal(policies.length, 12);
+    assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
+    for (const each of policies) {
+      assert.match(each.name, /^(aws|gcp|cloudflare)(-[a-z0-9]+)+$/);
+      assert.equal(each.enforcementLevel, "mandatory", each.name);
+      assert.ok(each.description.length > 20, each.name);
+      assert.ok(!("enforcementLevel" in (each.configSchema?.properties ?? {})), `${each.name} must not declare enforcementLevel`);
+    }
+  });
+
+  describe("on the resources the program declares for Pulumi.dev.yaml", () => {
+    let resources: TestResource[];
+    before(async () => {
+      await runProgram(engineConfig());
+      resources = withAwsProviderArns(recorded);
+    });
+
+    it("every policy passes every resource", async () => {
+      for (const resource of resources) {
+        const reported = await runPack(resource);
+        assert.deepEqual(Object.fromEntries(reported), {}, `${resource.type} is refused`);
+      }
+    });
+
+    it("every policy applies to some resource the program declares (none passes by never looking)", async () => {
+      for (const each of policies) {
+        let applied = 0;
+        for (const resource of resources) {
+          if ((await runPolicy(each, resource)) !== NOT_APPLICABLE) applied++;
+        }
+        assert.ok(applied > 0, `${each.name} applied to no resource`);
+      }
+    });
+
+    it("the shared mocks' provider ARN would be refused, which is why it is replaced", async () => {
+      const role = recorded.find((resource) => resource.type === "aws:iam/role:Role")!;
+      const reported = await runPack({ type: role.type, props: role.inputs });
+      assert.deepEqual([...reported.keys()], ["aws-web-identity-conditions"]);
+    });
+  });
+
+  describe("on hand-written unsafe configurations", () => {
+    it("has at least 15 of them, covering every policy", () => {
+      assert.ok(unsafeCorpus.length >= 15);
+      assert.deepEqual(new Set(unsafeCorpus.map((entry) => entry.refusedBy)), new Set(policies.map((p) => p.name)));
+    });
+
+    for (const entry of unsafeCorpus) {
+      it(`${entry.refusedBy} refuses: ${entry.why}`, async () => {
+        const reported = await runPack(entry.resource);
+        assert.deepEqual([...reported.keys()], [entry.refusedBy], JSON.stringify(Object.fromEntries(reported)));
+      });
+    }
+
+    it("skips each of them while its deciding input is unknown (preview), reporting nothing", async () => {
+      for (const entry of unsafeCorpus) {
+        const previewed = { type: entry.resource.type, props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW } };
+        const reported = await runPack(previewed);
+        assert.deepEqual(Object.fromEntries(reported), {}, entry.why);
+      }
+    });
+  });
+});

@@ -1,0 +1,131 @@
+// The revocation list as pure functions: entries, what they cover, when they expire, the
+// published document, the admin request, and what issuance does with them.
+
+import assert from "node:assert/strict";
+import { errorCodeOf } from "../../worker/errors.js";
+import { waitBeforeSigning } from "../../worker/revocation/issuance.js";
+import {
+  killSwitchSecond,
+  mergeEntries,
+  parseRevocationDocument,
+  revocationCovering,
+  revocationDocument,
+  revocationEntry,
+  type RevocationEntry,
+} from "../../worker/revocation/list.js";
+import { parseRevocationRequest } from "../../worker/revocation/request.js";
+import { issuerSettings } from "../support/issuer-settings.js";
+
+const settings = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 60 });
+const T = 1_800_000_000; // seconds
+
+describe("revocation entries", () => {
+  it("keep a jti until its exp plus the clock skew", () => {
+    assert.deepEqual(revocationEntry({ kind: "jti", jti: "j1", exp: T + 300 }, settings, T * 1_000 + 250), {
+      kind: "jti", jti: "j1", exp: T + 300, revokedAt: T, expiresAt: T + 360,
+    });
+  });
+
+  it("keep a kill switch until every token issued up to it has expired: revokedAt + max lifetime + skew", () => {
+    assert.deepEqual(revocationEntry({ kind: "workload", name: "billing" }, settings, T * 1_000 + 999), {
+      kind: "workload", name: "billing", revokedAt: T, expiresAt: T + 3_660,
+    });
+  });
+
+  it("merge a repeated kill switch into the later one, a repeated jti into the longer one", () => {
+    const first = revocationEntry({ kind: "workflow", name: "w" }, settings, T * 1_000);
+    const again = revocationEntry({ kind: "workflow", name: "w" }, settings, (T + 100) * 1_000);
+    assert.deepEqual(mergeEntries(first, again), again);
+    assert.deepEqual(mergeEntries(again, first), again);
+    const jti = revocationEntry({ kind: "jti", jti: "j", exp: T + 50 }, settings, T * 1_000);
+    const later = revocationEntry({ kind: "jti", jti: "j", exp: T + 90 }, settings, (T + 5) * 1_000);
+    assert.deepEqual(mergeEntries(jti, later), { kind: "jti", jti: "j", exp: T + 90, revokedAt: T, expiresAt: T + 150 });
+  });
+});
+
+describe("what a revocation covers", () => {
+  const entries: RevocationEntry[] = [
+    { kind: "jti", jti: "dead", exp: T + 100, revokedAt: T, expiresAt: T + 160 },
+    { kind: "workload", name: "billing", revokedAt: T, expiresAt: T + 3_660 },
+    { kind: "workflow", name: "nightly-export", revokedAt: T, expiresAt: T + 3_660 },
+  ];
+  const now = T + 10;
+
+  it("a jti entry covers that token only", () => {
+    assert.equal(revocationCovering(entries, { jti: "dead", iat: T + 5, worker: "other" }, now)?.kind, "jti");
+    assert.equal(revocationCovering(entries, { jti: "alive", iat: T + 5, worker: "other" }, now), undefined);
+  });
+
+  it("a kill switch covers its workload's or workflow's tokens issued up to it (iat ≤ revokedAt), not later ones", () => {
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T, worker: "billing" }, now)?.kind, "workload");
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T - 500, worker: "billing" }, now)?.kind, "workload");
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T + 1, worker: "billing" }, now), undefined);
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T, workflow: "nightly-export" }, now)?.kind, "workflow");
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T, workflow: "billing" }, now), undefined, "kinds do not mix");
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T, worker: "nightly-export" }, now), undefined);
+  });
+
+  it("an expired entry covers nothing (everything it covered has expired)", () => {
+    assert.equal(revocationCovering(entries, { jti: "dead", iat: T }, T + 160), undefined);
+    assert.equal(revocationCovering(entries, { jti: "a", iat: T, worker: "billing" }, T + 3_660), undefined);
+  });
+
+  it("issuance waits out a kill switch's own second, and only that", () => {
+    assert.equal(killSwitchSecond(entries, "workload", "billing", now), T);
+    assert.equal(waitBeforeSigning(entries, "workload", "billing", T * 1_000 + 300), 700);
+    assert.equal(waitBeforeSigning(entries, "workload", "billing", (T + 1) * 1_000), 0);
+    assert.equal(waitBeforeSigning(entries, "workload", "ledger-sync", T * 1_000 + 300), 0);
+    assert.equal(waitBeforeSigning(entries, "workflow", "nightly-export", T * 1_000), 1_000);
+  });
+});
+
+describe("the published document", () => {
+  it("serializes in a stable order and parses back", () => {
+    const a: RevocationEntry = { kind: "workload", name: "b", revokedAt: T, expiresAt: T + 1 };
+    const b: RevocationEntry = { kind: "jti", jti: "z", exp: T, revokedAt: T, expiresAt: T + 60 };
+    const document = revocationDocument([a, b]);
+    assert.deepEqual(document, revocationDocument([b, a]));
+    assert.deepEqual(parseRevocationDocument(JSON.parse(JSON.stringify(document))), document);
+  });
+
+  it("refuses anything that is not a list of well-formed entries", () => {
+    for (const bad of [null, [], {}, { entries: {} }, { entries: [{ kind: "jti", jti: "x" }] },
+      { entries: [{ kind: "user", name: "x", revokedAt: 1, expiresAt: 2 }] },
+      { entries: [{ kind: "workload", name: "a/b", revokedAt: 1, expiresAt: 2 }] },
+      { entries: [{ kind: "workload", name: "a", revokedAt: 1.5, expiresAt: 2 }] }]) {
+      assert.equal(parseRevocationDocument(bad), undefined, JSON.stringify(bad));
+    }
+  });
+});
+
+describe("the admin API's revocation request", () => {
+  const now = T * 1_000;
+  const parse = (body: unknown) => parseRevocationRequest(typeof body === "string" ? body : JSON.stringify(body), settings, now);
+  const refusal = (body: unknown) => {
+    try {
+      parse(body);
+    } catch (error) {
+      assert.equal(errorCodeOf(error), "ERR_INVALID_REQUEST");
+      return (error as Error).message;
+    }
+    assert.fail(`accepted ${JSON.stringify(body)}`);
+  };
+
+  it("accepts a jti with its exp, a workload or a workflow", () => {
+    assert.deepEqual(parse({ jti: "9b1d-e2", exp: T + 300 }), { kind: "jti", jti: "9b1d-e2", exp: T + 300 });
+    assert.deepEqual(parse({ workload: "billing" }), { kind: "workload", name: "billing" });
+    assert.deepEqual(parse({ workflow: "nightly-export" }), { kind: "workflow", name: "nightly-export" });
+  });
+
+  it("refuses everything else, saying what to send", () => {
+    assert.match(refusal("{"), /must be JSON/);
+    assert.match(refusal({}), /exactly one of jti, workload or workflow/);
+    assert.match(refusal({ workload: "a", workflow: "b" }), /exactly one/);
+    assert.match(refusal({ jti: "x" }), /exp must be the token's exp claim/);
+    assert.match(refusal({ jti: "x", exp: (T + 4_000) * 1_000 }), /not milliseconds/);
+    assert.match(refusal({ workload: "billing", exp: T }), /exp belongs to a jti revocation only/);
+    assert.match(refusal({ workload: "a/b" }), /must be a Worker script name/);
+    assert.match(refusal({ jti: "x", exp: T, note: "y" }), /exactly one/);
+    assert.match(refusal("x".repeat(2_000)), /at most 1024 bytes/);
+  });
+});

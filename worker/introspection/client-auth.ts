@@ -1,0 +1,96 @@
+// Authentication of introspection clients: HTTP Basic with a client id registered in the stack
+// config (`introspectionClients`) and its secret from the INTROSPECTION_SECRETS Worker secret
+// (JSON {clientId: secret}). Secrets are compared in constant time over SHA-256 digests, and an
+// unknown client costs the same comparison as a wrong secret.
+
+import { IssuerConfigError } from "../errors.js";
+
+export type BasicCredentials =
+  | { readonly kind: "absent" }
+  | { readonly kind: "malformed" }
+  | { readonly kind: "present"; readonly clientId: string; readonly clientSecret: string };
+
+export type ClientAuthResult = { readonly ok: true; readonly clientId: string } | { readonly ok: false; readonly reason: string };
+
+/** Secrets shorter than this are refused (the stack generates 48 characters). */
+export const MIN_CLIENT_SECRET_LENGTH = 32;
+
+/** `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1, RFC 7617). */
+export function basicCredentials(header: string | null): BasicCredentials {
+  if (header === null) return { kind: "absent" };
+  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
+  if (!match?.[1]) return /^Basic\b/i.test(header) ? { kind: "malformed" } : { kind: "absent" };
+  let decoded: string;
+  try {
+    const binary = atob(match[1]);
+    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return { kind: "malformed" };
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 1) return { kind: "malformed" };
+  try {
+    const clientId = formDecode(decoded.slice(0, colon));
+    const clientSecret = formDecode(decoded.slice(colon + 1));
+    return clientSecret === "" ? { kind: "malformed" } : { kind: "present", clientId, clientSecret };
+  } catch {
+    return { kind: "malformed" };
+  }
+}
+
+function formDecode(text: string): string {
+  return decodeURIComponent(text.replace(/\+/g, " "));
+}
+
+/** The secrets binding, parsed; a broken one is the issuer's misconfiguration (503), not the client's. */
+export function parseClientSecrets(binding: string | undefined): ReadonlyMap<string, string> {
+  if (binding === undefined || binding === "") {
+    throw new IssuerConfigError(
+      "the INTROSPECTION_SECRETS secret is not set; `pulumi up` (or `npm start`) generates one secret per introspection client",
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(binding);
+  } catch {
+    throw new IssuerConfigError("the INTROSPECTION_SECRETS secret is not JSON; it must be {\"<client id>\": \"<secret>\"}");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new IssuerConfigError("the INTROSPECTION_SECRETS secret must be a JSON object {\"<client id>\": \"<secret>\"}");
+  }
+  const secrets = new Map<string, string>();
+  for (const [id, secret] of Object.entries(parsed)) {
+    if (typeof secret === "string" && secret.length >= MIN_CLIENT_SECRET_LENGTH) secrets.set(id, secret);
+  }
+  return secrets;
+}
+
+export async function authenticateClient(
+  credentials: Extract<BasicCredentials, { kind: "present" }>,
+  clients: readonly string[],
+  secrets: ReadonlyMap<string, string>,
+): Promise<ClientAuthResult> {
+  const registered = clients.includes(credentials.clientId);
+  const expected = registered ? secrets.get(credentials.clientId) : undefined;
+  // Compare against something even for an unknown client, so timing does not tell which ids exist.
+  const [presented, wanted] = await Promise.all([digest(credentials.clientSecret), digest(expected ?? "\u0000no-such-client")]);
+  const equal = equalDigests(presented, wanted);
+  if (!registered) return { ok: false, reason: "unknown client id" };
+  if (expected === undefined) return { ok: false, reason: "the client has no secret in INTROSPECTION_SECRETS" };
+  return equal ? { ok: true, clientId: credentials.clientId } : { ok: false, reason: "wrong client secret" };
+}
+
+/** workerd's constant-time comparison; elsewhere (Node tests) an XOR over the fixed-size digests. */
+function equalDigests(a: ArrayBuffer, b: ArrayBuffer): boolean {
+  const subtle = crypto.subtle as unknown as { timingSafeEqual?: (x: ArrayBuffer, y: ArrayBuffer) => boolean };
+  if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(a, b);
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  let difference = x.length ^ y.length;
+  for (let i = 0; i < x.length; i++) difference |= x[i]! ^ (y[i] ?? 0);
+  return difference === 0;
+}
+
+async function digest(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+}

@@ -1,0 +1,101 @@
+// POST /introspect (RFC 7662) on the issuer: client authentication (HTTP Basic), request checks,
+// then introspect.ts over the published JWKS, the key store's revocation list and the Workflows
+// bindings. Answers carry `Cache-Control: private, max-age=10`: a relying party may reuse one
+// that long, which bounds how late it learns of an ended instance or a revocation.
+
+import type { JSONWebKeySet } from "jose";
+import type { StackConfig } from "../config/types.js";
+import { errorCodeOf } from "../errors.js";
+import { problemResponse } from "../http/problem.js";
+import type { IssuerEnv } from "../issuer/env.js";
+import { JWKS_KV_KEY } from "../keys/jwks.js";
+import { keyStoreOf } from "../keys/key-store-stub.js";
+import { instanceStatus } from "../workflows/instance.js";
+import { authenticateClient, basicCredentials, parseClientSecrets } from "./client-auth.js";
+import { introspect, introspectionResponseBody } from "./introspect.js";
+import { IntrospectionRequestError, MAX_INTROSPECTION_BODY_BYTES, parseIntrospectionRequest } from "./request.js";
+
+export const INTROSPECTION_PATH = "/introspect";
+/** How long a relying party may cache an answer (stated in the README). */
+export const INTROSPECTION_MAX_AGE_SECONDS = 10;
+const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
+
+export async function handleIntrospection(request: Request, env: IssuerEnv, config: StackConfig, nowMs: number): Promise<Response> {
+  if (request.method !== "POST") {
+    return problemResponse({ status: 405, title: "Method not allowed", detail: "use POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "POST" });
+  }
+  if (config.introspectionClients.length === 0) {
+    return problemResponse({
+      status: 403,
+      title: "Introspection disabled",
+      detail: `no relying party may introspect: list client ids under ${config.project}:introspectionClients and redeploy`,
+      code: "ERR_INTROSPECTION_DISABLED",
+    });
+  }
+  const credentials = basicCredentials(request.headers.get("authorization"));
+  const auth = credentials.kind === "present"
+    ? await authenticateClient(credentials, config.introspectionClients, parseClientSecrets(env.INTROSPECTION_SECRETS))
+    : { ok: false as const, reason: credentials.kind === "absent" ? "no credentials" : "malformed credentials" };
+  if (!auth.ok) {
+    console.warn(JSON.stringify({ event: "introspection.unauthorized", reason: auth.reason }));
+    return problemResponse(
+      {
+        status: 401,
+        title: "Unauthorized",
+        detail: "authenticate with HTTP Basic: your client id (registered in introspectionClients) and its secret",
+        code: "ERR_INTROSPECTION_UNAUTHORIZED",
+      },
+      { "www-authenticate": REALM },
+    );
+  }
+  let token: string;
+  try {
+    const declared = Number(request.headers.get("content-length") ?? 0);
+    if (declared > MAX_INTROSPECTION_BODY_BYTES) throw new IntrospectionRequestError(`the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes`);
+    ({ token } = parseIntrospectionRequest(request.headers.get("content-type"), await request.text()));
+  } catch (error) {
+    if (!(error instanceof IntrospectionRequestError)) throw error;
+    return problemResponse({ status: 400, title: "Bad request", detail: error.detail, code: "ERR_INVALID_REQUEST" });
+  }
+  let outcome;
+  try {
+    outcome = await introspect(token, {
+      config,
+      nowMs,
+      jwks: () => publishedJwks(env),
+      revocations: () => keyStoreOf(env).liveRevocations(),
+      instanceStatus: (workflow, id) => instanceStatus(env, workflow, id),
+    });
+  } catch (error) {
+    if (errorCodeOf(error) !== "ERR_WORKFLOW_UNAVAILABLE") throw error;
+    console.error(JSON.stringify({ event: "introspection.unavailable", client: auth.clientId, error: String(error) }));
+    return problemResponse(
+      { status: 503, title: "Instance status unavailable", detail: "the workflow instance's status cannot be read; retry", code: "ERR_WORKFLOW_UNAVAILABLE" },
+      { "retry-after": "5" },
+    );
+  }
+  console.log(JSON.stringify({
+    event: "introspection.answered",
+    client: auth.clientId,
+    active: outcome.active,
+    ...(outcome.active ? { jti: outcome.claims.jti } : { reason: outcome.reason }),
+  }));
+  return Response.json(introspectionResponseBody(outcome), {
+    headers: { "cache-control": `private, max-age=${INTROSPECTION_MAX_AGE_SECONDS}` },
+  });
+}
+
+let cachedJwks: { readonly body: string; readonly set: JSONWebKeySet } | undefined;
+
+/** The JWKS as published (KV), else the key store's; parsed once per distinct body. */
+async function publishedJwks(env: IssuerEnv): Promise<JSONWebKeySet> {
+  let body: string | null = null;
+  try {
+    body = await env.JWKS.get(JWKS_KV_KEY, "text");
+  } catch (error) {
+    console.error(JSON.stringify({ event: "jwks.kv_unavailable", error: String(error) }));
+  }
+  body ??= await keyStoreOf(env).jwks();
+  if (cachedJwks?.body !== body) cachedJwks = { body, set: JSON.parse(body) as JSONWebKeySet };
+  return cachedJwks.set;
+}

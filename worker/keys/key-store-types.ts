@@ -1,0 +1,37 @@
+// What the key store Durable Object hands out over RPC: the sealed active key, and the listing
+// of keys the admin API returns. Kept apart from key-store.ts so that file holds the I/O only.
+
+import type { KeyEvent } from "./key-rows.js";
+import type { KeyMeta } from "./timeline.js";
+
+/** The active key as the issuer Worker receives it: still sealed. */
+export interface SealedSigningKey {
+  readonly kid: string;
+  readonly alg: KeyMeta["alg"];
+  readonly kekId: string;
+  readonly iv: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  /** Issuer time until which the isolate may keep signing with this key. */
+  readonly cacheUntil: number;
+}
+
+export interface KeyInfo {
+  readonly kid: string;
+  readonly alg: KeyMeta["alg"];
+  readonly state: KeyMeta["state"];
+  readonly createdAt: number;
+  readonly publishedAt: number | null;
+  readonly activatedAt: number | null;
+  readonly retiredAt: number | null;
+  readonly unpublishAt: number | null;
+}
+
+export interface KeyListing {
+  readonly now: number;
+  readonly keys: readonly KeyInfo[];
+  readonly events: readonly KeyEvent[];
+  readonly rotationPeriodDays: number;
+  readonly jwksMaxAgeSeconds: number;
+  readonly publicationDelaySeconds: number;
+  readonly nextCheckAt: number;
+}

@@ -1,0 +1,33 @@
+// The admin API's revocation routes (behind the admin token, worker/admin/routes.ts):
+//   GET  /admin/revocations    the live list: {now, entries}
+//   POST /admin/revocations    {"jti", "exp"} | {"workload"} | {"workflow"}: answers the list,
+//                              the entry added, and whether its name is registered (a removed
+//                              workload's tokens can still be revoked)
+
+import { clockFromOffset } from "../clock.js";
+import { stackConfigFromBinding } from "../config/binding.js";
+import { problemResponse } from "../http/problem.js";
+import type { IssuerEnv } from "../issuer/env.js";
+import { keyStoreOf } from "../keys/key-store-stub.js";
+import { publishedRevocations } from "./published.js";
+import { parseRevocationRequest } from "./request.js";
+
+export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
+
+export async function handleRevocationAdmin(request: Request, env: IssuerEnv): Promise<Response> {
+  const store = keyStoreOf(env);
+  if (request.method === "GET") return Response.json(await store.listRevocations());
+  if (request.method !== "POST") {
+    return problemResponse({ status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "GET, POST" });
+  }
+  const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+  const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
+  const target = parseRevocationRequest(await request.text(), config.issuer, nowMs);
+  const listing = await store.addRevocation(target);
+  // This isolate hands out no revoked token from now on; others learn within PUBLISHED_LIST_CACHE_MS.
+  publishedRevocations.invalidate();
+  const registered = target.kind === "jti"
+    ? undefined
+    : (target.kind === "workload" ? config.workloads : config.workflows).some((w) => w.name === target.name);
+  return Response.json({ ...listing, ...(registered === undefined ? {} : { registered }) });
+}

@@ -1,0 +1,51 @@
+// The revocation list as an issuer isolate reads it for issuance: the document the key store
+// published to KV, cached per isolate for a few seconds. Issuance uses it only to avoid handing
+// out tokens that are already revoked (a cached token, or one signed in a kill switch's own
+// second); enforcement is the relying parties' (introspection or the list), so a KV failure here
+// degrades to "no revocations known" rather than refusing tokens.
+
+import { issuanceRevocations, type IssuanceRevocations } from "./issuance.js";
+import { parseRevocationDocument, REVOCATIONS_KV_KEY, type RevocationEntry } from "./list.js";
+
+/** How long an isolate trusts its copy; the admin API drops the copy of the isolate it runs in. */
+export const PUBLISHED_LIST_CACHE_MS = 10_000;
+
+export class PublishedRevocations {
+  #entries: readonly RevocationEntry[] = [];
+  #fetchedAt = Number.NEGATIVE_INFINITY;
+  #inflight: Promise<readonly RevocationEntry[]> | undefined;
+
+  async get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {
+    if (nowMs - this.#fetchedAt < PUBLISHED_LIST_CACHE_MS && nowMs >= this.#fetchedAt) return this.#entries;
+    this.#inflight ??= load(kv).finally(() => {
+      this.#inflight = undefined;
+    });
+    this.#entries = await this.#inflight;
+    this.#fetchedAt = nowMs;
+    return this.#entries;
+  }
+
+  invalidate(): void {
+    this.#fetchedAt = Number.NEGATIVE_INFINITY;
+  }
+}
+
+async function load(kv: KVNamespace): Promise<readonly RevocationEntry[]> {
+  try {
+    const body = await kv.get(REVOCATIONS_KV_KEY, "text");
+    if (body === null) return [];
+    const document = parseRevocationDocument(JSON.parse(body) as unknown);
+    if (document === undefined) throw new Error("the published revocation list is malformed");
+    return document.entries;
+  } catch (error) {
+    console.error(JSON.stringify({ event: "revocations.read_failed", error: String(error) }));
+    return [];
+  }
+}
+
+export const publishedRevocations = new PublishedRevocations();
+
+/** The issuance guard of this isolate, over the published list in `kv`. */
+export function issuanceRevocationsFrom(kv: KVNamespace): IssuanceRevocations {
+  return issuanceRevocations((nowMs) => publishedRevocations.get(kv, nowMs));
+}

@@ -1,0 +1,65 @@
+// The body of POST /admin/revocations, checked: exactly one of
+//   {"jti": "<jti>", "exp": <the token's exp>}    one token
+//   {"workload": "<script name>"}                 every token of a workload issued up to now
+//   {"workflow": "<workflow name>"}               every token of every instance of a workflow, up to now
+// A name need not be registered any more (revoking a removed workload's tokens is the point of
+// a kill switch); the answer says whether it is.
+
+import type { IssuerSettings } from "../config/types.js";
+import { InvalidRequestError } from "../errors.js";
+import { JTI_PATTERN, NAME_PATTERN, type RevocationTarget } from "./list.js";
+
+export const MAX_REVOCATION_BODY_BYTES = 1_024;
+
+const SHAPES = '{"jti": "<jti>", "exp": <exp>}, {"workload": "<name>"} or {"workflow": "<name>"}';
+
+export function parseRevocationRequest(
+  text: string,
+  settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">,
+  nowMs: number,
+): RevocationTarget {
+  if (text.length > MAX_REVOCATION_BODY_BYTES) {
+    throw new InvalidRequestError(`the revocation body is at most ${MAX_REVOCATION_BODY_BYTES} bytes: ${SHAPES}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError(`the revocation body must be JSON: ${SHAPES}`);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError(`the revocation body must be a JSON object: ${SHAPES}`);
+  }
+  const fields = body as Record<string, unknown>;
+  const names = Object.keys(fields);
+  const kinds = names.filter((n) => n === "jti" || n === "workload" || n === "workflow");
+  const unknown = names.filter((n) => !["jti", "exp", "workload", "workflow"].includes(n));
+  if (kinds.length !== 1 || unknown.length > 0) {
+    throw new InvalidRequestError(`the revocation body names exactly one of jti, workload or workflow: ${SHAPES}`);
+  }
+  const kind = kinds[0] as "jti" | "workload" | "workflow";
+  if (kind !== "jti") {
+    if (names.includes("exp")) throw new InvalidRequestError("exp belongs to a jti revocation only; remove it");
+    const name = fields[kind];
+    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+      throw new InvalidRequestError(`${kind} must be a ${kind === "workload" ? "Worker script" : "Workflow"} name`);
+    }
+    return { kind, name };
+  }
+  const jti = fields.jti;
+  if (typeof jti !== "string" || !JTI_PATTERN.test(jti)) {
+    throw new InvalidRequestError("jti must be the token's jti claim (1 to 128 of letters, digits, '.', '_', '-')");
+  }
+  const exp = fields.exp;
+  const latest = Math.floor(nowMs / 1_000) + settings.maxTokenLifetimeSeconds + settings.clockSkewSeconds;
+  if (typeof exp !== "number" || !Number.isSafeInteger(exp) || exp < 0) {
+    throw new InvalidRequestError("exp must be the token's exp claim, in seconds since the epoch: it says how long to keep the entry");
+  }
+  if (exp > latest) {
+    throw new InvalidRequestError(
+      `exp ${exp} lies further ahead than any token of this issuer lives (at most ${latest}); pass the token's exp ` +
+        "claim in seconds, not milliseconds",
+    );
+  }
+  return { kind: "jti", jti, exp };
+}

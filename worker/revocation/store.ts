@@ -1,0 +1,41 @@
+// The revocation list's side of the key store Durable Object: adding an entry (bounded, merged,
+// logged) and the listing the admin API returns. The key store holds one of these, runs it under
+// its lock and publishes through its #advance (worker/keys/key-store.ts).
+
+import type { IssuerSettings } from "../config/types.js";
+import { TooManyRevocationsError } from "../errors.js";
+import { RevocationLedger } from "./ledger.js";
+import { MAX_REVOCATIONS, revocationEntry, type RevocationEntry, type RevocationTarget } from "./list.js";
+
+/** The live revocation list at `now` (seconds), and the entry just added, if any. */
+export interface RevocationListing {
+  readonly now: number;
+  readonly entries: readonly RevocationEntry[];
+  readonly added?: RevocationEntry;
+}
+
+export class RevocationStore {
+  readonly ledger: RevocationLedger;
+
+  constructor(sql: SqlStorage) {
+    this.ledger = new RevocationLedger(sql);
+  }
+
+  /** Stores the entry for `target` at `nowMs`; the caller publishes. Throws ERR_TOO_MANY_REVOCATIONS when full. */
+  add(target: RevocationTarget, settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">, nowMs: number): RevocationEntry {
+    const entry = revocationEntry(target, settings, nowMs);
+    const name = entry.kind === "jti" ? entry.jti : entry.name;
+    if (!this.ledger.has(entry.kind, name) && this.ledger.live(Math.floor(nowMs / 1_000)).length >= MAX_REVOCATIONS) {
+      throw new TooManyRevocationsError(`the revocation list holds ${MAX_REVOCATIONS} entries; revoke the workload or ` +
+        "workflow (one entry covers all its tokens) instead of more single tokens");
+    }
+    const added = this.ledger.upsert(entry);
+    console.log(JSON.stringify({ event: "revocations.added", kind: added.kind, target: name, expiresAt: added.expiresAt }));
+    return added;
+  }
+
+  listing(nowMs: number, added?: RevocationEntry): RevocationListing {
+    const now = Math.floor(nowMs / 1_000);
+    return { now, entries: this.ledger.live(now), ...(added === undefined ? {} : { added }) };
+  }
+}

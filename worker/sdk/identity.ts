@@ -1,0 +1,164 @@
+// identity(env.ISSUER): the workload's client over its issuer binding. Tokens, AWS credentials and
+// GCP access tokens are cached per isolate and per binding (so building a client per request is
+// fine), renewed before they expire, and concurrent callers share one request.
+
+import {
+  resolveAwsClientOptions,
+  resolveAwsCredentialsOptions,
+  type AwsClientOptions,
+  type AwsCredentialsOptions,
+  type ResolvedAwsCredentialsOptions,
+} from "./aws/options.js";
+import { AwsRequestClient } from "./aws/client.js";
+import { assumeRoleWithWebIdentity, type AwsCredentials } from "./aws/sts.js";
+import { MalformedResponseError } from "./errors.js";
+import { generateAccessToken } from "./gcp/iam-credentials.js";
+import { CLOUD_PLATFORM_SCOPE, resolveGcpAccessTokenOptions, type GcpAccessTokenOptions } from "./gcp/options.js";
+import { exchangeToken } from "./gcp/sts.js";
+import type { SdkFetch } from "./http.js";
+import { requestToken, type IssuedToken, type IssuerBinding, type TokenOptions } from "./issuer-token.js";
+import { OptionProblems, isRecord } from "./option-checks.js";
+import { renewalTime, RenewingCache } from "./renewing-cache.js";
+
+export interface IdentityOptions {
+  /** How STS, IAM Credentials and awsClient requests are sent. Default: the global fetch. */
+  readonly fetch?: SdkFetch;
+  /** The clock, in ms since the epoch. Default Date.now (tests move it). */
+  readonly now?: () => number;
+  /** Give up on a token service that has not answered after this long. Default 10, 1 to 60. */
+  readonly timeoutSeconds?: number;
+}
+
+export interface GcpAccessToken {
+  readonly accessToken: string;
+  /** When the token expires, in seconds since the epoch. */
+  readonly expiresAt: number;
+  /** The impersonated service account; undefined for a federated token. */
+  readonly serviceAccountEmail: string | undefined;
+}
+
+/** An issuer token is renewed when less than max(60 s, a third of its life) remains. */
+const TOKEN_RENEW_MIN_MARGIN_MS = 60_000;
+
+interface BindingCaches {
+  readonly tokens: RenewingCache<IssuedToken>;
+  readonly aws: RenewingCache<AwsCredentials>;
+  readonly gcp: RenewingCache<GcpAccessToken>;
+}
+
+/** Per isolate, per binding object: a Worker's `env` (and so its bindings) is the same object across requests. */
+const cachesByBinding = new WeakMap<IssuerBinding, BindingCaches>();
+
+export function identity(binding: IssuerBinding, options: IdentityOptions = {}): WorkloadIdentity {
+  return new WorkloadIdentity(binding, options);
+}
+
+export class WorkloadIdentity {
+  readonly #binding: IssuerBinding;
+  readonly #caches: BindingCaches;
+  readonly #fetch: SdkFetch;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+
+  constructor(binding: IssuerBinding, options: IdentityOptions = {}) {
+    if (typeof binding !== "object" || binding === null || typeof binding.token !== "function") {
+      throw new TypeError(
+        "identity(binding): binding must be the issuer service binding (env.ISSUER, entrypoint Issuer or Workload_<name>); " +
+          "is the service binding missing from this Worker's configuration?",
+      );
+    }
+    const problems = new OptionProblems("identity");
+    if (!isRecord(options)) problems.add("options", "must be an object such as { timeoutSeconds: 10 }");
+    const record = isRecord(options) ? options : {};
+    problems.unknown(record, ["fetch", "now", "timeoutSeconds"]);
+    if (record.fetch !== undefined && typeof record.fetch !== "function") problems.add("fetch", "must be a function (input, init) => Promise<Response>");
+    if (record.now !== undefined && typeof record.now !== "function") problems.add("now", "must be a function returning ms since the epoch");
+    this.#timeoutMs = problems.integer(record.timeoutSeconds, "timeoutSeconds", 1, 60, 10) * 1_000;
+    problems.throwIfAny();
+    this.#binding = binding;
+    this.#fetch = (record.fetch as SdkFetch | undefined) ?? ((input, init) => fetch(input, init));
+    this.#now = (record.now as (() => number) | undefined) ?? (() => Date.now());
+    let caches = cachesByBinding.get(binding);
+    if (caches === undefined) {
+      caches = { tokens: new RenewingCache(), aws: new RenewingCache(), gcp: new RenewingCache() };
+      cachesByBinding.set(binding, caches);
+    }
+    this.#caches = caches;
+  }
+
+  /** A token for `audience` (one of this workload's audiences), from the cache while it is fresh. */
+  token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
+    const key = JSON.stringify([audience, options?.lifetimeSeconds ?? null]);
+    return this.#caches.tokens.get(key, this.#now, async () => {
+      const issued = await requestToken(this.#binding, audience, options);
+      const now = this.#now();
+      const expiresAtMs = issued.expiresAt * 1_000;
+      const margin = Math.max(TOKEN_RENEW_MIN_MARGIN_MS, (expiresAtMs - now) / 3);
+      return { value: issued, expiresAtMs, renewAtMs: renewalTime(now, expiresAtMs, margin) };
+    });
+  }
+
+  /** Temporary AWS credentials for `roleArn`, by AssumeRoleWithWebIdentity with this Worker's token. */
+  async awsCredentials(options: AwsCredentialsOptions): Promise<AwsCredentials> {
+    return this.#awsCredentials(resolveAwsCredentialsOptions(options));
+  }
+
+  /** A SigV4 client for AWS APIs whose credentials renew themselves. Options are checked here, once. */
+  awsClient(options: AwsClientOptions): AwsRequestClient {
+    const resolved = resolveAwsClientOptions(options);
+    return new AwsRequestClient({
+      credentials: () => this.#awsCredentials(resolved.credentials),
+      fetch: this.#fetch,
+      service: resolved.service,
+      signingRegion: resolved.signingRegion,
+    });
+  }
+
+  #awsCredentials(resolved: ResolvedAwsCredentialsOptions): Promise<AwsCredentials> {
+    return this.#caches.aws.get(resolved.cacheKey, this.#now, async () => {
+      const { token } = await this.token(resolved.audience);
+      const credentials = await assumeRoleWithWebIdentity(
+        { ...resolved, webIdentityToken: token, fetch: this.#fetch, timeoutMs: this.#timeoutMs },
+        this.#now(),
+      );
+      const expiresAtMs = credentials.expiresAt * 1_000;
+      return { value: credentials, expiresAtMs, renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs) };
+    });
+  }
+
+  /** A GCP access token: the federated token from GCP STS, or a service account's when one is named. */
+  async gcpAccessToken(options: GcpAccessTokenOptions): Promise<GcpAccessToken> {
+    const resolved = resolveGcpAccessTokenOptions(options);
+    return this.#caches.gcp.get(resolved.cacheKey, this.#now, async () => {
+      const { token } = await this.token(resolved.audience);
+      const common = { fetch: this.#fetch, timeoutMs: this.#timeoutMs };
+      const impersonate = resolved.serviceAccountEmail !== undefined && resolved.impersonationUrl !== undefined;
+      // As google-auth-library: generateAccessToken needs a cloud-platform (or iam) scoped federated token.
+      const scopes = impersonate ? [CLOUD_PLATFORM_SCOPE] : resolved.scopes;
+      const federated = await exchangeToken({ endpoint: resolved.stsEndpoint, audience: resolved.audience, scopes, subjectToken: token, ...common });
+      let value: GcpAccessToken;
+      if (impersonate) {
+        const sa = await generateAccessToken(
+          {
+            url: resolved.impersonationUrl!,
+            serviceAccountEmail: resolved.serviceAccountEmail!,
+            federatedToken: federated.accessToken,
+            scopes: resolved.scopes,
+            lifetimeSeconds: resolved.lifetimeSeconds,
+            ...common,
+          },
+          this.#now(),
+        );
+        value = { accessToken: sa.accessToken, expiresAt: Math.floor(sa.expiresAtMs / 1_000), serviceAccountEmail: resolved.serviceAccountEmail };
+      } else {
+        if (federated.expiresInSeconds === undefined) {
+          throw new MalformedResponseError("gcp-sts", 200, "GCP STS answered the token exchange without expires_in, so the token cannot be cached");
+        }
+        const expiresAt = Math.floor(this.#now() / 1_000 + federated.expiresInSeconds);
+        value = { accessToken: federated.accessToken, expiresAt, serviceAccountEmail: undefined };
+      }
+      const expiresAtMs = value.expiresAt * 1_000;
+      return { value: Object.freeze(value), expiresAtMs, renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs) };
+    });
+  }
+}

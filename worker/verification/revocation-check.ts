@@ -1,0 +1,170 @@
+// The last step of verification, for tokens that can outlive what they stand for: the issuer's
+// revocation list (every token) and introspection (workflow tokens, or every token). Both are
+// cached per isolate as the issuer allows (Cache-Control max-age, at most MAX_CACHE_SECONDS);
+// an answer that cannot be obtained is ERR_REVOCATION_UNAVAILABLE (503): the verifier fails
+// closed, except that a list fetched before stays usable STALE_LIST_SECONDS past its max-age.
+
+import { revocationCovering, parseRevocationDocument, type RevocationEntry } from "../revocation/list.js";
+import { RevocationUnavailableError, TokenInactiveError, TokenRevokedError } from "./errors.js";
+import type { ResolvedVerifierOptions } from "./options.js";
+import { parseStrictJsonObject } from "./strict-json.js";
+
+type CheckOptions = Pick<ResolvedVerifierOptions, "introspection" | "revocationList" | "fetch" | "now">;
+
+const FETCH_TIMEOUT_MS = 5_000;
+const MAX_LIST_BYTES = 1_048_576;
+const MAX_ANSWER_BYTES = 65_536;
+const MAX_CACHE_SECONDS = 60;
+const DEFAULT_LIST_MAX_AGE_SECONDS = 10;
+const STALE_LIST_SECONDS = 300;
+const MAX_CACHED_LISTS = 16;
+const MAX_CACHED_ANSWERS = 1_024;
+
+interface CachedList {
+  entries: readonly RevocationEntry[];
+  fetchedAt: number;
+  maxAgeMs: number;
+  inflight: Promise<void> | undefined;
+}
+
+const lists = new Map<string, CachedList>();
+const answers = new Map<string, { readonly active: boolean; readonly until: number }>();
+
+export async function checkRevocation(token: string, payload: Record<string, unknown>, options: CheckOptions): Promise<void> {
+  if (options.revocationList !== undefined) {
+    const entries = await revocationList(options.revocationList.url, options);
+    const covering = revocationCovering(entries, payload, Math.floor(options.now() / 1_000));
+    if (covering !== undefined) throw new TokenRevokedError(`the issuer's revocation list revokes this token (${covering.kind})`);
+  }
+  const introspection = options.introspection;
+  if (introspection === undefined) return;
+  const isWorkflowToken = Object.hasOwn(payload, "workflow") || String(payload.sub).startsWith("workflow/");
+  if (introspection.forTokens === "workflow" && !isWorkflowToken) return;
+  if (!(await isActive(token, payload, introspection, options))) {
+    throw new TokenInactiveError("the issuer reports the token inactive: its workflow instance has ended, or it was revoked");
+  }
+}
+
+async function revocationList(url: string, options: CheckOptions): Promise<readonly RevocationEntry[]> {
+  let entry = lists.get(url);
+  if (entry === undefined) {
+    entry = { entries: [], fetchedAt: Number.NEGATIVE_INFINITY, maxAgeMs: 0, inflight: undefined };
+    lists.set(url, entry);
+    while (lists.size > MAX_CACHED_LISTS) lists.delete(lists.keys().next().value as string);
+  }
+  const now = options.now();
+  if (now - entry.fetchedAt < entry.maxAgeMs) return entry.entries;
+  const current = entry;
+  current.inflight ??= (async () => {
+    const response = await send(options, url, { headers: { accept: "application/json" } }, MAX_LIST_BYTES, "the revocation list");
+    const parsed = parseStrictJsonObject(response.body);
+    const document = parsed.ok ? parseRevocationDocument(parsed.value) : undefined;
+    if (document === undefined) throw new RevocationUnavailableError(`the revocation list at ${url} is not a revocation list`);
+    current.entries = document.entries;
+    current.fetchedAt = options.now();
+    current.maxAgeMs = maxAgeSeconds(response.headers, DEFAULT_LIST_MAX_AGE_SECONDS) * 1_000;
+  })().finally(() => {
+    current.inflight = undefined;
+  });
+  try {
+    await current.inflight;
+  } catch (error) {
+    if (now - current.fetchedAt < current.maxAgeMs + STALE_LIST_SECONDS * 1_000) return current.entries;
+    throw error;
+  }
+  return current.entries;
+}
+
+async function isActive(
+  token: string,
+  payload: Record<string, unknown>,
+  introspection: NonNullable<CheckOptions["introspection"]>,
+  options: CheckOptions,
+): Promise<boolean> {
+  // The jti of a token whose signature verified names that token; the cache is per endpoint.
+  const key = `${introspection.url}\n${introspection.clientId}\n${String(payload.jti)}`;
+  const cached = answers.get(key);
+  if (cached !== undefined && options.now() < cached.until) return cached.active;
+  const credentials = `${formEncode(introspection.clientId)}:${formEncode(introspection.clientSecret)}`;
+  const response = await send(options, introspection.url, {
+    method: "POST",
+    headers: {
+      accept: "application/json",
+      authorization: `Basic ${btoa(credentials)}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ token }).toString(),
+  }, MAX_ANSWER_BYTES, "introspection");
+  const parsed = parseStrictJsonObject(response.body);
+  const active = parsed.ok ? parsed.value.active : undefined;
+  if (typeof active !== "boolean") throw new RevocationUnavailableError(`introspection at ${introspection.url} gave no "active" answer`);
+  const seconds = maxAgeSeconds(response.headers, 0);
+  if (seconds > 0) {
+    answers.delete(key);
+    answers.set(key, { active, until: options.now() + seconds * 1_000 });
+    while (answers.size > MAX_CACHED_ANSWERS) answers.delete(answers.keys().next().value as string);
+  }
+  return active;
+}
+
+function formEncode(text: string): string {
+  return encodeURIComponent(text).replace(/%20/g, "+");
+}
+
+/** `Cache-Control: max-age`, capped; `fallback` without one, 0 with no-store or no-cache. */
+function maxAgeSeconds(headers: Headers, fallback: number): number {
+  const value = headers.get("cache-control") ?? "";
+  if (/\b(no-store|no-cache)\b/i.test(value)) return 0;
+  const match = /\bmax-age=(\d+)/i.exec(value);
+  return Math.min(match ? Number(match[1]) : fallback, MAX_CACHE_SECONDS);
+}
+
+async function send(
+  options: CheckOptions,
+  url: string,
+  init: RequestInit,
+  maxBytes: number,
+  what: string,
+): Promise<{ headers: Headers; body: string }> {
+  let response: Response;
+  try {
+    response = await options.fetch(url, { ...init, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (cause) {
+    throw new RevocationUnavailableError(`${what} at ${url} is unreachable`, { cause });
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new RevocationUnavailableError(`${what} at ${url} answered HTTP ${response.status}`);
+  }
+  const tooLarge = () => new RevocationUnavailableError(`${what} at ${url} is larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  try {
+    for (;;) {
+      const next = await reader?.read();
+      if (next === undefined || next.done) break;
+      const chunk = next.value as Uint8Array;
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        await reader?.cancel();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
+    }
+  } catch (cause) {
+    if (cause instanceof RevocationUnavailableError) throw cause;
+    throw new RevocationUnavailableError(`${what} at ${url} could not be read`, { cause });
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { headers: response.headers, body: new TextDecoder().decode(bytes) };
+}

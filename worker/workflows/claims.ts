@@ -1,0 +1,35 @@
+// The claims of a workflow instance's token: a pure function of configuration, instance,
+// audience and time. Static claims first, identity claims last so nothing configured shadows them.
+
+import type { JWTPayload } from "jose";
+import type { IssuerSettings, WorkflowConfig } from "../config/types.js";
+import { workflowSubject } from "./subject.js";
+
+export interface WorkflowTokenInput {
+  readonly issuer: IssuerSettings;
+  readonly workflow: WorkflowConfig;
+  readonly instanceId: string;
+  readonly audience: string;
+  /** Seconds since the epoch. */
+  readonly issuedAt: number;
+  readonly lifetimeSeconds: number;
+  readonly jti: string;
+}
+
+export function workflowTokenClaims(input: WorkflowTokenInput): JWTPayload {
+  const { issuer, workflow } = input;
+  return {
+    ...workflow.claims,
+    iss: issuer.issuerUrl,
+    sub: workflowSubject(workflow, input.instanceId),
+    aud: input.audience,
+    iat: input.issuedAt,
+    nbf: input.issuedAt,
+    exp: input.issuedAt + input.lifetimeSeconds,
+    jti: input.jti,
+    account_id: issuer.accountId,
+    workflow: workflow.name,
+    instance_id: input.instanceId,
+    environment: issuer.environment,
+  };
+}
