@@ -1,12 +1,22 @@
 // AWS IAM federation of the issuer: one OIDC provider for the issuer, and per workload with AWS
 // settings one role that trusts that workload's subject alone (trust-policy.ts builds the
-// documents), with its managed and inline policies.
+// documents), with its managed and inline policies; likewise one role per workflow with AWS
+// settings, trusting every instance of that workflow (workflowTrustPolicy).
 
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsSettings, IssuerSettings, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
-import { issuerHost, providerTags, roleDescription, roleTags, webIdentityTrustPolicy } from "./trust-policy.js";
+import type { AwsSettings, IssuerSettings, WorkflowConfig, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
+import {
+  issuerHost,
+  providerTags,
+  roleDescription,
+  roleTags,
+  webIdentityTrustPolicy,
+  workflowRoleDescription,
+  workflowRoleTags,
+  workflowTrustPolicy,
+} from "./trust-policy.js";
 
 /**
  * Plain resolved config rather than `pulumi.Input`s: resource names and the set of roles derive
@@ -16,6 +26,8 @@ export interface AwsFederationArgs {
   readonly issuer: IssuerSettings;
   readonly aws: AwsSettings;
   readonly workloads: readonly WorkloadConfig[];
+  /** Registered workflows; those with AWS settings get a role. */
+  readonly workflows?: readonly WorkflowConfig[];
   /** The Pulumi stack name, for tags. */
   readonly stack: string;
 }
@@ -29,6 +41,8 @@ export class AwsFederation extends pulumi.ComponentResource {
   readonly providerArn: pulumi.Output<string>;
   /** By workload name; only workloads with AWS settings have a role. */
   readonly roles: Readonly<Record<string, FederatedRole>>;
+  /** By workflow name; only workflows with AWS settings have a role. */
+  readonly workflowRoles: Readonly<Record<string, FederatedRole>>;
 
   constructor(name: string, args: AwsFederationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:aws:Federation", name, {}, opts);
@@ -55,7 +69,27 @@ export class AwsFederation extends pulumi.ComponentResource {
     }
     this.roles = roles;
 
-    this.registerOutputs({ providerArn: this.providerArn, roles: this.roles });
+    const workflowRoles: Record<string, FederatedRole> = {};
+    for (const workflow of args.workflows ?? []) {
+      if (workflow.aws === undefined) continue;
+      // '.' is in neither workload nor workflow names: these child names never meet a workload's.
+      const role = this.role(`${name}-wf.${workflow.name}`, workflow.aws, {
+        assumeRolePolicy: provider.arn.apply((arn) =>
+          JSON.stringify(workflowTrustPolicy({
+            providerArn: arn,
+            issuerUrl: args.issuer.issuerUrl,
+            subjectPrefix: workflow.subjectPrefix,
+            audience: args.aws.audience,
+          })),
+        ),
+        description: workflowRoleDescription(workflow, args.issuer.issuerUrl),
+        tags: workflowRoleTags(workflow, args.issuer.issuerUrl, args.stack),
+      });
+      workflowRoles[workflow.name] = { arn: role.arn, name: role.name };
+    }
+    this.workflowRoles = workflowRoles;
+
+    this.registerOutputs({ providerArn: this.providerArn, roles: this.roles, workflowRoles: this.workflowRoles });
   }
 
   /** Child names start with the workload's name, so adding or removing one renames no other. */
@@ -66,26 +100,32 @@ export class AwsFederation extends pulumi.ComponentResource {
     settings: WorkloadAwsSettings,
     providerArn: pulumi.Output<string>,
   ): aws.iam.Role {
-    const prefix = `${name}-${workload.name}`;
+    return this.role(`${name}-${workload.name}`, settings, {
+      assumeRolePolicy: providerArn.apply((arn) =>
+        JSON.stringify(
+          webIdentityTrustPolicy({
+            providerArn: arn,
+            issuerUrl: args.issuer.issuerUrl,
+            subject: workload.subject,
+            audience: args.aws.audience,
+            tagSession: workload.awsSessionTags !== undefined,
+          }),
+        ),
+      ),
+      description: roleDescription(workload, args.issuer.issuerUrl),
+      tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
+    });
+  }
+
+  /** A role with its trust document, description and tags, and its managed and inline policies. */
+  private role(
+    prefix: string,
+    settings: WorkloadAwsSettings,
+    trust: { assumeRolePolicy: pulumi.Input<string>; description: string; tags: Record<string, string> },
+  ): aws.iam.Role {
     const role = new aws.iam.Role(
       `${prefix}-role`,
-      {
-        name: settings.roleName,
-        assumeRolePolicy: providerArn.apply((arn) =>
-          JSON.stringify(
-            webIdentityTrustPolicy({
-              providerArn: arn,
-              issuerUrl: args.issuer.issuerUrl,
-              subject: workload.subject,
-              audience: args.aws.audience,
-              tagSession: workload.awsSessionTags !== undefined,
-            }),
-          ),
-        ),
-        description: roleDescription(workload, args.issuer.issuerUrl),
-        maxSessionDuration: settings.maxSessionDurationSeconds,
-        tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
-      },
+      { name: settings.roleName, ...trust, maxSessionDuration: settings.maxSessionDurationSeconds },
       { parent: this },
     );
     for (const policyArn of settings.managedPolicyArns) {

@@ -32,7 +32,11 @@ export interface TrustPolicyStatement {
   readonly Effect: "Allow";
   readonly Principal: { readonly Federated: string };
   readonly Action: string | readonly string[];
-  readonly Condition: { readonly StringEquals: Readonly<Record<string, string>> };
+  readonly Condition: {
+    readonly StringEquals: Readonly<Record<string, string>>;
+    /** Workflow roles only: `<host>:sub` = `workflow/<account>/<name>/*`, every instance of one workflow. */
+    readonly StringLike?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface TrustPolicyDocument {
@@ -154,4 +158,58 @@ function issuerTagValue(issuerUrl: string): string {
  */
 function tagValue(value: string): string {
   return value.slice(0, TAG_VALUE_MAX_LENGTH);
+}
+
+// ---- workflows ----------------------------------------------------------------------------
+export interface WorkflowTrustPolicyInput {
+  readonly providerArn: string;
+  readonly issuerUrl: string;
+  /** `workflow/<account_id>/<workflow name>/`: the instance id follows, and is never in the policy. */
+  readonly subjectPrefix: string;
+  readonly audience: string;
+}
+
+const WORKFLOW_SUBJECT_PREFIX = /^workflow\/[0-9a-f]{32}\/[A-Za-z0-9_][A-Za-z0-9_-]*\/$/;
+
+/**
+ * The trust policy of one workflow's role: every instance of that workflow, and nothing else.
+ * Instances come and go, so `sub` is matched with StringLike on the workflow's prefix, the `*`
+ * right after its final `/`: workflow names cannot contain `/`, `*` or `?`, so no other
+ * workflow's (or workload's) subject can match. The audience stays StringEquals.
+ */
+export function workflowTrustPolicy(input: WorkflowTrustPolicyInput): TrustPolicyDocument {
+  const host = issuerHost(input.issuerUrl);
+  if (input.providerArn === "") throw new Error("the OIDC provider ARN is empty");
+  if (!WORKFLOW_SUBJECT_PREFIX.test(input.subjectPrefix)) {
+    throw new Error(`the workflow subject prefix ${JSON.stringify(input.subjectPrefix)} is not workflow/<account_id>/<name>/`);
+  }
+  if (input.audience === "") throw new Error("the trusted audience is empty: use the provider's client id");
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: TRUST_STATEMENT_SID,
+        Effect: "Allow",
+        Principal: { Federated: input.providerArn },
+        Action: WEB_IDENTITY_ACTION,
+        Condition: {
+          StringEquals: { [`${host}:aud`]: input.audience },
+          StringLike: { [`${host}:sub`]: `${input.subjectPrefix}*` },
+        },
+      },
+    ],
+  };
+}
+
+export function workflowRoleDescription(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string): string {
+  return (`Assumed only by instances of Cloudflare Workflow ${workflow.name} (sub ${workflow.subjectPrefix}<instance id>) ` +
+    `via worker-identity issuer ${issuerUrl}`).slice(0, ROLE_DESCRIPTION_MAX_LENGTH);
+}
+
+export function workflowRoleTags(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string, stack: string): Record<string, string> {
+  return {
+    [`${TAG_PREFIX}workflow`]: tagValue(workflow.name),
+    [`${TAG_PREFIX}subject`]: tagValue(`${workflow.subjectPrefix}*`),
+    ...providerTags(issuerUrl, stack),
+  };
 }

@@ -2,7 +2,7 @@
 // The entrypoint names the workload, so the binding is the identity (the Cloudflare provider has
 // no `props` on service bindings). Pure: used for stack outputs and by Pulumi-managed workloads.
 
-import type { WorkloadConfig } from "../../worker/config/types.js";
+import type { WorkflowConfig, WorkloadConfig } from "../../worker/config/types.js";
 
 /** The binding name workload code uses: `env.ISSUER.token(audience)`. */
 export const ISSUER_BINDING_NAME = "ISSUER";
@@ -34,6 +34,32 @@ export function wranglerBindingSnippet(
     `binding = "${bindingName}"`,
     `service = "${issuerScriptName}"`,
     `entrypoint = "${workload.entrypoint}"`,
+    "",
+  ].join("\n");
+}
+
+/** The binding the script defining `workflow` needs: `env.ISSUER.workflowToken(event.instanceId, audience)`. */
+export function workflowIssuerBindingFor(
+  workflow: Pick<WorkflowConfig, "entrypoint">,
+  issuerScriptName: string,
+  bindingName: string = ISSUER_BINDING_NAME,
+): IssuerServiceBinding {
+  return { type: "service", name: bindingName, service: issuerScriptName, entrypoint: workflow.entrypoint };
+}
+
+/** The same for a workflow's script deployed with wrangler. */
+export function wranglerWorkflowBindingSnippet(
+  workflow: Pick<WorkflowConfig, "name" | "script" | "entrypoint">,
+  issuerScriptName: string,
+  bindingName: string = ISSUER_BINDING_NAME,
+): string {
+  return [
+    `# wrangler.toml of the Worker "${workflow.script}", which defines the Workflow "${workflow.name}":`,
+    "# its instances' identity comes from this binding",
+    "[[services]]",
+    `binding = "${bindingName}"`,
+    `service = "${issuerScriptName}"`,
+    `entrypoint = "${workflow.entrypoint}"`,
     "",
   ].join("\n");
 }

@@ -1,6 +1,6 @@
 // The ISSUER_CONFIG binding the issuer Worker validates at startup: the stack's identity keys
-// only. Cloud federation settings (the issuer-level `aws`/`gcp` keys and each workload's `aws`/
-// `gcp` sections: role names, policies, service accounts) stay out of the Worker.
+// only. Cloud federation settings (the issuer-level `aws`/`gcp` keys and each workload's and
+// workflow's `aws`/`gcp` sections: role names, policies, service accounts) stay out of the Worker.
 
 import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 
@@ -17,7 +17,7 @@ export function issuerConfigBinding(
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
     if (CLOUD_SECTIONS.has(name)) continue;
-    config[key] = name === "workloads" ? withoutCloudSections(value) : value;
+    config[key] = name === "workloads" || name === "workflows" ? withoutCloudSections(value) : value;
   }
   return { project, stack, config };
 }

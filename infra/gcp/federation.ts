@@ -1,10 +1,12 @@
 // The issuer federated into GCP Workload Identity Federation: one pool and one OIDC provider
 // trusting the issuer for this Cloudflare account, and per workload with `gcp` settings a
-// service account that only that workload's principal may impersonate, with its project roles.
+// service account that only that workload's principal may impersonate, with its project roles;
+// per workflow with `gcp` settings, one that every instance of that workflow (the principalSet of
+// its attribute.workflow) may impersonate.
 
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { GcpSettings, IssuerSettings, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
+import type { GcpSettings, IssuerSettings, WorkflowConfig, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
 import {
   WORKLOAD_IDENTITY_USER_ROLE,
   attributeCondition,
@@ -12,7 +14,9 @@ import {
   describePool,
   describeProvider,
   describeServiceAccount,
+  describeWorkflowServiceAccount,
   principalFor,
+  principalSetForWorkflow,
   serviceAccountEmail,
   serviceAccountResourceName,
 } from "./workload-identity.js";
@@ -21,6 +25,7 @@ export interface GcpFederationArgs {
   readonly issuer: IssuerSettings;
   readonly gcp: GcpSettings;
   readonly workloads: readonly WorkloadConfig[];
+  readonly workflows?: readonly WorkflowConfig[];
   /** The Pulumi stack, named in the console texts. */
   readonly stack: string;
 }
@@ -40,6 +45,8 @@ export class GcpFederation extends pulumi.ComponentResource {
   readonly providerName: pulumi.Output<string>;
   /** Workloads with `gcp` settings, by name. */
   readonly workloads: Record<string, GcpWorkloadFederation>;
+  /** Workflows with `gcp` settings, by name; `principal` is the workflow's principalSet. */
+  readonly workflows: Record<string, GcpWorkloadFederation>;
 
   constructor(name: string, args: GcpFederationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:gcp:Federation", name, {}, opts);
@@ -71,7 +78,7 @@ export class GcpFederation extends pulumi.ComponentResource {
           allowedAudiences: [settings.audience],
           ...(settings.jwksJson !== undefined ? { jwksJson: settings.jwksJson } : {}),
         },
-        attributeMapping: attributeMapping(),
+        attributeMapping: attributeMapping({ workflows: (args.workflows ?? []).length > 0 }),
         attributeCondition: attributeCondition(issuer.accountId),
       },
       { parent: this },
@@ -85,7 +92,17 @@ export class GcpFederation extends pulumi.ComponentResource {
       this.workloads[workload.name] = this.federateWorkload(name, args, workload, workload.gcp);
     }
 
-    this.registerOutputs({ poolName: this.poolName, providerName: this.providerName, workloads: this.workloads });
+    this.workflows = {};
+    for (const workflow of args.workflows ?? []) {
+      if (!workflow.gcp) continue;
+      // '.' is in neither workload nor workflow names: these child names never meet a workload's.
+      this.workflows[workflow.name] = this.federate(`${name}-wf.${workflow.name}`, args, workflow.gcp,
+        principalSetForWorkflow(settings, workflow.name), describeWorkflowServiceAccount(issuer, settings, workflow, stack));
+    }
+
+    this.registerOutputs({
+      poolName: this.poolName, providerName: this.providerName, workloads: this.workloads, workflows: this.workflows,
+    });
   }
 
   private federateWorkload(
@@ -95,11 +112,22 @@ export class GcpFederation extends pulumi.ComponentResource {
     settings: WorkloadGcpSettings,
   ): GcpWorkloadFederation {
     const { issuer, gcp: federation, stack } = args;
-    const prefix = `${name}-${workload.name}`;
+    return this.federate(`${name}-${workload.name}`, args, settings, principalFor(federation, workload.subject),
+      describeServiceAccount(issuer, federation, workload, stack));
+  }
+
+  /** A service account (created or existing) that `principal` alone may impersonate, with its project roles. */
+  private federate(
+    prefix: string,
+    args: GcpFederationArgs,
+    settings: WorkloadGcpSettings,
+    principal: string,
+    text: { displayName: string; description: string },
+  ): GcpWorkloadFederation {
+    const federation = args.gcp;
     const account = settings.serviceAccount;
     let email: pulumi.Output<string>;
     if (account.kind === "create") {
-      const text = describeServiceAccount(issuer, federation, workload, stack);
       const created = new gcp.serviceaccount.Account(
         prefix,
         {
@@ -117,7 +145,6 @@ export class GcpFederation extends pulumi.ComponentResource {
 
     // The principal names the pool by its configured id, not by an output: the grant must wait
     // for the provider explicitly, or it would name a pool that does not trust the issuer yet.
-    const principal = principalFor(federation, workload.subject);
     new gcp.serviceaccount.IAMMember(
       `${prefix}-workload-identity-user`,
       {

@@ -4,7 +4,7 @@
 // reads. federation.ts declares the resources; nothing here touches Pulumi.
 
 import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
-import type { GcpSettings, IssuerSettings, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
+import type { GcpSettings, IssuerSettings, WorkflowConfig, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
 
 /** GCP's limits on the console texts (characters). */
 export const POOL_DISPLAY_NAME_MAX = 32;
@@ -30,13 +30,36 @@ export interface ConsoleText {
  * the principal an IAM binding names is the subject the issuer attests; the other claims become
  * attributes for conditions in IAM policies.
  */
-export function attributeMapping(): Record<string, string> {
+export function attributeMapping(options: { readonly workflows?: boolean } = {}): Record<string, string> {
+  if (options.workflows !== true) {
+    return {
+      "google.subject": "assertion.sub",
+      "attribute.account_id": "assertion.account_id",
+      "attribute.worker": "assertion.worker",
+      "attribute.environment": "assertion.environment",
+    };
+  }
+  // With workflows, a token carries `worker` or `workflow`, never both: each is mapped when
+  // present and "-" otherwise ("-" starts neither a script nor a Workflow name, so it can never
+  // be granted by mistake, and no attribute is left to a missing claim).
   return {
     "google.subject": "assertion.sub",
     "attribute.account_id": "assertion.account_id",
-    "attribute.worker": "assertion.worker",
+    "attribute.worker": 'has(assertion.worker) ? assertion.worker : "-"',
+    "attribute.workflow": 'has(assertion.workflow) ? assertion.workflow : "-"',
     "attribute.environment": "assertion.environment",
   };
+}
+
+/**
+ * Every instance of one workflow: instance ids change with each run, so a workflow's grant names
+ * the attribute its tokens carry, never a subject. Requires attributeMapping({ workflows: true }).
+ */
+export function principalSetForWorkflow(gcp: GcpSettings, workflowName: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/.test(workflowName)) {
+    throw new RangeError(`principalSetForWorkflow: ${JSON.stringify(workflowName)} is not a Workflow name`);
+  }
+  return `principalSet://${IAM_HOST}/${poolName(gcp)}/attribute.workflow/${workflowName}`;
 }
 
 /**
@@ -114,6 +137,22 @@ export function describeProvider(issuer: IssuerSettings): ConsoleText {
       `OIDC issuer ${issuer.issuerUrl} (worker-identity). Admits only tokens with account_id ` +
         `${issuer.accountId}; google.subject is the token's sub, worker/${issuer.accountId}/<script name>.`,
       PROVIDER_DESCRIPTION_MAX,
+    ),
+  };
+}
+
+export function describeWorkflowServiceAccount(
+  issuer: IssuerSettings,
+  gcp: GcpSettings,
+  workflow: Pick<WorkflowConfig, "name" | "subjectPrefix">,
+  stack: string,
+): ConsoleText {
+  return {
+    displayName: fit(`Cloudflare Workflow ${workflow.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
+    description: fit(
+      `Impersonated only by instances of the Cloudflare Workflow ${workflow.name} (subjects ${workflow.subjectPrefix}<id>, ` +
+        `attribute.workflow in pool ${gcp.poolId}), tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
+      SERVICE_ACCOUNT_DESCRIPTION_MAX,
     ),
   };
 }

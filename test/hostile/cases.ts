@@ -155,6 +155,23 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   invalid("aud an object", CLAIMS, (s) => s.trustedToken({ aud: { 0: API_AUDIENCE } })),
   invalid("jti an empty string", CLAIMS, (s) => s.trustedToken({ jti: "" })),
   invalid("worker an array holding edge-api", CLAIMS, (s) => s.trustedToken({ worker: ["edge-api"] })),
+  invalid("iat negative", CLAIMS, (s) => s.trustedToken({ iat: -1 })),
+  invalid("iat -1e300", CLAIMS, (s) => s.trustedToken({ iat: -1e300 })),
+  invalid("nbf -1e300", CLAIMS, (s) => s.trustedToken({ nbf: -1e300 })),
+  invalid("iat 0 (a 56-year lifetime)", CLAIMS, (s) => s.trustedToken({ iat: 0 })),
+  invalid("exp 1e300", CLAIMS, (s) => s.trustedToken({ exp: 1e300 })),
+  invalid("exp Number.MAX_SAFE_INTEGER", CLAIMS, (s) => s.trustedToken({ exp: Number.MAX_SAFE_INTEGER })),
+  invalid("exp ten years away", CLAIMS, (s) => s.trustedToken({ exp: now() + 10 * 365 * 86_400 })),
+  ...[1, 2, 8].map((bit) =>
+    invalid(`the issuer's token respelled: signature's last character with unused bit ${bit} set`, MALFORMED, (s) => {
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const signature = parts(s.valid)[2]!;
+      const last = alphabet.indexOf(signature.at(-1)!);
+      const unused = signature.length % 4 === 2 ? 0b1111 : 0b11;
+      const flipped = alphabet[last ^ (bit & unused || 1)]!;
+      return `${parts(s.valid).slice(0, 2).join(".")}.${signature.slice(0, -1)}${flipped}`;
+    }),
+  ),
   invalid("sub carrying CRLF and a forged identity header", "ERR_IDENTITY_HEADER",
     (s) => s.trustedToken({ sub: "worker/x\r\nx-worker-identity-workload: billing" }), AUTHENTICATED_ROUTE),
   invalid("jti outside visible ASCII", "ERR_IDENTITY_HEADER", (s) => s.trustedToken({ jti: "jti-é-\u2028" }), AUTHENTICATED_ROUTE),
@@ -185,7 +202,15 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   invalid("billing token relabelled worker edge-api, signature kept", SIG, (s) => withPayload(s.billing, (p) => ({ ...p, worker: "edge-api" }))),
   invalid("exp extended, signature kept", SIG, (s) => withPayload(s.valid, (p) => ({ ...p, exp: (p.exp as number) + 86_400 }))),
   invalid("one bit of the signature flipped", SIG, (s) => `${parts(s.valid)[0]}.${parts(s.valid)[1]}.${flipSegmentBit(parts(s.valid)[2], 77)}`),
-  invalid("signature truncated by 12 characters", SIG, (s) => s.valid.slice(0, -12)),
+  // 342 − 14 = 328 characters: still canonical base64url (a multiple of 4), so it reaches the signature check.
+  invalid("signature truncated by 14 characters", SIG, (s) => s.valid.slice(0, -14)),
+  // 342 − 12 = 330 characters: the new last character carries unused bits, refused before any crypto.
+  refused("signature truncated by 12 characters", 401, "ERR_TOKEN_MALFORMED", bearer(async (s) => {
+    const cut = s.valid.slice(0, -12);
+    const last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(cut.at(-1)!);
+    // Keep the case deterministic: make sure the unused bits are set.
+    return (last & 0b1111) === 0 ? `${cut.slice(0, -1)}B` : cut;
+  })),
   invalid("signature cut to its first half", SIG, (s) => `${parts(s.valid)[0]}.${parts(s.valid)[1]}.${parts(s.valid)[2].slice(0, 168)}`),
   invalid("empty signature", SIG, (s) => `${parts(s.valid)[0]}.${parts(s.valid)[1]}.`),
   invalid("signature of another token transplanted", SIG, (s) => `${parts(s.valid)[0]}.${parts(s.valid)[1]}.${parts(s.billing)[2]}`),

@@ -15,7 +15,8 @@ export const recorded: RecordedResource[] = [];
 function outputsFor(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-      return { ...inputs, arn: `arn:aws:iam::111122223333:oidc-provider/${name}` };
+      // AWS names a provider after its URL's host (the condition keys follow it).
+      return { ...inputs, arn: `arn:aws:iam::111122223333:oidc-provider/${new URL(String(inputs.url)).host}` };
     case "aws:iam/role:Role":
       return { ...inputs, arn: `arn:aws:iam::111122223333:role/${String(inputs.name ?? name)}` };
     case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":

@@ -20,6 +20,7 @@ describe("verifier options", () => {
     assert.deepEqual(resolved.algorithms, ["RS256", "ES256"]);
     assert.equal(resolved.clockToleranceSeconds, 30);
     assert.equal(resolved.maxTokenBytes, 8192);
+    assert.equal(resolved.maxTokenLifetimeSeconds, 43_200, "the issuer's hard cap on any token's lifetime");
     assert.deepEqual(resolved.jwks, { cacheMaxAgeSeconds: undefined, cooldownSeconds: 30, staleIfErrorSeconds: 3600 });
     assert.deepEqual([...resolved.audiences], ["sts.amazonaws.com"]);
     assert.deepEqual(resolved.requiredClaims, ["iss", "sub", "aud", "exp", "iat", "jti"]);
@@ -83,6 +84,8 @@ describe("verifier options", () => {
     ["an empty claims object", { claims: {} }, /claims must be a non-empty object/],
     ["a fractional maxTokenBytes", { maxTokenBytes: 1000.5 }, /maxTokenBytes must be an integer from 512 to 65536/],
     ["a huge maxTokenBytes", { maxTokenBytes: 1_000_000 }, /maxTokenBytes must be an integer/],
+    ["a maxTokenLifetimeSeconds below a minute", { maxTokenLifetimeSeconds: 59 }, /maxTokenLifetimeSeconds must be an integer from 60 to 86400/],
+    ["a maxTokenLifetimeSeconds above a day", { maxTokenLifetimeSeconds: 86_401 }, /maxTokenLifetimeSeconds must be an integer/],
     ["a cache max-age above an hour", { jwks: { cacheMaxAgeSeconds: 7200 } }, /jwks\.cacheMaxAgeSeconds must be a number of seconds from 0 to 3600/],
     ["a negative cooldown", { jwks: { cooldownSeconds: -5 } }, /jwks\.cooldownSeconds/],
     ["a stale-if-error above a day", { jwks: { staleIfErrorSeconds: 86401 } }, /jwks\.staleIfErrorSeconds must be a number of seconds from 0 to 86400/],

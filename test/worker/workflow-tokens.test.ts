@@ -130,11 +130,11 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
 
   it("gives nothing for an instance id that does not exist, or that belongs to another workflow", async () => {
     const ghost = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", "no-such-instance", AWS_AUDIENCE);
-    assert.match(ghost.error?.message ?? "", /^\[ERR_UNKNOWN_INSTANCE\]/);
+    assert.match(ghost.error?.message ?? "", /\[ERR_UNKNOWN_INSTANCE\]/);
     const other = await createInstance(issuer, OTHER_WORKFLOW, API_AUDIENCE);
     await instanceToken(issuer, OTHER_WORKFLOW, other);
     const borrowed = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", other, API_AUDIENCE);
-    assert.match(borrowed.error?.message ?? "", /^\[ERR_UNKNOWN_INSTANCE\]/);
+    assert.match(borrowed.error?.message ?? "", /\[ERR_UNKNOWN_INSTANCE\]/);
     const own = await issuer.call<{ token: string }>(`WORKFLOW_PROPS_${OTHER_WORKFLOW}`, "workflowToken", other, API_AUDIENCE);
     assert.equal(decodeJwt(own.result?.token ?? "").workflow, OTHER_WORKFLOW, JSON.stringify(own));
   });
@@ -144,7 +144,7 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
     await steer(issuer, EXPORT_WORKFLOW, id, "terminate");
     await waitForStatus(issuer, EXPORT_WORKFLOW, id, ["terminated"]);
     const outcome = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", id, AWS_AUDIENCE, { lifetimeSeconds: 60 });
-    assert.match(outcome.error?.message ?? "", /^\[ERR_INSTANCE_NOT_RUNNING\] .*"terminated"/);
+    assert.match(outcome.error?.message ?? "", /\[ERR_INSTANCE_NOT_RUNNING\] .*"terminated"/);
     await issuer.settleLogs();
     assert.equal(issuer.events("token.issued").filter((e) => e.instance === id).length, 1, "only the token of its run");
   });
@@ -152,21 +152,21 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
   it("refuses instance ids over the bound or outside Cloudflare's charset, and audiences not allowed", async () => {
     const { id } = await running();
     const call = (...args: unknown[]) => issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", ...args);
-    assert.match((await call("x".repeat(65), AWS_AUDIENCE)).error?.message ?? "", /^\[ERR_INVALID_REQUEST\] .*maxInstanceIdLength/);
-    assert.match((await call("../etc", AWS_AUDIENCE)).error?.message ?? "", /^\[ERR_INVALID_REQUEST\]/);
-    assert.match((await call(id, "https://elsewhere")).error?.message ?? "", /^\[ERR_AUDIENCE_NOT_ALLOWED\] .*workflows\.nightly-export\.audiences/);
-    assert.match((await call(id, AWS_AUDIENCE, { workflow: "cleanup" })).error?.message ?? "", /^\[ERR_INVALID_REQUEST\] .*unknown option/);
+    assert.match((await call("x".repeat(65), AWS_AUDIENCE)).error?.message ?? "", /\[ERR_INVALID_REQUEST\] .*maxInstanceIdLength/);
+    assert.match((await call("../etc", AWS_AUDIENCE)).error?.message ?? "", /\[ERR_INVALID_REQUEST\]/);
+    assert.match((await call(id, "https://elsewhere")).error?.message ?? "", /\[ERR_AUDIENCE_NOT_ALLOWED\] .*workflows\.nightly-export\.audiences/);
+    assert.match((await call(id, AWS_AUDIENCE, { workflow: "cleanup" })).error?.message ?? "", /\[ERR_INVALID_REQUEST\] .*unknown option/);
   });
 
   it("keeps workload and workflow bindings apart: each refuses the other's method with ERR_NO_IDENTITY", async () => {
     const { id } = await running();
     const workloadCalling = await issuer.call("ENTRY_billing", "workflowToken", id, AWS_AUDIENCE);
-    assert.match(workloadCalling.error?.message ?? "", /^\[ERR_NO_IDENTITY\] .*workload's identity/);
+    assert.match(workloadCalling.error?.message ?? "", /\[ERR_NO_IDENTITY\] .*workload's identity/);
     const propsCalling = await issuer.call("PROPS_billing", "workflowToken", id, AWS_AUDIENCE);
-    assert.match(propsCalling.error?.message ?? "", /^\[ERR_NO_IDENTITY\]/);
+    assert.match(propsCalling.error?.message ?? "", /\[ERR_NO_IDENTITY\]/);
     const workflowCalling = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "token", AWS_AUDIENCE);
-    assert.match(workflowCalling.error?.message ?? "", /^\[ERR_NO_IDENTITY\] .*workflowToken/);
+    assert.match(workflowCalling.error?.message ?? "", /\[ERR_NO_IDENTITY\] .*workflowToken/);
     const anonymous = await issuer.call("NO_IDENTITY", "workflowToken", id, AWS_AUDIENCE);
-    assert.match(anonymous.error?.message ?? "", /^\[ERR_NO_IDENTITY\]/);
+    assert.match(anonymous.error?.message ?? "", /\[ERR_NO_IDENTITY\]/);
   });
 });

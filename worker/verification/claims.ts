@@ -18,7 +18,10 @@ export interface CheckedClaims {
   readonly accountId: string | undefined;
 }
 
-type ClaimsOptions = Pick<ResolvedVerifierOptions, "issuer" | "audiences" | "allowAudienceArray" | "clockToleranceSeconds" | "requiredClaims">;
+type ClaimsOptions = Pick<
+  ResolvedVerifierOptions,
+  "issuer" | "audiences" | "allowAudienceArray" | "clockToleranceSeconds" | "requiredClaims" | "maxTokenLifetimeSeconds"
+>;
 
 /** Claims with a fixed type whenever present; the issuer writes each of them. */
 const STRING_CLAIMS = ["iss", "sub", "jti", "worker", "workflow", "instance_id", "account_id", "environment"] as const;
@@ -36,8 +39,8 @@ export function checkClaims(payload: Record<string, unknown>, options: ClaimsOpt
   }
   for (const name of TIME_CLAIMS) {
     const value = payload[name];
-    if (Object.hasOwn(payload, name) && (typeof value !== "number" || !Number.isFinite(value))) {
-      throw new TokenClaimsError(`the token's "${name}" claim must be a NumericDate (seconds since the epoch)`);
+    if (Object.hasOwn(payload, name) && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
+      throw new TokenClaimsError(`the token's "${name}" claim must be a NumericDate (non-negative seconds since the epoch)`);
     }
   }
   const { iss, sub, jti, worker, account_id: accountId } = payload as Record<string, string | undefined>;
@@ -45,6 +48,10 @@ export function checkClaims(payload: Record<string, unknown>, options: ClaimsOpt
   const iat = payload.iat as number;
   const nbf = payload.nbf as number | undefined;
   if (exp <= iat) throw new TokenClaimsError('the token\'s "exp" is not after its "iat"');
+  // A lifetime no issuer of ours can sign bounds exp too: iat is at most now + tolerance below.
+  if (exp - iat > options.maxTokenLifetimeSeconds) {
+    throw new TokenClaimsError(`the token lives longer than ${options.maxTokenLifetimeSeconds} s (maxTokenLifetimeSeconds)`);
+  }
 
   if (iss !== options.issuer) throw new TokenIssuerError(`the token was not issued by ${options.issuer}`);
   checkAudience(payload.aud, options);

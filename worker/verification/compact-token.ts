@@ -11,6 +11,22 @@ export interface DecodedToken {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Canonical unpadded base64url: the bits the last character carries beyond the encoded bytes
+ * must be zero. Decoders ignore them, so without this check one token has up to 16 spellings,
+ * and anything keyed on the token's text (a deny-list, a cache, a log search) could be dodged.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const rest = segment.length % 4;
+  if (rest === 1) return false;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(segment[segment.length - 1]!);
+  const unusedBits = rest === 2 ? 0b1111 : 0b11;
+  return (last & unusedBits) === 0;
+}
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }) // a BOM stays and fails JSON.parse;
 
 export function decodeCompactToken(token: unknown, maxTokenBytes: number): DecodedToken {
@@ -26,14 +42,14 @@ export function decodeCompactToken(token: unknown, maxTokenBytes: number): Decod
   const [header, payload, signature] = segments as [string, string, string];
   const decoded = { header: decodeJsonSegment(header, "header"), payload: decodeJsonSegment(payload, "payload") };
   // The signature may be empty here: an unsigned token is refused by the algorithm check instead.
-  if (!BASE64URL.test(signature) || signature.length % 4 === 1) {
+  if (!isCanonicalBase64url(signature)) {
     throw new TokenMalformedError("the token's signature segment is not base64url");
   }
   return decoded;
 }
 
 function decodeJsonSegment(segment: string, part: "header" | "payload"): Record<string, unknown> {
-  if (segment === "" || !BASE64URL.test(segment) || segment.length % 4 === 1) {
+  if (segment === "" || !isCanonicalBase64url(segment)) {
     throw new TokenMalformedError(`the token's ${part} segment is not base64url (unpadded, URL-safe alphabet)`);
   }
   let text: string;

@@ -54,6 +54,8 @@ export interface VerifierOptions {
   readonly claims?: Readonly<Record<string, JsonValue>>;
   /** Longest token accepted, in bytes. Default 8192, 512 to 65536. */
   readonly maxTokenBytes?: number;
+  /** Longest lifetime (exp − iat) accepted, in seconds. Default 43200 (the issuer's hard cap), 60 to 86400. */
+  readonly maxTokenLifetimeSeconds?: number;
   readonly jwks?: JwksCacheOptions;
   readonly fetch?: VerifierFetch;
   /** Ask the issuer (RFC 7662) whether workflow tokens (or all) are still active: refuses tokens of ended instances. */
@@ -76,6 +78,7 @@ export interface ResolvedVerifierOptions {
   readonly workloads: ReadonlySet<string> | undefined;
   readonly claims: Readonly<Record<string, JsonValue>> | undefined;
   readonly maxTokenBytes: number;
+  readonly maxTokenLifetimeSeconds: number;
   readonly jwks: {
     readonly cacheMaxAgeSeconds: number | undefined;
     readonly cooldownSeconds: number;
@@ -93,13 +96,14 @@ const DEFAULTS = {
   algorithms: ["RS256", "ES256"] as readonly VerifierAlgorithm[],
   clockToleranceSeconds: 30,
   maxTokenBytes: 8_192,
+  maxTokenLifetimeSeconds: 43_200,
   cooldownSeconds: 30,
   staleIfErrorSeconds: 3_600,
 };
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const KNOWN_OPTIONS = new Set([
   "issuer", "audience", "allowAudienceArray", "algorithms", "clockToleranceSeconds", "requiredClaims",
-  "subject", "workloads", "claims", "maxTokenBytes", "jwks", "fetch", "now", "introspection", "revocationList",
+  "subject", "workloads", "claims", "maxTokenBytes", "maxTokenLifetimeSeconds", "jwks", "fetch", "now", "introspection", "revocationList",
 ]);
 const KNOWN_JWKS_OPTIONS = new Set(["cacheMaxAgeSeconds", "cooldownSeconds", "staleIfErrorSeconds"]);
 
@@ -134,6 +138,8 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     workloads: workloads === undefined ? undefined : new Set(workloads),
     claims: claimsOption(options.claims, problem),
     maxTokenBytes: integerOption(options.maxTokenBytes, "maxTokenBytes", 512, 65_536, problem) ?? DEFAULTS.maxTokenBytes,
+    maxTokenLifetimeSeconds:
+      integerOption(options.maxTokenLifetimeSeconds, "maxTokenLifetimeSeconds", 60, 86_400, problem) ?? DEFAULTS.maxTokenLifetimeSeconds,
     jwks: {
       cacheMaxAgeSeconds: numberOption(jwks.cacheMaxAgeSeconds, "jwks.cacheMaxAgeSeconds", 0, 3_600, problem),
       cooldownSeconds: seconds(jwks.cooldownSeconds, "jwks.cooldownSeconds", 0, 3_600, DEFAULTS.cooldownSeconds),
