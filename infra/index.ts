@@ -16,3 +16,10 @@ export const gcpWorkloadIdentityProvider = deployment.gcp?.providerName;
 export const workloads = deployment.workloads;
 /** PEM: the CA certificates origins trust for workloads' client certificates (absent without mtls). */
 export const mtlsCaBundle = deployment.mtls?.caBundle;
+/** Per workflow: subject pattern, the binding its script needs, role and service account. */
+export const workflows = deployment.workflows;
+/** Relying parties: RFC 7662 introspection (HTTP Basic) and the published revocation list. */
+export const introspectionUrl = deployment.introspectionUrl;
+export const revocationsUrl = deployment.revocationsUrl;
+/** {clientId: secret} of each introspection client (`pulumi stack output introspectionSecrets --show-secrets`). */
+export const introspectionSecrets = deployment.issuer.introspectionSecrets;

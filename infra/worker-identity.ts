@@ -1,6 +1,7 @@
 // The whole deployment as one component: the issuer on Cloudflare, and its federation into AWS
 // and GCP for the clouds the stack configures. Outputs are what each team needs: the issuer's
-// URLs for relying parties, and per workload its subject, binding, role and service account.
+// URLs for relying parties, and per workload (and per workflow) its subject, binding, role and
+// service account.
 
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../worker/config/types.js";
@@ -9,6 +10,8 @@ import { AwsFederation } from "./aws/federation.js";
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
+import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
+import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
 
 export interface WorkerIdentityArgs {
@@ -33,6 +36,19 @@ export interface WorkloadOutputs {
   readonly mtls?: WorkloadCertificateOutputs;
 }
 
+export interface WorkflowOutputs {
+  /** workflow/<account_id>/<name>/<instance id>: the instance id varies, so clouds trust the prefix. */
+  readonly subjectPattern: string;
+  readonly script: string;
+  readonly entrypoint: string;
+  readonly audiences: readonly string[];
+  readonly wranglerBinding: string;
+  readonly awsRoleArn?: pulumi.Output<string>;
+  readonly gcpServiceAccount?: pulumi.Output<string>;
+  /** principalSet://…/attribute.workflow/<name>: every instance of the workflow. */
+  readonly gcpPrincipalSet?: string;
+}
+
 export class WorkerIdentity extends pulumi.ComponentResource {
   readonly issuer: IssuerWorker;
   readonly aws?: AwsFederation;
@@ -43,6 +59,10 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   readonly jwksUri: string;
   readonly discoveryUrl: string;
   readonly workloads: Record<string, WorkloadOutputs>;
+  readonly workflows: Record<string, WorkflowOutputs>;
+  /** POST here (RFC 7662) with a client's HTTP Basic credentials; and the published revocation list. */
+  readonly introspectionUrl: string;
+  readonly revocationsUrl: string;
 
   constructor(name: string, args: WorkerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:index:WorkerIdentity", name, {}, opts);
@@ -58,7 +78,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const federation = { issuer: config.issuer, workloads: config.workloads, stack: args.stack };
+    const federation = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };
     // The clouds fetch discovery and JWKS from the issuer: federate once its hostname serves it.
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };
     if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);
@@ -86,6 +106,23 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),
       };
     }
-    this.registerOutputs({ issuerUrl: this.issuerUrl, jwksUri: this.jwksUri, workloads: this.workloads });
+    this.workflows = {};
+    for (const workflow of config.workflows) {
+      const gcpWorkflow = this.gcp?.workflows[workflow.name];
+      this.workflows[workflow.name] = {
+        subjectPattern: `${workflow.subjectPrefix}<instance id>`,
+        script: workflow.script,
+        entrypoint: workflow.entrypoint,
+        audiences: workflow.audiences,
+        wranglerBinding: this.issuer.wranglerSnippetForWorkflow(workflow.name),
+        ...(this.aws?.workflowRoles[workflow.name] ? { awsRoleArn: this.aws.workflowRoles[workflow.name]!.arn } : {}),
+        ...(gcpWorkflow ? { gcpServiceAccount: gcpWorkflow.serviceAccountEmail, gcpPrincipalSet: gcpWorkflow.principal } : {}),
+      };
+    }
+    this.introspectionUrl = `${config.issuer.issuerUrl}${INTROSPECTION_PATH}`;
+    this.revocationsUrl = `${config.issuer.issuerUrl}${REVOCATIONS_PATH}`;
+    this.registerOutputs({
+      issuerUrl: this.issuerUrl, jwksUri: this.jwksUri, workloads: this.workloads, workflows: this.workflows,
+    });
   }
 }

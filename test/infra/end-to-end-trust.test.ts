@@ -1,8 +1,8 @@
 // Trust proven end to end on the repository's dev stack: the Pulumi program (under mocks)
 // generates the AWS trust policies and the GCP provider and grants; the issuer in workerd, run
-// from the same Pulumi.dev.yaml, mints a token for every workload and audience; an independent
-// IAM engine and a CEL engine decide. Each token opens its own workload's role or service account
-// and nothing else.
+// from the same Pulumi.dev.yaml, mints a token for every workload and audience (and for an
+// instance of every workflow); an independent IAM engine and a CEL engine decide. Each token
+// opens its own workload's (or workflow's) role or service account and nothing else.
 
 import assert from "node:assert/strict";
 import { EvaluationError, evaluate } from "@marcbachmann/cel-js";
@@ -11,8 +11,11 @@ import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ofType, type RecordedResource } from "../support/pulumi-mocks.js";
+import { createInstance, instanceToken } from "../support/workflow-fixture.js";
 
 interface Minted {
+  readonly kind: "workload" | "workflow";
+  /** The workload's or the workflow's name. */
   readonly workload: string;
   readonly claims: JWTPayload;
 }
@@ -40,7 +43,14 @@ describe("end to end on Pulumi.dev.yaml: the program's trust, the issuer's token
       for (const workload of issuer.config.workloads) {
         for (const audience of workload.audiences) {
           const { token } = await issuer.token(workload.name, audience);
-          minted.push({ workload: workload.name, claims: decodeJwt(token) });
+          minted.push({ kind: "workload", workload: workload.name, claims: decodeJwt(token) });
+        }
+      }
+      for (const workflow of issuer.config.workflows) {
+        for (const audience of workflow.audiences) {
+          const id = await createInstance(issuer, workflow.name, audience);
+          const { token } = await instanceToken(issuer, workflow.name, id);
+          minted.push({ kind: "workflow", workload: workflow.name, claims: decodeJwt(token) });
         }
       }
     } finally {
@@ -57,7 +67,8 @@ describe("end to end on Pulumi.dev.yaml: the program's trust, the issuer's token
         Statement: { Principal: { Federated: string } }[];
       };
       const provider = policy.Statement[0]!.Principal.Federated;
-      const roleWorkload = (role.inputs.tags as Record<string, string>)["worker-identity:workload"];
+      const tags = role.inputs.tags as Record<string, string>;
+      const roleWorkload = tags["worker-identity:workload"] ?? tags["worker-identity:workflow"];
       for (const token of minted) {
         const decision = await simulateTrust(policy, {
           principal: provider,
@@ -66,12 +77,14 @@ describe("end to end on Pulumi.dev.yaml: the program's trust, the issuer's token
           account: "111122223333",
           context: { [`${ISSUER_HOST}:sub`]: String(token.claims.sub), [`${ISSUER_HOST}:aud`]: String(token.claims.aud) },
         });
-        const expected = token.workload === roleWorkload && clientIds.includes(String(token.claims.aud));
+        const owner = tags[`worker-identity:${token.kind}`];
+        const expected = token.workload === owner && clientIds.includes(String(token.claims.aud));
         assert.equal(decision === "Allowed", expected, `${token.workload} (aud ${String(token.claims.aud)}) on ${roleWorkload}: ${decision}`);
         if (expected) allowed++;
       }
     }
-    assert.equal(allowed, roles.length, "every AWS workload can assume its own role");
+    assert.equal(allowed, roles.length, "every AWS workload (and workflow instance) can assume its own role");
+    assert.ok(minted.some((t) => t.kind === "workflow"), "the dev stack has a workflow");
   });
 
   it("GCP: a token maps to its own workload's principal, admitted by the condition, granted on its account only", () => {

@@ -73,7 +73,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(providers.length, 1);
     assert.equal(providers[0]!.inputs.url, deployment.issuerUrl);
     const roles = ofType("aws:iam/role:Role").map((r) => String(r.inputs.name)).sort();
-    assert.deepEqual(roles, ["wid-billing", "wid-ledger-sync"]);
+    assert.deepEqual(roles, ["wid-billing", "wid-ledger-sync", "wid-nightly-export"]);
     assert.equal(ofType("gcp:iam/workloadIdentityPool:WorkloadIdentityPool").length, 1);
     const grants = ofType("gcp:serviceaccount/iAMMember:IAMMember").map((m) => String(m.inputs.member)).sort();
     assert.deepEqual(

@@ -2,6 +2,7 @@
 // read `issuer` and `jwks_uri` from it; `issuer` must equal every token's `iss` byte for byte.
 
 import type { IssuerSettings } from "../config/types.js";
+import { INTROSPECTION_PATH } from "../introspection/request.js";
 import { SUPPORTED_CLAIMS } from "../tokens/claims.js";
 
 export const DISCOVERY_PATH = "/.well-known/openid-configuration";
@@ -20,5 +21,9 @@ export function openIdConfiguration(settings: IssuerSettings): Record<string, un
     // algorithm remain published until their tokens expire after a switch.
     id_token_signing_alg_values_supported: [settings.signingAlgorithm, other],
     claims_supported: [...SUPPORTED_CLAIMS],
+    // RFC 8414: relying parties registered in introspectionClients ask here whether a token is
+    // still active (a workflow token's instance may have ended, a token may be revoked).
+    introspection_endpoint: `${settings.issuerUrl}${INTROSPECTION_PATH}`,
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic"],
   };
 }

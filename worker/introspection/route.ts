@@ -13,11 +13,15 @@ import { keyStoreOf } from "../keys/key-store-stub.js";
 import { instanceStatus } from "../workflows/instance.js";
 import { authenticateClient, basicCredentials, parseClientSecrets } from "./client-auth.js";
 import { introspect, introspectionResponseBody } from "./introspect.js";
-import { IntrospectionRequestError, MAX_INTROSPECTION_BODY_BYTES, parseIntrospectionRequest } from "./request.js";
+import {
+  INTROSPECTION_MAX_AGE_SECONDS,
+  IntrospectionRequestError,
+  MAX_INTROSPECTION_BODY_BYTES,
+  parseIntrospectionRequest,
+} from "./request.js";
 
-export const INTROSPECTION_PATH = "/introspect";
-/** How long a relying party may cache an answer (stated in the README). */
-export const INTROSPECTION_MAX_AGE_SECONDS = 10;
+export { INTROSPECTION_PATH } from "./request.js";
+
 const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
 
 export async function handleIntrospection(request: Request, env: IssuerEnv, config: StackConfig, nowMs: number): Promise<Response> {

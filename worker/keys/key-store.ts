@@ -110,14 +110,14 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   async addRevocation(target: RevocationTarget): Promise<RevocationListing> {
     return this.#locked(async () => {
       const added = this.#revocations.add(target, stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer, this.#clock.now());
-      await this.#advance();
+      await this.#maintainRevocations();
       return this.#revocations.listing(this.#clock.now(), added);
     });
   }
 
   /** The live list; purges and republishes first. Read-only callers (introspection) use `liveRevocations`. */
   async listRevocations(): Promise<RevocationListing> {
-    await this.#locked(() => this.#advance());
+    await this.#locked(() => this.#maintainRevocations());
     return this.#revocations.listing(this.#clock.now());
   }
 
@@ -129,9 +129,14 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   async revocationsBody(): Promise<string> {
     await this.#locked(async () => {
       this.#rows.setMeta("revocations_pending", "1");
-      await this.#advance();
+      await this.#maintainRevocations();
     });
     return this.#revocations.ledger.body(Math.floor(this.#clock.now() / 1_000));
+  }
+
+  /** Revocation upkeep apart from #advance: a failing rotation (a wrong KEK) never blocks it. */
+  async #maintainRevocations(): Promise<boolean> {
+    return this.#revocations.maintain(this.env.JWKS, this.#rows, this.#clock, this.ctx.storage);
   }
 
   override async alarm(): Promise<void> {
@@ -177,8 +182,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     const policy = this.#policy();
     const now = this.#clock.now();
     // Revocations first: a rotation that fails (a wrong KEK) must not keep the list stale.
-    this.#revocations.ledger.purge(Math.floor(now / 1_000));
-    const revocationsPublished = await this.#revocations.ledger.publish(this.env.JWKS, this.#rows, now);
+    const revocationsPublished = await this.#maintainRevocations();
     let keys: KeyMeta[] = this.#rows.keys();
     if (admin) {
       let steps: Step[];

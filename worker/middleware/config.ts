@@ -2,10 +2,11 @@
 // Pulumi component and the tests share one validator. A problem names the binding and the fix;
 // `detail` (for logs only) may quote the configuration, the `fix` (also shown to clients) never does.
 
+import { readRevocationBindings, type RevocationBindings, type RevocationChecks } from "./revocation-bindings.js";
 import { parseRules, RulesError, type Rules } from "./rules.js";
 
 /** The text bindings, as `env` holds them (absent ones undefined). */
-export interface MiddlewareTextBindings {
+export interface MiddlewareTextBindings extends RevocationBindings {
   readonly ISSUER_URL?: unknown;
   readonly AUDIENCES?: unknown;
   readonly RULES?: unknown;
@@ -28,6 +29,8 @@ export interface MiddlewareConfig {
   readonly forwardAuthorization: boolean;
   /** Fetch discovery and the JWKS through the ISSUER service binding instead of the internet. */
   readonly issuerService: boolean;
+  /** Introspection and the revocation list (revocation-bindings.ts); empty when not configured. */
+  readonly revocation: RevocationChecks;
 }
 
 export interface MiddlewareConfigProblem {
@@ -100,6 +103,7 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
     } else origin = { kind: "url", url };
   }
 
+  const revocation = readRevocationBindings(env, problem);
   const forwardAuthorization = env.FORWARD_AUTHORIZATION;
   if (forwardAuthorization !== undefined && forwardAuthorization !== "true" && forwardAuthorization !== "false") {
     problem("FORWARD_AUTHORIZATION", 'must be "true" or "false" (or absent: false)');
@@ -114,6 +118,7 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
     rules,
     origin,
     forwardAuthorization: forwardAuthorization === "true",
+    revocation,
     issuerService: services.issuer,
   });
 }

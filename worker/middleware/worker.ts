@@ -6,6 +6,8 @@
 //   ORIGIN_URL  text   the origin's URL     ─┘ (requests keep their path and query)
 //   ISSUER      service optional: the issuer Worker, so discovery and the JWKS never cross the internet
 //   FORWARD_AUTHORIZATION text optional: "true" keeps the Authorization header on forwarded requests
+//   INTROSPECTION_URL, _CLIENT_ID, _CLIENT_SECRET, _FOR; REVOCATION_LIST_URL   optional: refuse tokens
+//               of ended workflow instances and revoked tokens (revocation-bindings.ts)
 // The configuration is read once per isolate; a broken one answers 503 problem+json naming the
 // binding and the fix (and logs every detail) until it is fixed.
 
@@ -60,6 +62,7 @@ function build(env: MiddlewareEnv): Built {
       rules: config.rules,
       forward: forwarder(config, env),
       forwardAuthorization: config.forwardAuthorization,
+      ...config.revocation,
       ...(config.issuerService && issuer ? { fetch: (input: string, init?: RequestInit) => issuer.fetch(input, init) } : {}),
     });
     return { middleware };

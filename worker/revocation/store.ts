@@ -2,10 +2,14 @@
 // logged) and the listing the admin API returns. The key store holds one of these, runs it under
 // its lock and publishes through its #advance (worker/keys/key-store.ts).
 
+import type { Clock } from "../clock.js";
 import type { IssuerSettings } from "../config/types.js";
 import { TooManyRevocationsError } from "../errors.js";
-import { RevocationLedger } from "./ledger.js";
+import { RevocationLedger, type MetaStore } from "./ledger.js";
 import { MAX_REVOCATIONS, revocationEntry, type RevocationEntry, type RevocationTarget } from "./list.js";
+
+/** After a failed KV publication, try again this soon. */
+const REPUBLISH_RETRY_MS = 10_000;
 
 /** The live revocation list at `now` (seconds), and the entry just added, if any. */
 export interface RevocationListing {
@@ -32,6 +36,23 @@ export class RevocationStore {
     const added = this.ledger.upsert(entry);
     console.log(JSON.stringify({ event: "revocations.added", kind: added.kind, target: name, expiresAt: added.expiresAt }));
     return added;
+  }
+
+  /**
+   * Purges expired entries, publishes the list to KV when it changed (false if KV refused), and
+   * makes the Durable Object's alarm ring no later than the next expiry (or the retry).
+   */
+  async maintain(kv: KVNamespace, meta: MetaStore, clock: Clock, storage: DurableObjectStorage): Promise<boolean> {
+    const now = clock.now();
+    this.ledger.purge(Math.floor(now / 1_000));
+    const published = await this.ledger.publish(kv, meta, now);
+    const due = Math.min(this.ledger.nextExpiryMs() ?? Number.POSITIVE_INFINITY, published ? Number.POSITIVE_INFINITY : now + REPUBLISH_RETRY_MS);
+    if (Number.isFinite(due)) {
+      const at = clock.toPlatformTime(due);
+      const current = await storage.getAlarm();
+      if (current === null || current > at) await storage.setAlarm(at);
+    }
+    return published;
   }
 
   listing(nowMs: number, added?: RevocationEntry): RevocationListing {

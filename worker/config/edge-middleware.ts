@@ -1,0 +1,111 @@
+// The optional `edgeMiddleware` stack key: the relying-party Worker the program deploys in front of
+// an API (worker/middleware/). Its rules document is checked here with the middleware's own
+// parser, so a broken rule fails `pulumi preview` with the key that holds it.
+
+import { parseRules, RulesError } from "../middleware/rules.js";
+import { readAudiences } from "./audiences.js";
+import { type FieldReader, readMapSection, readString } from "./fields.js";
+import type { IssueCollector } from "./issues.js";
+import { memberKey } from "./key-path.js";
+import { scriptNameProblem } from "./script-name.js";
+import type { EdgeMiddlewareSettings } from "./types.js";
+
+const ROUTE_PATTERN = /^(?:\*|\*\.)?[A-Za-z0-9.-]+(?::\d+)?\/\S*$/;
+const ZONE_ID = /^[0-9a-f]{32}$/;
+
+const readScriptName: FieldReader<string> = (value, key, issues) => {
+  const name = readString(value, key, issues, "the middleware's Worker script name, e.g. api-gateway");
+  if (name === undefined) return undefined;
+  const problem = scriptNameProblem(name);
+  if (problem !== undefined) issues.add(key, problem);
+  return problem === undefined ? name : undefined;
+};
+
+const readOrigin: FieldReader<string> = (value, key, issues) => {
+  const origin = readString(value, key, issues, "the Worker script behind the middleware, or its https URL");
+  if (origin === undefined) return undefined;
+  if (/^https:\/\//.test(origin)) return origin;
+  const problem = scriptNameProblem(origin);
+  if (problem !== undefined) {
+    issues.add(key, `must be a Worker script name or an https URL such as https://backend.example.com; ${problem}`);
+    return undefined;
+  }
+  return origin;
+};
+
+const readRules: FieldReader<unknown> = (value, key, issues) => {
+  try {
+    parseRules(value);
+    return value;
+  } catch (error) {
+    if (!(error instanceof RulesError)) throw error;
+    for (const problem of error.problems) issues.add(`${key} ${problem.path}`, problem.fix);
+    return undefined;
+  }
+};
+
+const ROUTE_FIELDS = {
+  pattern: {
+    read: ((value, key, issues) => {
+      const pattern = readString(value, key, issues, "a Workers route such as api.example.com/*");
+      if (pattern !== undefined && !ROUTE_PATTERN.test(pattern)) {
+        issues.add(key, "must be a Workers route such as api.example.com/* (host and path, no scheme)");
+        return undefined;
+      }
+      return pattern;
+    }) as FieldReader<string>,
+    required: "is missing; set the Workers route the API answers on, e.g. api.example.com/*",
+  },
+  zoneId: {
+    read: ((value, key, issues) => {
+      const zone = readString(value, key, issues, "the 32-hex id of the route's zone");
+      if (zone !== undefined && !ZONE_ID.test(zone)) {
+        issues.add(key, "must be the zone's id, 32 lowercase hex characters (dashboard: the zone's Overview page)");
+        return undefined;
+      }
+      return zone;
+    }) as FieldReader<string>,
+    required: "is missing; copy the zone id of the route's hostname from the dashboard",
+  },
+} as const;
+
+const readRoute: FieldReader<{ pattern: string; zoneId: string }> = (value, key, issues) => {
+  const before = issues.count;
+  const fields = readMapSection(value, key, issues, ROUTE_FIELDS, {
+    what: "a route setting",
+    keyOf: (name) => memberKey(key, name),
+    shape: "a map {pattern: api.example.com/*, zoneId: <zone id>}",
+  });
+  if (fields === undefined || issues.count !== before || !fields.pattern || !fields.zoneId) return undefined;
+  return { pattern: fields.pattern, zoneId: fields.zoneId };
+};
+
+const FIELDS = {
+  scriptName: { read: readScriptName, required: "is missing; name the middleware's Worker script, e.g. api-gateway" },
+  audiences: { read: readAudiences, required: "is missing; list the audiences the API accepts" },
+  rules: { read: readRules, required: "is missing; give the rules document (format: worker/middleware/README.md)" },
+  origin: { read: readOrigin, required: "is missing; name the Worker behind the middleware or its https URL" },
+  route: { read: readRoute, required: "is missing; give {pattern, zoneId} for the Workers route" },
+  forwardAuthorization: {
+    read: ((value, key, issues) => {
+      if (typeof value === "boolean") return value;
+      issues.add(key, "must be true or false (keep the Authorization header on forwarded requests)");
+      return undefined;
+    }) as FieldReader<boolean>,
+  },
+} as const;
+
+/** The `edgeMiddleware` stack key. */
+export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, key, issues) => {
+  const before = issues.count;
+  const fields = readMapSection(value, key, issues, FIELDS, {
+    what: "an edgeMiddleware setting",
+    keyOf: (name) => memberKey(key, name),
+    jsonText: true,
+    shape: "a map {scriptName, audiences, rules, origin, route: {pattern, zoneId}}",
+  });
+  if (fields === undefined || issues.count !== before) return undefined;
+  const { scriptName, audiences, rules, origin, route } = fields;
+  if (!scriptName || !audiences || rules === undefined || !origin || !route) return undefined;
+  return { scriptName, audiences, rules, origin, route, forwardAuthorization: fields.forwardAuthorization ?? false };
+};
