@@ -74,9 +74,18 @@ export function isImpersonationRole(role: unknown): role is string {
   return typeof role === "string" && IMPERSONATION_ROLES.includes(role);
 }
 
+/**
+ * Every instance of one registered Workflow: the only principalSet our program grants. Instance
+ * ids are never in trust (they are not known at deploy time); the set is bounded by the workflow
+ * name, which the provider maps from the `workflow` claim only our issuer signs.
+ */
+const ONE_WORKFLOW_SET =
+  /^principalSet:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\/attribute\.workflow\/[a-z0-9][a-z0-9_-]{0,63}$/;
+
 /** Members that are more than one identity: a pool, an attribute set, anyone. */
 export function wholeGroupMember(member: unknown): string | undefined {
   if (typeof member !== "string") return undefined;
+  if (ONE_WORKFLOW_SET.test(member)) return undefined;
   if (/^principalSet:\/\//i.test(member)) return "a principalSet (every identity in the pool or attribute set)";
   if (member === "allUsers") return "allUsers (anyone on the internet)";
   if (member === "allAuthenticatedUsers") return "allAuthenticatedUsers (any Google identity)";

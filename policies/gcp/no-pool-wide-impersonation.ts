@@ -1,6 +1,7 @@
 // Impersonation of a service account (roles/iam.workloadIdentityUser, or serviceAccountTokenCreator)
 // is granted to one workload's principal, never to a principalSet (the whole pool, or every
 // token with some attribute: any Worker of the account) nor to allUsers/allAuthenticatedUsers.
+// The one exception is the set of one Workflow's instances (attribute.workflow/<name>).
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";

@@ -29,6 +29,18 @@ describe("policy gcp-no-pool-wide-impersonation", () => {
     assert.equal((await violations(gcpNoPoolWideImpersonation, grant(TYPES.saMember, (p) => void (p.member = set)))).length, 1);
   });
 
+  it("passes the set of one Workflow's instances, the program's grant for a workflow", async () => {
+    const set = `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/nightly-export`;
+    assert.deepEqual(await violations(gcpNoPoolWideImpersonation, grant(TYPES.saMember, (p) => void (p.member = set))), []);
+  });
+
+  it("refuses a workflow set with a wildcard, or a workflow attribute of another shape", async () => {
+    for (const tail of ["attribute.workflow/*", "attribute.workflow/", "attribute.workflow/Nightly", "attribute.workflows/nightly"]) {
+      const set = `principalSet://iam.googleapis.com/${POOL}/${tail}`;
+      assert.equal((await violations(gcpNoPoolWideImpersonation, grant(TYPES.saMember, (p) => void (p.member = set)))).length, 1, tail);
+    }
+  });
+
   it("refuses allUsers among a binding's members", async () => {
     const messages = await violations(gcpNoPoolWideImpersonation, grant(TYPES.saBinding, (p) => void (p.members = [PRINCIPAL, "allUsers"])));
     assert.equal(messages.length, 1);
