@@ -20,6 +20,7 @@ export const mtlsCaBundle = deployment.mtls?.caBundle;
 export const workflows = deployment.workflows;
 /** Relying parties: RFC 7662 introspection (HTTP Basic) and the published revocation list. */
 export const introspectionUrl = deployment.introspectionUrl;
+export const edgeMiddlewareScript = deployment.edgeMiddleware?.scriptName;
 export const revocationsUrl = deployment.revocationsUrl;
 /** {clientId: secret} of each introspection client (`pulumi stack output introspectionSecrets --show-secrets`). */
 export const introspectionSecrets = deployment.issuer.introspectionSecrets;

@@ -13,6 +13,8 @@ import { GcpFederation } from "./gcp/federation.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
+import { bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
+import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
 
 export interface WorkerIdentityArgs {
   readonly project: string;
@@ -55,6 +57,8 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   readonly gcp?: GcpFederation;
   /** The stack's mTLS CA and workload certificates, when the config has `mtls`. */
   readonly mtls?: WorkloadCertificates;
+  /** The relying-party Worker in front of an API, when `edgeMiddleware` is configured. */
+  readonly edgeMiddleware?: EdgeMiddleware;
   readonly issuerUrl: string;
   readonly jwksUri: string;
   readonly discoveryUrl: string;
@@ -83,6 +87,25 @@ export class WorkerIdentity extends pulumi.ComponentResource {
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };
     if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);
     if (config.gcp) this.gcp = new GcpFederation("gcp", { ...federation, gcp: config.gcp }, afterIssuer);
+    if (config.edgeMiddleware) {
+      const edge = config.edgeMiddleware;
+      this.edgeMiddleware = new EdgeMiddleware(
+        "edge-middleware",
+        {
+          accountId: config.issuer.accountId,
+          scriptName: edge.scriptName,
+          issuerUrl: config.issuer.issuerUrl,
+          issuerScriptName: config.issuer.scriptName,
+          audiences: edge.audiences,
+          rules: edge.rules,
+          origin: edge.origin,
+          route: edge.route,
+          forwardAuthorization: edge.forwardAuthorization,
+          bundle: pulumi.output(bundleWorker(MIDDLEWARE_MODULE)),
+        },
+        afterIssuer,
+      );
+    }
 
     this.issuerUrl = config.issuer.issuerUrl;
     this.jwksUri = `${config.issuer.issuerUrl}${JWKS_PATH}`;

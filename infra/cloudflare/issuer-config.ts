@@ -5,6 +5,8 @@
 import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 
 const CLOUD_SECTIONS = new Set(["aws", "gcp"]);
+/** Stack keys the issuer Worker never reads. */
+const PROGRAM_ONLY_KEYS = new Set(["edgeMiddleware"]);
 
 export function issuerConfigBinding(
   project: string,
@@ -16,7 +18,7 @@ export function issuerConfigBinding(
   for (const [key, value] of Object.entries(rawConfig)) {
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
-    if (CLOUD_SECTIONS.has(name)) continue;
+    if (CLOUD_SECTIONS.has(name) || PROGRAM_ONLY_KEYS.has(name)) continue;
     config[key] = name === "workloads" || name === "workflows" ? withoutCloudSections(value) : value;
   }
   return { project, stack, config };

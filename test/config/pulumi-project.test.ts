@@ -44,7 +44,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {
-    const maps = ["workloads", "aws", "gcp", "workflows", "mtls"];
+    const maps = ["workloads", "aws", "gcp", "workflows", "mtls", "edgeMiddleware"];
     assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => !maps.includes(k)).sort());
     for (const [name, declaration] of Object.entries(project.config)) {
       assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${name}: type ${declaration.type}`);
@@ -55,7 +55,7 @@ describe("Pulumi.yaml", () => {
   it("documents each undeclared map key in its comments", () => {
     const text = readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8");
     const comments = text.split("\n").filter((line) => line.trimStart().startsWith("#")).join("\n");
-    for (const name of ["workloads", "aws", "gcp", "workflows", "mtls"]) assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
+    for (const name of ["workloads", "aws", "gcp", "workflows", "mtls", "edgeMiddleware"]) assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
   });
 
   it("declares the validator's defaults", () => {

@@ -23,7 +23,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
 
   it("deploys the issuer script with KV, the SQLite key store, its config and secrets as bindings", async () => {
     await run(engineConfig());
-    const scripts = ofType("cloudflare:index/workersScript:WorkersScript");
+    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter((s) => s.inputs.scriptName === "worker-identity");
     assert.equal(scripts.length, 1);
     const script = scripts[0]!.inputs;
     assert.equal(script.accountId, dev.config["worker-identity:accountId"]);
@@ -56,6 +56,24 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
       assert.match(content, new RegExp(`var ${workload.entrypoint} = class extends Issuer`), `bundle lacks ${workload.entrypoint}`);
       assert.match(content, new RegExp(`^\\s+${workload.entrypoint},?$`, "m"), `bundle does not export ${workload.entrypoint}`);
     }
+  });
+
+  it("deploys the configured edge middleware on its route, fetching the JWKS over a binding to the issuer", async () => {
+    const deployment = await run(engineConfig());
+    const edge = dev.config["worker-identity:edgeMiddleware"] as { scriptName: string; rules: unknown; route: { pattern: string; zoneId: string } };
+    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter((s) => s.inputs.scriptName === edge.scriptName);
+    assert.equal(scripts.length, 1);
+    const bindings = scripts[0]!.inputs.bindings as Binding[];
+    const byName = new Map(bindings.map((b) => [b.name, b]));
+    assert.equal(byName.get("ISSUER_URL")?.text, deployment.issuerUrl);
+    assert.equal((byName.get("ISSUER") as { service?: string } | undefined)?.service, "worker-identity");
+    assert.deepEqual(JSON.parse(byName.get("RULES")?.text ?? "null"), edge.rules);
+    const routes = ofType("cloudflare:index/workersRoute:WorkersRoute");
+    assert.deepEqual(
+      routes.map((r) => [r.inputs.pattern, r.inputs.zoneId]),
+      [[edge.route.pattern, edge.route.zoneId]],
+    );
+    assert.equal(deployment.edgeMiddleware?.scriptName, edge.scriptName);
   });
 
   it("serves the issuer on its custom domain and exports its URLs", async () => {

@@ -39,7 +39,8 @@ const readRules: FieldReader<unknown> = (value, key, issues) => {
     return value;
   } catch (error) {
     if (!(error instanceof RulesError)) throw error;
-    for (const problem of error.problems) issues.add(`${key} ${problem.path}`, problem.fix);
+    // The document itself ($) is the key; a member is the key followed by its JSON path.
+    for (const problem of error.problems) issues.add(problem.path === "$" ? key : `${key} ${problem.path}`, problem.fix);
     return undefined;
   }
 };

@@ -121,6 +121,21 @@ export interface StackConfig {
   readonly workflows: readonly WorkflowConfig[];
   /** Relying parties that may call POST /introspect (their secrets are in INTROSPECTION_SECRETS). */
   readonly introspectionClients: readonly string[];
+  /** The edge middleware the program deploys in front of an API, when configured. */
+  readonly edgeMiddleware?: EdgeMiddlewareSettings;
+}
+
+/** `<project>:edgeMiddleware`: a relying-party Worker (worker/middleware/) on a Workers route. */
+export interface EdgeMiddlewareSettings {
+  readonly scriptName: string;
+  /** The audiences the API accepts. */
+  readonly audiences: readonly string[];
+  /** The rules document, checked with the middleware's parser (format: worker/middleware/README.md). */
+  readonly rules: unknown;
+  /** The Worker behind it (a script name, bound as a service) or its https URL. */
+  readonly origin: string;
+  readonly route: { readonly pattern: string; readonly zoneId: string };
+  readonly forwardAuthorization: boolean;
 }
 
 /**

@@ -41,6 +41,7 @@ import { readWorkloads, resolveWorkloads } from "./workloads.js";
 import { readIntrospectionClients } from "./introspection-clients.js";
 import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_MAX_INSTANCE_ID_LENGTH } from "./limits.js";
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
+import { readEdgeMiddleware } from "./edge-middleware.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */
@@ -148,6 +149,8 @@ const STACK_FIELDS = {
   }),
   /** Relying parties that may call POST /introspect; their secrets are in INTROSPECTION_SECRETS. */
   introspectionClients: { read: readIntrospectionClients },
+  /** The relying-party Worker the program deploys in front of an API. */
+  edgeMiddleware: { read: readEdgeMiddleware },
 } as const;
 
 /** The keys a stack may set in the project's namespace. */
@@ -244,6 +247,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     workloads,
     workflows,
     introspectionClients: fields.introspectionClients ?? [],
+    ...(fields.edgeMiddleware === undefined ? {} : { edgeMiddleware: fields.edgeMiddleware }),
   });
 }
 
