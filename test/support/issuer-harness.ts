@@ -3,13 +3,13 @@
 // no identity, unknown workload, the default export).
 
 import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
-import type { Readable } from "node:stream";
 import { resolve } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { localStack, type LocalStackInput } from "../../worker/local/stack.js";
 import { freePort } from "./free-port.js";
 import { PROJECT, STACK, randomAdminToken, randomKek, rawStackConfig } from "./stack-fixture.js";
+import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 
 export interface RpcOutcome<T = unknown> {
   readonly result?: T;
@@ -96,21 +96,7 @@ export class IssuerHarness {
     };
     const full: LocalStackInput = { ...input, extraWorkers: [probe] };
     const stack = await localStack(full);
-    const collect = (stream: Readable) => {
-      let pending = "";
-      stream.on("data", (chunk: Buffer) => {
-        const lines = (pending + chunk.toString("utf8")).split("\n");
-        pending = lines.pop() ?? "";
-        logs.push(...lines);
-      });
-    };
-    const mfOptions: MiniflareOptions = {
-      ...stack.options,
-      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-        collect(stdout);
-        collect(stderr);
-      },
-    };
+    const mfOptions: MiniflareOptions = { ...stack.options, handleRuntimeStdio: collectRuntimeLines(logs) };
     return { input: full, config: stack.config, mfOptions };
   }
 
@@ -162,23 +148,12 @@ export class IssuerHarness {
 
   /** The structured log events (JSON lines with an `event` field) of one kind. */
   events(kind: string): Record<string, unknown>[] {
-    const found: Record<string, unknown>[] = [];
-    for (const line of this.logs) {
-      const start = line.indexOf("{");
-      if (start < 0) continue;
-      try {
-        const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
-        if (parsed.event === kind) found.push(parsed);
-      } catch {
-        // not a structured line
-      }
-    }
-    return found;
+    return structuredEvents(this.logs, kind);
   }
 
   /** Waits until the runtime's output has caught up (log lines arrive asynchronously). */
   async settleLogs(): Promise<void> {
-    await new Promise((r) => setTimeout(r, 100));
+    await settle();
   }
 
   async dispose(): Promise<void> {

@@ -24,12 +24,12 @@
 import { Miniflare, Response as MiniflareResponse, type MiniflareOptions, type Request as MiniflareRequest } from "miniflare";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Readable } from "node:stream";
 import { resolve } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "./free-port.js";
 import { API_AUDIENCE, GCP_AUDIENCE, AWS_AUDIENCE, PROJECT, STACK, ACCOUNT_ID, randomAdminToken, randomKek, rawStackConfig } from "./stack-fixture.js";
+import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 
 export const MIDDLEWARE_HOST = "middleware.test";
 
@@ -143,10 +143,7 @@ export class MiddlewareHarness {
           routes: ["*/__probe/*"],
         },
       ],
-      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-        harness.#collect(stdout);
-        harness.#collect(stderr);
-      },
+      handleRuntimeStdio: collectRuntimeLines(harness.logs),
     };
     harness.#mf = new Miniflare(mfOptions);
     await harness.#mf.ready;
@@ -185,25 +182,14 @@ export class MiddlewareHarness {
     return outcome.result.token;
   }
 
-  /** The structured log lines (JSON with an `event` field) of one kind. */
+  /** The structured log events (JSON lines with an `event` field) of one kind. */
   events(kind: string): Record<string, unknown>[] {
-    const found: Record<string, unknown>[] = [];
-    for (const line of this.logs) {
-      const start = line.indexOf("{");
-      if (start < 0) continue;
-      try {
-        const parsed = JSON.parse(line.slice(start)) as Record<string, unknown>;
-        if (parsed.event === kind) found.push(parsed);
-      } catch {
-        // not a structured line
-      }
-    }
-    return found;
+    return structuredEvents(this.logs, kind);
   }
 
   /** Waits until the runtime's output has caught up (log lines arrive asynchronously). */
   async settleLogs(): Promise<void> {
-    await new Promise((r) => setTimeout(r, 150));
+    await settle();
   }
 
   async dispose(): Promise<void> {
@@ -253,14 +239,5 @@ export class MiddlewareHarness {
       host: headers.find(([name]) => name === "host")?.[1] ?? null,
       body,
     };
-  }
-
-  #collect(stream: Readable): void {
-    let pending = "";
-    stream.on("data", (chunk: Buffer) => {
-      const lines = (pending + chunk.toString("utf8")).split("\n");
-      pending = lines.pop() ?? "";
-      this.logs.push(...lines);
-    });
   }
 }
