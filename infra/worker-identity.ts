@@ -101,6 +101,15 @@ export class WorkerIdentity extends pulumi.ComponentResource {
           origin: edge.origin,
           route: edge.route,
           forwardAuthorization: edge.forwardAuthorization,
+          revocationList: edge.revocationList,
+          ...(edge.introspectionClient !== undefined
+            ? {
+                introspection: {
+                  clientId: edge.introspectionClient,
+                  clientSecret: this.issuer.introspectionSecrets.apply((secrets) => secrets[edge.introspectionClient!] ?? ""),
+                },
+              }
+            : {}),
           bundle: pulumi.output(bundleWorker(MIDDLEWARE_MODULE)),
         },
         afterIssuer,

@@ -29,6 +29,10 @@ export interface EdgeMiddlewareArgs {
   readonly bundle: pulumi.Input<string>;
   /** Keep the Authorization header on forwarded requests. Default false. */
   readonly forwardAuthorization?: boolean;
+  /** Refuse tokens on the issuer's revocation list (`<issuer>/revocations.json`). */
+  readonly revocationList?: boolean;
+  /** Ask the issuer's /introspect about workflow tokens, as this registered introspection client. */
+  readonly introspection?: { readonly clientId: string; readonly clientSecret: pulumi.Input<string> };
 }
 
 /** The module name of the bundle inside the script upload. */
@@ -39,10 +43,13 @@ export const TEXT_BINDING_MAX_BYTES = 5 * 1_024;
 const ROUTE_PATTERN = /^(?:\*|\*\.)?[A-Za-z0-9.-]+(?::\d+)?\/\S*$/;
 
 type TextBinding = { type: "plain_text"; name: string; text: string };
+type SecretBinding = { type: "secret_text"; name: string; text: pulumi.Input<string> };
 type ServiceBinding = { type: "service"; name: string; service: string };
 
 /** The script's bindings for `args`, or every problem with its argument and fix. Pure. */
-export function edgeMiddlewareBindings(args: Omit<EdgeMiddlewareArgs, "accountId" | "bundle">): (TextBinding | ServiceBinding)[] {
+export function edgeMiddlewareBindings(
+  args: Omit<EdgeMiddlewareArgs, "accountId" | "bundle">,
+): (TextBinding | ServiceBinding | SecretBinding)[] {
   const problems: string[] = [];
   if (!ROUTE_PATTERN.test(args.route.pattern)) {
     problems.push(`route.pattern must be a Workers route such as api.example.com/* (host and path, no scheme); got ${JSON.stringify(args.route.pattern)}`);
@@ -65,9 +72,15 @@ export function edgeMiddlewareBindings(args: Omit<EdgeMiddlewareArgs, "accountId
     RULES: JSON.stringify(args.rules) ?? "",
     ...(originIsUrl ? { ORIGIN_URL: args.origin } : {}),
     ...(args.forwardAuthorization !== undefined ? { FORWARD_AUTHORIZATION: String(args.forwardAuthorization) } : {}),
+    ...(args.revocationList === true ? { REVOCATION_LIST_URL: `${args.issuerUrl}/revocations.json` } : {}),
+    ...(args.introspection !== undefined
+      ? { INTROSPECTION_URL: `${args.issuerUrl}/introspect`, INTROSPECTION_CLIENT_ID: args.introspection.clientId, INTROSPECTION_FOR: "workflow" }
+      : {}),
   };
   try {
-    readMiddlewareConfig(text, { issuer: args.issuerScriptName !== undefined, origin: !originIsUrl });
+    // The secret is checked for presence only: its value may not be known before `pulumi up`.
+    const secret = args.introspection !== undefined ? { INTROSPECTION_CLIENT_SECRET: "(secret)" } : {};
+    readMiddlewareConfig({ ...text, ...secret }, { issuer: args.issuerScriptName !== undefined, origin: !originIsUrl });
   } catch (error) {
     if (!(error instanceof MiddlewareConfigError)) throw error;
     const argument: Record<string, string> = { ISSUER_URL: "issuerUrl", AUDIENCES: "audiences", RULES: "rules", ORIGIN_URL: "origin", ORIGIN: "origin" };
@@ -84,6 +97,9 @@ export function edgeMiddlewareBindings(args: Omit<EdgeMiddlewareArgs, "accountId
     ...Object.entries(text).map(([name, value]): TextBinding => ({ type: "plain_text", name, text: value })),
     ...(args.issuerScriptName !== undefined ? [{ type: "service" as const, name: "ISSUER", service: args.issuerScriptName }] : []),
     ...(!originIsUrl ? [{ type: "service" as const, name: "ORIGIN", service: args.origin }] : []),
+    ...(args.introspection !== undefined
+      ? [{ type: "secret_text" as const, name: "INTROSPECTION_CLIENT_SECRET", text: pulumi.secret(args.introspection.clientSecret) }]
+      : []),
   ];
 }
 

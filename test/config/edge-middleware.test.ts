@@ -39,7 +39,21 @@ describe("stack config: edgeMiddleware", () => {
       origin: "api-backend",
       route: { pattern: "api.example.dev/*", zoneId: "0123456789abcdef0123456789abcdef" },
       forwardAuthorization: false,
+      revocationList: false,
     });
+  });
+
+  it("introspects as a registered client only", () => {
+    const registered = validateStackConfig(
+      rawStackConfig({ [KEY]: section({ introspectionClient: "gw", revocationList: true }), "worker-identity:introspectionClients": ["gw"] }),
+      { project: PROJECT, stack: STACK },
+    );
+    assert.equal(registered.edgeMiddleware?.introspectionClient, "gw");
+    assert.equal(registered.edgeMiddleware?.revocationList, true);
+    const issues = issuesFor(section({ introspectionClient: "gw" }));
+    const issue = issues.find((i) => i.key === `${KEY}.introspectionClient`);
+    assert.ok(issue, JSON.stringify(issues));
+    assert.match(issue.message, /not among introspectionClients; add it there/);
   });
 
   it("is absent unless configured", () => {

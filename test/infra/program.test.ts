@@ -74,6 +74,14 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
       [[edge.route.pattern, edge.route.zoneId]],
     );
     assert.equal(deployment.edgeMiddleware?.scriptName, edge.scriptName);
+    // Revoked tokens and ended workflow instances are refused at the edge too.
+    assert.equal(byName.get("REVOCATION_LIST_URL")?.text, `${deployment.issuerUrl}/revocations.json`);
+    assert.equal(byName.get("INTROSPECTION_URL")?.text, `${deployment.issuerUrl}/introspect`);
+    assert.equal(byName.get("INTROSPECTION_CLIENT_ID")?.text, "api-gateway");
+    const secret = byName.get("INTROSPECTION_CLIENT_SECRET");
+    assert.equal(secret?.type, "secret_text");
+    const secrets = await resolved(deployment.issuer.introspectionSecrets);
+    assert.equal(secret?.text, secrets?.["api-gateway"], "the middleware authenticates with the secret the issuer holds for it");
   });
 
   it("serves the issuer on its custom domain and exports its URLs", async () => {

@@ -23,7 +23,7 @@ const withWorkflow = () =>
       },
     },
     "worker-identity:introspectionClients": ["payments-api", "ledger-api"],
-  });
+  }, ["worker-identity:edgeMiddleware"]);
 
 interface Binding { type: string; name: string; text?: string; workflowName?: string; className?: string; scriptName?: string }
 
@@ -82,7 +82,9 @@ describe("the Pulumi program under mocks, with a workflow and introspection clie
   });
 
   it("adds no workflow binding, secret or attribute to a stack without them", async () => {
-    await runProgram(engineConfig({}, ["worker-identity:workflows", "worker-identity:introspectionClients"]));
+    await runProgram(
+      engineConfig({}, ["worker-identity:workflows", "worker-identity:introspectionClients", "worker-identity:edgeMiddleware"]),
+    );
     const bindings = (ofType("cloudflare:index/workersScript:WorkersScript")[0]!.inputs.bindings as Binding[]).map((b) => b.name);
     assert.ok(!bindings.some((b) => b.startsWith("WORKFLOW_") || b === "INTROSPECTION_SECRETS"), bindings.join(", "));
     const provider = ofType("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")[0]!.inputs;

@@ -87,14 +87,21 @@ const FIELDS = {
   rules: { read: readRules, required: "is missing; give the rules document (format: worker/middleware/README.md)" },
   origin: { read: readOrigin, required: "is missing; name the Worker behind the middleware or its https URL" },
   route: { read: readRoute, required: "is missing; give {pattern, zoneId} for the Workers route" },
-  forwardAuthorization: {
-    read: ((value, key, issues) => {
-      if (typeof value === "boolean") return value;
-      issues.add(key, "must be true or false (keep the Authorization header on forwarded requests)");
-      return undefined;
-    }) as FieldReader<boolean>,
+  forwardAuthorization: { read: booleanReader("keep the Authorization header on forwarded requests") },
+  revocationList: { read: booleanReader("refuse tokens on the issuer's revocation list") },
+  introspectionClient: {
+    read: ((value, key, issues) =>
+      readString(value, key, issues, "one of introspectionClients: the middleware asks /introspect about workflow tokens as it")) as FieldReader<string>,
   },
 } as const;
+
+function booleanReader(what: string): FieldReader<boolean> {
+  return (value, key, issues) => {
+    if (typeof value === "boolean") return value;
+    issues.add(key, `must be true or false (${what})`);
+    return undefined;
+  };
+}
 
 /** The `edgeMiddleware` stack key. */
 export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, key, issues) => {
@@ -108,5 +115,14 @@ export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, k
   if (fields === undefined || issues.count !== before) return undefined;
   const { scriptName, audiences, rules, origin, route } = fields;
   if (!scriptName || !audiences || rules === undefined || !origin || !route) return undefined;
-  return { scriptName, audiences, rules, origin, route, forwardAuthorization: fields.forwardAuthorization ?? false };
+  return {
+    scriptName,
+    audiences,
+    rules,
+    origin,
+    route,
+    forwardAuthorization: fields.forwardAuthorization ?? false,
+    revocationList: fields.revocationList ?? false,
+    ...(fields.introspectionClient !== undefined ? { introspectionClient: fields.introspectionClient } : {}),
+  };
 };

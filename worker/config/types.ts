@@ -136,6 +136,10 @@ export interface EdgeMiddlewareSettings {
   readonly origin: string;
   readonly route: { readonly pattern: string; readonly zoneId: string };
   readonly forwardAuthorization: boolean;
+  /** Refuse tokens on the issuer's revocation list. */
+  readonly revocationList: boolean;
+  /** Introspect workflow tokens as this client (one of introspectionClients). */
+  readonly introspectionClient?: string;
 }
 
 /**

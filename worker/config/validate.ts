@@ -226,6 +226,12 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   }, issues);
 
+  const edgeClient = fields.edgeMiddleware?.introspectionClient;
+  if (edgeClient !== undefined && !(fields.introspectionClients ?? []).includes(edgeClient)) {
+    issues.add(`${key("edgeMiddleware")}.introspectionClient`, `names '${edgeClient}', which is not among introspectionClients; ` +
+      `add it there (the stack generates its secret), or remove introspectionClient`);
+  }
+
   issues.throwIfAny(`stack '${stack}' of project '${project}'`);
   return deepFreeze({
     project,
