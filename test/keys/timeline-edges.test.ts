@@ -1,0 +1,53 @@
+// Rotation timeline edge cases: a JWKS full of retired keys, and a stale next key with no active
+// key. Expected instants come from the settings, never from the module.
+
+import assert from "node:assert/strict";
+import { MAX_PUBLISHED_KEYS, nextCheckAt, rotationPolicy, scheduledSteps, type KeyMeta } from "../../worker/keys/timeline.js";
+import { HOUR_MS, T0, issuerSettings } from "./timeline-fixtures.js";
+
+describe("the alarm while the JWKS is full", () => {
+  it("sleeps until a retired key leaves instead of waking every second", () => {
+    // 1-day period: the next key is due 12 h after activation. 12 h tokens: a retired key stays
+    // 30 s + 43,200 s + 60 s = 43,290 s, longer than that.
+    const policy = rotationPolicy(issuerSettings({ rotationPeriodDays: 1, maxTokenLifetimeSeconds: 43_200 }));
+    const retiredAt = T0 + HOUR_MS;
+    const keys: KeyMeta[] = Array.from({ length: MAX_PUBLISHED_KEYS }, (_, i) => {
+      const active = i === MAX_PUBLISHED_KEYS - 1;
+      return {
+        kid: `k${i}`,
+        alg: "RS256" as const,
+        state: active ? ("active" as const) : ("retired" as const),
+        createdAt: T0,
+        publishedAt: T0,
+        activatedAt: active ? retiredAt : T0,
+        retiredAt: active ? null : retiredAt,
+      };
+    });
+    const now = retiredAt + 12 * HOUR_MS + 60_000;
+    assert.deepEqual(scheduledSteps(keys, policy, now), [], "no next key while the JWKS is full");
+    assert.equal(nextCheckAt(keys, policy, now), retiredAt + 43_290_000);
+  });
+});
+
+describe("no active key and a next key of the old algorithm", () => {
+  it("drops the stale next key and creates an active key of the configured algorithm", () => {
+    const policy = rotationPolicy(issuerSettings({ signingAlgorithm: "ES256" }));
+    const staleNext: KeyMeta = {
+      kid: "old-next",
+      alg: "RS256",
+      state: "next",
+      createdAt: T0,
+      publishedAt: T0,
+      activatedAt: null,
+      retiredAt: null,
+    };
+    const steps = scheduledSteps([staleNext], policy, T0 + HOUR_MS);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, "kid" in s ? s.kid : s.kind === "create" ? `${s.state}:${s.alg}` : ""]),
+      [
+        ["unpublish", "old-next"],
+        ["create", "active:ES256"],
+      ],
+    );
+  });
+});
