@@ -33,7 +33,6 @@ export interface HarnessOptions {
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
 }
 
-let probeCode: Promise<string> | undefined;
 
 export class IssuerHarness {
   private constructor(
@@ -72,7 +71,7 @@ export class IssuerHarness {
 
   private static async build(input: LocalStackInput, logs: string[]) {
     const first = await localStack(input);
-    probeCode ??= bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
+    const probeCode = bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
     const issuerName = first.config.issuer.scriptName;
     const serviceBindings: NonNullable<WorkerOptions["serviceBindings"]> = {
       NO_IDENTITY: { name: issuerName, entrypoint: "Issuer" },

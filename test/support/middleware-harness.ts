@@ -83,7 +83,6 @@ export interface RawResponse {
   readonly body: string;
 }
 
-let probeCode: Promise<string> | undefined;
 
 export class MiddlewareHarness {
   /** Every request the origin received, oldest first. */
@@ -107,7 +106,7 @@ export class MiddlewareHarness {
   static async start(options: MiddlewareHarnessOptions = {}): Promise<MiddlewareHarness> {
     const port = await freePort();
     const harness = new MiddlewareHarness(`http://127.0.0.1:${port}`, port);
-    probeCode ??= bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
+    const probeCode = bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
     const origin = options.origin === "url" ? { url: await harness.#listen() } : (request: MiniflareRequest) => harness.#echo(request);
     const stack = await localStack({
       project: PROJECT,

@@ -28,31 +28,34 @@ const COMMON: BuildOptions = {
   legalComments: "none",
 };
 
-export async function bundleIssuer(
+// One process bundles each input once: the local stack, the test harnesses and the benches build
+// the same Workers many times, and the sources do not change while a process runs.
+const bundles = new Map<string, Promise<string>>();
+
+function once(key: string, options: BuildOptions): Promise<string> {
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = build({ ...COMMON, ...options }).then((result) => outputOf(result.outputFiles));
+    bundle.catch(() => bundles.delete(key));
+    bundles.set(key, bundle);
+  }
+  return bundle;
+}
+
+export function bundleIssuer(
   workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[],
   workflows: readonly Pick<WorkflowConfig, "name" | "entrypoint">[] = [],
 ): Promise<string> {
-  const result = await build({
-    ...COMMON,
-    stdin: {
-      contents: entrypointsModuleSource(workloads, ISSUER_MODULE, workflows),
-      resolveDir: WORKER_ROOT,
-      sourcefile: "issuer-entry.ts",
-      loader: "ts",
-    },
-  });
-  return outputOf(result.outputFiles);
+  return bundleSource(entrypointsModuleSource(workloads, ISSUER_MODULE, workflows), "issuer-entry.ts");
 }
 
-export async function bundleWorker(entryFile: string): Promise<string> {
-  const result = await build({ ...COMMON, entryPoints: [entryFile] });
-  return outputOf(result.outputFiles);
+export function bundleWorker(entryFile: string): Promise<string> {
+  return once(`file:${entryFile}`, { entryPoints: [entryFile] });
 }
 
 /** Bundles a generated entry module (`contents`), resolving its imports from the worker folder. */
-export async function bundleSource(contents: string, sourcefile: string): Promise<string> {
-  const result = await build({ ...COMMON, stdin: { contents, resolveDir: WORKER_ROOT, sourcefile, loader: "ts" } });
-  return outputOf(result.outputFiles);
+export function bundleSource(contents: string, sourcefile: string): Promise<string> {
+  return once(`source:${sourcefile}:${contents}`, { stdin: { contents, resolveDir: WORKER_ROOT, sourcefile, loader: "ts" } });
 }
 
 function outputOf(files: { text: string }[] | undefined): string {

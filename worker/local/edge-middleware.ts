@@ -27,14 +27,11 @@ export const EDGE_MIDDLEWARE_NAME = "edge-middleware";
 export const EXAMPLE_ORIGIN_NAME = "example-origin";
 export const DEFAULT_MIDDLEWARE_ROUTES = ["*/api/*"] as const;
 
-let middlewareCode: Promise<string> | undefined;
-let originCode: Promise<string> | undefined;
-
 export async function edgeMiddlewareWorkers(
   input: LocalEdgeMiddlewareInput,
   issuer: { readonly scriptName: string; readonly url: string },
 ): Promise<WorkerOptions[]> {
-  middlewareCode ??= bundleWorker(MIDDLEWARE_MODULE);
+  const middlewareCode = bundleWorker(MIDDLEWARE_MODULE);
   const originUrl = typeof input.origin === "object" && "url" in input.origin ? input.origin.url : undefined;
   const defaults: Record<string, string> = {
     ISSUER_URL: issuer.url,
@@ -54,7 +51,7 @@ export async function edgeMiddlewareWorkers(
   } else if (input.origin !== undefined) {
     serviceBindings.ORIGIN = input.origin as ServiceBinding;
   } else {
-    originCode ??= bundleWorker(resolve(WORKER_ROOT, "examples/origin.ts"));
+    const originCode = bundleWorker(resolve(WORKER_ROOT, "examples/origin.ts"));
     serviceBindings.ORIGIN = { name: EXAMPLE_ORIGIN_NAME };
     workers.push({
       name: EXAMPLE_ORIGIN_NAME,

@@ -44,17 +44,6 @@ export interface LocalStack {
   readonly config: StackConfig;
 }
 
-const bundles = new Map<string, Promise<string>>();
-
-function cachedBundle(key: string, make: () => Promise<string>): Promise<string> {
-  let bundle = bundles.get(key);
-  if (!bundle) {
-    bundle = make();
-    bundles.set(key, bundle);
-  }
-  return bundle;
-}
-
 export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   const config = validateStackConfig(input.config, {
     project: input.project,
@@ -63,9 +52,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   });
   const registry = config.workloads.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
   const workflowRegistry = config.workflows.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
-  const issuerCode = await cachedBundle(`issuer:${JSON.stringify([registry, workflowRegistry])}`, () =>
-    bundleIssuer(registry, workflowRegistry),
-  );
+  const issuerCode = await bundleIssuer(registry, workflowRegistry);
   const binding: IssuerConfigBinding = {
     project: input.project,
     stack: input.stack,
@@ -93,9 +80,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   };
   const workers: WorkerOptions[] = [issuer];
   if (input.exampleWorkloads ?? true) {
-    const exampleCode = await cachedBundle("example-workload", () =>
-      bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts")),
-    );
+    const exampleCode = await bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts"));
     for (const workload of config.workloads) {
       workers.push({
         name: workload.name,
