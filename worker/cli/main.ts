@@ -98,32 +98,21 @@ async function keys(
   values: { emergency: boolean; "state-dir": string; json: boolean },
 ): Promise<number> {
   const [action, kid] = args;
-  const token = adminTokenFor(values["state-dir"]);
-  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
-  const headers = { authorization: `Bearer ${token}` };
-  let response: Response;
+  let path: string;
+  let init: RequestInit = {};
   if (action === "list") {
-    response = await reach(new URL(`${issuer}/admin/keys`), { headers });
+    path = "/admin/keys";
   } else if (action === "rotate") {
-    response = await reach(new URL(`${issuer}/admin/keys/rotate`), {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ emergency: values.emergency }),
-    });
+    path = "/admin/keys/rotate";
+    init = { method: "POST", body: JSON.stringify({ emergency: values.emergency }) };
   } else if (action === "revoke") {
     if (!kid) throw new UsageError("keys revoke needs --kid=<kid> (see keys list)");
-    response = await reach(new URL(`${issuer}/admin/keys/${encodeURIComponent(kid)}/revoke`), { method: "POST", headers });
+    path = `/admin/keys/${encodeURIComponent(kid)}/revoke`;
+    init = { method: "POST" };
   } else {
     throw new UsageError("keys takes list, rotate or revoke");
   }
-  const body = (await response.json()) as KeyListingView & { detail?: string; code?: string };
-  if (!response.ok) {
-    console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
-    return 1;
-  }
-  if (values.json) console.log(JSON.stringify(body, null, 2));
-  else printKeyListing(body);
-  return 0;
+  return admin<KeyListingView>(issuer, path, init, values, printKeyListing);
 }
 
 async function revocations(
@@ -131,25 +120,34 @@ async function revocations(
   issuer: string,
   values: { jti?: string; exp?: string; workload?: string; workflow?: string; "state-dir": string; json: boolean },
 ): Promise<number> {
-  const token = adminTokenFor(values["state-dir"]);
-  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
-  const headers = { authorization: `Bearer ${token}` };
-  const url = new URL(`${issuer}/admin/revocations`);
-  let response: Response;
+  let init: RequestInit = {};
   if (command === "revoke") {
     const body = revocationBody(values);
     if (typeof body === "string") throw new UsageError(body);
-    response = await reach(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
-  } else {
-    response = await reach(url, { headers });
+    init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
   }
-  const body = (await response.json()) as RevocationListingView & { detail?: string; code?: string };
+  return admin<RevocationListingView>(issuer, "/admin/revocations", init, values, printRevocations);
+}
+
+/** One admin API call with the admin token; prints the answer (JSON with --json) or the refusal. */
+async function admin<T>(
+  issuer: string,
+  path: string,
+  init: RequestInit,
+  values: { "state-dir": string; json: boolean },
+  print: (body: T) => void,
+): Promise<number> {
+  const token = adminTokenFor(values["state-dir"]);
+  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
+  const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` };
+  const response = await reach(new URL(`${issuer}${path}`), { ...init, headers });
+  const body = (await response.json()) as T & { detail?: string; code?: string };
   if (!response.ok) {
     console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
     return 1;
   }
   if (values.json) console.log(JSON.stringify(body, null, 2));
-  else printRevocations(body);
+  else print(body);
   return 0;
 }
 
