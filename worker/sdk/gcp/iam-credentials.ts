@@ -1,10 +1,10 @@
 // IAM Credentials generateAccessToken: the federated token impersonates a service account, as
 // google-auth-library does with `service_account_impersonation_url`.
 
-import { GcpIamCredentialsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
+import { GcpIamCredentialsError, MalformedResponseError } from "../errors.js";
 import { post, type SdkFetch } from "../http.js";
 import { parseUtcTimestamp } from "../timestamps.js";
-import { googleError, jsonObject, RETRYABLE_GOOGLE_CODES } from "./json-answer.js";
+import { googleRefusal, jsonObject } from "./json-answer.js";
 
 export interface ImpersonationRequest {
   /** https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/<email>:generateAccessToken */
@@ -43,19 +43,14 @@ export async function generateAccessToken(request: ImpersonationRequest, nowMs: 
     timeoutMs: request.timeoutMs,
   });
   const body = jsonObject(answer, "gcp-iamcredentials", "IAM Credentials");
-  const error = googleError(body);
-  if (error || answer.status < 200 || answer.status > 299) {
-    if (!error) {
-      throw new MalformedResponseError("gcp-iamcredentials", answer.status, `IAM Credentials answered HTTP ${answer.status} without an error document`);
-    }
-    const hint = HINTS[error.code];
+  const refusal = googleRefusal(answer, body, "gcp-iamcredentials", "IAM Credentials", HINTS);
+  if (refusal) {
     throw new GcpIamCredentialsError(
       answer.status,
-      error.code,
-      error.message,
-      RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
-      `IAM Credentials refused generateAccessToken for ${request.serviceAccountEmail}: ${error.code}` +
-        `${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+      refusal.code,
+      refusal.message,
+      refusal.retryable,
+      `IAM Credentials refused generateAccessToken for ${request.serviceAccountEmail}: ${refusal.code}${refusal.suffix}`,
     );
   }
   const malformed = (why: string) =>

@@ -2,7 +2,7 @@
 // Google uses, RFC 6749 `{error, error_description}` (sts.googleapis.com) and the Google API
 // `{error: {code, message, status}}` (iamcredentials, and sts for errors outside OAuth).
 
-import { MalformedResponseError, type IdentityService } from "../errors.js";
+import { isRetryableStatus, MalformedResponseError, type IdentityService } from "../errors.js";
 import type { Answer } from "../http.js";
 
 export interface GoogleErrorFields {
@@ -46,3 +46,32 @@ export function googleError(body: JsonObject): GoogleErrorFields | undefined {
 
 /** Google's codes for transient failures (besides 429 and 5xx statuses). */
 export const RETRYABLE_GOOGLE_CODES: ReadonlySet<string> = new Set(["RESOURCE_EXHAUSTED", "UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "temporarily_unavailable"]);
+
+export interface GoogleRefusal extends GoogleErrorFields {
+  readonly retryable: boolean;
+  /** `: <message>` and ` (<hint>)` when there are any, for the error's own sentence. */
+  readonly suffix: string;
+}
+
+/**
+ * The refusal an answer carries, or undefined for a success. A non-2xx answer without an error
+ * document is a MalformedResponseError; `hints` are the service's advice by error code.
+ */
+export function googleRefusal(
+  answer: Answer,
+  body: JsonObject,
+  service: IdentityService,
+  what: string,
+  hints: Readonly<Record<string, string>>,
+): GoogleRefusal | undefined {
+  const error = googleError(body);
+  const ok = answer.status >= 200 && answer.status <= 299;
+  if (!error && ok) return undefined;
+  if (!error) throw new MalformedResponseError(service, answer.status, `${what} answered HTTP ${answer.status} without an error document`);
+  const hint = hints[error.code];
+  return {
+    ...error,
+    retryable: RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
+    suffix: `${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+  };
+}

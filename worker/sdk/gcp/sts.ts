@@ -1,9 +1,9 @@
 // The RFC 8693 token exchange at GCP STS: the same form google-auth-library sends for an external
 // account with a programmatic subject token supplier, and the strict reading of its answer.
 
-import { GcpStsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
+import { GcpStsError, MalformedResponseError } from "../errors.js";
 import { post, type SdkFetch } from "../http.js";
-import { googleError, jsonObject, RETRYABLE_GOOGLE_CODES } from "./json-answer.js";
+import { googleRefusal, jsonObject } from "./json-answer.js";
 
 export interface FederatedToken {
   readonly accessToken: string;
@@ -45,17 +45,14 @@ export async function exchangeToken(request: ExchangeRequest): Promise<Federated
     timeoutMs: request.timeoutMs,
   });
   const body = jsonObject(answer, "gcp-sts", "GCP STS");
-  const error = googleError(body);
-  const ok = answer.status >= 200 && answer.status <= 299;
-  if (error || !ok) {
-    if (!error) throw new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered HTTP ${answer.status} without an error document`);
-    const hint = HINTS[error.code];
+  const refusal = googleRefusal(answer, body, "gcp-sts", "GCP STS", HINTS);
+  if (refusal) {
     throw new GcpStsError(
       answer.status,
-      error.code,
-      error.message,
-      RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
-      `GCP STS refused the token exchange for ${request.audience}: ${error.code}${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+      refusal.code,
+      refusal.message,
+      refusal.retryable,
+      `GCP STS refused the token exchange for ${request.audience}: ${refusal.code}${refusal.suffix}`,
     );
   }
   const malformed = (why: string) => new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered the token exchange with ${why}`);
