@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import {
   ACCOUNT_ID,
@@ -357,14 +358,17 @@ describe("validateStackConfig: every problem in one error", () => {
   it("lists every issue on its own line of the error message", () => {
     const raw = withKey("accountId", undefined);
     raw[key("clockSkewSeconds")] = -1;
-    try {
-      validateStackConfig(raw, OPTIONS);
-      assert.fail("expected a ConfigError");
-    } catch (error) {
-      const lines = String((error as Error).message).split("\n");
-      assert.match(lines[0] ?? "", /stack 'staging'.*\(2 problems\)/);
-      assert.ok(lines.some((line) => line.includes(`${key("accountId")}: is missing`)));
-      assert.ok(lines.some((line) => line.includes(`${key("clockSkewSeconds")}: is -1`)));
-    }
+    // assert.throws rather than try/catch: an assert.fail inside the try would land in the catch.
+    assert.throws(
+      () => validateStackConfig(raw, OPTIONS),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        const lines = error.message.split("\n");
+        assert.match(lines[0] ?? "", /stack 'staging'.*\(2 problems\)/);
+        assert.ok(lines.some((line) => line.includes(`${key("accountId")}: is missing`)));
+        assert.ok(lines.some((line) => line.includes(`${key("clockSkewSeconds")}: is -1`)));
+        return true;
+      },
+    );
   });
 });

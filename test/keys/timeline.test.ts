@@ -86,6 +86,16 @@ describe("rotationPolicy", () => {
     assert.equal(skewed.publicationDelayMs, DELAY_MS + 240_000);
     assert.equal(skewed.retentionMs, SIGNING_KEY_CACHE_MS + 43_200_000 + 300_000);
   });
+
+  it("has the README's numbers: 60 s KV, 60 s edge cache, 30 s key cache, a 63 min delay and 61.5 min retention by default, 6 keys", () => {
+    // Literals, not the constants above: those come from the code under test and follow it.
+    assert.equal(KV_PROPAGATION_MS, 60_000);
+    assert.equal(EDGE_CACHE_MS, 60_000);
+    assert.equal(SIGNING_KEY_CACHE_MS, 30_000);
+    assert.equal(POLICY.publicationDelayMs, 63 * 60_000);
+    assert.equal(POLICY.retentionMs, 3_690_000);
+    assert.equal(MAX_PUBLISHED_KEYS, 6);
+  });
 });
 
 describe("scheduledSteps: the scheduled rotation", () => {

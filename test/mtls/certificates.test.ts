@@ -85,6 +85,8 @@ describe("mTLS certificate authority (infra/mtls)", () => {
 
     it("chain to a CA of the bundle: cA with path length 0, the trust domain's SPIFFE ID", () => {
       const bundle = issued.authorities.map((ca) => new X509Certificate(ca.pem));
+      assert.ok(bundle.length >= 1, "the bundle holds a CA");
+      assert.ok(Object.keys(issued.workloads).length >= 1, "some workload has a certificate");
       for (const ca of bundle) {
         assert.equal(ca.ca, true);
         assert.equal(ca.subjectAltName, "URI:spiffe://id.example.dev");

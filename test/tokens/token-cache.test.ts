@@ -20,7 +20,20 @@ describe("TokenCache: reuse window", () => {
       TokenCache.key("ledger", "sts.amazonaws.com", 300),
     ]);
     assert.equal(keys.size, 4);
-    assert.equal(TokenCache.key("billing", "aws", 300), TokenCache.key("billing", "aws", 300));
+    // Moving a character across a field boundary makes another key, which plain concatenation would not.
+    const shifted = new Set([
+      TokenCache.key("billing", "sts.amazonaws.com", 30),
+      TokenCache.key("billin", "gsts.amazonaws.com", 30),
+      TokenCache.key("billing", "sts.amazonaws.com3", 0),
+    ]);
+    assert.equal(shifted.size, 3);
+    // Equal fields built separately reach the same entry: the key depends on values, not on identity.
+    const cache = new TokenCache();
+    cache.set(TokenCache.key("billing", "sts.amazonaws.com", 300), entry("t1"));
+    const workload = ["bill", "ing"].join("");
+    const audience = new URL("https://sts.amazonaws.com").hostname;
+    assert.equal(cache.get(TokenCache.key(workload, audience, 150 * 2), at(0), KID)?.token, "t1");
+    assert.equal(cache.get(TokenCache.key(workload, audience, 301), at(0), KID), undefined);
   });
 
   it("hands the token out again right after it was stored", () => {

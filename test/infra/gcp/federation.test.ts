@@ -6,20 +6,15 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
 import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
+import { GCP_POOL_RESOURCE, gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
-const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
+const POOL = GCP_POOL_RESOURCE;
 
 const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
 
-const gcpSettings: GcpSettings = {
-  projectId: "acme-prod",
-  projectNumber: "123456789012",
-  poolId: "cf-workers",
-  providerId: "wid-issuer",
-  audience: `//iam.googleapis.com/${POOL}/providers/wid-issuer`,
-};
+const gcpSettings: GcpSettings = gcpFixture();
 
 function workload(name: string, gcp?: WorkloadConfig["gcp"]): WorkloadConfig {
   return {

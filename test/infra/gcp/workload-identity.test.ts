@@ -15,19 +15,14 @@ import {
   serviceAccountEmail,
   serviceAccountResourceName,
 } from "../../../infra/gcp/workload-identity.js";
+import { gcpSettings } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
 const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
 
-const gcp: GcpSettings = {
-  projectId: "acme-prod",
-  projectNumber: "123456789012",
-  poolId: "cf-workers",
-  providerId: "wid-issuer",
-  audience: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/providers/wid-issuer",
-};
+const gcp: GcpSettings = gcpSettings();
 
 const byteLength = (text: string) => Buffer.byteLength(text, "utf8");
 
