@@ -11,14 +11,20 @@ export interface Clock {
 
 import { IssuerConfigError } from "./errors.js";
 
+/** The clock of the last offset asked for: the binding is fixed per isolate, so it is built once. */
+let last: { readonly offsetSeconds: string | undefined; readonly clock: Clock } | undefined;
+
 export function clockFromOffset(offsetSeconds: string | undefined): Clock {
+  if (last !== undefined && last.offsetSeconds === offsetSeconds) return last.clock;
   const parsed = offsetSeconds === undefined || offsetSeconds === "" ? 0 : Number(offsetSeconds);
   if (!Number.isFinite(parsed)) {
     throw new IssuerConfigError("TEST_CLOCK_OFFSET_SECONDS must be a number of seconds; remove it outside tests");
   }
   const offsetMs = Math.trunc(parsed * 1_000);
-  return {
+  const clock: Clock = {
     now: () => Date.now() + offsetMs,
     toPlatformTime: (issuerTime) => issuerTime - offsetMs,
   };
+  last = { offsetSeconds, clock };
+  return clock;
 }

@@ -5,20 +5,21 @@
 //   POST /admin/keys/<kid>/revoke
 // Every answer is JSON; failures are problem+json.
 
-import type { IssuerSettings } from "../config/types.js";
+import type { IssuerSettings, StackConfig } from "../config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import type { KeyListing } from "../keys/key-store-types.js";
 import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "../revocation/admin.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_BODY_BYTES = 1_024;
 
-export async function handleAdmin(request: Request, env: IssuerEnv, settings: IssuerSettings, path: string): Promise<Response> {
+export async function handleAdmin(request: Request, env: IssuerEnv, config: StackConfig, path: string): Promise<Response> {
   const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
   if (auth === "disabled") {
     return problemResponse({
@@ -39,7 +40,7 @@ export async function handleAdmin(request: Request, env: IssuerEnv, settings: Is
       { "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}` },
     );
   }
-  if (path === ADMIN_REVOCATIONS_PATH) return handleRevocationAdmin(request, env);
+  if (path === ADMIN_REVOCATIONS_PATH) return handleRevocationAdmin(request, env, config);
   const store = keyStoreOf(env);
   if (path === "/admin/keys") {
     if (request.method !== "GET") return methodNotAllowed("GET");
@@ -48,20 +49,14 @@ export async function handleAdmin(request: Request, env: IssuerEnv, settings: Is
   if (path === "/admin/keys/rotate") {
     if (request.method !== "POST") return methodNotAllowed("POST");
     const emergency = await readEmergencyFlag(request);
-    const listing = await store.rotate(emergency);
-    forgetIsolateKeys();
-    await purgeJwksEdgeCache(settings);
-    return Response.json(listing);
+    return keysChanged(await store.rotate(emergency), config.issuer);
   }
   const revoke = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path);
   if (revoke?.[1] !== undefined) {
     if (request.method !== "POST") return methodNotAllowed("POST");
     const kid = decodeURIComponent(revoke[1]);
     if (!KID_PATTERN.test(kid)) throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
-    const listing = await store.revoke(kid);
-    forgetIsolateKeys();
-    await purgeJwksEdgeCache(settings);
-    return Response.json(listing);
+    return keysChanged(await store.revoke(kid), config.issuer);
   }
   return problemResponse({ status: 404, title: "Not found", detail: `no admin route ${path}; see GET /admin/keys`, code: "ERR_NOT_FOUND" });
 }
@@ -87,13 +82,18 @@ async function readEmergencyFlag(request: Request): Promise<boolean> {
   return emergency === true;
 }
 
-/** The JWKS changed: drop this location's cached copy (others expire within EDGE_CACHE_MS). */
-async function purgeJwksEdgeCache(settings: IssuerSettings): Promise<void> {
+/**
+ * The keys changed: drop this isolate's signing key and this location's cached JWKS (other
+ * locations' copies expire within EDGE_CACHE_MS), then answer the listing.
+ */
+async function keysChanged(listing: KeyListing, settings: IssuerSettings): Promise<Response> {
+  forgetIsolateKeys();
   try {
     await caches.default.delete(jwksCacheKey(settings));
   } catch {
     // Best effort: the cached copy expires on its own.
   }
+  return Response.json(listing);
 }
 
 function methodNotAllowed(allow: string): Response {

@@ -4,17 +4,12 @@
 // into the bundle (worker/build/entrypoints.ts) and set the static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { clockFromOffset } from "../clock.js";
-import { stackConfigFromBinding } from "../config/binding.js";
-import { errorCodeOf } from "../errors.js";
-import { keyStoreOf } from "../keys/key-store-stub.js";
 import { thumbprintFor } from "../mtls/thumbprints.js";
 import { issueWorkloadToken, type IssuedToken } from "../tokens/issue.js";
 import type { TokenOptions } from "../tokens/request.js";
 import type { IssuerEnv } from "./env.js";
 import { resolveWorkload } from "./identity.js";
-import { signingKeys, tokens } from "./isolate-caches.js";
-import { issuanceRevocationsFrom } from "../revocation/published.js";
+import { issueLoggingRefusals } from "./issuance.js";
 import { refuseWorkflowBindingForToken, type BindingIdentity } from "../workflows/identity.js";
 import { workflowTokenForBinding } from "../workflows/rpc.js";
 
@@ -26,35 +21,18 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> {
 
   /** A token naming the calling workload, for `audience`. */
   async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
-    const env = this.env;
-    let workloadName: string | undefined;
-    try {
-      const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+    return issueLoggingRefusals(this.env, "workload", ({ config, named, context }) => {
       refuseWorkflowBindingForToken(this.#binding());
       const workload = resolveWorkload(config, (this.constructor as typeof Issuer).workload, this.ctx.props);
-      workloadName = workload.name;
-      const certificateThumbprint = thumbprintFor(workload, env.MTLS_THUMBPRINTS);
-      const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
-      return await issueWorkloadToken(
-        {
-          config,
-          nowMs: clock.now(),
-          signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
-          cache: tokens,
-          log: (line) => console.log(line),
-          revocations: issuanceRevocationsFrom(env.JWKS),
-          ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }),
-        },
+      named(workload.name);
+      const certificateThumbprint = thumbprintFor(workload, this.env.MTLS_THUMBPRINTS);
+      return issueWorkloadToken(
+        { ...context(), ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }) },
         workload,
         audience,
         options,
       );
-    } catch (error) {
-      console.warn(
-        JSON.stringify({ event: "token.refused", workload: workloadName ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }),
-      );
-      throw error;
-    }
+    });
   }
 
   /**

@@ -44,7 +44,7 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
         headers: { "cache-control": `public, max-age=${DISCOVERY_MAX_AGE_SECONDS}`, "access-control-allow-origin": "*" },
       });
     }
-    if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config.issuer, path);
+    if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config, path);
     if (path === INTROSPECTION_PATH) {
       return await handleIntrospection(request, env, config, clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now());
     }

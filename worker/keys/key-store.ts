@@ -59,8 +59,11 @@ export class KeyStore extends DurableObject<IssuerEnv> {
 
   /** The active key, sealed. Runs any rotation step that is due first. */
   async signingKey(): Promise<SealedSigningKey> {
-    if (this.#isDue()) await this.#locked(() => this.#advance());
-    const keys = this.#rows.keys();
+    let keys = this.#rows.keys();
+    if (this.#isDue(keys)) {
+      await this.#locked(() => this.#advance());
+      keys = this.#rows.keys();
+    }
     const active = activeKey(keys);
     if (!active) throw new KeyEncryptionKeyError("the key store has no active key; see the issuer's logs for why rotation failed");
     const stored = keys.find((k) => k.kid === active.kid) as StoredKey;
@@ -156,8 +159,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     return this.#rows.getMeta("rotate_early") === "1";
   }
 
-  #isDue(): boolean {
-    const keys = this.#rows.keys();
+  #isDue(keys: readonly KeyMeta[]): boolean {
     const options = { rotateEarly: this.#rotateEarly() };
     return !activeKey(keys) || scheduledSteps(keys, this.#policy(), this.#clock.now(), options).length > 0;
   }

@@ -5,7 +5,7 @@
 //                              workload's tokens can still be revoked)
 
 import { clockFromOffset } from "../clock.js";
-import { stackConfigFromBinding } from "../config/binding.js";
+import type { StackConfig } from "../config/types.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
@@ -14,13 +14,12 @@ import { parseRevocationRequest } from "./request.js";
 
 export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
 
-export async function handleRevocationAdmin(request: Request, env: IssuerEnv): Promise<Response> {
+export async function handleRevocationAdmin(request: Request, env: IssuerEnv, config: StackConfig): Promise<Response> {
   const store = keyStoreOf(env);
   if (request.method === "GET") return Response.json(await store.listRevocations());
   if (request.method !== "POST") {
     return problemResponse({ status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "GET, POST" });
   }
-  const config = stackConfigFromBinding(env.ISSUER_CONFIG);
   const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
   const target = parseRevocationRequest(await request.text(), config.issuer, nowMs);
   const listing = await store.addRevocation(target);

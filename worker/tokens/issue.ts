@@ -1,6 +1,7 @@
 // Issuance of a workload token: authorize the request, reuse a cached token while most of its
 // life remains, otherwise sign a new one and log it (never the token itself).
 
+import type { JWTPayload } from "jose";
 import type { StackConfig, WorkloadConfig } from "../config/types.js";
 import type { SigningKey } from "../keys/signing-key-cache.js";
 import type { IssuanceRevocations } from "../revocation/issuance.js";
@@ -34,30 +35,59 @@ export async function issueWorkloadToken(
   options: unknown,
 ): Promise<IssuedToken> {
   const request = authorizeTokenRequest(context.config.issuer, workload, audience, options);
+  return reuseOrSign(context, {
+    kind: "workload",
+    name: workload.name,
+    cacheName: workload.name,
+    audience: request.audience,
+    lifetimeSeconds: request.lifetimeSeconds,
+    logged: { workload: workload.name },
+    claims: (issuedAt, jti) =>
+      workloadTokenClaims({
+        issuer: context.config.issuer,
+        workload,
+        audience: request.audience,
+        issuedAt,
+        lifetimeSeconds: request.lifetimeSeconds,
+        jti,
+        ...(context.certificateThumbprint === undefined ? {} : { certificateThumbprint: context.certificateThumbprint }),
+      }),
+  });
+}
+
+/** What one issuance signs, for reuseOrSign. */
+export interface Signing {
+  readonly kind: "workload" | "workflow";
+  readonly name: string;
+  /** The requester's name in the token cache's key. */
+  readonly cacheName: string;
+  readonly audience: string;
+  readonly lifetimeSeconds: number;
+  /** The requester's fields of the `token.issued` log line. */
+  readonly logged: Readonly<Record<string, unknown>>;
+  readonly claims: (issuedAt: number, jti: string) => JWTPayload;
+}
+
+/**
+ * The tail of every issuance, once the request is authorized: reuse the cached token while most
+ * of its life remains and it is not revoked, otherwise sign a new one, cache it and log it.
+ */
+export async function reuseOrSign(context: IssueContext, signing: Signing): Promise<IssuedToken> {
   const key = await context.signingKey();
-  const cacheKey = TokenCache.key(workload.name, request.audience, request.lifetimeSeconds);
+  const cacheKey = TokenCache.key(signing.cacheName, signing.audience, signing.lifetimeSeconds);
   const cached = context.cache.get(cacheKey, context.nowMs, key.kid);
   if (cached && !(await context.revocations?.revokes(cached.token, context.nowMs))) {
     return { token: cached.token, expiresAt: cached.expiresAt };
   }
 
-  const nowMs = (await context.revocations?.settle("workload", workload.name, context.nowMs)) ?? context.nowMs;
+  const nowMs = (await context.revocations?.settle(signing.kind, signing.name, context.nowMs)) ?? context.nowMs;
   const issuedAt = Math.floor(nowMs / 1_000);
   const jti = crypto.randomUUID();
-  const claims = workloadTokenClaims({
-    issuer: context.config.issuer,
-    workload,
-    audience: request.audience,
-    issuedAt,
-    lifetimeSeconds: request.lifetimeSeconds,
-    jti,
-    ...(context.certificateThumbprint === undefined ? {} : { certificateThumbprint: context.certificateThumbprint }),
-  });
-  const token = await signToken(claims, key);
-  const expiresAt = issuedAt + request.lifetimeSeconds;
+  const token = await signToken(signing.claims(issuedAt, jti), key);
+  const expiresAt = issuedAt + signing.lifetimeSeconds;
   context.cache.set(cacheKey, { token, kid: key.kid, issuedAt, expiresAt });
   context.log(
-    JSON.stringify({ event: "token.issued", workload: workload.name, aud: request.audience, kid: key.kid, jti, exp: expiresAt }),
+    JSON.stringify({ event: "token.issued", ...signing.logged, aud: signing.audience, kid: key.kid, jti, exp: expiresAt }),
   );
   return { token, expiresAt };
 }

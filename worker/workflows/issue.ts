@@ -5,10 +5,8 @@
 
 import type { WorkflowConfig } from "../config/types.js";
 import { InstanceNotRunningError } from "../errors.js";
-import { signToken } from "../tokens/sign.js";
 import { authorizeTokenRequest, type RequesterKind } from "../tokens/request.js";
-import { TokenCache } from "../tokens/token-cache.js";
-import type { IssueContext, IssuedToken } from "../tokens/issue.js";
+import { reuseOrSign, type IssueContext, type IssuedToken } from "../tokens/issue.js";
 import { workflowTokenClaims } from "./claims.js";
 import { instanceLife, mayIssueFor } from "./status.js";
 import { checkInstanceId } from "./subject.js";
@@ -38,30 +36,23 @@ export async function issueWorkflowToken(
         "; request tokens from the instance's own run()",
     );
   }
-  const key = await context.signingKey();
-  // Workload names cannot contain '/', so these keys never meet a workload's.
-  const cacheKey = TokenCache.key(`workflow/${workflow.name}/${id}`, request.audience, request.lifetimeSeconds);
-  const cached = context.cache.get(cacheKey, context.nowMs, key.kid);
-  if (cached && !(await context.revocations?.revokes(cached.token, context.nowMs))) {
-    return { token: cached.token, expiresAt: cached.expiresAt };
-  }
-  const nowMs = (await context.revocations?.settle("workflow", workflow.name, context.nowMs)) ?? context.nowMs;
-  const issuedAt = Math.floor(nowMs / 1_000);
-  const jti = crypto.randomUUID();
-  const claims = workflowTokenClaims({
-    issuer: context.config.issuer,
-    workflow,
-    instanceId: id,
+  // Workload names cannot contain '/', so these cache keys never meet a workload's.
+  return reuseOrSign(context, {
+    kind: "workflow",
+    name: workflow.name,
+    cacheName: `workflow/${workflow.name}/${id}`,
     audience: request.audience,
-    issuedAt,
     lifetimeSeconds: request.lifetimeSeconds,
-    jti,
+    logged: { workflow: workflow.name, instance: id, status },
+    claims: (issuedAt, jti) =>
+      workflowTokenClaims({
+        issuer: context.config.issuer,
+        workflow,
+        instanceId: id,
+        audience: request.audience,
+        issuedAt,
+        lifetimeSeconds: request.lifetimeSeconds,
+        jti,
+      }),
   });
-  const token = await signToken(claims, key);
-  const expiresAt = issuedAt + request.lifetimeSeconds;
-  context.cache.set(cacheKey, { token, kid: key.kid, issuedAt, expiresAt });
-  context.log(JSON.stringify({
-    event: "token.issued", workflow: workflow.name, instance: id, status, aud: request.audience, kid: key.kid, jti, exp: expiresAt,
-  }));
-  return { token, expiresAt };
 }

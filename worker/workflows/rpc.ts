@@ -1,13 +1,8 @@
 // `workflowToken` of the issuer's entrypoints (worker/issuer/entrypoint.ts delegates here): the
-// I/O around issueWorkflowToken, with the same logging of refusals as workload tokens.
+// I/O around issueWorkflowToken, shared with workload tokens (worker/issuer/issuance.ts).
 
-import { clockFromOffset } from "../clock.js";
-import { stackConfigFromBinding } from "../config/binding.js";
-import { errorCodeOf } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
-import { signingKeys, tokens } from "../issuer/isolate-caches.js";
-import { keyStoreOf } from "../keys/key-store-stub.js";
-import { issuanceRevocationsFrom } from "../revocation/published.js";
+import { issueLoggingRefusals } from "../issuer/issuance.js";
 import type { IssuedToken } from "../tokens/issue.js";
 import { type BindingIdentity, resolveWorkflow } from "./identity.js";
 import { instanceStatus } from "./instance.js";
@@ -20,29 +15,15 @@ export async function workflowTokenForBinding(
   audience: unknown,
   options: unknown,
 ): Promise<IssuedToken> {
-  let workflowName: string | undefined;
-  try {
-    const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+  return issueLoggingRefusals(env, "workflow", ({ config, named, context }) => {
     const workflow = resolveWorkflow(config, binding);
-    workflowName = workflow.name;
-    const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
-    return await issueWorkflowToken(
-      {
-        config,
-        nowMs: clock.now(),
-        signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
-        cache: tokens,
-        log: (line) => console.log(line),
-        revocations: issuanceRevocationsFrom(env.JWKS),
-        instanceStatus: (wf, id) => instanceStatus(env, wf, id),
-      },
+    named(workflow.name);
+    return issueWorkflowToken(
+      { ...context(), instanceStatus: (wf, id) => instanceStatus(env, wf, id) },
       workflow,
       instanceId,
       audience,
       options,
     );
-  } catch (error) {
-    console.warn(JSON.stringify({ event: "token.refused", workflow: workflowName ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }));
-    throw error;
-  }
+  });
 }

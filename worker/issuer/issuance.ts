@@ -1,0 +1,55 @@
+// The I/O every RPC issuance shares (entrypoint.ts `token`, workflows/rpc.ts `workflowToken`):
+// the stack config, the isolate's signing key and token caches, the published revocation list,
+// and the `token.refused` log line when a token is refused.
+
+import { clockFromOffset } from "../clock.js";
+import { stackConfigFromBinding } from "../config/binding.js";
+import type { StackConfig } from "../config/types.js";
+import { errorCodeOf } from "../errors.js";
+import { keyStoreOf } from "../keys/key-store-stub.js";
+import { issuanceRevocationsFrom } from "../revocation/published.js";
+import type { IssueContext, IssuedToken } from "../tokens/issue.js";
+import type { IssuerEnv } from "./env.js";
+import { signingKeys, tokens } from "./isolate-caches.js";
+
+export interface Issuance {
+  readonly config: StackConfig;
+  /** Names the requester (workload or workflow) in the refusal log, once it is resolved. */
+  named(name: string): void;
+  /** The issue context of this isolate, at the issuer's current time. */
+  context(): IssueContext;
+}
+
+/** Runs `issue`, logging `token.refused` with the requester's name (if resolved) when it throws. */
+export async function issueLoggingRefusals(
+  env: IssuerEnv,
+  requester: "workload" | "workflow",
+  issue: (issuance: Issuance) => Promise<IssuedToken>,
+): Promise<IssuedToken> {
+  let name: string | undefined;
+  try {
+    const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+    return await issue({
+      config,
+      named: (resolved) => {
+        name = resolved;
+      },
+      context: () => issueContext(env, config),
+    });
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "token.refused", [requester]: name ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }));
+    throw error;
+  }
+}
+
+function issueContext(env: IssuerEnv, config: StackConfig): IssueContext {
+  const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
+  return {
+    config,
+    nowMs: clock.now(),
+    signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
+    cache: tokens,
+    log: (line) => console.log(line),
+    revocations: issuanceRevocationsFrom(env.JWKS),
+  };
+}
