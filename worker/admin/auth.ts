@@ -1,6 +1,8 @@
 // Authentication of the admin API: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant
 // time over digests (so neither length nor content leaks through timing).
 
+import { secretsEqual } from "../http/secret-compare.js";
+
 export type AdminAuthResult = "ok" | "disabled" | "missing" | "invalid";
 
 const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -10,12 +12,7 @@ export async function authenticateAdmin(request: Request, adminToken: string | u
   const header = request.headers.get("authorization");
   const match = header ? /^Bearer ([\x21-\x7e]+)$/.exec(header) : null;
   if (!match?.[1]) return "missing";
-  const [presented, expected] = await Promise.all([digest(match[1]), digest(adminToken)]);
-  return crypto.subtle.timingSafeEqual(presented, expected) ? "ok" : "invalid";
-}
-
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return (await secretsEqual(match[1], adminToken)) ? "ok" : "invalid";
 }
 
 export { MIN_ADMIN_TOKEN_LENGTH };

@@ -4,6 +4,7 @@
 // unknown client costs the same comparison as a wrong secret.
 
 import { IssuerConfigError } from "../errors.js";
+import { secretsEqual } from "../http/secret-compare.js";
 
 export type BasicCredentials =
   | { readonly kind: "absent" }
@@ -73,24 +74,8 @@ export async function authenticateClient(
   const registered = clients.includes(credentials.clientId);
   const expected = registered ? secrets.get(credentials.clientId) : undefined;
   // Compare against something even for an unknown client, so timing does not tell which ids exist.
-  const [presented, wanted] = await Promise.all([digest(credentials.clientSecret), digest(expected ?? "\u0000no-such-client")]);
-  const equal = equalDigests(presented, wanted);
+  const equal = await secretsEqual(credentials.clientSecret, expected ?? "\u0000no-such-client");
   if (!registered) return { ok: false, reason: "unknown client id" };
   if (expected === undefined) return { ok: false, reason: "the client has no secret in INTROSPECTION_SECRETS" };
   return equal ? { ok: true, clientId: credentials.clientId } : { ok: false, reason: "wrong client secret" };
-}
-
-/** workerd's constant-time comparison; elsewhere (Node tests) an XOR over the fixed-size digests. */
-function equalDigests(a: ArrayBuffer, b: ArrayBuffer): boolean {
-  const subtle = crypto.subtle as unknown as { timingSafeEqual?: (x: ArrayBuffer, y: ArrayBuffer) => boolean };
-  if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(a, b);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let difference = x.length ^ y.length;
-  for (let i = 0; i < x.length; i++) difference |= x[i]! ^ (y[i] ?? 0);
-  return difference === 0;
-}
-
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
 }
