@@ -135,3 +135,8 @@ export function errorCodeOf(error: unknown): IssuerErrorCode | undefined {
   }
   return undefined;
 }
+
+/** An issuer error's message without its `[CODE]` prefix (and the class name RPC puts before it). */
+export function errorDetailOf(error: Error): string {
+  return error.message.replace(/^(?:[A-Za-z]+: )?\[ERR_[A-Z_]+\] /, "");
+}

@@ -7,7 +7,7 @@
 //   GET /workloads/<name>/gcp?provider=<gcpProviderResourceName output>[&serviceAccount=<gcpServiceAccount output>]
 
 import type { Issuer } from "../issuer/entrypoint.js";
-import { errorCodeOf } from "../errors.js";
+import { errorCodeOf, errorDetailOf } from "../errors.js";
 import { CloudServiceError, identity, IssuerRefusalError, WorkloadIdentityError } from "../sdk/index.js";
 
 interface Env {
@@ -34,7 +34,7 @@ export default {
       return Response.json({ token: issued.token, expiresAt: issued.expiresAt });
     } catch (error) {
       const code = errorCodeOf(error) ?? "ERR_INTERNAL";
-      const detail = error instanceof Error ? error.message.replace(/^(?:[A-Za-z]+: )?\[ERR_[A-Z_]+\] /, "") : String(error);
+      const detail = error instanceof Error ? errorDetailOf(error) : String(error);
       const status = code === "ERR_INTERNAL" || code === "ERR_KEY_STORE_UNAVAILABLE" ? 502 : 400;
       return Response.json({ code, detail }, { status });
     }

@@ -10,7 +10,7 @@ import {
   JWKS_PATH,
   openIdConfiguration,
 } from "../discovery/openid-configuration.js";
-import { errorCodeOf, type IssuerErrorCode } from "../errors.js";
+import { errorCodeOf, errorDetailOf, type IssuerErrorCode } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import { clockFromOffset } from "../clock.js";
 import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
@@ -60,16 +60,13 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
     if (code !== undefined && error instanceof Error) {
       const status = STATUS_BY_CODE[code] ?? 500;
       console.error(JSON.stringify({ event: "http.error", path, code }));
-      return problemResponse({ status, title: titleOf(status), detail: detailOf(error), code });
+      return problemResponse({ status, title: titleOf(status), detail: errorDetailOf(error), code });
     }
     console.error(JSON.stringify({ event: "http.error", path, error: String(error) }));
     return problemResponse({ status: 500, title: "Internal error", detail: "the issuer failed; see its logs", code: "ERR_INTERNAL" });
   }
 }
 
-function detailOf(error: Error): string {
-  return error.message.replace(/^(?:[A-Za-z]+: )?\[ERR_[A-Z_]+\] /, "");
-}
 
 function titleOf(status: number): string {
   return status === 400 ? "Bad request" : status === 404 ? "Not found" : status === 409 ? "Conflict" : "Issuer unavailable";
