@@ -3,8 +3,7 @@
 
 import { readInlinePolicies, readManagedPolicyArns } from "./aws-policies.js";
 import {
-  checkAudienceListed,
-  checkFederated,
+  checkCloudSection,
   type CloudSection,
   type Federation,
   type NameClaim,
@@ -27,7 +26,12 @@ import {
 } from "./limits.js";
 import type { AwsSettings, WorkloadAwsSettings } from "./types.js";
 
-const AWS: CloudSection = { section: "aws", cloud: "AWS", minimal: "{}" };
+const AWS: CloudSection = {
+  section: "aws",
+  cloud: "AWS",
+  minimal: "{}",
+  audience: (stackKey) => `the AWS audience (${stackKey}.audience), so it could never assume its role`,
+};
 
 // ---- the stack's `aws` key --------------------------------------------------------------
 const AWS_FIELDS = {
@@ -133,12 +137,7 @@ export function resolveWorkloadAws(
   roleNames: NameClaim[],
   issues: IssueCollector,
 ): WorkloadAwsSettings | undefined {
-  if (!checkFederated(workload, AWS, federation, issues)) return undefined;
-  const audience = federation.settings?.audience;
-  if (audience !== undefined) {
-    checkAudienceListed(workload, audience, `the AWS audience (${federation.key}.audience), so it could never ` +
-      "assume its role", issues);
-  }
+  if (!checkCloudSection(workload, AWS, federation, issues)) return undefined;
   if (entry === undefined) return undefined;
   const key = memberKey(memberKey(workload.key, "aws"), "roleName");
   const roleName = entry.roleName ?? `${DEFAULT_CLOUD_NAME_PREFIX}${workload.name}`;

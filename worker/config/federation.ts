@@ -31,10 +31,31 @@ export interface CloudSection {
   readonly cloud: string;
   /** What to write at the stack key to federate the cloud, e.g. "{}". */
   readonly minimal: string;
+  /**
+   * Names the audience the cloud trusts, given the stack key, and what a workload that cannot
+   * request it loses ("the AWS audience (<key>.audience), so it could never assume its role").
+   */
+  readonly audience: (stackKey: string) => string;
+}
+
+/**
+ * The checks of a workload's cloud section against the stack's key: the stack federates the
+ * cloud (false, after reporting, when not), and the workload may request the cloud's audience.
+ */
+export function checkCloudSection(
+  workload: WorkloadRef,
+  cloud: CloudSection,
+  federation: Federation<{ readonly audience: string }>,
+  issues: IssueCollector,
+): boolean {
+  if (!checkFederated(workload, cloud, federation, issues)) return false;
+  const audience = federation.settings?.audience;
+  if (audience !== undefined) checkAudienceListed(workload, audience, cloud.audience(federation.key), issues);
+  return true;
 }
 
 /** Reports a workload's section of a cloud the stack does not federate; true when it does. */
-export function checkFederated(
+function checkFederated(
   workload: WorkloadRef,
   cloud: CloudSection,
   federation: Federation<unknown>,
@@ -50,7 +71,7 @@ export function checkFederated(
  * Reports a workload that cannot request the audience its cloud role or account trusts; `what`
  * names that audience and the consequence ("the AWS audience …, so it could never assume its role").
  */
-export function checkAudienceListed(workload: WorkloadRef, audience: string, what: string, issues: IssueCollector): void {
+function checkAudienceListed(workload: WorkloadRef, audience: string, what: string, issues: IssueCollector): void {
   if (workload.audiences === undefined || workload.audiences.includes(audience)) return;
   issues.add(memberKey(workload.key, "audiences"), `does not list ${what}; add '${audience}' to audiences`);
 }

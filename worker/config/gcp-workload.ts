@@ -3,8 +3,7 @@
 // account is granted.
 
 import {
-  checkAudienceListed,
-  checkFederated,
+  checkCloudSection,
   type CloudSection,
   type Federation,
   type NameClaim,
@@ -24,7 +23,13 @@ import {
 } from "./limits.js";
 import type { GcpSettings, WorkloadGcpSettings } from "./types.js";
 
-const GCP: CloudSection = { section: "gcp", cloud: "GCP", minimal: "{projectId: <project-id>, projectNumber: <number>}" };
+const GCP: CloudSection = {
+  section: "gcp",
+  cloud: "GCP",
+  minimal: "{projectId: <project-id>, projectNumber: <number>}",
+  audience: (stackKey) =>
+    `the GCP provider's audience (derived from ${stackKey}), so it could never impersonate its service account`,
+};
 
 const ACCOUNT_ID_RULE = `GCP's service-account id rule: ${MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH} to ` +
   `${MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH} lowercase letters, digits or '-', starting with a letter and not ending with '-'`;
@@ -184,12 +189,7 @@ export function resolveWorkloadGcp(
   accountIds: NameClaim[],
   issues: IssueCollector,
 ): WorkloadGcpSettings | undefined {
-  if (!checkFederated(workload, GCP, federation, issues)) return undefined;
-  const audience = federation.settings?.audience;
-  if (audience !== undefined) {
-    checkAudienceListed(workload, audience, `the GCP provider's audience (derived from ${federation.key}), so it ` +
-      "could never impersonate its service account", issues);
-  }
+  if (!checkCloudSection(workload, GCP, federation, issues)) return undefined;
   if (entry === undefined) return undefined;
   const account = entry.serviceAccount;
   if (account.kind === "existing") return { serviceAccount: account, projectRoles: entry.projectRoles };

@@ -86,24 +86,33 @@ export interface WorkloadMtlsSettings {
   readonly validityDays: number;
 }
 
-export interface WorkloadConfig {
+/**
+ * What a registered identity (a workload, or every instance of a workflow) may put in its tokens,
+ * and the cloud role and account it alone may use.
+ */
+export interface TokenSettings {
+  /** Audiences it may request tokens for (non-empty, no duplicates). */
+  readonly audiences: readonly string[];
+  /** Lifetime when the caller asks for none (≤ maxTokenLifetimeSeconds). */
+  readonly tokenLifetimeSeconds: number;
+  /** Upper bound for its tokens (≤ the issuer's maxTokenLifetimeSeconds). */
+  readonly maxTokenLifetimeSeconds: number;
+  /** Static claims added to every token; never a reserved claim name. */
+  readonly claims: Readonly<Record<string, JsonValue>>;
+  /** The role it, and nothing else, may assume. */
+  readonly aws?: WorkloadAwsSettings;
+  /** The service account it may impersonate. */
+  readonly gcp?: WorkloadGcpSettings;
+}
+
+export interface WorkloadConfig extends TokenSettings {
   /** The Worker's Cloudflare script name; also its registry key. */
   readonly name: string;
   /** `worker/<account_id>/<name>`. */
   readonly subject: string;
   /** Name of the per-workload entrypoint class generated into the issuer bundle. */
   readonly entrypoint: string;
-  /** Audiences this workload may request tokens for (non-empty, no duplicates). */
-  readonly audiences: readonly string[];
-  /** Lifetime when the caller asks for none (≤ maxTokenLifetimeSeconds). */
-  readonly tokenLifetimeSeconds: number;
-  /** Upper bound for this workload (≤ the issuer's maxTokenLifetimeSeconds). */
-  readonly maxTokenLifetimeSeconds: number;
-  /** Static claims added to every token; never a reserved claim name. */
-  readonly claims: Readonly<Record<string, JsonValue>>;
   readonly awsSessionTags?: AwsSessionTags;
-  readonly aws?: WorkloadAwsSettings;
-  readonly gcp?: WorkloadGcpSettings;
   /** Present when the workload has a client certificate (its tokens then carry `cnf`). */
   readonly mtls?: WorkloadMtlsSettings;
 }
@@ -146,7 +155,7 @@ export interface EdgeMiddlewareSettings {
  * A registered Cloudflare Workflow: its instances get tokens with
  * sub = workflow/<account_id>/<name>/<instance_id>, through the binding of the script defining it.
  */
-export interface WorkflowConfig {
+export interface WorkflowConfig extends TokenSettings {
   /** The Workflow's name (Cloudflare's `workflow_name`); also its registry key. */
   readonly name: string;
   /** The Worker script that defines the Workflow (and holds the binding to the issuer). */
@@ -161,12 +170,4 @@ export interface WorkflowConfig {
   readonly binding: string;
   /** Instance ids longer than this are refused; the subject's worst case fits GCP's 127 bytes. */
   readonly maxInstanceIdLength: number;
-  readonly audiences: readonly string[];
-  readonly tokenLifetimeSeconds: number;
-  readonly maxTokenLifetimeSeconds: number;
-  readonly claims: Readonly<Record<string, JsonValue>>;
-  /** The role every instance of this workflow (and nothing else) may assume. */
-  readonly aws?: WorkloadAwsSettings;
-  /** The service account every instance of this workflow may impersonate. */
-  readonly gcp?: WorkloadGcpSettings;
 }

@@ -7,30 +7,25 @@ import { readAudiences } from "./audiences.js";
 import { readWorkloadAws, resolveWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readClaims } from "./claims.js";
 import type { Federation, NameClaim } from "./federation.js";
-import {
-  describeValue,
-  type FieldReader,
-  type FieldValues,
-  integerField,
-  isPlainObject,
-  parseJsonText,
-  readSection,
-  readString,
-  utf8Length,
-} from "./fields.js";
+import { describeValue, type FieldReader, readString, utf8Length } from "./fields.js";
 import { readWorkloadGcp, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
 import {
   CLASS_NAME_PATTERN,
-  DEFAULT_TOKEN_LIFETIME_SECONDS,
   MAX_GCP_SUBJECT_BYTES,
-  MAX_TOKEN_LIFETIME_CAP_SECONDS,
   MAX_WORKFLOW_NAME_LENGTH,
   MIN_MAX_INSTANCE_ID_LENGTH,
-  MIN_TOKEN_LIFETIME_SECONDS,
   WORKFLOW_NAME_PATTERN,
 } from "./limits.js";
+import {
+  type IssuerLifetimes,
+  LIFETIME_FIELDS,
+  readRegistry,
+  type RegistryEntry,
+  resolveLifetimes,
+  sortedByName,
+} from "./registry.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { AwsSettings, GcpSettings, WorkflowConfig, WorkloadConfig } from "./types.js";
 
@@ -47,25 +42,13 @@ const WORKFLOW_FIELDS = {
     read: readAudiences,
     required: "is missing; list the audiences this workflow's instances may request tokens for",
   },
-  tokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS, max: MAX_TOKEN_LIFETIME_CAP_SECONDS, unit: "seconds",
-    fix: "set it to 300 (5 minutes), or remove it to use the issuer's tokenLifetimeSeconds",
-  }),
-  maxTokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS, max: MAX_TOKEN_LIFETIME_CAP_SECONDS, unit: "seconds",
-    fix: "set it to 900 (15 minutes), or remove it to use the issuer's maxTokenLifetimeSeconds",
-  }),
+  ...LIFETIME_FIELDS,
   claims: { read: readClaims },
   aws: { read: readWorkloadAws, empty: WORKLOAD_AWS_EMPTY },
   gcp: { read: readWorkloadGcp, empty: WORKLOAD_GCP_EMPTY },
 } as const;
 
-export interface WorkflowEntry {
-  readonly name: string;
-  readonly key: string;
-  readonly fields: FieldValues<typeof WORKFLOW_FIELDS>;
-  readonly written: ReadonlySet<string>;
-}
+export type WorkflowEntry = RegistryEntry<typeof WORKFLOW_FIELDS>;
 
 /** The name part shared by a workflow's entrypoint class and the issuer's binding to it. */
 export function workflowIdentifier(name: string): string {
@@ -90,35 +73,15 @@ export function workflowNameProblem(name: string): string | undefined {
 }
 
 /** The `workflows` key: a map from workflow name to its settings (or its JSON text). */
-export const readWorkflows: FieldReader<readonly WorkflowEntry[]> = (value, key, issues) => {
-  const map = typeof value === "string"
-    ? parseJsonText(value, key, issues, "write workflows as a YAML map in the stack file")
-    : value;
-  if (map === undefined) return undefined;
-  if (!isPlainObject(map)) {
-    issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be a map from Workflow name ` +
-      "to its settings, e.g. {nightly-export: {script: jobs, className: NightlyExport, audiences: [sts.amazonaws.com]}}");
-    return undefined;
-  }
-  const entries: WorkflowEntry[] = [];
-  for (const [name, settings] of Object.entries(map)) {
-    const workflowKey = memberKey(key, name);
-    const nameProblem = workflowNameProblem(name);
-    if (nameProblem !== undefined) issues.add(workflowKey, nameProblem);
-    if (!isPlainObject(settings)) {
-      issues.add(workflowKey, `is ${describeValue(settings)}, but must be the workflow's settings, ` +
-        "e.g. {script: jobs, className: NightlyExport, audiences: [sts.amazonaws.com]}");
-      continue;
-    }
-    const fields = readSection(Object.entries(settings), WORKFLOW_FIELDS, issues, {
-      what: `a workflow field (${Object.keys(WORKFLOW_FIELDS).join(", ")})`,
-      keyOf: (field) => memberKey(workflowKey, field),
-    });
-    const written = new Set(Object.keys(settings).filter((field) => settings[field] !== undefined));
-    if (nameProblem === undefined) entries.push({ name, key: workflowKey, fields, written });
-  }
-  return entries;
-};
+export const readWorkflows: FieldReader<readonly WorkflowEntry[]> = (value, key, issues) =>
+  readRegistry(value, key, issues, WORKFLOW_FIELDS, {
+    noun: "workflow",
+    nameProblem: workflowNameProblem,
+    jsonFix: "write workflows as a YAML map in the stack file",
+    mapShape: "a map from Workflow name to its settings, e.g. {nightly-export: {script: jobs, className: NightlyExport, " +
+      "audiences: [sts.amazonaws.com]}}",
+    settingsExample: "{script: jobs, className: NightlyExport, audiences: [sts.amazonaws.com]}",
+  });
 
 function readScript(value: unknown, key: string, issues: IssueCollector): string | undefined {
   const script = readString(value, key, issues, "the Worker script name that defines the workflow");
@@ -138,11 +101,9 @@ function readClassName(value: unknown, key: string, issues: IssueCollector): str
 }
 
 /** What resolving workflows needs from the issuer and the workloads (undefined: invalid, reported). */
-export interface WorkflowContext {
+export interface WorkflowContext extends IssuerLifetimes {
   readonly accountId: string | undefined;
   readonly scriptName: string | undefined;
-  readonly tokenLifetimeSeconds: number | undefined;
-  readonly maxTokenLifetimeSeconds: number | undefined;
   readonly maxInstanceIdLength: number | undefined;
   /** The full key of maxInstanceIdLength, for messages. */
   readonly maxInstanceIdLengthKey: string;
@@ -152,7 +113,7 @@ export interface WorkflowContext {
 }
 
 export function resolveWorkflows(entries: readonly WorkflowEntry[], context: WorkflowContext, issues: IssueCollector): WorkflowConfig[] {
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = sortedByName(entries);
   const classes = new Map<string, string>(context.workloads.map((w) => [w.entrypoint, `workload '${w.name}'`]));
   const roleNames: NameClaim[] = [];
   const accountIds: NameClaim[] = [];
@@ -169,7 +130,7 @@ export function resolveWorkflows(entries: readonly WorkflowEntry[], context: Wor
     else issues.add(key, `maps to the entrypoint class '${entrypoint}', as ${owner} does ('-' becomes '_'); rename one of them`);
     const subjectPrefix = `workflow/${context.accountId ?? "0".repeat(32)}/${name}/`;
     checkSubjectFits(entry, subjectPrefix, context, issues);
-    const lifetimes = resolveLifetimes(entry, context, issues);
+    const lifetimes = resolveLifetimes(key, fields, context, () => "the workflow's maxTokenLifetimeSeconds", issues);
     const ref = { name, key, audiences: fields.audiences };
     const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, context.aws, roleNames, issues) : undefined;
     const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, context.gcp, accountIds, issues) : undefined;
@@ -211,27 +172,6 @@ function checkSubjectFits(entry: WorkflowEntry, prefix: string, context: Workflo
       "ids are then refused)" : undefined].filter((fix) => fix !== undefined);
   issues.add(entry.key, `gives instance subjects of up to ${bytes} bytes (${prefix}<instance id of up to ${longest} ` +
     `characters>), more than GCP's ${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; ${fixes.join(", or ")}`);
-}
-
-function resolveLifetimes(
-  { key, fields }: WorkflowEntry,
-  context: WorkflowContext,
-  issues: IssueCollector,
-): { tokenLifetimeSeconds: number; maxTokenLifetimeSeconds: number } | undefined {
-  const issuerMax = context.maxTokenLifetimeSeconds;
-  const max = fields.maxTokenLifetimeSeconds ?? issuerMax ?? MAX_TOKEN_LIFETIME_CAP_SECONDS;
-  if (issuerMax !== undefined && max > issuerMax) {
-    issues.add(memberKey(key, "maxTokenLifetimeSeconds"), `is ${max}, above the issuer's maxTokenLifetimeSeconds ` +
-      `(${issuerMax}); lower it to at most ${issuerMax}, or raise the issuer's maxTokenLifetimeSeconds`);
-    return undefined;
-  }
-  const token = fields.tokenLifetimeSeconds ?? Math.min(context.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS, max);
-  if (token > max) {
-    issues.add(memberKey(key, "tokenLifetimeSeconds"), `is ${token}, above the workflow's maxTokenLifetimeSeconds ` +
-      `(${max}); lower it to at most ${max}, or raise maxTokenLifetimeSeconds`);
-    return undefined;
-  }
-  return { tokenLifetimeSeconds: token, maxTokenLifetimeSeconds: max };
 }
 
 /**

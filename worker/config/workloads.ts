@@ -10,25 +10,20 @@ import { readWorkloadAws, reportDuplicateRoleNames, resolveWorkloadAws, WORKLOAD
 import { readClaims } from "./claims.js";
 import { entrypointClassName } from "./entrypoint-name.js";
 import type { Federation, NameClaim } from "./federation.js";
-import {
-  describeValue,
-  type FieldValues,
-  integerField,
-  isPlainObject,
-  parseJsonText,
-  readSection,
-  utf8Length,
-} from "./fields.js";
+import { utf8Length } from "./fields.js";
 import { readWorkloadGcp, reportDuplicateAccountIds, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
+import { MAX_GCP_SUBJECT_BYTES } from "./limits.js";
 import { readWorkloadMtls, WORKLOAD_MTLS_EMPTY } from "./mtls.js";
 import {
-  DEFAULT_TOKEN_LIFETIME_SECONDS,
-  MAX_GCP_SUBJECT_BYTES,
-  MAX_TOKEN_LIFETIME_CAP_SECONDS,
-  MIN_TOKEN_LIFETIME_SECONDS,
-} from "./limits.js";
+  type IssuerLifetimes,
+  LIFETIME_FIELDS,
+  readRegistry,
+  type RegistryEntry,
+  resolveLifetimes,
+  sortedByName,
+} from "./registry.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { AwsSettings, GcpSettings, WorkloadConfig } from "./types.js";
 
@@ -38,18 +33,7 @@ const WORKLOAD_FIELDS = {
     read: readAudiences,
     required: "is missing; list the audiences this workload may request tokens for, e.g. audiences: [sts.amazonaws.com]",
   },
-  tokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS,
-    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
-    unit: "seconds",
-    fix: "set it to 300 (5 minutes), or remove it to use the issuer's tokenLifetimeSeconds",
-  }),
-  maxTokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS,
-    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
-    unit: "seconds",
-    fix: "set it to 900 (15 minutes), or remove it to use the issuer's maxTokenLifetimeSeconds",
-  }),
+  ...LIFETIME_FIELDS,
   claims: { read: readClaims },
   awsSessionTags: { read: readAwsSessionTags },
   aws: { read: readWorkloadAws, empty: WORKLOAD_AWS_EMPTY },
@@ -59,51 +43,19 @@ const WORKLOAD_FIELDS = {
 } as const;
 
 /** A workload as read from its own entry, before anything that depends on the issuer. */
-export interface WorkloadEntry {
-  readonly name: string;
-  readonly key: string;
-  readonly fields: FieldValues<typeof WORKLOAD_FIELDS>;
-  /** The fields written, valid or not: a cloud section is checked against the stack even when invalid. */
-  readonly written: ReadonlySet<string>;
-}
+export type WorkloadEntry = RegistryEntry<typeof WORKLOAD_FIELDS>;
 
 /** The `workloads` key: a map (or its JSON text, as `pulumi config set` stores it). */
 export function readWorkloads(value: unknown, key: string, issues: IssueCollector): readonly WorkloadEntry[] | undefined {
-  const map = typeof value === "string"
-    ? parseJsonText(value, key, issues, "write workloads as a YAML map in the stack file, or set each field with " +
-      "pulumi config set --path 'workloads.<name>.audiences[0]' <audience>")
-    : value;
-  if (map === undefined) return undefined;
-  if (!isPlainObject(map)) {
-    const shape = Array.isArray(map) ? "a list" : describeValue(map);
-    issues.add(key, `is ${shape}, but must be a map from Worker script name to its settings, ` +
-      "e.g. {billing: {audiences: [sts.amazonaws.com]}}");
-    return undefined;
-  }
-  const names = Object.keys(map);
-  if (names.length === 0) {
-    issues.add(key, "is empty; add at least one workload, e.g. billing: {audiences: [sts.amazonaws.com]}");
-    return undefined;
-  }
-  const entries: WorkloadEntry[] = [];
-  for (const name of names) {
-    const workloadKey = memberKey(key, name);
-    const nameProblem = scriptNameProblem(name);
-    if (nameProblem !== undefined) issues.add(workloadKey, nameProblem);
-    const settings = map[name];
-    if (!isPlainObject(settings)) {
-      issues.add(workloadKey, `is ${describeValue(settings)}, but must be the workload's settings, ` +
-        "e.g. {audiences: [sts.amazonaws.com]}");
-      continue;
-    }
-    const fields = readSection(Object.entries(settings), WORKLOAD_FIELDS, issues, {
-      what: `a workload field (${Object.keys(WORKLOAD_FIELDS).join(", ")})`,
-      keyOf: (field) => memberKey(workloadKey, field),
-    });
-    const written = new Set(Object.keys(settings).filter((field) => settings[field] !== undefined));
-    if (nameProblem === undefined) entries.push({ name, key: workloadKey, fields, written });
-  }
-  return entries;
+  return readRegistry(value, key, issues, WORKLOAD_FIELDS, {
+    noun: "workload",
+    nameProblem: scriptNameProblem,
+    jsonFix: "write workloads as a YAML map in the stack file, or set each field with " +
+      "pulumi config set --path 'workloads.<name>.audiences[0]' <audience>",
+    mapShape: "a map from Worker script name to its settings, e.g. {billing: {audiences: [sts.amazonaws.com]}}",
+    settingsExample: "{audiences: [sts.amazonaws.com]}",
+    empty: "is empty; add at least one workload, e.g. billing: {audiences: [sts.amazonaws.com]}",
+  });
 }
 
 /**
@@ -111,11 +63,9 @@ export function readWorkloads(value: unknown, key: string, issues: IssueCollecto
  * that was itself invalid is undefined (its problem is already reported): the checks that
  * depend on it are skipped rather than reported against a guess.
  */
-export interface IssuerContext {
+export interface IssuerContext extends IssuerLifetimes {
   readonly accountId: string | undefined;
   readonly scriptName: string | undefined;
-  readonly tokenLifetimeSeconds: number | undefined;
-  readonly maxTokenLifetimeSeconds: number | undefined;
   readonly aws: Federation<AwsSettings>;
   readonly gcp: Federation<GcpSettings>;
 }
@@ -126,7 +76,7 @@ export function resolveWorkloads(
   issuer: IssuerContext,
   issues: IssueCollector,
 ): WorkloadConfig[] {
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = sortedByName(entries);
   const byEntrypoint = new Map<string, string>();
   const resolved: WorkloadConfig[] = [];
   const roleNames: NameClaim[] = [];
@@ -151,7 +101,8 @@ export function resolveWorkloads(
       issues.add(key, `gives the subject '${subject}' of ${subjectBytes} bytes, more than GCP's ` +
         `${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; shorten the workload name`);
     }
-    const lifetimes = resolveLifetimes(entry, issuer, issues);
+    const lifetimes = resolveLifetimes(key, fields, issuer, (written) =>
+      (written ? "the workload's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"), issues);
     const ref = { name, key, audiences: fields.audiences };
     const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, issuer.aws, roleNames, issues) : undefined;
     const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, issuer.gcp, accountIds, issues) : undefined;
@@ -171,29 +122,4 @@ export function resolveWorkloads(
   reportDuplicateRoleNames(roleNames, issues);
   reportDuplicateAccountIds(accountIds, issues);
   return resolved;
-}
-
-function resolveLifetimes(
-  { key, fields }: WorkloadEntry,
-  issuer: IssuerContext,
-  issues: IssueCollector,
-): { tokenLifetimeSeconds: number; maxTokenLifetimeSeconds: number } | undefined {
-  const issuerMax = issuer.maxTokenLifetimeSeconds;
-  const max = fields.maxTokenLifetimeSeconds ?? issuerMax ?? MAX_TOKEN_LIFETIME_CAP_SECONDS;
-  if (issuerMax !== undefined && max > issuerMax) {
-    issues.add(memberKey(key, "maxTokenLifetimeSeconds"), `is ${max}, above the issuer's maxTokenLifetimeSeconds ` +
-      `(${issuerMax}); lower it to at most ${issuerMax}, ` +
-      "or raise the issuer's maxTokenLifetimeSeconds");
-    return undefined;
-  }
-  const token = fields.tokenLifetimeSeconds ?? Math.min(issuer.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS, max);
-  if (token > max) {
-    const whose = fields.maxTokenLifetimeSeconds === undefined
-      ? "the issuer's maxTokenLifetimeSeconds"
-      : "the workload's maxTokenLifetimeSeconds";
-    issues.add(memberKey(key, "tokenLifetimeSeconds"), `is ${token}, above ${whose} (${max}); ` +
-      `lower it to at most ${max}, or raise maxTokenLifetimeSeconds`);
-    return undefined;
-  }
-  return { tokenLifetimeSeconds: token, maxTokenLifetimeSeconds: max };
 }
