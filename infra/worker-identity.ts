@@ -10,6 +10,7 @@ import { AwsFederation } from "./aws/federation.js";
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
+import type { FederationArgs } from "./federation-args.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
@@ -82,7 +83,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const federation = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };
+    const federation: FederationArgs = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };
     // The clouds fetch discovery and JWKS from the issuer: federate once its hostname serves it.
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };
     if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);

@@ -1,10 +1,12 @@
 // Wiring between the pure rules (functions of a resource's plain inputs, and the policy's config,
 // returning violation messages) and @pulumi/policy. Nothing here decides anything.
 
-import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { validateResourceOfType, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
 import { plainInputs } from "./inputs.js";
 
 export type ResourceClass = Parameters<ResourceValidationArgs["isType"]>[0];
+/** A resource's inputs as the rules see them (plainProps). */
+export type PlainInputs = Readonly<Record<string, unknown>>;
 
 /** The resource's inputs as plain data, unknown values (preview) as UNKNOWN. */
 export function plainProps(props: object): Readonly<Record<string, unknown>> {
@@ -13,6 +15,30 @@ export function plainProps(props: object): Readonly<Record<string, unknown>> {
 
 export function reportAll(messages: readonly string[], reportViolation: ReportViolation): void {
   for (const message of messages) reportViolation(message);
+}
+
+/**
+ * validateResourceOfType for a pure rule: every message `violations` returns for the resource's
+ * plain inputs is reported. `args` is there for rules that read the policy's config.
+ */
+export function reportViolationsOfType(
+  resourceClass: ResourceClass,
+  violations: (inputs: PlainInputs, args: ResourceValidationArgs) => readonly string[],
+): ResourceValidation {
+  return validateResourceOfType(resourceClass, (props, args, reportViolation) => {
+    reportAll(violations(plainProps(props), args), reportViolation);
+  });
+}
+
+/** The same over several resource types (validateResourceOfTypes); the rule also gets the type token. */
+export function reportViolationsOfTypes(
+  classes: readonly ResourceClass[],
+  description: string,
+  violations: (type: string, inputs: PlainInputs) => readonly string[],
+): ResourceValidation {
+  return validateResourceOfTypes(classes, description, (args, reportViolation) => {
+    reportAll(violations(args.type, plainProps(args.props)), reportViolation);
+  });
 }
 
 /**

@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsSettings, IssuerSettings, WorkflowConfig, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
+import type { AwsSettings, WorkloadAwsSettings } from "../../worker/config/types.js";
+import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
 import {
   issuerHost,
   providerTags,
@@ -18,18 +19,9 @@ import {
   workflowTrustPolicy,
 } from "./trust-policy.js";
 
-/**
- * Plain resolved config rather than `pulumi.Input`s: resource names and the set of roles derive
- * from it, and both must be known when the program runs.
- */
-export interface AwsFederationArgs {
-  readonly issuer: IssuerSettings;
+/** Workloads and workflows with AWS settings get a role. */
+export interface AwsFederationArgs extends FederationArgs {
   readonly aws: AwsSettings;
-  readonly workloads: readonly WorkloadConfig[];
-  /** Registered workflows; those with AWS settings get a role. */
-  readonly workflows?: readonly WorkflowConfig[];
-  /** The Pulumi stack name, for tags. */
-  readonly stack: string;
 }
 
 export interface FederatedRole {
@@ -64,7 +56,21 @@ export class AwsFederation extends pulumi.ComponentResource {
     const roles: Record<string, FederatedRole> = {};
     for (const workload of args.workloads) {
       if (workload.aws === undefined) continue;
-      const role = this.workloadRole(name, args, workload, workload.aws, provider.arn);
+      const role = this.role(workloadChildPrefix(name, workload), workload.aws, {
+        assumeRolePolicy: provider.arn.apply((arn) =>
+          JSON.stringify(
+            webIdentityTrustPolicy({
+              providerArn: arn,
+              issuerUrl: args.issuer.issuerUrl,
+              subject: workload.subject,
+              audience: args.aws.audience,
+              tagSession: workload.awsSessionTags !== undefined,
+            }),
+          ),
+        ),
+        description: roleDescription(workload, args.issuer.issuerUrl),
+        tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
+      });
       roles[workload.name] = { arn: role.arn, name: role.name };
     }
     this.roles = roles;
@@ -72,8 +78,7 @@ export class AwsFederation extends pulumi.ComponentResource {
     const workflowRoles: Record<string, FederatedRole> = {};
     for (const workflow of args.workflows ?? []) {
       if (workflow.aws === undefined) continue;
-      // '.' is in neither workload nor workflow names: these child names never meet a workload's.
-      const role = this.role(`${name}-wf.${workflow.name}`, workflow.aws, {
+      const role = this.role(workflowChildPrefix(name, workflow), workflow.aws, {
         assumeRolePolicy: provider.arn.apply((arn) =>
           JSON.stringify(workflowTrustPolicy({
             providerArn: arn,
@@ -90,31 +95,6 @@ export class AwsFederation extends pulumi.ComponentResource {
     this.workflowRoles = workflowRoles;
 
     this.registerOutputs({ providerArn: this.providerArn, roles: this.roles, workflowRoles: this.workflowRoles });
-  }
-
-  /** Child names start with the workload's name, so adding or removing one renames no other. */
-  private workloadRole(
-    name: string,
-    args: AwsFederationArgs,
-    workload: WorkloadConfig,
-    settings: WorkloadAwsSettings,
-    providerArn: pulumi.Output<string>,
-  ): aws.iam.Role {
-    return this.role(`${name}-${workload.name}`, settings, {
-      assumeRolePolicy: providerArn.apply((arn) =>
-        JSON.stringify(
-          webIdentityTrustPolicy({
-            providerArn: arn,
-            issuerUrl: args.issuer.issuerUrl,
-            subject: workload.subject,
-            audience: args.aws.audience,
-            tagSession: workload.awsSessionTags !== undefined,
-          }),
-        ),
-      ),
-      description: roleDescription(workload, args.issuer.issuerUrl),
-      tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
-    });
   }
 
   /** A role with its trust document, description and tags, and its managed and inline policies. */

@@ -93,26 +93,39 @@ function hasExplicitPort(issuerUrl: string, hostname: string): boolean {
  */
 export function webIdentityTrustPolicy(input: WebIdentityTrustPolicyInput): TrustPolicyDocument {
   const host = issuerHost(input.issuerUrl);
-  if (input.providerArn === "") throw new Error("the OIDC provider ARN is empty");
+  requireProviderArn(input.providerArn);
   if (input.subject === "") throw new Error("the trusted subject is empty: a role must trust exactly one workload");
-  if (input.audience === "") throw new Error("the trusted audience is empty: use the provider's client id");
+  requireAudience(input.audience);
+  return federatedTrustDocument(
+    input.providerArn,
+    input.tagSession ? [WEB_IDENTITY_ACTION, TAG_SESSION_ACTION] : WEB_IDENTITY_ACTION,
+    {
+      StringEquals: {
+        [`${host}:sub`]: input.subject,
+        [`${host}:aud`]: input.audience,
+      },
+    },
+  );
+}
+
+/** The one-statement document both role kinds use: the issuer's provider may assume the role under `condition`. */
+function federatedTrustDocument(
+  providerArn: string,
+  action: TrustPolicyStatement["Action"],
+  condition: TrustPolicyStatement["Condition"],
+): TrustPolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: TRUST_STATEMENT_SID,
-        Effect: "Allow",
-        Principal: { Federated: input.providerArn },
-        Action: input.tagSession ? [WEB_IDENTITY_ACTION, TAG_SESSION_ACTION] : WEB_IDENTITY_ACTION,
-        Condition: {
-          StringEquals: {
-            [`${host}:sub`]: input.subject,
-            [`${host}:aud`]: input.audience,
-          },
-        },
-      },
-    ],
+    Statement: [{ Sid: TRUST_STATEMENT_SID, Effect: "Allow", Principal: { Federated: providerArn }, Action: action, Condition: condition }],
   };
+}
+
+function requireProviderArn(providerArn: string): void {
+  if (providerArn === "") throw new Error("the OIDC provider ARN is empty");
+}
+
+function requireAudience(audience: string): void {
+  if (audience === "") throw new Error("the trusted audience is empty: use the provider's client id");
 }
 
 type WorkloadIdentity = Pick<WorkloadConfig, "name" | "subject">;
@@ -179,26 +192,15 @@ const WORKFLOW_SUBJECT_PREFIX = /^workflow\/[0-9a-f]{32}\/[A-Za-z0-9_][A-Za-z0-9
  */
 export function workflowTrustPolicy(input: WorkflowTrustPolicyInput): TrustPolicyDocument {
   const host = issuerHost(input.issuerUrl);
-  if (input.providerArn === "") throw new Error("the OIDC provider ARN is empty");
+  requireProviderArn(input.providerArn);
   if (!WORKFLOW_SUBJECT_PREFIX.test(input.subjectPrefix)) {
     throw new Error(`the workflow subject prefix ${JSON.stringify(input.subjectPrefix)} is not workflow/<account_id>/<name>/`);
   }
-  if (input.audience === "") throw new Error("the trusted audience is empty: use the provider's client id");
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: TRUST_STATEMENT_SID,
-        Effect: "Allow",
-        Principal: { Federated: input.providerArn },
-        Action: WEB_IDENTITY_ACTION,
-        Condition: {
-          StringEquals: { [`${host}:aud`]: input.audience },
-          StringLike: { [`${host}:sub`]: `${input.subjectPrefix}*` },
-        },
-      },
-    ],
-  };
+  requireAudience(input.audience);
+  return federatedTrustDocument(input.providerArn, WEB_IDENTITY_ACTION, {
+    StringEquals: { [`${host}:aud`]: input.audience },
+    StringLike: { [`${host}:sub`]: `${input.subjectPrefix}*` },
+  });
 }
 
 export function workflowRoleDescription(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string): string {

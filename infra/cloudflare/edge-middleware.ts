@@ -6,6 +6,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { utf8Length } from "../../worker/config/fields.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
 
@@ -87,7 +88,7 @@ export function edgeMiddlewareBindings(
     problems.push(...error.problems.map((p) => `${argument[p.binding] ?? p.binding} (${p.binding}) ${p.detail ?? p.fix}`));
   }
   for (const [name, value] of Object.entries(text)) {
-    const bytes = new TextEncoder().encode(value).length;
+    const bytes = utf8Length(value);
     if (bytes > TEXT_BINDING_MAX_BYTES) {
       problems.push(`${name} is ${bytes} bytes; Cloudflare allows ${TEXT_BINDING_MAX_BYTES} per text binding: merge rules with wildcards and parameters`);
     }

@@ -17,6 +17,7 @@ import {
   wranglerWorkflowBindingSnippet,
   type IssuerServiceBinding,
 } from "./bindings.js";
+import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 export interface IssuerWorkerArgs {
   readonly config: StackConfig;
@@ -32,7 +33,6 @@ export interface IssuerWorkerArgs {
 
 /** The module name of the bundle inside the script upload. */
 export const ISSUER_MAIN_MODULE = "issuer.js";
-const KEY_STORE_CLASS = "KeyStore";
 
 export class IssuerWorker extends pulumi.ComponentResource {
   readonly scriptName: string;
@@ -81,8 +81,8 @@ export class IssuerWorker extends pulumi.ComponentResource {
         bindings: [
           { type: "kv_namespace", name: "JWKS", namespaceId: this.jwksNamespace.id },
           { type: "durable_object_namespace", name: "KEY_STORE", className: KEY_STORE_CLASS },
-          { type: "plain_text", name: "ISSUER_CONFIG", text: JSON.stringify(args.issuerConfig) },
-          { type: "secret_text", name: "KEY_ENCRYPTION_KEY", text: pulumi.secret(kek.base64) },
+          { type: "plain_text", name: ISSUER_CONFIG_BINDING, text: JSON.stringify(args.issuerConfig) },
+          { type: "secret_text", name: KEY_ENCRYPTION_KEY_BINDING, text: pulumi.secret(kek.base64) },
           { type: "secret_text", name: "ADMIN_TOKEN", text: this.adminToken },
           ...(args.mtlsThumbprints === undefined
             ? []

@@ -6,7 +6,8 @@
 
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { GcpSettings, IssuerSettings, WorkflowConfig, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
+import type { GcpSettings, WorkloadGcpSettings } from "../../worker/config/types.js";
+import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
 import {
   WORKLOAD_IDENTITY_USER_ROLE,
   attributeCondition,
@@ -21,13 +22,9 @@ import {
   serviceAccountResourceName,
 } from "./workload-identity.js";
 
-export interface GcpFederationArgs {
-  readonly issuer: IssuerSettings;
+/** Workloads and workflows with `gcp` settings get a service account. */
+export interface GcpFederationArgs extends FederationArgs {
   readonly gcp: GcpSettings;
-  readonly workloads: readonly WorkloadConfig[];
-  readonly workflows?: readonly WorkflowConfig[];
-  /** The Pulumi stack, named in the console texts. */
-  readonly stack: string;
 }
 
 export interface GcpWorkloadFederation {
@@ -89,31 +86,20 @@ export class GcpFederation extends pulumi.ComponentResource {
     this.workloads = {};
     for (const workload of args.workloads) {
       if (!workload.gcp) continue;
-      this.workloads[workload.name] = this.federateWorkload(name, args, workload, workload.gcp);
+      this.workloads[workload.name] = this.federate(workloadChildPrefix(name, workload), args, workload.gcp,
+        principalFor(settings, workload.subject), describeServiceAccount(issuer, settings, workload, stack));
     }
 
     this.workflows = {};
     for (const workflow of args.workflows ?? []) {
       if (!workflow.gcp) continue;
-      // '.' is in neither workload nor workflow names: these child names never meet a workload's.
-      this.workflows[workflow.name] = this.federate(`${name}-wf.${workflow.name}`, args, workflow.gcp,
+      this.workflows[workflow.name] = this.federate(workflowChildPrefix(name, workflow), args, workflow.gcp,
         principalSetForWorkflow(settings, workflow.name), describeWorkflowServiceAccount(issuer, settings, workflow, stack));
     }
 
     this.registerOutputs({
       poolName: this.poolName, providerName: this.providerName, workloads: this.workloads, workflows: this.workflows,
     });
-  }
-
-  private federateWorkload(
-    name: string,
-    args: GcpFederationArgs,
-    workload: WorkloadConfig,
-    settings: WorkloadGcpSettings,
-  ): GcpWorkloadFederation {
-    const { issuer, gcp: federation, stack } = args;
-    return this.federate(`${name}-${workload.name}`, args, settings, principalFor(federation, workload.subject),
-      describeServiceAccount(issuer, federation, workload, stack));
   }
 
   /** A service account (created or existing) that `principal` alone may impersonate, with its project roles. */

@@ -3,6 +3,7 @@
 // resource names and principals IAM bindings refer to, and the console texts a security engineer
 // reads. federation.ts declares the resources; nothing here touches Pulumi.
 
+import { utf8Length } from "../../worker/config/fields.js";
 import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
 import type { GcpSettings, IssuerSettings, WorkflowConfig, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
 
@@ -96,7 +97,7 @@ export function providerName(gcp: GcpSettings): string {
 
 /** The one federated identity a token with this `sub` becomes. */
 export function principalFor(gcp: GcpSettings, subject: string): string {
-  const bytes = new TextEncoder().encode(subject).length;
+  const bytes = utf8Length(subject);
   if (subject === "" || bytes > MAX_GCP_SUBJECT_BYTES) {
     throw new RangeError(`principalFor: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
   }

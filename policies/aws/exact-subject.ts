@@ -5,8 +5,8 @@
 // request says.
 
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { plainProps, reportAll } from "../resource-policy.js";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { reportViolationsOfType } from "../resource-policy.js";
 import { comparesPositively, conditionClauses, isKey, isLike } from "./conditions.js";
 import { isWebIdentityStatement, oidcProviderHosts, trustDocument } from "./trust-document.js";
 
@@ -53,7 +53,5 @@ export const awsWebIdentityExactSubject: ResourceValidationPolicy = {
   name: "aws-web-identity-exact-subject",
   description: "A role's <host>:sub condition names an exact subject, or a wildcard only as the whole last segment after a '/'.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-    reportAll(exactSubjectViolations(plainProps(role)), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(aws.iam.Role, exactSubjectViolations),
 };

@@ -2,14 +2,14 @@
 // the policy's config (`maxSessionDurationSeconds`, default one hour, AWS's own default).
 
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import {
   DEFAULT_ROLE_SESSION_SECONDS,
   MAX_ROLE_SESSION_SECONDS,
   MIN_ROLE_SESSION_SECONDS,
 } from "../../worker/config/limits.js";
 import { isUnknown } from "../inputs.js";
-import { configInteger, plainProps, reportAll } from "../resource-policy.js";
+import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { federatesWebIdentity, trustDocument } from "./trust-document.js";
 
 export interface MaxSessionDurationConfig {
@@ -58,8 +58,7 @@ export const awsRoleMaxSessionDuration: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
-    const config = maxSessionDurationConfig(args.getConfig<object>());
-    reportAll(maxSessionDurationViolations(plainProps(role), config), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(aws.iam.Role, (role, args) =>
+    maxSessionDurationViolations(role, maxSessionDurationConfig(args.getConfig<object>())),
+  ),
 };

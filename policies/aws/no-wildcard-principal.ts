@@ -3,9 +3,9 @@
 // principal it does not name.
 
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isRecord, listOf } from "../inputs.js";
-import { plainProps, reportAll } from "../resource-policy.js";
+import { reportViolationsOfType } from "../resource-policy.js";
 import { trustDocument } from "./trust-document.js";
 
 const FIX = "name the one principal the role trusts (for a Worker: Federated = the issuer's IAM OIDC provider ARN)";
@@ -35,7 +35,5 @@ export const awsTrustNoWildcardPrincipal: ResourceValidationPolicy = {
   name: "aws-trust-no-wildcard-principal",
   description: "No role trust statement allows the \"*\" principal (Principal \"*\", {AWS: \"*\"}, {Federated: \"*\"}) or uses NotPrincipal.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-    reportAll(wildcardPrincipalViolations(plainProps(role)), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(aws.iam.Role, wildcardPrincipalViolations),
 };

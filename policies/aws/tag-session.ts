@@ -4,9 +4,9 @@
 // token of the provider) set the session tags the role's permissions may rely on.
 
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containsUnknown } from "../inputs.js";
-import { plainProps, reportAll } from "../resource-policy.js";
+import { reportViolationsOfType } from "../resource-policy.js";
 import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION, allowsAction, federatesWebIdentity, trustDocument } from "./trust-document.js";
 
 export function tagSessionViolations(role: Readonly<Record<string, unknown>>): readonly string[] {
@@ -25,7 +25,5 @@ export const awsTagSessionWithWebIdentity: ResourceValidationPolicy = {
   name: "aws-tag-session-with-web-identity",
   description: "In a role that federates web identity, sts:TagSession is allowed only by a statement that also allows sts:AssumeRoleWithWebIdentity.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-    reportAll(tagSessionViolations(plainProps(role)), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(aws.iam.Role, tagSessionViolations),
 };

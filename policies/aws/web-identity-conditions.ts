@@ -4,8 +4,8 @@
 // relying parties do.
 
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { plainProps, reportAll } from "../resource-policy.js";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { reportViolationsOfType } from "../resource-policy.js";
 import { bindsKey, conditionClauses, isKey, isLike, whyNotBinding, type ConditionClause } from "./conditions.js";
 import { isWebIdentityStatement, oidcProviderHosts, trustDocument } from "./trust-document.js";
 
@@ -68,7 +68,5 @@ export const awsWebIdentityConditions: ResourceValidationPolicy = {
   name: "aws-web-identity-conditions",
   description: "A role that trusts an IAM OIDC provider conditions on both <host>:aud and <host>:sub (StringEquals or StringLike).",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
-    reportAll(webIdentityConditionViolations(plainProps(role)), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(aws.iam.Role, webIdentityConditionViolations),
 };

@@ -4,12 +4,11 @@
 // config with keys `<project>:<name>`, values as Pulumi hands them to programs: often text).
 
 import * as cloudflare from "@pulumi/cloudflare";
+import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "../../infra/cloudflare/issuer-bindings.js";
 import { isRecord, isUnknown } from "../inputs.js";
 
+export { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS };
 export const WORKERS_SCRIPT = cloudflare.WorkersScript;
-export const KEY_STORE_CLASS = "KeyStore";
-export const KEY_ENCRYPTION_KEY_BINDING = "KEY_ENCRYPTION_KEY";
-export const ISSUER_CONFIG_BINDING = "ISSUER_CONFIG";
 
 export type Binding = Readonly<Record<string, unknown>>;
 

@@ -1,9 +1,9 @@
 // The key-encryption key seals every signing key at rest. As a plain_text or json binding its
 // value shows in the dashboard, the API and the stack's state in clear: it must be secret_text.
 
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
-import { plainProps, reportAll } from "../resource-policy.js";
+import { reportViolationsOfType } from "../resource-policy.js";
 import { KEY_ENCRYPTION_KEY_BINDING, WORKERS_SCRIPT, bindingNamed, bindingsOf, isIssuerScript } from "./issuer-script.js";
 
 export function keyEncryptionKeyViolations(script: Readonly<Record<string, unknown>>): readonly string[] {
@@ -21,7 +21,5 @@ export const cloudflareKeyEncryptionKeySecret: ResourceValidationPolicy = {
   name: "cloudflare-key-encryption-key-secret",
   description: "An issuer script's KEY_ENCRYPTION_KEY binding is secret_text, never plain_text or json.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(WORKERS_SCRIPT, (script, _args, reportViolation) => {
-    reportAll(keyEncryptionKeyViolations(plainProps(script)), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(WORKERS_SCRIPT, keyEncryptionKeyViolations),
 };

@@ -2,13 +2,13 @@
 // the issuer's default when absent) stays within the bounds the platform sets: long enough for
 // the overlap windows, short enough that a key is not used for longer than policy allows.
 
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import {
   DEFAULT_ROTATION_PERIOD_DAYS,
   MAX_ROTATION_PERIOD_DAYS,
   MIN_ROTATION_PERIOD_DAYS,
 } from "../../worker/config/limits.js";
-import { configInteger, plainProps, reportAll } from "../resource-policy.js";
+import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { WORKERS_SCRIPT, issuerSettings, wholeNumberSetting } from "./issuer-script.js";
 
 export interface RotationPeriodConfig {
@@ -64,8 +64,7 @@ export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: validateResourceOfType(WORKERS_SCRIPT, (script, args, reportViolation) => {
-    const config = rotationPeriodConfig(args.getConfig<object>());
-    reportAll(rotationPeriodViolations(plainProps(script), config), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(WORKERS_SCRIPT, (script, args) =>
+    rotationPeriodViolations(script, rotationPeriodConfig(args.getConfig<object>())),
+  ),
 };

@@ -2,13 +2,13 @@
 // ISSUER_CONFIG; the issuer's default when absent) stays within the bound the platform sets.
 // Per-workload caps cannot exceed it: the issuer's own validator refuses that at startup.
 
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   MAX_TOKEN_LIFETIME_CAP_SECONDS,
   MIN_TOKEN_LIFETIME_SECONDS,
 } from "../../worker/config/limits.js";
-import { configInteger, plainProps, reportAll } from "../resource-policy.js";
+import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { WORKERS_SCRIPT, issuerSettings, wholeNumberSetting } from "./issuer-script.js";
 
 export interface TokenLifetimeCapConfig {
@@ -57,8 +57,7 @@ export const cloudflareIssuerTokenLifetimeCap: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: validateResourceOfType(WORKERS_SCRIPT, (script, args, reportViolation) => {
-    const config = tokenLifetimeCapConfig(args.getConfig<object>());
-    reportAll(tokenLifetimeCapViolations(plainProps(script), config), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(WORKERS_SCRIPT, (script, args) =>
+    tokenLifetimeCapViolations(script, tokenLifetimeCapConfig(args.getConfig<object>())),
+  ),
 };

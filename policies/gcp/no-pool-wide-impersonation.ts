@@ -5,7 +5,7 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
-import { plainProps, reportAll, validateResourceOfTypes } from "../resource-policy.js";
+import { reportViolationsOfTypes } from "../resource-policy.js";
 import { GRANTS_DESCRIPTION, GRANT_CLASSES, grantsOf, isImpersonationRole, wholeGroupMember } from "./iam-grants.js";
 
 const FIX = "grant it to principal://iam.googleapis.com/<pool name>/subject/worker/<account_id>/<script_name>, one workload per grant";
@@ -26,7 +26,5 @@ export const gcpNoPoolWideImpersonation: ResourceValidationPolicy = {
   name: "gcp-no-pool-wide-impersonation",
   description: "roles/iam.workloadIdentityUser (and serviceAccountTokenCreator) is never granted to a principalSet, allUsers or allAuthenticatedUsers.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfTypes(GRANT_CLASSES, GRANTS_DESCRIPTION, (args, reportViolation) => {
-    reportAll(poolWideImpersonationViolations(args.type, plainProps(args.props)), reportViolation);
-  }),
+  validateResource: reportViolationsOfTypes(GRANT_CLASSES, GRANTS_DESCRIPTION, poolWideImpersonationViolations),
 };

@@ -2,7 +2,7 @@
 // service account in it, not just its own: a workload's grant belongs on its service account.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { plainProps, reportAll, validateResourceOfTypes } from "../resource-policy.js";
+import { reportViolationsOfTypes } from "../resource-policy.js";
 import { PROJECT_GRANT_CLASSES, grantsOf, isImpersonationRole, isSinglePrincipal } from "./iam-grants.js";
 
 export function projectWideImpersonationViolations(type: string, inputs: Readonly<Record<string, unknown>>): readonly string[] {
@@ -21,7 +21,5 @@ export const gcpNoProjectWideImpersonation: ResourceValidationPolicy = {
   name: "gcp-no-project-wide-impersonation",
   description: "A federated principal gets roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on one service account, never on a project.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfTypes(PROJECT_GRANT_CLASSES, "IAM members, bindings and policies of projects", (args, reportViolation) => {
-    reportAll(projectWideImpersonationViolations(args.type, plainProps(args.props)), reportViolation);
-  }),
+  validateResource: reportViolationsOfTypes(PROJECT_GRANT_CLASSES, "IAM members, bindings and policies of projects", projectWideImpersonationViolations),
 };

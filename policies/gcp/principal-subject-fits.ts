@@ -3,8 +3,9 @@
 // built differently from the issuer's.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { utf8Length } from "../../worker/config/fields.js";
 import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
-import { plainProps, reportAll, validateResourceOfTypes } from "../resource-policy.js";
+import { reportViolationsOfTypes } from "../resource-policy.js";
 import { GRANTS_DESCRIPTION, GRANT_CLASSES, grantsOf, principalSubject } from "./iam-grants.js";
 
 export function principalSubjectViolations(type: string, inputs: Readonly<Record<string, unknown>>): readonly string[] {
@@ -13,7 +14,7 @@ export function principalSubjectViolations(type: string, inputs: Readonly<Record
   return grants.grants.flatMap(({ member }) => {
     const subject = principalSubject(member);
     if (subject === undefined) return [];
-    const bytes = new TextEncoder().encode(subject).length;
+    const bytes = utf8Length(subject);
     if (bytes >= 1 && bytes <= MAX_GCP_SUBJECT_BYTES) return [];
     return [
       `member ${String(member)} names a subject of ${bytes} bytes, but google.subject is 1 to ${MAX_GCP_SUBJECT_BYTES} ` +
@@ -26,7 +27,5 @@ export const gcpPrincipalSubjectFits: ResourceValidationPolicy = {
   name: "gcp-principal-subject-fits",
   description: `Every principal://…/subject/<sub> member names a subject of 1 to ${MAX_GCP_SUBJECT_BYTES} bytes (google.subject's limit).`,
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfTypes(GRANT_CLASSES, GRANTS_DESCRIPTION, (args, reportViolation) => {
-    reportAll(principalSubjectViolations(args.type, plainProps(args.props)), reportViolation);
-  }),
+  validateResource: reportViolationsOfTypes(GRANT_CLASSES, GRANTS_DESCRIPTION, principalSubjectViolations),
 };

@@ -5,9 +5,9 @@
 // `worker` claim only our issuer mints.
 
 import * as gcp from "@pulumi/gcp";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isRecord, isUnknown } from "../inputs.js";
-import { plainProps, reportAll } from "../resource-policy.js";
+import { reportViolationsOfType } from "../resource-policy.js";
 
 export interface ProviderPolicyConfig {
   /** Issuer URLs (`https://<host>`) whose providers this policy checks. */
@@ -80,8 +80,7 @@ export const gcpProviderConditionAndSubject: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: validateResourceOfType(gcp.iam.WorkloadIdentityPoolProvider, (provider, args, reportViolation) => {
-    const config = providerPolicyConfig(args.getConfig<object>());
-    reportAll(providerViolations(plainProps(provider), config), reportViolation);
-  }),
+  validateResource: reportViolationsOfType(gcp.iam.WorkloadIdentityPoolProvider, (provider, args) =>
+    providerViolations(provider, providerPolicyConfig(args.getConfig<object>())),
+  ),
 };
