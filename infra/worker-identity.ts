@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../worker/config/types.js";
 import { JWKS_PATH, DISCOVERY_PATH } from "../worker/discovery/openid-configuration.js";
 import { AwsFederation } from "./aws/federation.js";
+import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
@@ -127,7 +128,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         subject: workload.subject,
         entrypoint: workload.entrypoint,
         audiences: workload.audiences,
-        wranglerBinding: this.issuer.wranglerSnippetFor(workload.name),
+        wranglerBinding: wranglerBindingSnippet(workload, config.issuer.scriptName),
         ...(this.aws?.roles[workload.name] ? { awsRoleArn: this.aws.roles[workload.name]!.arn } : {}),
         ...(gcpWorkload && config.gcp
           ? {
@@ -147,7 +148,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         script: workflow.script,
         entrypoint: workflow.entrypoint,
         audiences: workflow.audiences,
-        wranglerBinding: this.issuer.wranglerSnippetForWorkflow(workflow.name),
+        wranglerBinding: wranglerWorkflowBindingSnippet(workflow, config.issuer.scriptName),
         ...(this.aws?.workflowRoles[workflow.name] ? { awsRoleArn: this.aws.workflowRoles[workflow.name]!.arn } : {}),
         ...(gcpWorkflow ? { gcpServiceAccount: gcpWorkflow.serviceAccountEmail, gcpPrincipalSet: gcpWorkflow.principal } : {}),
       };

@@ -7,6 +7,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { utf8Length } from "../../worker/config/fields.js";
+import { ROUTE_PATTERN } from "../../worker/config/edge-middleware.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
 
@@ -40,8 +41,6 @@ export interface EdgeMiddlewareArgs {
 export const MIDDLEWARE_MAIN_MODULE = "middleware.js";
 /** Cloudflare's limit on one environment variable (text binding). */
 export const TEXT_BINDING_MAX_BYTES = 5 * 1_024;
-// host/path, an optional leading "*" or "*." on the host, no scheme (Cloudflare route patterns).
-const ROUTE_PATTERN = /^(?:\*|\*\.)?[A-Za-z0-9.-]+(?::\d+)?\/\S*$/;
 
 type TextBinding = { type: "plain_text"; name: string; text: string };
 type SecretBinding = { type: "secret_text"; name: string; text: pulumi.Input<string> };

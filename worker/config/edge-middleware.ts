@@ -10,7 +10,8 @@ import { memberKey } from "./key-path.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { EdgeMiddlewareSettings } from "./types.js";
 
-const ROUTE_PATTERN = /^(?:\*|\*\.)?[A-Za-z0-9.-]+(?::\d+)?\/\S*$/;
+/** A Workers route: host and path, no scheme, an optional leading `*` or `*.` on the host. */
+export const ROUTE_PATTERN = /^(?:\*|\*\.)?[A-Za-z0-9.-]+(?::\d+)?\/\S*$/;
 const ZONE_ID = /^[0-9a-f]{32}$/;
 
 const readScriptName: FieldReader<string> = (value, key, issues) => {
