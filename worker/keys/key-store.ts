@@ -112,9 +112,12 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   /** Revokes one token or (kill switch) every token of a workload or workflow issued up to now. */
   async addRevocation(target: RevocationTarget): Promise<RevocationListing> {
     return this.#locked(async () => {
-      const added = this.#revocations.add(target, stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer, this.#clock.now());
+      // One instant for the entry and the listing: a second read after the KV write could fall in
+      // the next second and answer a `now` later than the entry's revokedAt.
+      const nowMs = this.#clock.now();
+      const added = this.#revocations.add(target, stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer, nowMs);
       await this.#maintainRevocations();
-      return this.#revocations.listing(this.#clock.now(), added);
+      return this.#revocations.listing(nowMs, added);
     });
   }
 
