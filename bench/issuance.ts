@@ -1,0 +1,39 @@
+// Issuance throughput: cold (every token signed) against raw signatures of the same algorithm in
+// the same isolate, and warm (served from the isolate's token cache) against a no-op RPC over
+// the same kind of binding.
+
+import { compare, throughputRow, type Measurement } from "./measure.js";
+import { driver, workloadBindings } from "./drivers.js";
+import { startStack, type BenchAlgorithm } from "./stack.js";
+
+const TARGETS: Record<BenchAlgorithm, number> = { RS256: 0.8, ES256: 0.5 };
+
+export async function measureIssuance(algorithm: BenchAlgorithm, port: number): Promise<Measurement[]> {
+  const stack = await startStack({
+    algorithm,
+    port,
+    drivers: async (context) => [
+      await driver({
+        name: "bench-driver",
+        source: "driver.ts",
+        routes: ["*/bench/*"],
+        bindings: workloadBindings(context).bindings,
+        serviceBindings: { ...workloadBindings(context).serviceBindings, NOOP: { name: "bench-noop", entrypoint: "Noop" } },
+      }),
+      await driver({ name: "bench-noop", source: "driver.ts", routes: [], ...workloadBindings(context) }),
+    ],
+  });
+  const { mf, issuerUrl: url } = stack;
+  try {
+    const rows: Measurement[] = [];
+    const [cold, sign] = await compare(mf, url, { path: "bench/issue-cold" }, { path: "bench/sign", query: `&alg=${algorithm}` });
+    rows.push(throughputRow(`token issuance, cold cache, ${algorithm}`, cold, `raw WebCrypto ${algorithm} signatures`, sign, TARGETS[algorithm]));
+    if (algorithm === "RS256") {
+      const [warm, noop] = await compare(mf, url, { path: "bench/issue-warm" }, { path: "bench/noop-rpc" });
+      rows.push(throughputRow("token issuance, warm cache", warm, "no-op RPC over a service binding", noop, 0.5));
+    }
+    return rows;
+  } finally {
+    await stack.dispose();
+  }
+}
