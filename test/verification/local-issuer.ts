@@ -13,9 +13,11 @@ export const AUDIENCE = "https://api.example.test";
 /** A fixed virtual time for the verifier and the tokens: 2030-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2030, 0, 1);
 
+export type TestAlgorithm = "ES256" | "RS256" | "PS256" | "EdDSA";
+
 export interface TestKey {
   readonly kid: string;
-  readonly alg: "ES256" | "RS256";
+  readonly alg: TestAlgorithm;
   readonly privateKey: CryptoKey;
   readonly publicJwk: JWK;
 }
@@ -119,7 +121,7 @@ export class LocalIssuer {
   }
 }
 
-export async function testKey(alg: "ES256" | "RS256" = "ES256", kid: string = randomUUID()): Promise<TestKey> {
+export async function testKey(alg: TestAlgorithm = "ES256", kid: string = randomUUID()): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg);
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { kid, alg, privateKey, publicJwk };

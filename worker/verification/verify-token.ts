@@ -1,6 +1,6 @@
 // The verification pipeline, cheapest and least trusting first: size, structure (parsed, not
 // believed), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
-// kid, the signature (jose), then the claims with clock tolerance, then the matchers, then (when
+// kid, the signature (WebCrypto), then the claims with clock tolerance, then the matchers, then (when
 // configured) the issuer's revocation list and introspection (revocation-check.ts).
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
@@ -36,10 +36,10 @@ export interface VerifiedIdentity {
 }
 
 export async function verifyToken(token: string, options: ResolvedVerifierOptions): Promise<VerifiedIdentity> {
-  const { header, payload } = decodeCompactToken(token, options.maxTokenBytes);
+  const { header, payload, signingInput, signature } = decodeCompactToken(token, options.maxTokenBytes);
   const { alg, kid } = checkHeader(header, options.algorithms);
   const key = await issuerKey(options, kid, alg);
-  await verifySignature(token, key, options.algorithms);
+  await verifySignature(signingInput, signature, key, alg);
   const claims = checkClaims(payload, options, options.now() / 1_000);
   checkMatchers(payload, options);
   await checkRevocation(token, payload, options);
