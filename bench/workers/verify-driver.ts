@@ -1,20 +1,31 @@
-// Benchmark driver for verification, in workerd. It mints one token through its binding to the
+// Benchmark driver for verification, in workerd. It mints tokens through its binding to the
 // issuer, then performs `n` verifications of one kind per request:
-//   verifier   worker/verification with its per-isolate JWKS cache (warm after the first call)
+//   verifier   worker/verification with its per-isolate JWKS cache (warm after the first call),
+//              the same token every time, as a relying party sees a workload's reused token
+//   distinct   the verifier over DISTINCT_TOKENS tokens in turn, more than its decoded-token cache
+//              holds, so every verification decodes its token
 //   raw        WebCrypto RS256 verification of the same signing input with the same key (baseline)
 //   seed003    the seed-003 pattern: a remote key set built per request (jose createRemoteJWKSet),
 //              so every verification fetches the JWKS from the issuer
 
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from "jose";
+import { MAX_DECODED_TOKENS } from "../../worker/verification/decoded-tokens.js";
 import { createVerifier } from "../../worker/verification/index.js";
 
+let next = 0;
+
 interface Env {
-  readonly ISSUER: { token(audience: string): Promise<{ token: string }> };
+  readonly ISSUER: { token(audience: string, options?: { lifetimeSeconds?: number }): Promise<{ token: string }> };
   readonly ISSUER_URL: string;
   readonly AUDIENCE: string;
 }
 
-let prepared: Promise<{ token: string; key: CryptoKey; input: Uint8Array; signature: Uint8Array }> | undefined;
+/** More than worker/verification's decoded-token cache keeps (MAX_DECODED_TOKENS). */
+const DISTINCT_TOKENS = MAX_DECODED_TOKENS * 2;
+
+let prepared:
+  | Promise<{ token: string; distinct: string[]; key: CryptoKey; input: Uint8Array; signature: Uint8Array }>
+  | undefined;
 
 function base64url(text: string): Uint8Array {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
@@ -28,7 +39,12 @@ async function prepare(env: Env) {
   const jwks = (await (await fetch(`${env.ISSUER_URL}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
   const jwk = jwks.keys.find((k) => k.kid === kid) as JWK;
   const key = (await importJWK(jwk, "RS256")) as CryptoKey;
-  return { token, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: base64url(signature) };
+  // Distinct lifetimes: the issuer's token cache would otherwise hand out the same token.
+  const distinct: string[] = [];
+  for (let i = 0; i < DISTINCT_TOKENS; i++) {
+    distinct.push((await env.ISSUER.token(env.AUDIENCE, { lifetimeSeconds: 600 + i })).token);
+  }
+  return { token, distinct, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: base64url(signature) };
 }
 
 export default {
@@ -37,10 +53,13 @@ export default {
     const n = Number(url.searchParams.get("n") ?? "100");
     const kind = url.pathname.split("/").pop();
     prepared ??= prepare(env);
-    const { token, key, input, signature } = await prepared;
+    const { token, distinct, key, input, signature } = await prepared;
     if (kind === "verifier") {
       const verifier = createVerifier({ issuer: env.ISSUER_URL, audience: env.AUDIENCE });
       for (let i = 0; i < n; i++) await verifier.verify(token);
+    } else if (kind === "distinct") {
+      const verifier = createVerifier({ issuer: env.ISSUER_URL, audience: env.AUDIENCE });
+      for (let i = 0; i < n; i++) await verifier.verify(distinct[(next = (next + 1) % distinct.length)]!);
     } else if (kind === "raw") {
       for (let i = 0; i < n; i++) {
         if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, input))) throw new Error("bad signature");

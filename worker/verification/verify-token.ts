@@ -1,11 +1,12 @@
 // The verification pipeline, cheapest and least trusting first: size, structure (parsed, not
-// believed), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
+// believed; decoded once per token text, decoded-tokens.ts), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
 // kid, the signature (WebCrypto), then the claims with clock tolerance, then the matchers, then (when
 // configured) the issuer's revocation list and introspection (revocation-check.ts).
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { checkClaims } from "./claims.js";
 import { decodeCompactToken } from "./compact-token.js";
+import { decodedTokens } from "./decoded-tokens.js";
 import { checkHeader } from "./header.js";
 import { issuerKey } from "./jwks-cache.js";
 import { checkMatchers } from "./matchers.js";
@@ -36,10 +37,13 @@ export interface VerifiedIdentity {
 }
 
 export async function verifyToken(token: string, options: ResolvedVerifierOptions): Promise<VerifiedIdentity> {
-  const { header, payload, signingInput, signature } = decodeCompactToken(token, options.maxTokenBytes);
+  const known = typeof token === "string" && token.length <= options.maxTokenBytes ? decodedTokens.get(token) : undefined;
+  const decoded = known ?? decodeCompactToken(token, options.maxTokenBytes);
+  const { header, payload, signingInput, signature } = decoded;
   const { alg, kid } = checkHeader(header, options.algorithms);
   const key = await issuerKey(options, kid, alg);
   await verifySignature(signingInput, signature, key, alg);
+  if (known === undefined) decodedTokens.add(token, decoded);
   const claims = checkClaims(payload, options, options.now() / 1_000);
   checkMatchers(payload, options);
   await checkRevocation(token, payload, options);
