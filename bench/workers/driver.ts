@@ -5,6 +5,8 @@
 //   issue-warm  n tokens for the same request (served from the token cache after the first)
 //   noop-rpc    n no-op RPC calls over the same kind of binding (the baseline for issuance)
 //   sign        n raw WebCrypto signatures with a fresh key of ?alg= (the baseline for signing)
+//   sign-rpc    n RPC calls whose callee makes one such signature and returns it: what any issuer
+//               reached over RPC costs at least (the second baseline for cold issuance)
 
 import { WorkerEntrypoint } from "cloudflare:workers";
 
@@ -14,7 +16,7 @@ interface TokenIssuer {
 
 interface Env {
   readonly ISSUER: TokenIssuer;
-  readonly NOOP: { noop(): Promise<number> };
+  readonly NOOP: { noop(): Promise<number>; sign(alg: string): Promise<ArrayBuffer> };
   readonly AUDIENCE: string;
 }
 
@@ -22,6 +24,16 @@ export class Noop extends WorkerEntrypoint {
   async noop(): Promise<number> {
     return 0;
   }
+
+  async sign(alg: string): Promise<ArrayBuffer> {
+    return signOnce(alg, await keyFor(alg));
+  }
+}
+
+const PAYLOAD = new TextEncoder().encode("a".repeat(400));
+
+function signOnce(alg: string, { privateKey }: CryptoKeyPair): Promise<ArrayBuffer> {
+  return crypto.subtle.sign(alg === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" }, privateKey, PAYLOAD);
 }
 
 const keys = new Map<string, Promise<CryptoKeyPair>>();
@@ -57,10 +69,11 @@ export default {
       for (let i = 0; i < n; i++) await env.NOOP.noop();
     } else if (kind === "sign") {
       const alg = url.searchParams.get("alg") ?? "RS256";
-      const { privateKey } = await keyFor(alg);
-      const algorithm = alg === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" };
-      const data = new TextEncoder().encode("a".repeat(400));
-      for (let i = 0; i < n; i++) await crypto.subtle.sign(algorithm, privateKey, data);
+      const pair = await keyFor(alg);
+      for (let i = 0; i < n; i++) await signOnce(alg, pair);
+    } else if (kind === "sign-rpc") {
+      const alg = url.searchParams.get("alg") ?? "RS256";
+      for (let i = 0; i < n; i++) await env.NOOP.sign(alg);
     } else {
       return new Response("unknown kind", { status: 404 });
     }

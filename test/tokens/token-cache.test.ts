@@ -5,7 +5,7 @@ const ISSUED_AT = 1_700_000_000;
 const KID = "kid-active";
 
 function entry(token: string, lifetimeSeconds = 300, kid = KID, issuedAt = ISSUED_AT): CachedToken {
-  return { token, kid, issuedAt, expiresAt: issuedAt + lifetimeSeconds };
+  return { token, claims: { jti: `jti-${token}`, iat: issuedAt }, kid, issuedAt, expiresAt: issuedAt + lifetimeSeconds };
 }
 
 /** Milliseconds since the epoch, `seconds` after ISSUED_AT. */

@@ -3,12 +3,11 @@
 // it would be born revoked): wait for the next second instead, which happens at most once, in
 // the second after a kill switch.
 
-import { decodeJwt } from "jose";
-import { killSwitchSecond, revocationCovering, type RevocationEntry } from "./list.js";
+import { killSwitchSecond, revocationCovering, type RevocableClaims, type RevocationEntry } from "./list.js";
 
 export interface IssuanceRevocations {
-  /** True when the list revokes this (cached) token. */
-  revokes(token: string, nowMs: number): Promise<boolean>;
+  /** True when the list revokes the (cached) token that carries these claims. */
+  revokes(claims: RevocableClaims, nowMs: number): Promise<boolean>;
   /** Waits until a token signed then is not covered by a kill switch of this identity; returns that time (ms). */
   settle(kind: "workload" | "workflow", name: string, nowMs: number): Promise<number>;
 }
@@ -18,8 +17,8 @@ export function issuanceRevocations(
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): IssuanceRevocations {
   return {
-    async revokes(token, nowMs) {
-      return revocationCovering(await entries(nowMs), decodeJwt(token), Math.floor(nowMs / 1_000)) !== undefined;
+    async revokes(claims, nowMs) {
+      return revocationCovering(await entries(nowMs), claims, Math.floor(nowMs / 1_000)) !== undefined;
     },
     async settle(kind, name, nowMs) {
       const wait = waitBeforeSigning(await entries(nowMs), kind, name, nowMs);

@@ -76,16 +76,17 @@ export async function reuseOrSign(context: IssueContext, signing: Signing): Prom
   const key = await context.signingKey();
   const cacheKey = TokenCache.key(signing.cacheName, signing.audience, signing.lifetimeSeconds);
   const cached = context.cache.get(cacheKey, context.nowMs, key.kid);
-  if (cached && !(await context.revocations?.revokes(cached.token, context.nowMs))) {
+  if (cached && !(await context.revocations?.revokes(cached.claims, context.nowMs))) {
     return { token: cached.token, expiresAt: cached.expiresAt };
   }
 
   const nowMs = (await context.revocations?.settle(signing.kind, signing.name, context.nowMs)) ?? context.nowMs;
   const issuedAt = Math.floor(nowMs / 1_000);
   const jti = crypto.randomUUID();
-  const token = await signToken(signing.claims(issuedAt, jti), key);
+  const claims = signing.claims(issuedAt, jti);
+  const token = await signToken(claims, key);
   const expiresAt = issuedAt + signing.lifetimeSeconds;
-  context.cache.set(cacheKey, { token, kid: key.kid, issuedAt, expiresAt });
+  context.cache.set(cacheKey, { token, claims, kid: key.kid, issuedAt, expiresAt });
   context.log(
     JSON.stringify({ event: "token.issued", ...signing.logged, aud: signing.audience, kid: key.kid, jti, exp: expiresAt }),
   );

@@ -3,8 +3,12 @@
 // call. Bounded, least recently used first out. Only tokens signed by the isolate's current
 // signing key are handed out, so a rotation or revocation also retires cached tokens.
 
+import type { RevocableClaims } from "../revocation/list.js";
+
 export interface CachedToken {
   readonly token: string;
+  /** What the revocation list is matched against (the signed claims), so a hit decodes nothing. */
+  readonly claims: RevocableClaims;
   readonly kid: string;
   /** Seconds since the epoch, as in the token. */
   readonly issuedAt: number;

@@ -3,7 +3,7 @@
 // here is believed until the signature has been verified; the header is only read to pick alg and
 // key. The segments are decoded once, here: signature.ts verifies the bytes this returns.
 
-import { decodeBase64url } from "./base64url.js";
+import { decodeBase64url } from "../encoding/base64url.js";
 import { TokenMalformedError, TokenTooLargeError } from "./errors.js";
 import { parseStrictJsonObject } from "./strict-json.js";
 

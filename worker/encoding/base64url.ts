@@ -1,4 +1,5 @@
-// Canonical unpadded base64url (RFC 7515 §2), decoded and checked in one pass. Decoders usually
+// Unpadded base64url (RFC 7515 §2), the encoding of every JWS segment: encoding for the issuer,
+// and for the verifier canonical decoding, checked in one pass. Decoders usually
 // ignore the bits the last character carries beyond the encoded bytes; we require them to be
 // zero, or one token would have up to 16 spellings and anything keyed on the token's text (a
 // deny-list, a cache, a log search) could be dodged. Padding and the standard alphabet's + and /
@@ -53,4 +54,32 @@ export function decodeBase64urlPortable(segment: string): Uint8Array | undefined
   }
   // What is left (0, 2 or 4 bits) is padding the encoder must have written as zeros.
   return (buffer & ((1 << bits) - 1)) === 0 ? bytes : undefined;
+}
+
+type ToBase64 = (this: Uint8Array, options: { alphabet: "base64url"; omitPadding: true }) => string;
+
+/** TC39's Uint8Array.prototype.toBase64, which workerd has and Node 20 lacks. */
+const toBase64 = (Uint8Array.prototype as unknown as { toBase64?: ToBase64 }).toBase64;
+
+/** `bytes` as unpadded base64url. */
+export const encodeBase64url: (bytes: Uint8Array) => string =
+  toBase64 === undefined ? encodeBase64urlPortable : (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true });
+
+/** The same encoding in plain JavaScript, for runtimes without toBase64. */
+export function encodeBase64urlPortable(bytes: Uint8Array): string {
+  let text = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const triple = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    text += ALPHABET[triple >> 18]! + ALPHABET[(triple >> 12) & 63]! + ALPHABET[(triple >> 6) & 63]! + ALPHABET[triple & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const single = bytes[i]!;
+    text += ALPHABET[single >> 2]! + ALPHABET[(single & 3) << 4]!;
+  } else if (rest === 2) {
+    const pair = (bytes[i]! << 8) | bytes[i + 1]!;
+    text += ALPHABET[pair >> 10]! + ALPHABET[(pair >> 4) & 63]! + ALPHABET[(pair & 15) << 2]!;
+  }
+  return text;
 }
