@@ -4,6 +4,8 @@
 //              the same token every time, as a relying party sees a workload's reused token
 //   distinct   the verifier over DISTINCT_TOKENS tokens in turn, more than its decoded-token cache
 //              holds, so every verification decodes its token
+//   jose       jose's jwtVerify over the same DISTINCT_TOKENS with the key in hand (no JWKS, no
+//              strict JSON): what the library most relying parties use costs (a reference)
 //   raw        WebCrypto RS256 verification of the same signing input with the same key (baseline)
 //   seed003    the seed-003 pattern: a remote key set built per request (jose createRemoteJWKSet),
 //              so every verification fetches the JWKS from the issuer
@@ -60,6 +62,10 @@ export default {
     } else if (kind === "distinct") {
       const verifier = createVerifier({ issuer: env.ISSUER_URL, audience: env.AUDIENCE });
       for (let i = 0; i < n; i++) await verifier.verify(distinct[(next = (next + 1) % distinct.length)]!);
+    } else if (kind === "jose") {
+      for (let i = 0; i < n; i++) {
+        await jwtVerify(distinct[(next = (next + 1) % distinct.length)]!, key, { issuer: env.ISSUER_URL, audience: env.AUDIENCE, algorithms: ["RS256"] });
+      }
     } else if (kind === "raw") {
       for (let i = 0; i < n; i++) {
         if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, input))) throw new Error("bad signature");

@@ -24,6 +24,19 @@ const PARAMETERS: Record<VerifierAlgorithm, VerifyParameters> = {
 
 const MIN_RSA_MODULUS_BITS = 2_048;
 
+/** Keys already found fit for an algorithm (reading `key.algorithm` builds a new object each time). */
+const fitting = new WeakMap<CryptoKey, VerifierAlgorithm>();
+
+function checkKeyFits(key: CryptoKey, name: string): void {
+  const algorithm = key.algorithm as { readonly name: string; readonly modulusLength?: number };
+  if (algorithm.name !== name) {
+    throw new TokenAlgorithmError("the token's alg is not allowed, or not supported for the issuer's key");
+  }
+  if (algorithm.modulusLength !== undefined && algorithm.modulusLength < MIN_RSA_MODULUS_BITS) {
+    throw new TokenSignatureError(`the token's signature could not be verified with the issuer's key: an RSA key needs at least ${MIN_RSA_MODULUS_BITS} bits`);
+  }
+}
+
 export async function verifySignature(
   signingInput: Uint8Array,
   signature: Uint8Array,
@@ -31,12 +44,9 @@ export async function verifySignature(
   alg: VerifierAlgorithm,
 ): Promise<void> {
   const parameters = PARAMETERS[alg];
-  if (key.algorithm.name !== parameters.name) {
-    throw new TokenAlgorithmError("the token's alg is not allowed, or not supported for the issuer's key");
-  }
-  const modulusLength = (key.algorithm as { readonly modulusLength?: number }).modulusLength;
-  if (modulusLength !== undefined && modulusLength < MIN_RSA_MODULUS_BITS) {
-    throw new TokenSignatureError(`the token's signature could not be verified with the issuer's key: an RSA key needs at least ${MIN_RSA_MODULUS_BITS} bits`);
+  if (fitting.get(key) !== alg) {
+    checkKeyFits(key, parameters.name);
+    fitting.set(key, alg);
   }
   let valid: boolean;
   try {
