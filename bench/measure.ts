@@ -86,3 +86,32 @@ export function printTable(rows: readonly Measurement[]): void {
   console.log(line(header));
   for (const row of cells) console.log(line(row));
 }
+
+/** "p50 0.41 ms, p99 3.20 ms" of latency samples in milliseconds. */
+export function latencySummary(samples: readonly number[]): string {
+  return `p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms`;
+}
+
+/**
+ * A latency row: lower is better, the ratio is of the p99s, the target a maximum ratio (or none:
+ * the row only reports, and `met` says whether `ok`, default true).
+ */
+export function latencyRow(
+  name: string,
+  samples: readonly number[],
+  baseline: string,
+  baselineSamples: readonly number[],
+  maximum: number | undefined,
+  ok = true,
+): Measurement {
+  const ratio = percentile(samples, 0.99) / percentile(baselineSamples, 0.99);
+  return {
+    name,
+    value: latencySummary(samples),
+    baseline,
+    baselineValue: latencySummary(baselineSamples),
+    ratio,
+    target: maximum === undefined ? "report" : `p99 ≤ ${maximum}×`,
+    met: maximum === undefined ? ok : ratio <= maximum,
+  };
+}

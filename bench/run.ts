@@ -5,17 +5,25 @@
 //   npm run bench                      every group (under 5 minutes on 2 cores)
 //   npm run bench -- verification      only the named groups (names below)
 
+import { measureEndpoints } from "./endpoints.js";
 import { measureIssuance } from "./issuance.js";
+import { measureIssuanceLatency } from "./latency.js";
 import { printTable, type Measurement } from "./measure.js";
+import { measureIssuerMemory } from "./memory.js";
 import { measureMiddleware } from "./middleware.js";
 import { benchPulumiProgram } from "./pulumi-program.js";
+import { measureRotation } from "./rotation.js";
 import { measureVerification } from "./verification.js";
 
 /** Each group starts its own stack on its own port, so groups never share an isolate. */
 const GROUPS: Readonly<Record<string, () => Promise<Measurement[]>>> = {
   issuance: async () => [...(await measureIssuance("RS256", 18_787)), ...(await measureIssuance("ES256", 18_788))],
+  latency: () => measureIssuanceLatency(18_810),
+  rotation: () => measureRotation(18_811),
+  endpoints: () => measureEndpoints(18_812),
   verification: () => measureVerification(18_789),
   middleware: () => measureMiddleware(18_790),
+  memory: () => measureIssuerMemory(18_800),
   pulumi: async () => {
     const program = await benchPulumiProgram();
     return [

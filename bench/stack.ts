@@ -33,6 +33,8 @@ export interface BenchStackOptions {
   readonly drivers: (context: BenchStackContext) => Promise<readonly WorkerOptions[]>;
   /** Extra Miniflare options (e.g. an inspector port). */
   readonly miniflare?: { readonly inspectorPort?: number };
+  /** The issuer's ADMIN_TOKEN; absent, the admin API is off. */
+  readonly adminToken?: string;
   /** Extra stack config keys (project-prefixed), over Pulumi.dev.yaml's. */
   readonly config?: Readonly<Record<string, string>>;
 }
@@ -55,6 +57,7 @@ export async function startStack(options: BenchStackOptions): Promise<BenchStack
     config,
     issuerUrl,
     keyEncryptionKey: randomBytes(32).toString("base64"),
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     exampleWorkloads: false,
     extraWorkers: await options.drivers(context),
   });
