@@ -44,7 +44,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   readonly #rows: KeyRows;
   readonly #revocations: RevocationStore;
   readonly #clock: Clock;
-  #kek: Promise<KeyEncryptionKey> | undefined;
+  /** The imported KEK: a value, never a promise another request could be left awaiting. */
+  #kek: KeyEncryptionKey | undefined;
 
   constructor(ctx: DurableObjectState, env: IssuerEnv) {
     super(ctx, env);
@@ -287,13 +288,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   }
 
   async #keyEncryptionKey(): Promise<KeyEncryptionKey> {
-    this.#kek ??= importKeyEncryptionKey(this.env.KEY_ENCRYPTION_KEY);
-    try {
-      return await this.#kek;
-    } catch (error) {
-      this.#kek = undefined;
-      throw error;
-    }
+    this.#kek ??= await importKeyEncryptionKey(this.env.KEY_ENCRYPTION_KEY);
+    return this.#kek;
   }
 
   #listing(): KeyListing {

@@ -1,12 +1,15 @@
 // The issuer isolate's copy of the active signing key. Tokens are signed here, in the stateless
 // Worker, not in the Durable Object per request: the key is fetched sealed from the key store,
 // opened with the KEK, imported as a non-extractable CryptoKey and kept until `cacheUntil`.
-// Concurrent requests share one fetch.
+// Requests share the key, never a promise (worker/isolate/shared-value.ts): while one request
+// fetches a newer copy, the others keep signing with the one they have, for at most
+// REFRESH_TIMEOUT_MS.
 
 import type { SigningAlgorithm } from "../config/types.js";
 import { KeyStoreUnavailableError, errorCodeOf } from "../errors.js";
 import { importKeyEncryptionKey, openPrivateKey, type KeyEncryptionKey } from "./kek.js";
 import { importSigningKey } from "./key-material.js";
+import { SharedValue } from "../isolate/shared-value.js";
 import type { SealedSigningKey } from "./key-store.js";
 
 export interface SigningKey {
@@ -18,23 +21,24 @@ export interface SigningKey {
 
 export type FetchSealedKey = () => Promise<SealedSigningKey>;
 
+/** How long another request's fetch is trusted to finish before a request fetches for itself. */
+export const REFRESH_TIMEOUT_MS = 10_000;
+
 export class SigningKeyCache {
-  #current: SigningKey | undefined;
-  #inflight: Promise<SigningKey> | undefined;
-  #kek: { readonly secret: string | undefined; readonly key: Promise<KeyEncryptionKey> } | undefined;
+  readonly #key = new SharedValue<SigningKey>(REFRESH_TIMEOUT_MS);
+  #kek: { readonly secret: string | undefined; readonly key: KeyEncryptionKey } | undefined;
 
   /** The active key, fetching it when the cached one is older than its `cacheUntil`. */
-  async get(now: number, fetchSealed: FetchSealedKey, kekSecret: string | undefined): Promise<SigningKey> {
-    if (this.#current && now < this.#current.cacheUntil) return this.#current;
-    this.#inflight ??= this.#load(fetchSealed, kekSecret).finally(() => {
-      this.#inflight = undefined;
+  get(now: number, fetchSealed: FetchSealedKey, kekSecret: string | undefined): Promise<SigningKey> {
+    return this.#key.get(now, async () => {
+      const key = await this.#load(fetchSealed, kekSecret);
+      return { value: key, validUntil: key.cacheUntil };
     });
-    return this.#inflight;
   }
 
   /** Forgets the cached key (after a signing failure, or an admin change seen by this isolate). */
   invalidate(): void {
-    this.#current = undefined;
+    this.#key.invalidate();
   }
 
   async #load(fetchSealed: FetchSealedKey, kekSecret: string | undefined): Promise<SigningKey> {
@@ -53,27 +57,17 @@ export class SigningKeyCache {
     });
     try {
       const key = await importSigningKey(sealed.alg, pkcs8);
-      this.#current = {
-        kid: sealed.kid,
-        alg: sealed.alg,
-        key,
-        cacheUntil: sealed.cacheUntil,
-      };
-      return this.#current;
+      return { kid: sealed.kid, alg: sealed.alg, key, cacheUntil: sealed.cacheUntil };
     } finally {
       pkcs8.fill(0);
     }
   }
 
+  /** The imported KEK, kept once imported (each request that finds none imports its own). */
   async #keyEncryptionKey(secret: string | undefined): Promise<KeyEncryptionKey> {
-    if (this.#kek?.secret !== secret || !this.#kek) {
-      this.#kek = { secret, key: importKeyEncryptionKey(secret) };
-    }
-    try {
-      return await this.#kek.key;
-    } catch (error) {
-      this.#kek = undefined;
-      throw error;
-    }
+    if (this.#kek !== undefined && this.#kek.secret === secret) return this.#kek.key;
+    const key = await importKeyEncryptionKey(secret);
+    this.#kek = { secret, key };
+    return key;
   }
 }

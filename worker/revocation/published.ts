@@ -5,28 +5,26 @@
 // degrades to "no revocations known" rather than refusing tokens.
 
 import { issuanceRevocations, type IssuanceRevocations } from "./issuance.js";
+import { SharedValue } from "../isolate/shared-value.js";
 import { parseRevocationDocument, REVOCATIONS_KV_KEY, type RevocationEntry } from "./list.js";
 
 /** How long an isolate trusts its copy; the admin API drops the copy of the isolate it runs in. */
 export const PUBLISHED_LIST_CACHE_MS = 10_000;
 
-export class PublishedRevocations {
-  #entries: readonly RevocationEntry[] = [];
-  #fetchedAt = Number.NEGATIVE_INFINITY;
-  #inflight: Promise<readonly RevocationEntry[]> | undefined;
+/** How long another request's read is trusted to finish before a request reads for itself. */
+const REFRESH_TIMEOUT_MS = 5_000;
 
-  async get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {
-    if (nowMs - this.#fetchedAt < PUBLISHED_LIST_CACHE_MS && nowMs >= this.#fetchedAt) return this.#entries;
-    this.#inflight ??= load(kv).finally(() => {
-      this.#inflight = undefined;
-    });
-    this.#entries = await this.#inflight;
-    this.#fetchedAt = nowMs;
-    return this.#entries;
+/** Shared between requests as a value, never a promise (worker/isolate/shared-value.ts). */
+export class PublishedRevocations {
+  readonly #list = new SharedValue<readonly RevocationEntry[]>(REFRESH_TIMEOUT_MS);
+
+  get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {
+    return this.#list.get(nowMs, async () => ({ value: await load(kv), validUntil: nowMs + PUBLISHED_LIST_CACHE_MS }));
   }
 
+  /** This isolate changed the list: its copy is out of date. */
   invalidate(): void {
-    this.#fetchedAt = Number.NEGATIVE_INFINITY;
+    this.#list.invalidate();
   }
 }
 
