@@ -1,6 +1,7 @@
 // AWS credentials and GCP access tokens under a movable clock, against loopback services that
-// count requests: cached until the renewal margin, renewed before expiry, one request shared by
-// concurrent callers, a failed renewal covered by the still-valid value.
+// count requests: cached until the renewal margin, renewed before expiry, concurrent callers that
+// share values but never a request (cold callers each make their own; during a renewal the others
+// use the current value), a failed renewal covered by the still-valid value.
 
 import assert from "node:assert/strict";
 import { AwsStsError, GcpStsError, identity, type WorkloadIdentity } from "../../worker/sdk/index.js";
@@ -16,6 +17,7 @@ import {
   ROLE_ARN,
   SERVICE_ACCOUNT,
   TestClock,
+  within,
 } from "./support/fixtures.js";
 import { LoopbackServer, type ScriptedAnswer } from "./support/loopback.js";
 
@@ -65,6 +67,21 @@ describe("renewal of cloud credentials", () => {
     return results;
   }
 
+  /** Starts one caller (the renewal) while the server holds its answers; `n` more must not wait for it. */
+  async function duringRenewal<T>(n: number, call: () => Promise<T>): Promise<{ renewed: T; others: T[] }> {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    const renewing = call();
+    try {
+      const others = await within(1_000, Promise.all(Array.from({ length: n }, call)));
+      release();
+      return { renewed: await renewing, others };
+    } finally {
+      release();
+      gate = undefined;
+    }
+  }
+
   it("AWS: the same credentials until 5 minutes before they expire, then new ones with a new token", async () => {
     const first = await aws();
     clock.advance(3_600 - 300 - 1);
@@ -88,15 +105,21 @@ describe("renewal of cloud credentials", () => {
     assert.notEqual(await id.awsCredentials(options), first);
   });
 
-  it("AWS: concurrent callers share one AssumeRoleWithWebIdentity, first and at renewal", async () => {
-    const first = await concurrently(10, aws);
-    assert.equal(server.requests.length, 1);
-    assert.equal(issuer.calls.length, 1);
-    assert.ok(first.every((c) => c === first[0]));
+  it("AWS: concurrent cold callers each make their own exchange; during a renewal the others get the current credentials", async () => {
+    const cold = await concurrently(4, aws);
+    assert.equal(server.requests.length, 4, "no request is shared: each cold caller calls STS");
+    assert.equal(issuer.calls.length, 4, "with its own issuer token");
+    assert.equal(new Set(cold.map((c) => c.accessKeyId)).size, 4);
+    const cached = await aws();
+    assert.ok(cold.includes(cached));
+    assert.equal(server.requests.length, 4);
     clock.advance(3_400);
-    const renewed = await concurrently(10, aws);
-    assert.equal(server.requests.length, 2);
-    assert.ok(renewed.every((c) => c === renewed[0] && c !== first[0]));
+    const { renewed, others } = await duringRenewal(9, aws);
+    assert.ok(others.every((c) => c === cached), "the others got the current credentials without waiting");
+    assert.notEqual(renewed, cached);
+    assert.equal(server.requests.length, 5);
+    assert.equal(await aws(), renewed);
+    assert.equal(server.requests.length, 5);
   });
 
   it("AWS: a throttled renewal keeps the valid credentials, retries after a pause, fails only near expiry", async () => {
@@ -129,14 +152,19 @@ describe("renewal of cloud credentials", () => {
     );
   });
 
-  it("GCP: concurrent callers share one exchange and one impersonation", async () => {
-    const tokens = await concurrently(10, gcp);
-    assert.equal(server.requests.length, 2);
-    assert.equal(issuer.calls.length, 1);
-    assert.ok(tokens.every((t) => t === tokens[0]));
+  it("GCP: concurrent cold callers each exchange and impersonate; during a renewal the others get the current token", async () => {
+    const cold = await concurrently(3, gcp);
+    assert.equal(server.requests.length, 6);
+    assert.equal(issuer.calls.length, 3);
+    assert.equal(new Set(cold.map((t) => t.accessToken)).size, 3);
+    const cached = await gcp();
+    assert.ok(cold.includes(cached));
     clock.advance(3_500);
-    await concurrently(10, gcp);
-    assert.equal(server.requests.length, 4);
+    const { renewed, others } = await duringRenewal(9, gcp);
+    assert.ok(others.every((t) => t === cached), "the others got the current token without waiting");
+    assert.notEqual(renewed.accessToken, cached.accessToken);
+    assert.equal(server.requests.length, 8);
+    assert.equal(await gcp(), renewed);
   });
 
   it("GCP: a failed renewal keeps the valid token; an expired one is never handed out", async () => {

@@ -1,5 +1,6 @@
 // identity(binding).token over a fake binding with a movable clock: caching, refresh before
-// expiry, shared in-flight requests, typed refusals; and the cache's pure decisions.
+// expiry, concurrent callers that share values but never a request, typed refusals; and the
+// cache's pure decisions.
 
 import assert from "node:assert/strict";
 import {
@@ -10,7 +11,7 @@ import {
   type IssuerBinding,
 } from "../../worker/sdk/index.js";
 import { decide, MIN_REMAINING_ON_FAILURE_MS, renewalTime, RETRY_AFTER_FAILURE_MS, type Expiring } from "../../worker/sdk/renewing-cache.js";
-import { FakeIssuer, TestClock } from "./support/fixtures.js";
+import { FakeIssuer, TestClock, within } from "./support/fixtures.js";
 
 describe("identity(binding).token", () => {
   let clock: TestClock;
@@ -54,22 +55,56 @@ describe("identity(binding).token", () => {
     assert.equal(other.calls.length, 1, "another binding (another identity) has its own cache");
   });
 
-  it("concurrent callers share one request, for the first token and for a renewal", async () => {
+  it("concurrent cold callers each get their own token; during a renewal the others get the current one at once", async () => {
     const id = identity(issuer, { now: clock.now });
     let release!: () => void;
     issuer.gate = new Promise((resolve) => (release = resolve));
-    const callers = Array.from({ length: 8 }, () => id.token("sts.amazonaws.com"));
+    const callers = Array.from({ length: 4 }, () => id.token("sts.amazonaws.com"));
     release();
     const tokens = await Promise.all(callers);
-    assert.equal(issuer.calls.length, 1);
-    assert.ok(tokens.every((t) => t === tokens[0]));
+    assert.equal(issuer.calls.length, 4, "no promise is shared: each cold caller asks the issuer");
+    assert.equal(new Set(tokens.map((t) => t.token)).size, 4);
+    const cached = await id.token("sts.amazonaws.com");
+    assert.ok(tokens.includes(cached));
+    assert.equal(issuer.calls.length, 4);
+
     clock.advance(250);
     issuer.gate = new Promise((resolve) => (release = resolve));
-    const renewing = Array.from({ length: 8 }, () => id.token("sts.amazonaws.com"));
+    const renewing = id.token("sts.amazonaws.com");
+    const others = await within(1_000, Promise.all(Array.from({ length: 7 }, () => id.token("sts.amazonaws.com"))));
+    assert.ok(others.every((t) => t === cached), "the renewal is under way: the others get the current token without waiting for it");
+    assert.equal(issuer.calls.length, 5);
     release();
-    const renewed = await Promise.all(renewing);
+    const renewed = await renewing;
+    assert.notEqual(renewed, cached);
+    assert.equal(await id.token("sts.amazonaws.com"), renewed);
+    assert.equal(issuer.calls.length, 5);
+  });
+
+  it("a renewal that never ends counts as abandoned after the timeout; an expired token is never handed out", async () => {
+    const id = identity(issuer, { now: clock.now, timeoutSeconds: 10 });
+    const first = await id.token("a");
+    clock.advance(250);
+    issuer.gate = new Promise(() => {});
+    void id.token("a");
+    clock.advance(9);
+    assert.equal(await id.token("a"), first, "under way for 9 s: still the current token");
     assert.equal(issuer.calls.length, 2);
-    assert.ok(renewed.every((t) => t === renewed[0] && t !== tokens[0]));
+    clock.advance(1);
+    issuer.gate = undefined;
+    const renewed = await id.token("a");
+    assert.notEqual(renewed, first, "under way for 10 s: abandoned, so this caller renews");
+    assert.equal(issuer.calls.length, 3);
+
+    clock.advance(renewed.expiresAt - clock.ms / 1_000 - 5);
+    issuer.gate = new Promise(() => {});
+    void id.token("a");
+    assert.equal(await id.token("a"), renewed);
+    clock.advance(5);
+    issuer.gate = undefined;
+    const own = await id.token("a");
+    assert.notEqual(own, renewed, "a renewal is under way, but the token has expired: the caller gets its own");
+    assert.equal(issuer.calls.length, 5);
   });
 
   it("a refusal becomes IssuerRefusalError with the issuer's code, and is not cached", async () => {
@@ -123,20 +158,31 @@ describe("identity(binding).token", () => {
 });
 
 describe("renewal decisions", () => {
-  const entry: Expiring<string> = { value: "v", expiresAtMs: 100_000, renewAtMs: 70_000 };
+  const current: Expiring<string> = { value: "v", expiresAtMs: 100_000, renewAtMs: 70_000 };
+  const idle = { current, failedAtMs: undefined, renewing: undefined };
 
   it("uses a value before its renewal time and loads from then on, or when there is none", () => {
-    assert.equal(decide(undefined, undefined, 0), "load");
-    assert.equal(decide(entry, undefined, 69_999), "use");
-    assert.equal(decide(entry, undefined, 70_000), "load");
-    assert.equal(decide(entry, undefined, 100_000), "load");
+    assert.equal(decide({ ...idle, current: undefined }, 0), "load");
+    assert.equal(decide(idle, 69_999), "use");
+    assert.equal(decide(idle, 70_000), "load");
+    assert.equal(decide(idle, 100_000), "load");
   });
 
   it("after a failed renewal, uses the value during the pause while it has enough life left", () => {
-    assert.equal(decide(entry, 65_000, 65_000 + RETRY_AFTER_FAILURE_MS - 1), "use");
-    assert.equal(decide(entry, 65_000, 65_000 + RETRY_AFTER_FAILURE_MS), "load");
+    assert.equal(decide({ ...idle, failedAtMs: 65_000 }, 65_000 + RETRY_AFTER_FAILURE_MS - 1), "use");
+    assert.equal(decide({ ...idle, failedAtMs: 65_000 }, 65_000 + RETRY_AFTER_FAILURE_MS), "load");
     const late = 100_000 - MIN_REMAINING_ON_FAILURE_MS;
-    assert.equal(decide(entry, late - 1, late), "load", "too close to expiry to stand in");
+    assert.equal(decide({ ...idle, failedAtMs: late - 1 }, late), "load", "too close to expiry to stand in");
+  });
+
+  it("while another caller renews, uses the value until it expires or the renewal times out", () => {
+    const renewing = { ...idle, renewing: { sinceMs: 80_000, timeoutMs: 10_000 } };
+    assert.equal(decide(renewing, 89_999), "use");
+    assert.equal(decide(renewing, 90_000), "load", "the renewal is presumed abandoned");
+    const late = { ...idle, renewing: { sinceMs: 95_000, timeoutMs: 10_000 } };
+    assert.equal(decide(late, 99_999), "use", "unexpired, even with less than 30 s left");
+    assert.equal(decide(late, 100_000), "load", "expired: never handed out");
+    assert.equal(decide({ ...late, current: undefined }, 96_000), "load", "no value: each caller loads its own");
   });
 
   it("renews a margin before expiry, but never before half the remaining life", () => {

@@ -1,6 +1,7 @@
 // identity(env.ISSUER): the workload's client over its issuer binding. Tokens, AWS credentials and
 // GCP access tokens are cached per isolate and per binding (so building a client per request is
-// fine), renewed before they expire, and concurrent callers share one request.
+// fine) and renewed before they expire. Requests share cached values, never a load in progress
+// (see renewing-cache.ts): while one renews, the others use the current value.
 
 import {
   resolveAwsClientOptions,
@@ -89,7 +90,8 @@ export class WorkloadIdentity {
   /** A token for `audience` (one of this workload's audiences), from the cache while it is fresh. */
   token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
     const key = JSON.stringify([audience, options?.lifetimeSeconds ?? null]);
-    return this.#caches.tokens.get(key, this.#now, async () => {
+    // One call, to the issuer: a renewal still running after the client's timeout is presumed abandoned.
+    return this.#caches.tokens.get(key, this.#now, this.#timeoutMs, async () => {
       const issued = await requestToken(this.#binding, audience, options);
       const now = this.#now();
       const expiresAtMs = issued.expiresAt * 1_000;
@@ -115,7 +117,8 @@ export class WorkloadIdentity {
   }
 
   #awsCredentials(resolved: ResolvedAwsCredentialsOptions): Promise<AwsCredentials> {
-    return this.#caches.aws.get(resolved.cacheKey, this.#now, async () => {
+    // Two calls in a row at most: the issuer, then STS.
+    return this.#caches.aws.get(resolved.cacheKey, this.#now, 2 * this.#timeoutMs, async () => {
       const { token } = await this.token(resolved.audience);
       const credentials = await assumeRoleWithWebIdentity(
         { ...resolved, webIdentityToken: token, fetch: this.#fetch, timeoutMs: this.#timeoutMs },
@@ -129,7 +132,8 @@ export class WorkloadIdentity {
   /** A GCP access token: the federated token from GCP STS, or a service account's when one is named. */
   async gcpAccessToken(options: GcpAccessTokenOptions): Promise<GcpAccessToken> {
     const resolved = resolveGcpAccessTokenOptions(options);
-    return this.#caches.gcp.get(resolved.cacheKey, this.#now, async () => {
+    // Three calls in a row at most: the issuer, GCP STS, IAM Credentials.
+    return this.#caches.gcp.get(resolved.cacheKey, this.#now, 3 * this.#timeoutMs, async () => {
       const { token } = await this.token(resolved.audience);
       const common = { fetch: this.#fetch, timeoutMs: this.#timeoutMs };
       const impersonate = resolved.serviceAccountEmail !== undefined && resolved.impersonationUrl !== undefined;

@@ -1,8 +1,17 @@
 // A per-isolate cache of expiring values (tokens, credentials) that renews each value before it
-// expires. Concurrent callers of one key share one in-flight load. When a renewal fails while the
-// current value is still good for a while, callers keep getting the current value (the failure is
-// retried after a short pause); once it is nearly expired, the failure reaches the caller.
-// What to do is a pure function of (entry, now); the class only does the bookkeeping.
+// expires. When a renewal fails while the current value is still good for a while, callers keep
+// getting the current value (the failure is retried after a short pause); once it is nearly
+// expired, the failure reaches the caller. What to do is a pure function of (entry, now); the class
+// only does the bookkeeping.
+//
+// Callers share resolved values, never promises. In workerd a request must not await a promise
+// created by another request (another I/O context): it may hang until workerd cancels it, and the
+// promise dies with the request that made it. So each load runs in its caller's own request and
+// only its result is stored. While one caller renews, the others use the current value as long as
+// it has not expired; when there is no unexpired value, each caller loads its own (concurrent cold
+// callers each call the issuer or the cloud). That a renewal is under way is recorded as a plain
+// mark (since when), and a mark older than the renewal timeout counts as abandoned: the request
+// that set it may have been cancelled.
 
 /** A failed renewal leaves the current value in use while at least this much of its life remains. */
 export const MIN_REMAINING_ON_FAILURE_MS = 30_000;
@@ -19,20 +28,42 @@ export interface Expiring<T> {
   readonly renewAtMs: number;
 }
 
-interface Entry<T> {
+/** A renewal under way: a plain value that any request may read (never the renewal's promise). */
+export interface RenewalMark {
+  /** When the renewal started, ms since the epoch. */
+  readonly sinceMs: number;
+  /** After this long the renewal counts as abandoned. */
+  readonly timeoutMs: number;
+}
+
+export interface EntryState {
+  readonly current: Expiring<unknown> | undefined;
+  /** When the last renewal failed, if the current value has stood in for it since. */
+  readonly failedAtMs: number | undefined;
+  readonly renewing: RenewalMark | undefined;
+}
+
+interface Entry<T> extends EntryState {
   current: Expiring<T> | undefined;
   failedAtMs: number | undefined;
-  pending: Promise<T> | undefined;
+  renewing: RenewalMark | undefined;
 }
 
 export type CacheDecision = "use" | "load";
 
-/** Whether a caller at `nowMs` can be handed the current value or must (wait for a) load. */
-export function decide(current: Expiring<unknown> | undefined, failedAtMs: number | undefined, nowMs: number): CacheDecision {
+/** Whether a caller at `nowMs` can be handed the current value or must load one itself. */
+export function decide(entry: EntryState, nowMs: number): CacheDecision {
+  const { current, failedAtMs, renewing } = entry;
   if (current === undefined) return "load";
   if (nowMs < current.renewAtMs) return "use";
   const pausing = failedAtMs !== undefined && nowMs < failedAtMs + RETRY_AFTER_FAILURE_MS;
-  return pausing && usableOnFailure(current, nowMs) ? "use" : "load";
+  if (pausing && usableOnFailure(current, nowMs)) return "use";
+  return renewalUnderWay(renewing, nowMs) && nowMs < current.expiresAtMs ? "use" : "load";
+}
+
+/** Whether a renewal mark is recent enough to mean that another caller is still renewing. */
+export function renewalUnderWay(renewing: RenewalMark | undefined, nowMs: number): boolean {
+  return renewing !== undefined && nowMs < renewing.sinceMs + renewing.timeoutMs;
 }
 
 /** Whether the current value may stand in for a renewal that failed. */
@@ -52,32 +83,21 @@ export function renewalTime(nowMs: number, expiresAtMs: number, marginMs: number
 export class RenewingCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
 
-  /** The value under `key`, loading or renewing it when due; `now` is the caller's clock in ms. */
-  get(key: string, now: () => number, load: () => Promise<Expiring<T>>): Promise<T> {
+  /**
+   * The value under `key`, loading or renewing it when due; `now` is the caller's clock in ms.
+   * `timeoutMs`: how long `load` may take before another caller presumes it abandoned. The load,
+   * when there is one, runs for this caller alone: no other caller ever awaits it.
+   */
+  async get(key: string, now: () => number, timeoutMs: number, load: () => Promise<Expiring<T>>): Promise<T> {
     const entry = this.#entry(key);
-    if (entry.pending) return entry.pending;
-    if (decide(entry.current, entry.failedAtMs, now()) === "use") return Promise.resolve(entry.current!.value);
-    const pending: Promise<T> = this.#load(entry, now, load).finally(() => {
-      if (entry.pending === pending) entry.pending = undefined;
-    });
-    entry.pending = pending;
-    return pending;
-  }
-
-  #entry(key: string): Entry<T> {
-    let entry = this.#entries.get(key);
-    if (entry === undefined) {
-      if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-      entry = { current: undefined, failedAtMs: undefined, pending: undefined };
-      this.#entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  async #load(entry: Entry<T>, now: () => number, load: () => Promise<Expiring<T>>): Promise<T> {
+    const startedAt = now();
+    if (decide(entry, startedAt) === "use") return entry.current!.value;
+    const mark: RenewalMark = { sinceMs: startedAt, timeoutMs };
+    entry.renewing = mark;
     try {
       const loaded = await load();
-      entry.current = loaded;
+      // Concurrent loads may finish in any order: keep the value that lives longest.
+      if (entry.current === undefined || loaded.expiresAtMs >= entry.current.expiresAtMs) entry.current = loaded;
       entry.failedAtMs = undefined;
       return loaded.value;
     } catch (error) {
@@ -87,6 +107,18 @@ export class RenewingCache<T> {
         return entry.current.value;
       }
       throw error;
+    } finally {
+      if (entry.renewing === mark) entry.renewing = undefined;
     }
+  }
+
+  #entry(key: string): Entry<T> {
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+      entry = { current: undefined, failedAtMs: undefined, renewing: undefined };
+      this.#entries.set(key, entry);
+    }
+    return entry;
   }
 }
