@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
 import { localStack } from "../../worker/local/stack.js";
-import { Miniflare } from "miniflare";
+import { Miniflare, Response as MiniflareResponse } from "miniflare";
 import type { Readable } from "node:stream";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { freePort } from "../support/free-port.js";
@@ -25,6 +25,37 @@ describe("issuer in workerd: JWKS publication and its bound", function () {
       assert.equal(response.status, 200);
       assert.deepEqual(((await response.json()) as JSONWebKeySet).keys, published.keys);
       assert.ok(await kv.get("jwks/v1"), "the key store republished the JWKS to KV");
+    } finally {
+      await issuer.dispose();
+    }
+  });
+
+  it("serves its isolate's copy of the edge entry while that entry lives, and never past it", async () => {
+    const issuer = await IssuerHarness.start();
+    try {
+      await issuer.token("billing", AWS_AUDIENCE);
+      const url = `${issuer.url}/.well-known/jwks.json`;
+      const published = (await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet;
+
+      // An edge entry written 61 s ago (by its put-time header): served, but not copied.
+      const stale = JSON.stringify({ keys: [] });
+      await issuer.restart({}); // a new isolate, without a copy
+      const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+      const caches = await issuer.mf.getCaches();
+      await caches.default.put(url, new MiniflareResponse(stale, {
+        headers: { etag: '"stale"', "cache-control": "public, max-age=60", "x-jwks-cached-at": String(Date.now() - 61_000) },
+      }));
+      assert.deepEqual(await (await issuer.fetch("/.well-known/jwks.json")).json(), { keys: [] });
+      await caches.default.delete(url);
+      assert.deepEqual(((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys, published.keys,
+        "the expired entry was not kept in the isolate: KV answered");
+
+      // Now the isolate holds a copy of a fresh entry (just put from KV): it answers even with KV
+      // and the edge entry gone, and the key store is not asked (it would republish to KV).
+      await kv.delete("jwks/v1");
+      await caches.default.delete(url);
+      assert.deepEqual(((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys, published.keys);
+      assert.equal(await kv.get("jwks/v1"), null, "the answer came from the isolate's copy");
     } finally {
       await issuer.dispose();
     }

@@ -1,6 +1,12 @@
 // GET /.well-known/jwks.json. Reads never touch the key store on the hot path:
-// edge cache (Cache API) → KV (published by the key store) → the key store itself, only when KV
-// has nothing or cannot be read. Answers carry a strong ETag and honour If-None-Match.
+// isolate mirror → edge cache (Cache API) → KV (published by the key store) → the key store
+// itself, only when KV has nothing or cannot be read. Answers carry a strong ETag and honour
+// If-None-Match.
+//
+// The mirror is this isolate's copy of the edge cache's entry, dropped when that entry expires
+// (its put time travels in a header), so it adds no staleness to the publication bound; it
+// exists because one edge cache lookup costs more than a whole static answer (bench/RESULTS.md).
+// An admin change of the keys drops it in the isolate that made it (forgetJwksMirror).
 
 import type { IssuerSettings } from "../config/types.js";
 import { problemResponse } from "../http/problem.js";
@@ -17,6 +23,21 @@ interface JwksBody {
   readonly etag: string;
 }
 
+/** When (platform ms) the edge cache entry was put: the mirror lives no longer than the entry. */
+const CACHED_AT_HEADER = "x-jwks-cached-at";
+
+let mirror: (JwksBody & { readonly until: number }) | undefined;
+
+/** Drops this isolate's copy of the JWKS (after an admin change of the keys). */
+export function forgetJwksMirror(): void {
+  mirror = undefined;
+}
+
+function mirrored(found: JwksBody, cachedAt: number): JwksBody {
+  mirror = { ...found, until: cachedAt + EDGE_CACHE_MS };
+  return found;
+}
+
 export function jwksCacheKey(settings: IssuerSettings): Request {
   return new Request(`${settings.issuerUrl}${JWKS_PATH}`);
 }
@@ -27,7 +48,8 @@ export async function serveJwks(
   ctx: ExecutionContext,
   settings: IssuerSettings,
 ): Promise<Response> {
-  const found = (await fromEdgeCache(settings)) ?? (await fromOrigin(env, ctx, settings));
+  const fresh = mirror !== undefined && Date.now() < mirror.until ? mirror : undefined;
+  const found = fresh ?? (await fromEdgeCache(settings)) ?? (await fromOrigin(env, ctx, settings));
   if (!found) {
     return problemResponse(
       {
@@ -55,7 +77,9 @@ async function fromEdgeCache(settings: IssuerSettings): Promise<JwksBody | undef
   try {
     const cached = await caches.default.match(jwksCacheKey(settings));
     if (!cached) return undefined;
-    return { body: await cached.text(), etag: cached.headers.get("etag") ?? "" };
+    const found = { body: await cached.text(), etag: cached.headers.get("etag") ?? "" };
+    const cachedAt = Number(cached.headers.get(CACHED_AT_HEADER));
+    return Number.isFinite(cachedAt) && cachedAt > 0 ? mirrored(found, cachedAt) : found;
   } catch {
     return undefined;
   }
@@ -78,11 +102,17 @@ async function fromOrigin(env: IssuerEnv, ctx: ExecutionContext, settings: Issue
       return undefined;
     }
   }
+  const cachedAt = Date.now();
   const cached = new Response(found.body, {
-    headers: { "content-type": JSON_TYPE, etag: found.etag, "cache-control": `public, max-age=${EDGE_CACHE_MS / 1_000}` },
+    headers: {
+      "content-type": JSON_TYPE,
+      etag: found.etag,
+      "cache-control": `public, max-age=${EDGE_CACHE_MS / 1_000}`,
+      [CACHED_AT_HEADER]: String(cachedAt),
+    },
   });
   ctx.waitUntil(caches.default.put(jwksCacheKey(settings), cached).catch(() => undefined));
-  return found;
+  return mirrored(found, cachedAt);
 }
 
 function etagMatches(header: string | null, etag: string): boolean {
