@@ -19,7 +19,7 @@ import { measureVerification } from "./verification.js";
 const GROUPS: Readonly<Record<string, () => Promise<Measurement[]>>> = {
   issuance: async () => [...(await measureIssuance("RS256", 18_787)), ...(await measureIssuance("ES256", 18_788))],
   latency: () => measureIssuanceLatency(18_810),
-  rotation: () => measureRotation(18_811),
+  rotation: async () => [...(await measureRotation("RS256", 18_811)), ...(await measureRotation("ES256", 18_813))],
   endpoints: () => measureEndpoints(18_812),
   verification: () => measureVerification(18_789),
   middleware: () => measureMiddleware(18_790),
