@@ -1,5 +1,6 @@
 // The per-isolate JWKS cache, observed from the issuer's side: requests are counted at a local
-// issuer and time is the verifier's injected clock, so no assertion depends on real time.
+// issuer and time is the verifier's injected clock, so no assertion depends on real time (only
+// "settles within 1 s" tells a caller that answers at once from one waiting for another's request).
 
 import assert from "node:assert/strict";
 import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier, type VerifierOptions } from "../../worker/verification/index.js";
@@ -37,6 +38,24 @@ describe("verifier: JWKS cache", () => {
     };
   }
 
+  /** Fails when `promise` has not settled within 1 s (it would be waiting for another caller's request). */
+  async function settlesWithin<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("still waiting after 1 s")), 1_000)));
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
+    for (let i = 0; !condition(); i++) {
+      if (i === 200) throw new Error("condition not met within 2 s");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   async function refused(verifier: Verifier, token: string, code: VerificationErrorCode, pattern?: RegExp): Promise<void> {
     await assert.rejects(verifier.verify(token), (error: unknown) => {
       assert.ok(error instanceof VerificationError, String(error));
@@ -56,17 +75,83 @@ describe("verifier: JWKS cache", () => {
     assert.deepEqual(s.local.counts, { discovery: 1, jwks: 1, conditional: 0, notModified: 0 });
   });
 
-  it("shares one discovery and one JWKS request among concurrent verifications of a cold cache", async () => {
+  it("with no copy, each verification fetches for itself and none waits for another's request", async () => {
     const s = await setup();
-    const gate = deferred();
-    s.local.gate = gate.promise;
-    const tokens = await Promise.all(Array.from({ length: 10 }, () => s.token()));
-    const pending = Promise.all(tokens.map((token) => s.verifier.verify(token)));
-    await new Promise((r) => setTimeout(r, 50)); // let every verification reach the cache
-    gate.resolve();
-    assert.equal((await pending).length, 10);
-    assert.equal(s.local.counts.discovery, 1);
-    assert.equal(s.local.counts.jwks, 1);
+    const held = deferred();
+    s.local.gate = held.promise;
+    const first = s.verifier.verify(await s.token());
+    await until(() => s.local.counts.jwks === 1); // the first verification's JWKS request is held
+    s.local.gate = undefined;
+    // Another caller's request may never answer (in workerd: canceled with its request); waiting
+    // for it is not an option, so the next verification fetches on its own.
+    await settlesWithin(s.verifier.verify(await s.token()));
+    assert.deepEqual([s.local.counts.discovery, s.local.counts.jwks], [1, 2], "discovery had answered the first");
+    held.resolve();
+    await first;
+  });
+
+  it("concurrent verifications of a cold cache each fetch: the cost of never sharing a request", async () => {
+    const s = await setup();
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => s.token()));
+    await Promise.all(tokens.map((token) => s.verifier.verify(token)));
+    assert.deepEqual([s.local.counts.discovery, s.local.counts.jwks], [5, 5]);
+    await s.verifier.verify(await s.token());
+    assert.equal(s.local.counts.jwks, 5, "then the copy serves");
+  });
+
+  it("while another verification refreshes an expired copy, others use the copy: no wait, no request", async () => {
+    const s = await setup();
+    await s.verifier.verify(await s.token());
+    s.at(601);
+    const held = deferred();
+    s.local.gate = held.promise;
+    const refreshing = s.verifier.verify(await s.token());
+    await until(() => s.local.counts.jwks === 2);
+    for (let i = 0; i < 3; i++) await settlesWithin(s.verifier.verify(await s.token()));
+    assert.equal(s.local.counts.jwks, 2);
+    held.resolve();
+    await refreshing;
+    assert.deepEqual(s.local.counts, { discovery: 1, jwks: 2, conditional: 1, notModified: 1 });
+  });
+
+  it("a refresh marked under way longer than the fetch timeout counts as abandoned", async () => {
+    const s = await setup({ jwks: { cooldownSeconds: 0 } });
+    await s.verifier.verify(await s.token());
+    s.at(601);
+    const held = deferred();
+    s.local.gate = held.promise;
+    const stuck = s.verifier.verify(await s.token()); // stands in for a request canceled mid-fetch
+    await until(() => s.local.counts.jwks === 2);
+    s.local.gate = undefined;
+    s.at(605);
+    await settlesWithin(s.verifier.verify(await s.token()));
+    assert.equal(s.local.counts.jwks, 2, "4 s after it started, the refresh is still under way");
+    s.at(606);
+    await settlesWithin(s.verifier.verify(await s.token()));
+    assert.equal(s.local.counts.jwks, 3, "5 s after, another verification refreshes");
+    held.resolve();
+    await stuck;
+  });
+
+  it("an answer to an earlier request never replaces the answer to a later one", async () => {
+    const s = await setup({ jwks: { cooldownSeconds: 0 } });
+    await s.verifier.verify(await s.token());
+    const next = await testKey("ES256");
+    s.at(601);
+    const held = deferred();
+    s.local.gate = held.promise;
+    const stuck = s.verifier.verify(await s.token());
+    await until(() => s.local.counts.jwks === 2);
+    s.local.gate = undefined;
+    s.local.published.push(next);
+    s.at(607); // the held refresh is past the fetch timeout: this verification refreshes, and finds `next`
+    await s.verifier.verify(await s.token(next));
+    s.local.published = [s.key, await testKey("ES256")]; // the held request will answer 200, without `next`
+    held.resolve();
+    await stuck;
+    s.at(608);
+    await s.verifier.verify(await s.token(next));
+    assert.equal(s.local.counts.jwks, 3, "the later answer was kept, and is fresh");
   });
 
   it("refetches for an unknown kid at most once per cooldown, and finds a key published since", async () => {
@@ -90,20 +175,23 @@ describe("verifier: JWKS cache", () => {
     assert.equal(s.local.counts.jwks, 3);
   });
 
-  it("shares one refetch among concurrent verifications with the same unknown kid", async () => {
+  it("does not wait for another verification's refetch of an unknown kid, nor fetch again beside it", async () => {
     const s = await setup();
     await s.verifier.verify(await s.token());
     const next = await testKey("ES256");
     s.local.published.push(next);
     s.at(31);
-    const gate = deferred();
-    s.local.gate = gate.promise;
-    const tokens = await Promise.all(Array.from({ length: 5 }, () => s.token(next)));
-    const pending = Promise.all(tokens.map((token) => s.verifier.verify(token)));
-    await new Promise((r) => setTimeout(r, 50));
-    gate.resolve();
-    await pending;
+    const held = deferred();
+    s.local.gate = held.promise;
+    const refetching = s.verifier.verify(await s.token(next));
+    await until(() => s.local.counts.jwks === 2);
+    // The copy it holds has no such key; the answer is not waited for.
+    await settlesWithin(refused(s.verifier, await s.token(next), "ERR_TOKEN_KEY_UNKNOWN"));
     assert.equal(s.local.counts.jwks, 2);
+    held.resolve();
+    await refetching;
+    await s.verifier.verify(await s.token(next));
+    assert.equal(s.local.counts.jwks, 2, "the refetch's answer serves the others");
   });
 
   it("honours the JWKS max-age and revalidates with If-None-Match, keeping its copy on 304", async () => {

@@ -1,5 +1,6 @@
 // A tiny issuer on 127.0.0.1 (node:http) for the verifier's failure modes: it serves discovery and
-// a JWKS it can be told to break, counts every request, and signs tokens with keys it generated.
+// a JWKS it can be told to break (and a revocation list), counts every request, and signs tokens
+// with keys it generated.
 // Each instance has its own issuer URL (a random path), so the verifier's per-isolate cache, which
 // is keyed by issuer, never carries state from one test into another.
 
@@ -40,6 +41,14 @@ export class LocalIssuer {
   etags = true;
   /** When set, JWKS answers wait for this promise (to hold a fetch in flight). */
   gate: Promise<void> | undefined;
+  /** The revocation list served at `revocationListUrl` (entries as published), its requests and Cache-Control. */
+  revocations: unknown[] = [];
+  revocationRequests = 0;
+  revocationCacheControl = "public, max-age=10";
+  /** The revocation list's HTTP status (anything but 200 sends no list). */
+  revocationStatus = 200;
+  /** When set, revocation list answers wait for this promise. */
+  revocationGate: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -61,12 +70,23 @@ export class LocalIssuer {
     return `${this.issuer}/keys.json`;
   }
 
+  get revocationListUrl(): string {
+    return `${this.issuer}/revocations.json`;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", this.issuer).href;
     const isDiscovery = path === `${this.issuer}/.well-known/openid-configuration`;
     const isJwks = path === this.jwksUri;
     if (isDiscovery) this.counts.discovery++;
     if (isJwks) this.counts.jwks++;
+    if (path === this.revocationListUrl) {
+      this.revocationRequests++;
+      if (this.revocationGate) await this.revocationGate;
+      if (this.revocationStatus !== 200) return void res.writeHead(this.revocationStatus).end("boom");
+      const headers = { "content-type": "application/json", "cache-control": this.revocationCacheControl };
+      return void res.writeHead(200, headers).end(JSON.stringify({ entries: this.revocations }));
+    }
     if (this.mode === "down") return void req.socket.destroy();
     if (this.mode === "error") return void res.writeHead(500).end("boom");
     if (isDiscovery) {

@@ -14,7 +14,7 @@ export interface IssuerResponse {
 }
 
 /** AWS gives an issuer 5 s to answer; a relying party waits no longer. */
-const FETCH_TIMEOUT_MS = 5_000;
+export const FETCH_TIMEOUT_MS = 5_000;
 /** Far above any legitimate document: 32 RSA-4096 keys serialize to about 30 KB. */
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -3,6 +3,15 @@
 // cached per isolate as the issuer allows (Cache-Control max-age, at most MAX_CACHE_SECONDS);
 // an answer that cannot be obtained is ERR_REVOCATION_UNAVAILABLE (503): the verifier fails
 // closed, except that a list fetched before stays usable STALE_LIST_SECONDS past its max-age.
+//
+// Only values are shared between callers, never a promise: in workerd a request must not await a
+// promise created by another request (if that request is canceled, the promise never settles, and
+// the waiting request hangs or is canceled as hung). So a caller whose list has expired while
+// another caller refreshes it uses the copy (within its stale allowance) instead of waiting; a
+// caller with no usable copy fetches for itself, so concurrent cold callers each fetch. The
+// refresh under way is a plain value (`refreshingSince`); one older than the fetch timeout was
+// abandoned. Introspection answers are cached as values too: concurrent verifications of one
+// uncached token each ask. Node has no such limitation; the policy is the same in both.
 
 import { revocationCovering, parseRevocationDocument, type RevocationEntry } from "../revocation/list.js";
 import { RevocationUnavailableError, TokenInactiveError, TokenRevokedError } from "./errors.js";
@@ -24,7 +33,11 @@ interface CachedList {
   entries: readonly RevocationEntry[];
   fetchedAt: number;
   maxAgeMs: number;
-  inflight: Promise<void> | undefined;
+  /** Numbers the fetches; `answerFetch` is the one whose answer `entries` hold (an older one never overwrites it). */
+  fetches: number;
+  answerFetch: number;
+  /** When a refresh still under way was started; -Infinity when none is. */
+  refreshingSince: number;
 }
 
 const lists = new Map<string, CachedList>();
@@ -48,31 +61,46 @@ export async function checkRevocation(token: string, payload: Record<string, unk
 async function revocationList(url: string, options: CheckOptions): Promise<readonly RevocationEntry[]> {
   let entry = lists.get(url);
   if (entry === undefined) {
-    entry = { entries: [], fetchedAt: Number.NEGATIVE_INFINITY, maxAgeMs: 0, inflight: undefined };
+    entry = {
+      entries: [],
+      fetchedAt: Number.NEGATIVE_INFINITY,
+      maxAgeMs: 0,
+      fetches: 0,
+      answerFetch: 0,
+      refreshingSince: Number.NEGATIVE_INFINITY,
+    };
     lists.set(url, entry);
     while (lists.size > MAX_CACHED_LISTS) lists.delete(lists.keys().next().value as string);
   }
   const now = options.now();
-  if (now - entry.fetchedAt < entry.maxAgeMs) return entry.entries;
   const current = entry;
-  current.inflight ??= (async () => {
+  if (now - current.fetchedAt < current.maxAgeMs) return current.entries;
+  const usable = () => options.now() - current.fetchedAt < current.maxAgeMs + STALE_LIST_SECONDS * 1_000;
+  // Another caller's refresh is under way (started less than the fetch timeout ago, before or after
+  // `now`: verifiers' clocks may differ): use the copy rather than wait for it or fetch beside it.
+  if (usable() && Math.abs(now - current.refreshingSince) < FETCH_TIMEOUT_MS) return current.entries;
+
+  const attempt = ++current.fetches;
+  current.refreshingSince = now;
+  try {
     const response = await send(options, url, { headers: { accept: "application/json" } }, MAX_LIST_BYTES, "the revocation list");
     const parsed = parseStrictJsonObject(response.body);
     const document = parsed.ok ? parseRevocationDocument(parsed.value) : undefined;
     if (document === undefined) throw new RevocationUnavailableError(`the revocation list at ${url} is not a revocation list`);
-    current.entries = document.entries;
-    current.fetchedAt = options.now();
-    current.maxAgeMs = maxAgeSeconds(response.headers, DEFAULT_LIST_MAX_AGE_SECONDS) * 1_000;
-  })().finally(() => {
-    current.inflight = undefined;
-  });
-  try {
-    await current.inflight;
+    if (attempt > current.answerFetch) {
+      current.entries = document.entries;
+      current.fetchedAt = options.now();
+      current.maxAgeMs = maxAgeSeconds(response.headers, DEFAULT_LIST_MAX_AGE_SECONDS) * 1_000;
+      current.answerFetch = attempt;
+    }
+    return document.entries;
   } catch (error) {
-    if (now - current.fetchedAt < current.maxAgeMs + STALE_LIST_SECONDS * 1_000) return current.entries;
+    if (usable()) return current.entries;
     throw error;
+  } finally {
+    // Not reached if the request is canceled mid-fetch (workerd): the mark then ages out.
+    if (current.refreshingSince === now) current.refreshingSince = Number.NEGATIVE_INFINITY;
   }
-  return current.entries;
 }
 
 async function isActive(
