@@ -9,7 +9,7 @@ import { driver, workloadBindings } from "./drivers.js";
 import { startStack } from "./stack.js";
 
 const OPS_PER_ROUND = 2_000;
-const SEED003_OPS_PER_ROUND = 500;
+const SEED003_OPS_PER_ROUND = 1_000;
 
 export async function measureVerification(port: number): Promise<Measurement[]> {
   const stack = await startStack({
