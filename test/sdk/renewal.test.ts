@@ -17,8 +17,8 @@ import {
   ROLE_ARN,
   SERVICE_ACCOUNT,
   TestClock,
-  within,
 } from "./support/fixtures.js";
+import { within } from "../support/settling.js";
 import { LoopbackServer, type ScriptedAnswer } from "./support/loopback.js";
 
 describe("renewal of cloud credentials", () => {

@@ -11,7 +11,8 @@ import {
   type IssuerBinding,
 } from "../../worker/sdk/index.js";
 import { decide, MIN_REMAINING_ON_FAILURE_MS, renewalTime, RETRY_AFTER_FAILURE_MS, type Expiring } from "../../worker/sdk/renewing-cache.js";
-import { FakeIssuer, TestClock, within } from "./support/fixtures.js";
+import { within } from "../support/settling.js";
+import { FakeIssuer, TestClock } from "./support/fixtures.js";
 
 describe("identity(binding).token", () => {
   let clock: TestClock;

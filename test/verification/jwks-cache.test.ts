@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier, type VerifierOptions } from "../../worker/verification/index.js";
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
 import { AUDIENCE, LocalIssuer, T0, deferred, testKey, type TestKey } from "./local-issuer.js";
+import { until, within } from "../support/settling.js";
 
 interface Setup {
   readonly local: LocalIssuer;
@@ -38,24 +39,6 @@ describe("verifier: JWKS cache", () => {
     };
   }
 
-  /** Fails when `promise` has not settled within 1 s (it would be waiting for another caller's request). */
-  async function settlesWithin<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("still waiting after 1 s")), 1_000)));
-    try {
-      return await Promise.race([promise, late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; !condition(); i++) {
-      if (i === 200) throw new Error("condition not met within 2 s");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
   async function refused(verifier: Verifier, token: string, code: VerificationErrorCode, pattern?: RegExp): Promise<void> {
     await assert.rejects(verifier.verify(token), (error: unknown) => {
       assert.ok(error instanceof VerificationError, String(error));
@@ -84,7 +67,7 @@ describe("verifier: JWKS cache", () => {
     s.local.gate = undefined;
     // Another caller's request may never answer (in workerd: canceled with its request); waiting
     // for it is not an option, so the next verification fetches on its own.
-    await settlesWithin(s.verifier.verify(await s.token()));
+    await within(1_000, s.verifier.verify(await s.token()));
     assert.deepEqual([s.local.counts.discovery, s.local.counts.jwks], [1, 2], "discovery had answered the first");
     held.resolve();
     await first;
@@ -107,7 +90,7 @@ describe("verifier: JWKS cache", () => {
     s.local.gate = held.promise;
     const refreshing = s.verifier.verify(await s.token());
     await until(() => s.local.counts.jwks === 2);
-    for (let i = 0; i < 3; i++) await settlesWithin(s.verifier.verify(await s.token()));
+    for (let i = 0; i < 3; i++) await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.counts.jwks, 2);
     held.resolve();
     await refreshing;
@@ -124,10 +107,10 @@ describe("verifier: JWKS cache", () => {
     await until(() => s.local.counts.jwks === 2);
     s.local.gate = undefined;
     s.at(605);
-    await settlesWithin(s.verifier.verify(await s.token()));
+    await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.counts.jwks, 2, "4 s after it started, the refresh is still under way");
     s.at(606);
-    await settlesWithin(s.verifier.verify(await s.token()));
+    await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.counts.jwks, 3, "5 s after, another verification refreshes");
     held.resolve();
     await stuck;
@@ -186,7 +169,7 @@ describe("verifier: JWKS cache", () => {
     const refetching = s.verifier.verify(await s.token(next));
     await until(() => s.local.counts.jwks === 2);
     // The copy it holds has no such key; the answer is not waited for.
-    await settlesWithin(refused(s.verifier, await s.token(next), "ERR_TOKEN_KEY_UNKNOWN"));
+    await within(1_000, refused(s.verifier, await s.token(next), "ERR_TOKEN_KEY_UNKNOWN"));
     assert.equal(s.local.counts.jwks, 2);
     held.resolve();
     await refetching;

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
 import { AUDIENCE, LocalIssuer, T0, deferred, testKey } from "./local-issuer.js";
+import { until, within } from "../support/settling.js";
 
 interface Setup {
   readonly local: LocalIssuer;
@@ -43,23 +44,6 @@ describe("verifier: revocation list cache", () => {
     };
   }
 
-  async function settlesWithin<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("still waiting after 1 s")), 1_000)));
-    try {
-      return await Promise.race([promise, late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; !condition(); i++) {
-      if (i === 200) throw new Error("condition not met within 2 s");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
   async function refused(promise: Promise<unknown>, code: VerificationErrorCode): Promise<void> {
     await assert.rejects(promise, (error: unknown) => {
       assert.ok(error instanceof VerificationError, String(error));
@@ -88,7 +72,7 @@ describe("verifier: revocation list cache", () => {
     s.local.revocationGate = held.promise;
     const refreshing = s.verifier.verify(await s.token());
     await until(() => s.local.revocationRequests === 2);
-    for (let i = 0; i < 3; i++) await settlesWithin(s.verifier.verify(await s.token()));
+    for (let i = 0; i < 3; i++) await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.revocationRequests, 2);
     held.resolve();
     await refreshing;
@@ -102,7 +86,7 @@ describe("verifier: revocation list cache", () => {
     await until(() => fresh.local.revocationRequests === 1);
     fresh.local.revocationGate = undefined;
     fresh.revokeAll();
-    await settlesWithin(refused(fresh.verifier.verify(await fresh.token()), "ERR_TOKEN_REVOKED"));
+    await within(1_000, refused(fresh.verifier.verify(await fresh.token()), "ERR_TOKEN_REVOKED"));
     assert.equal(fresh.local.revocationRequests, 2);
     held.resolve();
     await refused(first, "ERR_TOKEN_REVOKED");
@@ -119,10 +103,10 @@ describe("verifier: revocation list cache", () => {
     s.local.revocationGate = undefined;
     s.revokeAll();
     s.at(15);
-    await settlesWithin(s.verifier.verify(await s.token()));
+    await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.revocationRequests, 2, "4 s after it started, the refresh is still under way: the copy serves");
     s.at(16);
-    await settlesWithin(refused(s.verifier.verify(await s.token()), "ERR_TOKEN_REVOKED"));
+    await within(1_000, refused(s.verifier.verify(await s.token()), "ERR_TOKEN_REVOKED"));
     assert.equal(s.local.revocationRequests, 3, "5 s after, another verification fetches the list");
     held.resolve();
     await refused(stuck, "ERR_TOKEN_REVOKED");

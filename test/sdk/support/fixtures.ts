@@ -114,15 +114,3 @@ export class FakeIssuer implements IssuerBinding {
   }
 }
 
-/** `promise`, or a rejection if it has not settled within `ms` (for a caller that must not wait). */
-export async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms: waiting for another caller's request?`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
