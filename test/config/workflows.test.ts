@@ -101,6 +101,9 @@ describe("validateStackConfig: workflows", () => {
       key("workflows.flow.maxTokenLifetimeSeconds"), /above the issuer's maxTokenLifetimeSeconds \(7200\)/);
     expectOneIssue(withWorkflows({ flow: { ...exportFlow(), maxTokenLifetimeSeconds: 300, tokenLifetimeSeconds: 600 } }),
       key("workflows.flow.tokenLifetimeSeconds"), /above the workflow's maxTokenLifetimeSeconds \(300\)/);
+    // Without a cap of its own, the cap a workflow's token lifetime exceeds is the issuer's.
+    expectOneIssue(withWorkflows({ flow: { ...exportFlow(), tokenLifetimeSeconds: 9000 } }),
+      key("workflows.flow.tokenLifetimeSeconds"), /above the issuer's maxTokenLifetimeSeconds \(7200\)/);
   });
 
   it("refuses reserved static claims", () => {

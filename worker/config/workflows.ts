@@ -130,7 +130,8 @@ export function resolveWorkflows(entries: readonly WorkflowEntry[], context: Wor
     else issues.add(key, `maps to the entrypoint class '${entrypoint}', as ${owner} does ('-' becomes '_'); rename one of them`);
     const subjectPrefix = `workflow/${context.accountId ?? "0".repeat(32)}/${name}/`;
     checkSubjectFits(entry, subjectPrefix, context, issues);
-    const lifetimes = resolveLifetimes(key, fields, context, () => "the workflow's maxTokenLifetimeSeconds", issues);
+    const lifetimes = resolveLifetimes(key, fields, context, (written) =>
+      (written ? "the workflow's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"), issues);
     const ref = { name, key, audiences: fields.audiences };
     const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, context.aws, roleNames, issues) : undefined;
     const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, context.gcp, accountIds, issues) : undefined;
