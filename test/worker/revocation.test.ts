@@ -128,6 +128,11 @@ describe("token revocation in workerd", function () {
       [`jti:${decodeJwt(tokens.a!).jti}`, "workflow:nightly-export", "workload:ledger-sync", "workload:retired-worker"].sort());
     const again = await issuer.fetch("/revocations.json", { headers: { "if-none-match": response.headers.get("etag") ?? "" } });
     assert.equal(again.status, 304);
+    // The same conditional rules as the JWKS (worker/http/conditional.ts): "*", lists, weak tags.
+    for (const header of ["*", `"other", W/${response.headers.get("etag")}`]) {
+      assert.equal((await issuer.fetch("/revocations.json", { headers: { "if-none-match": header } })).status, 304, header);
+    }
+    assert.equal((await issuer.fetch("/revocations.json", { headers: { "if-none-match": '"other"' } })).status, 200);
   });
 
   it("keeps the list across a restart", async () => {

@@ -9,6 +9,7 @@
 // An admin change of the keys drops it in the isolate that made it (forgetJwksMirror).
 
 import type { IssuerSettings } from "../config/types.js";
+import { ifNoneMatchMatches } from "../http/conditional.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { JWKS_KV_KEY, jwksEtag, type JwksKvMetadata } from "../keys/jwks.js";
@@ -67,7 +68,7 @@ export async function serveJwks(
     etag: found.etag,
     "access-control-allow-origin": "*",
   };
-  if (etagMatches(request.headers.get("if-none-match"), found.etag)) {
+  if (ifNoneMatchMatches(request.headers.get("if-none-match"), found.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers });
@@ -113,12 +114,4 @@ async function fromOrigin(env: IssuerEnv, ctx: ExecutionContext, settings: Issue
   });
   ctx.waitUntil(caches.default.put(jwksCacheKey(settings), cached).catch(() => undefined));
   return mirrored(found, cachedAt);
-}
-
-function etagMatches(header: string | null, etag: string): boolean {
-  if (!header || !etag) return false;
-  return header
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === "*" || tag === etag);
 }

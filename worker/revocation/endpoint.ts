@@ -4,6 +4,7 @@
 // cached REVOCATIONS_MAX_AGE_SECONDS, the delay a revocation takes to reach a relying party
 // (after KV propagation).
 
+import { ifNoneMatchMatches } from "../http/conditional.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { jwksEtag } from "../keys/jwks.js";
@@ -42,8 +43,7 @@ export async function serveRevocations(request: Request, env: IssuerEnv): Promis
     etag,
     "access-control-allow-origin": "*",
   };
-  const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch !== null && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+  if (ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(request.method === "HEAD" ? null : body, { status: 200, headers });
