@@ -2,6 +2,9 @@
 // takes the bearer token, verifies its RS256 signature with raw WebCrypto against the issuer's key
 // (imported once), and forwards the request to the same origin. No header, claim or rule checks.
 
+import { headerKid, segmentBytes } from "./token-segments.js";
+
+
 interface Env {
   readonly ISSUER: Fetcher;
   readonly ORIGIN: Fetcher;
@@ -11,16 +14,11 @@ let key: Promise<CryptoKey> | undefined;
 
 /** The issuer's key the first token's kid names (the benchmark sends one token). */
 async function issuerKey(env: Env, token: string): Promise<CryptoKey> {
-  const { kid } = JSON.parse(new TextDecoder().decode(base64url(token.slice(0, token.indexOf("."))))) as { kid: string };
+  const kid = headerKid(token);
   const jwks = (await (await env.ISSUER.fetch("https://issuer/.well-known/jwks.json")).json()) as { keys: (JsonWebKey & { kid?: string })[] };
   const jwk = jwks.keys.find((k) => k.kid === kid);
   if (jwk === undefined) throw new Error(`the issuer's JWKS has no key ${kid}`);
   return crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
-}
-
-function base64url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 export default {
@@ -31,7 +29,7 @@ export default {
     const valid = await crypto.subtle.verify(
       "RSASSA-PKCS1-v1_5",
       await key,
-      base64url(token.slice(dot + 1)),
+      segmentBytes(token.slice(dot + 1)),
       new TextEncoder().encode(token.slice(0, dot)),
     );
     if (!valid) return new Response("unauthorized", { status: 401 });

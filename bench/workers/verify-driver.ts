@@ -13,6 +13,8 @@
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from "jose";
 import { MAX_DECODED_TOKENS } from "../../worker/verification/decoded-tokens.js";
 import { createVerifier } from "../../worker/verification/index.js";
+import { headerKid, segmentBytes } from "./token-segments.js";
+
 
 let next = 0;
 
@@ -29,15 +31,10 @@ let prepared:
   | Promise<{ token: string; distinct: string[]; key: CryptoKey; input: Uint8Array; signature: Uint8Array }>
   | undefined;
 
-function base64url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
 async function prepare(env: Env) {
   const { token } = await env.ISSUER.token(env.AUDIENCE);
   const [header, payload, signature] = token.split(".") as [string, string, string];
-  const { kid } = JSON.parse(new TextDecoder().decode(base64url(header))) as { kid: string };
+  const kid = headerKid(token);
   const jwks = (await (await fetch(`${env.ISSUER_URL}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
   const jwk = jwks.keys.find((k) => k.kid === kid) as JWK;
   const key = (await importJWK(jwk, "RS256")) as CryptoKey;
@@ -46,7 +43,7 @@ async function prepare(env: Env) {
   for (let i = 0; i < DISTINCT_TOKENS; i++) {
     distinct.push((await env.ISSUER.token(env.AUDIENCE, { lifetimeSeconds: 600 + i })).token);
   }
-  return { token, distinct, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: base64url(signature) };
+  return { token, distinct, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: segmentBytes(signature) };
 }
 
 export default {
