@@ -63,16 +63,43 @@ describe("SharedValue", () => {
     assert.equal(await shared.get(600, load), "new");
   });
 
-  it("a refresh that never finishes (its request canceled) stops holding others back after refreshTimeoutMs", async () => {
+  it("a refresh that never finishes (its request canceled) stops holding others back after graceMs", async () => {
     const shared = new SharedValue<string>(1_000);
-    await shared.get(0, async () => ({ value: "old", validUntil: 10 }));
+    await shared.get(0, async () => ({ value: "old", validUntil: 500 }));
     const { pending, load } = manualLoads<string>();
-    void shared.get(20, load); // never settles
-    assert.equal(await shared.get(1_019, load), "old");
-    const retry = shared.get(1_020, load);
+    void shared.get(500, load); // never settles
+    assert.equal(await shared.get(1_499, load), "old");
+    const retry = shared.get(1_500, load);
     assert.equal(pending.length, 2, "the timed-out refresh is presumed dead: this request loads");
     pending[1]!.resolve({ value: "new", validUntil: 5_000 });
     assert.equal(await retry, "new");
+  });
+
+  it("never hands out a value more than graceMs past its validUntil, however recent the refresh", async () => {
+    const shared = new SharedValue<string>(1_000);
+    await shared.get(0, async () => ({ value: "ancient", validUntil: 10 }));
+    const { pending, load } = manualLoads<string>();
+    // After a long idle spell a burst arrives: the first request refreshes; the second must not
+    // be handed a value that expired long before.
+    void shared.get(600_000, load);
+    const second = shared.get(600_001, load);
+    assert.equal(pending.length, 2, "the second request loads its own instead of taking the ancient value");
+    pending[1]!.resolve({ value: "current", validUntil: 700_000 });
+    assert.equal(await second, "current");
+  });
+
+  it("keeps the answer of the load that started last, whatever order the loads finish in", async () => {
+    const shared = new SharedValue<string>(1_000);
+    const { pending, load } = manualLoads<string>();
+    const earlier = shared.get(0, load);
+    const later = shared.get(1, load);
+    pending[1]!.resolve({ value: "later", validUntil: 100 });
+    assert.equal(await later, "later");
+    pending[0]!.resolve({ value: "earlier", validUntil: 100 });
+    assert.equal(await earlier, "earlier", "its own request still gets what it loaded");
+    let loads = 0;
+    assert.equal(await shared.get(50, async () => ({ value: `again${++loads}`, validUntil: 100 })), "later");
+    assert.equal(loads, 0);
   });
 
   it("a failed refresh reaches only its own request, and the next request tries again", async () => {

@@ -5,12 +5,15 @@
 // request created can be canceled as hung, since the promise belongs to the other request's I/O
 // context. So:
 // - fresh (loadedAt ≤ now < validUntil): every request takes the value;
-// - stale while another request is refreshing (for at most refreshTimeoutMs, after which that
-//   request is presumed canceled): the others keep taking the stale value, waiting for nothing;
-// - stale with nobody refreshing, or no value at all (the first requests, or after invalidate):
-//   the request loads for itself and awaits only its own load. Requests that find no value at
-//   the same time each load: a burst at cold start costs one load per concurrent request.
-// A load begun before `invalidate` does not store what it got.
+// - stale while another request is refreshing: the others keep taking the stale value, waiting
+//   for nothing, but never more than graceMs past its validUntil, and not once that refresh has
+//   been under way for graceMs (its request is presumed canceled);
+// - otherwise (nobody refreshing, no value at all, or past the grace) the request loads for
+//   itself and awaits only its own load. Requests that find no value at the same time each
+//   load: a burst at cold start costs one load per concurrent request.
+// So a value is handed out at most graceMs past validUntil: callers with a bound to keep set
+// validUntil that much earlier. Loads are numbered: an answer never replaces the answer to a
+// load that started after it, and a load begun before `invalidate` does not store what it got.
 
 export interface Loaded<T> {
   readonly value: T;
@@ -19,32 +22,40 @@ export interface Loaded<T> {
 }
 
 export class SharedValue<T> {
-  #held: { readonly value: T; readonly loadedAt: number; readonly validUntil: number } | undefined;
-  #refreshingSince: number | undefined;
-  #generation = 0;
+  #held: { readonly value: T; readonly loadedAt: number; readonly validUntil: number; readonly attempt: number } | undefined;
+  #refreshing: { readonly since: number; readonly attempt: number } | undefined;
+  #attempts = 0;
+  /** Loads numbered up to this one began before the last `invalidate`. */
+  #invalidatedAfter = 0;
 
-  constructor(readonly refreshTimeoutMs: number) {}
+  constructor(readonly graceMs: number) {}
 
   async get(now: number, load: () => Promise<Loaded<T>>): Promise<T> {
     const held = this.#held;
     if (held !== undefined && held.loadedAt <= now && now < held.validUntil) return held.value;
-    const since = this.#refreshingSince;
-    if (held !== undefined && since !== undefined && since <= now && now - since < this.refreshTimeoutMs) return held.value;
-    const generation = this.#generation;
-    this.#refreshingSince = now;
+    if (held !== undefined && this.#othersRefreshing(now) && now < held.validUntil + this.graceMs) return held.value;
+    const attempt = ++this.#attempts;
+    this.#refreshing = { since: now, attempt };
     try {
       const loaded = await load();
-      if (generation === this.#generation) this.#held = { value: loaded.value, loadedAt: now, validUntil: loaded.validUntil };
+      if (attempt > this.#invalidatedAfter && attempt > (this.#held?.attempt ?? 0)) {
+        this.#held = { value: loaded.value, loadedAt: now, validUntil: loaded.validUntil, attempt };
+      }
       return loaded.value;
     } finally {
-      if (generation === this.#generation) this.#refreshingSince = undefined;
+      if (this.#refreshing?.attempt === attempt) this.#refreshing = undefined;
     }
   }
 
   /** The value is known to be out of date: the next requests load their own. */
   invalidate(): void {
     this.#held = undefined;
-    this.#refreshingSince = undefined;
-    this.#generation++;
+    this.#refreshing = undefined;
+    this.#invalidatedAfter = this.#attempts;
+  }
+
+  #othersRefreshing(now: number): boolean {
+    const since = this.#refreshing?.since;
+    return since !== undefined && since <= now && now - since < this.graceMs;
   }
 }

@@ -16,6 +16,7 @@ import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { RevocationStore, type RevocationListing } from "../revocation/store.js";
 import {
   SIGNING_KEY_CACHE_MS,
+  SIGNING_KEY_REFRESH_GRACE_MS,
   TimelineError,
   activeKey,
   applyStep,
@@ -74,7 +75,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       kekId: stored.sealed.kekId,
       iv: stored.sealed.iv,
       ciphertext: stored.sealed.ciphertext,
-      cacheUntil: this.#clock.now() + SIGNING_KEY_CACHE_MS,
+      cacheUntil: this.#clock.now() + SIGNING_KEY_CACHE_MS - SIGNING_KEY_REFRESH_GRACE_MS,
     };
   }
 

@@ -3,13 +3,15 @@
 // opened with the KEK, imported as a non-extractable CryptoKey and kept until `cacheUntil`.
 // Requests share the key, never a promise (worker/isolate/shared-value.ts): while one request
 // fetches a newer copy, the others keep signing with the one they have, for at most
-// REFRESH_TIMEOUT_MS.
+// SIGNING_KEY_REFRESH_GRACE_MS past `cacheUntil`, which the key store sets that much before
+// SIGNING_KEY_CACHE_MS ends; no isolate signs with a copy older than SIGNING_KEY_CACHE_MS.
 
 import type { SigningAlgorithm } from "../config/types.js";
 import { KeyStoreUnavailableError, errorCodeOf } from "../errors.js";
 import { importKeyEncryptionKey, openPrivateKey, type KeyEncryptionKey } from "./kek.js";
 import { importSigningKey } from "./key-material.js";
 import { SharedValue } from "../isolate/shared-value.js";
+import { SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
 import type { SealedSigningKey } from "./key-store.js";
 
 export interface SigningKey {
@@ -21,11 +23,8 @@ export interface SigningKey {
 
 export type FetchSealedKey = () => Promise<SealedSigningKey>;
 
-/** How long another request's fetch is trusted to finish before a request fetches for itself. */
-export const REFRESH_TIMEOUT_MS = 10_000;
-
 export class SigningKeyCache {
-  readonly #key = new SharedValue<SigningKey>(REFRESH_TIMEOUT_MS);
+  readonly #key = new SharedValue<SigningKey>(SIGNING_KEY_REFRESH_GRACE_MS);
   #kek: { readonly secret: string | undefined; readonly key: KeyEncryptionKey } | undefined;
 
   /** The active key, fetching it when the cached one is older than its `cacheUntil`. */

@@ -14,6 +14,12 @@ import type { IssuerSettings, SigningAlgorithm } from "../config/types.js";
 // ---- thresholds -------------------------------------------------------------------------
 /** How long an issuer isolate keeps using the signing key it fetched from the key store. */
 export const SIGNING_KEY_CACHE_MS = 30_000;
+/**
+ * Of SIGNING_KEY_CACHE_MS, the last part in which an isolate may still sign with its copy while
+ * one of its requests fetches a newer one (worker/isolate/shared-value.ts): the copy is due for a
+ * refresh this much before SIGNING_KEY_CACHE_MS ends.
+ */
+export const SIGNING_KEY_REFRESH_GRACE_MS = 5_000;
 /** KV is eventually consistent: a write can take this long to be visible at every location. */
 export const KV_PROPAGATION_MS = 60_000;
 /** Lifetime of the JWKS in the issuer's edge cache (Cache API), on top of KV. */

@@ -11,15 +11,18 @@ import { parseRevocationDocument, REVOCATIONS_KV_KEY, type RevocationEntry } fro
 /** How long an isolate trusts its copy; the admin API drops the copy of the isolate it runs in. */
 export const PUBLISHED_LIST_CACHE_MS = 10_000;
 
-/** How long another request's read is trusted to finish before a request reads for itself. */
-const REFRESH_TIMEOUT_MS = 5_000;
+/**
+ * Of PUBLISHED_LIST_CACHE_MS, the last part in which the copy may still be used while another
+ * request re-reads it: the copy is due this much earlier, so none is used past the cache bound.
+ */
+const REFRESH_GRACE_MS = 2_000;
 
 /** Shared between requests as a value, never a promise (worker/isolate/shared-value.ts). */
 export class PublishedRevocations {
-  readonly #list = new SharedValue<readonly RevocationEntry[]>(REFRESH_TIMEOUT_MS);
+  readonly #list = new SharedValue<readonly RevocationEntry[]>(REFRESH_GRACE_MS);
 
   get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {
-    return this.#list.get(nowMs, async () => ({ value: await load(kv), validUntil: nowMs + PUBLISHED_LIST_CACHE_MS }));
+    return this.#list.get(nowMs, async () => ({ value: await load(kv), validUntil: nowMs + PUBLISHED_LIST_CACHE_MS - REFRESH_GRACE_MS }));
   }
 
   /** This isolate changed the list: its copy is out of date. */
