@@ -10,21 +10,17 @@ export interface Clock {
 }
 
 import { IssuerConfigError } from "./errors.js";
+import { lastParsed } from "./isolate/last-parsed.js";
 
-/** The clock of the last offset asked for: the binding is fixed per isolate, so it is built once. */
-let last: { readonly offsetSeconds: string | undefined; readonly clock: Clock } | undefined;
-
-export function clockFromOffset(offsetSeconds: string | undefined): Clock {
-  if (last !== undefined && last.offsetSeconds === offsetSeconds) return last.clock;
+/** The binding is fixed per isolate, so the clock is built once (worker/isolate/last-parsed.ts). */
+export const clockFromOffset: (offsetSeconds: string | undefined) => Clock = lastParsed((offsetSeconds) => {
   const parsed = offsetSeconds === undefined || offsetSeconds === "" ? 0 : Number(offsetSeconds);
   if (!Number.isFinite(parsed)) {
     throw new IssuerConfigError("TEST_CLOCK_OFFSET_SECONDS must be a number of seconds; remove it outside tests");
   }
   const offsetMs = Math.trunc(parsed * 1_000);
-  const clock: Clock = {
+  return {
     now: () => Date.now() + offsetMs,
     toPlatformTime: (issuerTime) => issuerTime - offsetMs,
   };
-  last = { offsetSeconds, clock };
-  return clock;
-}
+});

@@ -6,6 +6,7 @@ import { IssuerConfigError } from "../errors.js";
 import { ConfigError } from "./errors.js";
 import type { StackConfig } from "./types.js";
 import { validateStackConfig } from "./validate.js";
+import { lastParsed } from "../isolate/last-parsed.js";
 
 /** The JSON document stored in the ISSUER_CONFIG binding. */
 export interface IssuerConfigBinding {
@@ -16,18 +17,14 @@ export interface IssuerConfigBinding {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-let cached: { readonly source: string; readonly result: StackConfig | IssuerConfigError } | undefined;
-
-export function stackConfigFromBinding(source: string | undefined): StackConfig {
-  if (cached?.source !== source || source === undefined) {
-    cached = source === undefined ? undefined : { source, result: parse(source) };
-  }
-  if (!cached) {
+export const stackConfigFromBinding: (source: string | undefined) => StackConfig = lastParsed((source) => {
+  if (source === undefined) {
     throw new IssuerConfigError("the ISSUER_CONFIG binding is missing; deploy the issuer with `pulumi up` or run `npm start`");
   }
-  if (cached.result instanceof IssuerConfigError) throw cached.result;
-  return cached.result;
-}
+  const result = parse(source);
+  if (result instanceof IssuerConfigError) throw result;
+  return result;
+});
 
 function parse(source: string): StackConfig | IssuerConfigError {
   let document: unknown;

@@ -5,6 +5,7 @@
 
 import { IssuerConfigError } from "../errors.js";
 import { secretsEqual } from "../http/secret-compare.js";
+import { lastParsed } from "../isolate/last-parsed.js";
 
 export type BasicCredentials =
   | { readonly kind: "absent" }
@@ -42,6 +43,9 @@ export function basicCredentials(header: string | null): BasicCredentials {
 function formDecode(text: string): string {
   return decodeURIComponent(text.replace(/\+/g, " "));
 }
+
+/** The secrets binding, parsed once per isolate (a broken one throws each time it is asked). */
+export const clientSecretsFrom: (binding: string | undefined) => ReadonlyMap<string, string> = lastParsed(parseClientSecrets);
 
 /** The secrets binding, parsed; a broken one is the issuer's misconfiguration (503), not the client's. */
 export function parseClientSecrets(binding: string | undefined): ReadonlyMap<string, string> {

@@ -28,11 +28,23 @@ export type IntrospectionOutcome =
 
 const ALGORITHMS = ["RS256", "ES256"];
 
+/** jose's key set per published set (the route hands out one object per JWKS body): keys import once. */
+const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
+function keySetOf(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  let keys = keySets.get(jwks);
+  if (keys === undefined) {
+    keys = createLocalJWKSet(jwks);
+    keySets.set(jwks, keys);
+  }
+  return keys;
+}
+
 export async function introspect(token: string, deps: IntrospectionDeps): Promise<IntrospectionOutcome> {
   const inactive = (reason: string): IntrospectionOutcome => ({ active: false, reason });
   let claims: JWTPayload;
   try {
-    const keys = createLocalJWKSet(await deps.jwks());
+    const keys = keySetOf(await deps.jwks());
     ({ payload: claims } = await jwtVerify(token, keys, {
       issuer: deps.config.issuer.issuerUrl,
       algorithms: ALGORITHMS,

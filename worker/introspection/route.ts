@@ -11,7 +11,7 @@ import type { IssuerEnv } from "../issuer/env.js";
 import { JWKS_KV_KEY } from "../keys/jwks.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { instanceStatus } from "../workflows/instance.js";
-import { authenticateClient, basicCredentials, parseClientSecrets } from "./client-auth.js";
+import { authenticateClient, basicCredentials, clientSecretsFrom } from "./client-auth.js";
 import { introspect, introspectionResponseBody } from "./introspect.js";
 import {
   INTROSPECTION_MAX_AGE_SECONDS,
@@ -38,7 +38,7 @@ export async function handleIntrospection(request: Request, env: IssuerEnv, conf
   }
   const credentials = basicCredentials(request.headers.get("authorization"));
   const auth = credentials.kind === "present"
-    ? await authenticateClient(credentials, config.introspectionClients, parseClientSecrets(env.INTROSPECTION_SECRETS))
+    ? await authenticateClient(credentials, config.introspectionClients, clientSecretsFrom(env.INTROSPECTION_SECRETS))
     : { ok: false as const, reason: credentials.kind === "absent" ? "no credentials" : "malformed credentials" };
   if (!auth.ok) {
     console.warn(JSON.stringify({ event: "introspection.unauthorized", reason: auth.reason }));

@@ -6,6 +6,7 @@
 
 import type { WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
+import { lastParsed } from "../isolate/last-parsed.js";
 
 /** The `cnf` member of a certificate-bound token. */
 export const CERTIFICATE_THUMBPRINT_MEMBER = "x5t#S256";
@@ -19,14 +20,12 @@ export interface ConfirmationClaim {
 
 const REDEPLOY = "redeploy the issuer with `pulumi up` (or restart `npm start`) so the stack writes it again";
 
-let cached: { readonly source: string | undefined; readonly result: ReadonlyMap<string, string> | IssuerConfigError } | undefined;
-
 /** The binding's thumbprints by workload; parsed once per isolate. */
-export function certificateThumbprints(source: string | undefined): ReadonlyMap<string, string> {
-  if (cached === undefined || cached.source !== source) cached = { source, result: parse(source) };
-  if (cached.result instanceof IssuerConfigError) throw cached.result;
-  return cached.result;
-}
+export const certificateThumbprints: (source: string | undefined) => ReadonlyMap<string, string> = lastParsed((source) => {
+  const result = parse(source);
+  if (result instanceof IssuerConfigError) throw result;
+  return result;
+});
 
 /** The thumbprint `workload`'s tokens are bound to, or undefined when it has no certificate. */
 export function thumbprintFor(workload: Pick<WorkloadConfig, "name" | "mtls">, source: string | undefined): string | undefined {
