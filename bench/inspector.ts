@@ -12,7 +12,7 @@
 // Node 20 has a global WebSocket only with `--experimental-websocket`, so the bench script runs
 // `tsx --experimental-websocket bench/run.ts`; Node 22 and later have it by default.
 
-export interface InspectorTarget {
+interface InspectorTarget {
   readonly id: string;
   readonly title?: string;
   readonly url?: string;
@@ -64,7 +64,7 @@ export interface ProfileEntry {
 const COMMAND_TIMEOUT_MS = 60_000;
 
 /** The targets (one per Worker) of the inspector on `port`. */
-export async function inspectorTargets(port: number, host = "127.0.0.1"): Promise<InspectorTarget[]> {
+async function inspectorTargets(port: number, host = "127.0.0.1"): Promise<InspectorTarget[]> {
   const response = await fetch(`http://${host}:${port}/json/list`);
   if (!response.ok) throw new Error(`inspector on port ${port}: /json/list answered ${response.status}`);
   return (await response.json()) as InspectorTarget[];

@@ -14,16 +14,20 @@ export async function measureIssuance(algorithm: BenchAlgorithm, port: number): 
   const stack = await startStack({
     algorithm,
     port,
-    drivers: async (context) => [
-      await driver({
-        name: "bench-driver",
-        source: "driver.ts",
-        routes: ["*/bench/*"],
-        bindings: workloadBindings(context).bindings,
-        serviceBindings: { ...workloadBindings(context).serviceBindings, NOOP: { name: "bench-noop", entrypoint: "Noop" } },
-      }),
-      await driver({ name: "bench-noop", source: "driver.ts", routes: [], ...workloadBindings(context) }),
-    ],
+    drivers: async (context) => {
+      const { bindings, serviceBindings } = workloadBindings(context);
+      return [
+        await driver({
+          name: "bench-driver",
+          source: "driver.ts",
+          routes: ["*/bench/*"],
+          bindings,
+          serviceBindings: { ...serviceBindings, NOOP: { name: "bench-noop", entrypoint: "Noop" } },
+        }),
+        // Only its Noop entrypoint is called: it needs no bindings.
+        await driver({ name: "bench-noop", source: "driver.ts", routes: [] }),
+      ];
+    },
   });
   const { mf, issuerUrl: url } = stack;
   try {

@@ -25,7 +25,7 @@ const WARM_SAMPLES = 3_000;
 const COLD_SAMPLES = 1_500;
 const WARMUP = 300;
 
-export type LatencyKind = "echo" | "noop-rpc" | "issue-warm" | "issue-cold";
+type LatencyKind = "echo" | "noop-rpc" | "issue-warm" | "issue-cold";
 
 /** The latency driver and the no-op RPC target it binds to, beside the issuer. */
 export async function latencyDrivers(context: BenchStackContext): Promise<WorkerOptions[]> {
@@ -78,7 +78,7 @@ export async function openChannel(mf: Miniflare, url: string): Promise<Operation
 }
 
 /** `count` samples of each kind, the kinds in a fresh random order for every sample. */
-export async function interleaved<K extends LatencyKind>(
+async function interleaved<K extends LatencyKind>(
   channel: OperationChannel,
   kinds: readonly K[],
   count: number,

@@ -26,7 +26,7 @@ const HEAP_LIMIT = 64 * MIB;
 /** What the second half may add and still count as a plateau: GC leaves a little noise. */
 const PLATEAU_SLACK = 1 * MIB;
 
-export interface MemoryCheckpoint {
+interface MemoryCheckpoint {
   readonly tokens: number;
   readonly refusals: number;
   readonly heap: HeapUsage;
@@ -69,7 +69,7 @@ export async function measureIssuerMemory(port: number, total = 100_000): Promis
 }
 
 /** The run behind measureIssuerMemory, with every checkpoint (each quarter of `total`). */
-export async function runIssuerMemory(port: number, total = 100_000): Promise<{
+async function runIssuerMemory(port: number, total = 100_000): Promise<{
   readonly checkpoints: readonly MemoryCheckpoint[];
   /** Sizes of the issuer's token caches (Maps keyed workload\0audience\0lifetime), if found. */
   readonly tokenCacheEntries: readonly number[] | undefined;

@@ -45,7 +45,7 @@ export async function measureMiddleware(port: number): Promise<Measurement[]> {
   });
   try {
     const [middleware, raw] = await compare(stack.mf, stack.issuerUrl, { path: "bench-edge/middleware" }, { path: "bench-edge/raw" }, OPS_PER_ROUND);
-    return [throughputRow("verification, warm JWKS (edge middleware, requests)", middleware, "a gateway doing raw WebCrypto verification", raw, 0.7)];
+    return [throughputRow("verification, warm JWKS, one token seen before (edge middleware, requests)", middleware, "a gateway doing raw WebCrypto verification", raw, 0.7)];
   } finally {
     await stack.dispose();
   }

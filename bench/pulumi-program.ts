@@ -12,6 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { installMocks, recorded, resolved } from "../test/support/pulumi-mocks.js";
 import { defineProgram } from "../infra/program.js";
+import { median } from "./measure.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const GCP_AUDIENCE = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
@@ -70,12 +71,6 @@ async function timeProgram(count: number, run: number): Promise<Run> {
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return { ms, cpuMs: (used.user + used.system) / 1_000, resources: recorded.length };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export interface PulumiProgramResult {

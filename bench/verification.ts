@@ -30,7 +30,7 @@ export async function measureVerification(port: number): Promise<Measurement[]> 
       throughputRow("verification, warm JWKS, a token seen before (verifier)", known, "raw WebCrypto RS256 verification", rawForKnown, 0.7),
       throughputRow("verification, warm JWKS, every token new (verifier)", distinct, "raw WebCrypto RS256 verification", rawForDistinct, 0.7),
       { ...throughputRow("verification, every token new (verifier)", distinctAgain, "jose jwtVerify, key in hand (reference)", jose, 0), target: "report" },
-      throughputRow("verification, warm JWKS (verifier)", againstSeed, "seed-003: remote key set per request", seed003, 20),
+      throughputRow("verification, warm JWKS, a token seen before (verifier)", againstSeed, "seed-003: remote key set per request", seed003, 20),
     ];
   } finally {
     await stack.dispose();
