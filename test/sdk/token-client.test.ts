@@ -184,6 +184,7 @@ describe("renewal decisions", () => {
     assert.equal(decide(late, 99_999), "use", "unexpired, even with less than 30 s left");
     assert.equal(decide(late, 100_000), "load", "expired: never handed out");
     assert.equal(decide({ ...late, current: undefined }, 96_000), "load", "no value: each caller loads its own");
+    assert.equal(decide(late, 94_000), "load", "a mark dated after now (the clock stepped back) is not trusted");
   });
 
   it("renews a margin before expiry, but never before half the remaining life", () => {

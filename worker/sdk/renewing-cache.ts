@@ -61,9 +61,12 @@ export function decide(entry: EntryState, nowMs: number): CacheDecision {
   return renewalUnderWay(renewing, nowMs) && nowMs < current.expiresAtMs ? "use" : "load";
 }
 
-/** Whether a renewal mark is recent enough to mean that another caller is still renewing. */
+/**
+ * Whether a renewal mark is recent enough to mean that another caller is still renewing (a mark
+ * dated after now, from a clock that stepped back, is not trusted; as in worker/isolate/shared-value.ts).
+ */
 export function renewalUnderWay(renewing: RenewalMark | undefined, nowMs: number): boolean {
-  return renewing !== undefined && nowMs < renewing.sinceMs + renewing.timeoutMs;
+  return renewing !== undefined && renewing.sinceMs <= nowMs && nowMs < renewing.sinceMs + renewing.timeoutMs;
 }
 
 /** Whether the current value may stand in for a renewal that failed. */
