@@ -31,6 +31,7 @@ describe("the worker-identity policy pack", function () {
     });
 
     it("every policy passes every resource", async () => {
+      assert.ok(resources.length > 0, "the program declared no resources");
       for (const resource of resources) {
         const reported = await runPack(resource);
         assert.deepEqual(Object.fromEntries(reported), {}, `${resource.type} is refused`);

@@ -20,7 +20,7 @@ describe("signToken", () => {
       assert.deepEqual(decodeProtectedHeader(token), { alg, kid: signing.kid, typ: "JWT" });
       const { payload } = await jwtVerify(token, publicKey, { algorithms: [alg] });
       assert.deepEqual(payload, claims);
-      // A second token with the same key reuses the header, not the signature.
+      // A second token with the same key carries the same header and a signature of its own.
       const again = await signToken({ ...claims, jti: "2" }, signing);
       assert.equal(again.split(".")[0], token.split(".")[0]);
       assert.notEqual(again.split(".")[2], token.split(".")[2]);

@@ -272,15 +272,20 @@ describe("verifier: JWKS cache", () => {
 
   it(`keeps at most ${MAX_ISSUERS} issuers, evicting the least recently used`, async () => {
     const all: Setup[] = [];
-    for (let i = 0; i <= MAX_ISSUERS; i++) {
+    for (let i = 0; i < MAX_ISSUERS; i++) {
       const s = await setup();
       await s.verifier.verify(await s.token());
       all.push(s);
     }
     const [first, second] = all as [Setup, Setup];
-    await second.verifier.verify(await second.token());
-    assert.equal(second.local.counts.discovery, 1, "the second issuer is still cached");
+    // The first issuer is used again, so the second is now the least recently used.
     await first.verifier.verify(await first.token());
-    assert.equal(first.local.counts.discovery, 2, "the first issuer was evicted and fetched again");
+    const newcomer = await setup();
+    await newcomer.verifier.verify(await newcomer.token());
+    await first.verifier.verify(await first.token());
+    assert.equal(first.local.counts.discovery, 1, "the first issuer, oldest but recently used, is still cached");
+    await second.verifier.verify(await second.token());
+    assert.equal(second.local.counts.discovery, 2, "the second issuer was evicted and fetched again");
   });
+
 });
