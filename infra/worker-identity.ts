@@ -11,6 +11,7 @@ import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudf
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
+import { providerName } from "./gcp/workload-identity.js";
 import type { FederationArgs } from "./federation-args.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
@@ -134,7 +135,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
           ? {
               gcpServiceAccount: gcpWorkload.serviceAccountEmail,
               gcpPrincipal: gcpWorkload.principal,
-              gcpProviderResourceName: config.gcp.audience.replace(/^\/\/iam\.googleapis\.com\//, ""),
+              gcpProviderResourceName: providerName(config.gcp),
             }
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),

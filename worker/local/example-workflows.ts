@@ -12,7 +12,6 @@ import { bundleSource, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.j
 type WorkflowsOption = NonNullable<WorkerOptions["workflows"]>;
 
 const EXAMPLE_MODULE = resolve(WORKER_ROOT, "examples/workflow.ts");
-const bundles = new Map<string, Promise<string>>();
 
 /** The Workflows bindings of any Worker that steers or reads `workflows` (issuer and scripts alike). */
 export function workflowBindings(workflows: readonly WorkflowConfig[]): WorkflowsOption {
@@ -47,11 +46,7 @@ export async function exampleWorkflowWorkers(config: StackConfig): Promise<Worke
       );
     }
     const source = exampleWorkflowModuleSource(workflows.map((w) => w.className));
-    let code = bundles.get(source);
-    if (code === undefined) {
-      code = bundleSource(source, "example-workflows.ts");
-      bundles.set(source, code);
-    }
+    const code = bundleSource(source, "example-workflows.ts"); // memoized per source by bundle.ts
     const serviceBindings: NonNullable<WorkerOptions["serviceBindings"]> = {};
     for (const w of workflows) {
       serviceBindings[`ISSUER_${w.binding.slice("WORKFLOW_".length)}`] = { name: config.issuer.scriptName, entrypoint: w.entrypoint };
