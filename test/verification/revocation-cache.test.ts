@@ -132,6 +132,21 @@ describe("verifier: revocation list cache", () => {
     assert.equal(s.local.revocationRequests, 3, "the later answer was kept, and is fresh");
   });
 
+  it("while the list cannot be fetched, asks the issuer once per fetch timeout, not once per token", async () => {
+    const s = await setup();
+    await s.verifier.verify(await s.token());
+    s.local.revocationStatus = 500;
+    s.at(11);
+    await s.verifier.verify(await s.token());
+    const afterFailure = s.local.revocationRequests;
+    s.at(15);
+    for (let i = 0; i < 3; i++) await s.verifier.verify(await s.token());
+    assert.equal(s.local.revocationRequests, afterFailure, "no request within 5 s of the failed one");
+    s.at(16);
+    await s.verifier.verify(await s.token());
+    assert.equal(s.local.revocationRequests, afterFailure + 1);
+  });
+
   it("keeps using the copy while the list cannot be fetched, for 300 s past its max-age", async () => {
     const s = await setup();
     await s.verifier.verify(await s.token());

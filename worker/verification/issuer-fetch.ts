@@ -3,6 +3,7 @@
 // Every failure here means "could not obtain it": ERR_JWKS_UNAVAILABLE, which the cache may
 // answer from a stale copy.
 
+import { readBodyAtMost } from "./bounded-body.js";
 import { JwksUnavailableError } from "./errors.js";
 import type { VerifierFetch } from "./options.js";
 
@@ -42,38 +43,14 @@ export async function fetchFromIssuer(
 }
 
 async function readBounded(response: Response, url: string, what: string): Promise<string> {
-  const tooLarge = () => new JwksUnavailableError(`${what} at ${url} is larger than ${MAX_BODY_BYTES} bytes`);
-  if (Number(response.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let body: string | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const chunk = value as Uint8Array;
-      total += chunk.byteLength;
-      if (total > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(chunk);
-    }
+    body = await readBodyAtMost(response, MAX_BODY_BYTES);
   } catch (cause) {
-    if (cause instanceof JwksUnavailableError) throw cause;
     throw new JwksUnavailableError(`${what} at ${url} could not be read (${describe(cause)})`, { cause });
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  if (body === undefined) throw new JwksUnavailableError(`${what} at ${url} is larger than ${MAX_BODY_BYTES} bytes`);
+  return body;
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,7 @@
 // One JWKS request: conditional on the ETag of the copy we hold, with the response's
 // Cache-Control max-age reported so the cache can honour it.
 
+import { maxAgeOf } from "./cache-control.js";
 import type { JWK } from "jose";
 import { JwksUnavailableError } from "./errors.js";
 import { fetchFromIssuer } from "./issuer-fetch.js";
@@ -19,16 +20,4 @@ export async function fetchJwks(doFetch: VerifierFetch, url: string, etag: strin
     return { modified: false, maxAgeSeconds };
   }
   return { modified: true, keys: parseJwks(response.body, url), etag: response.headers.get("etag") ?? undefined, maxAgeSeconds };
-}
-
-/** max-age from Cache-Control; no-cache and no-store count as 0. */
-function maxAgeOf(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  let maxAge: number | undefined;
-  for (const directive of header.toLowerCase().split(",")) {
-    const [name, value] = directive.trim().split("=", 2).map((part) => part.trim());
-    if (name === "no-cache" || name === "no-store") return 0;
-    if (name === "max-age" && value !== undefined && /^"?\d+"?$/.test(value)) maxAge = Number(value.replace(/"/g, ""));
-  }
-  return maxAge;
 }

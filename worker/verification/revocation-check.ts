@@ -17,10 +17,12 @@ import { revocationCovering, parseRevocationDocument, type RevocationEntry } fro
 import { RevocationUnavailableError, TokenInactiveError, TokenRevokedError } from "./errors.js";
 import type { ResolvedVerifierOptions } from "./options.js";
 import { parseStrictJsonObject } from "./strict-json.js";
+import { readBodyAtMost } from "./bounded-body.js";
+import { FETCH_TIMEOUT_MS } from "./issuer-fetch.js";
+import { maxAgeOf } from "./cache-control.js";
 
 type CheckOptions = Pick<ResolvedVerifierOptions, "introspection" | "revocationList" | "fetch" | "now">;
 
-const FETCH_TIMEOUT_MS = 5_000;
 const MAX_LIST_BYTES = 1_048_576;
 const MAX_ANSWER_BYTES = 65_536;
 const MAX_CACHE_SECONDS = 60;
@@ -93,13 +95,14 @@ async function revocationList(url: string, options: CheckOptions): Promise<reado
       current.maxAgeMs = maxAgeSeconds(response.headers, DEFAULT_LIST_MAX_AGE_SECONDS) * 1_000;
       current.answerFetch = attempt;
     }
+    // Cleared on success only: after a failure the mark holds other callers on the copy for the
+    // fetch timeout, so a failing issuer is asked once per FETCH_TIMEOUT_MS, not once per token.
+    // (A request canceled mid-fetch in workerd leaves it too, and it ages out the same way.)
+    if (current.refreshingSince === now) current.refreshingSince = Number.NEGATIVE_INFINITY;
     return document.entries;
   } catch (error) {
     if (usable()) return current.entries;
     throw error;
-  } finally {
-    // Not reached if the request is canceled mid-fetch (workerd): the mark then ages out.
-    if (current.refreshingSince === now) current.refreshingSince = Number.NEGATIVE_INFINITY;
   }
 }
 
@@ -141,10 +144,7 @@ function formEncode(text: string): string {
 
 /** `Cache-Control: max-age`, capped; `fallback` without one, 0 with no-store or no-cache. */
 function maxAgeSeconds(headers: Headers, fallback: number): number {
-  const value = headers.get("cache-control") ?? "";
-  if (/\b(no-store|no-cache)\b/i.test(value)) return 0;
-  const match = /\bmax-age=(\d+)/i.exec(value);
-  return Math.min(match ? Number(match[1]) : fallback, MAX_CACHE_SECONDS);
+  return Math.min(maxAgeOf(headers.get("cache-control")) ?? fallback, MAX_CACHE_SECONDS);
 }
 
 async function send(
@@ -164,35 +164,12 @@ async function send(
     await response.body?.cancel();
     throw new RevocationUnavailableError(`${what} at ${url} answered HTTP ${response.status}`);
   }
-  const tooLarge = () => new RevocationUnavailableError(`${what} at ${url} is larger than ${maxBytes} bytes`);
-  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body?.getReader();
+  let body: string | undefined;
   try {
-    for (;;) {
-      const next = await reader?.read();
-      if (next === undefined || next.done) break;
-      const chunk = next.value as Uint8Array;
-      total += chunk.byteLength;
-      if (total > maxBytes) {
-        await reader?.cancel();
-        throw tooLarge();
-      }
-      chunks.push(chunk);
-    }
+    body = await readBodyAtMost(response, maxBytes);
   } catch (cause) {
-    if (cause instanceof RevocationUnavailableError) throw cause;
     throw new RevocationUnavailableError(`${what} at ${url} could not be read`, { cause });
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { headers: response.headers, body: new TextDecoder().decode(bytes) };
+  if (body === undefined) throw new RevocationUnavailableError(`${what} at ${url} is larger than ${maxBytes} bytes`);
+  return { headers: response.headers, body };
 }
