@@ -2,7 +2,8 @@
 // `parseRules` is pure: it returns frozen, compiled rules or throws a RulesError that lists every
 // problem with its JSON path and the fix. What the rules mean per request is authorize.ts.
 
-import type { JsonValue } from "../verification/index.js";
+import { deepFreeze } from "../config/deep-freeze.js";
+import { isJsonValue, isRecord, type JsonValue } from "../verification/options.js";
 import { compilePattern, coversPattern, type RoutePattern } from "./route-pattern.js";
 
 export const RULE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -222,23 +223,4 @@ function coversRoute(earlier: Rule, later: Rule): boolean {
 
 function member(at: string, name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${at}.${name}` : `${at}[${JSON.stringify(name)}]`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isJsonValue(value: unknown): value is JsonValue {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonValue);
-  return isRecord(value) && Object.values(value).every(isJsonValue);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -155,7 +155,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
 
 type Problem = (option: string, fix: string) => void;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -253,7 +253,8 @@ function claimsOption(value: unknown, problem: Problem): Readonly<Record<string,
   return structuredClone(value) as Record<string, JsonValue>;
 }
 
-function isJsonValue(value: unknown): value is JsonValue {
+/** A value JSON can carry: plain objects only (no Date, Map or class instances), finite numbers. */
+export function isJsonValue(value: unknown): value is JsonValue {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value);
   if (Array.isArray(value)) return value.every(isJsonValue);
