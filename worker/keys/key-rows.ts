@@ -1,5 +1,6 @@
 // The key store's SQLite schema and row mapping (see worker/keys/STORAGE.md).
-// Only this file knows table and column names.
+// This file owns the key tables' and store_meta's table and column names (the meta keys are
+// named by their users: key-store.ts, revocation/ledger.ts).
 
 import type { JWK } from "jose";
 import type { SigningAlgorithm } from "../config/types.js";
