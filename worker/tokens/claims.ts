@@ -34,20 +34,37 @@ export function awsSessionTagsClaim(tags: AwsSessionTags): AwsSessionTagsClaim {
     : { principal_tags: principalTags };
 }
 
+/** What every token of this issuer carries, whoever it names: the claims written after the static ones. */
+export interface RegisteredClaimsInput {
+  readonly issuer: IssuerSettings;
+  readonly subject: string;
+  readonly audience: string;
+  /** Seconds since the epoch. */
+  readonly issuedAt: number;
+  readonly lifetimeSeconds: number;
+  readonly jti: string;
+}
+
+export function registeredClaims(input: RegisteredClaimsInput) {
+  return {
+    iss: input.issuer.issuerUrl,
+    sub: input.subject,
+    aud: input.audience,
+    iat: input.issuedAt,
+    nbf: input.issuedAt,
+    exp: input.issuedAt + input.lifetimeSeconds,
+    jti: input.jti,
+    account_id: input.issuer.accountId,
+  };
+}
+
 export function workloadTokenClaims(input: WorkloadTokenInput): JWTPayload {
   const { issuer, workload } = input;
   const claims: Record<string, JsonValue | AwsSessionTagsClaim> = { ...workload.claims };
   if (workload.awsSessionTags) claims[AWS_SESSION_TAGS_CLAIM] = awsSessionTagsClaim(workload.awsSessionTags);
   return {
     ...claims,
-    iss: issuer.issuerUrl,
-    sub: workload.subject,
-    aud: input.audience,
-    iat: input.issuedAt,
-    nbf: input.issuedAt,
-    exp: input.issuedAt + input.lifetimeSeconds,
-    jti: input.jti,
-    account_id: issuer.accountId,
+    ...registeredClaims({ ...input, subject: workload.subject }),
     worker: workload.name,
     environment: issuer.environment,
     ...(input.certificateThumbprint === undefined ? {} : { cnf: confirmationClaim(input.certificateThumbprint) }),

@@ -3,6 +3,7 @@
 
 import type { JWTPayload } from "jose";
 import type { IssuerSettings, WorkflowConfig } from "../config/types.js";
+import { registeredClaims } from "../tokens/claims.js";
 import { workflowSubject } from "./subject.js";
 
 export interface WorkflowTokenInput {
@@ -20,14 +21,7 @@ export function workflowTokenClaims(input: WorkflowTokenInput): JWTPayload {
   const { issuer, workflow } = input;
   return {
     ...workflow.claims,
-    iss: issuer.issuerUrl,
-    sub: workflowSubject(workflow, input.instanceId),
-    aud: input.audience,
-    iat: input.issuedAt,
-    nbf: input.issuedAt,
-    exp: input.issuedAt + input.lifetimeSeconds,
-    jti: input.jti,
-    account_id: issuer.accountId,
+    ...registeredClaims({ ...input, subject: workflowSubject(workflow, input.instanceId) }),
     workflow: workflow.name,
     instance_id: input.instanceId,
     environment: issuer.environment,
