@@ -11,7 +11,7 @@ export interface Problem {
   readonly code?: string;
 }
 
-export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 export function problemResponse(problem: Problem, headers: ConstructorParameters<typeof Headers>[0] = {}): Response {
   const body = {

@@ -3,9 +3,9 @@
 
 import type { VerifiedIdentity } from "../verification/index.js";
 
-export const IDENTITY_HEADER_PREFIX = "x-worker-identity-";
+const IDENTITY_HEADER_PREFIX = "x-worker-identity-";
 
-export const IDENTITY_HEADERS = {
+const IDENTITY_HEADERS = {
   subject: "x-worker-identity-subject",
   workload: "x-worker-identity-workload",
   account: "x-worker-identity-account",

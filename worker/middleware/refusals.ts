@@ -29,7 +29,7 @@ interface Refusal {
 const INVALID_TOKEN = { status: 401, bearerError: "invalid_token", title: "Invalid token" } as const;
 const RETRY = "retry later";
 
-export const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
+const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
   ERR_NO_TOKEN: { status: 401, bearerError: null, title: "Authentication required", detail: "This route needs a worker-identity token: send Authorization: Bearer <token>." },
   ERR_AUTHORIZATION_HEADER: {
     status: 401,
@@ -69,7 +69,7 @@ export const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
 
 export const REALM = "worker-identity";
 /** Seconds a client should wait after a 502 or 503 (the verifier's JWKS cooldown). */
-export const RETRY_AFTER_SECONDS = 30;
+const RETRY_AFTER_SECONDS = 30;
 
 /** The problem+json answer for `code`; `detail` replaces the fixed one (configuration problems only). */
 export function refusalResponse(code: RefusalCode, detail?: string): Response {

@@ -18,7 +18,7 @@ export interface RoutePattern {
   readonly prefix: boolean;
 }
 
-export const MAX_PATTERN_LENGTH = 1_024;
+const MAX_PATTERN_LENGTH = 1_024;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 // RFC 3986 pchar, with escapes in upper case (the canonical request path spells them so).
 const LITERAL = /^(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-F]{2})+$/;

@@ -6,7 +6,7 @@ import { deepFreeze } from "../config/deep-freeze.js";
 import { isJsonValue, isRecord, type JsonValue } from "../verification/options.js";
 import { compilePattern, coversPattern, type RoutePattern } from "./route-pattern.js";
 
-export const RULE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+const RULE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type RuleMethod = (typeof RULE_METHODS)[number];
 
 /** Who a protected rule admits. Every present condition must hold; a list holds when any entry does. */
@@ -65,8 +65,8 @@ export class RulesError extends TypeError {
   }
 }
 
-export const MAX_RULES = 256;
-export const MAX_LIST_ENTRIES = 100;
+const MAX_RULES = 256;
+const MAX_LIST_ENTRIES = 100;
 const RULE_FIELDS = new Set(["methods", "path", "allow", "public", "description"]);
 const ALLOW_FIELDS = new Set(["workloads", "subjects", "audiences", "claims"]);
 const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -113,7 +113,7 @@ export function parseRules(json: unknown): Rules {
 }
 
 /** "GET,HEAD /reports/*": a rule's route, for messages and logs. */
-export function describeRoute(rule: Pick<Rule, "methods" | "path">): string {
+function describeRoute(rule: Pick<Rule, "methods" | "path">): string {
   return `${rule.methods === "*" ? "*" : rule.methods.join(",")} ${rule.path}`;
 }
 

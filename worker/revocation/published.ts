@@ -18,7 +18,7 @@ export const PUBLISHED_LIST_CACHE_MS = 10_000;
 const REFRESH_GRACE_MS = 2_000;
 
 /** Shared between requests as a value, never a promise (worker/isolate/shared-value.ts). */
-export class PublishedRevocations {
+class PublishedRevocations {
   readonly #list = new SharedValue<readonly RevocationEntry[]>(REFRESH_GRACE_MS);
 
   get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {

@@ -17,7 +17,7 @@ export interface CachedToken {
 
 export const TOKEN_CACHE_MAX_ENTRIES = 1_024;
 /** Reuse a token only while this fraction of its lifetime remains. */
-export const REUSE_WHILE_REMAINING = 0.5;
+const REUSE_WHILE_REMAINING = 0.5;
 
 export class TokenCache {
   readonly #entries = new Map<string, CachedToken>();

@@ -13,7 +13,7 @@
 import type { DecodedToken } from "./compact-token.js";
 
 export const MAX_DECODED_TOKENS = 256;
-export const MAX_DECODED_TOKEN_CHARS = 1_048_576;
+const MAX_DECODED_TOKEN_CHARS = 1_048_576;
 
 export class DecodedTokenCache {
   readonly #entries = new Map<string, DecodedToken>();

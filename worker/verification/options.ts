@@ -90,8 +90,8 @@ export interface ResolvedVerifierOptions {
   readonly revocationList: ResolvedRevocationChecks["revocationList"];
 }
 
-export const SUPPORTED_ALGORITHMS: readonly VerifierAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
-export const ALWAYS_REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "jti"] as const;
+const SUPPORTED_ALGORITHMS: readonly VerifierAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
+const ALWAYS_REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "jti"] as const;
 const DEFAULTS = {
   algorithms: ["RS256", "ES256"] as readonly VerifierAlgorithm[],
   clockToleranceSeconds: 30,
