@@ -14,12 +14,13 @@ export interface IssuerServiceBinding {
   readonly entrypoint: string;
 }
 
+/** The service binding through which a workload, or the script defining a workflow, reaches the issuer as itself. */
 export function issuerBindingFor(
-  workload: Pick<WorkloadConfig, "entrypoint">,
+  owner: Pick<WorkloadConfig | WorkflowConfig, "entrypoint">,
   issuerScriptName: string,
   bindingName: string = ISSUER_BINDING_NAME,
 ): IssuerServiceBinding {
-  return { type: "service", name: bindingName, service: issuerScriptName, entrypoint: workload.entrypoint };
+  return { type: "service", name: bindingName, service: issuerScriptName, entrypoint: owner.entrypoint };
 }
 
 /** The same binding for a workload deployed with wrangler (wrangler.toml). */
@@ -36,15 +37,6 @@ export function wranglerBindingSnippet(
     `entrypoint = "${workload.entrypoint}"`,
     "",
   ].join("\n");
-}
-
-/** The binding the script defining `workflow` needs: `env.ISSUER.workflowToken(event.instanceId, audience)`. */
-export function workflowIssuerBindingFor(
-  workflow: Pick<WorkflowConfig, "entrypoint">,
-  issuerScriptName: string,
-  bindingName: string = ISSUER_BINDING_NAME,
-): IssuerServiceBinding {
-  return { type: "service", name: bindingName, service: issuerScriptName, entrypoint: workflow.entrypoint };
 }
 
 /** The same for a workflow's script deployed with wrangler. */

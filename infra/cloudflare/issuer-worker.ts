@@ -10,13 +10,7 @@ import * as random from "@pulumi/random";
 import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import {
-  issuerBindingFor,
-  workflowIssuerBindingFor,
-  wranglerBindingSnippet,
-  wranglerWorkflowBindingSnippet,
-  type IssuerServiceBinding,
-} from "./bindings.js";
+import { issuerBindingFor, type IssuerServiceBinding } from "./bindings.js";
 import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 export interface IssuerWorkerArgs {
@@ -125,30 +119,20 @@ export class IssuerWorker extends pulumi.ComponentResource {
 
   /** The bindings list a Pulumi-managed workload script needs to reach the issuer as `workload`. */
   bindingsFor(workload: string, bindingName?: string): IssuerServiceBinding[] {
-    const found = this.#config.workloads.find((w) => w.name === workload);
-    if (!found) {
-      throw new Error(`workload '${workload}' is not registered; add it under workloads in the stack config`);
-    }
-    return [issuerBindingFor(found, this.scriptName, bindingName)];
+    return [issuerBindingFor(this.#registered("workload", workload), this.scriptName, bindingName)];
   }
 
-  /** The binding the script defining `workflow` needs to get its instances' tokens. */
+  /**
+   * The binding the script defining `workflow` needs to get its instances' tokens
+   * (`env.ISSUER.workflowToken(event.instanceId, audience)`).
+   */
   bindingsForWorkflow(workflow: string, bindingName?: string): IssuerServiceBinding[] {
-    const found = this.#config.workflows.find((w) => w.name === workflow);
-    if (!found) throw new Error(`workflow '${workflow}' is not registered; add it under workflows in the stack config`);
-    return [workflowIssuerBindingFor(found, this.scriptName, bindingName)];
+    return [issuerBindingFor(this.#registered("workflow", workflow), this.scriptName, bindingName)];
   }
 
-  wranglerSnippetForWorkflow(workflow: string): string {
-    const found = this.#config.workflows.find((w) => w.name === workflow);
-    if (!found) throw new Error(`workflow '${workflow}' is not registered`);
-    return wranglerWorkflowBindingSnippet(found, this.scriptName);
-  }
-
-  /** The same binding as a wrangler.toml snippet. */
-  wranglerSnippetFor(workload: string): string {
-    const found = this.#config.workloads.find((w) => w.name === workload);
-    if (!found) throw new Error(`workload '${workload}' is not registered`);
-    return wranglerBindingSnippet(found, this.scriptName);
+  #registered(kind: "workload" | "workflow", name: string): { readonly entrypoint: string } {
+    const found = (kind === "workload" ? this.#config.workloads : this.#config.workflows).find((entry) => entry.name === name);
+    if (!found) throw new Error(`${kind} '${name}' is not registered; add it under ${kind}s in the stack config`);
+    return found;
   }
 }
