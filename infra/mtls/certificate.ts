@@ -4,7 +4,8 @@
 // workload's SPIFFE ID). ECDSA P-256 with SHA-256 throughout. (A `server` certificate, for an
 // IP address, serves tests and local origins: the stack issues none.)
 
-import { createHash, X509Certificate } from "node:crypto";
+import { X509Certificate } from "node:crypto";
+import { certificateThumbprint } from "../../worker/mtls/node-client-certificate.js";
 import * as der from "./der.js";
 import type { DerivedKeyPair } from "./keys.js";
 
@@ -92,11 +93,6 @@ export function issueCertificate(spec: CertificateSpec): Certificate {
     notAfter: spec.notAfter,
     serialNumber: parsed.serialNumber,
   };
-}
-
-/** RFC 8705 §3.1 `x5t#S256`. */
-export function certificateThumbprint(certificateDer: Uint8Array): string {
-  return createHash("sha256").update(certificateDer).digest("base64url");
 }
 
 function name(dn: DistinguishedName): Uint8Array {

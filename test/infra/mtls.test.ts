@@ -5,10 +5,9 @@
 import assert from "node:assert/strict";
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { certificateThumbprint } from "../../infra/mtls/certificate.js";
 import { WorkloadCertificates } from "../../infra/mtls/workload-certificates.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { parseCertificateBundle } from "../../worker/mtls/node-client-certificate.js";
+import { certificateThumbprint, parseCertificateBundle } from "../../worker/mtls/node-client-certificate.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, resolved } from "../support/pulumi-mocks.js";
 

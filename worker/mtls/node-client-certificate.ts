@@ -32,6 +32,14 @@ const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 const SINGLE_URI_SAN = /^URI:(spiffe:\/\/[^\s,"]+)$/;
 
 /** Parses a PEM bundle into its certificates. */
+/**
+ * RFC 8705 §3.1 `x5t#S256` of a DER certificate: what the issuer binds tokens to (written by the
+ * Pulumi program into MTLS_THUMBPRINTS) and what an origin compares with the client's certificate.
+ */
+export function certificateThumbprint(certificateDer: Uint8Array): string {
+  return createHash("sha256").update(certificateDer).digest("base64url");
+}
+
 export function parseCertificateBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new X509Certificate(block));
@@ -64,5 +72,5 @@ export function clientCertificateOf(
   const uri = SINGLE_URI_SAN.exec(certificate.subjectAltName ?? "")?.[1];
   const workload = uri === undefined ? undefined : parseWorkloadSpiffeId(uri);
   if (workload === undefined) return { kind: "not-a-workload", reason: "its SAN is not one Worker SPIFFE ID" };
-  return { kind: "workload", workload, thumbprint: createHash("sha256").update(certificate.raw).digest("base64url"), certificate };
+  return { kind: "workload", workload, thumbprint: certificateThumbprint(certificate.raw), certificate };
 }
