@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
 import { readStackConfigMap } from "../worker/config/stack-file.js";
+import { validateStackConfig } from "../worker/config/validate.js";
 import { localStack } from "../worker/local/stack.js";
 
 export type BenchAlgorithm = "RS256" | "ES256";
@@ -43,13 +44,14 @@ export async function startStack(options: BenchStackOptions): Promise<BenchStack
   const raw = readStackConfigMap(resolve("Pulumi.dev.yaml"));
   const config = { ...raw.config, [`${raw.project}:signingAlgorithm`]: options.algorithm, ...options.config };
   const issuerUrl = `http://127.0.0.1:${options.port}`;
-  const probe = await localStack({ project: raw.project, stack: raw.stack, config, issuerUrl, exampleWorkloads: false });
-  const workload = probe.config.workloads[0]!;
+  // The validated config (as localStack will validate it) names the entrypoints the drivers bind to.
+  const validated = validateStackConfig(config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl });
+  const workload = validated.workloads[0]!;
   const context: BenchStackContext = {
     issuerUrl,
-    config: probe.config,
+    config: validated,
     workload,
-    issuerBinding: { name: probe.config.issuer.scriptName, entrypoint: workload.entrypoint },
+    issuerBinding: { name: validated.issuer.scriptName, entrypoint: workload.entrypoint },
   };
   const { options: workers } = await localStack({
     project: raw.project,
