@@ -6,6 +6,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "../../infra/cloudflare/issuer-bindings.js";
 import { isRecord, isUnknown } from "../inputs.js";
+import { integerValue } from "../../worker/config/fields.js";
 
 export { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS };
 export const WORKERS_SCRIPT = cloudflare.WorkersScript;
@@ -69,8 +70,5 @@ export function wholeNumberSetting(
   fallback: number,
 ): number | undefined {
   const value = settings.config[`${settings.project}:${name}`];
-  if (value === undefined) return fallback;
-  // The same reading as worker/config/fields.ts (readInteger): a number, or integer text.
-  const number = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-  return typeof number === "number" && Number.isSafeInteger(number) ? number : undefined;
+  return value === undefined ? fallback : integerValue(value);
 }

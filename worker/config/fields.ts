@@ -181,11 +181,17 @@ export interface IntegerRule {
 
 const INTEGER_TEXT = /^-?\d+$/;
 
-/** An integer within the rule's bounds; `"30"` counts, as `pulumi config set` stores strings. */
-export function readInteger(value: unknown, key: string, issues: IssueCollector, rule: IntegerRule): number | undefined {
+/** A safe integer, given as a number or as its decimal text (`pulumi config set` stores strings); else undefined. */
+export function integerValue(value: unknown): number | undefined {
   const number =
     typeof value === "number" ? value : typeof value === "string" && INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
-  if (Number.isSafeInteger(number) && number >= rule.min && number <= rule.max) return number;
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
+/** An integer within the rule's bounds; `"30"` counts, as `pulumi config set` stores strings. */
+export function readInteger(value: unknown, key: string, issues: IssueCollector, rule: IntegerRule): number | undefined {
+  const number = integerValue(value);
+  if (number !== undefined && number >= rule.min && number <= rule.max) return number;
   const shown = isSecureValue(value) ? "an encrypted secret" : describeValue(value);
   issues.add(key, `is ${shown}, but must be an integer number of ${rule.unit} between ${rule.min} and ${rule.max}; ${rule.fix}`);
   return undefined;
