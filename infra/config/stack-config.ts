@@ -5,13 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import type { StackConfig } from "../../worker/config/types.js";
 
-/** Keys whose values are maps; the engine hands every value over as text. */
-const STRUCTURED_KEYS = new Set(["workloads", "aws", "gcp"]);
-
 export interface ProgramConfig {
   readonly project: string;
   readonly stack: string;
-  /** The raw `config:` map, structured values parsed back from their JSON text. */
+  /** The raw `config:` map as the engine hands it over (structured values as JSON text, which the validator reads). */
   readonly raw: Readonly<Record<string, unknown>>;
   readonly config: StackConfig;
 }
@@ -20,24 +17,6 @@ export interface ProgramConfig {
 export function readProgramConfig(): ProgramConfig {
   const project = pulumi.getProject();
   const stack = pulumi.getStack();
-  const raw = rawConfigMap(project, pulumi.runtime.allConfig());
+  const raw = { ...pulumi.runtime.allConfig() };
   return { project, stack, raw, config: validateStackConfig(raw, { project, stack }) };
-}
-
-export function rawConfigMap(project: string, all: Readonly<Record<string, string>>): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(all)) {
-    const name = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : undefined;
-    raw[key] = name !== undefined && STRUCTURED_KEYS.has(name) ? parseStructured(value) : value;
-  }
-  return raw;
-}
-
-/** JSON text back to a map; text that is not JSON stays text, for the validator to name. */
-function parseStructured(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
 }
