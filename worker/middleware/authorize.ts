@@ -2,7 +2,7 @@
 // (none: refused, deny by default), and a protected rule admits a verified identity when every
 // condition it states holds (a list holds when any of its entries does).
 
-import { jsonEqual } from "../verification/matchers.js";
+import { claimMismatch } from "../verification/matchers.js";
 import type { VerifiedIdentity } from "../verification/index.js";
 import { matchesPattern } from "./route-pattern.js";
 import type { Allow, Rule, RuleMethod, Rules } from "./rules.js";
@@ -25,8 +25,5 @@ export function admits(allow: Allow, identity: VerifiedIdentity): boolean {
     const presented = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
     if (!presented.some((entry) => audiences.includes(entry))) return false;
   }
-  for (const [name, expected] of Object.entries(claims ?? {})) {
-    if (!Object.hasOwn(identity.claims, name) || !jsonEqual(identity.claims[name], expected)) return false;
-  }
-  return true;
+  return claimMismatch(identity.claims, claims) === undefined;
 }

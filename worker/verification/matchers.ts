@@ -18,11 +18,21 @@ export function checkMatchers(payload: Record<string, unknown>, options: Matcher
       throw new TokenSubjectError('the token\'s "worker" is not one of the workloads this relying party admits');
     }
   }
-  for (const [name, expected] of Object.entries(claims ?? {})) {
-    if (!Object.hasOwn(payload, name) || !jsonEqual(payload[name], expected)) {
-      throw new TokenSubjectError(`the token's "${name}" claim does not have the value this relying party requires`);
-    }
+  const mismatch = claimMismatch(payload, claims);
+  if (mismatch !== undefined) {
+    throw new TokenSubjectError(`the token's "${mismatch}" claim does not have the value this relying party requires`);
   }
+}
+
+/** The first required claim the payload lacks or holds with another value, if any. */
+export function claimMismatch(
+  payload: Readonly<Record<string, unknown>>,
+  claims: Readonly<Record<string, JsonValue>> | undefined,
+): string | undefined {
+  for (const [name, expected] of Object.entries(claims ?? {})) {
+    if (!Object.hasOwn(payload, name) || !jsonEqual(payload[name], expected)) return name;
+  }
+  return undefined;
 }
 
 /** Deep JSON equality of a claim with an expected value (objects compared member by member). */
