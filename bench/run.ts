@@ -6,6 +6,7 @@
 //   npm run bench -- verification      only the named groups (names below)
 
 import { measureEndpoints } from "./endpoints.js";
+import { measureFirstToken } from "./first-token.js";
 import { measureIssuance } from "./issuance.js";
 import { measureIssuanceLatency } from "./latency.js";
 import { printTable, type Measurement } from "./measure.js";
@@ -21,6 +22,7 @@ const GROUPS: Readonly<Record<string, () => Promise<Measurement[]>>> = {
   latency: () => measureIssuanceLatency(18_810),
   rotation: async () => [...(await measureRotation("RS256", 18_811)), ...(await measureRotation("ES256", 18_813))],
   endpoints: () => measureEndpoints(18_812),
+  "first-token": () => measureFirstToken(18_814),
   verification: () => measureVerification(18_789),
   middleware: () => measureMiddleware(18_790),
   memory: () => measureIssuerMemory(18_800),

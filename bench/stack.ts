@@ -25,6 +25,8 @@ export interface BenchStackContext {
 
 export interface BenchStack extends BenchStackContext {
   readonly mf: Miniflare;
+  /** Milliseconds from creating the Miniflare instance to its ready (workerd started, every script loaded). */
+  readonly startupMs: number;
   dispose(): Promise<void>;
 }
 
@@ -38,6 +40,10 @@ export interface BenchStackOptions {
   readonly adminToken?: string;
   /** Extra stack config keys (project-prefixed), over Pulumi.dev.yaml's. */
   readonly config?: Readonly<Record<string, string>>;
+  /** Directory for Durable Object and KV state, so a later stack finds the keys; in memory when absent. */
+  readonly persistDir?: string;
+  /** The issuer's KEY_ENCRYPTION_KEY; random when absent (a persisted key store needs the same one). */
+  readonly keyEncryptionKey?: string;
 }
 
 export async function startStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -58,17 +64,20 @@ export async function startStack(options: BenchStackOptions): Promise<BenchStack
     stack: raw.stack,
     config,
     issuerUrl,
-    keyEncryptionKey: randomBytes(32).toString("base64"),
+    keyEncryptionKey: options.keyEncryptionKey ?? randomBytes(32).toString("base64"),
+    ...(options.persistDir === undefined ? {} : { persistDir: options.persistDir }),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     exampleWorkloads: false,
     extraWorkers: await options.drivers(context),
   });
   // The issuer logs a line per token; drain the runtime's output rather than print it.
+  const started = performance.now();
   const mf = new Miniflare({
     ...workers,
     ...options.miniflare,
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()],
   });
   await mf.ready;
-  return { ...context, mf, dispose: () => mf.dispose() };
+  const startupMs = performance.now() - started;
+  return { ...context, mf, startupMs, dispose: () => mf.dispose() };
 }
