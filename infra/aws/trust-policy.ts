@@ -3,15 +3,17 @@
 // console which Worker a role trusts. No Pulumi here; federation.ts wires these into resources.
 
 import type { WorkloadConfig } from "../../worker/config/types.js";
+import { AWS_IAM } from "../provider-limits.js";
+import { checkedIamTags, checkedRoleDescription } from "./iam-labels.js";
 
 export const TRUST_STATEMENT_SID = "WorkerIdentityWebIdentity";
 export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
 /** Needed as well when tokens carry `https://aws.amazon.com/tags`, or STS refuses the call. */
 export const TAG_SESSION_ACTION = "sts:TagSession";
 /** IAM's limit on a role description. */
-export const ROLE_DESCRIPTION_MAX_LENGTH = 1000;
+export const ROLE_DESCRIPTION_MAX_LENGTH = AWS_IAM.roleDescriptionLength.value;
 /** IAM's limit on a tag value (Unicode characters). */
-export const TAG_VALUE_MAX_LENGTH = 256;
+export const TAG_VALUE_MAX_LENGTH = AWS_IAM.tagValueLength.value.max;
 export const TAG_PREFIX = "worker-identity:";
 
 export interface WebIdentityTrustPolicyInput {
@@ -137,24 +139,24 @@ export function roleDescription(workload: WorkloadIdentity, issuerUrl: string): 
     `via worker-identity issuer ${issuerUrl}`;
   // Script names (63), subjects (~100) and hosts (253) keep this far below the limit; the cut is
   // a guard only, and loses nothing that decides access (the trust policy does that).
-  return description.slice(0, ROLE_DESCRIPTION_MAX_LENGTH);
+  return checkedRoleDescription(description.slice(0, ROLE_DESCRIPTION_MAX_LENGTH));
 }
 
 /** Tags on a workload's role, so the console and tag-based searches show whom it trusts. */
 export function roleTags(workload: WorkloadIdentity, issuerUrl: string, stack: string): Record<string, string> {
-  return {
+  return checkedIamTags({
     [`${TAG_PREFIX}workload`]: tagValue(workload.name),
     [`${TAG_PREFIX}subject`]: tagValue(workload.subject),
     ...providerTags(issuerUrl, stack),
-  };
+  });
 }
 
 /** Tags on the OIDC provider. */
 export function providerTags(issuerUrl: string, stack: string): Record<string, string> {
-  return {
+  return checkedIamTags({
     [`${TAG_PREFIX}issuer`]: issuerTagValue(issuerUrl),
     [`${TAG_PREFIX}stack`]: tagValue(stack),
-  };
+  });
 }
 
 /**
@@ -204,14 +206,18 @@ export function workflowTrustPolicy(input: WorkflowTrustPolicyInput): TrustPolic
 }
 
 export function workflowRoleDescription(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string): string {
-  return (`Assumed only by instances of Cloudflare Workflow ${workflow.name} (sub ${workflow.subjectPrefix}<instance id>) ` +
-    `via worker-identity issuer ${issuerUrl}`).slice(0, ROLE_DESCRIPTION_MAX_LENGTH);
+  return checkedRoleDescription((`Assumed only by instances of Cloudflare Workflow ${workflow.name} ` +
+    `(sub ${workflow.subjectPrefix}<instance id>) via worker-identity issuer ${issuerUrl}`).slice(0, ROLE_DESCRIPTION_MAX_LENGTH));
 }
 
+/**
+ * A workflow role trusts every subject under its prefix. The tag names the prefix itself (under
+ * its own key, subject-prefix): IAM tag values cannot hold the trust policy's `*`.
+ */
 export function workflowRoleTags(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string, stack: string): Record<string, string> {
-  return {
+  return checkedIamTags({
     [`${TAG_PREFIX}workflow`]: tagValue(workflow.name),
-    [`${TAG_PREFIX}subject`]: tagValue(`${workflow.subjectPrefix}*`),
+    [`${TAG_PREFIX}subject-prefix`]: tagValue(workflow.subjectPrefix),
     ...providerTags(issuerUrl, stack),
-  };
+  });
 }

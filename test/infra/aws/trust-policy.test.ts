@@ -6,7 +6,10 @@ import {
   roleTags,
   webIdentityTrustPolicy,
   type WebIdentityTrustPolicyInput,
+  workflowRoleDescription,
+  workflowRoleTags,
 } from "../../../infra/aws/trust-policy.js";
+import { checkedIamTags, checkedRoleDescription, IamLabelError } from "../../../infra/aws/iam-labels.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROVIDER_ARN = "arn:aws:iam::111122223333:oidc-provider/id.example.dev";
@@ -156,6 +159,45 @@ describe("infra/aws trust policy builders", () => {
       assert.equal(tags["worker-identity:issuer"], host);
       assert.equal(tags["worker-identity:stack"], "s".repeat(256));
       for (const value of Object.values(tags)) assert.ok(value.length <= 256, value);
+    });
+  });
+
+  describe("every tag and description IAM would accept (IAM API Tag and CreateRole)", () => {
+    // IAM API reference, data type Tag: [\p{L}\p{Z}\p{N}_.:/=+\-@]*, keys 1-128, values 0-256.
+    const IAM_TAG = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+    const WORKFLOW = { name: "nightly-export", subjectPrefix: `workflow/${ACCOUNT}/nightly-export/` };
+
+    it("a workflow role's tags name its subject prefix, without the trust policy's '*'", () => {
+      const tags = workflowRoleTags(WORKFLOW, "https://id.example.dev", "dev");
+      assert.equal(tags["worker-identity:subject-prefix"], `workflow/${ACCOUNT}/nightly-export/`);
+      assert.equal(tags["worker-identity:subject"], undefined);
+      for (const [key, value] of Object.entries(tags)) {
+        assert.match(key, IAM_TAG);
+        assert.ok(key.length >= 1 && key.length <= 128, key);
+        assert.match(value, IAM_TAG, `${key} = ${value}`);
+      }
+    });
+
+    it("workload and provider tags pass the same pattern", () => {
+      for (const tags of [roleTags(BILLING, "https://id.example.dev", "prod.eu-1"), providerTags("https://id.example.dev", "dev")]) {
+        for (const [key, value] of Object.entries(tags)) assert.match(`${key}${value}`, IAM_TAG);
+      }
+    });
+
+    it("refuses a tag IAM would refuse, naming it, rather than letting pulumi up fail half-way", () => {
+      assert.throws(() => checkedIamTags({ "worker-identity:subject": "workflow/a/b/*" }),
+        (error: unknown) => error instanceof IamLabelError && /worker-identity:subject = "workflow\/a\/b\/\*"/.test(error.message));
+      assert.throws(() => checkedIamTags({ "": "x" }), IamLabelError);
+      assert.throws(() => checkedIamTags({ k: "v".repeat(257) }), IamLabelError);
+      assert.doesNotThrow(() => checkedIamTags({ k: "v".repeat(256) }));
+      const fiftyOne = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
+      assert.throws(() => checkedIamTags(fiftyOne), /51 IAM tags, more than the 50/);
+    });
+
+    it("descriptions stay in CreateRole's Latin-1 set", () => {
+      assert.match(workflowRoleDescription(WORKFLOW, "https://id.example.dev"), /^[\t\n\r\x20-\x7e\xa1-\xff]*$/);
+      assert.throws(() => checkedRoleDescription("Worker \u{1F600}"), IamLabelError);
+      assert.throws(() => checkedRoleDescription("x".repeat(1001)), IamLabelError);
     });
   });
 });
