@@ -3,10 +3,10 @@
 // main.cjs); tests import pack.ts.
 
 import { PolicyPack } from "@pulumi/policy";
-import { POLICY_PACK_NAME, policies } from "./pack.js";
+import { POLICY_PACK_NAME, policies, stackPolicies } from "./pack.js";
 
 new PolicyPack(POLICY_PACK_NAME, {
   description: "Refuses unsafe federated trust of worker-identity issuers in AWS IAM, GCP Workload Identity Federation and Cloudflare.",
   enforcementLevel: "mandatory",
-  policies: [...policies],
+  policies: [...policies, ...stackPolicies],
 });

@@ -1,7 +1,7 @@
 // The policies of the worker-identity pack, importable without serving the pack (index.ts
 // constructs the PolicyPack, which starts the analyzer's gRPC server).
 
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsWebIdentityExactSubject } from "./aws/exact-subject.js";
 import { awsRoleMaxSessionDuration } from "./aws/max-session-duration.js";
 import { awsTrustNoWildcardPrincipal } from "./aws/no-wildcard-principal.js";
@@ -14,6 +14,7 @@ import { gcpNoPoolWideImpersonation } from "./gcp/no-pool-wide-impersonation.js"
 import { gcpNoProjectWideImpersonation } from "./gcp/no-project-wide-impersonation.js";
 import { gcpPrincipalSubjectFits } from "./gcp/principal-subject-fits.js";
 import { gcpProviderConditionAndSubject } from "./gcp/provider-condition-and-subject.js";
+import { gcpProviderTrustsStackIssuer } from "./gcp/provider-trusts-stack-issuer.js";
 
 export const POLICY_PACK_NAME = "worker-identity";
 
@@ -31,3 +32,6 @@ export const policies: readonly ResourceValidationPolicy[] = [
   cloudflareIssuerTokenLifetimeCap,
   cloudflareIssuerRotationPeriod,
 ];
+
+/** Policies over the whole stack (the engine runs them after a preview or update): what one resource cannot tell. */
+export const stackPolicies: readonly StackValidationPolicy[] = [gcpProviderTrustsStackIssuer];

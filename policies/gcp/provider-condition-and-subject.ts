@@ -2,7 +2,8 @@
 // through an attributeCondition (without one, any token the issuer signs enters the pool, and a
 // pool-wide grant anywhere opens to it) and maps google.subject, the identity grants name. It
 // applies to providers of the configured issuers, and to any provider whose mapping reads the
-// `worker` claim only our issuer mints.
+// `worker` claim only our issuer mints; providers of the stack's own issuer are recognised without
+// config by the stack policy gcp-provider-trusts-stack-issuer.
 
 import * as gcp from "@pulumi/gcp";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
@@ -30,19 +31,33 @@ function sameIssuer(a: string, b: string): boolean {
   return normalize(a) === normalize(b);
 }
 
+/**
+ * Whether the provider is recognisable as trusting a worker-identity issuer from itself and the
+ * policy's config: its issuerUri is a configured issuer, or its mapping reads the `worker` claim.
+ * Without config, the stack policy (provider-trusts-stack-issuer.ts) recognises the stack's own.
+ */
+export function recognisedIssuer(provider: Readonly<Record<string, unknown>>, config: ProviderPolicyConfig): boolean {
+  const { oidc, attributeMapping: mapping } = provider;
+  const issuerUri = isRecord(oidc) ? oidc.issuerUri : undefined;
+  return (typeof issuerUri === "string" && config.issuers.some((issuer) => sameIssuer(issuer, issuerUri))) ||
+    (isRecord(mapping) && Object.values(mapping).some((value) => typeof value === "string" && WORKER_CLAIM.test(value)));
+}
+
 export function providerViolations(
   provider: Readonly<Record<string, unknown>>,
   config: ProviderPolicyConfig,
 ): readonly string[] {
-  const { oidc, attributeMapping: mapping, attributeCondition: condition } = provider;
+  const { oidc, attributeMapping: mapping } = provider;
   if (isUnknown(oidc) || isUnknown(mapping)) return [];
   const issuerUri = isRecord(oidc) ? oidc.issuerUri : undefined;
   if (isUnknown(issuerUri)) return [];
-  const trustsOurIssuer =
-    (typeof issuerUri === "string" && config.issuers.some((issuer) => sameIssuer(issuer, issuerUri))) ||
-    (isRecord(mapping) && Object.values(mapping).some((value) => typeof value === "string" && WORKER_CLAIM.test(value)));
-  if (!trustsOurIssuer) return [];
+  return recognisedIssuer(provider, config) ? trustViolations(provider) : [];
+}
 
+/** What is wrong with a provider known to trust a worker-identity issuer: no condition, or no google.subject. */
+export function trustViolations(provider: Readonly<Record<string, unknown>>): readonly string[] {
+  const { oidc, attributeMapping: mapping, attributeCondition: condition } = provider;
+  const issuerUri = isRecord(oidc) ? oidc.issuerUri : undefined;
   const messages: string[] = [];
   if (!isUnknown(condition)) {
     if (typeof condition !== "string" || condition.trim() === "") {
@@ -54,6 +69,7 @@ export function providerViolations(
       messages.push(`the provider's attributeCondition is "true", which admits every token; admit only your account, e.g. assertion.account_id == "<account_id>"`);
     }
   }
+  if (isUnknown(mapping)) return messages;
   const subject = isRecord(mapping) ? mapping["google.subject"] : undefined;
   if (!isUnknown(subject) && (typeof subject !== "string" || subject.trim() === "")) {
     messages.push(

@@ -3,7 +3,8 @@
 // configuration by the policy meant for it, and skipped while its deciding input is unknown.
 
 import assert from "node:assert/strict";
-import { policies } from "../../policies/pack.js";
+import { policies, stackPolicies } from "../../policies/pack.js";
+import { stackProviderViolations } from "../../policies/gcp/provider-trusts-stack-issuer.js";
 import { engineConfig, runProgram } from "../support/dev-stack.js";
 import { recorded, type RecordedResource } from "../support/pulumi-mocks.js";
 import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPack, runPolicy, type TestResource } from "./harness.js";
@@ -14,8 +15,10 @@ describe("the worker-identity policy pack", function () {
 
   it("has one mandatory, described, kebab-case policy per rule", () => {
     assert.equal(policies.length, 12);
-    assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
-    for (const each of policies) {
+    assert.equal(stackPolicies.length, 1);
+    const all = [...policies, ...stackPolicies];
+    assert.equal(new Set(all.map((p) => p.name)).size, all.length);
+    for (const each of all) {
       assert.match(each.name, /^(aws|gcp|cloudflare)(-[a-z0-9]+)+$/);
       assert.equal(each.enforcementLevel, "mandatory", each.name);
       assert.ok(each.description.length > 20, each.name);
@@ -48,6 +51,18 @@ describe("the worker-identity policy pack", function () {
       }
     });
 
+    it("the stack policies pass the whole stack, and recognise its issuer when its provider loses the condition", () => {
+      assert.deepEqual([...stackProviderViolations(resources)], []);
+      const providerIndex = resources.findIndex((r) => r.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
+      assert.ok(providerIndex >= 0, "the dev stack declares a pool provider");
+      const edited = resources.map((resource, index) => index !== providerIndex ? resource : {
+        type: resource.type,
+        props: { ...resource.props, attributeMapping: { "google.subject": "assertion.sub" }, attributeCondition: undefined },
+      });
+      const found = stackProviderViolations(edited);
+      assert.deepEqual([...found.keys()], [providerIndex]);
+      assert.match(found.get(providerIndex)![0]!, /no attributeCondition.*is this stack's worker-identity issuer/);
+    });
   });
 
   describe("on hand-written unsafe configurations", () => {

@@ -9,9 +9,9 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import type * as AnalyzerMessages from "@pulumi/pulumi/proto/analyzer_pb.js";
 import type * as AnalyzerServices from "@pulumi/pulumi/proto/analyzer_grpc_pb.js";
-import { policies } from "../../policies/pack.js";
+import { policies, stackPolicies } from "../../policies/pack.js";
 import { REPO_ROOT } from "../support/run-tsx.js";
-import { issuerScript, provider, role, grant } from "./fixtures.js";
+import { ACCOUNT, HOST, issuerScript, provider, role, grant } from "./fixtures.js";
 import { UNKNOWN_DURING_PREVIEW, type TestResource } from "./harness.js";
 import { unsafeCorpus } from "./unsafe-corpus.js";
 
@@ -58,6 +58,28 @@ async function analyze(client: Client, resource: TestResource): Promise<Diagnost
   }));
 }
 
+function analyzerResource(resource: TestResource, name: string): AnalyzerMessages.AnalyzerResource {
+  return new messages.AnalyzerResource()
+    .setType(resource.type)
+    .setName(name)
+    .setUrn(`urn:pulumi:dev::worker-identity::${resource.type}::${name}`)
+    .setProperties(Struct.fromJavaScript({ ...resource.props }))
+    .setOptions(new messages.AnalyzerResourceOptions());
+}
+
+/** What the engine asks at the end of a preview or update: the stack's policies over all its resources. */
+async function analyzeStack(client: Client, resources: Readonly<Record<string, TestResource>>): Promise<Array<Diagnostic & { urn: string }>> {
+  const request = new messages.AnalyzeStackRequest()
+    .setResourcesList(Object.entries(resources).map(([name, resource]) => analyzerResource(resource, name)));
+  const response = await call<AnalyzerMessages.AnalyzeResponse>((callback) => client.analyzeStack(request, callback));
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    mandatory: d.getEnforcementlevel() === messages.EnforcementLevel.MANDATORY,
+    message: d.getMessage(),
+    urn: d.getUrn(),
+  }));
+}
+
 describe("the pack under Pulumi's policy runner and the Analyzer protocol", function () {
   this.timeout(60_000);
   let runner: ChildProcess;
@@ -85,7 +107,7 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
     assert.equal(info.getName(), "worker-identity");
     assert.equal(info.getVersion(), "0.1.0");
     const served = info.getPoliciesList();
-    assert.deepEqual(served.map((p) => p.getName()), policies.map((p) => p.name));
+    assert.deepEqual(served.map((p) => p.getName()), [...policies, ...stackPolicies].map((p) => p.name));
     for (const each of served) assert.equal(each.getEnforcementlevel(), messages.EnforcementLevel.MANDATORY, each.getName());
   });
 
@@ -108,6 +130,24 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
       const previewed = { type: entry.resource.type, props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW } };
       assert.deepEqual(await analyze(client, previewed), [], entry.why);
     }
+  });
+
+  it("with no policy config, refuses a provider that trusts the stack's own issuer without an attributeCondition", async () => {
+    // Hand-written: its mapping does not read assertion.worker, so nothing in the provider alone says whose issuer it trusts.
+    const unconditioned = provider((p) => {
+      p.attributeMapping = { "google.subject": "assertion.sub" };
+      delete p.attributeCondition;
+    });
+    const domain: TestResource = {
+      type: "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
+      props: { accountId: ACCOUNT, hostname: HOST, service: "worker-identity" },
+    };
+    assert.deepEqual(await analyze(client, unconditioned), [], "one resource alone cannot tell the stack's issuer");
+    const diagnostics = await analyzeStack(client, { issuer: issuerScript(), domain, provider: unconditioned });
+    assert.deepEqual(diagnostics.map((d) => [d.policy, d.mandatory, d.urn.split("::").pop()]),
+      [["gcp-provider-trusts-stack-issuer", true, "provider"]]);
+    assert.match(diagnostics[0]!.message, /has no attributeCondition/);
+    assert.deepEqual(await analyzeStack(client, { issuer: issuerScript(), domain, provider: provider() }), [], "the program's provider passes");
   });
 
   it("applies the policy config the CLI sends (here a longer session bound)", async () => {
