@@ -1,11 +1,12 @@
 // The stack's certificate authority: from one secret seed (kept in Pulumi state) and the clock, the
-// CA certificates origins trust and one client certificate per workload with mTLS enabled. Pure
-// apart from the clock it is handed: the Pulumi program, the local stack and the tests run it.
+// CA certificates origins trust and, per workload with mTLS enabled, the current window's client
+// certificate and the earlier ones still valid. Pure apart from the clock it is handed: the Pulumi
+// program, the local stack and the tests run it.
 
 import type { MtlsSettings, WorkloadConfig, WorkloadMtlsSettings } from "../../worker/config/types.js";
 import { type Certificate, type DistinguishedName, issueCertificate } from "./certificate.js";
 import { type DerivedKeyPair, deriveBytes, deriveKeyPair } from "./keys.js";
-import { currentWindow, issuingCaWindow, trustedCaWindows, type ValidityWindow } from "./renewal.js";
+import { issuingCaWindow, liveWindows, trustedCaWindows, type ValidityWindow } from "./renewal.js";
 
 /** The organization every certificate of the stack names. */
 export const CERTIFICATE_ORGANIZATION = "worker-identity";
@@ -26,14 +27,22 @@ export interface WorkloadCertificate extends Certificate {
   readonly chainPem: string;
   /** The first `pulumi up` from then on issues the next certificate. */
   readonly renewsAt: Date;
+  /** The renewal window the certificate was issued for (its index names the Cloudflare resource). */
+  readonly window: ValidityWindow;
 }
 
 export interface StackCertificates {
   /** The CA certificates origins trust (previous while its certificates live, current, next), PEM. */
   readonly caBundlePem: string;
   readonly authorities: readonly AuthorityCertificate[];
-  /** By workload name: the workloads with mTLS enabled. */
+  /** By workload name: the current window's certificate of each workload with mTLS enabled. */
   readonly workloads: Readonly<Record<string, WorkloadCertificate>>;
+  /**
+   * By workload name: the earlier windows' certificates that are still valid, oldest first (empty
+   * when none is). They stay uploaded: a workload deployed with wrangler presents one until it is
+   * redeployed with the current certificate's id.
+   */
+  readonly previous: Readonly<Record<string, readonly WorkloadCertificate[]>>;
   /** By workload name: the certificate's `x5t#S256`, for the issuer's MTLS_THUMBPRINTS binding. */
   readonly thumbprints: Readonly<Record<string, string>>;
 }
@@ -59,19 +68,26 @@ export function issueStackCertificates(input: StackCertificatesInput): StackCert
   };
   const trusted = trustedCaWindows(input.mtls.caValidityDays, input.nowMs).map(authority);
   const workloads: Record<string, WorkloadCertificate> = {};
+  const previous: Record<string, WorkloadCertificate[]> = {};
   const thumbprints: Record<string, string> = {};
   for (const workload of input.workloads) {
     if (workload.mtls === undefined) continue;
-    const window = currentWindow(workload.mtls.validityDays, input.nowMs);
-    const ca = authority(issuingCaWindow(input.mtls.caValidityDays, window));
-    const certificate = workloadCertificate(input.seed, input.accountId, ca, { ...workload, mtls: workload.mtls }, window);
-    workloads[workload.name] = certificate;
-    thumbprints[workload.name] = certificate.thumbprint;
+    const mtls = workload.mtls;
+    // Each window's certificate is the one its own window issued: same seed, same bytes.
+    const live = liveWindows(mtls.validityDays, input.nowMs).map((window) =>
+      workloadCertificate(input.seed, input.accountId, authority(issuingCaWindow(input.mtls.caValidityDays, window)), { ...workload, mtls }, window),
+    );
+    const current = live.pop()!;
+    workloads[workload.name] = current;
+    previous[workload.name] = live;
+    // Tokens are bound to the current certificate: the one Pulumi-managed scripts bind from now on.
+    thumbprints[workload.name] = current.thumbprint;
   }
   return {
     caBundlePem: trusted.map((ca) => ca.pem).join(""),
     authorities: trusted,
     workloads,
+    previous,
     thumbprints,
   };
 }
@@ -126,6 +142,7 @@ export function workloadCertificate(
     privateKeyPem: key.privateKeyPem,
     chainPem: certificate.pem + ca.pem,
     renewsAt: window.renewsAt,
+    window,
   };
 }
 

@@ -51,6 +51,24 @@ export function currentWindow(validityDays: number, nowMs: number): ValidityWind
 }
 
 /**
+ * The windows whose certificates must stay deployed at `nowMs`, oldest first, the current one
+ * last: every window up to the current one whose certificate has not expired (RFC 5280: valid
+ * through its notAfter). A workload deployed with wrangler names its certificate's id and keeps
+ * presenting it until it is redeployed, so a renewal adds the new certificate and the previous
+ * one stays until its own notAfter, never longer. With a window of two thirds of the validity,
+ * that is the previous window at most (and, for the one millisecond an older certificate's
+ * notAfter meets a window's start, that one too).
+ */
+export function liveWindows(validityDays: number, nowMs: number): ValidityWindow[] {
+  const live = [currentWindow(validityDays, nowMs)];
+  for (let index = live[0]!.index - 1; ; index -= 1) {
+    const earlier = windowAt(validityDays, index);
+    if (earlier.notAfter.getTime() < nowMs) return live;
+    live.unshift(earlier);
+  }
+}
+
+/**
  * The CA windows whose certificates origins must trust at `nowMs`: the previous one while a
  * certificate it signed may still be valid (until its own notAfter), the current one, and the
  * next one, published a whole CA window before it signs anything.

@@ -1,13 +1,14 @@
 // The stack's certificate authority without Pulumi: DER primitives, deterministic keys and
-// signatures, the certificates' X.509 shape as node:crypto (OpenSSL) reads it, and the renewal
-// windows over time.
+// signatures, the certificates' X.509 shape as node:crypto (OpenSSL) reads it, the renewal
+// windows over time, and which certificates stay uploaded at each moment (an injected clock).
 
 import assert from "node:assert/strict";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { issueStackCertificates } from "../../infra/mtls/authority.js";
 import * as der from "../../infra/mtls/der.js";
 import { deriveKeyPair } from "../../infra/mtls/keys.js";
-import { BACKDATE_MS, currentWindow, renewalPeriodDays, trustedCaWindows } from "../../infra/mtls/renewal.js";
+import { certificateResources } from "../../infra/mtls/certificate-resources.js";
+import { BACKDATE_MS, currentWindow, liveWindows, renewalPeriodDays, trustedCaWindows } from "../../infra/mtls/renewal.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { DAY_MS, stackCertificates, testSeed, validated } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, rawStackConfig } from "../support/stack-fixture.js";
@@ -117,6 +118,63 @@ describe("mTLS certificate authority (infra/mtls)", () => {
           assert.ok((window.notAfter.getTime() - t) / life > 1 / 3 - 0.01, `${validityDays} days at ${new Date(t).toISOString()}`);
         }
       }
+    });
+
+    it("keep the previous certificate live until its notAfter and not a millisecond longer (30 days: windows of 20)", () => {
+      // Day 20,400 of the epoch opens window 1020 of 20 days; window 1019's certificate (day
+      // 20,380 + 30) expires at day 20,410.
+      const opens = 20_400 * DAY_MS;
+      const expires = 20_410 * DAY_MS;
+      assert.deepEqual(liveWindows(30, opens - 1).map((w) => w.index), [1019], "window 1018's expired at day 20,390");
+      assert.deepEqual(liveWindows(30, opens).map((w) => w.index), [1019, 1020]);
+      assert.deepEqual(liveWindows(30, expires).map((w) => w.index), [1019, 1020], "valid through its notAfter (RFC 5280)");
+      assert.deepEqual(liveWindows(30, expires + 1).map((w) => w.index), [1020]);
+    });
+
+    it("hold, at any moment, every certificate still valid and none expired, the current one last", () => {
+      for (const validityDays of [3, 4, 14, 30, 90]) {
+        for (let t = NOW; t < NOW + 200 * DAY_MS; t += 0.29 * DAY_MS) {
+          const live = liveWindows(validityDays, t);
+          const label = `${validityDays} days at ${new Date(t).toISOString()}`;
+          assert.ok(live.every((w) => w.notAfter.getTime() >= t), `${label}: an expired certificate is kept`);
+          assert.ok(live.at(-1)!.startsAt.getTime() <= t && t < live.at(-1)!.renewsAt.getTime(), `${label}: the current window is last`);
+          assert.deepEqual(live.map((w) => w.index - live[0]!.index), live.map((_, i) => i), `${label}: consecutive windows`);
+          // The window before the oldest kept one has expired, so every older one has too.
+          const before = currentWindow(validityDays, live[0]!.startsAt.getTime() - 1);
+          assert.ok(before.notAfter.getTime() < t, `${label}: window ${before.index} is still valid but dropped`);
+        }
+      }
+    });
+
+    it("name each certificate resource by its window, stable through the window, the current one taking over the old name", () => {
+      const opens = 20_400 * DAY_MS;
+      const at = (t: number) => certificateResources("mtls", "edge-api", 30, t);
+      assert.deepEqual(at(opens).map((r) => [r.name, r.current, r.aliases]), [
+        ["mtls-edge-api-w1019", false, []],
+        ["mtls-edge-api-w1020", true, ["mtls-edge-api"]],
+      ]);
+      for (let t = opens; t < opens + 20 * DAY_MS; t += 0.5 * DAY_MS) {
+        assert.equal(at(t).at(-1)!.name, "mtls-edge-api-w1020", new Date(t).toISOString());
+      }
+      assert.deepEqual(at(opens + 20 * DAY_MS).map((r) => r.name), ["mtls-edge-api-w1020", "mtls-edge-api-w1021"]);
+    });
+
+    it("recompute an earlier window's certificate byte for byte, as the release before windowed resources issued it", () => {
+      // Thumbprints pinned from the previous release (one resource per workload) at NOW: the
+      // certificate an existing stack has uploaded, which the current window's resource adopts.
+      const atNow = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW });
+      assert.deepEqual(atNow.thumbprints, {
+        billing: "1SUl9cDzwOSl8QX59vpeO7nT2lXbNfWChVWvYXYJ5dY",
+        "edge-api": "ELkDFhFY4JYY3bhOa91WTD0j-8Br5l_po6BClBXhr7c",
+      });
+      const renewed = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW + 20 * DAY_MS });
+      assert.equal(renewed.thumbprints["edge-api"], "YrxLVBIJBFQ6Nz_gmFDtnh4POoGqpuqHumDEJJW_46A");
+      assert.deepEqual(renewed.previous["edge-api"]!.map((c) => c.thumbprint), ["ELkDFhFY4JYY3bhOa91WTD0j-8Br5l_po6BClBXhr7c"]);
+      assert.equal(renewed.previous["edge-api"]![0]!.pem, atNow.workloads["edge-api"]!.pem);
+      assert.equal(renewed.previous["edge-api"]![0]!.privateKeyPem, atNow.workloads["edge-api"]!.privateKeyPem);
+      const bundle = renewed.authorities.map((ca) => new X509Certificate(ca.pem));
+      const kept = new X509Certificate(renewed.previous["edge-api"]![0]!.pem);
+      assert.ok(bundle.some((ca) => kept.checkIssued(ca) && kept.verify(ca.publicKey)), "the kept certificate's CA is still in the bundle");
     });
 
     it("keep every certificate's CA in the bundle origins read, for as long as the certificate lives", () => {
