@@ -11,7 +11,6 @@ import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudf
 import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
-import { providerName } from "./gcp/workload-identity.js";
 import type { FederationArgs } from "./federation-args.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
@@ -35,8 +34,8 @@ export interface WorkloadOutputs {
   readonly wranglerBinding: string;
   readonly awsRoleArn?: pulumi.Output<string>;
   readonly gcpServiceAccount?: pulumi.Output<string>;
-  readonly gcpPrincipal?: string;
-  readonly gcpProviderResourceName?: string;
+  readonly gcpPrincipal?: pulumi.Output<string>;
+  readonly gcpProviderResourceName?: pulumi.Output<string>;
   /** The workload's client certificate (mTLS): binding, SPIFFE ID, thumbprint, renewal date. */
   readonly mtls?: WorkloadCertificateOutputs;
 }
@@ -51,7 +50,7 @@ export interface WorkflowOutputs {
   readonly awsRoleArn?: pulumi.Output<string>;
   readonly gcpServiceAccount?: pulumi.Output<string>;
   /** principalSet://…/attribute.workflow/<name>: every instance of the workflow. */
-  readonly gcpPrincipalSet?: string;
+  readonly gcpPrincipalSet?: pulumi.Output<string>;
 }
 
 export class WorkerIdentity extends pulumi.ComponentResource {
@@ -131,11 +130,12 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         audiences: workload.audiences,
         wranglerBinding: wranglerBindingSnippet(workload, config.issuer.scriptName),
         ...(this.aws?.roles[workload.name] ? { awsRoleArn: this.aws.roles[workload.name]!.arn } : {}),
-        ...(gcpWorkload && config.gcp
+        ...(gcpWorkload && this.gcp
           ? {
               gcpServiceAccount: gcpWorkload.serviceAccountEmail,
               gcpPrincipal: gcpWorkload.principal,
-              gcpProviderResourceName: providerName(config.gcp),
+              // The provider's own name: GCP's project number, never the configured one.
+              gcpProviderResourceName: this.gcp.providerName,
             }
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),

@@ -2,7 +2,9 @@
 // trusting the issuer for this Cloudflare account, and per workload with `gcp` settings a
 // service account that only that workload's principal may impersonate, with its project roles;
 // per workflow with `gcp` settings, one that every instance of that workflow (the principalSet of
-// its attribute.workflow) may impersonate.
+// its attribute.workflow) may impersonate. Every GCP resource waits for GCP to confirm that the
+// configured project number is the project's (project-number.ts), and principals are named by the
+// pool's own `name` output, so a typo in the number stops the deploy instead of granting elsewhere.
 
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,11 +18,12 @@ import {
   describeProvider,
   describeServiceAccount,
   describeWorkflowServiceAccount,
-  principalFor,
-  principalSetForWorkflow,
+  principalInPool,
+  principalSetInPool,
   serviceAccountEmail,
   serviceAccountResourceName,
 } from "./workload-identity.js";
+import { checkedProjectId } from "./project-number.js";
 
 /** Workloads and workflows with `gcp` settings get a service account. */
 export interface GcpFederationArgs extends FederationArgs {
@@ -29,8 +32,8 @@ export interface GcpFederationArgs extends FederationArgs {
 
 export interface GcpWorkloadFederation {
   readonly serviceAccountEmail: pulumi.Output<string>;
-  /** The only principal granted roles/iam.workloadIdentityUser on that service account. */
-  readonly principal: string;
+  /** The only principal granted roles/iam.workloadIdentityUser on that service account (named by the pool's `name`). */
+  readonly principal: pulumi.Output<string>;
 }
 
 export class GcpFederation extends pulumi.ComponentResource {
@@ -48,12 +51,15 @@ export class GcpFederation extends pulumi.ComponentResource {
   constructor(name: string, args: GcpFederationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:gcp:Federation", name, {}, opts);
     const { issuer, gcp: settings, stack } = args;
+    // The project id every GCP resource names, known only once GCP's number for it is the configured one.
+    const project = gcp.organizations.getProjectOutput({ projectId: settings.projectId }, { parent: this })
+      .apply((found) => checkedProjectId(settings, found.number));
 
     const poolText = describePool(issuer, stack);
     this.pool = new gcp.iam.WorkloadIdentityPool(
       `${name}-pool`,
       {
-        project: settings.projectId,
+        project,
         workloadIdentityPoolId: settings.poolId,
         displayName: poolText.displayName,
         description: poolText.description,
@@ -65,7 +71,7 @@ export class GcpFederation extends pulumi.ComponentResource {
     this.provider = new gcp.iam.WorkloadIdentityPoolProvider(
       `${name}-provider`,
       {
-        project: settings.projectId,
+        project,
         workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
         workloadIdentityPoolProviderId: settings.providerId,
         displayName: providerText.displayName,
@@ -86,15 +92,15 @@ export class GcpFederation extends pulumi.ComponentResource {
     this.workloads = {};
     for (const workload of args.workloads) {
       if (!workload.gcp) continue;
-      this.workloads[workload.name] = this.federate(workloadChildPrefix(name, workload), args, workload.gcp,
-        principalFor(settings, workload.subject), describeServiceAccount(issuer, settings, workload, stack));
+      this.workloads[workload.name] = this.federate(workloadChildPrefix(name, workload), args, project, workload.gcp,
+        this.poolName.apply((pool) => principalInPool(pool, workload.subject)), describeServiceAccount(issuer, settings, workload, stack));
     }
 
     this.workflows = {};
     for (const workflow of args.workflows ?? []) {
       if (!workflow.gcp) continue;
-      this.workflows[workflow.name] = this.federate(workflowChildPrefix(name, workflow), args, workflow.gcp,
-        principalSetForWorkflow(settings, workflow.name), describeWorkflowServiceAccount(issuer, settings, workflow, stack));
+      this.workflows[workflow.name] = this.federate(workflowChildPrefix(name, workflow), args, project, workflow.gcp,
+        this.poolName.apply((pool) => principalSetInPool(pool, workflow.name)), describeWorkflowServiceAccount(issuer, settings, workflow, stack));
     }
 
     this.registerOutputs({
@@ -106,8 +112,9 @@ export class GcpFederation extends pulumi.ComponentResource {
   private federate(
     prefix: string,
     args: GcpFederationArgs,
+    project: pulumi.Output<string>,
     settings: WorkloadGcpSettings,
-    principal: string,
+    principal: pulumi.Output<string>,
     text: { displayName: string; description: string },
   ): GcpWorkloadFederation {
     const federation = args.gcp;
@@ -117,7 +124,7 @@ export class GcpFederation extends pulumi.ComponentResource {
       const created = new gcp.serviceaccount.Account(
         prefix,
         {
-          project: federation.projectId,
+          project,
           accountId: account.accountId,
           displayName: text.displayName,
           description: text.description,
@@ -129,8 +136,8 @@ export class GcpFederation extends pulumi.ComponentResource {
       email = pulumi.output(serviceAccountEmail(federation, settings));
     }
 
-    // The principal names the pool by its configured id, not by an output: the grant must wait
-    // for the provider explicitly, or it would name a pool that does not trust the issuer yet.
+    // The principal names the pool by its output, which exists before the provider: the grant must
+    // wait for the provider explicitly, or it would name a pool that does not trust the issuer yet.
     new gcp.serviceaccount.IAMMember(
       `${prefix}-workload-identity-user`,
       {
@@ -144,7 +151,7 @@ export class GcpFederation extends pulumi.ComponentResource {
     for (const role of settings.projectRoles) {
       new gcp.projects.IAMMember(
         `${prefix}-${role}`,
-        { project: federation.projectId, role, member: pulumi.interpolate`serviceAccount:${email}` },
+        { project, role, member: pulumi.interpolate`serviceAccount:${email}` },
         { parent: this },
       );
     }

@@ -57,10 +57,15 @@ export function attributeMapping(options: { readonly workflows?: boolean } = {})
  * the attribute its tokens carry, never a subject. Requires attributeMapping({ workflows: true }).
  */
 export function principalSetForWorkflow(gcp: GcpSettings, workflowName: string): string {
+  return principalSetInPool(poolName(gcp), workflowName);
+}
+
+/** principalSetForWorkflow in the pool named `pool` (the pool's own `name` output). */
+export function principalSetInPool(pool: string, workflowName: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/.test(workflowName)) {
     throw new RangeError(`principalSetForWorkflow: ${JSON.stringify(workflowName)} is not a Workflow name`);
   }
-  return `principalSet://${IAM_HOST}/${poolName(gcp)}/attribute.workflow/${workflowName}`;
+  return `principalSet://${IAM_HOST}/${requirePoolName(pool)}/attribute.workflow/${workflowName}`;
 }
 
 /**
@@ -86,7 +91,11 @@ function celStringLiteral(value: string): string {
   return `${literal}"`;
 }
 
-/** The pool's resource name; GCP names it by project number. */
+/**
+ * The pool's resource name as the config predicts it; GCP names it by project number. The
+ * program names principals by the pool's own `name` output instead (principalInPool), so what
+ * IAM is told is what GCP created.
+ */
 export function poolName(gcp: GcpSettings): string {
   return `projects/${gcp.projectNumber}/locations/global/workloadIdentityPools/${gcp.poolId}`;
 }
@@ -97,11 +106,25 @@ export function providerName(gcp: GcpSettings): string {
 
 /** The one federated identity a token with this `sub` becomes. */
 export function principalFor(gcp: GcpSettings, subject: string): string {
+  return principalInPool(poolName(gcp), subject);
+}
+
+/** principalFor in the pool named `pool` (the pool's own `name` output). */
+export function principalInPool(pool: string, subject: string): string {
   const bytes = utf8Length(subject);
   if (subject === "" || bytes > MAX_GCP_SUBJECT_BYTES) {
     throw new RangeError(`principalFor: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
   }
-  return `principal://${IAM_HOST}/${poolName(gcp)}/subject/${subject}`;
+  return `principal://${IAM_HOST}/${requirePoolName(pool)}/subject/${subject}`;
+}
+
+const POOL_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[^/]+$/;
+
+function requirePoolName(pool: string): string {
+  if (!POOL_NAME.test(pool)) {
+    throw new RangeError(`${JSON.stringify(pool)} is not a pool's resource name (projects/<number>/locations/global/workloadIdentityPools/<id>)`);
+  }
+  return pool;
 }
 
 export function serviceAccountEmail(gcp: GcpSettings, settings: WorkloadGcpSettings): string {

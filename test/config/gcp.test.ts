@@ -2,7 +2,9 @@
 // the issue's key and that its message names the fix.
 
 import { CLOUD_GCP_AUDIENCE, cloudWithKey, cloudWithSetting, cloudWithWorkload, key, section } from "./cloud-fixtures.js";
-import { expectOneIssue } from "./fixtures.js";
+import assert from "node:assert/strict";
+import { expectOneIssue, OPTIONS } from "./fixtures.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
 
 const gcp = (field: string) => key(`gcp.${field}`);
 const billingGcp = (path: string) => key(`workloads.billing.gcp.${path}`);
@@ -216,5 +218,19 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
   it("project roles given as one string", () => {
     expectOneIssue(withBillingGcp("projectRoles", "roles/viewer"), billingGcp("projectRoles"),
       /write it as a list: \[roles\/viewer\]/);
+  });
+
+  it("an audience naming the stack's pool and provider under another project number", () => {
+    // The stack's project number is 987654321098 (cloud-fixtures); 987654321099 is one digit off.
+    const typo = CLOUD_GCP_AUDIENCE.replace("987654321098", "987654321099");
+    const issue = expectOneIssue(cloudWithWorkload("edge-api", (w) => { w["audiences"] = ["https://api.internal.example.dev", typo]; }),
+      key("workloads.edge-api.audiences[1]"), /names the stack's pool and provider in project 987654321099, but gcp\.projectNumber is 987654321098/);
+    assert.match(issue.message, /accepts only \/\/iam\.googleapis\.com\/projects\/987654321098\/.*gcloud projects describe acme-identity-stage/);
+  });
+
+  it("an audience of another pool or provider is someone else's, and allowed", () => {
+    const other = "//iam.googleapis.com/projects/111111111111/locations/global/workloadIdentityPools/partner/providers/p";
+    const raw = cloudWithWorkload("edge-api", (w) => { w["audiences"] = [other]; });
+    assert.doesNotThrow(() => validateStackConfig(raw, OPTIONS));
   });
 });

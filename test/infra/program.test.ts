@@ -112,7 +112,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(await resolved(deployment.workloads["billing"]?.awsRoleArn), "arn:aws:iam::111122223333:role/wid-billing");
     // What the SDK's gcpAccessToken takes as `provider` (README): the audience without its scheme.
     assert.equal(
-      deployment.workloads["billing"]?.gcpProviderResourceName,
+      await resolved(deployment.workloads["billing"]?.gcpProviderResourceName),
       "projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity",
     );
     assert.equal(

@@ -42,6 +42,7 @@ import { readIntrospectionClients } from "./introspection-clients.js";
 import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_MAX_INSTANCE_ID_LENGTH } from "./limits.js";
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
+import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */
@@ -225,6 +226,8 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
     gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   }, issues);
+
+  reportMisnumberedGcpAudiences([...fields.workloads ?? [], ...fields.workflows ?? []], fields.gcp, issues);
 
   const edgeClient = fields.edgeMiddleware?.introspectionClient;
   if (edgeClient !== undefined && !(fields.introspectionClients ?? []).includes(edgeClient)) {

@@ -6,15 +6,18 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
 import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
-import { GCP_POOL_RESOURCE, gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
+import { gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
+import { installMocks, recorded } from "../../support/pulumi-mocks.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
-const POOL = GCP_POOL_RESOURCE;
+/** The fakes' project: GCP answers getProject for example-identity-dev with number 123456789012. */
+const PROJECT = "example-identity-dev";
+const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
 
 const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
 
-const gcpSettings: GcpSettings = gcpFixture();
+const gcpSettings: GcpSettings = gcpFixture({ projectId: PROJECT });
 
 function workload(name: string, gcp?: WorkloadConfig["gcp"]): WorkloadConfig {
   return {
@@ -47,10 +50,8 @@ interface Registration {
   readonly urn: string;
   readonly parent: string;
   readonly dependencies: readonly string[];
-  inputs: Record<string, unknown>;
+  readonly inputs: Record<string, unknown>;
 }
-
-const registrations: Registration[] = [];
 
 interface RegisterRequest {
   getType(): string;
@@ -60,51 +61,28 @@ interface RegisterRequest {
 }
 type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
 
-/** Mocks that echo inputs with the outputs GCP computes; every provider function call is a bug. */
-async function installMocks(): Promise<void> {
-  const inputsByName = new Map<string, Record<string, unknown>>();
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const inputs = args.inputs as Record<string, unknown>;
-        inputsByName.set(`${args.type}::${args.name}`, inputs);
-        const state: Record<string, unknown> = { ...inputs };
-        if (args.type === "gcp:iam/workloadIdentityPool:WorkloadIdentityPool") {
-          state.name = `projects/123456789012/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}`;
-        }
-        if (args.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider") {
-          state.name = `projects/123456789012/locations/global/workloadIdentityPools/${String(inputs.workloadIdentityPoolId)}/providers/${String(inputs.workloadIdentityPoolProviderId)}`;
-        }
-        if (args.type === "gcp:serviceaccount/account:Account") {
-          state.email = `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`;
-        }
-        return { id: `${args.name}-id`, state };
-      },
-      call(args) {
-        throw new Error(`unexpected provider function call: ${args.token}`);
-      },
-    },
-    "worker-identity",
-    "test",
-    false,
-  );
-  // The mocks do not see parents or dependencies: record them from the monitor's requests.
+/**
+ * One deploy on the provider fakes (test/support/fakes: GCP answers getProject for
+ * example-identity-dev with 123456789012), recording each registration's parent and
+ * dependencies from the monitor's requests, which the mocks do not see.
+ */
+function installRecordingMocks(): Registration[] {
+  const registrations: Registration[] = [];
+  installMocks("worker-identity", "test");
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): void };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) =>
     register(req, (error, response) => {
       if (response) {
+        const inputs = recorded.find((r) => r.type === req.getType() && r.name === req.getName())?.inputs ?? {};
         registrations.push({
-          type: req.getType(),
-          name: req.getName(),
-          urn: response.getUrn(),
-          parent: req.getParent(),
-          dependencies: req.getDependenciesList(),
-          inputs: inputsByName.get(`${req.getType()}::${req.getName()}`) ?? {},
+          type: req.getType(), name: req.getName(), urn: response.getUrn(), parent: req.getParent(),
+          dependencies: req.getDependenciesList(), inputs,
         });
       }
       cb(error, response);
     });
+  return registrations;
 }
 
 let GcpFederation: typeof GcpFederationClass;
@@ -113,11 +91,15 @@ let deployments = 0;
 const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
+  const registrations = installRecordingMocks();
   const name = `gcp${++deployments}`;
   const federation = new GcpFederation(name, { issuer, gcp: gcpSettings, workloads, stack: "prod", ...overrides });
   await resolved(federation.poolName);
   await resolved(federation.providerName);
-  for (const w of Object.values(federation.workloads)) await resolved(w.serviceAccountEmail);
+  for (const w of Object.values(federation.workloads)) {
+    await resolved(w.serviceAccountEmail);
+    await resolved(w.principal);
+  }
   await new Promise((r) => setTimeout(r, 100));
   const mine = registrations.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
   const component = mine.find((r) => r.type === "worker-identity:gcp:Federation");
@@ -136,7 +118,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
   this.timeout(60_000);
 
   before(async () => {
-    await installMocks();
+    installRecordingMocks();
     ({ GcpFederation } = await import("../../../infra/gcp/federation.js"));
   });
 
@@ -144,7 +126,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
     const { ofType, federation } = await deploy();
     const [pool, ...more] = ofType(POOL_TYPE);
     assert.equal(more.length, 0);
-    assert.equal(pool!.inputs.project, "acme-prod");
+    assert.equal(pool!.inputs.project, PROJECT);
     assert.equal(pool!.inputs.workloadIdentityPoolId, "cf-workers");
     assert.ok(String(pool!.inputs.displayName).length <= 32);
     assert.ok(String(pool!.inputs.description).includes(ACCOUNT));
@@ -157,7 +139,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
     const [provider, ...more] = ofType(PROVIDER_TYPE);
     assert.equal(more.length, 0);
     const inputs = provider!.inputs;
-    assert.equal(inputs.project, "acme-prod");
+    assert.equal(inputs.project, PROJECT);
     assert.equal(inputs.workloadIdentityPoolId, "cf-workers");
     assert.equal(inputs.workloadIdentityPoolProviderId, "wid-issuer");
     assert.deepEqual(inputs.oidc, {
@@ -188,7 +170,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
     const grants = ofType(SA_MEMBER_TYPE);
     const provider = ofType(PROVIDER_TYPE)[0]!;
     const expected = new Map([
-      ["billing", "projects/acme-prod/serviceAccounts/wid-billing@acme-prod.iam.gserviceaccount.com"],
+      ["billing", "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com"],
       ["reports-exporter", "projects/shared-proj/serviceAccounts/exporter@shared-proj.iam.gserviceaccount.com"],
     ]);
     assert.equal(grants.length, expected.size);
@@ -199,7 +181,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
       assert.equal(mine[0]!.inputs.role, "roles/iam.workloadIdentityUser");
       assert.equal(mine[0]!.inputs.serviceAccountId, serviceAccountId);
       assert.ok(mine[0]!.dependencies.includes(provider.urn), `${name}'s grant waits for the provider`);
-      assert.equal(federation.workloads[name]?.principal, principal);
+      assert.equal(await resolved(federation.workloads[name]!.principal), principal);
     }
     for (const grant of grants) {
       assert.ok(!String(grant.inputs.member).includes("principalSet"), "never a principalSet");
@@ -210,7 +192,7 @@ describe("GcpFederation (Pulumi mocks)", function () {
     const { ofType, federation } = await deploy();
     const accounts = ofType(ACCOUNT_TYPE);
     assert.deepEqual(accounts.map((a) => a.inputs.accountId), ["wid-billing"]);
-    assert.equal(accounts[0]!.inputs.project, "acme-prod");
+    assert.equal(accounts[0]!.inputs.project, PROJECT);
     assert.ok(String(accounts[0]!.inputs.displayName).includes("billing"));
     assert.ok(String(accounts[0]!.inputs.description).includes(`worker/${ACCOUNT}/billing`));
 
@@ -220,10 +202,10 @@ describe("GcpFederation (Pulumi mocks)", function () {
       ["roles/pubsub.publisher", "roles/storage.objectViewer"],
     );
     for (const role of roles) {
-      assert.equal(role.inputs.project, "acme-prod");
-      assert.equal(role.inputs.member, "serviceAccount:wid-billing@acme-prod.iam.gserviceaccount.com");
+      assert.equal(role.inputs.project, PROJECT);
+      assert.equal(role.inputs.member, "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com");
     }
-    assert.equal(await resolved(federation.workloads.billing!.serviceAccountEmail), "wid-billing@acme-prod.iam.gserviceaccount.com");
+    assert.equal(await resolved(federation.workloads.billing!.serviceAccountEmail), "wid-billing@example-identity-dev.iam.gserviceaccount.com");
     assert.equal(
       await resolved(federation.workloads["reports-exporter"]!.serviceAccountEmail),
       "exporter@shared-proj.iam.gserviceaccount.com",
@@ -258,4 +240,44 @@ describe("GcpFederation (Pulumi mocks)", function () {
     assert.deepEqual(Object.keys(federation.workloads), []);
     assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", PROVIDER_TYPE, "worker-identity:gcp:Federation"].sort());
   });
+
+  it("stops before declaring any GCP resource when gcp.projectNumber is not the project's, naming both numbers and the fix", async () => {
+    installRecordingMocks();
+    const wrong = gcpFixture({ projectId: PROJECT, projectNumber: "999999999999" });
+    const refusals = await unhandledRejectionsWhile(async () => {
+      const federation = new GcpFederation(`gcp${++deployments}`, { issuer, gcp: wrong, workloads, stack: "prod" });
+      void federation;
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    assert.ok(refusals.length > 0, "the deploy fails");
+    for (const message of refusals) {
+      assert.match(message, /gcp\.projectNumber is 999999999999, but GCP project example-identity-dev has number 123456789012/);
+      assert.match(message, /gcloud projects describe example-identity-dev --format='value\(projectNumber\)'/);
+    }
+    assert.deepEqual(recorded.filter((r) => r.type.startsWith("gcp:")).map((r) => r.type), [], "no pool, provider, account or grant");
+  });
+
+  it("names principals by the pool GCP created, not by the configured number", async () => {
+    const { federation, ofType } = await deploy();
+    const pool = ofType(POOL_TYPE)[0]!;
+    assert.equal(pool.inputs.project, PROJECT, "the project is the checked id");
+    const principal = await resolved(federation.workloads.billing!.principal);
+    assert.ok(principal.startsWith(`principal://iam.googleapis.com/${await resolved(federation.poolName)}/subject/`), principal);
+  });
 });
+
+/** Messages of the promise rejections left unhandled while `run` runs (how a failed Output stops `pulumi up`). */
+async function unhandledRejectionsWhile(run: () => Promise<void>): Promise<string[]> {
+  const messages: string[] = [];
+  const others = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  const collect = (reason: unknown) => void messages.push(reason instanceof Error ? reason.message : String(reason));
+  process.on("unhandledRejection", collect);
+  try {
+    await run();
+  } finally {
+    process.off("unhandledRejection", collect);
+    for (const listener of others) process.on("unhandledRejection", listener);
+  }
+  return messages;
+}
