@@ -25,6 +25,17 @@ export interface IssuerWorkerArgs {
   readonly mtlsThumbprints?: pulumi.Input<string>;
 }
 
+/**
+ * The options of the issuer's script and JWKS namespace. `protect`: Pulumi refuses to replace or
+ * delete them, so a changed `scriptName` or `accountId` (both force a replacement) or a `pulumi
+ * destroy` stops at preview instead of standing up an issuer with new keys. `retainOnDelete`:
+ * once an operator unprotects them, the replaced or destroyed ones stay on Cloudflare. The
+ * provider deletes a script without `force`, which Cloudflare refuses while other Workers bind it,
+ * and with `force` it would delete the key store and break every workload's binding; deleting the
+ * namespace is refused while a script binds it. Cleanup is by hand (README "Deploying").
+ */
+export const KEPT_ON_CLOUDFLARE = { protect: true, retainOnDelete: true } as const;
+
 /** The module name of the bundle inside the script upload. */
 export const ISSUER_MAIN_MODULE = "issuer.js";
 
@@ -58,10 +69,13 @@ export class IssuerWorker extends pulumi.ComponentResource {
     );
     this.introspectionSecrets = pulumi.secret(pulumi.all(clientSecrets).apply((pairs) => Object.fromEntries(pairs)));
 
+    // The published keys and revocation list: kept like the script that writes them (below). A new
+    // script name gets a new namespace (the title is updatable in place, so an old script kept
+    // running would otherwise keep publishing its own keys over the new issuer's).
     this.jwksNamespace = new cloudflare.WorkersKvNamespace(
       `${name}-jwks`,
       { accountId: issuer.accountId, title: `${issuer.scriptName}-jwks` },
-      { parent: this },
+      { parent: this, ...KEPT_ON_CLOUDFLARE, replaceOnChanges: ["title"] },
     );
 
     this.script = new cloudflare.WorkersScript(
@@ -92,7 +106,8 @@ export class IssuerWorker extends pulumi.ComponentResource {
         migrations: { newTag: "v1", newSqliteClasses: [KEY_STORE_CLASS] },
         observability: { enabled: true },
       },
-      { parent: this },
+      // Workloads bind this script by name and its Durable Object holds the signing keys.
+      { parent: this, ...KEPT_ON_CLOUDFLARE },
     );
 
     if (issuer.issuerUrl.endsWith(".workers.dev")) {
