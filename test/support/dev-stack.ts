@@ -1,10 +1,14 @@
 // The repository's Pulumi.dev.yaml as tests use it: the raw config map, the same map as the
-// Pulumi engine hands it to a program (every value as text), and the program run under mocks.
+// Pulumi engine hands it to a program (every value as text), and the program run as one
+// `pulumi up` against the provider fakes: on a fresh fake cloud, or on the cloud earlier deploys
+// left, at a given clock.
 
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { WorkerIdentity } from "../../infra/worker-identity.js";
 import { readStackConfigMap } from "../../worker/config/stack-file.js";
-import { installMocks, resolved } from "./pulumi-mocks.js";
+import { checkEngineConfig, type FakeCloud, type Plan } from "./fakes/engine.js";
+import { installMocks, recorded, resolved } from "./pulumi-mocks.js";
 import { REPO_ROOT } from "./run-tsx.js";
 
 export const dev = readStackConfigMap(resolve(REPO_ROOT, "Pulumi.dev.yaml"));
@@ -18,17 +22,77 @@ export function engineConfig(overrides: Record<string, unknown> = {}, remove: st
   return all;
 }
 
-/** Runs the program under mocks and waits until every resource has been declared. */
-export async function runProgram(config: Record<string, string>) {
-  installMocks(dev.project, dev.stack);
+export interface DeployOptions {
+  /** The cloud earlier deploys left; default a fresh one. */
+  readonly cloud?: FakeCloud;
+  /** The deploy's clock, ms since the epoch; default now. */
+  readonly nowMs?: number;
+}
+
+export interface Deployed {
+  readonly deployment: WorkerIdentity;
+  /** What this `pulumi up` did, refusals included. */
+  readonly plan: Plan;
+}
+
+/**
+ * One `pulumi up`: the engine refuses a config it cannot hand over (EngineRefusal, thrown), then
+ * the program runs under the fakes until every resource is declared or a provider refuses one,
+ * and the deploy commits. Refusals are in the plan, not thrown.
+ */
+export async function deployProgram(config: Record<string, string>, options: DeployOptions = {}): Promise<Deployed> {
+  checkEngineConfig(config);
+  const nowMs = options.nowMs ?? Date.now();
+  const deploy = installMocks(dev.project, dev.stack, { ...options, nowMs });
   pulumi.runtime.setAllConfig(config);
   const { defineProgram } = await import("../../infra/program.js");
-  const deployment = defineProgram();
+  // The program reads the clock once, while it declares its resources (the mTLS windows).
+  const define: (options?: { readonly nowMs?: number }) => WorkerIdentity = defineProgram;
+  const deployment = atClock(nowMs, () => define({ nowMs }));
+  await Promise.race([declaredEverything(deployment), deploy.refused()]);
+  await quiet();
+  return { deployment, plan: deploy.finish() };
+}
+
+/** Runs the program under the fakes and waits until every resource has been declared; throws what a provider refused. */
+export async function runProgram(config: Record<string, string>, options: DeployOptions = {}): Promise<WorkerIdentity> {
+  const { deployment, plan } = await deployProgram(config, options);
+  if (plan.refusals.length > 0) {
+    throw new Error(`the providers refused the deploy:\n  - ${plan.refusals.map((r) => r.message).join("\n  - ")}`);
+  }
+  return deployment;
+}
+
+async function declaredEverything(deployment: WorkerIdentity): Promise<void> {
   await resolved(deployment.issuer.script.scriptName);
+  await resolved(deployment.issuer.introspectionSecrets);
   for (const workload of Object.values(deployment.workloads)) {
     await resolved(workload.awsRoleArn);
     await resolved(workload.gcpServiceAccount);
+    await resolved(workload.mtls?.certificateId);
   }
-  await new Promise((r) => setTimeout(r, 50));
-  return deployment;
+  for (const workflow of Object.values(deployment.workflows)) {
+    await resolved(workflow.awsRoleArn);
+    await resolved(workflow.gcpServiceAccount);
+  }
+}
+
+/** Resolves once no resource has been declared for a few event-loop turns. */
+async function quiet(): Promise<void> {
+  let count = -1;
+  for (let still = 0; still < 3; ) {
+    await new Promise((r) => setTimeout(r, 15));
+    still = recorded.length === count ? still + 1 : 0;
+    count = recorded.length;
+  }
+}
+
+function atClock<T>(nowMs: number, run: () => T): T {
+  const realNow = Date.now;
+  Date.now = () => nowMs;
+  try {
+    return run();
+  } finally {
+    Date.now = realNow;
+  }
 }

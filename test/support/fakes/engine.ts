@@ -1,0 +1,326 @@
+// The fake cloud behind the Pulumi mocks: one state that carries every resource (ids, inputs,
+// outputs, random values, certificates, Cloudflare scripts' migration tags) from one deploy to
+// the next, and per deploy the plan Pulumi would show: created, updated (which properties),
+// replaced (a change to a property the provider replaces on; Pulumi creates the replacement
+// before it deletes the old one), deleted, plus what the providers refused and what a deploy
+// must never do (delete an mTLS certificate before it expires).
+
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { awsFake } from "./aws.js";
+import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } from "./cloudflare.js";
+import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
+import type { CloudflareScriptState, DeployView, FunctionFake, Properties, ResourceFake, StoredResource } from "./model.js";
+import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
+import { randomFake } from "./random.js";
+import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
+
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
+type MockCallArgs = pulumi.runtime.MockCallArgs;
+
+const PROVIDERS = [cloudflareFake, awsFake, gcpFake, randomFake];
+const RESOURCES: Readonly<Record<string, ResourceFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.resources));
+const FUNCTIONS: Readonly<Record<string, FunctionFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.functions));
+
+/** The fake organization's projects (projectId → number): the dev stack's project is there. */
+export const DEFAULT_PROJECTS: Readonly<Record<string, string>> = Object.freeze({ "example-identity-dev": "123456789012" });
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function isSecretWrapper(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] !== undefined && "value" in value;
+}
+
+/** Inputs as the provider receives them: the engine's secret wrappers removed, recursively. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  if (isSecretWrapper(value)) return unwrapSecrets(value.value);
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+function holdsSecret(value: unknown): boolean {
+  if (isSecretWrapper(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  return typeof value === "object" && value !== null && Object.values(value).some(holdsSecret);
+}
+
+/** Canonical JSON (sorted keys) for comparing inputs. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+/** Top-level input properties that differ. */
+export function changedProperties(before: Properties, after: Properties): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
+}
+
+const keyOf = (type: string, name: string) => `${type}::${name}`;
+
+export interface PlanEntry {
+  readonly type: string;
+  readonly name: string;
+  /** Updated or replaced: the input properties that changed. */
+  readonly properties?: readonly string[];
+}
+
+export interface Plan {
+  readonly nowMs: number;
+  readonly created: readonly PlanEntry[];
+  readonly updated: readonly PlanEntry[];
+  readonly replaced: readonly PlanEntry[];
+  readonly deleted: readonly PlanEntry[];
+  readonly unchanged: readonly PlanEntry[];
+  readonly refusals: readonly ProviderRefusal[];
+  /** What the deploy did that it must never do (a live certificate deleted). */
+  readonly violations: readonly string[];
+}
+
+export interface FakeCloudOptions {
+  /** Seeds every random value and id: the same seed gives the same values. */
+  readonly seed?: string;
+  readonly projects?: Readonly<Record<string, string>>;
+}
+
+export class FakeCloud {
+  readonly #seed: string;
+  readonly #projects: Readonly<Record<string, string>>;
+  #resources = new Map<string, StoredResource>();
+  readonly #generations = new Map<string, number>();
+  readonly #deletions = new Map<string, number>();
+  readonly plans: Plan[] = [];
+
+  constructor(options: FakeCloudOptions = {}) {
+    this.#seed = options.seed ?? "worker-identity fake cloud";
+    this.#projects = options.projects ?? DEFAULT_PROJECTS;
+  }
+
+  /** Starts a deploy at `nowMs`; its `finish()` commits what it declared and returns the plan. */
+  begin(nowMs: number): FakeDeploy {
+    return new FakeDeploy(this, nowMs);
+  }
+
+  resources(type?: string): StoredResource[] {
+    return [...this.#resources.values()].filter((r) => type === undefined || r.type === type);
+  }
+
+  resource(type: string, name: string): StoredResource | undefined {
+    return this.#resources.get(keyOf(type, name));
+  }
+
+  /** @internal the deploy's view of the cloud. */
+  get state(): CloudState {
+    return {
+      resources: this.#resources,
+      projects: this.#projects,
+      deletions: this.#deletions,
+      nextGeneration: (key) => (this.#generations.get(key) ?? 0) + 1,
+      bytes: (label, length) => {
+        const out: Buffer[] = [];
+        for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${this.#seed}\0${label}\0${i}`).digest());
+        return Buffer.concat(out).subarray(0, length);
+      },
+      commit: (resources, generations, deletions, plan) => {
+        this.#resources = resources;
+        for (const [key, generation] of generations) this.#generations.set(key, generation);
+        for (const [key, at] of deletions) this.#deletions.set(key, at);
+        this.plans.push(plan);
+      },
+    };
+  }
+}
+
+interface CloudState {
+  readonly resources: ReadonlyMap<string, StoredResource>;
+  readonly projects: Readonly<Record<string, string>>;
+  readonly deletions: ReadonlyMap<string, number>;
+  nextGeneration(key: string): number;
+  bytes(label: string, length: number): Buffer;
+  commit(resources: Map<string, StoredResource>, generations: Map<string, number>, deletions: Map<string, number>, plan: Plan): void;
+}
+
+interface Declared extends StoredResource {
+  readonly change: "created" | "updated" | "replaced" | "unchanged";
+  readonly properties: readonly string[];
+}
+
+export class FakeDeploy implements DeployView {
+  readonly nowMs: number;
+  readonly refusals: ProviderRefusal[] = [];
+  readonly #cloud: CloudState;
+  readonly #declared = new Map<string, Declared>();
+  #finished = false;
+  #onRefusal: ((refusal: ProviderRefusal) => void)[] = [];
+
+  constructor(cloud: FakeCloud, nowMs: number) {
+    this.#cloud = cloud.state;
+    this.nowMs = nowMs;
+  }
+
+  // ---- DeployView ----
+  declared(type: string): readonly StoredResource[] {
+    return [...this.#declared.values()].filter((r) => r.type === type);
+  }
+  committed(type: string): readonly StoredResource[] {
+    return [...this.#cloud.resources.values()].filter((r) => r.type === type);
+  }
+  bytes(label: string, length: number): Buffer {
+    return this.#cloud.bytes(label, length);
+  }
+  projectNumber(projectId: string): string | undefined {
+    return Object.hasOwn(this.#cloud.projects, projectId) ? this.#cloud.projects[projectId] : undefined;
+  }
+  deletedAt(kind: "pool" | "provider", key: string): number | undefined {
+    return this.#cloud.deletions.get(`${kind}:${key}`);
+  }
+  script(accountId: string, scriptName: string): CloudflareScriptState | undefined {
+    const script = this.committed(WORKERS_SCRIPT).find((s) => s.inputs.accountId === accountId && s.inputs.scriptName === scriptName);
+    if (script === undefined) return undefined;
+    const tag = script.outputs.migrationTag;
+    return {
+      ...(typeof tag === "string" ? { migrationTag: tag } : {}),
+      durableObjectClasses: (script.outputs.durableObjectClasses as string[] | undefined) ?? [],
+    };
+  }
+
+  /** Resolves with the first refusal of this deploy (tests race it against the program's outputs). */
+  refused(): Promise<ProviderRefusal> {
+    const first = this.refusals[0];
+    if (first !== undefined) return Promise.resolve(first);
+    return new Promise((resolve) => this.#onRefusal.push(resolve));
+  }
+
+  #refuse(refusal: ProviderRefusal): never {
+    this.refusals.push(refusal);
+    for (const listener of this.#onRefusal.splice(0)) listener(refusal);
+    throw refusal;
+  }
+
+  // ---- the mocks ----
+  register(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    if (this.#finished) throw new Error(`${args.type} '${args.name}' was declared after the deploy finished`);
+    if (args.custom === false || args.type.startsWith("pulumi:providers:")) return { id: undefined, state: args.inputs as Record<string, unknown> };
+    const key = keyOf(args.type, args.name);
+    const refusing: Refuser = refuser(key);
+    const refuse = refusing.refuse;
+    try {
+      const fake = RESOURCES[args.type];
+      if (fake === undefined) return refusing.refuse(`no fake models ${args.type}: add one under test/support/fakes/ before the program declares it`, "test/support/fakes (every declared type has a provider fake)");
+      if (args.id !== undefined && args.id !== "") refuse("reading or importing an existing resource is not modelled", "test/support/fakes");
+      if (this.#declared.has(key)) refuse("Duplicate resource URN: declared twice in one program", "Pulumi engine: resource names are unique per type and parent");
+      const inputs = unwrapSecrets(args.inputs) as Properties;
+      const prior = this.#cloud.resources.get(key);
+      const properties = prior === undefined ? [] : changedProperties(prior.inputs, inputs);
+      const replacing = prior !== undefined && properties.some((p) => fake.replaceOn.includes(p));
+      const generation = prior !== undefined && !replacing ? prior.generation : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
+      const outputs = fake.register({
+        type: args.type, name: args.name, inputs, replacing, generation, deploy: this, refuse,
+        ...(prior !== undefined ? { prior } : {}),
+      });
+      const id = prior !== undefined && !replacing ? prior.id : generation === 1 ? `${args.name}-id` : `${args.name}-id-${generation}`;
+      const change = prior === undefined ? "created" : replacing ? "replaced" : properties.length > 0 ? "updated" : "unchanged";
+      this.#declared.set(key, { type: args.type, name: args.name, id, inputs, outputs, generation, change, properties });
+      // Secret inputs stay secret in the outputs, as the engine keeps them.
+      const state: Record<string, unknown> = { ...outputs };
+      for (const [k, v] of Object.entries(args.inputs as Record<string, unknown>)) if (holdsSecret(v)) state[k] = v;
+      return { id, state };
+    } catch (error) {
+      if (error instanceof ProviderRefusal) this.#refuse(error);
+      throw error;
+    }
+  }
+
+  call(args: MockCallArgs): Record<string, unknown> {
+    const refusing: Refuser = refuser(args.token);
+    const refuse = refusing.refuse;
+    try {
+      const fake = FUNCTIONS[args.token];
+      if (fake === undefined) return refusing.refuse(`no fake answers the function ${args.token}: add one under test/support/fakes/ before the program calls it`, "test/support/fakes (every provider function the program calls has a fake)");
+      return fake(unwrapSecrets(args.inputs) as Properties, this, refuse);
+    } catch (error) {
+      if (error instanceof ProviderRefusal) this.#refuse(error);
+      throw error;
+    }
+  }
+
+  /** Commits what the deploy declared (deletes run last, and not at all after a refusal) and returns the plan. */
+  finish(): Plan {
+    if (this.#finished) throw new Error("the deploy has already finished");
+    this.#finished = true;
+    const declared = [...this.#declared.values()];
+    const entry = (r: Declared): PlanEntry => ({ type: r.type, name: r.name, ...(r.properties.length > 0 ? { properties: r.properties } : {}) });
+    const failed = this.refusals.length > 0;
+    const removed = failed ? [] : [...this.#cloud.resources.entries()].filter(([key]) => !this.#declared.has(key)).map(([, r]) => r);
+    const replacedPriors = failed ? [] : declared.filter((r) => r.change === "replaced").map((r) => this.#cloud.resources.get(keyOf(r.type, r.name))!);
+
+    const violations: string[] = [];
+    const deletions = new Map<string, number>();
+    for (const gone of [...removed, ...replacedPriors]) {
+      if (gone.type === MTLS_CERTIFICATE) {
+        const expiry = certificateExpiry(gone.outputs);
+        if (expiry > this.nowMs) {
+          violations.push(`MtlsCertificate '${gone.name}' (id ${gone.id}) deleted at ${new Date(this.nowMs).toISOString()} while valid until ${new Date(expiry).toISOString()}`);
+        }
+      }
+      if (gone.type === POOL) deletions.set(`pool:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}`, this.nowMs);
+      if (gone.type === POOL_PROVIDER) {
+        deletions.set(`provider:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}/${String(gone.inputs.workloadIdentityPoolProviderId)}`, this.nowMs);
+      }
+    }
+    const plan: Plan = {
+      nowMs: this.nowMs,
+      created: declared.filter((r) => r.change === "created").map(entry),
+      updated: declared.filter((r) => r.change === "updated").map(entry),
+      replaced: declared.filter((r) => r.change === "replaced").map(entry),
+      deleted: removed.map((r) => ({ type: r.type, name: r.name })),
+      unchanged: declared.filter((r) => r.change === "unchanged").map(entry),
+      refusals: [...this.refusals],
+      violations,
+    };
+    const next = new Map<string, StoredResource>(failed ? this.#cloud.resources : []);
+    const generations = new Map<string, number>();
+    for (const r of declared) {
+      const { change: _change, properties: _properties, ...stored } = r;
+      next.set(keyOf(r.type, r.name), stored);
+      generations.set(keyOf(r.type, r.name), r.generation);
+    }
+    this.#cloud.commit(next, generations, deletions, plan);
+    return plan;
+  }
+}
+
+// ---- the engine's own limit -----------------------------------------------------------------
+
+export class EngineRefusal extends Error {
+  readonly code = "ERR_ENGINE_REFUSAL";
+  constructor(message: string, readonly bytes: number, readonly source: string) {
+    super(message);
+    this.name = "EngineRefusal";
+  }
+}
+
+/** Bytes of the PULUMI_CONFIG environment string (`NAME=value` and its NUL) the engine hands the program. */
+export function configEnvironmentBytes(config: Readonly<Record<string, string>>): number {
+  return Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`, "utf8") + 1;
+}
+
+/**
+ * Refuses, before the program runs, a stack config the engine cannot hand over: Linux refuses an
+ * environment string over MAX_ARG_STRLEN, and `pulumi up` fails with "argument list too long".
+ */
+export function checkEngineConfig(config: Readonly<Record<string, string>>): void {
+  const bytes = configEnvironmentBytes(config);
+  const limit = PULUMI_ENGINE.configEnvironmentBytes;
+  if (bytes > limit.value) {
+    throw new EngineRefusal(
+      `fork/exec node: argument list too long (the stack config's PULUMI_CONFIG is ${bytes} bytes; Linux allows ${limit.value} per environment string)`,
+      bytes,
+      limit.source,
+    );
+  }
+}

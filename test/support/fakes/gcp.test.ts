@@ -1,0 +1,122 @@
+// The GCP IAM fake refuses what IAM refuses, naming the limit: service account ids outside
+// 6-30 of [a-z][-a-z0-9]*[a-z0-9], display names over 100 and descriptions over 256 bytes, a
+// 101st account in a project (default quota), pool and provider ids (4-32 of [a-z0-9-], no gcp-),
+// console texts over 32/256, more than 50 custom attributes, conditions over 4,096 characters, an
+// 11th audience, member and role formats, unknown projects; and getProject answers the table.
+
+import assert from "node:assert/strict";
+import type { Properties } from "./model.js";
+import { refused } from "./refusal-assert.js";
+import { declare, freshDeploy } from "./register.js";
+
+const ACCOUNT = "gcp:serviceaccount/account:Account";
+const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
+const PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
+const SA_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
+const PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember";
+const PROJECT = "example-identity-dev";
+const POOL_NAME = "projects/123456789012/locations/global/workloadIdentityPools/worker-identity";
+
+const account = (change: Properties = {}) => ({ project: PROJECT, accountId: "wid-billing", displayName: "d", description: "d", ...change });
+const pool = (change: Properties = {}) => ({ project: PROJECT, workloadIdentityPoolId: "worker-identity", displayName: "Workers", description: "d", ...change });
+const provider = (change: Properties = {}) => ({
+  project: PROJECT,
+  workloadIdentityPoolId: "worker-identity",
+  workloadIdentityPoolProviderId: "worker-identity",
+  displayName: "id.example.dev",
+  attributeMapping: { "google.subject": "assertion.sub" },
+  attributeCondition: 'assertion.account_id == "a"',
+  oidc: { issuerUri: "https://id.example.dev", allowedAudiences: ["a"] },
+  ...change,
+});
+
+describe("fake GCP IAM: service accounts", () => {
+  it("accepts an account and answers its email", () => {
+    assert.equal(declare(freshDeploy(), ACCOUNT, "a", account()).email, "wid-billing@example-identity-dev.iam.gserviceaccount.com");
+  });
+
+  for (const accountId of ["short", "a".repeat(31), "1starts-with-digit", "ends-with-dash-", "Upper-case"]) {
+    it(`refuses the account id ${JSON.stringify(accountId)}`, () => {
+      refused(() => declare(freshDeploy(), ACCOUNT, "a", account({ accountId })), /accountId ".*" does not match/);
+    });
+  }
+
+  it("refuses a display name over 100 bytes, a description over 256 and an unknown project", () => {
+    declare(freshDeploy(), ACCOUNT, "a", account({ displayName: "d".repeat(100), description: "d".repeat(256) }));
+    refused(() => declare(freshDeploy(), ACCOUNT, "a", account({ displayName: "d".repeat(101) })), /displayName is 101 bytes; at most 100/);
+    refused(() => declare(freshDeploy(), ACCOUNT, "a", account({ description: "d".repeat(257) })), /description is 257 bytes; at most 256/);
+    refused(() => declare(freshDeploy(), ACCOUNT, "a", account({ project: "someone-else" })), /Permission denied on resource project someone-else/);
+  });
+
+  it("refuses a 101st service account in one project (default quota 100)", () => {
+    const deploy = freshDeploy();
+    for (let i = 0; i < 100; i++) declare(deploy, ACCOUNT, `a${i}`, account({ accountId: `wid-${String(i).padStart(3, "0")}` }));
+    refused(() => declare(deploy, ACCOUNT, "a100", account({ accountId: "wid-100" })), /Maximum number of service accounts on project reached \(100\)/);
+  });
+
+  it("refuses members and roles in formats IAM does not know", () => {
+    const grant = (member: string, role = "roles/iam.workloadIdentityUser") => ({
+      serviceAccountId: "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com", role, member,
+    });
+    declare(freshDeploy(), SA_MEMBER, "m", grant(`principal://iam.googleapis.com/${POOL_NAME}/subject/worker/a/billing`));
+    declare(freshDeploy(), SA_MEMBER, "m", grant(`principalSet://iam.googleapis.com/${POOL_NAME}/attribute.workflow/nightly`));
+    refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant("principal://iam.googleapis.com/projects/example-identity-dev/locations/global/workloadIdentityPools/p1/subject/s")), /Invalid principal identifier/);
+    refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant(`principal://iam.googleapis.com/${POOL_NAME}/subject/${"s".repeat(128)}`)), /google.subject is 128 bytes; at most 127/);
+    refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant("wid-billing@example-identity-dev.iam.gserviceaccount.com")), /Invalid principal identifier/);
+    refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant("user:a@example.com", "iam.workloadIdentityUser")), /role "iam.workloadIdentityUser"/);
+    declare(freshDeploy(), PROJECT_MEMBER, "m", { project: PROJECT, role: "roles/bigquery.dataViewer", member: "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com" });
+  });
+});
+
+describe("fake GCP IAM: workload identity pools and providers", () => {
+  it("names the pool by its project's number", () => {
+    assert.equal(declare(freshDeploy(), POOL, "p", pool()).name, POOL_NAME);
+  });
+
+  for (const id of ["abc", "a".repeat(33), "gcp-pool", "Pool_1"]) {
+    it(`refuses the pool id ${JSON.stringify(id)}`, () => {
+      refused(() => declare(freshDeploy(), POOL, "p", pool({ workloadIdentityPoolId: id })), /workloadIdentityPoolId/);
+    });
+  }
+
+  it("refuses a display name over 32 characters and a description over 256", () => {
+    declare(freshDeploy(), POOL, "p", pool({ displayName: "d".repeat(32) }));
+    refused(() => declare(freshDeploy(), POOL, "p", pool({ displayName: "d".repeat(33) })), /displayName is 33 characters; at most 32/);
+    refused(() => declare(freshDeploy(), POOL, "p", pool({ description: "d".repeat(257) })), /description is 257 characters; at most 256/);
+  });
+
+  const withPool = () => {
+    const deploy = freshDeploy();
+    declare(deploy, POOL, "p", pool());
+    return deploy;
+  };
+
+  it("accepts a provider in its pool, and refuses one whose pool does not exist", () => {
+    assert.equal(declare(withPool(), PROVIDER, "v", provider()).name, `${POOL_NAME}/providers/worker-identity`);
+    refused(() => declare(freshDeploy(), PROVIDER, "v", provider()), /Error 404: the pool .* was not found/);
+  });
+
+  it("refuses a 51st custom attribute, a key outside [a-z0-9_], an expression over 2,048 and a mapping without google.subject", () => {
+    const attributes = (n: number) => ({ "google.subject": "assertion.sub", ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`attribute.a${i}`, "assertion.x"])) });
+    declare(withPool(), PROVIDER, "v", provider({ attributeMapping: attributes(50) }));
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ attributeMapping: attributes(51) })), /custom attributes is 51 attributes; at most 50/);
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ attributeMapping: { "google.subject": "assertion.sub", "attribute.Team": "x" } })), /key "Team"/);
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ attributeMapping: { "google.subject": "a".repeat(2_049) } })), /is 2049 characters; at most 2048/);
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ attributeMapping: { "attribute.a": "x" } })), /must map google.subject/);
+  });
+
+  it("refuses a condition over 4,096 characters, an 11th audience and an issuer that is not https", () => {
+    declare(withPool(), PROVIDER, "v", provider({ attributeCondition: "a".repeat(4_096) }));
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ attributeCondition: "a".repeat(4_097) })), /attributeCondition is 4097 characters; at most 4096/);
+    const audiences = (n: number) => Array.from({ length: n }, (_, i) => `aud-${i}`);
+    declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(10) } }));
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(11) } })), /allowedAudiences is 11 audiences; at most 10/);
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "http://id.example.dev" } })), /must be an https URL/);
+  });
+
+  it("answers getProject from the project table and refuses an unknown project", () => {
+    const deploy = freshDeploy();
+    assert.equal(deploy.call({ token: "gcp:organizations/getProject:getProject", inputs: { projectId: PROJECT } }).number, "123456789012");
+    refused(() => deploy.call({ token: "gcp:organizations/getProject:getProject", inputs: { projectId: "typo-project" } }), /Project "typo-project".*403/);
+  });
+});
