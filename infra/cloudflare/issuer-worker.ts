@@ -11,6 +11,7 @@ import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { issuerBindingFor, type IssuerServiceBinding } from "./bindings.js";
+import { deployedMigrationTag, migrationsFor } from "./migrations.js";
 import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 export interface IssuerWorkerArgs {
@@ -103,7 +104,10 @@ export class IssuerWorker extends pulumi.ComponentResource {
             ? []
             : [{ type: "secret_text", name: "INTROSPECTION_SECRETS", text: this.introspectionSecrets.apply((s) => JSON.stringify(s)) }]),
         ],
-        migrations: { newTag: "v1", newSqliteClasses: [KEY_STORE_CLASS] },
+        // Only the migrations the deployed script lacks: Cloudflare refuses an upload whose
+        // migrations do not start at the script's current tag (code 10079).
+        migrations: cloudflare.getWorkersScriptsOutput({ accountId: issuer.accountId }, { parent: this })
+          .apply((account) => migrationsFor(deployedMigrationTag(account.results, issuer.scriptName))),
         observability: { enabled: true },
       },
       // Workloads bind this script by name and its Durable Object holds the signing keys.
