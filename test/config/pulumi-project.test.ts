@@ -41,6 +41,7 @@ describe("Pulumi.yaml", () => {
     };
     assert.ok(pkg.dependencies.tsx, "tsx must be a dependency, not a devDependency: `pulumi up` installs production deps");
     assert.ok(pkg.dependencies.esbuild, "the program bundles the issuer with esbuild at `pulumi up`");
+    assert.ok(pkg.dependencies.yaml, "the program reads the registry files (YAML) at `pulumi up`");
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {
@@ -73,6 +74,7 @@ describe("Pulumi.yaml", () => {
       clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
       maxInstanceIdLength: DEFAULT_MAX_INSTANCE_ID_LENGTH,
       introspectionClients: [],
+      registry: "",
     });
   });
 

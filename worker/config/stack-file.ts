@@ -3,12 +3,16 @@
 // name, and the map from its `config:` section, read as Pulumi reads it: a top-level plain
 // value is its text (Pulumi hands programs strings: `rotationPeriodDays: 30` is "30" and an
 // all-digit account id keeps its leading zeros), while maps and lists keep their JSON types.
+// When the config names registry files (`<project>:registry`), they are read here too, relative
+// to the project directory, for the validator (registry-files.ts).
 
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type Document, isMap, isScalar, parseDocument } from "yaml";
 import { ConfigError } from "./errors.js";
 import { IssueCollector } from "./issues.js";
+import type { RegistrySource } from "./registry-documents.js";
+import { readRegistryFiles } from "./registry-files.js";
 import type { StackConfig } from "./types.js";
 import { validateStackConfig } from "./validate.js";
 
@@ -17,6 +21,8 @@ export interface StackConfigMap {
   readonly stack: string;
   /** The stack file's `config:` map, unvalidated, every namespace included. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The registry files `<project>:registry` names, read (absent when the key is unset). */
+  readonly registry?: RegistrySource;
 }
 
 const STACK_FILE_NAME = /^Pulumi\.(.+)\.ya?ml$/;
@@ -33,16 +39,29 @@ export function readStackConfigMap(path: string): StackConfigMap {
   const config = readConfigSection(path, issues);
   issues.throwIfAny(path);
   if (stack === undefined || project === undefined || config === undefined) throw new Error("unreachable");
-  return { project, stack, config };
+  const registry = registryOf(config, project, dirname(path));
+  return registry === undefined ? { project, stack, config } : { project, stack, config, registry };
+}
+
+/**
+ * The registry files the config names, read relative to `projectDir`; undefined when the key is
+ * unset or not text (the validator reports the latter). The program and every loader use this.
+ */
+export function registryOf(config: Readonly<Record<string, unknown>>, project: string, projectDir: string): RegistrySource | undefined {
+  const path = config[`${project}:registry`] ?? config["registry"];
+  return typeof path === "string" && path !== "" ? readRegistryFiles(projectDir, path) : undefined;
 }
 
 /** Reads and validates `Pulumi.<stack>.yaml`; every problem is reported against the file. */
 export function loadStackConfigFile(path: string, options: { readonly localIssuerUrl?: string } = {}): StackConfig {
-  const { project, stack, config } = readStackConfigMap(path);
+  const { project, stack, config, registry } = readStackConfigMap(path);
   try {
-    return validateStackConfig(config, options.localIssuerUrl === undefined
-      ? { project, stack }
-      : { project, stack, localIssuerUrl: options.localIssuerUrl });
+    return validateStackConfig(config, {
+      project,
+      stack,
+      ...(options.localIssuerUrl === undefined ? {} : { localIssuerUrl: options.localIssuerUrl }),
+      ...(registry === undefined ? {} : { registry }),
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.issues, path);
     throw error;

@@ -43,6 +43,7 @@ import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
 import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
+import { mergeRegistryEntries, readRegistryDocuments, readRegistryPath, type RegistryFileEntries, type RegistrySource } from "./registry-documents.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */
@@ -51,7 +52,11 @@ export interface ValidateOptions {
   readonly stack: string;
   /** Serve `iss` from here instead (local stack): http://127.0.0.1:<port>, http://localhost:<port> or an https origin. */
   readonly localIssuerUrl?: string;
+  /** The documents the `registry` key names, as the Node side read them (registry-files.ts); required when the key is set. */
+  readonly registry?: RegistrySource;
 }
+
+const WORKLOADS_MISSING = "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}";
 
 const readAccountId: FieldReader<string> = (value, key, issues) => {
   const expected = "your Cloudflare account id, 32 lowercase hex characters (copy it from the dashboard: Account details)";
@@ -138,10 +143,10 @@ const STACK_FIELDS = {
   gcp: { read: readGcpSettings, empty: GCP_STACK_KEY_EMPTY },
   /** The stack's mTLS certificate authority; workloads opt in with their own `mtls` section. */
   mtls: { read: readMtlsSettings, empty: MTLS_STACK_KEY_EMPTY },
-  workloads: {
-    read: readWorkloads,
-    required: "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}",
-  },
+  /** Required unless the registry files define workloads (checked after merging them). */
+  workloads: { read: readWorkloads },
+  /** A file or folder (relative to the project directory) of workloads:/workflows: documents (registry-documents.ts). */
+  registry: { read: readRegistryPath },
   /** Workflow name → {script, className, audiences, …}: instances get workflow/<account>/<name>/<id>. */
   workflows: { read: readWorkflows },
   maxInstanceIdLength: integerField({
@@ -194,7 +199,15 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
 
   const issuerUrl = resolveIssuerUrl(fields, scriptName, unset, localIssuerUrl, key, issues);
 
-  const registry = resolveWorkloads(fields.workloads ?? [], {
+  const files = registryFiles(fields.registry, unset("registry"), options.registry, key("registry"), issues);
+  const workloadEntries = mergeRegistryEntries([fields.workloads ?? [], files.workloads], "workload", issues);
+  const workflowEntries = mergeRegistryEntries([fields.workflows ?? [], files.workflows], "workflow", issues);
+  if (workloadEntries.length === 0 && unset("workloads") && (options.registry?.problems.length ?? 0) === 0) {
+    issues.add(key("workloads"), unset("registry") ? WORKLOADS_MISSING
+      : `${WORKLOADS_MISSING}, in the stack config or in the registry files (${fields.registry ?? ""})`);
+  }
+
+  const registry = resolveWorkloads(workloadEntries, {
     accountId: fields.accountId,
     scriptName,
     tokenLifetimeSeconds: tokenLifetime,
@@ -212,10 +225,10 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
       subdomain !== undefined && scriptName !== undefined ? workersDevUrl(scriptName, subdomain) : undefined,
       localIssuerUrl,
     ),
-  }, fields.workloads ?? [], registry, issues);
+  }, workloadEntries, registry, issues);
   const workloads = mtls.workloads;
 
-  const workflows = resolveWorkflows(fields.workflows ?? [], {
+  const workflows = resolveWorkflows(workflowEntries, {
     accountId: fields.accountId,
     scriptName,
     tokenLifetimeSeconds: tokenLifetime,
@@ -227,7 +240,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   }, issues);
 
-  reportMisnumberedGcpAudiences([...fields.workloads ?? [], ...fields.workflows ?? []], fields.gcp, issues);
+  reportMisnumberedGcpAudiences([...workloadEntries, ...workflowEntries], fields.gcp, issues);
 
   const edgeClient = fields.edgeMiddleware?.introspectionClient;
   if (edgeClient !== undefined && !(fields.introspectionClients ?? []).includes(edgeClient)) {
@@ -317,6 +330,24 @@ function resolveIssuerUrl(
   if (fields.issuerHostname !== undefined) return `https://${fields.issuerHostname}`;
   if (subdomain !== undefined && scriptName !== undefined) return workersDevUrl(scriptName, subdomain);
   return undefined;
+}
+
+/** The registry files' entries; none when the key is unset, or when the loader could not read files (reported). */
+function registryFiles(
+  path: string | undefined,
+  unset: boolean,
+  source: RegistrySource | undefined,
+  registryKey: string,
+  issues: IssueCollector,
+): RegistryFileEntries {
+  const none: RegistryFileEntries = { workloads: [], workflows: [] };
+  if (unset || path === undefined) return none;
+  if (source === undefined) {
+    issues.add(registryKey, `names registry files (${path}), but this loader reads no files; load the stack with ` +
+      "loadStackConfigFile or the Pulumi program, which read them, or move the registry into the workloads and workflows keys");
+    return none;
+  }
+  return readRegistryDocuments(source, issues);
 }
 
 /** After throwIfAny every setting is known; this narrows the type and guards the invariant. */

@@ -7,6 +7,7 @@
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
 import type { IssuerConfigBinding } from "../config/binding.js";
+import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
@@ -21,6 +22,8 @@ export interface LocalStackInput {
   readonly config: Readonly<Record<string, unknown>>;
   /** The issuer's URL on this machine, e.g. http://127.0.0.1:8787; it becomes `iss`. */
   readonly issuerUrl: string;
+  /** The registry files the config's `registry` key names, read (readStackConfigMap does). */
+  readonly registry?: RegistrySource;
   readonly keyEncryptionKey?: string;
   readonly adminToken?: string;
   /** Directory for Durable Object and KV state; in memory when absent. */
@@ -49,6 +52,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     project: input.project,
     stack: input.stack,
     localIssuerUrl: input.issuerUrl,
+    ...(input.registry === undefined ? {} : { registry: input.registry }),
   });
   const registry = config.workloads.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
   const workflowRegistry = config.workflows.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));

@@ -11,6 +11,7 @@ import { ConfigError } from "../config/errors.js";
 import { readStackConfigMap } from "../config/stack-file.js";
 import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
 import { validateStackConfig } from "../config/validate.js";
+import { stackWarnings } from "../config/warnings.js";
 import { WORKER_ROOT } from "../build/bundle.js";
 import { parseRules, RulesError } from "../middleware/rules.js";
 import { localStack } from "./stack.js";
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
   const raw = readStackConfigMap(resolve(values.stack));
   const secrets = loadOrCreateSecrets(stateDir);
   const issuerUrl = `http://${values.host}:${port}`;
-  const { introspectionClients } = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl });
+  const registry = raw.registry === undefined ? {} : { registry: raw.registry };
+  const validated = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl, ...registry });
+  for (const warning of stackWarnings(validated)) console.warn(`warning: ${warning.subject}: ${warning.message}`);
+  const { introspectionClients } = validated;
   const introspectionSecrets = loadOrCreateIntrospectionSecrets(stateDir, introspectionClients);
   const rulesFile = resolve(values.rules);
   const rules = readRules(rulesFile);
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     project: raw.project,
     stack: raw.stack,
     config: raw.config,
+    ...registry,
     issuerUrl,
     keyEncryptionKey: secrets.keyEncryptionKey,
     adminToken: secrets.adminToken,
