@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 import type { StackConfig } from "../../worker/config/types.js";
+import { INTROSPECTION_SECRET_LENGTH } from "../../worker/config/limits.js";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { issuerBindingFor, type IssuerServiceBinding } from "./bindings.js";
 import { deployedMigrationTag, migrationsFor } from "./migrations.js";
@@ -65,7 +66,7 @@ export class IssuerWorker extends pulumi.ComponentResource {
     this.adminToken = pulumi.secret(admin.result);
     // Child names carry the client id: adding or removing a client regenerates no other's secret.
     const clientSecrets = config.introspectionClients.map((id) =>
-      new random.RandomPassword(`${name}-introspection-${id}`, { length: 48, special: false }, { parent: this }).result
+      new random.RandomPassword(`${name}-introspection-${id}`, { length: INTROSPECTION_SECRET_LENGTH, special: false }, { parent: this }).result
         .apply((secret) => [id, secret] as const),
     );
     this.introspectionSecrets = pulumi.secret(pulumi.all(clientSecrets).apply((pairs) => Object.fromEntries(pairs)));

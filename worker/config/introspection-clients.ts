@@ -4,7 +4,8 @@
 
 import { describeValue, type FieldReader, parseJsonText, readString } from "./fields.js";
 import { elementKey } from "./key-path.js";
-import { INTROSPECTION_CLIENT_ID_PATTERN, MAX_INTROSPECTION_CLIENTS } from "./limits.js";
+import { CLOUDFLARE } from "../../infra/provider-limits.js";
+import { INTROSPECTION_CLIENT_ID_PATTERN, INTROSPECTION_SECRET_LENGTH, MAX_INTROSPECTION_CLIENTS } from "./limits.js";
 
 const RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
@@ -39,5 +40,21 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
       ids.push(id);
     }
   });
-  return issues.count === before ? Object.freeze(ids) : undefined;
+  if (issues.count !== before) return undefined;
+  const bytes = introspectionSecretsBytes(ids);
+  const max = CLOUDFLARE.textBindingBytes.value;
+  if (bytes > max) {
+    issues.add(key, `lists clients whose INTROSPECTION_SECRETS secret ({clientId: ${INTROSPECTION_SECRET_LENGTH}-character ` +
+      `secret}) would be ${bytes} bytes, more than the ${max} Cloudflare allows one variable (${CLOUDFLARE.textBindingBytes.source}); ` +
+      `each client takes its id's length plus ${INTROSPECTION_SECRET_LENGTH + 6} bytes (its secret, quotes, ":" and ","): remove clients (relying parties of one ` +
+      "service can share one) or shorten their ids");
+    return undefined;
+  }
+  return Object.freeze(ids);
 };
+
+/** Bytes of the INTROSPECTION_SECRETS JSON for these ids: {"id":"<secret>",…} (ids and secrets are ASCII). */
+export function introspectionSecretsBytes(ids: readonly string[]): number {
+  const members = ids.map((id) => JSON.stringify(id).length + 1 + INTROSPECTION_SECRET_LENGTH + 2);
+  return 2 + members.reduce((sum, n) => sum + n, 0) + Math.max(0, ids.length - 1);
+}

@@ -178,3 +178,5 @@ export const CLASS_NAME_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 export const INTROSPECTION_CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Relying parties allowed to introspect; more than a few dozen is a sign of a shared secret. */
 export const MAX_INTROSPECTION_CLIENTS = 50;
+/** Characters of each client's generated secret (letters and digits: about 285 bits). */
+export const INTROSPECTION_SECRET_LENGTH = 48;
