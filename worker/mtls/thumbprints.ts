@@ -12,7 +12,7 @@ import { lastParsed } from "../isolate/last-parsed.js";
 export const CERTIFICATE_THUMBPRINT_MEMBER = "x5t#S256";
 
 /** base64url (no padding) of a SHA-256 digest: 43 characters. */
-const THUMBPRINT_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const THUMBPRINT_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface ConfirmationClaim {
   readonly [CERTIFICATE_THUMBPRINT_MEMBER]: string;

@@ -1,0 +1,59 @@
+// Node side: the runtime config of a validated stack, for the Pulumi program, the local stack and
+// `npm run build` alike. Pure: the certificate thumbprints come from whoever issued the
+// certificates (infra/mtls, worker/local/mtls.ts).
+
+import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import { IssuerConfigError } from "../errors.js";
+import { RUNTIME_CONFIG_VERSION, type RuntimeConfig, type RuntimeWorkflow, type RuntimeWorkload } from "./types.js";
+
+/**
+ * The runtime config of `config`. `thumbprints` maps each mTLS workload to its certificate's
+ * x5t#S256; a workload with mTLS and no thumbprint, or a thumbprint for any other name, is refused:
+ * the issuer would otherwise hand out tokens an origin demanding the binding refuses.
+ */
+export function runtimeConfigOf(config: StackConfig, thumbprints: Readonly<Record<string, string>> = {}): RuntimeConfig {
+  const withMtls = new Set(config.workloads.filter((w) => w.mtls !== undefined).map((w) => w.name));
+  for (const name of Object.keys(thumbprints)) {
+    if (!withMtls.has(name)) {
+      throw new IssuerConfigError(
+        `a certificate thumbprint was given for '${name}', which is not a registered workload with mtls enabled; ` +
+          `enable workloads.${name}.mtls in the stack config, or drop its thumbprint`,
+      );
+    }
+  }
+  return {
+    version: RUNTIME_CONFIG_VERSION,
+    project: config.project,
+    stack: config.stack,
+    issuer: config.issuer,
+    workloads: config.workloads.map((w) => runtimeWorkload(w, thumbprints)),
+    workflows: config.workflows.map(runtimeWorkflow),
+    introspectionClients: config.introspectionClients,
+  };
+}
+
+function runtimeWorkload(workload: WorkloadConfig, thumbprints: Readonly<Record<string, string>>): RuntimeWorkload {
+  const { name, subject, audiences, tokenLifetimeSeconds, maxTokenLifetimeSeconds, claims, awsSessionTags } = workload;
+  const thumbprint = Object.hasOwn(thumbprints, name) ? thumbprints[name] : undefined;
+  if (workload.mtls !== undefined && thumbprint === undefined) {
+    throw new IssuerConfigError(
+      `workload '${name}' has mtls enabled, but no certificate thumbprint was given for it; ` +
+        "its certificate must be issued before the issuer is built (`pulumi up` and `npm start` do both)",
+    );
+  }
+  return {
+    name,
+    subject,
+    audiences,
+    tokenLifetimeSeconds,
+    maxTokenLifetimeSeconds,
+    claims,
+    ...(awsSessionTags === undefined ? {} : { awsSessionTags }),
+    ...(thumbprint === undefined ? {} : { certificateThumbprint: thumbprint }),
+  };
+}
+
+function runtimeWorkflow(workflow: WorkflowConfig): RuntimeWorkflow {
+  const { name, subjectPrefix, binding, maxInstanceIdLength, audiences, tokenLifetimeSeconds, maxTokenLifetimeSeconds, claims } = workflow;
+  return { name, subjectPrefix, binding, maxInstanceIdLength, audiences, tokenLifetimeSeconds, maxTokenLifetimeSeconds, claims };
+}

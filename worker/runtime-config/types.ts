@@ -1,0 +1,41 @@
+// The issuer's runtime config: one compact, versioned JSON document computed at deploy time from
+// the validated stack config (compute.ts) and built into the issuer bundle (embedding.ts). It
+// holds exactly what the Worker reads, so the Worker checks its shape and version (check.ts)
+// instead of running the stack validator. Every type is cut from worker/config/types.ts, so a
+// field renamed there is renamed here.
+
+import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+
+/** Bumped whenever a field changes meaning or shape; a Worker refuses any other version. */
+export const RUNTIME_CONFIG_VERSION = 1;
+
+/** What the issuer reads of a registered workload (never its cloud role or service account). */
+export type RuntimeWorkload = Pick<
+  WorkloadConfig,
+  "name" | "subject" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds" | "claims" | "awsSessionTags"
+> & {
+  /** x5t#S256 of the workload's client certificate (RFC 8705); present exactly when it has mTLS. */
+  readonly certificateThumbprint?: string;
+};
+
+/** What the issuer reads of a registered workflow. */
+export type RuntimeWorkflow = Pick<
+  WorkflowConfig,
+  "name" | "subjectPrefix" | "binding" | "maxInstanceIdLength" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds" | "claims"
+>;
+
+/**
+ * The stack as the Worker's code reads it. A validated StackConfig is one too (tests hand it
+ * over directly); the Worker itself gets a RuntimeConfig.
+ */
+export interface RuntimeSettings extends Pick<StackConfig, "project" | "stack" | "issuer" | "introspectionClients"> {
+  /** Sorted by name. */
+  readonly workloads: readonly RuntimeWorkload[];
+  /** Sorted by name. */
+  readonly workflows: readonly RuntimeWorkflow[];
+}
+
+/** The document built into the issuer bundle. */
+export interface RuntimeConfig extends RuntimeSettings {
+  readonly version: typeof RUNTIME_CONFIG_VERSION;
+}
