@@ -63,7 +63,7 @@ export class InvalidRequestError extends IssuerError {
   }
 }
 
-/** The issuer's own configuration (ISSUER_CONFIG binding) is missing or invalid. */
+/** The issuer's own configuration (its built-in runtime config, or a binding) is missing or invalid. */
 export class IssuerConfigError extends IssuerError {
   constructor(detail: string) {
     super("ERR_ISSUER_CONFIG", detail);

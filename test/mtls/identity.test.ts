@@ -1,12 +1,15 @@
-// The pure pieces of certificate-bound identity: SPIFFE IDs, the issuer's MTLS_THUMBPRINTS
-// binding, and the `cnf` claim of a workload token.
+// The pure pieces of certificate-bound identity: SPIFFE IDs, the thumbprints in the issuer's
+// runtime config, and the `cnf` claim of a workload token.
 
 import assert from "node:assert/strict";
 import type { WorkloadConfig } from "../../worker/config/types.js";
 import { parseWorkloadSpiffeId, workloadSpiffeId } from "../../worker/mtls/spiffe.js";
-import { certificateThumbprints, thumbprintFor } from "../../worker/mtls/thumbprints.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
+import { checkRuntimeConfig } from "../../worker/runtime-config/check.js";
+import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { workloadTokenClaims } from "../../worker/tokens/claims.js";
 import { issuerSettings } from "../support/issuer-settings.js";
+import { PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const THUMBPRINT = "q3dB1KYwXh0mV7cF5P8s0lq9Yk2b3nNq2V6xT1rU4eM";
@@ -43,28 +46,42 @@ describe("SPIFFE IDs of workloads", () => {
   });
 });
 
-describe("the MTLS_THUMBPRINTS binding", () => {
+describe("certificate thumbprints in the issuer's runtime config", () => {
+  const config = validateStackConfig(
+    rawStackConfig({
+      "worker-identity:mtls": {},
+      "worker-identity:workloads": {
+        "edge-api": { audiences: ["https://api.example.dev"], mtls: { enabled: true } },
+        "ledger-sync": { audiences: ["sts.amazonaws.com"] },
+      },
+    }),
+    { project: PROJECT, stack: STACK },
+  );
+  const entry = (name: string, thumbprints: Record<string, string>) => runtimeConfigOf(config, thumbprints).workloads.find((w) => w.name === name);
+
   it("binds a workload with mtls to its thumbprint, and leaves the others unbound", () => {
-    const binding = JSON.stringify({ "edge-api": THUMBPRINT, "ledger-sync": THUMBPRINT });
-    assert.equal(thumbprintFor(WORKLOAD, binding), THUMBPRINT);
-    const { mtls: _, ...withoutMtls } = WORKLOAD;
-    assert.equal(thumbprintFor({ ...withoutMtls, name: "ledger-sync" }, binding), undefined, "the config decides, not the binding");
+    assert.equal(entry("edge-api", { "edge-api": THUMBPRINT })?.certificateThumbprint, THUMBPRINT);
+    assert.equal(entry("ledger-sync", { "edge-api": THUMBPRINT })?.certificateThumbprint, undefined);
   });
 
-  it("refuses to issue for a workload with mtls but no thumbprint", () => {
-    assert.throws(() => thumbprintFor(WORKLOAD, undefined), /\[ERR_ISSUER_CONFIG\] workload 'edge-api' has mtls enabled/);
-    assert.throws(() => thumbprintFor(WORKLOAD, "{}"), /no certificate thumbprint for it; redeploy the issuer/);
+  it("refuses to build for a workload with mtls but no thumbprint", () => {
+    assert.throws(() => runtimeConfigOf(config, {}), /\[ERR_ISSUER_CONFIG\] workload 'edge-api' has mtls enabled, but no certificate thumbprint was given/);
   });
 
-  for (const [what, source, message] of [
-    ["not JSON", "{", /is not JSON/],
-    ["not an object", "[]", /must be a JSON object/],
-    ["a malformed thumbprint", JSON.stringify({ "edge-api": "abc" }), /entry for 'edge-api' is not a base64url SHA-256 thumbprint/],
-  ] as const) {
-    it(`refuses a binding that is ${what}`, () => {
-      assert.throws(() => certificateThumbprints(source), message);
-    });
-  }
+  it("refuses a thumbprint for a workload without mtls, or for no workload", () => {
+    for (const name of ["ledger-sync", "ghost"]) {
+      assert.throws(
+        () => runtimeConfigOf(config, { "edge-api": THUMBPRINT, [name]: THUMBPRINT }),
+        new RegExp(`thumbprint was given for '${name}', which is not a registered workload with mtls enabled`),
+      );
+    }
+  });
+
+  it("is refused by the Worker's check when malformed", () => {
+    const document = { ...runtimeConfigOf(config, { "edge-api": THUMBPRINT }) };
+    const broken = { ...document, workloads: document.workloads.map((w) => (w.name === "edge-api" ? { ...w, certificateThumbprint: "abc" } : w)) };
+    assert.throws(() => checkRuntimeConfig(broken), /workloads\[0\]\.certificateThumbprint must be a base64url SHA-256 thumbprint \(43 characters\)/);
+  });
 });
 
 describe("workloadTokenClaims: cnf", () => {

@@ -29,7 +29,7 @@ export interface HarnessOptions {
   readonly clockOffsetSeconds?: number;
   /** INTROSPECTION_SECRETS of the issuer: {clientId: secret}. */
   readonly introspectionSecrets?: Record<string, string>;
-  /** The issuer's MTLS_THUMBPRINTS; default: the local stack's own certificates. */
+  /** The mTLS workloads' thumbprints built into the issuer; default: the local stack's own certificates. */
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
 }
 

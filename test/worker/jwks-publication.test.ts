@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
+import { bundleIssuerEmbedding } from "../../worker/build/bundle.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
 import { localStack } from "../../worker/local/stack.js";
+import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { Miniflare, Response as MiniflareResponse } from "miniflare";
 import type { Readable } from "node:stream";
 import { IssuerHarness } from "../support/issuer-harness.js";
@@ -93,10 +96,11 @@ describe("issuer in workerd: JWKS publication and its bound", function () {
 describe("issuer in workerd: broken configuration", function () {
   this.timeout(60_000);
 
-  async function issuerWithBinding(binding: string | undefined): Promise<{ mf: Miniflare; url: string }> {
+  /** The local stack's issuer, its bundle built with `documentText` where the runtime config goes (or none). */
+  async function issuerWithRuntimeConfig(documentText: string | undefined): Promise<{ mf: Miniflare; url: string }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { options } = await localStack({
+    const { options, config } = await localStack({
       project: PROJECT,
       stack: STACK,
       config: rawStackConfig(),
@@ -105,31 +109,31 @@ describe("issuer in workerd: broken configuration", function () {
       exampleWorkloads: false,
     });
     const issuerWorker = options.workers[0]!;
-    const bindings = { ...(issuerWorker.bindings as Record<string, string>) };
-    if (binding === undefined) delete bindings.ISSUER_CONFIG;
-    else bindings.ISSUER_CONFIG = binding;
+    const contents = await bundleIssuerEmbedding(config, documentText);
     const mf = new Miniflare({
       ...options,
-      workers: [{ ...issuerWorker, bindings }],
+      workers: [{ ...issuerWorker, modules: [{ type: "ESModule", path: "issuer.js", contents }] }],
       handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()],
     });
     await mf.ready;
     return { mf, url };
   }
 
+  const runtime = runtimeConfigOf(validateStackConfig(rawStackConfig(), { project: PROJECT, stack: STACK }));
   const cases: [string, string | undefined, RegExp][] = [
-    ["a missing ISSUER_CONFIG", undefined, /ISSUER_CONFIG binding is missing/],
-    ["ISSUER_CONFIG that is not JSON", "{nope", /not JSON/],
-    ["ISSUER_CONFIG of the wrong shape", JSON.stringify({ project: PROJECT }), /must be \{project, stack, config\}/],
+    ["a bundle built without a runtime config", undefined, /^this issuer bundle has no runtime config \(__WID_RUNTIME_CONFIG__\); rebuild and redeploy the issuer with `pulumi up`/],
+    ["a runtime config that is not JSON", "{nope", /^the issuer's runtime config is not JSON; rebuild/],
+    ["a runtime config of another version", JSON.stringify({ ...runtime, version: 2 }), /^the issuer's runtime config is version 2, but this issuer reads version 1; rebuild/],
+    ["a runtime config without issuer settings", JSON.stringify({ ...runtime, issuer: undefined }), /^the issuer's runtime config: issuer must be an object; rebuild/],
     [
-      "a stack config with a bad account id",
-      JSON.stringify({ project: PROJECT, stack: STACK, config: rawStackConfig({ "worker-identity:accountId": "acme" }) }),
-      /worker-identity:accountId/,
+      "a runtime config whose workload has no audience list",
+      JSON.stringify({ ...runtime, workloads: [{ ...runtime.workloads[0], audiences: "sts.amazonaws.com" }] }),
+      /^the issuer's runtime config: workloads\[0\]\.audiences must be a list of strings; rebuild/,
     ],
   ];
   for (const [name, binding, expected] of cases) {
     it(`answers 503 problem+json naming the problem for ${name}`, async () => {
-      const { mf, url } = await issuerWithBinding(binding);
+      const { mf, url } = await issuerWithRuntimeConfig(binding);
       try {
         for (const path of ["/.well-known/openid-configuration", "/.well-known/jwks.json"]) {
           const response = await fetch(`${url}${path}`);

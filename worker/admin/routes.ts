@@ -5,7 +5,8 @@
 //   POST /admin/keys/<kid>/revoke
 // Every answer is JSON; failures are problem+json.
 
-import type { IssuerSettings, StackConfig } from "../config/types.js";
+import type { IssuerSettings } from "../config/types.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
@@ -19,7 +20,7 @@ import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_BODY_BYTES = 1_024;
 
-export async function handleAdmin(request: Request, env: IssuerEnv, config: StackConfig, path: string): Promise<Response> {
+export async function handleAdmin(request: Request, env: IssuerEnv, config: RuntimeSettings, path: string): Promise<Response> {
   const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
   if (auth === "disabled") {
     return problemResponse({

@@ -1,11 +1,14 @@
 // Bundles Worker code with esbuild for workerd: one ES module, `cloudflare:*` left external.
-// The issuer bundle depends on the workload registry (its generated entrypoints), so it is built
-// per stack config, by the local stack, the tests and the Pulumi program alike.
+// The issuer bundle depends on the stack (its generated per-workload entrypoints, and its runtime
+// config as the bundle's first line: worker/runtime-config/embedding.ts), so it is built per
+// stack, by the local stack, `npm run build`, the tests and the Pulumi program alike.
 
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type StdinOptions } from "esbuild";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import { runtimeConfigBanner } from "../runtime-config/embedding.js";
+import type { RuntimeConfig } from "../runtime-config/types.js";
 import { entrypointsModuleSource } from "./entrypoints.js";
 
 export const WORKER_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,11 +45,38 @@ function once(key: string, options: BuildOptions): Promise<string> {
   return bundle;
 }
 
-export function bundleIssuer(
-  workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[],
-  workflows: readonly Pick<WorkflowConfig, "name" | "entrypoint">[] = [],
-): Promise<string> {
-  return bundleSource(entrypointsModuleSource(workloads, ISSUER_MODULE, workflows), "issuer-entry.ts");
+/** The registered identities the issuer bundle exports one entrypoint class each for. */
+export interface IssuerRegistry {
+  readonly workloads: readonly Pick<WorkloadConfig, "name" | "entrypoint">[];
+  readonly workflows: readonly Pick<WorkflowConfig, "name" | "entrypoint">[];
+}
+
+/** The issuer bundle of a stack: `registry`'s entrypoints, and `runtime` (runtime-config/compute.ts) built in. */
+export function bundleIssuer(registry: IssuerRegistry, runtime: RuntimeConfig): Promise<string> {
+  return bundleIssuerEmbedding(registry, JSON.stringify(runtime));
+}
+
+/**
+ * The issuer bundle with `documentText` where the runtime config goes, or none at all when it is
+ * undefined: what a broken build produces, for the tests of the Worker's refusal.
+ */
+export function bundleIssuerEmbedding(registry: IssuerRegistry, documentText: string | undefined): Promise<string> {
+  const contents = entrypointsModuleSource(registry.workloads, ISSUER_MODULE, registry.workflows);
+  const banner = documentText === undefined ? {} : { banner: { js: runtimeConfigBanner(documentText) } };
+  return once(`issuer:${documentText ?? ""}:${contents}`, { ...banner, stdin: issuerEntry(contents) });
+}
+
+/** The source files (relative to the working directory) the issuer bundle is made of, and the bytes each adds to it. */
+export async function issuerBundleInputs(registry: IssuerRegistry): Promise<Readonly<Record<string, number>>> {
+  const contents = entrypointsModuleSource(registry.workloads, ISSUER_MODULE, registry.workflows);
+  const result = await build({ ...COMMON, metafile: true, stdin: issuerEntry(contents) });
+  const output = Object.values(result.metafile?.outputs ?? {})[0];
+  if (!output) throw new Error("esbuild produced no output");
+  return Object.fromEntries(Object.entries(output.inputs).map(([path, input]) => [path, input.bytesInOutput]));
+}
+
+function issuerEntry(contents: string): StdinOptions {
+  return { contents, resolveDir: WORKER_ROOT, sourcefile: "issuer-entry.ts", loader: "ts" };
 }
 
 export function bundleWorker(entryFile: string): Promise<string> {

@@ -5,21 +5,21 @@
 // the answer itself is only `{"active": false}`.
 
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
-import type { StackConfig, WorkflowConfig } from "../config/types.js";
+import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 import { errorCodeOf } from "../errors.js";
 import { revocationCovering, type RevocationEntry } from "../revocation/list.js";
 import { tokensActiveFor } from "../workflows/status.js";
 import { instanceIdProblem, workflowSubject } from "../workflows/subject.js";
 
 export interface IntrospectionDeps {
-  readonly config: StackConfig;
+  readonly config: RuntimeSettings;
   readonly nowMs: number;
   /** The published JWKS: only keys in it vouch for a token. */
   readonly jwks: () => Promise<JSONWebKeySet>;
   /** The live revocation list (the key store's, authoritative). */
   readonly revocations: () => Promise<readonly RevocationEntry[]>;
   /** The instance's status; throws ERR_UNKNOWN_INSTANCE, or ERR_WORKFLOW_UNAVAILABLE (then no answer is given). */
-  readonly instanceStatus: (workflow: WorkflowConfig, instanceId: string) => Promise<string>;
+  readonly instanceStatus: (workflow: RuntimeWorkflow, instanceId: string) => Promise<string>;
 }
 
 export type IntrospectionOutcome =
@@ -60,7 +60,7 @@ export async function introspect(token: string, deps: IntrospectionDeps): Promis
 
   const isWorkload = Object.hasOwn(claims, "worker");
   const isWorkflow = Object.hasOwn(claims, "workflow");
-  let workflow: WorkflowConfig | undefined;
+  let workflow: RuntimeWorkflow | undefined;
   if (isWorkload === isWorkflow) return inactive("names neither exactly one workload nor one workflow");
   if (isWorkload) {
     const workload = deps.config.workloads.find((w) => w.name === claims.worker);

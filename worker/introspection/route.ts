@@ -4,7 +4,7 @@
 // that long, which bounds how late it learns of an ended instance or a revocation.
 
 import type { JSONWebKeySet } from "jose";
-import type { StackConfig } from "../config/types.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { errorCodeOf } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
@@ -24,7 +24,7 @@ export { INTROSPECTION_PATH } from "./request.js";
 
 const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
 
-export async function handleIntrospection(request: Request, env: IssuerEnv, config: StackConfig, nowMs: number): Promise<Response> {
+export async function handleIntrospection(request: Request, env: IssuerEnv, config: RuntimeSettings, nowMs: number): Promise<Response> {
   if (request.method !== "POST") {
     return problemResponse({ status: 405, title: "Method not allowed", detail: "use POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "POST" });
   }

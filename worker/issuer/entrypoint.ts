@@ -4,7 +4,6 @@
 // into the bundle (worker/build/entrypoints.ts) and set the static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { thumbprintFor } from "../mtls/thumbprints.js";
 import { issueWorkloadToken, type IssuedToken } from "../tokens/issue.js";
 import type { TokenOptions } from "../tokens/request.js";
 import type { IssuerEnv } from "./env.js";
@@ -25,7 +24,7 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> {
       refuseWorkflowBindingForToken(this.#binding());
       const workload = resolveWorkload(config, (this.constructor as typeof Issuer).workload, this.ctx.props);
       named(workload.name);
-      const certificateThumbprint = thumbprintFor(workload, this.env.MTLS_THUMBPRINTS);
+      const { certificateThumbprint } = workload;
       return issueWorkloadToken(
         { ...context(), ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }) },
         workload,

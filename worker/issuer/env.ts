@@ -1,11 +1,10 @@
 // Bindings of the issuer Worker. The Pulumi program (infra/) and the local stack (worker/local/)
-// are the two places that create them; keep all three in step.
+// are the two places that create them; keep all three in step. The stack's settings are not a
+// binding: they are built into the bundle (worker/runtime-config).
 
 import type { KeyStore } from "../keys/key-store.js";
 
 export interface IssuerEnv {
-  /** JSON IssuerConfigBinding: the stack's identity config, validated at startup. */
-  readonly ISSUER_CONFIG?: string;
   /** Secret: base64 of 32 random bytes sealing every private key. */
   readonly KEY_ENCRYPTION_KEY?: string;
   /** Secret: bearer token for the /admin API. Without it the admin API is closed. */
@@ -14,8 +13,6 @@ export interface IssuerEnv {
   readonly JWKS: KVNamespace;
   /** The key store: a single SQLite-backed Durable Object, the only writer of keys. */
   readonly KEY_STORE: DurableObjectNamespace<KeyStore>;
-  /** JSON {workload: x5t#S256} of the workloads' client certificates (worker/mtls/thumbprints.ts). */
-  readonly MTLS_THUMBPRINTS?: string;
   /** Secret: JSON {clientId: secret} of the relying parties allowed to call POST /introspect. */
   readonly INTROSPECTION_SECRETS?: string;
   // Plus one Workflows binding per registered workflow, WORKFLOW_<name> (worker/workflows/instance.ts).

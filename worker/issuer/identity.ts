@@ -6,10 +6,10 @@
 // The Cloudflare account is the trust boundary: anyone who can deploy a binding in the account
 // can choose its props or entrypoint.
 
-import type { StackConfig, WorkloadConfig } from "../config/types.js";
+import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import { MissingIdentityError, UnknownWorkloadError } from "../errors.js";
 
-export function resolveWorkload(config: StackConfig, boundWorkload: string | undefined, props: unknown): WorkloadConfig {
+export function resolveWorkload(config: RuntimeSettings, boundWorkload: string | undefined, props: unknown): RuntimeWorkload {
   const fromProps = workloadFromProps(props);
   if (boundWorkload !== undefined && fromProps !== undefined && fromProps !== boundWorkload) {
     throw new MissingIdentityError(

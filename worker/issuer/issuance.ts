@@ -1,19 +1,19 @@
 // The I/O every RPC issuance shares (entrypoint.ts `token`, workflows/rpc.ts `workflowToken`):
-// the stack config, the isolate's signing key and token caches, the published revocation list,
+// the runtime config, the isolate's signing key and token caches, the published revocation list,
 // and the `token.refused` log line when a token is refused.
 
 import { clockFromOffset } from "../clock.js";
-import { stackConfigFromBinding } from "../config/binding.js";
-import type { StackConfig } from "../config/types.js";
 import { errorCodeOf } from "../errors.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { issuanceRevocationsFrom } from "../revocation/published.js";
+import { runtimeConfig } from "../runtime-config/embedded.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import type { IssueContext, IssuedToken } from "../tokens/issue.js";
 import type { IssuerEnv } from "./env.js";
 import { signingKeys, tokens } from "./isolate-caches.js";
 
 export interface Issuance {
-  readonly config: StackConfig;
+  readonly config: RuntimeSettings;
   /** Names the requester (workload or workflow) in the refusal log, once it is resolved. */
   named(name: string): void;
   /** The issue context of this isolate, at the issuer's current time. */
@@ -28,7 +28,7 @@ export async function issueLoggingRefusals(
 ): Promise<IssuedToken> {
   let name: string | undefined;
   try {
-    const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+    const config = runtimeConfig();
     return await issue({
       config,
       named: (resolved) => {
@@ -42,7 +42,7 @@ export async function issueLoggingRefusals(
   }
 }
 
-function issueContext(env: IssuerEnv, config: StackConfig): IssueContext {
+function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueContext {
   const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
   return {
     config,

@@ -2,7 +2,6 @@
 // list. Token issuance is RPC only (entrypoint.ts).
 
 import { handleAdmin } from "../admin/routes.js";
-import { stackConfigFromBinding } from "../config/binding.js";
 import { serveJwks } from "../discovery/jwks-endpoint.js";
 import {
   DISCOVERY_MAX_AGE_SECONDS,
@@ -16,6 +15,7 @@ import { clockFromOffset } from "../clock.js";
 import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
 import { serveRevocations } from "../revocation/endpoint.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
+import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { IssuerEnv } from "./env.js";
 
 const STATUS_BY_CODE: Partial<Record<IssuerErrorCode, number>> = {
@@ -31,7 +31,7 @@ const STATUS_BY_CODE: Partial<Record<IssuerErrorCode, number>> = {
 export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
   const path = new URL(request.url).pathname;
   try {
-    const config = stackConfigFromBinding(env.ISSUER_CONFIG);
+    const config = runtimeConfig();
     if (path === DISCOVERY_PATH || path === JWKS_PATH) {
       if (request.method !== "GET" && request.method !== "HEAD") {
         return problemResponse(

@@ -4,7 +4,6 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { clockFromOffset, type Clock } from "../clock.js";
-import { stackConfigFromBinding } from "../config/binding.js";
 import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { importKeyEncryptionKey, sealPrivateKey, type KeyEncryptionKey } from "./kek.js";
@@ -14,6 +13,7 @@ import type { KeyListing, SealedSigningKey } from "./key-store-types.js";
 import { JWKS_KV_KEY, jwksDocument, jwksEtag, type JwksKvMetadata } from "./jwks.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { RevocationStore, type RevocationListing } from "../revocation/store.js";
+import { runtimeConfig } from "../runtime-config/embedded.js";
 import {
   SIGNING_KEY_CACHE_MS,
   SIGNING_KEY_REFRESH_GRACE_MS,
@@ -117,7 +117,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       // One instant for the entry and the listing: a second read after the KV write could fall in
       // the next second and answer a `now` later than the entry's revokedAt.
       const nowMs = this.#clock.now();
-      const added = this.#revocations.add(target, stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer, nowMs);
+      const added = this.#revocations.add(target, runtimeConfig().issuer, nowMs);
       await this.#maintainRevocations();
       return this.#revocations.listing(nowMs, added);
     });
@@ -157,7 +157,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
   }
 
   #policy(): RotationPolicy {
-    return rotationPolicy(stackConfigFromBinding(this.env.ISSUER_CONFIG).issuer);
+    return rotationPolicy(runtimeConfig().issuer);
   }
 
   #rotateEarly(): boolean {

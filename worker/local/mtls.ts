@@ -1,6 +1,6 @@
 // The local stack's workload certificates: the same certificate authority code `pulumi up` runs
 // (infra/mtls), seeded from the local key-encryption key so a restart keeps the certificates, and
-// their thumbprints handed to the issuer as MTLS_THUMBPRINTS, as the Pulumi program does.
+// their thumbprints built into the issuer's runtime config, as the Pulumi program does.
 // (Miniflare has no mTLS binding: locally the certificates serve Node origins and tests.)
 
 import { createHash } from "node:crypto";

@@ -6,10 +6,10 @@
 
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
-import type { IssuerConfigBinding } from "../config/binding.js";
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
+import { runtimeConfigOf } from "../runtime-config/compute.js";
 import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
@@ -18,7 +18,7 @@ import { localMtlsSeed, localWorkloadCertificates } from "./mtls.js";
 export interface LocalStackInput {
   readonly project: string;
   readonly stack: string;
-  /** The stack's raw `config:` map; the issuer validates it itself, as in production. */
+  /** The stack's raw `config:` map; validated here, and built into the issuer as its runtime config, as `pulumi up` does. */
   readonly config: Readonly<Record<string, unknown>>;
   /** The issuer's URL on this machine, e.g. http://127.0.0.1:8787; it becomes `iss`. */
   readonly issuerUrl: string;
@@ -29,7 +29,7 @@ export interface LocalStackInput {
   /** Directory for Durable Object and KV state; in memory when absent. */
   readonly persistDir?: string;
   readonly clockOffsetSeconds?: number;
-  /** The issuer's MTLS_THUMBPRINTS ({workload: x5t#S256}); default: from certificates issued here (mtls.ts). */
+  /** The mTLS workloads' certificate thumbprints ({workload: x5t#S256}); default: from certificates issued here (mtls.ts). */
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
   readonly exampleWorkloads?: boolean;
   /** Run each script defining registered workflows as the example workflow Worker (default true). */
@@ -54,24 +54,15 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     localIssuerUrl: input.issuerUrl,
     ...(input.registry === undefined ? {} : { registry: input.registry }),
   });
-  const registry = config.workloads.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
-  const workflowRegistry = config.workflows.map((w) => ({ name: w.name, entrypoint: w.entrypoint }));
-  const issuerCode = await bundleIssuer(registry, workflowRegistry);
-  const binding: IssuerConfigBinding = {
-    project: input.project,
-    stack: input.stack,
-    localIssuerUrl: input.issuerUrl,
-    config: input.config,
-  };
-  const bindings: Record<string, string> = { ISSUER_CONFIG: JSON.stringify(binding) };
+  const thumbprints = input.mtlsThumbprints ?? localWorkloadCertificates(
+    config, localMtlsSeed(input.keyEncryptionKey), Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
+  )?.thumbprints;
+  const issuerCode = await bundleIssuer(config, runtimeConfigOf(config, thumbprints));
+  const bindings: Record<string, string> = {};
   if (input.keyEncryptionKey !== undefined) bindings.KEY_ENCRYPTION_KEY = input.keyEncryptionKey;
   if (input.adminToken !== undefined) bindings.ADMIN_TOKEN = input.adminToken;
   if (input.clockOffsetSeconds !== undefined) bindings.TEST_CLOCK_OFFSET_SECONDS = String(input.clockOffsetSeconds);
   if (input.introspectionSecrets !== undefined) bindings.INTROSPECTION_SECRETS = JSON.stringify(input.introspectionSecrets);
-  const thumbprints = input.mtlsThumbprints ?? localWorkloadCertificates(
-    config, localMtlsSeed(input.keyEncryptionKey), Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
-  )?.thumbprints;
-  if (thumbprints !== undefined) bindings.MTLS_THUMBPRINTS = JSON.stringify(thumbprints);
 
   const issuer: WorkerOptions = {
     name: config.issuer.scriptName,

@@ -5,7 +5,7 @@
 //                              workload's tokens can still be revoked)
 
 import { clockFromOffset } from "../clock.js";
-import type { StackConfig } from "../config/types.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
@@ -14,7 +14,7 @@ import { parseRevocationRequest } from "./request.js";
 
 export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
 
-export async function handleRevocationAdmin(request: Request, env: IssuerEnv, config: StackConfig): Promise<Response> {
+export async function handleRevocationAdmin(request: Request, env: IssuerEnv, config: RuntimeSettings): Promise<Response> {
   const store = keyStoreOf(env);
   if (request.method === "GET") return Response.json(await store.listRevocations());
   if (request.method !== "POST") {

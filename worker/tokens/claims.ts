@@ -3,7 +3,8 @@
 // can shadow them (the config validator refuses reserved names too).
 
 import type { JWTPayload } from "jose";
-import type { AwsSessionTags, IssuerSettings, JsonValue, WorkloadConfig } from "../config/types.js";
+import type { AwsSessionTags, IssuerSettings, JsonValue } from "../config/types.js";
+import type { RuntimeWorkload } from "../runtime-config/types.js";
 import { confirmationClaim } from "../mtls/thumbprints.js";
 
 /** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
@@ -11,7 +12,7 @@ export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
 
 export interface WorkloadTokenInput {
   readonly issuer: IssuerSettings;
-  readonly workload: WorkloadConfig;
+  readonly workload: RuntimeWorkload;
   readonly audience: string;
   /** Seconds since the epoch. */
   readonly issuedAt: number;

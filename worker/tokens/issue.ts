@@ -2,7 +2,7 @@
 // life remains, otherwise sign a new one and log it (never the token itself).
 
 import type { JWTPayload } from "jose";
-import type { StackConfig, WorkloadConfig } from "../config/types.js";
+import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import type { SigningKey } from "../keys/signing-key-cache.js";
 import type { IssuanceRevocations } from "../revocation/issuance.js";
 import { workloadTokenClaims } from "./claims.js";
@@ -17,7 +17,7 @@ export interface IssuedToken {
 }
 
 export interface IssueContext {
-  readonly config: StackConfig;
+  readonly config: RuntimeSettings;
   readonly nowMs: number;
   readonly signingKey: () => Promise<SigningKey>;
   readonly cache: TokenCache;
@@ -30,7 +30,7 @@ export interface IssueContext {
 
 export async function issueWorkloadToken(
   context: IssueContext,
-  workload: WorkloadConfig,
+  workload: RuntimeWorkload,
   audience: unknown,
   options: unknown,
 ): Promise<IssuedToken> {

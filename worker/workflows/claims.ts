@@ -2,13 +2,14 @@
 // audience and time. Static claims first, identity claims last so nothing configured shadows them.
 
 import type { JWTPayload } from "jose";
-import type { IssuerSettings, WorkflowConfig } from "../config/types.js";
+import type { IssuerSettings } from "../config/types.js";
+import type { RuntimeWorkflow } from "../runtime-config/types.js";
 import { registeredClaims } from "../tokens/claims.js";
 import { workflowSubject } from "./subject.js";
 
 export interface WorkflowTokenInput {
   readonly issuer: IssuerSettings;
-  readonly workflow: WorkflowConfig;
+  readonly workflow: RuntimeWorkflow;
   readonly instanceId: string;
   readonly audience: string;
   /** Seconds since the epoch. */

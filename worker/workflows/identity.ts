@@ -4,7 +4,7 @@
 // tokens only for that workflow's running instances. Workload and workflow bindings never stand
 // in for each other.
 
-import type { StackConfig, WorkflowConfig } from "../config/types.js";
+import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 import { MissingIdentityError, UnknownWorkflowError } from "../errors.js";
 
 export interface BindingIdentity {
@@ -20,7 +20,7 @@ export function boundWorkflowName(binding: BindingIdentity): string | undefined 
   return binding.workflow ?? stringProp(binding.props, "workflow");
 }
 
-export function resolveWorkflow(config: StackConfig, binding: BindingIdentity): WorkflowConfig {
+export function resolveWorkflow(config: RuntimeSettings, binding: BindingIdentity): RuntimeWorkflow {
   const fromProps = stringProp(binding.props, "workflow");
   if (binding.workload !== undefined || stringProp(binding.props, "workload") !== undefined) {
     throw new MissingIdentityError(

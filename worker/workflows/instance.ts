@@ -2,7 +2,7 @@
 // (WORKFLOW_<name>, created by the Pulumi program and the local stack). Looking an id up through
 // the workflow's own binding is what makes an id of another workflow unknown here.
 
-import type { WorkflowConfig } from "../config/types.js";
+import type { RuntimeWorkflow } from "../runtime-config/types.js";
 import { UnknownInstanceError, WorkflowUnavailableError } from "../errors.js";
 
 /** The part of a Workflows binding the issuer uses (Cloudflare's `Workflow` type has more). */
@@ -13,7 +13,7 @@ export interface WorkflowsBinding {
 const NOT_FOUND = /not[ _.-]?found/i;
 
 /** The instance's status name; throws ERR_UNKNOWN_INSTANCE or ERR_WORKFLOW_UNAVAILABLE. */
-export async function instanceStatus(env: object, workflow: WorkflowConfig, instanceId: string): Promise<string> {
+export async function instanceStatus(env: object, workflow: RuntimeWorkflow, instanceId: string): Promise<string> {
   const binding = (env as Record<string, unknown>)[workflow.binding];
   if (!isWorkflowsBinding(binding)) {
     throw new WorkflowUnavailableError(

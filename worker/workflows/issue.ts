@@ -3,7 +3,7 @@
 // then sign. Every call checks the status, even when a cached token is handed out again, so an
 // instance that has ended gets nothing more.
 
-import type { WorkflowConfig } from "../config/types.js";
+import type { RuntimeWorkflow } from "../runtime-config/types.js";
 import { InstanceNotRunningError } from "../errors.js";
 import { authorizeTokenRequest, type RequesterKind } from "../tokens/request.js";
 import { reuseOrSign, type IssueContext, type IssuedToken } from "../tokens/issue.js";
@@ -15,12 +15,12 @@ const WORKFLOW: RequesterKind = { noun: "workflow", call: "workflowToken(instanc
 
 export interface WorkflowIssueContext extends IssueContext {
   /** The instance's status name, read through the issuer's Workflows binding to `workflow`. */
-  readonly instanceStatus: (workflow: WorkflowConfig, instanceId: string) => Promise<string>;
+  readonly instanceStatus: (workflow: RuntimeWorkflow, instanceId: string) => Promise<string>;
 }
 
 export async function issueWorkflowToken(
   context: WorkflowIssueContext,
-  workflow: WorkflowConfig,
+  workflow: RuntimeWorkflow,
   instanceId: unknown,
   audience: unknown,
   options: unknown,
