@@ -8,6 +8,7 @@
 
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import type { GcpSettings, WorkloadGcpSettings } from "../../worker/config/types.js";
 import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
 import {
@@ -24,6 +25,17 @@ import {
   serviceAccountResourceName,
 } from "./workload-identity.js";
 import { checkedProjectId } from "./project-number.js";
+
+/**
+ * How long grants on a service account wait after the stack creates it. Creation is eventually
+ * consistent (the Account resource's own doc says grants made at once can fail): the provider
+ * polls the new account until reads succeed (and sleeps 10 s), but a project IAMMember's
+ * read-modify-write does not retry "Service account ... does not exist" when nothing else changed
+ * the policy (terraform-provider-google, tpgiamresource iamPolicyReadModifyWrite). A Sleep waits
+ * once, when the account is created (or replaced: its uniqueId is a trigger), never on later ups
+ * and never for an existing account.
+ */
+export const SERVICE_ACCOUNT_SETTLE_DURATION = "30s";
 
 /** Workloads and workflows with `gcp` settings get a service account. */
 export interface GcpFederationArgs extends FederationArgs {
@@ -120,6 +132,8 @@ export class GcpFederation extends pulumi.ComponentResource {
     const federation = args.gcp;
     const account = settings.serviceAccount;
     let email: pulumi.Output<string>;
+    /** The email as the grants name it: for a created account, only once it has settled. */
+    let grantee: pulumi.Output<string>;
     if (account.kind === "create") {
       const created = new gcp.serviceaccount.Account(
         prefix,
@@ -132,8 +146,16 @@ export class GcpFederation extends pulumi.ComponentResource {
         { parent: this },
       );
       email = created.email;
+      const settled = new time.Sleep(
+        `${prefix}-settle`,
+        { createDuration: SERVICE_ACCOUNT_SETTLE_DURATION, triggers: { uniqueId: created.uniqueId, email: created.email } },
+        { parent: this },
+      );
+      // The grants read the email together with the sleep's triggers, so they wait for it.
+      grantee = pulumi.all([settled.triggers, created.email]).apply(([, address]) => address);
     } else {
       email = pulumi.output(serviceAccountEmail(federation, settings));
+      grantee = email;
     }
 
     // The principal names the pool by its output, which exists before the provider: the grant must
@@ -141,7 +163,7 @@ export class GcpFederation extends pulumi.ComponentResource {
     new gcp.serviceaccount.IAMMember(
       `${prefix}-workload-identity-user`,
       {
-        serviceAccountId: email.apply((address) => serviceAccountResourceName(federation, address)),
+        serviceAccountId: grantee.apply((address) => serviceAccountResourceName(federation, address)),
         role: WORKLOAD_IDENTITY_USER_ROLE,
         member: principal,
       },
@@ -151,7 +173,7 @@ export class GcpFederation extends pulumi.ComponentResource {
     for (const role of settings.projectRoles) {
       new gcp.projects.IAMMember(
         `${prefix}-${role}`,
-        { project, role, member: pulumi.interpolate`serviceAccount:${email}` },
+        { project, role, member: pulumi.interpolate`serviceAccount:${grantee}` },
         { parent: this },
       );
     }

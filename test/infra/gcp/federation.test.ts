@@ -8,6 +8,7 @@ import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worke
 import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
 import { gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
 import { installMocks, recorded } from "../../support/pulumi-mocks.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
@@ -113,6 +114,7 @@ const PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPool
 const ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
 const SA_MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
 const PROJECT_MEMBER_TYPE = "gcp:projects/iAMMember:IAMMember";
+const SLEEP_TYPE = "time:index/sleep:Sleep";
 
 describe("GcpFederation (Pulumi mocks)", function () {
   this.timeout(60_000);
@@ -222,12 +224,13 @@ describe("GcpFederation (Pulumi mocks)", function () {
   it("parents every child to the component, under stable names", async () => {
     const { mine, component, name } = await deploy();
     const children = mine.filter((r) => r !== component);
-    assert.equal(children.length, 7, "pool, provider, 1 account, 2 grants, 2 project roles");
+    assert.equal(children.length, 8, "pool, provider, 1 account and its settle wait, 2 grants, 2 project roles");
     for (const child of children) assert.equal(child.parent, component.urn, `${child.type} ${child.name}`);
     assert.deepEqual(children.map((c) => c.name).sort(), [
       `${name}-billing`,
       `${name}-billing-roles/pubsub.publisher`,
       `${name}-billing-roles/storage.objectViewer`,
+      `${name}-billing-settle`,
       `${name}-billing-workload-identity-user`,
       `${name}-pool`,
       `${name}-provider`,
@@ -239,6 +242,49 @@ describe("GcpFederation (Pulumi mocks)", function () {
     const { mine, federation } = await deploy({ workloads: [workload("edge-api")] });
     assert.deepEqual(Object.keys(federation.workloads), []);
     assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", PROVIDER_TYPE, "worker-identity:gcp:Federation"].sort());
+  });
+
+  it("grants on a created account only after a wait that runs when the account is created (or replaced)", async () => {
+    const { ofType } = await deploy();
+    const account = ofType(ACCOUNT_TYPE)[0]!;
+    const sleeps = ofType(SLEEP_TYPE);
+    assert.equal(sleeps.length, 1, "one wait, for the one created account");
+    const sleep = sleeps[0]!;
+    assert.equal(sleep.inputs.createDuration, "30s");
+    assert.equal(sleep.inputs.destroyDuration, undefined, "no wait on destroy");
+    const triggers = sleep.inputs.triggers as Record<string, unknown>;
+    assert.equal(triggers.email, "wid-billing@example-identity-dev.iam.gserviceaccount.com");
+    assert.equal(typeof triggers.uniqueId, "string", "a replaced account (new uniqueId) waits again");
+    assert.ok(sleep.dependencies.includes(account.urn), "the wait starts once the account exists");
+    const billingGrants = [...ofType(SA_MEMBER_TYPE), ...ofType(PROJECT_MEMBER_TYPE)]
+      .filter((g) => JSON.stringify(g.inputs).includes("wid-billing@"));
+    assert.equal(billingGrants.length, 3, "workloadIdentityUser and two project roles");
+    for (const grant of billingGrants) assert.ok(grant.dependencies.includes(sleep.urn), `${grant.name} waits for the sleep`);
+  });
+
+  it("does not wait for an existing account", async () => {
+    const { ofType } = await deploy({ workloads: workloads.filter((w) => w.name === "reports-exporter") });
+    assert.deepEqual(ofType(SLEEP_TYPE), []);
+    const [grant, ...more] = ofType(SA_MEMBER_TYPE);
+    assert.equal(more.length, 0);
+    assert.ok(grant!.dependencies.every((urn) => !urn.includes(SLEEP_TYPE)));
+  });
+
+  it("waits on the first deploy only: the same config later leaves the wait unchanged, a replaced account waits again", async () => {
+    const cloud = new FakeCloud();
+    const plan = async (accountId: string) => {
+      const deploy = installMocks("worker-identity", "test", { cloud });
+      const billing = workload("billing", { serviceAccount: { kind: "create", accountId }, projectRoles: [] });
+      const federation = new GcpFederation("gcp-seq", { issuer, gcp: gcpSettings, workloads: [billing], stack: "prod" });
+      await resolved(federation.workloads.billing!.principal);
+      await new Promise((r) => setTimeout(r, 100));
+      const done = deploy.finish();
+      const sleeps = (entries: readonly { type: string }[]) => entries.filter((e) => e.type === SLEEP_TYPE).length;
+      return { created: sleeps(done.created), replaced: sleeps(done.replaced), unchanged: sleeps(done.unchanged), refusals: done.refusals };
+    };
+    assert.deepEqual(await plan("wid-billing"), { created: 1, replaced: 0, unchanged: 0, refusals: [] });
+    assert.deepEqual(await plan("wid-billing"), { created: 0, replaced: 0, unchanged: 1, refusals: [] });
+    assert.deepEqual(await plan("wid-billing-2"), { created: 0, replaced: 1, unchanged: 0, refusals: [] });
   });
 
   it("stops before declaring any GCP resource when gcp.projectNumber is not the project's, naming both numbers and the fix", async () => {

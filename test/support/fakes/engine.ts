@@ -13,12 +13,13 @@ import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
 import type { CloudflareScriptState, DeployView, FunctionFake, Properties, ResourceFake, StoredResource } from "./model.js";
 import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
 import { randomFake } from "./random.js";
+import { timeFake } from "./time.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
 
-const PROVIDERS = [cloudflareFake, awsFake, gcpFake, randomFake];
+const PROVIDERS = [cloudflareFake, awsFake, gcpFake, randomFake, timeFake];
 const RESOURCES: Readonly<Record<string, ResourceFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.resources));
 const FUNCTIONS: Readonly<Record<string, FunctionFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.functions));
 

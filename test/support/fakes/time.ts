@@ -1,0 +1,29 @@
+// The time provider (@pulumiverse/time over terraform-provider-time) as the test suite's fake:
+// a Sleep waits only when it is created (the fake records, not waits), `triggers` forces a new
+// one (and so a new wait), and durations are Go durations ("30s", "1m30s") as the provider
+// parses them. Outputs echo the inputs, triggers included, so what reads them waits for the sleep.
+
+import type { ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+
+export const SLEEP = "time:index/sleep:Sleep";
+
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+
+function duration(context: RegisterContext, key: "createDuration" | "destroyDuration"): void {
+  const value = context.inputs[key];
+  if (value === undefined) return;
+  if (typeof value !== "string" || !GO_DURATION.test(value)) {
+    context.refuse(`${key} ${JSON.stringify(value)} is not a duration such as "30s" or "1m30s"`, "terraform-provider-time time_sleep: create_duration and destroy_duration, Go time.ParseDuration strings");
+  }
+}
+
+const sleep: ResourceFake = {
+  replaceOn: ["triggers"],
+  register(context: RegisterContext) {
+    duration(context, "createDuration");
+    duration(context, "destroyDuration");
+    return { ...context.inputs };
+  },
+};
+
+export const timeFake: ProviderFake = { resources: { [SLEEP]: sleep }, functions: {} };
