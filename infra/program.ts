@@ -1,19 +1,22 @@
 // The program's body, callable (tests run it under mocks): validate the whole stack config
-// first (a half-valid config creates nothing), bundle the issuer with one entrypoint per
-// registered workload, then declare the deployment.
+// first (a half-valid config creates nothing), then declare the deployment, whose issuer bundle
+// carries one entrypoint per registered workload and the stack's runtime config
+// (worker-identity.ts builds it once the mTLS certificates' thumbprints are known).
 
-import * as pulumi from "@pulumi/pulumi";
-import { bundleIssuer } from "../worker/build/bundle.js";
 import { readProgramConfig } from "./config/stack-config.js";
 import { WorkerIdentity } from "./worker-identity.js";
 
-export function defineProgram(): WorkerIdentity {
+export interface ProgramOptions {
+  /** The deploy's clock, ms since the epoch (default now): which mTLS renewal window the certificates are in. */
+  readonly nowMs?: number;
+}
+
+export function defineProgram(options: ProgramOptions = {}): WorkerIdentity {
   const program = readProgramConfig();
   return new WorkerIdentity("worker-identity", {
     project: program.project,
     stack: program.stack,
     config: program.config,
-    raw: program.raw,
-    bundle: pulumi.output(bundleIssuer(program.config.workloads, program.config.workflows)),
+    ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
   });
 }

@@ -8,23 +8,22 @@ import type { StackConfig } from "../worker/config/types.js";
 import { JWKS_PATH, DISCOVERY_PATH } from "../worker/discovery/openid-configuration.js";
 import { AwsFederation } from "./aws/federation.js";
 import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
-import { issuerConfigBinding } from "./cloudflare/issuer-config.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
 import { GcpFederation } from "./gcp/federation.js";
 import type { FederationArgs } from "./federation-args.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
-import { bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
+import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
+import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
 
 export interface WorkerIdentityArgs {
   readonly project: string;
   readonly stack: string;
   readonly config: StackConfig;
-  /** The raw stack config map (the Worker re-validates its identity keys). */
-  readonly raw: Readonly<Record<string, unknown>>;
-  readonly bundle: pulumi.Input<string>;
+  /** The deploy's clock, ms since the epoch (default now), for the mTLS certificates' renewal windows. */
+  readonly nowMs?: number;
 }
 
 export interface WorkloadOutputs {
@@ -73,17 +72,16 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: WorkerIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:index:WorkerIdentity", name, {}, opts);
     const { config } = args;
-    if (config.mtls) this.mtls = new WorkloadCertificates("mtls", { config }, { parent: this });
-    this.issuer = new IssuerWorker(
-      "issuer",
-      {
-        config,
-        issuerConfig: issuerConfigBinding(args.project, args.stack, args.raw),
-        bundle: args.bundle,
-        ...(this.mtls ? { mtlsThumbprints: this.mtls.thumbprintsJson } : {}),
-      },
-      { parent: this },
-    );
+    if (config.mtls) {
+      this.mtls = new WorkloadCertificates("mtls", { config, ...(args.nowMs === undefined ? {} : { nowMs: args.nowMs }) }, { parent: this });
+    }
+    // The runtime config is built into the bundle (worker/runtime-config), so the bundle waits for
+    // the certificates' thumbprints: the tokens of an mTLS workload carry its certificate's.
+    const thumbprints: pulumi.Output<Record<string, string>> = this.mtls
+      ? this.mtls.thumbprintsJson.apply((json) => JSON.parse(json) as Record<string, string>)
+      : pulumi.output<Record<string, string>>({});
+    const bundle = thumbprints.apply((known) => bundleIssuer(config, runtimeConfigOf(config, known)));
+    this.issuer = new IssuerWorker("issuer", { config, bundle }, { parent: this });
     const federation: FederationArgs = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };
     // The clouds fetch discovery and JWKS from the issuer: federate once its hostname serves it.
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };

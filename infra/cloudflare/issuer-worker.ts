@@ -7,24 +7,19 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { IssuerConfigBinding } from "../../worker/config/binding.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { INTROSPECTION_SECRET_LENGTH } from "../../worker/config/limits.js";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { issuerBindingFor, type IssuerServiceBinding } from "./bindings.js";
 import { deployedMigrationTag, migrationsFor } from "./migrations.js";
-import { ISSUER_CONFIG_BINDING, KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
+import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 export interface IssuerWorkerArgs {
   readonly config: StackConfig;
-  /** What the Worker validates at startup (identity keys only). */
-  readonly issuerConfig: IssuerConfigBinding;
-  /** The issuer's ES module bundle. */
+  /** The issuer's ES module bundle, with the stack's runtime config built in (worker/build/bundle.ts). */
   readonly bundle: pulumi.Input<string>;
   /** Zone of issuerHostname, when Cloudflare cannot infer it. */
   readonly zoneId?: pulumi.Input<string>;
-  /** JSON {workload: x5t#S256} of the workloads' client certificates (infra/mtls): their tokens carry `cnf`. */
-  readonly mtlsThumbprints?: pulumi.Input<string>;
 }
 
 /**
@@ -91,12 +86,8 @@ export class IssuerWorker extends pulumi.ComponentResource {
         bindings: [
           { type: "kv_namespace", name: "JWKS", namespaceId: this.jwksNamespace.id },
           { type: "durable_object_namespace", name: "KEY_STORE", className: KEY_STORE_CLASS },
-          { type: "plain_text", name: ISSUER_CONFIG_BINDING, text: JSON.stringify(args.issuerConfig) },
           { type: "secret_text", name: KEY_ENCRYPTION_KEY_BINDING, text: pulumi.secret(kek.base64) },
           { type: "secret_text", name: "ADMIN_TOKEN", text: this.adminToken },
-          ...(args.mtlsThumbprints === undefined
-            ? []
-            : [{ type: "plain_text", name: "MTLS_THUMBPRINTS", text: args.mtlsThumbprints }]),
           // The issuer reads each instance's status through the workflow's own binding.
           ...config.workflows.map((w) => ({
             type: "workflow", name: w.binding, workflowName: w.name, className: w.className, scriptName: w.script,

@@ -1,15 +1,11 @@
-// The issuer's signing-key rotation period (`<project>:rotationPeriodDays` in its ISSUER_CONFIG;
-// the issuer's default when absent) stays within the bounds the platform sets: long enough for
-// the overlap windows, short enough that a key is not used for longer than policy allows.
+// The issuer's signing-key rotation period (`<project>:rotationPeriodDays`, as resolved into the
+// runtime config built into its script) stays within the bounds the platform sets: long enough
+// for the overlap windows, short enough that a key is not used for longer than policy allows.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import {
-  DEFAULT_ROTATION_PERIOD_DAYS,
-  MAX_ROTATION_PERIOD_DAYS,
-  MIN_ROTATION_PERIOD_DAYS,
-} from "../../worker/config/limits.js";
+import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS } from "../../worker/config/limits.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
-import { WORKERS_SCRIPT, issuerSettings, wholeNumberSetting } from "./issuer-script.js";
+import { WORKERS_SCRIPT, issuerSettings } from "./issuer-script.js";
 
 export interface RotationPeriodConfig {
   readonly minRotationPeriodDays: number;
@@ -32,19 +28,19 @@ export function rotationPeriodViolations(
   config: RotationPeriodConfig,
 ): readonly string[] {
   const settings = issuerSettings(script);
-  // An unreadable ISSUER_CONFIG is reported once, by cloudflare-issuer-token-lifetime-cap.
+  // An unreadable runtime config is reported once, by cloudflare-issuer-token-lifetime-cap.
   if (settings.kind !== "settings") return [];
   const key = `${settings.project}:rotationPeriodDays`;
-  const days = wholeNumberSetting(settings, "rotationPeriodDays", DEFAULT_ROTATION_PERIOD_DAYS);
+  const days = settings.issuer.rotationPeriodDays;
   const { minRotationPeriodDays: min, maxRotationPeriodDays: max } = config;
-  if (days !== undefined && days >= min && days <= max) return [];
-  const shown = days === undefined ? "not a whole number of days" : `${days} days`;
+  if (Number.isInteger(days) && days >= min && days <= max) return [];
+  const shown = Number.isInteger(days) ? `${days} days` : "not a whole number of days";
   return [`the issuer rotates its signing keys every ${shown}; set ${key} to a whole number from ${min} to ${max}`];
 }
 
 export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {
   name: "cloudflare-issuer-rotation-period",
-  description: "The issuer's rotationPeriodDays (ISSUER_CONFIG binding) is within the configured bounds.",
+  description: "The issuer's rotationPeriodDays (in the runtime config built into its script) is within the configured bounds.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

@@ -1,15 +1,12 @@
-// The issuer's cap on every token's lifetime (`<project>:maxTokenLifetimeSeconds` in its
-// ISSUER_CONFIG; the issuer's default when absent) stays within the bound the platform sets.
-// Per-workload caps cannot exceed it: the issuer's own validator refuses that at startup.
+// The issuer's cap on every token's lifetime (`<project>:maxTokenLifetimeSeconds`, as resolved
+// into the runtime config built into its script, the issuer's default included) stays within the
+// bound the platform sets. Per-workload caps cannot exceed it: the stack validator refuses that.
+// This policy also reports an issuer script whose runtime config it cannot read.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import {
-  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-  MAX_TOKEN_LIFETIME_CAP_SECONDS,
-  MIN_TOKEN_LIFETIME_SECONDS,
-} from "../../worker/config/limits.js";
+import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/limits.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
-import { WORKERS_SCRIPT, issuerSettings, wholeNumberSetting } from "./issuer-script.js";
+import { WORKERS_SCRIPT, issuerSettings } from "./issuer-script.js";
 
 export interface TokenLifetimeCapConfig {
   readonly maxTokenLifetimeSeconds: number;
@@ -32,19 +29,18 @@ export function tokenLifetimeCapViolations(
   const settings = issuerSettings(script);
   if (settings.kind !== "settings") return settings.kind === "unreadable" ? [settings.reason] : [];
   const key = `${settings.project}:maxTokenLifetimeSeconds`;
-  const cap = wholeNumberSetting(settings, "maxTokenLifetimeSeconds", DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+  const cap = settings.issuer.maxTokenLifetimeSeconds;
   const bound = config.maxTokenLifetimeSeconds;
-  if (cap === undefined) {
-    return [`${key} in ISSUER_CONFIG is not a whole number of seconds; set it to at most ${bound}`];
+  if (!Number.isInteger(cap)) {
+    return [`the issuer's runtime config caps tokens at ${cap} seconds, not a whole number; set ${key} to at most ${bound} and redeploy`];
   }
   if (cap <= bound) return [];
-  const source = settings.config[key] === undefined ? ` (the issuer's default, since ${key} is not set)` : "";
-  return [`the issuer caps tokens at ${cap} seconds${source}, above the ${bound} seconds this pack allows; set ${key} to at most ${bound}`];
+  return [`the issuer caps tokens at ${cap} seconds, above the ${bound} seconds this pack allows; set ${key} to at most ${bound}`];
 }
 
 export const cloudflareIssuerTokenLifetimeCap: ResourceValidationPolicy = {
   name: "cloudflare-issuer-token-lifetime-cap",
-  description: "The issuer's maxTokenLifetimeSeconds (ISSUER_CONFIG binding) is within the configured bound.",
+  description: "The issuer's maxTokenLifetimeSeconds (in the runtime config built into its script) is within the configured bound.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

@@ -1,6 +1,6 @@
 // The program's mTLS part under mocks, on Pulumi.dev.yaml (billing and edge-api have mtls): the
 // CA bundle, one Cloudflare mTLS certificate per workload with a secret key, the issuer's
-// MTLS_THUMBPRINTS binding, the workloads' mtls_certificate bindings, and renewal by window.
+// runtime config (the thumbprints built into its bundle), the workloads' mtls_certificate bindings, and renewal by window.
 
 import assert from "node:assert/strict";
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadCertificates } from "../../infra/mtls/workload-certificates.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { certificateThumbprint, parseCertificateBundle } from "../../worker/mtls/node-client-certificate.js";
+import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, type RecordedResource, resolved } from "../support/pulumi-mocks.js";
 
@@ -75,23 +76,34 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     assert.equal(seeds[0]!.inputs.length, 32);
   });
 
-  it("hands the issuer the uploaded certificates' thumbprints, and the Worker sees the workloads' mtls settings", async () => {
+  it("builds the uploaded certificates' thumbprints into the issuer's runtime config, for the mTLS workloads only", async () => {
     await runProgram(engineConfig());
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
     const bindings = script.inputs.bindings as Binding[];
-    const thumbprints = JSON.parse(bindings.find((b) => b.name === "MTLS_THUMBPRINTS")!.text!) as Record<string, string>;
+    assert.ok(!bindings.some((b) => b.name === "MTLS_THUMBPRINTS"), "no registry-sized text binding");
     const expected = Object.fromEntries(["billing", "edge-api"].map((workload) => [
       workload,
       certificateThumbprint(firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), workload).inputs.certificates)).raw),
     ]));
+    const seen = runtimeConfigOfBundle(String(script.inputs.content));
+    const thumbprints = Object.fromEntries(seen.workloads.flatMap((w) => (w.certificateThumbprint === undefined ? [] : [[w.name, w.certificateThumbprint]])));
     assert.deepEqual(thumbprints, expected);
-    assert.equal(bindings.find((b) => b.name === "MTLS_THUMBPRINTS")!.type, "plain_text");
+  });
 
-    const issuerConfig = JSON.parse(bindings.find((b) => b.name === "ISSUER_CONFIG")!.text!) as {
-      project: string; stack: string; config: Record<string, unknown>;
-    };
-    const seen = validateStackConfig(issuerConfig.config, { project: issuerConfig.project, stack: issuerConfig.stack });
-    assert.deepEqual(seen.workloads.filter((w) => w.mtls).map((w) => w.name), Object.keys(expected).sort());
+  it("builds the certificates of the deploy clock's renewal window in (defineProgram({nowMs}))", async () => {
+    const later = Date.now() + 200 * DAY_MS;
+    // The program itself, without a clock patched around it: only the option moves the windows.
+    installMocks(dev.project, dev.stack);
+    pulumi.runtime.setAllConfig(engineConfig());
+    const { defineProgram } = await import("../../infra/program.js");
+    const deployment = defineProgram({ nowMs: later });
+    await resolved(deployment.issuer.script.content);
+    await resolved(deployment.workloads["billing"]!.mtls!.certificateId);
+    const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
+    const billing = firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), "billing").inputs.certificates));
+    assert.ok(Date.parse(billing.validFrom) > Date.now() + 150 * DAY_MS, `issued for the deploy's clock: ${billing.validFrom}`);
+    const seen = runtimeConfigOfBundle(String(script.inputs.content));
+    assert.equal(seen.workloads.find((w) => w.name === "billing")?.certificateThumbprint, certificateThumbprint(billing.raw));
   });
 
   it("outputs each workload's mtls binding: a wrangler snippet and a bindings list for Pulumi-managed scripts", async () => {
@@ -122,7 +134,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     assert.equal(deployment.mtls, undefined);
     assert.equal(ofType(MTLS_CERTIFICATE).length, 0);
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
-    assert.ok(!(script.inputs.bindings as Binding[]).some((b) => b.name === "MTLS_THUMBPRINTS"));
+    assert.ok(runtimeConfigOfBundle(String(script.inputs.content)).workloads.every((w) => w.certificateThumbprint === undefined));
   });
 
   describe("renewal across a whole CA lifetime: a certificate stays declared until it expires", () => {

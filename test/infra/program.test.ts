@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
+import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
 
@@ -21,7 +22,7 @@ interface Binding {
 describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
   this.timeout(60_000);
 
-  it("deploys the issuer script with KV, the SQLite key store, its config and secrets as bindings", async () => {
+  it("deploys the issuer script with KV, the SQLite key store and secrets as bindings, its runtime config built into the bundle", async () => {
     await run(engineConfig());
     const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter((s) => s.inputs.scriptName === "worker-identity");
     assert.equal(scripts.length, 1);
@@ -38,20 +39,20 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(byName.get("JWKS")?.type, "kv_namespace");
     assert.equal(byName.get("JWKS")?.namespaceId, `${ofType("cloudflare:index/workersKvNamespace:WorkersKvNamespace")[0]?.name}-id`);
 
-    const issuerConfig = JSON.parse(byName.get("ISSUER_CONFIG")?.text ?? "{}") as {
-      project: string;
-      stack: string;
-      config: Record<string, unknown>;
-    };
-    const seenByWorker = validateStackConfig(issuerConfig.config, { project: issuerConfig.project, stack: issuerConfig.stack });
+    // The stack's settings are no binding (a text binding holds at most 5 KB): they are in the bundle.
+    assert.deepEqual(bindings.filter((b) => b.type === "plain_text").map((b) => b.name), []);
+    const content = String(script.content);
+    const seenByWorker = runtimeConfigOfBundle(content);
+    assert.equal(seenByWorker.version, 1);
     assert.deepEqual(
       seenByWorker.workloads.map((w) => w.name),
       ["billing", "edge-api", "ledger-sync", "reports-exporter"],
     );
-    assert.equal(seenByWorker.aws, undefined, "cloud federation settings stay out of the Worker");
-    assert.ok(!JSON.stringify(issuerConfig).includes("inlinePolicies"));
-    const content = String(script.content);
-    for (const workload of seenByWorker.workloads) {
+    const validated = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
+    assert.deepEqual(seenByWorker.issuer, validated.issuer);
+    assert.equal(seenByWorker.issuer.issuerUrl, "https://id.example.dev");
+    assert.ok(!JSON.stringify(seenByWorker).includes("inlinePolicies"), "cloud federation settings stay out of the Worker");
+    for (const workload of validated.workloads) {
       // esbuild writes `var Workload_x = class extends Issuer {…}` and exports it by name.
       assert.match(content, new RegExp(`var ${workload.entrypoint} = class extends Issuer`), `bundle lacks ${workload.entrypoint}`);
       assert.match(content, new RegExp(`^\\s+${workload.entrypoint},?$`, "m"), `bundle does not export ${workload.entrypoint}`);

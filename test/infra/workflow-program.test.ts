@@ -3,7 +3,7 @@
 // entrypoint in the bundle, its role and service-account grant, and the stack outputs.
 
 import assert from "node:assert/strict";
-import { validateStackConfig } from "../../worker/config/validate.js";
+import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { ofType, resolved } from "../support/pulumi-mocks.js";
 
@@ -45,10 +45,11 @@ describe("the Pulumi program under mocks, with a workflow and introspection clie
     const passwords = ofType("random:index/randomPassword:RandomPassword").map((p) => p.name);
     assert.ok(passwords.includes("issuer-introspection-payments-api") && passwords.includes("issuer-introspection-ledger-api"));
 
-    const issuerConfig = JSON.parse(bindings.get("ISSUER_CONFIG")?.text ?? "{}") as { project: string; stack: string; config: Record<string, unknown> };
-    assert.ok(!JSON.stringify(issuerConfig.config["worker-identity:workflows"]).includes("managedPolicyArns"), "cloud sections stay out");
-    const seen = validateStackConfig(issuerConfig.config, { project: issuerConfig.project, stack: issuerConfig.stack });
-    assert.deepEqual(seen.workflows.map((w) => [w.name, w.binding]), [["nightly-export", "WORKFLOW_nightly_export"]]);
+    const seen = runtimeConfigOfBundle(String(script.content));
+    assert.ok(!JSON.stringify(seen.workflows).includes("managedPolicyArns"), "cloud sections stay out");
+    assert.deepEqual(seen.workflows.map((w) => [w.name, w.binding, w.subjectPrefix]), [
+      ["nightly-export", "WORKFLOW_nightly_export", `workflow/${ACCOUNT_ID}/nightly-export/`],
+    ]);
     assert.deepEqual(seen.introspectionClients, ["payments-api", "ledger-api"]);
     assert.match(String(script.content), /var Workflow_nightly_export = class extends Issuer/);
     assert.match(String(script.content), /static workflow = "nightly-export"/);

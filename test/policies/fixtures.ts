@@ -2,8 +2,11 @@
 // builders), for specs that start from a happy path and change one field.
 
 import { webIdentityTrustPolicy } from "../../infra/aws/trust-policy.js";
-import { issuerConfigBinding } from "../../infra/cloudflare/issuer-config.js";
 import { WORKLOAD_IDENTITY_USER_ROLE, attributeCondition, attributeMapping } from "../../infra/gcp/workload-identity.js";
+import type { IssuerSettings } from "../../worker/config/types.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
+import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
+import { runtimeConfigBanner } from "../../worker/runtime-config/embedding.js";
 import type { TestResource } from "./harness.js";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";
@@ -139,20 +142,38 @@ export function issuerStackConfig(overrides: Record<string, unknown> = {}): Reco
   };
 }
 
+/**
+ * An issuer script's content as the program builds it: the runtime config of the validated stack
+ * `config` as its first line (with `issuer` settings overridden, for values the validator would
+ * refuse, as a hand-built bundle could carry), then code, here a stand-in for the bundle's.
+ */
+export function issuerScriptContent(config: Record<string, unknown> = issuerStackConfig(), issuer: Partial<Record<keyof IssuerSettings, unknown>> = {}): string {
+  const runtime = runtimeConfigOf(validateStackConfig(config, { project: "worker-identity", stack: "dev" }));
+  const document = { ...runtime, issuer: { ...runtime.issuer, ...issuer } };
+  return `${runtimeConfigBanner(JSON.stringify(document))}\nexport default {};\n`;
+}
+
 /** The issuer's script as infra/cloudflare/issuer-worker.ts declares it. */
-export function issuerScript(options: { config?: Record<string, unknown>; edit?: (bindings: Binding[]) => void } = {}): TestResource {
-  const config = issuerConfigBinding("worker-identity", "dev", options.config ?? issuerStackConfig());
+export function issuerScript(
+  options: {
+    config?: Record<string, unknown>;
+    issuer?: Partial<Record<keyof IssuerSettings, unknown>>;
+    /** The script's content instead of issuerScriptContent(config, issuer). */
+    content?: unknown;
+    edit?: (bindings: Binding[]) => void;
+  } = {},
+): TestResource {
+  const content = "content" in options ? options.content : issuerScriptContent(options.config, options.issuer);
   const bindings: Binding[] = [
     { type: "kv_namespace", name: "JWKS", namespaceId: "jwks-id" },
     { type: "durable_object_namespace", name: "KEY_STORE", className: "KeyStore" },
-    { type: "plain_text", name: "ISSUER_CONFIG", text: JSON.stringify(config) },
     { type: "secret_text", name: "KEY_ENCRYPTION_KEY", text: "a2V5LWVuY3J5cHRpb24ta2V5LWtleS1lbmNyeXB0aW9uIQ==" },
     { type: "secret_text", name: "ADMIN_TOKEN", text: "x".repeat(48) },
   ];
   options.edit?.(bindings);
   return {
     type: TYPES.script,
-    props: { accountId: ACCOUNT, scriptName: "worker-identity", mainModule: "issuer.js", content: "export default {}", bindings },
+    props: { accountId: ACCOUNT, scriptName: "worker-identity", mainModule: "issuer.js", content, bindings },
   };
 }
 

@@ -2,6 +2,7 @@
 // refuse it and the input that decides (unknown during preview, it must be skipped instead).
 // Written the way people write them by hand, not with the program's builders.
 
+import { issuerScriptContent } from "./fixtures.js";
 import type { TestResource } from "./harness.js";
 
 export interface UnsafeConfiguration {
@@ -46,14 +47,19 @@ const like = (sub: string | string[], operator = "StringLike"): Condition => ({
 });
 
 function issuerScript(kek: Record<string, unknown>, settings: Record<string, string> = {}): TestResource {
-  const config = { "worker-identity:accountId": ACCOUNT, "worker-identity:issuerHostname": HOST, ...settings };
+  const config = {
+    "worker-identity:accountId": ACCOUNT,
+    "worker-identity:issuerHostname": HOST,
+    "worker-identity:workloads": JSON.stringify({ billing: { audiences: ["sts.amazonaws.com"] } }),
+    ...settings,
+  };
   return {
     type: "cloudflare:index/workersScript:WorkersScript",
     props: {
       scriptName: "worker-identity",
+      content: issuerScriptContent(config),
       bindings: [
         { type: "durable_object_namespace", name: "KEY_STORE", className: "KeyStore" },
-        { type: "plain_text", name: "ISSUER_CONFIG", text: JSON.stringify({ project: "worker-identity", stack: "prod", config }) },
         { name: "KEY_ENCRYPTION_KEY", ...kek },
       ],
     },
@@ -238,12 +244,12 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
     why: "twelve-hour tokens",
     resource: issuerScript(SECRET_KEK, { "worker-identity:maxTokenLifetimeSeconds": "43200" }),
     refusedBy: "cloudflare-issuer-token-lifetime-cap",
-    decidedBy: "bindings",
+    decidedBy: "content",
   },
   {
     why: "signing keys kept for a year",
     resource: issuerScript(SECRET_KEK, { "worker-identity:rotationPeriodDays": "365" }),
     refusedBy: "cloudflare-issuer-rotation-period",
-    decidedBy: "bindings",
+    decidedBy: "content",
   },
 ];

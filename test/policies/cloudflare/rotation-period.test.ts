@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cloudflareIssuerRotationPeriod, rotationPeriodConfig } from "../../../policies/cloudflare/rotation-period.js";
-import { bindingNamed, issuerScript, issuerStackConfig } from "../fixtures.js";
+import { issuerScript, issuerStackConfig } from "../fixtures.js";
 import { violations } from "../harness.js";
 
 const KEY = "worker-identity:rotationPeriodDays";
@@ -10,6 +10,8 @@ describe("policy cloudflare-issuer-rotation-period", () => {
   it("passes the program's issuer, and the issuer's default (30 days) when the key is not set", async () => {
     assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, issuerScript()), []);
     assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined)), []);
+    // The default is resolved into the runtime config: a bound below it refuses the unset key.
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined), { maxRotationPeriodDays: 29 })).length, 1);
   });
 
   it("refuses a period above the bound, naming the key and the range", async () => {
@@ -19,13 +21,14 @@ describe("policy cloudflare-issuer-rotation-period", () => {
   });
 
   it("refuses a period below the bound", async () => {
-    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod(0))).length, 1);
+    assert.equal((await violations(cloudflareIssuerRotationPeriod, issuerScript({ issuer: { rotationPeriodDays: 0 } }))).length, 1);
     assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"))).length, 0);
     assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"), { minRotationPeriodDays: 14 })).length, 1);
   });
 
-  it("refuses a period that is not a whole number", async () => {
-    assert.match((await violations(cloudflareIssuerRotationPeriod, withPeriod("monthly")))[0]!, /every not a whole number of days/);
+  it("refuses a period that is not a whole number (a hand-built bundle)", async () => {
+    const fractional = issuerScript({ issuer: { rotationPeriodDays: 7.5 } });
+    assert.match((await violations(cloudflareIssuerRotationPeriod, fractional))[0]!, /every not a whole number of days/);
   });
 
   it("takes its bounds from the policy config, and checks them", async () => {
@@ -33,8 +36,7 @@ describe("policy cloudflare-issuer-rotation-period", () => {
     assert.throws(() => rotationPeriodConfig({ minRotationPeriodDays: 30, maxRotationPeriodDays: 7 }), /minRotationPeriodDays \(30\) is above maxRotationPeriodDays \(7\)/);
   });
 
-  it("leaves an unreadable ISSUER_CONFIG to the lifetime policy", async () => {
-    const garbled = issuerScript({ edit: (b) => void (bindingNamed(b, "ISSUER_CONFIG").text = "{") });
-    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, garbled), []);
+  it("leaves an unreadable runtime config to the lifetime policy", async () => {
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, issuerScript({ content: "export default {}" })), []);
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { cloudflareIssuerTokenLifetimeCap, tokenLifetimeCapConfig } from "../../../policies/cloudflare/token-lifetime-cap.js";
-import { TYPES, bindingNamed, issuerScript, issuerStackConfig } from "../fixtures.js";
+import { runtimeConfigBanner } from "../../../worker/runtime-config/embedding.js";
+import { TYPES, issuerScript, issuerScriptContent, issuerStackConfig } from "../fixtures.js";
 import { UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const KEY = "worker-identity:maxTokenLifetimeSeconds";
@@ -19,11 +20,10 @@ describe("policy cloudflare-issuer-token-lifetime-cap", () => {
     ]);
   });
 
-  it("refuses the issuer's default when the bound is lower and the key is not set", async () => {
+  it("refuses the issuer's default (3600 s) when the bound is lower and the key is not set", async () => {
     const unset = issuerScript({ config: issuerStackConfig({ [KEY]: undefined }) });
     const messages = await violations(cloudflareIssuerTokenLifetimeCap, unset, { maxTokenLifetimeSeconds: 900 });
-    assert.equal(messages.length, 1);
-    assert.match(messages[0]!, /3600 seconds \(the issuer's default, since worker-identity:maxTokenLifetimeSeconds is not set\), above the 900/);
+    assert.deepEqual(messages, [`the issuer caps tokens at 3600 seconds, above the 900 seconds this pack allows; set ${KEY} to at most 900`]);
   });
 
   it("takes its bound from the policy config", async () => {
@@ -31,30 +31,30 @@ describe("policy cloudflare-issuer-token-lifetime-cap", () => {
     assert.throws(() => tokenLifetimeCapConfig({ maxTokenLifetimeSeconds: 10 }), /from 60 to 43200/);
   });
 
-  it("refuses a cap that is not a whole number", async () => {
-    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, withCap("1h")))[0]!, /is not a whole number of seconds/);
+  it("refuses a cap that is not a whole number (a hand-built bundle)", async () => {
+    const fractional = issuerScript({ issuer: { maxTokenLifetimeSeconds: 900.5 } });
+    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, fractional))[0]!, /900\.5 seconds, not a whole number/);
   });
 
-  it("refuses an ISSUER_CONFIG it cannot read", async () => {
-    const garbled = issuerScript({ edit: (b) => void (bindingNamed(b, "ISSUER_CONFIG").text = "{") });
-    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, garbled))[0]!, /the ISSUER_CONFIG binding is not JSON/);
-    const shapeless = issuerScript({ edit: (b) => void (bindingNamed(b, "ISSUER_CONFIG").text = "[]") });
-    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, shapeless))[0]!, /is not \{project, stack, config\}/);
+  it("refuses an issuer script whose runtime config it cannot read, naming what is wrong", async () => {
+    const none = await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: "export default {}" }));
+    assert.match(none[0]!, /^the issuer bundle does not start with its runtime config .*`pulumi up`/);
+    const garbled = await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: `${runtimeConfigBanner("{")}\nexport default {}` }));
+    assert.match(garbled[0]!, /^the issuer's runtime config is not JSON/);
+    const stale = await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: `${runtimeConfigBanner('{"version":0}')}\n` }));
+    assert.match(stale[0]!, /^the issuer's runtime config is version 0, but this issuer reads version 1/);
+    const shapeless = issuerScriptContent().replace('"maxTokenLifetimeSeconds\\":3600', '"maxTokenLifetimeSeconds\\":\\"3600\\"');
+    assert.notEqual(shapeless, issuerScriptContent());
+    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: shapeless })))[0]!, /issuer\.maxTokenLifetimeSeconds must be a number/);
   });
 
-  it("reads a json-typed ISSUER_CONFIG too", async () => {
-    const json = issuerScript({ config: issuerStackConfig({ [KEY]: "7200" }), edit: (b) => {
-      const binding = bindingNamed(b, "ISSUER_CONFIG");
-      binding.type = "json";
-      binding.json = binding.text;
-      delete binding.text;
-    } });
-    assert.equal((await violations(cloudflareIssuerTokenLifetimeCap, json)).length, 1);
+  it("reads the runtime config of a script that binds nothing it recognises", async () => {
+    const bare = issuerScript({ config: issuerStackConfig({ [KEY]: "7200" }), edit: (b) => void b.splice(0, b.length) });
+    assert.equal((await violations(cloudflareIssuerTokenLifetimeCap, bare)).length, 1);
   });
 
-  it("leaves scripts without ISSUER_CONFIG alone, and skips an unknown one", async () => {
-    assert.deepEqual(await violations(cloudflareIssuerTokenLifetimeCap, { type: TYPES.script, props: { bindings: [] } }), []);
-    const unknown = issuerScript({ edit: (b) => void (bindingNamed(b, "ISSUER_CONFIG").text = UNKNOWN_DURING_PREVIEW) });
-    assert.deepEqual(await violations(cloudflareIssuerTokenLifetimeCap, unknown), []);
+  it("leaves other scripts alone, and skips content unknown during preview", async () => {
+    assert.deepEqual(await violations(cloudflareIssuerTokenLifetimeCap, { type: TYPES.script, props: { bindings: [], content: "export default {}" } }), []);
+    assert.deepEqual(await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: UNKNOWN_DURING_PREVIEW })), []);
   });
 });
