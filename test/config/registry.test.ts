@@ -9,6 +9,7 @@ import type { RegistryDocument } from "../../worker/config/registry-documents.js
 import { readRegistryFiles } from "../../worker/config/registry-files.js";
 import { loadStackConfigFile, readStackConfigMap } from "../../worker/config/stack-file.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
+import { localStack } from "../../worker/local/stack.js";
 import { ACCOUNT_ID, happyRaw, issuesOf, OPTIONS, PROJECT, withKey } from "./fixtures.js";
 
 const REGISTRY_KEY = `${PROJECT}:registry`;
@@ -149,5 +150,22 @@ describe("registry files on disk (readRegistryFiles, loadStackConfigFile)", () =
     assert.deepEqual(issues.map((i) => i.key), ["registry/payments.yaml: workloads.billing.audiences[0]"]);
     writeFileSync(join(dir, "registry/payments.yaml"), "workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n");
     assert.deepEqual(loadStackConfigFile(join(dir, "Pulumi.test.yaml")).workloads.map((w) => w.name), ["ledger"]);
+  });
+
+  it("runs the registry's workloads in the local stack (npm start passes readStackConfigMap's registry on)", async function () {
+    this.timeout(60_000);
+    write({
+      "Pulumi.yaml": "name: worker-identity\nruntime: nodejs\n",
+      "Pulumi.test.yaml": `config:\n  worker-identity:accountId: ${ACCOUNT_ID}\n  worker-identity:issuerHostname: id.example.dev\n` +
+        "  worker-identity:registry: registry\n",
+      "registry/payments.yaml": "workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n",
+    });
+    const map = readStackConfigMap(join(dir, "Pulumi.test.yaml"));
+    const { config, options } = await localStack({
+      project: map.project, stack: map.stack, config: map.config, issuerUrl: "http://127.0.0.1:8787",
+      ...(map.registry === undefined ? {} : { registry: map.registry }),
+    });
+    assert.deepEqual(config.workloads.map((w) => w.name), ["ledger"]);
+    assert.ok((options.workers ?? []).some((worker) => worker.name === "ledger"), "the example workload Worker runs");
   });
 });
