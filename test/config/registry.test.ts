@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { WorkerOptions } from "miniflare";
 import type { RegistryDocument } from "../../worker/config/registry-documents.js";
 import { readRegistryFiles } from "../../worker/config/registry-files.js";
 import { loadStackConfigFile, readStackConfigMap } from "../../worker/config/stack-file.js";
@@ -166,6 +167,7 @@ describe("registry files on disk (readRegistryFiles, loadStackConfigFile)", () =
       ...(map.registry === undefined ? {} : { registry: map.registry }),
     });
     assert.deepEqual(config.workloads.map((w) => w.name), ["ledger"]);
-    assert.ok((options.workers ?? []).some((worker) => worker.name === "ledger"), "the example workload Worker runs");
+    const workers: readonly WorkerOptions[] = "workers" in options ? options.workers : [];
+    assert.ok(workers.some((worker) => worker.name === "ledger"), "the example workload Worker runs");
   });
 });
