@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
-import { bundleIssuerEmbedding } from "../../worker/build/bundle.js";
+import { resolve } from "node:path";
+import { bundleIssuerEmbedding, bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
+import { errorCodeOf, errorDetailOf } from "../../worker/errors.js";
 import { localStack } from "../../worker/local/stack.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { Miniflare, Response as MiniflareResponse } from "miniflare";
@@ -110,9 +112,17 @@ describe("issuer in workerd: broken configuration", function () {
     });
     const issuerWorker = options.workers[0]!;
     const contents = await bundleIssuerEmbedding(config, documentText);
+    // A caller bound to billing's own entrypoint, as a deployed workload is.
+    const probe = {
+      name: "probe",
+      modules: [{ type: "ESModule" as const, path: "probe.js", contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts")) }],
+      compatibilityDate: COMPATIBILITY_DATE,
+      serviceBindings: { ENTRY_billing: { name: config.issuer.scriptName, entrypoint: "Workload_billing" } },
+      routes: ["*/__probe/*"],
+    };
     const mf = new Miniflare({
       ...options,
-      workers: [{ ...issuerWorker, modules: [{ type: "ESModule", path: "issuer.js", contents }] }],
+      workers: [{ ...issuerWorker, modules: [{ type: "ESModule", path: "issuer.js", contents }] }, probe],
       handleRuntimeStdio: (stdout: Readable, stderr: Readable) => void [stdout.resume(), stderr.resume()],
     });
     await mf.ready;
@@ -143,6 +153,13 @@ describe("issuer in workerd: broken configuration", function () {
           assert.equal(problem.code, "ERR_ISSUER_CONFIG");
           assert.match(problem.detail, expected);
         }
+        // A token request over RPC is refused with the same error, its code first.
+        const rpc = await mf.dispatchFetch(`${url}/__probe/rpc`, { method: "POST", body: JSON.stringify({ binding: "ENTRY_billing", method: "token", args: ["sts.amazonaws.com"] }) });
+        const outcome = (await rpc.json()) as { result?: unknown; error?: { message: string } };
+        assert.equal(outcome.result, undefined);
+        const refusal = new Error(outcome.error?.message ?? "no error");
+        assert.equal(errorCodeOf(refusal), "ERR_ISSUER_CONFIG");
+        assert.match(errorDetailOf(refusal), expected);
       } finally {
         await mf.dispose();
       }
