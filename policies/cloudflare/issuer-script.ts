@@ -7,7 +7,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "../../infra/cloudflare/issuer-bindings.js";
 import type { IssuerSettings } from "../../worker/config/types.js";
 import { errorDetailOf } from "../../worker/errors.js";
-import { RUNTIME_CONFIG_CONSTANT, runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
+import { carriesRuntimeConfig, runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { isRecord, isUnknown } from "../inputs.js";
 
 export { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS };
@@ -46,8 +46,7 @@ export type IssuerScriptSettings =
 export function issuerSettings(script: Readonly<Record<string, unknown>>): IssuerScriptSettings {
   const content = script.content;
   if (isUnknown(content)) return { kind: "unknown" };
-  const carriesConfig = typeof content === "string" && content.startsWith(`const ${RUNTIME_CONFIG_CONSTANT} `);
-  if (!carriesConfig) {
+  if (typeof content !== "string" || !carriesRuntimeConfig(content)) {
     const bindings = bindingsOf(script);
     if (bindings === undefined) return { kind: "unknown" };
     if (!isIssuerScript(bindings)) return { kind: "absent" };

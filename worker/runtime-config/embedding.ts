@@ -19,6 +19,11 @@ export function runtimeConfigBanner(documentText: string): string {
   return `${PREFIX}${JSON.stringify(documentText)};`;
 }
 
+/** Whether `content` starts the way a bundle carrying a runtime config does (it may still be unreadable). */
+export function carriesRuntimeConfig(content: string): boolean {
+  return content.startsWith(PREFIX);
+}
+
 /** The runtime config built into an issuer bundle's `content`, checked as the Worker checks it. */
 export function runtimeConfigOfBundle(content: string): RuntimeConfig {
   const end = content.indexOf("\n");
