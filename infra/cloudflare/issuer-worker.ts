@@ -31,7 +31,7 @@ export interface IssuerWorkerArgs {
  * and with `force` it would delete the key store and break every workload's binding; deleting the
  * namespace is refused while a script binds it. Cleanup is by hand (README "Deploying").
  */
-export const KEPT_ON_CLOUDFLARE = { protect: true, retainOnDelete: true } as const;
+const KEPT_ON_CLOUDFLARE = { protect: true, retainOnDelete: true } as const;
 
 /** The module name of the bundle inside the script upload. */
 export const ISSUER_MAIN_MODULE = "issuer.js";

@@ -21,7 +21,7 @@ export interface CertificateResource {
 }
 
 /** The name of the single certificate resource releases before windowed names declared. */
-export function unwindowedCertificateName(component: string, workload: string): string {
+function unwindowedCertificateName(component: string, workload: string): string {
   return `${component}-${workload}`;
 }
 
