@@ -48,10 +48,24 @@ export async function deployProgram(config: Record<string, string>, options: Dep
   const { defineProgram } = await import("../../infra/program.js");
   // The program reads the clock once, while it declares its resources (the mTLS windows).
   const define: (options?: { readonly nowMs?: number }) => WorkerIdentity = defineProgram;
-  const deployment = atClock(nowMs, () => define({ nowMs }));
-  await Promise.race([declaredEverything(deployment), deploy.refused()]);
-  await quiet();
-  return { deployment, plan: deploy.finish() };
+  // An error of the program itself (a throwing apply) surfaces as an unhandled rejection: fail
+  // the deploy with it instead of waiting for outputs that never resolve. After a refusal, the
+  // refused resource's dependents reject too; the refusal is the cause.
+  let onProgramError: ((reason: unknown) => void) | undefined;
+  const programError = new Promise<never>((_, reject) => {
+    onProgramError = (reason) => {
+      if (deploy.refusals.length === 0) reject(reason);
+    };
+    process.on("unhandledRejection", onProgramError);
+  });
+  try {
+    const deployment = atClock(nowMs, () => define({ nowMs }));
+    await Promise.race([declaredEverything(deployment), deploy.refused(), programError]);
+    await quiet();
+    return { deployment, plan: deploy.finish() };
+  } finally {
+    process.off("unhandledRejection", onProgramError!);
+  }
 }
 
 /** Runs the program under the fakes and waits until every resource has been declared; throws what a provider refused. */
