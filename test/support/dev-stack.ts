@@ -58,12 +58,17 @@ export async function deployProgram(config: Record<string, string>, options: Dep
     };
     process.on("unhandledRejection", onProgramError);
   });
+  // Pulumi captures a stack trace for every promise it makes (debuggable.ts), and under tsx each
+  // is source-mapped: most of a 500-workload run. Deploys capture none; a refusal's message says it all.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const deployment = atClock(nowMs, () => define({ nowMs }));
     await Promise.race([declaredEverything(deployment), deploy.refused(), programError]);
     await quiet();
     return { deployment, plan: deploy.finish() };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onProgramError!);
   }
 }
