@@ -27,7 +27,7 @@ export const CLOUDFLARE = Object.freeze({
   /** A script after compression (gzip) on the paid plan (3 MB on the free plan). */
   scriptCompressedBytes: limit(10 * 1_024 * 1_024, "Cloudflare Workers limits page, 'Worker size': 10 MB compressed (paid), 3 MB (free)"),
   /** A binding name is the `env` property the Worker reads: a JavaScript identifier. */
-  bindingName: limit(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "Cloudflare Workers docs, KV bindings: the binding must be a valid JavaScript variable name (wrangler's check: cloudflare/wrangler-legacy#686)"),
+  bindingName: limit(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "terraform-provider-cloudflare v5 workers_script schema, bindings[].name: 'A JavaScript variable name for the binding'; Cloudflare Workers KV docs: a valid JavaScript variable name (wrangler's check: cloudflare/wrangler-legacy#686)"),
   /** The binding types the Workers script upload API knows (`bindings[].type`). */
   bindingTypes: limit(Object.freeze([
     "ai", "ai_search", "ai_search_namespace", "messaging", "analytics_engine", "artifacts", "assets", "browser", "d1",

@@ -156,7 +156,7 @@ const kvNamespace: ResourceFake = {
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const customDomain: ResourceFake = {
-  // The domain is addressed by account and hostname: another hostname is another domain.
+  // account_id and hostname are RequiresReplace (terraform-provider-cloudflare v5 workers_custom_domain schema).
   replaceOn: ["accountId", "hostname"],
   register(context: RegisterContext) {
     const accountId = accountOf(context);
