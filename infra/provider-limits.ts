@@ -68,7 +68,7 @@ export const AWS_IAM = Object.freeze({
   roleName: limit(/^[\w+=,.@-]{1,64}$/, "IAM API reference, CreateRole: RoleName length 1-64, pattern [\\w+=,.@-]+"),
   rolePath: limit(/^(?:\/|\/[\u0021-\u007E]{1,510}\/)$/, "IAM API reference, CreateRole: Path length 1-512, pattern (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"),
   /** Counted as IAM counts it: white space is not counted. */
-  trustPolicyCharacters: limit(2_048, "IAM User Guide, IAM and AWS STS quotas: role trust policy length 2,048 characters (raisable to 4,096); 'IAM doesn't count white space when calculating the size of a policy'", true),
+  trustPolicyCharacters: limit(2_048, "IAM User Guide, IAM and AWS STS quotas: 'Role trust policy length', 2,048 characters by default (raisable); the page's note 'IAM doesn't count white space when calculating the size of a policy against these limits' is written under the inline and managed policy sizes, and the fake counts trust policies the same way", true),
   /** All inline policies of one role together, white space not counted. */
   inlinePoliciesPerRoleCharacters: limit(10_240, "IAM User Guide, IAM and AWS STS quotas: role policy size cannot exceed 10,240 characters (aggregate of a role's inline policies)"),
   inlinePolicyName: limit(/^[\w+=,.@-]{1,128}$/, "IAM API reference, PutRolePolicy: PolicyName length 1-128, pattern [\\w+=,.@-]+"),
@@ -102,7 +102,8 @@ export const GCP_IAM = Object.freeze({
   customAttributeKey: limit(/^[a-z0-9_]{1,100}$/, "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: a mapped attribute key is at most 100 characters of [a-z0-9_]"),
   attributeMappingExpression: limit(2_048, "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: 'The maximum length of an attribute mapping expression is 2048 characters'"),
   attributeCondition: limit(4_096, "IAM API reference, WorkloadIdentityPoolProvider.attributeCondition: 'The maximum length of the attribute condition expression is 4096 characters'"),
-  allowedAudiences: limit(10, "IAM API reference, Oidc.allowedAudiences: 'Acceptable values for the aud field (audience) in the OIDC token'; at most 10"),
+  allowedAudiences: limit(10, "IAM API reference, Oidc.allowedAudiences: 'A maximum of 10 audiences may be configured'"),
+  allowedAudienceLength: limit(256, "IAM API reference, Oidc.allowedAudiences: 'Each audience may be at most 256 characters'"),
   /** A deleted pool or provider id stays taken (soft-deleted, undeletable) this long. */
   softDeleteDays: limit(30, "IAM docs, managing workload identity pools: a deleted pool can be undeleted for 30 days, and its id cannot be reused until it is purged"),
   /** The principal identifiers an allow policy accepts (workload identity federation names the pool by project number). */

@@ -112,6 +112,7 @@ describe("fake GCP IAM: workload identity pools and providers", () => {
     declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(10) } }));
     refused(() => declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(11) } })), /allowedAudiences is 11 audiences; at most 10/);
     refused(() => declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "http://id.example.dev" } })), /must be an https URL/);
+    refused(() => declare(withPool(), PROVIDER, "v", provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: ["a".repeat(257)] } })), /is 257 characters; at most 256/);
   });
 
   it("answers getProject from the project table and refuses an unknown project", () => {

@@ -148,6 +148,7 @@ const poolProvider: ResourceFake = {
     if (!issuerUri.startsWith("https://")) context.refuse(`INVALID_ARGUMENT: oidc.issuerUri '${issuerUri}' must be an https URL`, "IAM API reference, Oidc.issuerUri: the OIDC issuer URL, https");
     const audiences = Array.isArray(oidc.allowedAudiences) ? oidc.allowedAudiences : [];
     atMost(context, "oidc.allowedAudiences", audiences.length, GCP_IAM.allowedAudiences, "audiences");
+    for (const audience of audiences) atMost(context, `the audience ${JSON.stringify(audience)}`, String(audience).length, GCP_IAM.allowedAudienceLength, "characters");
     notSoftDeleted(context, "provider", `${projectId}/${poolId}/${providerId}`);
     return { ...context.inputs, name: `${poolName(number, poolId)}/providers/${providerId}`, state: "ACTIVE" };
   },
