@@ -47,3 +47,17 @@ describe("deploy sequence: the dev stack deployed, then deployed again unchanged
     }
   });
 });
+
+describe("deploy sequence: the issuer script migrated outside this program", function () {
+  this.timeout(120_000);
+
+  it("stops the deploy with the unknown tag named, instead of sending a migration Cloudflare would refuse", async () => {
+    const cloud = new FakeCloud();
+    assertSafe((await deployProgram(engineConfig(), { cloud, nowMs: T0 })).plan, "first deploy");
+    cloud.changeOutside(SCRIPT, "issuer-script", { migrationTag: "v7" });
+    await assert.rejects(deployProgram(engineConfig(), { cloud, nowMs: T0 + DAY_MS }), (error: Error) => {
+      assert.match(error.message, /migration tag 'v7', which this program never wrote \(its migrations: v1\)/);
+      return true;
+    });
+  });
+});

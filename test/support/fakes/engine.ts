@@ -114,6 +114,13 @@ export class FakeCloud {
     return this.#resources.get(keyOf(type, name));
   }
 
+  /** A change made outside Pulumi (wrangler, the dashboard): the provider's side of a resource now reads `outputs`. */
+  changeOutside(type: string, name: string, outputs: Properties): void {
+    const resource = this.resource(type, name);
+    if (resource === undefined) throw new Error(`changeOutside: the cloud holds no ${type} '${name}'`);
+    this.#resources.set(keyOf(type, name), { ...resource, outputs: { ...resource.outputs, ...outputs } });
+  }
+
   /** @internal the deploy's view of the cloud. */
   get state(): CloudState {
     return {
