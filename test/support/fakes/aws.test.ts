@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import type { Properties } from "./model.js";
 import { refused } from "./refusal-assert.js";
-import { declare, freshDeploy } from "./register.js";
+import { FakeCloud } from "./engine.js";
+import { declare, freshDeploy, NOW } from "./register.js";
 
 const ROLE = "aws:iam/role:Role";
 const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
@@ -62,6 +63,16 @@ describe("fake AWS IAM: Role", () => {
     declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 43_200 }));
     refused(() => declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 3_599 })), /MaxSessionDuration is 3599/);
     refused(() => declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 43_201 })), /MaxSessionDuration is 43201/);
+  });
+
+  it("refuses a role that keeps its name but moves to another logical name or path: the old one still exists when Pulumi creates the new", () => {
+    const cloud = new FakeCloud();
+    const first = cloud.begin(NOW);
+    declare(first, ROLE, "old", role());
+    first.finish();
+    refused(() => declare(cloud.begin(NOW), ROLE, "renamed", role()), /EntityAlreadyExists: Role with name wid-billing/);
+    refused(() => declare(cloud.begin(NOW), ROLE, "old", role({ path: "/wid/" })), /EntityAlreadyExists/);
+    declare(cloud.begin(NOW), ROLE, "old", role({ description: "updated in place" }));
   });
 
   it("refuses a second role of the same name, whatever its case", () => {

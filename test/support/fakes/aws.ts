@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { AWS_IAM } from "../../../infra/provider-limits.js";
-import { atMost, charactersWithoutWhitespace, list, matching, optionalText, record, requiredText, within } from "./checks.js";
+import { atMost, charactersWithoutWhitespace, list, matching, optionalText, record, requiredText, takenElsewhere, within } from "./checks.js";
 import type { Properties, ProviderFake, RegisterContext, ResourceFake, StoredResource } from "./model.js";
 
 /** The fake account every ARN names. */
@@ -85,8 +85,7 @@ const oidcProvider: ResourceFake = {
     atMost(context, "thumbprintLists", thumbprints.length, AWS_IAM.oidcThumbprintsPerProvider, "thumbprints");
     for (const thumbprint of thumbprints) matching(context, "thumbprint", String(thumbprint), AWS_IAM.oidcThumbprint);
     checkTags(context);
-    const taken = context.deploy.declared(OIDC).some((p) => p.name !== context.name && p.inputs.url === url);
-    if (taken) context.refuse(`EntityAlreadyExists: Provider with url ${url} already exists.`, AWS_IAM.oidcProviderUrl);
+    if (takenElsewhere(context, OIDC, (p) => p.inputs.url === url)) context.refuse(`EntityAlreadyExists: Provider with url ${url} already exists.`, AWS_IAM.oidcProviderUrl);
     // IAM names the provider after the URL without its scheme (the condition keys follow it).
     const resourceName = url.slice("https://".length).replace(/\/$/, "");
     return { ...context.inputs, arn: `arn:aws:iam::${AWS_ACCOUNT_ID}:oidc-provider/${resourceName}` };
@@ -112,8 +111,7 @@ const role: ResourceFake = {
     }
     const session = context.inputs.maxSessionDuration;
     if (session !== undefined && session !== null) within(context, "MaxSessionDuration", Number(session), AWS_IAM.maxSessionDurationSeconds);
-    const sameName = (r: StoredResource) => r.name !== context.name && String(r.inputs.name).toLowerCase() === name.toLowerCase();
-    if (context.deploy.declared(ROLE).some(sameName)) context.refuse(`EntityAlreadyExists: Role with name ${name} already exists.`, AWS_IAM.roleName);
+    if (takenElsewhere(context, ROLE, (r) => String(r.inputs.name).toLowerCase() === name.toLowerCase())) context.refuse(`EntityAlreadyExists: Role with name ${name} already exists.`, AWS_IAM.roleName);
     atMost(context, "the account's roles", context.deploy.declared(ROLE).length + 1, AWS_IAM.rolesPerAccount, "roles");
     const uniqueId = `AROA${createHash("sha256").update(`${name}/${context.generation}`).digest("hex").slice(0, 17).toUpperCase()}`;
     return { ...context.inputs, path, arn: `arn:aws:iam::${AWS_ACCOUNT_ID}:role${path}${name}`, uniqueId };

@@ -2,7 +2,7 @@
 // them (secrets already unwrapped by the engine), so every reader checks the type it expects.
 
 import type { ProviderLimit } from "../../../infra/provider-limits.js";
-import type { Properties, RegisterContext } from "./model.js";
+import type { Properties, RegisterContext, StoredResource } from "./model.js";
 
 /** A string input, or undefined when it is absent. A value of another type is refused. */
 export function optionalText(context: RegisterContext, key: string, from: Properties = context.inputs): string | undefined {
@@ -58,4 +58,16 @@ export function within(
   if (!Number.isInteger(value) || value < limit.value.min || value > limit.value.max) {
     context.refuse(`${what} is ${value}; it must be an integer from ${limit.value.min} to ${limit.value.max}`, limit);
   }
+}
+
+/**
+ * Another live resource of `type` that `same` matches: declared in this deploy under another name,
+ * or still in the cloud (Pulumi creates before it deletes, so a renamed or replaced resource's old
+ * self still exists when the new one is created). Names that must be unique collide with both.
+ */
+export function takenElsewhere(context: RegisterContext, type: string, same: (resource: StoredResource) => boolean): boolean {
+  const declared = context.deploy.declared(type);
+  const redeclared = new Set(declared.map((r) => r.name));
+  return declared.some((r) => r.name !== context.name && same(r)) ||
+    context.deploy.committed(type).some((r) => (r.name !== context.name ? !redeclared.has(r.name) : context.replacing) && same(r));
 }

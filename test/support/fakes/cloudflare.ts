@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { CLOUDFLARE } from "../../../infra/provider-limits.js";
-import { atMost, list, matching, optionalText, requiredText, utf8Bytes } from "./checks.js";
+import { atMost, list, matching, optionalText, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { CloudflareScriptState, DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 
 export const WORKERS_SCRIPT = "cloudflare:index/workersScript:WorkersScript";
@@ -146,9 +146,7 @@ const kvNamespace: ResourceFake = {
     const accountId = accountOf(context);
     const title = requiredText(context, "title");
     atMost(context, "title", title.length, CLOUDFLARE.kvNamespaceTitle, "characters");
-    const taken = [...context.deploy.declared(KV_NAMESPACE), ...context.deploy.committed(KV_NAMESPACE)]
-      .some((ns) => ns.name !== context.name && ns.inputs.accountId === accountId && ns.inputs.title === title);
-    if (taken) context.refuse(`a namespace with this account ID and title already exists: '${title}' [code: 10014]`, CLOUDFLARE.kvNamespaceTitle);
+    if (takenElsewhere(context, KV_NAMESPACE, (ns) => ns.inputs.accountId === accountId && ns.inputs.title === title)) context.refuse(`a namespace with this account ID and title already exists: '${title}' [code: 10014]`, CLOUDFLARE.kvNamespaceTitle);
     return { ...context.inputs, supportsUrlEncoding: true };
   },
 };

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { GCP_IAM } from "../../../infra/provider-limits.js";
-import { atMost, matching, optionalText, record, requiredText, utf8Bytes } from "./checks.js";
+import { atMost, matching, optionalText, record, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 
 export const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
@@ -78,7 +78,7 @@ const account: ResourceFake = {
     atMost(context, "displayName", utf8Bytes(optionalText(context, "displayName") ?? ""), GCP_IAM.serviceAccountDisplayName, "bytes");
     atMost(context, "description", utf8Bytes(optionalText(context, "description") ?? ""), GCP_IAM.serviceAccountDescription, "bytes");
     const inProject = context.deploy.declared(ACCOUNT).filter((a) => a.inputs.project === projectId);
-    if (inProject.some((a) => a.inputs.accountId === accountId)) {
+    if (takenElsewhere(context, ACCOUNT, (a) => a.inputs.project === projectId && a.inputs.accountId === accountId)) {
       context.refuse(`googleapi: Error 409: Service account ${accountId} already exists within project projects/${projectId}., alreadyExists`, GCP_IAM.serviceAccountId);
     }
     if (inProject.length + 1 > GCP_IAM.serviceAccountsPerProject.value) {
