@@ -96,6 +96,10 @@ describe("the registry key: workloads and workflows in files", () => {
     assert.match(unread[0]!.message, /names registry files \(registry\/\), but this loader reads no files/);
     const absolute = issuesOf(() => validateStackConfig({ ...happyRaw(), [REGISTRY_KEY]: "/etc/registry" }, OPTIONS));
     assert.match(absolute[0]!.message, /an absolute path; write it relative to the project directory/);
+    // With the registry key refused and no workloads anywhere, workloads is missing, without an empty file list.
+    const bare = issuesOf(() => validateStackConfig({ ...withKey("workloads", undefined), [REGISTRY_KEY]: "/etc/registry" }, OPTIONS));
+    const workloads = bare.find((i) => i.key === `${PROJECT}:workloads`);
+    assert.match(workloads?.message ?? "", /in the stack config or in the registry files$/);
     assert.doesNotThrow(() => validateStackConfig({ ...happyRaw(), [REGISTRY_KEY]: "" }, OPTIONS), "'' (Pulumi.yaml's default) means none");
   });
 });

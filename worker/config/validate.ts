@@ -204,7 +204,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
   const workflowEntries = mergeRegistryEntries([fields.workflows ?? [], files.workflows], "workflow", issues);
   if (workloadEntries.length === 0 && unset("workloads") && (options.registry?.problems.length ?? 0) === 0) {
     issues.add(key("workloads"), unset("registry") ? WORKLOADS_MISSING
-      : `${WORKLOADS_MISSING}, in the stack config or in the registry files (${fields.registry ?? ""})`);
+      : `${WORKLOADS_MISSING}, in the stack config or in the registry files${fields.registry === undefined ? "" : ` (${fields.registry})`}`);
   }
 
   const registry = resolveWorkloads(workloadEntries, {
