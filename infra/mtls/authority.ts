@@ -43,7 +43,7 @@ export interface StackCertificates {
    * redeployed with the current certificate's id.
    */
   readonly previous: Readonly<Record<string, readonly WorkloadCertificate[]>>;
-  /** By workload name: the certificate's `x5t#S256`, for the issuer's MTLS_THUMBPRINTS binding. */
+  /** By workload name: the certificate's `x5t#S256`, built into the issuer's runtime config. */
   readonly thumbprints: Readonly<Record<string, string>>;
 }
 

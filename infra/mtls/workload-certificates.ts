@@ -58,7 +58,7 @@ interface PublishedCertificate {
 export class WorkloadCertificates extends pulumi.ComponentResource {
   /** PEM of the CA certificates origins must trust (previous while still needed, current, next). */
   readonly caBundle: pulumi.Output<string>;
-  /** JSON {workload: thumbprint} of the current certificates: the issuer's MTLS_THUMBPRINTS binding. */
+  /** JSON {workload: thumbprint} of the current certificates: built into the issuer's runtime config (their tokens carry `cnf`). */
   readonly thumbprintsJson: pulumi.Output<string>;
   /** By workload: the current window's certificate. */
   readonly certificates: Record<string, cloudflare.MtlsCertificate>;

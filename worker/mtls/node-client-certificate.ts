@@ -34,7 +34,7 @@ const SINGLE_URI_SAN = /^URI:(spiffe:\/\/[^\s,"]+)$/;
 /** Parses a PEM bundle into its certificates. */
 /**
  * RFC 8705 §3.1 `x5t#S256` of a DER certificate: what the issuer binds tokens to (written by the
- * Pulumi program into MTLS_THUMBPRINTS) and what an origin compares with the client's certificate.
+ * Pulumi program into the issuer's runtime config) and what an origin compares with the client's certificate.
  */
 export function certificateThumbprint(certificateDer: Uint8Array): string {
   return createHash("sha256").update(certificateDer).digest("base64url");
