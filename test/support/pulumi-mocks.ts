@@ -1,10 +1,11 @@
 // The Pulumi mocks every program test runs under: a façade over the provider-faithful fakes
 // (fakes/), which refuse what the real providers refuse and keep state from one deploy to the
-// next. `installMocks` starts a deploy (on a fresh fake cloud unless one is given); `recorded`
+// next, and act on the resource options the program registers. `installMocks` starts a deploy (on a fresh fake cloud unless one is given); `recorded`
 // lists what the program declared in it, with its inputs as the providers received them.
 
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud, type FakeDeploy, unwrapSecrets } from "./fakes/engine.js";
+import { setFakeMocks } from "./fakes/monitor.js";
 
 export interface RecordedResource {
   readonly type: string;
@@ -25,7 +26,7 @@ export interface MockOptions {
 export function installMocks(project: string, stack: string, options: MockOptions = {}): FakeDeploy {
   recorded.length = 0;
   const deploy = (options.cloud ?? new FakeCloud()).begin(options.nowMs ?? Date.now());
-  pulumi.runtime.setMocks(
+  setFakeMocks(
     {
       newResource(args) {
         const result = deploy.register(args);
@@ -36,9 +37,9 @@ export function installMocks(project: string, stack: string, options: MockOption
         return deploy.call(args);
       },
     },
+    deploy,
     project,
     stack,
-    false,
   );
   return deploy;
 }

@@ -67,7 +67,12 @@ export function within(
  */
 export function takenElsewhere(context: RegisterContext, type: string, same: (resource: StoredResource) => boolean): boolean {
   const declared = context.deploy.declared(type);
-  const redeclared = new Set(declared.map((r) => r.name));
+  const claimed = context.deploy.claimed(type);
+  // The resource's old self (under its name, or the alias it was found by) is gone only when
+  // it is not being replaced, or when the replacement deletes it first.
+  const self = context.prior?.name ?? context.name;
+  const oldSelfRemains = context.replacing && !context.deleteBeforeReplace;
   return declared.some((r) => r.name !== context.name && same(r)) ||
-    context.deploy.committed(type).some((r) => (r.name !== context.name ? !redeclared.has(r.name) : context.replacing) && same(r));
+    context.deploy.committed(type).some((r) =>
+      (r.retained === true || (r.name !== self ? !claimed.has(r.name) : oldSelfRemains)) && same(r));
 }

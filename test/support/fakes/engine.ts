@@ -3,14 +3,17 @@
 // the next, and per deploy the plan Pulumi would show: created, updated (which properties),
 // replaced (a change to a property the provider replaces on; Pulumi creates the replacement
 // before it deletes the old one), deleted, plus what the providers refused and what a deploy
-// must never do (delete an mTLS certificate before it expires).
+// must never do (delete an mTLS certificate before it expires). It acts on the resource options
+// the program registers (monitor.ts hands them over) as Pulumi's engine does: protect,
+// retainOnDelete, replaceOnChanges, deleteBeforeReplace and aliases.
 
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsFake } from "./aws.js";
 import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } from "./cloudflare.js";
 import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
-import type { CloudflareScriptState, DeployView, FunctionFake, Properties, ResourceFake, StoredResource } from "./model.js";
+import { type CloudflareScriptState, type DeployView, type FunctionFake, NO_OPTIONS, type Properties, type RegisteredOptions, type ResourceFake, type StoredResource } from "./model.js";
+import type { OptionsSink } from "./monitor.js";
 import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
 import { randomFake } from "./random.js";
 import { timeFake } from "./time.js";
@@ -68,6 +71,10 @@ export interface PlanEntry {
   readonly name: string;
   /** Updated or replaced: the input properties that changed. */
   readonly properties?: readonly string[];
+  /** Found in state under this name through an alias: the same resource, renamed. */
+  readonly renamedFrom?: string;
+  /** Replaced: Pulumi's default creates the new one first; deleteBeforeReplace deletes first. */
+  readonly order?: "create-before-delete" | "delete-before-create";
 }
 
 export interface Plan {
@@ -76,6 +83,8 @@ export interface Plan {
   readonly updated: readonly PlanEntry[];
   readonly replaced: readonly PlanEntry[];
   readonly deleted: readonly PlanEntry[];
+  /** Deleted or replaced with retainOnDelete: out of the stack's state, still in the account. */
+  readonly retained: readonly PlanEntry[];
   readonly unchanged: readonly PlanEntry[];
   readonly refusals: readonly ProviderRefusal[];
   /** What the deploy did that it must never do (a live certificate deleted). */
@@ -92,6 +101,7 @@ export class FakeCloud {
   readonly #seed: string;
   readonly #projects: Readonly<Record<string, string>>;
   #resources = new Map<string, StoredResource>();
+  #retained: StoredResource[] = [];
   readonly #generations = new Map<string, number>();
   readonly #deletions = new Map<string, number>();
   readonly plans: Plan[] = [];
@@ -114,6 +124,23 @@ export class FakeCloud {
     return this.#resources.get(keyOf(type, name));
   }
 
+  /** Resources the stack no longer manages that the account still holds (retainOnDelete). */
+  retained(type?: string): StoredResource[] {
+    return this.#retained.filter((r) => type === undefined || r.type === type);
+  }
+
+  /** `pulumi destroy`: a deploy that declares nothing. */
+  destroy(nowMs: number): Plan {
+    return this.begin(nowMs).finish();
+  }
+
+  /** `pulumi state unprotect <urn>`: the state no longer marks the resource protected. */
+  unprotect(type: string, name: string): void {
+    const resource = this.resource(type, name);
+    if (resource === undefined) throw new Error(`unprotect: the stack's state holds no ${type} '${name}'`);
+    this.#resources.set(keyOf(type, name), { ...resource, options: { ...(resource.options ?? NO_OPTIONS), protect: false } });
+  }
+
   /** A change made outside Pulumi (wrangler, the dashboard): the provider's side of a resource now reads `outputs`. */
   changeOutside(type: string, name: string, outputs: Properties): void {
     const resource = this.resource(type, name);
@@ -125,6 +152,7 @@ export class FakeCloud {
   get state(): CloudState {
     return {
       resources: this.#resources,
+      retained: this.#retained,
       projects: this.#projects,
       deletions: this.#deletions,
       nextGeneration: (key) => (this.#generations.get(key) ?? 0) + 1,
@@ -133,8 +161,9 @@ export class FakeCloud {
         for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${this.#seed}\0${label}\0${i}`).digest());
         return Buffer.concat(out).subarray(0, length);
       },
-      commit: (resources, generations, deletions, plan) => {
+      commit: (resources, retained, generations, deletions, plan) => {
         this.#resources = resources;
+        this.#retained = [...this.#retained, ...retained.map((r): StoredResource => ({ ...r, retained: true }))];
         for (const [key, generation] of generations) this.#generations.set(key, generation);
         for (const [key, at] of deletions) this.#deletions.set(key, at);
         this.plans.push(plan);
@@ -145,23 +174,38 @@ export class FakeCloud {
 
 interface CloudState {
   readonly resources: ReadonlyMap<string, StoredResource>;
+  readonly retained: readonly StoredResource[];
   readonly projects: Readonly<Record<string, string>>;
   readonly deletions: ReadonlyMap<string, number>;
   nextGeneration(key: string): number;
   bytes(label: string, length: number): Buffer;
-  commit(resources: Map<string, StoredResource>, generations: Map<string, number>, deletions: Map<string, number>, plan: Plan): void;
+  commit(resources: Map<string, StoredResource>, retained: readonly StoredResource[], generations: Map<string, number>, deletions: Map<string, number>, plan: Plan): void;
 }
 
 interface Declared extends StoredResource {
   readonly change: "created" | "updated" | "replaced" | "unchanged";
   readonly properties: readonly string[];
+  /** The state key it was found under, when an alias found it. */
+  readonly renamedFrom?: string;
 }
 
-export class FakeDeploy implements DeployView {
+const PROTECT_SOURCE = "Pulumi engine: protect (pkg/resource/deploy step_generator.go, step.go)";
+const ALIAS_SOURCE = "Pulumi engine: an alias may be claimed by one resource only (sdk/go/common/diag errors.go 2008, 2016)";
+
+/** Whether a change to `properties` replaces under `replaceOnChanges` (a path counts by its top-level property). */
+function replacesOnChange(replaceOnChanges: readonly string[], properties: readonly string[]): boolean {
+  const tops = replaceOnChanges.map((path) => path.split(/[.[]/)[0]);
+  return properties.some((p) => tops.includes("*") || tops.includes(p));
+}
+
+export class FakeDeploy implements DeployView, OptionsSink {
   readonly nowMs: number;
   readonly refusals: ProviderRefusal[] = [];
   readonly #cloud: CloudState;
   readonly #declared = new Map<string, Declared>();
+  readonly #options = new Map<string, RegisteredOptions>();
+  /** State key → the key of the declared resource that took it over (itself, or through an alias). */
+  readonly #claims = new Map<string, string>();
   #finished = false;
   #onRefusal: ((refusal: ProviderRefusal) => void)[] = [];
 
@@ -175,7 +219,10 @@ export class FakeDeploy implements DeployView {
     return [...this.#declared.values()].filter((r) => r.type === type);
   }
   committed(type: string): readonly StoredResource[] {
-    return [...this.#cloud.resources.values()].filter((r) => r.type === type);
+    return [...this.#cloud.resources.values(), ...this.#cloud.retained].filter((r) => r.type === type);
+  }
+  claimed(type: string): ReadonlySet<string> {
+    return new Set([...this.#claims.keys()].map((key) => this.#cloud.resources.get(key)!).filter((r) => r.type === type).map((r) => r.name));
   }
   bytes(label: string, length: number): Buffer {
     return this.#cloud.bytes(label, length);
@@ -187,7 +234,8 @@ export class FakeDeploy implements DeployView {
     return this.#cloud.deletions.get(`${kind}:${key}`);
   }
   script(accountId: string, scriptName: string): CloudflareScriptState | undefined {
-    const script = this.committed(WORKERS_SCRIPT).find((s) => s.inputs.accountId === accountId && s.inputs.scriptName === scriptName);
+    const named = this.committed(WORKERS_SCRIPT).filter((s) => s.inputs.accountId === accountId && s.inputs.scriptName === scriptName);
+    const script = named.find((s) => s.retained !== true) ?? named[0];
     if (script === undefined) return undefined;
     const tag = script.outputs.migrationTag;
     return {
@@ -210,6 +258,32 @@ export class FakeDeploy implements DeployView {
   }
 
   // ---- the mocks ----
+
+  /** The options the program registered `type`/`name` with (monitor.ts calls this before `register`). */
+  options(type: string, name: string, options: RegisteredOptions): void {
+    this.#options.set(keyOf(type, name), options);
+  }
+
+  /** The resource's prior state: under its own key, else under the first alias state holds (claimed for it). */
+  #prior(key: string, options: RegisteredOptions, refuse: Refuser["refuse"]): { readonly key: string; readonly prior: StoredResource } | undefined {
+    const claimer = this.#claims.get(key);
+    if (claimer !== undefined) refuse(`Duplicate resource URN '${key}' conflicting with alias on resource with URN '${claimer}'`, ALIAS_SOURCE);
+    const own = this.#cloud.resources.get(key);
+    if (own !== undefined) {
+      this.#claims.set(key, key);
+      return { key, prior: own };
+    }
+    for (const alias of options.aliases) {
+      const aliasKey = keyOf(alias.type, alias.name);
+      const prior = this.#cloud.resources.get(aliasKey);
+      if (prior === undefined) continue;
+      const other = this.#declared.has(aliasKey) ? aliasKey : this.#claims.get(aliasKey);
+      if (other !== undefined) refuse(`Duplicate resource alias '${aliasKey}' applied to resource with URN '${key}' conflicting with resource with URN '${other}'`, ALIAS_SOURCE);
+      this.#claims.set(aliasKey, key);
+      return { key: aliasKey, prior };
+    }
+    return undefined;
+  }
   register(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     if (this.#finished) throw new Error(`${args.type} '${args.name}' was declared after the deploy finished`);
     if (args.custom === false || args.type.startsWith("pulumi:providers:")) return { id: undefined, state: args.inputs as Record<string, unknown> };
@@ -222,17 +296,27 @@ export class FakeDeploy implements DeployView {
       if (args.id !== undefined && args.id !== "") refuse("reading or importing an existing resource is not modelled", "test/support/fakes");
       if (this.#declared.has(key)) refuse("Duplicate resource URN: declared twice in one program", "Pulumi engine: resource names are unique per type and parent");
       const inputs = unwrapSecrets(args.inputs) as Properties;
-      const prior = this.#cloud.resources.get(key);
+      const options = this.#options.get(key) ?? NO_OPTIONS;
+      const found = this.#prior(key, options, refuse);
+      const prior = found?.prior;
       const properties = prior === undefined ? [] : changedProperties(prior.inputs, inputs);
-      const replacing = prior !== undefined && properties.some((p) => fake.replaceOn.includes(p));
+      const replacing = prior !== undefined && (properties.some((p) => fake.replaceOn.includes(p)) || replacesOnChange(options.replaceOnChanges, properties));
+      // Pulumi refuses when both the state and the program protect it: unprotecting in the
+      // program and replacing in one update is allowed.
+      if (replacing && prior.options?.protect === true && options.protect) {
+        refuse(`unable to replace resource "${key}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``, PROTECT_SOURCE);
+      }
       const generation = prior !== undefined && !replacing ? prior.generation : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
       const outputs = fake.register({
-        type: args.type, name: args.name, inputs, replacing, generation, deploy: this, refuse,
+        type: args.type, name: args.name, inputs, replacing, deleteBeforeReplace: options.deleteBeforeReplace, generation, deploy: this, refuse,
         ...(prior !== undefined ? { prior } : {}),
       });
       const id = prior !== undefined && !replacing ? prior.id : generation === 1 ? `${args.name}-id` : `${args.name}-id-${generation}`;
       const change = prior === undefined ? "created" : replacing ? "replaced" : properties.length > 0 ? "updated" : "unchanged";
-      this.#declared.set(key, { type: args.type, name: args.name, id, inputs, outputs, generation, change, properties });
+      this.#declared.set(key, {
+        type: args.type, name: args.name, id, inputs, outputs, generation, change, properties, options,
+        ...(found !== undefined && found.key !== key ? { renamedFrom: found.key } : {}),
+      });
       // Secret inputs stay secret in the outputs, as the engine keeps them.
       const state: Record<string, unknown> = { ...outputs };
       for (const [k, v] of Object.entries(args.inputs as Record<string, unknown>)) if (holdsSecret(v)) state[k] = v;
@@ -256,19 +340,41 @@ export class FakeDeploy implements DeployView {
     }
   }
 
-  /** Commits what the deploy declared (deletes run last, and not at all after a refusal) and returns the plan. */
+  /**
+   * Commits what the deploy declared and returns the plan. Deletes run last, and not at all after
+   * a refusal; deleting a resource its state protects refuses the deploy (`pulumi destroy` too);
+   * one deleted or replaced with retainOnDelete leaves the state and stays in the account.
+   */
   finish(): Plan {
     if (this.#finished) throw new Error("the deploy has already finished");
     this.#finished = true;
     const declared = [...this.#declared.values()];
-    const entry = (r: Declared): PlanEntry => ({ type: r.type, name: r.name, ...(r.properties.length > 0 ? { properties: r.properties } : {}) });
+    const entry = (r: Declared): PlanEntry => ({
+      type: r.type, name: r.name,
+      ...(r.properties.length > 0 ? { properties: r.properties } : {}),
+      ...(r.renamedFrom !== undefined ? { renamedFrom: r.renamedFrom.split("::").at(-1)! } : {}),
+      ...(r.change === "replaced" ? { order: r.options?.deleteBeforeReplace === true ? "delete-before-create" : "create-before-delete" } : {}),
+    });
+    const unclaimed = [...this.#cloud.resources.entries()].filter(([key]) => !this.#claims.has(key)).map(([, r]) => r);
+    if (this.refusals.length === 0) {
+      for (const r of unclaimed.filter((r) => r.options?.protect === true)) {
+        const key = keyOf(r.type, r.name);
+        this.refusals.push(new ProviderRefusal(key, `resource "${key}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${key}'\``, PROTECT_SOURCE));
+      }
+    }
     const failed = this.refusals.length > 0;
-    const removed = failed ? [] : [...this.#cloud.resources.entries()].filter(([key]) => !this.#declared.has(key)).map(([, r]) => r);
-    const replacedPriors = failed ? [] : declared.filter((r) => r.change === "replaced").map((r) => this.#cloud.resources.get(keyOf(r.type, r.name))!);
+    const removed = failed ? [] : unclaimed;
+    const replacedPriors = failed ? [] : declared.filter((r) => r.change === "replaced").map((r) => this.#cloud.resources.get(r.renamedFrom ?? keyOf(r.type, r.name))!);
 
     const violations: string[] = [];
     const deletions = new Map<string, number>();
+    const retained: StoredResource[] = [];
     for (const gone of [...removed, ...replacedPriors]) {
+      // The old resource's own options decide, as the engine's delete step reads them from state.
+      if (gone.options?.retainOnDelete === true) {
+        retained.push(gone);
+        continue;
+      }
       if (gone.type === MTLS_CERTIFICATE) {
         const expiry = certificateExpiry(gone.outputs);
         if (expiry > this.nowMs) {
@@ -285,7 +391,8 @@ export class FakeDeploy implements DeployView {
       created: declared.filter((r) => r.change === "created").map(entry),
       updated: declared.filter((r) => r.change === "updated").map(entry),
       replaced: declared.filter((r) => r.change === "replaced").map(entry),
-      deleted: removed.map((r) => ({ type: r.type, name: r.name })),
+      deleted: removed.filter((r) => r.options?.retainOnDelete !== true).map((r) => ({ type: r.type, name: r.name })),
+      retained: retained.map((r) => ({ type: r.type, name: r.name })),
       unchanged: declared.filter((r) => r.change === "unchanged").map(entry),
       refusals: [...this.refusals],
       violations,
@@ -293,11 +400,12 @@ export class FakeDeploy implements DeployView {
     const next = new Map<string, StoredResource>(failed ? this.#cloud.resources : []);
     const generations = new Map<string, number>();
     for (const r of declared) {
-      const { change: _change, properties: _properties, ...stored } = r;
+      const { change: _change, properties: _properties, renamedFrom, ...stored } = r;
+      if (renamedFrom !== undefined) next.delete(renamedFrom);
       next.set(keyOf(r.type, r.name), stored);
       generations.set(keyOf(r.type, r.name), r.generation);
     }
-    this.#cloud.commit(next, generations, deletions, plan);
+    this.#cloud.commit(next, retained, generations, deletions, plan);
     return plan;
   }
 }

@@ -6,6 +6,22 @@ import type { Refuser } from "./refusal.js";
 
 export type Properties = Record<string, unknown>;
 
+/** The resource options the Pulumi engine acts on, as the program registered them. */
+export interface RegisteredOptions {
+  /** Replacing or deleting the resource is refused while its state says so. */
+  readonly protect: boolean;
+  /** Deleting (or replacing) removes it from the stack and leaves it in the account. */
+  readonly retainOnDelete: boolean;
+  /** Input properties whose change replaces, beyond the provider's own ("*": any). */
+  readonly replaceOnChanges: readonly string[];
+  /** A replacement deletes the old resource before it creates the new one. */
+  readonly deleteBeforeReplace: boolean;
+  /** Earlier identities: a resource of that type and name in state is this one, renamed. */
+  readonly aliases: readonly { readonly type: string; readonly name: string }[];
+}
+
+export const NO_OPTIONS: RegisteredOptions = Object.freeze({ protect: false, retainOnDelete: false, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [] });
+
 /** A resource as the fake cloud holds it after a deploy. */
 export interface StoredResource {
   readonly type: string;
@@ -15,6 +31,10 @@ export interface StoredResource {
   readonly outputs: Properties;
   /** Counts replacements: random values and ids are derived from it. */
   readonly generation: number;
+  /** As last registered (the engine keeps them in state); none for a resource declared without. */
+  readonly options?: RegisteredOptions;
+  /** Out of the stack's state but still in the account (deleted with retainOnDelete). */
+  readonly retained?: true;
 }
 
 /** What a check can see of the deploy under way. */
@@ -23,8 +43,10 @@ export interface DeployView {
   readonly nowMs: number;
   /** Resources declared so far in this deploy (inputs as the provider received them). */
   declared(type: string): readonly StoredResource[];
-  /** Resources the cloud held when the deploy started. */
+  /** Resources the account held when the deploy started: the stack's, and those it retained. */
   committed(type: string): readonly StoredResource[];
+  /** Names of committed resources this deploy has declared so far, under their name or an alias. */
+  claimed(type: string): ReadonlySet<string>;
   /** Deterministic bytes for a resource generation (random values, ids). */
   bytes(label: string, length: number): Buffer;
   /** GCP projects the fake organization holds: projectId → project number. */
@@ -45,10 +67,12 @@ export interface RegisterContext {
   readonly type: string;
   readonly name: string;
   readonly inputs: Properties;
-  /** The same resource as the previous deploy left it (undefined when it is new). */
+  /** The same resource as the previous deploy left it, found by name or alias (undefined when it is new). */
   readonly prior?: StoredResource;
   /** True when this registration replaces `prior`. */
   readonly replacing: boolean;
+  /** The replacement deletes `prior` first (deleteBeforeReplace), so nothing of it remains. */
+  readonly deleteBeforeReplace: boolean;
   readonly generation: number;
   readonly deploy: DeployView;
   readonly refuse: Refuser["refuse"];
