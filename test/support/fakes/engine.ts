@@ -134,6 +134,18 @@ export class FakeCloud {
     return this.begin(nowMs).finish();
   }
 
+  /**
+   * `pulumi state rename <urn> <new name>`: the same resource (id, inputs, outputs) under another
+   * name in the stack's state, as a release that named it differently left it.
+   */
+  renameInState(type: string, from: string, to: string): void {
+    const resource = this.resource(type, from);
+    if (resource === undefined) throw new Error(`renameInState: the stack's state holds no ${type} '${from}'`);
+    if (this.resource(type, to) !== undefined) throw new Error(`renameInState: the stack's state already holds a ${type} '${to}'`);
+    this.#resources.delete(keyOf(type, from));
+    this.#resources.set(keyOf(type, to), { ...resource, name: to });
+  }
+
   /** `pulumi state unprotect <urn>`: the state no longer marks the resource protected. */
   unprotect(type: string, name: string): void {
     const resource = this.resource(type, name);
