@@ -1,83 +1,55 @@
 // What `pulumi destroy`, a changed issuer scriptName or accountId, and a certificate's expiry do to
 // the Cloudflare resources, read from the options the program registers with the engine (the
-// mock monitor's registerResource sees the same request the Pulumi engine would). The issuer's
-// script and JWKS namespace are protected (a replacement or deletion stops at preview) and
-// retained once unprotected: the provider deletes a script without `force`, which Cloudflare
-// refuses while Workers bind it, and forcing it would delete the key store.
+// fakes' monitor records them from each RegisterResourceRequest, as the Pulumi engine sees them).
+// The issuer's script and JWKS namespace are protected (a replacement or deletion stops at
+// preview) and retained once unprotected: the provider deletes a script without `force`, which
+// Cloudflare refuses while Workers bind it, and forcing it would delete the key store. What the
+// engine then does with a rename or a destroy is in deploy-sequences/issuer-destroy.test.ts.
 
 import assert from "node:assert/strict";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
-import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
+import { FakeCloud } from "../support/fakes/engine.js";
+import type { StoredResource } from "../support/fakes/model.js";
+import { dev, deployProgram, engineConfig } from "../support/dev-stack.js";
 
-interface RegisteredOptions {
-  readonly type: string;
-  readonly name: string;
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly replaceOnChanges: readonly string[];
+const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
+const KV = "cloudflare:index/workersKvNamespace:WorkersKvNamespace";
+const MTLS = "cloudflare:index/mtlsCertificate:MtlsCertificate";
+const DOMAIN = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";
+
+/** Deploys Pulumi.dev.yaml on a fresh fake cloud and returns its resources with their registered options. */
+async function deployed(): Promise<FakeCloud> {
+  const cloud = new FakeCloud();
+  const { plan } = await deployProgram(engineConfig(), { cloud });
+  assert.deepEqual(plan.refusals.map((r) => r.message), []);
+  return cloud;
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getReplaceonchangesList(): string[];
-}
+const kept = (r: StoredResource | undefined) => ({ protect: r?.options?.protect, retainOnDelete: r?.options?.retainOnDelete });
 
-type Register = (this: MockMonitor, req: RegisterRequest, callback: unknown) => unknown;
-
-/** Runs the program on Pulumi.dev.yaml and returns every resource's registered options. */
-async function registeredOptions(overrides: Record<string, unknown> = {}): Promise<RegisteredOptions[]> {
-  const seen: RegisteredOptions[] = [];
-  const prototype = MockMonitor.prototype as unknown as { registerResource: Register };
-  const original = prototype.registerResource;
-  prototype.registerResource = function (req, callback) {
-    seen.push({
-      type: req.getType(),
-      name: req.getName(),
-      protect: req.getProtect(),
-      retainOnDelete: req.getRetainondelete(),
-      replaceOnChanges: req.getReplaceonchangesList(),
-    });
-    return original.call(this, req, callback);
-  };
-  try {
-    await runProgram(engineConfig(overrides));
-  } finally {
-    prototype.registerResource = original;
-  }
-  return seen;
-}
-
-const only = (all: readonly RegisteredOptions[], type: string) => all.filter((r) => r.type === type);
-
-describe("the issuer's Cloudflare resources outlive a destroy or a rename (resource options under mocks)", function () {
+describe("the issuer's Cloudflare resources outlive a destroy or a rename (registered resource options)", function () {
   this.timeout(60_000);
-
-  it("protects and retains the issuer script and its JWKS namespace", async () => {
-    const all = await registeredOptions();
-    const [script, ...otherScripts] = only(all, "cloudflare:index/workersScript:WorkersScript").filter((r) => r.name === "issuer-script");
-    assert.equal(otherScripts.length, 0);
-    assert.deepEqual({ protect: script!.protect, retainOnDelete: script!.retainOnDelete }, { protect: true, retainOnDelete: true });
-    const [jwks] = only(all, "cloudflare:index/workersKvNamespace:WorkersKvNamespace").filter((r) => r.name === "issuer-jwks");
-    assert.deepEqual({ protect: jwks!.protect, retainOnDelete: jwks!.retainOnDelete }, { protect: true, retainOnDelete: true });
+  let cloud: FakeCloud;
+  before(async () => {
+    cloud = await deployed();
   });
 
-  it("gives a renamed issuer its own JWKS namespace: the title, updatable in place, forces a replacement", async () => {
-    const all = await registeredOptions();
-    const [jwks] = only(all, "cloudflare:index/workersKvNamespace:WorkersKvNamespace").filter((r) => r.name === "issuer-jwks");
+  it("protects and retains the issuer script and its JWKS namespace", () => {
+    assert.equal(cloud.resources(SCRIPT).filter((r) => r.name === "issuer-script").length, 1);
+    assert.deepEqual(kept(cloud.resource(SCRIPT, "issuer-script")), { protect: true, retainOnDelete: true });
+    assert.deepEqual(kept(cloud.resource(KV, "issuer-jwks")), { protect: true, retainOnDelete: true });
+  });
+
+  it("gives a renamed issuer its own JWKS namespace: the title, updatable in place, forces a replacement", () => {
     // A kept old script would otherwise go on publishing its own keys into the new issuer's namespace.
-    assert.deepEqual(jwks!.replaceOnChanges, ["title"]);
+    assert.deepEqual(cloud.resource(KV, "issuer-jwks")?.options?.replaceOnChanges, ["title"]);
   });
 
-  it("deletes what is safe to delete: expired certificates, the hostname", async () => {
-    const all = await registeredOptions();
-    const certificates = only(all, "cloudflare:index/mtlsCertificate:MtlsCertificate");
+  it("deletes what is safe to delete: expired certificates, the hostname", () => {
+    const certificates = cloud.resources(MTLS);
     assert.ok(certificates.length >= 2, "Pulumi.dev.yaml has two mTLS workloads");
-    for (const r of certificates) assert.deepEqual([r.name, r.protect, r.retainOnDelete], [r.name, false, false]);
-    const domains = only(all, "cloudflare:index/workersCustomDomain:WorkersCustomDomain");
+    for (const r of certificates) assert.deepEqual([r.name, kept(r)], [r.name, { protect: false, retainOnDelete: false }]);
+    const domains = cloud.resources(DOMAIN);
     assert.equal(domains.length, 1, `${dev.stack} serves a custom hostname`);
-    assert.deepEqual([domains[0]!.protect, domains[0]!.retainOnDelete], [false, false]);
+    assert.deepEqual(kept(domains[0]), { protect: false, retainOnDelete: false });
   });
 });
