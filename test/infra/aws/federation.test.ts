@@ -1,5 +1,7 @@
-// Wiring of the AwsFederation component under Pulumi mocks: which resources it asks for, with
-// which inputs. The documents themselves are proven in trust-policy and trust-simulation tests.
+// Wiring of the AwsFederation component on the provider fakes (one fresh deploy per build, so
+// IAM's unique role names hold within each): which resources it asks for, with which inputs, and
+// the ARNs the fake IAM answers with. The documents themselves are proven in trust-policy and
+// trust-simulation tests.
 
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,8 +9,10 @@ import type { AwsSettings, IssuerSettings, WorkloadConfig } from "../../../worke
 import type { AwsFederation as AwsFederationClass, AwsFederationArgs } from "../../../infra/aws/federation.js";
 import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
+import { installMocks, recorded, resolved } from "../../support/pulumi-mocks.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
+/** The fake IAM account (test/support/fakes/aws.ts). */
 const AWS_ACCOUNT = "111122223333";
 const PROVIDER_ARN = `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/id.example.dev`;
 const READ_LEDGER = JSON.stringify({
@@ -52,35 +56,17 @@ const REPORTS = workload("reports-exporter", {
   audiences: ["//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/p"],
 });
 
-interface Recorded {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-}
-
-const recorded: Recorded[] = [];
-
-function fakeArn(type: string, inputs: Record<string, any>): string | undefined {
-  if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") {
-    return `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/${new URL(String(inputs.url)).host}`;
-  }
-  if (type === "aws:iam/role:Role") return `arn:aws:iam::${AWS_ACCOUNT}:role/${String(inputs.name)}`;
-  return undefined;
-}
-
-function resolved<T>(output: pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
-}
-
 let AwsFederation: typeof AwsFederationClass;
 
-/** Builds the component and waits until the mock monitor has seen every child. */
+/** Builds the component in a deploy of its own and waits until the fakes have seen every child. */
 async function build(name: string, args: AwsFederationArgs) {
+  const deploy = installMocks("worker-identity", "prod");
   const children: pulumi.Resource[] = [];
   const component = new AwsFederation(name, args, {
     transformations: [({ resource }) => (children.push(resource), undefined)],
   });
-  const urns = await Promise.all(children.map((child) => resolved(child.urn)));
+  const urns = (await Promise.all(children.map((child) => resolved(child.urn)))).map(String);
+  assert.deepEqual(deploy.refusals.map((r) => r.message), [], "the providers accept every child");
   const own = recorded.filter((r) => r.name.startsWith(`${name}-`));
   return { component, urns, own, of: (type: string) => own.filter((r) => r.type === type) };
 }
@@ -90,23 +76,9 @@ const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const INLINE = "aws:iam/rolePolicy:RolePolicy";
 
-describe("AwsFederation component (Pulumi mocks)", () => {
+describe("AwsFederation component (provider fakes)", () => {
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource(args) {
-          recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const arn = fakeArn(args.type, args.inputs);
-          return { id: `${args.name}-id`, state: { ...args.inputs, ...(arn !== undefined ? { arn } : {}) } };
-        },
-        call(args) {
-          throw new Error(`unexpected provider call ${args.token}`);
-        },
-      },
-      "worker-identity",
-      "prod",
-      false,
-    );
+    installMocks("worker-identity", "prod");
     ({ AwsFederation } = await import("../../../infra/aws/federation.js"));
   });
 
@@ -166,7 +138,7 @@ describe("AwsFederation component (Pulumi mocks)", () => {
     assert.equal(billing.maxSessionDuration, 3600);
     const ledger = of(ROLE).find((r) => r.inputs.name === "ledger-sync-prod")?.inputs ?? {};
     assert.equal(ledger.maxSessionDuration, 7200);
-    assert.equal(ledger.tags?.["worker-identity:workload"], "ledger-sync");
+    assert.equal((ledger.tags as Record<string, string> | undefined)?.["worker-identity:workload"], "ledger-sync");
   });
 
   it("attaches each managed policy and each inline policy to its workload's role", async () => {
