@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { WorkerIdentity } from "../../infra/worker-identity.js";
 import { readStackConfigMap } from "../../worker/config/stack-file.js";
-import { checkEngineConfig, type FakeCloud, type Plan } from "./fakes/engine.js";
+import { checkEngineConfig } from "./fakes/engine-config.js";
+import type { FakeCloud, Plan } from "./fakes/engine.js";
 import { installMocks, recorded, resolved } from "./pulumi-mocks.js";
 import { REPO_ROOT } from "./run-tsx.js";
 

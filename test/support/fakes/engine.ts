@@ -14,10 +14,10 @@ import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } f
 import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
 import { type CloudflareScriptState, type DeployView, type FunctionFake, NO_OPTIONS, type Properties, type RegisteredOptions, type ResourceFake, type StoredResource } from "./model.js";
 import type { OptionsSink } from "./monitor.js";
-import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
 import { randomFake } from "./random.js";
 import { timeFake } from "./time.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
+import { checkReplacement, keyOf, protectedDeletion, replacesOnChange, StateClaims } from "./resource-options.js";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
@@ -63,8 +63,6 @@ export function changedProperties(before: Properties, after: Properties): string
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
 }
-
-const keyOf = (type: string, name: string) => `${type}::${name}`;
 
 export interface PlanEntry {
   readonly type: string;
@@ -201,28 +199,19 @@ interface Declared extends StoredResource {
   readonly renamedFrom?: string;
 }
 
-const PROTECT_SOURCE = "Pulumi engine: protect (pkg/resource/deploy step_generator.go, step.go)";
-const ALIAS_SOURCE = "Pulumi engine: an alias may be claimed by one resource only (sdk/go/common/diag errors.go 2008, 2016)";
-
-/** Whether a change to `properties` replaces under `replaceOnChanges` (a path counts by its top-level property). */
-function replacesOnChange(replaceOnChanges: readonly string[], properties: readonly string[]): boolean {
-  const tops = replaceOnChanges.map((path) => path.split(/[.[]/)[0]);
-  return properties.some((p) => tops.includes("*") || tops.includes(p));
-}
-
 export class FakeDeploy implements DeployView, OptionsSink {
   readonly nowMs: number;
   readonly refusals: ProviderRefusal[] = [];
   readonly #cloud: CloudState;
   readonly #declared = new Map<string, Declared>();
   readonly #options = new Map<string, RegisteredOptions>();
-  /** State key → the key of the declared resource that took it over (itself, or through an alias). */
-  readonly #claims = new Map<string, string>();
+  readonly #claims: StateClaims;
   #finished = false;
   #onRefusal: ((refusal: ProviderRefusal) => void)[] = [];
 
   constructor(cloud: FakeCloud, nowMs: number) {
     this.#cloud = cloud.state;
+    this.#claims = new StateClaims(this.#cloud.resources);
     this.nowMs = nowMs;
   }
 
@@ -234,7 +223,7 @@ export class FakeDeploy implements DeployView, OptionsSink {
     return [...this.#cloud.resources.values(), ...this.#cloud.retained].filter((r) => r.type === type);
   }
   claimed(type: string): ReadonlySet<string> {
-    return new Set([...this.#claims.keys()].map((key) => this.#cloud.resources.get(key)!).filter((r) => r.type === type).map((r) => r.name));
+    return this.#claims.names(type);
   }
   bytes(label: string, length: number): Buffer {
     return this.#cloud.bytes(label, length);
@@ -276,26 +265,6 @@ export class FakeDeploy implements DeployView, OptionsSink {
     this.#options.set(keyOf(type, name), options);
   }
 
-  /** The resource's prior state: under its own key, else under the first alias state holds (claimed for it). */
-  #prior(key: string, options: RegisteredOptions, refuse: Refuser["refuse"]): { readonly key: string; readonly prior: StoredResource } | undefined {
-    const claimer = this.#claims.get(key);
-    if (claimer !== undefined) refuse(`Duplicate resource URN '${key}' conflicting with alias on resource with URN '${claimer}'`, ALIAS_SOURCE);
-    const own = this.#cloud.resources.get(key);
-    if (own !== undefined) {
-      this.#claims.set(key, key);
-      return { key, prior: own };
-    }
-    for (const alias of options.aliases) {
-      const aliasKey = keyOf(alias.type, alias.name);
-      const prior = this.#cloud.resources.get(aliasKey);
-      if (prior === undefined) continue;
-      const other = this.#declared.has(aliasKey) ? aliasKey : this.#claims.get(aliasKey);
-      if (other !== undefined) refuse(`Duplicate resource alias '${aliasKey}' applied to resource with URN '${key}' conflicting with resource with URN '${other}'`, ALIAS_SOURCE);
-      this.#claims.set(aliasKey, key);
-      return { key: aliasKey, prior };
-    }
-    return undefined;
-  }
   register(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     if (this.#finished) throw new Error(`${args.type} '${args.name}' was declared after the deploy finished`);
     if (args.custom === false || args.type.startsWith("pulumi:providers:")) return { id: undefined, state: args.inputs as Record<string, unknown> };
@@ -309,15 +278,11 @@ export class FakeDeploy implements DeployView, OptionsSink {
       if (this.#declared.has(key)) refuse("Duplicate resource URN: declared twice in one program", "Pulumi engine: resource names are unique per type and parent");
       const inputs = unwrapSecrets(args.inputs) as Properties;
       const options = this.#options.get(key) ?? NO_OPTIONS;
-      const found = this.#prior(key, options, refuse);
+      const found = this.#claims.claim(key, options, (k) => this.#declared.has(k), refuse);
       const prior = found?.prior;
       const properties = prior === undefined ? [] : changedProperties(prior.inputs, inputs);
       const replacing = prior !== undefined && (properties.some((p) => fake.replaceOn.includes(p)) || replacesOnChange(options.replaceOnChanges, properties));
-      // Pulumi refuses when both the state and the program protect it: unprotecting in the
-      // program and replacing in one update is allowed.
-      if (replacing && prior.options?.protect === true && options.protect) {
-        refuse(`unable to replace resource "${key}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``, PROTECT_SOURCE);
-      }
+      if (replacing) checkReplacement(key, prior, options, refuse);
       const generation = prior !== undefined && !replacing ? prior.generation : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
       const outputs = fake.register({
         type: args.type, name: args.name, inputs, replacing, deleteBeforeReplace: options.deleteBeforeReplace, generation, deploy: this, refuse,
@@ -369,9 +334,9 @@ export class FakeDeploy implements DeployView, OptionsSink {
     });
     const unclaimed = [...this.#cloud.resources.entries()].filter(([key]) => !this.#claims.has(key)).map(([, r]) => r);
     if (this.refusals.length === 0) {
-      for (const r of unclaimed.filter((r) => r.options?.protect === true)) {
-        const key = keyOf(r.type, r.name);
-        this.refusals.push(new ProviderRefusal(key, `resource "${key}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${key}'\``, PROTECT_SOURCE));
+      for (const r of unclaimed) {
+        const refusal = protectedDeletion(r);
+        if (refusal !== undefined) this.refusals.push(new ProviderRefusal(keyOf(r.type, r.name), refusal.detail, refusal.source));
       }
     }
     const failed = this.refusals.length > 0;
@@ -419,36 +384,5 @@ export class FakeDeploy implements DeployView, OptionsSink {
     }
     this.#cloud.commit(next, retained, generations, deletions, plan);
     return plan;
-  }
-}
-
-// ---- the engine's own limit -----------------------------------------------------------------
-
-export class EngineRefusal extends Error {
-  readonly code = "ERR_ENGINE_REFUSAL";
-  constructor(message: string, readonly bytes: number, readonly source: string) {
-    super(message);
-    this.name = "EngineRefusal";
-  }
-}
-
-/** Bytes of the PULUMI_CONFIG environment string (`NAME=value` and its NUL) the engine hands the program. */
-export function configEnvironmentBytes(config: Readonly<Record<string, string>>): number {
-  return Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`, "utf8") + 1;
-}
-
-/**
- * Refuses, before the program runs, a stack config the engine cannot hand over: Linux refuses an
- * environment string over MAX_ARG_STRLEN, and `pulumi up` fails with "argument list too long".
- */
-export function checkEngineConfig(config: Readonly<Record<string, string>>): void {
-  const bytes = configEnvironmentBytes(config);
-  const limit = PULUMI_ENGINE.configEnvironmentBytes;
-  if (bytes > limit.value) {
-    throw new EngineRefusal(
-      `fork/exec node: argument list too long (the stack config's PULUMI_CONFIG is ${bytes} bytes; Linux allows ${limit.value} per environment string)`,
-      bytes,
-      limit.source,
-    );
   }
 }
