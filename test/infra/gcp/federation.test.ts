@@ -1,4 +1,4 @@
-// GcpFederation under Pulumi mocks: the pool and provider it declares, one workloadIdentityUser
+// GcpFederation on the provider fakes: the pool and provider it declares, one workloadIdentityUser
 // grant per GCP workload naming exactly that workload's principal, service accounts created only
 // when asked, project roles on the created account, and nothing for workloads without `gcp`.
 
@@ -54,36 +54,16 @@ interface Registration {
   readonly inputs: Record<string, unknown>;
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getDependenciesList(): string[];
-}
-type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
-
 /**
  * One deploy on the provider fakes (test/support/fakes: GCP answers getProject for
- * example-identity-dev with 123456789012), recording each registration's parent and
- * dependencies from the monitor's requests, which the mocks do not see.
+ * example-identity-dev with 123456789012); the fakes' monitor records each registration's parent
+ * and dependencies, which the mocks do not see.
  */
-function installRecordingMocks(): Registration[] {
-  const registrations: Registration[] = [];
-  installMocks("worker-identity", "test");
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: Callback): void };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) =>
-    register(req, (error, response) => {
-      if (response) {
-        const inputs = recorded.find((r) => r.type === req.getType() && r.name === req.getName())?.inputs ?? {};
-        registrations.push({
-          type: req.getType(), name: req.getName(), urn: response.getUrn(), parent: req.getParent(),
-          dependencies: req.getDependenciesList(), inputs,
-        });
-      }
-      cb(error, response);
-    });
-  return registrations;
+function installRecordingMocks(): () => Registration[] {
+  const deploy = installMocks("worker-identity", "test");
+  return () => deploy.registrations.map((r) => ({
+    ...r, inputs: recorded.find((d) => d.type === r.type && d.name === r.name)?.inputs ?? {},
+  }));
 }
 
 let GcpFederation: typeof GcpFederationClass;
@@ -102,7 +82,7 @@ async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
     await resolved(w.principal);
   }
   await new Promise((r) => setTimeout(r, 100));
-  const mine = registrations.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+  const mine = registrations().filter((r) => r.name === name || r.name.startsWith(`${name}-`));
   const component = mine.find((r) => r.type === "worker-identity:gcp:Federation");
   assert.ok(component, "the component registers itself");
   const ofType = (type: string) => mine.filter((r) => r.type === type);
@@ -116,7 +96,7 @@ const SA_MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
 const PROJECT_MEMBER_TYPE = "gcp:projects/iAMMember:IAMMember";
 const SLEEP_TYPE = "time:index/sleep:Sleep";
 
-describe("GcpFederation (Pulumi mocks)", function () {
+describe("GcpFederation (provider fakes)", function () {
   this.timeout(60_000);
 
   before(async () => {

@@ -13,7 +13,7 @@ import { awsFake } from "./aws.js";
 import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } from "./cloudflare.js";
 import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
 import { type CloudflareScriptState, type DeployView, type FunctionFake, NO_OPTIONS, type Properties, type RegisteredOptions, type ResourceFake, type StoredResource } from "./model.js";
-import type { OptionsSink } from "./monitor.js";
+import type { OptionsSink, Registration } from "./monitor.js";
 import { randomFake } from "./random.js";
 import { timeFake } from "./time.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
@@ -202,6 +202,8 @@ interface Declared extends StoredResource {
 export class FakeDeploy implements DeployView, OptionsSink {
   readonly nowMs: number;
   readonly refusals: ProviderRefusal[] = [];
+  /** Every registration the monitor answered, components included, in order. */
+  readonly registrations: Registration[] = [];
   readonly #cloud: CloudState;
   readonly #declared = new Map<string, Declared>();
   readonly #options = new Map<string, RegisteredOptions>();
@@ -259,6 +261,11 @@ export class FakeDeploy implements DeployView, OptionsSink {
   }
 
   // ---- the mocks ----
+
+  /** The monitor answered a registration (monitor.ts calls this after `register`). */
+  registered(registration: Registration): void {
+    this.registrations.push(registration);
+  }
 
   /** The options the program registered `type`/`name` with (monitor.ts calls this before `register`). */
   options(type: string, name: string, options: RegisteredOptions): void {

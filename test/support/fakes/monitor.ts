@@ -1,7 +1,8 @@
 // The mock resource monitor the fakes run under: Pulumi's own MockMonitor, which hands a mocks'
 // `newResource` the type, name and inputs of each RegisterResourceRequest but none of its options,
 // extended to hand the deploy the options the engine would act on (protect, retainOnDelete,
-// replaceOnChanges, deleteBeforeReplace, aliases) before the resource is registered.
+// replaceOnChanges, deleteBeforeReplace, aliases) before the resource is registered, and each
+// registration's URN, parent and dependencies (the order the engine would create in) after.
 
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,8 @@ import type { RegisteredOptions } from "./model.js";
 interface RegisterRequest {
   getType(): string;
   getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getReplaceonchangesList(): string[];
@@ -20,8 +23,20 @@ interface RegisterRequest {
   getAliasesList(): { getUrn(): string; getSpec(): { getName(): string; getType(): string } | undefined }[];
 }
 
+/** A registration the monitor answered: components included. */
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** The parent's URN ("" for none). */
+  readonly parent: string;
+  /** URNs the resource waits for (its inputs' resources and dependsOn). */
+  readonly dependencies: readonly string[];
+}
+
 export interface OptionsSink {
   options(type: string, name: string, options: RegisteredOptions): void;
+  registered(registration: Registration): void;
 }
 
 /** The options of one request: an alias is `type::name` (its type defaults to the resource's). */
@@ -53,9 +68,14 @@ class OptionsMonitor extends MockMonitor {
     this.#sink = sink;
   }
 
-  override registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+  override registerResource(req: RegisterRequest, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void> {
     this.#sink.options(req.getType(), req.getName(), registeredOptions(req));
-    return super.registerResource(req, callback);
+    return super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
+      if (response !== undefined) {
+        this.#sink.registered({ type: req.getType(), name: req.getName(), urn: response.getUrn(), parent: req.getParent(), dependencies: req.getDependenciesList() });
+      }
+      callback(err, response);
+    });
   }
 }
 

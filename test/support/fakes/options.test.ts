@@ -1,5 +1,6 @@
 // The fake engine acts on the resource options a program registers, as Pulumi's engine does:
-// the options reach it from the RegisterResourceRequest (Pulumi's mocks drop them); a protected
+// the options reach it from the RegisterResourceRequest (Pulumi's mocks drop them), and so do
+// each registration's parent and dependencies; a protected
 // resource is neither replaced nor deleted; retainOnDelete leaves a resource in the account;
 // replaceOnChanges replaces; deleteBeforeReplace deletes first; an alias finds a resource under
 // its old name, and one alias is claimed by one resource only.
@@ -48,6 +49,21 @@ describe("fake engine: the options reach it from the RegisterResourceRequest", (
       protect: true, retainOnDelete: true, replaceOnChanges: ["length"], deleteBeforeReplace: true, aliases: [{ type: BYTES, name: "old-kek" }],
     });
     assert.deepEqual(options.plain, { protect: false, retainOnDelete: false, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [] });
+  });
+});
+
+describe("fake engine: the registrations the monitor answered", () => {
+  it("records each one's URN, parent and dependencies, components included", async () => {
+    const deploy = installMocks("options", "test", { nowMs: NOW });
+    const component = new pulumi.ComponentResource("test:index:Box", "box", {});
+    const first = new random.RandomBytes("first", { length: 8 }, { parent: component });
+    const second = new random.RandomBytes("second", { length: 8 }, { parent: component, dependsOn: [first] });
+    await Promise.all([resolved(component.urn), resolved(first.urn), resolved(second.urn)]);
+    const byName = Object.fromEntries(deploy.registrations.map((r) => [r.name, r]));
+    assert.equal(byName.box?.urn, "urn:pulumi:test::options::test:index:Box::box");
+    assert.equal(byName.first?.urn, `urn:pulumi:test::options::test:index:Box$${BYTES}::first`);
+    assert.deepEqual([byName.first?.parent, byName.second?.parent], [byName.box?.urn, byName.box?.urn]);
+    assert.deepEqual(byName.second?.dependencies, [byName.first?.urn]);
   });
 });
 
