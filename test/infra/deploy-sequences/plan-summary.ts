@@ -21,12 +21,12 @@ export function assertSafe(plan: Plan, what: string): void {
   assert.deepEqual(plan.violations, [], `${what}: the deploy deleted what it must keep`);
 }
 
-/** Nothing created, updated, replaced or deleted. */
+/** Nothing created, updated, replaced, deleted or retained. */
 export function assertNoChange(plan: Plan, what: string): void {
   assertSafe(plan, what);
   assert.deepEqual(
-    { created: names(plan.created), updated: changes(plan.updated), replaced: changes(plan.replaced), deleted: names(plan.deleted) },
-    { created: [], updated: {}, replaced: {}, deleted: [] },
+    { created: names(plan.created), updated: changes(plan.updated), replaced: changes(plan.replaced), deleted: names(plan.deleted), retained: names(plan.retained) },
+    { created: [], updated: {}, replaced: {}, deleted: [], retained: [] },
     `${what}: a deploy of an unchanged stack changed resources`,
   );
 }
