@@ -155,7 +155,14 @@ describe("token revocation in workerd", function () {
     const published = (await (await issuer.fetch("/revocations.json")).json()) as { entries: Entry[] };
     assert.ok(!published.entries.some((e) => e.kind === "jti"), "purged from KV too");
 
+    // Past ledger-sync's kill switch alone: it is dropped, a kill switch set later is not yet.
     offset = killSwitch.expiresAt - nowSeconds + 1;
+    await issuer.restart({ clockOffsetSeconds: offset });
+    const afterKillSwitch = (await listing()).entries;
+    assert.ok(!afterKillSwitch.some((e) => e.name === "ledger-sync"), JSON.stringify(afterKillSwitch));
+    assert.ok(afterKillSwitch.every((e) => e.expiresAt > killSwitch.expiresAt), JSON.stringify(afterKillSwitch));
+    // Past the last entry's expiry (the entries were revoked seconds apart): the list is empty.
+    offset = Math.max(...afterJti.entries.map((e) => e.expiresAt)) - nowSeconds + 1;
     await issuer.restart({ clockOffsetSeconds: offset });
     assert.deepEqual((await listing()).entries, []);
     assert.deepEqual(((await (await issuer.fetch("/revocations.json")).json()) as { entries: Entry[] }).entries, []);
