@@ -62,13 +62,31 @@ describe("checkRuntimeConfig (the Worker's check)", () => {
     ["of a later version", (d) => ({ ...d, version: 2 }), /runtime config is version 2, but this issuer reads version 1; rebuild/],
     ["without a project", (d) => ({ ...d, project: undefined }), /runtime config: project is missing \(a string\)/],
     ["with an unknown algorithm", (d) => ({ ...d, issuer: { ...(d.issuer as object), signingAlgorithm: "HS256" } }), /issuer\.signingAlgorithm must be "RS256" or "ES256"/],
-    ["with a lifetime as text", (d) => ({ ...d, issuer: { ...(d.issuer as object), tokenLifetimeSeconds: "300" } }), /issuer\.tokenLifetimeSeconds must be a number/],
+    ["with a lifetime as text", (d) => ({ ...d, issuer: { ...(d.issuer as object), tokenLifetimeSeconds: "300" } }), /issuer\.tokenLifetimeSeconds must be a whole number of seconds from 60 to 43200/],
     ["with workloads not a list", (d) => ({ ...d, workloads: {} }), /runtime config: workloads must be a list/],
     ["with a workload without a subject", (d) => ({ ...d, workloads: [{ ...(d.workloads as object[])[0], subject: undefined }] }), /workloads\[0\]\.subject is missing \(a string\)/],
     ["with broken session tags", (d) => ({ ...d, workloads: [{ ...(d.workloads as object[])[0], awsSessionTags: { principalTags: {} } }] }), /workloads\[0\]\.awsSessionTags must be \{principalTags, transitiveTagKeys\}/],
     ["with a workflow without its binding", (d) => ({ ...d, workflows: [{ ...(d.workflows as object[])[0], binding: 7 }] }), /workflows\[0\]\.binding must be a string/],
     ["with introspection clients not strings", (d) => ({ ...d, introspectionClients: [1] }), /introspectionClients must be a list of strings/],
   ];
+  // A hand-built document cannot widen what the issuer signs: each of these would have issued a
+  // token the stack never allowed (a year-long default, another account's subject, a second entry
+  // for one name, a static claim over one the issuer sets).
+  const workload0 = (d: Record<string, unknown>) => (d.workloads as Record<string, unknown>[])[0]!;
+  const withWorkload = (d: Record<string, unknown>, change: Record<string, unknown>) =>
+    ({ ...d, workloads: [{ ...workload0(d), ...change }, ...(d.workloads as object[]).slice(1)] });
+  broken.push(
+    ["whose default lifetime is a year", (d) => ({ ...d, issuer: { ...(d.issuer as object), tokenLifetimeSeconds: 31_536_000, maxTokenLifetimeSeconds: 1e9 } }), /issuer\.tokenLifetimeSeconds must be a whole number of seconds from 60 to 43200/],
+    ["whose default lifetime is above the issuer's cap", (d) => ({ ...d, issuer: { ...(d.issuer as object), tokenLifetimeSeconds: 7_200, maxTokenLifetimeSeconds: 3_600 } }), /issuer\.tokenLifetimeSeconds is above issuer\.maxTokenLifetimeSeconds \(3600\)/],
+    ["with a negative rotation period", (d) => ({ ...d, issuer: { ...(d.issuer as object), rotationPeriodDays: -1 } }), /issuer\.rotationPeriodDays must be a whole number of days from 1 to 365/],
+    ["with a clock skew of years", (d) => ({ ...d, issuer: { ...(d.issuer as object), clockSkewSeconds: 1e12 } }), /issuer\.clockSkewSeconds must be a whole number of seconds from 0 to 300/],
+    ["with a workload cap above the issuer's", (d) => withWorkload(d, { maxTokenLifetimeSeconds: 43_200 }), /workloads\[0\]\.maxTokenLifetimeSeconds is above issuer\.maxTokenLifetimeSeconds \(3600\)/],
+    ["with a workload default above its cap", (d) => withWorkload(d, { tokenLifetimeSeconds: 3_600, maxTokenLifetimeSeconds: 900 }), /workloads\[0\]\.tokenLifetimeSeconds is above its maxTokenLifetimeSeconds \(900\)/],
+    ["with another account's subject", (d) => withWorkload(d, { subject: "worker/ffffffffffffffffffffffffffffffff/admin" }), new RegExp(`workloads\\[0\\]\\.subject must be "worker/${ACCOUNT_ID}/billing"`)],
+    ["naming a workload twice", (d) => ({ ...d, workloads: [workload0(d), workload0(d)] }), /workloads\[1\]\.name names the workload 'billing' a second time/],
+    ["with a static claim over sub", (d) => withWorkload(d, { claims: { sub: "worker/x/admin" } }), /workloads\[0\]\.claims sets "sub", a claim the issuer sets itself/],
+    ["with a workflow subject of another workflow", (d) => ({ ...d, workflows: [{ ...(d.workflows as object[])[0], subjectPrefix: `workflow/${ACCOUNT_ID}/other/` }] }), new RegExp(`workflows\\[0\\]\\.subjectPrefix must be "workflow/${ACCOUNT_ID}/nightly/"`)],
+  );
   for (const [what, edit, message] of broken) {
     it(`refuses a document ${what}, naming the field and the fix`, () => {
       assert.throws(() => checkRuntimeConfig(edit(roundTrip as Record<string, unknown>)), message);

@@ -1,8 +1,22 @@
-// Worker side: the shape and version of a runtime config document, and nothing more. The values
-// were validated at deploy time by the stack validator, which stays out of the issuer bundle; this
-// only makes sure the bundle carries a document of the version this code reads, so a hand-built
-// or stale bundle fails with a message naming the field instead of somewhere deep in issuance.
+// Worker side: the shape and version of a runtime config document, and the few invariants that
+// bound what the issuer signs. The values were validated at deploy time by the stack validator,
+// which stays out of the issuer bundle; this makes sure the bundle carries a document of the
+// version this code reads, and that even a hand-built or stale one cannot widen a token: every
+// lifetime within its caps and the platform's, one entry per name, each subject the one its name
+// and the account give, no static claim over a claim the issuer sets. A broken document fails
+// with a message naming the field instead of somewhere deep in issuance.
 
+import {
+  MAX_CLOCK_SKEW_SECONDS,
+  MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
+  MAX_ROTATION_PERIOD_DAYS,
+  MAX_TOKEN_LIFETIME_CAP_SECONDS,
+  MIN_CLOCK_SKEW_SECONDS,
+  MIN_MAX_INSTANCE_ID_LENGTH,
+  MIN_ROTATION_PERIOD_DAYS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+  RESERVED_CLAIM_NAMES,
+} from "../config/limits.js";
 import { IssuerConfigError } from "../errors.js";
 import { THUMBPRINT_PATTERN } from "../mtls/thumbprints.js";
 import { RUNTIME_CONFIG_VERSION, type RuntimeConfig } from "./types.js";
@@ -13,10 +27,12 @@ export const REBUILD = "rebuild and redeploy the issuer with `pulumi up` (locall
 type Check = (value: unknown) => boolean;
 
 const string: Check = (v) => typeof v === "string";
-const number: Check = (v) => typeof v === "number" && Number.isFinite(v);
 const record: Check = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const strings: Check = (v) => Array.isArray(v) && v.every(string);
 const algorithm: Check = (v) => v === "RS256" || v === "ES256";
+const wholeIn = (min: number, max: number): Check => (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const lifetime = wholeIn(MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_CAP_SECONDS);
+const LIFETIME = `a whole number of seconds from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_CAP_SECONDS}`;
 const thumbprint: Check = (v) => typeof v === "string" && THUMBPRINT_PATTERN.test(v);
 
 /** A member's check and what it must be, for the message. */
@@ -28,17 +44,17 @@ const ISSUER: Readonly<Record<string, Field>> = {
   issuerUrl: [string, "a string"],
   scriptName: [string, "a string"],
   signingAlgorithm: [algorithm, `"RS256" or "ES256"`],
-  rotationPeriodDays: [number, "a number"],
-  tokenLifetimeSeconds: [number, "a number"],
-  maxTokenLifetimeSeconds: [number, "a number"],
-  clockSkewSeconds: [number, "a number"],
+  rotationPeriodDays: [wholeIn(MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS), `a whole number of days from ${MIN_ROTATION_PERIOD_DAYS} to ${MAX_ROTATION_PERIOD_DAYS}`],
+  tokenLifetimeSeconds: [lifetime, LIFETIME],
+  maxTokenLifetimeSeconds: [lifetime, LIFETIME],
+  clockSkewSeconds: [wholeIn(MIN_CLOCK_SKEW_SECONDS, MAX_CLOCK_SKEW_SECONDS), `a whole number of seconds from ${MIN_CLOCK_SKEW_SECONDS} to ${MAX_CLOCK_SKEW_SECONDS}`],
 };
 
 const TOKEN_SETTINGS: Readonly<Record<string, Field>> = {
   name: [string, "a string"],
   audiences: [strings, "a list of strings"],
-  tokenLifetimeSeconds: [number, "a number"],
-  maxTokenLifetimeSeconds: [number, "a number"],
+  tokenLifetimeSeconds: [lifetime, LIFETIME],
+  maxTokenLifetimeSeconds: [lifetime, LIFETIME],
   claims: [record, "an object"],
 };
 
@@ -57,7 +73,7 @@ const WORKFLOW: Readonly<Record<string, Field>> = {
   ...TOKEN_SETTINGS,
   subjectPrefix: [string, "a string"],
   binding: [string, "a string"],
-  maxInstanceIdLength: [number, "a number"],
+  maxInstanceIdLength: [wholeIn(MIN_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH), `a whole number from ${MIN_MAX_INSTANCE_ID_LENGTH} to ${MAX_CLOUDFLARE_INSTANCE_ID_LENGTH}`],
 };
 
 /** `value` as a RuntimeConfig, or an IssuerConfigError naming the first member that is not as this version has it. */
@@ -75,7 +91,38 @@ export function checkRuntimeConfig(value: unknown): RuntimeConfig {
   members(document.issuer as Record<string, unknown>, ISSUER, "issuer.");
   list(document, "workloads", WORKLOAD);
   list(document, "workflows", WORKFLOW);
-  return value as unknown as RuntimeConfig;
+  const config = value as unknown as RuntimeConfig;
+  checkBounds(config);
+  return config;
+}
+
+/** The invariants that bound what the issuer signs (shapes already checked). */
+function checkBounds(config: RuntimeConfig): void {
+  const { issuer } = config;
+  if (issuer.tokenLifetimeSeconds > issuer.maxTokenLifetimeSeconds) {
+    throw problem("issuer.tokenLifetimeSeconds", `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`);
+  }
+  const entries = [
+    ...config.workloads.map((w, i) => ({ path: `workloads[${i}]`, entry: w, subject: w.subject, expected: `worker/${issuer.accountId}/${w.name}` })),
+    ...config.workflows.map((w, i) => ({ path: `workflows[${i}]`, entry: w, subject: w.subjectPrefix, expected: `workflow/${issuer.accountId}/${w.name}/` })),
+  ];
+  const seen = new Set<string>();
+  for (const { path, entry, subject, expected } of entries) {
+    const kind = path.startsWith("workloads") ? "workload" : "workflow";
+    if (seen.has(`${kind}:${entry.name}`)) throw problem(`${path}.name`, `names the ${kind} '${entry.name}' a second time`);
+    seen.add(`${kind}:${entry.name}`);
+    if (subject !== expected) {
+      throw problem(`${path}.${kind === "workload" ? "subject" : "subjectPrefix"}`, `must be ${JSON.stringify(expected)} (its account and name)`);
+    }
+    if (entry.maxTokenLifetimeSeconds > issuer.maxTokenLifetimeSeconds) {
+      throw problem(`${path}.maxTokenLifetimeSeconds`, `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`);
+    }
+    if (entry.tokenLifetimeSeconds > entry.maxTokenLifetimeSeconds) {
+      throw problem(`${path}.tokenLifetimeSeconds`, `is above its maxTokenLifetimeSeconds (${entry.maxTokenLifetimeSeconds})`);
+    }
+    const reserved = Object.keys(entry.claims).find((claim) => RESERVED_CLAIM_NAMES.includes(claim));
+    if (reserved !== undefined) throw problem(`${path}.claims`, `sets ${JSON.stringify(reserved)}, a claim the issuer sets itself`);
+  }
 }
 
 function list(document: Record<string, unknown>, name: string, fields: Readonly<Record<string, Field>>): void {
