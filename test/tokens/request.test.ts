@@ -91,6 +91,14 @@ describe("authorizeTokenRequest: lifetime", () => {
     assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: undefined }).lifetimeSeconds, 240);
   });
 
+  it("never hands out a default above the caps, whatever the settings say", () => {
+    // A validated config never has one; a default above the caps must still not widen a token.
+    const longDefault = { ...BILLING, tokenLifetimeSeconds: 7_200 };
+    assert.equal(authorizeTokenRequest(ISSUER, longDefault, AWS, undefined).lifetimeSeconds, 900);
+    const issuerCap = { ...ISSUER, maxTokenLifetimeSeconds: 600 };
+    assert.equal(authorizeTokenRequest(issuerCap, longDefault, AWS, undefined).lifetimeSeconds, 600);
+  });
+
   it("grants a shorter requested lifetime as asked", () => {
     assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120 }), { audience: AWS, lifetimeSeconds: 120 });
   });

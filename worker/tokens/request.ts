@@ -51,9 +51,11 @@ export function authorizeTokenRequest(
         `Add it to ${kind.noun}s.${workload.name}.audiences in the stack config to allow it`,
     );
   }
-  if (lifetime === undefined) return { audience, lifetimeSeconds: workload.tokenLifetimeSeconds };
   const issuerCapped = issuer.maxTokenLifetimeSeconds <= workload.maxTokenLifetimeSeconds;
   const cap = issuerCapped ? issuer.maxTokenLifetimeSeconds : workload.maxTokenLifetimeSeconds;
+  // The default is within the caps for every validated config; capping it too means no document
+  // that slipped past the checks can hand out a longer token than the caps allow.
+  if (lifetime === undefined) return { audience, lifetimeSeconds: Math.min(workload.tokenLifetimeSeconds, cap) };
   if (lifetime > cap) {
     const raise = issuerCapped
       ? `the issuer's maxTokenLifetimeSeconds (every ${kind.noun}'s cap is bounded by it)`
