@@ -33,9 +33,9 @@ export function rotationPeriodViolations(
   const key = `${settings.project}:rotationPeriodDays`;
   const days = settings.issuer.rotationPeriodDays;
   const { minRotationPeriodDays: min, maxRotationPeriodDays: max } = config;
-  if (Number.isInteger(days) && days >= min && days <= max) return [];
-  const shown = Number.isInteger(days) ? `${days} days` : "not a whole number of days";
-  return [`the issuer rotates its signing keys every ${shown}; set ${key} to a whole number from ${min} to ${max}`];
+  // A whole number of days within the platform's bounds: the runtime config's check refuses any other.
+  if (days >= min && days <= max) return [];
+  return [`the issuer rotates its signing keys every ${days} days; set ${key} to a whole number from ${min} to ${max}`];
 }
 
 export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {

@@ -1,7 +1,8 @@
 // The issuer's cap on every token's lifetime (`<project>:maxTokenLifetimeSeconds`, as resolved
 // into the runtime config built into its script, the issuer's default included) stays within the
-// bound the platform sets. Per-workload caps cannot exceed it: the stack validator refuses that.
-// This policy also reports an issuer script whose runtime config it cannot read.
+// bound the platform sets; every workload's and workflow's cap is within the issuer's (the
+// runtime config's own check refuses a document where one is not). This policy also reports an
+// issuer script whose runtime config it cannot read: a document the Worker would refuse.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/limits.js";
@@ -28,14 +29,11 @@ export function tokenLifetimeCapViolations(
 ): readonly string[] {
   const settings = issuerSettings(script);
   if (settings.kind !== "settings") return settings.kind === "unreadable" ? [settings.reason] : [];
-  const key = `${settings.project}:maxTokenLifetimeSeconds`;
-  const cap = settings.issuer.maxTokenLifetimeSeconds;
   const bound = config.maxTokenLifetimeSeconds;
-  if (!Number.isInteger(cap)) {
-    return [`the issuer's runtime config caps tokens at ${cap} seconds, not a whole number; set ${key} to at most ${bound} and redeploy`];
-  }
+  const cap = settings.issuer.maxTokenLifetimeSeconds;
   if (cap <= bound) return [];
-  return [`the issuer caps tokens at ${cap} seconds, above the ${bound} seconds this pack allows; set ${key} to at most ${bound}`];
+  return [`the issuer caps tokens at ${cap} seconds, above the ${bound} seconds this pack allows; ` +
+    `set ${settings.project}:maxTokenLifetimeSeconds to at most ${bound}`];
 }
 
 export const cloudflareIssuerTokenLifetimeCap: ResourceValidationPolicy = {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cloudflareIssuerRotationPeriod, rotationPeriodConfig } from "../../../policies/cloudflare/rotation-period.js";
+import { cloudflareIssuerTokenLifetimeCap } from "../../../policies/cloudflare/token-lifetime-cap.js";
 import { issuerScript, issuerStackConfig } from "../fixtures.js";
 import { violations } from "../harness.js";
 
@@ -21,14 +22,19 @@ describe("policy cloudflare-issuer-rotation-period", () => {
   });
 
   it("refuses a period below the bound", async () => {
-    assert.equal((await violations(cloudflareIssuerRotationPeriod, issuerScript({ issuer: { rotationPeriodDays: 0 } }))).length, 1);
     assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"))).length, 0);
-    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod("7"), { minRotationPeriodDays: 14 })).length, 1);
+    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, withPeriod("7"), { minRotationPeriodDays: 14 }), [
+      `the issuer rotates its signing keys every 7 days; set ${KEY} to a whole number from 14 to 90`,
+    ]);
   });
 
-  it("refuses a period that is not a whole number (a hand-built bundle)", async () => {
-    const fractional = issuerScript({ issuer: { rotationPeriodDays: 7.5 } });
-    assert.match((await violations(cloudflareIssuerRotationPeriod, fractional))[0]!, /every not a whole number of days/);
+  it("leaves a hand-built period outside the platform's bounds to the lifetime policy, which reports the document unreadable", async () => {
+    for (const days of [0, 7.5]) {
+      const handBuilt = issuerScript({ issuer: { rotationPeriodDays: days } });
+      assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, handBuilt), [], String(days));
+      assert.match((await violations(cloudflareIssuerTokenLifetimeCap, handBuilt))[0]!,
+        /issuer\.rotationPeriodDays must be a whole number of days from 1 to 365/, String(days));
+    }
   });
 
   it("takes its bounds from the policy config, and checks them", async () => {

@@ -31,9 +31,12 @@ describe("policy cloudflare-issuer-token-lifetime-cap", () => {
     assert.throws(() => tokenLifetimeCapConfig({ maxTokenLifetimeSeconds: 10 }), /from 60 to 43200/);
   });
 
-  it("refuses a cap that is not a whole number (a hand-built bundle)", async () => {
-    const fractional = issuerScript({ issuer: { maxTokenLifetimeSeconds: 900.5 } });
-    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, fractional))[0]!, /900\.5 seconds, not a whole number/);
+  it("refuses a hand-built cap the issuer itself would refuse (not whole, or above the platform's 43200 s)", async () => {
+    for (const cap of [900.5, 86_400]) {
+      const handBuilt = issuerScript({ issuer: { maxTokenLifetimeSeconds: cap } });
+      assert.match((await violations(cloudflareIssuerTokenLifetimeCap, handBuilt))[0]!,
+        /issuer\.maxTokenLifetimeSeconds must be a whole number of seconds from 60 to 43200/, String(cap));
+    }
   });
 
   it("refuses an issuer script whose runtime config it cannot read, naming what is wrong", async () => {
@@ -45,7 +48,7 @@ describe("policy cloudflare-issuer-token-lifetime-cap", () => {
     assert.match(stale[0]!, /^the issuer's runtime config is version 0, but this issuer reads version 1/);
     const shapeless = issuerScriptContent().replace('"maxTokenLifetimeSeconds\\":3600', '"maxTokenLifetimeSeconds\\":\\"3600\\"');
     assert.notEqual(shapeless, issuerScriptContent());
-    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: shapeless })))[0]!, /issuer\.maxTokenLifetimeSeconds must be a number/);
+    assert.match((await violations(cloudflareIssuerTokenLifetimeCap, issuerScript({ content: shapeless })))[0]!, /issuer\.maxTokenLifetimeSeconds must be a whole number of seconds from 60 to 43200/);
   });
 
   it("reads the runtime config of a script that binds nothing it recognises", async () => {
