@@ -40,11 +40,11 @@ export const CLOUDFLARE = Object.freeze({
   scriptName: limit(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Cloudflare API, Workers scripts: invalid_script_name [code: 10016] (cloudflare/serverless-cloudflare-workers#41); worker/config/limits.ts SCRIPT_NAME_PATTERN"),
   /** An upload's `old_tag` must be the script's current migration tag. */
   migrationTagPrecondition: limit(10_079, "Cloudflare API, Workers script upload metadata.migrations.old_tag; 'Migration tag precondition failed; current tag is v1 [code: 10079]' (cloudflare/workers-sdk#705, #6953)"),
-  /** A Durable Object binding to the script's own class needs a migration that created the class. */
   /** Account identifiers in API paths. */
   accountId: limit(/^[0-9a-f]{32}$/, "Cloudflare API reference, account_id: Identifier, a 32-character hexadecimal string (maxLength 32)"),
   /** A KV namespace's title, unique in its account. */
   kvNamespaceTitle: limit(512, "Cloudflare API reference, Workers KV namespace create: title maxLength 512; 'a namespace with this account ID and title already exists' [code: 10014]"),
+  /** A Durable Object binding to the script's own class needs a migration that created the class. */
   durableObjectClassMigrated: limit(10_061, "Cloudflare Durable Objects docs, migrations: 'Cannot create binding for class … because it is not currently configured to implement durable objects' [code: 10061]"),
 });
 

@@ -1,6 +1,7 @@
 // The runtime config of this issuer isolate: the document the build put into the bundle's first
-// line (embedding.ts), parsed and checked once per isolate. A bundle built without one (bundled
-// by hand, or by an older build) answers every request with ERR_ISSUER_CONFIG (503), naming the fix.
+// line (embedding.ts), parsed and checked once per isolate. A bundle without one (bundled by
+// hand, or by a build that wrote none) answers every request with ERR_ISSUER_CONFIG (503), naming
+// the fix.
 
 import { deepFreeze } from "../config/deep-freeze.js";
 import { IssuerConfigError } from "../errors.js";
