@@ -1,8 +1,10 @@
 // The `aws` stack key and a workload's `aws` section: one broken field per test, each asserting
 // the issue's key and that its message names the fix.
 
+import assert from "node:assert/strict";
+import { validateStackConfig } from "../../worker/config/validate.js";
 import { cloudWithKey, cloudWithSetting, cloudWithWorkload, CLOUD_AWS_AUDIENCE, key, section } from "./cloud-fixtures.js";
-import { expectOneIssue } from "./fixtures.js";
+import { expectOneIssue, OPTIONS } from "./fixtures.js";
 
 const billingAws = (path: string) => key(`workloads.billing.aws.${path}`);
 
@@ -89,6 +91,16 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
   it("managed policy ARN with a short account id", () => {
     expectOneIssue(withBillingAws("managedPolicyArns", ["arn:aws:iam::1234:policy/reader"]), billingAws("managedPolicyArns[0]"),
       /arn:aws:iam::<12-digit account id>:policy\/<path and name> for your own; e\.g\./);
+  });
+
+  it("managed policy ARNs IAM's AttachRolePolicy refuses: an unknown partition, a name with a space, no name", () => {
+    for (const arn of ["arn:aws-mars:iam::aws:policy/Reader", "arn:aws:iam::111122223333:policy/team/read only", "arn:aws:iam::aws:policy/"]) {
+      expectOneIssue(withBillingAws("managedPolicyArns", [arn]), billingAws("managedPolicyArns[0]"), /must be an IAM managed policy ARN/);
+    }
+    // Partitions and paths IAM accepts.
+    for (const arn of ["arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"]) {
+      assert.doesNotThrow(() => validateStackConfig(withBillingAws("managedPolicyArns", [arn]), OPTIONS), arn);
+    }
   });
 
   it("managed policies given as one string", () => {

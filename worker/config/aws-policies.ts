@@ -4,13 +4,12 @@
 import { characterCount, describeValue, isPlainObject, parseJsonText, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
-import {
-  IAM_POLICY_NAME_PATTERN,
-  IAM_POLICY_VERSION,
-  MANAGED_POLICY_ARN_PATTERN,
-  MAX_MANAGED_POLICIES_PER_ROLE,
-  MAX_ROLE_INLINE_POLICY_CHARACTERS,
-} from "./limits.js";
+import { AWS_IAM } from "../../infra/provider-limits.js";
+import { IAM_POLICY_NAME_PATTERN, IAM_POLICY_VERSION, MAX_ROLE_INLINE_POLICY_CHARACTERS } from "./limits.js";
+
+const MANAGED_POLICY_ARN_PATTERN = AWS_IAM.managedPolicyArn.value;
+/** The hard maximum; past the default quota of 10 the validator warns (warnings.ts). */
+const MAX_MANAGED_POLICIES_PER_ROLE = AWS_IAM.managedPoliciesPerRoleMax.value;
 
 const ARN_EXAMPLE = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 const ARN_RULE = "an IAM managed policy ARN: arn:aws:iam::aws:policy/<name> for an AWS managed policy, " +

@@ -11,13 +11,10 @@ import {
 } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
-import {
-  AWS_TAG_KEY_PATTERN,
-  AWS_TAG_VALUE_PATTERN,
-  MAX_AWS_SESSION_TAGS,
-  MAX_AWS_TAG_KEY_LENGTH,
-  MAX_AWS_TAG_VALUE_LENGTH,
-} from "./limits.js";
+import { AWS_IAM } from "../../infra/provider-limits.js";
+import { MAX_AWS_SESSION_TAGS } from "./limits.js";
+
+const AWS_TAG_CHARACTERS = AWS_IAM.tagCharacters.value;
 import type { AwsSessionTags } from "./types.js";
 
 const ALLOWED_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
@@ -72,7 +69,7 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
   const seen = new Map<string, string>();
   for (const [tagKey, tagValue] of entries) {
     const tagPath = memberKey(key, tagKey);
-    const keyProblem = tagTextProblem(tagKey, 1, MAX_AWS_TAG_KEY_LENGTH, AWS_TAG_KEY_PATTERN, "key");
+    const keyProblem = tagTextProblem(tagKey, AWS_IAM.tagKeyLength.value.min, AWS_IAM.tagKeyLength.value.max, AWS_TAG_CHARACTERS, "key");
     if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
     // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
     const folded = tagKey.toLowerCase();
@@ -81,7 +78,7 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
     else issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
     const text = readString(tagValue, tagPath, issues, "a string tag value");
     if (text === undefined) continue;
-    const valueProblem = tagTextProblem(text, 0, MAX_AWS_TAG_VALUE_LENGTH, AWS_TAG_VALUE_PATTERN, "value");
+    const valueProblem = tagTextProblem(text, AWS_IAM.tagValueLength.value.min, AWS_IAM.tagValueLength.value.max, AWS_TAG_CHARACTERS, "value");
     if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
   }
   return issues.count === before ? (Object.fromEntries(entries) as Record<string, string>) : undefined;

@@ -18,13 +18,15 @@ import {
   DEFAULT_AWS_AUDIENCE,
   DEFAULT_CLOUD_NAME_PREFIX,
   DEFAULT_ROLE_SESSION_SECONDS,
-  IAM_ROLE_NAME_PATTERN,
   MAX_AWS_AUDIENCE_LENGTH,
   MAX_IAM_ROLE_NAME_LENGTH,
   MAX_ROLE_SESSION_SECONDS,
   MIN_ROLE_SESSION_SECONDS,
 } from "./limits.js";
 import type { AwsSettings, WorkloadAwsSettings } from "./types.js";
+import { AWS_IAM } from "../../infra/provider-limits.js";
+
+const IAM_ROLE_NAME_PATTERN = AWS_IAM.roleName.value;
 
 const AWS: CloudSection = {
   section: "aws",

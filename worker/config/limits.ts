@@ -78,17 +78,9 @@ export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
   "https://aws.amazon.com/tags",
 ]);
 
-// ---- AWS session tags -------------------------------------------------------------------
+// ---- AWS session tags (their characters and lengths: AWS_IAM in infra/provider-limits.ts) ----
 /** AWS STS accepts at most 50 session tags per AssumeRoleWithWebIdentity call. */
 export const MAX_AWS_SESSION_TAGS = 50;
-/** AWS tag key length limit. */
-export const MAX_AWS_TAG_KEY_LENGTH = 128;
-/** AWS tag value length limit. */
-export const MAX_AWS_TAG_VALUE_LENGTH = 256;
-/** Characters AWS allows in a tag key. */
-export const AWS_TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
-/** Characters AWS allows in a tag value (which may be empty). */
-export const AWS_TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 // ---- GCP --------------------------------------------------------------------------------
 /** GCP maps `sub` to `google.subject`, which is at most 127 bytes of UTF-8. */
@@ -101,15 +93,11 @@ export const DEFAULT_AWS_AUDIENCE = "sts.amazonaws.com";
 export const MAX_AWS_AUDIENCE_LENGTH = 255;
 /** Default role and service-account names are `wid-<workload>`. */
 export const DEFAULT_CLOUD_NAME_PREFIX = "wid-";
-/** IAM role names: letters, digits and _ + = , . @ -; unique per account, ignoring case. */
-export const IAM_ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+// IAM role names, managed policy ARNs and the managed policies per role: AWS_IAM in
+// infra/provider-limits.ts (the validator reads the provider table, as the program and the fakes do).
 export const MAX_IAM_ROLE_NAME_LENGTH = 64;
 /** IAM inline policy names: the role-name characters, up to 128. */
 export const IAM_POLICY_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
-/** An AWS managed policy (account `aws`) or a customer managed one (a 12-digit account), any partition. */
-export const MANAGED_POLICY_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/;
-/** AWS attaches at most 20 managed policies to a role (10 unless the quota is raised). */
-export const MAX_MANAGED_POLICIES_PER_ROLE = 20;
 /** All inline policies of one role together, in characters without whitespace. */
 export const MAX_ROLE_INLINE_POLICY_CHARACTERS = 10_240;
 /** The current IAM policy language; the older 2008-10-17 lacks policy variables. */
