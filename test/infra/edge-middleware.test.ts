@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { EdgeMiddleware as EdgeMiddlewareClass, EdgeMiddlewareArgs } from "../../infra/cloudflare/edge-middleware.js";
 import { readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { installMocks, recorded, resolved } from "../support/pulumi-mocks.js";
+import { settled } from "../support/fakes/settled.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
@@ -41,7 +42,7 @@ async function build(name: string, args: EdgeMiddlewareArgs) {
   const component = new EdgeMiddleware(name, args);
   await resolved(component.script.scriptName);
   await resolved(component.route.urn);
-  await new Promise((r) => setTimeout(r, 20));
+  await settled();
   const own = recorded.filter((r) => r.name.startsWith(`${name}-`));
   return { component, own, of: (type: string) => own.filter((r) => r.type === type) };
 }

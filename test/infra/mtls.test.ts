@@ -11,6 +11,7 @@ import { certificateThumbprint, parseCertificateBundle } from "../../worker/mtls
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, type RecordedResource, resolved } from "../support/pulumi-mocks.js";
+import { settled } from "../support/fakes/settled.js";
 
 const ACCOUNT = String(dev.config["worker-identity:accountId"]);
 const MTLS_CERTIFICATE = "cloudflare:index/mtlsCertificate:MtlsCertificate";
@@ -153,7 +154,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
           previous: (await resolved(o.previous)) ?? [],
         }] as const)));
       const thumbprints = JSON.parse((await resolved(component.thumbprintsJson))!) as Record<string, string>;
-      await new Promise((r) => setTimeout(r, 10));
+      await settled();
       const declared: Declared[] = ofType(MTLS_CERTIFICATE).map((r) => {
         const leaf = firstCertificate(String(r.inputs.certificates));
         return {
@@ -256,7 +257,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       const component = new WorkloadCertificates("mtls", { config, nowMs });
       const bundle = await resolved(component.caBundle);
       const renewsAt = Date.parse((await resolved(component.workloads["edge-api"]!.renewsAt))!);
-      await new Promise((r) => setTimeout(r, 20));
+      await settled();
       const certificates = Object.fromEntries(["billing", "edge-api"].map((w) => [w, String(currentOf(ofType(MTLS_CERTIFICATE), w).inputs.certificates)]));
       return { bundle, renewsAt, certificates };
     };

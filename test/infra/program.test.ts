@@ -8,6 +8,7 @@ import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
+import { settled } from "../support/fakes/settled.js";
 
 const run = runProgram;
 
@@ -163,7 +164,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     const keys = (thrown as ConfigError).issues.map((i) => i.key);
     assert.ok(keys.includes("worker-identity:accountId"), keys.join(", "));
     assert.ok(keys.includes("worker-identity:rotationPeriodDays"), keys.join(", "));
-    await new Promise((r) => setTimeout(r, 50));
+    await settled();
     assert.equal(recorded.length, 0, `resources were declared: ${recorded.map((r) => r.type).join(", ")}`);
   });
 });

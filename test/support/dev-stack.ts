@@ -9,7 +9,8 @@ import type { WorkerIdentity } from "../../infra/worker-identity.js";
 import { readStackConfigMap } from "../../worker/config/stack-file.js";
 import { checkEngineConfig } from "./fakes/engine-config.js";
 import type { FakeCloud, Plan } from "./fakes/engine.js";
-import { installMocks, recorded, resolved } from "./pulumi-mocks.js";
+import { settled } from "./fakes/settled.js";
+import { installMocks, resolved } from "./pulumi-mocks.js";
 import { REPO_ROOT } from "./run-tsx.js";
 
 export const dev = readStackConfigMap(resolve(REPO_ROOT, "Pulumi.dev.yaml"));
@@ -66,7 +67,9 @@ export async function deployProgram(config: Record<string, string>, options: Dep
   try {
     const deployment = atClock(nowMs, () => define({ nowMs }));
     await Promise.race([declaredEverything(deployment), deploy.refused(), programError]);
-    await quiet();
+    // Registrations no awaited output reaches (and those still in flight) end before the plan,
+    // or the next plan would read them as deletions.
+    await settled(Promise.race([deploy.refused(), programError]));
     return { deployment, plan: deploy.finish() };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -94,16 +97,6 @@ async function declaredEverything(deployment: WorkerIdentity): Promise<void> {
   for (const workflow of Object.values(deployment.workflows)) {
     await resolved(workflow.awsRoleArn);
     await resolved(workflow.gcpServiceAccount);
-  }
-}
-
-/** Resolves once no resource has been declared for a few event-loop turns. */
-async function quiet(): Promise<void> {
-  let count = -1;
-  for (let still = 0; still < 3; ) {
-    await new Promise((r) => setTimeout(r, 15));
-    still = recorded.length === count ? still + 1 : 0;
-    count = recorded.length;
   }
 }
 

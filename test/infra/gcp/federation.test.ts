@@ -10,6 +10,7 @@ import { gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 import { FakeCloud } from "../../support/fakes/engine.js";
 import { installMocks, recorded } from "../../support/pulumi-mocks.js";
+import { settled } from "../../support/fakes/settled.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 /** The fakes' project: GCP answers getProject for example-identity-dev with number 123456789012. */
@@ -81,7 +82,7 @@ async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
     await resolved(w.serviceAccountEmail);
     await resolved(w.principal);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  await settled();
   const mine = registrations().filter((r) => r.name === name || r.name.startsWith(`${name}-`));
   const component = mine.find((r) => r.type === "worker-identity:gcp:Federation");
   assert.ok(component, "the component registers itself");
@@ -257,7 +258,7 @@ describe("GcpFederation (provider fakes)", function () {
       const billing = workload("billing", { serviceAccount: { kind: "create", accountId }, projectRoles: [] });
       const federation = new GcpFederation("gcp-seq", { issuer, gcp: gcpSettings, workloads: [billing], stack: "prod" });
       await resolved(federation.workloads.billing!.principal);
-      await new Promise((r) => setTimeout(r, 100));
+      await settled();
       const done = deploy.finish();
       const sleeps = (entries: readonly { type: string }[]) => entries.filter((e) => e.type === SLEEP_TYPE).length;
       return { created: sleeps(done.created), replaced: sleeps(done.replaced), unchanged: sleeps(done.unchanged), refusals: done.refusals };
@@ -270,10 +271,10 @@ describe("GcpFederation (provider fakes)", function () {
   it("stops before declaring any GCP resource when gcp.projectNumber is not the project's, naming both numbers and the fix", async () => {
     installRecordingMocks();
     const wrong = gcpFixture({ projectId: PROJECT, projectNumber: "999999999999" });
-    const refusals = await unhandledRejectionsWhile(async () => {
+    const refusals = await unhandledRejectionsWhile(async (failed) => {
       const federation = new GcpFederation(`gcp${++deployments}`, { issuer, gcp: wrong, workloads, stack: "prod" });
       void federation;
-      await new Promise((r) => setTimeout(r, 300));
+      await settled(failed);
     });
     assert.ok(refusals.length > 0, "the deploy fails");
     for (const message of refusals) {
@@ -293,14 +294,19 @@ describe("GcpFederation (provider fakes)", function () {
 });
 
 /** Messages of the promise rejections left unhandled while `run` runs (how a failed Output stops `pulumi up`). */
-async function unhandledRejectionsWhile(run: () => Promise<void>): Promise<string[]> {
+async function unhandledRejectionsWhile(run: (failed: Promise<void>) => Promise<void>): Promise<string[]> {
   const messages: string[] = [];
   const others = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
-  const collect = (reason: unknown) => void messages.push(reason instanceof Error ? reason.message : String(reason));
+  let onFailure: () => void = () => {};
+  const failed = new Promise<void>((resolve) => { onFailure = resolve; });
+  const collect = (reason: unknown) => {
+    messages.push(reason instanceof Error ? reason.message : String(reason));
+    onFailure();
+  };
   process.on("unhandledRejection", collect);
   try {
-    await run();
+    await run(failed);
   } finally {
     process.off("unhandledRejection", collect);
     for (const listener of others) process.on("unhandledRejection", listener);
