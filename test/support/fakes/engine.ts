@@ -207,6 +207,8 @@ export class FakeDeploy implements DeployView, OptionsSink {
   readonly #cloud: CloudState;
   readonly #declared = new Map<string, Declared>();
   readonly #options = new Map<string, RegisteredOptions>();
+  readonly #dependencies = new Map<string, readonly string[]>();
+  readonly #byUrn = new Map<string, Registration>();
   readonly #claims: StateClaims;
   #finished = false;
   #onRefusal: ((refusal: ProviderRefusal) => void)[] = [];
@@ -229,6 +231,9 @@ export class FakeDeploy implements DeployView, OptionsSink {
   }
   bytes(label: string, length: number): Buffer {
     return this.#cloud.bytes(label, length);
+  }
+  created(type: string): readonly StoredResource[] {
+    return [...this.#declared.values()].filter((r) => r.type === type && (r.change === "created" || r.change === "replaced"));
   }
   projectNumber(projectId: string): string | undefined {
     return Object.hasOwn(this.#cloud.projects, projectId) ? this.#cloud.projects[projectId] : undefined;
@@ -265,6 +270,29 @@ export class FakeDeploy implements DeployView, OptionsSink {
   /** The monitor answered a registration (monitor.ts calls this after `register`). */
   registered(registration: Registration): void {
     this.registrations.push(registration);
+    this.#byUrn.set(registration.urn, registration);
+  }
+
+  /** The URNs `type`/`name` waits for (monitor.ts calls this before `register`). */
+  dependencies(type: string, name: string, urns: readonly string[]): void {
+    this.#dependencies.set(keyOf(type, name), urns);
+  }
+
+  /** The resources this deploy declared that `key` waits for, directly or through what they wait for. */
+  #waitsFor(key: string): StoredResource[] {
+    const found: StoredResource[] = [];
+    const seen = new Set<string>();
+    const pending = [...(this.#dependencies.get(key) ?? [])];
+    for (let urn = pending.pop(); urn !== undefined; urn = pending.pop()) {
+      if (seen.has(urn)) continue;
+      seen.add(urn);
+      const registration = this.#byUrn.get(urn);
+      if (registration === undefined) continue;
+      const resource = this.#declared.get(keyOf(registration.type, registration.name));
+      if (resource !== undefined) found.push(resource);
+      pending.push(...registration.dependencies);
+    }
+    return found;
   }
 
   /** The options the program registered `type`/`name` with (monitor.ts calls this before `register`). */
@@ -293,6 +321,7 @@ export class FakeDeploy implements DeployView, OptionsSink {
       const generation = prior !== undefined && !replacing ? prior.generation : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
       const outputs = fake.register({
         type: args.type, name: args.name, inputs, replacing, deleteBeforeReplace: options.deleteBeforeReplace, generation, deploy: this, refuse,
+        waitsFor: () => this.#waitsFor(key),
         ...(prior !== undefined ? { prior } : {}),
       });
       const id = prior !== undefined && !replacing ? prior.id : generation === 1 ? `${args.name}-id` : `${args.name}-id-${generation}`;

@@ -2,12 +2,14 @@
 // 6-30 of [a-z][-a-z0-9]*[a-z0-9], display names over 100 and descriptions over 256 bytes, a
 // 101st account in a project (default quota), pool and provider ids (4-32 of [a-z0-9-], no gcp-),
 // console texts over 32/256, more than 50 custom attributes, conditions over 4,096 characters, an
-// 11th audience, member and role formats, unknown projects; and getProject answers the table.
+// 11th audience, member and role formats, unknown projects, a grant on (or to) a service account
+// the same deploy creates that waits for no Sleep naming it; and getProject answers the table.
 
 import assert from "node:assert/strict";
+import { FakeCloud } from "./engine.js";
 import type { Properties } from "./model.js";
 import { refused } from "./refusal-assert.js";
-import { declare, freshDeploy } from "./register.js";
+import { declare, declareAfter, freshDeploy, NOW } from "./register.js";
 
 const ACCOUNT = "gcp:serviceaccount/account:Account";
 const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
@@ -65,6 +67,53 @@ describe("fake GCP IAM: service accounts", () => {
     refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant("wid-billing@example-identity-dev.iam.gserviceaccount.com")), /Invalid principal identifier/);
     refused(() => declare(freshDeploy(), SA_MEMBER, "m", grant("user:a@example.com", "iam.workloadIdentityUser")), /role "iam.workloadIdentityUser"/);
     declare(freshDeploy(), PROJECT_MEMBER, "m", { project: PROJECT, role: "roles/bigquery.dataViewer", member: "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com" });
+  });
+});
+
+describe("fake GCP IAM: grants wait for a service account created in the same deploy (eventually consistent)", () => {
+  const SLEEP = "time:index/sleep:Sleep";
+  const EMAIL = "wid-billing@example-identity-dev.iam.gserviceaccount.com";
+  const onAccount = { serviceAccountId: `projects/${PROJECT}/serviceAccounts/${EMAIL}`, role: "roles/iam.workloadIdentityUser", member: "user:a@example.com" };
+  const toAccount = { project: PROJECT, role: "roles/bigquery.dataViewer", member: `serviceAccount:${EMAIL}` };
+  /** A deploy that has just created the account, and a Sleep whose triggers name `triggers` of it. */
+  const created = (triggers: (outputs: Properties) => Properties = (o) => ({ uniqueId: o.uniqueId, email: o.email })) => {
+    const deploy = freshDeploy();
+    const outputs = declare(deploy, ACCOUNT, "sa", account());
+    declareAfter(deploy, SLEEP, "settle", { createDuration: "30s", triggers: triggers(outputs) }, [{ type: ACCOUNT, name: "sa" }]);
+    return deploy;
+  };
+
+  it("refuses a grant on the new account, and one naming it as a project member, that wait for no Sleep", () => {
+    refused(() => declare(created(), SA_MEMBER, "m", onAccount),
+      /Error 404: Service account projects\/example-identity-dev\/serviceAccounts\/wid-billing@example-identity-dev\.iam\.gserviceaccount\.com does not exist\., notFound \(limit: @pulumi\/gcp serviceaccount\.Account doc: creation of service accounts is eventually consistent/);
+    refused(() => declare(created(), PROJECT_MEMBER, "m", toAccount), /Error 400: Service account wid-billing@example-identity-dev\.iam\.gserviceaccount\.com does not exist\., badRequest/);
+    refused(() => declareAfter(created(), PROJECT_MEMBER, "m", toAccount, [{ type: ACCOUNT, name: "sa" }]), /does not exist/);
+  });
+
+  it("accepts grants that wait for the Sleep, directly or through a resource that waits for it", () => {
+    const direct = created();
+    declareAfter(direct, SA_MEMBER, "m", onAccount, [{ type: SLEEP, name: "settle" }]);
+    declareAfter(direct, PROJECT_MEMBER, "p", toAccount, [{ type: SLEEP, name: "settle" }]);
+    const transitive = created();
+    declareAfter(transitive, ACCOUNT, "other", account({ accountId: "wid-other" }), [{ type: SLEEP, name: "settle" }]);
+    declareAfter(transitive, PROJECT_MEMBER, "p", toAccount, [{ type: ACCOUNT, name: "other" }]);
+  });
+
+  it("refuses a grant whose Sleep's triggers name another account", () => {
+    const deploy = created(() => ({ email: "wid-other@example-identity-dev.iam.gserviceaccount.com" }));
+    refused(() => declareAfter(deploy, PROJECT_MEMBER, "p", toAccount, [{ type: SLEEP, name: "settle" }]), /does not exist/);
+  });
+
+  it("accepts grants on an account an earlier deploy created, with no Sleep", () => {
+    const cloud = new FakeCloud();
+    const first = cloud.begin(NOW);
+    declareAfter(first, ACCOUNT, "sa", account(), []);
+    assert.deepEqual(first.finish().refusals, []);
+    const later = cloud.begin(NOW + 86_400_000);
+    declare(later, ACCOUNT, "sa", account());
+    declare(later, SA_MEMBER, "m", onAccount);
+    declare(later, PROJECT_MEMBER, "p", toAccount);
+    assert.deepEqual(later.finish().refusals, []);
   });
 });
 

@@ -2,12 +2,14 @@
 // terraform-provider-google): service accounts, IAM members on service accounts and projects,
 // workload identity pools and their OIDC providers, refusing what the IAM API refuses (ids,
 // console texts, attribute mappings and conditions, audiences, member and role formats, the
-// default service account quota, ids of soft-deleted pools); and getProject from a project table.
+// default service account quota, ids of soft-deleted pools, grants on a service account the
+// same deploy creates that do not wait for it to settle); and getProject from a project table.
 
 import { createHash } from "node:crypto";
 import { GCP_IAM } from "../../../infra/provider-limits.js";
 import { atMost, matching, optionalText, record, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+import { SLEEP } from "./time.js";
 
 export const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
 export const POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
@@ -90,6 +92,28 @@ const account: ResourceFake = {
   },
 };
 
+const EVENTUALLY_CONSISTENT = "@pulumi/gcp serviceaccount.Account doc: creation of service accounts is eventually consistent, and that can lead to errors when you try to apply ACLs to service accounts immediately after creation";
+
+/**
+ * A service account this deploy creates is not yet visible to IAM when the grant runs, unless
+ * the grant waits (directly or through what it waits for) for a time Sleep whose triggers name
+ * the account (its email, uniqueId or resource name), so the Sleep runs again for a new account.
+ */
+function settledAccount(context: RegisterContext, email: string, refusal: (email: string, projectId: string) => string): void {
+  const account = context.deploy.created(ACCOUNT).find((a) => a.outputs.email === email);
+  if (account === undefined) return;
+  const names = new Set([account.outputs.email, account.outputs.uniqueId, account.outputs.name]);
+  const waited = context.waitsFor().some((r) => r.type === SLEEP && typeof r.inputs.triggers === "object" && r.inputs.triggers !== null
+    && Object.values(r.inputs.triggers).some((v) => names.has(v)));
+  if (!waited) context.refuse(refusal(email, String(account.inputs.project)), EVENTUALLY_CONSISTENT);
+}
+
+/** A member naming a service account (serviceAccount:<email>) that may have been created just now. */
+function settledMember(context: RegisterContext, member: string): void {
+  if (!member.startsWith("serviceAccount:")) return;
+  settledAccount(context, member.slice("serviceAccount:".length), (email) => `googleapi: Error 400: Service account ${email} does not exist., badRequest`);
+}
+
 const SERVICE_ACCOUNT_ID = /^projects\/([^/]+)\/serviceAccounts\/[^@/]+@[a-z0-9.-]+$/;
 
 const serviceAccountMember: ResourceFake = {
@@ -100,7 +124,9 @@ const serviceAccountMember: ResourceFake = {
       context.refuse(`serviceAccountId ${JSON.stringify(id)} must be projects/{project}/serviceAccounts/{email}`, "terraform-provider-google google_service_account_iam_member: service_account_id format");
     }
     checkRole(context);
-    checkMember(context);
+    const member = checkMember(context);
+    settledAccount(context, id.slice(id.lastIndexOf("/") + 1), (email, projectId) => `googleapi: Error 404: Service account projects/${projectId}/serviceAccounts/${email} does not exist., notFound`);
+    settledMember(context, member);
     return { ...context.inputs, etag: "BwX" };
   },
 };
@@ -110,7 +136,7 @@ const projectMember: ResourceFake = {
   register(context: RegisterContext) {
     knownProject(context);
     checkRole(context);
-    checkMember(context);
+    settledMember(context, checkMember(context));
     return { ...context.inputs, etag: "BwX" };
   },
 };

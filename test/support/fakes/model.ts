@@ -43,6 +43,8 @@ export interface DeployView {
   readonly nowMs: number;
   /** Resources declared so far in this deploy (inputs as the provider received them). */
   declared(type: string): readonly StoredResource[];
+  /** Resources this deploy creates: new ones and replacements (what eventual consistency bites). */
+  created(type: string): readonly StoredResource[];
   /** Resources the account held when the deploy started: the stack's, and those it retained. */
   committed(type: string): readonly StoredResource[];
   /** Names of committed resources this deploy has declared so far, under their name or an alias. */
@@ -75,6 +77,8 @@ export interface RegisterContext {
   readonly deleteBeforeReplace: boolean;
   readonly generation: number;
   readonly deploy: DeployView;
+  /** The resources declared in this deploy that this one waits for, directly or transitively (its inputs' and dependsOn's). */
+  waitsFor(): readonly StoredResource[];
   readonly refuse: Refuser["refuse"];
 }
 

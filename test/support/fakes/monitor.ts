@@ -2,7 +2,8 @@
 // `newResource` the type, name and inputs of each RegisterResourceRequest but none of its options,
 // extended to hand the deploy the options the engine would act on (protect, retainOnDelete,
 // replaceOnChanges, deleteBeforeReplace, aliases) before the resource is registered, and each
-// registration's URN, parent and dependencies (the order the engine would create in) after.
+// registration's URN, parent and dependencies (the order the engine would create in) after; the
+// dependencies also before, so a provider fake can refuse what a missing wait breaks.
 
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
@@ -36,6 +37,8 @@ export interface Registration {
 
 export interface OptionsSink {
   options(type: string, name: string, options: RegisteredOptions): void;
+  /** The URNs the resource waits for, handed over before it is registered (a provider may check them). */
+  dependencies(type: string, name: string, urns: readonly string[]): void;
   registered(registration: Registration): void;
 }
 
@@ -70,6 +73,7 @@ class OptionsMonitor extends MockMonitor {
 
   override registerResource(req: RegisterRequest, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void> {
     this.#sink.options(req.getType(), req.getName(), registeredOptions(req));
+    this.#sink.dependencies(req.getType(), req.getName(), req.getDependenciesList());
     return super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
       if (response !== undefined) {
         this.#sink.registered({ type: req.getType(), name: req.getName(), urn: response.getUrn(), parent: req.getParent(), dependencies: req.getDependenciesList() });

@@ -9,8 +9,20 @@ export function freshDeploy(cloud: FakeCloud = new FakeCloud(), nowMs: number = 
   return cloud.begin(nowMs);
 }
 
+/** The URN a hand-declared resource is registered under (what `declareAfter` names). */
+export const urnOf = (type: string, name: string) => `urn:pulumi:test::fakes::${type}::${name}`;
+
 export function declare(deploy: FakeDeploy, type: string, name: string, inputs: Properties): Properties {
-  return deploy.register({ type, name, inputs, custom: true }).state;
+  return declareAfter(deploy, type, name, inputs, []);
+}
+
+/** Declares a resource that waits for `after` (earlier hand-declared resources), as its inputs or dependsOn would make it. */
+export function declareAfter(deploy: FakeDeploy, type: string, name: string, inputs: Properties, after: readonly { readonly type: string; readonly name: string }[]): Properties {
+  const dependencies = after.map((r) => urnOf(r.type, r.name));
+  deploy.dependencies(type, name, dependencies);
+  const state = deploy.register({ type, name, inputs, custom: true }).state;
+  deploy.registered({ type, name, urn: urnOf(type, name), parent: "", dependencies });
+  return state;
 }
 
 /** Declares with resource options, as the mock monitor hands them over before registering. */
