@@ -16,6 +16,11 @@ import { settled } from "../support/fakes/settled.js";
 const ACCOUNT = String(dev.config["worker-identity:accountId"]);
 const MTLS_CERTIFICATE = "cloudflare:index/mtlsCertificate:MtlsCertificate";
 const DAY_MS = 86_400_000;
+/**
+ * The clock of every deploy in this file: a window start of every dev-stack certificate (as the
+ * deploy sequences' T0), so a test never straddles a renewal boundary the real clock may be near.
+ */
+const T0 = Date.UTC(2023, 2, 24, 6);
 
 interface Binding { type: string; name: string; text?: string }
 
@@ -41,7 +46,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
   this.timeout(60_000);
 
   it("uploads each mTLS workload's client certificates, chained to the CA bundle it exports, with secret keys", async () => {
-    const deployment = await runProgram(engineConfig());
+    const deployment = await runProgram(engineConfig(), { nowMs: T0 });
     const mtls = deployment.mtls!;
     const bundle = parseCertificateBundle((await resolved(mtls.caBundle))!);
     assert.ok(bundle.length >= 2 && bundle.every((ca) => ca.ca), "current and next CA, at least");
@@ -78,7 +83,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
   });
 
   it("builds the uploaded certificates' thumbprints into the issuer's runtime config, for the mTLS workloads only", async () => {
-    await runProgram(engineConfig());
+    await runProgram(engineConfig(), { nowMs: T0 });
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
     const bindings = script.inputs.bindings as Binding[];
     assert.ok(!bindings.some((b) => b.name === "MTLS_THUMBPRINTS"), "no registry-sized text binding");
@@ -92,9 +97,9 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
   });
 
   it("builds the certificates of the deploy clock's renewal window in (defineProgram({nowMs}))", async () => {
-    const later = Date.now() + 200 * DAY_MS;
+    const later = T0 + 200 * DAY_MS;
     // The program itself, without a clock patched around it: only the option moves the windows.
-    installMocks(dev.project, dev.stack);
+    installMocks(dev.project, dev.stack, { nowMs: T0 });
     pulumi.runtime.setAllConfig(engineConfig());
     const { defineProgram } = await import("../../infra/program.js");
     const deployment = defineProgram({ nowMs: later });
@@ -102,13 +107,13 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     await resolved(deployment.workloads["billing"]!.mtls!.certificateId);
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
     const billing = firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), "billing").inputs.certificates));
-    assert.ok(Date.parse(billing.validFrom) > Date.now() + 150 * DAY_MS, `issued for the deploy's clock: ${billing.validFrom}`);
+    assert.ok(Date.parse(billing.validFrom) > T0 + 150 * DAY_MS, `issued for the deploy's clock: ${billing.validFrom}`);
     const seen = runtimeConfigOfBundle(String(script.inputs.content));
     assert.equal(seen.workloads.find((w) => w.name === "billing")?.certificateThumbprint, certificateThumbprint(billing.raw));
   });
 
   it("outputs each workload's mtls binding: a wrangler snippet and a bindings list for Pulumi-managed scripts", async () => {
-    const deployment = await runProgram(engineConfig());
+    const deployment = await runProgram(engineConfig(), { nowMs: T0 });
     const edge = deployment.workloads["edge-api"]!.mtls!;
     assert.equal(edge.spiffeId, `spiffe://id.example.dev/worker/${ACCOUNT}/edge-api`);
     const currentId = `${currentOf(ofType(MTLS_CERTIFICATE), "edge-api").name}-id`;
@@ -131,7 +136,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
   it("declares no certificate, CA or binding for a stack without mtls", async () => {
     const workloads = JSON.parse(JSON.stringify(dev.config["worker-identity:workloads"])) as Record<string, Record<string, unknown>>;
     for (const settings of Object.values(workloads)) delete settings.mtls;
-    const deployment = await runProgram(engineConfig({ "worker-identity:workloads": workloads }, ["worker-identity:mtls"]));
+    const deployment = await runProgram(engineConfig({ "worker-identity:workloads": workloads }, ["worker-identity:mtls"]), { nowMs: T0 });
     assert.equal(deployment.mtls, undefined);
     assert.equal(ofType(MTLS_CERTIFICATE).length, 0);
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
@@ -145,7 +150,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     interface Declared { name: string; pem: string; workload: string; notBefore: number; notAfter: number }
 
     const deployAt = async (nowMs: number) => {
-      installMocks(dev.project, dev.stack);
+      installMocks(dev.project, dev.stack, { nowMs });
       const component = new WorkloadCertificates("mtls", { config, nowMs });
       const outputs = Object.fromEntries(await Promise.all(Object.entries(component.workloads).map(async ([workload, o]) =>
         [workload, {
@@ -223,14 +228,14 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       Promise.all(((resource as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? []).map((a) => resolved(a)));
 
     it("gives the current window's resource the old resource's URN as its alias", async () => {
-      const deployment = await runProgram(engineConfig());
+      const deployment = await runProgram(engineConfig(), { nowMs: T0 });
       const current = deployment.mtls!.certificates["edge-api"]!;
       assert.match((await resolved(current.urn))!, /::mtls-edge-api-w\d+$/);
       assert.deepEqual(await aliasUrnsOf(current), [OLD_URN]);
     });
 
     it("gives an earlier window's resource no alias: one resource only may claim the old one", async () => {
-      installMocks(dev.project, dev.stack);
+      installMocks(dev.project, dev.stack, { nowMs: 20_400 * DAY_MS });
       const seen: { name: string; aliases: unknown[] }[] = [];
       const config = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
       // Day 20,400 opens edge-api's window 1020 (20-day windows); window 1019's certificate lives on.
@@ -253,7 +258,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
   describe("renewal: the certificates are a function of the seed and the window", () => {
     const config = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
     const chains = async (nowMs: number) => {
-      installMocks(dev.project, dev.stack);
+      installMocks(dev.project, dev.stack, { nowMs });
       const component = new WorkloadCertificates("mtls", { config, nowMs });
       const bundle = await resolved(component.caBundle);
       const renewsAt = Date.parse((await resolved(component.workloads["edge-api"]!.renewsAt))!);
@@ -263,9 +268,8 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     };
 
     it("re-runs within a window upload the same bytes; the first run after it renews", async () => {
-      const now = Date.now();
-      const first = await chains(now);
-      const again = await chains(now + 60_000);
+      const first = await chains(T0);
+      const again = await chains(T0 + 60_000);
       assert.deepEqual(again.certificates, first.certificates, "no diff within the window");
       const renewed = await chains(first.renewsAt);
       assert.notEqual(renewed.certificates["edge-api"], first.certificates["edge-api"]);
