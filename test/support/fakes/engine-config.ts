@@ -11,7 +11,12 @@ export class EngineRefusal extends Error {
   }
 }
 
-/** Bytes of the PULUMI_CONFIG environment string (`NAME=value` and its NUL) the engine hands the program. */
+/**
+ * Bytes of the PULUMI_CONFIG environment string (`NAME=value` and its NUL) the engine hands the
+ * program. worker/config/warnings.ts engineConfigBytes computes the same for the validator's
+ * warning; this copy is kept on purpose (a fake is an independent model of the engine, not a
+ * re-export of the code it checks), and engine-config.test.ts pins both to a count made by hand.
+ */
 export function configEnvironmentBytes(config: Readonly<Record<string, string>>): number {
   return Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`, "utf8") + 1;
 }
