@@ -53,17 +53,13 @@ export function attributeMapping(options: { readonly workflows?: boolean } = {})
 }
 
 /**
- * Every instance of one workflow: instance ids change with each run, so a workflow's grant names
+ * Every instance of one workflow, in the pool named `pool` (the pool's own `name` output, so what
+ * IAM is told is what GCP created): instance ids change with each run, so a workflow's grant names
  * the attribute its tokens carry, never a subject. Requires attributeMapping({ workflows: true }).
  */
-export function principalSetForWorkflow(gcp: GcpSettings, workflowName: string): string {
-  return principalSetInPool(poolName(gcp), workflowName);
-}
-
-/** principalSetForWorkflow in the pool named `pool` (the pool's own `name` output). */
 export function principalSetInPool(pool: string, workflowName: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/.test(workflowName)) {
-    throw new RangeError(`principalSetForWorkflow: ${JSON.stringify(workflowName)} is not a Workflow name`);
+    throw new RangeError(`principalSetInPool: ${JSON.stringify(workflowName)} is not a Workflow name`);
   }
   return `principalSet://${IAM_HOST}/${requirePoolName(pool)}/attribute.workflow/${workflowName}`;
 }
@@ -92,28 +88,14 @@ function celStringLiteral(value: string): string {
 }
 
 /**
- * The pool's resource name as the config predicts it; GCP names it by project number. The
- * program names principals by the pool's own `name` output instead (principalInPool), so what
- * IAM is told is what GCP created.
+ * The one federated identity a token with this `sub` becomes, in the pool named `pool` (the
+ * pool's own `name` output: GCP names it by project number, so a number predicted from the config
+ * could name another project's pool).
  */
-export function poolName(gcp: GcpSettings): string {
-  return `projects/${gcp.projectNumber}/locations/global/workloadIdentityPools/${gcp.poolId}`;
-}
-
-export function providerName(gcp: GcpSettings): string {
-  return `${poolName(gcp)}/providers/${gcp.providerId}`;
-}
-
-/** The one federated identity a token with this `sub` becomes. */
-export function principalFor(gcp: GcpSettings, subject: string): string {
-  return principalInPool(poolName(gcp), subject);
-}
-
-/** principalFor in the pool named `pool` (the pool's own `name` output). */
 export function principalInPool(pool: string, subject: string): string {
   const bytes = utf8Length(subject);
   if (subject === "" || bytes > MAX_GCP_SUBJECT_BYTES) {
-    throw new RangeError(`principalFor: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
+    throw new RangeError(`principalInPool: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
   }
   return `principal://${IAM_HOST}/${requirePoolName(pool)}/subject/${subject}`;
 }

@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { evaluate } from "@marcbachmann/cel-js";
 import { decodeJwt, type JWTPayload } from "jose";
 import { webIdentityTrustPolicy, workflowTrustPolicy } from "../../infra/aws/trust-policy.js";
-import { attributeMapping, principalFor, principalSetForWorkflow } from "../../infra/gcp/workload-identity.js";
-import type { GcpSettings } from "../../worker/config/types.js";
+import { attributeMapping, principalInPool, principalSetInPool } from "../../infra/gcp/workload-identity.js";
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
@@ -18,7 +17,6 @@ const HOST = "id.example.dev";
 const ACCOUNT = "111122223333";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${HOST}`;
 const PREFIX = `workflow/${ACCOUNT_ID}/${EXPORT_WORKFLOW}/`;
-const gcp: GcpSettings = { projectId: "acme-test", projectNumber: "123456789012", poolId: "wid", providerId: "wid", audience: GCP_AUDIENCE };
 const POOL = "projects/123456789012/locations/global/workloadIdentityPools/wid";
 
 describe("workflow federation on real instance tokens (IAM and CEL engines)", function () {
@@ -99,13 +97,13 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
     });
 
     it("grants every instance of the workflow through attribute.workflow, and nothing else", () => {
-      const member = principalSetForWorkflow(gcp, EXPORT_WORKFLOW);
+      const member = principalSetInPool(POOL, EXPORT_WORKFLOW);
       assert.equal(member, `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/${EXPORT_WORKFLOW}`);
       const memberOf = (claims: JWTPayload) => `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/${String(map(claims)["attribute.workflow"])}`;
       assert.equal(memberOf(workflowClaims), member);
       assert.notEqual(memberOf(workloadClaims), member);
-      assert.notEqual(principalFor(gcp, String(workloadClaims.sub)), member);
-      assert.throws(() => principalSetForWorkflow(gcp, "-"), /not a Workflow name/);
+      assert.notEqual(principalInPool(POOL, String(workloadClaims.sub)), member);
+      assert.throws(() => principalSetInPool(POOL, "-"), /not a Workflow name/);
     });
 
     it("leaves the mapping of a stack without workflows as it was", () => {

@@ -54,7 +54,7 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
 };
 
 /** Bytes of the INTROSPECTION_SECRETS JSON for these ids: {"id":"<secret>",…} (ids and secrets are ASCII). */
-export function introspectionSecretsBytes(ids: readonly string[]): number {
+function introspectionSecretsBytes(ids: readonly string[]): number {
   const members = ids.map((id) => JSON.stringify(id).length + 1 + INTROSPECTION_SECRET_LENGTH + 2);
   return 2 + members.reduce((sum, n) => sum + n, 0) + Math.max(0, ids.length - 1);
 }

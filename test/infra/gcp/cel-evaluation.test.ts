@@ -6,19 +6,10 @@
 import assert from "node:assert/strict";
 import { EvaluationError, evaluate } from "@marcbachmann/cel-js";
 import { decodeJwt, type JWTPayload } from "jose";
-import type { GcpSettings } from "../../../worker/config/types.js";
-import { attributeCondition, attributeMapping, principalFor } from "../../../infra/gcp/workload-identity.js";
+import { attributeCondition, attributeMapping, principalInPool } from "../../../infra/gcp/workload-identity.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, GCP_AUDIENCE } from "../../support/stack-fixture.js";
 
-// The federation the fixture's GCP audience names: pool "wid", provider "wid", project 123456789012.
-const gcp: GcpSettings = {
-  projectId: "acme-test",
-  projectNumber: "123456789012",
-  poolId: "wid",
-  providerId: "wid",
-  audience: GCP_AUDIENCE,
-};
 /** The pool's resource name as GCP spells it, read off the audience rather than built by the code. */
 const POOL_RESOURCE = GCP_AUDIENCE.replace("//iam.googleapis.com/", "").replace(/\/providers\/[^/]+$/, "");
 const GCP_WORKLOADS = ["billing", "reports-exporter"];
@@ -58,7 +49,7 @@ describe("GCP attribute mapping and condition on real tokens (CEL)", function ()
     }
     assert.equal(harness.config.issuer.accountId, ACCOUNT_ID);
     condition = attributeCondition(harness.config.issuer.accountId);
-    bindings = harness.config.workloads.map((w) => ({ workload: w.name, member: principalFor(gcp, w.subject) }));
+    bindings = harness.config.workloads.map((w) => ({ workload: w.name, member: principalInPool(POOL_RESOURCE, w.subject) }));
     assert.equal(bindings.length, 4, "all four fixture workloads take part");
   });
 

@@ -9,9 +9,7 @@ import {
   describePool,
   describeProvider,
   describeServiceAccount,
-  poolName,
-  principalFor,
-  providerName,
+  principalInPool,
   serviceAccountEmail,
   serviceAccountResourceName,
 } from "../../../infra/gcp/workload-identity.js";
@@ -25,6 +23,9 @@ const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment:
 const gcp: GcpSettings = gcpSettings();
 
 const byteLength = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** The pool's resource name as GCP answers it (its `name` output): by project number. */
+const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
 
 describe("GCP workload identity builders", () => {
   describe("attributeMapping", () => {
@@ -61,33 +62,29 @@ describe("GCP workload identity builders", () => {
   });
 
   describe("resource names and principals", () => {
-    it("names the pool and provider by project number", () => {
-      assert.equal(poolName(gcp), "projects/123456789012/locations/global/workloadIdentityPools/cf-workers");
-      assert.equal(
-        providerName(gcp),
-        "projects/123456789012/locations/global/workloadIdentityPools/cf-workers/providers/wid-issuer",
-      );
-      assert.equal(`//iam.googleapis.com/${providerName(gcp)}`, gcp.audience);
+    it("names principals only in a pool's resource name, as GCP answers it (projects/<number>/...)", () => {
+      assert.throws(() => principalInPool("projects/example-identity-dev/locations/global/workloadIdentityPools/cf-workers", "s"), /is not a pool's resource name/);
+      assert.throws(() => principalInPool(`${POOL}/providers/wid-issuer`, "s"), /is not a pool's resource name/);
     });
 
     it("builds the principal of exactly one subject", () => {
       assert.equal(
-        principalFor(gcp, `worker/${ACCOUNT}/billing`),
+        principalInPool(POOL, `worker/${ACCOUNT}/billing`),
         `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/subject/worker/${ACCOUNT}/billing`,
       );
     });
 
     it("accepts a subject of 127 bytes and refuses 128 bytes or an empty one", () => {
-      assert.ok(principalFor(gcp, "s".repeat(127)).endsWith(`/subject/${"s".repeat(127)}`));
-      assert.throws(() => principalFor(gcp, "s".repeat(128)), RangeError);
-      assert.throws(() => principalFor(gcp, "é".repeat(64)), RangeError, "64 characters but 128 bytes");
-      assert.throws(() => principalFor(gcp, ""), RangeError);
+      assert.ok(principalInPool(POOL, "s".repeat(127)).endsWith(`/subject/${"s".repeat(127)}`));
+      assert.throws(() => principalInPool(POOL, "s".repeat(128)), RangeError);
+      assert.throws(() => principalInPool(POOL, "é".repeat(64)), RangeError, "64 characters but 128 bytes");
+      assert.throws(() => principalInPool(POOL, ""), RangeError);
     });
 
     it("fits the longest worker subject (63-character script name) into google.subject", () => {
       const subject = `worker/${ACCOUNT}/${"w".repeat(63)}`;
       assert.equal(byteLength(subject), 103);
-      assert.ok(principalFor(gcp, subject).endsWith(subject));
+      assert.ok(principalInPool(POOL, subject).endsWith(subject));
     });
   });
 
