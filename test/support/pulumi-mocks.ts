@@ -4,7 +4,8 @@
 // lists what the program declared in it, with its inputs as the providers received them.
 
 import * as pulumi from "@pulumi/pulumi";
-import { FakeCloud, type FakeDeploy, unwrapSecrets } from "./fakes/engine.js";
+import { FakeCloud, type FakeDeploy } from "./fakes/engine.js";
+import { unwrapSecrets } from "./fakes/properties.js";
 import { setFakeMocks } from "./fakes/monitor.js";
 
 export interface RecordedResource {

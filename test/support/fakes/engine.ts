@@ -18,6 +18,7 @@ import { randomFake } from "./random.js";
 import { timeFake } from "./time.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
 import { checkReplacement, keyOf, protectedDeletion, replacesOnChange, StateClaims } from "./resource-options.js";
+import { changedProperties, holdsSecret, unwrapSecrets } from "./properties.js";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
@@ -28,41 +29,6 @@ const FUNCTIONS: Readonly<Record<string, FunctionFake>> = Object.assign({}, ...P
 
 /** The fake organization's projects (projectId → number): the dev stack's project is there. */
 export const DEFAULT_PROJECTS: Readonly<Record<string, string>> = Object.freeze({ "example-identity-dev": "123456789012" });
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] !== undefined && "value" in value;
-}
-
-/** Inputs as the provider receives them: the engine's secret wrappers removed, recursively. */
-export function unwrapSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (typeof value !== "object" || value === null) return value;
-  if (isSecretWrapper(value)) return unwrapSecrets(value.value);
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, unwrapSecrets(v)]));
-}
-
-function holdsSecret(value: unknown): boolean {
-  if (isSecretWrapper(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsSecret);
-  return typeof value === "object" && value !== null && Object.values(value).some(holdsSecret);
-}
-
-/** Canonical JSON (sorted keys) for comparing inputs. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
-}
-
-/** Top-level input properties that differ. */
-export function changedProperties(before: Properties, after: Properties): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => canonical(before[k]) !== canonical(after[k])).sort();
-}
 
 export interface PlanEntry {
   readonly type: string;
