@@ -14,7 +14,6 @@ export interface ProgramOptions {
 export function defineProgram(options: ProgramOptions = {}): WorkerIdentity {
   const program = readProgramConfig();
   return new WorkerIdentity("worker-identity", {
-    project: program.project,
     stack: program.stack,
     config: program.config,
     ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),

@@ -19,7 +19,6 @@ import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
 
 export interface WorkerIdentityArgs {
-  readonly project: string;
   readonly stack: string;
   readonly config: StackConfig;
   /** The deploy's clock, ms since the epoch (default now), for the mTLS certificates' renewal windows. */
@@ -77,9 +76,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
     }
     // The runtime config is built into the bundle (worker/runtime-config), so the bundle waits for
     // the certificates' thumbprints: the tokens of an mTLS workload carry its certificate's.
-    const thumbprints: pulumi.Output<Record<string, string>> = this.mtls
-      ? this.mtls.thumbprintsJson.apply((json) => JSON.parse(json) as Record<string, string>)
-      : pulumi.output<Record<string, string>>({});
+    const thumbprints = this.mtls?.thumbprints ?? pulumi.output<Readonly<Record<string, string>>>({});
     const bundle = thumbprints.apply((known) => bundleIssuer(config, runtimeConfigOf(config, known)));
     this.issuer = new IssuerWorker("issuer", { config, bundle }, { parent: this });
     const federation: FederationArgs = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };

@@ -13,8 +13,6 @@ import { stackWarnings, type StackWarning } from "../../worker/config/warnings.j
 export interface ProgramConfig {
   readonly project: string;
   readonly stack: string;
-  /** The raw `config:` map as the engine hands it over (structured values as JSON text, which the validator reads). */
-  readonly raw: Readonly<Record<string, unknown>>;
   readonly config: StackConfig;
   /** Logged with pulumi.log.warn when the config is read. */
   readonly warnings: readonly StackWarning[];
@@ -29,7 +27,7 @@ export function readProgramConfig(): ProgramConfig {
   const config = validateStackConfig(raw, { project, stack, ...(registry === undefined ? {} : { registry }) });
   const warnings = stackWarnings(config, raw);
   for (const warning of warnings) void pulumi.log.warn(`${warning.subject}: ${warning.message}`);
-  return { project, stack, raw, config, warnings };
+  return { project, stack, config, warnings };
 }
 
 /**

@@ -58,8 +58,8 @@ interface PublishedCertificate {
 export class WorkloadCertificates extends pulumi.ComponentResource {
   /** PEM of the CA certificates origins must trust (previous while still needed, current, next). */
   readonly caBundle: pulumi.Output<string>;
-  /** JSON {workload: thumbprint} of the current certificates: built into the issuer's runtime config (their tokens carry `cnf`). */
-  readonly thumbprintsJson: pulumi.Output<string>;
+  /** {workload: x5t#S256} of the current certificates: built into the issuer's runtime config (their tokens carry `cnf`). */
+  readonly thumbprints: pulumi.Output<Readonly<Record<string, string>>>;
   /** By workload: the current window's certificate. */
   readonly certificates: Record<string, cloudflare.MtlsCertificate>;
   readonly workloads: Record<string, WorkloadCertificateOutputs>;
@@ -87,7 +87,7 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
       ])) as Record<string, Record<number, PublishedCertificate>>,
     })));
     this.caBundle = published.apply((p) => p.caBundlePem);
-    this.thumbprintsJson = published.apply((p) => JSON.stringify(p.thumbprints));
+    this.thumbprints = published.apply((p) => p.thumbprints);
 
     this.certificates = {};
     this.workloads = {};

@@ -158,7 +158,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
           thumbprint: (await resolved(o.thumbprint))!,
           previous: (await resolved(o.previous)) ?? [],
         }] as const)));
-      const thumbprints = JSON.parse((await resolved(component.thumbprintsJson))!) as Record<string, string>;
+      const thumbprints = (await resolved(component.thumbprints))!;
       await settled();
       const declared: Declared[] = ofType(MTLS_CERTIFICATE).map((r) => {
         const leaf = firstCertificate(String(r.inputs.certificates));
