@@ -11,9 +11,9 @@ export const WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
 /** Needed as well when tokens carry `https://aws.amazon.com/tags`, or STS refuses the call. */
 export const TAG_SESSION_ACTION = "sts:TagSession";
 /** IAM's limit on a role description. */
-export const ROLE_DESCRIPTION_MAX_LENGTH = AWS_IAM.roleDescriptionLength.value;
+const ROLE_DESCRIPTION_MAX_LENGTH = AWS_IAM.roleDescriptionLength.value;
 /** IAM's limit on a tag value (Unicode characters). */
-export const TAG_VALUE_MAX_LENGTH = AWS_IAM.tagValueLength.value.max;
+const TAG_VALUE_MAX_LENGTH = AWS_IAM.tagValueLength.value.max;
 export const TAG_PREFIX = "worker-identity:";
 
 export interface WebIdentityTrustPolicyInput {

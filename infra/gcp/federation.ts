@@ -35,7 +35,7 @@ import { checkedProjectId } from "./project-number.js";
  * once, when the account is created (or replaced: its uniqueId is a trigger), never on later ups
  * and never for an existing account.
  */
-export const SERVICE_ACCOUNT_SETTLE_DURATION = "30s";
+const SERVICE_ACCOUNT_SETTLE_DURATION = "30s";
 
 /** Workloads and workflows with `gcp` settings get a service account. */
 export interface GcpFederationArgs extends FederationArgs {

@@ -12,7 +12,7 @@ import { plainProps } from "../resource-policy.js";
 import { recognisedIssuer, trustViolations } from "./provider-condition-and-subject.js";
 import { type StackResource, stackIssuers } from "./stack-issuers.js";
 
-export const WORKLOAD_IDENTITY_POOL_PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
+const WORKLOAD_IDENTITY_POOL_PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
 
 /** Violations by provider index: the providers of `resources` that trust the stack's issuer unsafely. */
 export function stackProviderViolations(resources: readonly StackResource[]): ReadonlyMap<number, readonly string[]> {

@@ -13,9 +13,9 @@
 import { bindingsOf, isIssuerScript } from "../cloudflare/issuer-script.js";
 import type { PlainInputs } from "../resource-policy.js";
 
-export const WORKERS_SCRIPT_TYPE = "cloudflare:index/workersScript:WorkersScript";
-export const WORKERS_CUSTOM_DOMAIN_TYPE = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";
-export const WORKERS_SCRIPT_SUBDOMAIN_TYPE = "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain";
+const WORKERS_SCRIPT_TYPE = "cloudflare:index/workersScript:WorkersScript";
+const WORKERS_CUSTOM_DOMAIN_TYPE = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";
+const WORKERS_SCRIPT_SUBDOMAIN_TYPE = "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain";
 
 export interface StackResource {
   readonly type: string;

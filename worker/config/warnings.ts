@@ -16,7 +16,7 @@ export interface StackWarning {
 }
 
 /** A stack config this large (bytes of the PULUMI_CONFIG environment string) is near the engine's limit. */
-export const CONFIG_SIZE_WARNING_FRACTION = 0.75;
+const CONFIG_SIZE_WARNING_FRACTION = 0.75;
 
 const count = (n: number): string => n.toLocaleString("en-US");
 
