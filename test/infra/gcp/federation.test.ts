@@ -284,12 +284,12 @@ describe("GcpFederation (provider fakes)", function () {
     assert.deepEqual(recorded.filter((r) => r.type.startsWith("gcp:")).map((r) => r.type), [], "no pool, provider, account or grant");
   });
 
-  it("names principals by the pool GCP created, not by the configured number", async () => {
+  it("names each principal in the pool GCP created (its name carries GCP's number), by the workload's exact subject", async () => {
     const { federation, ofType } = await deploy();
     const pool = ofType(POOL_TYPE)[0]!;
     assert.equal(pool.inputs.project, PROJECT, "the project is the checked id");
-    const principal = await resolved(federation.workloads.billing!.principal);
-    assert.ok(principal.startsWith(`principal://iam.googleapis.com/${await resolved(federation.poolName)}/subject/`), principal);
+    assert.equal(await resolved(federation.workloads.billing!.principal),
+      `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/subject/worker/${ACCOUNT}/billing`);
   });
 });
 

@@ -27,9 +27,11 @@ const script = (change: Properties = {}): Properties => ({
 });
 
 describe("fake Cloudflare: WorkersScript", () => {
-  it("accepts a modest script", () => {
+  it("accepts a modest script, with an etag of its content (the same content, the same etag) and no Durable Object classes", () => {
     const state = declare(freshDeploy(), SCRIPT, "s", script());
-    assert.equal(state.scriptName, "issuer");
+    assert.deepEqual(state.durableObjectClasses, []);
+    assert.equal(declare(freshDeploy(), SCRIPT, "s", script()).etag, state.etag);
+    assert.notEqual(declare(freshDeploy(), SCRIPT, "s", script({ content: "export default { fetch() {} }" })).etag, state.etag);
   });
 
   it("refuses a text variable over 5 KB (5,120 bytes), counting UTF-8 bytes, and accepts one of exactly 5,120", () => {
