@@ -7,7 +7,8 @@ import type { ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 
 export const SLEEP = "time:index/sleep:Sleep";
 
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+/** Go's time.ParseDuration: an optional sign, then "0" or one or more decimal numbers each with a unit (µ as U+00B5 or U+03BC). */
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 
 function duration(context: RegisterContext, key: "createDuration" | "destroyDuration"): void {
   const value = context.inputs[key];
