@@ -1,6 +1,6 @@
 // `pulumi up` of Pulumi.dev.yaml on the fake cloud, then the same config again: the second deploy
 // is accepted by Cloudflare (the issuer sends no migration once its script carries the latest
-// tag, where it used to resend v1 and be refused with code 10079), it changes only that input,
+// tag; resending v1 would be refused with code 10079), it changes only that input,
 // and from then on nothing changes at all.
 
 import assert from "node:assert/strict";
