@@ -1,7 +1,7 @@
 // The repository's Pulumi.dev.yaml as tests use it: the raw config map, the same map as the
 // Pulumi engine hands it to a program (every value as text), and the program run as one
 // `pulumi up` against the provider fakes: on a fresh fake cloud, or on the cloud earlier deploys
-// left, at a given clock.
+// left, at a given clock (default DEFAULT_DEPLOY_MS, never the real one).
 
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,7 +27,7 @@ export function engineConfig(overrides: Record<string, unknown> = {}, remove: st
 export interface DeployOptions {
   /** The cloud earlier deploys left; default a fresh one. */
   readonly cloud?: FakeCloud;
-  /** The deploy's clock, ms since the epoch; default now. */
+  /** The deploy's clock, ms since the epoch; default DEFAULT_DEPLOY_MS (pulumi-mocks.ts). */
   readonly nowMs?: number;
 }
 
@@ -44,12 +44,9 @@ export interface Deployed {
  */
 export async function deployProgram(config: Record<string, string>, options: DeployOptions = {}): Promise<Deployed> {
   checkEngineConfig(config);
-  const nowMs = options.nowMs ?? Date.now();
-  const deploy = installMocks(dev.project, dev.stack, { ...options, nowMs });
+  const deploy = installMocks(dev.project, dev.stack, options);
   pulumi.runtime.setAllConfig(config);
   const { defineProgram } = await import("../../infra/program.js");
-  // The program reads the clock once, while it declares its resources (the mTLS windows).
-  const define: (options?: { readonly nowMs?: number }) => WorkerIdentity = defineProgram;
   // An error of the program itself (a throwing apply) surfaces as an unhandled rejection: fail
   // the deploy with it instead of waiting for outputs that never resolve. After a refusal, the
   // refused resource's dependents reject too; the refusal is the cause.
@@ -65,7 +62,9 @@ export async function deployProgram(config: Record<string, string>, options: Dep
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    const deployment = atClock(nowMs, () => define({ nowMs }));
+    // The deploy's clock reaches the program only through this option (the mTLS windows are
+    // computed from it); nothing patches Date.now, so a read of the real clock would show.
+    const deployment = defineProgram({ nowMs: deploy.nowMs });
     await Promise.race([declaredEverything(deployment), deploy.refused(), programError]);
     // Registrations no awaited output reaches (and those still in flight) end before the plan,
     // or the next plan would read them as deletions.
@@ -97,15 +96,5 @@ async function declaredEverything(deployment: WorkerIdentity): Promise<void> {
   for (const workflow of Object.values(deployment.workflows)) {
     await resolved(workflow.awsRoleArn);
     await resolved(workflow.gcpServiceAccount);
-  }
-}
-
-function atClock<T>(nowMs: number, run: () => T): T {
-  const realNow = Date.now;
-  Date.now = () => nowMs;
-  try {
-    return run();
-  } finally {
-    Date.now = realNow;
   }
 }

@@ -16,17 +16,25 @@ export interface RecordedResource {
 
 export const recorded: RecordedResource[] = [];
 
+/**
+ * The clock of a deploy that names none (ms since the epoch), so no program test reads the real
+ * clock: 2023-03-24T06:00Z, the deploy sequences' T0. Day 19,440 = 4 × lcm(9, 20, 243) opens a
+ * renewal window of each dev-stack certificate (billing renews every 9 days, edge-api every 20,
+ * the CA every 243), so a deploy at it, or in the few days after, straddles no renewal boundary.
+ */
+export const DEFAULT_DEPLOY_MS = Date.UTC(2023, 2, 24, 6);
+
 export interface MockOptions {
   /** The cloud earlier deploys left; default a fresh one. */
   readonly cloud?: FakeCloud;
-  /** The deploy's clock (ms); default now. */
+  /** The deploy's clock (ms); default DEFAULT_DEPLOY_MS. */
   readonly nowMs?: number;
 }
 
 /** Installs the fakes for one deploy of `project`/`stack` and returns it (`finish()` yields its plan). */
 export function installMocks(project: string, stack: string, options: MockOptions = {}): FakeDeploy {
   recorded.length = 0;
-  const deploy = (options.cloud ?? new FakeCloud()).begin(options.nowMs ?? Date.now());
+  const deploy = (options.cloud ?? new FakeCloud()).begin(options.nowMs ?? DEFAULT_DEPLOY_MS);
   setFakeMocks(
     {
       newResource(args) {
