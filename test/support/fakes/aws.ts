@@ -5,10 +5,10 @@
 import { createHash } from "node:crypto";
 import { AWS_IAM } from "../../../infra/provider-limits.js";
 import { atMost, charactersWithoutWhitespace, list, matching, optionalText, record, requiredText, takenElsewhere, within } from "./checks.js";
-import type { Properties, ProviderFake, RegisterContext, ResourceFake, StoredResource } from "./model.js";
+import type { ProviderFake, RegisterContext, ResourceFake, StoredResource } from "./model.js";
 
 /** The fake account every ARN names. */
-export const AWS_ACCOUNT_ID = "111122223333";
+const AWS_ACCOUNT_ID = "111122223333";
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const INLINE = "aws:iam/rolePolicy:RolePolicy";

@@ -28,7 +28,7 @@ const RESOURCES: Readonly<Record<string, ResourceFake>> = Object.assign({}, ...P
 const FUNCTIONS: Readonly<Record<string, FunctionFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.functions));
 
 /** The fake organization's projects (projectId → number): the dev stack's project is there. */
-export const DEFAULT_PROJECTS: Readonly<Record<string, string>> = Object.freeze({ "example-identity-dev": "123456789012" });
+const PROJECTS: Readonly<Record<string, string>> = Object.freeze({ "example-identity-dev": "123456789012" });
 
 export interface PlanEntry {
   readonly type: string;
@@ -55,25 +55,14 @@ export interface Plan {
   readonly violations: readonly string[];
 }
 
-export interface FakeCloudOptions {
-  /** Seeds every random value and id: the same seed gives the same values. */
-  readonly seed?: string;
-  readonly projects?: Readonly<Record<string, string>>;
-}
+/** Seeds every random value and id: every fake cloud generates the same values. */
+const SEED = "worker-identity fake cloud";
 
 export class FakeCloud {
-  readonly #seed: string;
-  readonly #projects: Readonly<Record<string, string>>;
   #resources = new Map<string, StoredResource>();
   #retained: StoredResource[] = [];
   readonly #generations = new Map<string, number>();
   readonly #deletions = new Map<string, number>();
-  readonly plans: Plan[] = [];
-
-  constructor(options: FakeCloudOptions = {}) {
-    this.#seed = options.seed ?? "worker-identity fake cloud";
-    this.#projects = options.projects ?? DEFAULT_PROJECTS;
-  }
 
   /** Starts a deploy at `nowMs`; its `finish()` commits what it declared and returns the plan. */
   begin(nowMs: number): FakeDeploy {
@@ -129,20 +118,19 @@ export class FakeCloud {
     return {
       resources: this.#resources,
       retained: this.#retained,
-      projects: this.#projects,
+      projects: PROJECTS,
       deletions: this.#deletions,
       nextGeneration: (key) => (this.#generations.get(key) ?? 0) + 1,
       bytes: (label, length) => {
         const out: Buffer[] = [];
-        for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${this.#seed}\0${label}\0${i}`).digest());
+        for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${SEED}\0${label}\0${i}`).digest());
         return Buffer.concat(out).subarray(0, length);
       },
-      commit: (resources, retained, generations, deletions, plan) => {
+      commit: (resources, retained, generations, deletions) => {
         this.#resources = resources;
         this.#retained = [...this.#retained, ...retained.map((r): StoredResource => ({ ...r, retained: true }))];
         for (const [key, generation] of generations) this.#generations.set(key, generation);
         for (const [key, at] of deletions) this.#deletions.set(key, at);
-        this.plans.push(plan);
       },
     };
   }
@@ -155,7 +143,7 @@ interface CloudState {
   readonly deletions: ReadonlyMap<string, number>;
   nextGeneration(key: string): number;
   bytes(label: string, length: number): Buffer;
-  commit(resources: Map<string, StoredResource>, retained: readonly StoredResource[], generations: Map<string, number>, deletions: Map<string, number>, plan: Plan): void;
+  commit(resources: Map<string, StoredResource>, retained: readonly StoredResource[], generations: Map<string, number>, deletions: Map<string, number>): void;
 }
 
 interface Declared extends StoredResource {
@@ -384,7 +372,7 @@ export class FakeDeploy implements DeployView, OptionsSink {
       next.set(keyOf(r.type, r.name), stored);
       generations.set(keyOf(r.type, r.name), r.generation);
     }
-    this.#cloud.commit(next, retained, generations, deletions, plan);
+    this.#cloud.commit(next, retained, generations, deletions);
     return plan;
   }
 }

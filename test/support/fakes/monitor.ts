@@ -43,7 +43,7 @@ export interface OptionsSink {
 }
 
 /** The options of one request: an alias is `type::name` (its type defaults to the resource's). */
-export function registeredOptions(req: RegisterRequest): RegisteredOptions {
+function registeredOptions(req: RegisterRequest): RegisteredOptions {
   const type = req.getType();
   const aliases = req.getAliasesList().map((alias) => {
     const spec = alias.getSpec();

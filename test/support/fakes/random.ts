@@ -27,8 +27,8 @@ function kept<T>(context: RegisterContext, key: string, fresh: () => T): T {
 const randomBytes: ResourceFake = {
   replaceOn: EVERY_INPUT,
   register(context: RegisterContext) {
-    const bytes = kept(context, "base64", () => context.deploy.bytes(`${context.name}/${context.generation}`, length(context)).toString("base64"));
-    length(context);
+    const size = length(context);
+    const bytes = kept(context, "base64", () => context.deploy.bytes(`${context.name}/${context.generation}`, size).toString("base64"));
     return { ...context.inputs, base64: bytes, hex: Buffer.from(bytes, "base64").toString("hex") };
   },
 };

@@ -10,7 +10,7 @@ export function freshDeploy(cloud: FakeCloud = new FakeCloud(), nowMs: number = 
 }
 
 /** The URN a hand-declared resource is registered under (what `declareAfter` names). */
-export const urnOf = (type: string, name: string) => `urn:pulumi:test::fakes::${type}::${name}`;
+const urnOf = (type: string, name: string) => `urn:pulumi:test::fakes::${type}::${name}`;
 
 export function declare(deploy: FakeDeploy, type: string, name: string, inputs: Properties): Properties {
   return declareAfter(deploy, type, name, inputs, []);
