@@ -92,7 +92,11 @@ describe("deploy sequence: 500 workloads", function () {
     // The 496 generated workloads' roles, billing's and ledger-sync's, and the workflow's; 50 generated service accounts and billing's.
     assert.equal(created("aws:iam/role:Role"), 496 + 2 + 1);
     assert.equal(created("gcp:serviceaccount/account:Account"), 50 + 1);
-    assert.ok(created("cloudflare:index/mtlsCertificate:MtlsCertificate") >= 20 + 2);
+    // Client certificates for every 25th of the 496 generated workloads (svc-000, svc-025 .. svc-475:
+    // 20) and billing and edge-api: 22 workloads, each with two live windows at T0 (its day opens a
+    // window of both the 9-day and the 20-day renewal period, and the previous window, which
+    // started 9 or 20 days earlier, holds a certificate valid 14 or 30 days): 22 × 2.
+    assert.equal(created("cloudflare:index/mtlsCertificate:MtlsCertificate"), (20 + 2) * 2);
 
     const second = await deployProgram(config, { cloud, nowMs: T0 + DAY_MS });
     assertSafe(second.plan, "500 workloads, second deploy");
