@@ -88,6 +88,8 @@ export const AWS_IAM = Object.freeze({
 // ---- GCP IAM ----------------------------------------------------------------------------
 export const GCP_IAM = Object.freeze({
   serviceAccountId: limit(/^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/, "IAM API reference, projects.serviceAccounts.create: accountId must be 6-30 characters matching ^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$"),
+  /** An account id is unique in its project (a deleted one frees it). */
+  serviceAccountIdUnique: limit(true, "IAM API reference, projects.serviceAccounts.create: accountId is unique within the project (409 ALREADY_EXISTS)"),
   serviceAccountDisplayName: limit(100, "IAM API reference, ServiceAccount.displayName: at most 100 UTF-8 bytes"),
   serviceAccountDescription: limit(256, "IAM API reference, ServiceAccount.description: at most 256 UTF-8 bytes"),
   serviceAccountsPerProject: limit(100, "IAM quotas and limits: service accounts per project, default 100", true),
@@ -98,6 +100,9 @@ export const GCP_IAM = Object.freeze({
   poolDescription: limit(256, "IAM API reference, WorkloadIdentityPool.description: at most 256 characters"),
   providerDisplayName: limit(32, "IAM API reference, WorkloadIdentityPoolProvider.displayName: at most 32 characters"),
   providerDescription: limit(256, "IAM API reference, WorkloadIdentityPoolProvider.description: at most 256 characters"),
+  /** The attributes a mapping may set: google.subject (required for OIDC), the other google.* ones, and attribute.<name>. */
+  attributeMappingKeys: limit(Object.freeze(["google.subject", "google.groups", "google.display_name", "google.profile_photo"] as const),
+    "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: keys are google.subject, google.groups, google.display_name, google.profile_photo or attribute.<name>; 'For OIDC providers, you must supply a custom mapping that includes the google.subject attribute'"),
   customAttributes: limit(50, "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: 'You can define a maximum of 50 custom attributes'"),
   customAttributeKey: limit(/^[a-z0-9_]{1,100}$/, "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: a mapped attribute key is at most 100 characters of [a-z0-9_]"),
   attributeMappingExpression: limit(2_048, "IAM API reference, WorkloadIdentityPoolProvider.attributeMapping: 'The maximum length of an attribute mapping expression is 2048 characters'"),

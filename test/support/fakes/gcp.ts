@@ -81,7 +81,7 @@ const account: ResourceFake = {
     atMost(context, "description", utf8Bytes(optionalText(context, "description") ?? ""), GCP_IAM.serviceAccountDescription, "bytes");
     const inProject = context.deploy.declared(ACCOUNT).filter((a) => a.inputs.project === projectId);
     if (takenElsewhere(context, ACCOUNT, (a) => a.inputs.project === projectId && a.inputs.accountId === accountId)) {
-      context.refuse(`googleapi: Error 409: Service account ${accountId} already exists within project projects/${projectId}., alreadyExists`, GCP_IAM.serviceAccountId);
+      context.refuse(`googleapi: Error 409: Service account ${accountId} already exists within project projects/${projectId}., alreadyExists`, GCP_IAM.serviceAccountIdUnique);
     }
     if (inProject.length + 1 > GCP_IAM.serviceAccountsPerProject.value) {
       context.refuse(`googleapi: Error 429: Maximum number of service accounts on project reached (${GCP_IAM.serviceAccountsPerProject.value}), rateLimitExceeded`, GCP_IAM.serviceAccountsPerProject);
@@ -180,18 +180,18 @@ const poolProvider: ResourceFake = {
   },
 };
 
-const GOOGLE_ATTRIBUTES = new Set(["google.subject", "google.groups", "google.display_name", "google.profile_photo"]);
+const GOOGLE_ATTRIBUTES: ReadonlySet<string> = new Set(GCP_IAM.attributeMappingKeys.value);
 
 function checkAttributeMapping(context: RegisterContext): void {
   const mapping = record(context, "attributeMapping");
-  if (mapping["google.subject"] === undefined) context.refuse("INVALID_ARGUMENT: attributeMapping must map google.subject", GCP_IAM.customAttributes);
+  if (mapping["google.subject"] === undefined) context.refuse("INVALID_ARGUMENT: attributeMapping must map google.subject", GCP_IAM.attributeMappingKeys);
   let custom = 0;
   for (const [key, expression] of Object.entries(mapping)) {
     if (key.startsWith("attribute.")) {
       custom++;
       matching(context, "attributeMapping key", key.slice("attribute.".length), GCP_IAM.customAttributeKey);
     } else if (!GOOGLE_ATTRIBUTES.has(key)) {
-      context.refuse(`INVALID_ARGUMENT: attributeMapping key '${key}' is neither a google.* attribute nor attribute.<name>`, GCP_IAM.customAttributeKey);
+      context.refuse(`INVALID_ARGUMENT: attributeMapping key '${key}' is neither a google.* attribute nor attribute.<name>`, GCP_IAM.attributeMappingKeys);
     }
     atMost(context, `the attributeMapping expression of ${key}`, String(expression).length, GCP_IAM.attributeMappingExpression, "characters");
   }
