@@ -11,6 +11,7 @@ import { issuerSettings } from "../../support/issuer-settings.js";
 import { FakeCloud } from "../../support/fakes/engine.js";
 import { installMocks, recorded } from "../../support/pulumi-mocks.js";
 import { settled } from "../../support/fakes/settled.js";
+import { TYPE } from "../../support/fakes/types.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 /** The fakes' project: GCP answers getProject for example-identity-dev with number 123456789012. */
@@ -90,12 +91,6 @@ async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
   return { name, federation, mine, component, ofType };
 }
 
-const POOL_TYPE = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
-const PROVIDER_TYPE = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
-const ACCOUNT_TYPE = "gcp:serviceaccount/account:Account";
-const SA_MEMBER_TYPE = "gcp:serviceaccount/iAMMember:IAMMember";
-const PROJECT_MEMBER_TYPE = "gcp:projects/iAMMember:IAMMember";
-const SLEEP_TYPE = "time:index/sleep:Sleep";
 
 describe("GcpFederation (provider fakes)", function () {
   this.timeout(60_000);
@@ -107,7 +102,7 @@ describe("GcpFederation (provider fakes)", function () {
 
   it("declares the pool in the project with the configured id and console texts", async () => {
     const { ofType, federation } = await deploy();
-    const [pool, ...more] = ofType(POOL_TYPE);
+    const [pool, ...more] = ofType(TYPE.pool);
     assert.equal(more.length, 0);
     assert.equal(pool!.inputs.project, PROJECT);
     assert.equal(pool!.inputs.workloadIdentityPoolId, "cf-workers");
@@ -119,7 +114,7 @@ describe("GcpFederation (provider fakes)", function () {
 
   it("declares an OIDC provider for the issuer, its audience, the mapping and the account condition", async () => {
     const { ofType, federation } = await deploy();
-    const [provider, ...more] = ofType(PROVIDER_TYPE);
+    const [provider, ...more] = ofType(TYPE.poolProvider);
     assert.equal(more.length, 0);
     const inputs = provider!.inputs;
     assert.equal(inputs.project, PROJECT);
@@ -143,15 +138,15 @@ describe("GcpFederation (provider fakes)", function () {
   it("passes jwksJson only when configured", async () => {
     const jwksJson = JSON.stringify({ keys: [{ kty: "RSA", kid: "k1", alg: "RS256", use: "sig", n: "AQAB", e: "AQAB" }] });
     const withJwks = await deploy({ gcp: { ...gcpSettings, jwksJson } });
-    assert.equal((withJwks.ofType(PROVIDER_TYPE)[0]!.inputs.oidc as { jwksJson?: string }).jwksJson, jwksJson);
+    assert.equal((withJwks.ofType(TYPE.poolProvider)[0]!.inputs.oidc as { jwksJson?: string }).jwksJson, jwksJson);
     const without = await deploy();
-    assert.ok(!("jwksJson" in (without.ofType(PROVIDER_TYPE)[0]!.inputs.oidc as object)));
+    assert.ok(!("jwksJson" in (without.ofType(TYPE.poolProvider)[0]!.inputs.oidc as object)));
   });
 
   it("grants workloadIdentityUser once per GCP workload, to exactly its principal, after the provider exists", async () => {
     const { ofType, federation } = await deploy();
-    const grants = ofType(SA_MEMBER_TYPE);
-    const provider = ofType(PROVIDER_TYPE)[0]!;
+    const grants = ofType(TYPE.serviceAccountMember);
+    const provider = ofType(TYPE.poolProvider)[0]!;
     const expected = new Map([
       ["billing", "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com"],
       ["reports-exporter", "projects/shared-proj/serviceAccounts/exporter@shared-proj.iam.gserviceaccount.com"],
@@ -173,13 +168,13 @@ describe("GcpFederation (provider fakes)", function () {
 
   it("creates a service account only for kind create, and binds its project roles to it", async () => {
     const { ofType, federation } = await deploy();
-    const accounts = ofType(ACCOUNT_TYPE);
+    const accounts = ofType(TYPE.serviceAccount);
     assert.deepEqual(accounts.map((a) => a.inputs.accountId), ["wid-billing"]);
     assert.equal(accounts[0]!.inputs.project, PROJECT);
     assert.ok(String(accounts[0]!.inputs.displayName).includes("billing"));
     assert.ok(String(accounts[0]!.inputs.description).includes(`worker/${ACCOUNT}/billing`));
 
-    const roles = ofType(PROJECT_MEMBER_TYPE);
+    const roles = ofType(TYPE.projectMember);
     assert.deepEqual(
       roles.map((r) => r.inputs.role).sort(),
       ["roles/pubsub.publisher", "roles/storage.objectViewer"],
@@ -222,13 +217,13 @@ describe("GcpFederation (provider fakes)", function () {
   it("declares no workload resources when no workload has gcp settings", async () => {
     const { mine, federation } = await deploy({ workloads: [workload("edge-api")] });
     assert.deepEqual(Object.keys(federation.workloads), []);
-    assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", PROVIDER_TYPE, "worker-identity:gcp:Federation"].sort());
+    assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", TYPE.poolProvider, "worker-identity:gcp:Federation"].sort());
   });
 
   it("grants on a created account only after a wait that runs when the account is created (or replaced)", async () => {
     const { ofType } = await deploy();
-    const account = ofType(ACCOUNT_TYPE)[0]!;
-    const sleeps = ofType(SLEEP_TYPE);
+    const account = ofType(TYPE.serviceAccount)[0]!;
+    const sleeps = ofType(TYPE.sleep);
     assert.equal(sleeps.length, 1, "one wait, for the one created account");
     const sleep = sleeps[0]!;
     assert.equal(sleep.inputs.createDuration, "30s");
@@ -237,7 +232,7 @@ describe("GcpFederation (provider fakes)", function () {
     assert.equal(triggers.email, "wid-billing@example-identity-dev.iam.gserviceaccount.com");
     assert.equal(typeof triggers.uniqueId, "string", "a replaced account (new uniqueId) waits again");
     assert.ok(sleep.dependencies.includes(account.urn), "the wait starts once the account exists");
-    const billingGrants = [...ofType(SA_MEMBER_TYPE), ...ofType(PROJECT_MEMBER_TYPE)]
+    const billingGrants = [...ofType(TYPE.serviceAccountMember), ...ofType(TYPE.projectMember)]
       .filter((g) => JSON.stringify(g.inputs).includes("wid-billing@"));
     assert.equal(billingGrants.length, 3, "workloadIdentityUser and two project roles");
     for (const grant of billingGrants) assert.ok(grant.dependencies.includes(sleep.urn), `${grant.name} waits for the sleep`);
@@ -245,10 +240,10 @@ describe("GcpFederation (provider fakes)", function () {
 
   it("does not wait for an existing account", async () => {
     const { ofType } = await deploy({ workloads: workloads.filter((w) => w.name === "reports-exporter") });
-    assert.deepEqual(ofType(SLEEP_TYPE), []);
-    const [grant, ...more] = ofType(SA_MEMBER_TYPE);
+    assert.deepEqual(ofType(TYPE.sleep), []);
+    const [grant, ...more] = ofType(TYPE.serviceAccountMember);
     assert.equal(more.length, 0);
-    assert.ok(grant!.dependencies.every((urn) => !urn.includes(SLEEP_TYPE)));
+    assert.ok(grant!.dependencies.every((urn) => !urn.includes(TYPE.sleep)));
   });
 
   it("waits on the first deploy only: the same config later leaves the wait unchanged, a replaced account waits again", async () => {
@@ -260,7 +255,7 @@ describe("GcpFederation (provider fakes)", function () {
       await resolved(federation.workloads.billing!.principal);
       await settled();
       const done = deploy.finish();
-      const sleeps = (entries: readonly { type: string }[]) => entries.filter((e) => e.type === SLEEP_TYPE).length;
+      const sleeps = (entries: readonly { type: string }[]) => entries.filter((e) => e.type === TYPE.sleep).length;
       return { created: sleeps(done.created), replaced: sleeps(done.replaced), unchanged: sleeps(done.unchanged), refusals: done.refusals };
     };
     assert.deepEqual(await plan("wid-billing"), { created: 1, replaced: 0, unchanged: 0, refusals: [] });
@@ -286,7 +281,7 @@ describe("GcpFederation (provider fakes)", function () {
 
   it("names each principal in the pool GCP created (its name carries GCP's number), by the workload's exact subject", async () => {
     const { federation, ofType } = await deploy();
-    const pool = ofType(POOL_TYPE)[0]!;
+    const pool = ofType(TYPE.pool)[0]!;
     assert.equal(pool.inputs.project, PROJECT, "the project is the checked id");
     assert.equal(await resolved(federation.workloads.billing!.principal),
       `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/subject/worker/${ACCOUNT}/billing`);

@@ -6,13 +6,14 @@ import { createHash } from "node:crypto";
 import { AWS_IAM } from "../../../infra/provider-limits.js";
 import { atMost, charactersWithoutWhitespace, list, matching, optionalText, record, requiredText, takenElsewhere, within } from "./checks.js";
 import type { ProviderFake, RegisterContext, ResourceFake, StoredResource } from "./model.js";
+import { TYPE } from "./types.js";
 
 /** The fake account every ARN names. */
 const AWS_ACCOUNT_ID = "111122223333";
-const ROLE = "aws:iam/role:Role";
-const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-const INLINE = "aws:iam/rolePolicy:RolePolicy";
-const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
+const ROLE = TYPE.role;
+const ATTACHMENT = TYPE.rolePolicyAttachment;
+const INLINE = TYPE.rolePolicy;
+const OIDC = TYPE.oidcProvider;
 
 function checkTags(context: RegisterContext): void {
   const tags = record(context, "tags");

@@ -8,10 +8,11 @@ import { gzipSync } from "node:zlib";
 import { CLOUDFLARE } from "../../../infra/provider-limits.js";
 import { atMost, list, matching, optionalText, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { CloudflareScriptState, DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+import { TYPE } from "./types.js";
 
-export const WORKERS_SCRIPT = "cloudflare:index/workersScript:WorkersScript";
-export const MTLS_CERTIFICATE = "cloudflare:index/mtlsCertificate:MtlsCertificate";
-const KV_NAMESPACE = "cloudflare:index/workersKvNamespace:WorkersKvNamespace";
+export const WORKERS_SCRIPT = TYPE.workersScript;
+export const MTLS_CERTIFICATE = TYPE.mtlsCertificate;
+const KV_NAMESPACE = TYPE.workersKvNamespace;
 const TEXT_BINDINGS = new Set(["plain_text", "secret_text", "json"]);
 const KNOWN_BINDINGS: ReadonlySet<string> = new Set(CLOUDFLARE.bindingTypes.value);
 
@@ -236,9 +237,9 @@ export const cloudflareFake: ProviderFake = {
   resources: {
     [WORKERS_SCRIPT]: workersScript,
     [KV_NAMESPACE]: kvNamespace,
-    "cloudflare:index/workersCustomDomain:WorkersCustomDomain": customDomain,
-    "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain": scriptSubdomain,
-    "cloudflare:index/workersRoute:WorkersRoute": route,
+    [TYPE.workersCustomDomain]: customDomain,
+    [TYPE.workersScriptSubdomain]: scriptSubdomain,
+    [TYPE.workersRoute]: route,
     [MTLS_CERTIFICATE]: mtlsCertificate,
   },
   functions: {

@@ -12,11 +12,8 @@ import { checkEngineConfig, configEnvironmentBytes, EngineRefusal } from "./engi
 import { FakeCloud } from "./engine.js";
 import { refused } from "./refusal-assert.js";
 import { declare, NOW } from "./register.js";
+import { TYPE } from "./types.js";
 
-const BYTES = "random:index/randomBytes:RandomBytes";
-const ROLE = "aws:iam/role:Role";
-const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
-const MTLS = "cloudflare:index/mtlsCertificate:MtlsCertificate";
 const DAY_MS = 86_400_000;
 const TRUST = '{"Version":"2012-10-17","Statement":[]}';
 
@@ -24,27 +21,27 @@ describe("fake cloud: state across deploys", () => {
   it("keeps ids and random values; replaces on a forcing property with a new id and value; deletes what is gone", () => {
     const cloud = new FakeCloud();
     const first = cloud.begin(NOW);
-    const kek = declare(first, BYTES, "kek", { length: 32 });
-    declare(first, ROLE, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "one" });
-    declare(first, BYTES, "gone", { length: 8 });
+    const kek = declare(first, TYPE.randomBytes, "kek", { length: 32 });
+    declare(first, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "one" });
+    declare(first, TYPE.randomBytes, "gone", { length: 8 });
     assert.deepEqual(first.finish().created.map((e) => e.name), ["kek", "role", "gone"]);
 
     const second = cloud.begin(NOW + DAY_MS);
-    assert.equal(declare(second, BYTES, "kek", { length: 32 }).base64, kek.base64, "a random value is generated once");
-    declare(second, ROLE, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "two" });
+    assert.equal(declare(second, TYPE.randomBytes, "kek", { length: 32 }).base64, kek.base64, "a random value is generated once");
+    declare(second, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "two" });
     const plan = second.finish();
-    assert.deepEqual(plan.updated, [{ type: ROLE, name: "role", properties: ["description"] }]);
+    assert.deepEqual(plan.updated, [{ type: TYPE.role, name: "role", properties: ["description"] }]);
     assert.deepEqual(plan.unchanged.map((e) => e.name), ["kek"]);
     assert.deepEqual(plan.deleted.map((e) => e.name), ["gone"]);
-    assert.equal(cloud.resource(ROLE, "role")?.id, "role-id", "an update keeps the id");
+    assert.equal(cloud.resource(TYPE.role, "role")?.id, "role-id", "an update keeps the id");
 
     const third = cloud.begin(NOW + 2 * DAY_MS);
-    const rekeyed = declare(third, BYTES, "kek", { length: 48 });
-    declare(third, ROLE, "role", { name: "wid-b", assumeRolePolicy: TRUST, description: "two" });
+    const rekeyed = declare(third, TYPE.randomBytes, "kek", { length: 48 });
+    declare(third, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST, description: "two" });
     const replaced = third.finish();
     assert.deepEqual(replaced.replaced.map((e) => [e.name, e.properties]), [["kek", ["length"]], ["role", ["name"]]]);
     assert.notEqual(rekeyed.base64, kek.base64);
-    assert.equal(cloud.resource(ROLE, "role")?.id, "role-id-2");
+    assert.equal(cloud.resource(TYPE.role, "role")?.id, "role-id-2");
   });
 
   it("flags a certificate deleted before its notAfter, and not one deleted after", () => {
@@ -57,7 +54,7 @@ describe("fake cloud: state across deploys", () => {
     for (const [deletedAt, violations] of [[NOW + 9 * DAY_MS, 1], [NOW + 11 * DAY_MS, 0]] as const) {
       const cloud = new FakeCloud();
       const first = cloud.begin(NOW);
-      declare(first, MTLS, "cert", upload);
+      declare(first, TYPE.mtlsCertificate, "cert", upload);
       first.finish();
       const plan = cloud.begin(deletedAt).finish();
       assert.equal(plan.violations.length, violations, plan.violations.join("; "));
@@ -69,11 +66,11 @@ describe("fake cloud: state across deploys", () => {
     const pool = { project: "example-identity-dev", workloadIdentityPoolId: "worker-identity" };
     const cloud = new FakeCloud();
     const first = cloud.begin(NOW);
-    declare(first, POOL, "pool", pool);
+    declare(first, TYPE.pool, "pool", pool);
     first.finish();
     cloud.begin(NOW + DAY_MS).finish();
-    refused(() => declare(cloud.begin(NOW + 30 * DAY_MS), POOL, "pool", pool), /Error 409: Requested entity already exists.*soft-deleted until/);
-    declare(cloud.begin(NOW + 31 * DAY_MS + 1), POOL, "pool", pool);
+    refused(() => declare(cloud.begin(NOW + 30 * DAY_MS), TYPE.pool, "pool", pool), /Error 409: Requested entity already exists.*soft-deleted until/);
+    declare(cloud.begin(NOW + 31 * DAY_MS + 1), TYPE.pool, "pool", pool);
   });
 
   it("refuses a resource type and a function it does not model", () => {

@@ -10,10 +10,11 @@ import { GCP_IAM } from "../../../infra/provider-limits.js";
 import { atMost, matching, optionalText, record, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 import { SLEEP } from "./time.js";
+import { TYPE } from "./types.js";
 
-export const POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool";
-export const POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
-const ACCOUNT = "gcp:serviceaccount/account:Account";
+export const POOL = TYPE.pool;
+export const POOL_PROVIDER = TYPE.poolProvider;
+const ACCOUNT = TYPE.serviceAccount;
 const DAY_MS = 86_400_000;
 
 function knownProject(context: RegisterContext): { projectId: string; number: string } {
@@ -210,8 +211,8 @@ function getProject(inputs: Properties, deploy: DeployView, refuse: RegisterCont
 export const gcpFake: ProviderFake = {
   resources: {
     [ACCOUNT]: account,
-    "gcp:serviceaccount/iAMMember:IAMMember": serviceAccountMember,
-    "gcp:projects/iAMMember:IAMMember": projectMember,
+    [TYPE.serviceAccountMember]: serviceAccountMember,
+    [TYPE.projectMember]: projectMember,
     [POOL]: pool,
     [POOL_PROVIDER]: poolProvider,
   },

@@ -14,12 +14,8 @@ import { deriveKeyPair } from "../../../infra/mtls/keys.js";
 import { FakeCloud } from "./engine.js";
 import { refused } from "./refusal-assert.js";
 import { declare, declareWith, NOW } from "./register.js";
+import { TYPE } from "./types.js";
 
-const BYTES = "random:index/randomBytes:RandomBytes";
-const ROLE = "aws:iam/role:Role";
-const KV = "cloudflare:index/workersKvNamespace:WorkersKvNamespace";
-const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
-const MTLS = "cloudflare:index/mtlsCertificate:MtlsCertificate";
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const DAY_MS = 86_400_000;
 const TRUST = '{"Version":"2012-10-17","Statement":[]}';
@@ -44,9 +40,9 @@ describe("fake engine: the options reach it from the RegisterResourceRequest", (
     });
     const plain = new random.RandomBytes("plain", { length: 8 });
     await Promise.all([resolved(bytes.urn), resolved(plain.urn), resolved(pulumi.output(bytes.base64))]);
-    const options = Object.fromEntries(deploy.declared(BYTES).map((r) => [r.name, r.options]));
+    const options = Object.fromEntries(deploy.declared(TYPE.randomBytes).map((r) => [r.name, r.options]));
     assert.deepEqual(options.kek, {
-      protect: true, retainOnDelete: true, replaceOnChanges: ["length"], deleteBeforeReplace: true, aliases: [{ type: BYTES, name: "old-kek" }],
+      protect: true, retainOnDelete: true, replaceOnChanges: ["length"], deleteBeforeReplace: true, aliases: [{ type: TYPE.randomBytes, name: "old-kek" }],
     });
     assert.deepEqual(options.plain, { protect: false, retainOnDelete: false, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [] });
   });
@@ -61,7 +57,7 @@ describe("fake engine: the registrations the monitor answered", () => {
     await Promise.all([resolved(component.urn), resolved(first.urn), resolved(second.urn)]);
     const byName = Object.fromEntries(deploy.registrations.map((r) => [r.name, r]));
     assert.equal(byName.box?.urn, "urn:pulumi:test::options::test:index:Box::box");
-    assert.equal(byName.first?.urn, `urn:pulumi:test::options::test:index:Box$${BYTES}::first`);
+    assert.equal(byName.first?.urn, `urn:pulumi:test::options::test:index:Box$${TYPE.randomBytes}::first`);
     assert.deepEqual([byName.first?.parent, byName.second?.parent], [byName.box?.urn, byName.box?.urn]);
     assert.deepEqual(byName.second?.dependencies, [byName.first?.urn]);
   });
@@ -69,27 +65,27 @@ describe("fake engine: the registrations the monitor answered", () => {
 
 describe("fake engine: protect", () => {
   it("refuses to replace a resource protected in state and in the program, deleting nothing", () => {
-    const cloud = deployed((d) => declareWith(d, ROLE, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
+    const cloud = deployed((d) => declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
     const second = cloud.begin(NOW + DAY_MS);
-    refused(() => declareWith(second, ROLE, "role", { name: "wid-b", assumeRolePolicy: TRUST }, { protect: true }),
+    refused(() => declareWith(second, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST }, { protect: true }),
       /unable to replace resource "aws:iam\/role:Role::role"\nas it is currently marked for protection/);
     const plan = second.finish();
     assert.equal(plan.refusals.length, 1);
     assert.deepEqual([plan.replaced, plan.deleted], [[], []]);
-    assert.equal(cloud.resource(ROLE, "role")?.inputs.name, "wid-a");
+    assert.equal(cloud.resource(TYPE.role, "role")?.inputs.name, "wid-a");
   });
 
   it("replaces once the program unprotects it, in the same update (Pulumi looks at both flags)", () => {
-    const cloud = deployed((d) => declareWith(d, ROLE, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
+    const cloud = deployed((d) => declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
     const second = cloud.begin(NOW + DAY_MS);
-    declare(second, ROLE, "role", { name: "wid-b", assumeRolePolicy: TRUST });
+    declare(second, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST });
     assert.deepEqual(second.finish().replaced.map((e) => e.name), ["role"]);
   });
 
   it("refuses to delete it (a destroy too) until `pulumi state unprotect`", () => {
     const cloud = deployed((d) => {
-      declareWith(d, ROLE, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true });
-      declare(d, BYTES, "loose", { length: 8 });
+      declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true });
+      declare(d, TYPE.randomBytes, "loose", { length: 8 });
     });
     const destroy = cloud.destroy(NOW + DAY_MS);
     assert.deepEqual(destroy.refusals.map((r) => r.detail), [
@@ -97,7 +93,7 @@ describe("fake engine: protect", () => {
     ]);
     assert.deepEqual(destroy.deleted, [], "a refused deploy deletes nothing, not even the unprotected");
     assert.deepEqual(cloud.resources().map((r) => r.name).sort(), ["loose", "role"]);
-    cloud.unprotect(ROLE, "role");
+    cloud.unprotect(TYPE.role, "role");
     const again = cloud.destroy(NOW + 2 * DAY_MS);
     assert.deepEqual([again.refusals, again.deleted.map((e) => e.name).sort()], [[], ["loose", "role"]]);
   });
@@ -106,11 +102,11 @@ describe("fake engine: protect", () => {
 describe("fake engine: retainOnDelete", () => {
   it("takes a deleted script and namespace out of the state and leaves them in the account", () => {
     const cloud = deployed((d) => {
-      declareWith(d, KV, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }, KEPT);
-      declareWith(d, SCRIPT, "script", script("issuer"), KEPT);
+      declareWith(d, TYPE.workersKvNamespace, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }, KEPT);
+      declareWith(d, TYPE.workersScript, "script", script("issuer"), KEPT);
     });
-    cloud.unprotect(KV, "jwks");
-    cloud.unprotect(SCRIPT, "script");
+    cloud.unprotect(TYPE.workersKvNamespace, "jwks");
+    cloud.unprotect(TYPE.workersScript, "script");
     const plan = cloud.destroy(NOW + DAY_MS);
     assert.deepEqual({ deleted: plan.deleted, retained: plan.retained.map((e) => e.name).sort() }, { deleted: [], retained: ["jwks", "script"] });
     assert.deepEqual(cloud.resources(), []);
@@ -119,17 +115,17 @@ describe("fake engine: retainOnDelete", () => {
     const next = cloud.begin(NOW + 2 * DAY_MS);
     const listed = next.call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } });
     assert.deepEqual((listed.results as { id: string }[]).map((s) => s.id), ["issuer"], "the account still runs the script");
-    refused(() => declare(next, KV, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }), /already exists: 'issuer-jwks' \[code: 10014\]/);
+    refused(() => declare(next, TYPE.workersKvNamespace, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }), /already exists: 'issuer-jwks' \[code: 10014\]/);
   });
 
   it("keeps the old resource of a replacement in the account, and deletes one without the option", () => {
     const cloud = deployed((d) => {
-      declareWith(d, SCRIPT, "kept", script("kept-a"), { retainOnDelete: true });
-      declare(d, SCRIPT, "plain", script("plain-a"));
+      declareWith(d, TYPE.workersScript, "kept", script("kept-a"), { retainOnDelete: true });
+      declare(d, TYPE.workersScript, "plain", script("plain-a"));
     });
     const second = cloud.begin(NOW + DAY_MS);
-    declareWith(second, SCRIPT, "kept", script("kept-b"), { retainOnDelete: true });
-    declare(second, SCRIPT, "plain", script("plain-b"));
+    declareWith(second, TYPE.workersScript, "kept", script("kept-b"), { retainOnDelete: true });
+    declare(second, TYPE.workersScript, "plain", script("plain-b"));
     const plan = second.finish();
     assert.deepEqual(plan.replaced.map((e) => e.name).sort(), ["kept", "plain"]);
     assert.deepEqual(cloud.retained().map((r) => r.inputs.scriptName), ["kept-a"]);
@@ -139,9 +135,9 @@ describe("fake engine: retainOnDelete", () => {
 describe("fake engine: replaceOnChanges", () => {
   it("replaces on a change the provider would update in place", () => {
     for (const [replaceOnChanges, change] of [[[], "updated"], [["title"], "replaced"], [["*"], "replaced"]] as const) {
-      const cloud = deployed((d) => declareWith(d, KV, "ns", { accountId: ACCOUNT, title: "a" }, { replaceOnChanges }));
+      const cloud = deployed((d) => declareWith(d, TYPE.workersKvNamespace, "ns", { accountId: ACCOUNT, title: "a" }, { replaceOnChanges }));
       const second = cloud.begin(NOW + DAY_MS);
-      declareWith(second, KV, "ns", { accountId: ACCOUNT, title: "b" }, { replaceOnChanges });
+      declareWith(second, TYPE.workersKvNamespace, "ns", { accountId: ACCOUNT, title: "b" }, { replaceOnChanges });
       const plan = second.finish();
       assert.deepEqual({ updated: plan.updated.map((e) => e.name), replaced: plan.replaced.map((e) => e.name) },
         change === "updated" ? { updated: ["ns"], replaced: [] } : { updated: [], replaced: ["ns"] }, String(replaceOnChanges));
@@ -153,13 +149,13 @@ describe("fake engine: deleteBeforeReplace", () => {
   const withPath = (path: string) => ({ name: "wid-a", path, assumeRolePolicy: TRUST });
 
   it("frees a unique name for the replacement, and the plan says delete before create", () => {
-    const cloud = deployed((d) => declare(d, ROLE, "role", withPath("/a/")));
-    refused(() => declare(cloud.begin(NOW + DAY_MS), ROLE, "role", withPath("/b/")), /EntityAlreadyExists: Role with name wid-a already exists/);
+    const cloud = deployed((d) => declare(d, TYPE.role, "role", withPath("/a/")));
+    refused(() => declare(cloud.begin(NOW + DAY_MS), TYPE.role, "role", withPath("/b/")), /EntityAlreadyExists: Role with name wid-a already exists/);
 
-    const dbr = deployed((d) => declareWith(d, ROLE, "role", withPath("/a/"), { deleteBeforeReplace: true }));
+    const dbr = deployed((d) => declareWith(d, TYPE.role, "role", withPath("/a/"), { deleteBeforeReplace: true }));
     const second = dbr.begin(NOW + DAY_MS);
-    declareWith(second, ROLE, "role", withPath("/b/"), { deleteBeforeReplace: true });
-    assert.deepEqual(second.finish().replaced, [{ type: ROLE, name: "role", properties: ["path"], order: "delete-before-create" }]);
+    declareWith(second, TYPE.role, "role", withPath("/b/"), { deleteBeforeReplace: true });
+    assert.deepEqual(second.finish().replaced, [{ type: TYPE.role, name: "role", properties: ["path"], order: "delete-before-create" }]);
   });
 
   it("still flags a certificate deleted first while it is valid", () => {
@@ -171,9 +167,9 @@ describe("fake engine: deleteBeforeReplace", () => {
         notBefore: new Date(NOW), notAfter: new Date(NOW + 10 * DAY_MS), kind: "client", uri: "spiffe://t/c",
       }).pem,
     });
-    const cloud = deployed((d) => declareWith(d, MTLS, "cert", upload("one"), { deleteBeforeReplace: true }));
+    const cloud = deployed((d) => declareWith(d, TYPE.mtlsCertificate, "cert", upload("one"), { deleteBeforeReplace: true }));
     const second = cloud.begin(NOW + DAY_MS);
-    declareWith(second, MTLS, "cert", upload("two"), { deleteBeforeReplace: true });
+    declareWith(second, TYPE.mtlsCertificate, "cert", upload("two"), { deleteBeforeReplace: true });
     const plan = second.finish();
     assert.equal(plan.replaced[0]?.order, "delete-before-create");
     assert.equal(plan.violations.length, 1);
@@ -183,31 +179,31 @@ describe("fake engine: deleteBeforeReplace", () => {
 
 describe("fake engine: aliases", () => {
   it("finds a resource under its old name: renamed, with its id and value, not created and deleted", () => {
-    const cloud = deployed((d) => declare(d, BYTES, "old", { length: 16 }));
-    const before = cloud.resource(BYTES, "old")!;
+    const cloud = deployed((d) => declare(d, TYPE.randomBytes, "old", { length: 16 }));
+    const before = cloud.resource(TYPE.randomBytes, "old")!;
     const second = cloud.begin(NOW + DAY_MS);
-    const state = declareWith(second, BYTES, "new", { length: 16 }, { aliases: [{ type: BYTES, name: "old" }] });
+    const state = declareWith(second, TYPE.randomBytes, "new", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
     const plan = second.finish();
     assert.deepEqual({ created: plan.created, deleted: plan.deleted, unchanged: plan.unchanged },
-      { created: [], deleted: [], unchanged: [{ type: BYTES, name: "new", renamedFrom: "old" }] });
+      { created: [], deleted: [], unchanged: [{ type: TYPE.randomBytes, name: "new", renamedFrom: "old" }] });
     assert.equal(state.base64, before.outputs.base64);
-    assert.equal(cloud.resource(BYTES, "new")?.id, before.id);
-    assert.equal(cloud.resource(BYTES, "old"), undefined);
+    assert.equal(cloud.resource(TYPE.randomBytes, "new")?.id, before.id);
+    assert.equal(cloud.resource(TYPE.randomBytes, "old"), undefined);
   });
 
   it("refuses two resources claiming one alias, and an alias of a resource still declared", () => {
-    const cloud = deployed((d) => declare(d, BYTES, "old", { length: 16 }));
+    const cloud = deployed((d) => declare(d, TYPE.randomBytes, "old", { length: 16 }));
     const twice = cloud.begin(NOW + DAY_MS);
-    declareWith(twice, BYTES, "a", { length: 16 }, { aliases: [{ type: BYTES, name: "old" }] });
-    refused(() => declareWith(twice, BYTES, "b", { length: 16 }, { aliases: [{ type: BYTES, name: "old" }] }),
+    declareWith(twice, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
+    refused(() => declareWith(twice, TYPE.randomBytes, "b", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] }),
       /Duplicate resource alias 'random:index\/randomBytes:RandomBytes::old' applied to resource with URN '.*::b' conflicting with resource with URN '.*::a'/);
 
     const kept = cloud.begin(NOW + DAY_MS);
-    declare(kept, BYTES, "old", { length: 16 });
-    refused(() => declareWith(kept, BYTES, "a", { length: 16 }, { aliases: [{ type: BYTES, name: "old" }] }), /Duplicate resource alias .*::old' applied to resource with URN '.*::a' conflicting with resource with URN '.*::old'/);
+    declare(kept, TYPE.randomBytes, "old", { length: 16 });
+    refused(() => declareWith(kept, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] }), /Duplicate resource alias .*::old' applied to resource with URN '.*::a' conflicting with resource with URN '.*::old'/);
 
     const late = cloud.begin(NOW + DAY_MS);
-    declareWith(late, BYTES, "a", { length: 16 }, { aliases: [{ type: BYTES, name: "old" }] });
-    refused(() => declare(late, BYTES, "old", { length: 16 }), /Duplicate resource URN '.*::old' conflicting with alias on resource with URN '.*::a'/);
+    declareWith(late, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
+    refused(() => declare(late, TYPE.randomBytes, "old", { length: 16 }), /Duplicate resource URN '.*::old' conflicting with alias on resource with URN '.*::a'/);
   });
 });

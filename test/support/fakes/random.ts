@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type { ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+import { TYPE } from "./types.js";
 
 const EVERY_INPUT = ["length", "keepers", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial"];
 const PASSWORD_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
@@ -49,8 +50,8 @@ const randomPassword: ResourceFake = {
 
 export const randomFake: ProviderFake = {
   resources: {
-    "random:index/randomBytes:RandomBytes": randomBytes,
-    "random:index/randomPassword:RandomPassword": randomPassword,
+    [TYPE.randomBytes]: randomBytes,
+    [TYPE.randomPassword]: randomPassword,
   },
   functions: {},
 };

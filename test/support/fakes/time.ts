@@ -4,8 +4,9 @@
 // parses them. Outputs echo the inputs, triggers included, so what reads them waits for the sleep.
 
 import type { ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+import { TYPE } from "./types.js";
 
-export const SLEEP = "time:index/sleep:Sleep";
+export const SLEEP = TYPE.sleep;
 
 /** Go's time.ParseDuration: an optional sign, then "0" or one or more decimal numbers each with a unit (µ as U+00B5 or U+03BC). */
 const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
