@@ -142,13 +142,18 @@ describe("registry files on disk (readRegistryFiles, loadStackConfigFile)", () =
     assert.match(missing.problems[0]!.message, /does not exist; create nowhere\.yaml/);
   });
 
-  it("loads a stack whose workloads live in a registry folder beside Pulumi.yaml, as npm start and the CLI do", () => {
+  /** Pulumi.yaml and Pulumi.test.yaml in `dir`, the stack naming the registry folder, and its one file. */
+  function writeStackWithRegistry(payments: string): void {
     write({
       "Pulumi.yaml": "name: worker-identity\nruntime: nodejs\n",
       "Pulumi.test.yaml": `config:\n  worker-identity:accountId: ${ACCOUNT_ID}\n  worker-identity:issuerHostname: id.example.dev\n` +
         "  worker-identity:registry: registry\n",
-      "registry/payments.yaml": "workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n  billing:\n    audiences: ['bad aud']\n",
+      "registry/payments.yaml": payments,
     });
+  }
+
+  it("loads a stack whose workloads live in a registry folder beside Pulumi.yaml, as npm start and the CLI do", () => {
+    writeStackWithRegistry("workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n  billing:\n    audiences: ['bad aud']\n");
     const map = readStackConfigMap(join(dir, "Pulumi.test.yaml"));
     assert.equal(map.registry?.documents.length, 1);
     const issues = issuesOf(() => loadStackConfigFile(join(dir, "Pulumi.test.yaml")));
@@ -159,12 +164,7 @@ describe("registry files on disk (readRegistryFiles, loadStackConfigFile)", () =
 
   it("runs the registry's workloads in the local stack (npm start passes readStackConfigMap's registry on)", async function () {
     this.timeout(60_000);
-    write({
-      "Pulumi.yaml": "name: worker-identity\nruntime: nodejs\n",
-      "Pulumi.test.yaml": `config:\n  worker-identity:accountId: ${ACCOUNT_ID}\n  worker-identity:issuerHostname: id.example.dev\n` +
-        "  worker-identity:registry: registry\n",
-      "registry/payments.yaml": "workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n",
-    });
+    writeStackWithRegistry("workloads:\n  ledger:\n    audiences: [sts.amazonaws.com]\n");
     const map = readStackConfigMap(join(dir, "Pulumi.test.yaml"));
     const { config, options } = await localStack({
       project: map.project, stack: map.stack, config: map.config, issuerUrl: "http://127.0.0.1:8787",
