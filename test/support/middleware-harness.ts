@@ -65,6 +65,8 @@ export interface MiddlewareHarnessOptions {
   /** Default true: discovery and JWKS through the ISSUER service binding. */
   readonly issuerBinding?: boolean;
   readonly clockOffsetSeconds?: number;
+  /** The mTLS workloads' thumbprints ({workload: x5t#S256}) the issuer binds tokens to; default: the local stack's own certificates. */
+  readonly mtlsThumbprints?: Readonly<Record<string, string>>;
   /** How the middleware reaches the origin: the ORIGIN service binding (default) or ORIGIN_URL. */
   readonly origin?: "service" | "url";
 }
@@ -117,6 +119,7 @@ export class MiddlewareHarness {
       adminToken: randomAdminToken(),
       exampleWorkloads: false,
       ...(options.clockOffsetSeconds !== undefined ? { clockOffsetSeconds: options.clockOffsetSeconds } : {}),
+      ...(options.mtlsThumbprints !== undefined ? { mtlsThumbprints: options.mtlsThumbprints } : {}),
       edgeMiddleware: {
         rules: options.rules ?? HARNESS_RULES,
         audiences: options.audiences ?? [API_AUDIENCE],

@@ -3,7 +3,7 @@
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
 //   canonical path ─ rule lookup ─ public? ─ forward (identity headers stripped)
-//                                  └ bearer token ─ verify ─ rule found? ─ admits? ─ forward with identity
+//                                  └ bearer token ─ verify (+ client certificate) ─ rule found? ─ admits? ─ forward with identity
 //
 // Authentication comes before "no rule" so that anonymous callers cannot map the rules.
 
@@ -19,6 +19,7 @@ import {
 } from "../verification/index.js";
 import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
+import { presentedCertificate } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
@@ -102,11 +103,19 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const credentials = bearerCredentials(request.headers);
       if (credentials.kind === "absent") return refuse("ERR_NO_TOKEN");
       if (credentials.kind === "malformed") return refuse("ERR_AUTHORIZATION_HEADER");
+      // A certificate-bound token needs the certificate Cloudflare verified for this connection.
+      const certificate = presentedCertificate(request);
       let identity;
       try {
-        identity = await verifier.verify(credentials.token);
+        identity = await verifier.verify(credentials.token, {
+          ...(certificate.kind === "verified" ? { certificateThumbprint: certificate.thumbprint } : {}),
+          acceptBoundTokenWithoutCertificate: rule !== undefined && !rule.public && rule.acceptBoundTokensWithoutCertificate,
+        });
       } catch (error) {
-        if (error instanceof VerificationError) return refuse(error.code, { reason: error.message });
+        if (error instanceof VerificationError) {
+          const why = certificate.kind === "none" && error.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" ? `${error.message} (${certificate.reason})` : error.message;
+          return refuse(error.code, { reason: why, ...(rule !== undefined ? { rule: rule.index } : {}) });
+        }
         throw error;
       }
       if (rule === undefined) return refuse("ERR_NO_RULE");

@@ -60,6 +60,11 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
   ERR_TOKEN_AUDIENCE: { ...INVALID_TOKEN, detail: "The bearer token is for another audience; request one for this API's audience." },
   ERR_TOKEN_CLAIMS: { ...INVALID_TOKEN, detail: "The bearer token lacks a required claim, or a claim has the wrong type." },
   ERR_TOKEN_SUBJECT: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "This API does not admit the token's subject." },
+  ERR_TOKEN_CERTIFICATE_REQUIRED: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
+  },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: { ...INVALID_TOKEN, detail: "The bearer token is bound to another client certificate than the one this request presented." },
   ERR_JWKS_UNAVAILABLE: { status: 503, title: "Issuer keys unavailable", detail: `The issuer's signing keys cannot be obtained; ${RETRY}.` },
   ERR_DISCOVERY: { status: 503, title: "Issuer discovery unusable", detail: `The issuer's discovery document cannot be used; ${RETRY}.` },
   ERR_TOKEN_REVOKED: { ...INVALID_TOKEN, detail: "The bearer token has been revoked; get a new one from the issuer." },

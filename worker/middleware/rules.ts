@@ -40,6 +40,11 @@ export interface PublicRule extends RuleBase {
 export interface ProtectedRule extends RuleBase {
   readonly public: false;
   readonly allow: Allow;
+  /**
+   * Admit certificate-bound tokens (`cnf.x5t#S256`) that arrive without their client certificate,
+   * as plain bearer tokens: the named opt-out of RFC 8705 §3 for this route. Default false.
+   */
+  readonly acceptBoundTokensWithoutCertificate: boolean;
 }
 
 export type Rule = PublicRule | ProtectedRule;
@@ -67,7 +72,7 @@ export class RulesError extends TypeError {
 
 const MAX_RULES = 256;
 const MAX_LIST_ENTRIES = 100;
-const RULE_FIELDS = new Set(["methods", "path", "allow", "public", "description"]);
+const RULE_FIELDS = new Set(["methods", "path", "allow", "public", "acceptBoundTokensWithoutCertificate", "description"]);
 const ALLOW_FIELDS = new Set(["workloads", "subjects", "audiences", "claims"]);
 const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SUBJECT = /^(?:worker\/[^/\s]+\/[^/\s]+|workflow\/[^/\s]+\/[^/\s]+\/[^/\s]+)$/;
@@ -145,6 +150,12 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   } else if (!isPublic) {
     allow = parseAllow(raw.allow, `${at}.allow`, problem);
   }
+  const unbound = raw.acceptBoundTokensWithoutCertificate;
+  if (unbound !== undefined && unbound !== true && unbound !== false) {
+    problem(`${at}.acceptBoundTokensWithoutCertificate`, "must be true or false (omit it: bound tokens need their certificate)");
+  } else if (isPublic && unbound !== undefined) {
+    problem(`${at}.acceptBoundTokensWithoutCertificate`, "cannot be combined with public: a public rule reads no token; remove it");
+  }
   if (problem.count() !== before || methods === undefined || pattern === undefined) return undefined;
   const base = {
     index,
@@ -153,7 +164,11 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
     pattern,
     ...(typeof raw.description === "string" ? { description: raw.description } : {}),
   };
-  return Object.freeze(isPublic ? { ...base, public: true as const } : { ...base, public: false as const, allow: allow! });
+  return Object.freeze(
+    isPublic
+      ? { ...base, public: true as const }
+      : { ...base, public: false as const, allow: allow!, acceptBoundTokensWithoutCertificate: unbound === true },
+  );
 }
 
 function parseMethods(raw: unknown, at: string, problem: Problem): "*" | readonly RuleMethod[] | undefined {

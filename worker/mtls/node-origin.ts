@@ -12,7 +12,6 @@ import { bearerCredentials } from "../middleware/bearer.js";
 import { createVerifier, VerificationError, type VerifiedIdentity, type VerifierOptions } from "../verification/index.js";
 import { clientCertificateOf, type ClientCertificateVerdict, parseCertificateBundle } from "./node-client-certificate.js";
 import { type OriginMtlsCode, type OriginRefusalCode, originRefusalResponse } from "./origin-refusals.js";
-import { CERTIFICATE_THUMBPRINT_MEMBER } from "./thumbprints.js";
 
 export interface OriginMtlsOptions {
   /** PEM: the stack output `mtlsCaBundle`. */
@@ -113,16 +112,13 @@ export function createOriginAuthenticator(options: OriginMtlsOptions): (request:
     if (credentials.kind === "absent") return tokensRequired ? refuse("ERR_NO_TOKEN", "no bearer token") : { ok: true, identity };
     let token: VerifiedIdentity;
     try {
-      token = await verifier.verify(credentials.token);
+      // The verifier compares the token's cnf with this connection's certificate (RFC 8705 §3).
+      token = await verifier.verify(credentials.token, { certificateThumbprint: thumbprint });
     } catch (error) {
-      if (error instanceof VerificationError) return refuse(error.code, error.message);
+      if (error instanceof VerificationError) return refuse(error.code, `${error.message} (${workload.spiffeId})`);
       return refuse("ERR_INTERNAL", error instanceof Error ? error.message : String(error));
     }
-    const bound = boundThumbprint(token.claims.cnf);
-    if (bound !== undefined && bound !== thumbprint) {
-      return refuse("ERR_TOKEN_CERTIFICATE_MISMATCH", `token ${token.jti} is bound to another certificate than ${workload.spiffeId}'s`);
-    }
-    if (bound === undefined && certificateBound) return refuse("ERR_TOKEN_NOT_CERTIFICATE_BOUND", `token ${token.jti} has no cnf`);
+    if (token.certificate === undefined && certificateBound) return refuse("ERR_TOKEN_NOT_CERTIFICATE_BOUND", `token ${token.jti} has no cnf`);
     if (token.subject !== workload.subject) {
       return refuse("ERR_TOKEN_SUBJECT_MISMATCH", `token ${token.jti} names another subject than ${workload.spiffeId}`);
     }
@@ -165,11 +161,3 @@ const CERTIFICATE_REFUSALS: Readonly<Record<Exclude<ClientCertificateVerdict["ki
   untrusted: "ERR_CLIENT_CERTIFICATE_UNTRUSTED",
   "not-a-workload": "ERR_CLIENT_CERTIFICATE_IDENTITY",
 };
-
-/** `cnf.x5t#S256`, when the claim has one. */
-function boundThumbprint(cnf: unknown): string | undefined {
-  if (typeof cnf !== "object" || cnf === null || Array.isArray(cnf)) return undefined;
-  const value = (cnf as Record<string, unknown>)[CERTIFICATE_THUMBPRINT_MEMBER];
-  return typeof value === "string" ? value : undefined;
-}
-

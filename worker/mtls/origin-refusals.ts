@@ -13,7 +13,6 @@ export type OriginMtlsCode =
   | "ERR_CLIENT_CERTIFICATE_UNTRUSTED"
   | "ERR_CLIENT_CERTIFICATE_IDENTITY"
   | "ERR_WORKLOAD_NOT_ADMITTED"
-  | "ERR_TOKEN_CERTIFICATE_MISMATCH"
   | "ERR_TOKEN_NOT_CERTIFICATE_BOUND"
   | "ERR_TOKEN_SUBJECT_MISMATCH";
 
@@ -58,10 +57,6 @@ export const ORIGIN_REFUSALS: Readonly<Record<OriginMtlsCode, OriginRefusal>> = 
     detail: "The client certificate does not name a Worker of this origin's trust domain and account (one URI SAN spiffe://<trust-domain>/worker/<account>/<script>).",
   },
   ERR_WORKLOAD_NOT_ADMITTED: { status: 403, title: "Forbidden", detail: "This origin does not admit the workload the client certificate names." },
-  ERR_TOKEN_CERTIFICATE_MISMATCH: {
-    ...BOUND_TOKEN,
-    detail: "The bearer token is bound to another certificate (cnf x5t#S256); send a token issued to the workload whose certificate this connection presents.",
-  },
   ERR_TOKEN_NOT_CERTIFICATE_BOUND: {
     ...BOUND_TOKEN,
     detail: "This route needs a certificate-bound token (cnf x5t#S256, RFC 8705); enable mtls for the workload so its tokens carry one.",

@@ -23,6 +23,8 @@ export type VerificationErrorCode =
   | "ERR_TOKEN_AUDIENCE"
   | "ERR_TOKEN_CLAIMS"
   | "ERR_TOKEN_SUBJECT"
+  | "ERR_TOKEN_CERTIFICATE_REQUIRED"
+  | "ERR_TOKEN_CERTIFICATE_MISMATCH"
   | "ERR_JWKS_UNAVAILABLE"
   | "ERR_DISCOVERY"
   | "ERR_TOKEN_REVOKED"
@@ -113,6 +115,21 @@ export class TokenClaimsError extends VerificationError {
 export class TokenSubjectError extends VerificationError {
   readonly code = "ERR_TOKEN_SUBJECT";
   readonly status = 403;
+}
+
+/**
+ * A certificate-bound token (`cnf.x5t#S256`, RFC 8705 §3) arrived without a verified client
+ * certificate, on a call that did not opt out with `acceptBoundTokenWithoutCertificate`.
+ */
+export class TokenCertificateRequiredError extends VerificationError {
+  readonly code = "ERR_TOKEN_CERTIFICATE_REQUIRED";
+  readonly status = 401;
+}
+
+/** A certificate-bound token arrived with another client certificate than the one it is bound to: a stolen token. */
+export class TokenCertificateMismatchError extends VerificationError {
+  readonly code = "ERR_TOKEN_CERTIFICATE_MISMATCH";
+  readonly status = 401;
 }
 
 /** Discovery or the JWKS could not be fetched or was unacceptable, and no usable copy is cached. */

@@ -2,6 +2,11 @@
 // URL), so it runs in any Worker and in Node. See README.md in this folder.
 
 export { createVerifier, type Verifier } from "./verify.js";
+export {
+  certificateBinding,
+  thumbprintOfFingerprint,
+  type CertificatePresentation,
+} from "./certificate-binding.js";
 export type { VerifiedIdentity } from "./verify-token.js";
 export type { IntrospectionOptions, RevocationListOptions } from "./revocation-options.js";
 export {
@@ -18,6 +23,8 @@ export {
   JwksUnavailableError,
   TokenAlgorithmError,
   TokenAudienceError,
+  TokenCertificateMismatchError,
+  TokenCertificateRequiredError,
   TokenClaimsError,
   TokenExpiredError,
   TokenHeaderError,

@@ -1,9 +1,11 @@
 // The verification pipeline, cheapest and least trusting first: size, structure (parsed, not
 // believed; decoded once per token text, decoded-tokens.ts), header (algorithm allow-list, forbidden parameters, kid), the issuer's key for that
-// kid, the signature (WebCrypto), then the claims with clock tolerance, then the matchers, then (when
-// configured) the issuer's revocation list and introspection (revocation-check.ts).
+// kid, the signature (WebCrypto), then the claims with clock tolerance, then the certificate binding
+// (`cnf`, certificate-binding.ts), then the matchers, then (when configured) the issuer's revocation
+// list and introspection (revocation-check.ts).
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
+import { checkCertificateBinding, type CertificatePresentation } from "./certificate-binding.js";
 import { checkClaims } from "./claims.js";
 import { decodeCompactToken } from "./compact-token.js";
 import { decodedTokens } from "./decoded-tokens.js";
@@ -34,9 +36,18 @@ export interface VerifiedIdentity {
   readonly jti: string;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
+  /**
+   * `cnf.x5t#S256`, when the token is certificate-bound, and whether the request's certificate
+   * confirmed it (false only where the call opted out with acceptBoundTokenWithoutCertificate).
+   */
+  readonly certificate?: { readonly thumbprint: string; readonly confirmed: boolean };
 }
 
-export async function verifyToken(token: string, options: ResolvedVerifierOptions): Promise<VerifiedIdentity> {
+export async function verifyToken(
+  token: string,
+  options: ResolvedVerifierOptions,
+  presentation: CertificatePresentation = {},
+): Promise<VerifiedIdentity> {
   const known = typeof token === "string" && token.length <= options.maxTokenBytes ? decodedTokens.get(token) : undefined;
   const decoded = known ?? decodeCompactToken(token, options.maxTokenBytes);
   const { header, payload, signingInput, signature } = decoded;
@@ -45,6 +56,7 @@ export async function verifyToken(token: string, options: ResolvedVerifierOption
   await verifySignature(signingInput, signature, key, alg);
   if (known === undefined) decodedTokens.add(token, decoded);
   const claims = checkClaims(payload, options, options.now() / 1_000);
+  const binding = checkCertificateBinding(payload, presentation);
   checkMatchers(payload, options);
   await checkRevocation(token, payload, options);
   return Object.freeze({
@@ -57,5 +69,8 @@ export async function verifyToken(token: string, options: ResolvedVerifierOption
     ...(claims.accountId !== undefined ? { accountId: claims.accountId } : {}),
     jti: claims.jti,
     expiresAt: claims.exp,
+    ...(binding.bound
+      ? { certificate: Object.freeze({ thumbprint: binding.thumbprint, confirmed: presentation.certificateThumbprint !== undefined }) }
+      : {}),
   });
 }

@@ -1,0 +1,185 @@
+// Certificate-bound tokens at the edge middleware, in workerd, as attacks (RFC 8705 §3). The
+// issuer binds edge-api's and billing's tokens to their certificates (issued by the stack's CA
+// code, as `pulumi up` issues them); the middleware learns the client certificate only from
+// `request.cf.tlsClientAuth`, which Cloudflare sets on a hostname with mTLS and which these tests
+// pass through Miniflare's `cf`, field for field as a real mTLS request carries it (the strings
+// Cloudflare documents; the fingerprint is node's OpenSSL digest of the certificate, not ours).
+
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { decodeJwt } from "jose";
+import { HARNESS_RULES, MiddlewareHarness, harnessStackConfig } from "../support/middleware-harness.js";
+import { stackCertificates, validated } from "../support/mtls-origin.js";
+import { API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+
+const OPT_OUT_ROUTE = "/bearer-ok/1";
+
+function stackConfig(): Record<string, unknown> {
+  const config = harnessStackConfig();
+  const workloads = config["worker-identity:workloads"] as Record<string, Record<string, unknown>>;
+  workloads.billing = { ...workloads.billing, mtls: { enabled: true } };
+  workloads["edge-api"] = { ...workloads["edge-api"], mtls: { enabled: true } };
+  workloads["ledger-sync"] = { audiences: [AWS_AUDIENCE, GCP_AUDIENCE, API_AUDIENCE] };
+  return { ...config, "worker-identity:mtls": {} };
+}
+
+const RULES = {
+  rules: [
+    ...HARNESS_RULES.rules,
+    { methods: ["GET"], path: "/bearer-ok/*", allow: "authenticated", acceptBoundTokensWithoutCertificate: true },
+  ],
+};
+
+/** `request.cf.tlsClientAuth` for a verified client certificate, as Cloudflare's edge fills it. */
+function tlsClientAuth(pem: string, changes: Record<string, string> = {}): Record<string, string> {
+  const certificate = new X509Certificate(pem);
+  const dn = (text: string) => text.split("\n").reverse().join(",");
+  return {
+    certPresented: "1",
+    certVerified: "SUCCESS",
+    certRevoked: "0",
+    certIssuerDN: dn(certificate.issuer),
+    certSubjectDN: dn(certificate.subject),
+    certIssuerDNRFC2253: dn(certificate.issuer),
+    certSubjectDNRFC2253: dn(certificate.subject),
+    certIssuerDNLegacy: `/${certificate.issuer.split("\n").join("/")}`,
+    certSubjectDNLegacy: `/${certificate.subject.split("\n").join("/")}`,
+    certSerial: certificate.serialNumber,
+    certIssuerSerial: "",
+    certSKI: "",
+    certIssuerSKI: "",
+    certFingerprintSHA1: certificate.fingerprint.replaceAll(":", "").toLowerCase(),
+    certFingerprintSHA256: certificate.fingerprint256.replaceAll(":", "").toLowerCase(),
+    certNotBefore: certificate.validFrom,
+    certNotAfter: certificate.validTo,
+    ...changes,
+  };
+}
+
+/** What Cloudflare sets when the hostname asks for a certificate and none is sent. */
+const NO_CERTIFICATE = {
+  certPresented: "0",
+  certVerified: "NONE",
+  certRevoked: "0",
+  certIssuerDN: "",
+  certSubjectDN: "",
+  certIssuerDNRFC2253: "",
+  certSubjectDNRFC2253: "",
+  certIssuerDNLegacy: "",
+  certSubjectDNLegacy: "",
+  certSerial: "",
+  certIssuerSerial: "",
+  certSKI: "",
+  certIssuerSKI: "",
+  certFingerprintSHA1: "",
+  certFingerprintSHA256: "",
+  certNotBefore: "",
+  certNotAfter: "",
+};
+
+describe("edge middleware in workerd: certificate-bound tokens need their certificate (RFC 8705 §3)", function () {
+  this.timeout(120_000);
+  const raw = stackConfig();
+  const certificates = stackCertificates(validated(raw));
+  const pemOf = (workload: string) => certificates.workloads[workload]!.pem;
+  let h: MiddlewareHarness;
+
+  before(async () => {
+    h = await MiddlewareHarness.start({ config: raw, rules: RULES, mtlsThumbprints: certificates.thumbprints });
+  });
+  after(async () => h?.dispose());
+
+  async function send(route: string, token: string, cf?: Record<string, unknown>, headers: Record<string, string> = {}) {
+    const forwarded = h.forwarded.length;
+    const response = await h.request(route, { headers: { authorization: `Bearer ${token}`, ...headers }, ...(cf ? { cf } : {}) } as RequestInit);
+    const body = (await response.json()) as Record<string, unknown>;
+    return { status: response.status, body, challenge: response.headers.get("www-authenticate"), reachedOrigin: h.forwarded.length > forwarded };
+  }
+
+  async function refused(route: string, token: string, code: string, cf?: Record<string, unknown>, headers?: Record<string, string>) {
+    const answer = await send(route, token, cf, headers);
+    assert.equal(answer.status, 401, JSON.stringify(answer.body));
+    assert.equal(answer.body.code, code);
+    assert.equal(answer.challenge, 'Bearer realm="worker-identity", error="invalid_token"');
+    assert.ok(!answer.reachedOrigin, "a refused request reached the origin");
+    assert.ok(!JSON.stringify(answer.body).includes(token), "the refusal echoes the token");
+  }
+
+  it("control: the issuer binds edge-api's tokens to its certificate, and not ledger-sync's", async () => {
+    const claims = decodeJwt(await h.token("edge-api"));
+    const fingerprint = Buffer.from(new X509Certificate(pemOf("edge-api")).fingerprint256.replaceAll(":", ""), "hex").toString("base64url");
+    assert.deepEqual(claims.cnf, { "x5t#S256": fingerprint });
+    assert.equal(decodeJwt(await h.token("ledger-sync")).cnf, undefined);
+  });
+
+  it("refuses a bound token sent as a plain bearer token: no cf, and a hostname without mTLS", async () => {
+    const token = await h.token("edge-api");
+    await refused("/reports/1", token, "ERR_TOKEN_CERTIFICATE_REQUIRED");
+    await refused("/whoami", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", { colo: "LHR", country: "GB" });
+  });
+
+  it("refuses a bound token when the client sent no certificate, or one Cloudflare did not verify or knows is revoked", async () => {
+    const token = await h.token("edge-api");
+    const own = pemOf("edge-api");
+    for (const auth of [
+      NO_CERTIFICATE,
+      tlsClientAuth(own, { certVerified: "FAILED:self signed certificate" }),
+      tlsClientAuth(own, { certVerified: "FAILED:unable to get local issuer certificate" }),
+      tlsClientAuth(own, { certVerified: "NONE" }),
+      tlsClientAuth(own, { certRevoked: "1" }),
+      tlsClientAuth(own, { certPresented: "0" }),
+      tlsClientAuth(own, { certFingerprintSHA256: "" }),
+    ]) {
+      await refused("/reports/1", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", { tlsClientAuth: auth });
+    }
+  });
+
+  it("refuses a stolen bound token presented with another workload's verified certificate, on every route", async () => {
+    const stolen = await h.token("edge-api");
+    for (const route of ["/reports/1", "/whoami", OPT_OUT_ROUTE]) {
+      await refused(route, stolen, "ERR_TOKEN_CERTIFICATE_MISMATCH", { tlsClientAuth: tlsClientAuth(pemOf("billing")) });
+    }
+  });
+
+  it("cannot be talked into a certificate by request headers", async () => {
+    const token = await h.token("edge-api");
+    const fingerprint = tlsClientAuth(pemOf("edge-api")).certFingerprintSHA256!;
+    await refused("/reports/1", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", undefined, {
+      "cf-client-cert-sha256": fingerprint,
+      "x-client-cert-fingerprint": fingerprint,
+      "ssl-client-cert": pemOf("edge-api").replace(/\n/g, ""),
+      "x-forwarded-client-cert": `Hash=${fingerprint}`,
+      "cf-tlsclientauth": JSON.stringify(tlsClientAuth(pemOf("edge-api"))),
+    });
+  });
+
+  it("admits a bound token with the verified certificate it is bound to", async () => {
+    const answer = await send("/reports/1", await h.token("edge-api"), { tlsClientAuth: tlsClientAuth(pemOf("edge-api")) });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.ok(answer.reachedOrigin);
+    assert.equal((answer.body.identity as { workload: string }).workload, "edge-api");
+  });
+
+  it("admits a bound token without a certificate only on the route that opts out by name", async () => {
+    const token = await h.token("edge-api");
+    const answer = await send(OPT_OUT_ROUTE, token);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    await refused("/whoami", token, "ERR_TOKEN_CERTIFICATE_REQUIRED");
+  });
+
+  it("admits an unbound token with or without a client certificate", async () => {
+    const token = await h.token("ledger-sync");
+    for (const cf of [undefined, { tlsClientAuth: NO_CERTIFICATE }, { tlsClientAuth: tlsClientAuth(pemOf("billing")) }]) {
+      assert.equal((await send("/whoami", token, cf)).status, 200);
+    }
+  });
+
+  it("logs why a bound token was refused, without the token", async () => {
+    const token = await h.token("edge-api");
+    await refused("/whoami", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", { tlsClientAuth: tlsClientAuth(pemOf("edge-api"), { certVerified: "FAILED:certificate has expired" }) });
+    await h.settleLogs();
+    const entry = h.events("middleware.refused").find((e) => e.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" && String(e.reason).includes("certificate has expired"));
+    assert.ok(entry, "no log line names the certificate verdict");
+    assert.ok(!JSON.stringify(entry).includes(token));
+  });
+});
