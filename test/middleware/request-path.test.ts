@@ -1,13 +1,16 @@
-// The canonical request path: one spelling for matching and forwarding, and a refusal for every
-// spelling that origins are known to read differently (escaped separators, dot segments behind ';').
+// The canonical request path: every segment decoded completely (strict UTF-8) and spelt again one
+// way, so equivalent spellings are one string; and a refusal, naming its cause, for every spelling
+// that origins are known to read differently (escaped separators, controls, ';' parameters, dot
+// segments however they are spelt, invalid UTF-8, escapes of escapes).
 
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { canonicalPath } from "../../worker/middleware/request-path.js";
 
 describe("canonicalPath", () => {
   const canonical = (pathname: string) => {
     const result = canonicalPath(pathname);
-    assert.ok(result.ok, `${pathname} was refused`);
+    assert.ok(result.ok, `${pathname} was refused: ${!result.ok ? result.reason : ""}`);
     return result;
   };
 
@@ -16,32 +19,169 @@ describe("canonicalPath", () => {
     assert.deepEqual(canonical("/reports/daily/"), { ok: true, path: "/reports/daily/", segments: ["reports", "daily", ""] });
     assert.equal(canonical("/.well-known/x").path, "/.well-known/x");
     assert.equal(canonical("/v1..2").path, "/v1..2");
+    assert.equal(canonical("/...").path, "/...");
   });
 
-  it("decodes escaped unreserved characters and upper-cases the other escapes", () => {
+  it("decodes escaped unreserved characters, in either case", () => {
     assert.equal(canonical("/rep%6Frts/%7Euser/%2D").path, "/reports/~user/-");
-    assert.equal(canonical("/caf%c3%a9/a%20b").path, "/caf%C3%A9/a%20b");
+    assert.equal(canonical("/%41dmin").path, "/Admin");
+    assert.equal(canonical("/%61%64%6d%69%6E").path, "/admin");
   });
 
-  for (const [pathname, reason] of [
-    ["/a%2Fb", /%2F/],
-    ["/a%2fb", /%2F/],
-    ["/a%5Cb", /%5C/],
-    ["/a%00", /%00/],
+  it("spells ':', '@' and the sub-delims plainly, escaped or not (%3A is ':')", () => {
+    for (const spelling of ["/api/a:b", "/api/a%3Ab", "/api/a%3ab", "/api/%61%3A%62"]) {
+      assert.deepEqual(canonical(spelling), { ok: true, path: "/api/a:b", segments: ["api", "a:b"] }, spelling);
+    }
+    assert.equal(canonical("/%21%24%26%27%28%29%2A%2B%2C%3D%40%3a").path, "/!$&'()*+,=@:");
+    assert.equal(canonical("/!$&'()*+,=@:").path, "/!$&'()*+,=@:");
+  });
+
+  it("escapes everything else in upper case, whatever the spelling it came in", () => {
+    assert.equal(canonical("/a%20b/a b").path, "/a%20b/a%20b");
+    assert.equal(canonical("/a%3fb/a%23b/a%22b/a%5eb/a%7Bb").path, "/a%3Fb/a%23b/a%22b/a%5Eb/a%7Bb");
+    assert.equal(canonical("/100%25").path, "/100%25");
+  });
+
+  it("reads non-ASCII raw or escaped in any case as one path (é is %C3%A9)", () => {
+    for (const spelling of ["/café", "/caf%C3%A9", "/caf%c3%a9", "/caf%C3%a9"]) {
+      assert.deepEqual(canonical(spelling), { ok: true, path: "/caf%C3%A9", segments: ["caf%C3%A9"] }, spelling);
+    }
+    assert.equal(canonical("/😀").path, "/%F0%9F%98%80");
+    assert.equal(canonical("/%f0%9f%98%80").path, "/%F0%9F%98%80");
+    // A leading byte-order mark is a character of the segment, kept, not silently dropped.
+    assert.equal(canonical("/%EF%BB%BFadmin").path, "/%EF%BB%BFadmin");
+  });
+
+  const DOT = /dot segment \('\.\.?' once decoded\)/;
+  const DOT_PARAMETER = /dot segment behind a ';' parameter/;
+  const SEMICOLON = /';' \(raw or %3B\)/;
+  const NOT_UTF8 = /not UTF-8/;
+  const CONTROL = /control character/;
+  const refusals: [string, RegExp][] = [
+    // dot segments, escaped in every mix of case (the URL parser resolves some of these itself)
+    ...["..", ".", "%2e%2e", "%2E%2E", "%2e%2E", ".%2e", "%2e.", "%2E", "%2e"].map((dots): [string, RegExp] => [`/a/${dots}/b`, DOT]),
+    // dot segments behind a path parameter, however ';' and the dots are spelt
+    ...["..;", ".;", "..;x", "..;jsessionid=1", "..%3B", "..%3b", "%2e%2e%3b", "%2E%2E%3B", ".%2E%3B", "%2e.;", "%2e;", "..%3Bx=1", "%2E%2E;a=b"]
+      .map((dots): [string, RegExp] => [`/public/${dots}/admin`, DOT_PARAMETER]),
+    // any other path parameter
+    ["/a;b", SEMICOLON],
+    ["/a%3Bb", SEMICOLON],
+    ["/a%3bb", SEMICOLON],
+    ["/;", SEMICOLON],
+    ["/admin;/x", SEMICOLON],
+    ["/...;", SEMICOLON],
+    // separators inside a segment
+    ["/a%2Fb", /escaped '\/' \(%2F\)/],
+    ["/a%2fb", /escaped '\/' \(%2F\)/],
+    ["/public/..%2Fadmin", /escaped '\/'/],
+    ["/a%5Cb", /'\\' \(raw or %5C\)/],
+    ["/a%5cb", /'\\' \(raw or %5C\)/],
+    ["/a\\b", /'\\' \(raw or %5C\)/],
+    // NUL and the other controls, escaped or raw
+    ["/a%00", /control character \(%00\)/],
+    ["/a%01", /control character \(%01\)/],
+    ["/a%09b", /control character \(%09\)/],
+    ["/a%0Ab", /control character \(%0A\)/],
+    ["/a%0d%0a", /control character \(%0D\)/],
+    ["/a%1F", /control character \(%1F\)/],
+    ["/a%7f", /control character \(%7F\)/],
+    ["/a\u0007", CONTROL],
+    ["/..%00", CONTROL],
+    // not UTF-8: overlong forms, invalid bytes, truncated sequences, encoded surrogates, > U+10FFFF
+    ["/a%C0%AF", /not UTF-8 \(%C0%AF/],
+    ["/a%c0%af", /not UTF-8 \(%C0%AF/],
+    ["/%C0%AE%C0%AE%3B/admin", NOT_UTF8],
+    ["/a%C1%81", NOT_UTF8],
+    ["/a%E0%80%AF", NOT_UTF8],
+    ["/a%F0%80%80%AF", NOT_UTF8],
+    ["/a%FF", /not UTF-8 \(%FF/],
+    ["/a%FE", NOT_UTF8],
+    ["/a%80", NOT_UTF8],
+    ["/a%C3", NOT_UTF8],
+    ["/a%C3b", NOT_UTF8],
+    ["/a%C3%28", NOT_UTF8],
+    ["/a%ED%A0%80", NOT_UTF8],
+    ["/a%F4%90%80%80", NOT_UTF8],
+    ["/a\uD800", /lone UTF-16 surrogate/],
+    ["/a\uDC00b", /lone UTF-16 surrogate/],
+    // escapes of escapes: an origin that decodes twice reads %252e as '.'
+    ["/a/%252e%252e%253b/b", /escaped escape/],
+    ["/a/%25%32%65", /escaped escape/],
+    ["/a/%252F", /escaped escape/],
+    // stray '%', empty inner segments, no leading '/'
     ["/a%zz", /not an escape/],
     ["/a%", /not an escape/],
+    ["/a%2", /not an escape/],
+    ["/a%%41", /not an escape/],
     ["//reports", /empty segment/],
     ["/reports//x", /empty segment/],
-    ["/public/..;/admin", /dot segment/],
-    ["/public/.;x/admin", /dot segment/],
-    ["/a/%2e%2e/b", /dot segment/],
-    ["/a/%2E", /dot segment/],
     ["reports", /start with/],
-  ] as const) {
-    it(`refuses ${pathname}`, () => {
+    ["", /start with/],
+  ];
+  for (const [pathname, reason] of refusals) {
+    it(`refuses ${JSON.stringify(pathname)}`, () => {
       const result = canonicalPath(pathname);
-      assert.equal(result.ok, false);
+      assert.equal(result.ok, false, `accepted as ${result.ok ? result.path : ""}`);
       assert.match(!result.ok ? result.reason : "", reason);
     });
   }
+
+  describe("properties", () => {
+    // Characters that make paths interesting: separators, escapes and their digits, dots, ';'.
+    const tricky = fc.constantFrom("/", "%", "2", "e", "E", "F", "f", "3", "B", "5", "C", "0", "A", ".", ";", ":", "\\", "a", "é", "😀", "\u0000", " ");
+    const escape = fc.constantFrom("%2e", "%2E", "%3b", "%3A", "%41", "%7e", "%20", "%25", "%2F", "%C3%A9", "%c3%a9", "%F0%9F%98%80", "%C0%AF");
+    const anyChar = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
+    const trickyPath = fc.string({ unit: fc.oneof(tricky, escape, anyChar), maxLength: 24 }).map((s) => `/${s}`);
+
+    /** One spelling of `text` as a segment: each character raw or escaped, hex digits in random case. */
+    const spelling = (text: string) =>
+      fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: [...text].length, maxLength: [...text].length }).map((choices) =>
+        [...text]
+          .map((char, i) => {
+            const [escape, lower] = choices[i]!;
+            if (!escape && char !== "/" && char !== "%") return char;
+            const hex = [...new TextEncoder().encode(char)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+            return lower ? hex.toLowerCase() : hex.toUpperCase();
+          })
+          .join(""),
+      );
+    const segmentText = fc.string({ unit: fc.oneof(anyChar, fc.constantFrom(".", ";", ":", "%", "/", "é")), minLength: 1, maxLength: 8 });
+    const twoSpellings = fc.array(segmentText, { minLength: 1, maxLength: 4 }).chain((texts) =>
+      fc.tuple(fc.constant(texts), fc.tuple(...texts.map(spelling)), fc.tuple(...texts.map(spelling))),
+    );
+
+    it("never throws, and the canonical path is canonical again (idempotent)", () => {
+      fc.assert(
+        fc.property(fc.oneof(trickyPath, fc.string().map((s) => `/${s}`)), (pathname) => {
+          const once = canonicalPath(pathname);
+          if (once.ok) assert.deepEqual(canonicalPath(once.path), once);
+        }),
+        { numRuns: 3_000 },
+      );
+    });
+
+    it("two spellings of the same decoded text give the same answer, which decodes back to that text", () => {
+      fc.assert(
+        fc.property(twoSpellings, ([texts, a, b]) => {
+          const first = canonicalPath(`/${a.join("/")}`);
+          assert.deepEqual(canonicalPath(`/${b.join("/")}`), first);
+          if (first.ok) assert.deepEqual(first.segments.map(decodeURIComponent), texts);
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+
+    it("the canonical path survives being set as a URL's pathname (what is authorised is what is forwarded)", () => {
+      fc.assert(
+        fc.property(fc.oneof(trickyPath, twoSpellings.map(([, a]) => `/${a.join("/")}`)), (pathname) => {
+          const result = canonicalPath(pathname);
+          if (!result.ok) return;
+          const url = new URL("https://api.example.test/");
+          url.pathname = result.path;
+          assert.equal(url.pathname, result.path);
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+  });
 });

@@ -69,6 +69,14 @@ describe("parseRules", () => {
     assert.doesNotThrow(() => parseRules({ rules: [{ methods: ["GET"], path: "/caf%C3%A9/a%20b/", allow: "authenticated" }] }));
   });
 
+  it("spells literal segments as the canonical request path does: escapes in any case, one spelling per character", () => {
+    const literals = (path: string) => parseRules({ rules: [{ methods: ["GET"], path, allow: "authenticated" }] }).rules[0]!.pattern.segments;
+    const literal = (value: string) => ({ kind: "literal", value });
+    assert.deepEqual(literals("/a%3Ab/%41dmin/caf%c3%a9/a%20b/%2A"), [literal("a:b"), literal("Admin"), literal("caf%C3%A9"), literal("a%20b"), literal("*")]);
+    assert.deepEqual(literals("/a:b/Admin/caf%C3%A9"), literals("/%61%3a%62/%41dmin/caf%C3%a9"));
+    assert.deepEqual(literals("/%3Aid"), [literal(":id")], "an escaped ':' is a literal, not a parameter");
+  });
+
   it("lists every problem at once, each with its JSON path", () => {
     const doc = valid();
     doc.extra = 1;
@@ -107,9 +115,16 @@ describe("parseRules", () => {
     ["a bad parameter name", (d) => (d.rules[1]!.path = "/reports/:1st", d), "$.rules[1].path", /parameter ":1st"/],
     ["a repeated parameter", (d) => (d.rules[1]!.path = "/a/:id/b/:id", d), "$.rules[1].path", /repeats the parameter :id/],
     ["an unescaped space", (d) => (d.rules[1]!.path = "/a b", d), "$.rules[1].path", /percent-encode/],
-    ["a lower-case escape", (d) => (d.rules[1]!.path = "/caf%c3%a9", d), "$.rules[1].path", /upper case/],
-    ["an escaped unreserved character", (d) => (d.rules[1]!.path = "/%41dmin", d), "$.rules[1].path", /as they are/],
     ["an escaped slash", (d) => (d.rules[1]!.path = "/a%2Fb", d), "$.rules[1].path", /%2F/],
+    ["an escaped backslash", (d) => (d.rules[1]!.path = "/a%5cb", d), "$.rules[1].path", /%5C/],
+    ["an escaped NUL", (d) => (d.rules[1]!.path = "/a%00", d), "$.rules[1].path", /control character \(%00\)/],
+    ["a ';' path parameter", (d) => (d.rules[1]!.path = "/a;v=1", d), "$.rules[1].path", /';' \(raw or %3B\).*ERR_REQUEST_PATH/],
+    ["an escaped ';'", (d) => (d.rules[1]!.path = "/a%3Bb/*", d), "$.rules[1].path", /';' \(raw or %3B\)/],
+    ["an escaped '..' segment", (d) => (d.rules[1]!.path = "/reports/%2E%2E/admin", d), "$.rules[1].path", /'\.\.'/],
+    ["'..' escaped inside a segment", (d) => (d.rules[1]!.path = "/reports/a%2e%2Eb", d), "$.rules[1].path", /'\.\.'/],
+    ["an overlong UTF-8 escape", (d) => (d.rules[1]!.path = "/a%C0%AF", d), "$.rules[1].path", /not UTF-8 \(%C0%AF/],
+    ["an escape of an escape", (d) => (d.rules[1]!.path = "/a%252e", d), "$.rules[1].path", /escaped escape/],
+    ["a route an earlier one hides in another spelling", (d) => ({ rules: [...d.rules, { methods: ["GET"], path: "/x%3Ay", allow: "authenticated" }, { methods: ["GET"], path: "/x:%79", public: true }] }), "$.rules[4]", /can never match: rules\[3\]/],
     ["a path over 1024 characters", (d) => (d.rules[1]!.path = `/${"a".repeat(1024)}`, d), "$.rules[1].path", /at most 1024/],
     ["neither allow nor public", (d) => (delete d.rules[1]!.allow, d), "$.rules[1].allow", /"authenticated" or an object/],
     ["a misspelled allow keyword", (d) => (d.rules[1]!.allow = "authenticate", d), "$.rules[1].allow", /"authenticated"/],
@@ -199,6 +214,26 @@ describe("rule matching", () => {
 
   it("matches the canonical path: escaped unreserved characters are the characters", () => {
     assert.equal(ruleFor("GET", "/rep%6Frts/daily"), 1);
+  });
+
+  it("a literal written escaped matches every spelling of its path, and only those", () => {
+    const spelt: Rules = parseRules({
+      rules: [
+        { methods: ["GET"], path: "/api/a%3Ab", allow: { workloads: ["a"] } },
+        { methods: ["GET"], path: "/api/x:y", allow: { workloads: ["a"] } },
+        { methods: ["GET"], path: "/api/caf%c3%a9", allow: { workloads: ["a"] } },
+        { methods: ["GET"], path: "/api/*", public: true },
+      ],
+    });
+    const ruleOf = (path: string) => {
+      const canonical = canonicalPath(path);
+      assert.ok(canonical.ok, path);
+      return findRule(spelt, "GET", canonical.segments)?.index;
+    };
+    for (const path of ["/api/a:b", "/api/a%3Ab", "/api/a%3ab", "/api/%61%3A%62"]) assert.equal(ruleOf(path), 0, path);
+    for (const path of ["/api/x:y", "/api/x%3Ay", "/api/%78%3a%79"]) assert.equal(ruleOf(path), 1, path);
+    for (const path of ["/api/café", "/api/caf%C3%A9", "/api/caf%c3%A9"]) assert.equal(ruleOf(path), 2, path);
+    for (const path of ["/api/a%3Ab2", "/api/A:b", "/api/cafe"]) assert.equal(ruleOf(path), 3, path);
   });
 });
 

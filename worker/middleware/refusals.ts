@@ -40,7 +40,8 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
   ERR_REQUEST_PATH: {
     status: 400,
     title: "Ambiguous request path",
-    detail: "The path has an escaped '/', '\\' or NUL, a stray '%', an empty segment or a dot segment; send the path plainly.",
+    detail:
+      "The path has, once percent-decoded, a '/' or '\\' inside a segment, a control character (NUL included), a ';' parameter, a dot segment, an empty segment ('//'), a '%' that is not an escape, an escaped escape (%25XX) or bytes that are not UTF-8; send the path plainly.",
   },
   ERR_NO_RULE: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "No rule allows this method on this path; requests are refused by default." },
   ERR_RULE_REFUSED: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "The rule for this route does not admit the token's identity." },

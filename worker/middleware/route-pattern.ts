@@ -5,9 +5,14 @@
 //   /reports/*            a trailing `/*` matches /reports itself and everything below it
 //
 // Patterns are compared with the request's canonical path (request-path.ts), segment by segment,
-// case-sensitively; a trailing slash is a segment of its own (/a/ is not /a). Nothing else is
+// case-sensitively; a trailing slash is a segment of its own (/a/ is not /a). Literal segments are
+// decoded and spelt again as the request path is (canonicalSegment), so /a%3Ab and /a:b, or
+// /caf%c3%a9 and /caf%C3%A9, are one pattern, and the "hidden rule" check sees it. Nothing else is
 // special: no regular expressions, no `*` inside a segment, no optional parts.
 
+import { canonicalSegment } from "./request-path.js";
+
+/** A literal's `value` is in canonical spelling (request-path.ts), not as written. */
 export type PatternSegment = { readonly kind: "literal"; readonly value: string } | { readonly kind: "param"; readonly name: string };
 
 export interface RoutePattern {
@@ -20,10 +25,8 @@ export interface RoutePattern {
 
 const MAX_PATTERN_LENGTH = 1_024;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-// RFC 3986 pchar, with escapes in upper case (the canonical request path spells them so).
-const LITERAL = /^(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-F]{2})+$/;
-// Escapes the request path never keeps: unreserved characters are decoded, and / \ NUL refused.
-const NEVER_ESCAPED = /%(?:[46][1-9A-F]|[57][0-9A]|3[0-9]|2[DEF]|5[CF]|7E|00)/;
+// RFC 3986 pchar as written: what a URL path carries unescaped, and escapes in either case.
+const LITERAL = /^(?:[A-Za-z0-9\-._~!$&'()+,;=:@]|%[0-9A-Fa-f]{2})+$/;
 
 /** Compiles `source`, or returns why it is not a pattern (with the fix). */
 export function compilePattern(source: string): RoutePattern | { readonly problem: string } {
@@ -57,14 +60,14 @@ export function compilePattern(source: string): RoutePattern | { readonly proble
       continue;
     }
     if (!LITERAL.test(segment)) {
-      return fail(
-        `has a segment with a character a URL path cannot carry unescaped; percent-encode it in upper case (%C3%A9 for é)`,
-      );
+      return fail(`has a segment with a character a URL path cannot carry unescaped; percent-encode it (%C3%A9 for é)`);
     }
-    if (NEVER_ESCAPED.test(segment)) {
-      return fail("escapes a character the request path never carries escaped; write letters, digits and -._~ as they are (and never %2F, %5C or %00)");
+    const canonical = canonicalSegment(segment);
+    if (!canonical.ok) {
+      return fail(`has a segment with ${canonical.cause}; requests with it are refused (400 ERR_REQUEST_PATH), so write the path without it`);
     }
-    segments.push({ kind: "literal", value: segment });
+    if (canonical.value.includes("..")) return fail("must not contain '..' anywhere, escaped (%2E) or not; write the path the request will carry");
+    segments.push({ kind: "literal", value: canonical.value });
   }
   return Object.freeze({ source, segments: Object.freeze(segments), prefix });
 }

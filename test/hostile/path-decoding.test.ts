@@ -1,0 +1,198 @@
+// Path spellings thrown at the edge middleware Worker in workerd (issue 14, item 4): rules where a
+// public wildcard sits beside protected routes, and every look-alike spelling of a protected path
+// sent as written over a socket (fetch would normalise some of them first). Each must be refused
+// 400 ERR_REQUEST_PATH, or reach the protected rule (401 without a token), or be forwarded with
+// exactly the canonical path it was authorised for; never may the origin receive, without a token,
+// a path that a lenient origin (decoding once, stripping ';' parameters like Tomcat, Spring and
+// Jetty, reading '\' as '/', resolving dot segments) reads as a protected route.
+
+import assert from "node:assert/strict";
+import { MiddlewareHarness } from "../support/middleware-harness.js";
+
+const PROTECTED = { workloads: ["edge-api"] };
+const RULES = {
+  rules: [
+    { methods: ["GET"], path: "/admin/*", allow: PROTECTED },
+    { methods: ["GET"], path: "/api/a%3Ab", allow: PROTECTED },
+    { methods: ["GET"], path: "/api/x:y", allow: PROTECTED },
+    { methods: ["GET"], path: "/api/caf%C3%A9", allow: PROTECTED },
+    { methods: ["GET"], path: "/api/*", public: true },
+    { methods: ["GET"], path: "/public/*", public: true },
+  ],
+};
+
+/** The path a lenient origin serves for `path` as it receives it. */
+function lenientOriginReading(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split("/").slice(1)) {
+    for (const part of lenientDecode(segment).split(/[/\\]/)) {
+      const withoutParameters = part.split(";")[0]!;
+      if (withoutParameters === "..") segments.pop();
+      else if (withoutParameters !== "." && withoutParameters !== "") segments.push(withoutParameters);
+    }
+  }
+  return `/${segments.join("/")}`;
+}
+
+/** Percent-decoding as old decoders did it: 2-byte overlong forms (%C0%AE) are the ASCII character. */
+function lenientDecode(segment: string): string {
+  const raw = [...new TextEncoder().encode(segment.replace(/%[0-9A-Fa-f]{2}/g, "\u0000"))];
+  const escapes = (segment.match(/%[0-9A-Fa-f]{2}/g) ?? []).map((e) => parseInt(e.slice(1), 16));
+  const bytes = raw.map((byte) => (byte === 0 ? escapes.shift()! : byte));
+  const folded: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const [lead, next] = [bytes[i]!, bytes[i + 1]];
+    if ((lead === 0xc0 || lead === 0xc1) && next !== undefined && (next & 0xc0) === 0x80) {
+      folded.push(((lead & 0x1f) << 6) | (next & 0x3f));
+      i++;
+    } else folded.push(lead);
+  }
+  return new TextDecoder().decode(Uint8Array.from(folded));
+}
+
+const isProtectedReading = (reading: string) =>
+  reading === "/admin" || reading.startsWith("/admin/") || ["/api/a:b", "/api/x:y", "/api/café"].includes(reading);
+
+type Expected = "refused" | "token" | { readonly forwarded: string };
+
+// Spellings sent without a token. "refused": 400 ERR_REQUEST_PATH; "token": the protected rule
+// matched (401 ERR_NO_TOKEN); forwarded: the public rule matched and the origin got exactly that path.
+const WITHOUT_TOKEN: readonly [string, Expected][] = [
+  // dot segments behind a path parameter, ';' and the dots spelt every way
+  ["/public/..;/admin/secret", "refused"],
+  ["/public/..%3B/admin/secret", "refused"],
+  ["/public/..%3b/admin/secret", "refused"],
+  ["/public/%2e%2e%3b/admin/secret", "refused"],
+  ["/public/%2E%2E%3B/admin/secret", "refused"],
+  ["/public/.%2e%3B/admin/secret", "refused"],
+  ["/public/%2e.%3b/admin/secret", "refused"],
+  ["/public/%2e%2e;x/admin/secret", "refused"],
+  ["/public/..%3Bjsessionid=1/admin/secret", "refused"],
+  ["/public/.%3B/admin/secret", "refused"],
+  ["/public/%C0%AE%C0%AE%3B/admin/secret", "refused"],
+  // dot segments the middleware's URL parser resolves itself: the protected rule is reached
+  ["/public/../admin/secret", "token"],
+  ["/public/%2e%2e/admin/secret", "token"],
+  ["/public/.%2E/admin/secret", "token"],
+  // dot segments it does not: overlong UTF-8 and escapes of escapes
+  ["/public/%C0%AE%C0%AE/admin/secret", "refused"],
+  ["/public/%c0%ae%c0%ae/admin/secret", "refused"],
+  ["/public/%252e%252e/admin/secret", "refused"],
+  ["/public/%252e%252e%253b/admin/secret", "refused"],
+  // separators and controls hidden in a segment, other parameters, empty segments
+  ["/public/..%2Fadmin/secret", "refused"],
+  ["/public/%2e%2e%2fadmin/secret", "refused"],
+  ["/public/..%5Cadmin/secret", "refused"],
+  ["/public/..%5cadmin%5csecret", "refused"],
+  ["/public/..%00/admin/secret", "refused"],
+  ["/public/..%09/admin/secret", "refused"],
+  ["/public/%C0%AF../admin/secret", "refused"],
+  ["/public/x;/../admin/secret", { forwarded: "/public/admin/secret" }],
+  ["/public/admin%3Bv=1", "refused"],
+  ["/public//admin/secret", "refused"],
+  // one path, many spellings: the protected rule for it is reached through every one
+  ["/api/a:b", "token"],
+  ["/api/a%3Ab", "token"],
+  ["/api/a%3ab", "token"],
+  ["/api/%61%3A%62", "token"],
+  ["/api/x:y", "token"],
+  ["/api/x%3Ay", "token"],
+  ["/api/%78%3a%79", "token"],
+  ["/api/caf%C3%A9", "token"],
+  ["/api/caf%c3%a9", "token"],
+  // public paths, forwarded in their one spelling
+  ["/api/%41dmin", { forwarded: "/api/Admin" }],
+  ["/api/a%3Ab2", { forwarded: "/api/a:b2" }],
+  ["/api/a%20b", { forwarded: "/api/a%20b" }],
+  ["/api/%2a%21%40", { forwarded: "/api/*!@" }],
+  ["/public/%7Ex/caf%c3%a9", { forwarded: "/public/~x/caf%C3%A9" }],
+  ["/public/...", { forwarded: "/public/..." }],
+];
+
+// Spellings sent with a valid edge-api token: forwarded with the identity, in the canonical spelling.
+const WITH_TOKEN: readonly [string, string][] = [
+  ["/api/a%3ab", "/api/a:b"],
+  ["/api/x%3Ay", "/api/x:y"],
+  ["/api/caf%c3%a9", "/api/caf%C3%A9"],
+  ["/admin/%73ecret", "/admin/secret"],
+];
+
+describe("request path spellings against the edge middleware in workerd", function () {
+  this.timeout(120_000);
+  let h: MiddlewareHarness;
+  let token: string;
+
+  before(async () => {
+    h = await MiddlewareHarness.start({ rules: RULES });
+    token = await h.token("edge-api");
+  });
+  after(async () => h?.dispose());
+
+  it("the lenient origin model reads the attacks as the protected route (else the suite proves nothing)", () => {
+    assert.equal(lenientOriginReading("/public/..%3B/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/%2e%2e%3b/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/%C0%AE%C0%AE/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/..%5Cadmin/secret"), "/admin/secret");
+    assert.ok(isProtectedReading(lenientOriginReading("/api/a:b")));
+    assert.ok(isProtectedReading(lenientOriginReading("/api/caf%C3%A9")));
+    assert.ok(!isProtectedReading(lenientOriginReading("/public/admin/secret")));
+  });
+
+  for (const [target, expected] of WITHOUT_TOKEN) {
+    const outcome = expected === "refused" ? "400 ERR_REQUEST_PATH" : expected === "token" ? "401 (the protected rule)" : `forwarded as ${expected.forwarded}`;
+    it(`${target} without a token: ${outcome}`, async () => {
+      const before = h.forwarded.length;
+      const response = await h.raw(target);
+      const forwarded = h.forwarded.slice(before).map((f) => new URL(f.url).pathname);
+      for (const path of forwarded) {
+        assert.ok(!isProtectedReading(lenientOriginReading(path)), `the origin was sent ${path} without a token, which it reads as ${lenientOriginReading(path)}`);
+      }
+      if (expected === "refused" || expected === "token") {
+        const [status, code] = expected === "refused" ? [400, "ERR_REQUEST_PATH"] : [401, "ERR_NO_TOKEN"];
+        assert.deepEqual(forwarded, [], "forwarded");
+        assert.equal(response.status, status, response.body);
+        assert.equal(response.headers["content-type"], "application/problem+json");
+        assert.equal((JSON.parse(response.body) as { code: string }).code, code);
+      } else {
+        assert.equal(response.status, 200, response.body);
+        assert.deepEqual(forwarded, [expected.forwarded]);
+        assert.equal((JSON.parse(response.body) as { path: string }).path, expected.forwarded);
+      }
+    });
+  }
+
+  for (const [target, canonical] of WITH_TOKEN) {
+    it(`${target} with a token: forwarded as ${canonical}, the path its rule admitted`, async () => {
+      const before = h.forwarded.length;
+      const response = await h.raw(target, { headers: [["authorization", `Bearer ${token}`]] });
+      assert.equal(response.status, 200, response.body);
+      const echo = JSON.parse(response.body) as { path: string; identity: { workload?: string } | null };
+      assert.deepEqual([echo.path, echo.identity?.workload], [canonical, "edge-api"]);
+      assert.deepEqual(h.forwarded.slice(before).map((f) => new URL(f.url).pathname), [canonical]);
+    });
+  }
+
+  it("a raw 'é' (sent through fetch, which escapes it) reaches the protected rule too", async () => {
+    const response = await h.request("/api/café");
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { code: string }).code, "ERR_NO_TOKEN");
+  });
+
+  it("logs the exact cause of each refusal, the path as sent", async () => {
+    await h.settleLogs();
+    const before = h.events("middleware.refused").length;
+    await h.raw("/public/..%3B/admin/secret");
+    await h.raw("/public/%C0%AE%C0%AE/admin/secret");
+    await h.raw("/public/admin%3Bv=1");
+    await h.settleLogs();
+    const lines = h.events("middleware.refused").slice(before);
+    assert.deepEqual(lines.map((l) => [l.code, l.path]), [
+      ["ERR_REQUEST_PATH", "/public/..%3B/admin/secret"],
+      ["ERR_REQUEST_PATH", "/public/%C0%AE%C0%AE/admin/secret"],
+      ["ERR_REQUEST_PATH", "/public/admin%3Bv=1"],
+    ]);
+    assert.match(String(lines[0]!.reason), /dot segment behind a ';' parameter/);
+    assert.match(String(lines[1]!.reason), /not UTF-8 \(%C0%AE%C0%AE/);
+    assert.match(String(lines[2]!.reason), /';' \(raw or %3B\)/);
+  });
+});
