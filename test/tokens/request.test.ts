@@ -161,9 +161,55 @@ describe("authorizeTokenRequest: options", () => {
     for (const options of [300, "lifetimeSeconds=300", true, [300], [{ lifetimeSeconds: 300 }]]) {
       assert.throws(
         () => authorizeTokenRequest(ISSUER, BILLING, AWS, options),
-        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /options must be an object such as \{ lifetimeSeconds: 300 \}/),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /options must be a plain object such as \{ lifetimeSeconds: 300 \}/),
         JSON.stringify(options),
       );
     }
+  });
+
+  it("accepts a plain object and one made with Object.create(null), honouring its lifetime", () => {
+    const bare = Object.assign(Object.create(null) as object, { lifetimeSeconds: 60 });
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 60 }).lifetimeSeconds, 60);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, bare).lifetimeSeconds, 60);
+  });
+
+  class LifetimeOptions {
+    lifetimeSeconds = 60;
+  }
+  const notPlain: [string, unknown, RegExp][] = [
+    ["a Map holding lifetimeSeconds", new Map([["lifetimeSeconds", 60]]), /got a Map$/],
+    ["a Set", new Set(["lifetimeSeconds"]), /got a Set$/],
+    ["a Date", new Date(60_000), /got a Date$/],
+    ["an empty array", [], /got an Array$/],
+    ["a typed array", new Uint8Array([60]), /got a Uint8Array$/],
+    ["a RegExp", /lifetimeSeconds/, /got a RegExp$/],
+    ["an Error carrying lifetimeSeconds", Object.assign(new Error("x"), { lifetimeSeconds: 60 }), /got an Error$/],
+    ["a class instance with an own lifetimeSeconds", new LifetimeOptions(), /got an instance of a class$/],
+    ["an object inheriting lifetimeSeconds", Object.create({ lifetimeSeconds: 60 }) as object, /got an instance of a class$/],
+    ["a function with a lifetimeSeconds property", Object.assign(() => 60, { lifetimeSeconds: 60 }), /got a function or an RPC stub$/],
+    ["a boxed number", new Number(60), /got a Number object \(a boxed primitive\)$/],
+    ["a boxed string", new String("lifetimeSeconds"), /got a String object \(a boxed primitive\)$/],
+  ];
+  for (const [name, options, shape] of notPlain) {
+    it(`refuses options that are ${name}, naming what was passed and the shape to pass`, () => {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, AWS, options),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /^\[ERR_INVALID_REQUEST\] token\(audience, options\): options must be a plain object such as \{ lifetimeSeconds: 300 \}, or omitted/, shape),
+      );
+    });
+  }
+
+  it("refuses an option keyed by a symbol", () => {
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, AWS, { [Symbol("lifetimeSeconds")]: 60 }),
+      refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /unknown option Symbol\(lifetimeSeconds\)/),
+    );
+  });
+
+  it("refuses a String object as the audience, though it would coerce to an allowed one", () => {
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, new String(AWS), undefined),
+      refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /audience must be a non-empty string/),
+    );
   });
 });

@@ -70,13 +70,17 @@ export function authorizeTokenRequest(
 
 function requestedLifetime(options: unknown, call: string): number | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidRequestError(`${call}: options must be an object such as { lifetimeSeconds: 300 }`);
+  if (!isPlainObject(options)) {
+    // A Map, Date, array, boxed number, class instance or RPC stub has no own `lifetimeSeconds`
+    // to read: accepting it would hand out the default lifetime while the caller asked for less.
+    throw new InvalidRequestError(
+      `${call}: options must be a plain object such as { lifetimeSeconds: 300 }, or omitted; got ${shapeOf(options)}`,
+    );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
+  for (const key of Reflect.ownKeys(options)) {
+    if (typeof key !== "string" || !KNOWN_OPTIONS.has(key)) {
       throw new InvalidRequestError(
-        `${call}: unknown option ${JSON.stringify(key)}; the only option is lifetimeSeconds ` +
+        `${call}: unknown option ${typeof key === "string" ? JSON.stringify(key) : String(key)}; the only option is lifetimeSeconds ` +
           "(identity comes from the service binding, never from arguments)",
       );
     }
@@ -90,3 +94,23 @@ function requestedLifetime(options: unknown, call: string): number | undefined {
   }
   return value;
 }
+
+/** An object literal (or Object.create(null)): the only shape whose own keys are all its options. */
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** What was passed instead, for the message; never its contents. */
+function shapeOf(value: unknown): string {
+  // An RPC stub is a function-like proxy: ask it nothing, since any property read is a remote call.
+  if (typeof value === "function") return "a function or an RPC stub";
+  if (typeof value !== "object" || value === null) return `a ${typeof value}`;
+  const tag = Object.prototype.toString.call(value).slice("[object ".length, -1);
+  if (tag === "Object") return "an instance of a class";
+  const article = /^[AEIO]/.test(tag) ? "an" : "a";
+  return BOXED.has(tag) ? `a ${tag} object (a boxed primitive)` : `${article} ${tag}`;
+}
+
+const BOXED = new Set(["Number", "String", "Boolean", "BigInt", "Symbol"]);
