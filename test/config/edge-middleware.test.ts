@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { stackWarnings } from "../../worker/config/warnings.js";
+import { ACCOUNT_ID, API_AUDIENCE, PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { workflowStackConfig } from "../support/workflow-fixture.js";
 
 const KEY = "worker-identity:edgeMiddleware";
 const RULES = { rules: [{ methods: ["GET"], path: "/api/*", allow: { workloads: ["edge-api"] } }] };
@@ -92,5 +94,94 @@ describe("stack config: edgeMiddleware", () => {
     const issues = issuesFor({ ...withoutRoute, orign: "x" });
     assert.ok(issues.some((i) => i.key === `${KEY}.route` && /is missing/.test(i.message)), JSON.stringify(issues));
     assert.ok(issues.some((i) => i.key === `${KEY}.orign` && /origin/.test(i.message)), JSON.stringify(issues));
+  });
+});
+
+describe("stack config: edgeMiddleware rules name real workloads", () => {
+  const OTHER_ACCOUNT = "fedcba9876543210fedcba9876543210";
+  /** The issues of a stack (with the test fixture's workflows) whose middleware has this one allow rule. */
+  function allowIssues(allow: Record<string, unknown>, audiences: string[] = [API_AUDIENCE]) {
+    const rules = { rules: [{ methods: ["GET"], path: "/api/health", public: true }, { methods: ["GET"], path: "/api/*", allow }] };
+    try {
+      validateStackConfig(workflowStackConfig({ [KEY]: section({ rules, audiences }) }), { project: PROJECT, stack: STACK });
+    } catch (error) {
+      if (error instanceof ConfigError) return [...error.issues];
+      throw error;
+    }
+    return [];
+  }
+  const at = (path: string) => `${KEY}.rules $.rules[1].allow.${path}`;
+
+  it("accepts rules naming registered workloads, their subjects and a registered workflow's instances", () => {
+    assert.deepEqual(
+      allowIssues({
+        workloads: ["edge-api", "ledger-sync"],
+        subjects: [`worker/${ACCOUNT_ID}/edge-api`, `workflow/${ACCOUNT_ID}/nightly-export/2f4c9e1a-0b7d-4c47-9a4e-4b1a6f3c2d10`],
+      }),
+      [],
+    );
+  });
+
+  it("refuses an unregistered workload at the rule's JSON path, suggesting the close name and listing the registered ones", () => {
+    const issues = allowIssues({ workloads: ["edge-api", "ledger-snyc"] });
+    assert.equal(issues.length, 1, JSON.stringify(issues));
+    assert.equal(issues[0]!.key, at("workloads[1]"));
+    assert.match(issues[0]!.message, /'ledger-snyc', which is not a registered workload, so this rule can only answer 403/);
+    assert.match(issues[0]!.message, /did you mean 'ledger-sync'\?/);
+    assert.match(issues[0]!.message, /'billing', 'reports-exporter', 'ledger-sync', 'edge-api'/);
+  });
+
+  it("refuses a workload name no registered one is close to, still listing the registered names", () => {
+    const issues = allowIssues({ workloads: ["payroll"] });
+    assert.equal(issues[0]?.key, at("workloads[0]"), JSON.stringify(issues));
+    assert.doesNotMatch(issues[0]!.message, /did you mean/);
+    assert.match(issues[0]!.message, /the registered workloads are 'billing'/);
+  });
+
+  it("refuses a workflow's script named as a workload: its tokens carry no worker claim", () => {
+    const issues = allowIssues({ workloads: ["jobs"] });
+    assert.equal(issues[0]?.key, at("workloads[0]"), JSON.stringify(issues));
+  });
+
+  const badSubjects: [string, string, RegExp][] = [
+    ["a worker subject in another account", `worker/${OTHER_ACCOUNT}/edge-api`, new RegExp(`account '${OTHER_ACCOUNT}'.*write worker/${ACCOUNT_ID}/edge-api`)],
+    ["a worker subject of an unregistered script", `worker/${ACCOUNT_ID}/edge-apl`, /script 'edge-apl', which is not a registered workload.*did you mean 'edge-api'/],
+    ["a workflow subject in another account", `workflow/${OTHER_ACCOUNT}/nightly-export/abc`, new RegExp(`account '${OTHER_ACCOUNT}'`)],
+    ["a workflow subject of an unregistered workflow", `workflow/${ACCOUNT_ID}/nightly-exprot/abc`, /workflow 'nightly-exprot', which is not a registered workflow.*did you mean 'nightly-export'.*'nightly-export', 'cleanup'/],
+    ["a workflow subject whose instance id Cloudflare would never make", `workflow/${ACCOUNT_ID}/cleanup/-x`, /instance no token can carry/],
+  ];
+  for (const [name, subject, message] of badSubjects) {
+    it(`refuses ${name}, at the subject's JSON path`, () => {
+      const issues = allowIssues({ subjects: [`worker/${ACCOUNT_ID}/billing`, subject] });
+      assert.equal(issues.length, 1, JSON.stringify(issues));
+      assert.equal(issues[0]!.key, at("subjects[1]"));
+      assert.match(issues[0]!.message, /can only answer 403/);
+      assert.match(issues[0]!.message, message);
+    });
+  }
+
+  it("refuses a workflow subject when the stack registers no workflows", () => {
+    const rules = { rules: [{ methods: ["GET"], path: "/api/*", allow: { subjects: [`workflow/${ACCOUNT_ID}/nightly-export/abc`] } }] };
+    const issues = issuesFor(section({ rules }));
+    const issue = issues.find((i) => i.key === `${KEY}.rules $.rules[0].allow.subjects[0]`);
+    assert.ok(issue, JSON.stringify(issues));
+    assert.match(issue.message, /this stack registers no workflows/);
+  });
+
+  it("refuses a rule audience the middleware does not accept (the middleware would not start)", () => {
+    const issues = allowIssues({ audiences: ["https://api.internal.example.dev/"] });
+    assert.equal(issues[0]?.key, at("audiences[0]"), JSON.stringify(issues));
+    assert.match(issues[0]!.message, /not among the middleware's audiences/);
+  });
+
+  it("warns of a middleware audience no registered workload or workflow may request", () => {
+    const unrequested = "https://api.unrequested.example.dev";
+    const rules = { rules: [{ methods: ["GET"], path: "/api/*", allow: { audiences: [unrequested] } }] };
+    const config = validateStackConfig(rawStackConfig({ [KEY]: section({ rules, audiences: [API_AUDIENCE, unrequested] }) }), { project: PROJECT, stack: STACK });
+    const warnings = stackWarnings(config).filter((w) => w.subject === "edgeMiddleware.audiences");
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0]!.message, new RegExp(`accepts "${unrequested}", but no registered workload or workflow may request it`));
+    assert.deepEqual(stackWarnings(validateStackConfig(rawStackConfig({ [KEY]: section() }), { project: PROJECT, stack: STACK }))
+      .filter((w) => w.subject === "edgeMiddleware.audiences"), []);
   });
 });

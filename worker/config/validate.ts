@@ -42,6 +42,7 @@ import { readIntrospectionClients } from "./introspection-clients.js";
 import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_MAX_INSTANCE_ID_LENGTH } from "./limits.js";
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
+import { reportUnregisteredRuleNames } from "./edge-middleware-registry.js";
 import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
 import { mergeRegistryEntries, readRegistryDocuments, readRegistryPath, type RegistryFileEntries, type RegistrySource } from "./registry-documents.js";
 
@@ -246,6 +247,15 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
   if (edgeClient !== undefined && !(fields.introspectionClients ?? []).includes(edgeClient)) {
     issues.add(`${key("edgeMiddleware")}.introspectionClient`, `names '${edgeClient}', which is not among introspectionClients; ` +
       `add it there (the stack generates its secret), or remove introspectionClient`);
+  }
+
+  if (fields.edgeMiddleware !== undefined) {
+    reportUnregisteredRuleNames(fields.edgeMiddleware, {
+      accountId: fields.accountId,
+      workloads: workloadEntries.map((entry) => entry.name),
+      workflows: workflowEntries.map((entry) => entry.name),
+      maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
+    }, key("edgeMiddleware"), issues);
   }
 
   issues.throwIfAny(`stack '${stack}' of project '${project}'`);

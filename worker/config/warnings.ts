@@ -6,6 +6,7 @@
 
 import { AWS_IAM, CLOUDFLARE, GCP_IAM, PULUMI_ENGINE } from "../../infra/provider-limits.js";
 import { JWKS_PATH } from "../discovery/openid-configuration.js";
+import { unrequestedAudienceWarnings } from "./edge-middleware-registry.js";
 import type { StackConfig, TokenSettings } from "./types.js";
 
 export interface StackWarning {
@@ -101,5 +102,6 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
         "next key before it signs) and run pulumi up, or remove jwksJson so GCP fetches the keys itself",
     });
   }
+  warnings.push(...unrequestedAudienceWarnings(config));
   return warnings;
 }
