@@ -36,6 +36,19 @@ describe("the wid CLI against an issuer in workerd", function () {
     assert.match(verified.stderr, /ERR_TOKEN_AUDIENCE/);
   });
 
+  it("revoke refuses a jti whose token no verifier accepts any more, exit 1, and records nothing", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    const exp = Math.floor(Date.now() / 1_000) - 3_600;
+    const refused = await runTsx(CLI, ["revoke", "--jti", "expired-an-hour-ago", "--exp", String(exp), "--issuer", issuer.url], env);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /^refused: ERR_INVALID_REQUEST: nothing left to revoke: the token expired at /m);
+    assert.match(refused.stderr, new RegExp(new Date(exp * 1_000).toISOString().replace(".000Z", "Z")));
+    const listed = await runTsx(CLI, ["revocations", "--json", "--issuer", issuer.url], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const { entries } = JSON.parse(listed.stdout) as { entries: { jti?: string }[] };
+    assert.ok(!entries.some((e) => e.jti === "expired-an-hour-ago"), listed.stdout);
+  });
+
   it("token reports the issuer's refusal and exits 1", async () => {
     const refused = await runTsx(CLI, ["token", "--workload", "ledger-sync", "--audience", "https://elsewhere", "--issuer", issuer.url]);
     assert.equal(refused.code, 1);

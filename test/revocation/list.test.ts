@@ -13,7 +13,7 @@ import {
   revocationEntry,
   type RevocationEntry,
 } from "../../worker/revocation/list.js";
-import { parseRevocationRequest } from "../../worker/revocation/request.js";
+import { nothingLeftToRevoke, parseRevocationRequest } from "../../worker/revocation/request.js";
 import { issuerSettings } from "../support/issuer-settings.js";
 
 const settings = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 60 });
@@ -127,5 +127,40 @@ describe("the admin API's revocation request", () => {
     assert.match(refusal({ workload: "a/b" }), /must be a Worker script name/);
     assert.match(refusal({ jti: "x", exp: T, note: "y" }), /exactly one/);
     assert.match(refusal("x".repeat(2_000)), /at most 1024 bytes/);
+  });
+});
+
+describe("a revocation of a token that has expired", () => {
+  const now = T * 1_000;
+  const parse = (exp: number, skew = settings) => parseRevocationRequest(JSON.stringify({ jti: "j", exp }), skew, now);
+
+  it("is recorded while a verifier may still accept the token (exp + clockSkewSeconds ahead), and then covers it", () => {
+    // Expired 10 s ago: a verifier with the default 30 s tolerance still accepts it.
+    const target = parse(T - 10);
+    const entry = revocationEntry(target, settings, now);
+    assert.equal(entry.expiresAt, T + 50);
+    assert.equal(revocationCovering([entry], { jti: "j", iat: T - 310 }, T)?.kind, "jti");
+    assert.deepEqual(parse(T - 59), { kind: "jti", jti: "j", exp: T - 59 });
+  });
+
+  it("is refused once exp + clockSkewSeconds has passed: its entry would be born expired", () => {
+    for (const exp of [T - 60, T - 3_600, 0]) {
+      assert.throws(() => parse(exp), (error: Error) => {
+        assert.equal(errorCodeOf(error), "ERR_INVALID_REQUEST");
+        assert.match(error.message, /nothing left to revoke: the token expired at /);
+        assert.match(error.message, new RegExp(new Date(exp * 1_000).toISOString().replace(".000Z", "Z")));
+        assert.match(error.message, /clockSkewSeconds, 60 s/);
+        return true;
+      }, String(exp));
+    }
+  });
+
+  it("follows the issuer's clockSkewSeconds", () => {
+    const none = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 0 });
+    assert.equal(nothingLeftToRevoke(T + 1, none, now), undefined);
+    assert.ok(nothingLeftToRevoke(T, none, now));
+    const most = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 300 });
+    assert.equal(nothingLeftToRevoke(T - 299, most, now), undefined);
+    assert.ok(nothingLeftToRevoke(T - 300, most, now));
   });
 });

@@ -110,6 +110,18 @@ describe("token revocation in workerd", function () {
     assert.equal(await active((await instanceToken(issuer, EXPORT_WORKFLOW, later)).token), true);
   });
 
+  it("refuses to revoke a token no verifier accepts any more, recording nothing", async () => {
+    const now = (await listing()).now;
+    // exp + clockSkewSeconds (60) has passed: its entry would be born expired.
+    const response = await issuer.admin("/admin/revocations", { method: "POST", body: JSON.stringify({ jti: "long-gone", exp: now - 61 }) });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get("content-type") ?? "", /application\/problem\+json/);
+    const problem = (await response.json()) as { code: string; detail: string };
+    assert.equal(problem.code, "ERR_INVALID_REQUEST");
+    assert.match(problem.detail, /nothing left to revoke: the token expired at .*Z/);
+    assert.ok(!(await listing()).entries.some((e) => e.jti === "long-gone"));
+  });
+
   it("says when a revoked name is not registered, and refuses malformed or unauthenticated revocations", async () => {
     assert.equal((await revoke({ workload: "retired-worker" })).registered, false);
     const malformed = await issuer.admin("/admin/revocations", { method: "POST", body: JSON.stringify({ jti: "x" }) });

@@ -3,7 +3,9 @@
 //   {"workload": "<script name>"}                 every token of a workload issued up to now
 //   {"workflow": "<workflow name>"}               every token of every instance of a workflow, up to now
 // A name need not be registered any more (revoking a removed workload's tokens is the point of
-// a kill switch); the answer says whether it is.
+// a kill switch); the answer says whether it is. A jti whose token no verifier accepts any more
+// (exp + the issuer's clockSkewSeconds, the relying parties' leeway, has passed) is refused:
+// its entry would be born expired, so there is nothing left to revoke.
 
 import type { IssuerSettings } from "../config/types.js";
 import { InvalidRequestError } from "../errors.js";
@@ -61,5 +63,30 @@ export function parseRevocationRequest(
         "claim in seconds, not milliseconds",
     );
   }
+  const expired = nothingLeftToRevoke(exp, settings, nowMs);
+  if (expired !== undefined) throw expired;
   return { kind: "jti", jti, exp };
+}
+
+/**
+ * The refusal of a jti revocation at `nowMs` when its token verifies nowhere any more: verifiers
+ * accept a token until exp + their clock tolerance, which the issuer's clockSkewSeconds bounds
+ * (the same leeway the list keeps a jti entry for). Undefined while a verifier may still accept it.
+ */
+export function nothingLeftToRevoke(
+  exp: number,
+  settings: Pick<IssuerSettings, "clockSkewSeconds">,
+  nowMs: number,
+): InvalidRequestError | undefined {
+  const refusedFrom = exp + settings.clockSkewSeconds;
+  if (refusedFrom > Math.floor(nowMs / 1_000)) return undefined;
+  return new InvalidRequestError(
+    `nothing left to revoke: the token expired at ${isoSeconds(exp)} and no verifier accepts it since ${isoSeconds(refusedFrom)} ` +
+      `(exp + the issuer's clockSkewSeconds, ${settings.clockSkewSeconds} s, the most clock tolerance relying parties may use); ` +
+      "nothing was recorded. If the token still verifies, this exp is not its exp claim: pass the exp `wid verify` prints",
+  );
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1_000).toISOString().replace(".000Z", "Z");
 }

@@ -7,6 +7,7 @@ import type { IssuerSettings } from "../config/types.js";
 import { TooManyRevocationsError } from "../errors.js";
 import { RevocationLedger, type MetaStore } from "./ledger.js";
 import { MAX_REVOCATIONS, revocationEntry, type RevocationEntry, type RevocationTarget } from "./list.js";
+import { nothingLeftToRevoke } from "./request.js";
 
 /** After a failed KV publication, try again this soon. */
 const REPUBLISH_RETRY_MS = 10_000;
@@ -25,8 +26,16 @@ export class RevocationStore {
     this.ledger = new RevocationLedger(sql);
   }
 
-  /** Stores the entry for `target` at `nowMs`; the caller publishes. Throws ERR_TOO_MANY_REVOCATIONS when full. */
+  /**
+   * Stores the entry for `target` at `nowMs`; the caller publishes. Throws ERR_TOO_MANY_REVOCATIONS
+   * when full, and ERR_INVALID_REQUEST for a token no verifier accepts any more.
+   */
   add(target: RevocationTarget, settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">, nowMs: number): RevocationEntry {
+    // Checked again here, on the key store's clock, so that no entry is ever born expired.
+    if (target.kind === "jti") {
+      const expired = nothingLeftToRevoke(target.exp, settings, nowMs);
+      if (expired !== undefined) throw expired;
+    }
     const entry = revocationEntry(target, settings, nowMs);
     const name = entry.kind === "jti" ? entry.jti : entry.name;
     if (!this.ledger.has(entry.kind, name) && this.ledger.live(Math.floor(nowMs / 1_000)).length >= MAX_REVOCATIONS) {
