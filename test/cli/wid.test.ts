@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { decodeJwt } from "jose";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { runTsx } from "../support/run-tsx.js";
 import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
@@ -34,6 +35,21 @@ describe("the wid CLI against an issuer in workerd", function () {
     const verified = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
     assert.equal(verified.code, 1);
     assert.match(verified.stderr, /ERR_TOKEN_AUDIENCE/);
+  });
+
+  it("revoke says what it did: revoked, then already revoked with nothing changed", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    const { token } = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 900 });
+    const { jti, exp } = decodeJwt(token) as { jti: string; exp: number };
+    const args = ["revoke", "--jti", jti, "--exp", String(exp), "--issuer", issuer.url];
+    const first = await runTsx(CLI, args, env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, new RegExp(`^revoked token ${jti} until `, "m"));
+    const again = await runTsx(CLI, args, env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`^already revoked, nothing changed: token ${jti} until `, "m"));
+    const json = JSON.parse((await runTsx(CLI, [...args, "--json"], env)).stdout) as { outcome: string; entry: { jti: string } };
+    assert.deepEqual([json.outcome, json.entry.jti], ["unchanged", jti]);
   });
 
   it("revoke refuses a jti whose token no verifier accepts any more, exit 1, and records nothing", async () => {

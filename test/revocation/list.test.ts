@@ -1,5 +1,6 @@
 // The revocation list as pure functions: entries, what they cover, when they expire, the
-// published document, the admin request, and what issuance does with them.
+// published document, the admin request, what a repeated revocation changes, and what issuance
+// does with them.
 
 import assert from "node:assert/strict";
 import { errorCodeOf } from "../../worker/errors.js";
@@ -14,6 +15,7 @@ import {
   type RevocationEntry,
 } from "../../worker/revocation/list.js";
 import { nothingLeftToRevoke, parseRevocationRequest } from "../../worker/revocation/request.js";
+import { revocationChange } from "../../worker/revocation/change.js";
 import { issuerSettings } from "../support/issuer-settings.js";
 
 const settings = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 60 });
@@ -162,5 +164,30 @@ describe("a revocation of a token that has expired", () => {
     const most = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 300 });
     assert.equal(nothingLeftToRevoke(T - 299, most, now), undefined);
     assert.ok(nothingLeftToRevoke(T - 300, most, now));
+  });
+});
+
+describe("what a repeated revocation changes", () => {
+  const killSwitch = (second: number) => revocationEntry({ kind: "workload", name: "billing" }, settings, second * 1_000);
+  const jti = (exp: number, second = T) => revocationEntry({ kind: "jti", jti: "j", exp }, settings, second * 1_000);
+
+  it("adds an entry where none is live", () => {
+    assert.deepEqual(revocationChange(undefined, killSwitch(T), T), { outcome: "added", entry: killSwitch(T) });
+    // An entry past its expiry (not yet purged) counts as none: the new one replaces it whole.
+    const stale = jti(T - 100, T - 200);
+    assert.deepEqual(revocationChange(stale, jti(T + 300), T), { outcome: "added", entry: jti(T + 300) });
+  });
+
+  it("changes nothing when the live entry already covers it", () => {
+    assert.deepEqual(revocationChange(killSwitch(T), killSwitch(T), T), { outcome: "unchanged", entry: killSwitch(T) });
+    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 300, T + 5), T + 5), { outcome: "unchanged", entry: jti(T + 300) });
+    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 200, T + 5), T + 5), { outcome: "unchanged", entry: jti(T + 300) });
+  });
+
+  it("extends a kill switch to a later second, and a jti to a later exp", () => {
+    assert.deepEqual(revocationChange(killSwitch(T), killSwitch(T + 7), T + 7), { outcome: "extended", entry: killSwitch(T + 7) });
+    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 400, T + 5), T + 5), {
+      outcome: "extended", entry: { kind: "jti", jti: "j", exp: T + 400, revokedAt: T, expiresAt: T + 460 },
+    });
   });
 });

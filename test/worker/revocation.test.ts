@@ -22,7 +22,7 @@ import {
 } from "../support/workflow-fixture.js";
 
 interface Entry { kind: string; jti?: string; name?: string; revokedAt: number; expiresAt: number }
-interface Listing { now: number; entries: Entry[]; added?: Entry; registered?: boolean }
+interface Listing { now: number; entries: Entry[]; outcome?: string; entry?: Entry; registered?: boolean }
 
 describe("token revocation in workerd", function () {
   this.timeout(120_000);
@@ -74,7 +74,8 @@ describe("token revocation in workerd", function () {
     tokens.b = (await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 600 })).token;
     const { jti, exp } = decodeJwt(tokens.a);
     const result = await revoke({ jti, exp });
-    assert.deepEqual(result.added, { kind: "jti", jti, exp, revokedAt: result.now, expiresAt: exp! + 60 });
+    assert.equal(result.outcome, "added");
+    assert.deepEqual(result.entry, { kind: "jti", jti, exp, revokedAt: result.now, expiresAt: exp! + 60 });
     assert.equal(await active(tokens.a), false);
     assert.equal(await active(tokens.b), true);
     assert.equal(await verifierSays(tokens.a), "ERR_TOKEN_REVOKED");
@@ -108,6 +109,19 @@ describe("token revocation in workerd", function () {
     assert.equal(await verifierSays(tokens.w, API_AUDIENCE), "ERR_TOKEN_REVOKED");
     const later = await createInstance(issuer, EXPORT_WORKFLOW, API_AUDIENCE);
     assert.equal(await active((await instanceToken(issuer, EXPORT_WORKFLOW, later)).token), true);
+  });
+
+  it("says that a repeated revocation changed nothing, or how it extended the entry", async () => {
+    const { jti, exp } = decodeJwt(tokens.a!);
+    const before = await listing();
+    const again = await revoke({ jti, exp });
+    assert.equal(again.outcome, "unchanged");
+    assert.deepEqual(again.entries, before.entries);
+    const first = (await listing()).entries.find((e) => e.name === "ledger-sync")!;
+    const repeat = await revoke({ workload: "ledger-sync" });
+    // The same second covers no new token; a later one also covers the tokens issued since.
+    assert.equal(repeat.outcome, repeat.entry!.revokedAt === first.revokedAt ? "unchanged" : "extended");
+    assert.ok(repeat.entry!.revokedAt >= first.revokedAt && repeat.entry!.expiresAt >= first.expiresAt);
   });
 
   it("refuses to revoke a token no verifier accepts any more, recording nothing", async () => {

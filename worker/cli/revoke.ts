@@ -3,6 +3,8 @@
 //   revoke --workload <name>           every token of a workload issued up to now (a kill switch)
 //   revoke --workflow <name>           every token of every instance of a workflow, up to now
 //   revocations                        the live list
+// A revocation prints what it did: revoked, revoked again (covering more), or already revoked
+// (nothing changed); a refusal (a token no verifier accepts any more) exits 1 (main.ts).
 
 export interface RevocationArgs {
   readonly jti?: string | undefined;
@@ -19,10 +21,12 @@ interface EntryView {
   readonly expiresAt: number;
 }
 
+/** GET /admin/revocations, or POST's answer: what it did (`outcome`) to which entry (`entry`). */
 export interface RevocationListingView {
   readonly now: number;
   readonly entries: readonly EntryView[];
-  readonly added?: EntryView;
+  readonly outcome?: "added" | "extended" | "unchanged";
+  readonly entry?: EntryView;
   readonly registered?: boolean;
 }
 
@@ -39,10 +43,10 @@ export function revocationBody(args: RevocationArgs): Record<string, unknown> | 
 }
 
 export function printRevocations(listing: RevocationListingView, print: (line: string) => void = console.log): void {
-  if (listing.added !== undefined) {
-    print(`revoked ${describe(listing.added)} until ${iso(listing.added.expiresAt)}`);
+  if (listing.entry !== undefined) {
+    print(outcomeLine(listing.outcome, listing.entry));
     if (listing.registered === false) {
-      print(`note: '${listing.added.name}' is not registered in the stack config: only tokens issued before its removal exist`);
+      print(`note: '${listing.entry.name}' is not registered in the stack config: only tokens issued before its removal exist`);
     }
   }
   if (listing.entries.length === 0) {
@@ -51,6 +55,17 @@ export function printRevocations(listing: RevocationListingView, print: (line: s
   }
   print(`${listing.entries.length} live revocation(s):`);
   for (const entry of listing.entries) print(`  ${describe(entry).padEnd(56)} revoked ${iso(entry.revokedAt)}  kept until ${iso(entry.expiresAt)}`);
+}
+
+function outcomeLine(outcome: RevocationListingView["outcome"], entry: EntryView): string {
+  const until = iso(entry.expiresAt);
+  if (outcome === "unchanged") return `already revoked, nothing changed: ${describe(entry)} until ${until}`;
+  if (outcome === "extended") {
+    return entry.kind === "jti"
+      ? `already revoked; now kept longer: ${describe(entry)} until ${until}`
+      : `revoked again, now covering the tokens issued since: ${describe(entry)} until ${until}`;
+  }
+  return `revoked ${describe(entry)} until ${until}`;
 }
 
 function describe(entry: EntryView): string {

@@ -1,8 +1,10 @@
 // The admin API's revocation routes (behind the admin token, worker/admin/routes.ts):
 //   GET  /admin/revocations    the live list: {now, entries}
 //   POST /admin/revocations    {"jti", "exp"} | {"workload"} | {"workflow"}: answers the list,
-//                              the entry added, and whether its name is registered (a removed
-//                              workload's tokens can still be revoked)
+//                              what it did (`outcome`: added, extended or unchanged), the entry
+//                              now stored (`entry`), and for a name whether it is registered (a
+//                              removed workload's tokens can still be revoked). A jti whose token
+//                              no verifier accepts any more is refused (400): nothing is recorded.
 
 import { clockFromOffset } from "../clock.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";

@@ -4,7 +4,6 @@
 
 import { jwksEtag } from "../keys/jwks.js";
 import {
-  mergeEntries,
   REVOCATIONS_KV_KEY,
   revocationDocument,
   type RevocationEntry,
@@ -49,24 +48,22 @@ export class RevocationLedger {
       .map(toEntry);
   }
 
-  /** Adds an entry, merged with one for the same target; returns what is stored. */
-  upsert(entry: RevocationEntry): RevocationEntry {
-    const target = targetOf(entry);
-    const existing = this.sql.exec("SELECT * FROM revocations WHERE kind = ? AND target = ?", entry.kind, target).toArray()[0];
-    const stored = existing === undefined ? entry : mergeEntries(toEntry(existing), entry);
+  /** Stores an entry, replacing the one for the same target (the store merges them first). */
+  put(entry: RevocationEntry): void {
     this.sql.exec(
       "INSERT OR REPLACE INTO revocations (kind, target, revoked_at, token_exp, expires_at) VALUES (?, ?, ?, ?, ?)",
-      stored.kind,
-      target,
-      stored.revokedAt,
-      stored.kind === "jti" ? stored.exp : null,
-      stored.expiresAt,
+      entry.kind,
+      targetOf(entry),
+      entry.revokedAt,
+      entry.kind === "jti" ? entry.exp : null,
+      entry.expiresAt,
     );
-    return stored;
   }
 
-  has(kind: RevocationKind, target: string): boolean {
-    return this.sql.exec("SELECT 1 FROM revocations WHERE kind = ? AND target = ?", kind, target).toArray().length > 0;
+  /** The stored entry for this target, expired or not (purging is the alarm's business). */
+  get(kind: RevocationKind, target: string): RevocationEntry | undefined {
+    const row = this.sql.exec("SELECT * FROM revocations WHERE kind = ? AND target = ?", kind, target).toArray()[0];
+    return row === undefined ? undefined : toEntry(row);
   }
 
   /** Deletes the entries that expired: every token they covered has expired too. */

@@ -1,10 +1,12 @@
 // The revocation list's side of the key store Durable Object: adding an entry (bounded, merged,
-// logged) and the listing the admin API returns. The key store holds one of these, runs it under
-// its lock and publishes through its #advance (worker/keys/key-store.ts).
+// logged, saying what it changed: change.ts) and the listing the admin API returns. The key
+// store holds one of these, runs it under its lock and publishes through its #advance
+// (worker/keys/key-store.ts).
 
 import type { Clock } from "../clock.js";
 import type { IssuerSettings } from "../config/types.js";
 import { TooManyRevocationsError } from "../errors.js";
+import { revocationChange, type RevocationChange, type RevocationOutcome } from "./change.js";
 import { RevocationLedger, type MetaStore } from "./ledger.js";
 import { MAX_REVOCATIONS, revocationEntry, type RevocationEntry, type RevocationTarget } from "./list.js";
 import { nothingLeftToRevoke } from "./request.js";
@@ -12,11 +14,12 @@ import { nothingLeftToRevoke } from "./request.js";
 /** After a failed KV publication, try again this soon. */
 const REPUBLISH_RETRY_MS = 10_000;
 
-/** The live revocation list at `now` (seconds), and the entry just added, if any. */
+/** The live revocation list at `now` (seconds), and what a revocation just did, if one was asked for. */
 export interface RevocationListing {
   readonly now: number;
   readonly entries: readonly RevocationEntry[];
-  readonly added?: RevocationEntry;
+  readonly outcome?: RevocationOutcome;
+  readonly entry?: RevocationEntry;
 }
 
 export class RevocationStore {
@@ -27,24 +30,26 @@ export class RevocationStore {
   }
 
   /**
-   * Stores the entry for `target` at `nowMs`; the caller publishes. Throws ERR_TOO_MANY_REVOCATIONS
-   * when full, and ERR_INVALID_REQUEST for a token no verifier accepts any more.
+   * Stores the entry for `target` at `nowMs`, merged with a live one; the caller publishes. Throws
+   * ERR_TOO_MANY_REVOCATIONS when full, and ERR_INVALID_REQUEST for a token no verifier accepts
+   * any more (checked again here, on the key store's clock, so no entry is ever born expired).
    */
-  add(target: RevocationTarget, settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">, nowMs: number): RevocationEntry {
-    // Checked again here, on the key store's clock, so that no entry is ever born expired.
+  add(target: RevocationTarget, settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">, nowMs: number): RevocationChange {
     if (target.kind === "jti") {
       const expired = nothingLeftToRevoke(target.exp, settings, nowMs);
       if (expired !== undefined) throw expired;
     }
+    const nowSeconds = Math.floor(nowMs / 1_000);
     const entry = revocationEntry(target, settings, nowMs);
     const name = entry.kind === "jti" ? entry.jti : entry.name;
-    if (!this.ledger.has(entry.kind, name) && this.ledger.live(Math.floor(nowMs / 1_000)).length >= MAX_REVOCATIONS) {
+    const change = revocationChange(this.ledger.get(entry.kind, name), entry, nowSeconds);
+    if (change.outcome === "added" && this.ledger.live(nowSeconds).length >= MAX_REVOCATIONS) {
       throw new TooManyRevocationsError(`the revocation list holds ${MAX_REVOCATIONS} entries; revoke the workload or ` +
         "workflow (one entry covers all its tokens) instead of more single tokens");
     }
-    const added = this.ledger.upsert(entry);
-    console.log(JSON.stringify({ event: "revocations.added", kind: added.kind, target: name, expiresAt: added.expiresAt }));
-    return added;
+    if (change.outcome !== "unchanged") this.ledger.put(change.entry);
+    console.log(JSON.stringify({ event: `revocations.${change.outcome}`, kind: entry.kind, target: name, expiresAt: change.entry.expiresAt }));
+    return change;
   }
 
   /**
@@ -64,8 +69,8 @@ export class RevocationStore {
     return published;
   }
 
-  listing(nowMs: number, added?: RevocationEntry): RevocationListing {
+  listing(nowMs: number, change?: RevocationChange): RevocationListing {
     const now = Math.floor(nowMs / 1_000);
-    return { now, entries: this.ledger.live(now), ...(added === undefined ? {} : { added }) };
+    return { now, entries: this.ledger.live(now), ...(change === undefined ? {} : { outcome: change.outcome, entry: change.entry }) };
   }
 }
