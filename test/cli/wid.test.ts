@@ -1,8 +1,22 @@
+// The wid CLI as an operator runs it, against the issuer in workerd shaped like the local stack
+// (workflows and introspection clients): tokens, verification (revocation list, introspection),
+// keys and revocation through the admin API.
+
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { runTsx } from "../support/run-tsx.js";
-import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+import {
+  createInstance,
+  EXPORT_WORKFLOW,
+  INTROSPECTION_CLIENT,
+  INTROSPECTION_SECRETS,
+  instanceToken,
+  steer,
+  waitForStatus,
+  workflowStackConfig,
+} from "../support/workflow-fixture.js";
 
 const CLI = "worker/cli/main.ts";
 
@@ -11,7 +25,8 @@ describe("the wid CLI against an issuer in workerd", function () {
   let issuer: IssuerHarness;
 
   before(async () => {
-    issuer = await IssuerHarness.start();
+    // The local stack's shape: workflows and introspection clients, as in Pulumi.dev.yaml.
+    issuer = await IssuerHarness.start({ config: workflowStackConfig(), introspectionSecrets: INTROSPECTION_SECRETS });
   });
   after(async () => {
     await issuer?.dispose();
@@ -35,6 +50,25 @@ describe("the wid CLI against an issuer in workerd", function () {
     const verified = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
     assert.equal(verified.code, 1);
     assert.match(verified.stderr, /ERR_TOKEN_AUDIENCE/);
+  });
+
+  it("verify checks the issuer's revocation list: a token revoked with wid revoke fails with ERR_TOKEN_REVOKED", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    const { token } = await issuer.token("billing", AWS_AUDIENCE);
+    const sibling = (await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 600 })).token;
+    const before = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(before.code, 0, before.stderr);
+    const { claims } = JSON.parse(before.stdout) as { claims: { jti: string; exp: number } };
+
+    const revoked = await runTsx(CLI, ["revoke", "--jti", claims.jti, "--exp", String(claims.exp), "--issuer", issuer.url], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+
+    const after = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(after.code, 1, after.stdout);
+    assert.match(after.stderr, /^invalid: ERR_TOKEN_REVOKED: /m);
+    assert.equal(after.stdout, "", "no claims printed for a revoked token");
+    const other = await runTsx(CLI, ["verify", sibling, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    assert.equal(other.code, 0, other.stderr);
   });
 
   it("revoke says what it did: revoked, then already revoked with nothing changed", async () => {
@@ -63,6 +97,53 @@ describe("the wid CLI against an issuer in workerd", function () {
     assert.equal(listed.code, 0, listed.stderr);
     const { entries } = JSON.parse(listed.stdout) as { entries: { jti?: string }[] };
     assert.ok(!entries.some((e) => e.jti === "expired-an-hour-ago"), listed.stdout);
+  });
+
+  it("verify --introspect asks the issuer's /introspect: a token of an ended instance fails with ERR_TOKEN_INACTIVE", async () => {
+    const id = await createInstance(issuer, EXPORT_WORKFLOW, API_AUDIENCE);
+    const { token } = await instanceToken(issuer, EXPORT_WORKFLOW, id);
+    await steer(issuer, EXPORT_WORKFLOW, id, "finish", { outcome: "complete" });
+    await waitForStatus(issuer, EXPORT_WORKFLOW, id, ["complete"]);
+    const secret = { WID_INTROSPECTION_SECRET: INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]! };
+    const args = ["verify", token, "--audience", API_AUDIENCE, "--issuer", issuer.url];
+
+    // Signature, claims and the revocation list alone cannot know the instance ended.
+    const plain = await runTsx(CLI, args);
+    assert.equal(plain.code, 0, plain.stderr);
+    const inactive = await runTsx(CLI, [...args, "--introspect", "--client-id", INTROSPECTION_CLIENT], secret);
+    assert.equal(inactive.code, 1, inactive.stdout);
+    assert.match(inactive.stderr, /^invalid: ERR_TOKEN_INACTIVE: /m);
+    const fromEnv = await runTsx(CLI, [...args, "--introspect"], { ...secret, WID_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT });
+    assert.equal(fromEnv.code, 1, fromEnv.stdout);
+    assert.match(fromEnv.stderr, /ERR_TOKEN_INACTIVE/);
+
+    const running = await createInstance(issuer, EXPORT_WORKFLOW, API_AUDIENCE);
+    const live = (await instanceToken(issuer, EXPORT_WORKFLOW, running)).token;
+    const active = await runTsx(CLI, ["verify", live, "--audience", API_AUDIENCE, "--issuer", issuer.url, "--introspect",
+      "--client-id", INTROSPECTION_CLIENT], secret);
+    assert.equal(active.code, 0, active.stderr);
+
+    // A wrong secret is the issuer's 401: the verifier fails closed rather than skip the check.
+    const wrong = await runTsx(CLI, ["verify", live, ...args.slice(2), "--introspect", "--client-id", INTROSPECTION_CLIENT],
+      { WID_INTROSPECTION_SECRET: "not-the-secret" });
+    assert.equal(wrong.code, 1, wrong.stdout);
+    assert.match(wrong.stderr, /ERR_REVOCATION_UNAVAILABLE: .*HTTP 401/);
+  });
+
+  it("verify --introspect without a client or its secret is a usage error naming the fix", async () => {
+    const { token } = await issuer.token("billing", AWS_AUDIENCE);
+    const noLocalStack = ["--state-dir", "/nonexistent/wid-state", "--issuer", issuer.url];
+    const noClient = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", ...noLocalStack],
+      { WID_INTROSPECTION_CLIENT_ID: "" });
+    assert.equal(noClient.code, 2);
+    assert.match(noClient.stderr, /verify --introspect needs --client-id <id> \(or WID_INTROSPECTION_CLIENT_ID\)/);
+    const noSecret = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", "--client-id", "payments-api",
+      ...noLocalStack], { WID_INTROSPECTION_SECRET: "" });
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.stderr, /needs payments-api's secret in WID_INTROSPECTION_SECRET/);
+    const stray = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--client-id", "payments-api", ...noLocalStack]);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /--client-id goes with --introspect/);
   });
 
   it("token reports the issuer's refusal and exits 1", async () => {

@@ -1,6 +1,8 @@
 // `npm run wid -- <command>`: the operator's and workload developer's tool.
 //   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
-//   verify <token> --audience <aud> [--issuer <url>]             verify against discovery + JWKS, print the claims
+//   verify <token> --audience <aud> [--introspect [--client-id <id>]] [--issuer <url>]
+//                                      verify as a relying party (discovery, JWKS, revocation list; with
+//                                      --introspect also /introspect), print the claims
 //   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
 //   revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name>; revocations   token revocation
 // Every command talks to an issuer over HTTP: by default the local stack (`npm start`).
@@ -9,13 +11,15 @@ import { parseArgs } from "node:util";
 import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
 import { printKeyListing, type KeyListingView } from "./key-listing.js";
 import { printRevocations, revocationBody, type RevocationListingView } from "./revoke.js";
-import { verifyWithDiscovery } from "./verify.js";
+import { INTROSPECTION_CLIENT_ENV, INTROSPECTION_SECRET_ENV, verifyOptions, verifyToken } from "./verify.js";
 
 const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
 
 const USAGE = `usage:
   npm run wid -- token --workload <name> --audience <aud> [--lifetime <seconds>] [--issuer <url>]
-  npm run wid -- verify <token> --audience <aud> [--issuer <url>]
+  npm run wid -- verify <token> --audience <aud> [--introspect [--client-id <id>]] [--issuer <url>]
+      checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
+      client (--client-id or ${INTROSPECTION_CLIENT_ENV}; secret: ${INTROSPECTION_SECRET_ENV} or the local stack's)
   npm run wid -- keys list [--issuer <url>]
   npm run wid -- keys rotate [--emergency] [--issuer <url>]
   npm run wid -- keys revoke --kid <kid> [--issuer <url>]   (a kid may start with "-": use --kid=<kid>)
@@ -35,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       jti: { type: "string" },
       exp: { type: "string" },
       audience: { type: "string" },
+      introspect: { type: "boolean", default: false },
+      "client-id": { type: "string" },
       lifetime: { type: "string" },
       issuer: { type: "string", default: DEFAULT_ISSUER },
       kid: { type: "string" },
@@ -72,9 +78,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "verify": {
-      const token = rest[0];
-      if (!token || !values.audience) throw new UsageError("verify needs <token> and --audience");
-      const result = await verifyWithDiscovery(token, { issuer, audience: values.audience });
+      const request = verifyOptions({
+        token: rest[0],
+        issuer,
+        audience: values.audience,
+        introspect: values.introspect,
+        clientId: values["client-id"],
+        stateDir: values["state-dir"],
+      });
+      if (typeof request === "string") throw new UsageError(request);
+      const result = await verifyToken(request.token, request.options);
       if (!result.ok) {
         console.error(`invalid: ${result.code}: ${result.message}`);
         return 1;
