@@ -1,6 +1,6 @@
 // `npm run wid -- <command>`: the operator's and workload developer's tool.
 //   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
-//   verify <token> --audience <aud> [--introspect [--client-id <id>]] [--issuer <url>]
+//   verify <token> --audience <aud> [--certificate <pem>] [--introspect [--client-id <id>]] [--issuer <url>]
 //                                      verify as a relying party (discovery, JWKS, revocation list; with
 //                                      --introspect also /introspect), print the claims
 //   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
@@ -17,8 +17,8 @@ const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
 
 const USAGE = `usage:
   npm run wid -- token --workload <name> --audience <aud> [--lifetime <seconds>] [--issuer <url>]
-  npm run wid -- verify <token> --audience <aud> [--introspect [--client-id <id>]] [--issuer <url>]
-      checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
+  npm run wid -- verify <token> --audience <aud> [--certificate <pem>] [--introspect [--client-id <id>]] [--issuer <url>]
+      a certificate-bound token verifies only with --certificate (its client certificate); checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
       client (--client-id or ${INTROSPECTION_CLIENT_ENV}; secret: ${INTROSPECTION_SECRET_ENV} or the local stack's)
   npm run wid -- keys list [--issuer <url>]
   npm run wid -- keys rotate [--emergency] [--issuer <url>]
@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       audience: { type: "string" },
       introspect: { type: "boolean", default: false },
       "client-id": { type: "string" },
+      certificate: { type: "string" },
       lifetime: { type: "string" },
       issuer: { type: "string", default: DEFAULT_ISSUER },
       kid: { type: "string" },
@@ -84,10 +85,11 @@ async function main(argv: string[]): Promise<number> {
         audience: values.audience,
         introspect: values.introspect,
         clientId: values["client-id"],
+        certificate: values.certificate,
         stateDir: values["state-dir"],
       });
       if (typeof request === "string") throw new UsageError(request);
-      const result = await verifyToken(request.token, request.options);
+      const result = await verifyToken(request.token, request.options, request.presentation);
       if (!result.ok) {
         console.error(`invalid: ${result.code}: ${result.message}`);
         return 1;

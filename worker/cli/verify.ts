@@ -8,12 +8,14 @@
 // (verifyOptions): a new flag is a field of VerifyArgs, a line in main.ts's parseArgs table and
 // its use below.
 
+import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { INTROSPECTION_PATH } from "../introspection/request.js";
 import { secretsPath } from "../local/secrets.js";
+import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
-import { createVerifier, VerificationError, type VerifierOptions } from "../verification/index.js";
+import { createVerifier, VerificationError, type CertificatePresentation, type VerifierOptions } from "../verification/index.js";
 
 /** Environment variables `wid verify --introspect` reads when no flag says otherwise. */
 export const INTROSPECTION_CLIENT_ENV = "WID_INTROSPECTION_CLIENT_ID";
@@ -25,6 +27,8 @@ export interface VerifyArgs {
   readonly audience: string | undefined;
   readonly introspect: boolean;
   readonly clientId: string | undefined;
+  /** PEM file of the client certificate a certificate-bound token is presented with (--certificate). */
+  readonly certificate: string | undefined;
   /** Where the local stack keeps its secrets (its introspection clients' secrets among them). */
   readonly stateDir: string;
 }
@@ -41,8 +45,17 @@ export type VerifyResult =
 export function verifyOptions(
   args: VerifyArgs,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): { readonly token: string; readonly options: VerifierOptions } | string {
+): { readonly token: string; readonly options: VerifierOptions; readonly presentation: CertificatePresentation } | string {
   if (!args.token || !args.audience) return "verify needs <token> and --audience";
+  let presentation: CertificatePresentation = {};
+  if (args.certificate !== undefined) {
+    const thumbprint = thumbprintOfPemFile(args.certificate);
+    if (thumbprint === undefined) {
+      return `--certificate ${args.certificate} must be a readable PEM certificate: the workload's client certificate ` +
+        "(`pulumi stack output workloads --json`, its mtls entry)";
+    }
+    presentation = { certificateThumbprint: thumbprint };
+  }
   const options: VerifierOptions = {
     issuer: args.issuer,
     audience: args.audience,
@@ -50,7 +63,7 @@ export function verifyOptions(
   };
   if (!args.introspect) {
     if (args.clientId !== undefined) return "--client-id goes with --introspect";
-    return { token: args.token, options };
+    return { token: args.token, options, presentation };
   }
   const local = localIntrospectionSecrets(args.stateDir);
   const clientId = args.clientId ?? env[INTROSPECTION_CLIENT_ENV] ?? onlyOne(Object.keys(local));
@@ -67,18 +80,28 @@ export function verifyOptions(
   }
   return {
     token: args.token,
+    presentation,
     options: { ...options, introspection: { url: `${args.issuer}${INTROSPECTION_PATH}`, clientId, clientSecret, forTokens: "all" } },
   };
 }
 
-export async function verifyToken(token: string, options: VerifierOptions): Promise<VerifyResult> {
+export async function verifyToken(token: string, options: VerifierOptions, presentation: CertificatePresentation = {}): Promise<VerifyResult> {
   try {
-    const verified = await createVerifier(options).verify(token);
+    const verified = await createVerifier(options).verify(token, presentation);
     return { ok: true, header: verified.header as JWTHeaderParameters, claims: verified.claims as JWTPayload };
   } catch (error) {
     if (error instanceof VerificationError) return { ok: false, code: error.code, message: error.message };
     if (error instanceof TypeError) return { ok: false, code: "ERR_INVALID_OPTION", message: error.message };
     throw error;
+  }
+}
+
+/** `x5t#S256` of the first certificate in a PEM file; undefined when there is none. */
+function thumbprintOfPemFile(path: string): string | undefined {
+  try {
+    return certificateThumbprint(new X509Certificate(readFileSync(path)).raw);
+  } catch {
+    return undefined;
   }
 }
 
