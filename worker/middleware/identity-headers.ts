@@ -1,8 +1,22 @@
 // The headers the origin trusts: the verified identity, under one prefix that clients can never
-// set themselves (every header with the prefix is removed, in any case, before ours are added).
+// set themselves. Every client header that an origin may read as a reserved name is removed before
+// ours are added: a name whose reading (header-name.ts: case, '_' or any other non-alphanumeric
+// for '-', surrounding blanks) starts with the prefix, and one read as Authorization unless it is
+// kept. So `x_worker_identity_subject` or `X.Worker-Identity_Subject`, which a CGI, WSGI, PHP or
+// Rack origin reads as HTTP_X_WORKER_IDENTITY_SUBJECT, never reaches it; this holds on public
+// routes and whether or not a token was sent (test/hostile/request-shape.test.ts).
+//
+// Stripped, not refused: the origin is equally safe either way (it never sees the header), and
+// stripping is what the README has always promised, so a client or proxy that copies headers
+// from a forwarded request (a retry, a health checker, a chained gateway) keeps working instead
+// of getting a 400 on every route, public ones included. A refusal would add nothing the origin
+// needs, and Authorization, which is removed by the same rule, is a header clients must send:
+// it can only be stripped, and one rule for every reserved name is easier to trust than two.
 
 import type { VerifiedIdentity } from "../verification/index.js";
+import { headerNameReading } from "./header-name.js";
 
+/** The reading (header-name.ts) of every identity header's name begins so. */
 const IDENTITY_HEADER_PREFIX = "x-worker-identity-";
 
 const IDENTITY_HEADERS = {
@@ -16,12 +30,15 @@ const IDENTITY_HEADERS = {
 // Visible ASCII with inner spaces: what a header value can carry unchanged.
 const HEADER_VALUE = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/;
 
-/** Removes every client-supplied identity header and, unless asked to keep it, Authorization. */
+/**
+ * Removes every client header an origin may read as an identity header and, unless asked to keep
+ * it, every one it may read as Authorization.
+ */
 export function stripClientHeaders(headers: Headers, keepAuthorization: boolean): void {
+  const reserved = (reading: string) => reading.startsWith(IDENTITY_HEADER_PREFIX) || (!keepAuthorization && reading === "authorization");
   // Collect first: deleting while iterating a Headers object skips entries.
-  const names = [...headers.keys()].filter((name) => name.toLowerCase().startsWith(IDENTITY_HEADER_PREFIX));
+  const names = [...headers.keys()].filter((name) => reserved(headerNameReading(name)));
   for (const name of names) headers.delete(name);
-  if (!keepAuthorization) headers.delete("authorization");
 }
 
 /**
