@@ -2,10 +2,11 @@
 // checks every option once (a misuse is a TypeError listing each problem); the handler it returns
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
-//   canonical path ─ rule lookup ─ public? ─ forward (identity headers stripped)
-//                                  └ bearer token ─ verify (+ client certificate) ─ rule found? ─ admits? ─ forward with identity
+//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ forward (identity headers stripped)
+//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ override same rule? ─ admits? ─ forward with identity
 //
-// Authentication comes before "no rule" so that anonymous callers cannot map the rules.
+// Authentication comes before "no rule" (and before an override a protected rule does not
+// govern) so that anonymous callers cannot map the rules.
 
 import {
   createVerifier,
@@ -21,6 +22,7 @@ import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
 import { presentedCertificate } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
+import { checkMethodOverride } from "./method-override.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
 import { isParsedRules, type Rules } from "./rules.js";
@@ -95,6 +97,12 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       if (!canonical.ok) return refuse("ERR_REQUEST_PATH", { reason: canonical.reason });
       url.pathname = canonical.path;
       const rule = findRule(rules, method, canonical.segments);
+      // Every method the request may be read as must find this rule (method-override.ts); refused
+      // here only when the refusal reveals no protected rule, else after authentication.
+      const override = checkMethodOverride(request.headers, method, rule, (other) => findRule(rules, other, canonical.segments));
+      if (!override.ok && override.refuse === "now") {
+        return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
+      }
 
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
@@ -119,6 +127,7 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
         throw error;
       }
       if (rule === undefined) return refuse("ERR_NO_RULE");
+      if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
       if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
       const identified = identityHeaders(identity);
       if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });

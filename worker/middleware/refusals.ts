@@ -9,6 +9,7 @@ export type MiddlewareCode =
   | "ERR_NO_TOKEN"
   | "ERR_AUTHORIZATION_HEADER"
   | "ERR_REQUEST_PATH"
+  | "ERR_METHOD_OVERRIDE"
   | "ERR_NO_RULE"
   | "ERR_RULE_REFUSED"
   | "ERR_IDENTITY_HEADER"
@@ -42,6 +43,12 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     title: "Ambiguous request path",
     detail:
       "The path has, once percent-decoded, a '/' or '\\' inside a segment, a control character (NUL included), a ';' parameter, a dot segment, an empty segment ('//'), a '%' that is not an escape, an escaped escape (%25XX) or bytes that are not UTF-8; send the path plainly.",
+  },
+  ERR_METHOD_OVERRIDE: {
+    status: 400,
+    title: "Method override refused",
+    detail:
+      "An X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method header (in any case, '_' for '-') names no method, several methods, or a method this route's rule for the request's method does not also govern; send the request with the method itself, or one override the same rule admits.",
   },
   ERR_NO_RULE: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "No rule allows this method on this path; requests are refused by default." },
   ERR_RULE_REFUSED: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "The rule for this route does not admit the token's identity." },
