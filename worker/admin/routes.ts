@@ -9,7 +9,9 @@ import type { IssuerSettings } from "../config/types.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
+import { decodePathSegment } from "../http/path-segment.js";
 import { problemResponse } from "../http/problem.js";
+import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
@@ -55,7 +57,12 @@ export async function handleAdmin(request: Request, env: IssuerEnv, config: Runt
   const revoke = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path);
   if (revoke?.[1] !== undefined) {
     if (request.method !== "POST") return methodNotAllowed("POST");
-    const kid = decodeURIComponent(revoke[1]);
+    const kid = decodePathSegment(revoke[1]);
+    if (kid === undefined) {
+      throw new InvalidRequestError(
+        "the kid in /admin/keys/<kid>/revoke has a malformed percent-escape; a kid is 1 to 128 base64url characters, copy it from GET /admin/keys",
+      );
+    }
     if (!KID_PATTERN.test(kid)) throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
     return keysChanged(await store.revoke(kid), config.issuer);
   }
@@ -63,9 +70,8 @@ export async function handleAdmin(request: Request, env: IssuerEnv, config: Runt
 }
 
 async function readEmergencyFlag(request: Request): Promise<boolean> {
-  const text = await request.text();
+  const text = await readRequestText(request, MAX_BODY_BYTES, "the rotate body is at most 1 KiB: {\"emergency\": true}");
   if (text.trim() === "") return false;
-  if (text.length > MAX_BODY_BYTES) throw new InvalidRequestError("the rotate body is at most 1 KiB: {\"emergency\": true}");
   let body: unknown;
   try {
     body = JSON.parse(text);

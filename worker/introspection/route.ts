@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from "jose";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { errorCodeOf } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
+import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { JWKS_KV_KEY } from "../keys/jwks.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
@@ -52,11 +53,11 @@ export async function handleIntrospection(request: Request, env: IssuerEnv, conf
       { "www-authenticate": REALM },
     );
   }
+  // Too large or unreadable: InvalidRequestError, which the router answers 400 ERR_INVALID_REQUEST.
+  const form = await readRequestText(request, MAX_INTROSPECTION_BODY_BYTES, `the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes; send only token and token_type_hint`);
   let token: string;
   try {
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > MAX_INTROSPECTION_BODY_BYTES) throw new IntrospectionRequestError(`the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes`);
-    ({ token } = parseIntrospectionRequest(request.headers.get("content-type"), await request.text()));
+    ({ token } = parseIntrospectionRequest(request.headers.get("content-type"), form));
   } catch (error) {
     if (!(error instanceof IntrospectionRequestError)) throw error;
     return problemResponse({ status: 400, title: "Bad request", detail: error.detail, code: "ERR_INVALID_REQUEST" });

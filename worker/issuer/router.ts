@@ -56,6 +56,9 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       code: "ERR_NOT_FOUND",
     });
   } catch (error) {
+    // Client input ends in a typed error (bodies through readRequestText, path segments through
+    // decodePathSegment), so the 500 below is left for the issuer's own bugs;
+    // test/hostile/route-fuzz.test.ts sends every route random input and sees no 5xx.
     const code = errorCodeOf(error);
     if (code !== undefined && error instanceof Error) {
       const status = STATUS_BY_CODE[code] ?? 500;

@@ -9,12 +9,14 @@
 import { clockFromOffset } from "../clock.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { problemResponse } from "../http/problem.js";
+import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { publishedRevocations } from "./published.js";
-import { parseRevocationRequest } from "./request.js";
+import { MAX_REVOCATION_BODY_BYTES, parseRevocationRequest } from "./request.js";
 
 export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
+const REVOCATION_BODY_TOO_LARGE = `the revocation body is at most ${MAX_REVOCATION_BODY_BYTES} bytes: {"jti", "exp"}, {"workload"} or {"workflow"}`;
 
 export async function handleRevocationAdmin(request: Request, env: IssuerEnv, config: RuntimeSettings): Promise<Response> {
   const store = keyStoreOf(env);
@@ -23,7 +25,7 @@ export async function handleRevocationAdmin(request: Request, env: IssuerEnv, co
     return problemResponse({ status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "GET, POST" });
   }
   const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
-  const target = parseRevocationRequest(await request.text(), config.issuer, nowMs);
+  const target = parseRevocationRequest(await readRequestText(request, MAX_REVOCATION_BODY_BYTES, REVOCATION_BODY_TOO_LARGE), config.issuer, nowMs);
   const listing = await store.addRevocation(target);
   // This isolate hands out no revoked token from now on; others learn within PUBLISHED_LIST_CACHE_MS.
   publishedRevocations.invalidate();
