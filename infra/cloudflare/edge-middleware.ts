@@ -10,6 +10,7 @@ import { utf8Length } from "../../worker/config/fields.js";
 import { ROUTE_PATTERN } from "../../worker/config/edge-middleware.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
+import { middlewareTextBindings } from "../../worker/middleware/settings-bindings.js";
 
 export interface EdgeMiddlewareArgs {
   readonly accountId: pulumi.Input<string>;
@@ -66,17 +67,16 @@ export function edgeMiddlewareBindings(
     const issuerProblem = scriptNameProblem(args.issuerScriptName);
     if (issuerProblem) problems.push(`issuerScriptName ${issuerProblem}`);
   }
-  const text: Record<string, string> = {
-    ISSUER_URL: args.issuerUrl,
-    AUDIENCES: JSON.stringify(args.audiences),
-    RULES: JSON.stringify(args.rules) ?? "",
-    ...(originIsUrl ? { ORIGIN_URL: args.origin } : {}),
-    ...(args.forwardAuthorization !== undefined ? { FORWARD_AUTHORIZATION: String(args.forwardAuthorization) } : {}),
-    ...(args.revocationList === true ? { REVOCATION_LIST_URL: `${args.issuerUrl}/revocations.json` } : {}),
-    ...(args.introspection !== undefined
-      ? { INTROSPECTION_URL: `${args.issuerUrl}/introspect`, INTROSPECTION_CLIENT_ID: args.introspection.clientId, INTROSPECTION_FOR: "workflow" }
-      : {}),
-  };
+  // The same function builds the local stack's middleware (worker/local/edge-middleware.ts).
+  const text = middlewareTextBindings({
+    issuerUrl: args.issuerUrl,
+    audiences: args.audiences,
+    rules: args.rules,
+    ...(originIsUrl ? { originUrl: args.origin } : {}),
+    ...(args.forwardAuthorization !== undefined ? { forwardAuthorization: args.forwardAuthorization } : {}),
+    ...(args.revocationList !== undefined ? { revocationList: args.revocationList } : {}),
+    ...(args.introspection !== undefined ? { introspectionClientId: args.introspection.clientId } : {}),
+  });
   try {
     // The secret is checked for presence only: its value may not be known before `pulumi up`.
     const secret = args.introspection !== undefined ? { INTROSPECTION_CLIENT_SECRET: "(secret)" } : {};

@@ -1,7 +1,8 @@
 // `npm start`: the whole system on this machine. Reads Pulumi.dev.yaml (or --stack FILE), runs
-// the issuer, one example workload per registered workload, and the edge middleware (rules from
-// --rules) in front of an example origin under /api/, in workerd; persists state under .wid/ so a
-// restart keeps the keys, and prints what is running and how to try it.
+// the issuer, one example workload per registered workload, and the edge middleware in front of an
+// example origin under /api/, in workerd: configured by the stack's edgeMiddleware exactly as
+// deployed (rules, audiences, revocation list, introspection client), --rules and --api-audience
+// overriding; persists state under .wid/ so a restart keeps the keys, and prints what is running.
 
 import { Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
@@ -13,7 +14,9 @@ import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecret
 import { validateStackConfig } from "../config/validate.js";
 import { stackWarnings } from "../config/warnings.js";
 import { WORKER_ROOT } from "../build/bundle.js";
+import type { EdgeMiddlewareSettings } from "../config/types.js";
 import { parseRules, RulesError } from "../middleware/rules.js";
+import { stackEdgeMiddleware, type StackMiddlewareInput } from "./edge-middleware.js";
 import { localStack } from "./stack.js";
 
 const USAGE = `usage: npm start -- [--stack Pulumi.dev.yaml] [--host 127.0.0.1] [--port 8787] [--state-dir .wid] [--rules FILE] [--api-audience AUD]`;
@@ -28,8 +31,9 @@ async function main(): Promise<void> {
       host: { type: "string", default: process.env.WID_HOST ?? "127.0.0.1" },
       port: { type: "string", default: process.env.WID_PORT ?? "8787" },
       "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
-      rules: { type: "string", default: EXAMPLE_RULES },
-      "api-audience": { type: "string", default: EXAMPLE_API_AUDIENCE },
+      // No defaults: given, they override the stack's edgeMiddleware (exampleMiddleware without one).
+      rules: { type: "string" },
+      "api-audience": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -48,9 +52,8 @@ async function main(): Promise<void> {
   for (const warning of stackWarnings(validated)) console.warn(`warning: ${warning.subject}: ${warning.message}`);
   const { introspectionClients } = validated;
   const introspectionSecrets = loadOrCreateIntrospectionSecrets(stateDir, introspectionClients);
-  const rulesFile = resolve(values.rules);
-  const rules = readRules(rulesFile);
-  const apiAudience = values["api-audience"];
+  const middleware = localMiddleware(validated.edgeMiddleware, introspectionSecrets, values.rules, values["api-audience"]);
+  const apiAudience = middleware.audiences[0] ?? EXAMPLE_API_AUDIENCE;
   // The CLI defaults to the default port; elsewhere the token command needs to be told.
   const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
   const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     adminToken: secrets.adminToken,
     introspectionSecrets,
     persistDir: resolve(stateDir, "state"),
-    edgeMiddleware: { rules, audiences: [apiAudience] },
+    edgeMiddleware: middleware,
   });
   const mf = new Miniflare(options);
   await mf.ready;
@@ -93,7 +96,9 @@ async function main(): Promise<void> {
         `    ${w.name.padEnd(20)} curl '${issuerUrl}/workloads/${w.name}/token?audience=${encodeURIComponent(w.audiences[0] ?? "")}'`,
     ),
     "",
-    `  edge middleware on ${issuerUrl}/api/*  (rules: ${relative(process.cwd(), rulesFile)}, audience ${apiAudience})`,
+    `  edge middleware on ${issuerUrl}/api/*  (${middleware.source}; audiences ${middleware.audiences.join(", ")})`,
+    `    revocation list ${middleware.revocationList ? `${issuerUrl}/revocations.json` : "off"}, ` +
+      `introspection ${middleware.introspection ? `as ${middleware.introspection.clientId}` : "off"}`,
     "    in front of an example origin that echoes the identity headers it receives:",
     `    curl ${issuerUrl}/api/health`,
     `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
@@ -114,6 +119,42 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
+}
+
+interface LocalMiddleware extends StackMiddlewareInput {
+  /** Where the rules come from, for the banner. */
+  readonly source: string;
+}
+
+/**
+ * The stack's edgeMiddleware as deployed, `--rules FILE` and `--api-audience AUD` overriding its
+ * rules and audiences. A stack without edgeMiddleware still gets the example middleware (the
+ * example rules and audience), and checks the local revocation list, so that a token revoked
+ * locally is refused everywhere locally; it has no introspection client to ask as.
+ */
+function localMiddleware(
+  settings: EdgeMiddlewareSettings | undefined,
+  introspectionSecrets: Readonly<Record<string, string>>,
+  rulesOption: string | undefined,
+  audienceOption: string | undefined,
+): LocalMiddleware {
+  const rulesFile = rulesOption === undefined ? undefined : resolve(rulesOption);
+  const overrides = {
+    ...(rulesFile === undefined ? {} : { rules: readRules(rulesFile) }),
+    ...(audienceOption === undefined ? {} : { audiences: [audienceOption] }),
+  };
+  const fromFile = rulesFile === undefined ? undefined : `rules: ${relative(process.cwd(), rulesFile)} (--rules)`;
+  if (settings !== undefined) {
+    return { ...stackEdgeMiddleware(settings, introspectionSecrets), ...overrides, source: fromFile ?? "the stack's edgeMiddleware rules" };
+  }
+  return {
+    rules: readRules(EXAMPLE_RULES),
+    audiences: [EXAMPLE_API_AUDIENCE],
+    forwardAuthorization: false,
+    revocationList: true,
+    ...overrides,
+    source: fromFile ?? `rules: ${relative(process.cwd(), EXAMPLE_RULES)} (the stack has no edgeMiddleware)`,
+  };
 }
 
 /** The rules file, checked now so a broken one stops `npm start` with every problem listed. */
