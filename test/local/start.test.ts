@@ -69,7 +69,12 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       assert.equal(echo.origin, "example-origin");
       assert.match(echo.identity.subject ?? "", /^worker\/[0-9a-f]{32}\/edge-api$/);
       assert.equal(echo.authorization, false);
-      assert.equal((await fetch(`${issuer}/api/accounts/42/ledger`, { headers: { authorization: `Bearer ${apiToken}` } })).status, 403);
+      // edge-api's token is certificate-bound: only the reports rule accepts it without the certificate.
+      for (const route of ["/api/accounts/42/ledger", "/api/whoami"]) {
+        const refused = await fetch(`${issuer}${route}`, { headers: { authorization: `Bearer ${apiToken}` } });
+        assert.equal(refused.status, 401, route);
+        assert.equal(((await refused.json()) as { code: string }).code, "ERR_TOKEN_CERTIFICATE_REQUIRED", route);
+      }
     } finally {
       await stop(first.child);
     }
