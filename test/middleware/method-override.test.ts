@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { findRule } from "../../worker/middleware/authorize.js";
 import { canonicalPath } from "../../worker/middleware/request-path.js";
 import { checkMethodOverride, type OverrideCheck } from "../../worker/middleware/method-override.js";
+import { stripPathOverrides } from "../../worker/middleware/path-override.js";
 import { parseRules } from "../../worker/middleware/rules.js";
 
 const RULES = parseRules({
@@ -96,5 +97,25 @@ describe("checkMethodOverride", () => {
     const result = check("GET", "/reports/1", [["x-http-method-override", `${"A".repeat(100)} x`]]);
     assert.ok(!result.ok);
     assert.ok(result.reason.includes(`"${"A".repeat(40)}…"`) && !result.reason.includes("A".repeat(41)), result.reason);
+  });
+});
+
+describe("stripPathOverrides", () => {
+  it("removes every header an origin may read as X-Original-URL, X-Rewrite-URL, X-Forwarded-Prefix, X-Forwarded-Path or X-Original-URI", () => {
+    const headers = new Headers([
+      ["X-Original-URL", "/admin/keys"],
+      ["x_original_url", "/admin/keys"],
+      ["X-Rewrite-Url", "/admin/keys"],
+      ["X.Rewrite.URL", "/admin/keys"],
+      ["X-Forwarded-Prefix", "/admin"],
+      ["x-forwarded_path", "/admin/keys"],
+      ["X-Original-URI", "/admin/keys"],
+      ["X-Forwarded-For", "192.0.2.1"],
+      ["X-Original-Host", "a.test"],
+      ["X-Override-URL", "/admin/keys"],
+      ["Accept", "*/*"],
+    ]);
+    stripPathOverrides(headers);
+    assert.deepEqual([...headers.keys()].sort(), ["accept", "x-forwarded-for", "x-original-host", "x-override-url"]);
   });
 });

@@ -2,7 +2,7 @@
 // checks every option once (a misuse is a TypeError listing each problem); the handler it returns
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
-//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ forward (identity headers stripped)
+//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ forward (identity and path-override headers stripped)
 //                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ override same rule? ─ admits? ─ forward with identity
 //
 // Authentication comes before "no rule" (and before an override a protected rule does not
@@ -23,6 +23,7 @@ import { bearerCredentials } from "./bearer.js";
 import { presentedCertificate } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
 import { checkMethodOverride } from "./method-override.js";
+import { stripPathOverrides } from "./path-override.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
 import { isParsedRules, type Rules } from "./rules.js";
@@ -106,6 +107,7 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
 
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
+      stripPathOverrides(headers);
       if (rule?.public) return await send(url, headers);
 
       const credentials = bearerCredentials(request.headers);
