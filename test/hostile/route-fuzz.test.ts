@@ -229,6 +229,14 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
     }
   });
 
+  it("an unknown admin route is a 404 that does not echo the path it was sent", async () => {
+    const target = "/admin/%3Cscript%3Ealert(1)%3C/script%3E-echo-probe";
+    const answer = await sendRaw(issuerPort(), issuerHost(), { method: "GET", target, headers: [["authorization", `Bearer ${adminToken}`]] });
+    assert.equal(answer.status, 404, answer.body);
+    assertAnswered(answer, "GET", false);
+    assert.ok(!answer.body.includes("echo-probe") && !answer.body.includes("script"), answer.body);
+  });
+
   /** A chunked POST to each issuer route that reads a body, with its credential; `chunks` as written. */
   async function chunkedPosts(chunks: string): Promise<{ path: string; answer: WireAnswer }[]> {
     const client = basicAuthorization(INTROSPECTION_CLIENT, INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]!);

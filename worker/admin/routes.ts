@@ -66,7 +66,7 @@ export async function handleAdmin(request: Request, env: IssuerEnv, config: Runt
     if (!KID_PATTERN.test(kid)) throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
     return keysChanged(await store.revoke(kid), config.issuer);
   }
-  return problemResponse({ status: 404, title: "Not found", detail: `no admin route ${path}; see GET /admin/keys`, code: "ERR_NOT_FOUND" });
+  return problemResponse({ status: 404, title: "Not found", detail: "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations", code: "ERR_NOT_FOUND" });
 }
 
 async function readEmergencyFlag(request: Request): Promise<boolean> {
