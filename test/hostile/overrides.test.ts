@@ -8,9 +8,16 @@
 // proxies as the path asked for) change what it takes the path to be. The origin modelled reads a
 // header as CGI does (HTTP_<NAME>, every non-alphanumeric as '_'), so no spelling of them may
 // reach it, on any route, with or without a token.
+//
+// `_method`: Laravel and Symfony read it from the query, and Rails (Rack::MethodOverride),
+// Symfony, Laravel (JSON too), Spring and gorilla from a POST's form body. It must find the rule
+// of the request's own method, like the override headers (request-shape.test.ts), else 400
+// ERR_METHOD_OVERRIDE; a POST body that may carry one and is too large to check is 413
+// ERR_OVERRIDE_BODY_TOO_LARGE; a body that was checked reaches the origin unchanged.
 
 import assert from "node:assert/strict";
-import { MiddlewareHarness, type ForwardedRequest } from "../support/middleware-harness.js";
+import { connect } from "node:net";
+import { MiddlewareHarness, MIDDLEWARE_HOST, type ForwardedRequest } from "../support/middleware-harness.js";
 
 const RULES = {
   rules: [
@@ -48,10 +55,47 @@ const cgiVariable = (name: string) => `HTTP_${name.toUpperCase().replace(/[^A-Z0
 const pathOverridesOf = (forwarded: ForwardedRequest) =>
   forwarded.headers.map(([name, value]): [string, string] => [cgiVariable(name), value]).filter(([variable]) => PATH_OVERRIDE_VARIABLES.has(variable));
 
+/** Query spellings that PHP, Rack, Servlet containers or Go read as `_method=DELETE`. */
+const QUERY_SPELLINGS = [
+  "_method=DELETE",
+  "%5Fmethod=DELETE",
+  "%5fmethod=delete",
+  ".method=DELETE", // PHP: '.' in a name is '_'
+  "_method[]=DELETE", // an array under _method
+  "a=1;_method=DELETE", // Rack 2 and Go before 1.17 split at ';'
+  "_METHOD=DELETE", // no framework folds case; refused all the same
+  "_method=DEL%45TE",
+];
+
 interface Answer {
   readonly status: number;
   readonly code: string | undefined;
   readonly body: string;
+}
+
+/**
+ * A request head written to the middleware's socket as is, with no body bytes after it: a large
+ * Content-Length is then a promise the middleware must not wait for (workerd resets a connection
+ * whose body it has not read, so a client that really sent 70 KB could lose the answer).
+ */
+function headOnly(port: number, head: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(`${head}Connection: close\r\n\r\n`, "latin1"));
+    let text = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      const [headers = "", body] = text.split("\r\n\r\n", 2);
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(headers)?.[1] ?? NaN);
+      if (body === undefined || body.length < length) return;
+      socket.destroy();
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
+      const code = /\r\ncontent-type: *application\/problem\+json/i.test(headers) ? (JSON.parse(body) as { code?: string }).code : undefined;
+      resolve({ status, code, body });
+    });
+    socket.on("error", reject);
+    socket.on("end", () => reject(new Error(`the connection closed before a whole answer: ${JSON.stringify(text.slice(0, 200))}`)));
+  });
 }
 
 describe("override tricks against the edge middleware in workerd", function () {
@@ -75,6 +119,7 @@ describe("override tricks against the edge middleware in workerd", function () {
   }
 
   const bearer = (): [string, string] => ["authorization", `Bearer ${token}`];
+  const form = (): [string, string] => ["content-type", "application/x-www-form-urlencoded"];
 
   describe("path overrides never reach the origin", () => {
     it("the origin model reads every spelling as a path override (else the suite proves nothing)", () => {
@@ -117,6 +162,173 @@ describe("override tricks against the edge middleware in workerd", function () {
       const { forwarded } = await send("GET", "/health", { headers: [["X-Original-Host", "a.test"], ["X-Forwarded-For", "192.0.2.1"]] });
       const names = forwarded[0]!.headers.map(([n]) => n);
       assert.ok(names.includes("x-original-host") && names.includes("x-forwarded-for"), names.join(", "));
+    });
+  });
+
+  describe("_method in the query does not widen a rule", () => {
+    for (const query of QUERY_SPELLINGS) {
+      it(`?${query} on a public GET rule: 400 before forwarding`, async () => {
+        const { answer, forwarded } = await send("GET", `/health?${query}`);
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+
+      it(`?${query} on a protected GET rule, with an admitted token: 400`, async () => {
+        const { answer, forwarded } = await send("GET", `/reports/1?${query}`, { headers: [bearer()] });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+
+      it(`?${query} on a POST where an earlier, stricter DELETE rule governs: 400`, async () => {
+        const { answer, forwarded } = await send("POST", `/items/1?${query}`, { headers: [bearer()], body: new Uint8Array() });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+    }
+
+    it("POST ?_method=DELETE on a POST,DELETE rule is forwarded with its query unchanged", async () => {
+      const { answer, forwarded } = await send("POST", "/items/a/b?%5Fmethod=DELETE&x=1", { headers: [bearer()], body: new Uint8Array() });
+      assert.equal(answer.status, 200, answer.body);
+      assert.deepEqual([forwarded[0]!.method, new URL(forwarded[0]!.url).search], ["POST", "?%5Fmethod=DELETE&x=1"]);
+    });
+
+    it("a query _method that disagrees with an override header: 400", async () => {
+      const { answer, forwarded } = await send("POST", "/items/a/b?_method=PUT", { headers: [["X-HTTP-Method-Override", "DELETE"], bearer()], body: new Uint8Array() });
+      assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+    });
+
+    it("control: parameters that only contain the word are forwarded", async () => {
+      const { answer, forwarded } = await send("GET", "/health?method=DELETE&q=_method%3DDELETE&x_method=DELETE");
+      assert.deepEqual([answer.status, forwarded.length], [200, 1], answer.body);
+    });
+
+    it("anonymous callers cannot map protected rules: the same 401 with or without a query _method", async () => {
+      const answers = [];
+      for (const [method, path] of [["GET", "/reports/1"], ["GET", "/reports/1?_method=DELETE"], ["POST", "/items/1?_method=DELETE"], ["PUT", "/nowhere?_method=GET"]] as const) {
+        const { answer, forwarded } = await send(method, path, method === "GET" ? {} : { body: new Uint8Array() });
+        assert.equal(forwarded.length, 0, path);
+        answers.push(JSON.stringify([answer.status, answer.code, answer.body]));
+      }
+      assert.equal(new Set(answers).size, 1, answers.join("\n"));
+    });
+  });
+
+  describe("_method in a POST body does not widen a rule", () => {
+    const BOUNDARY = "----override-test";
+    const multipart = (parts: [string, string][]) =>
+      parts.map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("") + `--${BOUNDARY}--\r\n`;
+    const multipartType = (): [string, string] => ["content-type", `multipart/form-data; boundary=${BOUNDARY}`];
+
+    /** Bodies that Rack, PHP or Laravel read `_method=DELETE` from, with their Content-Type (none: no header). */
+    const BODIES: readonly [string, [string, string][], string | Uint8Array][] = [
+      ["a url-encoded form", [form()], "title=x&_method=DELETE"],
+      ["a url-encoded form, %5Fmethod", [["content-type", "application/x-www-form-urlencoded; charset=UTF-8"]], "%5Fmethod=delete"],
+      ["a POST without a Content-Type (Rack reads it as a form)", [], new TextEncoder().encode("_method=DELETE")],
+      ["multipart/form-data with a file before the field", [multipartType()], multipart([["file", "\u00e9\u00e9binary"], ["_method", "DELETE"]])],
+      ["multipart/form-data, _method[]", [multipartType()], multipart([["_method[]", "DELETE"]])],
+      ["JSON (Laravel's input bag)", [["content-type", "application/json"]], '{"event":"x","_method":"DELETE"}'],
+      ["JSON:API (+json)", [["content-type", "application/vnd.api+json"]], '{"_method":"DELETE"}'],
+    ];
+
+    for (const [what, headers, body] of BODIES) {
+      it(`${what}: a public POST-only rule refuses it with 400 before forwarding`, async () => {
+        const { answer, forwarded } = await send("POST", "/hooks/a", { headers, body });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+
+      it(`${what}: DELETE where an earlier, stricter rule governs it is refused 400 for an admitted token`, async () => {
+        const { answer, forwarded } = await send("POST", "/items/1", { headers: [...headers, bearer()], body });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+    }
+
+    it("FormData as fetch encodes it: _method=PATCH on a POST,DELETE rule is refused 400", async () => {
+      const data = new FormData();
+      data.append("file", new Blob([new Uint8Array([0, 255, 1, 254])]), "a.bin");
+      data.append("_method", "PATCH");
+      // Encoded here: dispatchFetch would send a FormData as the text "[object FormData]".
+      const encoded = new Response(data);
+      const type = encoded.headers.get("content-type")!;
+      const body = new Uint8Array(await encoded.arrayBuffer());
+      const { answer, forwarded } = await send("POST", "/items/a/b", { headers: [["content-type", type], bearer()], body });
+      assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+    });
+
+    it("control: the stricter rule refuses a real DELETE of the edge-api token (so the body override would have widened it)", async () => {
+      const { answer, forwarded } = await send("DELETE", "/items/1", { headers: [bearer()] });
+      assert.deepEqual([answer.status, answer.code, forwarded.length], [403, "ERR_RULE_REFUSED", 0]);
+    });
+
+    it("a _method the rule also governs is forwarded, and the body arrives byte for byte", async () => {
+      const body = multipart([["note", "caf\u00e9 \u{1F600}\r\n--not-a-boundary"], ["_method", "delete"]]);
+      const { answer, forwarded } = await send("POST", "/items/a/b", { headers: [multipartType(), bearer()], body });
+      assert.equal(answer.status, 200, answer.body);
+      assert.deepEqual([forwarded[0]!.method, forwarded[0]!.body], ["POST", body]);
+      assert.equal(forwarded[0]!.headers.find(([n]) => n === "content-type")?.[1], `multipart/form-data; boundary=${BOUNDARY}`);
+    });
+
+    it("a form POST without _method is forwarded byte for byte", async () => {
+      const body = `a=${encodeURIComponent("\u00e9")}&b=${"x".repeat(60_000)}`;
+      const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [form()], body });
+      assert.equal(answer.status, 200, answer.body);
+      assert.equal(forwarded[0]!.body, body);
+    });
+
+    it("a body larger than 64 KiB that may carry _method is refused 413, not forwarded unchecked", async () => {
+      const cases: [string, string][] = [
+        ["/hooks/a", "Content-Type: application/x-www-form-urlencoded\r\n"],
+        ["/hooks/a", "Content-Type: application/json\r\n"],
+        ["/hooks/a", ""],
+        ["/items/1", `Content-Type: multipart/form-data; boundary=b\r\nAuthorization: Bearer ${token}\r\n`],
+      ];
+      for (const [path, lines] of cases) {
+        const before = h.forwarded.length;
+        const answer = await headOnly(h.port, `POST ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Length: 70000\r\n${lines}`);
+        assert.deepEqual([answer.status, answer.code, h.forwarded.length - before], [413, "ERR_OVERRIDE_BODY_TOO_LARGE", 0], `${path} ${lines}: ${answer.body}`);
+      }
+    });
+
+    it("a large body on a rule that governs every method streams through unread, byte for byte", async () => {
+      const body = `a=${"y".repeat(300_000)}&_method=DELETE`;
+      const { answer, forwarded } = await send("POST", "/uploads/a", { headers: [form(), bearer()], body });
+      assert.equal(answer.status, 200, answer.body);
+      assert.equal(forwarded[0]!.body, body);
+    });
+
+    it("control: a body no framework parses parameters from (text/plain, octet-stream) is forwarded", async () => {
+      for (const type of ["text/plain", "application/octet-stream"]) {
+        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: "_method=DELETE" });
+        assert.deepEqual([answer.status, forwarded[0]?.body], [200, "_method=DELETE"], type);
+      }
+    });
+
+    it("control: a Uint8Array body arrives without a Content-Type (so the Rack case above sends none)", async () => {
+      const { forwarded } = await send("POST", "/hooks/a", { body: new TextEncoder().encode("a=1") });
+      assert.equal(forwarded[0]!.headers.find(([n]) => n === "content-type"), undefined);
+    });
+
+    it("anonymous callers cannot map protected rules, nor make the middleware read: the same 401 whatever the body", async () => {
+      const answers = [];
+      for (const body of ["", "_method=DELETE"]) {
+        const { answer, forwarded } = await send("POST", "/items/1", { headers: [form()], body });
+        assert.equal(forwarded.length, 0);
+        answers.push(JSON.stringify([answer.status, answer.code, answer.body]));
+      }
+      // 70000 bytes promised and none sent: a middleware that read before authenticating would wait.
+      const large = await headOnly(h.port, `POST /items/1 HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`);
+      answers.push(JSON.stringify([large.status, large.code, large.body]));
+      assert.equal(new Set(answers).size, 1, answers.join("\n"));
+      assert.match(answers[0]!, /^\[401,"ERR_NO_TOKEN"/);
+    });
+
+    it("logs the field that named the method and the rules involved", async () => {
+      await h.settleLogs();
+      const before = h.events("middleware.refused").length;
+      await send("POST", "/hooks/a", { headers: [form()], body: "_method=DELETE" });
+      await send("POST", "/items/1", { headers: [["content-type", "application/json"], bearer()], body: '{"_method":"DELETE"}' });
+      await headOnly(h.port, `POST /hooks/a HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`);
+      await h.settleLogs();
+      const lines = h.events("middleware.refused").slice(before);
+      assert.deepEqual(lines.map((l) => [l.code, l.status, l.rule]), [["ERR_METHOD_OVERRIDE", 400, 4], ["ERR_METHOD_OVERRIDE", 400, 3], ["ERR_OVERRIDE_BODY_TOO_LARGE", 413, 4]]);
+      assert.equal(lines[0]!.reason, 'form field "_method" names "DELETE": no rule governs it here, rules[4] governs POST');
+      assert.equal(lines[1]!.reason, 'JSON member "_method" names "DELETE": rules[2] governs it here, rules[3] governs POST');
     });
   });
 });

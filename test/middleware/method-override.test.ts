@@ -1,12 +1,22 @@
 // The method-override decision: a request is authorised as every method it may be read as, so the
 // real method and each override (X-HTTP-Method-Override, X-Method-Override, X-HTTP-Method, in any
-// spelling an origin reads as one) must find the same rule; when a refusal may answer (at once, or
-// only after authentication so that overrides cannot map protected rules).
+// spelling an origin reads as one; `_method` in the query or a POST body) must find the same rule;
+// when a refusal may answer (at once, or only after authentication so that overrides cannot map
+// protected rules). Then which POST bodies are read for `_method`, what is found in them, and the
+// path override headers that are stripped.
 
 import assert from "node:assert/strict";
 import { findRule } from "../../worker/middleware/authorize.js";
 import { canonicalPath } from "../../worker/middleware/request-path.js";
-import { checkMethodOverride, type OverrideCheck } from "../../worker/middleware/method-override.js";
+import {
+  checkMethodOverride,
+  headerOverrides,
+  queryOverrides,
+  readsAsMethodParameter,
+  type NamedOverride,
+  type OverrideCheck,
+} from "../../worker/middleware/method-override.js";
+import { bodyFormatsToInspect, bodyOverrides, inspectOverrideBody } from "../../worker/middleware/method-override-body.js";
 import { stripPathOverrides } from "../../worker/middleware/path-override.js";
 import { parseRules } from "../../worker/middleware/rules.js";
 
@@ -18,14 +28,25 @@ const RULES = parseRules({
     { methods: ["GET"], path: "/reports/*", allow: "authenticated" },
     { methods: "*", path: "/any/*", allow: "authenticated" },
     { methods: ["DELETE"], path: "/only-delete", public: true },
+    { methods: ["DELETE"], path: "/mixed/locked", allow: { workloads: ["admin"] } },
+    { methods: "*", path: "/mixed/*", allow: "authenticated" },
   ],
 });
 
-function check(method: string, path: string, headers: [string, string][]): OverrideCheck {
+function ruleForPath(path: string) {
   const canonical = canonicalPath(path);
   assert.ok(canonical.ok);
-  const ruleFor = (m: string) => findRule(RULES, m, canonical.segments);
-  return checkMethodOverride(new Headers(headers), method, ruleFor(method), ruleFor);
+  return (m: string) => findRule(RULES, m, canonical.segments);
+}
+
+function check(method: string, path: string, headers: [string, string][], more: readonly NamedOverride[] = []): OverrideCheck {
+  const ruleFor = ruleForPath(path);
+  return checkMethodOverride([...headerOverrides(new Headers(headers)), ...more], method, ruleFor(method), ruleFor);
+}
+
+/** The check with the overrides of a query string only. */
+function checkQuery(method: string, path: string, query: string): OverrideCheck {
+  return check(method, path, [], queryOverrides(query));
 }
 
 const refusal = (result: OverrideCheck) => (result.ok ? "forwarded" : result.refuse);
@@ -97,6 +118,213 @@ describe("checkMethodOverride", () => {
     const result = check("GET", "/reports/1", [["x-http-method-override", `${"A".repeat(100)} x`]]);
     assert.ok(!result.ok);
     assert.ok(result.reason.includes(`"${"A".repeat(40)}…"`) && !result.reason.includes("A".repeat(41)), result.reason);
+  });
+});
+
+describe("_method in the query", () => {
+  it("is checked like an override header, in every spelling a framework reads as _method", () => {
+    const spellings = [
+      "_method=DELETE",
+      "%5Fmethod=DELETE", // decoded before any comparison
+      "%5fmethod=DELETE",
+      "_METHOD=DELETE", // no framework folds case; folded anyway
+      ".method=DELETE", // PHP turns '.' into '_'
+      "%2Emethod=DELETE",
+      "+_method=DELETE", // PHP drops leading spaces ('+' is one)
+      "_method[]=DELETE", // an array under _method (PHP, Rack, qs)
+      "_method[x]=DELETE",
+      "_method%00junk=DELETE", // PHP's names end at NUL
+      "x=1;_method=DELETE", // Rack 2 and Go < 1.17 split at ';'
+      "a=1&_method=delete",
+      "_method=DEL%45TE",
+    ];
+    for (const query of spellings) {
+      const result = checkQuery("GET", "/reports/1", `?${query}`);
+      assert.equal(refusal(result), "after authentication", query);
+      assert.ok(!result.ok && result.reason.includes('names "DELETE"'), `${query}: ${!result.ok ? result.reason : ""}`);
+    }
+  });
+
+  it("leaves parameters that no framework reads as _method alone", () => {
+    for (const query of ["method=DELETE", "x_method=DELETE", "_methods=DELETE", "_method_=DELETE", "q=_method%3DDELETE", "_me%74hod_=DELETE", ""]) {
+      assert.deepEqual(checkQuery("GET", "/reports/1", `?${query}`), { ok: true }, query);
+    }
+  });
+
+  it("lets _method through when the rule of the real method governs it too", () => {
+    assert.equal(refusal(checkQuery("POST", "/items/a/b", "?_method=delete")), "forwarded");
+    assert.equal(refusal(checkQuery("GET", "/health", "?_method=HEAD")), "forwarded");
+    assert.equal(refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=DELETE"))), "forwarded");
+  });
+
+  it("refuses at once on a public rule, and when it is empty, not a method, or disagrees with a header", () => {
+    assert.equal(refusal(checkQuery("GET", "/health", "?_method=DELETE")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET%20DELETE")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET,DELETE")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET&_method=DELETE")), "now");
+    assert.equal(refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=PUT"))), "now");
+  });
+
+  it("names the parameter as sent in the reason", () => {
+    const result = checkQuery("GET", "/reports/1", "?%5Fmethod=DELETE");
+    assert.ok(!result.ok && result.reason === 'query parameter "%5Fmethod" names "DELETE": no rule governs it here, rules[3] governs GET', !result.ok ? result.reason : "");
+  });
+});
+
+describe("readsAsMethodParameter", () => {
+  it("reads a decoded name as PHP, Rack and Servlet containers do, without case", () => {
+    const read = ["_method", "_METHOD", "_Method", ".method", " method".replace(" ", "."), "  _method", "_method[]", "_method[a][b]", "_method\u0000x", " .method"];
+    for (const name of read) assert.equal(readsAsMethodParameter(name), true, JSON.stringify(name));
+    for (const name of ["method", "__method", "_method_", "x_method", "_meth od", "[_method]", "_methodx", ""]) {
+      assert.equal(readsAsMethodParameter(name), false, JSON.stringify(name));
+    }
+  });
+});
+
+describe("which POST bodies are read for _method", () => {
+  const formats = (method: string, path: string, contentType: string | null, hasBody = true) => {
+    const ruleFor = ruleForPath(path);
+    const rule = ruleFor(method);
+    assert.ok(rule !== undefined);
+    return bodyFormatsToInspect(method, contentType, hasBody, rule, ruleFor);
+  };
+
+  it("reads the bodies Rack, PHP and Laravel parse parameters from, on a rule that does not govern every method", () => {
+    const cases: [string | null, string[]][] = [
+      [null, ["url-encoded"]], // Rack: a POST without a Content-Type is form data
+      ["", ["url-encoded"]],
+      ["application/x-www-form-urlencoded", ["url-encoded"]],
+      ["Application/X-WWW-Form-Urlencoded; charset=UTF-8", ["url-encoded"]],
+      ["application/x-www-form-urlencoded foo", ["url-encoded"]], // PHP ends the media type at a blank
+      ["application/x-www-form-urlencoded, text/plain", ["url-encoded"]], // two headers, joined
+      ["multipart/form-data; boundary=----x", ["multipart"]],
+      ['multipart/form-data; boundary="a b"', ["multipart"]],
+      ["multipart/mixed; boundary=x", ["multipart"]], // Rack's PARSEABLE_DATA_MEDIA_TYPES
+      ["multipart/related; boundary=x", ["multipart"]],
+      ["multipart/form-data", ["url-encoded"]], // no boundary: Rack parses the body as url-encoded
+      ["application/json", ["json"]],
+      ["application/vnd.api+json; charset=utf-8", ["json"]],
+      ["text/plain; profile=/json", ["json"]], // Laravel's isJson looks for "/json" anywhere
+      ["text/plain", []],
+      ["application/octet-stream", []],
+      ["image/png", []],
+    ];
+    for (const [contentType, expected] of cases) assert.deepEqual(formats("POST", "/items/a/b", contentType), expected, String(contentType));
+  });
+
+  it("reads nothing of a request that is not a POST, or has no body", () => {
+    for (const method of ["PUT", "PATCH", "DELETE"]) assert.deepEqual(formats(method, "/any/x", "application/x-www-form-urlencoded"), [], method);
+    assert.deepEqual(formats("POST", "/items/a/b", "application/x-www-form-urlencoded", false), []);
+  });
+
+  it("reads nothing where every method finds the POST's rule, so an override cannot widen it", () => {
+    assert.deepEqual(formats("POST", "/any/x", "multipart/form-data; boundary=x"), []);
+    assert.deepEqual(formats("POST", "/mixed/other", "application/json"), []);
+    // A "*" rule that an earlier DELETE rule overrules on this path: DELETE would escape it.
+    assert.deepEqual(formats("POST", "/mixed/locked", "application/json"), ["json"]);
+  });
+});
+
+describe("the _method fields of a POST body", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const found = (formats: Parameters<typeof bodyOverrides>[0], contentType: string, body: string) =>
+    bodyOverrides(formats, contentType, bytes(body)).map(({ source, value }) => [source, value]);
+
+  it("url-encoded: every pair read as _method", () => {
+    assert.deepEqual(found(["url-encoded"], "", "a=1&_method=DELETE&%5Fmethod=put"), [
+      ['form field "_method"', "DELETE"],
+      ['form field "%5Fmethod"', "put"],
+    ]);
+    assert.deepEqual(found(["url-encoded"], "", "title=_method%3DDELETE&method=PUT"), []);
+  });
+
+  it("multipart: parts named _method, quoted or not, in any case of the parameter, RFC 5987 too; not a filename", () => {
+    const boundary = "----b0undary";
+    const part = (disposition: string, content: string) => `--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n${content}\r\n`;
+    const body = [
+      part('form-data; name="file"; filename="_method"', "binary\u00ff--bytes"),
+      part('form-data; name="_method"', "PATCH"),
+      part("form-data; name=_method", "DELETE"),
+      part('form-data; NAME="x"; name*=utf-8\'\'%5Fmethod', "PUT"),
+      part('form-data; name="title"', "_method"),
+      `--${boundary}--\r\nepilogue name="_method"\r\n`,
+    ].join("");
+    assert.deepEqual(found(["multipart"], `multipart/form-data; boundary=${boundary}`, body), [
+      ['multipart part "_method"', "PATCH"],
+      ['multipart part "_method"', "DELETE"],
+      ['multipart part "_method"', "PUT"],
+    ]);
+  });
+
+  it("multipart with bare LF line ends (Rack and PHP accept them)", () => {
+    const body = "--b\ncontent-disposition: form-data; name=\"_method\"\n\nDELETE\n--b--\n";
+    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", body), [['multipart part "_method"', "DELETE"]]);
+  });
+
+  it("JSON: top-level members read as _method; a value that is not a string is kept as JSON (not a method)", () => {
+    assert.deepEqual(found(["json"], "application/json", '{"a":{"_method":"PUT"},"_method":"PATCH"}'), [['JSON member "_method"', "PATCH"]]);
+    assert.deepEqual(found(["json"], "application/json", '{"_method":["DELETE"]}'), [['JSON member "_method"', '["DELETE"]']]);
+    assert.deepEqual(found(["json"], "application/json", '{"\\u005fmethod":"DELETE"}'), [['JSON member "_method"', "DELETE"]]);
+    assert.deepEqual(found(["json"], "application/json", '[{"_method":"DELETE"}]'), []);
+    assert.deepEqual(found(["json"], "application/json", '{"_method":"DELETE"'), []);
+  });
+
+  it("a value found in a body is checked like the others: PATCH on a POST,DELETE rule is refused", () => {
+    const overrides = bodyOverrides(["url-encoded"], "", bytes("_method=PATCH"));
+    assert.equal(refusal(check("POST", "/items/a/b", [], overrides)), "after authentication");
+    assert.equal(refusal(check("POST", "/items/a/b", [], bodyOverrides(["url-encoded"], "", bytes("_method=DELETE")))), "forwarded");
+  });
+});
+
+describe("inspectOverrideBody", () => {
+  const ruleFor = ruleForPath("/items/a/b");
+  const rule = ruleFor("POST")!;
+  const post = (body: RequestInit["body"], headers: Record<string, string> = {}) =>
+    new Request("https://api.test/items/a/b", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+  it("reads a small form body whole and hands back the same bytes", async () => {
+    const sent = new Uint8Array([...new TextEncoder().encode("_method=DELETE&blob="), 0xff, 0x00, 0x80]);
+    const result = await inspectOverrideBody(post(sent, { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    assert.equal(result.kind, "read");
+    assert.ok(result.kind === "read");
+    assert.deepEqual([...result.bytes], [...sent]);
+    assert.deepEqual(result.overrides.map((o) => o.value), ["DELETE"]);
+  });
+
+  it("refuses a body declared larger than 64 KiB without reading it", async () => {
+    const result = await inspectOverrideBody(post("x".repeat(65_537), { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    assert.equal(result.kind, "too large");
+  });
+
+  it("accepts exactly 64 KiB", async () => {
+    const result = await inspectOverrideBody(post("x".repeat(65_536), { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    assert.equal(result.kind, "read");
+  });
+
+  it("stops reading a streamed body without a Content-Length once it passes 64 KiB", async () => {
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls > 100) controller.close();
+        else controller.enqueue(new Uint8Array(16_384));
+      },
+    });
+    const result = await inspectOverrideBody(post(stream, { "content-type": "application/json" }), "POST", rule, ruleFor);
+    assert.equal(result.kind, "too large");
+    assert.ok(pulls < 10, `read ${pulls} chunks of 16 KiB`);
+  });
+
+  it("leaves a body alone that no framework parses, or whose rule governs every method", async () => {
+    const octets = post("_method=DELETE", { "content-type": "application/octet-stream" });
+    assert.deepEqual(await inspectOverrideBody(octets, "POST", rule, ruleFor), { kind: "not read" });
+    assert.equal(octets.bodyUsed, false);
+    const anyRuleFor = ruleForPath("/any/x");
+    const large = post("x".repeat(200_000), { "content-type": "application/x-www-form-urlencoded" });
+    assert.deepEqual(await inspectOverrideBody(large, "POST", anyRuleFor("POST")!, anyRuleFor), { kind: "not read" });
+    assert.equal(large.bodyUsed, false);
   });
 });
 

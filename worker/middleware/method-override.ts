@@ -1,11 +1,30 @@
-// Method overrides: X-HTTP-Method-Override, X-Method-Override and X-HTTP-Method (in any spelling an
-// origin may read as one of them, header-name.ts) make frameworks run another method than the
-// request's: Express method-override, Rails (Rack::MethodOverride), Laravel and Symfony, ASP.NET,
-// Google APIs. So a request is authorised as every method it may be read as: the real one and each
-// override must find the same rule (authorize.ts, first match), or a GET to a GET-only rule could
-// run DELETE, and a POST to a POST,DELETE rule could run the DELETE that an earlier, stricter rule
-// governs. When they do, the override is forwarded unchanged (an origin that relies on
-// POST + override keeps working where its rule admits both).
+// Method overrides: frameworks run another method than the request's when it names one
+// - in a header: X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method, in any spelling an
+//   origin may read as one of them (header-name.ts): Express method-override, Rails
+//   (Rack::MethodOverride), Laravel and Symfony, ASP.NET, Google APIs;
+// - in a `_method` query parameter: Symfony's Request::getMethod with
+//   enableHttpMethodParameterOverride (Laravel's Request::capture turns it on) falls back to the
+//   query's `_method`, Spring's HiddenHttpMethodFilter reads request.getParameter("_method") (the
+//   query and a form body alike), gorilla/handlers' HTTPMethodOverrideHandler r.FormValue("_method"),
+//   Express method-override("_method") req.query;
+// - in a POST body: method-override-body.ts finds those and hands them here.
+// So a request is authorised as every method it may be read as: the real one and each override
+// must find the same rule (authorize.ts, first match), or a GET to a GET-only rule could run
+// DELETE, and a POST to a POST,DELETE rule could run the DELETE that an earlier, stricter rule
+// governs. Sources are not ranked (Rack prefers the body to the header, Symfony the header to the
+// body and the body to the query): every override found must name the same method. When they do
+// and it finds the rule, the request is forwarded unchanged (an origin that relies on POST +
+// override keeps working where its rule admits both).
+//
+// Which parameter names count (`readsAsMethodParameter`): a name is percent-decoded ('+' as a
+// space) before anyone compares it, so `%5Fmethod` and `%5fmethod` are `_method` everywhere. PHP
+// then drops leading spaces and turns ' ' and '.' into '_' (`.method` and `%2Emethod` are
+// `$_POST['_method']`), ends the name at NUL (its variable names are C strings) and at '[' (an
+// array: `_method[]`); Rack, qs and PHP read `_method[...]` as an array under `_method`. No
+// framework found compares the name without case (`_METHOD` is another parameter to all of them);
+// case is folded anyway, as header-name.ts folds it: a query parameter `_METHOD` that is not an
+// override costs nothing to check. Pairs are split at '&' and ';' (Rack 2 and Go before 1.17 split
+// a query at both).
 //
 // When a request is refused (400 ERR_METHOD_OVERRIDE) is part of the decision:
 // - "now", before authentication, for what the request alone shows: an override value that is
@@ -20,44 +39,93 @@
 import { headerNameReading } from "./header-name.js";
 import type { Rule } from "./rules.js";
 
+/** One place where a request names a method to run instead of its own. */
+export interface NamedOverride {
+  /** Where, for the log: a header's name, or `query parameter "%5Fmethod"`. */
+  readonly source: string;
+  /** As sent (decoded for parameters). */
+  readonly value: string;
+  /** A header's value is a list (repeated headers arrive joined by commas); a parameter's is one method. */
+  readonly list: boolean;
+}
+
+export type OverrideCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly refuse: "now" | "after authentication"; readonly reason: string };
+
 /** The readings (header-name.ts) of the override headers' names. */
 const OVERRIDE_HEADERS = new Set(["x-http-method-override", "x-method-override", "x-http-method"]);
 /** RFC 9110 §9.1: a method is a token. */
 const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** How much of a client's value a log line quotes. */
 const MAX_QUOTED = 40;
+const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+const LENIENT_UTF8 = new TextDecoder("utf-8");
 
-export type OverrideCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly refuse: "now" | "after authentication"; readonly reason: string };
+/** The override headers of `headers`. */
+export function headerOverrides(headers: Headers): NamedOverride[] {
+  const named: NamedOverride[] = [];
+  for (const [name, value] of headers) {
+    if (OVERRIDE_HEADERS.has(headerNameReading(name))) named.push({ source: name, value, list: true });
+  }
+  return named;
+}
+
+/** The `_method` parameters of a query (`url.search`, with or without its '?'). */
+export function queryOverrides(search: string): NamedOverride[] {
+  return encodedParameterOverrides(search.replace(/^\?/, ""), "query parameter");
+}
+
+/** The `_method` parameters of application/x-www-form-urlencoded text (a query, or a form body). */
+export function encodedParameterOverrides(encoded: string, where: string): NamedOverride[] {
+  const named: NamedOverride[] = [];
+  for (const pair of encoded.split(/[&;]/)) {
+    const equals = pair.indexOf("=");
+    const [name, value] = equals === -1 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
+    if (readsAsMethodParameter(decodeFormComponent(name))) {
+      named.push({ source: `${where} ${quote(name)}`, value: decodeFormComponent(value), list: false });
+    }
+  }
+  return named;
+}
+
+/** Whether a (decoded) parameter name is read as `_method` by some framework (see the header). */
+export function readsAsMethodParameter(name: string): boolean {
+  const [base = ""] = name.replace(/^ +/, "").split(/[[\u0000]/, 1);
+  return base.replace(/[ .]/g, "_").toLowerCase() === "_method";
+}
+
+/** '+' as a space, then each run of escapes as UTF-8 (what is not UTF-8 becomes U+FFFD; only ASCII matters here). */
+function decodeFormComponent(text: string): string {
+  return text.replace(/\+/g, " ").replace(ESCAPE_RUN, (run) => LENIENT_UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
+}
 
 /**
- * Whether the method overrides in `headers` keep a request with the (upper-case) `method`, whose
- * rule is `rule`, under that rule. `ruleFor` finds the rule for another method on the same path.
+ * Whether the `named` overrides keep a request with the (upper-case) `method`, whose rule is
+ * `rule`, under that rule. `ruleFor` finds the rule for another method on the same path.
  */
 export function checkMethodOverride(
-  headers: Headers,
+  named: readonly NamedOverride[],
   method: string,
   rule: Rule | undefined,
   ruleFor: (method: string) => Rule | undefined,
 ): OverrideCheck {
-  /** Each method named, upper case (frameworks read it so), with the header that named it. */
-  const named = new Map<string, string>();
-  for (const [name, value] of headers) {
-    if (!OVERRIDE_HEADERS.has(headerNameReading(name))) continue;
-    for (const entry of value.split(",")) {
+  /** Each method named, upper case (frameworks read it so), with where it was named. */
+  const methods = new Map<string, string>();
+  for (const { source, value, list } of named) {
+    for (const entry of list ? value.split(",") : [value]) {
       const override = entry.trim();
-      if (!METHOD_TOKEN.test(override)) return { ok: false, refuse: "now", reason: `${name} ${quote(value)} is not a method` };
-      named.set(override.toUpperCase(), name);
+      if (!METHOD_TOKEN.test(override)) return { ok: false, refuse: "now", reason: `${source} ${quote(value)} is not a method` };
+      methods.set(override.toUpperCase(), source);
     }
   }
-  if (named.size > 1) return { ok: false, refuse: "now", reason: `the method overrides name several methods (${[...named.keys()].map(quote).join(", ")})` };
-  const [override, name] = [...named][0] ?? [method, ""];
+  if (methods.size > 1) return { ok: false, refuse: "now", reason: `the method overrides name several methods (${[...methods.keys()].map(quote).join(", ")})` };
+  const [override, source] = [...methods][0] ?? [method, ""];
   const other = override === method ? rule : ruleFor(override);
   if (other === rule) return { ok: true };
-  const reason = `${name} names ${quote(override)}: ${describe(other)} governs it here, ${describe(rule)} governs ${method}`;
+  const reason = `${source} names ${quote(override)}: ${describe(other)} governs it here, ${describe(rule)} governs ${method}`;
   return { ok: false, refuse: rule?.public === true ? "now" : "after authentication", reason };
 }
 
-const quote = (text: string) => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+export const quote = (text: string) => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
 const describe = (rule: Rule | undefined) => (rule === undefined ? "no rule" : `rules[${rule.index}]`);

@@ -2,8 +2,8 @@
 // checks every option once (a misuse is a TypeError listing each problem); the handler it returns
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
-//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ forward (identity and path-override headers stripped)
-//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ override same rule? ─ admits? ─ forward with identity
+//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ POST body override? ─ forward (identity and path-override headers stripped)
+//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ override same rule? ─ admits? ─ POST body override? ─ forward with identity
 //
 // Authentication comes before "no rule" (and before an override a protected rule does not
 // govern) so that anonymous callers cannot map the rules.
@@ -22,11 +22,12 @@ import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
 import { presentedCertificate } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
-import { checkMethodOverride } from "./method-override.js";
+import { checkMethodOverride, headerOverrides, queryOverrides, type NamedOverride } from "./method-override.js";
+import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
-import { isParsedRules, type Rules } from "./rules.js";
+import { isParsedRules, type Rule, type Rules } from "./rules.js";
 
 export interface MiddlewareOptions {
   /** The exact `iss` of accepted tokens (the issuer's URL). */
@@ -97,10 +98,12 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const canonical = canonicalPath(url.pathname);
       if (!canonical.ok) return refuse("ERR_REQUEST_PATH", { reason: canonical.reason });
       url.pathname = canonical.path;
-      const rule = findRule(rules, method, canonical.segments);
+      const ruleFor = (other: string) => findRule(rules, other, canonical.segments);
+      const rule = ruleFor(method);
       // Every method the request may be read as must find this rule (method-override.ts); refused
       // here only when the refusal reveals no protected rule, else after authentication.
-      const override = checkMethodOverride(request.headers, method, rule, (other) => findRule(rules, other, canonical.segments));
+      const named = [...headerOverrides(request.headers), ...queryOverrides(url.search)];
+      const override = checkMethodOverride(named, method, rule, ruleFor);
       if (!override.ok && override.refuse === "now") {
         return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
       }
@@ -108,7 +111,7 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
       stripPathOverrides(headers);
-      if (rule?.public) return await send(url, headers);
+      if (rule?.public) return await sendChecked(url, headers, rule, named, ruleFor);
 
       const credentials = bearerCredentials(request.headers);
       if (credentials.kind === "absent") return refuse("ERR_NO_TOKEN");
@@ -134,15 +137,26 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const identified = identityHeaders(identity);
       if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });
       for (const [name, value] of identified) headers.set(name, value);
-      return await send(url, headers);
+      return await sendChecked(url, headers, rule, named, ruleFor);
     } catch (error) {
       return refuse("ERR_INTERNAL", { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
 
-    async function send(url: URL, headers: Headers): Promise<Response> {
-      const hasBody = request.body !== null && method !== "GET" && method !== "HEAD";
+    /** Forwards once a POST body's `_method`, if it must be read (method-override-body.ts), keeps the request under `rule`. */
+    async function sendChecked(url: URL, headers: Headers, rule: Rule, named: readonly NamedOverride[], ruleFor: (method: string) => Rule | undefined): Promise<Response> {
+      const body = await inspectOverrideBody(request, method, rule, ruleFor);
+      if (body.kind === "too large") return refuse("ERR_OVERRIDE_BODY_TOO_LARGE", { rule: rule.index, reason: body.reason });
+      if (body.kind === "unreadable") return refuse("ERR_REQUEST_BODY", { rule: rule.index, reason: body.reason });
+      if (body.kind === "not read") return await send(url, headers, request.body);
+      const override = checkMethodOverride([...named, ...body.overrides], method, rule, ruleFor);
+      if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
+      return await send(url, headers, body.bytes);
+    }
+
+    async function send(url: URL, headers: Headers, body: ReadableStream | Uint8Array | null): Promise<Response> {
+      const hasBody = body !== null && method !== "GET" && method !== "HEAD";
       // `duplex` is what Node's fetch needs for a streamed body; workerd ignores it.
-      const init = { method, headers, body: hasBody ? request.body : null, redirect: "manual", duplex: "half" } as RequestInit;
+      const init = { method, headers, body: hasBody ? body : null, redirect: "manual", duplex: "half" } as RequestInit;
       const prepared = new Request(url.href, init);
       try {
         return await forward(prepared);

@@ -4,12 +4,15 @@
 
 import { problemResponse } from "../http/problem.js";
 import type { VerificationErrorCode } from "../verification/index.js";
+import { MAX_OVERRIDE_BODY_BYTES } from "./method-override-body.js";
 
 export type MiddlewareCode =
   | "ERR_NO_TOKEN"
   | "ERR_AUTHORIZATION_HEADER"
   | "ERR_REQUEST_PATH"
   | "ERR_METHOD_OVERRIDE"
+  | "ERR_OVERRIDE_BODY_TOO_LARGE"
+  | "ERR_REQUEST_BODY"
   | "ERR_NO_RULE"
   | "ERR_RULE_REFUSED"
   | "ERR_IDENTITY_HEADER"
@@ -20,7 +23,7 @@ export type MiddlewareCode =
 export type RefusalCode = MiddlewareCode | VerificationErrorCode;
 
 interface Refusal {
-  readonly status: 400 | 401 | 403 | 500 | 502 | 503;
+  readonly status: 400 | 401 | 403 | 413 | 500 | 502 | 503;
   /** RFC 6750 §3.1 error attribute; null: a 401 without one (no credentials were sent). */
   readonly bearerError?: "invalid_request" | "invalid_token" | "insufficient_scope" | null;
   readonly title: string;
@@ -48,8 +51,14 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     status: 400,
     title: "Method override refused",
     detail:
-      "An X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method header (in any case, '_' for '-') names no method, several methods, or a method this route's rule for the request's method does not also govern; send the request with the method itself, or one override the same rule admits.",
+      "An X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method header (in any case, '_' for '-'), or a _method parameter in the query or in a POST body, names no method, several methods, or a method this route's rule for the request's method does not also govern; send the request with the method itself, or one override the same rule admits.",
   },
+  ERR_OVERRIDE_BODY_TOO_LARGE: {
+    status: 413,
+    title: "Body too large to check for a method override",
+    detail: `This POST's body (form, multipart, JSON, or without a Content-Type) could carry a _method override, and this route's rule does not govern every method, so the body is checked before it is forwarded and may be at most ${MAX_OVERRIDE_BODY_BYTES} bytes; send a smaller body, or send the method a _method would name as the request's own method.`,
+  },
+  ERR_REQUEST_BODY: { status: 400, title: "Unreadable request body", detail: "The request body could not be read to its end (the connection broke or its framing is invalid); send it again." },
   ERR_NO_RULE: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "No rule allows this method on this path; requests are refused by default." },
   ERR_RULE_REFUSED: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "The rule for this route does not admit the token's identity." },
   ERR_IDENTITY_HEADER: { ...INVALID_TOKEN, detail: "A claim of the token cannot be carried in an identity header." },
