@@ -74,13 +74,13 @@ interface Answer {
 }
 
 /**
- * A request head written to the middleware's socket as is, with no body bytes after it: a large
- * Content-Length is then a promise the middleware must not wait for (workerd resets a connection
- * whose body it has not read, so a client that really sent 70 KB could lose the answer).
+ * A request written to the middleware's socket as is. With no body bytes after the head, a large
+ * Content-Length is a promise the middleware must not wait for (workerd resets a connection whose
+ * body it has not read, so a client that really sent 70 KB could lose the answer).
  */
-function headOnly(port: number, head: string): Promise<Answer> {
+function headOnly(port: number, head: string, body = ""): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(`${head}Connection: close\r\n\r\n`, "latin1"));
+    const socket = connect(port, "127.0.0.1", () => socket.write(`${head}Connection: close\r\n\r\n${body}`, "latin1"));
     let text = "";
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
@@ -262,6 +262,18 @@ describe("override tricks against the edge middleware in workerd", function () {
       assert.equal(answer.status, 200, answer.body);
       assert.deepEqual([forwarded[0]!.method, forwarded[0]!.body], ["POST", body]);
       assert.equal(forwarded[0]!.headers.find(([n]) => n === "content-type")?.[1], `multipart/form-data; boundary=${BOUNDARY}`);
+    });
+
+    it("a chunked form body (no Content-Length) is read, checked and forwarded whole", async () => {
+      const chunked = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n0\r\n\r\n`;
+      const head = `POST /items/a/b HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n`;
+      let before = h.forwarded.length;
+      const refused = await headOnly(h.port, head, chunked("a=1&_method=PUT"));
+      assert.deepEqual([refused.status, refused.code, h.forwarded.length - before], [400, "ERR_METHOD_OVERRIDE", 0], refused.body);
+      before = h.forwarded.length;
+      const admitted = await headOnly(h.port, head, chunked("a=1&_method=DELETE"));
+      assert.equal(admitted.status, 200, admitted.body);
+      assert.deepEqual([h.forwarded.length - before, h.forwarded[before]!.body], [1, "a=1&_method=DELETE"]);
     });
 
     it("a form POST without _method is forwarded byte for byte", async () => {
