@@ -27,6 +27,7 @@ const RULES = {
     { methods: ["POST", "DELETE"], path: "/items/*", allow: { workloads: ["edge-api"] } },
     { methods: ["POST"], path: "/hooks/*", public: true },
     { methods: "*", path: "/uploads/*", allow: { workloads: ["edge-api"] } },
+    { methods: ["POST"], path: "/imports/*", allow: { workloads: ["edge-api"] }, readBodyForMethodOverride: false },
   ],
 };
 
@@ -302,6 +303,16 @@ describe("override tricks against the edge middleware in workerd", function () {
       const { answer, forwarded } = await send("POST", "/uploads/a", { headers: [form(), bearer()], body });
       assert.equal(answer.status, 200, answer.body);
       assert.equal(forwarded[0]!.body, body);
+    });
+
+    it("a rule that says readBodyForMethodOverride: false streams a large POST body unread, but still checks the query", async () => {
+      const body = JSON.stringify({ rows: "z".repeat(300_000), _method: "DELETE" });
+      const json: [string, string] = ["content-type", "application/json"];
+      const opted = await send("POST", "/imports/a", { headers: [json, bearer()], body });
+      assert.equal(opted.answer.status, 200, opted.answer.body);
+      assert.equal(opted.forwarded[0]!.body, body);
+      const query = await send("POST", "/imports/a?_method=DELETE", { headers: [json, bearer()], body: "{}" });
+      assert.deepEqual([query.answer.status, query.answer.code, query.forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0]);
     });
 
     it("control: a body no framework parses parameters from (text/plain, octet-stream) is forwarded", async () => {

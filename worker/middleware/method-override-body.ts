@@ -18,6 +18,8 @@
 // - only when an override could widen the rule: when the POST's rule admits every method on the
 //   path ("methods": "*", and no earlier rule takes any method there), every method a body can name
 //   finds that same rule, so nothing is read and even a large upload streams through untouched;
+// - only where the rule does not say `"readBodyForMethodOverride": false` (an origin that honours
+//   no `_method` body parameter: its large POSTs then stream through unread);
 // - only once the request is otherwise admitted (after authentication on a protected rule, so an
 //   anonymous caller cannot make it buffer anything, and cannot learn from a 413 how a protected
 //   route's rules are written).
@@ -62,7 +64,7 @@ export function bodyFormatsToInspect(
   rule: Rule,
   ruleFor: (method: string) => Rule | undefined,
 ): BodyFormat[] {
-  if (method !== "POST" || !hasBody || governsEveryMethod(rule, ruleFor)) return [];
+  if (method !== "POST" || !hasBody || !rule.readBodyForMethodOverride || governsEveryMethod(rule, ruleFor)) return [];
   const type = contentType ?? "";
   const media = type.trim().split(/[;,\s]/, 1)[0]!.toLowerCase();
   const formats: BodyFormat[] = [];

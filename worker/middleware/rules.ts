@@ -29,6 +29,12 @@ interface RuleBase {
   readonly methods: "*" | readonly RuleMethod[];
   readonly path: string;
   readonly pattern: RoutePattern;
+  /**
+   * Read a POST body (at most 64 KiB) for a `_method` parameter that could widen the rule
+   * (method-override-body.ts). Default true; false when the origin honours no `_method` body
+   * parameter, so large form, multipart and JSON POSTs stream through unread.
+   */
+  readonly readBodyForMethodOverride: boolean;
   readonly description?: string;
 }
 
@@ -72,7 +78,9 @@ export class RulesError extends TypeError {
 
 const MAX_RULES = 256;
 const MAX_LIST_ENTRIES = 100;
-const RULE_FIELDS = new Set(["methods", "path", "allow", "public", "acceptBoundTokensWithoutCertificate", "description"]);
+const RULE_FIELDS = new Set([
+  "methods", "path", "allow", "public", "acceptBoundTokensWithoutCertificate", "readBodyForMethodOverride", "description",
+]);
 const ALLOW_FIELDS = new Set(["workloads", "subjects", "audiences", "claims"]);
 const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SUBJECT = /^(?:worker\/[^/\s]+\/[^/\s]+|workflow\/[^/\s]+\/[^/\s]+\/[^/\s]+)$/;
@@ -156,12 +164,17 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   } else if (isPublic && unbound !== undefined) {
     problem(`${at}.acceptBoundTokensWithoutCertificate`, "cannot be combined with public: a public rule reads no token; remove it");
   }
+  const readBody = raw.readBodyForMethodOverride;
+  if (readBody !== undefined && typeof readBody !== "boolean") {
+    problem(`${at}.readBodyForMethodOverride`, "must be true or false (omit it: POST bodies are read for _method)");
+  }
   if (problem.count() !== before || methods === undefined || pattern === undefined) return undefined;
   const base = {
     index,
     methods,
     path: pattern.source,
     pattern,
+    readBodyForMethodOverride: readBody !== false,
     ...(typeof raw.description === "string" ? { description: raw.description } : {}),
   };
   return Object.freeze(

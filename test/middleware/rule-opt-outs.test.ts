@@ -1,5 +1,7 @@
-// The rule field `acceptBoundTokensWithoutCertificate`: the only way a route admits a
-// certificate-bound token without its certificate, off unless a protected rule says true.
+// The rules' named opt-outs: `acceptBoundTokensWithoutCertificate`, the only way a route admits a
+// certificate-bound token without its certificate (off unless a protected rule says true), and
+// `readBodyForMethodOverride`, the only way a POST body that may carry `_method` is not read
+// (on unless a rule says false).
 
 import assert from "node:assert/strict";
 import { parseRules, RulesError, type ProtectedRule } from "../../worker/middleware/rules.js";
@@ -43,5 +45,28 @@ describe("rules: acceptBoundTokensWithoutCertificate", () => {
     const [problem] = problemsOf({ methods: ["GET"], path: "/health", public: true, acceptBoundTokensWithoutCertificate: true });
     assert.equal(problem!.path, "$.rules[0].acceptBoundTokensWithoutCertificate");
     assert.match(problem!.fix, /public/);
+  });
+});
+
+describe("rules: readBodyForMethodOverride", () => {
+  it("is on unless a rule, public or protected, says false", () => {
+    const rules = parseRules({
+      rules: [
+        PROTECTED,
+        { ...PROTECTED, path: "/imports/*", readBodyForMethodOverride: false },
+        { methods: ["POST"], path: "/hooks/*", public: true, readBodyForMethodOverride: false },
+        { ...PROTECTED, path: "/forms/*", readBodyForMethodOverride: true },
+      ],
+    }).rules;
+    assert.deepEqual(rules.map((r) => r.readBodyForMethodOverride), [true, false, false, true]);
+  });
+
+  it("refuses anything but a boolean, naming the field", () => {
+    for (const value of ["false", 0, null, []]) {
+      const [problem, ...rest] = problemsOf({ ...PROTECTED, readBodyForMethodOverride: value });
+      assert.equal(rest.length, 0);
+      assert.equal(problem!.path, "$.rules[0].readBodyForMethodOverride");
+      assert.match(problem!.fix, /true or false/);
+    }
   });
 });
