@@ -47,7 +47,12 @@ describe("the issuer bundle", function () {
       const refused = await runTsx("worker/build/cli.ts", ["--out", out]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^Pulumi\.dev\.yaml: workload 'billing' has mtls enabled, but no certificate thumbprint was given for it;.*\npass --thumbprints FILE/);
-      const thumbprints = { billing: "A".repeat(43), "edge-api": "B".repeat(43) };
+      // "B" × 43 has bits past the 256 a SHA-256 fills: no certificate's thumbprint is spelt so.
+      writeFileSync(join(out, "thumbprints.json"), JSON.stringify({ billing: "A".repeat(43), "edge-api": "B".repeat(43) }));
+      const malformed = await runTsx("worker/build/cli.ts", ["--out", out, "--thumbprints", join(out, "thumbprints.json")]);
+      assert.equal(malformed.code, 1);
+      assert.match(malformed.stderr, /the certificate thumbprint given for 'edge-api' is not an x5t#S256/);
+      const thumbprints = { billing: "A".repeat(43), "edge-api": `${"B".repeat(42)}A` };
       writeFileSync(join(out, "thumbprints.json"), JSON.stringify(thumbprints));
       const built = await runTsx("worker/build/cli.ts", ["--out", out, "--thumbprints", join(out, "thumbprints.json")]);
       assert.equal(built.code, 0, built.stderr);

@@ -4,6 +4,7 @@
 
 import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
+import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import { RUNTIME_CONFIG_VERSION, type RuntimeConfig, type RuntimeWorkflow, type RuntimeWorkload } from "./types.js";
 
 /**
@@ -39,6 +40,12 @@ function runtimeWorkload(workload: WorkloadConfig, thumbprints: Readonly<Record<
     throw new IssuerConfigError(
       `workload '${name}' has mtls enabled, but no certificate thumbprint was given for it; ` +
         "its certificate must be issued before the issuer is built (`pulumi up` and `npm start` do both)",
+    );
+  }
+  if (thumbprint !== undefined && !THUMBPRINT_PATTERN.test(thumbprint)) {
+    throw new IssuerConfigError(
+      `the certificate thumbprint given for '${name}' is not an x5t#S256 (the unpadded base64url SHA-256 of the ` +
+        "certificate's DER, 43 characters, as `pulumi stack output workloads` prints mtls.thumbprint)",
     );
   }
   return {
