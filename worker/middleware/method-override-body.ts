@@ -34,6 +34,7 @@
 // url-encoded pairs, multipart parts by their Content-Disposition name (quoted or not, `name*=`
 // too), and a JSON object's top-level members (any value that is not a string is "not a method").
 
+import { readBounded } from "../http/bounded-read.js";
 import { encodedParameterOverrides, readsAsMethodParameter, type NamedOverride } from "./method-override.js";
 import type { Rule, RuleMethod } from "./rules.js";
 
@@ -89,7 +90,13 @@ export async function inspectOverrideBody(
   const formats = bodyFormatsToInspect(method, contentType, request.body !== null, rule, ruleFor);
   if (formats.length === 0 || request.body === null) return { kind: "not read" };
   const read = await readBounded(request.body, request.headers.get("content-length"), MAX_OVERRIDE_BODY_BYTES);
-  if (read.kind !== "read") return read;
+  if (read.kind === "too large") {
+    return { kind: "too large", reason: `the POST body (${read.size}) is larger than ${MAX_OVERRIDE_BODY_BYTES} bytes and may carry _method` };
+  }
+  if (read.kind === "unreadable") {
+    const why = read.error instanceof Error ? read.error.message : String(read.error);
+    return { kind: "unreadable", reason: `the request body could not be read to its end: ${why}` };
+  }
   return { kind: "read", bytes: read.bytes, overrides: bodyOverrides(formats, contentType ?? "", read.bytes) };
 }
 
@@ -154,43 +161,4 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-type BoundedRead =
-  | { readonly kind: "read"; readonly bytes: Uint8Array }
-  | { readonly kind: "too large"; readonly reason: string }
-  | { readonly kind: "unreadable"; readonly reason: string };
-
-/** The whole of `body`, or "too large" as soon as it is declared or found to exceed `maxBytes`. */
-async function readBounded(body: ReadableStream<Uint8Array>, contentLength: string | null, maxBytes: number): Promise<BoundedRead> {
-  const tooLarge = (size: string): BoundedRead => ({ kind: "too large", reason: `the POST body (${size}) is larger than ${maxBytes} bytes and may carry _method` });
-  const declared = Number(contentLength ?? 0);
-  if (declared > maxBytes) {
-    await body.cancel().catch(() => undefined);
-    return tooLarge(`Content-Length ${declared}`);
-  }
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge(`more than ${maxBytes} bytes sent`);
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    return { kind: "unreadable", reason: `the request body could not be read to its end: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { kind: "read", bytes };
 }
