@@ -3,8 +3,9 @@
 // sent as written over a socket (fetch would normalise some of them first). Each must be refused
 // 400 ERR_REQUEST_PATH, or reach the protected rule (401 without a token), or be forwarded with
 // exactly the canonical path it was authorised for; never may the origin receive, without a token,
-// a path that a lenient origin (decoding once, stripping ';' parameters like Tomcat, Spring and
-// Jetty, reading '\' as '/', resolving dot segments) reads as a protected route.
+// a path that a lenient origin (decoding once, normalising to NFKC like some origins and WAFs,
+// stripping ';' parameters like Tomcat, Spring and Jetty, reading '\' as '/', trimming trailing
+// dots and spaces like Windows and IIS, resolving dot segments) reads as a protected route.
 
 import assert from "node:assert/strict";
 import { MiddlewareHarness } from "../support/middleware-harness.js";
@@ -25,13 +26,19 @@ const RULES = {
 function lenientOriginReading(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split("/").slice(1)) {
-    for (const part of lenientDecode(segment).split(/[/\\]/)) {
-      const withoutParameters = part.split(";")[0]!;
-      if (withoutParameters === "..") segments.pop();
-      else if (withoutParameters !== "." && withoutParameters !== "") segments.push(withoutParameters);
+    for (const part of lenientDecode(segment).normalize("NFKC").split(/[/\\]/)) {
+      const name = windowsName(part.split(";")[0]!);
+      if (name === "..") segments.pop();
+      else if (name !== "." && name !== "") segments.push(name);
     }
   }
   return `/${segments.join("/")}`;
+}
+
+/** A segment as Windows reads it: '.. ' is '..', and trailing dots and spaces go ('admin.' is 'admin', '...' is ''). */
+function windowsName(segment: string): string {
+  const spacesTrimmed = segment.replace(/ +$/, "");
+  return spacesTrimmed === "." || spacesTrimmed === ".." ? spacesTrimmed : segment.replace(/[. ]+$/, "");
 }
 
 /** Percent-decoding as old decoders did it: 2-byte overlong forms (%C0%AE) are the ASCII character. */
@@ -90,6 +97,30 @@ const WITHOUT_TOKEN: readonly [string, Expected][] = [
   ["/public/x;/../admin/secret", { forwarded: "/public/admin/secret" }],
   ["/public/admin%3Bv=1", "refused"],
   ["/public//admin/secret", "refused"],
+  // what Windows origins trim: a dot segment followed by spaces or dots, a trailing '.' or ' '
+  ["/public/..%20/admin/secret", "refused"],
+  ["/public/..%20%20/admin/secret", "refused"],
+  ["/public/.%2E%20/admin/secret", "refused"],
+  ["/public/..%2E/admin/secret", "refused"],
+  ["/api/a:b.", "refused"],
+  ["/api/a%3Ab%2E", "refused"],
+  ["/api/x:y%20", "refused"],
+  ["/api/caf%C3%A9.", "refused"],
+  ["/public/.../admin/secret", "refused"],
+  // what NFKC turns into dots, separators, ';', the protected path's letters or its composed 'é'
+  ["/public/%EF%BC%8E%EF%BC%8E/admin/secret", "refused"],
+  ["/public/%ef%bc%8e./admin/secret", "refused"],
+  ["/public/%E2%80%A4%E2%80%A4/admin/secret", "refused"],
+  ["/public/%E2%80%A5/admin/secret", "refused"],
+  ["/public/..%EF%BC%8Fadmin/secret", "refused"],
+  ["/public/..%EF%BC%BCadmin/secret", "refused"],
+  ["/public/..%EF%B9%A8admin/secret", "refused"],
+  ["/public/..%EF%BC%9B/admin/secret", "refused"],
+  ["/api/%EF%BD%81:b", "refused"],
+  ["/api/a%EF%BC%9Ab", "refused"],
+  ["/api/x%EF%B8%93y", "refused"],
+  ["/api/cafe%CC%81", "refused"],
+  ["/api/caf%EF%BD%85%CC%81", "refused"],
   // one path, many spellings: the protected rule for it is reached through every one
   ["/api/a:b", "token"],
   ["/api/a%3Ab", "token"],
@@ -106,7 +137,9 @@ const WITHOUT_TOKEN: readonly [string, Expected][] = [
   ["/api/a%20b", { forwarded: "/api/a%20b" }],
   ["/api/%2a%21%40", { forwarded: "/api/*!@" }],
   ["/public/%7Ex/caf%c3%a9", { forwarded: "/public/~x/caf%C3%A9" }],
-  ["/public/...", { forwarded: "/public/..." }],
+  ["/public/v1..2/.x", { forwarded: "/public/v1..2/.x" }],
+  ["/public/%20x/a.b", { forwarded: "/public/%20x/a.b" }],
+  ["/public/%E6%97%A5%E6%9C%AC/na%C3%AFve", { forwarded: "/public/%E6%97%A5%E6%9C%AC/na%C3%AFve" }],
 ];
 
 // Spellings sent with a valid edge-api token: forwarded with the identity, in the canonical spelling.
@@ -136,6 +169,14 @@ describe("request path spellings against the edge middleware in workerd", functi
     assert.ok(isProtectedReading(lenientOriginReading("/api/a:b")));
     assert.ok(isProtectedReading(lenientOriginReading("/api/caf%C3%A9")));
     assert.ok(!isProtectedReading(lenientOriginReading("/public/admin/secret")));
+    assert.equal(lenientOriginReading("/public/..%20/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/%EF%BC%8E%EF%BC%8E/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/..%EF%BC%8Fadmin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/public/..%EF%BC%9B/admin/secret"), "/admin/secret");
+    assert.equal(lenientOriginReading("/api/a:b."), "/api/a:b");
+    assert.ok(isProtectedReading(lenientOriginReading("/api/%EF%BD%81:b")));
+    assert.ok(isProtectedReading(lenientOriginReading("/api/cafe%CC%81")));
+    assert.equal(lenientOriginReading("/public/v1..2/.x"), "/public/v1..2/.x");
   });
 
   for (const [target, expected] of WITHOUT_TOKEN) {
@@ -184,15 +225,24 @@ describe("request path spellings against the edge middleware in workerd", functi
     await h.raw("/public/..%3B/admin/secret");
     await h.raw("/public/%C0%AE%C0%AE/admin/secret");
     await h.raw("/public/admin%3Bv=1");
+    await h.raw("/public/..%20/admin/secret");
+    await h.raw("/api/a:b.");
+    await h.raw("/public/%EF%BC%8E%EF%BC%8E/admin/secret");
     await h.settleLogs();
     const lines = h.events("middleware.refused").slice(before);
     assert.deepEqual(lines.map((l) => [l.code, l.path]), [
       ["ERR_REQUEST_PATH", "/public/..%3B/admin/secret"],
       ["ERR_REQUEST_PATH", "/public/%C0%AE%C0%AE/admin/secret"],
       ["ERR_REQUEST_PATH", "/public/admin%3Bv=1"],
+      ["ERR_REQUEST_PATH", "/public/..%20/admin/secret"],
+      ["ERR_REQUEST_PATH", "/api/a:b."],
+      ["ERR_REQUEST_PATH", "/public/%EF%BC%8E%EF%BC%8E/admin/secret"],
     ]);
     assert.match(String(lines[0]!.reason), /dot segment behind a ';' parameter/);
     assert.match(String(lines[1]!.reason), /not UTF-8 \(%C0%AE%C0%AE/);
     assert.match(String(lines[2]!.reason), /';' \(raw or %3B\)/);
+    assert.match(String(lines[3]!.reason), /only dots and spaces \('\.\.%20' once decoded\)/);
+    assert.match(String(lines[4]!.reason), /ending in '\.' or ' ' \('a:b\.' once decoded\)/);
+    assert.match(String(lines[5]!.reason), /U\+FF0E, which NFKC reads as '\.'/);
   });
 });

@@ -1,7 +1,8 @@
 // The canonical request path: every segment decoded completely (strict UTF-8) and spelt again one
 // way, so equivalent spellings are one string; and a refusal, naming its cause, for every spelling
 // that origins are known to read differently (escaped separators, controls, ';' parameters, dot
-// segments however they are spelt, invalid UTF-8, escapes of escapes).
+// segments however they are spelt, invalid UTF-8, escapes of escapes, what Windows trims and what
+// Unicode NFKC normalisation changes).
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -19,7 +20,7 @@ describe("canonicalPath", () => {
     assert.deepEqual(canonical("/reports/daily/"), { ok: true, path: "/reports/daily/", segments: ["reports", "daily", ""] });
     assert.equal(canonical("/.well-known/x").path, "/.well-known/x");
     assert.equal(canonical("/v1..2").path, "/v1..2");
-    assert.equal(canonical("/...").path, "/...");
+    assert.equal(canonical("/a.b/.x/%20a").path, "/a.b/.x/%20a");
   });
 
   it("decodes escaped unreserved characters, in either case", () => {
@@ -48,6 +49,9 @@ describe("canonicalPath", () => {
     }
     assert.equal(canonical("/😀").path, "/%F0%9F%98%80");
     assert.equal(canonical("/%f0%9f%98%80").path, "/%F0%9F%98%80");
+    // NFC text without compatibility characters is its own NFKC form, so it passes.
+    assert.equal(canonical("/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve").path, "/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve");
+    assert.equal(canonical("/日本/мир").path, "/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80");
     // A leading byte-order mark is a character of the segment, kept, not silently dropped.
     assert.equal(canonical("/%EF%BB%BFadmin").path, "/%EF%BB%BFadmin");
   });
@@ -57,6 +61,9 @@ describe("canonicalPath", () => {
   const SEMICOLON = /';' \(raw or %3B\)/;
   const NOT_UTF8 = /not UTF-8/;
   const CONTROL = /control character/;
+  const DOTS_AND_SPACES = /segment of only dots and spaces .*Windows origins trim/;
+  const TRAILING = /segment ending in '\.' or ' ' .*Windows origins trim/;
+  const NFKC = /NFKC normalisation changes/;
   const refusals: [string, RegExp][] = [
     // dot segments, escaped in every mix of case (the URL parser resolves some of these itself)
     ...["..", ".", "%2e%2e", "%2E%2E", "%2e%2E", ".%2e", "%2e.", "%2E", "%2e"].map((dots): [string, RegExp] => [`/a/${dots}/b`, DOT]),
@@ -70,6 +77,43 @@ describe("canonicalPath", () => {
     ["/;", SEMICOLON],
     ["/admin;/x", SEMICOLON],
     ["/...;", SEMICOLON],
+    // what Windows origins trim: segments of only dots and spaces, a trailing '.' or ' '
+    ["/...", DOTS_AND_SPACES],
+    ["/public/.../admin", DOTS_AND_SPACES],
+    ["/public/..%20/admin", /only dots and spaces \('\.\.%20' once decoded\)/],
+    ["/public/.. /admin", DOTS_AND_SPACES],
+    ["/public/.%20/admin", DOTS_AND_SPACES],
+    ["/public/%2e%2e%2e/admin", DOTS_AND_SPACES],
+    ["/public/%20/admin", DOTS_AND_SPACES],
+    ["/public/. ./admin", DOTS_AND_SPACES],
+    ["/admin.", /ending in '\.' or ' ' \('admin\.' once decoded\)/],
+    ["/admin%2E/x", TRAILING],
+    ["/admin%20", TRAILING],
+    ["/admin./x", TRAILING],
+    ["/admin. . ", TRAILING],
+    ["/api/a:b.", TRAILING],
+    // what NFKC turns into dots, separators, ';', ASCII letters or composed accents
+    ["/public/%EF%BC%8E%EF%BC%8E/admin", /U\+FF0E, which NFKC reads as '\.'/],
+    ["/public/.%EF%BC%8E/admin", /U\+FF0E/],
+    ["/public/%E2%80%A4%E2%80%A4/admin", /U\+2024, which NFKC reads as '\.'/],
+    ["/public/%E2%80%A5/admin", /U\+2025, which NFKC reads as '\.\.'/],
+    ["/public/%E2%80%A6/admin", /U\+2026/],
+    ["/public/..%EF%BC%8Fadmin", /U\+FF0F, which NFKC reads as '%2F'/],
+    ["/public/..%EF%BC%BCadmin", /U\+FF3C, which NFKC reads as '%5C'/],
+    ["/public/..%EF%B9%A8admin", /U\+FE68/],
+    ["/public/..%EF%BC%9B/admin", /U\+FF1B, which NFKC reads as '%3B'/],
+    ["/%EF%BD%81dmin", /U\+FF41, which NFKC reads as 'a'/],
+    ["/api/a%EF%BC%9Ab", /U\+FF1A, which NFKC reads as ':'/],
+    ["/%EF%AC%81le", /U\+FB01, which NFKC reads as 'fi'/],
+    ["/a%C2%A0", /U\+00A0, which NFKC reads as '%20'/],
+    ["/a%E3%80%80b", /U\+3000/],
+    ["/cafe%CC%81", /NFKC composes \('cafe%CC%81' is 'caf%C3%A9'\)/],
+    ["/cafe\u0301", NFKC],
+    // slash look-alikes NFKC keeps, which Windows best-fit conversion maps to '/' or '\'
+    ["/public/..%E2%88%95admin", /slash look-alike \(U\+2215\)/],
+    ["/a%E2%81%84b", /slash look-alike \(U\+2044\)/],
+    ["/a%E2%88%96b", /slash look-alike \(U\+2216\)/],
+    ["/a\u29F8b", /slash look-alike \(U\+29F8\)/],
     // separators inside a segment
     ["/a%2Fb", /escaped '\/' \(%2F\)/],
     ["/a%2fb", /escaped '\/' \(%2F\)/],
@@ -168,6 +212,22 @@ describe("canonicalPath", () => {
           if (first.ok) assert.deepEqual(first.segments.map(decodeURIComponent), texts);
         }),
         { numRuns: 2_000 },
+      );
+    });
+
+    it("an accepted segment is its own NFKC form and ends in neither '.' nor ' ' (what every origin reads alike)", () => {
+      const lookalikes = fc.constantFrom("\uFF0E", "\u2024", "\u2025", "\uFF0F", "\uFF3C", "\uFF41", "\u0301", "\u00A0", "\uFB01", "é", ".", " ");
+      const unicodePath = fc.string({ unit: fc.oneof(lookalikes, fc.constantFrom("a", "/", "%2e", "%20"), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })), maxLength: 12 });
+      fc.assert(
+        fc.property(fc.oneof(trickyPath, unicodePath.map((s) => `/${s}`)), (pathname) => {
+          const result = canonicalPath(pathname);
+          if (!result.ok) return;
+          for (const segment of result.segments.map(decodeURIComponent)) {
+            assert.equal(segment.normalize("NFKC"), segment, pathname);
+            assert.doesNotMatch(segment, /[. ]$/, pathname);
+          }
+        }),
+        { numRuns: 3_000 },
       );
     });
 

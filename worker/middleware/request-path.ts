@@ -9,7 +9,16 @@
 // Tomcat, Spring and Jetty strip path parameters, others keep them), dot segments ('.', '..',
 // %2E%2E, '..;', ..%3B), an empty inner segment ('//'), a '%' that is not an escape, an escape
 // that decodes to another escape (%252E: an origin that decodes twice reads '.'), escapes that are
-// not UTF-8 (overlong %C0%AF, %FF, encoded surrogates) and lone surrogates.
+// not UTF-8 (overlong %C0%AF, %FF, encoded surrogates) and lone surrogates. So are the spellings
+// that Windows origins and Unicode-normalising ones (IIS, some Java containers, NFKC in origins
+// and WAFs) read as another path: a segment of only dots and spaces ('...', '..%20': Windows trims
+// it to a dot segment), a segment ending in '.' or ' ' ('admin.' is 'admin' there), and any segment
+// that NFKC changes: U+FF0E and U+2024 become '.', U+FF0F '/', U+FF3C '\', full-width letters
+// ASCII ones, decomposed 'é' the composed one, so a public wildcard beside a protected route would
+// forward what such an origin reads as the protected route. Text in NFC with no compatibility
+// characters (café, 日本) is unchanged by NFKC and passes. Slash look-alikes that NFKC keeps but
+// Windows best-fit conversion maps to '/' or '\' (U+2215, U+2044, U+2216, U+29F5, U+29F8, U+29F9)
+// are refused too.
 // route-pattern.ts spells the rules' literal segments with canonicalSegment, so both sides agree.
 
 export type CanonicalPath =
@@ -28,6 +37,10 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const CONTROL = /[\u0000-\u001F\u007F]/;
 const DOT_WITH_PARAMETER = /^\.\.?;/;
 const ENCODED_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const ONLY_DOTS_AND_SPACES = /^[. ]+$/;
+const TRAILING_DOT_OR_SPACE = /[. ]$/;
+// Division slash, fraction slash, set minus, reverse solidus operator, big solidus, big reverse solidus.
+const SLASH_LOOKALIKE = /[\u2215\u2044\u2216\u29F5\u29F8\u29F9]/u;
 // ignoreBOM: a leading U+FEFF is a character to keep (and escape), not a marker to drop silently.
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ENCODER = new TextEncoder();
@@ -74,7 +87,30 @@ export function canonicalSegment(segment: string): CanonicalSegment {
   if (dots !== undefined) return refuse(`a dot segment behind a ';' parameter ('${dots}' once decoded), which origins that strip parameters resolve`);
   if (text.includes(";")) return refuse("a ';' (raw or %3B): origins disagree on path parameters");
   if (ENCODED_ESCAPE.test(text)) return refuse("an escaped escape (%25 and two hex digits), which an origin that decodes twice reads differently");
+  if (ONLY_DOTS_AND_SPACES.test(text)) {
+    return refuse(`a segment of only dots and spaces ('${spell(text)}' once decoded), which Windows origins trim to a dot segment`);
+  }
+  if (TRAILING_DOT_OR_SPACE.test(text)) {
+    return refuse(`a segment ending in '.' or ' ' ('${spell(text)}' once decoded), which Windows origins trim ('a.' is 'a'); drop the trailing character`);
+  }
+  const normalised = text.normalize("NFKC");
+  if (normalised !== text) return refuse(nfkcCause(text, normalised));
+  const lookalike = SLASH_LOOKALIKE.exec(text)?.[0];
+  if (lookalike !== undefined) return refuse(`a slash look-alike (${codePoint(lookalike)}), which Windows best-fit conversion reads as '/' or '\\'`);
   return { ok: true, value: spell(text) };
+}
+
+/** Names the first character NFKC replaces, or the sequence it composes (decomposed 'é' is e + U+0301). */
+function nfkcCause(text: string, normalised: string): string {
+  const changed = [...text].find((char) => char.normalize("NFKC") !== char);
+  const what = changed === undefined
+    ? `characters that NFKC composes ('${spell(text)}' is '${spell(normalised)}'), such as a decomposed accent`
+    : `${codePoint(changed)}, which NFKC reads as '${spell(changed.normalize("NFKC"))}'`;
+  return `a character that Unicode NFKC normalisation changes (${what}): origins that normalise read another path; send the segment in NFKC form`;
+}
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /** Each character once: plainly when RFC 3986 allows it in a segment, else as upper-case UTF-8 escapes. */
