@@ -4,6 +4,7 @@
 // unknown client costs the same comparison as a wrong secret.
 
 import { IssuerConfigError } from "../errors.js";
+import { formComponentDecoded } from "../http/form-decoding.js";
 import { secretsEqual } from "../http/secret-compare.js";
 import { lastParsed } from "../isolate/last-parsed.js";
 
@@ -31,17 +32,10 @@ export function basicCredentials(header: string | null): BasicCredentials {
   }
   const colon = decoded.indexOf(":");
   if (colon < 1) return { kind: "malformed" };
-  try {
-    const clientId = formDecode(decoded.slice(0, colon));
-    const clientSecret = formDecode(decoded.slice(colon + 1));
-    return clientSecret === "" ? { kind: "malformed" } : { kind: "present", clientId, clientSecret };
-  } catch {
-    return { kind: "malformed" };
-  }
-}
-
-function formDecode(text: string): string {
-  return decodeURIComponent(text.replace(/\+/g, " "));
+  const clientId = formComponentDecoded(decoded.slice(0, colon));
+  const clientSecret = formComponentDecoded(decoded.slice(colon + 1));
+  if (clientId === undefined || clientSecret === undefined || clientSecret === "") return { kind: "malformed" };
+  return { kind: "present", clientId, clientSecret };
 }
 
 /** The secrets binding, parsed once per isolate (a broken one throws each time it is asked). */

@@ -31,11 +31,12 @@
 // bounded copy refuses only large ones. A body that was read is forwarded as the same bytes
 // (middleware.ts sends them instead of the consumed stream); one that was not is streamed as
 // before. Inside the body, `_method` is found as method-override.ts reads parameter names:
-// url-encoded pairs, multipart parts by their Content-Disposition name (quoted or not, `name*=`
-// too), and a JSON object's top-level members (any value that is not a string is "not a method").
+// url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts), and
+// a JSON object's top-level members (any value that is not a string is "not a method").
 
 import { readBounded } from "../http/bounded-read.js";
 import { encodedParameterOverrides, readsAsMethodParameter, type NamedOverride } from "./method-override.js";
+import { boundaryOf, multipartOverrides } from "./multipart-names.js";
 import type { Rule, RuleMethod } from "./rules.js";
 
 /** The largest POST body the middleware reads to look for `_method`. */
@@ -112,35 +113,6 @@ export function bodyOverrides(formats: readonly BodyFormat[], contentType: strin
   });
 }
 
-function boundaryOf(contentType: string): string | undefined {
-  const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType);
-  return match?.[1] ?? match?.[2];
-}
-
-/** Parts named `_method` (Content-Disposition: form-data; name="_method"), with their content. */
-function multipartOverrides(text: string, boundary: string): NamedOverride[] {
-  const named: NamedOverride[] = [];
-  // Each part follows a delimiter line; the closing delimiter is followed by "--".
-  for (const part of text.split(`--${boundary}`).slice(1)) {
-    if (part.startsWith("--")) break;
-    const body = part.replace(/^[ \t]*\r?\n/, "");
-    const end = /\r?\n\r?\n/.exec(body);
-    const head = end === null ? body : body.slice(0, end.index);
-    const content = end === null ? "" : body.slice(end.index + end[0].length).replace(/\r?\n$/, "");
-    const disposition = /^content-disposition[ \t]*:(.*)$/im.exec(head)?.[1] ?? "";
-    // Every name parameter counts (parsers differ on which of `name` and `name*` wins).
-    for (const name of disposition.matchAll(/(?:^|;)\s*name(\*?)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/gi)) {
-      const raw = (name[2] ?? name[3] ?? "").trim();
-      // name*=charset'language'percent-encoded (RFC 5987), and a quoted name's backslash escapes.
-      const decoded = name[1] === "*" ? safeDecode(raw.replace(/^[^']*'[^']*'/, "")) : raw.replace(/\\(.)/g, "$1");
-      if (!readsAsMethodParameter(decoded)) continue;
-      named.push({ source: `multipart part ${JSON.stringify(decoded.slice(0, 40))}`, value: content, list: false });
-      break;
-    }
-  }
-  return named;
-}
-
 /** A JSON object's top-level `_method` members (Laravel's JSON input bag). */
 function jsonOverrides(text: string): NamedOverride[] {
   let parsed: unknown;
@@ -153,12 +125,4 @@ function jsonOverrides(text: string): NamedOverride[] {
   return Object.entries(parsed)
     .filter(([name]) => readsAsMethodParameter(name))
     .map(([name, value]) => ({ source: `JSON member ${JSON.stringify(name.slice(0, 40))}`, value: typeof value === "string" ? value : JSON.stringify(value), list: false }));
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

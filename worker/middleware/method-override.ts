@@ -36,6 +36,7 @@
 //   map the protected rules ("authentication comes before no rule"); with no rule, "no rule"
 //   (403 ERR_NO_RULE) answers first, as it would without the override.
 
+import { formComponentDecodedLeniently } from "../http/form-decoding.js";
 import { headerNameReading } from "./header-name.js";
 import type { Rule } from "./rules.js";
 
@@ -59,8 +60,6 @@ const OVERRIDE_HEADERS = new Set(["x-http-method-override", "x-method-override",
 const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** How much of a client's value a log line quotes. */
 const MAX_QUOTED = 40;
-const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
-const LENIENT_UTF8 = new TextDecoder("utf-8");
 
 /** The override headers of `headers`. */
 export function headerOverrides(headers: Headers): NamedOverride[] {
@@ -82,8 +81,8 @@ export function encodedParameterOverrides(encoded: string, where: string): Named
   for (const pair of encoded.split(/[&;]/)) {
     const equals = pair.indexOf("=");
     const [name, value] = equals === -1 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
-    if (readsAsMethodParameter(decodeFormComponent(name))) {
-      named.push({ source: `${where} ${quote(name)}`, value: decodeFormComponent(value), list: false });
+    if (readsAsMethodParameter(formComponentDecodedLeniently(name))) {
+      named.push({ source: `${where} ${quote(name)}`, value: formComponentDecodedLeniently(value), list: false });
     }
   }
   return named;
@@ -93,11 +92,6 @@ export function encodedParameterOverrides(encoded: string, where: string): Named
 export function readsAsMethodParameter(name: string): boolean {
   const [base = ""] = name.replace(/^ +/, "").split(/[[\u0000]/, 1);
   return base.replace(/[ .]/g, "_").toLowerCase() === "_method";
-}
-
-/** '+' as a space, then each run of escapes as UTF-8 (what is not UTF-8 becomes U+FFFD; only ASCII matters here). */
-function decodeFormComponent(text: string): string {
-  return text.replace(/\+/g, " ").replace(ESCAPE_RUN, (run) => LENIENT_UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
 }
 
 /**
