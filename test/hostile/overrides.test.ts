@@ -240,6 +240,49 @@ describe("override tricks against the edge middleware in workerd", function () {
       });
     }
 
+    /** A multipart body delimited by `boundary`, whose last part is `_method=DELETE`, with `before` ahead of that part. */
+    const deleteUnder = (boundary: string, before = "") =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx${before}\r\n--${boundary}\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--${boundary}--\r\n`;
+
+    /** Content-Types whose boundary Rack (the last "boundary="), PHP (the first), Tomcat (',' too) or busboy read differently, with a body that carries _method=DELETE under one of those readings. */
+    const AMBIGUOUS_BOUNDARIES: readonly [string, string][] = [
+      ["multipart/form-data; boundary=a; boundary=b", deleteUnder("b")], // Rack reads b, PHP a
+      ["multipart/form-data; boundary=b; BOUNDARY=a", deleteUnder("a")], // Rack reads a, in any case
+      ["multipart/form-data, boundary=b", deleteUnder("b")], // no ';': Rack and Tomcat read b
+      ["multipart/form-data; boundary=b; x-boundary=a", deleteUnder("a")], // Rack: the last "boundary="
+      ['multipart/form-data; boundary="a;b"', deleteUnder("a")], // Rack stops at ';'
+      ["multipart/form-data; boundary = b", deleteUnder(" b")], // PHP: all after the first '=' (Rack: no boundary)
+      ['multipart/form-data; charset="boundary=b"', deleteUnder("b")], // Rack's regex looks inside values
+    ];
+
+    for (const [type, body] of AMBIGUOUS_BOUNDARIES) {
+      it(`an ambiguous multipart boundary (${type}) is refused 400, not forwarded with a _method part`, async () => {
+        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [["content-type", type]], body });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+      });
+    }
+
+    it("multipart parts PHP reads past a scanner's shortcut: a close delimiter inside a value, a folded Content-Disposition", async () => {
+      const bodies: [string, string][] = [
+        ["close delimiter mid-line", deleteUnder("b", "--b--tail")], // PHP: a delimiter starts a line, so the _method part follows
+        ["folded header", '--b\r\nContent-Disposition: form-data;\r\n name="_method"\r\n\r\nDELETE\r\n--b--\r\n'], // PHP unfolds
+      ];
+      for (const [what, body] of bodies) {
+        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [["content-type", "multipart/form-data; boundary=b"]], body });
+        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], `${what}: ${answer.body}`);
+      }
+    });
+
+    it("control: one plain boundary, quoted or not, with charset: the same body without _method is forwarded byte for byte, with it refused", async () => {
+      for (const type of ["multipart/form-data; boundary=b", 'multipart/form-data; boundary="b"', "Multipart/Form-Data; charset=utf-8; BOUNDARY=b"]) {
+        const plain = deleteUnder("b").replace('name="_method"', 'name="kind"');
+        const admitted = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: plain });
+        assert.deepEqual([admitted.answer.status, admitted.forwarded[0]?.body], [200, plain], `${type}: ${admitted.answer.body}`);
+        const refused = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: deleteUnder("b") });
+        assert.deepEqual([refused.answer.status, refused.answer.code, refused.forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], type);
+      }
+    });
+
     it("FormData as fetch encodes it: _method=PATCH on a POST,DELETE rule is refused 400", async () => {
       const data = new FormData();
       data.append("file", new Blob([new Uint8Array([0, 255, 1, 254])]), "a.bin");
@@ -347,11 +390,18 @@ describe("override tricks against the edge middleware in workerd", function () {
       await send("POST", "/hooks/a", { headers: [form()], body: "_method=DELETE" });
       await send("POST", "/items/1", { headers: [["content-type", "application/json"], bearer()], body: '{"_method":"DELETE"}' });
       await headOnly(h.port, `POST /hooks/a HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`);
+      await send("POST", "/hooks/a", { headers: [["content-type", "multipart/form-data; boundary=a; boundary=b"]], body: "--b--\r\n" });
       await h.settleLogs();
       const lines = h.events("middleware.refused").slice(before);
-      assert.deepEqual(lines.map((l) => [l.code, l.status, l.rule]), [["ERR_METHOD_OVERRIDE", 400, 4], ["ERR_METHOD_OVERRIDE", 400, 3], ["ERR_OVERRIDE_BODY_TOO_LARGE", 413, 4]]);
+      assert.deepEqual(lines.map((l) => [l.code, l.status, l.rule]), [
+        ["ERR_METHOD_OVERRIDE", 400, 4],
+        ["ERR_METHOD_OVERRIDE", 400, 3],
+        ["ERR_OVERRIDE_BODY_TOO_LARGE", 413, 4],
+        ["ERR_METHOD_OVERRIDE", 400, 4],
+      ]);
       assert.equal(lines[0]!.reason, 'form field "_method" names "DELETE": no rule governs it here, rules[4] governs POST');
       assert.equal(lines[1]!.reason, 'JSON member "_method" names "DELETE": rules[2] governs it here, rules[3] governs POST');
+      assert.match(String(lines[3]!.reason), /^the multipart body may carry _method .*has 2 boundary parameters/);
     });
   });
 });

@@ -17,6 +17,7 @@ import {
   type OverrideCheck,
 } from "../../worker/middleware/method-override.js";
 import { bodyFormatsToInspect, bodyOverrides, inspectOverrideBody } from "../../worker/middleware/method-override-body.js";
+import { multipartBoundary } from "../../worker/middleware/multipart-names.js";
 import { stripPathOverrides } from "../../worker/middleware/path-override.js";
 import { parseRules } from "../../worker/middleware/rules.js";
 
@@ -204,6 +205,7 @@ describe("which POST bodies are read for _method", () => {
       ["multipart/mixed; boundary=x", ["multipart"]], // Rack's PARSEABLE_DATA_MEDIA_TYPES
       ["multipart/related; boundary=x", ["multipart"]],
       ["multipart/form-data", ["url-encoded"]], // no boundary: Rack parses the body as url-encoded
+      ["multipart/form-data, boundary=b", ["multipart"]], // an ambiguous boundary: read, and refused (multipart-names.ts)
       ["application/json", ["json"]],
       ["application/vnd.api+json; charset=utf-8", ["json"]],
       ["text/plain; profile=/json", ["json"]], // Laravel's isJson looks for "/json" anywhere
@@ -261,6 +263,59 @@ describe("the _method fields of a POST body", () => {
   it("multipart with bare LF line ends (Rack and PHP accept them)", () => {
     const body = "--b\ncontent-disposition: form-data; name=\"_method\"\n\nDELETE\n--b--\n";
     assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", body), [['multipart part "_method"', "DELETE"]]);
+  });
+
+  it("multipart: the boundary is read only when every framework reads the same one", () => {
+    const accepted: [string, string][] = [
+      ["multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "----WebKitFormBoundary7MA4YWxkTrZu0gW"],
+      ['multipart/form-data; boundary="a b:c=d"', "a b:c=d"],
+      ["Multipart/Mixed;charset=utf-8 ;  Boundary=x", "x"],
+      ["multipart/form-data; boundary=a-boundary-b", "a-boundary-b"],
+    ];
+    for (const [type, boundary] of accepted) assert.deepEqual(multipartBoundary(type), { kind: "one", boundary }, type);
+    assert.deepEqual(multipartBoundary("multipart/form-data; charset=utf-8"), { kind: "none" });
+    const ambiguous = [
+      "multipart/form-data; boundary=a; boundary=b", // Rack: b; PHP: a
+      "multipart/form-data, boundary=b", // Rack and Tomcat: b; a parameter parser: none
+      "multipart/form-data; boundary=b, x", // Tomcat ends the value at ','
+      "multipart/form-data; x-boundary=a; boundary=b",
+      "multipart/form-data; boundary=", // Rack: none, so url-encoded
+      'multipart/form-data; boundary=""',
+      'multipart/form-data; boundary="a;b"', // Rack: a
+      'multipart/form-data; boundary="a\\"b"',
+      "multipart/form-data; boundary = b", // Rack: none; PHP: " b"
+      "multipart/form-data; boundary=b c", // Rack: "b c"; a parameter parser: b
+      'multipart/form-data; name="boundary=b"',
+      "multipart/form-data; boundaryx=b",
+      "multipart/form-data; boundary=xboundary=b", // Rack: b
+      "multipart/form-data; Boundary=a-boundary", // PHP finds the lower-case "boundary" first
+      `multipart/form-data; boundary=${"b".repeat(71)}`,
+      "multipart/form-data boundary=b",
+    ];
+    for (const type of ambiguous) assert.equal(multipartBoundary(type).kind, "ambiguous", type);
+  });
+
+  it("multipart: an ambiguous boundary is one override that cannot be read, refused whatever the rule", () => {
+    const overrides = bodyOverrides(["multipart"], "multipart/form-data; boundary=a; boundary=b", bytes("--b--\r\n"));
+    assert.equal(overrides.length, 1);
+    assert.match(overrides[0]!.unreadable ?? "", /has 2 boundary parameters/);
+    assert.equal(refusal(check("POST", "/any/x", [], overrides)), "now");
+  });
+
+  it("multipart: read as the most generous parser reads it", () => {
+    const type = "multipart/form-data; boundary=b";
+    const cases: [string, string, string][] = [
+      ["a close delimiter inside a value does not end the scan (PHP: not at a line's start)", '--b\r\ncontent-disposition: form-data; name="t"\r\n\r\nx--b--y\r\n--b\r\ncontent-disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--', "DELETE"],
+      ["a folded Content-Disposition (PHP unfolds)", "--b\r\nContent-Disposition: form-data;\r\n\tname=_method\r\n\r\nPUT\r\n--b--", "PUT"],
+      ["Content-Disposition after another header on its line (Rack's regex is not anchored)", "--b\r\nX-A: 1, Content-Disposition: form-data; name=_method\r\n\r\nPUT\r\n--b--", "PUT"],
+      ["a value cut by a delimiter mid-line (Rack 3 needs no line end before it)", "--b\r\nContent-Disposition: form-data; name=_method\r\n\r\nDELETE--b--", "DELETE"],
+      ["a delimiter line with more after it (PHP compares the line's start)", "--bxyz\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--", "PATCH"],
+      ["a delimiter inside a header value does not hide the part", '--b\r\nContent-Type: text/plain; x="--b"\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--', "PATCH"],
+    ];
+    for (const [what, body, value] of cases) assert.deepEqual(found(["multipart"], type, body).map(([, v]) => v), [value], what);
+    // Quoted-printable (Go decodes it) and a UTF-16 part (Tomcat decodes a part's charset) read as no method, and are refused.
+    const qp = found(["multipart"], type, "--b\r\nContent-Disposition: form-data; name=_method\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nDEL=45TE\r\n--b--");
+    assert.equal(refusal(check("POST", "/any/x", [], qp.map(([source, value]) => ({ source: source!, value: value!, list: false })))), "now");
   });
 
   it("JSON: top-level members read as _method; a value that is not a string is kept as JSON (not a method)", () => {

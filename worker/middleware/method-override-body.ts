@@ -31,12 +31,13 @@
 // bounded copy refuses only large ones. A body that was read is forwarded as the same bytes
 // (middleware.ts sends them instead of the consumed stream); one that was not is streamed as
 // before. Inside the body, `_method` is found as method-override.ts reads parameter names:
-// url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts), and
+// url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts: a
+// multipart Content-Type whose boundary frameworks could read differently is refused), and
 // a JSON object's top-level members (any value that is not a string is "not a method").
 
 import { readBounded } from "../http/bounded-read.js";
 import { encodedParameterOverrides, readsAsMethodParameter, type NamedOverride } from "./method-override.js";
-import { boundaryOf, multipartOverrides } from "./multipart-names.js";
+import { multipartBoundary, multipartOverrides } from "./multipart-names.js";
 import type { Rule, RuleMethod } from "./rules.js";
 
 /** The largest POST body the middleware reads to look for `_method`. */
@@ -71,7 +72,7 @@ export function bodyFormatsToInspect(
   const media = type.trim().split(/[;,\s]/, 1)[0]!.toLowerCase();
   const formats: BodyFormat[] = [];
   if (media === "" || media === "application/x-www-form-urlencoded") formats.push("url-encoded");
-  if (media.startsWith("multipart/")) formats.push(boundaryOf(type) === undefined ? "url-encoded" : "multipart");
+  if (media.startsWith("multipart/")) formats.push(multipartBoundary(type).kind === "none" ? "url-encoded" : "multipart");
   if (/[/+]json/i.test(type)) formats.push("json");
   return formats;
 }
@@ -109,7 +110,7 @@ export function bodyOverrides(formats: readonly BodyFormat[], contentType: strin
     if (format === "json") return jsonOverrides(text);
     // As UTF-8 too: the WHATWG decoder never swallows an ASCII byte into U+FFFD, so binary parts
     // cannot hide a delimiter or a part's headers.
-    return multipartOverrides(text, boundaryOf(contentType) ?? "");
+    return multipartOverrides(text, contentType);
   });
 }
 

@@ -48,6 +48,12 @@ export interface NamedOverride {
   readonly value: string;
   /** A header's value is a list (repeated headers arrive joined by commas); a parameter's is one method. */
   readonly list: boolean;
+  /**
+   * Why the value cannot be known, when an origin may find a method here that the middleware
+   * cannot read as it does (an encoded body, an ambiguous multipart boundary): it may name any
+   * method, so the request is refused.
+   */
+  readonly unreadable?: string;
 }
 
 export type OverrideCheck =
@@ -106,7 +112,8 @@ export function checkMethodOverride(
 ): OverrideCheck {
   /** Each method named, upper case (frameworks read it so), with where it was named. */
   const methods = new Map<string, string>();
-  for (const { source, value, list } of named) {
+  for (const { source, value, list, unreadable } of named) {
+    if (unreadable !== undefined) return { ok: false, refuse: "now", reason: `${source} may carry _method and cannot be read as an origin reads it: ${unreadable}` };
     for (const entry of list ? value.split(",") : [value]) {
       const override = entry.trim();
       if (!METHOD_TOKEN.test(override)) return { ok: false, refuse: "now", reason: `${source} ${quote(value)} is not a method` };
