@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { freePort } from "../support/free-port.js";
 import { spawnTsx } from "../support/run-tsx.js";
 
-async function startLocal(port: number, stateDir: string): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir]);
+async function startLocal(port: number, stateDir: string, args: string[] = []): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir, ...args]);
   let banner = "";
   await new Promise<void>((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${banner}`)), 30_000);
@@ -88,6 +88,73 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       assert.match(String(payload.sub), /^worker\/[0-9a-f]{32}\/ledger-sync$/);
     } finally {
       await stop(second.child);
+    }
+  });
+});
+
+// The check runs before workerd starts, so a refused file costs one Node start-up, not a stack.
+describe("npm start --rules FILE: the file's rules checked against the registry, as the stack's own are", function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "wid-start-rules-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function startWithRules(name: string, rules: unknown) {
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(rules));
+    const child = spawnTsx("worker/local/start.ts", ["--port", String(await freePort()), "--state-dir", join(dir, "state"), "--rules", file]);
+    let stdout = "";
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.once("exit", resolveExit));
+    // A stack that comes up despite the file is stopped at once, so the test fails instead of hanging.
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("Ctrl-C stops")) child.kill("SIGINT");
+    });
+    const code = await exited;
+    return { file, code, stdout, stderr };
+  }
+
+  it("refuses rules naming an unregistered workload, workflow, account or audience, each with the fix, and starts nothing", async () => {
+    const { file, code, stdout, stderr } = await startWithRules("typos.json", {
+      rules: [
+        { methods: ["GET"], path: "/api/ledger", allow: { workloads: ["ledger-sinc"] } },
+        { methods: ["GET"], path: "/api/export", allow: { subjects: ["workflow/0123456789abcdef0123456789abcdef/nightly-exprt/run-1"] } },
+        { methods: ["GET"], path: "/api/other", allow: { subjects: ["worker/ffffffffffffffffffffffffffffffff/billing"] } },
+        { methods: ["GET"], path: "/api/elsewhere", allow: { workloads: ["billing"], audiences: ["https://elsewhere.example"] } },
+        { methods: ["GET"], path: "/api/health", public: true },
+      ],
+    });
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stdout, /is running locally/);
+    assert.match(stderr, new RegExp(`--rules ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*\\(4 problems\\)`));
+    assert.match(stderr, /\$\.rules\[0\]\.allow\.workloads\[0\]: names 'ledger-sinc', which is not a registered workload, so this rule can only answer 403; did you mean 'ledger-sync'\?/);
+    assert.match(stderr, /\$\.rules\[1\]\.allow\.subjects\[0\]: names the workflow 'nightly-exprt', which is not a registered workflow.*did you mean 'nightly-export'\?/);
+    assert.match(stderr, /\$\.rules\[2\]\.allow\.subjects\[0\]: names account 'f{32}', but this stack's workloads and workflows are in account '0123456789abcdef0123456789abcdef'/);
+    assert.match(stderr, /\$\.rules\[3\]\.allow\.audiences\[0\]: names "https:\/\/elsewhere\.example", which is not among the middleware's audiences/);
+    assert.doesNotMatch(stderr, /rules\[4\]/);
+  });
+
+  it("still refuses a malformed file with the parser's problems, before the registry is asked", async () => {
+    const { file, code, stderr } = await startWithRules("malformed.json", { rules: [{ methods: ["GET"], path: "/api/x", allow: { workloads: [] } }] });
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /invalid rules document/);
+    assert.ok(stderr.includes(`--rules ${file}: `), stderr);
+    assert.doesNotMatch(stderr, /does not register/);
+  });
+
+  it("starts with a file whose rules name only what the stack registers (the example rules)", async () => {
+    const { child, banner } = await startLocal(await freePort(), join(dir, "state"), ["--rules", "worker/middleware/rules.example.json"]);
+    try {
+      assert.match(banner, /rules: worker\/middleware\/rules\.example\.json \(--rules\)/);
+    } finally {
+      await stop(child);
     }
   });
 });

@@ -22,7 +22,7 @@ export interface RuleRegistry {
 
 /** Adds an issue, under `key` followed by the JSON path, for every rule entry naming nothing real. */
 export function reportUnregisteredRuleNames(
-  settings: EdgeMiddlewareSettings,
+  settings: Pick<EdgeMiddlewareSettings, "rules" | "audiences">,
   registry: RuleRegistry,
   key: string,
   issues: IssueCollector,

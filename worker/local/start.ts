@@ -2,7 +2,8 @@
 // the issuer, one example workload per registered workload, and the edge middleware in front of an
 // example origin under /api/, in workerd: configured by the stack's edgeMiddleware exactly as
 // deployed (rules, audiences, revocation list, introspection client), --rules and --api-audience
-// overriding; persists state under .wid/ so a restart keeps the keys, and prints what is running.
+// overriding (a --rules file is checked against the registry as the stack's own rules are);
+// persists state under .wid/ so a restart keeps the keys, and prints what is running.
 
 import { Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
@@ -14,7 +15,9 @@ import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecret
 import { validateStackConfig } from "../config/validate.js";
 import { stackWarnings } from "../config/warnings.js";
 import { WORKER_ROOT } from "../build/bundle.js";
-import type { EdgeMiddlewareSettings } from "../config/types.js";
+import type { EdgeMiddlewareSettings, StackConfig } from "../config/types.js";
+import { reportUnregisteredRuleNames } from "../config/edge-middleware-registry.js";
+import { IssueCollector } from "../config/issues.js";
 import { parseRules, RulesError } from "../middleware/rules.js";
 import { stackEdgeMiddleware, type StackMiddlewareInput } from "./edge-middleware.js";
 import { localStack } from "./stack.js";
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
   const { introspectionClients } = validated;
   const introspectionSecrets = loadOrCreateIntrospectionSecrets(stateDir, introspectionClients);
   const middleware = localMiddleware(validated.edgeMiddleware, introspectionSecrets, values.rules, values["api-audience"]);
+  if (values.rules !== undefined) checkRuleNames(resolve(values.rules), middleware, validated);
   const apiAudience = middleware.audiences[0] ?? EXAMPLE_API_AUDIENCE;
   // The CLI defaults to the default port; elsewhere the token command needs to be told.
   const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
@@ -173,6 +177,28 @@ function readRules(file: string): unknown {
   }
   return document;
 }
+
+/**
+ * `--rules FILE` against the stack's registry, as the stack validator checks the stack's own
+ * rules (edge-middleware-registry.ts): a rule naming an unregistered workload or workflow, another
+ * account or an audience the middleware does not accept stops `npm start`, every problem listed.
+ */
+function checkRuleNames(file: string, middleware: LocalMiddleware, validated: StackConfig): void {
+  const issues = new IssueCollector();
+  reportUnregisteredRuleNames({ rules: middleware.rules, audiences: middleware.audiences }, {
+    accountId: validated.issuer.accountId,
+    workloads: validated.workloads.map((w) => w.name),
+    workflows: validated.workflows.map((w) => w.name),
+    // The stack's one setting, copied into every workflow; with none, no workflow subject is valid anyway.
+    maxInstanceIdLength: validated.workflows[0]?.maxInstanceIdLength,
+  }, RULES_KEY, issues);
+  if (issues.count === 0) return;
+  // The keys read "$.rules[0].allow.workloads[0]", as readRules' problems do, after the file's name.
+  const lines = issues.issues.map((issue) => `  - ${issue.key.replace(`${RULES_KEY}.rules `, "")}: ${issue.message}`);
+  const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
+  throw new Error(`--rules ${file}: the rules name what this stack does not register (${count}):\n${lines.join("\n")}`);
+}
+const RULES_KEY = "--rules";
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
