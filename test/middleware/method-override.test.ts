@@ -17,6 +17,7 @@ import {
   type OverrideCheck,
 } from "../../worker/middleware/method-override.js";
 import { bodyFormatsToInspect, bodyOverrides, inspectOverrideBody } from "../../worker/middleware/method-override-body.js";
+import { bodyEncodingProblem } from "../../worker/middleware/body-encoding.js";
 import { multipartBoundary } from "../../worker/middleware/multipart-names.js";
 import { stripPathOverrides } from "../../worker/middleware/path-override.js";
 import { parseRules } from "../../worker/middleware/rules.js";
@@ -380,6 +381,38 @@ describe("inspectOverrideBody", () => {
     const large = post("x".repeat(200_000), { "content-type": "application/x-www-form-urlencoded" });
     assert.deepEqual(await inspectOverrideBody(large, "POST", anyRuleFor("POST")!, anyRuleFor), { kind: "not read" });
     assert.equal(large.bodyUsed, false);
+  });
+});
+
+describe("bodies an origin decodes before it reads _method", () => {
+  const none = new Uint8Array();
+  it("accepts no Content-Encoding or identity, and the charsets in which ASCII bytes are ASCII text", () => {
+    for (const encoding of [null, "", "identity", " IDENTITY "]) assert.equal(bodyEncodingProblem("application/json", encoding, true, none), undefined, String(encoding));
+    for (const charset of ["utf-8", "UTF8", "us-ascii", "ISO-8859-1", "iso-8859-15", "latin1", "windows-1252", '"utf-8"']) {
+      assert.equal(bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none), undefined, charset);
+    }
+  });
+
+  it("refuses any other Content-Encoding or charset, and JSON whose first bytes say UTF-16 or UTF-32 (RFC 4627 §3)", () => {
+    for (const encoding of ["gzip", "x-gzip", "deflate", "br", "zstd", "identity, gzip", "gzip, identity"]) {
+      assert.match(bodyEncodingProblem(null, encoding, false, none) ?? "", /Content-Encoding/, encoding);
+    }
+    for (const charset of ["utf-16", "UTF-16LE", "utf-32", "ibm037", "cp500", "shift_jis", "utf-7", "", "utf-8; charset=utf-16"]) {
+      assert.match(bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none) ?? "", /charset/, charset);
+    }
+    for (const start of [[0xff, 0xfe, 0x7b, 0], [0xfe, 0xff, 0, 0x7b], [0x7b, 0, 0x22, 0], [0, 0, 0, 0x7b], [0, 0, 0xfe, 0xff]]) {
+      assert.match(bodyEncodingProblem("application/json", null, true, new Uint8Array(start)) ?? "", /UTF-16 or UTF-32/, String(start));
+    }
+    assert.equal(bodyEncodingProblem("application/json", null, true, new TextEncoder().encode('\ufeff{"a":1}')), undefined); // the UTF-8 BOM
+  });
+
+  it("inspectOverrideBody hands an encoded body back as one override that cannot be read, which checkMethodOverride refuses", async () => {
+    const ruleFor = ruleForPath("/items/a/b");
+    const request = new Request("https://api.test/items/a/b", { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded", "content-encoding": "gzip" } });
+    const result = await inspectOverrideBody(request, "POST", ruleFor("POST")!, ruleFor);
+    assert.ok(result.kind === "read");
+    assert.deepEqual([...result.bytes], [...new TextEncoder().encode("a=1")]);
+    assert.equal(refusal(check("POST", "/items/a/b", [], result.overrides)), "now");
   });
 });
 

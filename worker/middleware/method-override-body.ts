@@ -33,9 +33,12 @@
 // before. Inside the body, `_method` is found as method-override.ts reads parameter names:
 // url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts: a
 // multipart Content-Type whose boundary frameworks could read differently is refused), and
-// a JSON object's top-level members (any value that is not a string is "not a method").
+// a JSON object's top-level members (any value that is not a string is "not a method"). A body an
+// origin may decode first (a Content-Encoding, a charset that is not ASCII-compatible) is refused
+// rather than read (body-encoding.ts).
 
 import { readBounded } from "../http/bounded-read.js";
+import { bodyEncodingProblem } from "./body-encoding.js";
 import { encodedParameterOverrides, readsAsMethodParameter, type NamedOverride } from "./method-override.js";
 import { multipartBoundary, multipartOverrides } from "./multipart-names.js";
 import type { Rule, RuleMethod } from "./rules.js";
@@ -99,6 +102,9 @@ export async function inspectOverrideBody(
     const why = read.error instanceof Error ? read.error.message : String(read.error);
     return { kind: "unreadable", reason: `the request body could not be read to its end: ${why}` };
   }
+  const problem = bodyEncodingProblem(contentType, request.headers.get("content-encoding"), formats.includes("json"), read.bytes);
+  // Encoded, it may carry any _method: one override that cannot be read, which is refused.
+  if (problem !== undefined) return { kind: "read", bytes: read.bytes, overrides: [{ source: "the POST body", value: "", list: false, unreadable: problem }] };
   return { kind: "read", bytes: read.bytes, overrides: bodyOverrides(formats, contentType ?? "", read.bytes) };
 }
 

@@ -51,7 +51,7 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     status: 400,
     title: "Method override refused",
     detail:
-      "An X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method header (in any case, '_' for '-'), or a _method parameter in the query or in a POST body, names no method, several methods, or a method this route's rule for the request's method does not also govern; send the request with the method itself, or one override the same rule admits.",
+      "An X-HTTP-Method-Override, X-Method-Override or X-HTTP-Method header (in any case, '_' for '-'), or a _method parameter in the query or in a POST body, names no method, several methods, or a method this route's rule for the request's method does not also govern; or a POST body that is checked for _method cannot be read as origins read it (a Content-Encoding other than identity, a charset that is not ASCII-compatible, UTF-16 or UTF-32 JSON, a multipart Content-Type without exactly one plain boundary parameter). Send the request with the method itself, or one override the same rule admits, and such a body unencoded, in UTF-8, with one boundary parameter.",
   },
   ERR_OVERRIDE_BODY_TOO_LARGE: {
     status: 413,
