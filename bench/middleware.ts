@@ -35,7 +35,9 @@ export async function measureMiddleware(port: number): Promise<Measurement[]> {
           name: "bench-middleware",
           modules: [{ type: "ESModule", path: "middleware.js", contents: await bundleWorker(resolve(MIDDLEWARE_MODULE)) }],
           compatibilityDate: COMPATIBILITY_DATE,
-          bindings: { ISSUER_URL: context.issuerUrl, AUDIENCES: JSON.stringify([audience]), RULES: JSON.stringify(RULES) },
+          // The driver stands in for Cloudflare's edge: it sends the cf.tlsClientAuth of the bench
+          // workload's certificate, which this middleware is told to read.
+          bindings: { ISSUER_URL: context.issuerUrl, AUDIENCES: JSON.stringify([audience]), RULES: JSON.stringify(RULES), CLIENT_CERTIFICATES: "cloudflare-edge" },
           serviceBindings: { ISSUER: issuer, ORIGIN: { name: "bench-origin" } },
         },
         await driver({ name: "bench-raw-gateway", source: "raw-gateway.ts", routes: [], serviceBindings: { ISSUER: issuer, ORIGIN: { name: "bench-origin" } } }),

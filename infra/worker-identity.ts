@@ -99,6 +99,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
           route: edge.route,
           forwardAuthorization: edge.forwardAuthorization,
           revocationList: edge.revocationList,
+          clientCertificates: edge.clientCertificates,
           ...(edge.introspectionClient !== undefined
             ? {
                 introspection: {

@@ -22,7 +22,9 @@ export default {
     token ??= env.ISSUER.token(env.AUDIENCE).then((issued) => issued.token);
     const headers = { authorization: `Bearer ${await token}` };
     // The bench workload's tokens are certificate-bound: each request carries the cf object of an
-    // mTLS connection that presented its certificate, as Cloudflare's edge sets it.
+    // mTLS connection that presented its certificate, as Cloudflare's edge sets it (the middleware
+    // reads it because the bench sets CLIENT_CERTIFICATES; a real middleware so configured must
+    // never be service-bound, or a Worker could write this cf, as this driver does).
     const cf = { tlsClientAuth: tlsClientAuthFor(await token) };
     for (let i = 0; i < n; i++) {
       const response = await gateway.fetch("https://api.bench.test/data", { headers, cf } as RequestInit);

@@ -36,6 +36,8 @@ export interface EdgeMiddlewareArgs {
   readonly revocationList?: boolean;
   /** Ask the issuer's /introspect about workflow tokens, as this registered introspection client. */
   readonly introspection?: { readonly clientId: string; readonly clientSecret: pulumi.Input<string> };
+  /** Where the middleware learns client certificates (CLIENT_CERTIFICATES); default "none". */
+  readonly clientCertificates?: "none" | "cloudflare-edge";
 }
 
 /** The module name of the bundle inside the script upload. */
@@ -76,6 +78,7 @@ export function edgeMiddlewareBindings(
     ...(args.forwardAuthorization !== undefined ? { forwardAuthorization: args.forwardAuthorization } : {}),
     ...(args.revocationList !== undefined ? { revocationList: args.revocationList } : {}),
     ...(args.introspection !== undefined ? { introspectionClientId: args.introspection.clientId } : {}),
+    ...(args.clientCertificates !== undefined ? { clientCertificates: args.clientCertificates } : {}),
   });
   try {
     // The secret is checked for presence only: its value may not be known before `pulumi up`.

@@ -42,7 +42,18 @@ describe("stack config: edgeMiddleware", () => {
       route: { pattern: "api.example.dev/*", zoneId: "0123456789abcdef0123456789abcdef" },
       forwardAuthorization: false,
       revocationList: false,
+      clientCertificates: "none",
     });
+  });
+
+  it("reads Cloudflare's client certificates only when clientCertificates says cloudflare-edge", () => {
+    const edge = validateStackConfig(rawStackConfig({ [KEY]: section({ clientCertificates: "cloudflare-edge" }) }), { project: PROJECT, stack: STACK });
+    assert.equal(edge.edgeMiddleware?.clientCertificates, "cloudflare-edge");
+    for (const value of [true, "zone", "Cloudflare-Edge"]) {
+      const issue = issuesFor(section({ clientCertificates: value })).find((i) => i.key === `${KEY}.clientCertificates`);
+      assert.ok(issue, String(value));
+      assert.match(issue.message, /"cloudflare-edge".*service binding/);
+    }
   });
 
   it("introspects as a registered client only", () => {

@@ -77,7 +77,7 @@ const NO_CERTIFICATE = {
   certNotAfter: "",
 };
 
-describe("edge middleware in workerd: certificate-bound tokens need their certificate (RFC 8705 §3)", function () {
+describe("edge middleware in workerd, reading Cloudflare's client certificates: certificate-bound tokens need theirs (RFC 8705 §3)", function () {
   this.timeout(120_000);
   const raw = stackConfig();
   const certificates = stackCertificates(validated(raw));
@@ -85,7 +85,10 @@ describe("edge middleware in workerd: certificate-bound tokens need their certif
   let h: MiddlewareHarness;
 
   before(async () => {
-    h = await MiddlewareHarness.start({ config: raw, rules: RULES, mtlsThumbprints: certificates.thumbprints });
+    // This middleware is told it is reached through its zone alone, so `cf` is Cloudflare's.
+    h = await MiddlewareHarness.start({
+      config: raw, rules: RULES, mtlsThumbprints: certificates.thumbprints, bindings: { CLIENT_CERTIFICATES: "cloudflare-edge" },
+    });
   });
   after(async () => h?.dispose());
 
@@ -127,6 +130,7 @@ describe("edge middleware in workerd: certificate-bound tokens need their certif
       tlsClientAuth(own, { certVerified: "FAILED:unable to get local issuer certificate" }),
       tlsClientAuth(own, { certVerified: "NONE" }),
       tlsClientAuth(own, { certRevoked: "1" }),
+      tlsClientAuth(own, { certRevoked: "" }),
       tlsClientAuth(own, { certPresented: "0" }),
       tlsClientAuth(own, { certFingerprintSHA256: "" }),
     ]) {
@@ -181,5 +185,45 @@ describe("edge middleware in workerd: certificate-bound tokens need their certif
     const entry = h.events("middleware.refused").find((e) => e.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" && String(e.reason).includes("certificate has expired"));
     assert.ok(entry, "no log line names the certificate verdict");
     assert.ok(!JSON.stringify(entry).includes(token));
+  });
+});
+
+describe("edge middleware in workerd, by default: no client certificate is believed, whoever wrote cf", function () {
+  this.timeout(120_000);
+  const raw = stackConfig();
+  const certificates = stackCertificates(validated(raw));
+  let h: MiddlewareHarness;
+
+  // The harness's own rules, without any opt-out, and no CLIENT_CERTIFICATES binding: a Worker
+  // that reaches the middleware through a service binding chooses `request.cf` itself, so by
+  // default the middleware reads no certificate from it.
+  before(async () => {
+    h = await MiddlewareHarness.start({ config: raw, mtlsThumbprints: certificates.thumbprints });
+  });
+  after(async () => h?.dispose());
+
+  it("refuses a bound token sent as a plain bearer token, on every protected route", async () => {
+    const token = await h.token("edge-api");
+    for (const route of ["/reports/1", "/whoami"]) {
+      const response = await h.request(route, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 401, route);
+      assert.equal(((await response.json()) as { code: string }).code, "ERR_TOKEN_CERTIFICATE_REQUIRED");
+    }
+    assert.equal(h.forwarded.length, 0);
+  });
+
+  it("refuses a bound token with the cf of its own verified certificate, as a caller over a service binding can write it", async () => {
+    const token = await h.token("edge-api");
+    const forged = { tlsClientAuth: tlsClientAuth(certificates.workloads["edge-api"]!.pem) };
+    const response = await h.request("/reports/1", { headers: { authorization: `Bearer ${token}` }, cf: forged } as RequestInit);
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { code: string }).code, "ERR_TOKEN_CERTIFICATE_REQUIRED");
+    await h.settleLogs();
+    assert.ok(h.events("middleware.refused").some((e) => String(e.reason).includes("reads no client certificate")), "the log does not say why");
+  });
+
+  it("admits an unbound token as before", async () => {
+    const response = await h.request("/whoami", { headers: { authorization: `Bearer ${await h.token("ledger-sync")}` } });
+    assert.equal(response.status, 200);
   });
 });

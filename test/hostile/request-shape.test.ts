@@ -273,6 +273,17 @@ describe("request-shape tricks against the edge middleware in workerd", function
       assert.deepEqual([answer.status, answer.code, forwarded.length], [403, "ERR_RULE_REFUSED", 0]);
     });
 
+    it("a caller the rule does not admit gets the same 403 with or without an override, so it cannot map which methods share the rule", async () => {
+      const billing = await h.token("billing");
+      const answers = [];
+      for (const extra of [[], [["X-HTTP-Method-Override", "DELETE"]], [["X-HTTP-Method-Override", "PATCH"]]] as [string, string][][]) {
+        const { answer, forwarded } = await send("GET", "/reports/1", [["authorization", `Bearer ${billing}`], ...extra]);
+        assert.equal(forwarded.length, 0);
+        answers.push(JSON.stringify([answer.status, answer.code]));
+      }
+      assert.deepEqual(answers, Array(3).fill(JSON.stringify([403, "ERR_RULE_REFUSED"])));
+    });
+
     it("anonymous callers cannot map protected rules: any override on a protected or unruled path is the same 401", async () => {
       const answers = [];
       for (const [method, path, override] of [

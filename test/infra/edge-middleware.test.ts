@@ -88,6 +88,15 @@ describe("EdgeMiddleware component (Pulumi mocks)", () => {
     assert.equal(bindings.has("ISSUER"), false);
   });
 
+  it("tells the middleware to read Cloudflare's client certificates only when asked", async () => {
+    const textOf = async (name: string, args: EdgeMiddlewareArgs) =>
+      new Map(((await build(name, args)).of(SCRIPT)[0]!.inputs.bindings as Binding[]).map((b) => [b.name, b.text]));
+    assert.equal((await textOf("certs-edge", { ...ARGS, clientCertificates: "cloudflare-edge" })).get("CLIENT_CERTIFICATES"), "cloudflare-edge");
+    for (const [name, args] of [["certs-none", { ...ARGS, clientCertificates: "none" as const }], ["certs-default", ARGS]] as const) {
+      assert.equal((await textOf(name, args)).has("CLIENT_CERTIFICATES"), false, name);
+    }
+  });
+
   const refusals: [string, Partial<EdgeMiddlewareArgs>, RegExp][] = [
     ["a broken rules document", { rules: { rules: [{ methods: ["FETCH"], path: "/x", allow: "authenticated" }] } }, /rules \(RULES\) invalid rules document .*\n.*\$\.rules\[0\]\.methods\[0\]/],
     ["a rule audience the middleware does not accept", { audiences: ["https://other.example.com"] }, /missing from AUDIENCES/],

@@ -31,6 +31,17 @@ describe("readMiddlewareConfig", () => {
     assert.deepEqual(config.origin, { kind: "service" });
     assert.equal(config.forwardAuthorization, false);
     assert.equal(config.issuerService, true);
+    assert.equal(config.clientCertificates, "none");
+  });
+
+  it("reads client certificates from Cloudflare's edge only when CLIENT_CERTIFICATES says so", () => {
+    assert.equal(readMiddlewareConfig({ ...VALID, CLIENT_CERTIFICATES: "cloudflare-edge" }, SERVICES).clientCertificates, "cloudflare-edge");
+    assert.equal(readMiddlewareConfig({ ...VALID, CLIENT_CERTIFICATES: "none" }, SERVICES).clientCertificates, "none");
+    for (const value of ["true", "Cloudflare-Edge", "", "edge"]) {
+      const error = problems({ ...VALID, CLIENT_CERTIFICATES: value });
+      assert.deepEqual(error.problems.map((p) => p.binding), ["CLIENT_CERTIFICATES"], value);
+      assert.match(error.summary, /"cloudflare-edge"/);
+    }
   });
 
   it("reads an origin URL, a loopback issuer and FORWARD_AUTHORIZATION", () => {

@@ -94,6 +94,13 @@ const FIELDS = {
     read: ((value, key, issues) =>
       readString(value, key, issues, "one of introspectionClients: the middleware asks /introspect about workflow tokens as it")) as FieldReader<string>,
   },
+  clientCertificates: {
+    read: ((value, key, issues) => {
+      if (value === "none" || value === "cloudflare-edge") return value;
+      issues.add(key, 'must be "none" (the default) or "cloudflare-edge": read request.cf.tlsClientAuth, set by Cloudflare on the route\'s hostname with mTLS (bind no Worker to the middleware then: a Worker calling it through a service binding writes cf itself)');
+      return undefined;
+    }) as FieldReader<"none" | "cloudflare-edge">,
+  },
 } as const;
 
 function booleanReader(what: string): FieldReader<boolean> {
@@ -125,5 +132,6 @@ export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, k
     forwardAuthorization: fields.forwardAuthorization ?? false,
     revocationList: fields.revocationList ?? false,
     ...(fields.introspectionClient !== undefined ? { introspectionClient: fields.introspectionClient } : {}),
+    clientCertificates: fields.clientCertificates ?? "none",
   };
 };

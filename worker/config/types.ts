@@ -149,6 +149,11 @@ export interface EdgeMiddlewareSettings {
   readonly revocationList: boolean;
   /** Introspect workflow tokens as this client (one of introspectionClients). */
   readonly introspectionClient?: string;
+  /**
+   * Where the middleware learns client certificates (worker/middleware/client-certificate.ts):
+   * "none", or "cloudflare-edge" (`request.cf.tlsClientAuth`, when no Worker service-binds it).
+   */
+  readonly clientCertificates: "none" | "cloudflare-edge";
 }
 
 /**

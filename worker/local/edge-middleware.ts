@@ -28,6 +28,8 @@ export interface LocalEdgeMiddlewareInput {
   readonly issuerBinding?: boolean;
   /** Keep the Authorization header on forwarded requests (FORWARD_AUTHORIZATION). */
   readonly forwardAuthorization?: boolean;
+  /** Where client certificates come from (CLIENT_CERTIFICATES); default "none". */
+  readonly clientCertificates?: "none" | "cloudflare-edge";
   /** Refuse tokens on the local issuer's /revocations.json (REVOCATION_LIST_URL). */
   readonly revocationList?: boolean;
   /** Ask the local issuer's /introspect about workflow tokens as this client (INTROSPECTION_*). */
@@ -35,7 +37,7 @@ export interface LocalEdgeMiddlewareInput {
 }
 
 /** The parts of the local middleware a stack's `edgeMiddleware` settings decide. */
-export type StackMiddlewareInput = Required<Pick<LocalEdgeMiddlewareInput, "rules" | "audiences" | "forwardAuthorization" | "revocationList">> &
+export type StackMiddlewareInput = Required<Pick<LocalEdgeMiddlewareInput, "rules" | "audiences" | "forwardAuthorization" | "revocationList" | "clientCertificates">> &
   Pick<LocalEdgeMiddlewareInput, "introspection">;
 
 /**
@@ -59,6 +61,7 @@ export function stackEdgeMiddleware(
     audiences: settings.audiences,
     forwardAuthorization: settings.forwardAuthorization,
     revocationList: settings.revocationList,
+    clientCertificates: settings.clientCertificates,
     ...(client !== undefined && secret !== undefined ? { introspection: { clientId: client, clientSecret: secret } } : {}),
   };
 }
@@ -82,6 +85,7 @@ export async function edgeMiddlewareWorkers(
       ...(input.forwardAuthorization !== undefined ? { forwardAuthorization: input.forwardAuthorization } : {}),
       ...(input.revocationList !== undefined ? { revocationList: input.revocationList } : {}),
       ...(input.introspection !== undefined ? { introspectionClientId: input.introspection.clientId } : {}),
+      ...(input.clientCertificates !== undefined ? { clientCertificates: input.clientCertificates } : {}),
     }),
     // Text rules go in as they are (tests of a malformed RULES binding).
     ...(typeof input.rules === "string" ? { RULES: input.rules } : {}),

@@ -156,6 +156,7 @@ function localMiddleware(
     audiences: [EXAMPLE_API_AUDIENCE],
     forwardAuthorization: false,
     revocationList: true,
+    clientCertificates: "none",
     ...overrides,
     source: fromFile ?? `rules: ${relative(process.cwd(), EXAMPLE_RULES)} (the stack has no edgeMiddleware)`,
   };

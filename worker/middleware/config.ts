@@ -2,6 +2,7 @@
 // Pulumi component and the tests share one validator. A problem names the binding and the fix;
 // `detail` (for logs only) may quote the configuration, the `fix` (also shown to clients) never does.
 
+import { CLIENT_CERTIFICATE_SOURCES, type ClientCertificateSource } from "./client-certificate.js";
 import { readRevocationBindings, type RevocationBindings, type RevocationChecks } from "./revocation-bindings.js";
 import { parseRules, RulesError, type Rules } from "./rules.js";
 
@@ -12,6 +13,7 @@ export interface MiddlewareTextBindings extends RevocationBindings {
   readonly RULES?: unknown;
   readonly ORIGIN_URL?: unknown;
   readonly FORWARD_AUTHORIZATION?: unknown;
+  readonly CLIENT_CERTIFICATES?: unknown;
 }
 
 /** Which service bindings exist: ISSUER (optional) and ORIGIN (or ORIGIN_URL). */
@@ -27,6 +29,8 @@ export interface MiddlewareConfig {
   /** Forward through the ORIGIN service binding, or by fetch to `url`'s origin. */
   readonly origin: { readonly kind: "service" } | { readonly kind: "url"; readonly url: URL };
   readonly forwardAuthorization: boolean;
+  /** Where client certificates come from (client-certificate.ts). */
+  readonly clientCertificates: ClientCertificateSource;
   /** Fetch discovery and the JWKS through the ISSUER service binding instead of the internet. */
   readonly issuerService: boolean;
   /** Introspection and the revocation list (revocation-bindings.ts); empty when not configured. */
@@ -108,6 +112,10 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
   if (forwardAuthorization !== undefined && forwardAuthorization !== "true" && forwardAuthorization !== "false") {
     problem("FORWARD_AUTHORIZATION", 'must be "true" or "false" (or absent: false)');
   }
+  const clientCertificates = env.CLIENT_CERTIFICATES ?? "none";
+  if (!CLIENT_CERTIFICATE_SOURCES.includes(clientCertificates as ClientCertificateSource)) {
+    problem("CLIENT_CERTIFICATES", 'must be "cloudflare-edge" (read request.cf.tlsClientAuth), or "none" or absent (no client certificates)');
+  }
 
   if (problems.length > 0 || issuerUrl === undefined || audienceList === undefined || rules === undefined || origin === undefined) {
     throw new MiddlewareConfigError(problems);
@@ -118,6 +126,7 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
     rules,
     origin,
     forwardAuthorization: forwardAuthorization === "true",
+    clientCertificates: clientCertificates as ClientCertificateSource,
     revocation,
     issuerService: services.issuer,
   });

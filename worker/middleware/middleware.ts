@@ -20,7 +20,7 @@ import {
 } from "../verification/index.js";
 import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
-import { presentedCertificate } from "./client-certificate.js";
+import { CLIENT_CERTIFICATE_SOURCES, presentedCertificate, type ClientCertificateSource } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
 import { checkMethodOverride, headerOverrides, queryOverrides, type NamedOverride } from "./method-override.js";
 import { inspectOverrideBody } from "./method-override-body.js";
@@ -40,6 +40,13 @@ export interface MiddlewareOptions {
   readonly forward: (request: Request) => Promise<Response>;
   /** Keep the Authorization header on forwarded requests. Default false. */
   readonly forwardAuthorization?: boolean;
+  /**
+   * Where client certificates come from (client-certificate.ts): "none" (default: a certificate-bound
+   * token is admitted only where its rule opts out), or "cloudflare-edge": `request.cf.tlsClientAuth`,
+   * set by Cloudflare on a hostname with mTLS. Only when no Worker reaches the middleware through a
+   * service binding: such a caller writes `cf` itself.
+   */
+  readonly clientCertificates?: ClientCertificateSource;
   /** Passed to the verifier (worker/verification/options.ts). */
   readonly clockToleranceSeconds?: number;
   readonly algorithms?: readonly VerifierAlgorithm[];
@@ -74,10 +81,10 @@ const MAX_LOGGED_PATH = 512;
 const VERIFIER_OPTIONS = [
   "clockToleranceSeconds", "algorithms", "maxTokenBytes", "jwks", "fetch", "now", "introspection", "revocationList",
 ] as const;
-const KNOWN_OPTIONS = new Set<string>(["issuer", "audiences", "rules", "forward", "forwardAuthorization", "log", ...VERIFIER_OPTIONS]);
+const KNOWN_OPTIONS = new Set<string>(["issuer", "audiences", "rules", "forward", "forwardAuthorization", "clientCertificates", "log", ...VERIFIER_OPTIONS]);
 
 export function createMiddleware(options: MiddlewareOptions): Middleware {
-  const { rules, forward, verifier, keepAuthorization, log } = resolveOptions(options);
+  const { rules, forward, verifier, keepAuthorization, certificateSource, log } = resolveOptions(options);
 
   return async function middleware(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -102,8 +109,8 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const rule = ruleFor(method);
       // Every method the request may be read as must find this rule (method-override.ts); refused
       // here only when the refusal reveals no protected rule, else after authentication.
-      const named = [...headerOverrides(request.headers), ...queryOverrides(url.search)];
-      const override = checkMethodOverride(named, method, rule, ruleFor);
+      const namedOverrides = [...headerOverrides(request.headers), ...queryOverrides(url.search)];
+      const override = checkMethodOverride(namedOverrides, method, rule, ruleFor);
       if (!override.ok && override.refuse === "now") {
         return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
       }
@@ -111,13 +118,13 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
       stripPathOverrides(headers);
-      if (rule?.public) return await sendChecked(url, headers, rule, named, ruleFor);
+      if (rule?.public) return await sendChecked(url, headers, rule, namedOverrides, ruleFor);
 
       const credentials = bearerCredentials(request.headers);
       if (credentials.kind === "absent") return refuse("ERR_NO_TOKEN");
       if (credentials.kind === "malformed") return refuse("ERR_AUTHORIZATION_HEADER");
       // A certificate-bound token needs the certificate Cloudflare verified for this connection.
-      const certificate = presentedCertificate(request);
+      const certificate = presentedCertificate(request, certificateSource);
       let identity;
       try {
         identity = await verifier.verify(credentials.token, {
@@ -126,29 +133,30 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
         });
       } catch (error) {
         if (error instanceof VerificationError) {
-          const why = certificate.kind === "none" && error.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" ? `${error.message} (${certificate.reason})` : error.message;
-          return refuse(error.code, { reason: why, ...(rule !== undefined ? { rule: rule.index } : {}) });
+          const reason = certificate.kind === "none" && error.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" ? `${error.message} (${certificate.reason})` : error.message;
+          return refuse(error.code, { reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
         }
         throw error;
       }
       if (rule === undefined) return refuse("ERR_NO_RULE");
-      if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
+      // Admission first: a caller the rule does not admit learns nothing of which methods share it.
       if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
+      if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
       const identified = identityHeaders(identity);
       if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });
       for (const [name, value] of identified) headers.set(name, value);
-      return await sendChecked(url, headers, rule, named, ruleFor);
+      return await sendChecked(url, headers, rule, namedOverrides, ruleFor);
     } catch (error) {
       return refuse("ERR_INTERNAL", { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
 
     /** Forwards once a POST body's `_method`, if it must be read (method-override-body.ts), keeps the request under `rule`. */
-    async function sendChecked(url: URL, headers: Headers, rule: Rule, named: readonly NamedOverride[], ruleFor: (method: string) => Rule | undefined): Promise<Response> {
+    async function sendChecked(url: URL, headers: Headers, rule: Rule, namedOverrides: readonly NamedOverride[], ruleFor: (method: string) => Rule | undefined): Promise<Response> {
       const body = await inspectOverrideBody(request, method, rule, ruleFor);
       if (body.kind === "too large") return refuse("ERR_OVERRIDE_BODY_TOO_LARGE", { rule: rule.index, reason: body.reason });
       if (body.kind === "unreadable") return refuse("ERR_REQUEST_BODY", { rule: rule.index, reason: body.reason });
       if (body.kind === "not read") return await send(url, headers, request.body);
-      const override = checkMethodOverride([...named, ...body.overrides], method, rule, ruleFor);
+      const override = checkMethodOverride([...namedOverrides, ...body.overrides], method, rule, ruleFor);
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
       return await send(url, headers, body.bytes);
     }
@@ -172,6 +180,7 @@ interface Resolved {
   readonly forward: (request: Request) => Promise<Response>;
   readonly verifier: Verifier;
   readonly keepAuthorization: boolean;
+  readonly certificateSource: ClientCertificateSource;
   readonly log: (entry: MiddlewareLogEntry) => void;
 }
 
@@ -181,7 +190,7 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
   for (const name of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(name)) issues.push(`${name} is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
   }
-  const { audiences, rules, forward, forwardAuthorization, log } = options;
+  const { audiences, rules, forward, forwardAuthorization, clientCertificates, log } = options;
   const audienceList = Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
   if (audienceList === undefined || audienceList.length === 0) issues.push("audiences must be a non-empty array of audience strings");
   if (!isParsedRules(rules)) issues.push("rules must be the result of parseRules(document)");
@@ -195,6 +204,9 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
   }
   if (typeof forward !== "function") issues.push("forward must be a function (request) => Promise<Response>");
   if (forwardAuthorization !== undefined && typeof forwardAuthorization !== "boolean") issues.push("forwardAuthorization must be true or false");
+  if (clientCertificates !== undefined && !CLIENT_CERTIFICATE_SOURCES.includes(clientCertificates)) {
+    issues.push(`clientCertificates must be one of ${CLIENT_CERTIFICATE_SOURCES.map((s) => JSON.stringify(s)).join(", ")}`);
+  }
   if (log !== undefined && typeof log !== "function") issues.push("log must be a function");
   let verifier: Verifier | undefined;
   try {
@@ -212,6 +224,7 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
     forward: forward as Resolved["forward"],
     verifier,
     keepAuthorization: forwardAuthorization === true,
+    certificateSource: clientCertificates ?? "none",
     log: log ?? ((entry) => (entry.event === "middleware.error" ? console.error : console.log)(JSON.stringify(entry))),
   };
 }

@@ -158,10 +158,10 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   } else if (!isPublic) {
     allow = parseAllow(raw.allow, `${at}.allow`, problem);
   }
-  const unbound = raw.acceptBoundTokensWithoutCertificate;
-  if (unbound !== undefined && unbound !== true && unbound !== false) {
+  const acceptUnbound = raw.acceptBoundTokensWithoutCertificate;
+  if (acceptUnbound !== undefined && typeof acceptUnbound !== "boolean") {
     problem(`${at}.acceptBoundTokensWithoutCertificate`, "must be true or false (omit it: bound tokens need their certificate)");
-  } else if (isPublic && unbound !== undefined) {
+  } else if (isPublic && acceptUnbound !== undefined) {
     problem(`${at}.acceptBoundTokensWithoutCertificate`, "cannot be combined with public: a public rule reads no token; remove it");
   }
   const readBody = raw.readBodyForMethodOverride;
@@ -180,7 +180,7 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   return Object.freeze(
     isPublic
       ? { ...base, public: true as const }
-      : { ...base, public: false as const, allow: allow!, acceptBoundTokensWithoutCertificate: unbound === true },
+      : { ...base, public: false as const, allow: allow!, acceptBoundTokensWithoutCertificate: acceptUnbound === true },
   );
 }
 

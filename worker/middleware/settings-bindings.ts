@@ -1,10 +1,11 @@
 // The middleware Worker's text bindings for a stack's `edgeMiddleware` settings: the one place
-// that turns audiences, rules, forwardAuthorization, revocationList and introspectionClient into
-// AUDIENCES, RULES, REVOCATION_LIST_URL, INTROSPECTION_*, so the deployed middleware
+// that turns audiences, rules, forwardAuthorization, revocationList, introspectionClient and
+// clientCertificates into AUDIENCES, RULES, REVOCATION_LIST_URL, INTROSPECTION_*, CLIENT_CERTIFICATES, so the deployed middleware
 // (infra/cloudflare/edge-middleware.ts) and the local one (worker/local/edge-middleware.ts) cannot
 // drift. The client secret is a secret binding each side adds from its own store.
 
 import { INTROSPECTION_PATH } from "../introspection/request.js";
+import type { ClientCertificateSource } from "./client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
 
 /** What the middleware is told; the stack's settings plus the issuer it trusts. */
@@ -21,6 +22,8 @@ export interface MiddlewareBindingSettings {
   readonly revocationList?: boolean;
   /** Ask `<issuer>/introspect` about workflow tokens as this introspection client. */
   readonly introspectionClientId?: string;
+  /** Where client certificates come from (CLIENT_CERTIFICATES); default "none". */
+  readonly clientCertificates?: ClientCertificateSource;
 }
 
 export function middlewareTextBindings(settings: MiddlewareBindingSettings): Record<string, string> {
@@ -32,6 +35,7 @@ export function middlewareTextBindings(settings: MiddlewareBindingSettings): Rec
     ...(settings.originUrl !== undefined ? { ORIGIN_URL: settings.originUrl } : {}),
     ...(settings.forwardAuthorization !== undefined ? { FORWARD_AUTHORIZATION: String(settings.forwardAuthorization) } : {}),
     ...(settings.revocationList === true ? { REVOCATION_LIST_URL: `${issuerUrl}${REVOCATIONS_PATH}` } : {}),
+    ...(settings.clientCertificates === "cloudflare-edge" ? { CLIENT_CERTIFICATES: "cloudflare-edge" } : {}),
     ...(introspectionClientId !== undefined
       ? { INTROSPECTION_URL: `${issuerUrl}${INTROSPECTION_PATH}`, INTROSPECTION_CLIENT_ID: introspectionClientId, INTROSPECTION_FOR: "workflow" }
       : {}),

@@ -6,6 +6,7 @@
 //   ORIGIN_URL  text   the origin's URL     ─┘ (requests keep their path and query)
 //   ISSUER      service optional: the issuer Worker, so discovery and the JWKS never cross the internet
 //   FORWARD_AUTHORIZATION text optional: "true" keeps the Authorization header on forwarded requests
+//   CLIENT_CERTIFICATES   text optional: "cloudflare-edge" reads request.cf.tlsClientAuth (client-certificate.ts)
 //   INTROSPECTION_URL, _CLIENT_ID, _CLIENT_SECRET, _FOR; REVOCATION_LIST_URL   optional: refuse tokens
 //               of ended workflow instances and revoked tokens (revocation-bindings.ts)
 // The configuration is read once per isolate; a broken one answers 503 problem+json naming the
@@ -62,6 +63,7 @@ function build(env: MiddlewareEnv): Built {
       rules: config.rules,
       forward: forwarder(config, env),
       forwardAuthorization: config.forwardAuthorization,
+      clientCertificates: config.clientCertificates,
       ...config.revocation,
       ...(config.issuerService && issuer ? { fetch: (input: string, init?: RequestInit) => issuer.fetch(input, init) } : {}),
     });
