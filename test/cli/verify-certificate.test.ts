@@ -58,6 +58,21 @@ describe("wid verify --certificate: certificate-bound tokens", function () {
     assert.match(other.stderr, /ERR_TOKEN_CERTIFICATE_MISMATCH/);
   });
 
+  it("takes the certificate's thumbprint instead of its PEM, and refuses one that is not an x5t#S256", async () => {
+    const { token } = await issuer.token("edge-api", API_AUDIENCE);
+    const own = await verify(token, "--certificate-thumbprint", certificates.thumbprints["edge-api"]!);
+    assert.equal(own.code, 0, own.stderr);
+    const other = await verify(token, "--certificate-thumbprint", certificates.thumbprints.billing!);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /ERR_TOKEN_CERTIFICATE_MISMATCH/);
+    const malformed = await verify(token, "--certificate-thumbprint", "not-a-thumbprint");
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--certificate-thumbprint must be an x5t#S256/);
+    const both = await verify(token, "--certificate-thumbprint", certificates.thumbprints["edge-api"]!, "--certificate", pemFile("edge-api"));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /not both/);
+  });
+
   it("refuses a --certificate that is not a PEM certificate as a usage error", async () => {
     const { token } = await issuer.token("edge-api", API_AUDIENCE);
     const notPem = join(dir, "not.pem");

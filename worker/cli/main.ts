@@ -1,6 +1,6 @@
 // `npm run wid -- <command>`: the operator's and workload developer's tool.
 //   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
-//   verify <token> --audience <aud> [--certificate <pem>] [--introspect [--client-id <id>]] [--issuer <url>]
+//   verify <token> --audience <aud> [--certificate <pem> | --certificate-thumbprint <x5t#S256>] [--introspect [--client-id <id>]] [--issuer <url>]
 //                                      verify as a relying party (discovery, JWKS, revocation list; with
 //                                      --introspect also /introspect), print the claims
 //   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
@@ -17,8 +17,8 @@ const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
 
 const USAGE = `usage:
   npm run wid -- token --workload <name> --audience <aud> [--lifetime <seconds>] [--issuer <url>]
-  npm run wid -- verify <token> --audience <aud> [--certificate <pem>] [--introspect [--client-id <id>]] [--issuer <url>]
-      a certificate-bound token verifies only with --certificate (its client certificate); checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
+  npm run wid -- verify <token> --audience <aud> [--certificate <pem> | --certificate-thumbprint <x5t#S256>] [--introspect [--client-id <id>]] [--issuer <url>]
+      a certificate-bound token verifies only with its client certificate (--certificate or --certificate-thumbprint); checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
       client (--client-id or ${INTROSPECTION_CLIENT_ENV}; secret: ${INTROSPECTION_SECRET_ENV} or the local stack's)
   npm run wid -- keys list [--issuer <url>]
   npm run wid -- keys rotate [--emergency] [--issuer <url>]
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       introspect: { type: "boolean", default: false },
       "client-id": { type: "string" },
       certificate: { type: "string" },
+      "certificate-thumbprint": { type: "string" },
       lifetime: { type: "string" },
       issuer: { type: "string", default: DEFAULT_ISSUER },
       kid: { type: "string" },
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
         introspect: values.introspect,
         clientId: values["client-id"],
         certificate: values.certificate,
+        certificateThumbprint: values["certificate-thumbprint"],
         stateDir: values["state-dir"],
       });
       if (typeof request === "string") throw new UsageError(request);

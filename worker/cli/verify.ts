@@ -15,6 +15,7 @@ import { INTROSPECTION_PATH } from "../introspection/request.js";
 import { secretsPath } from "../local/secrets.js";
 import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
+import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import { createVerifier, VerificationError, type CertificatePresentation, type VerifierOptions } from "../verification/index.js";
 
 /** Environment variables `wid verify --introspect` reads when no flag says otherwise. */
@@ -29,6 +30,8 @@ export interface VerifyArgs {
   readonly clientId: string | undefined;
   /** PEM file of the client certificate a certificate-bound token is presented with (--certificate). */
   readonly certificate: string | undefined;
+  /** Or that certificate's x5t#S256 itself, as `pulumi stack output workloads` prints mtls.thumbprint (--certificate-thumbprint). */
+  readonly certificateThumbprint: string | undefined;
   /** Where the local stack keeps its secrets (its introspection clients' secrets among them). */
   readonly stateDir: string;
 }
@@ -48,6 +51,14 @@ export function verifyOptions(
 ): { readonly token: string; readonly options: VerifierOptions; readonly presentation: CertificatePresentation } | string {
   if (!args.token || !args.audience) return "verify needs <token> and --audience";
   let presentation: CertificatePresentation = {};
+  if (args.certificate !== undefined && args.certificateThumbprint !== undefined) return "give --certificate or --certificate-thumbprint, not both";
+  if (args.certificateThumbprint !== undefined) {
+    if (!THUMBPRINT_PATTERN.test(args.certificateThumbprint)) {
+      return "--certificate-thumbprint must be an x5t#S256: the unpadded base64url SHA-256 of the certificate (43 characters; " +
+        "`pulumi stack output workloads` prints it as mtls.thumbprint, `npm start` in its banner)";
+    }
+    presentation = { certificateThumbprint: args.certificateThumbprint };
+  }
   if (args.certificate !== undefined) {
     const thumbprint = thumbprintOfPemFile(args.certificate);
     if (thumbprint === undefined) {

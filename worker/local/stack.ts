@@ -45,6 +45,8 @@ export interface LocalStackInput {
 export interface LocalStack {
   readonly options: MiniflareOptions;
   readonly config: StackConfig;
+  /** The mTLS workloads' certificate thumbprints ({workload: x5t#S256}) the issuer binds tokens to. */
+  readonly mtlsThumbprints: Readonly<Record<string, string>>;
 }
 
 export async function localStack(input: LocalStackInput): Promise<LocalStack> {
@@ -107,5 +109,5 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
         }
       : {}),
   };
-  return { options, config };
+  return { options, config, mtlsThumbprints: thumbprints ?? {} };
 }

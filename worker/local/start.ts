@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   // The CLI defaults to the default port; elsewhere the token command needs to be told.
   const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
   const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
-  const { options, config } = await localStack({
+  const { options, config, mtlsThumbprints } = await localStack({
     project: raw.project,
     stack: raw.stack,
     config: raw.config,
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   });
   const mf = new Miniflare(options);
   await mf.ready;
+  // A bearer token verifies without a certificate: suggest a workload without mTLS first.
+  const tryWorkload = config.workloads.find((w) => w.mtls === undefined) ?? config.workloads[0];
 
   const lines = [
     `worker-identity is running locally: stack ${config.stack}, account ${config.issuer.accountId}`,
@@ -106,11 +108,17 @@ async function main(): Promise<void> {
     "    in front of an example origin that echoes the identity headers it receives:",
     `    curl ${issuerUrl}/api/health`,
     `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
-    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/accounts/42/ledger   # 403: only ledger-sync`,
+    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/whoami   # 401: edge-api's token is certificate-bound, and this rule does not opt out`,
     "",
+    ...(Object.keys(mtlsThumbprints).length === 0 ? [] : [
+      "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
+      ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
+      "    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>",
+      "",
+    ]),
     "  try:",
-    `    npm run wid -- token --workload ${config.workloads[0]?.name} --audience ${config.workloads[0]?.audiences[0]}`,
-    `    npm run wid -- verify <token> --audience ${config.workloads[0]?.audiences[0]}`,
+    `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}`,
+    `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}`,
     "    npm run wid -- keys list",
     "",
     `  state persists in ${stateDir}/state (delete ${stateDir} to start afresh); Ctrl-C stops.`,
