@@ -81,8 +81,8 @@ export function nothingLeftToRevoke(
   const refusedFrom = exp + settings.clockSkewSeconds;
   if (refusedFrom > Math.floor(nowMs / 1_000)) return undefined;
   return new InvalidRequestError(
-    `nothing left to revoke: the token expired at ${isoSeconds(exp)} and no verifier accepts it since ${isoSeconds(refusedFrom)} ` +
-      `(exp + the issuer's clockSkewSeconds, ${settings.clockSkewSeconds} s, the most clock tolerance relying parties may use); ` +
+    `nothing left to revoke: the token expired at ${isoSeconds(exp)}, and no verifier whose clock tolerance is within the ` +
+      `issuer's clockSkewSeconds (${settings.clockSkewSeconds} s) accepts it since ${isoSeconds(refusedFrom)}; ` +
       "nothing was recorded. If the token still verifies, this exp is not its exp claim: pass the exp `wid verify` prints",
   );
 }
