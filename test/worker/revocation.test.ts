@@ -49,6 +49,18 @@ describe("token revocation in workerd", function () {
     return (await response.json()) as Listing;
   }
   const listing = async () => (await (await issuer.admin("/admin/revocations")).json()) as Listing;
+
+  /**
+   * Restarts the issuer with its clock at `issuerSeconds` or, by the restart's own duration, just
+   * after: the offset is taken from the wall clock at the restart, never from an earlier reading.
+   */
+  async function travelTo(issuerSeconds: number): Promise<Listing> {
+    offset = Math.ceil(issuerSeconds - Date.now() / 1_000);
+    await issuer.restart({ clockOffsetSeconds: offset });
+    const after = await listing();
+    assert.ok(after.now >= issuerSeconds, `the issuer's clock reads ${after.now}, before ${issuerSeconds}`);
+    return after;
+  }
   const active = async (token: string) => (await introspect(issuer, token)).body.active;
 
   /** The verifier of a relying party reading the published list; its clock follows the issuer's, past cached copies. */
@@ -111,18 +123,42 @@ describe("token revocation in workerd", function () {
     assert.equal(await active((await instanceToken(issuer, EXPORT_WORKFLOW, later)).token), true);
   });
 
-  it("says that a repeated revocation changed nothing, or how it extended the entry", async () => {
+  it("says that a repeated jti revocation changed nothing", async () => {
     const { jti, exp } = decodeJwt(tokens.a!);
     const before = await listing();
     const again = await revoke({ jti, exp });
     assert.equal(again.outcome, "unchanged");
     assert.deepEqual(again.entries, before.entries);
-    // The workflow's kill switch, not ledger-sync's: the last test needs ledger-sync's to expire first.
+  });
+
+  // The workflow's kill switch, not ledger-sync's: the last test needs ledger-sync's to expire
+  // first, by more than a restart takes. Short of the jti entry's expiry (token a lives 300 s).
+  const LATER_SECONDS = 120;
+
+  it("says how a kill switch repeated in a later second extended the entry", async () => {
     const first = (await listing()).entries.find((e) => e.kind === "workflow" && e.name === EXPORT_WORKFLOW)!;
+    const moved = await travelTo(first.revokedAt + LATER_SECONDS);
     const repeat = await revoke({ workflow: EXPORT_WORKFLOW });
-    // The same second covers no new token; a later one also covers the tokens issued since.
-    assert.equal(repeat.outcome, repeat.entry!.revokedAt === first.revokedAt ? "unchanged" : "extended");
-    assert.ok(repeat.entry!.revokedAt >= first.revokedAt && repeat.entry!.expiresAt >= first.expiresAt);
+    assert.equal(repeat.outcome, "extended");
+    // It now covers the tokens issued up to this second, and lives as long after it as the first did.
+    assert.ok(repeat.entry!.revokedAt >= moved.now, `${repeat.entry!.revokedAt} < ${moved.now}`);
+    assert.equal(repeat.entry!.expiresAt - repeat.entry!.revokedAt, first.expiresAt - first.revokedAt);
+    assert.deepEqual((await listing()).entries.find((e) => e.name === EXPORT_WORKFLOW), repeat.entry);
+  });
+
+  it("says that a kill switch repeated in an earlier second (a clock set back) changed nothing", async () => {
+    const extended = (await listing()).entries.find((e) => e.kind === "workflow" && e.name === EXPORT_WORKFLOW)!;
+    const before = await listing();
+    // Set back by LATER_SECONDS: now is before the extended entry's second, as long as the test runs in less time.
+    const back = extended.revokedAt - LATER_SECONDS;
+    offset = Math.ceil(back - Date.now() / 1_000);
+    await issuer.restart({ clockOffsetSeconds: offset });
+    assert.ok((await listing()).now < extended.revokedAt, "the clock was not set back");
+    const repeat = await revoke({ workflow: EXPORT_WORKFLOW });
+    assert.equal(repeat.outcome, "unchanged");
+    assert.deepEqual(repeat.entry, extended);
+    assert.deepEqual(repeat.entries, before.entries);
+    await travelTo(extended.revokedAt);
   });
 
   it("refuses to revoke a token no verifier accepts any more, recording nothing", async () => {
@@ -171,27 +207,24 @@ describe("token revocation in workerd", function () {
   });
 
   it("drops a jti entry once its token has expired, and a kill switch once every token it covered has", async () => {
-    const jtiEntry = (await listing()).entries.find((e) => e.kind === "jti")!;
-    const killSwitch = (await listing()).entries.find((e) => e.name === "ledger-sync")!;
-    const nowSeconds = Math.floor(Date.now() / 1_000);
-    offset = jtiEntry.expiresAt - nowSeconds + 1;
-    await issuer.restart({ clockOffsetSeconds: offset });
-    const afterJti = await listing();
-    assert.ok(!afterJti.entries.some((e) => e.kind === "jti"), JSON.stringify(afterJti.entries));
-    assert.ok(afterJti.entries.some((e) => e.name === "ledger-sync"), "the kill switch outlives the single token");
+    const start = (await listing()).entries;
+    const jtiEntry = start.find((e) => e.kind === "jti")!;
+    const killSwitch = start.find((e) => e.name === "ledger-sync")!;
+    assert.ok(jtiEntry && killSwitch, JSON.stringify(start));
+    const afterJti = await travelTo(jtiEntry.expiresAt);
+    assert.deepEqual(afterJti.entries.map((e) => `${e.kind}:${e.name}`).sort(),
+      ["workflow:nightly-export", "workload:ledger-sync", "workload:retired-worker"], "the kill switches outlive the single token");
     const published = (await (await issuer.fetch("/revocations.json")).json()) as { entries: Entry[] };
     assert.ok(!published.entries.some((e) => e.kind === "jti"), "purged from KV too");
 
-    // Past ledger-sync's kill switch alone: it is dropped, a kill switch set later is not yet.
-    offset = killSwitch.expiresAt - nowSeconds + 1;
-    await issuer.restart({ clockOffsetSeconds: offset });
-    const afterKillSwitch = (await listing()).entries;
-    assert.ok(!afterKillSwitch.some((e) => e.name === "ledger-sync"), JSON.stringify(afterKillSwitch));
-    assert.ok(afterKillSwitch.every((e) => e.expiresAt > killSwitch.expiresAt), JSON.stringify(afterKillSwitch));
-    // Past the last entry's expiry (the entries were revoked seconds apart): the list is empty.
-    offset = Math.max(...afterJti.entries.map((e) => e.expiresAt)) - nowSeconds + 1;
-    await issuer.restart({ clockOffsetSeconds: offset });
-    assert.deepEqual((await listing()).entries, []);
+    // Past ledger-sync's kill switch alone: it is dropped; the two set LATER_SECONDS after it
+    // (the extended workflow kill switch, retired-worker's) are not yet.
+    const later = afterJti.entries.filter((e) => e.name !== "ledger-sync");
+    for (const entry of later) assert.ok(entry.revokedAt >= killSwitch.revokedAt + LATER_SECONDS, JSON.stringify(entry));
+    const afterKillSwitch = (await travelTo(killSwitch.expiresAt)).entries;
+    assert.deepEqual(afterKillSwitch, later);
+    // Past the last entry's expiry: the list is empty.
+    assert.deepEqual((await travelTo(Math.max(...later.map((e) => e.expiresAt)))).entries, []);
     assert.deepEqual(((await (await issuer.fetch("/revocations.json")).json()) as { entries: Entry[] }).entries, []);
     // killSwitch.expiresAt = revokedAt + 3600 (max lifetime) + 60 (skew): every covered token expired by then.
     assert.equal(killSwitch.expiresAt - killSwitch.revokedAt, 3_660);
