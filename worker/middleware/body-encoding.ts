@@ -5,7 +5,9 @@
 // - the charset: Tomcat (so Spring's HiddenHttpMethodFilter) decodes a form with the Content-Type's
 //   charset, body-parser decodes JSON in UTF-16 and UTF-32, and a JSON body without a charset in
 //   UTF-16 or UTF-32 is detected from its first bytes (RFC 4627 §3) by Jackson and Python's json.
-// Such a body is refused (method-override.ts: an override that cannot be read), not decoded:
+// Such a body is refused, 400 ERR_METHOD_OVERRIDE (method-override.ts: an override that cannot be
+// read; the one answer for "this request's method cannot be shown to stay under its rule", whose
+// detail names these bodies), not decoded:
 // decoding would need every codec an origin knows (EBCDIC's IBM037 is a Java charset that no
 // TextDecoder reads, br is not in Node 20's DecompressionStream) and a bound on the inflated size
 // against zip bombs, for bodies no browser sends (forms are never compressed). Refused only when
