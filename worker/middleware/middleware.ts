@@ -3,7 +3,7 @@
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
 //   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ POST body override? ─ forward (identity and path-override headers stripped)
-//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ override same rule? ─ admits? ─ POST body override? ─ forward with identity
+//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ admits? ─ override same rule? ─ POST body override? ─ forward with identity
 //
 // Authentication comes before "no rule" (and before an override a protected rule does not
 // govern) so that anonymous callers cannot map the rules.
