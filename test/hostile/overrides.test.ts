@@ -10,7 +10,9 @@
 // reach it, on any route, with or without a token.
 //
 // `_method`: Laravel and Symfony read it from the query, and Rails (Rack::MethodOverride),
-// Symfony, Laravel (JSON too), Spring and gorilla from a POST's form body. It must find the rule
+// Symfony, Laravel (JSON too), Spring and gorilla from a POST's form body; ASP.NET MVC reads a
+// parameter named X-HTTP-Method-Override from the form and the query, Struts 2 `__http_method`
+// (method-override.ts counts every override header's name as a parameter). It must find the rule
 // of the request's own method, like the override headers (request-shape.test.ts), else 400
 // ERR_METHOD_OVERRIDE; a POST body that may carry one and is too large to check is 413
 // ERR_OVERRIDE_BODY_TOO_LARGE; a body that was checked reaches the origin unchanged.
@@ -57,7 +59,7 @@ const cgiVariable = (name: string) => `HTTP_${name.toUpperCase().replace(/[^A-Z0
 const pathOverridesOf = (forwarded: ForwardedRequest) =>
   forwarded.headers.map(([name, value]): [string, string] => [cgiVariable(name), value]).filter(([variable]) => PATH_OVERRIDE_VARIABLES.has(variable));
 
-/** Query spellings that PHP, Rack, Servlet containers or Go read as `_method=DELETE`. */
+/** Query spellings that PHP, Rack, Servlet containers, Go or ASP.NET MVC read as an override to DELETE. */
 const QUERY_SPELLINGS = [
   "_method=DELETE",
   "%5Fmethod=DELETE",
@@ -67,6 +69,10 @@ const QUERY_SPELLINGS = [
   "a=1;_method=DELETE", // Rack 2 and Go before 1.17 split at ';'
   "_METHOD=DELETE", // no framework folds case; refused all the same
   "_method=DEL%45TE",
+  "X-HTTP-Method-Override=DELETE", // ASP.NET MVC: GetHttpMethodOverride falls back to the query
+  "x-http-method-override=DELETE", // its keys compare without case
+  "X_HTTP_METHOD=DELETE", // an override header's name as header-name.ts reads it
+  "__http_method=DELETE", // Struts 2's Restful2ActionMapper
 ];
 
 interface Answer {
@@ -185,6 +191,11 @@ describe("override tricks against the edge middleware in workerd", function () {
       });
     }
 
+    it("?x-http-method-override=PUT on a public POST-only rule (ASP.NET MVC reads it on a POST): 400 before forwarding", async () => {
+      const { answer, forwarded } = await send("POST", "/hooks/a?x-http-method-override=PUT", { headers: [form()], body: "event=x" });
+      assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
+    });
+
     it("POST ?_method=DELETE on a POST,DELETE rule is forwarded with its query unchanged", async () => {
       const { answer, forwarded } = await send("POST", "/items/a/b?%5Fmethod=DELETE&x=1", { headers: [bearer()], body: new Uint8Array() });
       assert.equal(answer.status, 200, answer.body);
@@ -225,6 +236,10 @@ describe("override tricks against the edge middleware in workerd", function () {
       ["a POST without a Content-Type (Rack reads it as a form)", [], new TextEncoder().encode("_method=DELETE")],
       ["multipart/form-data with a file before the field", [multipartType()], multipart([["file", "\u00e9\u00e9binary"], ["_method", "DELETE"]])],
       ["multipart/form-data, _method[]", [multipartType()], multipart([["_method[]", "DELETE"]])],
+      ["a url-encoded form, X-HTTP-Method-Override (ASP.NET MVC's Request.Form, as Html.HttpMethodOverride writes it)", [form()], "title=x&X-HTTP-Method-Override=DELETE"],
+      ["a url-encoded form, x_http_method_override", [form()], "x_http_method_override=delete"],
+      ["multipart/form-data, an X-HTTP-Method-Override part", [multipartType()], multipart([["title", "x"], ["X-HTTP-Method-Override", "DELETE"]])],
+      ["a url-encoded form, __http_method (Struts 2)", [form()], "__http_method=DELETE"],
       ["JSON (Laravel's input bag)", [["content-type", "application/json"]], '{"event":"x","_method":"DELETE"}'],
       ["JSON:API (+json)", [["content-type", "application/vnd.api+json"]], '{"_method":"DELETE"}'],
     ];

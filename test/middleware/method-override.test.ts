@@ -147,6 +147,28 @@ describe("_method in the query", () => {
     }
   });
 
+  it("counts a parameter named like an override header (ASP.NET MVC) or __http_method (Struts 2), as header-name.ts reads names", () => {
+    const spellings = [
+      "X-HTTP-Method-Override=DELETE", // ASP.NET MVC's GetHttpMethodOverride: Request.QueryString
+      "x-http-method-override=DELETE", // its keys compare without case
+      "X_HTTP_METHOD_OVERRIDE=DELETE",
+      "x.http.method.override=DELETE",
+      "X-Method-Override=DELETE",
+      "X-HTTP-Method=DELETE",
+      "X%2DHTTP%2DMethod%2DOverride=DELETE",
+      "x-http-method-override[]=DELETE",
+      "__http_method=DELETE", // Struts 2's Restful2ActionMapper
+      "__HTTP_METHOD=delete",
+    ];
+    for (const query of spellings) {
+      const result = checkQuery("GET", "/reports/1", `?${query}`);
+      assert.equal(refusal(result), "after authentication", query);
+      assert.ok(!result.ok && result.reason.includes('names "DELETE"'), `${query}: ${!result.ok ? result.reason : ""}`);
+    }
+    assert.equal(refusal(checkQuery("GET", "/health", "?X-HTTP-Method-Override=DELETE")), "now");
+    assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=DELETE&X-HTTP-Method-Override=PUT")), "now");
+  });
+
   it("leaves parameters that no framework reads as _method alone", () => {
     for (const query of ["method=DELETE", "x_method=DELETE", "_methods=DELETE", "_method_=DELETE", "q=_method%3DDELETE", "_me%74hod_=DELETE", ""]) {
       assert.deepEqual(checkQuery("GET", "/reports/1", `?${query}`), { ok: true }, query);
@@ -179,7 +201,10 @@ describe("readsAsMethodParameter", () => {
   it("reads a decoded name as PHP, Rack and Servlet containers do, without case", () => {
     const read = ["_method", "_METHOD", "_Method", ".method", " method".replace(" ", "."), "  _method", "_method[]", "_method[a][b]", "_method\u0000x", " .method"];
     for (const name of read) assert.equal(readsAsMethodParameter(name), true, JSON.stringify(name));
-    for (const name of ["method", "__method", "_method_", "x_method", "_meth od", "[_method]", "_methodx", ""]) {
+    const headerNames = ["X-HTTP-Method-Override", "x-http-method-override", "X_HTTP_METHOD_OVERRIDE", "X.Method.Override", "X-HTTP-Method", " x-http-method", "X-HTTP-Method-Override[]", "x-method-override\u0000x", "__http_method", "__HTTP_Method"];
+    for (const name of headerNames) assert.equal(readsAsMethodParameter(name), true, JSON.stringify(name));
+    const unrelated = ["X-HTTP-Method-Overrides", "http-method-override", "X-HTTP", "x-methods", "X-HTTP-Method-Override-x", "_http_method", "___http_method"];
+    for (const name of [...unrelated, "method", "__method", "_method_", "x_method", "_meth od", "[_method]", "_methodx", ""]) {
       assert.equal(readsAsMethodParameter(name), false, JSON.stringify(name));
     }
   });
@@ -325,6 +350,19 @@ describe("the _method fields of a POST body", () => {
     assert.deepEqual(found(["json"], "application/json", '{"\\u005fmethod":"DELETE"}'), [['JSON member "_method"', "DELETE"]]);
     assert.deepEqual(found(["json"], "application/json", '[{"_method":"DELETE"}]'), []);
     assert.deepEqual(found(["json"], "application/json", '{"_method":"DELETE"'), []);
+  });
+
+  it("an override header's name as a form field, multipart part or JSON member (ASP.NET MVC's Request.Form)", () => {
+    assert.deepEqual(found(["url-encoded"], "", "title=x&X-HTTP-Method-Override=DELETE&x_http_method=put&__http_method=PATCH"), [
+      ['form field "X-HTTP-Method-Override"', "DELETE"],
+      ['form field "x_http_method"', "put"],
+      ['form field "__http_method"', "PATCH"],
+    ]);
+    const multipartBody = '--b\r\nContent-Disposition: form-data; name="X-HTTP-Method-Override"\r\n\r\nDELETE\r\n--b--\r\n';
+    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", multipartBody), [['multipart part "X-HTTP-Method-Override"', "DELETE"]]);
+    assert.deepEqual(found(["json"], "application/json", '{"x-http-method-override":"DELETE"}'), [['JSON member "x-http-method-override"', "DELETE"]]);
+    assert.deepEqual(found(["url-encoded"], "", "X-HTTP-Method-Overrides=DELETE&http-method=PUT"), []);
+    assert.equal(refusal(check("POST", "/items/1", [], bodyOverrides(["url-encoded"], "", bytes("X-HTTP-Method-Override=DELETE")))), "after authentication");
   });
 
   it("a value found in a body is checked like the others: PATCH on a POST,DELETE rule is refused", () => {

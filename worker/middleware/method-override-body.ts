@@ -30,8 +30,10 @@
 // that does not admit every method, would refuse each plain HTML form and JSON POST; reading a
 // bounded copy refuses only large ones. A body that was read is forwarded as the same bytes
 // (middleware.ts sends them instead of the consumed stream); one that was not is streamed as
-// before. Inside the body, `_method` is found as method-override.ts reads parameter names:
-// url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts: a
+// before. Inside the body, `_method` is found as method-override.ts reads parameter names (so
+// `__http_method` and the override headers' names count too: ASP.NET MVC reads
+// X-HTTP-Method-Override from Request.Form, url-encoded or multipart; a JSON member so named is
+// checked alike, as it costs nothing): url-encoded pairs, multipart parts by their Content-Disposition name (multipart-names.ts: a
 // multipart Content-Type whose boundary frameworks could read differently is refused), and
 // a JSON object's top-level members (any value that is not a string is "not a method"). A body an
 // origin may decode first (a Content-Encoding, a charset that is not ASCII-compatible) is refused

@@ -7,7 +7,21 @@
 //   query's `_method`, Spring's HiddenHttpMethodFilter reads request.getParameter("_method") (the
 //   query and a form body alike), gorilla/handlers' HTTPMethodOverrideHandler r.FormValue("_method"),
 //   Express method-override("_method") req.query;
+// - in a parameter named like an override header: ASP.NET MVC's HttpRequestBase
+//   .GetHttpMethodOverride() reads X-HTTP-Method-Override from the header, then from
+//   Request.Form, then from Request.QueryString (a POST only; NameValueCollection keys compare
+//   without case), and Html.HttpMethodOverride() writes it as a hidden form field;
+// - in a `__http_method` parameter: Struts 2's Restful2ActionMapper and the REST plugin's
+//   RestActionMapper (HTTP_METHOD_PARAM; some plugin builds use `_method`) read
+//   request.getParameter of it on a POST;
 // - in a POST body: method-override-body.ts finds those and hands them here.
+// Read in their source for this list: ASP.NET MVC's HttpRequestExtensions and HtmlHelper, Struts
+// 2's mappers (the names above); known from theirs: Rack's one `_method` (METHOD_OVERRIDE_PARAM_KEY),
+// Spring's `_method` (DEFAULT_METHOD_PARAM), and Django itself has none. Not covered, because no
+// list can know them: a name an origin configures (Spring's setMethodParam, ASP.NET Core's
+// HttpMethodOverrideOptions.FormFieldName, Yii 2's methodParam, Express method-override with a
+// getter function). Not checked: Django REST framework's former form override, Jersey, Nancy,
+// CakePHP and Slim beyond their `_method` / `_METHOD` and override headers (covered either way).
 // So a request is authorised as every method it may be read as: the real one and each override
 // must find the same rule (authorize.ts, first match), or a GET to a GET-only rule could run
 // DELETE, and a POST to a POST,DELETE rule could run the DELETE that an earlier, stricter rule
@@ -20,11 +34,13 @@
 // space) before anyone compares it, so `%5Fmethod` and `%5fmethod` are `_method` everywhere. PHP
 // then drops leading spaces and turns ' ' and '.' into '_' (`.method` and `%2Emethod` are
 // `$_POST['_method']`), ends the name at NUL (its variable names are C strings) and at '[' (an
-// array: `_method[]`); Rack, qs and PHP read `_method[...]` as an array under `_method`. No
-// framework found compares the name without case (`_METHOD` is another parameter to all of them);
-// case is folded anyway, as header-name.ts folds it: a query parameter `_METHOD` that is not an
-// override costs nothing to check. Pairs are split at '&' and ';' (Rack 2 and Go before 1.17 split
-// a query at both).
+// array: `_method[]`); Rack, qs and PHP read `_method[...]` as an array under `_method`. So a name
+// counts when, so cut, it is `_method` or `__http_method` in any case, or it reads as one of the
+// override headers' names as header-name.ts reads a header's (`X-HTTP-Method-Override`,
+// `x_http_method_override`, `X.HTTP.Method`): ASP.NET compares form and query keys without case,
+// the others do not, and case is folded for every name anyway (a parameter `_METHOD` that is not
+// an override costs nothing to check). Pairs are split at '&' and ';' (Rack 2 and Go before 1.17
+// split a query at both).
 //
 // When a request is refused (400 ERR_METHOD_OVERRIDE) is part of the decision:
 // - "now", before authentication, for what the request alone shows: an override value that is
@@ -62,6 +78,8 @@ export type OverrideCheck =
 
 /** The readings (header-name.ts) of the override headers' names. */
 const OVERRIDE_HEADERS = new Set(["x-http-method-override", "x-method-override", "x-http-method"]);
+/** The parameter names (as PHP reads them, lower case) that name a method besides the headers' names. */
+const METHOD_PARAMETERS = new Set(["_method", "__http_method"]);
 /** RFC 9110 §9.1: a method is a token. */
 const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** How much of a client's value a log line quotes. */
@@ -76,12 +94,12 @@ export function headerOverrides(headers: Headers): NamedOverride[] {
   return named;
 }
 
-/** The `_method` parameters of a query (`url.search`, with or without its '?'). */
+/** The override parameters (`readsAsMethodParameter`) of a query (`url.search`, with or without its '?'). */
 export function queryOverrides(search: string): NamedOverride[] {
   return encodedParameterOverrides(search.replace(/^\?/, ""), "query parameter");
 }
 
-/** The `_method` parameters of application/x-www-form-urlencoded text (a query, or a form body). */
+/** The override parameters of application/x-www-form-urlencoded text (a query, or a form body). */
 export function encodedParameterOverrides(encoded: string, where: string): NamedOverride[] {
   const named: NamedOverride[] = [];
   for (const pair of encoded.split(/[&;]/)) {
@@ -94,10 +112,13 @@ export function encodedParameterOverrides(encoded: string, where: string): Named
   return named;
 }
 
-/** Whether a (decoded) parameter name is read as `_method` by some framework (see the header). */
+/**
+ * Whether a (decoded) parameter name is read as a method override by some framework: `_method`,
+ * `__http_method`, or an override header's name (see the header).
+ */
 export function readsAsMethodParameter(name: string): boolean {
   const [base = ""] = name.replace(/^ +/, "").split(/[[\u0000]/, 1);
-  return base.replace(/[ .]/g, "_").toLowerCase() === "_method";
+  return METHOD_PARAMETERS.has(base.replace(/[ .]/g, "_").toLowerCase()) || OVERRIDE_HEADERS.has(headerNameReading(base));
 }
 
 /**

@@ -1,5 +1,6 @@
-// The parts of a multipart body that a framework reads as `_method`: Rack, PHP, Spring and
-// gorilla take a part's parameter name from its Content-Disposition `name` (quoted or not,
+// The parts of a multipart body that a framework reads as a method override (`_method`, or another
+// name method-override.ts counts, such as ASP.NET MVC's X-HTTP-Method-Override): Rack, PHP, Spring,
+// gorilla and ASP.NET take a part's parameter name from its Content-Disposition `name` (quoted or not,
 // RFC 5987's `name*=` too), and its value from the part's content.
 //
 // The boundary. Frameworks find it differently: Rack matches %r|\Amultipart/.*boundary="?([^";,]+)|
