@@ -297,6 +297,8 @@ describe("the _method fields of a POST body", () => {
       ['multipart/form-data; boundary="a b:c=d"', "a b:c=d"],
       ["Multipart/Mixed;charset=utf-8 ;  Boundary=x", "x"],
       ["multipart/form-data; boundary=a-boundary-b", "a-boundary-b"],
+      [`multipart/form-data; boundary="'()+_-./:=? x"`, "'()+_-./:=? x"], // every bchar
+      [`multipart/form-data; boundary=${"b".repeat(70)}`, "b".repeat(70)],
     ];
     for (const [type, boundary] of accepted) assert.deepEqual(multipartBoundary(type), { kind: "one", boundary }, type);
     assert.deepEqual(multipartBoundary("multipart/form-data; charset=utf-8"), { kind: "none" });
@@ -319,6 +321,29 @@ describe("the _method fields of a POST body", () => {
       "multipart/form-data boundary=b",
     ];
     for (const type of ambiguous) assert.equal(multipartBoundary(type).kind, "ambiguous", type);
+  });
+
+  it("multipart: a boundary of anything but RFC 2046 bchars (ASCII) is ambiguous", () => {
+    const outside = [
+      'multipart/form-data; boundary="\u00e9t\u00e9"', // non-ASCII: bytes or UTF-8 text to different parsers
+      'multipart/form-data; boundary="b\uff0db"', // a fullwidth '-' that NFKC folds to '-'
+      'multipart/form-data; boundary="a\u200bb"', // a zero-width space
+      'multipart/form-data; boundary="a\tb"', // a tab
+      'multipart/form-data; boundary="ab "', // a space last (RFC 2046: bcharsnospace)
+      'multipart/form-data; boundary="a@b"',
+      'multipart/form-data; boundary="a<b>"',
+      "multipart/form-data; boundary=a!b", // tokens that are not bchars
+      "multipart/form-data; boundary=a#b",
+      "multipart/form-data; boundary=a~b",
+      "multipart/form-data; boundary=a*b",
+    ];
+    for (const type of outside) {
+      const boundary = multipartBoundary(type);
+      assert.equal(boundary.kind, "ambiguous", JSON.stringify(type));
+      assert.match(boundary.kind === "ambiguous" ? boundary.reason : "", /RFC 2046 bchars/, type);
+    }
+    const overrides = bodyOverrides(["multipart"], 'multipart/form-data; boundary="\u00e9"', new TextEncoder().encode('--\u00e9\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--\u00e9--\r\n'));
+    assert.equal(refusal(check("POST", "/any/x", [], overrides)), "now");
   });
 
   it("multipart: an ambiguous boundary is one override that cannot be read, refused whatever the rule", () => {

@@ -15,8 +15,11 @@
 // parameter, which each of those parsers reads alike. Accepted: `multipart/<subtype>` then
 // `; name=value` parameters (RFC 9110 tokens or quoted strings), one of them named boundary and
 // "boundary" nowhere else (Chrome's `----WebKitFormBoundary…` value is fine, a "boundary=" in it is
-// not), and a value (unquoted, or quoted without escapes) of 1 to 70 characters with no '"', '\',
-// ';' or ','. Without any "boundary" mention, Rack reads the body as url-encoded
+// not), and a value (unquoted, or quoted without escapes) of 1 to 70 of RFC 2046's bchars: ASCII
+// letters and digits, '()+_-./:=? and a space that is not last, but no ',' (Tomcat ends a
+// parameter there). Anything else (a non-ASCII or control character, a tab, '@', '!', a trailing
+// space) is a boundary parsers may trim, decode or compare as bytes differently, so it is
+// ambiguous too. Without any "boundary" mention, Rack reads the body as url-encoded
 // (method-override-body.ts).
 //
 // The parts, under that boundary, read as the most generous parser would: a part's head starts
@@ -42,7 +45,8 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
 const PARAMETER = new RegExp(`[ \\t]*;[ \\t]*(${TOKEN})=(${TOKEN}|${QUOTED})`, "gy");
 const MEDIA_TYPE = new RegExp(`^multipart/${TOKEN}`, "i");
-const BOUNDARY_VALUE = /^[^"\\;,]{1,70}$/;
+/** RFC 2046 §5.1.1: 0 to 69 bchars, then one bcharsnospace; less ',' (see the header). */
+const BOUNDARY_VALUE = /^[0-9A-Za-z'()+_\-./:=? ]{0,69}[0-9A-Za-z'()+_\-./:=?]$/;
 
 /** The boundary of a multipart Content-Type, when every framework reads the same one. */
 export function multipartBoundary(contentType: string): MultipartBoundary {
@@ -63,7 +67,9 @@ export function multipartBoundary(contentType: string): MultipartBoundary {
   const outside = contentType.slice(0, at) + contentType.slice(at + raw.length);
   if ((outside.match(/boundary/gi)?.length ?? 0) > 1) return ambiguous('mentions "boundary" outside its boundary parameter');
   const value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
-  if (!BOUNDARY_VALUE.test(value)) return ambiguous("has a boundary that is empty, longer than 70 characters, or holds '\"', '\\', ';' or ','");
+  if (!BOUNDARY_VALUE.test(value)) {
+    return ambiguous("has a boundary that is empty, longer than 70 characters, ends in a space, or holds a character other than ASCII letters, digits and '()+_-./:=? or space (RFC 2046 bchars, less ',')");
+  }
   // Rack's greedy regex would take a "boundary=" inside the value; PHP looks for "boundary" in
   // lower case first, so a value holding it under a parameter spelt otherwise is where PHP starts.
   if (/boundary.*=/i.test(value) || (value.includes("boundary") && name !== "boundary")) return ambiguous('has "boundary" inside its boundary');
