@@ -246,3 +246,71 @@ describe("request path spellings against the edge middleware in workerd", functi
     assert.match(String(lines[5]!.reason), /U\+FF0E, which NFKC reads as '\.'/);
   });
 });
+
+// Origins that route more loosely than the rules match (path-readings.ts): Express and ASP.NET
+// ignore case, Express (non-strict), ASP.NET Core and Spring < 6 ignore a trailing slash, Rails
+// drops a format suffix. Behind a public /*, each spelling below is the protected route there.
+const LOOSE_RULES = {
+  rules: [
+    { methods: ["GET"], path: "/admin/keys", allow: { workloads: ["edge-api"] } },
+    { methods: ["GET"], path: "/a/*", allow: { workloads: ["edge-api"] } },
+    { methods: ["GET"], path: "/A/*", allow: { workloads: ["billing"] } },
+    { methods: ["GET"], path: "/*", public: true },
+  ],
+};
+
+/** The route an origin that ignores case, a trailing slash and a format suffix serves for `path`. */
+function looseOriginReading(path: string): string {
+  return path.toLowerCase().replace(/\/$/, "").replace(/\.[a-z0-9]+$/, "");
+}
+
+describe("request paths against the edge middleware in workerd, read as loose origins read them", function () {
+  this.timeout(120_000);
+  let h: MiddlewareHarness;
+
+  before(async () => {
+    h = await MiddlewareHarness.start({ rules: LOOSE_RULES });
+  });
+  after(async () => h?.dispose());
+
+  const LOOK_ALIKES = ["/ADMIN/keys", "/admin/Keys", "/admin/keys/", "/admin/keys.json", "/Admin/Keys.JSON/", "/admin/keys.html"];
+
+  it("the loose origin model reads every look-alike as the protected route (else the suite proves nothing)", () => {
+    for (const path of LOOK_ALIKES) assert.equal(looseOriginReading(path), "/admin/keys", path);
+  });
+
+  for (const path of LOOK_ALIKES) {
+    it(`${path} (public as written) is refused 400 ERR_REQUEST_PATH, token or not, and reaches no origin`, async () => {
+      const token = await h.token("edge-api");
+      for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const before = h.forwarded.length;
+        const response = await h.request(path, { headers });
+        assert.equal(response.status, 400, path);
+        assert.equal(((await response.json()) as { code: string }).code, "ERR_REQUEST_PATH");
+        assert.equal(h.forwarded.length, before, `${path} reached the origin`);
+      }
+    });
+  }
+
+  it("control: the protected route as written is admitted, and public paths whose readings stay public are forwarded", async () => {
+    const token = await h.token("edge-api");
+    assert.equal((await h.request("/admin/keys", { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    for (const path of ["/docs/Guide.html", "/files/report.pdf", "/"]) {
+      assert.equal((await h.request(path)).status, 200, path);
+    }
+  });
+
+  it("a caller admitted by one protected rule cannot reach another's route through case: billing on /A/x reads as /a/x", async () => {
+    const billing = await h.token("billing");
+    const before = h.forwarded.length;
+    const response = await h.request("/A/x", { headers: { authorization: `Bearer ${billing}` } });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { code: string }).code, "ERR_REQUEST_PATH");
+    assert.equal(h.forwarded.length, before);
+    // edge-api, whom /A/* does not admit, gets that rule's own 403 first.
+    const edge = await h.request("/A/x", { headers: { authorization: `Bearer ${await h.token("edge-api")}` } });
+    assert.equal(edge.status, 403);
+    // Anonymous: the same 401 as any protected route, so the readings reveal nothing.
+    assert.equal((await h.request("/A/x")).status, 401);
+  });
+});

@@ -2,8 +2,8 @@
 // checks every option once (a misuse is a TypeError listing each problem); the handler it returns
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
-//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule?) ─ POST body override? ─ forward (identity and path-override headers stripped)
-//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ admits? ─ override same rule? ─ POST body override? ─ forward with identity
+//   canonical path ─ rule lookup ─ override shape ─ public? (override same rule? loose route no wider?) ─ POST body override? ─ forward (identity and path-override headers stripped)
+//                                                   └ bearer token ─ verify (+ client certificate) ─ rule found? ─ admits? ─ override same rule? loose route no wider? ─ POST body override? ─ forward with identity
 //
 // Authentication comes before "no rule" (and before an override a protected rule does not
 // govern) so that anonymous callers cannot map the rules.
@@ -25,6 +25,7 @@ import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
 import { checkMethodOverride, headerOverrides, queryOverrides, type NamedOverride } from "./method-override.js";
 import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
+import { looseWidening } from "./path-readings.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
 import { isParsedRules, type Rule, type Rules } from "./rules.js";
@@ -114,6 +115,11 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       if (!override.ok && override.refuse === "now") {
         return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
       }
+      // The route a loosely routing origin serves must not be a protected one beyond this rule (path-readings.ts).
+      if (rule?.public) {
+        const widening = looseWidening(rules, method, canonical.segments, rule, () => false);
+        if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
+      }
 
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
@@ -142,6 +148,8 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       // Admission first: a caller the rule does not admit learns nothing of which methods share it.
       if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
+      const widening = looseWidening(rules, method, canonical.segments, rule, (other) => admits(other.allow, identity));
+      if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       const identified = identityHeaders(identity);
       if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });
       for (const [name, value] of identified) headers.set(name, value);

@@ -45,7 +45,7 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     status: 400,
     title: "Ambiguous request path",
     detail:
-      "The path has, once percent-decoded, a '/' or '\\' inside a segment, a control character (NUL included), a ';' parameter, a dot segment, an empty segment ('//'), a '%' that is not an escape, an escaped escape (%25XX) or bytes that are not UTF-8; send the path plainly.",
+      "The path has, once percent-decoded, a '/' or '\\' (or a look-alike) inside a segment, a control character (NUL included), a ';' parameter, a dot segment, a segment of dots and spaces or ending in one, an empty segment ('//'), a '%' that is not an escape, an escaped escape (%25XX), bytes that are not UTF-8 or text Unicode normalisation (NFKC) changes; or it reads as another route where origins ignore case, a trailing slash or a format suffix. Send the path exactly as the route is written.",
   },
   ERR_METHOD_OVERRIDE: {
     status: 400,
