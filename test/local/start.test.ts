@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { freePort } from "../support/free-port.js";
-import { spawnTsx } from "../support/run-tsx.js";
+import { runTsx, spawnTsx } from "../support/run-tsx.js";
 
 async function startLocal(port: number, stateDir: string, args: string[] = []): Promise<{ child: ChildProcess; banner: string }> {
   const child = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir, ...args]);
@@ -57,6 +57,26 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       const response = await fetch(`${issuer}/workloads/ledger-sync/token?audience=sts.amazonaws.com`);
       assert.equal(response.status, 200);
       token = ((await response.json()) as { token: string }).token;
+
+      // The banner's wid commands work as printed on this port and state directory (<token> and
+      // <x5t#S256> filled in from what the previous commands printed).
+      const widLines = first.banner.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("npm run wid -- "));
+      const wid = (line: string, fill: Record<string, string> = {}) =>
+        runTsx("worker/cli/main.ts", line.replace("npm run wid -- ", "").replace(/<[^>]+>/g, (slot) => fill[slot] ?? slot).split(/\s+/));
+      const tokenLine = widLines.find((line) => line.includes(" token --workload "))!;
+      const printed = await wid(tokenLine);
+      assert.equal(printed.code, 0, `${tokenLine}\n${printed.stderr}`);
+      const verifyLine = widLines.find((line) => line.startsWith("npm run wid -- verify <token> --audience ") && !line.includes("<aud>"))!;
+      const verified = await wid(verifyLine, { "<token>": printed.stdout.trim() });
+      assert.equal(verified.code, 0, `${verifyLine}\n${verified.stderr}`);
+      const keysLine = widLines.find((line) => line.includes(" keys list"))!;
+      assert.equal((await wid(keysLine)).code, 0, keysLine);
+      const boundLine = widLines.find((line) => line.includes("--certificate-thumbprint"))!;
+      const billing = (await (await fetch(`${issuer}/workloads/billing/token?audience=sts.amazonaws.com`)).json()) as { token: string };
+      const thumbprint = new RegExp(`billing\\s+([A-Za-z0-9_-]{43})`).exec(first.banner)?.[1];
+      assert.ok(thumbprint, "the banner lists billing's thumbprint");
+      const bound = await wid(boundLine, { "<token>": billing.token, "<aud>": "sts.amazonaws.com", "<x5t#S256>": thumbprint });
+      assert.equal(bound.code, 0, `${boundLine}\n${bound.stderr}`);
 
       // The edge middleware under /api/, in front of the example origin, with the example rules.
       assert.match(first.banner, new RegExp(`edge middleware on ${issuer}/api/\\*`));

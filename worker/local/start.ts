@@ -60,6 +60,9 @@ async function main(): Promise<void> {
   const apiAudience = middleware.audiences[0] ?? EXAMPLE_API_AUDIENCE;
   // The CLI defaults to the default port; elsewhere the token command needs to be told.
   const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
+  const widStateDir = stateDir === DEFAULT_STATE_DIR ? "" : ` --state-dir ${stateDir}`;
+  // The example calls below are written for Pulumi.dev.yaml's own rules and audience.
+  const devStackRules = resolve(values.stack) === resolve("Pulumi.dev.yaml") && values.rules === undefined && values["api-audience"] === undefined;
   const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
   const { options, config, mtlsThumbprints } = await localStack({
     project: raw.project,
@@ -107,19 +110,21 @@ async function main(): Promise<void> {
       `introspection ${middleware.introspection ? `as ${middleware.introspection.clientId}` : "off"}`,
     "    in front of an example origin that echoes the identity headers it receives:",
     `    curl ${issuerUrl}/api/health`,
-    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
-    `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/whoami   # 401: edge-api's token is certificate-bound, and this rule does not opt out`,
+    ...(devStackRules ? [
+      `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
+      `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/whoami   # 401: edge-api's token is certificate-bound, and this rule does not opt out`,
+    ] : []),
     "",
     ...(Object.keys(mtlsThumbprints).length === 0 ? [] : [
       "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
       ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
-      "    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>",
+      `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widIssuer}`,
       "",
     ]),
     "  try:",
-    `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}`,
-    `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}`,
-    "    npm run wid -- keys list",
+    `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
+    `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
+    `    npm run wid -- keys list${widIssuer}${widStateDir}`,
     "",
     `  state persists in ${stateDir}/state (delete ${stateDir} to start afresh); Ctrl-C stops.`,
   ];
