@@ -227,3 +227,38 @@ describe("edge middleware in workerd, by default: no client certificate is belie
     assert.equal(response.status, 200);
   });
 });
+
+describe("edge middleware in workerd: a route that opts out cannot lend its opt-out to another rule's route on a loose origin", function () {
+  this.timeout(120_000);
+  const raw = stackConfig();
+  const certificates = stackCertificates(validated(raw));
+  let h: MiddlewareHarness;
+
+  // /admin/keys needs the certificate; /Admin/* opts out. An origin that routes without case runs
+  // /admin/keys for /Admin/keys, so a bound token without its certificate must not get there.
+  before(async () => {
+    h = await MiddlewareHarness.start({
+      config: raw,
+      mtlsThumbprints: certificates.thumbprints,
+      rules: {
+        rules: [
+          { methods: ["GET"], path: "/admin/keys", allow: "authenticated" },
+          { methods: ["GET"], path: "/Admin/*", allow: "authenticated", acceptBoundTokensWithoutCertificate: true },
+        ],
+      },
+    });
+  });
+  after(async () => h?.dispose());
+
+  it("refuses /Admin/keys for a bound token without its certificate (400), as /admin/keys itself refuses it (401)", async () => {
+    const headers = { authorization: `Bearer ${await h.token("edge-api")}` };
+    const strict = await h.request("/admin/keys", { headers });
+    assert.equal(strict.status, 401);
+    const loose = await h.request("/Admin/keys", { headers });
+    assert.equal(loose.status, 400);
+    assert.equal(((await loose.json()) as { code: string }).code, "ERR_REQUEST_PATH");
+    assert.equal(h.forwarded.length, 0);
+    // An unbound token passes both rules, so the loose route takes it nowhere new.
+    assert.equal((await h.request("/Admin/keys", { headers: { authorization: `Bearer ${await h.token("ledger-sync")}` } })).status, 200);
+  });
+});

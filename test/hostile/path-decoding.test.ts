@@ -249,19 +249,21 @@ describe("request path spellings against the edge middleware in workerd", functi
 
 // Origins that route more loosely than the rules match (path-readings.ts): Express and ASP.NET
 // ignore case, Express (non-strict), ASP.NET Core and Spring < 6 ignore a trailing slash, Rails
-// drops a format suffix. Behind a public /*, each spelling below is the protected route there.
+// and Spring < 5.3 drop a format suffix, all run GET for HEAD and an override's method. Behind a
+// public /*, each request below runs the protected route there.
 const LOOSE_RULES = {
   rules: [
-    { methods: ["GET"], path: "/admin/keys", allow: { workloads: ["edge-api"] } },
+    { methods: ["GET", "DELETE"], path: "/admin/keys", allow: { workloads: ["edge-api"] } },
     { methods: ["GET"], path: "/a/*", allow: { workloads: ["edge-api"] } },
     { methods: ["GET"], path: "/A/*", allow: { workloads: ["billing"] } },
-    { methods: ["GET"], path: "/*", public: true },
+    { methods: "*", path: "/*", public: true },
   ],
 };
 
-/** The route an origin that ignores case, a trailing slash and a format suffix serves for `path`. */
+/** The route an origin that ignores case, a trailing slash and any suffix (Spring's `.*`) serves for `path`. */
 function looseOriginReading(path: string): string {
-  return path.toLowerCase().replace(/\/$/, "").replace(/\.[a-z0-9]+$/, "");
+  const [head = "", last = ""] = [path.toLowerCase().replace(/\/$/, "").replace(/\/[^/]*$/, ""), path.toLowerCase().replace(/\/$/, "").split("/").pop()];
+  return `${head}/${last.replace(/(.)\..*$/, "$1")}`;
 }
 
 describe("request paths against the edge middleware in workerd, read as loose origins read them", function () {
@@ -273,7 +275,9 @@ describe("request paths against the edge middleware in workerd, read as loose or
   });
   after(async () => h?.dispose());
 
-  const LOOK_ALIKES = ["/ADMIN/keys", "/admin/Keys", "/admin/keys/", "/admin/keys.json", "/Admin/Keys.JSON/", "/admin/keys.html"];
+  const LOOK_ALIKES = [
+    "/ADMIN/keys", "/admin/Keys", "/admin/keys/", "/admin/keys.json", "/Admin/Keys.JSON/", "/admin/keys.html", "/admin/keys.json.json", "/admin/keys.a-b",
+  ];
 
   it("the loose origin model reads every look-alike as the protected route (else the suite proves nothing)", () => {
     for (const path of LOOK_ALIKES) assert.equal(looseOriginReading(path), "/admin/keys", path);
@@ -297,6 +301,21 @@ describe("request paths against the edge middleware in workerd, read as loose or
     assert.equal((await h.request("/admin/keys", { headers: { authorization: `Bearer ${token}` } })).status, 200);
     for (const path of ["/docs/Guide.html", "/files/report.pdf", "/"]) {
       assert.equal((await h.request(path)).status, 200, path);
+    }
+  });
+
+  it("HEAD runs the protected GET route, and an override's method runs with a look-alike path: both refused 400", async () => {
+    for (const [method, path, headers] of [
+      ["HEAD", "/admin/keys", {}],
+      ["POST", "/ADMIN/keys", { "x-http-method-override": "DELETE" }],
+      ["POST", "/ADMIN/keys?_method=DELETE", {}],
+      ["PUT", "/admin/KEYS", { "x-http-method-override": "GET" }],
+    ] as [string, string, Record<string, string>][]) {
+      const before = h.forwarded.length;
+      const response = await h.request(path, { method, headers });
+      assert.equal(response.status, 400, `${method} ${path}`);
+      if (method !== "HEAD") assert.equal(((await response.json()) as { code: string }).code, "ERR_REQUEST_PATH");
+      assert.equal(h.forwarded.length, before, `${method} ${path} reached the origin`);
     }
   });
 

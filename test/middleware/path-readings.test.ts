@@ -1,18 +1,21 @@
-// The route a loosely routing origin serves (case, trailing slash, format suffix ignored), and
-// when it would take a request beyond its own rule.
+// The route a loosely routing origin runs (case, trailing slash, format suffix ignored; GET for
+// HEAD; an override's method), and when it would take a request beyond its own rule.
 
 import assert from "node:assert/strict";
 import { findRule } from "../../worker/middleware/authorize.js";
-import { loosePath, looseRule, looseWidening } from "../../worker/middleware/path-readings.js";
+import { looseMethods, looseReadings, looseRule, looseWidening } from "../../worker/middleware/path-readings.js";
 import { canonicalPath } from "../../worker/middleware/request-path.js";
 import { parseRules, type Rules } from "../../worker/middleware/rules.js";
 
 const RULES = parseRules({
   rules: [
-    { methods: ["GET"], path: "/admin/keys", allow: "authenticated" },
+    { methods: ["GET", "DELETE"], path: "/admin/keys", allow: "authenticated" },
     { methods: ["GET"], path: "/Reports/*", allow: { workloads: ["edge-api"] } },
+    { methods: ["GET"], path: "/v1.2/*", allow: "authenticated" },
+    { methods: ["GET"], path: "/v1/openapi.json", allow: "authenticated" },
+    { methods: ["GET"], path: "/caf%C3%A9", allow: "authenticated" },
     { methods: ["GET"], path: "/files/:name", public: true },
-    { methods: ["GET"], path: "/*", public: true },
+    { methods: "*", path: "/*", public: true },
   ],
 });
 
@@ -21,53 +24,67 @@ const segmentsOf = (path: string) => {
   assert.ok(canonical.ok, path);
   return canonical.segments;
 };
-const widening = (path: string, rules: Rules = RULES, admitted = false) => {
+const widening = (method: string, path: string, override?: string, rules: Rules = RULES, passes = false) => {
   const segments = segmentsOf(path);
-  const rule = findRule(rules, "GET", segments);
-  assert.ok(rule, `${path} has a rule`);
-  return looseWidening(rules, "GET", segments, rule, () => admitted);
+  const rule = findRule(rules, method, segments);
+  assert.ok(rule, `${method} ${path} has a rule`);
+  return looseWidening(rules, looseMethods(method, override), segments, rule, () => passes);
 };
 
 describe("loose routes", () => {
-  it("lowers ASCII letters but not escapes, and drops a trailing slash and a format suffix", () => {
-    assert.deepEqual(loosePath(segmentsOf("/Admin/Keys.JSON/")), ["admin", "keys"]);
-    assert.deepEqual(loosePath(segmentsOf("/caf%C3%A9")), ["caf%C3%A9"]);
-    assert.deepEqual(loosePath(segmentsOf("/")), [""]);
-    assert.deepEqual(loosePath(segmentsOf("/v1.2/x")), ["v1.2", "x"]);
+  it("reads a path lowered (any script), without a trailing slash, and its last segment without each suffix", () => {
+    assert.deepEqual(looseReadings(segmentsOf("/Admin/Keys.JSON/")), [["admin", "keys.json"], ["admin", "keys"]]);
+    assert.deepEqual(looseReadings(segmentsOf("/a/keys.json.json")), [["a", "keys.json.json"], ["a", "keys.json"], ["a", "keys"]]);
+    assert.deepEqual(looseReadings(segmentsOf("/CAF%C3%89")), [["caf%C3%A9"]]);
+    assert.deepEqual(looseReadings(segmentsOf("/")), [[""]]);
+    assert.deepEqual(looseReadings(segmentsOf("/.hidden")), [[".hidden"]], "a leading dot is no suffix");
   });
 
-  it("applies the rule whose loosened pattern matches, as such an origin would", () => {
+  it("runs as the request's method, GET for HEAD, and an override's method", () => {
+    assert.deepEqual(looseMethods("POST", undefined), ["POST"]);
+    assert.deepEqual(looseMethods("HEAD", undefined), ["HEAD", "GET"]);
+    assert.deepEqual(looseMethods("POST", "DELETE"), ["POST", "DELETE"]);
+  });
+
+  it("applies the first rule whose lowered pattern matches a reading", () => {
     assert.equal(looseRule(RULES, "GET", segmentsOf("/ADMIN/keys.json"))?.index, 0);
-    assert.equal(looseRule(RULES, "GET", segmentsOf("/reports/1"))?.index, 1, "a rule written in capitals is loosened too");
-    assert.equal(looseRule(RULES, "POST", segmentsOf("/admin/keys")), undefined, "methods still count");
+    assert.equal(looseRule(RULES, "GET", segmentsOf("/reports/1"))?.index, 1, "a rule written in capitals is lowered too");
+    assert.equal(looseRule(RULES, "POST", segmentsOf("/admin/keys"))?.index, 6, "methods still count");
   });
 
   it("finds the protected route behind every look-alike of a public path", () => {
-    for (const path of ["/ADMIN/keys", "/admin/Keys", "/admin/keys/", "/admin/keys.json", "/Admin/Keys.JSON/", "/reports/1", "/REPORTS/x.csv"]) {
-      assert.equal(findRule(RULES, "GET", segmentsOf(path))?.public, true, `${path} is public as written`);
-      assert.match(widening(path) ?? "", /on origins that ignore case, a trailing slash or a format suffix, where rules\[[01]\] governs, not rules\[3\]/, path);
+    const cases: [string, string, string?][] = [
+      ["GET", "/ADMIN/keys"], ["GET", "/admin/Keys"], ["GET", "/admin/keys/"], ["GET", "/admin/keys.json"], ["GET", "/Admin/Keys.JSON/"],
+      ["GET", "/admin/keys.json.json"], ["GET", "/admin/keys.a-b"], ["GET", "/admin/keys.abcdefghijk"], ["GET", "/reports/1"],
+      ["GET", "/V1.2/x"], ["GET", "/CAF%C3%89"], ["HEAD", "/admin/keys"], ["POST", "/ADMIN/keys", "DELETE"], ["PUT", "/admin/KEYS", "GET"],
+    ];
+    for (const [method, path, override] of cases) {
+      assert.equal(findRule(RULES, method, segmentsOf(path))?.public, true, `${method} ${path} is public as written`);
+      assert.match(widening(method, path, override) ?? "", /runs as rules\[\d\]'s route on origins that ignore case/, `${method} ${path}`);
     }
   });
 
-  it("finds nothing for the protected routes themselves, nor for public paths whose loose route is public", () => {
-    for (const path of ["/admin/keys", "/Reports/1", "/Reports/2024/Q1.csv", "/other/Thing.json", "/files/report.pdf", "/", "/docs/"]) {
-      assert.equal(widening(path), undefined, path);
-    }
+  it("finds nothing where the loose route is the request's own rule or a public one", () => {
+    const cases: [string, string][] = [
+      ["GET", "/admin/keys"], ["GET", "/Reports/1"], ["GET", "/v1.2/x"], ["GET", "/v1/openapi.json"], ["GET", "/caf%C3%A9"],
+      ["GET", "/v1/x"], ["GET", "/v1"], ["GET", "/v1/openapi.yaml"], ["GET", "/v1/openapi"], ["GET", "/files/report.pdf"],
+      ["GET", "/other/Thing.json"], ["GET", "/"], ["POST", "/admin/keys"], ["HEAD", "/docs"],
+    ];
+    for (const [method, path] of cases) assert.equal(widening(method, path), undefined, `${method} ${path}`);
   });
 
-  it("lets a caller through when the loose route's rule admits it too", () => {
-    assert.equal(widening("/admin/keys/", RULES, true), undefined);
+  it("lets a request through when the loose route's rule lets it through too", () => {
+    assert.equal(widening("GET", "/admin/keys/", undefined, RULES, true), undefined);
   });
 
-  it("finds a protected loose route under another protected rule", () => {
+  it("finds a loose route under another protected rule", () => {
     const rules = parseRules({
       rules: [
-        { methods: ["GET"], path: "/a/*", allow: { workloads: ["edge-api"] } },
         { methods: ["GET"], path: "/B/*", allow: { workloads: ["billing"] } },
         { methods: ["GET"], path: "/b/*", allow: { workloads: ["edge-api"] } },
       ],
     });
-    assert.match(widening("/b/x", rules) ?? "", /where rules\[1\] governs, not rules\[2\]/);
-    assert.equal(widening("/b/x", rules, true), undefined);
+    assert.match(widening("GET", "/b/x", undefined, rules) ?? "", /runs as rules\[0\]'s route .* not as rules\[1\]'s/);
+    assert.equal(widening("GET", "/b/x", undefined, rules, true), undefined);
   });
 });

@@ -149,5 +149,19 @@ export function checkMethodOverride(
   return { ok: false, refuse: rule?.public === true ? "now" : "after authentication", reason };
 }
 
+/** The one method the overrides name (upper case), when they name exactly one well-formed method. */
+export function overrideMethodOf(named: readonly NamedOverride[]): string | undefined {
+  const methods = new Set<string>();
+  for (const { value, list, unreadable } of named) {
+    if (unreadable !== undefined) return undefined;
+    for (const entry of list ? value.split(",") : [value]) {
+      const override = entry.trim();
+      if (!METHOD_TOKEN.test(override)) return undefined;
+      methods.add(override.toUpperCase());
+    }
+  }
+  return methods.size === 1 ? [...methods][0] : undefined;
+}
+
 export const quote = (text: string) => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
 const describe = (rule: Rule | undefined) => (rule === undefined ? "no rule" : `rules[${rule.index}]`);

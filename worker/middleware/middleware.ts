@@ -22,13 +22,13 @@ import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
 import { CLIENT_CERTIFICATE_SOURCES, presentedCertificate, type ClientCertificateSource } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
-import { checkMethodOverride, headerOverrides, queryOverrides, type NamedOverride } from "./method-override.js";
+import { checkMethodOverride, headerOverrides, overrideMethodOf, queryOverrides, type NamedOverride } from "./method-override.js";
 import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
-import { looseWidening } from "./path-readings.js";
+import { looseMethods, looseWidening } from "./path-readings.js";
 import { refusalResponse, type RefusalCode } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
-import { isParsedRules, type Rule, type Rules } from "./rules.js";
+import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "./rules.js";
 
 export interface MiddlewareOptions {
   /** The exact `iss` of accepted tokens (the issuer's URL). */
@@ -115,16 +115,18 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       if (!override.ok && override.refuse === "now") {
         return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
       }
-      // The route a loosely routing origin serves must not be a protected one beyond this rule (path-readings.ts).
+      // The route a loosely routing origin runs must not be a protected one beyond this rule (path-readings.ts).
+      const runsAs = looseMethods(method, overrideMethodOf(namedOverrides));
       if (rule?.public) {
-        const widening = looseWidening(rules, method, canonical.segments, rule, () => false);
+        const widening = looseWidening(rules, runsAs, canonical.segments, rule, () => false);
         if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       }
 
       const headers = new Headers(request.headers);
       stripClientHeaders(headers, keepAuthorization);
       stripPathOverrides(headers);
-      if (rule?.public) return await sendChecked(url, headers, rule, namedOverrides, ruleFor);
+      const context = { segments: canonical.segments, namedOverrides, ruleFor };
+      if (rule?.public) return await sendChecked(url, headers, rule, context, () => false);
 
       const credentials = bearerCredentials(request.headers);
       if (credentials.kind === "absent") return refuse("ERR_NO_TOKEN");
@@ -148,24 +150,34 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       // Admission first: a caller the rule does not admit learns nothing of which methods share it.
       if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
-      const widening = looseWidening(rules, method, canonical.segments, rule, (other) => admits(other.allow, identity));
+      // Through another rule only if it would admit this caller, and this token as it was presented.
+      const unconfirmed = identity.certificate !== undefined && !identity.certificate.confirmed;
+      const passes = (other: ProtectedRule) => admits(other.allow, identity) && (!unconfirmed || other.acceptBoundTokensWithoutCertificate);
+      const widening = looseWidening(rules, runsAs, canonical.segments, rule, passes);
       if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       const identified = identityHeaders(identity);
       if (identified === undefined) return refuse("ERR_IDENTITY_HEADER", { rule: rule.index });
       for (const [name, value] of identified) headers.set(name, value);
-      return await sendChecked(url, headers, rule, namedOverrides, ruleFor);
+      return await sendChecked(url, headers, rule, context, passes);
     } catch (error) {
       return refuse("ERR_INTERNAL", { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
 
-    /** Forwards once a POST body's `_method`, if it must be read (method-override-body.ts), keeps the request under `rule`. */
-    async function sendChecked(url: URL, headers: Headers, rule: Rule, namedOverrides: readonly NamedOverride[], ruleFor: (method: string) => Rule | undefined): Promise<Response> {
+    /**
+     * Forwards once a POST body's `_method`, if it must be read (method-override-body.ts), keeps the
+     * request under `rule`, on loose origins too (`passes`: whether another protected rule lets it through).
+     */
+    async function sendChecked(url: URL, headers: Headers, rule: Rule, context: RequestContext, passes: (other: ProtectedRule) => boolean): Promise<Response> {
+      const { segments, namedOverrides, ruleFor } = context;
       const body = await inspectOverrideBody(request, method, rule, ruleFor);
       if (body.kind === "too large") return refuse("ERR_OVERRIDE_BODY_TOO_LARGE", { rule: rule.index, reason: body.reason });
       if (body.kind === "unreadable") return refuse("ERR_REQUEST_BODY", { rule: rule.index, reason: body.reason });
       if (body.kind === "not read") return await send(url, headers, request.body);
-      const override = checkMethodOverride([...namedOverrides, ...body.overrides], method, rule, ruleFor);
+      const every = [...namedOverrides, ...body.overrides];
+      const override = checkMethodOverride(every, method, rule, ruleFor);
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
+      const widening = looseWidening(rules, looseMethods(method, overrideMethodOf(every)), segments, rule, passes);
+      if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       return await send(url, headers, body.bytes);
     }
 
@@ -181,6 +193,13 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       }
     }
   };
+}
+
+/** What sendChecked needs of the request beyond its headers. */
+interface RequestContext {
+  readonly segments: readonly string[];
+  readonly namedOverrides: readonly NamedOverride[];
+  readonly ruleFor: (method: string) => Rule | undefined;
 }
 
 interface Resolved {

@@ -1,76 +1,102 @@
-// The route a loosely routing origin serves for a request path. Rules match the canonical path
-// exactly (route-pattern.ts), but common origins route more loosely:
-//   case           Express's router and ASP.NET match without case by default
+// The route a loosely routing origin serves for a request. Rules match the canonical path and the
+// method exactly (route-pattern.ts, authorize.ts), but common origins route more loosely:
+//   case           Express's router matches the encoded path without ASCII case, ASP.NET Core
+//                  decoded segments without case (any script)
 //   trailing slash Express (non-strict routing), ASP.NET Core and Spring before 6 take /a/ as /a
-//   format suffix  Rails reads /admin/keys.json as admin/keys (format json); Spring before 5.3
-//                  matched /a.* against /a (suffix pattern matching)
-// So behind a public `/*`, `/ADMIN/keys`, `/admin/keys/` or `/admin/keys.json` would be
-// forwarded where such an origin serves the protected `/admin/keys`.
+//   format suffix  Rails reads /admin/keys.json as admin/keys (`(.:format)`, any `[^./?]+`);
+//                  Spring before 5.3 matched /a.* against /a (suffix pattern matching)
+//   HEAD           every one of them runs a GET route's handler for HEAD
+//   overrides      the method an override names (method-override.ts) is the one that runs
+// So behind a public `/*`, `/ADMIN/keys`, `/admin/keys/`, `/admin/keys.json` or HEAD /admin/keys
+// would be forwarded where such an origin serves the protected GET /admin/keys.
 //
-// The loose form of a path lowers ASCII letters (escapes keep their canonical upper-case hex),
-// drops a trailing slash and a format suffix of the last segment; the rules' patterns are
-// loosened the same way. The rule a loose origin applies is the first whose loosened pattern
-// matches the loosened path. A request is refused (400 ERR_REQUEST_PATH) when that rule is a
-// protected one other than its own and would not admit it: at once when its own rule is public
-// (which reveals only what a caller could try anyway), else after authentication and admission,
-// so no caller the rules refuse learns how they are written. A loose route no rule claims, or a
-// public one, grants nothing more.
+// The loose form of a path lowers its letters (decoded, then spelt again canonically) and drops a
+// trailing slash; a pattern's literals are lowered the same way and lose a trailing slash. The
+// path's last segment also reads as itself without any `.suffix` (keys.json.json reads as
+// keys.json and keys); a pattern's literals never lose a suffix (no origin serves /openapi.yaml
+// for a route written /openapi.json). The rule a loose origin applies is the first whose loose
+// pattern matches a loose reading, for one of the methods the request may run as. A request is
+// refused (400 ERR_REQUEST_PATH) when that rule is a protected one other than its own that would
+// not let it through: at once when its own rule is public (which tells a caller only what trying
+// the other spelling would), else after authentication and admission, so that no caller the
+// rules refuse learns how they are written. A loose route no rule claims, or a public one, grants
+// nothing more.
 
-import { matchesPattern, type PatternSegment, type RoutePattern } from "./route-pattern.js";
-import type { Rule, RuleMethod, Rules } from "./rules.js";
-
-/** At most this many characters count as a format suffix (`.json`, `.xml`, `.html`, `.csv`). */
-const SUFFIX = /^(.+)\.[A-Za-z0-9]{1,10}$/;
+import { canonicalSegment } from "./request-path.js";
+import { matchesPattern, type RoutePattern } from "./route-pattern.js";
+import type { ProtectedRule, Rule, RuleMethod, Rules } from "./rules.js";
 
 const loosened = new WeakMap<Rules, readonly { readonly rule: Rule; readonly pattern: RoutePattern }[]>();
 
-/** The loose form of canonical path segments (request-path.ts) or of a pattern's literals. */
-export function loosePath(segments: readonly string[]): readonly string[] {
-  const lowered = segments.map(lowerCase);
-  const trimmed = lowered.length > 1 && lowered[lowered.length - 1] === "" ? lowered.slice(0, -1) : lowered;
-  const last = trimmed[trimmed.length - 1];
-  const match = last === undefined ? null : SUFFIX.exec(last);
-  return match === null ? trimmed : [...trimmed.slice(0, -1), match[1]!];
+/** The loose readings of canonical path segments (request-path.ts): lowered, no trailing slash, the last without suffixes. */
+export function looseReadings(segments: readonly string[]): (readonly string[])[] {
+  const lowered = withoutTrailingSlash(segments.map(lowerCase));
+  const last = lowered[lowered.length - 1] ?? "";
+  const readings: (readonly string[])[] = [lowered];
+  for (let dot = last.lastIndexOf("."); dot > 0; dot = last.lastIndexOf(".", dot - 1)) {
+    readings.push([...lowered.slice(0, -1), last.slice(0, dot)]);
+  }
+  return readings;
 }
 
-/** The rule a loosely routing origin would apply to `segments` for `method`. */
+/** The methods a request may run as on such an origin: its own, GET for HEAD, and an override's. */
+export function looseMethods(method: string, override: string | undefined): readonly string[] {
+  return [...new Set([method, ...(method === "HEAD" ? ["GET"] : []), ...(override !== undefined ? [override] : [])])];
+}
+
+/** The rule a loosely routing origin would apply to `segments` run as `method`. */
 export function looseRule(rules: Rules, method: string, segments: readonly string[]): Rule | undefined {
   let compiled = loosened.get(rules);
   if (compiled === undefined) {
     compiled = rules.rules.map((rule) => ({ rule, pattern: loosePattern(rule.pattern) }));
     loosened.set(rules, compiled);
   }
-  const path = loosePath(segments);
-  return compiled.find(({ rule, pattern }) => (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) && matchesPattern(pattern, path))?.rule;
+  const readings = looseReadings(segments);
+  return compiled.find(({ rule, pattern }) =>
+    (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) && readings.some((reading) => matchesPattern(pattern, reading)),
+  )?.rule;
 }
 
 /**
- * Why a loose origin would take the request beyond its own `rule`, or undefined: `admitted(other)`
- * says whether the caller passes the protected rule `other` too (false before authentication).
+ * Why a loose origin would take the request beyond its own `rule`, or undefined: `passes(other)`
+ * says whether the request would be let through the protected rule `other` too (false before
+ * authentication).
  */
 export function looseWidening(
   rules: Rules,
-  method: string,
+  methods: readonly string[],
   segments: readonly string[],
   rule: Rule,
-  admitted: (other: Rule & { readonly public: false }) => boolean,
+  passes: (other: ProtectedRule) => boolean,
 ): string | undefined {
-  const other = looseRule(rules, method, segments);
-  if (other === undefined || other === rule || other.public || admitted(other)) return undefined;
-  return `the path is /${loosePath(segments).join("/")} on origins that ignore case, a trailing slash or a format suffix, ` +
-    `where rules[${other.index}] governs, not rules[${rule.index}]`;
+  for (const method of methods) {
+    const other = looseRule(rules, method, segments);
+    if (other === undefined || other === rule || other.public || passes(other)) continue;
+    return `${method} ${segments.length === 0 ? "/" : `/${segments.join("/")}`} runs as rules[${other.index}]'s route on origins that ignore ` +
+      `case, a trailing slash or a format suffix, or run GET for HEAD, not as rules[${rule.index}]'s`;
+  }
+  return undefined;
 }
 
 function loosePattern(pattern: RoutePattern): RoutePattern {
-  const literals = pattern.segments.map((s) => (s.kind === "literal" ? s.value : undefined));
-  // Loosen the literals as a path is loosened; a parameter stays a parameter.
-  const loose = loosePath(literals.map((value) => value ?? "\u0000"));
-  const segments: PatternSegment[] = loose.map((value, i) =>
-    value === "\u0000" ? pattern.segments[i]! : { kind: "literal", value });
-  return { ...pattern, segments };
+  const lowered = pattern.segments.map((s) => (s.kind === "literal" ? { kind: "literal" as const, value: lowerCase(s.value) } : s));
+  const last = lowered[lowered.length - 1];
+  const trimmed = lowered.length > 1 && last?.kind === "literal" && last.value === "" ? lowered.slice(0, -1) : lowered;
+  return { ...pattern, segments: trimmed };
 }
 
-/** ASCII letters in lower case; escapes (upper-case hex, canonical) are left as they are. */
+function withoutTrailingSlash(segments: readonly string[]): readonly string[] {
+  return segments.length > 1 && segments[segments.length - 1] === "" ? segments.slice(0, -1) : segments;
+}
+
+/** A canonical segment with its letters lowered (any script), spelt canonically again. */
 function lowerCase(segment: string): string {
-  return segment.replace(/%[0-9A-F]{2}|[A-Z]+/g, (part) => (part.startsWith("%") ? part : part.toLowerCase()));
+  const ascii = segment.replace(/%[0-9A-F]{2}|[A-Z]+/g, (part) => (part.startsWith("%") ? part : part.toLowerCase()));
+  if (!ascii.includes("%")) return ascii;
+  try {
+    const lowered = canonicalSegment(encodeURIComponent(decodeURIComponent(ascii).toLowerCase()));
+    return lowered.ok ? lowered.value : ascii;
+  } catch {
+    return ascii; // not reached: a canonical segment's escapes are UTF-8
+  }
 }
