@@ -16,7 +16,8 @@ import { validateStackConfig } from "../../worker/config/validate.js";
 import { EDGE_MIDDLEWARE_NAME, stackEdgeMiddleware } from "../../worker/local/edge-middleware.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
-import { REPO_ROOT, spawnTsx } from "../support/run-tsx.js";
+import { startLocal, stopLocal } from "../support/local-start.js";
+import { REPO_ROOT } from "../support/run-tsx.js";
 
 const API_AUDIENCE = "https://api.internal.example.dev";
 const DEV_STACK = resolve(REPO_ROOT, "Pulumi.dev.yaml");
@@ -72,30 +73,10 @@ describe("npm start: revoked and ended tokens are refused at /api/*", function (
     stateDir = await mkdtemp(join(tmpdir(), "wid-edge-"));
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
-    const started = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir]);
-    child = started;
-    await new Promise<void>((resolveStart, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${banner}`)), 60_000);
-      started.stdout?.on("data", (chunk: Buffer) => {
-        banner += chunk.toString();
-        if (banner.includes("Ctrl-C stops")) {
-          clearTimeout(timer);
-          resolveStart();
-        }
-      });
-      started.stderr?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
-      started.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`npm start exited with ${code}:\n${banner}`));
-      });
-    });
+    ({ child, banner } = await startLocal(port, stateDir));
   });
   after(async () => {
-    if (child !== undefined && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
-      child.kill("SIGINT");
-      await exited;
-    }
+    if (child !== undefined) await stopLocal(child);
     await rm(stateDir, { recursive: true, force: true });
   });
 

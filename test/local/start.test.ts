@@ -1,38 +1,14 @@
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { freePort } from "../support/free-port.js";
+import { startLocal as startLocalStack, stopLocal as stop } from "../support/local-start.js";
 import { runTsx, spawnTsx } from "../support/run-tsx.js";
 
-async function startLocal(port: number, stateDir: string, args: string[] = []): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir, ...args]);
-  let banner = "";
-  await new Promise<void>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${banner}`)), 30_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      banner += chunk.toString();
-      if (banner.includes("Ctrl-C stops")) {
-        clearTimeout(timer);
-        resolveStart();
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${banner}`));
-    });
-  });
-  return { child, banner };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGINT");
-  await exited;
-}
+/** The local stack from Pulumi.dev.yaml, up within 30 s. */
+const startLocal = (port: number, stateDir: string, args: string[] = []) => startLocalStack(port, stateDir, args, 30_000);
 
 describe("npm start: the local stack from Pulumi.dev.yaml", function () {
   this.timeout(90_000);
