@@ -18,7 +18,7 @@
 // ERR_OVERRIDE_BODY_TOO_LARGE; a body that was checked reaches the origin unchanged.
 
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { sendRawHttp } from "../support/raw-http.js";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { MiddlewareHarness, MIDDLEWARE_HOST, type ForwardedRequest } from "../support/middleware-harness.js";
 
@@ -86,24 +86,10 @@ interface Answer {
  * Content-Length is a promise the middleware must not wait for (workerd resets a connection whose
  * body it has not read, so a client that really sent 70 KB could lose the answer).
  */
-function headOnly(port: number, head: string, body = ""): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(`${head}Connection: close\r\n\r\n${body}`, "latin1"));
-    let text = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      text += chunk;
-      const [headers = "", body] = text.split("\r\n\r\n", 2);
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(headers)?.[1] ?? NaN);
-      if (body === undefined || body.length < length) return;
-      socket.destroy();
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
-      const code = /\r\ncontent-type: *application\/problem\+json/i.test(headers) ? (JSON.parse(body) as { code?: string }).code : undefined;
-      resolve({ status, code, body });
-    });
-    socket.on("error", reject);
-    socket.on("end", () => reject(new Error(`the connection closed before a whole answer: ${JSON.stringify(text.slice(0, 200))}`)));
-  });
+async function headOnly(port: number, head: string, body = ""): Promise<Answer> {
+  const answer = await sendRawHttp(port, `${head}Connection: close\r\n\r\n${body}`, { end: false, encoding: "latin1" });
+  const problem = /^application\/problem\+json/i.test(answer.header("content-type") ?? "");
+  return { status: answer.status, code: problem ? (JSON.parse(answer.body) as { code?: string }).code : undefined, body: answer.body };
 }
 
 describe("override tricks against the edge middleware in workerd", function () {

@@ -23,7 +23,7 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
-import { connect } from "node:net";
+import { sendRawHttp } from "../support/raw-http.js";
 import { MiddlewareHarness, MIDDLEWARE_HOST, type ForwardedRequest } from "../support/middleware-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE } from "../support/stack-fixture.js";
 
@@ -82,22 +82,11 @@ interface Answer {
 }
 
 /** Bytes written to the middleware's socket as they are; the status line and body parsed back. */
-function rawRequest(port: number, head: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.end(`${head}Connection: close\r\n\r\n`, "latin1"));
-    let text = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => (text += chunk));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const [headers = "", body = ""] = text.split("\r\n\r\n", 2);
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
-      const header = (name: string) => new RegExp(`\r\n${name}: *([^\r]*)`, "i").exec(headers)?.[1];
-      const contentType = header("content-type");
-      const code = contentType === "application/problem+json" ? (JSON.parse(body) as { code?: string }).code : undefined;
-      resolve({ status, contentType, code, wwwAuthenticate: header("www-authenticate"), body });
-    });
-  });
+async function rawRequest(port: number, head: string): Promise<Answer> {
+  const answer = await sendRawHttp(port, `${head}Connection: close\r\n\r\n`, { encoding: "latin1" });
+  const contentType = answer.header("content-type");
+  const code = contentType === "application/problem+json" ? (JSON.parse(answer.body) as { code?: string }).code : undefined;
+  return { status: answer.status, contentType, code, wwwAuthenticate: answer.header("www-authenticate"), body: answer.body };
 }
 
 describe("request-shape tricks against the edge middleware in workerd", function () {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { sendRawHttp } from "../support/raw-http.js";
 import type { WireRequest } from "./route-fuzz-inputs.js";
 
 export interface WireAnswer {
@@ -43,33 +43,9 @@ export function sendRaw(port: number, host: string, request: WireRequest): Promi
  * connection closes after the answer; a server that stops reading may reset it once it has
  * answered, so an answer complete by its Content-Length counts even if a reset follows.
  */
-export function sendFramed(port: number, head: string, rest: string): Promise<WireAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.end(`${head}\r\nConnection: close\r\n\r\n${rest}`));
-    const chunks: Buffer[] = [];
-    const parsed = (): (WireAnswer & { complete: boolean }) | undefined => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const split = text.indexOf("\r\n\r\n");
-      if (split < 0) return undefined;
-      const lines = text.slice(0, split).split("\r\n");
-      const header = (name: string) => lines.find((line) => line.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
-      const body = text.slice(split + 4);
-      return {
-        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "")?.[1] ?? 0),
-        contentType: header("content-type"),
-        body,
-        complete: Buffer.byteLength(body) === Number(header("content-length")),
-      };
-    };
-    socket.setTimeout(ANSWER_TIMEOUT_MS, () => socket.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)));
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("error", (error) => {
-      const answer = parsed();
-      if (answer?.complete) resolve(answer);
-      else reject(error);
-    });
-    socket.on("end", () => resolve(parsed() ?? { status: 0, contentType: undefined, body: "" }));
-  });
+export async function sendFramed(port: number, head: string, rest: string): Promise<WireAnswer> {
+  const answer = await sendRawHttp(port, `${head}\r\nConnection: close\r\n\r\n${rest}`, { timeoutMs: ANSWER_TIMEOUT_MS });
+  return { status: answer.status, contentType: answer.header("content-type"), body: answer.body };
 }
 
 /** What a stack trace, a source location or a runtime error message looks like in a body. */
