@@ -131,16 +131,9 @@ export function checkMethodOverride(
   rule: Rule | undefined,
   ruleFor: (method: string) => Rule | undefined,
 ): OverrideCheck {
-  /** Each method named, upper case (frameworks read it so), with where it was named. */
-  const methods = new Map<string, string>();
-  for (const { source, value, list, unreadable } of named) {
-    if (unreadable !== undefined) return { ok: false, refuse: "now", reason: `${source} may carry _method and cannot be read as an origin reads it: ${unreadable}` };
-    for (const entry of list ? value.split(",") : [value]) {
-      const override = entry.trim();
-      if (!METHOD_TOKEN.test(override)) return { ok: false, refuse: "now", reason: `${source} ${quote(value)} is not a method` };
-      methods.set(override.toUpperCase(), source);
-    }
-  }
+  const read = namedMethods(named);
+  if ("reason" in read) return { ok: false, refuse: "now", reason: read.reason };
+  const { methods } = read;
   if (methods.size > 1) return { ok: false, refuse: "now", reason: `the method overrides name several methods (${[...methods.keys()].map(quote).join(", ")})` };
   const [override, source] = [...methods][0] ?? [method, ""];
   const other = override === method ? rule : ruleFor(override);
@@ -151,16 +144,22 @@ export function checkMethodOverride(
 
 /** The one method the overrides name (upper case), when they name exactly one well-formed method. */
 export function overrideMethodOf(named: readonly NamedOverride[]): string | undefined {
-  const methods = new Set<string>();
-  for (const { value, list, unreadable } of named) {
-    if (unreadable !== undefined) return undefined;
+  const read = namedMethods(named);
+  return "methods" in read && read.methods.size === 1 ? [...read.methods.keys()][0] : undefined;
+}
+
+/** Each method named, upper case (frameworks read it so), with where it was named; or why one cannot be read. */
+function namedMethods(named: readonly NamedOverride[]): { readonly methods: ReadonlyMap<string, string> } | { readonly reason: string } {
+  const methods = new Map<string, string>();
+  for (const { source, value, list, unreadable } of named) {
+    if (unreadable !== undefined) return { reason: `${source} may carry _method and cannot be read as an origin reads it: ${unreadable}` };
     for (const entry of list ? value.split(",") : [value]) {
       const override = entry.trim();
-      if (!METHOD_TOKEN.test(override)) return undefined;
-      methods.add(override.toUpperCase());
+      if (!METHOD_TOKEN.test(override)) return { reason: `${source} ${quote(value)} is not a method` };
+      methods.set(override.toUpperCase(), source);
     }
   }
-  return methods.size === 1 ? [...methods][0] : undefined;
+  return { methods };
 }
 
 export const quote = (text: string) => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
