@@ -31,7 +31,6 @@ const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 /** Exactly one SAN, a URI: what the stack's CA issues (Node JSON-quotes entries with odd characters). */
 const SINGLE_URI_SAN = /^URI:(spiffe:\/\/[^\s,"]+)$/;
 
-/** Parses a PEM bundle into its certificates. */
 /**
  * RFC 8705 §3.1 `x5t#S256` of a DER certificate: what the issuer binds tokens to (written by the
  * Pulumi program into the issuer's runtime config) and what an origin compares with the client's certificate.
@@ -40,6 +39,7 @@ export function certificateThumbprint(certificateDer: Uint8Array): string {
   return createHash("sha256").update(certificateDer).digest("base64url");
 }
 
+/** Parses a PEM bundle into its certificates. */
 export function parseCertificateBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new X509Certificate(block));

@@ -95,7 +95,11 @@ function requestedLifetime(options: unknown, call: string): number | undefined {
   return value;
 }
 
-/** An object literal (or Object.create(null)): the only shape whose own keys are all its options. */
+/**
+ * An object literal (or Object.create(null)): the only shape whose own keys are all its options.
+ * (worker/config/fields.ts has the same test for stack config; the issuer bundle holds no module of
+ * the validator, test/worker/issuer-bundle.test.ts.)
+ */
 function isPlainObject(value: unknown): value is object {
   if (typeof value !== "object" || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
