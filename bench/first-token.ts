@@ -85,7 +85,14 @@ function summary(samples: readonly FirstResponse[], part: (s: FirstResponse) => 
   return median(samples.map(part));
 }
 
-function row(name: string, subject: number, baseline: string, baselineValue: number, detail: string, baselineDetail: string): Measurement {
+function row(
+  name: string,
+  subject: number,
+  baseline: string,
+  baselineValue: number,
+  detail: string,
+  baselineDetail: string,
+): Measurement {
   return {
     name,
     value: `${subject.toFixed(1)} ms${detail}`,

@@ -88,7 +88,9 @@ export class InspectorSession {
   /** A session with the isolate of the Worker named `workerName` (its `core:user:` target). */
   static async connect(port: number, workerName: string, host = "127.0.0.1"): Promise<InspectorSession> {
     if (typeof globalThis.WebSocket !== "function") {
-      throw new Error("no global WebSocket: run Node 20 with --experimental-websocket (tsx --experimental-websocket …)");
+      throw new Error(
+        "no global WebSocket: run Node 20 with --experimental-websocket (tsx --experimental-websocket …)",
+      );
     }
     const targets = await inspectorTargets(port, host);
     const suffix = `/core:user:${workerName}`;
@@ -100,7 +102,9 @@ export class InspectorSession {
     const socket = new WebSocket(target.webSocketDebuggerUrl);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(), { once: true });
-      socket.addEventListener("error", () => reject(new Error(`could not open ${target.webSocketDebuggerUrl}`)), { once: true });
+      socket.addEventListener("error", () => reject(new Error(`could not open ${target.webSocketDebuggerUrl}`)), {
+        once: true,
+      });
     });
     return new InspectorSession(socket);
   }
@@ -207,7 +211,8 @@ export class InspectorSession {
       error?: { message: string; code?: number };
     };
     if (message.id === undefined) {
-      if (message.method !== undefined) for (const listener of this.#listeners.get(message.method) ?? []) listener(message.params);
+      if (message.method !== undefined)
+        for (const listener of this.#listeners.get(message.method) ?? []) listener(message.params);
       return;
     }
     const pending = this.#pending.get(message.id);
@@ -244,7 +249,8 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileEntry[] 
     const node = byNode.get(samples[i]!);
     if (!node) continue;
     // Sample i lasts until sample i + 1; the last one until the profile's end.
-    const duration = i + 1 < samples.length ? (deltas[i + 1] ?? 0) : Math.max(0, profile.endTime - timestampOf(profile, i));
+    const duration =
+      i + 1 < samples.length ? (deltas[i + 1] ?? 0) : Math.max(0, profile.endTime - timestampOf(profile, i));
     const frame = frameName(node);
     if (frame === "(idle)") continue;
     selfMicros.set(frame, (selfMicros.get(frame) ?? 0) + duration);
@@ -265,7 +271,10 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileEntry[] 
 /** A printable table of summariseProfile's entries. */
 export function formatProfileSummary(entries: readonly ProfileEntry[]): string {
   return entries
-    .map((e) => `${e.selfMs.toFixed(1).padStart(9)} ms ${(e.selfShare * 100).toFixed(1).padStart(5)}% ${String(e.samples).padStart(6)}  ${e.frame}`)
+    .map(
+      (e) =>
+        `${e.selfMs.toFixed(1).padStart(9)} ms ${(e.selfShare * 100).toFixed(1).padStart(5)}% ${String(e.samples).padStart(6)}  ${e.frame}`,
+    )
     .join("\n");
 }
 

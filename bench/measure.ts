@@ -21,7 +21,13 @@ export interface Measurement {
 }
 
 /** A throughput row: higher is better, the target is a minimum ratio. */
-export function throughputRow(name: string, ops: number, baseline: string, baselineOps: number, minimum: number): Measurement {
+export function throughputRow(
+  name: string,
+  ops: number,
+  baseline: string,
+  baselineOps: number,
+  minimum: number,
+): Measurement {
   const ratio = ops / baselineOps;
   return {
     name,
@@ -83,10 +89,22 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export function printTable(rows: readonly Measurement[]): void {
-  const cells = rows.map((r) => [r.name, r.value, r.baseline, r.baselineValue, r.ratio.toFixed(2), r.target, r.met ? "met" : "MISSED"]);
+  const cells = rows.map((r) => [
+    r.name,
+    r.value,
+    r.baseline,
+    r.baselineValue,
+    r.ratio.toFixed(2),
+    r.target,
+    r.met ? "met" : "MISSED",
+  ]);
   const header = ["measurement", "value", "baseline (same run)", "baseline value", "ratio", "target", ""];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? "").length)));
-  const line = (row: readonly string[]) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   console.log(line(header));
   for (const row of cells) console.log(line(row));
 }

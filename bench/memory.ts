@@ -69,7 +69,10 @@ export async function measureIssuerMemory(port: number, total = 100_000): Promis
 }
 
 /** The run behind measureIssuerMemory, with every checkpoint (each quarter of `total`). */
-async function runIssuerMemory(port: number, total = 100_000): Promise<{
+async function runIssuerMemory(
+  port: number,
+  total = 100_000,
+): Promise<{
   readonly checkpoints: readonly MemoryCheckpoint[];
   /** Sizes of the issuer's token caches (Maps keyed workload\0audience\0lifetime), if found. */
   readonly tokenCacheEntries: readonly number[] | undefined;
@@ -91,7 +94,10 @@ async function runIssuerMemory(port: number, total = 100_000): Promise<{
         maxLifetimeSeconds: Math.min(cap, w.maxTokenLifetimeSeconds),
       }));
       const serviceBindings = Object.fromEntries(
-        context.config.workloads.map((w, i) => [`ISSUER_${i}`, { name: context.issuerBinding.name, entrypoint: w.entrypoint }]),
+        context.config.workloads.map((w, i) => [
+          `ISSUER_${i}`,
+          { name: context.issuerBinding.name, entrypoint: w.entrypoint },
+        ]),
       );
       return [
         await driver({

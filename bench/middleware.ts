@@ -33,21 +33,47 @@ export async function measureMiddleware(port: number): Promise<Measurement[]> {
         }),
         {
           name: "bench-middleware",
-          modules: [{ type: "ESModule", path: "middleware.js", contents: await bundleWorker(resolve(MIDDLEWARE_MODULE)) }],
+          modules: [
+            { type: "ESModule", path: "middleware.js", contents: await bundleWorker(resolve(MIDDLEWARE_MODULE)) },
+          ],
           compatibilityDate: COMPATIBILITY_DATE,
           // The driver stands in for Cloudflare's edge: it sends the cf.tlsClientAuth of the bench
           // workload's certificate, which this middleware is told to read.
-          bindings: { ISSUER_URL: context.issuerUrl, AUDIENCES: JSON.stringify([audience]), RULES: JSON.stringify(RULES), CLIENT_CERTIFICATES: "cloudflare-edge" },
+          bindings: {
+            ISSUER_URL: context.issuerUrl,
+            AUDIENCES: JSON.stringify([audience]),
+            RULES: JSON.stringify(RULES),
+            CLIENT_CERTIFICATES: "cloudflare-edge",
+          },
           serviceBindings: { ISSUER: issuer, ORIGIN: { name: "bench-origin" } },
         },
-        await driver({ name: "bench-raw-gateway", source: "raw-gateway.ts", routes: [], serviceBindings: { ISSUER: issuer, ORIGIN: { name: "bench-origin" } } }),
+        await driver({
+          name: "bench-raw-gateway",
+          source: "raw-gateway.ts",
+          routes: [],
+          serviceBindings: { ISSUER: issuer, ORIGIN: { name: "bench-origin" } },
+        }),
         await driver({ name: "bench-origin", source: "origin.ts", routes: [] }),
       ];
     },
   });
   try {
-    const [middleware, raw] = await compare(stack.mf, stack.issuerUrl, { path: "bench-edge/middleware" }, { path: "bench-edge/raw" }, OPS_PER_ROUND);
-    return [throughputRow("verification, warm JWKS, one token seen before (edge middleware, requests)", middleware, "a gateway doing raw WebCrypto verification", raw, 0.7)];
+    const [middleware, raw] = await compare(
+      stack.mf,
+      stack.issuerUrl,
+      { path: "bench-edge/middleware" },
+      { path: "bench-edge/raw" },
+      OPS_PER_ROUND,
+    );
+    return [
+      throughputRow(
+        "verification, warm JWKS, one token seen before (edge middleware, requests)",
+        middleware,
+        "a gateway doing raw WebCrypto verification",
+        raw,
+        0.7,
+      ),
+    ];
   } finally {
     await stack.dispose();
   }

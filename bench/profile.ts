@@ -30,7 +30,12 @@ async function main(): Promise<void> {
     miniflare: { inspectorPort: INSPECTOR_PORT },
     drivers: async (context) => [
       await driver({ name: "bench-driver", source: "driver.ts", routes: ["*/bench/*"], ...workloadBindings(context) }),
-      await driver({ name: "bench-verify", source: "verify-driver.ts", routes: ["*/bench-verify/*"], ...workloadBindings(context) }),
+      await driver({
+        name: "bench-verify",
+        source: "verify-driver.ts",
+        routes: ["*/bench-verify/*"],
+        ...workloadBindings(context),
+      }),
     ],
   });
   try {
@@ -42,7 +47,9 @@ async function main(): Promise<void> {
       await session.startProfiling(50);
       const ms = await timeRequest(stack.mf, stack.issuerUrl, path, OPERATIONS);
       const profile = await session.stopProfiling();
-      console.log(`${kind} (${algorithm}) in ${worker}: ${((ms / OPERATIONS) * 1_000).toFixed(1)} µs per operation while profiled`);
+      console.log(
+        `${kind} (${algorithm}) in ${worker}: ${((ms / OPERATIONS) * 1_000).toFixed(1)} µs per operation while profiled`,
+      );
       console.log(formatProfileSummary(summariseProfile(profile, 30)));
     } finally {
       session.close();

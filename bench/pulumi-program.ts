@@ -21,7 +21,8 @@ import { defineProgram } from "../infra/program.js";
 import { median } from "./measure.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
-const GCP_AUDIENCE = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
+const GCP_AUDIENCE =
+  "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
 
 const SMALL = 50;
 const LARGE = 500;

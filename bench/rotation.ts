@@ -138,4 +138,3 @@ async function rotate(mf: Miniflare, url: string): Promise<void> {
   const body = await response.text();
   if (!response.ok) throw new Error(`emergency rotation: ${response.status} ${body}`);
 }
-

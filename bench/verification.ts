@@ -16,7 +16,12 @@ export async function measureVerification(port: number): Promise<Measurement[]> 
     algorithm: "RS256",
     port,
     drivers: async (context) => [
-      await driver({ name: "bench-verify", source: "verify-driver.ts", routes: ["*/bench-verify/*"], ...workloadBindings(context) }),
+      await driver({
+        name: "bench-verify",
+        source: "verify-driver.ts",
+        routes: ["*/bench-verify/*"],
+        ...workloadBindings(context),
+      }),
     ],
   });
   const { mf, issuerUrl: url } = stack;
@@ -24,13 +29,52 @@ export async function measureVerification(port: number): Promise<Measurement[]> 
     const raw = { path: "bench-verify/raw" };
     const [known, rawForKnown] = await compare(mf, url, { path: "bench-verify/verifier" }, raw, OPS_PER_ROUND);
     const [distinct, rawForDistinct] = await compare(mf, url, { path: "bench-verify/distinct" }, raw, OPS_PER_ROUND);
-    const [distinctAgain, jose] = await compare(mf, url, { path: "bench-verify/distinct" }, { path: "bench-verify/jose" }, OPS_PER_ROUND);
-    const [againstSeed, seed003] = await compare(mf, url, { path: "bench-verify/verifier" }, { path: "bench-verify/seed003" }, SEED003_OPS_PER_ROUND);
+    const [distinctAgain, jose] = await compare(
+      mf,
+      url,
+      { path: "bench-verify/distinct" },
+      { path: "bench-verify/jose" },
+      OPS_PER_ROUND,
+    );
+    const [againstSeed, seed003] = await compare(
+      mf,
+      url,
+      { path: "bench-verify/verifier" },
+      { path: "bench-verify/seed003" },
+      SEED003_OPS_PER_ROUND,
+    );
     return [
-      throughputRow("verification, warm JWKS, a token seen before (verifier)", known, "raw WebCrypto RS256 verification", rawForKnown, 0.7),
-      throughputRow("verification, warm JWKS, every token new (verifier)", distinct, "raw WebCrypto RS256 verification", rawForDistinct, 0.7),
-      { ...throughputRow("verification, every token new (verifier)", distinctAgain, "jose jwtVerify, key in hand (reference)", jose, 0), target: "report" },
-      throughputRow("verification, warm JWKS, a token seen before (verifier)", againstSeed, "seed-003: remote key set per request", seed003, 20),
+      throughputRow(
+        "verification, warm JWKS, a token seen before (verifier)",
+        known,
+        "raw WebCrypto RS256 verification",
+        rawForKnown,
+        0.7,
+      ),
+      throughputRow(
+        "verification, warm JWKS, every token new (verifier)",
+        distinct,
+        "raw WebCrypto RS256 verification",
+        rawForDistinct,
+        0.7,
+      ),
+      {
+        ...throughputRow(
+          "verification, every token new (verifier)",
+          distinctAgain,
+          "jose jwtVerify, key in hand (reference)",
+          jose,
+          0,
+        ),
+        target: "report",
+      },
+      throughputRow(
+        "verification, warm JWKS, a token seen before (verifier)",
+        againstSeed,
+        "seed-003: remote key set per request",
+        seed003,
+        20,
+      ),
     ];
   } finally {
     await stack.dispose();

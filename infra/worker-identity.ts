@@ -72,14 +72,23 @@ export class WorkerIdentity extends pulumi.ComponentResource {
     super("worker-identity:index:WorkerIdentity", name, {}, opts);
     const { config } = args;
     if (config.mtls) {
-      this.mtls = new WorkloadCertificates("mtls", { config, ...(args.nowMs === undefined ? {} : { nowMs: args.nowMs }) }, { parent: this });
+      this.mtls = new WorkloadCertificates(
+        "mtls",
+        { config, ...(args.nowMs === undefined ? {} : { nowMs: args.nowMs }) },
+        { parent: this },
+      );
     }
     // The runtime config is built into the bundle (worker/runtime-config), so the bundle waits for
     // the certificates' thumbprints: the tokens of an mTLS workload carry its certificate's.
     const thumbprints = this.mtls?.thumbprints ?? pulumi.output<Readonly<Record<string, string>>>({});
     const bundle = thumbprints.apply((known) => bundleIssuer(config, runtimeConfigOf(config, known)));
     this.issuer = new IssuerWorker("issuer", { config, bundle }, { parent: this });
-    const federation: FederationArgs = { issuer: config.issuer, workloads: config.workloads, workflows: config.workflows, stack: args.stack };
+    const federation: FederationArgs = {
+      issuer: config.issuer,
+      workloads: config.workloads,
+      workflows: config.workflows,
+      stack: args.stack,
+    };
     // The clouds fetch discovery and JWKS from the issuer: federate once its hostname serves it.
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };
     if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);
@@ -104,7 +113,9 @@ export class WorkerIdentity extends pulumi.ComponentResource {
             ? {
                 introspection: {
                   clientId: edge.introspectionClient,
-                  clientSecret: this.issuer.introspectionSecrets.apply((secrets) => secrets[edge.introspectionClient!] ?? ""),
+                  clientSecret: this.issuer.introspectionSecrets.apply(
+                    (secrets) => secrets[edge.introspectionClient!] ?? "",
+                  ),
                 },
               }
             : {}),
@@ -147,13 +158,18 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         audiences: workflow.audiences,
         wranglerBinding: wranglerWorkflowBindingSnippet(workflow, config.issuer.scriptName),
         ...(this.aws?.workflowRoles[workflow.name] ? { awsRoleArn: this.aws.workflowRoles[workflow.name]!.arn } : {}),
-        ...(gcpWorkflow ? { gcpServiceAccount: gcpWorkflow.serviceAccountEmail, gcpPrincipalSet: gcpWorkflow.principal } : {}),
+        ...(gcpWorkflow
+          ? { gcpServiceAccount: gcpWorkflow.serviceAccountEmail, gcpPrincipalSet: gcpWorkflow.principal }
+          : {}),
       };
     }
     this.introspectionUrl = `${config.issuer.issuerUrl}${INTROSPECTION_PATH}`;
     this.revocationsUrl = `${config.issuer.issuerUrl}${REVOCATIONS_PATH}`;
     this.registerOutputs({
-      issuerUrl: this.issuerUrl, jwksUri: this.jwksUri, workloads: this.workloads, workflows: this.workflows,
+      issuerUrl: this.issuerUrl,
+      jwksUri: this.jwksUri,
+      workloads: this.workloads,
+      workflows: this.workflows,
     });
   }
 }

@@ -6,7 +6,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { POLICY_PACK_NAME, policies, stackPolicies } from "./pack.js";
 
 new PolicyPack(POLICY_PACK_NAME, {
-  description: "Refuses unsafe federated trust of worker-identity issuers in AWS IAM, GCP Workload Identity Federation and Cloudflare.",
+  description:
+    "Refuses unsafe federated trust of worker-identity issuers in AWS IAM, GCP Workload Identity Federation and Cloudflare.",
   enforcementLevel: "mandatory",
   policies: [...policies, ...stackPolicies],
 });

@@ -1,7 +1,12 @@
 // Wiring between the pure rules (functions of a resource's plain inputs, and the policy's config,
 // returning violation messages) and @pulumi/policy. Nothing here decides anything.
 
-import { validateResourceOfType, type ReportViolation, type ResourceValidation, type ResourceValidationArgs } from "@pulumi/policy";
+import {
+  validateResourceOfType,
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+} from "@pulumi/policy";
 import { plainInputs } from "./inputs.js";
 
 export type ResourceClass = Parameters<ResourceValidationArgs["isType"]>[0];
@@ -63,7 +68,9 @@ export function configInteger(raw: object, key: string, fallback: number, min: n
   const value = (raw as Record<string, unknown>)[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`policy config ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `policy config ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -33,7 +33,11 @@ export class Noop extends WorkerEntrypoint {
 const PAYLOAD = new TextEncoder().encode("a".repeat(400));
 
 function signOnce(alg: string, { privateKey }: CryptoKeyPair): Promise<ArrayBuffer> {
-  return crypto.subtle.sign(alg === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" }, privateKey, PAYLOAD);
+  return crypto.subtle.sign(
+    alg === "ES256" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5" },
+    privateKey,
+    PAYLOAD,
+  );
 }
 
 const keys = new Map<string, Promise<CryptoKeyPair>>();
@@ -44,7 +48,12 @@ function keyFor(alg: string): Promise<CryptoKeyPair> {
     const params =
       alg === "ES256"
         ? { name: "ECDSA", namedCurve: "P-256" }
-        : { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+        : {
+            name: "RSASSA-PKCS1-v1_5",
+            modulusLength: 2048,
+            publicExponent: new Uint8Array([1, 0, 1]),
+            hash: "SHA-256",
+          };
     pair = crypto.subtle.generateKey(params, false, ["sign", "verify"]) as Promise<CryptoKeyPair>;
     keys.set(alg, pair);
   }

@@ -28,7 +28,8 @@ export default {
     const cf = { tlsClientAuth: tlsClientAuthFor(await token) };
     for (let i = 0; i < n; i++) {
       const response = await gateway.fetch("https://api.bench.test/data", { headers, cf } as RequestInit);
-      if (response.status !== 200) return new Response(`${kind} answered ${response.status}: ${await response.text()}`, { status: 500 });
+      if (response.status !== 200)
+        return new Response(`${kind} answered ${response.status}: ${await response.text()}`, { status: 500 });
       await response.arrayBuffer();
     }
     return new Response("ok");
@@ -37,7 +38,9 @@ export default {
 
 /** `request.cf.tlsClientAuth` of a verified certificate with the thumbprint `token` is bound to. */
 function tlsClientAuthFor(token: string): Record<string, string> {
-  const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { cnf?: { "x5t#S256"?: string } };
+  const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as {
+    cnf?: { "x5t#S256"?: string };
+  };
   const thumbprint = payload.cnf?.["x5t#S256"] ?? "";
   const bytes = Uint8Array.from(atob(thumbprint.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");

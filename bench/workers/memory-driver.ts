@@ -38,7 +38,9 @@ interface Pair {
   readonly audience: string;
 }
 
-let parsed: { readonly source: string; readonly workloads: readonly MemoryDriverWorkload[]; readonly pairs: readonly Pair[] } | undefined;
+let parsed:
+  | { readonly source: string; readonly workloads: readonly MemoryDriverWorkload[]; readonly pairs: readonly Pair[] }
+  | undefined;
 
 function setup(env: Env): { readonly workloads: readonly MemoryDriverWorkload[]; readonly pairs: readonly Pair[] } {
   if (parsed?.source !== env.WORKLOADS) {
@@ -58,7 +60,10 @@ function issuerOf(env: Env, workload: MemoryDriverWorkload): TokenIssuer {
 }
 
 /** Operation k of the issuance sequence: which pair, and which lifetime (undefined: the default). */
-function issueOperation(pairs: readonly Pair[], k: number): { readonly pair: Pair; readonly lifetimeSeconds: number | undefined } {
+function issueOperation(
+  pairs: readonly Pair[],
+  k: number,
+): { readonly pair: Pair; readonly lifetimeSeconds: number | undefined } {
   if (k % SWEEP_EVERY === SWEEP_EVERY - 1) {
     const j = Math.floor(k / SWEEP_EVERY);
     const pair = pairs[j % pairs.length]!;
@@ -76,7 +81,9 @@ async function issue(pairs: readonly Pair[], k: number): Promise<void> {
   try {
     issued = await pair.issuer.token(pair.audience, lifetimeSeconds === undefined ? undefined : { lifetimeSeconds });
   } catch (error) {
-    throw new Error(`operation ${k}: ${pair.workload.name} for ${pair.audience} (${lifetimeSeconds ?? "default"} s): ${String(error)}`);
+    throw new Error(
+      `operation ${k}: ${pair.workload.name} for ${pair.audience} (${lifetimeSeconds ?? "default"} s): ${String(error)}`,
+    );
   }
   if (typeof issued.token !== "string" || issued.token.split(".").length !== 3) {
     throw new Error(`operation ${k}: ${pair.workload.name} got no token for ${pair.audience}`);
@@ -95,7 +102,9 @@ async function refuse(workloads: readonly MemoryDriverWorkload[], env: Env, k: n
     if (REFUSED.test(message)) return;
     throw new Error(`operation ${k}: ${workload.name} for ${audience} failed otherwise: ${message}`);
   }
-  throw new Error(`operation ${k}: ${workload.name} got a token for ${audience}: ${JSON.stringify(issued).slice(0, 80)}`);
+  throw new Error(
+    `operation ${k}: ${workload.name} got a token for ${audience}: ${JSON.stringify(issued).slice(0, 80)}`,
+  );
 }
 
 /** Runs op(k) for k in [from, from + n), at most `concurrency` at once. */

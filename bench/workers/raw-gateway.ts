@@ -4,7 +4,6 @@
 
 import { headerKid, segmentBytes } from "./token-segments.js";
 
-
 interface Env {
   readonly ISSUER: Fetcher;
   readonly ORIGIN: Fetcher;
@@ -15,7 +14,9 @@ let key: Promise<CryptoKey> | undefined;
 /** The issuer's key the first token's kid names (the benchmark sends one token). */
 async function issuerKey(env: Env, token: string): Promise<CryptoKey> {
   const kid = headerKid(token);
-  const jwks = (await (await env.ISSUER.fetch("https://issuer/.well-known/jwks.json")).json()) as { keys: (JsonWebKey & { kid?: string })[] };
+  const jwks = (await (await env.ISSUER.fetch("https://issuer/.well-known/jwks.json")).json()) as {
+    keys: (JsonWebKey & { kid?: string })[];
+  };
   const jwk = jwks.keys.find((k) => k.kid === kid);
   if (jwk === undefined) throw new Error(`the issuer's JWKS has no key ${kid}`);
   return crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);

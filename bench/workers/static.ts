@@ -15,7 +15,11 @@ const BODY = JSON.stringify({
 export default {
   fetch() {
     return new Response(BODY, {
-      headers: { "content-type": "application/json", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" },
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "public, max-age=3600",
+        "access-control-allow-origin": "*",
+      },
     });
   },
 } satisfies ExportedHandler;

@@ -10,6 +10,8 @@ export function segmentBytes(segment: string): Uint8Array {
 
 /** The kid of a compact JWS's protected header. */
 export function headerKid(token: string): string {
-  const { kid } = JSON.parse(new TextDecoder().decode(segmentBytes(token.slice(0, token.indexOf("."))))) as { kid: string };
+  const { kid } = JSON.parse(new TextDecoder().decode(segmentBytes(token.slice(0, token.indexOf("."))))) as {
+    kid: string;
+  };
   return kid;
 }

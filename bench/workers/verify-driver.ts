@@ -15,7 +15,6 @@ import { MAX_DECODED_TOKENS } from "../../worker/verification/decoded-tokens.js"
 import { createVerifier, type CertificatePresentation } from "../../worker/verification/index.js";
 import { headerKid, segmentBytes } from "./token-segments.js";
 
-
 let next = 0;
 
 interface Env {
@@ -43,7 +42,13 @@ async function prepare(env: Env) {
   for (let i = 0; i < DISTINCT_TOKENS; i++) {
     distinct.push((await env.ISSUER.token(env.AUDIENCE, { lifetimeSeconds: 600 + i })).token);
   }
-  return { token, distinct, key, input: new TextEncoder().encode(`${header}.${payload}`), signature: segmentBytes(signature) };
+  return {
+    token,
+    distinct,
+    key,
+    input: new TextEncoder().encode(`${header}.${payload}`),
+    signature: segmentBytes(signature),
+  };
 }
 
 export default {
@@ -64,7 +69,11 @@ export default {
       for (let i = 0; i < n; i++) await verifier.verify(distinct[(next = (next + 1) % distinct.length)]!, presentation);
     } else if (kind === "jose") {
       for (let i = 0; i < n; i++) {
-        await jwtVerify(distinct[(next = (next + 1) % distinct.length)]!, key, { issuer: env.ISSUER_URL, audience: env.AUDIENCE, algorithms: ["RS256"] });
+        await jwtVerify(distinct[(next = (next + 1) % distinct.length)]!, key, {
+          issuer: env.ISSUER_URL,
+          audience: env.AUDIENCE,
+          algorithms: ["RS256"],
+        });
       }
     } else if (kind === "raw") {
       for (let i = 0; i < n; i++) {

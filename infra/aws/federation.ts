@@ -80,12 +80,14 @@ export class AwsFederation extends pulumi.ComponentResource {
       if (workflow.aws === undefined) continue;
       const role = this.role(workflowChildPrefix(name, workflow), workflow.aws, {
         assumeRolePolicy: provider.arn.apply((arn) =>
-          JSON.stringify(workflowTrustPolicy({
-            providerArn: arn,
-            issuerUrl: args.issuer.issuerUrl,
-            subjectPrefix: workflow.subjectPrefix,
-            audience: args.aws.audience,
-          })),
+          JSON.stringify(
+            workflowTrustPolicy({
+              providerArn: arn,
+              issuerUrl: args.issuer.issuerUrl,
+              subjectPrefix: workflow.subjectPrefix,
+              audience: args.aws.audience,
+            }),
+          ),
         ),
         description: workflowRoleDescription(workflow, args.issuer.issuerUrl),
         tags: workflowRoleTags(workflow, args.issuer.issuerUrl, args.stack),

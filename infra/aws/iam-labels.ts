@@ -21,18 +21,24 @@ const TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (no '*', '?' or ',
 export function checkedIamTags(tags: Readonly<Record<string, string>>): Record<string, string> {
   const entries = Object.entries(tags);
   if (entries.length > AWS_IAM.tagsPerResource.value) {
-    throw new IamLabelError(`${entries.length} IAM tags, more than the ${AWS_IAM.tagsPerResource.value} a resource may carry`);
+    throw new IamLabelError(
+      `${entries.length} IAM tags, more than the ${AWS_IAM.tagsPerResource.value} a resource may carry`,
+    );
   }
   const keyLength = AWS_IAM.tagKeyLength.value;
   const valueLength = AWS_IAM.tagValueLength.value;
   for (const [key, value] of entries) {
     const keyChars = [...key].length;
     if (keyChars < keyLength.min || keyChars > keyLength.max || !AWS_IAM.tagCharacters.value.test(key)) {
-      throw new IamLabelError(`IAM tag key ${JSON.stringify(key)} must be ${keyLength.min} to ${keyLength.max} of ${TAG_RULE}`);
+      throw new IamLabelError(
+        `IAM tag key ${JSON.stringify(key)} must be ${keyLength.min} to ${keyLength.max} of ${TAG_RULE}`,
+      );
     }
     const valueChars = [...value].length;
     if (valueChars > valueLength.max || !AWS_IAM.tagCharacters.value.test(value)) {
-      throw new IamLabelError(`IAM tag ${key} = ${JSON.stringify(value)}: a value must be at most ${valueLength.max} of ${TAG_RULE}`);
+      throw new IamLabelError(
+        `IAM tag ${key} = ${JSON.stringify(value)}: a value must be at most ${valueLength.max} of ${TAG_RULE}`,
+      );
     }
   }
   return { ...tags };
@@ -42,8 +48,10 @@ export function checkedIamTags(tags: Readonly<Record<string, string>>): Record<s
 export function checkedRoleDescription(description: string): string {
   const max = AWS_IAM.roleDescriptionLength.value;
   if (description.length > max || !AWS_IAM.roleDescriptionCharacters.value.test(description)) {
-    throw new IamLabelError(`IAM role description ${JSON.stringify(description)} must be at most ${max} characters of tab, ` +
-      "newline and printable Latin-1");
+    throw new IamLabelError(
+      `IAM role description ${JSON.stringify(description)} must be at most ${max} characters of tab, ` +
+        "newline and printable Latin-1",
+    );
   }
   return description;
 }

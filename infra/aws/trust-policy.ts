@@ -118,7 +118,15 @@ function federatedTrustDocument(
 ): TrustPolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: TRUST_STATEMENT_SID, Effect: "Allow", Principal: { Federated: providerArn }, Action: action, Condition: condition }],
+    Statement: [
+      {
+        Sid: TRUST_STATEMENT_SID,
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: action,
+        Condition: condition,
+      },
+    ],
   };
 }
 
@@ -196,7 +204,9 @@ export function workflowTrustPolicy(input: WorkflowTrustPolicyInput): TrustPolic
   const host = issuerHost(input.issuerUrl);
   requireProviderArn(input.providerArn);
   if (!WORKFLOW_SUBJECT_PREFIX.test(input.subjectPrefix)) {
-    throw new Error(`the workflow subject prefix ${JSON.stringify(input.subjectPrefix)} is not workflow/<account_id>/<name>/`);
+    throw new Error(
+      `the workflow subject prefix ${JSON.stringify(input.subjectPrefix)} is not workflow/<account_id>/<name>/`,
+    );
   }
   requireAudience(input.audience);
   return federatedTrustDocument(input.providerArn, WEB_IDENTITY_ACTION, {
@@ -205,16 +215,27 @@ export function workflowTrustPolicy(input: WorkflowTrustPolicyInput): TrustPolic
   });
 }
 
-export function workflowRoleDescription(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string): string {
-  return checkedRoleDescription((`Assumed only by instances of Cloudflare Workflow ${workflow.name} ` +
-    `(sub ${workflow.subjectPrefix}<instance id>) via worker-identity issuer ${issuerUrl}`).slice(0, ROLE_DESCRIPTION_MAX_LENGTH));
+export function workflowRoleDescription(
+  workflow: { readonly name: string; readonly subjectPrefix: string },
+  issuerUrl: string,
+): string {
+  return checkedRoleDescription(
+    (
+      `Assumed only by instances of Cloudflare Workflow ${workflow.name} ` +
+      `(sub ${workflow.subjectPrefix}<instance id>) via worker-identity issuer ${issuerUrl}`
+    ).slice(0, ROLE_DESCRIPTION_MAX_LENGTH),
+  );
 }
 
 /**
  * A workflow role trusts every subject under its prefix. The tag names the prefix itself (under
  * its own key, subject-prefix): IAM tag values cannot hold the trust policy's `*`.
  */
-export function workflowRoleTags(workflow: { readonly name: string; readonly subjectPrefix: string }, issuerUrl: string, stack: string): Record<string, string> {
+export function workflowRoleTags(
+  workflow: { readonly name: string; readonly subjectPrefix: string },
+  issuerUrl: string,
+  stack: string,
+): Record<string, string> {
   return checkedIamTags({
     [`${TAG_PREFIX}workflow`]: tagValue(workflow.name),
     [`${TAG_PREFIX}subject-prefix`]: tagValue(workflow.subjectPrefix),

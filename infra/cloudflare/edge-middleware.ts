@@ -55,14 +55,19 @@ export function edgeMiddlewareBindings(
 ): (TextBinding | ServiceBinding | SecretBinding)[] {
   const problems: string[] = [];
   if (!ROUTE_PATTERN.test(args.route.pattern)) {
-    problems.push(`route.pattern must be a Workers route such as api.example.com/* (host and path, no scheme); got ${JSON.stringify(args.route.pattern)}`);
+    problems.push(
+      `route.pattern must be a Workers route such as api.example.com/* (host and path, no scheme); got ${JSON.stringify(args.route.pattern)}`,
+    );
   }
   const scriptProblem = scriptNameProblem(args.scriptName);
   if (scriptProblem) problems.push(`scriptName ${JSON.stringify(args.scriptName)} ${scriptProblem}`);
   const originIsUrl = /^https?:\/\//.test(args.origin);
   if (!originIsUrl) {
     const originProblem = scriptNameProblem(args.origin);
-    if (originProblem) problems.push(`origin must be an https URL or a Worker script name; ${JSON.stringify(args.origin)} ${originProblem}`);
+    if (originProblem)
+      problems.push(
+        `origin must be an https URL or a Worker script name; ${JSON.stringify(args.origin)} ${originProblem}`,
+      );
     if (args.origin === args.scriptName) problems.push("origin names the middleware itself; name the Worker behind it");
   }
   if (args.issuerScriptName !== undefined) {
@@ -86,22 +91,40 @@ export function edgeMiddlewareBindings(
     readMiddlewareConfig({ ...text, ...secret }, { issuer: args.issuerScriptName !== undefined, origin: !originIsUrl });
   } catch (error) {
     if (!(error instanceof MiddlewareConfigError)) throw error;
-    const argument: Record<string, string> = { ISSUER_URL: "issuerUrl", AUDIENCES: "audiences", RULES: "rules", ORIGIN_URL: "origin", ORIGIN: "origin" };
-    problems.push(...error.problems.map((p) => `${argument[p.binding] ?? p.binding} (${p.binding}) ${p.detail ?? p.fix}`));
+    const argument: Record<string, string> = {
+      ISSUER_URL: "issuerUrl",
+      AUDIENCES: "audiences",
+      RULES: "rules",
+      ORIGIN_URL: "origin",
+      ORIGIN: "origin",
+    };
+    problems.push(
+      ...error.problems.map((p) => `${argument[p.binding] ?? p.binding} (${p.binding}) ${p.detail ?? p.fix}`),
+    );
   }
   for (const [name, value] of Object.entries(text)) {
     const bytes = utf8Length(value);
     if (bytes > TEXT_BINDING_MAX_BYTES) {
-      problems.push(`${name} is ${bytes} bytes; Cloudflare allows ${TEXT_BINDING_MAX_BYTES} per text binding: merge rules with wildcards and parameters`);
+      problems.push(
+        `${name} is ${bytes} bytes; Cloudflare allows ${TEXT_BINDING_MAX_BYTES} per text binding: merge rules with wildcards and parameters`,
+      );
     }
   }
   if (problems.length > 0) throw new TypeError(`invalid EdgeMiddleware arguments:\n  - ${problems.join("\n  - ")}`);
   return [
     ...Object.entries(text).map(([name, value]): TextBinding => ({ type: "plain_text", name, text: value })),
-    ...(args.issuerScriptName !== undefined ? [{ type: "service" as const, name: "ISSUER", service: args.issuerScriptName }] : []),
+    ...(args.issuerScriptName !== undefined
+      ? [{ type: "service" as const, name: "ISSUER", service: args.issuerScriptName }]
+      : []),
     ...(!originIsUrl ? [{ type: "service" as const, name: "ORIGIN", service: args.origin }] : []),
     ...(args.introspection !== undefined
-      ? [{ type: "secret_text" as const, name: "INTROSPECTION_CLIENT_SECRET", text: pulumi.secret(args.introspection.clientSecret) }]
+      ? [
+          {
+            type: "secret_text" as const,
+            name: "INTROSPECTION_CLIENT_SECRET",
+            text: pulumi.secret(args.introspection.clientSecret),
+          },
+        ]
       : []),
   ];
 }

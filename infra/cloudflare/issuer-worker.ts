@@ -61,8 +61,11 @@ export class IssuerWorker extends pulumi.ComponentResource {
     this.adminToken = pulumi.secret(admin.result);
     // Child names carry the client id: adding or removing a client regenerates no other's secret.
     const clientSecrets = config.introspectionClients.map((id) =>
-      new random.RandomPassword(`${name}-introspection-${id}`, { length: INTROSPECTION_SECRET_LENGTH, special: false }, { parent: this }).result
-        .apply((secret) => [id, secret] as const),
+      new random.RandomPassword(
+        `${name}-introspection-${id}`,
+        { length: INTROSPECTION_SECRET_LENGTH, special: false },
+        { parent: this },
+      ).result.apply((secret) => [id, secret] as const),
     );
     this.introspectionSecrets = pulumi.secret(pulumi.all(clientSecrets).apply((pairs) => Object.fromEntries(pairs)));
 
@@ -90,15 +93,26 @@ export class IssuerWorker extends pulumi.ComponentResource {
           { type: "secret_text", name: "ADMIN_TOKEN", text: this.adminToken },
           // The issuer reads each instance's status through the workflow's own binding.
           ...config.workflows.map((w) => ({
-            type: "workflow", name: w.binding, workflowName: w.name, className: w.className, scriptName: w.script,
+            type: "workflow",
+            name: w.binding,
+            workflowName: w.name,
+            className: w.className,
+            scriptName: w.script,
           })),
           ...(config.introspectionClients.length === 0
             ? []
-            : [{ type: "secret_text", name: "INTROSPECTION_SECRETS", text: this.introspectionSecrets.apply((s) => JSON.stringify(s)) }]),
+            : [
+                {
+                  type: "secret_text",
+                  name: "INTROSPECTION_SECRETS",
+                  text: this.introspectionSecrets.apply((s) => JSON.stringify(s)),
+                },
+              ]),
         ],
         // Only the migrations the deployed script lacks: Cloudflare refuses an upload whose
         // migrations do not start at the script's current tag (code 10079).
-        migrations: cloudflare.getWorkersScriptsOutput({ accountId: issuer.accountId }, { parent: this })
+        migrations: cloudflare
+          .getWorkersScriptsOutput({ accountId: issuer.accountId }, { parent: this })
           .apply((account) => migrationsFor(deployedMigrationTag(account.results, issuer.scriptName))),
         observability: { enabled: true },
       },
@@ -125,7 +139,11 @@ export class IssuerWorker extends pulumi.ComponentResource {
       );
     }
 
-    this.registerOutputs({ scriptName: this.script.scriptName, issuerUrl: this.issuerUrl, jwksNamespaceId: this.jwksNamespace.id });
+    this.registerOutputs({
+      scriptName: this.script.scriptName,
+      issuerUrl: this.issuerUrl,
+      jwksNamespaceId: this.jwksNamespace.id,
+    });
   }
 
   /** The bindings list a Pulumi-managed workload script needs to reach the issuer as `workload`. */
@@ -142,7 +160,9 @@ export class IssuerWorker extends pulumi.ComponentResource {
   }
 
   #registered(kind: "workload" | "workflow", name: string): { readonly entrypoint: string } {
-    const found = (kind === "workload" ? this.#config.workloads : this.#config.workflows).find((entry) => entry.name === name);
+    const found = (kind === "workload" ? this.#config.workloads : this.#config.workflows).find(
+      (entry) => entry.name === name,
+    );
     if (!found) throw new Error(`${kind} '${name}' is not registered; add it under ${kind}s in the stack config`);
     return found;
   }

@@ -79,6 +79,8 @@ function classChanges(migration: Migration): Omit<WorkersScriptMigrations, "oldT
     ...(migration.newSqliteClasses ? { newSqliteClasses: [...migration.newSqliteClasses] } : {}),
     ...(migration.newClasses ? { newClasses: [...migration.newClasses] } : {}),
     ...(migration.deletedClasses ? { deletedClasses: [...migration.deletedClasses] } : {}),
-    ...(migration.renamedClasses ? { renamedClasses: migration.renamedClasses.map((r) => ({ from: r.from, to: r.to })) } : {}),
+    ...(migration.renamedClasses
+      ? { renamedClasses: migration.renamedClasses.map((r) => ({ from: r.from, to: r.to })) }
+      : {}),
   };
 }

@@ -64,7 +64,8 @@ export class GcpFederation extends pulumi.ComponentResource {
     super("worker-identity:gcp:Federation", name, {}, opts);
     const { issuer, gcp: settings, stack } = args;
     // The project id every GCP resource names, known only once GCP's number for it is the configured one.
-    const project = gcp.organizations.getProjectOutput({ projectId: settings.projectId }, { parent: this })
+    const project = gcp.organizations
+      .getProjectOutput({ projectId: settings.projectId }, { parent: this })
       .apply((found) => checkedProjectId(settings, found.number));
 
     const poolText = describePool(issuer, stack);
@@ -104,19 +105,34 @@ export class GcpFederation extends pulumi.ComponentResource {
     this.workloads = {};
     for (const workload of args.workloads) {
       if (!workload.gcp) continue;
-      this.workloads[workload.name] = this.federate(workloadChildPrefix(name, workload), args, project, workload.gcp,
-        this.poolName.apply((pool) => principalInPool(pool, workload.subject)), describeServiceAccount(issuer, settings, workload, stack));
+      this.workloads[workload.name] = this.federate(
+        workloadChildPrefix(name, workload),
+        args,
+        project,
+        workload.gcp,
+        this.poolName.apply((pool) => principalInPool(pool, workload.subject)),
+        describeServiceAccount(issuer, settings, workload, stack),
+      );
     }
 
     this.workflows = {};
     for (const workflow of args.workflows ?? []) {
       if (!workflow.gcp) continue;
-      this.workflows[workflow.name] = this.federate(workflowChildPrefix(name, workflow), args, project, workflow.gcp,
-        this.poolName.apply((pool) => principalSetInPool(pool, workflow.name)), describeWorkflowServiceAccount(issuer, settings, workflow, stack));
+      this.workflows[workflow.name] = this.federate(
+        workflowChildPrefix(name, workflow),
+        args,
+        project,
+        workflow.gcp,
+        this.poolName.apply((pool) => principalSetInPool(pool, workflow.name)),
+        describeWorkflowServiceAccount(issuer, settings, workflow, stack),
+      );
     }
 
     this.registerOutputs({
-      poolName: this.poolName, providerName: this.providerName, workloads: this.workloads, workflows: this.workflows,
+      poolName: this.poolName,
+      providerName: this.providerName,
+      workloads: this.workloads,
+      workflows: this.workflows,
     });
   }
 
@@ -148,7 +164,10 @@ export class GcpFederation extends pulumi.ComponentResource {
       email = created.email;
       const settled = new time.Sleep(
         `${prefix}-settle`,
-        { createDuration: SERVICE_ACCOUNT_SETTLE_DURATION, triggers: { uniqueId: created.uniqueId, email: created.email } },
+        {
+          createDuration: SERVICE_ACCOUNT_SETTLE_DURATION,
+          triggers: { uniqueId: created.uniqueId, email: created.email },
+        },
         { parent: this },
       );
       // The grants read the email together with the sleep's triggers, so they wait for it.

@@ -14,7 +14,10 @@ export class GcpProjectNumberError extends Error {
 }
 
 /** The project id, once GCP's number for it equals the configured one; throws GcpProjectNumberError otherwise. */
-export function checkedProjectId(settings: Pick<GcpSettings, "projectId" | "projectNumber">, actualNumber: string): string {
+export function checkedProjectId(
+  settings: Pick<GcpSettings, "projectId" | "projectNumber">,
+  actualNumber: string,
+): string {
   if (actualNumber === settings.projectNumber) return settings.projectId;
   throw new GcpProjectNumberError(
     `gcp.projectNumber is ${settings.projectNumber}, but GCP project ${settings.projectId} has number ${actualNumber}: ` +

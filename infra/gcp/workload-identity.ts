@@ -5,7 +5,13 @@
 
 import { utf8Length } from "../../worker/config/fields.js";
 import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
-import type { GcpSettings, IssuerSettings, WorkflowConfig, WorkloadConfig, WorkloadGcpSettings } from "../../worker/config/types.js";
+import type {
+  GcpSettings,
+  IssuerSettings,
+  WorkflowConfig,
+  WorkloadConfig,
+  WorkloadGcpSettings,
+} from "../../worker/config/types.js";
 
 /** GCP's limits on the console texts (characters). */
 export const POOL_DISPLAY_NAME_MAX = 32;
@@ -78,7 +84,8 @@ function celStringLiteral(value: string): string {
   let literal = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;
-    if (code >= 0xd800 && code <= 0xdfff) throw new TypeError("attributeCondition: the account id is not well-formed Unicode");
+    if (code >= 0xd800 && code <= 0xdfff)
+      throw new TypeError("attributeCondition: the account id is not well-formed Unicode");
     if (char === '"' || char === "\\") literal += `\\${char}`;
     else if (code >= 0x20 && code < 0x7f) literal += char;
     else if (code <= 0xffff) literal += `\\u${code.toString(16).padStart(4, "0")}`;
@@ -95,7 +102,9 @@ function celStringLiteral(value: string): string {
 export function principalInPool(pool: string, subject: string): string {
   const bytes = utf8Length(subject);
   if (subject === "" || bytes > MAX_GCP_SUBJECT_BYTES) {
-    throw new RangeError(`principalInPool: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`);
+    throw new RangeError(
+      `principalInPool: google.subject must be 1 to ${MAX_GCP_SUBJECT_BYTES} bytes, "${subject}" is ${bytes}`,
+    );
   }
   return `principal://${IAM_HOST}/${requirePoolName(pool)}/subject/${subject}`;
 }
@@ -104,7 +113,9 @@ const POOL_NAME = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[^/
 
 function requirePoolName(pool: string): string {
   if (!POOL_NAME.test(pool)) {
-    throw new RangeError(`${JSON.stringify(pool)} is not a pool's resource name (projects/<number>/locations/global/workloadIdentityPools/<id>)`);
+    throw new RangeError(
+      `${JSON.stringify(pool)} is not a pool's resource name (projects/<number>/locations/global/workloadIdentityPools/<id>)`,
+    );
   }
   return pool;
 }

@@ -75,7 +75,13 @@ export function issueStackCertificates(input: StackCertificatesInput): StackCert
     const mtls = workload.mtls;
     // Each window's certificate is the one its own window issued: same seed, same bytes.
     const live = liveWindows(mtls.validityDays, input.nowMs).map((window) =>
-      workloadCertificate(input.seed, input.accountId, authority(issuingCaWindow(input.mtls.caValidityDays, window)), { ...workload, mtls }, window),
+      workloadCertificate(
+        input.seed,
+        input.accountId,
+        authority(issuingCaWindow(input.mtls.caValidityDays, window)),
+        { ...workload, mtls },
+        window,
+      ),
     );
     const current = live.pop()!;
     workloads[workload.name] = current;
@@ -101,7 +107,11 @@ export function certificateAuthority(
 ): AuthorityCertificate {
   const label = `ca/${mtls.trustDomain}/${mtls.caValidityDays}/${window.index}`;
   const key = deriveKeyPair(seed, label);
-  const name = { organization: CERTIFICATE_ORGANIZATION, organizationalUnit: accountId, commonName: `mTLS CA ${window.index}` };
+  const name = {
+    organization: CERTIFICATE_ORGANIZATION,
+    organizationalUnit: accountId,
+    commonName: `mTLS CA ${window.index}`,
+  };
   const certificate = issueCertificate({
     serialNumber: serialNumber(seed, label),
     subject: name,

@@ -14,12 +14,19 @@ export interface MtlsCertificateBinding {
   readonly certificateId: pulumi.Input<string>;
 }
 
-export function mtlsBindingFor(certificateId: pulumi.Input<string>, bindingName: string = MTLS_BINDING_NAME): MtlsCertificateBinding {
+export function mtlsBindingFor(
+  certificateId: pulumi.Input<string>,
+  bindingName: string = MTLS_BINDING_NAME,
+): MtlsCertificateBinding {
   return { type: "mtls_certificate", name: bindingName, certificateId };
 }
 
 /** The same binding for a workload deployed with wrangler (wrangler.toml). */
-export function wranglerMtlsSnippet(workload: string, certificateId: string, bindingName: string = MTLS_BINDING_NAME): string {
+export function wranglerMtlsSnippet(
+  workload: string,
+  certificateId: string,
+  bindingName: string = MTLS_BINDING_NAME,
+): string {
   return [
     `# wrangler.toml of the Worker "${workload}": its client certificate (renewed by pulumi up: redeploy with the new id)`,
     "[[mtls_certificates]]",

@@ -26,7 +26,12 @@ function unwindowedCertificateName(component: string, workload: string): string 
 }
 
 /** The certificate resources of `workload` at `nowMs`, oldest first, the current one last. */
-export function certificateResources(component: string, workload: string, validityDays: number, nowMs: number): CertificateResource[] {
+export function certificateResources(
+  component: string,
+  workload: string,
+  validityDays: number,
+  nowMs: number,
+): CertificateResource[] {
   const windows = liveWindows(validityDays, nowMs);
   return windows.map((window, i) => {
     const current = i === windows.length - 1;

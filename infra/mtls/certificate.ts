@@ -110,13 +110,18 @@ function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array
 
 function extensions(spec: CertificateSpec, issuerKey: DerivedKeyPair): Uint8Array[] {
   const ca = spec.kind === "ca";
-  const san = spec.kind === "server"
-    ? der.implicitPrimitive(IP_NAME_TAG, Uint8Array.from(spec.uri.split(".").map(Number)))
-    : der.implicitPrimitive(URI_NAME_TAG, new TextEncoder().encode(spec.uri));
+  const san =
+    spec.kind === "server"
+      ? der.implicitPrimitive(IP_NAME_TAG, Uint8Array.from(spec.uri.split(".").map(Number)))
+      : der.implicitPrimitive(URI_NAME_TAG, new TextEncoder().encode(spec.uri));
   const purpose = spec.kind === "server" ? OID.serverAuth : OID.clientAuth;
   return [
     extension(OID.basicConstraints, true, ca ? der.sequence(der.boolean(true), der.integer(0)) : der.sequence()),
-    extension(OID.keyUsage, true, der.namedBits(ca ? [KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : [KEY_USAGE.digitalSignature])),
+    extension(
+      OID.keyUsage,
+      true,
+      der.namedBits(ca ? [KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : [KEY_USAGE.digitalSignature]),
+    ),
     ...(ca ? [] : [extension(OID.extKeyUsage, false, der.sequence(der.oid(purpose)))]),
     extension(OID.subjectAltName, false, der.sequence(san)),
     extension(OID.subjectKeyIdentifier, false, der.octetString(spec.subjectKey.keyId)),

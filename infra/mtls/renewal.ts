@@ -28,7 +28,8 @@ export interface ValidityWindow {
 
 /** Days between two issues of a certificate valid `validityDays`: its life less the renewal share. */
 export function renewalPeriodDays(validityDays: number): number {
-  if (!Number.isInteger(validityDays) || validityDays < 2) throw new RangeError("validityDays: an integer of at least 2");
+  if (!Number.isInteger(validityDays) || validityDays < 2)
+    throw new RangeError("validityDays: an integer of at least 2");
   return validityDays - Math.ceil(validityDays * RENEW_WHEN_REMAINING);
 }
 

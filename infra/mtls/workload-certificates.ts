@@ -75,17 +75,27 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
     // Never replace (or rename) this resource: a new seed is a new CA that every origin must trust.
     const seed = new random.RandomBytes(`${name}-seed`, { length: MIN_SEED_BYTES }, { parent: this });
     const issued: pulumi.Output<StackCertificates> = seed.base64.apply((base64) =>
-      issueStackCertificates({ seed: Buffer.from(base64, "base64"), accountId, mtls, workloads: config.workloads, nowMs }),
+      issueStackCertificates({
+        seed: Buffer.from(base64, "base64"),
+        accountId,
+        mtls,
+        workloads: config.workloads,
+        nowMs,
+      }),
     );
     // Everything computed from the seed is secret to Pulumi; only the private keys are.
-    const published = pulumi.unsecret(issued.apply((all) => ({
-      caBundlePem: all.caBundlePem,
-      thumbprints: all.thumbprints,
-      windows: Object.fromEntries(Object.keys(all.workloads).map((workload) => [
-        workload,
-        Object.fromEntries(byWindow(all, workload).map((c) => [c.window.index, publish(workload, c)])),
-      ])) as Record<string, Record<number, PublishedCertificate>>,
-    })));
+    const published = pulumi.unsecret(
+      issued.apply((all) => ({
+        caBundlePem: all.caBundlePem,
+        thumbprints: all.thumbprints,
+        windows: Object.fromEntries(
+          Object.keys(all.workloads).map((workload) => [
+            workload,
+            Object.fromEntries(byWindow(all, workload).map((c) => [c.window.index, publish(workload, c)])),
+          ]),
+        ) as Record<string, Record<number, PublishedCertificate>>,
+      })),
+    );
     this.caBundle = published.apply((p) => p.caBundlePem);
     this.thumbprints = published.apply((p) => p.thumbprints);
 
@@ -97,7 +107,10 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
       const declared = certificateResources(name, workload.name, workload.mtls.validityDays, nowMs).map((resource) => {
         const mine = published.apply((p) => {
           const found = p.windows[workload.name]?.[resource.window.index];
-          if (found === undefined) throw new Error(`no certificate was issued for workload '${workload.name}' in window ${resource.window.index}`);
+          if (found === undefined)
+            throw new Error(
+              `no certificate was issued for workload '${workload.name}' in window ${resource.window.index}`,
+            );
           return found;
         });
         const certificate = new cloudflare.MtlsCertificate(
@@ -108,8 +121,13 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
             // Unique per certificate, for people reading the dashboard.
             name: mine.apply((c) => c.label),
             certificates: mine.apply((c) => c.chainPem),
-            privateKey: pulumi.secret(issued.apply((all) =>
-              byWindow(all, workload.name).find((c) => c.window.index === resource.window.index)?.privateKeyPem ?? "")),
+            privateKey: pulumi.secret(
+              issued.apply(
+                (all) =>
+                  byWindow(all, workload.name).find((c) => c.window.index === resource.window.index)?.privateKeyPem ??
+                  "",
+              ),
+            ),
           },
           { parent: this, aliases: resource.aliases.map((alias) => ({ name: alias })) },
         );
@@ -125,9 +143,13 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
         notAfter: current.mine.apply((c) => c.notAfter),
         renewsAt: current.mine.apply((c) => c.renewsAt),
         wranglerBinding: current.certificate.id.apply((id) => wranglerMtlsSnippet(workload.name, id)),
-        previous: pulumi.all(earlier.map(({ certificate, mine }) =>
-          pulumi.all([certificate.id, mine]).apply(([certificateId, c]) => ({ certificateId, thumbprint: c.thumbprint, notAfter: c.notAfter })),
-        )),
+        previous: pulumi.all(
+          earlier.map(({ certificate, mine }) =>
+            pulumi
+              .all([certificate.id, mine])
+              .apply(([certificateId, c]) => ({ certificateId, thumbprint: c.thumbprint, notAfter: c.notAfter })),
+          ),
+        ),
       };
     }
     this.registerOutputs({ caBundle: this.caBundle, workloads: this.workloads });
@@ -137,7 +159,9 @@ export class WorkloadCertificates extends pulumi.ComponentResource {
   bindingsFor(workload: string, bindingName: string = MTLS_BINDING_NAME): MtlsCertificateBinding[] {
     const certificate = this.certificates[workload];
     if (certificate === undefined) {
-      throw new Error(`workload '${workload}' has no client certificate; set workloads.${workload}.mtls.enabled: true in the stack config`);
+      throw new Error(
+        `workload '${workload}' has no client certificate; set workloads.${workload}.mtls.enabled: true in the stack config`,
+      );
     }
     return [mtlsBindingFor(certificate.id, bindingName)];
   }

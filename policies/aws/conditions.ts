@@ -29,7 +29,8 @@ export function conditionClauses(statement: TrustStatement): readonly ConditionC
     const unqualified = qualifier === undefined ? operator : operator.slice(qualifier.length + 1);
     const ifExists = /IfExists$/i.test(unqualified);
     const base = ifExists ? unqualified.slice(0, -"IfExists".length) : unqualified;
-    const setQualifier = qualifier === undefined ? undefined : qualifier.toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues";
+    const setQualifier =
+      qualifier === undefined ? undefined : qualifier.toLowerCase() === "foranyvalue" ? "ForAnyValue" : "ForAllValues";
     for (const [key, values] of Object.entries(keys)) {
       clauses.push({ operator, base, setQualifier, ifExists, key, values: listOf(values) });
     }

@@ -10,7 +10,8 @@ import { reportViolationsOfType } from "../resource-policy.js";
 import { comparesPositively, conditionClauses, isKey, isLike } from "./conditions.js";
 import { isWebIdentityStatement, oidcProviderHosts, trustDocument } from "./trust-document.js";
 
-const FIX = 'name the exact subject (worker/<account_id>/<script_name>), or end a prefix with "/*" to admit a whole path';
+const FIX =
+  'name the exact subject (worker/<account_id>/<script_name>), or end a prefix with "/*" to admit a whole path';
 
 /** Why a `sub` condition value admits more than intended, or undefined when it is safe. */
 export function subjectPatternProblem(value: string, like: boolean): string | undefined {
@@ -41,7 +42,9 @@ export function exactSubjectViolations(role: Readonly<Record<string, unknown>>):
         if (typeof value !== "string") continue;
         const problem = subjectPatternProblem(value, isLike(clause));
         if (problem !== undefined) {
-          messages.push(`${statement.label}: ${clause.operator} ${clause.key} ${JSON.stringify(value)} ${problem}; ${FIX}`);
+          messages.push(
+            `${statement.label}: ${clause.operator} ${clause.key} ${JSON.stringify(value)} ${problem}; ${FIX}`,
+          );
         }
       }
     }
@@ -51,7 +54,8 @@ export function exactSubjectViolations(role: Readonly<Record<string, unknown>>):
 
 export const awsWebIdentityExactSubject: ResourceValidationPolicy = {
   name: "aws-web-identity-exact-subject",
-  description: "A role's <host>:sub condition names an exact subject, or a wildcard only as the whole last segment after a '/'.",
+  description:
+    "A role's <host>:sub condition names an exact subject, or a wildcard only as the whole last segment after a '/'.",
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfType(aws.iam.Role, exactSubjectViolations),
 };

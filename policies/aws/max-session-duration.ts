@@ -21,7 +21,11 @@ export const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3_600;
 export function maxSessionDurationConfig(raw: object): MaxSessionDurationConfig {
   return {
     maxSessionDurationSeconds: configInteger(
-      raw, "maxSessionDurationSeconds", DEFAULT_MAX_SESSION_DURATION_SECONDS, MIN_ROLE_SESSION_SECONDS, MAX_ROLE_SESSION_SECONDS,
+      raw,
+      "maxSessionDurationSeconds",
+      DEFAULT_MAX_SESSION_DURATION_SECONDS,
+      MIN_ROLE_SESSION_SECONDS,
+      MAX_ROLE_SESSION_SECONDS,
     ),
   };
 }

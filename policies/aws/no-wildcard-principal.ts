@@ -21,11 +21,14 @@ export function wildcardPrincipalViolations(role: Readonly<Record<string, unknow
       messages.push(`${statement.label} trusts Principal "*", anyone at all; ${FIX}`);
     } else if (isRecord(principal)) {
       for (const [type, values] of Object.entries(principal)) {
-        if (listOf(values).includes("*")) messages.push(`${statement.label} trusts {${type}: "*"}, any such principal; ${FIX}`);
+        if (listOf(values).includes("*"))
+          messages.push(`${statement.label} trusts {${type}: "*"}, any such principal; ${FIX}`);
       }
     }
     if (notPrincipal !== undefined) {
-      messages.push(`${statement.label} allows with NotPrincipal, which trusts every principal it does not name; use Principal and ${FIX}`);
+      messages.push(
+        `${statement.label} allows with NotPrincipal, which trusts every principal it does not name; use Principal and ${FIX}`,
+      );
     }
   }
   return messages;
@@ -33,7 +36,8 @@ export function wildcardPrincipalViolations(role: Readonly<Record<string, unknow
 
 export const awsTrustNoWildcardPrincipal: ResourceValidationPolicy = {
   name: "aws-trust-no-wildcard-principal",
-  description: "No role trust statement allows the \"*\" principal (Principal \"*\", {AWS: \"*\"}, {Federated: \"*\"}) or uses NotPrincipal.",
+  description:
+    'No role trust statement allows the "*" principal (Principal "*", {AWS: "*"}, {Federated: "*"}) or uses NotPrincipal.',
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfType(aws.iam.Role, wildcardPrincipalViolations),
 };

@@ -7,7 +7,13 @@ import * as aws from "@pulumi/aws";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containsUnknown } from "../inputs.js";
 import { reportViolationsOfType } from "../resource-policy.js";
-import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION, allowsAction, federatesWebIdentity, trustDocument } from "./trust-document.js";
+import {
+  TAG_SESSION_ACTION,
+  WEB_IDENTITY_ACTION,
+  allowsAction,
+  federatesWebIdentity,
+  trustDocument,
+} from "./trust-document.js";
 
 export function tagSessionViolations(role: Readonly<Record<string, unknown>>): readonly string[] {
   const document = trustDocument(role.assumeRolePolicy);
@@ -15,15 +21,17 @@ export function tagSessionViolations(role: Readonly<Record<string, unknown>>): r
   return document.statements
     .filter((statement) => !containsUnknown(statement.fields.Action) && !containsUnknown(statement.fields.NotAction))
     .filter((statement) => allowsAction(statement, TAG_SESSION_ACTION) && !allowsAction(statement, WEB_IDENTITY_ACTION))
-    .map((statement) =>
-      `${statement.label} allows ${TAG_SESSION_ACTION} without ${WEB_IDENTITY_ACTION}; ` +
-      `move ${TAG_SESSION_ACTION} into the Action list of the web identity statement, under its principal and conditions`,
+    .map(
+      (statement) =>
+        `${statement.label} allows ${TAG_SESSION_ACTION} without ${WEB_IDENTITY_ACTION}; ` +
+        `move ${TAG_SESSION_ACTION} into the Action list of the web identity statement, under its principal and conditions`,
     );
 }
 
 export const awsTagSessionWithWebIdentity: ResourceValidationPolicy = {
   name: "aws-tag-session-with-web-identity",
-  description: "In a role that federates web identity, sts:TagSession is allowed only by a statement that also allows sts:AssumeRoleWithWebIdentity.",
+  description:
+    "In a role that federates web identity, sts:TagSession is allowed only by a statement that also allows sts:AssumeRoleWithWebIdentity.",
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfType(aws.iam.Role, tagSessionViolations),
 };

@@ -31,7 +31,10 @@ export function trustDocument(assumeRolePolicy: unknown): TrustDocument {
     try {
       document = JSON.parse(document) as unknown;
     } catch {
-      return { kind: "unreadable", reason: "assumeRolePolicy is not JSON; write it with JSON.stringify({Version, Statement})" };
+      return {
+        kind: "unreadable",
+        reason: "assumeRolePolicy is not JSON; write it with JSON.stringify({Version, Statement})",
+      };
     }
   }
   if (!isRecord(document)) {
@@ -42,13 +45,15 @@ export function trustDocument(assumeRolePolicy: unknown): TrustDocument {
     if (!isRecord(fields)) return [];
     const sid = typeof fields.Sid === "string" && fields.Sid !== "" ? ` (Sid ${fields.Sid})` : "";
     const effect = fields.Effect;
-    return [{
-      label: `statement ${index}${sid}`,
-      fields,
-      // Anything but an explicit Deny is read as Allow: a rule must not be dodged by a typo.
-      allows: !(typeof effect === "string" && effect.toLowerCase() === "deny"),
-      hasUnknown: containsUnknown(fields),
-    }];
+    return [
+      {
+        label: `statement ${index}${sid}`,
+        fields,
+        // Anything but an explicit Deny is read as Allow: a rule must not be dodged by a typo.
+        allows: !(typeof effect === "string" && effect.toLowerCase() === "deny"),
+        hasUnknown: containsUnknown(fields),
+      },
+    ];
   });
   return { kind: "document", statements };
 }
@@ -65,7 +70,10 @@ export function allowsAction(statement: TrustStatement, action: string): boolean
 /** IAM action names are case-insensitive; `*` and `?` are wildcards. */
 function matchesAction(pattern: unknown, action: string): boolean {
   if (typeof pattern !== "string") return false;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`, "i").test(action);
 }
 
@@ -91,7 +99,10 @@ export function isWebIdentityStatement(statement: TrustStatement): boolean {
 
 /** Whether the role federates any web identity (an OIDC provider, Cognito, Google, ...). */
 export function federatesWebIdentity(document: TrustDocument): boolean {
-  return document.kind === "document" && document.statements.some(
-    (statement) => allowsAction(statement, WEB_IDENTITY_ACTION) && principals(statement, "Federated").length > 0,
+  return (
+    document.kind === "document" &&
+    document.statements.some(
+      (statement) => allowsAction(statement, WEB_IDENTITY_ACTION) && principals(statement, "Federated").length > 0,
+    )
   );
 }

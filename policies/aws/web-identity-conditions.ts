@@ -44,9 +44,10 @@ function claimProblem(clauses: readonly ConditionClause[], host: string, claim: 
     const first = onKey[0];
     if (first !== undefined) return `with no binding condition on ${key} (${whyNotBinding(first)}); ${fix}`;
     const elsewhere = clauses.find((clause) => clause.key.toLowerCase().endsWith(`:${claim}`));
-    const hint = elsewhere === undefined
-      ? ""
-      : ` (its conditions name ${elsewhere.key}, but AWS names the keys after the provider's URL)`;
+    const hint =
+      elsewhere === undefined
+        ? ""
+        : ` (its conditions name ${elsewhere.key}, but AWS names the keys after the provider's URL)`;
     return `without a condition on ${key}${hint}; ${fix}`;
   }
   if (claim === "aud") {
@@ -66,7 +67,8 @@ function isExactValue(clause: ConditionClause, value: unknown): boolean {
 
 export const awsWebIdentityConditions: ResourceValidationPolicy = {
   name: "aws-web-identity-conditions",
-  description: "A role that trusts an IAM OIDC provider conditions on both <host>:aud and <host>:sub (StringEquals or StringLike).",
+  description:
+    "A role that trusts an IAM OIDC provider conditions on both <host>:aud and <host>:sub (StringEquals or StringLike).",
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfType(aws.iam.Role, webIdentityConditionViolations),
 };

@@ -4,7 +4,13 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
 import { reportViolationsOfType } from "../resource-policy.js";
-import { KEY_ENCRYPTION_KEY_BINDING, WORKERS_SCRIPT, bindingNamed, bindingsOf, isIssuerScript } from "./issuer-script.js";
+import {
+  KEY_ENCRYPTION_KEY_BINDING,
+  WORKERS_SCRIPT,
+  bindingNamed,
+  bindingsOf,
+  isIssuerScript,
+} from "./issuer-script.js";
 
 export function keyEncryptionKeyViolations(script: Readonly<Record<string, unknown>>): readonly string[] {
   const bindings = bindingsOf(script);

@@ -15,10 +15,24 @@ export interface RotationPeriodConfig {
 export const DEFAULT_ROTATION_BOUNDS = { minRotationPeriodDays: 1, maxRotationPeriodDays: 90 } as const;
 
 export function rotationPeriodConfig(raw: object): RotationPeriodConfig {
-  const min = configInteger(raw, "minRotationPeriodDays", DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays, MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS);
-  const max = configInteger(raw, "maxRotationPeriodDays", DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays, MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS);
+  const min = configInteger(
+    raw,
+    "minRotationPeriodDays",
+    DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays,
+    MIN_ROTATION_PERIOD_DAYS,
+    MAX_ROTATION_PERIOD_DAYS,
+  );
+  const max = configInteger(
+    raw,
+    "maxRotationPeriodDays",
+    DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays,
+    MIN_ROTATION_PERIOD_DAYS,
+    MAX_ROTATION_PERIOD_DAYS,
+  );
   if (min > max) {
-    throw new TypeError(`policy config minRotationPeriodDays (${min}) is above maxRotationPeriodDays (${max}); swap them`);
+    throw new TypeError(
+      `policy config minRotationPeriodDays (${min}) is above maxRotationPeriodDays (${max}); swap them`,
+    );
   }
   return { minRotationPeriodDays: min, maxRotationPeriodDays: max };
 }
@@ -40,7 +54,8 @@ export function rotationPeriodViolations(
 
 export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {
   name: "cloudflare-issuer-rotation-period",
-  description: "The issuer's rotationPeriodDays (in the runtime config built into its script) is within the configured bounds.",
+  description:
+    "The issuer's rotationPeriodDays (in the runtime config built into its script) is within the configured bounds.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

@@ -18,7 +18,11 @@ export const DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS = 3_600;
 export function tokenLifetimeCapConfig(raw: object): TokenLifetimeCapConfig {
   return {
     maxTokenLifetimeSeconds: configInteger(
-      raw, "maxTokenLifetimeSeconds", DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS, MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_CAP_SECONDS,
+      raw,
+      "maxTokenLifetimeSeconds",
+      DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS,
+      MIN_TOKEN_LIFETIME_SECONDS,
+      MAX_TOKEN_LIFETIME_CAP_SECONDS,
     ),
   };
 }
@@ -32,13 +36,16 @@ export function tokenLifetimeCapViolations(
   const bound = config.maxTokenLifetimeSeconds;
   const cap = settings.issuer.maxTokenLifetimeSeconds;
   if (cap <= bound) return [];
-  return [`the issuer caps tokens at ${cap} seconds, above the ${bound} seconds this pack allows; ` +
-    `set ${settings.project}:maxTokenLifetimeSeconds to at most ${bound}`];
+  return [
+    `the issuer caps tokens at ${cap} seconds, above the ${bound} seconds this pack allows; ` +
+      `set ${settings.project}:maxTokenLifetimeSeconds to at most ${bound}`,
+  ];
 }
 
 export const cloudflareIssuerTokenLifetimeCap: ResourceValidationPolicy = {
   name: "cloudflare-issuer-token-lifetime-cap",
-  description: "The issuer's maxTokenLifetimeSeconds (in the runtime config built into its script) is within the configured bound.",
+  description:
+    "The issuer's maxTokenLifetimeSeconds (in the runtime config built into its script) is within the configured bound.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

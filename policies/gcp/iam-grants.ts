@@ -9,7 +9,10 @@ import { isRecord, isUnknown, listOf } from "../inputs.js";
 import type { ResourceClass } from "../resource-policy.js";
 
 /** Roles that let a member act as the service account they are granted on (or every one in a project). */
-export const IMPERSONATION_ROLES: readonly string[] = [WORKLOAD_IDENTITY_USER_ROLE, "roles/iam.serviceAccountTokenCreator"];
+export const IMPERSONATION_ROLES: readonly string[] = [
+  WORKLOAD_IDENTITY_USER_ROLE,
+  "roles/iam.serviceAccountTokenCreator",
+];
 
 export type GrantScope = "service account" | "project";
 
@@ -39,7 +42,11 @@ export const SERVICE_ACCOUNT_GRANT_CLASSES: readonly ResourceClass[] = [
   gcp.serviceaccount.IAMBinding,
   gcp.serviceaccount.IAMPolicy,
 ];
-export const PROJECT_GRANT_CLASSES: readonly ResourceClass[] = [gcp.projects.IAMMember, gcp.projects.IAMBinding, gcp.projects.IAMPolicy];
+export const PROJECT_GRANT_CLASSES: readonly ResourceClass[] = [
+  gcp.projects.IAMMember,
+  gcp.projects.IAMBinding,
+  gcp.projects.IAMPolicy,
+];
 export const GRANT_CLASSES: readonly ResourceClass[] = [...SERVICE_ACCOUNT_GRANT_CLASSES, ...PROJECT_GRANT_CLASSES];
 export const GRANTS_DESCRIPTION = "IAM members, bindings and policies of service accounts and projects";
 
@@ -61,7 +68,10 @@ function policyGrants(scope: GrantScope, policyData: unknown): Grants {
   try {
     policy = typeof policyData === "string" ? JSON.parse(policyData) : policyData;
   } catch {
-    return { kind: "unreadable", reason: "policyData is not JSON; build it with gcp.organizations.getIAMPolicy or JSON.stringify({bindings})" };
+    return {
+      kind: "unreadable",
+      reason: "policyData is not JSON; build it with gcp.organizations.getIAMPolicy or JSON.stringify({bindings})",
+    };
   }
   if (!isRecord(policy)) return { kind: "unreadable", reason: "policyData is not an IAM policy {bindings: [...]}" };
   const grants = listOf(policy.bindings).flatMap((binding) =>
@@ -95,7 +105,9 @@ export function wholeGroupMember(member: unknown): string | undefined {
 /** The `google.subject` of a `principal://…/workloadIdentityPools/<pool>/subject/<sub>` member. */
 export function principalSubject(member: unknown): string | undefined {
   if (typeof member !== "string") return undefined;
-  return /^principal:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/subject\/(.*)$/s.exec(member)?.[1];
+  return /^principal:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/subject\/(.*)$/s.exec(
+    member,
+  )?.[1];
 }
 
 export function isSinglePrincipal(member: unknown): member is string {

@@ -8,9 +8,13 @@ import { isUnknown } from "../inputs.js";
 import { reportViolationsOfTypes } from "../resource-policy.js";
 import { GRANTS_DESCRIPTION, GRANT_CLASSES, grantsOf, isImpersonationRole, wholeGroupMember } from "./iam-grants.js";
 
-const FIX = "grant it to principal://iam.googleapis.com/<pool name>/subject/worker/<account_id>/<script_name>, one workload per grant";
+const FIX =
+  "grant it to principal://iam.googleapis.com/<pool name>/subject/worker/<account_id>/<script_name>, one workload per grant";
 
-export function poolWideImpersonationViolations(type: string, inputs: Readonly<Record<string, unknown>>): readonly string[] {
+export function poolWideImpersonationViolations(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+): readonly string[] {
   const grants = grantsOf(type, inputs);
   if (grants.kind === "unknown") return [];
   if (grants.kind === "unreadable") return [grants.reason];
@@ -18,13 +22,16 @@ export function poolWideImpersonationViolations(type: string, inputs: Readonly<R
     if (isUnknown(role) || !isImpersonationRole(role)) return [];
     const group = wholeGroupMember(member);
     if (group === undefined) return [];
-    return [`${role} on this ${grants.scope} is granted to ${String(member)}, ${group}: each of them can act as the service account; ${FIX}`];
+    return [
+      `${role} on this ${grants.scope} is granted to ${String(member)}, ${group}: each of them can act as the service account; ${FIX}`,
+    ];
   });
 }
 
 export const gcpNoPoolWideImpersonation: ResourceValidationPolicy = {
   name: "gcp-no-pool-wide-impersonation",
-  description: "roles/iam.workloadIdentityUser (and serviceAccountTokenCreator) is never granted to a principalSet, allUsers or allAuthenticatedUsers.",
+  description:
+    "roles/iam.workloadIdentityUser (and serviceAccountTokenCreator) is never granted to a principalSet, allUsers or allAuthenticatedUsers.",
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfTypes(GRANT_CLASSES, GRANTS_DESCRIPTION, poolWideImpersonationViolations),
 };

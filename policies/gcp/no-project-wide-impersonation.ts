@@ -5,7 +5,10 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { reportViolationsOfTypes } from "../resource-policy.js";
 import { PROJECT_GRANT_CLASSES, grantsOf, isImpersonationRole, isSinglePrincipal } from "./iam-grants.js";
 
-export function projectWideImpersonationViolations(type: string, inputs: Readonly<Record<string, unknown>>): readonly string[] {
+export function projectWideImpersonationViolations(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+): readonly string[] {
   const grants = grantsOf(type, inputs);
   if (grants.kind !== "grants" || grants.scope !== "project") return [];
   return grants.grants.flatMap(({ role, member }) => {
@@ -19,7 +22,12 @@ export function projectWideImpersonationViolations(type: string, inputs: Readonl
 
 export const gcpNoProjectWideImpersonation: ResourceValidationPolicy = {
   name: "gcp-no-project-wide-impersonation",
-  description: "A federated principal gets roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on one service account, never on a project.",
+  description:
+    "A federated principal gets roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on one service account, never on a project.",
   enforcementLevel: "mandatory",
-  validateResource: reportViolationsOfTypes(PROJECT_GRANT_CLASSES, "IAM members, bindings and policies of projects", projectWideImpersonationViolations),
+  validateResource: reportViolationsOfTypes(
+    PROJECT_GRANT_CLASSES,
+    "IAM members, bindings and policies of projects",
+    projectWideImpersonationViolations,
+  ),
 };

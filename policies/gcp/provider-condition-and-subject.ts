@@ -39,8 +39,10 @@ function sameIssuer(a: string, b: string): boolean {
 export function recognisedIssuer(provider: Readonly<Record<string, unknown>>, config: ProviderPolicyConfig): boolean {
   const { oidc, attributeMapping: mapping } = provider;
   const issuerUri = isRecord(oidc) ? oidc.issuerUri : undefined;
-  return (typeof issuerUri === "string" && config.issuers.some((issuer) => sameIssuer(issuer, issuerUri))) ||
-    (isRecord(mapping) && Object.values(mapping).some((value) => typeof value === "string" && WORKER_CLAIM.test(value)));
+  return (
+    (typeof issuerUri === "string" && config.issuers.some((issuer) => sameIssuer(issuer, issuerUri))) ||
+    (isRecord(mapping) && Object.values(mapping).some((value) => typeof value === "string" && WORKER_CLAIM.test(value)))
+  );
 }
 
 export function providerViolations(
@@ -66,7 +68,9 @@ export function trustViolations(provider: Readonly<Record<string, unknown>>): re
           'set attributeCondition to admit only your account, e.g. assertion.account_id == "<account_id>"',
       );
     } else if (condition.trim() === "true") {
-      messages.push(`the provider's attributeCondition is "true", which admits every token; admit only your account, e.g. assertion.account_id == "<account_id>"`);
+      messages.push(
+        `the provider's attributeCondition is "true", which admits every token; admit only your account, e.g. assertion.account_id == "<account_id>"`,
+      );
     }
   }
   if (isUnknown(mapping)) return messages;
@@ -82,7 +86,8 @@ export function trustViolations(provider: Readonly<Record<string, unknown>>): re
 
 export const gcpProviderConditionAndSubject: ResourceValidationPolicy = {
   name: "gcp-provider-condition-and-subject",
-  description: "A workload identity pool provider trusting a worker-identity issuer has an attributeCondition and maps google.subject.",
+  description:
+    "A workload identity pool provider trusting a worker-identity issuer has an attributeCondition and maps google.subject.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

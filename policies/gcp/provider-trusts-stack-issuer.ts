@@ -25,7 +25,9 @@ export function stackProviderViolations(resources: readonly StackResource[]): Re
     const issuerUri = isRecord(oidc) ? oidc.issuerUri : undefined;
     if (typeof issuerUri !== "string" || !isStackIssuer(issuerUri)) return;
     if (recognisedIssuer(resource.props, { issuers: [] })) return;
-    const messages = trustViolations(resource.props).map((message) => `${message} (${issuerUri} is this stack's worker-identity issuer)`);
+    const messages = trustViolations(resource.props).map(
+      (message) => `${message} (${issuerUri} is this stack's worker-identity issuer)`,
+    );
     if (messages.length > 0) found.set(index, messages);
   });
   return found;
@@ -33,10 +35,15 @@ export function stackProviderViolations(resources: readonly StackResource[]): Re
 
 export const gcpProviderTrustsStackIssuer: StackValidationPolicy = {
   name: "gcp-provider-trusts-stack-issuer",
-  description: "A workload identity pool provider trusting this stack's worker-identity issuer has an attributeCondition and maps google.subject.",
+  description:
+    "A workload identity pool provider trusting this stack's worker-identity issuer has an attributeCondition and maps google.subject.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const resources = args.resources.map((resource) => ({ type: resource.type, props: plainProps(resource.props), urn: resource.urn }));
+    const resources = args.resources.map((resource) => ({
+      type: resource.type,
+      props: plainProps(resource.props),
+      urn: resource.urn,
+    }));
     for (const [index, messages] of stackProviderViolations(resources)) {
       for (const message of messages) reportViolation(message, resources[index]!.urn);
     }

@@ -36,12 +36,20 @@ export function stackIssuers(resources: readonly StackResource[]): StackIssuerTe
   const hosts = new Set<string>();
   const workersDevScripts = new Set<string>();
   for (const { type, props } of resources) {
-    if (type === WORKERS_CUSTOM_DOMAIN_TYPE && typeof props.service === "string" && scripts.has(props.service.toLowerCase()) &&
-      typeof props.hostname === "string") {
+    if (
+      type === WORKERS_CUSTOM_DOMAIN_TYPE &&
+      typeof props.service === "string" &&
+      scripts.has(props.service.toLowerCase()) &&
+      typeof props.hostname === "string"
+    ) {
       hosts.add(props.hostname.toLowerCase().replace(/\.$/, ""));
     }
-    if (type === WORKERS_SCRIPT_SUBDOMAIN_TYPE && typeof props.scriptName === "string" &&
-      scripts.has(props.scriptName.toLowerCase()) && props.enabled !== false) {
+    if (
+      type === WORKERS_SCRIPT_SUBDOMAIN_TYPE &&
+      typeof props.scriptName === "string" &&
+      scripts.has(props.scriptName.toLowerCase()) &&
+      props.enabled !== false
+    ) {
       workersDevScripts.add(props.scriptName.toLowerCase());
     }
   }

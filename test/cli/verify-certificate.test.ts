@@ -68,7 +68,13 @@ describe("wid verify --certificate: certificate-bound tokens", function () {
     const malformed = await verify(token, "--certificate-thumbprint", "not-a-thumbprint");
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /--certificate-thumbprint must be an x5t#S256/);
-    const both = await verify(token, "--certificate-thumbprint", certificates.thumbprints["edge-api"]!, "--certificate", pemFile("edge-api"));
+    const both = await verify(
+      token,
+      "--certificate-thumbprint",
+      certificates.thumbprints["edge-api"]!,
+      "--certificate",
+      pemFile("edge-api"),
+    );
     assert.equal(both.code, 2);
     assert.match(both.stderr, /not both/);
   });

@@ -33,14 +33,25 @@ describe("the wid CLI against an issuer in workerd", function () {
   });
 
   it("token prints a token minted through the workload's binding, and verify prints its claims", async () => {
-    const minted = await runTsx(CLI, ["token", "--workload", "billing", "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
+    const minted = await runTsx(CLI, [
+      "token",
+      "--workload",
+      "billing",
+      "--audience",
+      AWS_AUDIENCE,
+      "--issuer",
+      issuer.url,
+    ]);
     assert.equal(minted.code, 0, minted.stderr);
     const token = minted.stdout.trim();
     assert.equal(token.split(".").length, 3);
 
     const verified = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
     assert.equal(verified.code, 0, verified.stderr);
-    const { claims, header } = JSON.parse(verified.stdout) as { claims: Record<string, unknown>; header: Record<string, unknown> };
+    const { claims, header } = JSON.parse(verified.stdout) as {
+      claims: Record<string, unknown>;
+      header: Record<string, unknown>;
+    };
     assert.equal(claims.sub, `worker/${ACCOUNT_ID}/billing`);
     assert.equal(header.typ, "JWT");
   });
@@ -60,7 +71,11 @@ describe("the wid CLI against an issuer in workerd", function () {
     assert.equal(before.code, 0, before.stderr);
     const { claims } = JSON.parse(before.stdout) as { claims: { jti: string; exp: number } };
 
-    const revoked = await runTsx(CLI, ["revoke", "--jti", claims.jti, "--exp", String(claims.exp), "--issuer", issuer.url], env);
+    const revoked = await runTsx(
+      CLI,
+      ["revoke", "--jti", claims.jti, "--exp", String(claims.exp), "--issuer", issuer.url],
+      env,
+    );
     assert.equal(revoked.code, 0, revoked.stderr);
 
     const after = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url]);
@@ -82,14 +97,21 @@ describe("the wid CLI against an issuer in workerd", function () {
     const again = await runTsx(CLI, args, env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`^already revoked, nothing changed: token ${jti} until `, "m"));
-    const json = JSON.parse((await runTsx(CLI, [...args, "--json"], env)).stdout) as { outcome: string; entry: { jti: string } };
+    const json = JSON.parse((await runTsx(CLI, [...args, "--json"], env)).stdout) as {
+      outcome: string;
+      entry: { jti: string };
+    };
     assert.deepEqual([json.outcome, json.entry.jti], ["unchanged", jti]);
   });
 
   it("revoke refuses a jti whose token no verifier accepts any more, exit 1, and records nothing", async () => {
     const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
     const exp = Math.floor(Date.now() / 1_000) - 3_600;
-    const refused = await runTsx(CLI, ["revoke", "--jti", "expired-an-hour-ago", "--exp", String(exp), "--issuer", issuer.url], env);
+    const refused = await runTsx(
+      CLI,
+      ["revoke", "--jti", "expired-an-hour-ago", "--exp", String(exp), "--issuer", issuer.url],
+      env,
+    );
     assert.equal(refused.code, 1, refused.stdout);
     assert.match(refused.stderr, /^refused: ERR_INVALID_REQUEST: nothing left to revoke: the token expired at /m);
     assert.match(refused.stderr, new RegExp(new Date(exp * 1_000).toISOString().replace(".000Z", "Z")));
@@ -113,19 +135,38 @@ describe("the wid CLI against an issuer in workerd", function () {
     const inactive = await runTsx(CLI, [...args, "--introspect", "--client-id", INTROSPECTION_CLIENT], secret);
     assert.equal(inactive.code, 1, inactive.stdout);
     assert.match(inactive.stderr, /^invalid: ERR_TOKEN_INACTIVE: /m);
-    const fromEnv = await runTsx(CLI, [...args, "--introspect"], { ...secret, WID_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT });
+    const fromEnv = await runTsx(CLI, [...args, "--introspect"], {
+      ...secret,
+      WID_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT,
+    });
     assert.equal(fromEnv.code, 1, fromEnv.stdout);
     assert.match(fromEnv.stderr, /ERR_TOKEN_INACTIVE/);
 
     const running = await createInstance(issuer, EXPORT_WORKFLOW, API_AUDIENCE);
     const live = (await instanceToken(issuer, EXPORT_WORKFLOW, running)).token;
-    const active = await runTsx(CLI, ["verify", live, "--audience", API_AUDIENCE, "--issuer", issuer.url, "--introspect",
-      "--client-id", INTROSPECTION_CLIENT], secret);
+    const active = await runTsx(
+      CLI,
+      [
+        "verify",
+        live,
+        "--audience",
+        API_AUDIENCE,
+        "--issuer",
+        issuer.url,
+        "--introspect",
+        "--client-id",
+        INTROSPECTION_CLIENT,
+      ],
+      secret,
+    );
     assert.equal(active.code, 0, active.stderr);
 
     // A wrong secret is the issuer's 401: the verifier fails closed rather than skip the check.
-    const wrong = await runTsx(CLI, ["verify", live, ...args.slice(2), "--introspect", "--client-id", INTROSPECTION_CLIENT],
-      { WID_INTROSPECTION_SECRET: "not-the-secret" });
+    const wrong = await runTsx(
+      CLI,
+      ["verify", live, ...args.slice(2), "--introspect", "--client-id", INTROSPECTION_CLIENT],
+      { WID_INTROSPECTION_SECRET: "not-the-secret" },
+    );
     assert.equal(wrong.code, 1, wrong.stdout);
     assert.match(wrong.stderr, /ERR_REVOCATION_UNAVAILABLE: .*HTTP 401/);
   });
@@ -133,21 +174,41 @@ describe("the wid CLI against an issuer in workerd", function () {
   it("verify --introspect without a client or its secret is a usage error naming the fix", async () => {
     const { token } = await issuer.token("billing", AWS_AUDIENCE);
     const noLocalStack = ["--state-dir", "/nonexistent/wid-state", "--issuer", issuer.url];
-    const noClient = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", ...noLocalStack],
-      { WID_INTROSPECTION_CLIENT_ID: "" });
+    const noClient = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", ...noLocalStack], {
+      WID_INTROSPECTION_CLIENT_ID: "",
+    });
     assert.equal(noClient.code, 2);
     assert.match(noClient.stderr, /verify --introspect needs --client-id <id> \(or WID_INTROSPECTION_CLIENT_ID\)/);
-    const noSecret = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", "--client-id", "payments-api",
-      ...noLocalStack], { WID_INTROSPECTION_SECRET: "" });
+    const noSecret = await runTsx(
+      CLI,
+      ["verify", token, "--audience", AWS_AUDIENCE, "--introspect", "--client-id", "payments-api", ...noLocalStack],
+      { WID_INTROSPECTION_SECRET: "" },
+    );
     assert.equal(noSecret.code, 2);
     assert.match(noSecret.stderr, /needs payments-api's secret in WID_INTROSPECTION_SECRET/);
-    const stray = await runTsx(CLI, ["verify", token, "--audience", AWS_AUDIENCE, "--client-id", "payments-api", ...noLocalStack]);
+    const stray = await runTsx(CLI, [
+      "verify",
+      token,
+      "--audience",
+      AWS_AUDIENCE,
+      "--client-id",
+      "payments-api",
+      ...noLocalStack,
+    ]);
     assert.equal(stray.code, 2);
     assert.match(stray.stderr, /--client-id goes with --introspect/);
   });
 
   it("token reports the issuer's refusal and exits 1", async () => {
-    const refused = await runTsx(CLI, ["token", "--workload", "ledger-sync", "--audience", "https://elsewhere", "--issuer", issuer.url]);
+    const refused = await runTsx(CLI, [
+      "token",
+      "--workload",
+      "ledger-sync",
+      "--audience",
+      "https://elsewhere",
+      "--issuer",
+      issuer.url,
+    ]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /ERR_AUDIENCE_NOT_ALLOWED/);
   });
@@ -181,7 +242,15 @@ describe("the wid CLI against an issuer in workerd", function () {
   });
 
   it("says how to start the issuer when none answers", async () => {
-    const down = await runTsx(CLI, ["token", "--workload", "billing", "--audience", AWS_AUDIENCE, "--issuer", "http://127.0.0.1:9"]);
+    const down = await runTsx(CLI, [
+      "token",
+      "--workload",
+      "billing",
+      "--audience",
+      AWS_AUDIENCE,
+      "--issuer",
+      "http://127.0.0.1:9",
+    ]);
     assert.equal(down.code, 2);
     assert.match(down.stderr, /npm start/);
   });

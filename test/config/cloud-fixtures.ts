@@ -48,11 +48,13 @@ export function cloudRaw(): Record<string, unknown> {
             // As a YAML map ...
             "ledger-write": {
               Version: "2012-10-17",
-              Statement: [{
-                Effect: "Allow",
-                Action: "dynamodb:PutItem",
-                Resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/ledger",
-              }],
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Action: "dynamodb:PutItem",
+                  Resource: "arn:aws:dynamodb:eu-west-1:111122223333:table/ledger",
+                },
+              ],
             },
             // ... and as JSON text, with whitespace.
             "queue-send":
@@ -100,7 +102,10 @@ export function cloudWithSetting(section: "aws" | "gcp", field: string, value: u
 }
 
 /** The cloud map with one workload's settings changed by `edit` (a new workload if absent). */
-export function cloudWithWorkload(name: string, edit: (settings: Record<string, unknown>) => void): Record<string, unknown> {
+export function cloudWithWorkload(
+  name: string,
+  edit: (settings: Record<string, unknown>) => void,
+): Record<string, unknown> {
   const raw = cloudRaw();
   const workloads = raw[key("workloads")] as Record<string, Record<string, unknown>>;
   const settings = workloads[name] ?? {};

@@ -47,10 +47,15 @@ describe("stack config: edgeMiddleware", () => {
   });
 
   it("reads Cloudflare's client certificates only when clientCertificates says cloudflare-edge", () => {
-    const edge = validateStackConfig(rawStackConfig({ [KEY]: section({ clientCertificates: "cloudflare-edge" }) }), { project: PROJECT, stack: STACK });
+    const edge = validateStackConfig(rawStackConfig({ [KEY]: section({ clientCertificates: "cloudflare-edge" }) }), {
+      project: PROJECT,
+      stack: STACK,
+    });
     assert.equal(edge.edgeMiddleware?.clientCertificates, "cloudflare-edge");
     for (const value of [true, "zone", "Cloudflare-Edge"]) {
-      const issue = issuesFor(section({ clientCertificates: value })).find((i) => i.key === `${KEY}.clientCertificates`);
+      const issue = issuesFor(section({ clientCertificates: value })).find(
+        (i) => i.key === `${KEY}.clientCertificates`,
+      );
       assert.ok(issue, String(value));
       assert.match(issue.message, /"cloudflare-edge".*service binding/);
     }
@@ -58,7 +63,10 @@ describe("stack config: edgeMiddleware", () => {
 
   it("introspects as a registered client only", () => {
     const registered = validateStackConfig(
-      rawStackConfig({ [KEY]: section({ introspectionClient: "gw", revocationList: true }), "worker-identity:introspectionClients": ["gw"] }),
+      rawStackConfig({
+        [KEY]: section({ introspectionClient: "gw", revocationList: true }),
+        "worker-identity:introspectionClients": ["gw"],
+      }),
       { project: PROJECT, stack: STACK },
     );
     assert.equal(registered.edgeMiddleware?.introspectionClient, "gw");
@@ -82,12 +90,27 @@ describe("stack config: edgeMiddleware", () => {
   });
 
   const broken: [string, Record<string, unknown>, string, RegExp][] = [
-    ["a rule with an unknown method", { rules: { rules: [{ methods: ["FETCH"], path: "/x", allow: "authenticated" }] } }, `${KEY}.rules $.rules[0].methods[0]`, /./],
+    [
+      "a rule with an unknown method",
+      { rules: { rules: [{ methods: ["FETCH"], path: "/x", allow: "authenticated" }] } },
+      `${KEY}.rules $.rules[0].methods[0]`,
+      /./,
+    ],
     ["rules that are not a document", { rules: "allow everything" }, `${KEY}.rules`, /./],
     ["a bad script name", { scriptName: "API Gateway" }, `${KEY}.scriptName`, /./],
     ["an origin that is neither a script nor https", { origin: "http://backend" }, `${KEY}.origin`, /https URL/],
-    ["a route with a scheme", { route: { pattern: "https://api.example.dev/*", zoneId: "0123456789abcdef0123456789abcdef" } }, `${KEY}.route.pattern`, /no scheme/],
-    ["a zone id that is not one", { route: { pattern: "api.example.dev/*", zoneId: "example.dev" } }, `${KEY}.route.zoneId`, /32 lowercase hex/],
+    [
+      "a route with a scheme",
+      { route: { pattern: "https://api.example.dev/*", zoneId: "0123456789abcdef0123456789abcdef" } },
+      `${KEY}.route.pattern`,
+      /no scheme/,
+    ],
+    [
+      "a zone id that is not one",
+      { route: { pattern: "api.example.dev/*", zoneId: "example.dev" } },
+      `${KEY}.route.zoneId`,
+      /32 lowercase hex/,
+    ],
     ["forwardAuthorization as text", { forwardAuthorization: "yes" }, `${KEY}.forwardAuthorization`, /true or false/],
     ["no audiences", { audiences: [] }, `${KEY}.audiences`, /./],
   ];
@@ -103,8 +126,14 @@ describe("stack config: edgeMiddleware", () => {
   it("refuses a missing route and a misspelt field, suggesting the right one", () => {
     const { route: _route, ...withoutRoute } = section();
     const issues = issuesFor({ ...withoutRoute, orign: "x" });
-    assert.ok(issues.some((i) => i.key === `${KEY}.route` && /is missing/.test(i.message)), JSON.stringify(issues));
-    assert.ok(issues.some((i) => i.key === `${KEY}.orign` && /origin/.test(i.message)), JSON.stringify(issues));
+    assert.ok(
+      issues.some((i) => i.key === `${KEY}.route` && /is missing/.test(i.message)),
+      JSON.stringify(issues),
+    );
+    assert.ok(
+      issues.some((i) => i.key === `${KEY}.orign` && /origin/.test(i.message)),
+      JSON.stringify(issues),
+    );
   });
 });
 
@@ -112,9 +141,17 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
   const OTHER_ACCOUNT = "fedcba9876543210fedcba9876543210";
   /** The issues of a stack (with the test fixture's workflows) whose middleware has this one allow rule. */
   function allowIssues(allow: Record<string, unknown>, audiences: string[] = [API_AUDIENCE]) {
-    const rules = { rules: [{ methods: ["GET"], path: "/api/health", public: true }, { methods: ["GET"], path: "/api/*", allow }] };
+    const rules = {
+      rules: [
+        { methods: ["GET"], path: "/api/health", public: true },
+        { methods: ["GET"], path: "/api/*", allow },
+      ],
+    };
     try {
-      validateStackConfig(workflowStackConfig({ [KEY]: section({ rules, audiences }) }), { project: PROJECT, stack: STACK });
+      validateStackConfig(workflowStackConfig({ [KEY]: section({ rules, audiences }) }), {
+        project: PROJECT,
+        stack: STACK,
+      });
     } catch (error) {
       if (error instanceof ConfigError) return [...error.issues];
       throw error;
@@ -127,7 +164,10 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
     assert.deepEqual(
       allowIssues({
         workloads: ["edge-api", "ledger-sync"],
-        subjects: [`worker/${ACCOUNT_ID}/edge-api`, `workflow/${ACCOUNT_ID}/nightly-export/2f4c9e1a-0b7d-4c47-9a4e-4b1a6f3c2d10`],
+        subjects: [
+          `worker/${ACCOUNT_ID}/edge-api`,
+          `workflow/${ACCOUNT_ID}/nightly-export/2f4c9e1a-0b7d-4c47-9a4e-4b1a6f3c2d10`,
+        ],
       }),
       [],
     );
@@ -137,7 +177,10 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
     const issues = allowIssues({ workloads: ["edge-api", "ledger-snyc"] });
     assert.equal(issues.length, 1, JSON.stringify(issues));
     assert.equal(issues[0]!.key, at("workloads[1]"));
-    assert.match(issues[0]!.message, /'ledger-snyc', which is not a registered workload, so this rule can only answer 403/);
+    assert.match(
+      issues[0]!.message,
+      /'ledger-snyc', which is not a registered workload, so this rule can only answer 403/,
+    );
     assert.match(issues[0]!.message, /did you mean 'ledger-sync'\?/);
     assert.match(issues[0]!.message, /'billing', 'reports-exporter', 'ledger-sync', 'edge-api'/);
   });
@@ -155,11 +198,31 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
   });
 
   const badSubjects: [string, string, RegExp][] = [
-    ["a worker subject in another account", `worker/${OTHER_ACCOUNT}/edge-api`, new RegExp(`account '${OTHER_ACCOUNT}'.*write worker/${ACCOUNT_ID}/edge-api`)],
-    ["a worker subject of an unregistered script", `worker/${ACCOUNT_ID}/edge-apl`, /script 'edge-apl', which is not a registered workload.*did you mean 'edge-api'/],
-    ["a workflow subject in another account", `workflow/${OTHER_ACCOUNT}/nightly-export/abc`, new RegExp(`account '${OTHER_ACCOUNT}'`)],
-    ["a workflow subject of an unregistered workflow", `workflow/${ACCOUNT_ID}/nightly-exprot/abc`, /workflow 'nightly-exprot', which is not a registered workflow.*did you mean 'nightly-export'.*'nightly-export', 'cleanup'/],
-    ["a workflow subject whose instance id Cloudflare would never make", `workflow/${ACCOUNT_ID}/cleanup/-x`, /instance no token can carry/],
+    [
+      "a worker subject in another account",
+      `worker/${OTHER_ACCOUNT}/edge-api`,
+      new RegExp(`account '${OTHER_ACCOUNT}'.*write worker/${ACCOUNT_ID}/edge-api`),
+    ],
+    [
+      "a worker subject of an unregistered script",
+      `worker/${ACCOUNT_ID}/edge-apl`,
+      /script 'edge-apl', which is not a registered workload.*did you mean 'edge-api'/,
+    ],
+    [
+      "a workflow subject in another account",
+      `workflow/${OTHER_ACCOUNT}/nightly-export/abc`,
+      new RegExp(`account '${OTHER_ACCOUNT}'`),
+    ],
+    [
+      "a workflow subject of an unregistered workflow",
+      `workflow/${ACCOUNT_ID}/nightly-exprot/abc`,
+      /workflow 'nightly-exprot', which is not a registered workflow.*did you mean 'nightly-export'.*'nightly-export', 'cleanup'/,
+    ],
+    [
+      "a workflow subject whose instance id Cloudflare would never make",
+      `workflow/${ACCOUNT_ID}/cleanup/-x`,
+      /instance no token can carry/,
+    ],
   ];
   for (const [name, subject, message] of badSubjects) {
     it(`refuses ${name}, at the subject's JSON path`, () => {
@@ -172,7 +235,9 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
   }
 
   it("refuses a workflow subject when the stack registers no workflows", () => {
-    const rules = { rules: [{ methods: ["GET"], path: "/api/*", allow: { subjects: [`workflow/${ACCOUNT_ID}/nightly-export/abc`] } }] };
+    const rules = {
+      rules: [{ methods: ["GET"], path: "/api/*", allow: { subjects: [`workflow/${ACCOUNT_ID}/nightly-export/abc`] } }],
+    };
     const issues = issuesFor(section({ rules }));
     const issue = issues.find((i) => i.key === `${KEY}.rules $.rules[0].allow.subjects[0]`);
     assert.ok(issue, JSON.stringify(issues));
@@ -188,11 +253,21 @@ describe("stack config: edgeMiddleware rules name real workloads", () => {
   it("warns of a middleware audience no registered workload or workflow may request", () => {
     const unrequested = "https://api.unrequested.example.dev";
     const rules = { rules: [{ methods: ["GET"], path: "/api/*", allow: { audiences: [unrequested] } }] };
-    const config = validateStackConfig(rawStackConfig({ [KEY]: section({ rules, audiences: [API_AUDIENCE, unrequested] }) }), { project: PROJECT, stack: STACK });
+    const config = validateStackConfig(
+      rawStackConfig({ [KEY]: section({ rules, audiences: [API_AUDIENCE, unrequested] }) }),
+      { project: PROJECT, stack: STACK },
+    );
     const warnings = stackWarnings(config).filter((w) => w.subject === "edgeMiddleware.audiences");
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
-    assert.match(warnings[0]!.message, new RegExp(`accepts "${unrequested}", but no registered workload or workflow may request it`));
-    assert.deepEqual(stackWarnings(validateStackConfig(rawStackConfig({ [KEY]: section() }), { project: PROJECT, stack: STACK }))
-      .filter((w) => w.subject === "edgeMiddleware.audiences"), []);
+    assert.match(
+      warnings[0]!.message,
+      new RegExp(`accepts "${unrequested}", but no registered workload or workflow may request it`),
+    );
+    assert.deepEqual(
+      stackWarnings(
+        validateStackConfig(rawStackConfig({ [KEY]: section() }), { project: PROJECT, stack: STACK }),
+      ).filter((w) => w.subject === "edgeMiddleware.audiences"),
+      [],
+    );
   });
 });

@@ -29,7 +29,8 @@ describe("validateStackConfig: cloud federation, every field set", () => {
       audience:
         "//iam.googleapis.com/projects/987654321098/locations/global/workloadIdentityPools/cf-workers/providers/id-example-dev",
       // Compacted: the same document without the whitespace.
-      jwksJson: '{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",' +
+      jwksJson:
+        '{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",' +
         '"y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM","use":"sig","alg":"ES256","kid":"ec-1"},' +
         '{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECP",' +
         '"e":"AQAB","use":"sig","alg":"RS256","kid":"rsa-1"}]}',
@@ -45,9 +46,11 @@ describe("validateStackConfig: cloud federation, every field set", () => {
         "arn:aws-us-gov:iam::111122223333:policy/billing/ledger-read",
       ],
       inlinePolicies: {
-        "ledger-write": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:PutItem",' +
+        "ledger-write":
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:PutItem",' +
           '"Resource":"arn:aws:dynamodb:eu-west-1:111122223333:table/ledger"}]}',
-        "queue-send": '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}}',
+        "queue-send":
+          '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}}',
       },
       maxSessionDurationSeconds: 7200,
     });
@@ -87,8 +90,14 @@ describe("validateStackConfig: cloud federation, every field set", () => {
     const billing = frozen.workloads[0];
     assert.ok(Object.isFrozen(frozen.aws) && Object.isFrozen(frozen.gcp));
     assert.ok(billing?.aws && billing.gcp);
-    for (const part of [billing.aws, billing.aws.managedPolicyArns, billing.aws.inlinePolicies, billing.gcp,
-      billing.gcp.serviceAccount, billing.gcp.projectRoles]) {
+    for (const part of [
+      billing.aws,
+      billing.aws.managedPolicyArns,
+      billing.aws.inlinePolicies,
+      billing.gcp,
+      billing.gcp.serviceAccount,
+      billing.gcp.projectRoles,
+    ]) {
       assert.ok(Object.isFrozen(part));
     }
     assert.throws(() => (billing.gcp?.projectRoles as string[]).push("roles/owner"), TypeError);
@@ -128,10 +137,10 @@ describe("validateStackConfig: cloud federation defaults", () => {
   });
 
   it("aws: {} federates AWS with audience sts.amazonaws.com; a workload's aws: {} gets wid-<name>", () => {
-    const config = validateStackConfig(minimal(
-      { billing: { audiences: ["sts.amazonaws.com"], aws: {} } },
-      { [key("aws")]: {} },
-    ), OPTIONS);
+    const config = validateStackConfig(
+      minimal({ billing: { audiences: ["sts.amazonaws.com"], aws: {} } }, { [key("aws")]: {} }),
+      OPTIONS,
+    );
     assert.deepEqual(config.aws, { audience: "sts.amazonaws.com" });
     assert.deepEqual(config.workloads[0]?.aws, {
       roleName: "wid-billing",
@@ -142,10 +151,13 @@ describe("validateStackConfig: cloud federation defaults", () => {
   });
 
   it("gcp: pool and provider worker-identity; a workload's gcp: {} creates wid-<name> with no roles", () => {
-    const config = validateStackConfig(minimal(
-      { "reports-exporter": { audiences: [gcpAudience], gcp: {} } },
-      { [key("gcp")]: { projectId: "example-identity-dev", projectNumber: "42" } },
-    ), OPTIONS);
+    const config = validateStackConfig(
+      minimal(
+        { "reports-exporter": { audiences: [gcpAudience], gcp: {} } },
+        { [key("gcp")]: { projectId: "example-identity-dev", projectNumber: "42" } },
+      ),
+      OPTIONS,
+    );
     assert.deepEqual(config.gcp, {
       projectId: "example-identity-dev",
       projectNumber: "42",
@@ -162,84 +174,143 @@ describe("validateStackConfig: cloud federation defaults", () => {
 
   it("create: {} gives the default id too", () => {
     const gcp = { [key("gcp")]: { projectId: "example-identity-dev", projectNumber: 42 } };
-    const config = validateStackConfig(minimal({
-      billing: { audiences: [gcpAudience], gcp: { serviceAccount: { create: {} }, projectRoles: ["roles/viewer"] } },
-    }, gcp), OPTIONS);
+    const config = validateStackConfig(
+      minimal(
+        {
+          billing: {
+            audiences: [gcpAudience],
+            gcp: { serviceAccount: { create: {} }, projectRoles: ["roles/viewer"] },
+          },
+        },
+        gcp,
+      ),
+      OPTIONS,
+    );
     assert.deepEqual(config.workloads[0]?.gcp?.serviceAccount, { kind: "create", accountId: "wid-billing" });
   });
 
   it("cuts a long default service-account id to 30 characters, without a trailing '-'", () => {
     const gcp = { [key("gcp")]: { projectId: "example-identity-dev", projectNumber: 42 } };
-    const config = validateStackConfig(minimal({
-      "reporting-pipeline-eu-west-1": { audiences: [gcpAudience], gcp: {} },
-      "reporting-pipeline-eu-wes-x": { audiences: [gcpAudience], gcp: {} },
-    }, gcp), OPTIONS);
-    assert.deepEqual(config.workloads.map((w) => w.gcp?.serviceAccount), [
-      { kind: "create", accountId: "wid-reporting-pipeline-eu-wes" },
-      { kind: "create", accountId: "wid-reporting-pipeline-eu-west" },
-    ]);
+    const config = validateStackConfig(
+      minimal(
+        {
+          "reporting-pipeline-eu-west-1": { audiences: [gcpAudience], gcp: {} },
+          "reporting-pipeline-eu-wes-x": { audiences: [gcpAudience], gcp: {} },
+        },
+        gcp,
+      ),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      config.workloads.map((w) => w.gcp?.serviceAccount),
+      [
+        { kind: "create", accountId: "wid-reporting-pipeline-eu-wes" },
+        { kind: "create", accountId: "wid-reporting-pipeline-eu-west" },
+      ],
+    );
   });
 });
 
 describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("a workload's aws section while the stack does not federate AWS", () => {
     const issues = issuesOf(() => validateStackConfig(cloudWithKey("aws", undefined), OPTIONS));
-    assert.deepEqual(issues.map((i) => i.key), [key("workloads.billing.aws"), key("workloads.ledger-sync.aws")]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [key("workloads.billing.aws"), key("workloads.ledger-sync.aws")],
+    );
     for (const issue of issues) {
-      assert.match(issue.message,
-        /does not federate AWS; add worker-identity:aws: \{\} to federate AWS, or remove this workload's aws settings/);
+      assert.match(
+        issue.message,
+        /does not federate AWS; add worker-identity:aws: \{\} to federate AWS, or remove this workload's aws settings/,
+      );
     }
   });
 
   it("a workload's gcp section while the stack does not federate GCP", () => {
     const raw = cloudWithKey("gcp", undefined);
     const issues = issuesOf(() => validateStackConfig(raw, OPTIONS));
-    assert.deepEqual(issues.map((i) => i.key), [key("workloads.billing.gcp"), key("workloads.reports-exporter.gcp")]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [key("workloads.billing.gcp"), key("workloads.reports-exporter.gcp")],
+    );
     for (const issue of issues) {
-      assert.match(issue.message,
-        /add worker-identity:gcp: \{projectId: .*\} to federate GCP, or remove this workload's gcp settings/);
+      assert.match(
+        issue.message,
+        /add worker-identity:gcp: \{projectId: .*\} to federate GCP, or remove this workload's gcp settings/,
+      );
     }
   });
 
   it("an AWS workload that does not list the AWS audience", () => {
-    const issue = expectOneIssue(cloudWithWorkload("ledger-sync", (w) => { w["audiences"] = ["sts.amazonaws.com"]; }),
-      key("workloads.ledger-sync.audiences"), /add 'aws-sts\.id\.example\.dev' to audiences/);
-    assert.match(issue.message, /the AWS audience \(worker-identity:aws\.audience\), so it could never assume its role/);
+    const issue = expectOneIssue(
+      cloudWithWorkload("ledger-sync", (w) => {
+        w["audiences"] = ["sts.amazonaws.com"];
+      }),
+      key("workloads.ledger-sync.audiences"),
+      /add 'aws-sts\.id\.example\.dev' to audiences/,
+    );
+    assert.match(
+      issue.message,
+      /the AWS audience \(worker-identity:aws\.audience\), so it could never assume its role/,
+    );
   });
 
   it("a GCP workload that does not list the GCP provider's audience, spelled out", () => {
-    const issue = expectOneIssue(cloudWithWorkload("reports-exporter", (w) => {
-      // The example stack's audience: another project number, pool and provider.
-      w["audiences"] = ["//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/" +
-        "worker-identity/providers/worker-identity"];
-    }), key("workloads.reports-exporter.audiences"), /add '\/\/iam\.googleapis\.com\/.*' to audiences/);
+    const issue = expectOneIssue(
+      cloudWithWorkload("reports-exporter", (w) => {
+        // The example stack's audience: another project number, pool and provider.
+        w["audiences"] = [
+          "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/" +
+            "worker-identity/providers/worker-identity",
+        ];
+      }),
+      key("workloads.reports-exporter.audiences"),
+      /add '\/\/iam\.googleapis\.com\/.*' to audiences/,
+    );
     assert.ok(issue.message.includes(`add '${CLOUD_GCP_AUDIENCE}' to audiences`), issue.message);
   });
 
   it("two workloads with the same role name", () => {
-    expectOneIssue(cloudWithWorkload("ledger-sync", (w) => { section(w, "aws")["roleName"] = "BillingRole"; }),
+    expectOneIssue(
+      cloudWithWorkload("ledger-sync", (w) => {
+        section(w, "aws")["roleName"] = "BillingRole";
+      }),
       key("workloads.ledger-sync.aws.roleName"),
-      /also the role of workload 'billing' \(its aws\.roleName\).*set another aws\.roleName here/);
+      /also the role of workload 'billing' \(its aws\.roleName\).*set another aws\.roleName here/,
+    );
   });
 
   it("role names that differ only in case (IAM ignores case)", () => {
-    expectOneIssue(cloudWithWorkload("ledger-sync", (w) => { section(w, "aws")["roleName"] = "billingrole"; }),
-      key("workloads.ledger-sync.aws.roleName"), /IAM reads as 'BillingRole' \(it ignores case in role names\).*set another aws\.roleName/);
+    expectOneIssue(
+      cloudWithWorkload("ledger-sync", (w) => {
+        section(w, "aws")["roleName"] = "billingrole";
+      }),
+      key("workloads.ledger-sync.aws.roleName"),
+      /IAM reads as 'BillingRole' \(it ignores case in role names\).*set another aws\.roleName/,
+    );
   });
 
   it("a role name that takes another workload's default is the one reported", () => {
-    const raw = cloudWithWorkload("billing", (w) => { section(w, "aws")["roleName"] = "wid-ledger-sync"; });
+    const raw = cloudWithWorkload("billing", (w) => {
+      section(w, "aws")["roleName"] = "wid-ledger-sync";
+    });
     const ledger = (raw[key("workloads")] as Record<string, Record<string, Record<string, unknown>>>)["ledger-sync"];
     delete ledger?.["aws"]?.["roleName"];
-    expectOneIssue(raw, key("workloads.billing.aws.roleName"),
-      /is 'wid-ledger-sync', which is also the role of workload 'ledger-sync' \(its default\).*set another aws\.roleName here/);
+    expectOneIssue(
+      raw,
+      key("workloads.billing.aws.roleName"),
+      /is 'wid-ledger-sync', which is also the role of workload 'ledger-sync' \(its default\).*set another aws\.roleName here/,
+    );
   });
 
   it("two workloads creating the same service account", () => {
-    expectOneIssue(cloudWithWorkload("reports-exporter", (w) => {
-      section(w, "gcp")["serviceAccount"] = { create: { accountId: "billing-payments" } };
-    }), key("workloads.reports-exporter.gcp.serviceAccount.create.accountId"),
-    /also the service account workload 'billing' creates.*set another serviceAccount\.create\.accountId here/);
+    expectOneIssue(
+      cloudWithWorkload("reports-exporter", (w) => {
+        section(w, "gcp")["serviceAccount"] = { create: { accountId: "billing-payments" } };
+      }),
+      key("workloads.reports-exporter.gcp.serviceAccount.create.accountId"),
+      /also the service account workload 'billing' creates.*set another serviceAccount\.create\.accountId here/,
+    );
   });
 
   it("two long workload names whose default service-account ids collide once cut", () => {
@@ -247,9 +318,14 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
     const workloads = raw[key("workloads")] as Record<string, unknown>;
     workloads["reporting-pipeline-eu-west-1"] = { audiences: [CLOUD_GCP_AUDIENCE], gcp: {} };
     workloads["reporting-pipeline-eu-west-2"] = { audiences: [CLOUD_GCP_AUDIENCE], gcp: {} };
-    expectOneIssue(raw, key("workloads.reporting-pipeline-eu-west-2.gcp.serviceAccount.create.accountId"),
-      new RegExp("'wid-reporting-pipeline-eu-west' \\(the default wid-<workload>, cut to 30 characters\\).*" +
-        "workload 'reporting-pipeline-eu-west-1'.*set another serviceAccount\\.create\\.accountId"));
+    expectOneIssue(
+      raw,
+      key("workloads.reporting-pipeline-eu-west-2.gcp.serviceAccount.create.accountId"),
+      new RegExp(
+        "'wid-reporting-pipeline-eu-west' \\(the default wid-<workload>, cut to 30 characters\\).*" +
+          "workload 'reporting-pipeline-eu-west-1'.*set another serviceAccount\\.create\\.accountId",
+      ),
+    );
   });
 });
 
@@ -261,12 +337,15 @@ describe("validateStackConfig: cloud problems in one error", () => {
     (raw[key("gcp")] as Record<string, unknown>)["poolId"] = "gcp-pool";
     section(workloads["reports-exporter"] ?? {}, "gcp")["projectRoles"] = ["roles/viewer"];
     const issues = issuesOf(() => validateStackConfig(raw, OPTIONS));
-    assert.deepEqual(issues.map((i) => i.key).sort(), [
-      `${PROJECT}:gcp.poolId`,
-      `${PROJECT}:workloads.billing.aws`,
-      `${PROJECT}:workloads.billing.aws.maxSessionDurationSeconds`,
-      `${PROJECT}:workloads.ledger-sync.aws`,
-      `${PROJECT}:workloads.reports-exporter.gcp.projectRoles`,
-    ].sort());
+    assert.deepEqual(
+      issues.map((i) => i.key).sort(),
+      [
+        `${PROJECT}:gcp.poolId`,
+        `${PROJECT}:workloads.billing.aws`,
+        `${PROJECT}:workloads.billing.aws.maxSessionDurationSeconds`,
+        `${PROJECT}:workloads.ledger-sync.aws`,
+        `${PROJECT}:workloads.reports-exporter.gcp.projectRoles`,
+      ].sort(),
+    );
   });
 });

@@ -1,7 +1,14 @@
 // The `gcp` stack key and a workload's `gcp` section: one broken field per test, each asserting
 // the issue's key and that its message names the fix.
 
-import { CLOUD_GCP_AUDIENCE, cloudWithKey, cloudWithSetting, cloudWithWorkload, key, section } from "./cloud-fixtures.js";
+import {
+  CLOUD_GCP_AUDIENCE,
+  cloudWithKey,
+  cloudWithSetting,
+  cloudWithWorkload,
+  key,
+  section,
+} from "./cloud-fixtures.js";
 import assert from "node:assert/strict";
 import { expectOneIssue, OPTIONS } from "./fixtures.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
@@ -9,9 +16,13 @@ import { validateStackConfig } from "../../worker/config/validate.js";
 const gcp = (field: string) => key(`gcp.${field}`);
 const billingGcp = (path: string) => key(`workloads.billing.gcp.${path}`);
 const withBillingGcp = (field: string, value: unknown) =>
-  cloudWithWorkload("billing", (w) => { section(w, "gcp")[field] = value; });
+  cloudWithWorkload("billing", (w) => {
+    section(w, "gcp")[field] = value;
+  });
 const withReportsAccount = (value: unknown) =>
-  cloudWithWorkload("reports-exporter", (w) => { section(w, "gcp")["serviceAccount"] = value; });
+  cloudWithWorkload("reports-exporter", (w) => {
+    section(w, "gcp")["serviceAccount"] = value;
+  });
 
 /** A JWKS holding one key with the given members, as JSON text. */
 const jwks = (jwk: Record<string, unknown>) => JSON.stringify({ keys: [jwk] });
@@ -25,11 +36,19 @@ const EC_PUBLIC = {
 
 describe("validateStackConfig: the gcp stack key, one error each", () => {
   it("gcp written with no value", () => {
-    expectOneIssue(cloudWithKey("gcp", null), key("gcp"), /write gcp: \{projectId: <project-id>, projectNumber: <number>\}/);
+    expectOneIssue(
+      cloudWithKey("gcp", null),
+      key("gcp"),
+      /write gcp: \{projectId: <project-id>, projectNumber: <number>\}/,
+    );
   });
 
   it("gcp given as a string that is not JSON", () => {
-    expectOneIssue(cloudWithKey("gcp", "acme-identity-stage"), key("gcp"), /not valid JSON.*write it in the stack file as a map/);
+    expectOneIssue(
+      cloudWithKey("gcp", "acme-identity-stage"),
+      key("gcp"),
+      /not valid JSON.*write it in the stack file as a map/,
+    );
   });
 
   it("unknown gcp field, with a suggestion", () => {
@@ -37,18 +56,27 @@ describe("validateStackConfig: the gcp stack key, one error each", () => {
   });
 
   it("missing projectId", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectId", undefined), gcp("projectId"),
-      /is missing; .*pulumi config set --path gcp\.projectId <project-id>/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectId", undefined),
+      gcp("projectId"),
+      /is missing; .*pulumi config set --path gcp\.projectId <project-id>/,
+    );
   });
 
   it("missing projectNumber", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectNumber", undefined), gcp("projectNumber"),
-      /is missing; .*gcloud projects describe <projectId> --format='value\(projectNumber\)'/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectNumber", undefined),
+      gcp("projectNumber"),
+      /is missing; .*gcloud projects describe <projectId> --format='value\(projectNumber\)'/,
+    );
   });
 
   it("projectId in uppercase", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectId", "Acme-Identity-Stage"), gcp("projectId"),
-      /6 to 30 lowercase letters.*write it 'acme-identity-stage'/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectId", "Acme-Identity-Stage"),
+      gcp("projectId"),
+      /6 to 30 lowercase letters.*write it 'acme-identity-stage'/,
+    );
   });
 
   it("projectId too short", () => {
@@ -56,17 +84,27 @@ describe("validateStackConfig: the gcp stack key, one error each", () => {
   });
 
   it("projectId holding the project number", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectId", "987654321098"), gcp("projectId"), /that is the project number/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectId", "987654321098"),
+      gcp("projectId"),
+      /that is the project number/,
+    );
   });
 
   it("projectNumber holding the project id", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectNumber", "acme-identity-stage"), gcp("projectNumber"),
-      /looks like the project id, which goes in projectId.*gcloud projects describe/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectNumber", "acme-identity-stage"),
+      gcp("projectNumber"),
+      /looks like the project id, which goes in projectId.*gcloud projects describe/,
+    );
   });
 
   it("projectNumber too large to read exactly as a YAML integer", () => {
-    expectOneIssue(cloudWithSetting("gcp", "projectNumber", 12_345_678_901_234_567_890), gcp("projectNumber"),
-      /too large to be read exactly.*quoted string \(projectNumber: "123456789012"\)/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "projectNumber", 12_345_678_901_234_567_890),
+      gcp("projectNumber"),
+      /too large to be read exactly.*quoted string \(projectNumber: "123456789012"\)/,
+    );
   });
 
   it("projectNumber longer than 20 digits", () => {
@@ -74,22 +112,35 @@ describe("validateStackConfig: the gcp stack key, one error each", () => {
   });
 
   it("poolId with GCP's reserved prefix", () => {
-    expectOneIssue(cloudWithSetting("gcp", "poolId", "gcp-workers"), gcp("poolId"),
-      /GCP reserves the prefix 'gcp-' for its own pool ids; choose an id without it, e\.g\. 'workers'/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "poolId", "gcp-workers"),
+      gcp("poolId"),
+      /GCP reserves the prefix 'gcp-' for its own pool ids; choose an id without it, e\.g\. 'workers'/,
+    );
   });
 
   it("poolId shorter than 4 characters", () => {
-    expectOneIssue(cloudWithSetting("gcp", "poolId", "cfw"), gcp("poolId"),
-      /a workload identity pool id is 4 to 32 lowercase letters, digits or '-', starting with a letter; rename it/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "poolId", "cfw"),
+      gcp("poolId"),
+      /a workload identity pool id is 4 to 32 lowercase letters, digits or '-', starting with a letter; rename it/,
+    );
   });
 
   it("providerId with uppercase and '_'", () => {
-    expectOneIssue(cloudWithSetting("gcp", "providerId", "Id_Example"), gcp("providerId"),
-      /workload identity provider id is 4 to 32 .*rename it, e\.g\. 'id-example'/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "providerId", "Id_Example"),
+      gcp("providerId"),
+      /workload identity provider id is 4 to 32 .*rename it, e\.g\. 'id-example'/,
+    );
   });
 
   it("providerId starting with a digit", () => {
-    expectOneIssue(cloudWithSetting("gcp", "providerId", "1provider"), gcp("providerId"), /starting with a letter; rename it/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "providerId", "1provider"),
+      gcp("providerId"),
+      /starting with a letter; rename it/,
+    );
   });
 
   it("providerId longer than 32 characters", () => {
@@ -97,140 +148,233 @@ describe("validateStackConfig: the gcp stack key, one error each", () => {
   });
 
   it("jwksJson holding a private key", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", jwks({ ...EC_PUBLIC, d: "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE" })),
-      gcp("jwksJson"), /keys\[0\] with the private member 'd'.*public keys only.*revoke it/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", jwks({ ...EC_PUBLIC, d: "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE" })),
+      gcp("jwksJson"),
+      /keys\[0\] with the private member 'd'.*public keys only.*revoke it/,
+    );
   });
 
   it("jwksJson holding a symmetric key", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", jwks({ kty: "oct", k: "GawgguFyGrWKav7AX4VKUg", kid: "s" })),
-      gcp("jwksJson"), /private member 'k'.*Replace jwksJson with the body of the issuer's \/\.well-known\/jwks\.json/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", jwks({ kty: "oct", k: "GawgguFyGrWKav7AX4VKUg", kid: "s" })),
+      gcp("jwksJson"),
+      /private member 'k'.*Replace jwksJson with the body of the issuer's \/\.well-known\/jwks\.json/,
+    );
   });
 
   it("jwksJson with a key type GCP does not accept", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", jwks({ kty: "OKP", crv: "Ed25519", x: "11qYAY", kid: "ed" })),
-      gcp("jwksJson"), /kty "OKP", but GCP accepts only RSA and EC keys/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", jwks({ kty: "OKP", crv: "Ed25519", x: "11qYAY", kid: "ed" })),
+      gcp("jwksJson"),
+      /kty "OKP", but GCP accepts only RSA and EC keys/,
+    );
   });
 
   it("jwksJson with a key without kid", () => {
     const { kid: _, ...withoutKid } = EC_PUBLIC;
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", jwks(withoutKid)), gcp("jwksJson"), /without a kid.*use the body of/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", jwks(withoutKid)),
+      gcp("jwksJson"),
+      /without a kid.*use the body of/,
+    );
   });
 
   it("jwksJson with no keys", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", '{"keys": []}'), gcp("jwksJson"), /non-empty "keys" list.*set it to/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", '{"keys": []}'),
+      gcp("jwksJson"),
+      /non-empty "keys" list.*set it to/,
+    );
   });
 
   it("jwksJson that is not JSON", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", "keys: []"), gcp("jwksJson"), /not valid JSON.*set it to the body of/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", "keys: []"),
+      gcp("jwksJson"),
+      /not valid JSON.*set it to the body of/,
+    );
   });
 
   it("jwksJson given as a map", () => {
-    expectOneIssue(cloudWithSetting("gcp", "jwksJson", { keys: [EC_PUBLIC] }), gcp("jwksJson"),
-      /must be the issuer's public JWKS as JSON text/);
+    expectOneIssue(
+      cloudWithSetting("gcp", "jwksJson", { keys: [EC_PUBLIC] }),
+      gcp("jwksJson"),
+      /must be the issuer's public JWKS as JSON text/,
+    );
   });
 });
 
 describe("validateStackConfig: a workload's gcp section, one error each", () => {
   it("gcp section written with no value", () => {
-    expectOneIssue(cloudWithWorkload("reports-exporter", (w) => { w["gcp"] = null; }), key("workloads.reports-exporter.gcp"),
-      /write gcp: \{\} for a service account the stack creates/);
+    expectOneIssue(
+      cloudWithWorkload("reports-exporter", (w) => {
+        w["gcp"] = null;
+      }),
+      key("workloads.reports-exporter.gcp"),
+      /write gcp: \{\} for a service account the stack creates/,
+    );
   });
 
   it("unknown gcp field, with a suggestion", () => {
-    expectOneIssue(withBillingGcp("projectRole", ["roles/viewer"]), billingGcp("projectRole"), /did you mean 'projectRoles'\?/);
+    expectOneIssue(
+      withBillingGcp("projectRole", ["roles/viewer"]),
+      billingGcp("projectRole"),
+      /did you mean 'projectRoles'\?/,
+    );
   });
 
   it("serviceAccount with both create and existing", () => {
-    expectOneIssue(withReportsAccount({ create: {}, existing: "reports@acme-data.iam.gserviceaccount.com" }),
-      key("workloads.reports-exporter.gcp.serviceAccount"), /sets both create and existing; keep create .* or existing/);
+    expectOneIssue(
+      withReportsAccount({ create: {}, existing: "reports@acme-data.iam.gserviceaccount.com" }),
+      key("workloads.reports-exporter.gcp.serviceAccount"),
+      /sets both create and existing; keep create .* or existing/,
+    );
   });
 
   it("serviceAccount with neither", () => {
-    expectOneIssue(withReportsAccount({}), key("workloads.reports-exporter.gcp.serviceAccount"),
-      /names no account; write \{create: \{\}\} .* or \{existing: <email>\}/);
+    expectOneIssue(
+      withReportsAccount({}),
+      key("workloads.reports-exporter.gcp.serviceAccount"),
+      /names no account; write \{create: \{\}\} .* or \{existing: <email>\}/,
+    );
   });
 
   it("serviceAccount given as the email alone", () => {
-    expectOneIssue(withReportsAccount("reports@acme-data.iam.gserviceaccount.com"),
-      key("workloads.reports-exporter.gcp.serviceAccount"), /write \{existing: reports@acme-data\.iam\.gserviceaccount\.com\}/);
+    expectOneIssue(
+      withReportsAccount("reports@acme-data.iam.gserviceaccount.com"),
+      key("workloads.reports-exporter.gcp.serviceAccount"),
+      /write \{existing: reports@acme-data\.iam\.gserviceaccount\.com\}/,
+    );
   });
 
   it("create written with no value", () => {
-    expectOneIssue(withReportsAccount({ create: null }), key("workloads.reports-exporter.gcp.serviceAccount.create"),
-      /write create: \{\} for the account wid-<workload>/);
+    expectOneIssue(
+      withReportsAccount({ create: null }),
+      key("workloads.reports-exporter.gcp.serviceAccount.create"),
+      /write create: \{\} for the account wid-<workload>/,
+    );
   });
 
   it("created account id with uppercase and '_'", () => {
-    expectOneIssue(withBillingGcp("serviceAccount", { create: { accountId: "Billing_Payments" } }),
-      billingGcp("serviceAccount.create.accountId"), /breaks GCP's service-account id rule: 6 to 30 .*e\.g\. to 'billing-payments'/);
+    expectOneIssue(
+      withBillingGcp("serviceAccount", { create: { accountId: "Billing_Payments" } }),
+      billingGcp("serviceAccount.create.accountId"),
+      /breaks GCP's service-account id rule: 6 to 30 .*e\.g\. to 'billing-payments'/,
+    );
   });
 
   it("created account id too short", () => {
-    expectOneIssue(withBillingGcp("serviceAccount", { create: { accountId: "bill" } }),
-      billingGcp("serviceAccount.create.accountId"), /service-account id rule: 6 to 30 .*e\.g\. to 'bill-sa'/);
+    expectOneIssue(
+      withBillingGcp("serviceAccount", { create: { accountId: "bill" } }),
+      billingGcp("serviceAccount.create.accountId"),
+      /service-account id rule: 6 to 30 .*e\.g\. to 'bill-sa'/,
+    );
   });
 
   it("default account id too short", () => {
-    expectOneIssue(cloudWithWorkload("a", (w) => { w["audiences"] = [CLOUD_GCP_AUDIENCE]; w["gcp"] = {}; }),
+    expectOneIssue(
+      cloudWithWorkload("a", (w) => {
+        w["audiences"] = [CLOUD_GCP_AUDIENCE];
+        w["gcp"] = {};
+      }),
       key("workloads.a.gcp.serviceAccount.create.accountId"),
-      /is not set, and the default 'wid-a' \(wid-<workload>\) breaks .*; set serviceAccount\.create\.accountId, e\.g\. to 'wid-a-sa'/);
+      /is not set, and the default 'wid-a' \(wid-<workload>\) breaks .*; set serviceAccount\.create\.accountId, e\.g\. to 'wid-a-sa'/,
+    );
   });
 
   it("default account id with '_'", () => {
-    expectOneIssue(cloudWithWorkload("batch_job", (w) => { w["audiences"] = [CLOUD_GCP_AUDIENCE]; w["gcp"] = {}; }),
+    expectOneIssue(
+      cloudWithWorkload("batch_job", (w) => {
+        w["audiences"] = [CLOUD_GCP_AUDIENCE];
+        w["gcp"] = {};
+      }),
       key("workloads.batch_job.gcp.serviceAccount.create.accountId"),
-      /the default 'wid-batch_job' .*set serviceAccount\.create\.accountId, e\.g\. to 'wid-batch-job'/);
+      /the default 'wid-batch_job' .*set serviceAccount\.create\.accountId, e\.g\. to 'wid-batch-job'/,
+    );
   });
 
   it("existing account that is not a service-account email", () => {
-    expectOneIssue(withReportsAccount({ existing: "123456789012-compute@developer.gserviceaccount.com" }),
+    expectOneIssue(
+      withReportsAccount({ existing: "123456789012-compute@developer.gserviceaccount.com" }),
       key("workloads.reports-exporter.gcp.serviceAccount.existing"),
-      /must be a service-account email ending in \.iam\.gserviceaccount\.com.*create one for this workload/);
+      /must be a service-account email ending in \.iam\.gserviceaccount\.com.*create one for this workload/,
+    );
   });
 
   it("existing account email in uppercase", () => {
-    expectOneIssue(withReportsAccount({ existing: "Reports@acme-data.iam.gserviceaccount.com" }),
-      key("workloads.reports-exporter.gcp.serviceAccount.existing"), /write it 'reports@acme-data\.iam\.gserviceaccount\.com'/);
+    expectOneIssue(
+      withReportsAccount({ existing: "Reports@acme-data.iam.gserviceaccount.com" }),
+      key("workloads.reports-exporter.gcp.serviceAccount.existing"),
+      /write it 'reports@acme-data\.iam\.gserviceaccount\.com'/,
+    );
   });
 
   it("projectRoles for an existing account", () => {
-    const raw = cloudWithWorkload("reports-exporter", (w) => { section(w, "gcp")["projectRoles"] = ["roles/bigquery.dataEditor"]; });
-    expectOneIssue(raw,
+    const raw = cloudWithWorkload("reports-exporter", (w) => {
+      section(w, "gcp")["projectRoles"] = ["roles/bigquery.dataEditor"];
+    });
+    expectOneIssue(
+      raw,
       key("workloads.reports-exporter.gcp.projectRoles"),
-      /roles of an existing account are managed where it was created; remove projectRoles and grant them there/);
+      /roles of an existing account are managed where it was created; remove projectRoles and grant them there/,
+    );
   });
 
   it("project role without the roles/ prefix", () => {
-    expectOneIssue(withBillingGcp("projectRoles", ["bigquery.dataViewer"]), billingGcp("projectRoles[0]"),
-      /write 'roles\/bigquery\.dataViewer'/);
+    expectOneIssue(
+      withBillingGcp("projectRoles", ["bigquery.dataViewer"]),
+      billingGcp("projectRoles[0]"),
+      /write 'roles\/bigquery\.dataViewer'/,
+    );
   });
 
   it("project role of an organization named by id instead of number", () => {
-    expectOneIssue(withBillingGcp("projectRoles", ["organizations/acme/roles/auditor"]), billingGcp("projectRoles[0]"),
-      /organizations\/<number>\/roles\/<role>; e\.g\. roles\/bigquery\.dataViewer/);
+    expectOneIssue(
+      withBillingGcp("projectRoles", ["organizations/acme/roles/auditor"]),
+      billingGcp("projectRoles[0]"),
+      /organizations\/<number>\/roles\/<role>; e\.g\. roles\/bigquery\.dataViewer/,
+    );
   });
 
   it("duplicate project role", () => {
-    expectOneIssue(withBillingGcp("projectRoles", ["roles/viewer", "roles/viewer"]), billingGcp("projectRoles[1]"),
-      /repeats projectRoles\[0\]; remove the duplicate/);
+    expectOneIssue(
+      withBillingGcp("projectRoles", ["roles/viewer", "roles/viewer"]),
+      billingGcp("projectRoles[1]"),
+      /repeats projectRoles\[0\]; remove the duplicate/,
+    );
   });
 
   it("project roles given as one string", () => {
-    expectOneIssue(withBillingGcp("projectRoles", "roles/viewer"), billingGcp("projectRoles"),
-      /write it as a list: \[roles\/viewer\]/);
+    expectOneIssue(
+      withBillingGcp("projectRoles", "roles/viewer"),
+      billingGcp("projectRoles"),
+      /write it as a list: \[roles\/viewer\]/,
+    );
   });
 
   it("an audience naming the stack's pool and provider under another project number", () => {
     // The stack's project number is 987654321098 (cloud-fixtures); 987654321099 is one digit off.
     const typo = CLOUD_GCP_AUDIENCE.replace("987654321098", "987654321099");
-    const issue = expectOneIssue(cloudWithWorkload("edge-api", (w) => { w["audiences"] = ["https://api.internal.example.dev", typo]; }),
-      key("workloads.edge-api.audiences[1]"), /names the stack's pool and provider in project 987654321099, but gcp\.projectNumber is 987654321098/);
-    assert.match(issue.message, /accepts only \/\/iam\.googleapis\.com\/projects\/987654321098\/.*gcloud projects describe acme-identity-stage/);
+    const issue = expectOneIssue(
+      cloudWithWorkload("edge-api", (w) => {
+        w["audiences"] = ["https://api.internal.example.dev", typo];
+      }),
+      key("workloads.edge-api.audiences[1]"),
+      /names the stack's pool and provider in project 987654321099, but gcp\.projectNumber is 987654321098/,
+    );
+    assert.match(
+      issue.message,
+      /accepts only \/\/iam\.googleapis\.com\/projects\/987654321098\/.*gcloud projects describe acme-identity-stage/,
+    );
   });
 
   it("an audience of another pool or provider is someone else's, and allowed", () => {
-    const other = "//iam.googleapis.com/projects/111111111111/locations/global/workloadIdentityPools/partner/providers/p";
-    const raw = cloudWithWorkload("edge-api", (w) => { w["audiences"] = [other]; });
+    const other =
+      "//iam.googleapis.com/projects/111111111111/locations/global/workloadIdentityPools/partner/providers/p";
+    const raw = cloudWithWorkload("edge-api", (w) => {
+      w["audiences"] = [other];
+    });
     assert.doesNotThrow(() => validateStackConfig(raw, OPTIONS));
   });
 });

@@ -24,8 +24,11 @@ describe("validateStackConfig: introspectionClients within Cloudflare's 5 KB per
   it("refuses one byte more, with the size, the limit and the fix", () => {
     const over = [...exact.slice(0, -1), `${exact.at(-1)!}a`];
     assert.equal(secretBytes(over), 5_121);
-    const issue = expectOneIssue(withKey("introspectionClients", over), `${PROJECT}:introspectionClients`,
-      /INTROSPECTION_SECRETS secret \(\{clientId: 48-character secret\}\) would be 5121 bytes, more than the 5120/);
+    const issue = expectOneIssue(
+      withKey("introspectionClients", over),
+      `${PROJECT}:introspectionClients`,
+      /INTROSPECTION_SECRETS secret \(\{clientId: 48-character secret\}\) would be 5121 bytes, more than the 5120/,
+    );
     assert.match(issue.message, /remove clients .* or shorten their ids/);
   });
 });

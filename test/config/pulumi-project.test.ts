@@ -16,7 +16,11 @@ import {
 } from "../../worker/config/limits.js";
 import { STACK_CONFIG_KEYS, validateStackConfig } from "../../worker/config/validate.js";
 
-interface Declaration { type: string; description?: string; default?: unknown }
+interface Declaration {
+  type: string;
+  description?: string;
+  default?: unknown;
+}
 
 const project = parse(readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8")) as {
   name: string;
@@ -39,7 +43,10 @@ describe("Pulumi.yaml", () => {
     const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
-    assert.ok(pkg.dependencies.tsx, "tsx must be a dependency, not a devDependency: `pulumi up` installs production deps");
+    assert.ok(
+      pkg.dependencies.tsx,
+      "tsx must be a dependency, not a devDependency: `pulumi up` installs production deps",
+    );
     assert.ok(pkg.dependencies.esbuild, "the program bundles the issuer with esbuild at `pulumi up`");
     assert.ok(pkg.dependencies.yaml, "the program reads the registry files (YAML) at `pulumi up`");
   });
@@ -48,15 +55,22 @@ describe("Pulumi.yaml", () => {
     const maps = ["workloads", "aws", "gcp", "workflows", "mtls", "edgeMiddleware"];
     assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => !maps.includes(k)).sort());
     for (const [name, declaration] of Object.entries(project.config)) {
-      assert.ok(["string", "integer", "boolean", "array"].includes(declaration.type), `${name}: type ${declaration.type}`);
+      assert.ok(
+        ["string", "integer", "boolean", "array"].includes(declaration.type),
+        `${name}: type ${declaration.type}`,
+      );
       assert.ok((declaration.description ?? "").length > 10, `${name} has no description`);
     }
   });
 
   it("documents each undeclared map key in its comments", () => {
     const text = readFileSync(resolve(import.meta.dirname, "../../Pulumi.yaml"), "utf8");
-    const comments = text.split("\n").filter((line) => line.trimStart().startsWith("#")).join("\n");
-    for (const name of ["workloads", "aws", "gcp", "workflows", "mtls", "edgeMiddleware"]) assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
+    const comments = text
+      .split("\n")
+      .filter((line) => line.trimStart().startsWith("#"))
+      .join("\n");
+    for (const name of ["workloads", "aws", "gcp", "workflows", "mtls", "edgeMiddleware"])
+      assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
   });
 
   it("declares the validator's defaults", () => {

@@ -96,7 +96,10 @@ describe("stack files", () => {
   });
 
   it("reads the project from Pulumi.yaml and the stack from the file name, without validating", () => {
-    write({ "Pulumi.yaml": "name: acme-identity\nruntime: nodejs\n", "Pulumi.prod-eu.yaml": "config:\n  acme-identity:oops: 1\n" });
+    write({
+      "Pulumi.yaml": "name: acme-identity\nruntime: nodejs\n",
+      "Pulumi.prod-eu.yaml": "config:\n  acme-identity:oops: 1\n",
+    });
     const map = readStackConfigMap(join(dir, "Pulumi.prod-eu.yaml"));
     assert.deepEqual(map, { project: "acme-identity", stack: "prod-eu", config: { "acme-identity:oops": "1" } });
   });
@@ -104,7 +107,8 @@ describe("stack files", () => {
   it("hands top-level plain values over as text, as Pulumi does, and keeps maps typed", () => {
     write({
       "Pulumi.yaml": PROJECT_FILE,
-      "Pulumi.dev.yaml": "config:\n  worker-identity:accountId: 01234567890123456789012345678901\n" +
+      "Pulumi.dev.yaml":
+        "config:\n  worker-identity:accountId: 01234567890123456789012345678901\n" +
         "  worker-identity:environment: 1.10\n  worker-identity:workloads:\n    a: {audiences: [x], tokenLifetimeSeconds: 90}\n",
     });
     const { config } = readStackConfigMap(join(dir, "Pulumi.dev.yaml"));
@@ -114,23 +118,40 @@ describe("stack files", () => {
   });
 
   it("validates a stack file and reports problems against the file", () => {
-    write({ "Pulumi.yaml": PROJECT_FILE, "Pulumi.dev.yaml": STACK_FILE.replace("rotationPeriodDays: 30", "rotationPeriodDays: 0") });
-    const path = join(dir, "Pulumi.dev.yaml");
-    assert.throws(() => loadStackConfigFile(path), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, new RegExp(`^Invalid stack configuration in ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-      assert.deepEqual(error.issues.map((i) => i.key), ["worker-identity:rotationPeriodDays"]);
-      return true;
+    write({
+      "Pulumi.yaml": PROJECT_FILE,
+      "Pulumi.dev.yaml": STACK_FILE.replace("rotationPeriodDays: 30", "rotationPeriodDays: 0"),
     });
+    const path = join(dir, "Pulumi.dev.yaml");
+    assert.throws(
+      () => loadStackConfigFile(path),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          new RegExp(`^Invalid stack configuration in ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+        );
+        assert.deepEqual(
+          error.issues.map((i) => i.key),
+          ["worker-identity:rotationPeriodDays"],
+        );
+        return true;
+      },
+    );
     write({ "Pulumi.dev.yaml": STACK_FILE });
-    assert.equal(loadStackConfigFile(path, { localIssuerUrl: "http://localhost:8787" }).issuer.issuerUrl, "http://localhost:8787");
+    assert.equal(
+      loadStackConfigFile(path, { localIssuerUrl: "http://localhost:8787" }).issuer.issuerUrl,
+      "http://localhost:8787",
+    );
   });
 
   it("secure value on our key", () => {
     write({
       "Pulumi.yaml": PROJECT_FILE,
-      "Pulumi.dev.yaml": STACK_FILE.replace("worker-identity:issuerHostname: id.example.dev",
-        "worker-identity:issuerHostname:\n    secure: v1:AAAA:CCCC"),
+      "Pulumi.dev.yaml": STACK_FILE.replace(
+        "worker-identity:issuerHostname: id.example.dev",
+        "worker-identity:issuerHostname:\n    secure: v1:AAAA:CCCC",
+      ),
     });
     const issues = issuesOf(() => loadStackConfigFile(join(dir, "Pulumi.dev.yaml")));
     assert.equal(issues.length, 1);
@@ -142,19 +163,28 @@ describe("stack files", () => {
     write({ "Pulumi.yaml": PROJECT_FILE });
     const path = join(dir, "Pulumi.prod.yaml");
     const issues = issuesOf(() => loadStackConfigFile(path));
-    assert.deepEqual(issues.map((i) => i.key), [path]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [path],
+    );
     assert.match(issues[0]?.message ?? "", /does not exist; pass the path of a stack file.*pulumi stack init/);
   });
 
   it("missing Pulumi.yaml", () => {
     write({ "Pulumi.dev.yaml": STACK_FILE });
     const issues = issuesOf(() => readStackConfigMap(join(dir, "Pulumi.dev.yaml")));
-    assert.deepEqual(issues.map((i) => i.key), [join(dir, "Pulumi.yaml")]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [join(dir, "Pulumi.yaml")],
+    );
     assert.match(issues[0]?.message ?? "", /must sit beside the stack file/);
   });
 
   it("YAML syntax error", () => {
-    write({ "Pulumi.yaml": PROJECT_FILE, "Pulumi.dev.yaml": "config:\n  worker-identity:workloads:\n    billing: {audiences: [a\n" });
+    write({
+      "Pulumi.yaml": PROJECT_FILE,
+      "Pulumi.dev.yaml": "config:\n  worker-identity:workloads:\n    billing: {audiences: [a\n",
+    });
     const path = join(dir, "Pulumi.dev.yaml");
     const issues = issuesOf(() => loadStackConfigFile(path));
     assert.ok(issues.length >= 1);
@@ -172,7 +202,10 @@ describe("stack files", () => {
     write({ "Pulumi.yaml": PROJECT_FILE, "Pulumi.dev.yaml": "encryptionsalt: v1:abc\n" });
     const path = join(dir, "Pulumi.dev.yaml");
     const issues = issuesOf(() => loadStackConfigFile(path));
-    assert.deepEqual(issues.map((i) => i.key), [path]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [path],
+    );
     assert.match(issues[0]?.message ?? "", /has no 'config:' map; add one/);
   });
 
@@ -180,7 +213,10 @@ describe("stack files", () => {
     write({ "Pulumi.yaml": PROJECT_FILE, "dev.yaml": STACK_FILE });
     const path = join(dir, "dev.yaml");
     const issues = issuesOf(() => readStackConfigMap(path));
-    assert.deepEqual(issues.map((i) => i.key), [path]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [path],
+    );
     assert.match(issues[0]?.message ?? "", /name it Pulumi\.<stack>\.yaml/);
   });
 
@@ -189,7 +225,10 @@ describe("stack files", () => {
     writeFileSync(join(dir, "sub", "Pulumi.yaml"), "runtime: nodejs\n");
     writeFileSync(join(dir, "sub", "Pulumi.dev.yaml"), STACK_FILE);
     const issues = issuesOf(() => readStackConfigMap(join(dir, "sub", "Pulumi.dev.yaml")));
-    assert.deepEqual(issues.map((i) => i.key), [join(dir, "sub", "Pulumi.yaml")]);
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      [join(dir, "sub", "Pulumi.yaml")],
+    );
     assert.match(issues[0]?.message ?? "", /add the project name/);
   });
 });

@@ -36,7 +36,10 @@ describe("validateStackConfig: a complete stack", () => {
   });
 
   it("returns the workloads sorted by name, with subject and entrypoint derived from the name", () => {
-    assert.deepEqual(config.workloads.map((w) => w.name), ["billing", "edge-api", "reports-exporter"]);
+    assert.deepEqual(
+      config.workloads.map((w) => w.name),
+      ["billing", "edge-api", "reports-exporter"],
+    );
     const billing = config.workloads[0];
     assert.ok(billing);
     assert.equal(billing.subject, "worker/" + "0123456789abcdef0123456789abcdef" + "/" + "billing");
@@ -158,7 +161,10 @@ describe("validateStackConfig: values as `pulumi config set` stores them", () =>
   });
 
   it("accepts workloads as a JSON string", () => {
-    const raw = withKey("workloads", JSON.stringify({ billing: { audiences: ["sts.amazonaws.com"], tokenLifetimeSeconds: "90" } }));
+    const raw = withKey(
+      "workloads",
+      JSON.stringify({ billing: { audiences: ["sts.amazonaws.com"], tokenLifetimeSeconds: "90" } }),
+    );
     const [billing] = validateStackConfig(raw, OPTIONS).workloads;
     assert.equal(billing?.tokenLifetimeSeconds, 90);
   });
@@ -174,7 +180,11 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("uppercase accountId", () => {
-    expectOneIssue(withKey("accountId", ACCOUNT_ID.toUpperCase()), key("accountId"), new RegExp(`lowercase.*'${ACCOUNT_ID}'`));
+    expectOneIssue(
+      withKey("accountId", ACCOUNT_ID.toUpperCase()),
+      key("accountId"),
+      new RegExp(`lowercase.*'${ACCOUNT_ID}'`),
+    );
   });
 
   it("accountId read as a number", () => {
@@ -190,7 +200,11 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("hostname with a scheme", () => {
-    expectOneIssue(withKey("issuerHostname", "https://id.example.dev/"), key("issuerHostname"), /write 'id\.example\.dev'/);
+    expectOneIssue(
+      withKey("issuerHostname", "https://id.example.dev/"),
+      key("issuerHostname"),
+      /write 'id\.example\.dev'/,
+    );
   });
 
   it("hostname with a port", () => {
@@ -198,7 +212,11 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("hostname in uppercase", () => {
-    expectOneIssue(withKey("issuerHostname", "ID.Example.dev"), key("issuerHostname"), /lowercase: write 'id\.example\.dev'/);
+    expectOneIssue(
+      withKey("issuerHostname", "ID.Example.dev"),
+      key("issuerHostname"),
+      /lowercase: write 'id\.example\.dev'/,
+    );
   });
 
   it("hostname that is not a DNS name", () => {
@@ -219,38 +237,58 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("bad localIssuerUrl: trailing slash", () => {
-    expectOneIssue(happyRaw(), "localIssuerUrl", /remove the trailing slash: 'http:\/\/127\.0\.0\.1:8787'/,
-      { ...OPTIONS, localIssuerUrl: "http://127.0.0.1:8787/" });
+    expectOneIssue(happyRaw(), "localIssuerUrl", /remove the trailing slash: 'http:\/\/127\.0\.0\.1:8787'/, {
+      ...OPTIONS,
+      localIssuerUrl: "http://127.0.0.1:8787/",
+    });
   });
 
   it("bad localIssuerUrl: plain http to another host", () => {
-    expectOneIssue(happyRaw(), "localIssuerUrl", /only for 127\.0\.0\.1 or localhost/,
-      { ...OPTIONS, localIssuerUrl: "http://10.0.0.5:8787" });
+    expectOneIssue(happyRaw(), "localIssuerUrl", /only for 127\.0\.0\.1 or localhost/, {
+      ...OPTIONS,
+      localIssuerUrl: "http://10.0.0.5:8787",
+    });
   });
 
   it("bad localIssuerUrl: a path", () => {
-    expectOneIssue(happyRaw(), "localIssuerUrl", /no path, query or trailing slash/,
-      { ...OPTIONS, localIssuerUrl: "https://id.example.dev/issuer" });
+    expectOneIssue(happyRaw(), "localIssuerUrl", /no path, query or trailing slash/, {
+      ...OPTIONS,
+      localIssuerUrl: "https://id.example.dev/issuer",
+    });
   });
 
   it("bad localIssuerUrl: port out of range", () => {
-    expectOneIssue(happyRaw(), "localIssuerUrl", /between 1 and 65535/, { ...OPTIONS, localIssuerUrl: "http://localhost:70000" });
+    expectOneIssue(happyRaw(), "localIssuerUrl", /between 1 and 65535/, {
+      ...OPTIONS,
+      localIssuerUrl: "http://localhost:70000",
+    });
   });
 
   for (const value of [0, 366, 1.5, "1.5", "thirty"]) {
     it(`rotationPeriodDays ${JSON.stringify(value)}`, () => {
-      const issue = expectOneIssue(withKey("rotationPeriodDays", value), key("rotationPeriodDays"),
-        /integer number of days between 1 and 365; set it to 30 for monthly rotation/);
+      const issue = expectOneIssue(
+        withKey("rotationPeriodDays", value),
+        key("rotationPeriodDays"),
+        /integer number of days between 1 and 365; set it to 30 for monthly rotation/,
+      );
       assert.ok(issue.message.includes(JSON.stringify(value)), issue.message);
     });
   }
 
   it("tokenLifetimeSeconds below the minimum", () => {
-    expectOneIssue(withKey("tokenLifetimeSeconds", 30), key("tokenLifetimeSeconds"), /between 60 and 43200; set it to 300/);
+    expectOneIssue(
+      withKey("tokenLifetimeSeconds", 30),
+      key("tokenLifetimeSeconds"),
+      /between 60 and 43200; set it to 300/,
+    );
   });
 
   it("maxTokenLifetimeSeconds above the cap", () => {
-    expectOneIssue(withKey("maxTokenLifetimeSeconds", 86_400), key("maxTokenLifetimeSeconds"), /between 60 and 43200; set it to 3600/);
+    expectOneIssue(
+      withKey("maxTokenLifetimeSeconds", 86_400),
+      key("maxTokenLifetimeSeconds"),
+      /between 60 and 43200; set it to 3600/,
+    );
   });
 
   it("clockSkewSeconds above the cap", () => {
@@ -258,19 +296,30 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("default lifetime above the cap", () => {
-    expectOneIssue(withKey("tokenLifetimeSeconds", 9000), key("tokenLifetimeSeconds"),
-      /above maxTokenLifetimeSeconds \(7200\); set it to at most 7200, or raise maxTokenLifetimeSeconds/);
+    expectOneIssue(
+      withKey("tokenLifetimeSeconds", 9000),
+      key("tokenLifetimeSeconds"),
+      /above maxTokenLifetimeSeconds \(7200\); set it to at most 7200, or raise maxTokenLifetimeSeconds/,
+    );
   });
 
   it("cap below the default lifetime left unset", () => {
     const raw = withKey("tokenLifetimeSeconds", undefined);
     raw[key("maxTokenLifetimeSeconds")] = 200;
     delete (workloadsOf(raw)["reports-exporter"] as Record<string, unknown>)["maxTokenLifetimeSeconds"];
-    expectOneIssue(raw, key("tokenLifetimeSeconds"), /300 \(the default\), above maxTokenLifetimeSeconds \(200\); set it to at most 200/);
+    expectOneIssue(
+      raw,
+      key("tokenLifetimeSeconds"),
+      /300 \(the default\), above maxTokenLifetimeSeconds \(200\); set it to at most 200/,
+    );
   });
 
   it("unknown signing algorithm", () => {
-    expectOneIssue(withKey("signingAlgorithm", "HS256"), key("signingAlgorithm"), /RS256 or ES256.*remove it to use RS256/);
+    expectOneIssue(
+      withKey("signingAlgorithm", "HS256"),
+      key("signingAlgorithm"),
+      /RS256 or ES256.*remove it to use RS256/,
+    );
   });
 
   it("signing algorithm in lowercase", () => {
@@ -282,12 +331,18 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("stack name that cannot be the default environment", () => {
-    expectOneIssue(withKey("environment", undefined), key("environment"), /pulumi config set environment my_stack$/,
-      { project: PROJECT, stack: "My_Stack!" });
+    expectOneIssue(withKey("environment", undefined), key("environment"), /pulumi config set environment my_stack$/, {
+      project: PROJECT,
+      stack: "My_Stack!",
+    });
   });
 
   it("bad issuer script name", () => {
-    expectOneIssue(withKey("issuerScriptName", "Identity Issuer"), key("issuerScriptName"), /rename it to 'identity-issuer'/);
+    expectOneIssue(
+      withKey("issuerScriptName", "Identity Issuer"),
+      key("issuerScriptName"),
+      /rename it to 'identity-issuer'/,
+    );
   });
 
   it("unknown key, with a suggestion", () => {
@@ -315,7 +370,11 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("an empty value", () => {
-    expectOneIssue(withKey("rotationPeriodDays", null), key("rotationPeriodDays"), /give it a value or delete the line/);
+    expectOneIssue(
+      withKey("rotationPeriodDays", null),
+      key("rotationPeriodDays"),
+      /give it a value or delete the line/,
+    );
   });
 
   it("missing workloads", () => {
@@ -327,7 +386,11 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   });
 
   it("workloads given as a list", () => {
-    expectOneIssue(withKey("workloads", [{ audiences: ["a"] }]), key("workloads"), /must be a map from Worker script name/);
+    expectOneIssue(
+      withKey("workloads", [{ audiences: ["a"] }]),
+      key("workloads"),
+      /must be a map from Worker script name/,
+    );
   });
 
   it("no workloads", () => {
@@ -345,14 +408,17 @@ describe("validateStackConfig: every problem in one error", () => {
     workloads["Billing_Old"] = { audiences: [] };
     (workloads["billing"] as Record<string, unknown>)["claims"] = { sub: "x" };
     const issues = issuesOf(() => validateStackConfig(raw, OPTIONS));
-    assert.deepEqual(issues.map((i) => i.key).sort(), [
-      key("accountId"),
-      key("rotatonPeriod"),
-      key("rotationPeriodDays"),
-      key("workloads.Billing_Old"),
-      key("workloads.Billing_Old.audiences"),
-      key("workloads.billing.claims.sub"),
-    ].sort());
+    assert.deepEqual(
+      issues.map((i) => i.key).sort(),
+      [
+        key("accountId"),
+        key("rotatonPeriod"),
+        key("rotationPeriodDays"),
+        key("workloads.Billing_Old"),
+        key("workloads.Billing_Old.audiences"),
+        key("workloads.billing.claims.sub"),
+      ].sort(),
+    );
   });
 
   it("lists every issue on its own line of the error message", () => {

@@ -8,17 +8,21 @@ import { engineConfig, dev } from "../support/dev-stack.js";
 import { cloudRaw } from "./cloud-fixtures.js";
 import { ACCOUNT_ID, OPTIONS, PROJECT, expectOneIssue } from "./fixtures.js";
 
-const GCP_AUDIENCE = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
+const GCP_AUDIENCE =
+  "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
 
 /** A valid stack of `n` workloads named w0…, each with the settings `settings(i)` gives. */
 function stackOf(n: number, settings: (i: number) => Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const workloads = Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}`, settings(i)]));
-  return validateStackConfig({
-    [`${PROJECT}:accountId`]: ACCOUNT_ID,
-    [`${PROJECT}:issuerHostname`]: "id.example.dev",
-    [`${PROJECT}:workloads`]: workloads,
-    ...extra,
-  }, OPTIONS);
+  return validateStackConfig(
+    {
+      [`${PROJECT}:accountId`]: ACCOUNT_ID,
+      [`${PROJECT}:issuerHostname`]: "id.example.dev",
+      [`${PROJECT}:workloads`]: workloads,
+      ...extra,
+    },
+    OPTIONS,
+  );
 }
 
 const subjects = (config: Parameters<typeof stackWarnings>[0], engine?: Record<string, string>) =>
@@ -28,14 +32,23 @@ describe("stackWarnings", function () {
   this.timeout(30_000);
 
   it("has nothing to say about the dev stack", () => {
-    assert.deepEqual(stackWarnings(validateStackConfig(dev.config, { project: dev.project, stack: dev.stack }), engineConfig()), []);
+    assert.deepEqual(
+      stackWarnings(validateStackConfig(dev.config, { project: dev.project, stack: dev.stack }), engineConfig()),
+      [],
+    );
   });
 
   it("warns past 500 Workers per account (Cloudflare paid plan), counting the issuer", () => {
     assert.deepEqual(subjects(stackOf(499, () => ({ audiences: ["x"] }))), [], "499 workloads and the issuer: 500");
     const over = stackWarnings(stackOf(500, () => ({ audiences: ["x"] })));
-    assert.deepEqual(over.map((w) => w.subject), ["Workers per account"]);
-    assert.match(over[0]!.message, /names 501 Worker scripts .*more than the 500 Workers a Cloudflare account runs on the paid plan/);
+    assert.deepEqual(
+      over.map((w) => w.subject),
+      ["Workers per account"],
+    );
+    assert.match(
+      over[0]!.message,
+      /names 501 Worker scripts .*more than the 500 Workers a Cloudflare account runs on the paid plan/,
+    );
     assert.match(over[0]!.message, /ask Cloudflare to raise/);
   });
 
@@ -52,21 +65,33 @@ describe("stackWarnings", function () {
     const account = () => ({ audiences: [GCP_AUDIENCE], gcp: {} });
     assert.deepEqual(subjects(stackOf(100, account, gcp)), []);
     const over = stackWarnings(stackOf(101, account, gcp));
-    assert.deepEqual(over.map((w) => w.subject), ["GCP service accounts per project"]);
-    assert.match(over[0]!.message, /creates 101 service accounts in project example-identity-dev, more than the default quota of 100/);
+    assert.deepEqual(
+      over.map((w) => w.subject),
+      ["GCP service accounts per project"],
+    );
+    assert.match(
+      over[0]!.message,
+      /creates 101 service accounts in project example-identity-dev, more than the default quota of 100/,
+    );
   });
 
   it("warns above 10 managed policies on a role, and still refuses more than 20", () => {
     const aws = { [`${PROJECT}:aws`]: {} };
     const arns = (n: number) => Array.from({ length: n }, (_, i) => `arn:aws:iam::111122223333:policy/p${i}`);
-    const attaching = (n: number) => stackOf(1, () => ({ audiences: ["sts.amazonaws.com"], aws: { managedPolicyArns: arns(n) } }), aws);
+    const attaching = (n: number) =>
+      stackOf(1, () => ({ audiences: ["sts.amazonaws.com"], aws: { managedPolicyArns: arns(n) } }), aws);
     assert.deepEqual(subjects(attaching(10)), []);
     const eleven = stackWarnings(attaching(11));
-    assert.deepEqual(eleven.map((w) => w.subject), ["Managed policies per IAM role"]);
+    assert.deepEqual(
+      eleven.map((w) => w.subject),
+      ["Managed policies per IAM role"],
+    );
     assert.match(eleven[0]!.message, /workload 'w0' attaches 11 managed policies .*default quota of 10 .*up to 20/);
     assert.equal(stackWarnings(attaching(20)).length, 1, "20 is allowed (with the quota raised)");
     const raw = {
-      [`${PROJECT}:accountId`]: ACCOUNT_ID, [`${PROJECT}:issuerHostname`]: "id.example.dev", ...aws,
+      [`${PROJECT}:accountId`]: ACCOUNT_ID,
+      [`${PROJECT}:issuerHostname`]: "id.example.dev",
+      ...aws,
       [`${PROJECT}:workloads`]: { w0: { audiences: ["sts.amazonaws.com"], aws: { managedPolicyArns: arns(21) } } },
     };
     expectOneIssue(raw, `${PROJECT}:workloads.w0.aws.managedPolicyArns`, /has 21 policies, more than the 20/);
@@ -77,7 +102,10 @@ describe("stackWarnings", function () {
     const engine = (bytes: number) => ({ [`${PROJECT}:workloads`]: "x".repeat(bytes) });
     assert.deepEqual(subjects(config, engine(90_000)), []);
     const near = stackWarnings(config, engine(100_000));
-    assert.deepEqual(near.map((w) => w.subject), ["Stack config size"]);
+    assert.deepEqual(
+      near.map((w) => w.subject),
+      ["Stack config size"],
+    );
     assert.match(near[0]!.message, /near the 131,072 bytes .*pulumi config set worker-identity:registry registry\//);
   });
 

@@ -7,19 +7,33 @@ const key = (path: string) => `${PROJECT}:workloads.${path}`;
 
 describe("validateStackConfig: workloads, one error each", () => {
   it("unknown workload field, with a suggestion", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audience"] = ["x"]; }), key("billing.audience"),
-      /did you mean 'audiences'\?/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audience"] = ["x"];
+      }),
+      key("billing.audience"),
+      /did you mean 'audiences'\?/,
+    );
   });
 
   it("unknown workload field for a section not supported yet", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["oauth"] = { clientId: "x" }; }), key("billing.oauth"),
-      /is not a workload field.*remove it/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["oauth"] = { clientId: "x" };
+      }),
+      key("billing.oauth"),
+      /is not a workload field.*remove it/,
+    );
   });
 
   it("bad workload name", () => {
     const raw = happyRaw();
     workloadsOf(raw)["Billing.V2"] = { audiences: ["sts.amazonaws.com"] };
-    expectOneIssue(raw, `${PROJECT}:workloads["Billing.V2"]`, /not a valid Worker script name.*rename it to 'billing-v2'/);
+    expectOneIssue(
+      raw,
+      `${PROJECT}:workloads["Billing.V2"]`,
+      /not a valid Worker script name.*rename it to 'billing-v2'/,
+    );
   });
 
   it("workload whose settings are not a map", () => {
@@ -42,132 +56,256 @@ describe("validateStackConfig: workloads, one error each", () => {
   });
 
   it("missing audiences", () => {
-    expectOneIssue(withWorkload("billing", (w) => { delete w["audiences"]; }), key("billing.audiences"),
-      /audiences: \[sts\.amazonaws\.com\]/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        delete w["audiences"];
+      }),
+      key("billing.audiences"),
+      /audiences: \[sts\.amazonaws\.com\]/,
+    );
   });
 
   it("empty audiences", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = []; }), key("billing.audiences"),
-      /list at least one audience/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = [];
+      }),
+      key("billing.audiences"),
+      /list at least one audience/,
+    );
   });
 
   it("a single audience string instead of a list", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = "sts.amazonaws.com"; }), key("billing.audiences"),
-      /write it as a list: \[sts\.amazonaws\.com\]/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = "sts.amazonaws.com";
+      }),
+      key("billing.audiences"),
+      /write it as a list: \[sts\.amazonaws\.com\]/,
+    );
   });
 
   it("too many audiences", () => {
     const audiences = Array.from({ length: 21 }, (_, i) => `https://rp${i}.example.dev`);
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = audiences; }), key("billing.audiences"),
-      /21 audiences, more than the 20.*remove/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = audiences;
+      }),
+      key("billing.audiences"),
+      /21 audiences, more than the 20.*remove/,
+    );
   });
 
   it("duplicate audience", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = ["a", "b", "a"]; }), key("billing.audiences[2]"),
-      /repeats audiences\[0\].*remove the duplicate/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = ["a", "b", "a"];
+      }),
+      key("billing.audiences[2]"),
+      /repeats audiences\[0\].*remove the duplicate/,
+    );
   });
 
   it("audience with whitespace", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = ["sts.amazonaws.com "]; }),
-      key("billing.audiences[0]"), /whitespace.*remove it.*"sts\.amazonaws\.com"/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = ["sts.amazonaws.com "];
+      }),
+      key("billing.audiences[0]"),
+      /whitespace.*remove it.*"sts\.amazonaws\.com"/,
+    );
   });
 
   it("audience too long", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["audiences"] = ["a".repeat(256)]; }),
-      key("billing.audiences[0]"), /256 characters long, more than 255; use/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["audiences"] = ["a".repeat(256)];
+      }),
+      key("billing.audiences[0]"),
+      /256 characters long, more than 255; use/,
+    );
   });
 
   it("workload cap above the issuer cap", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["maxTokenLifetimeSeconds"] = 10_000; }),
-      key("billing.maxTokenLifetimeSeconds"), /above the issuer's maxTokenLifetimeSeconds \(7200\); lower it to at most 7200/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["maxTokenLifetimeSeconds"] = 10_000;
+      }),
+      key("billing.maxTokenLifetimeSeconds"),
+      /above the issuer's maxTokenLifetimeSeconds \(7200\); lower it to at most 7200/,
+    );
   });
 
   it("workload default above its own cap", () => {
-    expectOneIssue(withWorkload("reports-exporter", (w) => { w["tokenLifetimeSeconds"] = 1200; }),
-      key("reports-exporter.tokenLifetimeSeconds"), /above the workload's maxTokenLifetimeSeconds \(900\); lower it to at most 900/);
+    expectOneIssue(
+      withWorkload("reports-exporter", (w) => {
+        w["tokenLifetimeSeconds"] = 1200;
+      }),
+      key("reports-exporter.tokenLifetimeSeconds"),
+      /above the workload's maxTokenLifetimeSeconds \(900\); lower it to at most 900/,
+    );
   });
 
   it("workload lifetime out of bounds", () => {
-    expectOneIssue(withWorkload("edge-api", (w) => { w["tokenLifetimeSeconds"] = 5; }),
-      key("edge-api.tokenLifetimeSeconds"), /between 60 and 43200; set it to 300/);
+    expectOneIssue(
+      withWorkload("edge-api", (w) => {
+        w["tokenLifetimeSeconds"] = 5;
+      }),
+      key("edge-api.tokenLifetimeSeconds"),
+      /between 60 and 43200; set it to 300/,
+    );
   });
 
   it("reserved claim", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { team: "payments", sub: "spoofed" }; }),
-      key("billing.claims.sub"), /reserved.*give the static claim another name/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { team: "payments", sub: "spoofed" };
+      }),
+      key("billing.claims.sub"),
+      /reserved.*give the static claim another name/,
+    );
   });
 
   it("reserved claim with dots in its name", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { "https://aws.amazon.com/tags": {} }; }),
-      `${PROJECT}:workloads.billing.claims["https://aws.amazon.com/tags"]`, /reserved/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { "https://aws.amazon.com/tags": {} };
+      }),
+      `${PROJECT}:workloads.billing.claims["https://aws.amazon.com/tags"]`,
+      /reserved/,
+    );
   });
 
   it("too many claims", () => {
     const claims = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`c${i}`, i]));
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = claims; }), key("billing.claims"),
-      /21 claims, more than the 20.*remove/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = claims;
+      }),
+      key("billing.claims"),
+      /21 claims, more than the 20.*remove/,
+    );
   });
 
   it("claims too large", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { notes: "é".repeat(2100) }; }), key("billing.claims"),
-      /serialize to \d+ bytes of JSON, more than the 4096 allowed.*shorten/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { notes: "é".repeat(2100) };
+      }),
+      key("billing.claims"),
+      /serialize to \d+ bytes of JSON, more than the 4096 allowed.*shorten/,
+    );
   });
 
   it("claim name too long", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { ["n".repeat(65)]: 1 }; }),
-      key(`billing.claims.${"n".repeat(65)}`), /longer than 64; shorten it/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { ["n".repeat(65)]: 1 };
+      }),
+      key(`billing.claims.${"n".repeat(65)}`),
+      /longer than 64; shorten it/,
+    );
   });
 
   it("claim value that is not JSON", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { tier: { level: Number.NaN } }; }),
-      key("billing.claims.tier.level"), /use a finite number or a string/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { tier: { level: Number.NaN } };
+      }),
+      key("billing.claims.tier.level"),
+      /use a finite number or a string/,
+    );
   });
 
   it("too many session tags (51)", () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`tag${i}`, "v"]));
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags, transitive: ["tag0"] }; }),
-      key("billing.awsSessionTags.tags"), /51 tags, more than the 50 AWS STS accepts.*remove/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags, transitive: ["tag0"] };
+      }),
+      key("billing.awsSessionTags.tags"),
+      /51 tags, more than the 50 AWS STS accepts.*remove/,
+    );
   });
 
   it("bad tag key characters", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags: { "team#1": "payments" } }; }),
-      key(`billing.awsSessionTags.tags["team#1"]`), /characters AWS does not allow; use only letters, digits/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { "team#1": "payments" } };
+      }),
+      key(`billing.awsSessionTags.tags["team#1"]`),
+      /characters AWS does not allow; use only letters, digits/,
+    );
   });
 
   it("tag value too long", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags: { team: "p".repeat(257) } }; }),
-      key("billing.awsSessionTags.tags.team"), /257 characters, more than the 256 AWS allows; shorten it/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { team: "p".repeat(257) } };
+      }),
+      key("billing.awsSessionTags.tags.team"),
+      /257 characters, more than the 256 AWS allows; shorten it/,
+    );
   });
 
   it("tag value that is a number", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags: { "cost-center": 1234 } }; }),
-      key("billing.awsSessionTags.tags.cost-center"), /quote it/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { "cost-center": 1234 } };
+      }),
+      key("billing.awsSessionTags.tags.cost-center"),
+      /quote it/,
+    );
   });
 
   it("tag keys differing only in case", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags: { team: "a", Team: "b" } }; }),
-      key("billing.awsSessionTags.tags.Team"), /only in case.*keep one/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { team: "a", Team: "b" } };
+      }),
+      key("billing.awsSessionTags.tags.Team"),
+      /only in case.*keep one/,
+    );
   });
 
   it("transitive key not a tag", () => {
-    expectOneIssue(withWorkload("billing", (w) => {
-      w["awsSessionTags"] = { tags: { team: "payments" }, transitive: ["team", "owner"] };
-    }), key("billing.awsSessionTags.transitive[1]"), /not one of the tags \(team\); add it to tags or remove it/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { team: "payments" }, transitive: ["team", "owner"] };
+      }),
+      key("billing.awsSessionTags.transitive[1]"),
+      /not one of the tags \(team\); add it to tags or remove it/,
+    );
   });
 
   it("unknown awsSessionTags field", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { tags: { team: "p" }, transitiveKeys: [] }; }),
-      key("billing.awsSessionTags.transitiveKeys"), /did you mean 'transitive'\?/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { tags: { team: "p" }, transitiveKeys: [] };
+      }),
+      key("billing.awsSessionTags.transitiveKeys"),
+      /did you mean 'transitive'\?/,
+    );
   });
 
   it("session tags without tags", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["awsSessionTags"] = { transitive: [] }; }),
-      key("billing.awsSessionTags.tags"), /add the session tags as a map/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["awsSessionTags"] = { transitive: [] };
+      }),
+      key("billing.awsSessionTags.tags"),
+      /add the session tags as a map/,
+    );
   });
 
   it("a secret inside a workload", () => {
-    expectOneIssue(withWorkload("billing", (w) => { w["claims"] = { team: { secure: "v1:x" } }; }),
-      key("billing.claims.team"), /without --secret/);
+    expectOneIssue(
+      withWorkload("billing", (w) => {
+        w["claims"] = { team: { secure: "v1:x" } };
+      }),
+      key("billing.claims.team"),
+      /without --secret/,
+    );
   });
 });
 

@@ -16,7 +16,10 @@ function claimsTable(): { claim: string; files: string[] }[] {
   const rows = readme.slice(start).split("\n").slice(1);
   const table = rows.slice(rows.findIndex((line) => line.startsWith("|")));
   return table
-    .slice(0, table.findIndex((line) => !line.startsWith("|")))
+    .slice(
+      0,
+      table.findIndex((line) => !line.startsWith("|")),
+    )
     .slice(2)
     .map((line) => {
       const [, claim = "", tests = ""] = line.split(/\s*\|\s*/);
@@ -30,8 +33,12 @@ describe("README: security claims point at their tests", () => {
   it("names at least one test file for every claim, and every named file exists", () => {
     assert.ok(table.length >= 10, `only ${table.length} claims parsed`);
     for (const { claim, files } of table) {
-      assert.ok(files.some((f) => f.endsWith(".test.ts")), `no test file for: ${claim}`);
-      for (const file of files) assert.ok(existsSync(resolve(REPO_ROOT, file)), `${file} (for: ${claim}) does not exist`);
+      assert.ok(
+        files.some((f) => f.endsWith(".test.ts")),
+        `no test file for: ${claim}`,
+      );
+      for (const file of files)
+        assert.ok(existsSync(resolve(REPO_ROOT, file)), `${file} (for: ${claim}) does not exist`);
     }
   });
 

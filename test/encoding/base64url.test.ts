@@ -5,7 +5,12 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeBase64url, decodeBase64urlPortable, encodeBase64url, encodeBase64urlPortable } from "../../worker/encoding/base64url.js";
+import {
+  decodeBase64url,
+  decodeBase64urlPortable,
+  encodeBase64url,
+  encodeBase64urlPortable,
+} from "../../worker/encoding/base64url.js";
 
 describe("base64url encoding", () => {
   it("encodes as Node does, for every length and byte", () => {
@@ -34,19 +39,22 @@ describe("base64url decoding", () => {
 
   it("refuses every spelling of the same bytes but the canonical one", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((b) => b.length % 3 !== 0), (bytes) => {
-        const canonical = Buffer.from(bytes).toString("base64url");
-        const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let spellings = 0;
-        for (const last of alphabet) {
-          const spelling = canonical.slice(0, -1) + last;
-          // Node ignores the unused bits, so these all decode to the same bytes there.
-          if (spelling === canonical || !Buffer.from(spelling, "base64url").equals(Buffer.from(bytes))) continue;
-          spellings++;
-          assert.equal(decodeBase64url(spelling), undefined, spelling);
-        }
-        assert.equal(spellings, bytes.length % 3 === 1 ? 15 : 3);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((b) => b.length % 3 !== 0),
+        (bytes) => {
+          const canonical = Buffer.from(bytes).toString("base64url");
+          const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+          let spellings = 0;
+          for (const last of alphabet) {
+            const spelling = canonical.slice(0, -1) + last;
+            // Node ignores the unused bits, so these all decode to the same bytes there.
+            if (spelling === canonical || !Buffer.from(spelling, "base64url").equals(Buffer.from(bytes))) continue;
+            spellings++;
+            assert.equal(decodeBase64url(spelling), undefined, spelling);
+          }
+          assert.equal(spellings, bytes.length % 3 === 1 ? 15 : 3);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -87,19 +87,41 @@ describe("edge middleware in workerd, reading Cloudflare's client certificates: 
   before(async () => {
     // This middleware is told it is reached through its zone alone, so `cf` is Cloudflare's.
     h = await MiddlewareHarness.start({
-      config: raw, rules: RULES, mtlsThumbprints: certificates.thumbprints, bindings: { CLIENT_CERTIFICATES: "cloudflare-edge" },
+      config: raw,
+      rules: RULES,
+      mtlsThumbprints: certificates.thumbprints,
+      bindings: { CLIENT_CERTIFICATES: "cloudflare-edge" },
     });
   });
   after(async () => h?.dispose());
 
-  async function send(route: string, token: string, cf?: Record<string, unknown>, headers: Record<string, string> = {}) {
+  async function send(
+    route: string,
+    token: string,
+    cf?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
     const forwarded = h.forwarded.length;
-    const response = await h.request(route, { headers: { authorization: `Bearer ${token}`, ...headers }, ...(cf ? { cf } : {}) } as RequestInit);
+    const response = await h.request(route, {
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(cf ? { cf } : {}),
+    } as RequestInit);
     const body = (await response.json()) as Record<string, unknown>;
-    return { status: response.status, body, challenge: response.headers.get("www-authenticate"), reachedOrigin: h.forwarded.length > forwarded };
+    return {
+      status: response.status,
+      body,
+      challenge: response.headers.get("www-authenticate"),
+      reachedOrigin: h.forwarded.length > forwarded,
+    };
   }
 
-  async function refused(route: string, token: string, code: string, cf?: Record<string, unknown>, headers?: Record<string, string>) {
+  async function refused(
+    route: string,
+    token: string,
+    code: string,
+    cf?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) {
     const answer = await send(route, token, cf, headers);
     assert.equal(answer.status, 401, JSON.stringify(answer.body));
     assert.equal(answer.body.code, code);
@@ -110,7 +132,10 @@ describe("edge middleware in workerd, reading Cloudflare's client certificates: 
 
   it("control: the issuer binds edge-api's tokens to its certificate, and not ledger-sync's", async () => {
     const claims = decodeJwt(await h.token("edge-api"));
-    const fingerprint = Buffer.from(new X509Certificate(pemOf("edge-api")).fingerprint256.replaceAll(":", ""), "hex").toString("base64url");
+    const fingerprint = Buffer.from(
+      new X509Certificate(pemOf("edge-api")).fingerprint256.replaceAll(":", ""),
+      "hex",
+    ).toString("base64url");
     assert.deepEqual(claims.cnf, { "x5t#S256": fingerprint });
     assert.equal(decodeJwt(await h.token("ledger-sync")).cnf, undefined);
   });
@@ -141,7 +166,9 @@ describe("edge middleware in workerd, reading Cloudflare's client certificates: 
   it("refuses a stolen bound token presented with another workload's verified certificate, on every route", async () => {
     const stolen = await h.token("edge-api");
     for (const route of ["/reports/1", "/whoami", OPT_OUT_ROUTE]) {
-      await refused(route, stolen, "ERR_TOKEN_CERTIFICATE_MISMATCH", { tlsClientAuth: tlsClientAuth(pemOf("billing")) });
+      await refused(route, stolen, "ERR_TOKEN_CERTIFICATE_MISMATCH", {
+        tlsClientAuth: tlsClientAuth(pemOf("billing")),
+      });
     }
   });
 
@@ -158,7 +185,9 @@ describe("edge middleware in workerd, reading Cloudflare's client certificates: 
   });
 
   it("admits a bound token with the verified certificate it is bound to", async () => {
-    const answer = await send("/reports/1", await h.token("edge-api"), { tlsClientAuth: tlsClientAuth(pemOf("edge-api")) });
+    const answer = await send("/reports/1", await h.token("edge-api"), {
+      tlsClientAuth: tlsClientAuth(pemOf("edge-api")),
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.ok(answer.reachedOrigin);
     assert.equal((answer.body.identity as { workload: string }).workload, "edge-api");
@@ -173,16 +202,24 @@ describe("edge middleware in workerd, reading Cloudflare's client certificates: 
 
   it("admits an unbound token with or without a client certificate", async () => {
     const token = await h.token("ledger-sync");
-    for (const cf of [undefined, { tlsClientAuth: NO_CERTIFICATE }, { tlsClientAuth: tlsClientAuth(pemOf("billing")) }]) {
+    for (const cf of [
+      undefined,
+      { tlsClientAuth: NO_CERTIFICATE },
+      { tlsClientAuth: tlsClientAuth(pemOf("billing")) },
+    ]) {
       assert.equal((await send("/whoami", token, cf)).status, 200);
     }
   });
 
   it("logs why a bound token was refused, without the token", async () => {
     const token = await h.token("edge-api");
-    await refused("/whoami", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", { tlsClientAuth: tlsClientAuth(pemOf("edge-api"), { certVerified: "FAILED:certificate has expired" }) });
+    await refused("/whoami", token, "ERR_TOKEN_CERTIFICATE_REQUIRED", {
+      tlsClientAuth: tlsClientAuth(pemOf("edge-api"), { certVerified: "FAILED:certificate has expired" }),
+    });
     await h.settleLogs();
-    const entry = h.events("middleware.refused").find((e) => e.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" && String(e.reason).includes("certificate has expired"));
+    const entry = h
+      .events("middleware.refused")
+      .find((e) => e.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" && String(e.reason).includes("certificate has expired"));
     assert.ok(entry, "no log line names the certificate verdict");
     assert.ok(!JSON.stringify(entry).includes(token));
   });
@@ -215,15 +252,23 @@ describe("edge middleware in workerd, by default: no client certificate is belie
   it("refuses a bound token with the cf of its own verified certificate, as a caller over a service binding can write it", async () => {
     const token = await h.token("edge-api");
     const forged = { tlsClientAuth: tlsClientAuth(certificates.workloads["edge-api"]!.pem) };
-    const response = await h.request("/reports/1", { headers: { authorization: `Bearer ${token}` }, cf: forged } as RequestInit);
+    const response = await h.request("/reports/1", {
+      headers: { authorization: `Bearer ${token}` },
+      cf: forged,
+    } as RequestInit);
     assert.equal(response.status, 401);
     assert.equal(((await response.json()) as { code: string }).code, "ERR_TOKEN_CERTIFICATE_REQUIRED");
     await h.settleLogs();
-    assert.ok(h.events("middleware.refused").some((e) => String(e.reason).includes("reads no client certificate")), "the log does not say why");
+    assert.ok(
+      h.events("middleware.refused").some((e) => String(e.reason).includes("reads no client certificate")),
+      "the log does not say why",
+    );
   });
 
   it("admits an unbound token as before", async () => {
-    const response = await h.request("/whoami", { headers: { authorization: `Bearer ${await h.token("ledger-sync")}` } });
+    const response = await h.request("/whoami", {
+      headers: { authorization: `Bearer ${await h.token("ledger-sync")}` },
+    });
     assert.equal(response.status, 200);
   });
 });
@@ -259,6 +304,9 @@ describe("edge middleware in workerd: a route that opts out cannot lend its opt-
     assert.equal(((await loose.json()) as { code: string }).code, "ERR_REQUEST_PATH");
     assert.equal(h.forwarded.length, 0);
     // An unbound token passes both rules, so the loose route takes it nowhere new.
-    assert.equal((await h.request("/Admin/keys", { headers: { authorization: `Bearer ${await h.token("ledger-sync")}` } })).status, 200);
+    assert.equal(
+      (await h.request("/Admin/keys", { headers: { authorization: `Bearer ${await h.token("ledger-sync")}` } })).status,
+      200,
+    );
   });
 });

@@ -42,7 +42,12 @@ const WEBCRYPTO: Record<ForgeAlgorithm, webcrypto.AlgorithmIdentifier | webcrypt
 };
 
 /** Signs `<header>.<payload>` (already base64url) with `key` as `alg` (JWS form: ES256 is r||s). */
-export async function signSegments(header: string, payload: string, key: CryptoKey, alg: ForgeAlgorithm): Promise<string> {
+export async function signSegments(
+  header: string,
+  payload: string,
+  key: CryptoKey,
+  alg: ForgeAlgorithm,
+): Promise<string> {
   const input = new TextEncoder().encode(`${header}.${payload}`);
   const signature = new Uint8Array(await crypto.subtle.sign(WEBCRYPTO[alg], key, input));
   return `${header}.${payload}.${b64url(signature)}`;
@@ -55,12 +60,18 @@ export function signTexts(headerText: string, payloadText: string, signer: Signe
 
 /** A token signed by `signer`; the header defaults to {alg, typ: JWT, kid} of the signer. */
 export function signJson(signer: Signer, payload: unknown, header: Record<string, unknown> = {}): Promise<string> {
-  return signTexts(JSON.stringify({ alg: signer.alg, typ: "JWT", kid: signer.kid, ...header }), JSON.stringify(payload), signer);
+  return signTexts(
+    JSON.stringify({ alg: signer.alg, typ: "JWT", kid: signer.kid, ...header }),
+    JSON.stringify(payload),
+    signer,
+  );
 }
 
 /** An HS256 token keyed with `secret`: the classic confusion of a public key with an HMAC secret. */
 export function signHs256(secret: Uint8Array, payload: unknown, header: Record<string, unknown>): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ ...header, alg: "HS256" }).sign(secret);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ ...header, alg: "HS256" })
+    .sign(secret);
 }
 
 /** The token with its header replaced by `header` (re-encoded), payload and signature kept. */
@@ -79,13 +90,14 @@ export function withPayload(token: string, payload: (current: Record<string, unk
 export function flipSegmentBit(segment: string, bit: number): string {
   const bytes = fromB64url(segment);
   const index = Math.floor(bit / 8) % bytes.length;
-  bytes[index] = bytes[index]! ^ (0x80 >> bit % 8);
+  bytes[index] = bytes[index]! ^ (0x80 >> (bit % 8));
   return b64url(bytes);
 }
 
 /** The DER SubjectPublicKeyInfo of a public JWK, and its PEM text. */
 export async function spkiOf(jwk: JWK, alg: ForgeAlgorithm): Promise<{ der: Uint8Array; pem: string }> {
-  const params = alg === "RS256" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: "P-256" };
+  const params =
+    alg === "RS256" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: "P-256" };
   const key = await crypto.subtle.importKey("jwk", jwk as webcrypto.JsonWebKey, params, true, ["verify"]);
   const der = new Uint8Array(await crypto.subtle.exportKey("spki", key));
   const body = Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n?$/, "\n");

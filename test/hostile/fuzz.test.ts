@@ -38,7 +38,9 @@ describe(`fuzzing the edge middleware in workerd (seed ${SEED}, ${RUNS} runs of 
   }
 
   /** Sends each value in parallel; every answer must be a refusal, and nothing may reach the origin. */
-  async function allRefused(batch: readonly { readonly route: string; readonly authorization: string }[]): Promise<void> {
+  async function allRefused(
+    batch: readonly { readonly route: string; readonly authorization: string }[],
+  ): Promise<void> {
     const forwarded = s.h.forwarded.length;
     const answers = await Promise.all(batch.map(({ route, authorization }) => send(route, authorization)));
     answers.forEach((answer, i) => {
@@ -53,17 +55,21 @@ describe(`fuzzing the edge middleware in workerd (seed ${SEED}, ${RUNS} runs of 
   }
 
   const route = fc.constantFrom(WORKLOAD_ROUTE, AUTHENTICATED_ROUTE);
-  const check = <T,>(property: fc.IAsyncProperty<[T]>) =>
+  const check = <T>(property: fc.IAsyncProperty<[T]>) =>
     fc.assert(property, { seed: SEED, numRuns: RUNS, endOnFailure: true });
 
   it("control: the unmodified tokens are admitted, so the fuzz below starts from tokens that pass", async () => {
-    for (const token of originals) assert.equal((await s.h.request(WORKLOAD_ROUTE, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    for (const token of originals)
+      assert.equal((await s.h.request(WORKLOAD_ROUTE, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     assert.ok(isUnmodified(`${originals[0]!} `, originals), "trailing whitespace is stripped by HTTP");
     assert.ok(!isUnmodified(originals[0]!.slice(0, -2), originals));
   });
 
   it("random Authorization values", async () => {
-    const batch = fc.array(fc.record({ route, authorization: authorizationValue() }), { minLength: 1, maxLength: BATCH });
+    const batch = fc.array(fc.record({ route, authorization: authorizationValue() }), {
+      minLength: 1,
+      maxLength: BATCH,
+    });
     await check(fc.asyncProperty(batch, allRefused));
   });
 
@@ -75,12 +81,20 @@ describe(`fuzzing the edge middleware in workerd (seed ${SEED}, ${RUNS} runs of 
     };
     const token = threeSegmentToken(parts).filter((t) => !isUnmodified(t, originals));
     const batch = fc.array(fc.record({ route, token }), { minLength: 1, maxLength: BATCH });
-    await check(fc.asyncProperty(batch, (items) => allRefused(items.map((i) => ({ route: i.route, authorization: `Bearer ${i.token}` })))));
+    await check(
+      fc.asyncProperty(batch, (items) =>
+        allRefused(items.map((i) => ({ route: i.route, authorization: `Bearer ${i.token}` }))),
+      ),
+    );
   });
 
   it("mutations of valid tokens (bit flips, edits, segment swaps, re-encoded JSON)", async () => {
     const mutated = mutatedToken(originals).filter(({ token }) => !isUnmodified(token, originals));
     const batch = fc.array(fc.record({ route, mutated }), { minLength: 1, maxLength: BATCH });
-    await check(fc.asyncProperty(batch, (items) => allRefused(items.map((i) => ({ route: i.route, authorization: `Bearer ${i.mutated.token}` })))));
+    await check(
+      fc.asyncProperty(batch, (items) =>
+        allRefused(items.map((i) => ({ route: i.route, authorization: `Bearer ${i.mutated.token}` }))),
+      ),
+    );
   });
 });

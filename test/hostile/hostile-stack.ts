@@ -64,11 +64,18 @@ export async function startHostileStack(): Promise<HostileStack> {
 }
 
 async function prepare(h: MiddlewareHarness): Promise<HostileStack> {
-  const scriptName = validateStackConfig(harnessStackConfig(), { project: PROJECT, stack: STACK, localIssuerUrl: h.issuerUrl }).issuer.scriptName;
+  const scriptName = validateStackConfig(harnessStackConfig(), {
+    project: PROJECT,
+    stack: STACK,
+    localIssuerUrl: h.issuerUrl,
+  }).issuer.scriptName;
   const { ADMIN_TOKEN: adminToken } = await h.mf.getBindings<{ ADMIN_TOKEN: string }>(scriptName);
   const admin = async (path: string, body?: unknown): Promise<void> => {
     const init: RequestInit = { method: "POST", headers: { authorization: `Bearer ${adminToken}` } };
-    const response = await fetch(`${h.issuerUrl}${path}`, body === undefined ? init : { ...init, body: JSON.stringify(body) });
+    const response = await fetch(
+      `${h.issuerUrl}${path}`,
+      body === undefined ? init : { ...init, body: JSON.stringify(body) },
+    );
     assert.equal(response.status, 200, `${path}: ${await response.text()}`);
   };
   const kidOf = (token: string) => decodeProtectedHeader(token).kid as string;
@@ -84,7 +91,11 @@ async function prepare(h: MiddlewareHarness): Promise<HostileStack> {
   const valid = await h.token("edge-api", undefined, { lifetimeSeconds: 3600 });
   const billing = await h.token("billing", undefined, { lifetimeSeconds: 3600 });
   const activeKid = kidOf(valid);
-  assert.equal(new Set([revokedKid, retiredKid, activeKid]).size, 3, "revocation and rotation each brought a new signing key");
+  assert.equal(
+    new Set([revokedKid, retiredKid, activeKid]).size,
+    3,
+    "revocation and rotation each brought a new signing key",
+  );
 
   const trusted = await newSigner("ES256", "hostile-suite-trusted-es256");
   const kv = await h.mf.getKVNamespace("JWKS", scriptName);

@@ -20,12 +20,20 @@ describe("hostile tokens against the edge middleware in workerd", function () {
   async function send(route: string, sent: Sent): Promise<Answer> {
     const target = `${route}${sent.query ?? ""}`;
     if (sent.raw === true) {
-      const response = await s.h.raw(target, { headers: sent.authorization.map((value): [string, string] => ["authorization", value]) });
+      const response = await s.h.raw(target, {
+        headers: sent.authorization.map((value): [string, string] => ["authorization", value]),
+      });
       const header = (name: string) => [response.headers[name]].flat()[0] ?? null;
-      return { status: response.status, contentType: header("content-type"), wwwAuthenticate: header("www-authenticate"), body: response.body };
+      return {
+        status: response.status,
+        contentType: header("content-type"),
+        wwwAuthenticate: header("www-authenticate"),
+        body: response.body,
+      };
     }
     assert.ok(sent.authorization.length <= 1, "several Authorization headers need a raw request");
-    const headers: Record<string, string> = sent.authorization[0] === undefined ? {} : { authorization: sent.authorization[0] };
+    const headers: Record<string, string> =
+      sent.authorization[0] === undefined ? {} : { authorization: sent.authorization[0] };
     const response = await s.h.request(target, { headers });
     return {
       status: response.status,
@@ -79,6 +87,7 @@ describe("hostile tokens against the edge middleware in workerd", function () {
     assert.ok(refusals.length >= HOSTILE_CASES.length, `${refusals.length} refusal lines`);
     const logs = s.h.logs.join("\n");
     // Short pieces (a few characters) could occur by chance; a 16-character run cannot.
-    for (const secret of secrets) if (secret.length >= 16) assert.ok(!logs.includes(secret), `a log line carries ${secret.slice(0, 24)}…`);
+    for (const secret of secrets)
+      if (secret.length >= 16) assert.ok(!logs.includes(secret), `a log line carries ${secret.slice(0, 24)}…`);
   });
 });

@@ -51,13 +51,21 @@ const PATH_OVERRIDE_NAMES = [
 ];
 
 /** The CGI variables of the path overrides (Symfony reads HTTP_X_ORIGINAL_URL, Yii HTTP_X_REWRITE_URL). */
-const PATH_OVERRIDE_VARIABLES = new Set(["HTTP_X_ORIGINAL_URL", "HTTP_X_REWRITE_URL", "HTTP_X_FORWARDED_PREFIX", "HTTP_X_FORWARDED_PATH", "HTTP_X_ORIGINAL_URI"]);
+const PATH_OVERRIDE_VARIABLES = new Set([
+  "HTTP_X_ORIGINAL_URL",
+  "HTTP_X_REWRITE_URL",
+  "HTTP_X_FORWARDED_PREFIX",
+  "HTTP_X_FORWARDED_PATH",
+  "HTTP_X_ORIGINAL_URI",
+]);
 
 const cgiVariable = (name: string) => `HTTP_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
 /** The path overrides the origin received, as [CGI variable, value]. */
 const pathOverridesOf = (forwarded: ForwardedRequest) =>
-  forwarded.headers.map(([name, value]): [string, string] => [cgiVariable(name), value]).filter(([variable]) => PATH_OVERRIDE_VARIABLES.has(variable));
+  forwarded.headers
+    .map(([name, value]): [string, string] => [cgiVariable(name), value])
+    .filter(([variable]) => PATH_OVERRIDE_VARIABLES.has(variable));
 
 /** Query spellings that PHP, Rack, Servlet containers, Go or ASP.NET MVC read as an override to DELETE. */
 const QUERY_SPELLINGS = [
@@ -89,7 +97,11 @@ interface Answer {
 async function headOnly(port: number, head: string, body = ""): Promise<Answer> {
   const answer = await sendRawHttp(port, `${head}Connection: close\r\n\r\n${body}`, { end: false, encoding: "latin1" });
   const problem = /^application\/problem\+json/i.test(answer.header("content-type") ?? "");
-  return { status: answer.status, code: problem ? (JSON.parse(answer.body) as { code?: string }).code : undefined, body: answer.body };
+  return {
+    status: answer.status,
+    code: problem ? (JSON.parse(answer.body) as { code?: string }).code : undefined,
+    body: answer.body,
+  };
 }
 
 describe("override tricks against the edge middleware in workerd", function () {
@@ -103,11 +115,22 @@ describe("override tricks against the edge middleware in workerd", function () {
   });
   after(async () => h?.dispose());
 
-  async function send(method: string, path: string, init: { headers?: [string, string][]; body?: string | Uint8Array | FormData } = {}) {
+  async function send(
+    method: string,
+    path: string,
+    init: { headers?: [string, string][]; body?: string | Uint8Array | FormData } = {},
+  ) {
     const before = h.forwarded.length;
-    const response = await h.request(path, { method, headers: init.headers ?? [], ...(init.body !== undefined ? { body: init.body } : {}) });
+    const response = await h.request(path, {
+      method,
+      headers: init.headers ?? [],
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
     const body = await response.text();
-    const code = response.headers.get("content-type") === "application/problem+json" ? (JSON.parse(body) as { code?: string }).code : undefined;
+    const code =
+      response.headers.get("content-type") === "application/problem+json"
+        ? (JSON.parse(body) as { code?: string }).code
+        : undefined;
     const answer: Answer = { status: response.status, code, body };
     return { answer, forwarded: h.forwarded.slice(before) };
   }
@@ -136,7 +159,13 @@ describe("override tricks against the edge middleware in workerd", function () {
       });
 
       it(`${name}: stripped from a public POST with a body`, async () => {
-        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [[name, ADMIN_PATH], ["content-type", "application/json"]], body: '{"event":"x"}' });
+        const { answer, forwarded } = await send("POST", "/hooks/a", {
+          headers: [
+            [name, ADMIN_PATH],
+            ["content-type", "application/json"],
+          ],
+          body: '{"event":"x"}',
+        });
         assert.equal(answer.status, 200, answer.body);
         assert.deepEqual([pathOverridesOf(forwarded[0]!), forwarded[0]!.body], [[], '{"event":"x"}']);
       });
@@ -144,7 +173,11 @@ describe("override tricks against the edge middleware in workerd", function () {
 
     it("every spelling at once, on a protected route: none arrives, the rest of the request does", async () => {
       const { answer, forwarded } = await send("GET", "/reports/1?x=1", {
-        headers: [...PATH_OVERRIDE_NAMES.map((name): [string, string] => [name, ADMIN_PATH]), ["X-Request-Id", "r-1"], bearer()],
+        headers: [
+          ...PATH_OVERRIDE_NAMES.map((name): [string, string] => [name, ADMIN_PATH]),
+          ["X-Request-Id", "r-1"],
+          bearer(),
+        ],
       });
       assert.equal(answer.status, 200, answer.body);
       assert.deepEqual(pathOverridesOf(forwarded[0]!), []);
@@ -153,7 +186,12 @@ describe("override tricks against the edge middleware in workerd", function () {
     });
 
     it("control: headers that only look alike (X-Original-Host, X-Forwarded-For) are forwarded", async () => {
-      const { forwarded } = await send("GET", "/health", { headers: [["X-Original-Host", "a.test"], ["X-Forwarded-For", "192.0.2.1"]] });
+      const { forwarded } = await send("GET", "/health", {
+        headers: [
+          ["X-Original-Host", "a.test"],
+          ["X-Forwarded-For", "192.0.2.1"],
+        ],
+      });
       const names = forwarded[0]!.headers.map(([n]) => n);
       assert.ok(names.includes("x-original-host") && names.includes("x-forwarded-for"), names.join(", "));
     });
@@ -172,24 +210,36 @@ describe("override tricks against the edge middleware in workerd", function () {
       });
 
       it(`?${query} on a POST where an earlier, stricter DELETE rule governs: 400`, async () => {
-        const { answer, forwarded } = await send("POST", `/items/1?${query}`, { headers: [bearer()], body: new Uint8Array() });
+        const { answer, forwarded } = await send("POST", `/items/1?${query}`, {
+          headers: [bearer()],
+          body: new Uint8Array(),
+        });
         assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
       });
     }
 
     it("?x-http-method-override=PUT on a public POST-only rule (ASP.NET MVC reads it on a POST): 400 before forwarding", async () => {
-      const { answer, forwarded } = await send("POST", "/hooks/a?x-http-method-override=PUT", { headers: [form()], body: "event=x" });
+      const { answer, forwarded } = await send("POST", "/hooks/a?x-http-method-override=PUT", {
+        headers: [form()],
+        body: "event=x",
+      });
       assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
     });
 
     it("POST ?_method=DELETE on a POST,DELETE rule is forwarded with its query unchanged", async () => {
-      const { answer, forwarded } = await send("POST", "/items/a/b?%5Fmethod=DELETE&x=1", { headers: [bearer()], body: new Uint8Array() });
+      const { answer, forwarded } = await send("POST", "/items/a/b?%5Fmethod=DELETE&x=1", {
+        headers: [bearer()],
+        body: new Uint8Array(),
+      });
       assert.equal(answer.status, 200, answer.body);
       assert.deepEqual([forwarded[0]!.method, new URL(forwarded[0]!.url).search], ["POST", "?%5Fmethod=DELETE&x=1"]);
     });
 
     it("a query _method that disagrees with an override header: 400", async () => {
-      const { answer, forwarded } = await send("POST", "/items/a/b?_method=PUT", { headers: [["X-HTTP-Method-Override", "DELETE"], bearer()], body: new Uint8Array() });
+      const { answer, forwarded } = await send("POST", "/items/a/b?_method=PUT", {
+        headers: [["X-HTTP-Method-Override", "DELETE"], bearer()],
+        body: new Uint8Array(),
+      });
       assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
     });
 
@@ -200,7 +250,12 @@ describe("override tricks against the edge middleware in workerd", function () {
 
     it("anonymous callers cannot map protected rules: the same 401 with or without a query _method", async () => {
       const answers = [];
-      for (const [method, path] of [["GET", "/reports/1"], ["GET", "/reports/1?_method=DELETE"], ["POST", "/items/1?_method=DELETE"], ["PUT", "/nowhere?_method=GET"]] as const) {
+      for (const [method, path] of [
+        ["GET", "/reports/1"],
+        ["GET", "/reports/1?_method=DELETE"],
+        ["POST", "/items/1?_method=DELETE"],
+        ["PUT", "/nowhere?_method=GET"],
+      ] as const) {
         const { answer, forwarded } = await send(method, path, method === "GET" ? {} : { body: new Uint8Array() });
         assert.equal(forwarded.length, 0, path);
         answers.push(JSON.stringify([answer.status, answer.code, answer.body]));
@@ -212,19 +267,43 @@ describe("override tricks against the edge middleware in workerd", function () {
   describe("_method in a POST body does not widen a rule", () => {
     const BOUNDARY = "----override-test";
     const multipart = (parts: [string, string][]) =>
-      parts.map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("") + `--${BOUNDARY}--\r\n`;
+      parts
+        .map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+        .join("") + `--${BOUNDARY}--\r\n`;
     const multipartType = (): [string, string] => ["content-type", `multipart/form-data; boundary=${BOUNDARY}`];
 
     /** Bodies that Rack, PHP or Laravel read `_method=DELETE` from, with their Content-Type (none: no header). */
     const BODIES: readonly [string, [string, string][], string | Uint8Array][] = [
       ["a url-encoded form", [form()], "title=x&_method=DELETE"],
-      ["a url-encoded form, %5Fmethod", [["content-type", "application/x-www-form-urlencoded; charset=UTF-8"]], "%5Fmethod=delete"],
+      [
+        "a url-encoded form, %5Fmethod",
+        [["content-type", "application/x-www-form-urlencoded; charset=UTF-8"]],
+        "%5Fmethod=delete",
+      ],
       ["a POST without a Content-Type (Rack reads it as a form)", [], new TextEncoder().encode("_method=DELETE")],
-      ["multipart/form-data with a file before the field", [multipartType()], multipart([["file", "\u00e9\u00e9binary"], ["_method", "DELETE"]])],
+      [
+        "multipart/form-data with a file before the field",
+        [multipartType()],
+        multipart([
+          ["file", "\u00e9\u00e9binary"],
+          ["_method", "DELETE"],
+        ]),
+      ],
       ["multipart/form-data, _method[]", [multipartType()], multipart([["_method[]", "DELETE"]])],
-      ["a url-encoded form, X-HTTP-Method-Override (ASP.NET MVC's Request.Form, as Html.HttpMethodOverride writes it)", [form()], "title=x&X-HTTP-Method-Override=DELETE"],
+      [
+        "a url-encoded form, X-HTTP-Method-Override (ASP.NET MVC's Request.Form, as Html.HttpMethodOverride writes it)",
+        [form()],
+        "title=x&X-HTTP-Method-Override=DELETE",
+      ],
       ["a url-encoded form, x_http_method_override", [form()], "x_http_method_override=delete"],
-      ["multipart/form-data, an X-HTTP-Method-Override part", [multipartType()], multipart([["title", "x"], ["X-HTTP-Method-Override", "DELETE"]])],
+      [
+        "multipart/form-data, an X-HTTP-Method-Override part",
+        [multipartType()],
+        multipart([
+          ["title", "x"],
+          ["X-HTTP-Method-Override", "DELETE"],
+        ]),
+      ],
       ["a url-encoded form, __http_method (Struts 2)", [form()], "__http_method=DELETE"],
       ["JSON (Laravel's input bag)", [["content-type", "application/json"]], '{"event":"x","_method":"DELETE"}'],
       ["JSON:API (+json)", [["content-type", "application/vnd.api+json"]], '{"_method":"DELETE"}'],
@@ -270,35 +349,79 @@ describe("override tricks against the edge middleware in workerd", function () {
         ["folded header", '--b\r\nContent-Disposition: form-data;\r\n name="_method"\r\n\r\nDELETE\r\n--b--\r\n'], // PHP unfolds
       ];
       for (const [what, body] of bodies) {
-        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [["content-type", "multipart/form-data; boundary=b"]], body });
-        assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], `${what}: ${answer.body}`);
+        const { answer, forwarded } = await send("POST", "/hooks/a", {
+          headers: [["content-type", "multipart/form-data; boundary=b"]],
+          body,
+        });
+        assert.deepEqual(
+          [answer.status, answer.code, forwarded.length],
+          [400, "ERR_METHOD_OVERRIDE", 0],
+          `${what}: ${answer.body}`,
+        );
       }
     });
 
     it("control: one plain boundary, quoted or not, with charset: the same body without _method is forwarded byte for byte, with it refused", async () => {
-      for (const type of ["multipart/form-data; boundary=b", 'multipart/form-data; boundary="b"', "Multipart/Form-Data; charset=utf-8; BOUNDARY=b"]) {
+      for (const type of [
+        "multipart/form-data; boundary=b",
+        'multipart/form-data; boundary="b"',
+        "Multipart/Form-Data; charset=utf-8; BOUNDARY=b",
+      ]) {
         const plain = deleteUnder("b").replace('name="_method"', 'name="kind"');
         const admitted = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: plain });
-        assert.deepEqual([admitted.answer.status, admitted.forwarded[0]?.body], [200, plain], `${type}: ${admitted.answer.body}`);
+        assert.deepEqual(
+          [admitted.answer.status, admitted.forwarded[0]?.body],
+          [200, plain],
+          `${type}: ${admitted.answer.body}`,
+        );
         const refused = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: deleteUnder("b") });
-        assert.deepEqual([refused.answer.status, refused.answer.code, refused.forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], type);
+        assert.deepEqual(
+          [refused.answer.status, refused.answer.code, refused.forwarded.length],
+          [400, "ERR_METHOD_OVERRIDE", 0],
+          type,
+        );
       }
     });
 
     /** `_method=DELETE` in IBM037 (EBCDIC), a charset Java decodes and no TextDecoder knows. */
-    const EBCDIC_DELETE = new Uint8Array([0x6d, 0x94, 0x85, 0xa3, 0x88, 0x96, 0x84, 0x7e, 0xc4, 0xc5, 0xd3, 0xc5, 0xe3, 0xc5]);
-    const utf16 = (text: string, bom = false) => new Uint8Array(Buffer.from(`${bom ? "\ufeff" : ""}${text}`, "utf16le"));
+    const EBCDIC_DELETE = new Uint8Array([
+      0x6d, 0x94, 0x85, 0xa3, 0x88, 0x96, 0x84, 0x7e, 0xc4, 0xc5, 0xd3, 0xc5, 0xe3, 0xc5,
+    ]);
+    const utf16 = (text: string, bom = false) =>
+      new Uint8Array(Buffer.from(`${bom ? "\ufeff" : ""}${text}`, "utf16le"));
 
     /** Bodies an origin decodes before it reads _method=DELETE (body-parser inflates, Tomcat and body-parser decode charsets). */
     const ENCODED: readonly [string, [string, string][], Uint8Array][] = [
       ["a gzipped form", [form(), ["content-encoding", "gzip"]], gzipSync("_method=DELETE")],
       ["a deflated form", [form(), ["content-encoding", "Deflate"]], deflateSync("_method=DELETE")],
       ["a brotli form", [form(), ["content-encoding", "br"]], brotliCompressSync("_method=DELETE")],
-      ["gzipped JSON", [["content-type", "application/json"], ["content-encoding", "gzip"]], gzipSync('{"_method":"DELETE"}')],
-      ["a gzipped multipart body", [["content-type", "multipart/form-data; boundary=b"], ["content-encoding", "identity, gzip"]], gzipSync('--b\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--\r\n')],
-      ["UTF-16 JSON (charset)", [["content-type", "application/json; charset=utf-16le"]], utf16('{"_method":"DELETE"}')],
+      [
+        "gzipped JSON",
+        [
+          ["content-type", "application/json"],
+          ["content-encoding", "gzip"],
+        ],
+        gzipSync('{"_method":"DELETE"}'),
+      ],
+      [
+        "a gzipped multipart body",
+        [
+          ["content-type", "multipart/form-data; boundary=b"],
+          ["content-encoding", "identity, gzip"],
+        ],
+        gzipSync('--b\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--\r\n'),
+      ],
+      [
+        "UTF-16 JSON (charset)",
+        [["content-type", "application/json; charset=utf-16le"]],
+        utf16('{"_method":"DELETE"}'),
+      ],
       ["UTF-16 JSON (a BOM, no charset)", [["content-type", "application/json"]], utf16('{"_method":"DELETE"}', true)],
-      ["a UTF-16 form (Tomcat decodes it)", [["content-type", "application/x-www-form-urlencoded; charset=UTF-16LE"]], utf16("_method=DELETE")],
+      [
+        "a UTF-16 form (Tomcat decodes it)",
+        [["content-type", "application/x-www-form-urlencoded; charset=UTF-16LE"]],
+        utf16("_method=DELETE"),
+      ],
       ["an EBCDIC form", [["content-type", 'application/x-www-form-urlencoded; charset="IBM037"']], EBCDIC_DELETE],
     ];
 
@@ -320,10 +443,19 @@ describe("override tricks against the edge middleware in workerd", function () {
         assert.deepEqual([answer.status, forwarded[0]?.body], [200, body], answer.body);
       }
       const gzipped = gzipSync("_method=DELETE");
-      const uploads = await send("POST", "/uploads/a", { headers: [form(), ["content-encoding", "gzip"], bearer()], body: gzipped });
+      const uploads = await send("POST", "/uploads/a", {
+        headers: [form(), ["content-encoding", "gzip"], bearer()],
+        body: gzipped,
+      });
       assert.equal(uploads.answer.status, 200, uploads.answer.body);
       assert.equal(uploads.forwarded.length, 1);
-      const text = await send("POST", "/hooks/a", { headers: [["content-type", "text/plain"], ["content-encoding", "gzip"]], body: gzipped });
+      const text = await send("POST", "/hooks/a", {
+        headers: [
+          ["content-type", "text/plain"],
+          ["content-encoding", "gzip"],
+        ],
+        body: gzipped,
+      });
       assert.deepEqual([text.answer.status, text.forwarded.length], [200, 1], text.answer.body);
     });
 
@@ -335,7 +467,10 @@ describe("override tricks against the edge middleware in workerd", function () {
       const encoded = new Response(data);
       const type = encoded.headers.get("content-type")!;
       const body = new Uint8Array(await encoded.arrayBuffer());
-      const { answer, forwarded } = await send("POST", "/items/a/b", { headers: [["content-type", type], bearer()], body });
+      const { answer, forwarded } = await send("POST", "/items/a/b", {
+        headers: [["content-type", type], bearer()],
+        body,
+      });
       assert.deepEqual([answer.status, answer.code, forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0], answer.body);
     });
 
@@ -345,11 +480,17 @@ describe("override tricks against the edge middleware in workerd", function () {
     });
 
     it("a _method the rule also governs is forwarded, and the body arrives byte for byte", async () => {
-      const body = multipart([["note", "caf\u00e9 \u{1F600}\r\n--not-a-boundary"], ["_method", "delete"]]);
+      const body = multipart([
+        ["note", "caf\u00e9 \u{1F600}\r\n--not-a-boundary"],
+        ["_method", "delete"],
+      ]);
       const { answer, forwarded } = await send("POST", "/items/a/b", { headers: [multipartType(), bearer()], body });
       assert.equal(answer.status, 200, answer.body);
       assert.deepEqual([forwarded[0]!.method, forwarded[0]!.body], ["POST", body]);
-      assert.equal(forwarded[0]!.headers.find(([n]) => n === "content-type")?.[1], `multipart/form-data; boundary=${BOUNDARY}`);
+      assert.equal(
+        forwarded[0]!.headers.find(([n]) => n === "content-type")?.[1],
+        `multipart/form-data; boundary=${BOUNDARY}`,
+      );
     });
 
     it("a chunked form body (no Content-Length) is read, checked and forwarded whole", async () => {
@@ -357,7 +498,11 @@ describe("override tricks against the edge middleware in workerd", function () {
       const head = `POST /items/a/b HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n`;
       let before = h.forwarded.length;
       const refused = await headOnly(h.port, head, chunked("a=1&_method=PUT"));
-      assert.deepEqual([refused.status, refused.code, h.forwarded.length - before], [400, "ERR_METHOD_OVERRIDE", 0], refused.body);
+      assert.deepEqual(
+        [refused.status, refused.code, h.forwarded.length - before],
+        [400, "ERR_METHOD_OVERRIDE", 0],
+        refused.body,
+      );
       before = h.forwarded.length;
       const admitted = await headOnly(h.port, head, chunked("a=1&_method=DELETE"));
       assert.equal(admitted.status, 200, admitted.body);
@@ -380,8 +525,15 @@ describe("override tricks against the edge middleware in workerd", function () {
       ];
       for (const [path, lines] of cases) {
         const before = h.forwarded.length;
-        const answer = await headOnly(h.port, `POST ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Length: 70000\r\n${lines}`);
-        assert.deepEqual([answer.status, answer.code, h.forwarded.length - before], [413, "ERR_OVERRIDE_BODY_TOO_LARGE", 0], `${path} ${lines}: ${answer.body}`);
+        const answer = await headOnly(
+          h.port,
+          `POST ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Length: 70000\r\n${lines}`,
+        );
+        assert.deepEqual(
+          [answer.status, answer.code, h.forwarded.length - before],
+          [413, "ERR_OVERRIDE_BODY_TOO_LARGE", 0],
+          `${path} ${lines}: ${answer.body}`,
+        );
       }
     });
 
@@ -399,19 +551,28 @@ describe("override tricks against the edge middleware in workerd", function () {
       assert.equal(opted.answer.status, 200, opted.answer.body);
       assert.equal(opted.forwarded[0]!.body, body);
       const query = await send("POST", "/imports/a?_method=DELETE", { headers: [json, bearer()], body: "{}" });
-      assert.deepEqual([query.answer.status, query.answer.code, query.forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0]);
+      assert.deepEqual(
+        [query.answer.status, query.answer.code, query.forwarded.length],
+        [400, "ERR_METHOD_OVERRIDE", 0],
+      );
     });
 
     it("control: a body no framework parses parameters from (text/plain, octet-stream) is forwarded", async () => {
       for (const type of ["text/plain", "application/octet-stream"]) {
-        const { answer, forwarded } = await send("POST", "/hooks/a", { headers: [["content-type", type]], body: "_method=DELETE" });
+        const { answer, forwarded } = await send("POST", "/hooks/a", {
+          headers: [["content-type", type]],
+          body: "_method=DELETE",
+        });
         assert.deepEqual([answer.status, forwarded[0]?.body], [200, "_method=DELETE"], type);
       }
     });
 
     it("control: a Uint8Array body arrives without a Content-Type (so the Rack case above sends none)", async () => {
       const { forwarded } = await send("POST", "/hooks/a", { body: new TextEncoder().encode("a=1") });
-      assert.equal(forwarded[0]!.headers.find(([n]) => n === "content-type"), undefined);
+      assert.equal(
+        forwarded[0]!.headers.find(([n]) => n === "content-type"),
+        undefined,
+      );
     });
 
     it("anonymous callers cannot map protected rules, nor make the middleware read: the same 401 whatever the body", async () => {
@@ -422,7 +583,10 @@ describe("override tricks against the edge middleware in workerd", function () {
         answers.push(JSON.stringify([answer.status, answer.code, answer.body]));
       }
       // 70000 bytes promised and none sent: a middleware that read before authenticating would wait.
-      const large = await headOnly(h.port, `POST /items/1 HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`);
+      const large = await headOnly(
+        h.port,
+        `POST /items/1 HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`,
+      );
       answers.push(JSON.stringify([large.status, large.code, large.body]));
       assert.equal(new Set(answers).size, 1, answers.join("\n"));
       assert.match(answers[0]!, /^\[401,"ERR_NO_TOKEN"/);
@@ -432,23 +596,44 @@ describe("override tricks against the edge middleware in workerd", function () {
       await h.settleLogs();
       const before = h.events("middleware.refused").length;
       await send("POST", "/hooks/a", { headers: [form()], body: "_method=DELETE" });
-      await send("POST", "/items/1", { headers: [["content-type", "application/json"], bearer()], body: '{"_method":"DELETE"}' });
-      await headOnly(h.port, `POST /hooks/a HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`);
-      await send("POST", "/hooks/a", { headers: [["content-type", "multipart/form-data; boundary=a; boundary=b"]], body: "--b--\r\n" });
+      await send("POST", "/items/1", {
+        headers: [["content-type", "application/json"], bearer()],
+        body: '{"_method":"DELETE"}',
+      });
+      await headOnly(
+        h.port,
+        `POST /hooks/a HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n`,
+      );
+      await send("POST", "/hooks/a", {
+        headers: [["content-type", "multipart/form-data; boundary=a; boundary=b"]],
+        body: "--b--\r\n",
+      });
       await send("POST", "/hooks/a", { headers: [form(), ["content-encoding", "gzip"]], body: gzipSync("a=1") });
       await h.settleLogs();
       const lines = h.events("middleware.refused").slice(before);
-      assert.deepEqual(lines.map((l) => [l.code, l.status, l.rule]), [
-        ["ERR_METHOD_OVERRIDE", 400, 4],
-        ["ERR_METHOD_OVERRIDE", 400, 3],
-        ["ERR_OVERRIDE_BODY_TOO_LARGE", 413, 4],
-        ["ERR_METHOD_OVERRIDE", 400, 4],
-        ["ERR_METHOD_OVERRIDE", 400, 4],
-      ]);
-      assert.equal(lines[0]!.reason, 'form field "_method" names "DELETE": no rule governs it here, rules[4] governs POST');
-      assert.equal(lines[1]!.reason, 'JSON member "_method" names "DELETE": rules[2] governs it here, rules[3] governs POST');
+      assert.deepEqual(
+        lines.map((l) => [l.code, l.status, l.rule]),
+        [
+          ["ERR_METHOD_OVERRIDE", 400, 4],
+          ["ERR_METHOD_OVERRIDE", 400, 3],
+          ["ERR_OVERRIDE_BODY_TOO_LARGE", 413, 4],
+          ["ERR_METHOD_OVERRIDE", 400, 4],
+          ["ERR_METHOD_OVERRIDE", 400, 4],
+        ],
+      );
+      assert.equal(
+        lines[0]!.reason,
+        'form field "_method" names "DELETE": no rule governs it here, rules[4] governs POST',
+      );
+      assert.equal(
+        lines[1]!.reason,
+        'JSON member "_method" names "DELETE": rules[2] governs it here, rules[3] governs POST',
+      );
       assert.match(String(lines[3]!.reason), /^the multipart body may carry _method .*has 2 boundary parameters/);
-      assert.equal(lines[4]!.reason, 'the POST body may carry _method and cannot be read as an origin reads it: its Content-Encoding is "gzip" (origins may decode it); send the body identity-encoded');
+      assert.equal(
+        lines[4]!.reason,
+        'the POST body may carry _method and cannot be read as an origin reads it: its Content-Encoding is "gzip" (origins may decode it); send the body identity-encoded',
+      );
     });
   });
 });

@@ -180,13 +180,21 @@ describe("request path spellings against the edge middleware in workerd", functi
   });
 
   for (const [target, expected] of WITHOUT_TOKEN) {
-    const outcome = expected === "refused" ? "400 ERR_REQUEST_PATH" : expected === "token" ? "401 (the protected rule)" : `forwarded as ${expected.forwarded}`;
+    const outcome =
+      expected === "refused"
+        ? "400 ERR_REQUEST_PATH"
+        : expected === "token"
+          ? "401 (the protected rule)"
+          : `forwarded as ${expected.forwarded}`;
     it(`${target} without a token: ${outcome}`, async () => {
       const before = h.forwarded.length;
       const response = await h.raw(target);
       const forwarded = h.forwarded.slice(before).map((f) => new URL(f.url).pathname);
       for (const path of forwarded) {
-        assert.ok(!isProtectedReading(lenientOriginReading(path)), `the origin was sent ${path} without a token, which it reads as ${lenientOriginReading(path)}`);
+        assert.ok(
+          !isProtectedReading(lenientOriginReading(path)),
+          `the origin was sent ${path} without a token, which it reads as ${lenientOriginReading(path)}`,
+        );
       }
       if (expected === "refused" || expected === "token") {
         const [status, code] = expected === "refused" ? [400, "ERR_REQUEST_PATH"] : [401, "ERR_NO_TOKEN"];
@@ -209,7 +217,10 @@ describe("request path spellings against the edge middleware in workerd", functi
       assert.equal(response.status, 200, response.body);
       const echo = JSON.parse(response.body) as { path: string; identity: { workload?: string } | null };
       assert.deepEqual([echo.path, echo.identity?.workload], [canonical, "edge-api"]);
-      assert.deepEqual(h.forwarded.slice(before).map((f) => new URL(f.url).pathname), [canonical]);
+      assert.deepEqual(
+        h.forwarded.slice(before).map((f) => new URL(f.url).pathname),
+        [canonical],
+      );
     });
   }
 
@@ -230,14 +241,17 @@ describe("request path spellings against the edge middleware in workerd", functi
     await h.raw("/public/%EF%BC%8E%EF%BC%8E/admin/secret");
     await h.settleLogs();
     const lines = h.events("middleware.refused").slice(before);
-    assert.deepEqual(lines.map((l) => [l.code, l.path]), [
-      ["ERR_REQUEST_PATH", "/public/..%3B/admin/secret"],
-      ["ERR_REQUEST_PATH", "/public/%C0%AE%C0%AE/admin/secret"],
-      ["ERR_REQUEST_PATH", "/public/admin%3Bv=1"],
-      ["ERR_REQUEST_PATH", "/public/..%20/admin/secret"],
-      ["ERR_REQUEST_PATH", "/api/a:b."],
-      ["ERR_REQUEST_PATH", "/public/%EF%BC%8E%EF%BC%8E/admin/secret"],
-    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.code, l.path]),
+      [
+        ["ERR_REQUEST_PATH", "/public/..%3B/admin/secret"],
+        ["ERR_REQUEST_PATH", "/public/%C0%AE%C0%AE/admin/secret"],
+        ["ERR_REQUEST_PATH", "/public/admin%3Bv=1"],
+        ["ERR_REQUEST_PATH", "/public/..%20/admin/secret"],
+        ["ERR_REQUEST_PATH", "/api/a:b."],
+        ["ERR_REQUEST_PATH", "/public/%EF%BC%8E%EF%BC%8E/admin/secret"],
+      ],
+    );
     assert.match(String(lines[0]!.reason), /dot segment behind a ';' parameter/);
     assert.match(String(lines[1]!.reason), /not UTF-8 \(%C0%AE%C0%AE/);
     assert.match(String(lines[2]!.reason), /';' \(raw or %3B\)/);
@@ -262,7 +276,13 @@ const LOOSE_RULES = {
 
 /** The route an origin that ignores case, a trailing slash and any suffix (Spring's `.*`) serves for `path`. */
 function looseOriginReading(path: string): string {
-  const [head = "", last = ""] = [path.toLowerCase().replace(/\/$/, "").replace(/\/[^/]*$/, ""), path.toLowerCase().replace(/\/$/, "").split("/").pop()];
+  const [head = "", last = ""] = [
+    path
+      .toLowerCase()
+      .replace(/\/$/, "")
+      .replace(/\/[^/]*$/, ""),
+    path.toLowerCase().replace(/\/$/, "").split("/").pop(),
+  ];
   return `${head}/${last.replace(/(.)\..*$/, "$1")}`;
 }
 
@@ -276,7 +296,14 @@ describe("request paths against the edge middleware in workerd, read as loose or
   after(async () => h?.dispose());
 
   const LOOK_ALIKES = [
-    "/ADMIN/keys", "/admin/Keys", "/admin/keys/", "/admin/keys.json", "/Admin/Keys.JSON/", "/admin/keys.html", "/admin/keys.json.json", "/admin/keys.a-b",
+    "/ADMIN/keys",
+    "/admin/Keys",
+    "/admin/keys/",
+    "/admin/keys.json",
+    "/Admin/Keys.JSON/",
+    "/admin/keys.html",
+    "/admin/keys.json.json",
+    "/admin/keys.a-b",
   ];
 
   it("the loose origin model reads every look-alike as the protected route (else the suite proves nothing)", () => {

@@ -38,9 +38,17 @@ export function secretsOf(sent: { readonly authorization: readonly string[]; rea
 }
 
 /** Asserts that `answer` refuses with `status` (or any of `status`) and `code` (when given). */
-export function refusalOf(answer: Answer, status: number | readonly number[], code: string | undefined, secrets: readonly string[]): void {
+export function refusalOf(
+  answer: Answer,
+  status: number | readonly number[],
+  code: string | undefined,
+  secrets: readonly string[],
+): void {
   const statuses = typeof status === "number" ? [status] : status;
-  assert.ok(statuses.includes(answer.status), `status ${answer.status}, expected ${statuses.join(" or ")}: ${answer.body.slice(0, 300)}`);
+  assert.ok(
+    statuses.includes(answer.status),
+    `status ${answer.status}, expected ${statuses.join(" or ")}: ${answer.body.slice(0, 300)}`,
+  );
   assert.equal(answer.contentType, "application/problem+json");
   for (const secret of secrets) assert.ok(!answer.body.includes(secret), `the body echoes ${secret.slice(0, 24)}…`);
   const problem = JSON.parse(answer.body) as { status: unknown; code: unknown; type: unknown };

@@ -85,8 +85,15 @@ interface Answer {
 async function rawRequest(port: number, head: string): Promise<Answer> {
   const answer = await sendRawHttp(port, `${head}Connection: close\r\n\r\n`, { encoding: "latin1" });
   const contentType = answer.header("content-type");
-  const code = contentType === "application/problem+json" ? (JSON.parse(answer.body) as { code?: string }).code : undefined;
-  return { status: answer.status, contentType, code, wwwAuthenticate: answer.header("www-authenticate"), body: answer.body };
+  const code =
+    contentType === "application/problem+json" ? (JSON.parse(answer.body) as { code?: string }).code : undefined;
+  return {
+    status: answer.status,
+    contentType,
+    code,
+    wwwAuthenticate: answer.header("www-authenticate"),
+    body: answer.body,
+  };
 }
 
 describe("request-shape tricks against the edge middleware in workerd", function () {
@@ -101,7 +108,11 @@ describe("request-shape tricks against the edge middleware in workerd", function
   after(async () => h?.dispose());
 
   /** Sends through fetch; answers what came back and what the origin received. */
-  async function send(method: string, path: string, headers: [string, string][]): Promise<{ answer: Answer; forwarded: ForwardedRequest[] }> {
+  async function send(
+    method: string,
+    path: string,
+    headers: [string, string][],
+  ): Promise<{ answer: Answer; forwarded: ForwardedRequest[] }> {
     const before = h.forwarded.length;
     const response = await h.request(path, { method, headers });
     const body = await response.text();
@@ -157,7 +168,11 @@ describe("request-shape tricks against the edge middleware in workerd", function
     }
 
     it("every look-alike at once, on a public route with a POST body: none reaches the origin", async () => {
-      const { answer, forwarded } = await send("POST", "/hooks/a", IDENTITY_LOOK_ALIKES.map((name): [string, string] => [name, FORGED]));
+      const { answer, forwarded } = await send(
+        "POST",
+        "/hooks/a",
+        IDENTITY_LOOK_ALIKES.map((name): [string, string] => [name, FORGED]),
+      );
       assert.equal(answer.status, 200, answer.body);
       assert.deepEqual(identityAsRead(forwarded[0]!), []);
     });
@@ -165,11 +180,31 @@ describe("request-shape tricks against the edge middleware in workerd", function
     // What fetch cannot send: blanks around the name, folded lines, bytes that are not a token.
     const RUNTIME_CASES: readonly { name: string; lines: string; workerd: "forwarded" | 400 }[] = [
       { name: "a blank before the colon", lines: `X-Worker-Identity-Subject : ${FORGED}`, workerd: "forwarded" },
-      { name: "underscores and a tab before the colon", lines: `x_worker_identity_subject\t: ${FORGED}`, workerd: "forwarded" },
-      { name: "mixed spelling and blanks before the colon", lines: `X_Worker-Identity_Workload \t : ${FORGED}`, workerd: "forwarded" },
-      { name: "a folded line under another header", lines: `X-Note: 1\r\n x_worker_identity_subject: ${FORGED}`, workerd: "forwarded" },
-      { name: "a folded line with a tab", lines: `X-Note: 1\r\n\tX-Worker-Identity-Workload: billing`, workerd: "forwarded" },
-      { name: "Authorization with a blank before the colon", lines: `Authorization : Bearer x.y.z`, workerd: "forwarded" },
+      {
+        name: "underscores and a tab before the colon",
+        lines: `x_worker_identity_subject\t: ${FORGED}`,
+        workerd: "forwarded",
+      },
+      {
+        name: "mixed spelling and blanks before the colon",
+        lines: `X_Worker-Identity_Workload \t : ${FORGED}`,
+        workerd: "forwarded",
+      },
+      {
+        name: "a folded line under another header",
+        lines: `X-Note: 1\r\n x_worker_identity_subject: ${FORGED}`,
+        workerd: "forwarded",
+      },
+      {
+        name: "a folded line with a tab",
+        lines: `X-Note: 1\r\n\tX-Worker-Identity-Workload: billing`,
+        workerd: "forwarded",
+      },
+      {
+        name: "Authorization with a blank before the colon",
+        lines: `Authorization : Bearer x.y.z`,
+        workerd: "forwarded",
+      },
       { name: "a NUL after the name", lines: `x_worker_identity_subject\u0000: ${FORGED}`, workerd: 400 },
       { name: "a vertical tab after the name", lines: `x-worker-identity-subject\u000b: ${FORGED}`, workerd: 400 },
       { name: "a no-break space after the name", lines: `x_worker_identity_subject\u00a0: ${FORGED}`, workerd: 400 },
@@ -177,16 +212,27 @@ describe("request-shape tricks against the edge middleware in workerd", function
     ];
 
     for (const { name, lines, workerd } of RUNTIME_CASES) {
-      for (const [path, withToken] of [["/health", false], ["/health", true], ["/reports/1", true]] as const) {
+      for (const [path, withToken] of [
+        ["/health", false],
+        ["/health", true],
+        ["/reports/1", true],
+      ] as const) {
         const context = `${path} ${withToken ? "with" : "without"} a token`;
         it(`runtime: ${name} (${context}): ${workerd === 400 ? "refused 400 by workerd" : "the origin reads no smuggled header"}`, async () => {
           const authorization = withToken ? `Authorization: Bearer ${token}\r\n` : "";
           const before = h.forwarded.length;
-          const answer = await rawRequest(h.port, `GET ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\n${authorization}${lines}\r\n`);
+          const answer = await rawRequest(
+            h.port,
+            `GET ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\n${authorization}${lines}\r\n`,
+          );
           const forwarded = h.forwarded.slice(before);
           if (workerd === 400) {
             assert.deepEqual([answer.status, forwarded.length], [400, 0], answer.body);
-            assert.notEqual(answer.contentType, "application/problem+json", "workerd answers before the middleware runs");
+            assert.notEqual(
+              answer.contentType,
+              "application/problem+json",
+              "workerd answers before the middleware runs",
+            );
             return;
           }
           // "Authorization : Bearer x.y.z" after the real one makes two: refused 401 on the protected route.
@@ -204,7 +250,10 @@ describe("request-shape tricks against the edge middleware in workerd", function
 
     it("runtime: a folded line stays in the previous header's value (the origin sees X-Note, not a header of its own)", async () => {
       const before = h.forwarded.length;
-      await rawRequest(h.port, `GET /health HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nX-Note: 1\r\n x_worker_identity_subject: ${FORGED}\r\n`);
+      await rawRequest(
+        h.port,
+        `GET /health HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\nX-Note: 1\r\n x_worker_identity_subject: ${FORGED}\r\n`,
+      );
       const note = h.forwarded[before]?.headers.find(([name]) => name === "x-note")?.[1];
       assert.ok(note?.startsWith("1") && note.includes(`x_worker_identity_subject: ${FORGED}`), note);
     });
@@ -213,12 +262,18 @@ describe("request-shape tricks against the edge middleware in workerd", function
   describe("method overrides do not widen a rule", () => {
     /** The override headers the origin received: [name, value]. */
     const overridesOf = (forwarded: ForwardedRequest) =>
-      forwarded.headers.filter(([name]) => /^x[-_.]http[-_.]method([-_.]override)?$|^x[-_.]method[-_.]override$/.test(name));
+      forwarded.headers.filter(([name]) =>
+        /^x[-_.]http[-_.]method([-_.]override)?$|^x[-_.]method[-_.]override$/.test(name),
+      );
 
     for (const name of OVERRIDE_NAMES) {
       it(`${name}: DELETE on a public GET,HEAD rule is refused 400 before forwarding`, async () => {
         const { answer, forwarded } = await send("GET", "/health", [[name, "DELETE"]]);
-        assert.deepEqual([answer.status, answer.code, answer.contentType, forwarded.length], [400, "ERR_METHOD_OVERRIDE", "application/problem+json", 0], answer.body);
+        assert.deepEqual(
+          [answer.status, answer.code, answer.contentType, forwarded.length],
+          [400, "ERR_METHOD_OVERRIDE", "application/problem+json", 0],
+          answer.body,
+        );
       });
 
       it(`${name}: HEAD on a public GET,HEAD rule is forwarded unchanged`, async () => {
@@ -241,7 +296,10 @@ describe("request-shape tricks against the edge middleware in workerd", function
       it(`${name}: POST + DELETE on a POST,DELETE rule is forwarded as POST with the override`, async () => {
         const { answer, forwarded } = await send("POST", "/items/a/b", [[name, "DELETE"], bearer()]);
         assert.equal(answer.status, 200, answer.body);
-        assert.deepEqual([forwarded[0]!.method, overridesOf(forwarded[0]!)], ["POST", [[name.toLowerCase(), "DELETE"]]]);
+        assert.deepEqual(
+          [forwarded[0]!.method, overridesOf(forwarded[0]!)],
+          ["POST", [[name.toLowerCase(), "DELETE"]]],
+        );
       });
 
       it(`${name}: POST + DELETE where an earlier, stricter DELETE rule governs is refused 400`, async () => {
@@ -253,7 +311,10 @@ describe("request-shape tricks against the edge middleware in workerd", function
         const admitted = await send("POST", "/hooks/x", [[name, "DELETE"]]);
         assert.equal(admitted.answer.status, 200, admitted.answer.body);
         const refused = await send("POST", "/hooks/x", [[name, "PUT"]]);
-        assert.deepEqual([refused.answer.status, refused.answer.code, refused.forwarded.length], [400, "ERR_METHOD_OVERRIDE", 0]);
+        assert.deepEqual(
+          [refused.answer.status, refused.answer.code, refused.forwarded.length],
+          [400, "ERR_METHOD_OVERRIDE", 0],
+        );
       });
     }
 
@@ -265,8 +326,14 @@ describe("request-shape tricks against the edge middleware in workerd", function
     it("a caller the rule does not admit gets the same 403 with or without an override, so it cannot map which methods share the rule", async () => {
       const billing = await h.token("billing");
       const answers = [];
-      for (const extra of [[], [["X-HTTP-Method-Override", "DELETE"]], [["X-HTTP-Method-Override", "PATCH"]]] as [string, string][][]) {
-        const { answer, forwarded } = await send("GET", "/reports/1", [["authorization", `Bearer ${billing}`], ...extra]);
+      for (const extra of [[], [["X-HTTP-Method-Override", "DELETE"]], [["X-HTTP-Method-Override", "PATCH"]]] as [
+        string,
+        string,
+      ][][]) {
+        const { answer, forwarded } = await send("GET", "/reports/1", [
+          ["authorization", `Bearer ${billing}`],
+          ...extra,
+        ]);
         assert.equal(forwarded.length, 0);
         answers.push(JSON.stringify([answer.status, answer.code]));
       }
@@ -284,7 +351,11 @@ describe("request-shape tricks against the edge middleware in workerd", function
         ["PUT", "/nowhere", "DELETE"],
         ["DELETE", "/health", "GET"],
       ] as const) {
-        const { answer, forwarded } = await send(method, path, override === undefined ? [] : [["x-http-method-override", override]]);
+        const { answer, forwarded } = await send(
+          method,
+          path,
+          override === undefined ? [] : [["x-http-method-override", override]],
+        );
         assert.equal(forwarded.length, 0, `${method} ${path} ${override ?? ""}`);
         answers.push([answer.status, answer.code, answer.body]);
       }
@@ -294,7 +365,10 @@ describe("request-shape tricks against the edge middleware in workerd", function
 
     it("with a token, a method no rule governs is 403 ERR_NO_RULE, override or not", async () => {
       for (const override of ["GET", "DELETE", undefined]) {
-        const headers: [string, string][] = [bearer(), ...(override === undefined ? [] : [["x-http-method-override", override] as [string, string]])];
+        const headers: [string, string][] = [
+          bearer(),
+          ...(override === undefined ? [] : [["x-http-method-override", override] as [string, string]]),
+        ];
         const { answer, forwarded } = await send("PUT", "/reports/1", headers);
         assert.deepEqual([answer.status, answer.code, forwarded.length], [403, "ERR_NO_RULE", 0], String(override));
       }
@@ -305,28 +379,65 @@ describe("request-shape tricks against the edge middleware in workerd", function
       ["an empty value", [["X-HTTP-Method-Override", ""]]],
       ["a value that is not a method", [["X-HTTP-Method-Override", "GET /admin"]]],
       ["two methods in one value", [["X-HTTP-Method-Override", "GET, DELETE"]]],
-      ["two header names that disagree", [["X-HTTP-Method-Override", "GET"], ["X-HTTP-Method", "DELETE"]]],
-      ["two spellings of one name that disagree", [["X-Method-Override", "GET"], ["x_method_override", "DELETE"]]],
-      ["the same header twice, disagreeing", [["X-HTTP-Method-Override", "GET"], ["X-HTTP-Method-Override", "DELETE"]]],
+      [
+        "two header names that disagree",
+        [
+          ["X-HTTP-Method-Override", "GET"],
+          ["X-HTTP-Method", "DELETE"],
+        ],
+      ],
+      [
+        "two spellings of one name that disagree",
+        [
+          ["X-Method-Override", "GET"],
+          ["x_method_override", "DELETE"],
+        ],
+      ],
+      [
+        "the same header twice, disagreeing",
+        [
+          ["X-HTTP-Method-Override", "GET"],
+          ["X-HTTP-Method-Override", "DELETE"],
+        ],
+      ],
     ];
     for (const [what, headers] of MALFORMED) {
       it(`${what}: 400 ERR_METHOD_OVERRIDE on every route, without a token`, async () => {
-        for (const [method, path] of [["GET", "/health"], ["GET", "/reports/1"], ["PUT", "/nowhere"], ["POST", "/hooks/x"]] as const) {
+        for (const [method, path] of [
+          ["GET", "/health"],
+          ["GET", "/reports/1"],
+          ["PUT", "/nowhere"],
+          ["POST", "/hooks/x"],
+        ] as const) {
           const before = h.forwarded.length;
           // Over a socket: fetch would join a repeated header before the runtime saw it.
           const lines = headers.map(([name, value]) => `${name}: ${value}\r\n`).join("");
           const length = method === "GET" ? "" : "Content-Length: 0\r\n";
-          const answer = await rawRequest(h.port, `${method} ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\n${length}${lines}`);
-          assert.deepEqual([answer.status, answer.code, h.forwarded.length - before], [400, "ERR_METHOD_OVERRIDE", 0], `${method} ${path}: ${answer.body}`);
+          const answer = await rawRequest(
+            h.port,
+            `${method} ${path} HTTP/1.1\r\nHost: ${MIDDLEWARE_HOST}\r\n${length}${lines}`,
+          );
+          assert.deepEqual(
+            [answer.status, answer.code, h.forwarded.length - before],
+            [400, "ERR_METHOD_OVERRIDE", 0],
+            `${method} ${path}: ${answer.body}`,
+          );
           assert.equal(answer.wwwAuthenticate, undefined);
         }
       });
     }
 
     it("several agreeing overrides, in any case and spelling, are forwarded", async () => {
-      const { answer, forwarded } = await send("POST", "/items/a/b", [["X-HTTP-Method-Override", "DELETE"], ["x_method_override", "delete"], bearer()]);
+      const { answer, forwarded } = await send("POST", "/items/a/b", [
+        ["X-HTTP-Method-Override", "DELETE"],
+        ["x_method_override", "delete"],
+        bearer(),
+      ]);
       assert.equal(answer.status, 200, answer.body);
-      assert.deepEqual(overridesOf(forwarded[0]!), [["x-http-method-override", "DELETE"], ["x_method_override", "delete"]]);
+      assert.deepEqual(overridesOf(forwarded[0]!), [
+        ["x-http-method-override", "DELETE"],
+        ["x_method_override", "delete"],
+      ]);
     });
 
     it("logs each refusal with the override it named and the rules involved", async () => {
@@ -336,9 +447,21 @@ describe("request-shape tricks against the edge middleware in workerd", function
       await send("POST", "/items/1", [["x_method_override", "DELETE"], bearer()]);
       await h.settleLogs();
       const lines = h.events("middleware.refused").slice(before);
-      assert.deepEqual(lines.map((l) => [l.code, l.status, l.rule]), [["ERR_METHOD_OVERRIDE", 400, 0], ["ERR_METHOD_OVERRIDE", 400, 3]]);
-      assert.match(String(lines[0]!.reason), /^x-http-method-override names "DELETE": no rule governs it here, rules\[0\] governs GET$/);
-      assert.match(String(lines[1]!.reason), /^x_method_override names "DELETE": rules\[2\] governs it here, rules\[3\] governs POST$/);
+      assert.deepEqual(
+        lines.map((l) => [l.code, l.status, l.rule]),
+        [
+          ["ERR_METHOD_OVERRIDE", 400, 0],
+          ["ERR_METHOD_OVERRIDE", 400, 3],
+        ],
+      );
+      assert.match(
+        String(lines[0]!.reason),
+        /^x-http-method-override names "DELETE": no rule governs it here, rules\[0\] governs GET$/,
+      );
+      assert.match(
+        String(lines[1]!.reason),
+        /^x_method_override names "DELETE": rules\[2\] governs it here, rules\[3\] governs POST$/,
+      );
     });
   });
 });

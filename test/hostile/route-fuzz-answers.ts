@@ -27,7 +27,11 @@ export function sendRaw(port: number, host: string, request: WireRequest): Promi
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") }),
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers["content-type"],
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
         );
       },
     );
@@ -44,7 +48,9 @@ export function sendRaw(port: number, host: string, request: WireRequest): Promi
  * answered, so an answer complete by its Content-Length counts even if a reset follows.
  */
 export async function sendFramed(port: number, head: string, rest: string): Promise<WireAnswer> {
-  const answer = await sendRawHttp(port, `${head}\r\nConnection: close\r\n\r\n${rest}`, { timeoutMs: ANSWER_TIMEOUT_MS });
+  const answer = await sendRawHttp(port, `${head}\r\nConnection: close\r\n\r\n${rest}`, {
+    timeoutMs: ANSWER_TIMEOUT_MS,
+  });
   return { status: answer.status, contentType: answer.header("content-type"), body: answer.body };
 }
 
@@ -65,10 +71,15 @@ const TRACE_SIGNS: readonly [RegExp, string][] = [
 export function assertAnswered(answer: WireAnswer, method: string, forwarded: boolean): void {
   assert.ok(answer.status < 500, `status ${answer.status}: ${answer.body.slice(0, 400)}`);
   if (!forwarded) {
-    for (const [sign, what] of TRACE_SIGNS) assert.doesNotMatch(answer.body, sign, `the body shows ${what}: ${answer.body.slice(0, 400)}`);
+    for (const [sign, what] of TRACE_SIGNS)
+      assert.doesNotMatch(answer.body, sign, `the body shows ${what}: ${answer.body.slice(0, 400)}`);
   }
   if (answer.status < 400) return;
-  assert.equal(answer.contentType, "application/problem+json", `a ${answer.status} that is not problem+json: ${answer.body.slice(0, 200)}`);
+  assert.equal(
+    answer.contentType,
+    "application/problem+json",
+    `a ${answer.status} that is not problem+json: ${answer.body.slice(0, 200)}`,
+  );
   if (method.toUpperCase() === "HEAD") return; // no body to read
   const problem = JSON.parse(answer.body) as Record<string, unknown>;
   assert.equal(problem.status, answer.status);

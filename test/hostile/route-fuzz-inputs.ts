@@ -23,33 +23,104 @@ export interface WireRequest {
 
 /** The methods workerd parses (kj's HttpMethod), CONNECT aside. */
 export const METHODS = [
-  "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "PURGE", "OPTIONS", "TRACE", "COPY", "LOCK", "MKCOL", "MOVE",
-  "PROPFIND", "PROPPATCH", "SEARCH", "UNLOCK", "ACL", "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "NOTIFY",
-  "SUBSCRIBE", "UNSUBSCRIBE", "QUERY",
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "PURGE",
+  "OPTIONS",
+  "TRACE",
+  "COPY",
+  "LOCK",
+  "MKCOL",
+  "MOVE",
+  "PROPFIND",
+  "PROPPATCH",
+  "SEARCH",
+  "UNLOCK",
+  "ACL",
+  "REPORT",
+  "MKACTIVITY",
+  "CHECKOUT",
+  "MERGE",
+  "NOTIFY",
+  "SUBSCRIBE",
+  "UNSUBSCRIBE",
+  "QUERY",
 ] as const;
 
 /** Escapes that are not, or not valid, percent-encoded UTF-8, and the ones paths are refused for. */
 export const HOSTILE_ESCAPES = [
-  "%", "%Z", "%ZZ", "%G0", "%0", "%%", "%C0%AF", "%E0%80%AF", "%F0%80%80%AF", "%C0%80", "%ED%A0%80", "%FF", "%C3",
-  "%E2%82", "%2F", "%2f", "%5C", "%00", "%2e", "%2E%2E", "%3B", "%25", "%u002e", "%0A", "%0D",
+  "%",
+  "%Z",
+  "%ZZ",
+  "%G0",
+  "%0",
+  "%%",
+  "%C0%AF",
+  "%E0%80%AF",
+  "%F0%80%80%AF",
+  "%C0%80",
+  "%ED%A0%80",
+  "%FF",
+  "%C3",
+  "%E2%82",
+  "%2F",
+  "%2f",
+  "%5C",
+  "%00",
+  "%2e",
+  "%2E%2E",
+  "%3B",
+  "%25",
+  "%u002e",
+  "%0A",
+  "%0D",
 ] as const;
 
 const HEADER_NAME_CHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** Names the client library writes (framing, hop-by-hop), and Accept-Encoding (compressed answers). */
 const UNSENDABLE_HEADERS = new Set([
-  "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect",
-  "proxy-connection", "accept-encoding",
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+  "proxy-connection",
+  "accept-encoding",
 ]);
 /** Names the issuer or the middleware read, or that origins are known to trust. */
 const INTERESTING_HEADERS = [
-  "authorization", "content-type", "if-none-match", "accept", "cookie", "origin", "range", "x-http-method-override",
-  "x-method-override", "x-http-method", "x-worker-identity-subject", "x_worker_identity_workload", "X-Worker-Identity-Jti",
-  "cf-connecting-ip", "forwarded", "x-forwarded-for", "x-forwarded-host", "cf-access-jwt-assertion",
+  "authorization",
+  "content-type",
+  "if-none-match",
+  "accept",
+  "cookie",
+  "origin",
+  "range",
+  "x-http-method-override",
+  "x-method-override",
+  "x-http-method",
+  "x-worker-identity-subject",
+  "x_worker_identity_workload",
+  "X-Worker-Identity-Jti",
+  "cf-connecting-ip",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "cf-access-jwt-assertion",
 ];
 
 const charIn = (alphabet: string) => fc.integer({ min: 0, max: alphabet.length - 1 }).map((i) => alphabet[i]!);
 const latin1 = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCharCode(c));
-const weighted = <T>(...entries: [fc.Arbitrary<T>, number][]) => fc.oneof(...entries.map(([arbitrary, weight]) => ({ arbitrary, weight })));
+const weighted = <T>(...entries: [fc.Arbitrary<T>, number][]) =>
+  fc.oneof(...entries.map(([arbitrary, weight]) => ({ arbitrary, weight })));
 
 /** A byte a request-target may carry raw: 0x21-0xFF except '#', '?' (and '/' unless `slash`). */
 function targetByte(options: { slash: boolean; query: boolean }): fc.Arbitrary<string> {
@@ -65,14 +136,37 @@ function targetText(options: { slash: boolean; query: boolean; maxLength: number
     [targetByte(options), 3],
     [escapedByte, 2],
     [fc.constantFrom(...HOSTILE_ESCAPES), 3],
-    [fc.constantFrom(".", "..", ";", ".;", "..;", "~", "@", ":", "=", "&", "+", ...(options.slash ? ["/", "//", "\\", "/./", "/../"] : [])), 2],
+    [
+      fc.constantFrom(
+        ".",
+        "..",
+        ";",
+        ".;",
+        "..;",
+        "~",
+        "@",
+        ":",
+        "=",
+        "&",
+        "+",
+        ...(options.slash ? ["/", "//", "\\", "/./", "/../"] : []),
+      ),
+      2,
+    ],
   );
   return fc.array(piece, { maxLength: options.maxLength }).map((pieces) => pieces.join(""));
 }
 
 /** One path segment: plain, or random target text (no raw '/'). */
 export const segment = weighted<string>(
-  [fc.string({ unit: charIn("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"), minLength: 1, maxLength: 43 }), 2],
+  [
+    fc.string({
+      unit: charIn("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"),
+      minLength: 1,
+      maxLength: 43,
+    }),
+    2,
+  ],
   [targetText({ slash: false, query: false, maxLength: 6 }), 3],
 );
 
@@ -111,13 +205,18 @@ export const method = weighted<string>(
   [
     fc
       .tuple(fc.constantFrom(...METHODS), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.boolean())
-      .map(([name, lower, keep]) => (keep ? name : [...name].map((c, i) => (lower[i % 12] ? c.toLowerCase() : c)).join(""))),
+      .map(([name, lower, keep]) =>
+        keep ? name : [...name].map((c, i) => (lower[i % 12] ? c.toLowerCase() : c)).join(""),
+      ),
     2,
   ],
 );
 
 /** A header value HTTP can carry: tab, visible ASCII, space, obs-text. */
-export const headerValue = fc.string({ unit: weighted<string>([latin1(0x20, 0x7e), 8], [fc.constant("\t"), 1], [latin1(0x80, 0xff), 2]), maxLength: 120 });
+export const headerValue = fc.string({
+  unit: weighted<string>([latin1(0x20, 0x7e), 8], [fc.constant("\t"), 1], [latin1(0x80, 0xff), 2]),
+  maxLength: 120,
+});
 
 const headerName = weighted<string>(
   [fc.constantFrom(...INTERESTING_HEADERS), 2],
@@ -130,8 +229,17 @@ export const headers = fc.array(fc.tuple(headerName, headerValue), { maxLength: 
 /** Content types the routes read, and random ones. */
 export const contentType = weighted<string | undefined>(
   [fc.constant(undefined), 2],
-  [fc.constantFrom("application/json", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8",
-    "application/x-www-form-urlencoded; charset=latin1", "text/plain", "multipart/form-data; boundary=x"), 3],
+  [
+    fc.constantFrom(
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "application/x-www-form-urlencoded; charset=utf-8",
+      "application/x-www-form-urlencoded; charset=latin1",
+      "text/plain",
+      "multipart/form-data; boundary=x",
+    ),
+    3,
+  ],
   [headerValue, 1],
 );
 
@@ -147,15 +255,31 @@ export const body: fc.Arbitrary<Uint8Array | undefined> = weighted<Uint8Array | 
   [
     fc
       .dictionary(
-        fc.oneof(fc.constantFrom("jti", "exp", "workload", "workflow", "emergency", "__proto__", "constructor", "token"), fc.string({ maxLength: 8 })),
+        fc.oneof(
+          fc.constantFrom("jti", "exp", "workload", "workflow", "emergency", "__proto__", "constructor", "token"),
+          fc.string({ maxLength: 8 }),
+        ),
         fc.jsonValue({ maxDepth: 2 }),
         { maxKeys: 4 },
       )
       .map((v) => encoder.encode(JSON.stringify(v))),
     2,
   ],
-  [fc.array(fc.tuple(fc.oneof(fc.constantFrom("token", "token_type_hint", "client_secret"), targetText({ slash: true, query: true, maxLength: 3 })), targetText({ slash: true, query: true, maxLength: 6 })), { maxLength: 4 })
-    .map((pairs) => encoder.encode(pairs.map(([k, v]) => `${k}=${v}`).join("&"))), 2],
+  [
+    fc
+      .array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom("token", "token_type_hint", "client_secret"),
+            targetText({ slash: true, query: true, maxLength: 3 }),
+          ),
+          targetText({ slash: true, query: true, maxLength: 6 }),
+        ),
+        { maxLength: 4 },
+      )
+      .map((pairs) => encoder.encode(pairs.map(([k, v]) => `${k}=${v}`).join("&"))),
+    2,
+  ],
   [fc.uint8Array({ maxLength: 2_048 }), 2],
   [fc.constantFrom(1_025, 16_385).map((n) => encoder.encode("x".repeat(n))), 1],
 );

@@ -15,10 +15,25 @@ import fc from "fast-check";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { MIDDLEWARE_HOST, MiddlewareHarness } from "../support/middleware-harness.js";
 import { API_AUDIENCE } from "../support/stack-fixture.js";
-import { basicAuthorization, INTROSPECTION_CLIENT, INTROSPECTION_SECRETS, workflowStackConfig } from "../support/workflow-fixture.js";
+import {
+  basicAuthorization,
+  INTROSPECTION_CLIENT,
+  INTROSPECTION_SECRETS,
+  workflowStackConfig,
+} from "../support/workflow-fixture.js";
 import { authorizationValue } from "./mutations.js";
 import { assertAnswered, sendFramed, sendRaw, type WireAnswer } from "./route-fuzz-answers.js";
-import { body, contentType, headers, headerValue, method, pathFrom, query, segment, type WireRequest } from "./route-fuzz-inputs.js";
+import {
+  body,
+  contentType,
+  headers,
+  headerValue,
+  method,
+  pathFrom,
+  query,
+  segment,
+  type WireRequest,
+} from "./route-fuzz-inputs.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x14_0005);
 const RUNS = 200;
@@ -137,32 +152,48 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
    * A request to one of `routes` with `authorization` (undefined: none) and random everything
    * else; half the time with a method and media type the route takes, to get past those checks.
    */
-  function fuzzed(routes: readonly Route[], host: string, authorization: (route: string) => fc.Arbitrary<string | undefined>, otherHeaders = headers) {
+  function fuzzed(
+    routes: readonly Route[],
+    host: string,
+    authorization: (route: string) => fc.Arbitrary<string | undefined>,
+    otherHeaders = headers,
+  ) {
     return fc
       .constantFrom(...routes)
       .chain((route) =>
         fc.record({
           route: fc.constant(route.path),
-          path: route.path === "/admin/keys/{}/revoke"
-            ? fc.oneof(pathFrom(route.path), unknownKid.map((k) => `/admin/keys/${k}/revoke`))
-            : pathFrom(route.path),
+          path:
+            route.path === "/admin/keys/{}/revoke"
+              ? fc.oneof(
+                  pathFrom(route.path),
+                  unknownKid.map((k) => `/admin/keys/${k}/revoke`),
+                )
+              : pathFrom(route.path),
           query,
           method: fc.oneof(fc.constantFrom(...route.methods), method),
           authorization: authorization(route.path),
-          contentType: route.contentType === undefined ? contentType : fc.oneof(fc.constant(route.contentType), contentType),
+          contentType:
+            route.contentType === undefined ? contentType : fc.oneof(fc.constant(route.contentType), contentType),
           headers: otherHeaders,
           body: route.path === "/introspect" ? fc.oneof(introspectionForm, body) : body,
         }),
       )
-      .map(({ route, path, query: q, method: m, authorization: a, contentType: type, headers: h, body: b }): Fuzzed => ({
-        route,
-        request: {
-          method: m,
-          target: `${path}${q}`,
-          headers: [...(a === undefined ? [] : [["authorization", a] as const]), ...(type === undefined ? [] : [["content-type", type] as const]), ...h],
-          ...(b === undefined ? {} : { body: b }),
-        },
-      }))
+      .map(
+        ({ route, path, query: q, method: m, authorization: a, contentType: type, headers: h, body: b }): Fuzzed => ({
+          route,
+          request: {
+            method: m,
+            target: `${path}${q}`,
+            headers: [
+              ...(a === undefined ? [] : [["authorization", a] as const]),
+              ...(type === undefined ? [] : [["content-type", type] as const]),
+              ...h,
+            ],
+            ...(b === undefined ? {} : { body: b }),
+          },
+        }),
+      )
       .filter(({ request }) => !reachesOtherWorker(host, request.target));
   }
 
@@ -184,14 +215,25 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
     if (text.trim() === "") return true;
     try {
       const parsed = JSON.parse(text) as unknown;
-      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && Object.keys(parsed).every((k) => MUTATION_FIELDS.has(k));
+      return (
+        typeof parsed === "object" &&
+        parsed !== null &&
+        !Array.isArray(parsed) &&
+        Object.keys(parsed).every((k) => MUTATION_FIELDS.has(k))
+      );
     } catch {
       return false;
     }
   }
 
   /** Sends a batch in parallel and checks every answer, counting the routes in `hits`. */
-  async function sendAll(port: number, host: string, batch: readonly Fuzzed[], hits: Map<string, number>, forwarded = (_: WireAnswer) => false): Promise<void> {
+  async function sendAll(
+    port: number,
+    host: string,
+    batch: readonly Fuzzed[],
+    hits: Map<string, number>,
+    forwarded = (_: WireAnswer) => false,
+  ): Promise<void> {
     await Promise.all(
       batch.map(async ({ route, request }) => {
         hits.set(route, (hits.get(route) ?? 0) + 1);
@@ -199,18 +241,27 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
           const answer = await sendRaw(port, host, request);
           assertAnswered(answer, request.method, forwarded(answer));
         } catch (error) {
-          const sent = { method: request.method, target: request.target, headers: request.headers, bodyBytes: request.body?.length };
+          const sent = {
+            method: request.method,
+            target: request.target,
+            headers: request.headers,
+            bodyBytes: request.body?.length,
+          };
           throw new Error(`${JSON.stringify(sent).slice(0, 600)}\n  -> ${String(error)}`);
         }
       }),
     );
   }
 
-  const check = <T,>(property: fc.IAsyncProperty<[T]>, examples: [T][] = []) =>
+  const check = <T>(property: fc.IAsyncProperty<[T]>, examples: [T][] = []) =>
     fc.assert(property, { seed: SEED, numRuns: RUNS, endOnFailure: true, examples });
 
   const everyRouteHit = (routes: readonly Route[], hits: Map<string, number>) =>
-    assert.deepEqual(routes.map((r) => r.path).filter((path) => !hits.has(path)), [], "every route was fuzzed");
+    assert.deepEqual(
+      routes.map((r) => r.path).filter((path) => !hits.has(path)),
+      [],
+      "every route was fuzzed",
+    );
 
   const adminRequest = (target: string): Fuzzed => ({
     route: "/admin/keys/{}/revoke",
@@ -218,7 +269,12 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
   });
 
   it("a malformed escape or overlong UTF-8 in the kid of POST /admin/keys/<kid>/revoke is a 400 naming it", async () => {
-    for (const target of ["/admin/keys/%ZZ/revoke", "/admin/keys/%C0%AF/revoke", "/admin/keys/%/revoke", "/admin/keys/%E0%80%AF/revoke"]) {
+    for (const target of [
+      "/admin/keys/%ZZ/revoke",
+      "/admin/keys/%C0%AF/revoke",
+      "/admin/keys/%/revoke",
+      "/admin/keys/%E0%80%AF/revoke",
+    ]) {
       const answer = await sendRaw(issuerPort(), issuerHost(), adminRequest(target).request);
       assert.equal(answer.status, 400, `${target}: ${answer.body}`);
       assertAnswered(answer, "POST", false);
@@ -231,7 +287,11 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
 
   it("an unknown admin route is a 404 that does not echo the path it was sent", async () => {
     const target = "/admin/%3Cscript%3Ealert(1)%3C/script%3E-echo-probe";
-    const answer = await sendRaw(issuerPort(), issuerHost(), { method: "GET", target, headers: [["authorization", `Bearer ${adminToken}`]] });
+    const answer = await sendRaw(issuerPort(), issuerHost(), {
+      method: "GET",
+      target,
+      headers: [["authorization", `Bearer ${adminToken}`]],
+    });
     assert.equal(answer.status, 404, answer.body);
     assertAnswered(answer, "GET", false);
     assert.ok(!answer.body.includes("echo-probe") && !answer.body.includes("script"), answer.body);
@@ -240,14 +300,23 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
   /** A chunked POST to each issuer route that reads a body, with its credential; `chunks` as written. */
   async function chunkedPosts(chunks: string): Promise<{ path: string; answer: WireAnswer }[]> {
     const client = basicAuthorization(INTROSPECTION_CLIENT, INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]!);
-    const routes = [["/admin/keys/rotate", `Bearer ${adminToken}`], ["/admin/revocations", `Bearer ${adminToken}`], ["/introspect", client]];
-    return Promise.all(routes.map(async ([path, authorization]) => {
-      const head = [
-        `POST ${path} HTTP/1.1`, `Host: ${issuerHost()}`, `Authorization: ${authorization}`,
-        "Content-Type: application/x-www-form-urlencoded", "Transfer-Encoding: chunked",
-      ].join("\r\n");
-      return { path: path!, answer: await sendFramed(issuerPort(), head, chunks) };
-    }));
+    const routes = [
+      ["/admin/keys/rotate", `Bearer ${adminToken}`],
+      ["/admin/revocations", `Bearer ${adminToken}`],
+      ["/introspect", client],
+    ];
+    return Promise.all(
+      routes.map(async ([path, authorization]) => {
+        const head = [
+          `POST ${path} HTTP/1.1`,
+          `Host: ${issuerHost()}`,
+          `Authorization: ${authorization}`,
+          "Content-Type: application/x-www-form-urlencoded",
+          "Transfer-Encoding: chunked",
+        ].join("\r\n");
+        return { path: path!, answer: await sendFramed(issuerPort(), head, chunks) };
+      }),
+    );
   }
 
   it("a body whose chunked framing breaks off, at every route that reads one, is a 400 naming it", async () => {
@@ -276,7 +345,9 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
     const credential = (route: string) => fc.constant(route === "/introspect" ? client : `Bearer ${adminToken}`);
     // A second Authorization header would only make the credential invalid: leave it to the next test.
     const noAuthorization = headers.map((h) => h.filter(([name]) => name.toLowerCase() !== "authorization"));
-    const request = fuzzed(ISSUER_ROUTES, issuerHost(), credential, noAuthorization).filter(({ request: r }) => !mayMutate(r));
+    const request = fuzzed(ISSUER_ROUTES, issuerHost(), credential, noAuthorization).filter(
+      ({ request: r }) => !mayMutate(r),
+    );
     const batch = fc.array(request, { minLength: 1, maxLength: BATCH });
     await check(
       fc.asyncProperty(batch, (items) => sendAll(issuerPort(), issuerHost(), items, hits)),
@@ -293,12 +364,20 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
       headerValue,
       fc.constant(`Bearer ${"x".repeat(43)}`),
       // HTTP drops trailing whitespace from a value: such a suffix would leave the real token.
-      fc.string({ minLength: 1, maxLength: 4 }).filter((suffix) => suffix.trim() !== "").map((suffix) => `Bearer ${adminToken}${suffix}`),
+      fc
+        .string({ minLength: 1, maxLength: 4 })
+        .filter((suffix) => suffix.trim() !== "")
+        .map((suffix) => `Bearer ${adminToken}${suffix}`),
       fc.uint8Array({ maxLength: 60 }).map((b) => `Basic ${Buffer.from(b).toString("base64")}`),
-      fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })).map(([id, secret]) => basicAuthorization(id, secret)),
+      fc
+        .tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }))
+        .map(([id, secret]) => basicAuthorization(id, secret)),
       fc.constantFrom("Basic cGF5bWVudHMtYXBpOiVaWg==", "Basic JVpaOnNlY3JldA==", "Basic =", "Basic"),
     );
-    const batch = fc.array(fuzzed(ISSUER_ROUTES, issuerHost(), () => wrong), { minLength: 1, maxLength: BATCH });
+    const batch = fc.array(
+      fuzzed(ISSUER_ROUTES, issuerHost(), () => wrong),
+      { minLength: 1, maxLength: BATCH },
+    );
     await check(fc.asyncProperty(batch, (items) => sendAll(issuerPort(), issuerHost(), items, hits)));
     everyRouteHit(ISSUER_ROUTES, hits);
   });
@@ -313,7 +392,10 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
     );
     // The origin echoes the request: an answer it gave is not the middleware's to judge.
     const fromOrigin = (answer: WireAnswer) => answer.status < 400 && answer.contentType !== "application/problem+json";
-    const batch = fc.array(fuzzed(MIDDLEWARE_ROUTES, MIDDLEWARE_HOST, () => authorization), { minLength: 1, maxLength: BATCH });
+    const batch = fc.array(
+      fuzzed(MIDDLEWARE_ROUTES, MIDDLEWARE_HOST, () => authorization),
+      { minLength: 1, maxLength: BATCH },
+    );
     await check(fc.asyncProperty(batch, (items) => sendAll(middleware.port, MIDDLEWARE_HOST, items, hits, fromOrigin)));
     everyRouteHit(MIDDLEWARE_ROUTES, hits);
   });

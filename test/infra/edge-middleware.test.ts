@@ -3,7 +3,10 @@
 // above all) declares nothing and names the argument and the fix.
 
 import assert from "node:assert/strict";
-import type { EdgeMiddleware as EdgeMiddlewareClass, EdgeMiddlewareArgs } from "../../infra/cloudflare/edge-middleware.js";
+import type {
+  EdgeMiddleware as EdgeMiddlewareClass,
+  EdgeMiddlewareArgs,
+} from "../../infra/cloudflare/edge-middleware.js";
 import { readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { installMocks, recorded, resolved } from "../support/pulumi-mocks.js";
 import { settled } from "../support/fakes/settled.js";
@@ -66,7 +69,9 @@ describe("EdgeMiddleware component (Pulumi mocks)", () => {
     assert.deepEqual(bindings.get("ISSUER"), { type: "service", name: "ISSUER", service: "worker-identity" });
     assert.deepEqual(bindings.get("ORIGIN"), { type: "service", name: "ORIGIN", service: "api-backend" });
     // What the Worker will read at startup is exactly what it validates.
-    const text = Object.fromEntries([...bindings.values()].filter((b) => b.type === "plain_text").map((b) => [b.name, b.text]));
+    const text = Object.fromEntries(
+      [...bindings.values()].filter((b) => b.type === "plain_text").map((b) => [b.name, b.text]),
+    );
     const config = readMiddlewareConfig(text, { issuer: true, origin: true });
     assert.equal(config.issuerUrl, "https://id.example.com");
     assert.deepEqual(JSON.parse(text.RULES!), RULES);
@@ -75,12 +80,19 @@ describe("EdgeMiddleware component (Pulumi mocks)", () => {
     assert.deepEqual(route, { zoneId: "zone-123", pattern: "api.example.com/*", script: "api-gateway" });
     assert.equal(component.scriptName, "api-gateway");
     const urn = await resolved(component.script.urn);
-    assert.match(String(urn), /worker-identity:cloudflare:EdgeMiddleware\$cloudflare:index\/workersScript:WorkersScript::gateway-script$/);
+    assert.match(
+      String(urn),
+      /worker-identity:cloudflare:EdgeMiddleware\$cloudflare:index\/workersScript:WorkersScript::gateway-script$/,
+    );
   });
 
   it("forwards to an origin URL, without an ISSUER binding, keeping Authorization when asked", async () => {
     const { issuerScriptName: _, ...rest } = ARGS;
-    const { of } = await build("by-url", { ...rest, origin: "https://backend.example.com", forwardAuthorization: true });
+    const { of } = await build("by-url", {
+      ...rest,
+      origin: "https://backend.example.com",
+      forwardAuthorization: true,
+    });
     const bindings = new Map(((of(SCRIPT)[0]!.inputs.bindings as Binding[]) ?? []).map((b) => [b.name, b]));
     assert.equal(bindings.get("ORIGIN_URL")?.text, "https://backend.example.com");
     assert.equal(bindings.get("FORWARD_AUTHORIZATION")?.text, "true");
@@ -91,34 +103,69 @@ describe("EdgeMiddleware component (Pulumi mocks)", () => {
   it("tells the middleware to read Cloudflare's client certificates only when asked", async () => {
     const textOf = async (name: string, args: EdgeMiddlewareArgs) =>
       new Map(((await build(name, args)).of(SCRIPT)[0]!.inputs.bindings as Binding[]).map((b) => [b.name, b.text]));
-    assert.equal((await textOf("certs-edge", { ...ARGS, clientCertificates: "cloudflare-edge" })).get("CLIENT_CERTIFICATES"), "cloudflare-edge");
-    for (const [name, args] of [["certs-none", { ...ARGS, clientCertificates: "none" as const }], ["certs-default", ARGS]] as const) {
+    assert.equal(
+      (await textOf("certs-edge", { ...ARGS, clientCertificates: "cloudflare-edge" })).get("CLIENT_CERTIFICATES"),
+      "cloudflare-edge",
+    );
+    for (const [name, args] of [
+      ["certs-none", { ...ARGS, clientCertificates: "none" as const }],
+      ["certs-default", ARGS],
+    ] as const) {
       assert.equal((await textOf(name, args)).has("CLIENT_CERTIFICATES"), false, name);
     }
   });
 
   const refusals: [string, Partial<EdgeMiddlewareArgs>, RegExp][] = [
-    ["a broken rules document", { rules: { rules: [{ methods: ["FETCH"], path: "/x", allow: "authenticated" }] } }, /rules \(RULES\) invalid rules document .*\n.*\$\.rules\[0\]\.methods\[0\]/],
-    ["a rule audience the middleware does not accept", { audiences: ["https://other.example.com"] }, /missing from AUDIENCES/],
+    [
+      "a broken rules document",
+      { rules: { rules: [{ methods: ["FETCH"], path: "/x", allow: "authenticated" }] } },
+      /rules \(RULES\) invalid rules document .*\n.*\$\.rules\[0\]\.methods\[0\]/,
+    ],
+    [
+      "a rule audience the middleware does not accept",
+      { audiences: ["https://other.example.com"] },
+      /missing from AUDIENCES/,
+    ],
     ["an issuer URL that is not https", { issuerUrl: "http://id.example.com" }, /issuerUrl \(ISSUER_URL\)/],
     ["no audiences", { audiences: [] }, /audiences \(AUDIENCES\) must be a JSON array/],
-    ["an origin that is neither a URL nor a script", { origin: "Backend Service" }, /origin must be an https URL or a Worker script name/],
+    [
+      "an origin that is neither a URL nor a script",
+      { origin: "Backend Service" },
+      /origin must be an https URL or a Worker script name/,
+    ],
     ["an origin URL with a path", { origin: "https://backend.example.com/v1" }, /origin \(ORIGIN_URL\)/],
     ["the middleware as its own origin", { origin: "api-gateway" }, /names the middleware itself/],
     ["a bad script name", { scriptName: "API Gateway" }, /scriptName "API Gateway" is not a valid Worker script name/],
-    ["a route with a scheme", { route: { pattern: "https://api.example.com/*", zoneId: "z" } }, /route\.pattern must be a Workers route/],
-    ["rules over Cloudflare's 5 KB text binding limit", {
-      rules: { rules: Array.from({ length: 120 }, (_, i) => ({ methods: ["GET"], path: `/reports/${"r".repeat(20)}${i}`, allow: "authenticated" })) },
-    }, /RULES is \d+ bytes; Cloudflare allows 5120/],
+    [
+      "a route with a scheme",
+      { route: { pattern: "https://api.example.com/*", zoneId: "z" } },
+      /route\.pattern must be a Workers route/,
+    ],
+    [
+      "rules over Cloudflare's 5 KB text binding limit",
+      {
+        rules: {
+          rules: Array.from({ length: 120 }, (_, i) => ({
+            methods: ["GET"],
+            path: `/reports/${"r".repeat(20)}${i}`,
+            allow: "authenticated",
+          })),
+        },
+      },
+      /RULES is \d+ bytes; Cloudflare allows 5120/,
+    ],
   ];
   for (const [name, change, message] of refusals) {
     it(`refuses ${name} and declares nothing`, () => {
       const before = recorded.length;
-      assert.throws(() => new EdgeMiddleware(`bad-${name.replace(/\W+/g, "-")}`, { ...ARGS, ...change }), (error: TypeError) => {
-        assert.ok(error instanceof TypeError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => new EdgeMiddleware(`bad-${name.replace(/\W+/g, "-")}`, { ...ARGS, ...change }),
+        (error: TypeError) => {
+          assert.ok(error instanceof TypeError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
       assert.equal(recorded.length, before);
     });
   }

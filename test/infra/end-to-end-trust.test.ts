@@ -77,16 +77,26 @@ describe("end to end on Pulumi.dev.yaml: the program's trust, the issuer's token
           action: "sts:AssumeRoleWithWebIdentity",
           roleArn: `arn:aws:iam::111122223333:role/${String(role.inputs.name)}`,
           account: "111122223333",
-          context: { [`${ISSUER_HOST}:sub`]: String(token.claims.sub), [`${ISSUER_HOST}:aud`]: String(token.claims.aud) },
+          context: {
+            [`${ISSUER_HOST}:sub`]: String(token.claims.sub),
+            [`${ISSUER_HOST}:aud`]: String(token.claims.aud),
+          },
         });
         const owner = tags[`worker-identity:${token.kind}`];
         const expected = token.workload === owner && clientIds.includes(String(token.claims.aud));
-        assert.equal(decision === "Allowed", expected, `${token.workload} (aud ${String(token.claims.aud)}) on ${roleWorkload}: ${decision}`);
+        assert.equal(
+          decision === "Allowed",
+          expected,
+          `${token.workload} (aud ${String(token.claims.aud)}) on ${roleWorkload}: ${decision}`,
+        );
         if (expected) allowed++;
       }
     }
     assert.equal(allowed, roles.length, "every AWS workload (and workflow instance) can assume its own role");
-    assert.ok(minted.some((t) => t.kind === "workflow"), "the dev stack has a workflow");
+    assert.ok(
+      minted.some((t) => t.kind === "workflow"),
+      "the dev stack has a workflow",
+    );
   });
 
   it("GCP: a token maps to its own workload's principal, admitted by the condition, granted on its account only", () => {
@@ -111,7 +121,11 @@ describe("end to end on Pulumi.dev.yaml: the program's trust, the issuer's token
       const principal = `principal://iam.googleapis.com/${poolName}/subject/${String(subject)}`;
       const matching = grants.filter((g) => g.inputs.member === principal);
       assert.equal(matching.length, 1, `${token.workload}: ${matching.length} grants match ${principal}`);
-      assert.match(String(matching[0]!.name), new RegExp(token.workload), "the grant belongs to the token's own workload");
+      assert.match(
+        String(matching[0]!.name),
+        new RegExp(token.workload),
+        "the grant belongs to the token's own workload",
+      );
     }
     const otherTokens = minted.filter((t) => !gcpTokens.includes(t));
     assert.ok(otherTokens.length >= 1, "the dev stack mints tokens for other audiences too");

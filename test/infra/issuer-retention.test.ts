@@ -20,11 +20,17 @@ const DOMAIN = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";
 async function deployed(): Promise<FakeCloud> {
   const cloud = new FakeCloud();
   const { plan } = await deployProgram(engineConfig(), { cloud });
-  assert.deepEqual(plan.refusals.map((r) => r.message), []);
+  assert.deepEqual(
+    plan.refusals.map((r) => r.message),
+    [],
+  );
   return cloud;
 }
 
-const kept = (r: StoredResource | undefined) => ({ protect: r?.options?.protect, retainOnDelete: r?.options?.retainOnDelete });
+const kept = (r: StoredResource | undefined) => ({
+  protect: r?.options?.protect,
+  retainOnDelete: r?.options?.retainOnDelete,
+});
 
 describe("the issuer's Cloudflare resources outlive a destroy or a rename (registered resource options)", function () {
   this.timeout(60_000);
@@ -47,7 +53,8 @@ describe("the issuer's Cloudflare resources outlive a destroy or a rename (regis
   it("deletes what is safe to delete: expired certificates, the hostname", () => {
     const certificates = cloud.resources(MTLS);
     assert.ok(certificates.length >= 2, "Pulumi.dev.yaml has two mTLS workloads");
-    for (const r of certificates) assert.deepEqual([r.name, kept(r)], [r.name, { protect: false, retainOnDelete: false }]);
+    for (const r of certificates)
+      assert.deepEqual([r.name, kept(r)], [r.name, { protect: false, retainOnDelete: false }]);
     const domains = cloud.resources(DOMAIN);
     assert.equal(domains.length, 1, `${dev.stack} serves a custom hostname`);
     assert.deepEqual(kept(domains[0]), { protect: false, retainOnDelete: false });

@@ -22,7 +22,11 @@ const DAY_MS = 86_400_000;
  */
 const T0 = Date.UTC(2023, 2, 24, 6);
 
-interface Binding { type: string; name: string; text?: string }
+interface Binding {
+  type: string;
+  name: string;
+  text?: string;
+}
 
 function firstCertificate(chainPem: string): X509Certificate {
   return parseCertificateBundle(chainPem)[0]!;
@@ -69,7 +73,11 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       const key = createPrivateKey(String(inputs.privateKey));
       assert.equal(key.asymmetricKeyDetails?.namedCurve, "prime256v1");
       assert.ok(createPublicKey(key).equals(leaf.publicKey), "the key is the certificate's");
-      assert.equal(await pulumi.isSecret(mtls.certificates[workload]!.privateKey), true, `${workload}: the key is a secret`);
+      assert.equal(
+        await pulumi.isSecret(mtls.certificates[workload]!.privateKey),
+        true,
+        `${workload}: the key is a secret`,
+      );
     }
     const validity = (workload: string) => {
       const leaf = firstCertificate(String(currentOf(uploaded, workload).inputs.certificates));
@@ -87,12 +95,18 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
     const bindings = script.inputs.bindings as Binding[];
     assert.ok(!bindings.some((b) => b.name === "MTLS_THUMBPRINTS"), "no registry-sized text binding");
-    const expected = Object.fromEntries(["billing", "edge-api"].map((workload) => [
-      workload,
-      certificateThumbprint(firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), workload).inputs.certificates)).raw),
-    ]));
+    const expected = Object.fromEntries(
+      ["billing", "edge-api"].map((workload) => [
+        workload,
+        certificateThumbprint(
+          firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), workload).inputs.certificates)).raw,
+        ),
+      ]),
+    );
     const seen = runtimeConfigOfBundle(String(script.inputs.content));
-    const thumbprints = Object.fromEntries(seen.workloads.flatMap((w) => (w.certificateThumbprint === undefined ? [] : [[w.name, w.certificateThumbprint]])));
+    const thumbprints = Object.fromEntries(
+      seen.workloads.flatMap((w) => (w.certificateThumbprint === undefined ? [] : [[w.name, w.certificateThumbprint]])),
+    );
     assert.deepEqual(thumbprints, expected);
   });
 
@@ -109,7 +123,10 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     const billing = firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), "billing").inputs.certificates));
     assert.ok(Date.parse(billing.validFrom) > T0 + 150 * DAY_MS, `issued for the deploy's clock: ${billing.validFrom}`);
     const seen = runtimeConfigOfBundle(String(script.inputs.content));
-    assert.equal(seen.workloads.find((w) => w.name === "billing")?.certificateThumbprint, certificateThumbprint(billing.raw));
+    assert.equal(
+      seen.workloads.find((w) => w.name === "billing")?.certificateThumbprint,
+      certificateThumbprint(billing.raw),
+    );
   });
 
   it("outputs each workload's mtls binding: a wrangler snippet and a bindings list for Pulumi-managed scripts", async () => {
@@ -130,34 +147,62 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     assert.equal(binding!.type, "mtls_certificate");
     assert.equal(binding!.name, "ORIGIN_CERT");
     assert.equal(await resolved(binding!.certificateId), currentId);
-    assert.throws(() => deployment.mtls!.bindingsFor("ledger-sync"), /has no client certificate; set workloads\.ledger-sync\.mtls/);
+    assert.throws(
+      () => deployment.mtls!.bindingsFor("ledger-sync"),
+      /has no client certificate; set workloads\.ledger-sync\.mtls/,
+    );
   });
 
   it("declares no certificate, CA or binding for a stack without mtls", async () => {
-    const workloads = JSON.parse(JSON.stringify(dev.config["worker-identity:workloads"])) as Record<string, Record<string, unknown>>;
+    const workloads = JSON.parse(JSON.stringify(dev.config["worker-identity:workloads"])) as Record<
+      string,
+      Record<string, unknown>
+    >;
     for (const settings of Object.values(workloads)) delete settings.mtls;
-    const deployment = await runProgram(engineConfig({ "worker-identity:workloads": workloads }, ["worker-identity:mtls"]), { nowMs: T0 });
+    const deployment = await runProgram(
+      engineConfig({ "worker-identity:workloads": workloads }, ["worker-identity:mtls"]),
+      { nowMs: T0 },
+    );
     assert.equal(deployment.mtls, undefined);
     assert.equal(ofType(MTLS_CERTIFICATE).length, 0);
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
-    assert.ok(runtimeConfigOfBundle(String(script.inputs.content)).workloads.every((w) => w.certificateThumbprint === undefined));
+    assert.ok(
+      runtimeConfigOfBundle(String(script.inputs.content)).workloads.every(
+        (w) => w.certificateThumbprint === undefined,
+      ),
+    );
   });
 
   describe("renewal across a whole CA lifetime: a certificate stays declared until it expires", () => {
     const config = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
     const START = Date.UTC(2027, 0, 1);
     const CA_LIFETIME_DAYS = 365; // Pulumi.dev.yaml mtls.caValidityDays
-    interface Declared { name: string; pem: string; workload: string; notBefore: number; notAfter: number }
+    interface Declared {
+      name: string;
+      pem: string;
+      workload: string;
+      notBefore: number;
+      notAfter: number;
+    }
 
     const deployAt = async (nowMs: number) => {
       installMocks(dev.project, dev.stack, { nowMs });
       const component = new WorkloadCertificates("mtls", { config, nowMs });
-      const outputs = Object.fromEntries(await Promise.all(Object.entries(component.workloads).map(async ([workload, o]) =>
-        [workload, {
-          certificateId: (await resolved(o.certificateId))!,
-          thumbprint: (await resolved(o.thumbprint))!,
-          previous: (await resolved(o.previous)) ?? [],
-        }] as const)));
+      const outputs = Object.fromEntries(
+        await Promise.all(
+          Object.entries(component.workloads).map(
+            async ([workload, o]) =>
+              [
+                workload,
+                {
+                  certificateId: (await resolved(o.certificateId))!,
+                  thumbprint: (await resolved(o.thumbprint))!,
+                  previous: (await resolved(o.previous)) ?? [],
+                },
+              ] as const,
+          ),
+        ),
+      );
       const thumbprints = (await resolved(component.thumbprints))!;
       await settled();
       const declared: Declared[] = ofType(MTLS_CERTIFICATE).map((r) => {
@@ -179,8 +224,15 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       // days, the previous one valid 5 and 10 days longer), the last instant the previous
       // certificate is valid, and the next millisecond: the boundaries a scheduled `pulumi up` meets.
       const times = new Set<number>();
-      for (const [periodDays, overlapDays] of [[9, 5], [20, 10]] as const) {
-        for (let k = Math.ceil(START / (periodDays * DAY_MS)); k * periodDays * DAY_MS < START + CA_LIFETIME_DAYS * DAY_MS; k += 1) {
+      for (const [periodDays, overlapDays] of [
+        [9, 5],
+        [20, 10],
+      ] as const) {
+        for (
+          let k = Math.ceil(START / (periodDays * DAY_MS));
+          k * periodDays * DAY_MS < START + CA_LIFETIME_DAYS * DAY_MS;
+          k += 1
+        ) {
           const renewal = k * periodDays * DAY_MS;
           for (const t of [renewal, renewal + overlapDays * DAY_MS, renewal + overlapDays * DAY_MS + 1]) times.add(t);
         }
@@ -195,18 +247,28 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
         for (const earlier of history.values()) {
           if (earlier.notAfter < t) continue;
           const now = byName.get(earlier.name);
-          assert.ok(now, `${at}: ${earlier.name} (valid until ${new Date(earlier.notAfter).toISOString()}) is no longer declared`);
+          assert.ok(
+            now,
+            `${at}: ${earlier.name} (valid until ${new Date(earlier.notAfter).toISOString()}) is no longer declared`,
+          );
           assert.equal(now.pem, earlier.pem, `${at}: ${earlier.name} changed bytes (a replacement)`);
         }
         for (const workload of ["billing", "edge-api"]) {
           const mine = declared.filter((d) => d.workload === workload).sort((a, b) => a.notBefore - b.notBefore);
           const newest = mine.at(-1)!;
           assert.ok(mine.length <= 2, `${at}: ${workload} has ${mine.length} certificates declared`);
-          assert.equal(outputs[workload]!.certificateId, `${newest.name}-id`, `${at}: ${workload} binds its newest certificate`);
+          assert.equal(
+            outputs[workload]!.certificateId,
+            `${newest.name}-id`,
+            `${at}: ${workload} binds its newest certificate`,
+          );
           const newestThumbprint = certificateThumbprint(firstCertificate(newest.pem).raw);
           assert.equal(outputs[workload]!.thumbprint, newestThumbprint);
           assert.equal(thumbprints[workload], newestThumbprint, `${at}: tokens are bound to the newest certificate`);
-          assert.deepEqual(outputs[workload]!.previous.map((p) => p.certificateId), mine.slice(0, -1).map((d) => `${d.name}-id`));
+          assert.deepEqual(
+            outputs[workload]!.previous.map((p) => p.certificateId),
+            mine.slice(0, -1).map((d) => `${d.name}-id`),
+          );
           if (!history.has(newest.name)) renewals += 1;
         }
         for (const d of declared) history.set(d.name, d);
@@ -221,11 +283,14 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     // The URN the previous release gave edge-api's certificate: Pulumi finds a resource by its own
     // URN first, then by its aliases, so the resource claiming it keeps that live certificate
     // (same inputs within the window: no change) instead of creating one and deleting the old.
-    const OLD_URN = "urn:pulumi:dev::worker-identity::worker-identity:index:WorkerIdentity$" +
+    const OLD_URN =
+      "urn:pulumi:dev::worker-identity::worker-identity:index:WorkerIdentity$" +
       "worker-identity:mtls:WorkloadCertificates$cloudflare:index/mtlsCertificate:MtlsCertificate::mtls-edge-api";
     /** The alias URNs the SDK computed for a resource (what it registers with the engine). */
     const aliasUrnsOf = (resource: pulumi.Resource) =>
-      Promise.all(((resource as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? []).map((a) => resolved(a)));
+      Promise.all(
+        ((resource as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? []).map((a) => resolved(a)),
+      );
 
     it("gives the current window's resource the old resource's URN as its alias", async () => {
       const deployment = await runProgram(engineConfig(), { nowMs: T0 });
@@ -239,19 +304,32 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       const seen: { name: string; aliases: unknown[] }[] = [];
       const config = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
       // Day 20,400 opens edge-api's window 1020 (20-day windows); window 1019's certificate lives on.
-      const component = new WorkloadCertificates("mtls", { config, nowMs: 20_400 * DAY_MS }, {
-        transformations: [(args) => {
-          if (args.type === MTLS_CERTIFICATE) seen.push({ name: args.name, aliases: [...(args.opts.aliases ?? [])] });
-          return undefined;
-        }],
-      });
+      const component = new WorkloadCertificates(
+        "mtls",
+        { config, nowMs: 20_400 * DAY_MS },
+        {
+          transformations: [
+            (args) => {
+              if (args.type === MTLS_CERTIFICATE)
+                seen.push({ name: args.name, aliases: [...(args.opts.aliases ?? [])] });
+              return undefined;
+            },
+          ],
+        },
+      );
       await resolved(component.workloads["edge-api"]!.certificateId);
-      assert.deepEqual(seen.filter((r) => r.name.startsWith("mtls-edge-api")), [
-        { name: "mtls-edge-api-w1019", aliases: [] },
-        { name: "mtls-edge-api-w1020", aliases: [{ name: "mtls-edge-api" }] },
-      ]);
+      assert.deepEqual(
+        seen.filter((r) => r.name.startsWith("mtls-edge-api")),
+        [
+          { name: "mtls-edge-api-w1019", aliases: [] },
+          { name: "mtls-edge-api-w1020", aliases: [{ name: "mtls-edge-api" }] },
+        ],
+      );
       const previous = (await resolved(component.workloads["edge-api"]!.previous))!;
-      assert.deepEqual(previous.map((p) => [p.certificateId, p.notAfter]), [["mtls-edge-api-w1019-id", "2025-11-18T00:00:00.000Z"]]);
+      assert.deepEqual(
+        previous.map((p) => [p.certificateId, p.notAfter]),
+        [["mtls-edge-api-w1019-id", "2025-11-18T00:00:00.000Z"]],
+      );
     });
   });
 
@@ -263,7 +341,9 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       const bundle = await resolved(component.caBundle);
       const renewsAt = Date.parse((await resolved(component.workloads["edge-api"]!.renewsAt))!);
       await settled();
-      const certificates = Object.fromEntries(["billing", "edge-api"].map((w) => [w, String(currentOf(ofType(MTLS_CERTIFICATE), w).inputs.certificates)]));
+      const certificates = Object.fromEntries(
+        ["billing", "edge-api"].map((w) => [w, String(currentOf(ofType(MTLS_CERTIFICATE), w).inputs.certificates)]),
+      );
       return { bundle, renewsAt, certificates };
     };
 
@@ -277,7 +357,8 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
       const after = firstCertificate(renewed.certificates["edge-api"]!);
       assert.equal(after.subjectAltName, before.subjectAltName, "same identity");
       assert.ok(!after.publicKey.equals(before.publicKey), "a new key with each certificate");
-      const remaining = (Date.parse(before.validTo) - first.renewsAt) / (Date.parse(before.validTo) - Date.parse(before.validFrom));
+      const remaining =
+        (Date.parse(before.validTo) - first.renewsAt) / (Date.parse(before.validTo) - Date.parse(before.validFrom));
       assert.ok(remaining >= 1 / 3 - 0.01, `renewed with ${remaining} of its life left`);
     });
   });

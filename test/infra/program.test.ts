@@ -25,7 +25,9 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
 
   it("deploys the issuer script with KV, the SQLite key store and secrets as bindings, its runtime config built into the bundle", async () => {
     await run(engineConfig());
-    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter((s) => s.inputs.scriptName === "worker-identity");
+    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter(
+      (s) => s.inputs.scriptName === "worker-identity",
+    );
     assert.equal(scripts.length, 1);
     const script = scripts[0]!.inputs;
     assert.equal(script.accountId, dev.config["worker-identity:accountId"]);
@@ -38,10 +40,16 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(byName.get("KEY_STORE")?.type, "durable_object_namespace");
     assert.equal(byName.get("KEY_STORE")?.className, "KeyStore");
     assert.equal(byName.get("JWKS")?.type, "kv_namespace");
-    assert.equal(byName.get("JWKS")?.namespaceId, `${ofType("cloudflare:index/workersKvNamespace:WorkersKvNamespace")[0]?.name}-id`);
+    assert.equal(
+      byName.get("JWKS")?.namespaceId,
+      `${ofType("cloudflare:index/workersKvNamespace:WorkersKvNamespace")[0]?.name}-id`,
+    );
 
     // The stack's settings are no binding (a text binding holds at most 5 KB): they are in the bundle.
-    assert.deepEqual(bindings.filter((b) => b.type === "plain_text").map((b) => b.name), []);
+    assert.deepEqual(
+      bindings.filter((b) => b.type === "plain_text").map((b) => b.name),
+      [],
+    );
     const content = String(script.content);
     const seenByWorker = runtimeConfigOfBundle(content);
     assert.equal(seenByWorker.version, 1);
@@ -52,18 +60,35 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     const validated = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
     assert.deepEqual(seenByWorker.issuer, validated.issuer);
     assert.equal(seenByWorker.issuer.issuerUrl, "https://id.example.dev");
-    assert.ok(!JSON.stringify(seenByWorker).includes("inlinePolicies"), "cloud federation settings stay out of the Worker");
+    assert.ok(
+      !JSON.stringify(seenByWorker).includes("inlinePolicies"),
+      "cloud federation settings stay out of the Worker",
+    );
     for (const workload of validated.workloads) {
       // esbuild writes `var Workload_x = class extends Issuer {…}` and exports it by name.
-      assert.match(content, new RegExp(`var ${workload.entrypoint} = class extends Issuer`), `bundle lacks ${workload.entrypoint}`);
-      assert.match(content, new RegExp(`^\\s+${workload.entrypoint},?$`, "m"), `bundle does not export ${workload.entrypoint}`);
+      assert.match(
+        content,
+        new RegExp(`var ${workload.entrypoint} = class extends Issuer`),
+        `bundle lacks ${workload.entrypoint}`,
+      );
+      assert.match(
+        content,
+        new RegExp(`^\\s+${workload.entrypoint},?$`, "m"),
+        `bundle does not export ${workload.entrypoint}`,
+      );
     }
   });
 
   it("deploys the configured edge middleware on its route, fetching the JWKS over a binding to the issuer", async () => {
     const deployment = await run(engineConfig());
-    const edge = dev.config["worker-identity:edgeMiddleware"] as { scriptName: string; rules: unknown; route: { pattern: string; zoneId: string } };
-    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter((s) => s.inputs.scriptName === edge.scriptName);
+    const edge = dev.config["worker-identity:edgeMiddleware"] as {
+      scriptName: string;
+      rules: unknown;
+      route: { pattern: string; zoneId: string };
+    };
+    const scripts = ofType("cloudflare:index/workersScript:WorkersScript").filter(
+      (s) => s.inputs.scriptName === edge.scriptName,
+    );
     assert.equal(scripts.length, 1);
     const bindings = scripts[0]!.inputs.bindings as Binding[];
     const byName = new Map(bindings.map((b) => [b.name, b]));
@@ -83,13 +108,20 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     const secret = byName.get("INTROSPECTION_CLIENT_SECRET");
     assert.equal(secret?.type, "secret_text");
     const secrets = await resolved(deployment.issuer.introspectionSecrets);
-    assert.equal(secret?.text, secrets?.["api-gateway"], "the middleware authenticates with the secret the issuer holds for it");
+    assert.equal(
+      secret?.text,
+      secrets?.["api-gateway"],
+      "the middleware authenticates with the secret the issuer holds for it",
+    );
   });
 
   it("serves the issuer on its custom domain and exports its URLs", async () => {
     const deployment = await run(engineConfig());
     const domains = ofType("cloudflare:index/workersCustomDomain:WorkersCustomDomain");
-    assert.deepEqual(domains.map((d) => d.inputs.hostname), [dev.config["worker-identity:issuerHostname"]]);
+    assert.deepEqual(
+      domains.map((d) => d.inputs.hostname),
+      [dev.config["worker-identity:issuerHostname"]],
+    );
     assert.equal(deployment.issuerUrl, `https://${String(dev.config["worker-identity:issuerHostname"])}`);
     assert.equal(deployment.jwksUri, `${deployment.issuerUrl}/.well-known/jwks.json`);
     assert.equal(ofType("cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain").length, 0);
@@ -100,10 +132,14 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     const providers = ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
     assert.equal(providers.length, 1);
     assert.equal(providers[0]!.inputs.url, deployment.issuerUrl);
-    const roles = ofType("aws:iam/role:Role").map((r) => String(r.inputs.name)).sort();
+    const roles = ofType("aws:iam/role:Role")
+      .map((r) => String(r.inputs.name))
+      .sort();
     assert.deepEqual(roles, ["wid-billing", "wid-ledger-sync", "wid-nightly-export"]);
     assert.equal(ofType("gcp:iam/workloadIdentityPool:WorkloadIdentityPool").length, 1);
-    const grants = ofType("gcp:serviceaccount/iAMMember:IAMMember").map((m) => String(m.inputs.member)).sort();
+    const grants = ofType("gcp:serviceaccount/iAMMember:IAMMember")
+      .map((m) => String(m.inputs.member))
+      .sort();
     assert.deepEqual(
       grants,
       ["billing", "reports-exporter"].map(
@@ -111,7 +147,10 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
           `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/subject/worker/${String(dev.config["worker-identity:accountId"])}/${name}`,
       ),
     );
-    assert.equal(await resolved(deployment.workloads["billing"]?.awsRoleArn), "arn:aws:iam::111122223333:role/wid-billing");
+    assert.equal(
+      await resolved(deployment.workloads["billing"]?.awsRoleArn),
+      "arn:aws:iam::111122223333:role/wid-billing",
+    );
     // What the SDK's gcpAccessToken takes as `provider` (README): the audience without its scheme.
     assert.equal(
       await resolved(deployment.workloads["billing"]?.gcpProviderResourceName),

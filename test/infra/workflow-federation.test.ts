@@ -11,7 +11,13 @@ import { attributeMapping, principalInPool, principalSetInPool } from "../../inf
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
-import { createInstance, EXPORT_WORKFLOW, instanceToken, INTROSPECTION_SECRETS, workflowStackConfig } from "../support/workflow-fixture.js";
+import {
+  createInstance,
+  EXPORT_WORKFLOW,
+  instanceToken,
+  INTROSPECTION_SECRETS,
+  workflowStackConfig,
+} from "../support/workflow-fixture.js";
 
 const HOST = "id.example.dev";
 const ACCOUNT = "111122223333";
@@ -36,14 +42,20 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
   });
 
   describe("AWS: the workflow's role", () => {
-    const policy = workflowTrustPolicy({ providerArn: PROVIDER_ARN, issuerUrl: `https://${HOST}`, subjectPrefix: PREFIX, audience: AWS_AUDIENCE });
-    const decide = (sub: string, aud = AWS_AUDIENCE) => simulateTrust(policy, {
-      principal: PROVIDER_ARN,
-      action: "sts:AssumeRoleWithWebIdentity",
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/wid-${EXPORT_WORKFLOW}`,
-      account: ACCOUNT,
-      context: { [`${HOST}:sub`]: sub, [`${HOST}:aud`]: aud },
+    const policy = workflowTrustPolicy({
+      providerArn: PROVIDER_ARN,
+      issuerUrl: `https://${HOST}`,
+      subjectPrefix: PREFIX,
+      audience: AWS_AUDIENCE,
     });
+    const decide = (sub: string, aud = AWS_AUDIENCE) =>
+      simulateTrust(policy, {
+        principal: PROVIDER_ARN,
+        action: "sts:AssumeRoleWithWebIdentity",
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/wid-${EXPORT_WORKFLOW}`,
+        account: ACCOUNT,
+        context: { [`${HOST}:sub`]: sub, [`${HOST}:aud`]: aud },
+      });
 
     it("trusts the prefix with a wildcard right after its last '/', and the exact audience; never an instance id", () => {
       assert.deepEqual(policy.Statement[0]?.Condition, {
@@ -51,8 +63,16 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
         StringLike: { [`${HOST}:sub`]: `${PREFIX}*` },
       });
       assert.ok(!JSON.stringify(policy).includes(String(workflowClaims.instance_id)));
-      assert.throws(() => workflowTrustPolicy({ providerArn: PROVIDER_ARN, issuerUrl: `https://${HOST}`, subjectPrefix: `${PREFIX}x`, audience: AWS_AUDIENCE }),
-        /not workflow\/<account_id>\/<name>\//);
+      assert.throws(
+        () =>
+          workflowTrustPolicy({
+            providerArn: PROVIDER_ARN,
+            issuerUrl: `https://${HOST}`,
+            subjectPrefix: `${PREFIX}x`,
+            audience: AWS_AUDIENCE,
+          }),
+        /not workflow\/<account_id>\/<name>\//,
+      );
     });
 
     it("admits any instance of the workflow, as its real token names it", async () => {
@@ -63,7 +83,10 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
 
     it("refuses other workflows (even one whose name extends this one's), workloads, and other audiences", async () => {
       assert.equal(await decide(String(workloadClaims.sub)), "ImplicitlyDenied");
-      assert.equal(await decide(`workflow/${ACCOUNT_ID}/${EXPORT_WORKFLOW}-x/${workflowClaims.instance_id}`), "ImplicitlyDenied");
+      assert.equal(
+        await decide(`workflow/${ACCOUNT_ID}/${EXPORT_WORKFLOW}-x/${workflowClaims.instance_id}`),
+        "ImplicitlyDenied",
+      );
       assert.equal(await decide(`workflow/${ACCOUNT_ID}/cleanup/${workflowClaims.instance_id}`), "ImplicitlyDenied");
       assert.equal(await decide(`workflow/${"f".repeat(32)}/${EXPORT_WORKFLOW}/x`), "ImplicitlyDenied");
       assert.equal(await decide(String(workflowClaims.sub), API_AUDIENCE), "ImplicitlyDenied");
@@ -71,10 +94,17 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
 
     it("and a workload's exact-subject role refuses the workflow's token", async () => {
       const workloadPolicy = webIdentityTrustPolicy({
-        providerArn: PROVIDER_ARN, issuerUrl: `https://${HOST}`, subject: String(workloadClaims.sub), audience: AWS_AUDIENCE, tagSession: false,
+        providerArn: PROVIDER_ARN,
+        issuerUrl: `https://${HOST}`,
+        subject: String(workloadClaims.sub),
+        audience: AWS_AUDIENCE,
+        tagSession: false,
       });
       const decision = await simulateTrust(workloadPolicy, {
-        principal: PROVIDER_ARN, action: "sts:AssumeRoleWithWebIdentity", roleArn: `arn:aws:iam::${ACCOUNT}:role/wid-ledger-sync`, account: ACCOUNT,
+        principal: PROVIDER_ARN,
+        action: "sts:AssumeRoleWithWebIdentity",
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/wid-ledger-sync`,
+        account: ACCOUNT,
         context: { [`${HOST}:sub`]: String(workflowClaims.sub), [`${HOST}:aud`]: AWS_AUDIENCE },
       });
       assert.equal(decision, "ImplicitlyDenied");
@@ -83,7 +113,9 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
 
   describe("GCP: the workflow's principalSet", () => {
     const map = (claims: JWTPayload) =>
-      Object.fromEntries(Object.entries(attributeMapping({ workflows: true })).map(([k, e]) => [k, evaluate(e, { assertion: claims })]));
+      Object.fromEntries(
+        Object.entries(attributeMapping({ workflows: true })).map(([k, e]) => [k, evaluate(e, { assertion: claims })]),
+      );
 
     it("maps a workflow token's subject (within 127 bytes) and its workflow; a workload token's workflow is '-'", () => {
       const mapped = map(workflowClaims);
@@ -99,7 +131,8 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
     it("grants every instance of the workflow through attribute.workflow, and nothing else", () => {
       const member = principalSetInPool(POOL, EXPORT_WORKFLOW);
       assert.equal(member, `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/${EXPORT_WORKFLOW}`);
-      const memberOf = (claims: JWTPayload) => `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/${String(map(claims)["attribute.workflow"])}`;
+      const memberOf = (claims: JWTPayload) =>
+        `principalSet://iam.googleapis.com/${POOL}/attribute.workflow/${String(map(claims)["attribute.workflow"])}`;
       assert.equal(memberOf(workflowClaims), member);
       assert.notEqual(memberOf(workloadClaims), member);
       assert.notEqual(principalInPool(POOL, String(workloadClaims.sub)), member);
@@ -107,7 +140,12 @@ describe("workflow federation on real instance tokens (IAM and CEL engines)", fu
     });
 
     it("leaves the mapping of a stack without workflows as it was", () => {
-      assert.deepEqual(Object.keys(attributeMapping()), ["google.subject", "attribute.account_id", "attribute.worker", "attribute.environment"]);
+      assert.deepEqual(Object.keys(attributeMapping()), [
+        "google.subject",
+        "attribute.account_id",
+        "attribute.worker",
+        "attribute.environment",
+      ]);
     });
   });
 });

@@ -6,7 +6,11 @@ import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayloa
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { UnknownInstanceError, WorkflowUnavailableError } from "../../worker/errors.js";
 import { authenticateClient, basicCredentials, parseClientSecrets } from "../../worker/introspection/client-auth.js";
-import { introspect, introspectionResponseBody, type IntrospectionDeps } from "../../worker/introspection/introspect.js";
+import {
+  introspect,
+  introspectionResponseBody,
+  type IntrospectionDeps,
+} from "../../worker/introspection/introspect.js";
 import { IntrospectionRequestError, parseIntrospectionRequest } from "../../worker/introspection/request.js";
 import type { RevocationEntry } from "../../worker/revocation/list.js";
 import { workloadTokenClaims } from "../../worker/tokens/claims.js";
@@ -29,8 +33,10 @@ describe("introspection request form", () => {
 
   it("reads token and token_type_hint, ignoring other parameters", () => {
     assert.deepEqual(parseIntrospectionRequest(FORM, "token=a.b.c"), { token: "a.b.c" });
-    assert.deepEqual(parseIntrospectionRequest(`${FORM}; charset=UTF-8`, "token=a.b.c&token_type_hint=access_token&x=1"),
-      { token: "a.b.c", tokenTypeHint: "access_token" });
+    assert.deepEqual(
+      parseIntrospectionRequest(`${FORM}; charset=UTF-8`, "token=a.b.c&token_type_hint=access_token&x=1"),
+      { token: "a.b.c", tokenTypeHint: "access_token" },
+    );
   });
 
   it("refuses other media types, charsets, repeats, a missing token and credentials in the form", () => {
@@ -55,27 +61,55 @@ describe("introspection client authentication", () => {
   const clients = Object.keys(INTROSPECTION_SECRETS);
 
   it("parses Basic credentials, form-decoding id and secret (RFC 6749 §2.3.1)", () => {
-    assert.deepEqual(basicCredentials(basicAuthorization("a b", "s:e+c")), { kind: "present", clientId: "a b", clientSecret: "s:e+c" });
+    assert.deepEqual(basicCredentials(basicAuthorization("a b", "s:e+c")), {
+      kind: "present",
+      clientId: "a b",
+      clientSecret: "s:e+c",
+    });
     assert.deepEqual(basicCredentials(null), { kind: "absent" });
     assert.deepEqual(basicCredentials("Bearer x"), { kind: "absent" });
-    for (const bad of ["Basic", "Basic !!!", `Basic ${btoa("no-colon")}`, `Basic ${btoa(":secret")}`, `Basic ${btoa("id:")}`]) {
+    for (const bad of [
+      "Basic",
+      "Basic !!!",
+      `Basic ${btoa("no-colon")}`,
+      `Basic ${btoa(":secret")}`,
+      `Basic ${btoa("id:")}`,
+    ]) {
       assert.deepEqual(basicCredentials(bad), { kind: "malformed" }, bad);
     }
   });
 
   it("admits a registered client with its secret, and nothing else", async () => {
-    const present = (id: string, secret: string) => basicCredentials(basicAuthorization(id, secret)) as Extract<
-      ReturnType<typeof basicCredentials>, { kind: "present" }>;
-    assert.deepEqual(await authenticateClient(present("payments-api", INTROSPECTION_SECRETS["payments-api"]!), clients, secrets),
-      { ok: true, clientId: "payments-api" });
-    assert.equal((await authenticateClient(present("payments-api", INTROSPECTION_SECRETS["ledger-api"]!), clients, secrets)).ok, false);
+    const present = (id: string, secret: string) =>
+      basicCredentials(basicAuthorization(id, secret)) as Extract<
+        ReturnType<typeof basicCredentials>,
+        { kind: "present" }
+      >;
+    assert.deepEqual(
+      await authenticateClient(present("payments-api", INTROSPECTION_SECRETS["payments-api"]!), clients, secrets),
+      { ok: true, clientId: "payments-api" },
+    );
+    assert.equal(
+      (await authenticateClient(present("payments-api", INTROSPECTION_SECRETS["ledger-api"]!), clients, secrets)).ok,
+      false,
+    );
     assert.equal((await authenticateClient(present("stranger", "x".repeat(40)), clients, secrets)).ok, false);
-    assert.equal((await authenticateClient(present("payments-api", INTROSPECTION_SECRETS["payments-api"]!), ["ledger-api"], secrets)).ok, false);
+    assert.equal(
+      (
+        await authenticateClient(
+          present("payments-api", INTROSPECTION_SECRETS["payments-api"]!),
+          ["ledger-api"],
+          secrets,
+        )
+      ).ok,
+      false,
+    );
   });
 
   it("ignores secrets too short to be safe, and names a broken secrets binding as the issuer's problem", () => {
     assert.equal(parseClientSecrets(JSON.stringify({ short: "x".repeat(31), long: "x".repeat(32) })).size, 1);
-    for (const broken of [undefined, "", "{", "[]"]) assert.throws(() => parseClientSecrets(broken), /\[ERR_ISSUER_CONFIG\] .*INTROSPECTION_SECRETS/);
+    for (const broken of [undefined, "", "{", "[]"])
+      assert.throws(() => parseClientSecrets(broken), /\[ERR_ISSUER_CONFIG\] .*INTROSPECTION_SECRETS/);
   });
 });
 
@@ -112,7 +146,11 @@ describe("introspect: is this token active?", () => {
   it("answers active with the claims for a valid workload token and a running instance's token", async () => {
     const outcome = await introspect(await workloadToken(), deps());
     assert.equal(outcome.active, true);
-    assert.deepEqual(introspectionResponseBody(outcome), { ...(outcome.active ? outcome.claims : {}), active: true, token_type: "Bearer" });
+    assert.deepEqual(introspectionResponseBody(outcome), {
+      ...(outcome.active ? outcome.claims : {}),
+      active: true,
+      token_type: "Bearer",
+    });
     const workflowOutcome = await introspect(await workflowToken(), deps({ instanceStatus: async () => "paused" }));
     assert.equal(workflowOutcome.active, true, "a paused instance has not ended");
   });
@@ -122,28 +160,57 @@ describe("introspect: is this token active?", () => {
       const outcome = await introspect(await workflowToken(), deps({ instanceStatus: async () => status }));
       assert.deepEqual(outcome, { active: false, reason: `its instance is ${status}` });
     }
-    const unknown = await introspect(await workflowToken(), deps({ instanceStatus: async () => { throw new UnknownInstanceError("x"); } }));
+    const unknown = await introspect(
+      await workflowToken(),
+      deps({
+        instanceStatus: async () => {
+          throw new UnknownInstanceError("x");
+        },
+      }),
+    );
     assert.equal(unknown.active, false);
     assert.deepEqual(introspectionResponseBody(unknown), { active: false });
   });
 
   it("gives no answer when the instance's status cannot be read", async () => {
-    await assert.rejects(introspect(await workflowToken(), deps({ instanceStatus: async () => { throw new WorkflowUnavailableError("x"); } })),
-      /ERR_WORKFLOW_UNAVAILABLE/);
+    await assert.rejects(
+      introspect(
+        await workflowToken(),
+        deps({
+          instanceStatus: async () => {
+            throw new WorkflowUnavailableError("x");
+          },
+        }),
+      ),
+      /ERR_WORKFLOW_UNAVAILABLE/,
+    );
   });
 
   it("answers inactive for revoked, expired, foreign, tampered or unregistered tokens", async () => {
-    const revoked: RevocationEntry[] = [{ kind: "workflow", name: workflow.name, revokedAt: iat, expiresAt: iat + 4_000 }];
+    const revoked: RevocationEntry[] = [
+      { kind: "workflow", name: workflow.name, revokedAt: iat, expiresAt: iat + 4_000 },
+    ];
     const inactive = async (token: string | Promise<string>, d = deps()) => (await introspect(await token, d)).active;
     assert.equal(await inactive(workflowToken(), deps({ revocations: async () => revoked })), false);
     assert.equal(await inactive(workloadToken(), deps({ nowMs: (iat + 300) * 1_000 })), false, "expired");
-    assert.equal(await inactive(sign({ ...workloadTokenClaims({ ...base, workload: config.workloads[0]!, jti: "x" }), iss: "https://evil" })), false);
+    assert.equal(
+      await inactive(
+        sign({ ...workloadTokenClaims({ ...base, workload: config.workloads[0]!, jti: "x" }), iss: "https://evil" }),
+      ),
+      false,
+    );
     const token = await workloadToken();
     assert.equal(await inactive(`${token.slice(0, -4)}AAAA`), false, "tampered signature");
     assert.equal(await inactive("not.a.token"), false);
-    assert.equal(await inactive(workloadToken(), deps({ config: { ...config, workloads: config.workloads.slice(1) } })), false);
+    assert.equal(
+      await inactive(workloadToken(), deps({ config: { ...config, workloads: config.workloads.slice(1) } })),
+      false,
+    );
     assert.equal(await inactive(workflowToken(), deps({ config: { ...config, workflows: [] } })), false);
-    const otherSub = sign({ ...workflowTokenClaims({ ...base, workflow, instanceId: "i-1", jti: "z" }), sub: "workflow/x/y/z" });
+    const otherSub = sign({
+      ...workflowTokenClaims({ ...base, workflow, instanceId: "i-1", jti: "z" }),
+      sub: "workflow/x/y/z",
+    });
     assert.equal(await inactive(otherSub), false, "a subject that is not the instance's");
   });
 });

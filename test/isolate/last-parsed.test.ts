@@ -25,8 +25,14 @@ describe("lastParsed", () => {
       return source;
     });
     let first: unknown;
-    assert.throws(() => parse(undefined), (error: unknown) => ((first = error), error instanceof TypeError));
-    assert.throws(() => parse(undefined), (error: unknown) => error === first);
+    assert.throws(
+      () => parse(undefined),
+      (error: unknown) => ((first = error), error instanceof TypeError),
+    );
+    assert.throws(
+      () => parse(undefined),
+      (error: unknown) => error === first,
+    );
     assert.equal(calls, 1);
     assert.equal(parse("x"), "x");
   });

@@ -105,7 +105,10 @@ describe("SharedValue", () => {
   it("a failed refresh reaches only its own request, and the next request tries again", async () => {
     const shared = new SharedValue<string>(1_000);
     await shared.get(0, async () => ({ value: "old", validUntil: 10 }));
-    await assert.rejects(shared.get(20, async () => Promise.reject(new Error("KV down"))), /KV down/);
+    await assert.rejects(
+      shared.get(20, async () => Promise.reject(new Error("KV down"))),
+      /KV down/,
+    );
     assert.equal(await shared.get(21, async () => ({ value: "new", validUntil: 100 })), "new");
   });
 

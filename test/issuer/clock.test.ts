@@ -6,7 +6,10 @@ import { IssuerConfigError } from "../../worker/errors.js";
 const TOLERANCE_MS = 1_000;
 
 function assertNear(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= TOLERANCE_MS, `${what}: ${actual} is not within ${TOLERANCE_MS} ms of ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= TOLERANCE_MS,
+    `${what}: ${actual} is not within ${TOLERANCE_MS} ms of ${expected}`,
+  );
 }
 
 describe("clockFromOffset", () => {

@@ -82,7 +82,9 @@ describe("entrypointsModuleSource", () => {
       assert.throws(
         () => entrypointsModuleSource([{ name: "billing", entrypoint }], ISSUER_PATH),
         (error: unknown) =>
-          error instanceof Error && error.message.includes(JSON.stringify(entrypoint)) && /not a usable class name/.test(error.message),
+          error instanceof Error &&
+          error.message.includes(JSON.stringify(entrypoint)) &&
+          /not a usable class name/.test(error.message),
         JSON.stringify(entrypoint),
       );
     }

@@ -123,12 +123,15 @@ describe("resolveWorkload: refusals", () => {
 
   it("names the project of the stack config in the unknown-workload fix", () => {
     const other = validateStackConfig(
-      Object.fromEntries(Object.entries(rawStackConfig()).map(([k, v]) => [k.replace(/^worker-identity:/, "acme-id:"), v])),
+      Object.fromEntries(
+        Object.entries(rawStackConfig()).map(([k, v]) => [k.replace(/^worker-identity:/, "acme-id:"), v]),
+      ),
       { project: "acme-id", stack: "prod" },
     );
     assert.throws(
       () => resolveWorkload(other, undefined, { workload: "payroll" }),
-      (error: unknown) => error instanceof UnknownWorkloadError && /acme-id:workloads in Pulumi\.prod\.yaml/.test(error.message),
+      (error: unknown) =>
+        error instanceof UnknownWorkloadError && /acme-id:workloads in Pulumi\.prod\.yaml/.test(error.message),
     );
   });
 });

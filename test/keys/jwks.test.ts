@@ -34,7 +34,9 @@ const kids = (keys: readonly JWK[]): (string | undefined)[] => keys.map((k) => k
 /** Every permutation of a small list. */
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe("jwksDocument", () => {
@@ -75,7 +77,10 @@ describe("jwksDocument", () => {
   it("does not reorder its input", () => {
     const input = [RETIRED_OLD, NEXT, ACTIVE];
     jwksDocument(input);
-    assert.deepEqual(input.map((k) => k.kid), ["k-retired-old", "k-next", "k-active"]);
+    assert.deepEqual(
+      input.map((k) => k.kid),
+      ["k-retired-old", "k-next", "k-active"],
+    );
   });
 
   it("serializes an unchanged key set to the same bytes whatever the input order", () => {

@@ -40,7 +40,12 @@ describe("importKeyEncryptionKey", () => {
   });
 
   it("refuses text that is not base64", async () => {
-    for (const secret of ["not base64 at all!", "%%%%", `${KEK_BASE64.slice(0, 20)}*${KEK_BASE64.slice(21)}`, "a===="]) {
+    for (const secret of [
+      "not base64 at all!",
+      "%%%%",
+      `${KEK_BASE64.slice(0, 20)}*${KEK_BASE64.slice(21)}`,
+      "a====",
+    ]) {
       await rejectsWithKekError(importKeyEncryptionKey(secret), /exactly 32 bytes/, /not base64/, HOW_TO_GENERATE);
     }
   });
@@ -109,7 +114,12 @@ describe("sealPrivateKey / openPrivateKey", () => {
     const kek = await importKeyEncryptionKey(KEK_BASE64);
     const other = await importKeyEncryptionKey(OTHER_KEK_BASE64);
     const sealed = await sealPrivateKey(kek, KID, PKCS8);
-    await rejectsWithKekError(openPrivateKey(other, KID, sealed), new RegExp(kek.id), new RegExp(other.id), /restore the KEY_ENCRYPTION_KEY/);
+    await rejectsWithKekError(
+      openPrivateKey(other, KID, sealed),
+      new RegExp(kek.id),
+      new RegExp(other.id),
+      /restore the KEY_ENCRYPTION_KEY/,
+    );
   });
 
   it("refuses another KEK even when the stored KEK id was forged to match", async () => {
@@ -122,7 +132,12 @@ describe("sealPrivateKey / openPrivateKey", () => {
   it("refuses a sealed key moved onto another kid (the kid is additional data)", async () => {
     const kek = await importKeyEncryptionKey(KEK_BASE64);
     const sealed = await sealPrivateKey(kek, KID, PKCS8);
-    await rejectsWithKekError(openPrivateKey(kek, "2024-kid-b", sealed), /2024-kid-b/, /failed authentication/, /moved from another row/);
+    await rejectsWithKekError(
+      openPrivateKey(kek, "2024-kid-b", sealed),
+      /2024-kid-b/,
+      /failed authentication/,
+      /moved from another row/,
+    );
   });
 
   it("refuses a ciphertext with one bit flipped, wherever the bit is", async () => {

@@ -2,7 +2,13 @@
 // key. Expected instants come from the settings, never from the module.
 
 import assert from "node:assert/strict";
-import { MAX_PUBLISHED_KEYS, nextCheckAt, rotationPolicy, scheduledSteps, type KeyMeta } from "../../worker/keys/timeline.js";
+import {
+  MAX_PUBLISHED_KEYS,
+  nextCheckAt,
+  rotationPolicy,
+  scheduledSteps,
+  type KeyMeta,
+} from "../../worker/keys/timeline.js";
 import { HOUR_MS, T0, issuerSettings } from "./timeline-fixtures.js";
 
 describe("the alarm while the JWKS is full", () => {

@@ -77,7 +77,9 @@ export function runDue(
     current = applyAll(current, steps, now, kids);
     applied.push(...steps);
   }
-  throw new Error(`the timeline did not settle at ${now}: ${JSON.stringify(scheduledSteps(current, policy, now, options))}`);
+  throw new Error(
+    `the timeline did not settle at ${now}: ${JSON.stringify(scheduledSteps(current, policy, now, options))}`,
+  );
 }
 
 export function kidsOf(keys: readonly KeyMeta[]): string[] {

@@ -58,7 +58,9 @@ export class KeyStoreModel {
 
   /** True when a request would make the store run the timeline first (as `signingKey()` does). */
   isDue(now: number): boolean {
-    return !activeKey(this.keys) || scheduledSteps(this.keys, this.policy, now, { rotateEarly: this.rotateEarly }).length > 0;
+    return (
+      !activeKey(this.keys) || scheduledSteps(this.keys, this.policy, now, { rotateEarly: this.rotateEarly }).length > 0
+    );
   }
 
   /** One advance: the admin's steps, then the scheduled ones until none is due; publish; set the alarm. */
@@ -75,8 +77,14 @@ export class KeyStoreModel {
     this.#publish(now);
     this.#checkInvariants(now);
     this.alarmAt = nextCheckAt(this.keys, this.policy, now, { rotateEarly: this.rotateEarly });
-    assert.ok(this.alarmAt >= now + MIN_ALARM_INTERVAL_MS, `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too soon`);
-    assert.ok(this.alarmAt <= now + MAX_ALARM_INTERVAL_MS, `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too late`);
+    assert.ok(
+      this.alarmAt >= now + MIN_ALARM_INTERVAL_MS,
+      `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too soon`,
+    );
+    assert.ok(
+      this.alarmAt <= now + MAX_ALARM_INTERVAL_MS,
+      `alarm ${this.alarmAt - now} ms after T0 + ${now - T0} ms is too late`,
+    );
   }
 
   /** The kid an isolate receives when it fetches the signing key at `now`. */
@@ -91,14 +99,23 @@ export class KeyStoreModel {
     const before = this.keys;
     const created = step.kind === "create" ? { kid: `k${++this.#kids}`, alg: step.alg } : undefined;
     this.keys = applyStep(before, step, now, created);
-    if (created) this.lives.set(created.kid, { kid: created.kid, activatedAt: null, scheduled: false, stoppedSigningAt: null, revokedAt: null, nextKeysWithdrawn: 0 });
+    if (created)
+      this.lives.set(created.kid, {
+        kid: created.kid,
+        activatedAt: null,
+        scheduled: false,
+        stoppedSigningAt: null,
+        revokedAt: null,
+        nextKeysWithdrawn: 0,
+      });
     const signerBefore = activeKey(before);
     for (const old of before) {
       const after = this.keys.find((k) => k.kid === old.kid);
       const life = this.lives.get(old.kid) as KeyLife;
       if (old.state === "active" && after?.state !== "active") life.stoppedSigningAt = now;
       if (!after && step.kind === "revoke") life.revokedAt = now;
-      if (!after && old.state === "next" && signerBefore) (this.lives.get(signerBefore.kid) as KeyLife).nextKeysWithdrawn += 1;
+      if (!after && old.state === "next" && signerBefore)
+        (this.lives.get(signerBefore.kid) as KeyLife).nextKeysWithdrawn += 1;
     }
     for (const key of this.keys) {
       const was = before.find((k) => k.kid === key.kid);
@@ -121,7 +138,8 @@ export class KeyStoreModel {
   #checkInvariants(now: number): void {
     const where = (): string => `at T0 + ${now - T0} ms: ${JSON.stringify(this.keys)}`;
     if (this.keys.length > MAX_PUBLISHED_KEYS) assert.fail(`${this.keys.length} keys published ${where()}`);
-    if (this.keys.filter((k) => k.state === "active").length !== 1) assert.fail(`not exactly one active key ${where()}`);
+    if (this.keys.filter((k) => k.state === "active").length !== 1)
+      assert.fail(`not exactly one active key ${where()}`);
     if (new Set(this.keys.map((k) => k.kid)).size !== this.keys.length) assert.fail(`a kid twice ${where()}`);
   }
 }
@@ -153,7 +171,10 @@ export function removals(history: readonly JwksVersion[]): Map<string, number> {
   let previous: ReadonlySet<string> = new Set();
   for (const version of history) {
     for (const kid of version.kids) {
-      assert.ok(!removedAt.has(kid) || removedAt.get(kid) === Number.POSITIVE_INFINITY, `${kid} came back to the JWKS at ${version.at}`);
+      assert.ok(
+        !removedAt.has(kid) || removedAt.get(kid) === Number.POSITIVE_INFINITY,
+        `${kid} came back to the JWKS at ${version.at}`,
+      );
       removedAt.set(kid, Number.POSITIVE_INFINITY);
     }
     for (const kid of previous) if (!version.kids.has(kid)) removedAt.set(kid, version.at);
@@ -166,7 +187,13 @@ export function removals(history: readonly JwksVersion[]): Map<string, number> {
  * An issuer isolate's fetch at `fetchedAt`: it signs at once, at a random instant, and last just
  * before its copy expires, each token living the longest allowed lifetime or a random shorter one.
  */
-export function signWithCachedKey(into: Token[], kid: string, fetchedAt: number, maxLifetimeMs: number, random: () => number): void {
+export function signWithCachedKey(
+  into: Token[],
+  kid: string,
+  fetchedAt: number,
+  maxLifetimeMs: number,
+  random: () => number,
+): void {
   const cacheMs = SIGNING_KEY_CACHE_MS;
   for (const iat of [fetchedAt, fetchedAt + Math.floor(random() * cacheMs), fetchedAt + cacheMs - 1]) {
     const lifetime = random() < 0.5 ? maxLifetimeMs : 60_000 + Math.floor(random() * (maxLifetimeMs - 60_000));

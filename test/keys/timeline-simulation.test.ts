@@ -71,7 +71,8 @@ function simulate(combo: Combo, chaos: boolean, seed: number): Run {
     clockSkewSeconds: combo.skewSeconds,
   });
   const periodMs = combo.periodDays * DAY_MS;
-  const delayMs = KV_PROPAGATION_MS + EDGE_CACHE_MS + jwksMaxAgeSeconds(combo.periodDays) * 1_000 + combo.skewSeconds * 1_000;
+  const delayMs =
+    KV_PROPAGATION_MS + EDGE_CACHE_MS + jwksMaxAgeSeconds(combo.periodDays) * 1_000 + combo.skewSeconds * 1_000;
 
   const events: { at: number; kind: EventKind }[] = [];
   const every = (kind: EventKind, minGap: number, maxGap: number): void => {
@@ -149,8 +150,12 @@ function simulate(combo: Combo, chaos: boolean, seed: number): Run {
     // withdrawn under it, plus the time the store was down, plus the shortest alarm.
     const active = store.lives.get(activeKey(store.keys)?.kid ?? "");
     assert.ok(active?.activatedAt !== null && active !== undefined);
-    const bound = periodMs + delayMs * (1 + active.nextKeysWithdrawn) + downtime(active.activatedAt, t) + MIN_ALARM_INTERVAL_MS;
-    assert.ok(t - active.activatedAt <= bound, `${active.kid} still signs ${t - active.activatedAt} ms after activation (bound ${bound})`);
+    const bound =
+      periodMs + delayMs * (1 + active.nextKeysWithdrawn) + downtime(active.activatedAt, t) + MIN_ALARM_INTERVAL_MS;
+    assert.ok(
+      t - active.activatedAt <= bound,
+      `${active.kid} still signs ${t - active.activatedAt} ms after activation (bound ${bound})`,
+    );
     last = t;
   }
   return run;
@@ -167,7 +172,10 @@ function emergency(run: Run, t: number): void {
     if (!(error instanceof TimelineError) || error.code !== "ERR_TOO_MANY_KEYS") throw error;
     const next = nextKey(before);
     assert.ok(!next || next.alg !== store.policy.algorithm, "refused although a prepared key could take over");
-    assert.ok(before.length - (next ? 1 : 0) + 1 > MAX_PUBLISHED_KEYS, `refused with only ${before.length} keys published`);
+    assert.ok(
+      before.length - (next ? 1 : 0) + 1 > MAX_PUBLISHED_KEYS,
+      `refused with only ${before.length} keys published`,
+    );
     assert.equal(store.keys, before, "a refused rotation changed the keys");
     run.refusals += 1;
   }
@@ -176,7 +184,10 @@ function emergency(run: Run, t: number): void {
 function revoke(run: Run, t: number, random: () => number): void {
   const { store } = run;
   if (random() < 0.1) {
-    assert.throws(() => store.wake(t, (keys, policy) => revokeSteps(keys, "never-published", policy)), (e) => e instanceof TimelineError && e.code === "ERR_UNKNOWN_KEY");
+    assert.throws(
+      () => store.wake(t, (keys, policy) => revokeSteps(keys, "never-published", policy)),
+      (e) => e instanceof TimelineError && e.code === "ERR_UNKNOWN_KEY",
+    );
     return;
   }
   const target = store.keys[Math.floor(random() * store.keys.length)];
@@ -194,7 +205,10 @@ function tokenViolations(combo: Combo, run: Run): string[] {
   const cacheMs = SIGNING_KEY_CACHE_MS;
   const violations: string[] = [];
   const fail = (message: string, token: Token): void => {
-    if (violations.length < 5) violations.push(`${message}: ${JSON.stringify({ ...token, iat: token.iat - T0, exp: token.exp - T0 })} (T0-relative)`);
+    if (violations.length < 5)
+      violations.push(
+        `${message}: ${JSON.stringify({ ...token, iat: token.iat - T0, exp: token.exp - T0 })} (T0-relative)`,
+      );
   };
   for (const token of run.tokens) {
     const life = lives.get(token.kid);
@@ -220,7 +234,9 @@ function tokenViolations(combo: Combo, run: Run): string[] {
   const removedAt = removals(history);
   for (const life of lives.values()) {
     if (life.revokedAt !== null && removedAt.get(life.kid) !== life.revokedAt) {
-      violations.push(`revoked ${life.kid} at ${life.revokedAt - T0} but it left the JWKS at ${(removedAt.get(life.kid) ?? NaN) - T0}`);
+      violations.push(
+        `revoked ${life.kid} at ${life.revokedAt - T0} but it left the JWKS at ${(removedAt.get(life.kid) ?? NaN) - T0}`,
+      );
     }
   }
   for (const { at, oldKid } of run.emergencies) {
@@ -237,16 +253,26 @@ function simulateCombo(combo: Combo, chaos: boolean): Run {
   try {
     return simulate(combo, chaos, seedOf(combo, chaos));
   } catch (error) {
-    throw new Error(`${describeCombo(combo)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${describeCombo(combo)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
 function combos(periodDays: number, alg: SigningAlgorithm): Combo[] {
-  return LIFETIMES.flatMap((maxLifetimeSeconds) => SKEWS.map((skewSeconds) => ({ periodDays, maxLifetimeSeconds, skewSeconds, alg })));
+  return LIFETIMES.flatMap((maxLifetimeSeconds) =>
+    SKEWS.map((skewSeconds) => ({ periodDays, maxLifetimeSeconds, skewSeconds, alg })),
+  );
 }
 
 function seedOf(combo: Combo, chaos: boolean): number {
-  return combo.periodDays * 1_000_003 + combo.maxLifetimeSeconds * 101 + combo.skewSeconds * 7 + (combo.alg === "ES256" ? 1 : 0) + (chaos ? 77_777 : 0);
+  return (
+    combo.periodDays * 1_000_003 +
+    combo.maxLifetimeSeconds * 101 +
+    combo.skewSeconds * 7 +
+    (combo.alg === "ES256" ? 1 : 0) +
+    (chaos ? 77_777 : 0)
+  );
 }
 
 describe("rotation timeline simulation: 200 days of scheduled rotation", () => {
@@ -257,8 +283,13 @@ describe("rotation timeline simulation: 200 days of scheduled rotation", () => {
           const run = simulateCombo(combo, false);
           const where = describeCombo(combo);
           assert.deepEqual(tokenViolations(combo, run), [], where);
-          const activations = [...run.store.lives.values()].filter((l) => l.scheduled && (l.activatedAt as number) <= END);
-          assert.ok(Math.abs(activations.length - SIMULATED_DAYS / periodDays) <= 1, `${where}: ${activations.length} rotations in ${SIMULATED_DAYS} days`);
+          const activations = [...run.store.lives.values()].filter(
+            (l) => l.scheduled && (l.activatedAt as number) <= END,
+          );
+          assert.ok(
+            Math.abs(activations.length - SIMULATED_DAYS / periodDays) <= 1,
+            `${where}: ${activations.length} rotations in ${SIMULATED_DAYS} days`,
+          );
           for (const life of run.store.lives.values()) {
             if (life.stoppedSigningAt === null || life.activatedAt === null) continue;
             const signed = life.stoppedSigningAt - life.activatedAt;
@@ -288,11 +319,17 @@ describe("rotation timeline simulation: 200 days with emergency rotations, revoc
           revocations += run.revocations;
           refusals += run.refusals;
           const lastSigned = new Map<string, number>();
-          for (const token of run.tokens) lastSigned.set(token.kid, Math.max(token.iat, lastSigned.get(token.kid) ?? -Infinity));
-          signedAfterEmergency += run.emergencies.filter(({ at, oldKid }) => (lastSigned.get(oldKid) ?? -Infinity) >= at).length;
+          for (const token of run.tokens)
+            lastSigned.set(token.kid, Math.max(token.iat, lastSigned.get(token.kid) ?? -Infinity));
+          signedAfterEmergency += run.emergencies.filter(
+            ({ at, oldKid }) => (lastSigned.get(oldKid) ?? -Infinity) >= at,
+          ).length;
         }
         // The chaos must have happened for the assertions above to mean anything.
-        assert.ok(emergencies > 10 && revocations > 10 && refusals > 0 && signedAfterEmergency > 0, JSON.stringify({ emergencies, revocations, refusals, signedAfterEmergency }));
+        assert.ok(
+          emergencies > 10 && revocations > 10 && refusals > 0 && signedAfterEmergency > 0,
+          JSON.stringify({ emergencies, revocations, refusals, signedAfterEmergency }),
+        );
       });
     }
   }

@@ -54,7 +54,11 @@ const ACTIVE = keyMeta("a", "active", "RS256", { createdAt: T0 - 15 * DAY_MS, ac
 /** Key "n", prepared at half the period. */
 const NEXT = keyMeta("n", "next", "RS256", { createdAt: T0 + HALF_PERIOD_MS });
 /** Key "r", retired when "a" took over. */
-const RETIRED = keyMeta("r", "retired", "RS256", { createdAt: T0 - 45 * DAY_MS, activatedAt: T0 - 30 * DAY_MS, retiredAt: T0 });
+const RETIRED = keyMeta("r", "retired", "RS256", {
+  createdAt: T0 - 45 * DAY_MS,
+  activatedAt: T0 - 30 * DAY_MS,
+  retiredAt: T0,
+});
 
 function retiredKeys(count: number, retiredAt: number): KeyMeta[] {
   return Array.from({ length: count }, (_, i) =>
@@ -107,7 +111,15 @@ describe("scheduledSteps: the scheduled rotation", () => {
     );
     const { keys } = runDue([], ES256_POLICY, T0, new KidSource());
     assert.equal(keys.length, 1);
-    assert.deepEqual(keys[0], { kid: "k1", alg: "ES256", state: "active", createdAt: T0, publishedAt: T0, activatedAt: T0, retiredAt: null });
+    assert.deepEqual(keys[0], {
+      kid: "k1",
+      alg: "ES256",
+      state: "active",
+      createdAt: T0,
+      publishedAt: T0,
+      activatedAt: T0,
+      retiredAt: null,
+    });
   });
 
   it("does nothing before half the period, counted from the activation rather than the creation", () => {
@@ -119,7 +131,10 @@ describe("scheduledSteps: the scheduled rotation", () => {
   it("prepares the next key at exactly half the period", () => {
     const steps = scheduledSteps([ACTIVE], POLICY, T0 + HALF_PERIOD_MS);
     assert.equal(steps.length, 1);
-    assert.deepEqual([steps[0]?.kind, steps[0]?.kind === "create" && steps[0].state, steps[0]?.kind === "create" && steps[0].alg], ["create", "next", "RS256"]);
+    assert.deepEqual(
+      [steps[0]?.kind, steps[0]?.kind === "create" && steps[0].state, steps[0]?.kind === "create" && steps[0].alg],
+      ["create", "next", "RS256"],
+    );
     const { keys } = runDue([ACTIVE], POLICY, T0 + HALF_PERIOD_MS, new KidSource());
     assert.equal(stateOf(keys, "a"), "active", "preparing must not retire the active key");
     assert.equal(nextKey(keys)?.publishedAt, T0 + HALF_PERIOD_MS);
@@ -128,10 +143,19 @@ describe("scheduledSteps: the scheduled rotation", () => {
   it("activates the prepared key at exactly the end of the period, and retires the old one", () => {
     assert.deepEqual(scheduledSteps([ACTIVE, NEXT], POLICY, T0 + PERIOD_MS - 1), []);
     const steps = scheduledSteps([ACTIVE, NEXT], POLICY, T0 + PERIOD_MS);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]), [["activate", "n"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]),
+      [["activate", "n"]],
+    );
     const keys = applyAll([ACTIVE, NEXT], steps, T0 + PERIOD_MS, new KidSource());
-    assert.deepEqual(keys.find((k) => k.kid === "n"), { ...NEXT, state: "active", activatedAt: T0 + PERIOD_MS });
-    assert.deepEqual(keys.find((k) => k.kid === "a"), { ...ACTIVE, state: "retired", retiredAt: T0 + PERIOD_MS });
+    assert.deepEqual(
+      keys.find((k) => k.kid === "n"),
+      { ...NEXT, state: "active", activatedAt: T0 + PERIOD_MS },
+    );
+    assert.deepEqual(
+      keys.find((k) => k.kid === "a"),
+      { ...ACTIVE, state: "retired", retiredAt: T0 + PERIOD_MS },
+    );
   });
 
   it("waits for the publication delay when the next key was published late by a revocation", () => {
@@ -153,7 +177,11 @@ describe("scheduledSteps: the scheduled rotation", () => {
   it("waits for the publication delay when the store was down through the whole period", () => {
     const wake = T0 + PERIOD_MS + 2 * DAY_MS;
     const { keys, steps } = runDue([ACTIVE], POLICY, wake, new KidSource());
-    assert.deepEqual(steps.map((s) => s.kind), ["create"], "only the next key, nothing activated yet");
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ["create"],
+      "only the next key, nothing activated yet",
+    );
     assert.equal(activeKey(keys)?.kid, "a");
     const fresh = nextKey(keys);
     assert.ok(fresh);
@@ -168,26 +196,38 @@ describe("scheduledSteps: the scheduled rotation", () => {
     const keys = [RETIRED, ACTIVE];
     assert.deepEqual(scheduledSteps(keys, POLICY, T0 + RETENTION_MS - 1), []);
     const steps = scheduledSteps(keys, POLICY, T0 + RETENTION_MS);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "unpublish" ? s.kid : ""]), [["unpublish", "r"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "unpublish" ? s.kid : ""]),
+      [["unpublish", "r"]],
+    );
     assert.deepEqual(kidsOf(applyAll(keys, steps, T0 + RETENTION_MS, new KidSource())), ["a"]);
   });
 
   it("prepares a key of a newly configured algorithm at once and activates it after the publication delay", () => {
     const changedAt = T0 + DAY_MS;
     const { keys, steps } = runDue([ACTIVE], ES256_POLICY, changedAt, new KidSource());
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : ""]), [["create", "next/ES256"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : ""]),
+      [["create", "next/ES256"]],
+    );
     const fresh = nextKey(keys);
     assert.ok(fresh);
     assert.deepEqual(scheduledSteps(keys, ES256_POLICY, changedAt + DELAY_MS - 1), []);
     const activation = scheduledSteps(keys, ES256_POLICY, changedAt + DELAY_MS);
-    assert.deepEqual(activation.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]), [["activate", fresh.kid]]);
+    assert.deepEqual(
+      activation.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]),
+      [["activate", fresh.kid]],
+    );
     assert.ok(changedAt + DELAY_MS < T0 + PERIOD_MS, "without waiting for the period");
   });
 
   it("drops a prepared key of the old algorithm and prepares one of the new", () => {
     const now = T0 + HALF_PERIOD_MS + HOUR_MS;
     const steps = scheduledSteps([ACTIVE, NEXT], ES256_POLICY, now);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "unpublish" ? s.kid : ""]), [["unpublish", "n"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "unpublish" ? s.kid : ""]),
+      [["unpublish", "n"]],
+    );
     const { keys } = runDue([ACTIVE, NEXT], ES256_POLICY, now, new KidSource());
     assert.equal(stateOf(keys, "n"), undefined);
     assert.equal(nextKey(keys)?.alg, "ES256");
@@ -201,7 +241,10 @@ describe("scheduledSteps: the scheduled rotation", () => {
     const fresh = nextKey(keys);
     assert.ok(fresh);
     assert.deepEqual(scheduledSteps(keys, POLICY, askedAt + DELAY_MS - 1, early), []);
-    assert.deepEqual(scheduledSteps(keys, POLICY, askedAt + DELAY_MS, early).map((s) => s.kind), ["activate"]);
+    assert.deepEqual(
+      scheduledSteps(keys, POLICY, askedAt + DELAY_MS, early).map((s) => s.kind),
+      ["activate"],
+    );
   });
 });
 
@@ -210,15 +253,24 @@ describe("emergencySteps", () => {
 
   it("activates a prepared next key at once; the old key stays published, retired", () => {
     const steps = emergencySteps([ACTIVE, NEXT], POLICY);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]), [["activate", "n"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "activate" ? s.kid : ""]),
+      [["activate", "n"]],
+    );
     const keys = applyAll([ACTIVE, NEXT], steps, NOW, new KidSource());
     assert.equal(stateOf(keys, "n"), "active");
-    assert.deepEqual(keys.find((k) => k.kid === "a"), { ...ACTIVE, state: "retired", retiredAt: NOW });
+    assert.deepEqual(
+      keys.find((k) => k.kid === "a"),
+      { ...ACTIVE, state: "retired", retiredAt: NOW },
+    );
   });
 
   it("creates a fresh active key when none is prepared", () => {
     const steps = emergencySteps([ACTIVE], POLICY);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : ""]), [["create", "active/RS256"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : ""]),
+      [["create", "active/RS256"]],
+    );
     const keys = applyAll([ACTIVE], steps, NOW, new KidSource());
     assert.equal(activeKey(keys)?.kid, "k1");
     assert.equal(activeKey(keys)?.activatedAt, NOW);
@@ -227,7 +279,13 @@ describe("emergencySteps", () => {
 
   it("does not activate a prepared key of the old algorithm", () => {
     const steps = emergencySteps([ACTIVE, NEXT], ES256_POLICY);
-    assert.deepEqual(steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : s.kid]), [["unpublish", "n"], ["create", "active/ES256"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.kind === "create" ? `${s.state}/${s.alg}` : s.kid]),
+      [
+        ["unpublish", "n"],
+        ["create", "active/ES256"],
+      ],
+    );
   });
 
   it(`refuses with ERR_TOO_MANY_KEYS past ${MAX_PUBLISHED_KEYS} published keys`, () => {
@@ -286,8 +344,14 @@ describe("applyStep", () => {
   });
 
   it("refuses to activate or unpublish a key it does not hold", () => {
-    assert.throws(() => applyStep([ACTIVE], { kind: "activate", kid: "x", reason: "test" }, T0), timelineError("ERR_UNKNOWN_KEY"));
-    assert.throws(() => applyStep([ACTIVE], { kind: "unpublish", kid: "x", reason: "test" }, T0), timelineError("ERR_UNKNOWN_KEY"));
+    assert.throws(
+      () => applyStep([ACTIVE], { kind: "activate", kid: "x", reason: "test" }, T0),
+      timelineError("ERR_UNKNOWN_KEY"),
+    );
+    assert.throws(
+      () => applyStep([ACTIVE], { kind: "unpublish", kid: "x", reason: "test" }, T0),
+      timelineError("ERR_UNKNOWN_KEY"),
+    );
   });
 });
 
@@ -324,11 +388,25 @@ describe("nextCheckAt", () => {
       );
       const now = T0 + Math.floor(random() * 60 * DAY_MS);
       const span = policy.rotationPeriodMs * 2;
-      const keys: KeyMeta[] = [keyMeta("a", "active", pick(["RS256", "ES256"] as const), { createdAt: now - span, activatedAt: now - Math.floor(random() * span) })];
-      if (random() < 0.5) keys.push(keyMeta("n", "next", pick(["RS256", "ES256"] as const), { createdAt: now - Math.floor(random() * span) }));
+      const keys: KeyMeta[] = [
+        keyMeta("a", "active", pick(["RS256", "ES256"] as const), {
+          createdAt: now - span,
+          activatedAt: now - Math.floor(random() * span),
+        }),
+      ];
+      if (random() < 0.5)
+        keys.push(
+          keyMeta("n", "next", pick(["RS256", "ES256"] as const), { createdAt: now - Math.floor(random() * span) }),
+        );
       for (let r = Math.floor(random() * 3); r > 0; r--) {
         const retiredAt = now - Math.floor(random() * 2 * policy.retentionMs);
-        keys.push(keyMeta(`r${r}`, "retired", "RS256", { createdAt: retiredAt - span, activatedAt: retiredAt - span, retiredAt }));
+        keys.push(
+          keyMeta(`r${r}`, "retired", "RS256", {
+            createdAt: retiredAt - span,
+            activatedAt: retiredAt - span,
+            retiredAt,
+          }),
+        );
       }
       const options = { rotateEarly: random() < 0.2 };
       const settled = runDue(keys, policy, now, new KidSource(), options).keys;
@@ -336,7 +414,11 @@ describe("nextCheckAt", () => {
       const where = `case ${i}: ${JSON.stringify({ settled, now, options })}`;
       assert.ok(at >= now + MIN_ALARM_INTERVAL_MS && at <= now + MAX_ALARM_INTERVAL_MS, where);
       if (at > now + MIN_ALARM_INTERVAL_MS) {
-        assert.deepEqual(scheduledSteps(settled, policy, at - 1, options), [], `a step fell due before the alarm; ${where}`);
+        assert.deepEqual(
+          scheduledSteps(settled, policy, at - 1, options),
+          [],
+          `a step fell due before the alarm; ${where}`,
+        );
       }
       if (at > now + MIN_ALARM_INTERVAL_MS && at < now + MAX_ALARM_INTERVAL_MS) {
         assert.notDeepEqual(scheduledSteps(settled, policy, at, options), [], `the alarm woke for nothing; ${where}`);
@@ -359,14 +441,19 @@ describe("the bound on published keys", () => {
 
   it("holds through the scheduled timeline after a burst of emergency rotations", () => {
     // A 1-day period with 12 h tokens: the retired keys outlive half the period by 30 s.
-    const policy = rotationPolicy(issuerSettings({ rotationPeriodDays: 1, maxTokenLifetimeSeconds: 43_200, clockSkewSeconds: 0 }));
+    const policy = rotationPolicy(
+      issuerSettings({ rotationPeriodDays: 1, maxTokenLifetimeSeconds: 43_200, clockSkewSeconds: 0 }),
+    );
     const kids = new KidSource();
     let keys = afterBurst(policy, kids);
     let now = T0 + HOUR_MS;
     while (now < T0 + 3 * DAY_MS) {
       now = nextCheckAt(keys, policy, now);
       keys = runDue(keys, policy, now, kids).keys;
-      assert.ok(keys.length <= MAX_PUBLISHED_KEYS, `${keys.length} keys published at T0 + ${now - T0} ms: ${JSON.stringify(keys)}`);
+      assert.ok(
+        keys.length <= MAX_PUBLISHED_KEYS,
+        `${keys.length} keys published at T0 + ${now - T0} ms: ${JSON.stringify(keys)}`,
+      );
     }
   });
 
@@ -378,7 +465,8 @@ describe("the bound on published keys", () => {
     ] as const) {
       const kids = new KidSource();
       const keys = runDue(afterBurst(POLICY, kids), policy, T0 + 2 * HOUR_MS, kids, options).keys;
-      if (keys.length > MAX_PUBLISHED_KEYS) overflows.push(`${label}: ${keys.length} keys published: ${JSON.stringify(keys)}`);
+      if (keys.length > MAX_PUBLISHED_KEYS)
+        overflows.push(`${label}: ${keys.length} keys published: ${JSON.stringify(keys)}`);
     }
     assert.deepEqual(overflows, []);
   });

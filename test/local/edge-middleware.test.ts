@@ -29,7 +29,11 @@ describe("local edge middleware: the stack's edgeMiddleware settings", function 
   const secrets = { "payments-api": "a".repeat(43), "api-gateway": "b".repeat(43) };
 
   it("takes Pulumi.dev.yaml's revocation list and introspection client, with the secret the local issuer checks", async () => {
-    const config = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl });
+    const config = validateStackConfig(raw.config, {
+      project: raw.project,
+      stack: raw.stack,
+      localIssuerUrl: issuerUrl,
+    });
     const settings = config.edgeMiddleware;
     assert.ok(settings, "Pulumi.dev.yaml configures edgeMiddleware");
     const middleware = stackEdgeMiddleware(settings, secrets);
@@ -50,15 +54,25 @@ describe("local edge middleware: the stack's edgeMiddleware settings", function 
     assert.equal(bindings.INTROSPECTION_URL, `${issuerUrl}/introspect`);
     assert.equal(bindings.INTROSPECTION_CLIENT_ID, "api-gateway");
     assert.equal(bindings.INTROSPECTION_FOR, "workflow");
-    const issuerSecrets = JSON.parse((issuer.bindings as Record<string, string>).INTROSPECTION_SECRETS!) as Record<string, string>;
+    const issuerSecrets = JSON.parse((issuer.bindings as Record<string, string>).INTROSPECTION_SECRETS!) as Record<
+      string,
+      string
+    >;
     assert.equal(bindings.INTROSPECTION_CLIENT_SECRET, issuerSecrets["api-gateway"]);
     assert.deepEqual(JSON.parse(bindings.AUDIENCES!), [API_AUDIENCE]);
     assert.deepEqual(JSON.parse(bindings.RULES!), settings.rules);
   });
 
   it("refuses to run an introspection client it has no secret for", () => {
-    const config = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl });
-    assert.throws(() => stackEdgeMiddleware(config.edgeMiddleware!, { "payments-api": "a".repeat(43) }), /'api-gateway' has no local secret/);
+    const config = validateStackConfig(raw.config, {
+      project: raw.project,
+      stack: raw.stack,
+      localIssuerUrl: issuerUrl,
+    });
+    assert.throws(
+      () => stackEdgeMiddleware(config.edgeMiddleware!, { "payments-api": "a".repeat(43) }),
+      /'api-gateway' has no local secret/,
+    );
   });
 });
 
@@ -82,7 +96,10 @@ describe("npm start: revoked and ended tokens are refused at /api/*", function (
 
   /** A token for the API from a fresh instance of nightly-export (its run() asks for it). */
   async function instanceWithToken(): Promise<{ id: string; token: string }> {
-    const created = await fetch(`${issuer}/workflows/nightly-export/instances`, { method: "POST", body: JSON.stringify({ audience: API_AUDIENCE }) });
+    const created = await fetch(`${issuer}/workflows/nightly-export/instances`, {
+      method: "POST",
+      body: JSON.stringify({ audience: API_AUDIENCE }),
+    });
     const { id } = (await created.json()) as { id: string };
     assert.ok(id, "instance created");
     for (let attempt = 0; attempt < 200; attempt++) {
@@ -107,7 +124,9 @@ describe("npm start: revoked and ended tokens are refused at /api/*", function (
   it("refuses a token whose jti was revoked through the admin API with 401 ERR_TOKEN_REVOKED", async () => {
     const { token } = await instanceWithToken();
     const claims = decodeJwt(token);
-    const { adminToken } = JSON.parse(readFileSync(join(stateDir, "local-secrets.json"), "utf8")) as { adminToken: string };
+    const { adminToken } = JSON.parse(readFileSync(join(stateDir, "local-secrets.json"), "utf8")) as {
+      adminToken: string;
+    };
     const revoked = await fetch(`${issuer}/admin/revocations`, {
       method: "POST",
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
@@ -125,11 +144,16 @@ describe("npm start: revoked and ended tokens are refused at /api/*", function (
 
   it("refuses the token of an ended workflow instance with 401 ERR_TOKEN_INACTIVE", async () => {
     const { id, token } = await instanceWithToken();
-    const finished = await fetch(`${issuer}/workflows/nightly-export/instances/${id}/finish`, { method: "POST", body: JSON.stringify({ outcome: "complete" }) });
+    const finished = await fetch(`${issuer}/workflows/nightly-export/instances/${id}/finish`, {
+      method: "POST",
+      body: JSON.stringify({ outcome: "complete" }),
+    });
     assert.equal(finished.status, 200, await finished.text());
     let status = "";
     for (let attempt = 0; attempt < 200 && status !== "complete"; attempt++) {
-      status = ((await (await fetch(`${issuer}/workflows/nightly-export/instances/${id}`)).json()) as { status: string }).status;
+      status = (
+        (await (await fetch(`${issuer}/workflows/nightly-export/instances/${id}`)).json()) as { status: string }
+      ).status;
       if (status !== "complete") await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(status, "complete");

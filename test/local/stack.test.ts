@@ -15,11 +15,21 @@ describe("localStack: the issuer's runtime config", function () {
   this.timeout(60_000);
   const raw = rawStackConfig({
     "worker-identity:mtls": {},
-    "worker-identity:workloads": { billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true } }, "ledger-sync": { audiences: ["sts.amazonaws.com"] } },
+    "worker-identity:workloads": {
+      billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true } },
+      "ledger-sync": { audiences: ["sts.amazonaws.com"] },
+    },
   });
 
   async function issuerOf(keyEncryptionKey: string): Promise<{ content: string; bindings: Record<string, unknown> }> {
-    const { options } = await localStack({ project: PROJECT, stack: STACK, config: raw, issuerUrl: ISSUER_URL, keyEncryptionKey, exampleWorkloads: false });
+    const { options } = await localStack({
+      project: PROJECT,
+      stack: STACK,
+      config: raw,
+      issuerUrl: ISSUER_URL,
+      keyEncryptionKey,
+      exampleWorkloads: false,
+    });
     const issuer = options.workers[0]!;
     const modules = issuer.modules as { contents: string }[];
     return { content: modules[0]!.contents, bindings: issuer.bindings as Record<string, unknown> };
@@ -33,8 +43,15 @@ describe("localStack: the issuer's runtime config", function () {
     assert.equal(runtime.workloads[0]!.subject, `worker/${ACCOUNT_ID}/billing`);
     const config = validateStackConfig(raw, { project: PROJECT, stack: STACK, localIssuerUrl: ISSUER_URL });
     const local = localWorkloadCertificates(config, localMtlsSeed(kek), Date.now());
-    assert.equal(runtime.workloads.find((w) => w.name === "billing")?.certificateThumbprint, local?.thumbprints["billing"]);
+    assert.equal(
+      runtime.workloads.find((w) => w.name === "billing")?.certificateThumbprint,
+      local?.thumbprints["billing"],
+    );
     assert.equal(runtime.workloads.find((w) => w.name === "ledger-sync")?.certificateThumbprint, undefined);
-    assert.deepEqual(Object.keys(bindings).sort(), ["KEY_ENCRYPTION_KEY"], "the stack is in the bundle, not in a binding");
+    assert.deepEqual(
+      Object.keys(bindings).sort(),
+      ["KEY_ENCRYPTION_KEY"],
+      "the stack is in the bundle, not in a binding",
+    );
   });
 });

@@ -8,7 +8,8 @@ import { startLocal as startLocalStack, stopLocal as stop } from "../support/loc
 import { runTsx, spawnTsx } from "../support/run-tsx.js";
 
 /** The local stack from Pulumi.dev.yaml, up within 30 s. */
-const startLocal = (port: number, stateDir: string, args: string[] = []) => startLocalStack(port, stateDir, args, 30_000);
+const startLocal = (port: number, stateDir: string, args: string[] = []) =>
+  startLocalStack(port, stateDir, args, 30_000);
 
 describe("npm start: the local stack from Pulumi.dev.yaml", function () {
   this.timeout(90_000);
@@ -36,22 +37,39 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
 
       // The banner's wid commands work as printed on this port and state directory (<token> and
       // <x5t#S256> filled in from what the previous commands printed).
-      const widLines = first.banner.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("npm run wid -- "));
+      const widLines = first.banner
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith("npm run wid -- "));
       const wid = (line: string, fill: Record<string, string> = {}) =>
-        runTsx("worker/cli/main.ts", line.replace("npm run wid -- ", "").replace(/<[^>]+>/g, (slot) => fill[slot] ?? slot).split(/\s+/));
+        runTsx(
+          "worker/cli/main.ts",
+          line
+            .replace("npm run wid -- ", "")
+            .replace(/<[^>]+>/g, (slot) => fill[slot] ?? slot)
+            .split(/\s+/),
+        );
       const tokenLine = widLines.find((line) => line.includes(" token --workload "))!;
       const printed = await wid(tokenLine);
       assert.equal(printed.code, 0, `${tokenLine}\n${printed.stderr}`);
-      const verifyLine = widLines.find((line) => line.startsWith("npm run wid -- verify <token> --audience ") && !line.includes("<aud>"))!;
+      const verifyLine = widLines.find(
+        (line) => line.startsWith("npm run wid -- verify <token> --audience ") && !line.includes("<aud>"),
+      )!;
       const verified = await wid(verifyLine, { "<token>": printed.stdout.trim() });
       assert.equal(verified.code, 0, `${verifyLine}\n${verified.stderr}`);
       const keysLine = widLines.find((line) => line.includes(" keys list"))!;
       assert.equal((await wid(keysLine)).code, 0, keysLine);
       const boundLine = widLines.find((line) => line.includes("--certificate-thumbprint"))!;
-      const billing = (await (await fetch(`${issuer}/workloads/billing/token?audience=sts.amazonaws.com`)).json()) as { token: string };
+      const billing = (await (await fetch(`${issuer}/workloads/billing/token?audience=sts.amazonaws.com`)).json()) as {
+        token: string;
+      };
       const thumbprint = new RegExp(`billing\\s+([A-Za-z0-9_-]{43})`).exec(first.banner)?.[1];
       assert.ok(thumbprint, "the banner lists billing's thumbprint");
-      const bound = await wid(boundLine, { "<token>": billing.token, "<aud>": "sts.amazonaws.com", "<x5t#S256>": thumbprint });
+      const bound = await wid(boundLine, {
+        "<token>": billing.token,
+        "<aud>": "sts.amazonaws.com",
+        "<x5t#S256>": thumbprint,
+      });
       assert.equal(bound.code, 0, `${boundLine}\n${bound.stderr}`);
 
       // The edge middleware under /api/, in front of the example origin, with the example rules.
@@ -59,9 +77,15 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       const api = "https://api.internal.example.dev";
       const minted = await fetch(`${issuer}/workloads/edge-api/token?audience=${encodeURIComponent(api)}`);
       const apiToken = ((await minted.json()) as { token: string }).token;
-      const forwarded = await fetch(`${issuer}/api/reports/daily`, { headers: { authorization: `Bearer ${apiToken}` } });
+      const forwarded = await fetch(`${issuer}/api/reports/daily`, {
+        headers: { authorization: `Bearer ${apiToken}` },
+      });
       assert.equal(forwarded.status, 200);
-      const echo = (await forwarded.json()) as { origin: string; identity: Record<string, string>; authorization: boolean };
+      const echo = (await forwarded.json()) as {
+        origin: string;
+        identity: Record<string, string>;
+        authorization: boolean;
+      };
       assert.equal(echo.origin, "example-origin");
       assert.match(echo.identity.subject ?? "", /^worker\/[0-9a-f]{32}\/edge-api$/);
       assert.equal(echo.authorization, false);
@@ -103,7 +127,14 @@ describe("npm start --rules FILE: the file's rules checked against the registry,
   async function startWithRules(name: string, rules: unknown) {
     const file = join(dir, name);
     await writeFile(file, JSON.stringify(rules));
-    const child = spawnTsx("worker/local/start.ts", ["--port", String(await freePort()), "--state-dir", join(dir, "state"), "--rules", file]);
+    const child = spawnTsx("worker/local/start.ts", [
+      "--port",
+      String(await freePort()),
+      "--state-dir",
+      join(dir, "state"),
+      "--rules",
+      file,
+    ]);
     let stdout = "";
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -121,24 +152,50 @@ describe("npm start --rules FILE: the file's rules checked against the registry,
     const { file, code, stdout, stderr } = await startWithRules("typos.json", {
       rules: [
         { methods: ["GET"], path: "/api/ledger", allow: { workloads: ["ledger-sinc"] } },
-        { methods: ["GET"], path: "/api/export", allow: { subjects: ["workflow/0123456789abcdef0123456789abcdef/nightly-exprt/run-1"] } },
-        { methods: ["GET"], path: "/api/other", allow: { subjects: ["worker/ffffffffffffffffffffffffffffffff/billing"] } },
-        { methods: ["GET"], path: "/api/elsewhere", allow: { workloads: ["billing"], audiences: ["https://elsewhere.example"] } },
+        {
+          methods: ["GET"],
+          path: "/api/export",
+          allow: { subjects: ["workflow/0123456789abcdef0123456789abcdef/nightly-exprt/run-1"] },
+        },
+        {
+          methods: ["GET"],
+          path: "/api/other",
+          allow: { subjects: ["worker/ffffffffffffffffffffffffffffffff/billing"] },
+        },
+        {
+          methods: ["GET"],
+          path: "/api/elsewhere",
+          allow: { workloads: ["billing"], audiences: ["https://elsewhere.example"] },
+        },
         { methods: ["GET"], path: "/api/health", public: true },
       ],
     });
     assert.equal(code, 1, stderr);
     assert.doesNotMatch(stdout, /is running locally/);
     assert.match(stderr, new RegExp(`--rules ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*\\(4 problems\\)`));
-    assert.match(stderr, /\$\.rules\[0\]\.allow\.workloads\[0\]: names 'ledger-sinc', which is not a registered workload, so this rule can only answer 403; did you mean 'ledger-sync'\?/);
-    assert.match(stderr, /\$\.rules\[1\]\.allow\.subjects\[0\]: names the workflow 'nightly-exprt', which is not a registered workflow.*did you mean 'nightly-export'\?/);
-    assert.match(stderr, /\$\.rules\[2\]\.allow\.subjects\[0\]: names account 'f{32}', but this stack's workloads and workflows are in account '0123456789abcdef0123456789abcdef'/);
-    assert.match(stderr, /\$\.rules\[3\]\.allow\.audiences\[0\]: names "https:\/\/elsewhere\.example", which is not among the middleware's audiences/);
+    assert.match(
+      stderr,
+      /\$\.rules\[0\]\.allow\.workloads\[0\]: names 'ledger-sinc', which is not a registered workload, so this rule can only answer 403; did you mean 'ledger-sync'\?/,
+    );
+    assert.match(
+      stderr,
+      /\$\.rules\[1\]\.allow\.subjects\[0\]: names the workflow 'nightly-exprt', which is not a registered workflow.*did you mean 'nightly-export'\?/,
+    );
+    assert.match(
+      stderr,
+      /\$\.rules\[2\]\.allow\.subjects\[0\]: names account 'f{32}', but this stack's workloads and workflows are in account '0123456789abcdef0123456789abcdef'/,
+    );
+    assert.match(
+      stderr,
+      /\$\.rules\[3\]\.allow\.audiences\[0\]: names "https:\/\/elsewhere\.example", which is not among the middleware's audiences/,
+    );
     assert.doesNotMatch(stderr, /rules\[4\]/);
   });
 
   it("still refuses a malformed file with the parser's problems, before the registry is asked", async () => {
-    const { file, code, stderr } = await startWithRules("malformed.json", { rules: [{ methods: ["GET"], path: "/api/x", allow: { workloads: [] } }] });
+    const { file, code, stderr } = await startWithRules("malformed.json", {
+      rules: [{ methods: ["GET"], path: "/api/x", allow: { workloads: [] } }],
+    });
     assert.equal(code, 1, stderr);
     assert.match(stderr, /invalid rules document/);
     assert.ok(stderr.includes(`--rules ${file}: `), stderr);
@@ -146,7 +203,10 @@ describe("npm start --rules FILE: the file's rules checked against the registry,
   });
 
   it("starts with a file whose rules name only what the stack registers (the example rules)", async () => {
-    const { child, banner } = await startLocal(await freePort(), join(dir, "state"), ["--rules", "worker/middleware/rules.example.json"]);
+    const { child, banner } = await startLocal(await freePort(), join(dir, "state"), [
+      "--rules",
+      "worker/middleware/rules.example.json",
+    ]);
     try {
       assert.match(banner, /rules: worker\/middleware\/rules\.example\.json \(--rules\)/);
     } finally {

@@ -16,7 +16,11 @@ import {
   type NamedOverride,
   type OverrideCheck,
 } from "../../worker/middleware/method-override.js";
-import { bodyFormatsToInspect, bodyOverrides, inspectOverrideBody } from "../../worker/middleware/method-override-body.js";
+import {
+  bodyFormatsToInspect,
+  bodyOverrides,
+  inspectOverrideBody,
+} from "../../worker/middleware/method-override-body.js";
 import { bodyEncodingProblem } from "../../worker/middleware/body-encoding.js";
 import { multipartBoundary } from "../../worker/middleware/multipart-names.js";
 import { stripPathOverrides } from "../../worker/middleware/path-override.js";
@@ -41,7 +45,12 @@ function ruleForPath(path: string) {
   return (m: string) => findRule(RULES, m, canonical.segments);
 }
 
-function check(method: string, path: string, headers: [string, string][], more: readonly NamedOverride[] = []): OverrideCheck {
+function check(
+  method: string,
+  path: string,
+  headers: [string, string][],
+  more: readonly NamedOverride[] = [],
+): OverrideCheck {
   const ruleFor = ruleForPath(path);
   return checkMethodOverride([...headerOverrides(new Headers(headers)), ...more], method, ruleFor(method), ruleFor);
 }
@@ -64,11 +73,26 @@ describe("checkMethodOverride", () => {
     assert.equal(refusal(check("GET", "/reports/1", [["x-http-method-override", "GET"]])), "forwarded");
     assert.equal(refusal(check("GET", "/any/x", [["x-http-method", "PROPFIND"]])), "forwarded");
     assert.equal(refusal(check("POST", "/items/a/b", [["x-method-override", "delete"]])), "forwarded");
-    assert.equal(refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE, delete"], ["x-method-override", "Delete"]])), "forwarded");
+    assert.equal(
+      refusal(
+        check("POST", "/items/a/b", [
+          ["x-http-method-override", "DELETE, delete"],
+          ["x-method-override", "Delete"],
+        ]),
+      ),
+      "forwarded",
+    );
   });
 
   it("refuses, after authentication, an override a protected rule does not govern", () => {
-    for (const name of ["X-HTTP-Method-Override", "X-Method-Override", "X-HTTP-Method", "x_http_method_override", "X_Method-Override", "x.http.method"]) {
+    for (const name of [
+      "X-HTTP-Method-Override",
+      "X-Method-Override",
+      "X-HTTP-Method",
+      "x_http_method_override",
+      "X_Method-Override",
+      "x.http.method",
+    ]) {
       const result = check("GET", "/reports/1", [[name, "DELETE"]]);
       assert.equal(refusal(result), "after authentication", name);
       assert.ok(!result.ok && result.reason.includes('"DELETE"'), name);
@@ -79,7 +103,11 @@ describe("checkMethodOverride", () => {
   it("refuses an override that escapes to the earlier, stricter rule a real request with it meets", () => {
     const result = check("POST", "/items/1", [["x-http-method-override", "DELETE"]]);
     assert.equal(refusal(result), "after authentication");
-    assert.ok(!result.ok && result.reason === 'x-http-method-override names "DELETE": rules[1] governs it here, rules[2] governs POST', !result.ok ? result.reason : "");
+    assert.ok(
+      !result.ok &&
+        result.reason === 'x-http-method-override names "DELETE": rules[1] governs it here, rules[2] governs POST',
+      !result.ok ? result.reason : "",
+    );
   });
 
   it("refuses at once an override a public rule does not govern (a public GET is no public DELETE)", () => {
@@ -106,11 +134,28 @@ describe("checkMethodOverride", () => {
       ["not a token", [["x-http-method-override", "GET/1"]]],
       ["a trailing comma", [["x-http-method-override", "GET,"]]],
       ["two methods in one header", [["x-http-method-override", "GET, DELETE"]]],
-      ["two headers that disagree", [["x-http-method-override", "GET"], ["x-http-method", "DELETE"]]],
-      ["two spellings that disagree", [["x-method-override", "GET"], ["x_method_override", "DELETE"]]],
+      [
+        "two headers that disagree",
+        [
+          ["x-http-method-override", "GET"],
+          ["x-http-method", "DELETE"],
+        ],
+      ],
+      [
+        "two spellings that disagree",
+        [
+          ["x-method-override", "GET"],
+          ["x_method_override", "DELETE"],
+        ],
+      ],
     ];
     for (const [what, headers] of cases) {
-      for (const [method, path] of [["GET", "/reports/1"], ["GET", "/health"], ["PUT", "/nowhere"], ["GET", "/any/x"]] as const) {
+      for (const [method, path] of [
+        ["GET", "/reports/1"],
+        ["GET", "/health"],
+        ["PUT", "/nowhere"],
+        ["GET", "/any/x"],
+      ] as const) {
         assert.equal(refusal(check(method, path, headers)), "now", `${what} on ${method} ${path}`);
       }
     }
@@ -170,7 +215,15 @@ describe("_method in the query", () => {
   });
 
   it("leaves parameters that no framework reads as _method alone", () => {
-    for (const query of ["method=DELETE", "x_method=DELETE", "_methods=DELETE", "_method_=DELETE", "q=_method%3DDELETE", "_me%74hod_=DELETE", ""]) {
+    for (const query of [
+      "method=DELETE",
+      "x_method=DELETE",
+      "_methods=DELETE",
+      "_method_=DELETE",
+      "q=_method%3DDELETE",
+      "_me%74hod_=DELETE",
+      "",
+    ]) {
       assert.deepEqual(checkQuery("GET", "/reports/1", `?${query}`), { ok: true }, query);
     }
   });
@@ -178,7 +231,10 @@ describe("_method in the query", () => {
   it("lets _method through when the rule of the real method governs it too", () => {
     assert.equal(refusal(checkQuery("POST", "/items/a/b", "?_method=delete")), "forwarded");
     assert.equal(refusal(checkQuery("GET", "/health", "?_method=HEAD")), "forwarded");
-    assert.equal(refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=DELETE"))), "forwarded");
+    assert.equal(
+      refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=DELETE"))),
+      "forwarded",
+    );
   });
 
   it("refuses at once on a public rule, and when it is empty, not a method, or disagrees with a header", () => {
@@ -188,23 +244,70 @@ describe("_method in the query", () => {
     assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET%20DELETE")), "now");
     assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET,DELETE")), "now");
     assert.equal(refusal(checkQuery("GET", "/reports/1", "?_method=GET&_method=DELETE")), "now");
-    assert.equal(refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=PUT"))), "now");
+    assert.equal(
+      refusal(check("POST", "/items/a/b", [["x-http-method-override", "DELETE"]], queryOverrides("?_method=PUT"))),
+      "now",
+    );
   });
 
   it("names the parameter as sent in the reason", () => {
     const result = checkQuery("GET", "/reports/1", "?%5Fmethod=DELETE");
-    assert.ok(!result.ok && result.reason === 'query parameter "%5Fmethod" names "DELETE": no rule governs it here, rules[3] governs GET', !result.ok ? result.reason : "");
+    assert.ok(
+      !result.ok &&
+        result.reason === 'query parameter "%5Fmethod" names "DELETE": no rule governs it here, rules[3] governs GET',
+      !result.ok ? result.reason : "",
+    );
   });
 });
 
 describe("readsAsMethodParameter", () => {
   it("reads a decoded name as PHP, Rack and Servlet containers do, without case", () => {
-    const read = ["_method", "_METHOD", "_Method", ".method", " method".replace(" ", "."), "  _method", "_method[]", "_method[a][b]", "_method\u0000x", " .method"];
+    const read = [
+      "_method",
+      "_METHOD",
+      "_Method",
+      ".method",
+      " method".replace(" ", "."),
+      "  _method",
+      "_method[]",
+      "_method[a][b]",
+      "_method\u0000x",
+      " .method",
+    ];
     for (const name of read) assert.equal(readsAsMethodParameter(name), true, JSON.stringify(name));
-    const headerNames = ["X-HTTP-Method-Override", "x-http-method-override", "X_HTTP_METHOD_OVERRIDE", "X.Method.Override", "X-HTTP-Method", " x-http-method", "X-HTTP-Method-Override[]", "x-method-override\u0000x", "__http_method", "__HTTP_Method"];
+    const headerNames = [
+      "X-HTTP-Method-Override",
+      "x-http-method-override",
+      "X_HTTP_METHOD_OVERRIDE",
+      "X.Method.Override",
+      "X-HTTP-Method",
+      " x-http-method",
+      "X-HTTP-Method-Override[]",
+      "x-method-override\u0000x",
+      "__http_method",
+      "__HTTP_Method",
+    ];
     for (const name of headerNames) assert.equal(readsAsMethodParameter(name), true, JSON.stringify(name));
-    const unrelated = ["X-HTTP-Method-Overrides", "http-method-override", "X-HTTP", "x-methods", "X-HTTP-Method-Override-x", "_http_method", "___http_method"];
-    for (const name of [...unrelated, "method", "__method", "_method_", "x_method", "_meth od", "[_method]", "_methodx", ""]) {
+    const unrelated = [
+      "X-HTTP-Method-Overrides",
+      "http-method-override",
+      "X-HTTP",
+      "x-methods",
+      "X-HTTP-Method-Override-x",
+      "_http_method",
+      "___http_method",
+    ];
+    for (const name of [
+      ...unrelated,
+      "method",
+      "__method",
+      "_method_",
+      "x_method",
+      "_meth od",
+      "[_method]",
+      "_methodx",
+      "",
+    ]) {
       assert.equal(readsAsMethodParameter(name), false, JSON.stringify(name));
     }
   });
@@ -239,11 +342,13 @@ describe("which POST bodies are read for _method", () => {
       ["application/octet-stream", []],
       ["image/png", []],
     ];
-    for (const [contentType, expected] of cases) assert.deepEqual(formats("POST", "/items/a/b", contentType), expected, String(contentType));
+    for (const [contentType, expected] of cases)
+      assert.deepEqual(formats("POST", "/items/a/b", contentType), expected, String(contentType));
   });
 
   it("reads nothing of a request that is not a POST, or has no body", () => {
-    for (const method of ["PUT", "PATCH", "DELETE"]) assert.deepEqual(formats(method, "/any/x", "application/x-www-form-urlencoded"), [], method);
+    for (const method of ["PUT", "PATCH", "DELETE"])
+      assert.deepEqual(formats(method, "/any/x", "application/x-www-form-urlencoded"), [], method);
     assert.deepEqual(formats("POST", "/items/a/b", "application/x-www-form-urlencoded", false), []);
   });
 
@@ -270,12 +375,13 @@ describe("the _method fields of a POST body", () => {
 
   it("multipart: parts named _method, quoted or not, in any case of the parameter, RFC 5987 too; not a filename", () => {
     const boundary = "----b0undary";
-    const part = (disposition: string, content: string) => `--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n${content}\r\n`;
+    const part = (disposition: string, content: string) =>
+      `--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n${content}\r\n`;
     const body = [
       part('form-data; name="file"; filename="_method"', "binary\u00ff--bytes"),
       part('form-data; name="_method"', "PATCH"),
       part("form-data; name=_method", "DELETE"),
-      part('form-data; NAME="x"; name*=utf-8\'\'%5Fmethod', "PUT"),
+      part("form-data; NAME=\"x\"; name*=utf-8''%5Fmethod", "PUT"),
       part('form-data; name="title"', "_method"),
       `--${boundary}--\r\nepilogue name="_method"\r\n`,
     ].join("");
@@ -287,8 +393,10 @@ describe("the _method fields of a POST body", () => {
   });
 
   it("multipart with bare LF line ends (Rack and PHP accept them)", () => {
-    const body = "--b\ncontent-disposition: form-data; name=\"_method\"\n\nDELETE\n--b--\n";
-    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", body), [['multipart part "_method"', "DELETE"]]);
+    const body = '--b\ncontent-disposition: form-data; name="_method"\n\nDELETE\n--b--\n';
+    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", body), [
+      ['multipart part "_method"', "DELETE"],
+    ]);
   });
 
   it("multipart: the boundary is read only when every framework reads the same one", () => {
@@ -342,7 +450,13 @@ describe("the _method fields of a POST body", () => {
       assert.equal(boundary.kind, "ambiguous", JSON.stringify(type));
       assert.match(boundary.kind === "ambiguous" ? boundary.reason : "", /RFC 2046 bchars/, type);
     }
-    const overrides = bodyOverrides(["multipart"], 'multipart/form-data; boundary="\u00e9"', new TextEncoder().encode('--\u00e9\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--\u00e9--\r\n'));
+    const overrides = bodyOverrides(
+      ["multipart"],
+      'multipart/form-data; boundary="\u00e9"',
+      new TextEncoder().encode(
+        '--\u00e9\r\nContent-Disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--\u00e9--\r\n',
+      ),
+    );
     assert.equal(refusal(check("POST", "/any/x", [], overrides)), "now");
   });
 
@@ -356,44 +470,109 @@ describe("the _method fields of a POST body", () => {
   it("multipart: read as the most generous parser reads it", () => {
     const type = "multipart/form-data; boundary=b";
     const cases: [string, string, string][] = [
-      ["a close delimiter inside a value does not end the scan (PHP: not at a line's start)", '--b\r\ncontent-disposition: form-data; name="t"\r\n\r\nx--b--y\r\n--b\r\ncontent-disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--', "DELETE"],
-      ["a folded Content-Disposition (PHP unfolds)", "--b\r\nContent-Disposition: form-data;\r\n\tname=_method\r\n\r\nPUT\r\n--b--", "PUT"],
-      ["Content-Disposition after another header on its line (Rack's regex is not anchored)", "--b\r\nX-A: 1, Content-Disposition: form-data; name=_method\r\n\r\nPUT\r\n--b--", "PUT"],
-      ["a value cut by a delimiter mid-line (Rack 3 needs no line end before it)", "--b\r\nContent-Disposition: form-data; name=_method\r\n\r\nDELETE--b--", "DELETE"],
-      ["a delimiter line with more after it (PHP compares the line's start)", "--bxyz\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--", "PATCH"],
-      ["a delimiter inside a header value does not hide the part", '--b\r\nContent-Type: text/plain; x="--b"\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--', "PATCH"],
+      [
+        "a close delimiter inside a value does not end the scan (PHP: not at a line's start)",
+        '--b\r\ncontent-disposition: form-data; name="t"\r\n\r\nx--b--y\r\n--b\r\ncontent-disposition: form-data; name="_method"\r\n\r\nDELETE\r\n--b--',
+        "DELETE",
+      ],
+      [
+        "a folded Content-Disposition (PHP unfolds)",
+        "--b\r\nContent-Disposition: form-data;\r\n\tname=_method\r\n\r\nPUT\r\n--b--",
+        "PUT",
+      ],
+      [
+        "Content-Disposition after another header on its line (Rack's regex is not anchored)",
+        "--b\r\nX-A: 1, Content-Disposition: form-data; name=_method\r\n\r\nPUT\r\n--b--",
+        "PUT",
+      ],
+      [
+        "a value cut by a delimiter mid-line (Rack 3 needs no line end before it)",
+        "--b\r\nContent-Disposition: form-data; name=_method\r\n\r\nDELETE--b--",
+        "DELETE",
+      ],
+      [
+        "a delimiter line with more after it (PHP compares the line's start)",
+        "--bxyz\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--",
+        "PATCH",
+      ],
+      [
+        "a delimiter inside a header value does not hide the part",
+        '--b\r\nContent-Type: text/plain; x="--b"\r\nContent-Disposition: form-data; name=_method\r\n\r\nPATCH\r\n--b--',
+        "PATCH",
+      ],
     ];
-    for (const [what, body, value] of cases) assert.deepEqual(found(["multipart"], type, body).map(([, v]) => v), [value], what);
+    for (const [what, body, value] of cases)
+      assert.deepEqual(
+        found(["multipart"], type, body).map(([, v]) => v),
+        [value],
+        what,
+      );
     // Quoted-printable (Go decodes it) and a UTF-16 part (Tomcat decodes a part's charset) read as no method, and are refused.
-    const qp = found(["multipart"], type, "--b\r\nContent-Disposition: form-data; name=_method\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nDEL=45TE\r\n--b--");
-    assert.equal(refusal(check("POST", "/any/x", [], qp.map(([source, value]) => ({ source: source!, value: value!, list: false })))), "now");
+    const qp = found(
+      ["multipart"],
+      type,
+      "--b\r\nContent-Disposition: form-data; name=_method\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nDEL=45TE\r\n--b--",
+    );
+    assert.equal(
+      refusal(
+        check(
+          "POST",
+          "/any/x",
+          [],
+          qp.map(([source, value]) => ({ source: source!, value: value!, list: false })),
+        ),
+      ),
+      "now",
+    );
   });
 
   it("JSON: top-level members read as _method; a value that is not a string is kept as JSON (not a method)", () => {
-    assert.deepEqual(found(["json"], "application/json", '{"a":{"_method":"PUT"},"_method":"PATCH"}'), [['JSON member "_method"', "PATCH"]]);
-    assert.deepEqual(found(["json"], "application/json", '{"_method":["DELETE"]}'), [['JSON member "_method"', '["DELETE"]']]);
-    assert.deepEqual(found(["json"], "application/json", '{"\\u005fmethod":"DELETE"}'), [['JSON member "_method"', "DELETE"]]);
+    assert.deepEqual(found(["json"], "application/json", '{"a":{"_method":"PUT"},"_method":"PATCH"}'), [
+      ['JSON member "_method"', "PATCH"],
+    ]);
+    assert.deepEqual(found(["json"], "application/json", '{"_method":["DELETE"]}'), [
+      ['JSON member "_method"', '["DELETE"]'],
+    ]);
+    assert.deepEqual(found(["json"], "application/json", '{"\\u005fmethod":"DELETE"}'), [
+      ['JSON member "_method"', "DELETE"],
+    ]);
     assert.deepEqual(found(["json"], "application/json", '[{"_method":"DELETE"}]'), []);
     assert.deepEqual(found(["json"], "application/json", '{"_method":"DELETE"'), []);
   });
 
   it("an override header's name as a form field, multipart part or JSON member (ASP.NET MVC's Request.Form)", () => {
-    assert.deepEqual(found(["url-encoded"], "", "title=x&X-HTTP-Method-Override=DELETE&x_http_method=put&__http_method=PATCH"), [
-      ['form field "X-HTTP-Method-Override"', "DELETE"],
-      ['form field "x_http_method"', "put"],
-      ['form field "__http_method"', "PATCH"],
+    assert.deepEqual(
+      found(["url-encoded"], "", "title=x&X-HTTP-Method-Override=DELETE&x_http_method=put&__http_method=PATCH"),
+      [
+        ['form field "X-HTTP-Method-Override"', "DELETE"],
+        ['form field "x_http_method"', "put"],
+        ['form field "__http_method"', "PATCH"],
+      ],
+    );
+    const multipartBody =
+      '--b\r\nContent-Disposition: form-data; name="X-HTTP-Method-Override"\r\n\r\nDELETE\r\n--b--\r\n';
+    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", multipartBody), [
+      ['multipart part "X-HTTP-Method-Override"', "DELETE"],
     ]);
-    const multipartBody = '--b\r\nContent-Disposition: form-data; name="X-HTTP-Method-Override"\r\n\r\nDELETE\r\n--b--\r\n';
-    assert.deepEqual(found(["multipart"], "multipart/form-data; boundary=b", multipartBody), [['multipart part "X-HTTP-Method-Override"', "DELETE"]]);
-    assert.deepEqual(found(["json"], "application/json", '{"x-http-method-override":"DELETE"}'), [['JSON member "x-http-method-override"', "DELETE"]]);
+    assert.deepEqual(found(["json"], "application/json", '{"x-http-method-override":"DELETE"}'), [
+      ['JSON member "x-http-method-override"', "DELETE"],
+    ]);
     assert.deepEqual(found(["url-encoded"], "", "X-HTTP-Method-Overrides=DELETE&http-method=PUT"), []);
-    assert.equal(refusal(check("POST", "/items/1", [], bodyOverrides(["url-encoded"], "", bytes("X-HTTP-Method-Override=DELETE")))), "after authentication");
+    assert.equal(
+      refusal(
+        check("POST", "/items/1", [], bodyOverrides(["url-encoded"], "", bytes("X-HTTP-Method-Override=DELETE"))),
+      ),
+      "after authentication",
+    );
   });
 
   it("a value found in a body is checked like the others: PATCH on a POST,DELETE rule is refused", () => {
     const overrides = bodyOverrides(["url-encoded"], "", bytes("_method=PATCH"));
     assert.equal(refusal(check("POST", "/items/a/b", [], overrides)), "after authentication");
-    assert.equal(refusal(check("POST", "/items/a/b", [], bodyOverrides(["url-encoded"], "", bytes("_method=DELETE")))), "forwarded");
+    assert.equal(
+      refusal(check("POST", "/items/a/b", [], bodyOverrides(["url-encoded"], "", bytes("_method=DELETE")))),
+      "forwarded",
+    );
   });
 });
 
@@ -405,20 +584,38 @@ describe("inspectOverrideBody", () => {
 
   it("reads a small form body whole and hands back the same bytes", async () => {
     const sent = new Uint8Array([...new TextEncoder().encode("_method=DELETE&blob="), 0xff, 0x00, 0x80]);
-    const result = await inspectOverrideBody(post(sent, { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    const result = await inspectOverrideBody(
+      post(sent, { "content-type": "application/x-www-form-urlencoded" }),
+      "POST",
+      rule,
+      ruleFor,
+    );
     assert.equal(result.kind, "read");
     assert.ok(result.kind === "read");
     assert.deepEqual([...result.bytes], [...sent]);
-    assert.deepEqual(result.overrides.map((o) => o.value), ["DELETE"]);
+    assert.deepEqual(
+      result.overrides.map((o) => o.value),
+      ["DELETE"],
+    );
   });
 
   it("refuses a body declared larger than 64 KiB without reading it", async () => {
-    const result = await inspectOverrideBody(post("x".repeat(65_537), { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    const result = await inspectOverrideBody(
+      post("x".repeat(65_537), { "content-type": "application/x-www-form-urlencoded" }),
+      "POST",
+      rule,
+      ruleFor,
+    );
     assert.equal(result.kind, "too large");
   });
 
   it("accepts exactly 64 KiB", async () => {
-    const result = await inspectOverrideBody(post("x".repeat(65_536), { "content-type": "application/x-www-form-urlencoded" }), "POST", rule, ruleFor);
+    const result = await inspectOverrideBody(
+      post("x".repeat(65_536), { "content-type": "application/x-www-form-urlencoded" }),
+      "POST",
+      rule,
+      ruleFor,
+    );
     assert.equal(result.kind, "read");
   });
 
@@ -431,7 +628,12 @@ describe("inspectOverrideBody", () => {
         else controller.enqueue(new Uint8Array(16_384));
       },
     });
-    const result = await inspectOverrideBody(post(stream, { "content-type": "application/json" }), "POST", rule, ruleFor);
+    const result = await inspectOverrideBody(
+      post(stream, { "content-type": "application/json" }),
+      "POST",
+      rule,
+      ruleFor,
+    );
     assert.equal(result.kind, "too large");
     assert.ok(pulls < 10, `read ${pulls} chunks of 16 KiB`);
   });
@@ -450,9 +652,23 @@ describe("inspectOverrideBody", () => {
 describe("bodies an origin decodes before it reads _method", () => {
   const none = new Uint8Array();
   it("accepts no Content-Encoding or identity, and the charsets in which ASCII bytes are ASCII text", () => {
-    for (const encoding of [null, "", "identity", " IDENTITY "]) assert.equal(bodyEncodingProblem("application/json", encoding, true, none), undefined, String(encoding));
-    for (const charset of ["utf-8", "UTF8", "us-ascii", "ISO-8859-1", "iso-8859-15", "latin1", "windows-1252", '"utf-8"']) {
-      assert.equal(bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none), undefined, charset);
+    for (const encoding of [null, "", "identity", " IDENTITY "])
+      assert.equal(bodyEncodingProblem("application/json", encoding, true, none), undefined, String(encoding));
+    for (const charset of [
+      "utf-8",
+      "UTF8",
+      "us-ascii",
+      "ISO-8859-1",
+      "iso-8859-15",
+      "latin1",
+      "windows-1252",
+      '"utf-8"',
+    ]) {
+      assert.equal(
+        bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none),
+        undefined,
+        charset,
+      );
     }
   });
 
@@ -460,18 +676,49 @@ describe("bodies an origin decodes before it reads _method", () => {
     for (const encoding of ["gzip", "x-gzip", "deflate", "br", "zstd", "identity, gzip", "gzip, identity"]) {
       assert.match(bodyEncodingProblem(null, encoding, false, none) ?? "", /Content-Encoding/, encoding);
     }
-    for (const charset of ["utf-16", "UTF-16LE", "utf-32", "ibm037", "cp500", "shift_jis", "utf-7", "", "utf-8; charset=utf-16"]) {
-      assert.match(bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none) ?? "", /charset/, charset);
+    for (const charset of [
+      "utf-16",
+      "UTF-16LE",
+      "utf-32",
+      "ibm037",
+      "cp500",
+      "shift_jis",
+      "utf-7",
+      "",
+      "utf-8; charset=utf-16",
+    ]) {
+      assert.match(
+        bodyEncodingProblem(`application/x-www-form-urlencoded; charset=${charset}`, null, false, none) ?? "",
+        /charset/,
+        charset,
+      );
     }
-    for (const start of [[0xff, 0xfe, 0x7b, 0], [0xfe, 0xff, 0, 0x7b], [0x7b, 0, 0x22, 0], [0, 0, 0, 0x7b], [0, 0, 0xfe, 0xff]]) {
-      assert.match(bodyEncodingProblem("application/json", null, true, new Uint8Array(start)) ?? "", /UTF-16 or UTF-32/, String(start));
+    for (const start of [
+      [0xff, 0xfe, 0x7b, 0],
+      [0xfe, 0xff, 0, 0x7b],
+      [0x7b, 0, 0x22, 0],
+      [0, 0, 0, 0x7b],
+      [0, 0, 0xfe, 0xff],
+    ]) {
+      assert.match(
+        bodyEncodingProblem("application/json", null, true, new Uint8Array(start)) ?? "",
+        /UTF-16 or UTF-32/,
+        String(start),
+      );
     }
-    assert.equal(bodyEncodingProblem("application/json", null, true, new TextEncoder().encode('\ufeff{"a":1}')), undefined); // the UTF-8 BOM
+    assert.equal(
+      bodyEncodingProblem("application/json", null, true, new TextEncoder().encode('\ufeff{"a":1}')),
+      undefined,
+    ); // the UTF-8 BOM
   });
 
   it("inspectOverrideBody hands an encoded body back as one override that cannot be read, which checkMethodOverride refuses", async () => {
     const ruleFor = ruleForPath("/items/a/b");
-    const request = new Request("https://api.test/items/a/b", { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded", "content-encoding": "gzip" } });
+    const request = new Request("https://api.test/items/a/b", {
+      method: "POST",
+      body: "a=1",
+      headers: { "content-type": "application/x-www-form-urlencoded", "content-encoding": "gzip" },
+    });
     const result = await inspectOverrideBody(request, "POST", ruleFor("POST")!, ruleFor);
     assert.ok(result.kind === "read");
     assert.deepEqual([...result.bytes], [...new TextEncoder().encode("a=1")]);

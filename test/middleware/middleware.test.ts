@@ -20,7 +20,13 @@ interface Echo {
 }
 
 /** Checks a refusal and returns its problem body. */
-async function refused(response: Response, status: number, code: string, wwwAuthenticate: string | null, token?: string) {
+async function refused(
+  response: Response,
+  status: number,
+  code: string,
+  wwwAuthenticate: string | null,
+  token?: string,
+) {
   const text = await response.text();
   assert.equal(response.status, status, text);
   assert.equal(response.headers.get("content-type"), "application/problem+json");
@@ -56,7 +62,10 @@ describe("edge middleware in workerd", function () {
     const response = await h.request("/reports/2024?format=csv", { headers: bearer(edgeApi) });
     assert.equal(response.status, 200);
     const echo = (await response.json()) as Echo;
-    assert.deepEqual([echo.method, echo.path, echo.query, echo.authorization], ["GET", "/reports/2024", "?format=csv", false]);
+    assert.deepEqual(
+      [echo.method, echo.path, echo.query, echo.authorization],
+      ["GET", "/reports/2024", "?format=csv", false],
+    );
     assert.equal(echo.identity?.subject, `worker/${ACCOUNT_ID}/edge-api`);
     assert.equal(echo.identity?.workload, "edge-api");
     assert.equal(echo.identity?.account, ACCOUNT_ID);
@@ -74,7 +83,9 @@ describe("edge middleware in workerd", function () {
       "x-Worker-identity-Role": "admin",
     };
     const before = h.forwarded.length;
-    const protectedRoute = (await (await h.request("/reports/1", { headers: { ...spoofed, ...bearer(edgeApi) } })).json()) as Echo;
+    const protectedRoute = (await (
+      await h.request("/reports/1", { headers: { ...spoofed, ...bearer(edgeApi) } })
+    ).json()) as Echo;
     assert.equal(protectedRoute.identity?.subject, `worker/${ACCOUNT_ID}/edge-api`);
     assert.equal(protectedRoute.identity?.workload, "edge-api");
     assert.equal(protectedRoute.identity?.account, ACCOUNT_ID);
@@ -90,7 +101,9 @@ describe("edge middleware in workerd", function () {
   it("forwards a public route without a token, and drops a token sent there anyway", async () => {
     const plain = await h.request("/health");
     assert.equal(plain.status, 200);
-    const junk = (await (await h.request("/health", { method: "HEAD", headers: { authorization: "Bearer not-a-token" } })).text());
+    const junk = await (
+      await h.request("/health", { method: "HEAD", headers: { authorization: "Bearer not-a-token" } })
+    ).text();
     assert.equal(junk, "");
     assert.equal(h.forwarded.at(-1)!.method, "HEAD");
     assert.ok(!h.forwarded.at(-1)!.headers.some(([name]) => name === "authorization"));
@@ -98,15 +111,31 @@ describe("edge middleware in workerd", function () {
 
   it("refuses a valid token of another workload on a workload-restricted route with 403 insufficient_scope", async () => {
     const before = h.forwarded.length;
-    await refused(await h.request("/reports/1", { headers: bearer(billing) }), 403, "ERR_RULE_REFUSED", `${REALM}, error="insufficient_scope"`, billing);
+    await refused(
+      await h.request("/reports/1", { headers: bearer(billing) }),
+      403,
+      "ERR_RULE_REFUSED",
+      `${REALM}, error="insufficient_scope"`,
+      billing,
+    );
     assert.equal(h.forwarded.length, before, "the origin was reached");
   });
 
   it("admits by claims, subjects and audiences as the rules say", async () => {
     assert.equal((await h.request("/accounts/7/ledger", { headers: bearer(billing) })).status, 200);
-    await refused(await h.request("/accounts/7/ledger", { headers: bearer(edgeApi) }), 403, "ERR_RULE_REFUSED", `${REALM}, error="insufficient_scope"`);
+    await refused(
+      await h.request("/accounts/7/ledger", { headers: bearer(edgeApi) }),
+      403,
+      "ERR_RULE_REFUSED",
+      `${REALM}, error="insufficient_scope"`,
+    );
     assert.equal((await h.request("/billing-only", { headers: bearer(billing) })).status, 200);
-    await refused(await h.request("/billing-only", { headers: bearer(edgeApi) }), 403, "ERR_RULE_REFUSED", `${REALM}, error="insufficient_scope"`);
+    await refused(
+      await h.request("/billing-only", { headers: bearer(edgeApi) }),
+      403,
+      "ERR_RULE_REFUSED",
+      `${REALM}, error="insufficient_scope"`,
+    );
     const posted = await h.request("/echo", { method: "POST", headers: bearer(edgeApi), body: "payload" });
     assert.equal(((await posted.json()) as Echo).body, "payload");
   });
@@ -116,10 +145,28 @@ describe("edge middleware in workerd", function () {
   });
 
   it("answers 401 invalid_request to a malformed Authorization header", async () => {
-    for (const value of ["Bearer", `Bearer  ${edgeApi}`, `Basic ${edgeApi}`, `Bearer ${edgeApi} x`, "Bearer a,b", `Token ${edgeApi}`]) {
-      await refused(await h.request("/reports/1", { headers: { authorization: value } }), 401, "ERR_AUTHORIZATION_HEADER", `${REALM}, error="invalid_request"`, edgeApi);
+    for (const value of [
+      "Bearer",
+      `Bearer  ${edgeApi}`,
+      `Basic ${edgeApi}`,
+      `Bearer ${edgeApi} x`,
+      "Bearer a,b",
+      `Token ${edgeApi}`,
+    ]) {
+      await refused(
+        await h.request("/reports/1", { headers: { authorization: value } }),
+        401,
+        "ERR_AUTHORIZATION_HEADER",
+        `${REALM}, error="invalid_request"`,
+        edgeApi,
+      );
     }
-    const twice = await h.raw("/reports/1", { headers: [["authorization", `Bearer ${edgeApi}`], ["Authorization", `Bearer ${edgeApi}`]] });
+    const twice = await h.raw("/reports/1", {
+      headers: [
+        ["authorization", `Bearer ${edgeApi}`],
+        ["Authorization", `Bearer ${edgeApi}`],
+      ],
+    });
     assert.equal(twice.status, 401);
     assert.equal(twice.headers["www-authenticate"], `${REALM}, error="invalid_request"`);
     assert.ok(!twice.body.includes(edgeApi));
@@ -132,15 +179,43 @@ describe("edge middleware in workerd", function () {
   it("answers 401 invalid_token to a token that does not verify, naming the verifier's code", async () => {
     const [header, payload, signature] = edgeApi.split(".") as [string, string, string];
     const tampered = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
-    await refused(await h.request("/reports/1", { headers: bearer(tampered) }), 401, "ERR_TOKEN_SIGNATURE", `${REALM}, error="invalid_token"`, tampered);
+    await refused(
+      await h.request("/reports/1", { headers: bearer(tampered) }),
+      401,
+      "ERR_TOKEN_SIGNATURE",
+      `${REALM}, error="invalid_token"`,
+      tampered,
+    );
     const forAws = await h.token("billing", AWS_AUDIENCE);
-    await refused(await h.request("/reports/1", { headers: bearer(forAws) }), 401, "ERR_TOKEN_AUDIENCE", `${REALM}, error="invalid_token"`, forAws);
-    await refused(await h.request("/reports/1", { headers: bearer("a.b.c") }), 401, "ERR_TOKEN_MALFORMED", `${REALM}, error="invalid_token"`);
+    await refused(
+      await h.request("/reports/1", { headers: bearer(forAws) }),
+      401,
+      "ERR_TOKEN_AUDIENCE",
+      `${REALM}, error="invalid_token"`,
+      forAws,
+    );
+    await refused(
+      await h.request("/reports/1", { headers: bearer("a.b.c") }),
+      401,
+      "ERR_TOKEN_MALFORMED",
+      `${REALM}, error="invalid_token"`,
+    );
   });
 
   it("refuses a route no rule names: 403 with a valid token, 401 without one", async () => {
-    await refused(await h.request("/admin", { headers: bearer(edgeApi) }), 403, "ERR_NO_RULE", `${REALM}, error="insufficient_scope"`, edgeApi);
-    await refused(await h.request("/reports/1", { method: "PATCH", headers: bearer(billing) }), 403, "ERR_RULE_REFUSED", `${REALM}, error="insufficient_scope"`);
+    await refused(
+      await h.request("/admin", { headers: bearer(edgeApi) }),
+      403,
+      "ERR_NO_RULE",
+      `${REALM}, error="insufficient_scope"`,
+      edgeApi,
+    );
+    await refused(
+      await h.request("/reports/1", { method: "PATCH", headers: bearer(billing) }),
+      403,
+      "ERR_RULE_REFUSED",
+      `${REALM}, error="insufficient_scope"`,
+    );
     await refused(await h.request("/admin"), 401, "ERR_NO_TOKEN", REALM);
   });
 
@@ -171,7 +246,8 @@ describe("edge middleware in workerd", function () {
     );
     assert.equal(lines[0]!.rule, 2);
     const everything = h.logs.join("\n");
-    for (const token of [edgeApi, billing]) assert.ok(!everything.includes(token.split(".")[2]!), "a log line carries a token");
+    for (const token of [edgeApi, billing])
+      assert.ok(!everything.includes(token.split(".")[2]!), "a log line carries a token");
     assert.ok(!everything.includes("secret=query"));
   });
 });
@@ -205,7 +281,10 @@ describe("edge middleware in workerd: the issuer's keys out of reach", function 
 
   before(async () => {
     const deadPort = await freePort();
-    h = await MiddlewareHarness.start({ issuerBinding: false, bindings: { ISSUER_URL: `http://127.0.0.1:${deadPort}` } });
+    h = await MiddlewareHarness.start({
+      issuerBinding: false,
+      bindings: { ISSUER_URL: `http://127.0.0.1:${deadPort}` },
+    });
   });
   after(async () => h?.dispose());
 
@@ -231,10 +310,17 @@ describe("edge middleware in workerd: an origin URL instead of a service", funct
 
   it("fetches ORIGIN_URL with the request's path, query and body, the identity headers and the origin's own Host", async () => {
     const token = await h.token("edge-api");
-    const response = await h.request("/reports/q?x=1&y=2", { method: "PUT", headers: { ...bearer(token), "x-worker-identity-subject": "spoofed" }, body: "data" });
+    const response = await h.request("/reports/q?x=1&y=2", {
+      method: "PUT",
+      headers: { ...bearer(token), "x-worker-identity-subject": "spoofed" },
+      body: "data",
+    });
     assert.equal(response.status, 200);
     const echo = (await response.json()) as Echo & { host: string };
-    assert.deepEqual([echo.method, echo.path, echo.query, echo.body, echo.authorization], ["PUT", "/reports/q", "?x=1&y=2", "data", false]);
+    assert.deepEqual(
+      [echo.method, echo.path, echo.query, echo.body, echo.authorization],
+      ["PUT", "/reports/q", "?x=1&y=2", "data", false],
+    );
     assert.equal(echo.identity?.subject, `worker/${ACCOUNT_ID}/edge-api`);
     assert.equal(echo.host, new URL(h.forwarded[0]!.url).host);
     assert.notEqual(echo.host, "middleware.test");

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
 import { parseRules } from "../../worker/middleware/rules.js";
 
-const rules = parseRules({ rules: [{ methods: ["GET"], path: "/x", allow: { audiences: ["https://api.example.com"] } }] });
+const rules = parseRules({
+  rules: [{ methods: ["GET"], path: "/x", allow: { audiences: ["https://api.example.com"] } }],
+});
 const options: MiddlewareOptions = {
   issuer: "https://id.example.com",
   audiences: ["https://api.example.com"],
@@ -24,7 +26,15 @@ function misuse(changes: Record<string, unknown>): string {
 
 describe("createMiddleware options", () => {
   it("accepts valid options and the verifier's passthrough options", () => {
-    assert.equal(typeof createMiddleware({ ...options, clockToleranceSeconds: 5, jwks: { cooldownSeconds: 1 }, forwardAuthorization: true }), "function");
+    assert.equal(
+      typeof createMiddleware({
+        ...options,
+        clockToleranceSeconds: 5,
+        jwks: { cooldownSeconds: 1 },
+        forwardAuthorization: true,
+      }),
+      "function",
+    );
   });
 
   it("refuses rules that did not come from parseRules", () => {
@@ -32,11 +42,20 @@ describe("createMiddleware options", () => {
   });
 
   it("refuses a rule admitting an audience the middleware does not accept", () => {
-    assert.match(misuse({ audiences: ["https://other.example.com"] }), /rules\[0\] admits the audience "https:\/\/api.example.com", which is not among audiences/);
+    assert.match(
+      misuse({ audiences: ["https://other.example.com"] }),
+      /rules\[0\] admits the audience "https:\/\/api.example.com", which is not among audiences/,
+    );
   });
 
   it("lists every problem: unknown option, audiences, forward, the verifier's own", () => {
-    const message = misuse({ audience: "x", audiences: [], forward: "https://origin", issuer: "http://id.example.com", jwks: { ttl: 1 } });
+    const message = misuse({
+      audience: "x",
+      audiences: [],
+      forward: "https://origin",
+      issuer: "http://id.example.com",
+      jwks: { ttl: 1 },
+    });
     assert.match(message, /audience is not an option/);
     assert.match(message, /audiences must be a non-empty array/);
     assert.match(message, /forward must be a function/);

@@ -33,8 +33,15 @@ const widening = (method: string, path: string, override?: string, rules: Rules 
 
 describe("loose routes", () => {
   it("reads a path lowered (any script), without a trailing slash, and its last segment without each suffix", () => {
-    assert.deepEqual(looseReadings(segmentsOf("/Admin/Keys.JSON/")), [["admin", "keys.json"], ["admin", "keys"]]);
-    assert.deepEqual(looseReadings(segmentsOf("/a/keys.json.json")), [["a", "keys.json.json"], ["a", "keys.json"], ["a", "keys"]]);
+    assert.deepEqual(looseReadings(segmentsOf("/Admin/Keys.JSON/")), [
+      ["admin", "keys.json"],
+      ["admin", "keys"],
+    ]);
+    assert.deepEqual(looseReadings(segmentsOf("/a/keys.json.json")), [
+      ["a", "keys.json.json"],
+      ["a", "keys.json"],
+      ["a", "keys"],
+    ]);
     assert.deepEqual(looseReadings(segmentsOf("/CAF%C3%89")), [["caf%C3%A9"]]);
     assert.deepEqual(looseReadings(segmentsOf("/")), [[""]]);
     assert.deepEqual(looseReadings(segmentsOf("/.hidden")), [[".hidden"]], "a leading dot is no suffix");
@@ -48,27 +55,57 @@ describe("loose routes", () => {
 
   it("applies the first rule whose lowered pattern matches a reading", () => {
     assert.equal(looseRule(RULES, "GET", segmentsOf("/ADMIN/keys.json"))?.index, 0);
-    assert.equal(looseRule(RULES, "GET", segmentsOf("/reports/1"))?.index, 1, "a rule written in capitals is lowered too");
+    assert.equal(
+      looseRule(RULES, "GET", segmentsOf("/reports/1"))?.index,
+      1,
+      "a rule written in capitals is lowered too",
+    );
     assert.equal(looseRule(RULES, "POST", segmentsOf("/admin/keys"))?.index, 6, "methods still count");
   });
 
   it("finds the protected route behind every look-alike of a public path", () => {
     const cases: [string, string, string?][] = [
-      ["GET", "/ADMIN/keys"], ["GET", "/admin/Keys"], ["GET", "/admin/keys/"], ["GET", "/admin/keys.json"], ["GET", "/Admin/Keys.JSON/"],
-      ["GET", "/admin/keys.json.json"], ["GET", "/admin/keys.a-b"], ["GET", "/admin/keys.abcdefghijk"], ["GET", "/reports/1"],
-      ["GET", "/V1.2/x"], ["GET", "/CAF%C3%89"], ["HEAD", "/admin/keys"], ["POST", "/ADMIN/keys", "DELETE"], ["PUT", "/admin/KEYS", "GET"],
+      ["GET", "/ADMIN/keys"],
+      ["GET", "/admin/Keys"],
+      ["GET", "/admin/keys/"],
+      ["GET", "/admin/keys.json"],
+      ["GET", "/Admin/Keys.JSON/"],
+      ["GET", "/admin/keys.json.json"],
+      ["GET", "/admin/keys.a-b"],
+      ["GET", "/admin/keys.abcdefghijk"],
+      ["GET", "/reports/1"],
+      ["GET", "/V1.2/x"],
+      ["GET", "/CAF%C3%89"],
+      ["HEAD", "/admin/keys"],
+      ["POST", "/ADMIN/keys", "DELETE"],
+      ["PUT", "/admin/KEYS", "GET"],
     ];
     for (const [method, path, override] of cases) {
       assert.equal(findRule(RULES, method, segmentsOf(path))?.public, true, `${method} ${path} is public as written`);
-      assert.match(widening(method, path, override) ?? "", /runs as rules\[\d\]'s route on origins that ignore case/, `${method} ${path}`);
+      assert.match(
+        widening(method, path, override) ?? "",
+        /runs as rules\[\d\]'s route on origins that ignore case/,
+        `${method} ${path}`,
+      );
     }
   });
 
   it("finds nothing where the loose route is the request's own rule or a public one", () => {
     const cases: [string, string][] = [
-      ["GET", "/admin/keys"], ["GET", "/Reports/1"], ["GET", "/v1.2/x"], ["GET", "/v1/openapi.json"], ["GET", "/caf%C3%A9"],
-      ["GET", "/v1/x"], ["GET", "/v1"], ["GET", "/v1/openapi.yaml"], ["GET", "/v1/openapi"], ["GET", "/files/report.pdf"],
-      ["GET", "/other/Thing.json"], ["GET", "/"], ["POST", "/admin/keys"], ["HEAD", "/docs"],
+      ["GET", "/admin/keys"],
+      ["GET", "/Reports/1"],
+      ["GET", "/v1.2/x"],
+      ["GET", "/v1/openapi.json"],
+      ["GET", "/caf%C3%A9"],
+      ["GET", "/v1/x"],
+      ["GET", "/v1"],
+      ["GET", "/v1/openapi.yaml"],
+      ["GET", "/v1/openapi"],
+      ["GET", "/files/report.pdf"],
+      ["GET", "/other/Thing.json"],
+      ["GET", "/"],
+      ["POST", "/admin/keys"],
+      ["HEAD", "/docs"],
     ];
     for (const [method, path] of cases) assert.equal(widening(method, path), undefined, `${method} ${path}`);
   });

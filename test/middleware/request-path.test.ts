@@ -17,7 +17,11 @@ describe("canonicalPath", () => {
 
   it("keeps plain paths, the root and a trailing slash", () => {
     assert.deepEqual(canonical("/"), { ok: true, path: "/", segments: [""] });
-    assert.deepEqual(canonical("/reports/daily/"), { ok: true, path: "/reports/daily/", segments: ["reports", "daily", ""] });
+    assert.deepEqual(canonical("/reports/daily/"), {
+      ok: true,
+      path: "/reports/daily/",
+      segments: ["reports", "daily", ""],
+    });
     assert.equal(canonical("/.well-known/x").path, "/.well-known/x");
     assert.equal(canonical("/v1..2").path, "/v1..2");
     assert.equal(canonical("/a.b/.x/%20a").path, "/a.b/.x/%20a");
@@ -50,7 +54,10 @@ describe("canonicalPath", () => {
     assert.equal(canonical("/😀").path, "/%F0%9F%98%80");
     assert.equal(canonical("/%f0%9f%98%80").path, "/%F0%9F%98%80");
     // NFC text without compatibility characters is its own NFKC form, so it passes.
-    assert.equal(canonical("/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve").path, "/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve");
+    assert.equal(
+      canonical("/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve").path,
+      "/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80/na%C3%AFve",
+    );
     assert.equal(canonical("/日本/мир").path, "/%E6%97%A5%E6%9C%AC/%D0%BC%D0%B8%D1%80");
     // A leading byte-order mark is a character of the segment, kept, not silently dropped.
     assert.equal(canonical("/%EF%BB%BFadmin").path, "/%EF%BB%BFadmin");
@@ -66,10 +73,26 @@ describe("canonicalPath", () => {
   const NFKC = /NFKC normalisation changes/;
   const refusals: [string, RegExp][] = [
     // dot segments, escaped in every mix of case (the URL parser resolves some of these itself)
-    ...["..", ".", "%2e%2e", "%2E%2E", "%2e%2E", ".%2e", "%2e.", "%2E", "%2e"].map((dots): [string, RegExp] => [`/a/${dots}/b`, DOT]),
+    ...["..", ".", "%2e%2e", "%2E%2E", "%2e%2E", ".%2e", "%2e.", "%2E", "%2e"].map((dots): [string, RegExp] => [
+      `/a/${dots}/b`,
+      DOT,
+    ]),
     // dot segments behind a path parameter, however ';' and the dots are spelt
-    ...["..;", ".;", "..;x", "..;jsessionid=1", "..%3B", "..%3b", "%2e%2e%3b", "%2E%2E%3B", ".%2E%3B", "%2e.;", "%2e;", "..%3Bx=1", "%2E%2E;a=b"]
-      .map((dots): [string, RegExp] => [`/public/${dots}/admin`, DOT_PARAMETER]),
+    ...[
+      "..;",
+      ".;",
+      "..;x",
+      "..;jsessionid=1",
+      "..%3B",
+      "..%3b",
+      "%2e%2e%3b",
+      "%2E%2E%3B",
+      ".%2E%3B",
+      "%2e.;",
+      "%2e;",
+      "..%3Bx=1",
+      "%2E%2E;a=b",
+    ].map((dots): [string, RegExp] => [`/public/${dots}/admin`, DOT_PARAMETER]),
     // any other path parameter
     ["/a;b", SEMICOLON],
     ["/a%3Bb", SEMICOLON],
@@ -172,34 +195,87 @@ describe("canonicalPath", () => {
 
   describe("properties", () => {
     // Characters that make paths interesting: separators, escapes and their digits, dots, ';'.
-    const tricky = fc.constantFrom("/", "%", "2", "e", "E", "F", "f", "3", "B", "5", "C", "0", "A", ".", ";", ":", "\\", "a", "é", "😀", "\u0000", " ");
-    const escape = fc.constantFrom("%2e", "%2E", "%3b", "%3A", "%41", "%7e", "%20", "%25", "%2F", "%C3%A9", "%c3%a9", "%F0%9F%98%80", "%C0%AF");
+    const tricky = fc.constantFrom(
+      "/",
+      "%",
+      "2",
+      "e",
+      "E",
+      "F",
+      "f",
+      "3",
+      "B",
+      "5",
+      "C",
+      "0",
+      "A",
+      ".",
+      ";",
+      ":",
+      "\\",
+      "a",
+      "é",
+      "😀",
+      "\u0000",
+      " ",
+    );
+    const escape = fc.constantFrom(
+      "%2e",
+      "%2E",
+      "%3b",
+      "%3A",
+      "%41",
+      "%7e",
+      "%20",
+      "%25",
+      "%2F",
+      "%C3%A9",
+      "%c3%a9",
+      "%F0%9F%98%80",
+      "%C0%AF",
+    );
     const anyChar = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
     const trickyPath = fc.string({ unit: fc.oneof(tricky, escape, anyChar), maxLength: 24 }).map((s) => `/${s}`);
 
     /** One spelling of `text` as a segment: each character raw or escaped, hex digits in random case. */
     const spelling = (text: string) =>
-      fc.array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: [...text].length, maxLength: [...text].length }).map((choices) =>
-        [...text]
-          .map((char, i) => {
-            const [escape, lower] = choices[i]!;
-            if (!escape && char !== "/" && char !== "%") return char;
-            const hex = [...new TextEncoder().encode(char)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
-            return lower ? hex.toLowerCase() : hex.toUpperCase();
-          })
-          .join(""),
+      fc
+        .array(fc.tuple(fc.boolean(), fc.boolean()), { minLength: [...text].length, maxLength: [...text].length })
+        .map((choices) =>
+          [...text]
+            .map((char, i) => {
+              const [escape, lower] = choices[i]!;
+              if (!escape && char !== "/" && char !== "%") return char;
+              const hex = [...new TextEncoder().encode(char)]
+                .map((b) => `%${b.toString(16).padStart(2, "0")}`)
+                .join("");
+              return lower ? hex.toLowerCase() : hex.toUpperCase();
+            })
+            .join(""),
+        );
+    const segmentText = fc.string({
+      unit: fc.oneof(anyChar, fc.constantFrom(".", ";", ":", "%", "/", "é")),
+      minLength: 1,
+      maxLength: 8,
+    });
+    const twoSpellings = fc
+      .array(segmentText, { minLength: 1, maxLength: 4 })
+      .chain((texts) =>
+        fc.tuple(fc.constant(texts), fc.tuple(...texts.map(spelling)), fc.tuple(...texts.map(spelling))),
       );
-    const segmentText = fc.string({ unit: fc.oneof(anyChar, fc.constantFrom(".", ";", ":", "%", "/", "é")), minLength: 1, maxLength: 8 });
-    const twoSpellings = fc.array(segmentText, { minLength: 1, maxLength: 4 }).chain((texts) =>
-      fc.tuple(fc.constant(texts), fc.tuple(...texts.map(spelling)), fc.tuple(...texts.map(spelling))),
-    );
 
     it("never throws, and the canonical path is canonical again (idempotent)", () => {
       fc.assert(
-        fc.property(fc.oneof(trickyPath, fc.string().map((s) => `/${s}`)), (pathname) => {
-          const once = canonicalPath(pathname);
-          if (once.ok) assert.deepEqual(canonicalPath(once.path), once);
-        }),
+        fc.property(
+          fc.oneof(
+            trickyPath,
+            fc.string().map((s) => `/${s}`),
+          ),
+          (pathname) => {
+            const once = canonicalPath(pathname);
+            if (once.ok) assert.deepEqual(canonicalPath(once.path), once);
+          },
+        ),
         { numRuns: 3_000 },
       );
     });
@@ -216,30 +292,62 @@ describe("canonicalPath", () => {
     });
 
     it("an accepted segment is its own NFKC form and ends in neither '.' nor ' ' (what every origin reads alike)", () => {
-      const lookalikes = fc.constantFrom("\uFF0E", "\u2024", "\u2025", "\uFF0F", "\uFF3C", "\uFF41", "\u0301", "\u00A0", "\uFB01", "é", ".", " ");
-      const unicodePath = fc.string({ unit: fc.oneof(lookalikes, fc.constantFrom("a", "/", "%2e", "%20"), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })), maxLength: 12 });
+      const lookalikes = fc.constantFrom(
+        "\uFF0E",
+        "\u2024",
+        "\u2025",
+        "\uFF0F",
+        "\uFF3C",
+        "\uFF41",
+        "\u0301",
+        "\u00A0",
+        "\uFB01",
+        "é",
+        ".",
+        " ",
+      );
+      const unicodePath = fc.string({
+        unit: fc.oneof(
+          lookalikes,
+          fc.constantFrom("a", "/", "%2e", "%20"),
+          fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+        ),
+        maxLength: 12,
+      });
       fc.assert(
-        fc.property(fc.oneof(trickyPath, unicodePath.map((s) => `/${s}`)), (pathname) => {
-          const result = canonicalPath(pathname);
-          if (!result.ok) return;
-          for (const segment of result.segments.map(decodeURIComponent)) {
-            assert.equal(segment.normalize("NFKC"), segment, pathname);
-            assert.doesNotMatch(segment, /[. ]$/, pathname);
-          }
-        }),
+        fc.property(
+          fc.oneof(
+            trickyPath,
+            unicodePath.map((s) => `/${s}`),
+          ),
+          (pathname) => {
+            const result = canonicalPath(pathname);
+            if (!result.ok) return;
+            for (const segment of result.segments.map(decodeURIComponent)) {
+              assert.equal(segment.normalize("NFKC"), segment, pathname);
+              assert.doesNotMatch(segment, /[. ]$/, pathname);
+            }
+          },
+        ),
         { numRuns: 3_000 },
       );
     });
 
     it("the canonical path survives being set as a URL's pathname (what is authorised is what is forwarded)", () => {
       fc.assert(
-        fc.property(fc.oneof(trickyPath, twoSpellings.map(([, a]) => `/${a.join("/")}`)), (pathname) => {
-          const result = canonicalPath(pathname);
-          if (!result.ok) return;
-          const url = new URL("https://api.example.test/");
-          url.pathname = result.path;
-          assert.equal(url.pathname, result.path);
-        }),
+        fc.property(
+          fc.oneof(
+            trickyPath,
+            twoSpellings.map(([, a]) => `/${a.join("/")}`),
+          ),
+          (pathname) => {
+            const result = canonicalPath(pathname);
+            if (!result.ok) return;
+            const url = new URL("https://api.example.test/");
+            url.pathname = result.path;
+            assert.equal(url.pathname, result.path);
+          },
+        ),
         { numRuns: 2_000 },
       );
     });

@@ -32,14 +32,28 @@ describe("middleware bindings: introspection and the revocation list", () => {
   });
 
   it("read all three introspection bindings, INTROSPECTION_FOR, and REVOCATION_LIST_URL", () => {
-    const config = readMiddlewareConfig({
-      ...BASE, ...INTROSPECTION, INTROSPECTION_FOR: "all", REVOCATION_LIST_URL: "https://id.example.com/revocations.json",
-    }, SERVICES);
+    const config = readMiddlewareConfig(
+      {
+        ...BASE,
+        ...INTROSPECTION,
+        INTROSPECTION_FOR: "all",
+        REVOCATION_LIST_URL: "https://id.example.com/revocations.json",
+      },
+      SERVICES,
+    );
     assert.deepEqual(config.revocation, {
-      introspection: { url: INTROSPECTION.INTROSPECTION_URL, clientId: "payments-api", clientSecret: "s".repeat(48), forTokens: "all" },
+      introspection: {
+        url: INTROSPECTION.INTROSPECTION_URL,
+        clientId: "payments-api",
+        clientSecret: "s".repeat(48),
+        forTokens: "all",
+      },
       revocationList: { url: "https://id.example.com/revocations.json" },
     });
-    assert.equal(readMiddlewareConfig({ ...BASE, ...INTROSPECTION }, SERVICES).revocation.introspection?.forTokens, "workflow");
+    assert.equal(
+      readMiddlewareConfig({ ...BASE, ...INTROSPECTION }, SERVICES).revocation.introspection?.forTokens,
+      "workflow",
+    );
   });
 
   it("refuses half an introspection setup, and an unknown INTROSPECTION_FOR", () => {

@@ -42,7 +42,12 @@ describe("rules: acceptBoundTokensWithoutCertificate", () => {
   });
 
   it("refuses it on a public rule, which reads no token", () => {
-    const [problem] = problemsOf({ methods: ["GET"], path: "/health", public: true, acceptBoundTokensWithoutCertificate: true });
+    const [problem] = problemsOf({
+      methods: ["GET"],
+      path: "/health",
+      public: true,
+      acceptBoundTokensWithoutCertificate: true,
+    });
     assert.equal(problem!.path, "$.rules[0].acceptBoundTokensWithoutCertificate");
     assert.match(problem!.fix, /public/);
   });
@@ -58,7 +63,10 @@ describe("rules: readBodyForMethodOverride", () => {
         { ...PROTECTED, path: "/forms/*", readBodyForMethodOverride: true },
       ],
     }).rules;
-    assert.deepEqual(rules.map((r) => r.readBodyForMethodOverride), [true, false, false, true]);
+    assert.deepEqual(
+      rules.map((r) => r.readBodyForMethodOverride),
+      [true, false, false, true],
+    );
   });
 
   it("refuses anything but a boolean, naming the field", () => {

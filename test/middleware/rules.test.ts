@@ -38,21 +38,40 @@ function refusal(doc: unknown): { path: string; fix: string } {
 
 describe("parseRules", () => {
   it("accepts the example rules file that npm start uses", () => {
-    const document = JSON.parse(readFileSync(resolve(REPO_ROOT, "worker/middleware/rules.example.json"), "utf8")) as unknown;
+    const document = JSON.parse(
+      readFileSync(resolve(REPO_ROOT, "worker/middleware/rules.example.json"), "utf8"),
+    ) as unknown;
     const { rules } = parseRules(document);
     assert.equal(rules.length, 5);
-    assert.ok(rules.some((r) => !r.public && r.allow !== "authenticated" && r.allow.audiences?.includes("https://api.internal.example.dev")));
+    assert.ok(
+      rules.some(
+        (r) =>
+          !r.public && r.allow !== "authenticated" && r.allow.audiences?.includes("https://api.internal.example.dev"),
+      ),
+    );
   });
 
   it("compiles every field and freezes the result", () => {
     const rules = parseRules({
       rules: [
         { methods: ["GET", "HEAD"], path: "/health", public: true, description: "probe" },
-        { methods: "*", path: "/a/:x/b/*", allow: { workloads: ["w"], subjects: [`worker/${ACCOUNT}/w`], audiences: ["aud"], claims: { team: "t", tier: [1, { n: null }] } } },
+        {
+          methods: "*",
+          path: "/a/:x/b/*",
+          allow: {
+            workloads: ["w"],
+            subjects: [`worker/${ACCOUNT}/w`],
+            audiences: ["aud"],
+            claims: { team: "t", tier: [1, { n: null }] },
+          },
+        },
       ],
     });
     const [health, wide] = rules.rules;
-    assert.deepEqual([health?.index, health?.methods, health?.path, health?.public, health?.description], [0, ["GET", "HEAD"], "/health", true, "probe"]);
+    assert.deepEqual(
+      [health?.index, health?.methods, health?.path, health?.public, health?.description],
+      [0, ["GET", "HEAD"], "/health", true, "probe"],
+    );
     assert.ok(wide && !wide.public);
     assert.equal(wide.methods, "*");
     assert.deepEqual(wide.pattern.segments, [
@@ -61,18 +80,34 @@ describe("parseRules", () => {
       { kind: "literal", value: "b" },
     ]);
     assert.equal(wide.pattern.prefix, true);
-    assert.deepEqual(wide.allow, { workloads: ["w"], subjects: [`worker/${ACCOUNT}/w`], audiences: ["aud"], claims: { team: "t", tier: [1, { n: null }] } });
-    assert.ok(Object.isFrozen(rules) && Object.isFrozen(rules.rules) && Object.isFrozen(wide) && Object.isFrozen(wide.allow));
+    assert.deepEqual(wide.allow, {
+      workloads: ["w"],
+      subjects: [`worker/${ACCOUNT}/w`],
+      audiences: ["aud"],
+      claims: { team: "t", tier: [1, { n: null }] },
+    });
+    assert.ok(
+      Object.isFrozen(rules) && Object.isFrozen(rules.rules) && Object.isFrozen(wide) && Object.isFrozen(wide.allow),
+    );
   });
 
   it("accepts percent-escapes of reserved and non-ASCII characters, and a trailing slash", () => {
-    assert.doesNotThrow(() => parseRules({ rules: [{ methods: ["GET"], path: "/caf%C3%A9/a%20b/", allow: "authenticated" }] }));
+    assert.doesNotThrow(() =>
+      parseRules({ rules: [{ methods: ["GET"], path: "/caf%C3%A9/a%20b/", allow: "authenticated" }] }),
+    );
   });
 
   it("spells literal segments as the canonical request path does: escapes in any case, one spelling per character", () => {
-    const literals = (path: string) => parseRules({ rules: [{ methods: ["GET"], path, allow: "authenticated" }] }).rules[0]!.pattern.segments;
+    const literals = (path: string) =>
+      parseRules({ rules: [{ methods: ["GET"], path, allow: "authenticated" }] }).rules[0]!.pattern.segments;
     const literal = (value: string) => ({ kind: "literal", value });
-    assert.deepEqual(literals("/a%3Ab/%41dmin/caf%c3%a9/a%20b/%2A"), [literal("a:b"), literal("Admin"), literal("caf%C3%A9"), literal("a%20b"), literal("*")]);
+    assert.deepEqual(literals("/a%3Ab/%41dmin/caf%c3%a9/a%20b/%2A"), [
+      literal("a:b"),
+      literal("Admin"),
+      literal("caf%C3%A9"),
+      literal("a%20b"),
+      literal("*"),
+    ]);
     assert.deepEqual(literals("/a:b/Admin/caf%C3%A9"), literals("/%61%3a%62/%41dmin/caf%C3%a9"));
     assert.deepEqual(literals("/%3Aid"), [literal(":id")], "an escaped ':' is a literal, not a parameter");
   });
@@ -82,11 +117,17 @@ describe("parseRules", () => {
     doc.extra = 1;
     doc.rules[0]!.methods = ["FETCH"];
     doc.rules[1]!.path = "reports";
-    assert.throws(() => parseRules(doc), (error: RulesError) => {
-      assert.deepEqual(error.problems.map((p) => p.path), ["$.extra", "$.rules[0].methods[0]", "$.rules[1].path"]);
-      assert.match(error.message, /3 problems/);
-      return true;
-    });
+    assert.throws(
+      () => parseRules(doc),
+      (error: RulesError) => {
+        assert.deepEqual(
+          error.problems.map((p) => p.path),
+          ["$.extra", "$.rules[0].methods[0]", "$.rules[1].path"],
+        );
+        assert.match(error.message, /3 problems/);
+        return true;
+      },
+    );
   });
 
   const cases: [string, (doc: Doc) => unknown, string, RegExp][] = [
@@ -94,55 +135,193 @@ describe("parseRules", () => {
     ["the JSON text instead of the parsed document", (d) => JSON.stringify(d), "$", /JSON\.parse/],
     ["an unknown top-level field", (d) => ({ ...d, version: 1 }), "$.version", /only "rules"/],
     ["no rules", () => ({ rules: [] }), "$.rules", /non-empty array/],
-    ["more than 256 rules", () => ({ rules: Array.from({ length: 257 }, (_, i) => ({ methods: ["GET"], path: `/r${i}`, allow: "authenticated" })) }), "$.rules", /at most 256/],
+    [
+      "more than 256 rules",
+      () => ({
+        rules: Array.from({ length: 257 }, (_, i) => ({ methods: ["GET"], path: `/r${i}`, allow: "authenticated" })),
+      }),
+      "$.rules",
+      /at most 256/,
+    ],
     ["a rule that is not an object", (d) => ({ rules: [...d.rules, "GET /x"] }), "$.rules[3]", /must be an object/],
-    ["an unknown rule field", (d) => (d.rules[1]!.roles = ["admin"], d), "$.rules[1].roles", /not a field of a rule/],
-    ["a misspelled field name with a dash", (d) => (d.rules[1]!["allow-list"] = [], d), '$.rules[1]["allow-list"]', /not a field/],
+    ["an unknown rule field", (d) => ((d.rules[1]!.roles = ["admin"]), d), "$.rules[1].roles", /not a field of a rule/],
+    [
+      "a misspelled field name with a dash",
+      (d) => ((d.rules[1]!["allow-list"] = []), d),
+      '$.rules[1]["allow-list"]',
+      /not a field/,
+    ],
     ["no methods", (d) => (delete d.rules[1]!.methods, d), "$.rules[1].methods", /"\*" or a non-empty array/],
-    ["an empty method list", (d) => (d.rules[1]!.methods = [], d), "$.rules[1].methods", /non-empty array/],
-    ["a lower-case method", (d) => (d.rules[1]!.methods = ["get"], d), "$.rules[1].methods[0]", /upper case: "GET"/],
-    ["an unknown method", (d) => (d.rules[1]!.methods = ["GET", "TRACE"], d), "$.rules[1].methods[1]", /not a method a rule can name/],
-    ["a repeated method", (d) => (d.rules[1]!.methods = ["GET", "GET"], d), "$.rules[1].methods[1]", /repeats GET/],
-    ["methods as a comma list", (d) => (d.rules[1]!.methods = "GET,POST", d), "$.rules[1].methods", /"\*" or a non-empty array/],
+    ["an empty method list", (d) => ((d.rules[1]!.methods = []), d), "$.rules[1].methods", /non-empty array/],
+    ["a lower-case method", (d) => ((d.rules[1]!.methods = ["get"]), d), "$.rules[1].methods[0]", /upper case: "GET"/],
+    [
+      "an unknown method",
+      (d) => ((d.rules[1]!.methods = ["GET", "TRACE"]), d),
+      "$.rules[1].methods[1]",
+      /not a method a rule can name/,
+    ],
+    ["a repeated method", (d) => ((d.rules[1]!.methods = ["GET", "GET"]), d), "$.rules[1].methods[1]", /repeats GET/],
+    [
+      "methods as a comma list",
+      (d) => ((d.rules[1]!.methods = "GET,POST"), d),
+      "$.rules[1].methods",
+      /"\*" or a non-empty array/,
+    ],
     ["no path", (d) => (delete d.rules[1]!.path, d), "$.rules[1].path", /path pattern string/],
-    ["a relative path", (d) => (d.rules[1]!.path = "reports/*", d), "$.rules[1].path", /start with '\/'/],
-    ["a '..' segment", (d) => (d.rules[1]!.path = "/reports/../admin", d), "$.rules[1].path", /'\.\.'/],
-    ["'..' inside a segment", (d) => (d.rules[1]!.path = "/reports/a..b", d), "$.rules[1].path", /'\.\.'/],
-    ["a '.' segment", (d) => (d.rules[1]!.path = "/./reports", d), "$.rules[1].path", /'\.'/],
-    ["an empty segment", (d) => (d.rules[1]!.path = "/reports//daily", d), "$.rules[1].path", /empty segment/],
-    ["a '*' inside a segment", (d) => (d.rules[1]!.path = "/reports/*.csv", d), "$.rules[1].path", /whole last segment/],
-    ["a '*' before the end", (d) => (d.rules[1]!.path = "/reports/*/daily", d), "$.rules[1].path", /whole last segment/],
-    ["a bad parameter name", (d) => (d.rules[1]!.path = "/reports/:1st", d), "$.rules[1].path", /parameter ":1st"/],
-    ["a repeated parameter", (d) => (d.rules[1]!.path = "/a/:id/b/:id", d), "$.rules[1].path", /repeats the parameter :id/],
-    ["an unescaped space", (d) => (d.rules[1]!.path = "/a b", d), "$.rules[1].path", /percent-encode/],
-    ["an escaped slash", (d) => (d.rules[1]!.path = "/a%2Fb", d), "$.rules[1].path", /%2F/],
-    ["an escaped backslash", (d) => (d.rules[1]!.path = "/a%5cb", d), "$.rules[1].path", /%5C/],
-    ["an escaped NUL", (d) => (d.rules[1]!.path = "/a%00", d), "$.rules[1].path", /control character \(%00\)/],
-    ["a ';' path parameter", (d) => (d.rules[1]!.path = "/a;v=1", d), "$.rules[1].path", /';' \(raw or %3B\).*ERR_REQUEST_PATH/],
-    ["an escaped ';'", (d) => (d.rules[1]!.path = "/a%3Bb/*", d), "$.rules[1].path", /';' \(raw or %3B\)/],
-    ["an escaped '..' segment", (d) => (d.rules[1]!.path = "/reports/%2E%2E/admin", d), "$.rules[1].path", /'\.\.'/],
-    ["'..' escaped inside a segment", (d) => (d.rules[1]!.path = "/reports/a%2e%2Eb", d), "$.rules[1].path", /'\.\.'/],
-    ["an overlong UTF-8 escape", (d) => (d.rules[1]!.path = "/a%C0%AF", d), "$.rules[1].path", /not UTF-8 \(%C0%AF/],
-    ["an escape of an escape", (d) => (d.rules[1]!.path = "/a%252e", d), "$.rules[1].path", /escaped escape/],
-    ["a route an earlier one hides in another spelling", (d) => ({ rules: [...d.rules, { methods: ["GET"], path: "/x%3Ay", allow: "authenticated" }, { methods: ["GET"], path: "/x:%79", public: true }] }), "$.rules[4]", /can never match: rules\[3\]/],
-    ["a path over 1024 characters", (d) => (d.rules[1]!.path = `/${"a".repeat(1024)}`, d), "$.rules[1].path", /at most 1024/],
-    ["neither allow nor public", (d) => (delete d.rules[1]!.allow, d), "$.rules[1].allow", /"authenticated" or an object/],
-    ["a misspelled allow keyword", (d) => (d.rules[1]!.allow = "authenticate", d), "$.rules[1].allow", /"authenticated"/],
-    ["an empty allow object", (d) => (d.rules[1]!.allow = {}, d), "$.rules[1].allow", /write "authenticated"/],
-    ["an unknown condition", (d) => (d.rules[1]!.allow = { roles: ["admin"] }, d), "$.rules[1].allow.roles", /not a condition/],
-    ["an empty workload list", (d) => (d.rules[1]!.allow = { workloads: [] }, d), "$.rules[1].allow.workloads", /non-empty array/],
-    ["a workload that is not a script name", (d) => (d.rules[1]!.allow = { workloads: ["Edge API"] }, d), "$.rules[1].allow.workloads[0]", /script name/],
-    ["a repeated workload", (d) => (d.rules[1]!.allow = { workloads: ["a", "a"] }, d), "$.rules[1].allow.workloads[1]", /repeats/],
-    ["a subject of the wrong shape", (d) => (d.rules[1]!.allow = { subjects: ["edge-api"] }, d), "$.rules[1].allow.subjects[0]", /worker\/<account_id>/],
-    ["an audience with a space", (d) => (d.rules[1]!.allow = { audiences: ["my api"] }, d), "$.rules[1].allow.audiences[0]", /without spaces/],
-    ["an empty claims object", (d) => (d.rules[1]!.allow = { claims: {} }, d), "$.rules[1].allow.claims", /non-empty object/],
-    ["a claim value that is not JSON", (d) => (d.rules[1]!.allow = { claims: { "https://x/tier": Infinity } }, d), '$.rules[1].allow.claims["https://x/tier"]', /JSON value/],
-    ["public: false", (d) => (d.rules[0]!.public = false, d), "$.rules[0].public", /only be true/],
-    ["public with allow", (d) => (d.rules[0]!.allow = "authenticated", d), "$.rules[0].allow", /cannot be combined with public/],
-    ["a description that is not a string", (d) => (d.rules[0]!.description = 1, d), "$.rules[0].description", /string/],
-    ["a duplicate identical route", (d) => ({ rules: [...d.rules, { methods: ["GET", "POST"], path: "/reports/*", public: true }] }), "$.rules[3]", /rules\[1\] \(GET,POST \/reports\/\*\) comes first/],
-    ["a route an earlier wildcard hides", (d) => ({ rules: [...d.rules, { methods: ["GET"], path: "/reports/daily", allow: "authenticated" }] }), "$.rules[3]", /can never match: rules\[1\]/],
-    ["a route an earlier parameter hides", (d) => ({ rules: [...d.rules, { methods: ["PUT"], path: "/accounts/42/ledger", allow: "authenticated" }] }), "$.rules[3]", /can never match: rules\[2\] \(\* /],
+    ["a relative path", (d) => ((d.rules[1]!.path = "reports/*"), d), "$.rules[1].path", /start with '\/'/],
+    ["a '..' segment", (d) => ((d.rules[1]!.path = "/reports/../admin"), d), "$.rules[1].path", /'\.\.'/],
+    ["'..' inside a segment", (d) => ((d.rules[1]!.path = "/reports/a..b"), d), "$.rules[1].path", /'\.\.'/],
+    ["a '.' segment", (d) => ((d.rules[1]!.path = "/./reports"), d), "$.rules[1].path", /'\.'/],
+    ["an empty segment", (d) => ((d.rules[1]!.path = "/reports//daily"), d), "$.rules[1].path", /empty segment/],
+    [
+      "a '*' inside a segment",
+      (d) => ((d.rules[1]!.path = "/reports/*.csv"), d),
+      "$.rules[1].path",
+      /whole last segment/,
+    ],
+    [
+      "a '*' before the end",
+      (d) => ((d.rules[1]!.path = "/reports/*/daily"), d),
+      "$.rules[1].path",
+      /whole last segment/,
+    ],
+    ["a bad parameter name", (d) => ((d.rules[1]!.path = "/reports/:1st"), d), "$.rules[1].path", /parameter ":1st"/],
+    [
+      "a repeated parameter",
+      (d) => ((d.rules[1]!.path = "/a/:id/b/:id"), d),
+      "$.rules[1].path",
+      /repeats the parameter :id/,
+    ],
+    ["an unescaped space", (d) => ((d.rules[1]!.path = "/a b"), d), "$.rules[1].path", /percent-encode/],
+    ["an escaped slash", (d) => ((d.rules[1]!.path = "/a%2Fb"), d), "$.rules[1].path", /%2F/],
+    ["an escaped backslash", (d) => ((d.rules[1]!.path = "/a%5cb"), d), "$.rules[1].path", /%5C/],
+    ["an escaped NUL", (d) => ((d.rules[1]!.path = "/a%00"), d), "$.rules[1].path", /control character \(%00\)/],
+    [
+      "a ';' path parameter",
+      (d) => ((d.rules[1]!.path = "/a;v=1"), d),
+      "$.rules[1].path",
+      /';' \(raw or %3B\).*ERR_REQUEST_PATH/,
+    ],
+    ["an escaped ';'", (d) => ((d.rules[1]!.path = "/a%3Bb/*"), d), "$.rules[1].path", /';' \(raw or %3B\)/],
+    ["an escaped '..' segment", (d) => ((d.rules[1]!.path = "/reports/%2E%2E/admin"), d), "$.rules[1].path", /'\.\.'/],
+    [
+      "'..' escaped inside a segment",
+      (d) => ((d.rules[1]!.path = "/reports/a%2e%2Eb"), d),
+      "$.rules[1].path",
+      /'\.\.'/,
+    ],
+    ["an overlong UTF-8 escape", (d) => ((d.rules[1]!.path = "/a%C0%AF"), d), "$.rules[1].path", /not UTF-8 \(%C0%AF/],
+    ["an escape of an escape", (d) => ((d.rules[1]!.path = "/a%252e"), d), "$.rules[1].path", /escaped escape/],
+    [
+      "a route an earlier one hides in another spelling",
+      (d) => ({
+        rules: [
+          ...d.rules,
+          { methods: ["GET"], path: "/x%3Ay", allow: "authenticated" },
+          { methods: ["GET"], path: "/x:%79", public: true },
+        ],
+      }),
+      "$.rules[4]",
+      /can never match: rules\[3\]/,
+    ],
+    [
+      "a path over 1024 characters",
+      (d) => ((d.rules[1]!.path = `/${"a".repeat(1024)}`), d),
+      "$.rules[1].path",
+      /at most 1024/,
+    ],
+    [
+      "neither allow nor public",
+      (d) => (delete d.rules[1]!.allow, d),
+      "$.rules[1].allow",
+      /"authenticated" or an object/,
+    ],
+    [
+      "a misspelled allow keyword",
+      (d) => ((d.rules[1]!.allow = "authenticate"), d),
+      "$.rules[1].allow",
+      /"authenticated"/,
+    ],
+    ["an empty allow object", (d) => ((d.rules[1]!.allow = {}), d), "$.rules[1].allow", /write "authenticated"/],
+    [
+      "an unknown condition",
+      (d) => ((d.rules[1]!.allow = { roles: ["admin"] }), d),
+      "$.rules[1].allow.roles",
+      /not a condition/,
+    ],
+    [
+      "an empty workload list",
+      (d) => ((d.rules[1]!.allow = { workloads: [] }), d),
+      "$.rules[1].allow.workloads",
+      /non-empty array/,
+    ],
+    [
+      "a workload that is not a script name",
+      (d) => ((d.rules[1]!.allow = { workloads: ["Edge API"] }), d),
+      "$.rules[1].allow.workloads[0]",
+      /script name/,
+    ],
+    [
+      "a repeated workload",
+      (d) => ((d.rules[1]!.allow = { workloads: ["a", "a"] }), d),
+      "$.rules[1].allow.workloads[1]",
+      /repeats/,
+    ],
+    [
+      "a subject of the wrong shape",
+      (d) => ((d.rules[1]!.allow = { subjects: ["edge-api"] }), d),
+      "$.rules[1].allow.subjects[0]",
+      /worker\/<account_id>/,
+    ],
+    [
+      "an audience with a space",
+      (d) => ((d.rules[1]!.allow = { audiences: ["my api"] }), d),
+      "$.rules[1].allow.audiences[0]",
+      /without spaces/,
+    ],
+    [
+      "an empty claims object",
+      (d) => ((d.rules[1]!.allow = { claims: {} }), d),
+      "$.rules[1].allow.claims",
+      /non-empty object/,
+    ],
+    [
+      "a claim value that is not JSON",
+      (d) => ((d.rules[1]!.allow = { claims: { "https://x/tier": Infinity } }), d),
+      '$.rules[1].allow.claims["https://x/tier"]',
+      /JSON value/,
+    ],
+    ["public: false", (d) => ((d.rules[0]!.public = false), d), "$.rules[0].public", /only be true/],
+    [
+      "public with allow",
+      (d) => ((d.rules[0]!.allow = "authenticated"), d),
+      "$.rules[0].allow",
+      /cannot be combined with public/,
+    ],
+    [
+      "a description that is not a string",
+      (d) => ((d.rules[0]!.description = 1), d),
+      "$.rules[0].description",
+      /string/,
+    ],
+    [
+      "a duplicate identical route",
+      (d) => ({ rules: [...d.rules, { methods: ["GET", "POST"], path: "/reports/*", public: true }] }),
+      "$.rules[3]",
+      /rules\[1\] \(GET,POST \/reports\/\*\) comes first/,
+    ],
+    [
+      "a route an earlier wildcard hides",
+      (d) => ({ rules: [...d.rules, { methods: ["GET"], path: "/reports/daily", allow: "authenticated" }] }),
+      "$.rules[3]",
+      /can never match: rules\[1\]/,
+    ],
+    [
+      "a route an earlier parameter hides",
+      (d) => ({ rules: [...d.rules, { methods: ["PUT"], path: "/accounts/42/ledger", allow: "authenticated" }] }),
+      "$.rules[3]",
+      /can never match: rules\[2\] \(\* /,
+    ],
   ];
   for (const [name, mutate, path, fix] of cases) {
     it(`refuses ${name}`, () => {

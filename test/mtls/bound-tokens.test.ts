@@ -25,7 +25,10 @@ function rawConfig(edgeApiMtls: boolean): Record<string, unknown> {
 
 const raw = rawConfig(true);
 const stack = stackCertificates(validated(raw));
-const certificateOf = (workload: string) => ({ cert: stack.workloads[workload]!.pem, key: stack.workloads[workload]!.privateKeyPem });
+const certificateOf = (workload: string) => ({
+  cert: stack.workloads[workload]!.pem,
+  key: stack.workloads[workload]!.privateKeyPem,
+});
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("certificate-bound tokens: the issuer in workerd and a Node mTLS origin", function () {
@@ -58,7 +61,9 @@ describe("certificate-bound tokens: the issuer in workerd and a Node mTLS origin
       assert.equal(claims.sub, `worker/${ACCOUNT_ID}/${workload}`);
     }
     assert.equal(decodeJwt((await issuer.token("ledger-sync", API_AUDIENCE)).token).cnf, undefined);
-    const discovery = (await (await issuer.fetch("/.well-known/openid-configuration")).json()) as { claims_supported: string[] };
+    const discovery = (await (await issuer.fetch("/.well-known/openid-configuration")).json()) as {
+      claims_supported: string[];
+    };
     assert.ok(discovery.claims_supported.includes("cnf"));
   });
 
@@ -134,7 +139,11 @@ describe("certificate-bound tokens: the issuer in workerd and a Node mTLS origin
     });
 
     it("the local stack binds to its own certificates when given no thumbprints", async () => {
-      const local = localWorkloadCertificates(unboundIssuer.config, localMtlsSeed(unboundIssuer.keyEncryptionKey), Date.now());
+      const local = localWorkloadCertificates(
+        unboundIssuer.config,
+        localMtlsSeed(unboundIssuer.keyEncryptionKey),
+        Date.now(),
+      );
       const claims = decodeJwt((await unboundIssuer.token("billing", API_AUDIENCE)).token);
       assert.deepEqual(claims.cnf, { "x5t#S256": local?.thumbprints["billing"] });
     });

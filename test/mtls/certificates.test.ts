@@ -8,19 +8,27 @@ import { issueStackCertificates } from "../../infra/mtls/authority.js";
 import * as der from "../../infra/mtls/der.js";
 import { deriveKeyPair } from "../../infra/mtls/keys.js";
 import { certificateResources } from "../../infra/mtls/certificate-resources.js";
-import { BACKDATE_MS, currentWindow, liveWindows, renewalPeriodDays, trustedCaWindows } from "../../infra/mtls/renewal.js";
+import {
+  BACKDATE_MS,
+  currentWindow,
+  liveWindows,
+  renewalPeriodDays,
+  trustedCaWindows,
+} from "../../infra/mtls/renewal.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { DAY_MS, stackCertificates, testSeed, validated } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, rawStackConfig } from "../support/stack-fixture.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-const config: StackConfig = validated(rawStackConfig({
-  "worker-identity:workloads": {
-    billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true, validityDays: 3 } },
-    "edge-api": { audiences: ["https://api.internal.example.dev"], mtls: { enabled: true } },
-    "ledger-sync": { audiences: ["sts.amazonaws.com"] },
-  },
-}));
+const config: StackConfig = validated(
+  rawStackConfig({
+    "worker-identity:workloads": {
+      billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true, validityDays: 3 } },
+      "edge-api": { audiences: ["https://api.internal.example.dev"], mtls: { enabled: true } },
+      "ledger-sync": { audiences: ["sts.amazonaws.com"] },
+    },
+  }),
+);
 const NOW = Date.UTC(2026, 10, 23, 12);
 
 describe("mTLS certificate authority (infra/mtls)", () => {
@@ -37,8 +45,18 @@ describe("mTLS certificate authority (infra/mtls)", () => {
       assert.equal(hex(der.octetString(new Uint8Array(200))).slice(0, 6), "0481c8");
       assert.equal(hex(der.namedBits([0])), "03020780", "digitalSignature");
       assert.equal(hex(der.namedBits([5, 6])), "03020106", "keyCertSign, cRLSign");
-      assert.equal(Buffer.from(der.time(new Date(Date.UTC(2049, 11, 31, 23, 59, 59)))).subarray(2).toString(), "491231235959Z");
-      assert.equal(Buffer.from(der.time(new Date(Date.UTC(2050, 0, 1)))).subarray(2).toString(), "20500101000000Z");
+      assert.equal(
+        Buffer.from(der.time(new Date(Date.UTC(2049, 11, 31, 23, 59, 59))))
+          .subarray(2)
+          .toString(),
+        "491231235959Z",
+      );
+      assert.equal(
+        Buffer.from(der.time(new Date(Date.UTC(2050, 0, 1))))
+          .subarray(2)
+          .toString(),
+        "20500101000000Z",
+      );
       assert.equal(der.time(new Date(Date.UTC(2050, 0, 1)))[0], 0x18, "GeneralizedTime from 2050");
     });
   });
@@ -59,10 +77,22 @@ describe("mTLS certificate authority (infra/mtls)", () => {
   });
 
   describe("the stack's certificates", () => {
-    const issued = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW });
+    const issued = issueStackCertificates({
+      seed: testSeed("ca"),
+      accountId: ACCOUNT_ID,
+      mtls: config.mtls!,
+      workloads: config.workloads,
+      nowMs: NOW,
+    });
 
     it("are byte-identical when computed again in the same window, and differ for another seed", () => {
-      const again = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW + 3_600_000 });
+      const again = issueStackCertificates({
+        seed: testSeed("ca"),
+        accountId: ACCOUNT_ID,
+        mtls: config.mtls!,
+        workloads: config.workloads,
+        nowMs: NOW + 3_600_000,
+      });
       assert.equal(again.caBundlePem, issued.caBundlePem);
       assert.deepEqual(again.thumbprints, issued.thumbprints);
       assert.equal(again.workloads["edge-api"]!.privateKeyPem, issued.workloads["edge-api"]!.privateKeyPem);
@@ -115,7 +145,10 @@ describe("mTLS certificate authority (infra/mtls)", () => {
           const window = currentWindow(validityDays, t);
           const life = window.notAfter.getTime() - window.notBefore.getTime();
           assert.ok(window.notBefore.getTime() <= t - BACKDATE_MS + 1 && t < window.renewsAt.getTime());
-          assert.ok((window.notAfter.getTime() - t) / life > 1 / 3 - 0.01, `${validityDays} days at ${new Date(t).toISOString()}`);
+          assert.ok(
+            (window.notAfter.getTime() - t) / life > 1 / 3 - 0.01,
+            `${validityDays} days at ${new Date(t).toISOString()}`,
+          );
         }
       }
     });
@@ -125,10 +158,24 @@ describe("mTLS certificate authority (infra/mtls)", () => {
       // 20,380 + 30) expires at day 20,410.
       const opens = 20_400 * DAY_MS;
       const expires = 20_410 * DAY_MS;
-      assert.deepEqual(liveWindows(30, opens - 1).map((w) => w.index), [1019], "window 1018's expired at day 20,390");
-      assert.deepEqual(liveWindows(30, opens).map((w) => w.index), [1019, 1020]);
-      assert.deepEqual(liveWindows(30, expires).map((w) => w.index), [1019, 1020], "valid through its notAfter (RFC 5280)");
-      assert.deepEqual(liveWindows(30, expires + 1).map((w) => w.index), [1020]);
+      assert.deepEqual(
+        liveWindows(30, opens - 1).map((w) => w.index),
+        [1019],
+        "window 1018's expired at day 20,390",
+      );
+      assert.deepEqual(
+        liveWindows(30, opens).map((w) => w.index),
+        [1019, 1020],
+      );
+      assert.deepEqual(
+        liveWindows(30, expires).map((w) => w.index),
+        [1019, 1020],
+        "valid through its notAfter (RFC 5280)",
+      );
+      assert.deepEqual(
+        liveWindows(30, expires + 1).map((w) => w.index),
+        [1020],
+      );
     });
 
     it("hold, at any moment, every certificate still valid and none expired, the current one last", () => {
@@ -136,9 +183,19 @@ describe("mTLS certificate authority (infra/mtls)", () => {
         for (let t = NOW; t < NOW + 200 * DAY_MS; t += 0.29 * DAY_MS) {
           const live = liveWindows(validityDays, t);
           const label = `${validityDays} days at ${new Date(t).toISOString()}`;
-          assert.ok(live.every((w) => w.notAfter.getTime() >= t), `${label}: an expired certificate is kept`);
-          assert.ok(live.at(-1)!.startsAt.getTime() <= t && t < live.at(-1)!.renewsAt.getTime(), `${label}: the current window is last`);
-          assert.deepEqual(live.map((w) => w.index - live[0]!.index), live.map((_, i) => i), `${label}: consecutive windows`);
+          assert.ok(
+            live.every((w) => w.notAfter.getTime() >= t),
+            `${label}: an expired certificate is kept`,
+          );
+          assert.ok(
+            live.at(-1)!.startsAt.getTime() <= t && t < live.at(-1)!.renewsAt.getTime(),
+            `${label}: the current window is last`,
+          );
+          assert.deepEqual(
+            live.map((w) => w.index - live[0]!.index),
+            live.map((_, i) => i),
+            `${label}: consecutive windows`,
+          );
           // The window before the oldest kept one has expired, so every older one has too.
           const before = currentWindow(validityDays, live[0]!.startsAt.getTime() - 1);
           assert.ok(before.notAfter.getTime() < t, `${label}: window ${before.index} is still valid but dropped`);
@@ -149,44 +206,77 @@ describe("mTLS certificate authority (infra/mtls)", () => {
     it("name each certificate resource by its window, stable through the window, the current one taking over the old name", () => {
       const opens = 20_400 * DAY_MS;
       const at = (t: number) => certificateResources("mtls", "edge-api", 30, t);
-      assert.deepEqual(at(opens).map((r) => [r.name, r.current, r.aliases]), [
-        ["mtls-edge-api-w1019", false, []],
-        ["mtls-edge-api-w1020", true, ["mtls-edge-api"]],
-      ]);
+      assert.deepEqual(
+        at(opens).map((r) => [r.name, r.current, r.aliases]),
+        [
+          ["mtls-edge-api-w1019", false, []],
+          ["mtls-edge-api-w1020", true, ["mtls-edge-api"]],
+        ],
+      );
       for (let t = opens; t < opens + 20 * DAY_MS; t += 0.5 * DAY_MS) {
         assert.equal(at(t).at(-1)!.name, "mtls-edge-api-w1020", new Date(t).toISOString());
       }
-      assert.deepEqual(at(opens + 20 * DAY_MS).map((r) => r.name), ["mtls-edge-api-w1020", "mtls-edge-api-w1021"]);
+      assert.deepEqual(
+        at(opens + 20 * DAY_MS).map((r) => r.name),
+        ["mtls-edge-api-w1020", "mtls-edge-api-w1021"],
+      );
     });
 
     it("recompute an earlier window's certificate byte for byte, as the release before windowed resources issued it", () => {
       // Thumbprints pinned from the previous release (one resource per workload) at NOW: the
       // certificate an existing stack has uploaded, which the current window's resource adopts.
-      const atNow = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW });
+      const atNow = issueStackCertificates({
+        seed: testSeed("ca"),
+        accountId: ACCOUNT_ID,
+        mtls: config.mtls!,
+        workloads: config.workloads,
+        nowMs: NOW,
+      });
       assert.deepEqual(atNow.thumbprints, {
         billing: "1SUl9cDzwOSl8QX59vpeO7nT2lXbNfWChVWvYXYJ5dY",
         "edge-api": "ELkDFhFY4JYY3bhOa91WTD0j-8Br5l_po6BClBXhr7c",
       });
-      const renewed = issueStackCertificates({ seed: testSeed("ca"), accountId: ACCOUNT_ID, mtls: config.mtls!, workloads: config.workloads, nowMs: NOW + 20 * DAY_MS });
+      const renewed = issueStackCertificates({
+        seed: testSeed("ca"),
+        accountId: ACCOUNT_ID,
+        mtls: config.mtls!,
+        workloads: config.workloads,
+        nowMs: NOW + 20 * DAY_MS,
+      });
       assert.equal(renewed.thumbprints["edge-api"], "YrxLVBIJBFQ6Nz_gmFDtnh4POoGqpuqHumDEJJW_46A");
-      assert.deepEqual(renewed.previous["edge-api"]!.map((c) => c.thumbprint), ["ELkDFhFY4JYY3bhOa91WTD0j-8Br5l_po6BClBXhr7c"]);
+      assert.deepEqual(
+        renewed.previous["edge-api"]!.map((c) => c.thumbprint),
+        ["ELkDFhFY4JYY3bhOa91WTD0j-8Br5l_po6BClBXhr7c"],
+      );
       assert.equal(renewed.previous["edge-api"]![0]!.pem, atNow.workloads["edge-api"]!.pem);
       assert.equal(renewed.previous["edge-api"]![0]!.privateKeyPem, atNow.workloads["edge-api"]!.privateKeyPem);
       const bundle = renewed.authorities.map((ca) => new X509Certificate(ca.pem));
       const kept = new X509Certificate(renewed.previous["edge-api"]![0]!.pem);
-      assert.ok(bundle.some((ca) => kept.checkIssued(ca) && kept.verify(ca.publicKey)), "the kept certificate's CA is still in the bundle");
+      assert.ok(
+        bundle.some((ca) => kept.checkIssued(ca) && kept.verify(ca.publicKey)),
+        "the kept certificate's CA is still in the bundle",
+      );
     });
 
     it("keep every certificate's CA in the bundle origins read, for as long as the certificate lives", () => {
       const mtls = { trustDomain: "id.example.dev", caValidityDays: 90 };
       const workload = { ...config.workloads.find((w) => w.name === "edge-api")! };
       for (let issuedAt = NOW; issuedAt < NOW + 400 * DAY_MS; issuedAt += 5 * DAY_MS) {
-        const stack = issueStackCertificates({ seed: testSeed("years"), accountId: ACCOUNT_ID, mtls, workloads: [workload], nowMs: issuedAt });
+        const stack = issueStackCertificates({
+          seed: testSeed("years"),
+          accountId: ACCOUNT_ID,
+          mtls,
+          workloads: [workload],
+          nowMs: issuedAt,
+        });
         const leaf = new X509Certificate(stack.workloads["edge-api"]!.pem);
         for (let t = issuedAt; t < Date.parse(leaf.validTo); t += 4 * DAY_MS) {
           const trusted = trustedCaWindows(mtls.caValidityDays, t);
           const issuerWindow = trusted.find((w) => leaf.issuer.endsWith(`CN=mTLS CA ${w.index}`));
-          assert.ok(issuerWindow, `issued ${new Date(issuedAt).toISOString()}: CA missing at ${new Date(t).toISOString()}`);
+          assert.ok(
+            issuerWindow,
+            `issued ${new Date(issuedAt).toISOString()}: CA missing at ${new Date(t).toISOString()}`,
+          );
         }
       }
       assert.ok(trustedCaWindows(90, NOW).length >= 2, "the next CA is always published");

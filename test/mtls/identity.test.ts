@@ -29,17 +29,29 @@ describe("SPIFFE IDs of workloads", () => {
     const id = workloadSpiffeId("id.example.dev", WORKLOAD.subject);
     assert.equal(id, WORKLOAD.mtls?.spiffeId);
     assert.deepEqual(parseWorkloadSpiffeId(id), {
-      spiffeId: id, trustDomain: "id.example.dev", subject: WORKLOAD.subject, accountId: ACCOUNT, workload: "edge-api",
+      spiffeId: id,
+      trustDomain: "id.example.dev",
+      subject: WORKLOAD.subject,
+      accountId: ACCOUNT,
+      workload: "edge-api",
     });
   });
 
   it("parse nothing but an exact Worker SPIFFE ID", () => {
     const base = `spiffe://id.example.dev/worker/${ACCOUNT}`;
     for (const uri of [
-      `${base}/edge-api/`, `${base}/edge-api?x=1`, `${base}/edge%2Dapi`, `${base}/../edge-api`, `${base}/Edge-Api`,
-      `spiffe://ID.example.dev/worker/${ACCOUNT}/edge-api`, `spiffe://id.example.dev:443/worker/${ACCOUNT}/edge-api`,
-      `https://id.example.dev/worker/${ACCOUNT}/edge-api`, `spiffe://id.example.dev/workflow/${ACCOUNT}/edge-api`,
-      `spiffe://id.example.dev/worker/${ACCOUNT.slice(1)}/edge-api`, `${base}/edge-api#x`, `${base}/a/b`,
+      `${base}/edge-api/`,
+      `${base}/edge-api?x=1`,
+      `${base}/edge%2Dapi`,
+      `${base}/../edge-api`,
+      `${base}/Edge-Api`,
+      `spiffe://ID.example.dev/worker/${ACCOUNT}/edge-api`,
+      `spiffe://id.example.dev:443/worker/${ACCOUNT}/edge-api`,
+      `https://id.example.dev/worker/${ACCOUNT}/edge-api`,
+      `spiffe://id.example.dev/workflow/${ACCOUNT}/edge-api`,
+      `spiffe://id.example.dev/worker/${ACCOUNT.slice(1)}/edge-api`,
+      `${base}/edge-api#x`,
+      `${base}/a/b`,
     ]) {
       assert.equal(parseWorkloadSpiffeId(uri), undefined, uri);
     }
@@ -57,7 +69,8 @@ describe("certificate thumbprints in the issuer's runtime config", () => {
     }),
     { project: PROJECT, stack: STACK },
   );
-  const entry = (name: string, thumbprints: Record<string, string>) => runtimeConfigOf(config, thumbprints).workloads.find((w) => w.name === name);
+  const entry = (name: string, thumbprints: Record<string, string>) =>
+    runtimeConfigOf(config, thumbprints).workloads.find((w) => w.name === name);
 
   it("binds a workload with mtls to its thumbprint, and leaves the others unbound", () => {
     assert.equal(entry("edge-api", { "edge-api": THUMBPRINT })?.certificateThumbprint, THUMBPRINT);
@@ -65,7 +78,10 @@ describe("certificate thumbprints in the issuer's runtime config", () => {
   });
 
   it("refuses to build for a workload with mtls but no thumbprint", () => {
-    assert.throws(() => runtimeConfigOf(config, {}), /\[ERR_ISSUER_CONFIG\] workload 'edge-api' has mtls enabled, but no certificate thumbprint was given/);
+    assert.throws(
+      () => runtimeConfigOf(config, {}),
+      /\[ERR_ISSUER_CONFIG\] workload 'edge-api' has mtls enabled, but no certificate thumbprint was given/,
+    );
   });
 
   it("refuses a thumbprint for a workload without mtls, or for no workload", () => {
@@ -79,21 +95,40 @@ describe("certificate thumbprints in the issuer's runtime config", () => {
 
   it("is refused by the Worker's check when malformed", () => {
     const document = { ...runtimeConfigOf(config, { "edge-api": THUMBPRINT }) };
-    const broken = { ...document, workloads: document.workloads.map((w) => (w.name === "edge-api" ? { ...w, certificateThumbprint: "abc" } : w)) };
-    assert.throws(() => checkRuntimeConfig(broken), /workloads\[0\]\.certificateThumbprint must be a base64url SHA-256 thumbprint \(43 characters\)/);
+    const broken = {
+      ...document,
+      workloads: document.workloads.map((w) => (w.name === "edge-api" ? { ...w, certificateThumbprint: "abc" } : w)),
+    };
+    assert.throws(
+      () => checkRuntimeConfig(broken),
+      /workloads\[0\]\.certificateThumbprint must be a base64url SHA-256 thumbprint \(43 characters\)/,
+    );
   });
 });
 
 describe("workloadTokenClaims: cnf", () => {
-  const input = { issuer: issuerSettings(), workload: WORKLOAD, audience: "https://api.example.dev", issuedAt: 1_700_000_000, lifetimeSeconds: 300, jti: "j" };
+  const input = {
+    issuer: issuerSettings(),
+    workload: WORKLOAD,
+    audience: "https://api.example.dev",
+    issuedAt: 1_700_000_000,
+    lifetimeSeconds: 300,
+    jti: "j",
+  };
 
   it("carries cnf x5t#S256 (RFC 8705) when the workload has a certificate thumbprint", () => {
-    assert.deepEqual(workloadTokenClaims({ ...input, certificateThumbprint: THUMBPRINT }).cnf, { "x5t#S256": THUMBPRINT });
+    assert.deepEqual(workloadTokenClaims({ ...input, certificateThumbprint: THUMBPRINT }).cnf, {
+      "x5t#S256": THUMBPRINT,
+    });
   });
 
   it("carries no cnf otherwise, and a static claim can never set one", () => {
     assert.equal(workloadTokenClaims(input).cnf, undefined);
-    const claims = workloadTokenClaims({ ...input, workload: { ...WORKLOAD, claims: { cnf: "x" } }, certificateThumbprint: THUMBPRINT });
+    const claims = workloadTokenClaims({
+      ...input,
+      workload: { ...WORKLOAD, claims: { cnf: "x" } },
+      certificateThumbprint: THUMBPRINT,
+    });
     assert.deepEqual(claims.cnf, { "x5t#S256": THUMBPRINT });
   });
 });

@@ -23,28 +23,45 @@ import {
 } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, rawStackConfig } from "../support/stack-fixture.js";
 
-const config = validated(rawStackConfig({
-  "worker-identity:mtls": { trustDomain: "id.example.dev" },
-  "worker-identity:workloads": {
-    billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true } },
-    "edge-api": { audiences: ["https://api.internal.example.dev"], mtls: { enabled: true, validityDays: 7 } },
-  },
-}));
+const config = validated(
+  rawStackConfig({
+    "worker-identity:mtls": { trustDomain: "id.example.dev" },
+    "worker-identity:workloads": {
+      billing: { audiences: ["sts.amazonaws.com"], mtls: { enabled: true } },
+      "edge-api": { audiences: ["https://api.internal.example.dev"], mtls: { enabled: true, validityDays: 7 } },
+    },
+  }),
+);
 const stack = stackCertificates(config);
-const credentials = (workload: string) => ({ cert: stack.workloads[workload]!.pem, key: stack.workloads[workload]!.privateKeyPem });
+const credentials = (workload: string) => ({
+  cert: stack.workloads[workload]!.pem,
+  key: stack.workloads[workload]!.privateKeyPem,
+});
 const foreign = stackCertificates(config, "another stack");
 
 /** edge-api's certificate from the stack's own current CA, but its validity ended yesterday. */
 function expiredCredentials() {
   const edge = config.workloads.find((w) => w.name === "edge-api")!;
   const now = Date.now();
-  const ca = certificateAuthority(testSeed("stack"), ACCOUNT_ID, config.mtls!, currentWindow(config.mtls!.caValidityDays, now));
+  const ca = certificateAuthority(
+    testSeed("stack"),
+    ACCOUNT_ID,
+    config.mtls!,
+    currentWindow(config.mtls!.caValidityDays, now),
+  );
   assert.ok(stack.authorities.some((trusted) => trusted.pem === ca.pem));
   const window = currentWindow(7, now);
-  const expired = workloadCertificate(testSeed("stack"), ACCOUNT_ID, ca, { name: edge.name, mtls: edge.mtls! }, window, {
-    notBefore: new Date(now - 8 * DAY_MS),
-    notAfter: new Date(now - DAY_MS),
-  });
+  const expired = workloadCertificate(
+    testSeed("stack"),
+    ACCOUNT_ID,
+    ca,
+    { name: edge.name, mtls: edge.mtls! },
+    window,
+    {
+      notBefore: new Date(now - 8 * DAY_MS),
+      notAfter: new Date(now - DAY_MS),
+    },
+  );
   return { cert: expired.pem, key: expired.privateKeyPem };
 }
 
@@ -55,9 +72,12 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     let port: number;
     let server: ReturnType<typeof createServer>;
     before(async () => {
-      server = createServer({ ...serverCredentials, ca: stack.caBundlePem, requestCert: true, rejectUnauthorized: true }, (_req, res) => {
-        res.end("ok");
-      });
+      server = createServer(
+        { ...serverCredentials, ca: stack.caBundlePem, requestCert: true, rejectUnauthorized: true },
+        (_req, res) => {
+          res.end("ok");
+        },
+      );
       await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
       port = (server.address() as AddressInfo).port;
     });
@@ -65,16 +85,20 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
 
     type Version = "TLSv1.2" | "TLSv1.3";
     /** One request after the handshake; resolves with the answer, rejects with the TLS failure or "not served". */
-    const exchange = (client: { cert?: string; key?: string }, version: Version) => new Promise<string>((resolve, reject) => {
-      const socket = connect({ host: HOST, port, ca: serverCredentials.cert, minVersion: version, maxVersion: version, ...client }, () => {
-        socket.write(`GET / HTTP/1.1\r\nhost: ${HOST}\r\nconnection: close\r\n\r\n`);
+    const exchange = (client: { cert?: string; key?: string }, version: Version) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(
+          { host: HOST, port, ca: serverCredentials.cert, minVersion: version, maxVersion: version, ...client },
+          () => {
+            socket.write(`GET / HTTP/1.1\r\nhost: ${HOST}\r\nconnection: close\r\n\r\n`);
+          },
+        );
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (text += chunk));
+        socket.on("end", () => (text.startsWith("HTTP/1.1 200") ? resolve(text) : reject(new Error("not served"))));
+        socket.on("error", reject);
       });
-      let text = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (chunk: string) => (text += chunk));
-      socket.on("end", () => (text.startsWith("HTTP/1.1 200") ? resolve(text) : reject(new Error("not served"))));
-      socket.on("error", reject);
-    });
 
     it("accepts the workload's certificate (TLS 1.2 and 1.3)", async () => {
       for (const version of ["TLSv1.2", "TLSv1.3"] as const) {
@@ -87,7 +111,12 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     // close (the reason to judge certificates in the middleware instead). Only a missing
     // certificate fails the handshake itself, with an alert.
     const refused: [string, () => { cert?: string; key?: string }, RegExp, RegExp][] = [
-      ["a certificate from another CA", () => ({ cert: foreign.workloads["edge-api"]!.pem, key: foreign.workloads["edge-api"]!.privateKeyPem }), /not served|ECONNRESET/, /not served|ECONNRESET/],
+      [
+        "a certificate from another CA",
+        () => ({ cert: foreign.workloads["edge-api"]!.pem, key: foreign.workloads["edge-api"]!.privateKeyPem }),
+        /not served|ECONNRESET/,
+        /not served|ECONNRESET/,
+      ],
       ["an expired certificate", expiredCredentials, /not served|ECONNRESET/, /not served|ECONNRESET/],
       ["a connection without a certificate", () => ({}), /alert handshake failure/, /alert certificate required/],
     ];
@@ -119,14 +148,21 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     });
 
     const refusals: [string, () => { cert?: string; key?: string } | undefined, string][] = [
-      ["a certificate from another CA", () => ({ cert: foreign.workloads["billing"]!.pem, key: foreign.workloads["billing"]!.privateKeyPem }), "ERR_CLIENT_CERTIFICATE_UNTRUSTED"],
+      [
+        "a certificate from another CA",
+        () => ({ cert: foreign.workloads["billing"]!.pem, key: foreign.workloads["billing"]!.privateKeyPem }),
+        "ERR_CLIENT_CERTIFICATE_UNTRUSTED",
+      ],
       ["an expired certificate", expiredCredentials, "ERR_CLIENT_CERTIFICATE_EXPIRED"],
       ["no certificate", () => undefined, "ERR_NO_CLIENT_CERTIFICATE"],
     ];
     for (const [what, client, code] of refusals) {
       it(`refuses ${what}: 401 ${code}, problem+json, WWW-Authenticate`, async () => {
         const presented = client();
-        const answer = await get(origin.url, presented?.cert ? { cert: presented.cert, key: presented.key! } : undefined);
+        const answer = await get(
+          origin.url,
+          presented?.cert ? { cert: presented.cert, key: presented.key! } : undefined,
+        );
         assert.equal(answer.status, 401);
         assert.equal(answer.headers["content-type"], "application/problem+json");
         assert.equal(answer.headers["www-authenticate"], 'mTLS realm="worker-identity"');
@@ -137,7 +173,11 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     }
 
     it("refuses a certificate of this CA whose workload the route does not admit (403)", async () => {
-      const narrow = await startOrigin({ caBundle: stack.caBundlePem, trustDomain: "id.example.dev", workloads: ["billing"] });
+      const narrow = await startOrigin({
+        caBundle: stack.caBundlePem,
+        trustDomain: "id.example.dev",
+        workloads: ["billing"],
+      });
       try {
         const answer = await get(narrow.url, credentials("edge-api"));
         assert.equal(answer.status, 403);
@@ -149,7 +189,10 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     });
 
     it("refuses a certificate naming another trust domain or account (403)", async () => {
-      for (const options of [{ trustDomain: "api.example.org" }, { trustDomain: "id.example.dev", accountId: "f".repeat(32) }]) {
+      for (const options of [
+        { trustDomain: "api.example.org" },
+        { trustDomain: "id.example.dev", accountId: "f".repeat(32) },
+      ]) {
         const other = await startOrigin({ caBundle: stack.caBundlePem, ...options });
         try {
           const answer = await get(other.url, credentials("billing"));
@@ -179,6 +222,9 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
 
   it("refuses a caBundle that is not CA certificates when the middleware is built", () => {
     assert.throws(() => createOriginAuthenticator({ caBundle: "", trustDomain: "id.example.dev" }), TypeError);
-    assert.throws(() => createOriginAuthenticator({ caBundle: stack.workloads["billing"]!.pem, trustDomain: "id.example.dev" }), TypeError);
+    assert.throws(
+      () => createOriginAuthenticator({ caBundle: stack.workloads["billing"]!.pem, trustDomain: "id.example.dev" }),
+      TypeError,
+    );
   });
 });

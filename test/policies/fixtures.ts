@@ -2,7 +2,11 @@
 // builders), for specs that start from a happy path and change one field.
 
 import { webIdentityTrustPolicy } from "../../infra/aws/trust-policy.js";
-import { WORKLOAD_IDENTITY_USER_ROLE, attributeCondition, attributeMapping } from "../../infra/gcp/workload-identity.js";
+import {
+  WORKLOAD_IDENTITY_USER_ROLE,
+  attributeCondition,
+  attributeMapping,
+} from "../../infra/gcp/workload-identity.js";
 import type { IssuerSettings } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
@@ -16,7 +20,8 @@ export const PROVIDER_ARN = `arn:aws:iam::111122223333:oidc-provider/${HOST}`;
 export const SUBJECT = `worker/${ACCOUNT}/billing`;
 export const POOL = "projects/123456789012/locations/global/workloadIdentityPools/worker-identity";
 export const PRINCIPAL = `principal://iam.googleapis.com/${POOL}/subject/${SUBJECT}`;
-export const SERVICE_ACCOUNT = "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com";
+export const SERVICE_ACCOUNT =
+  "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com";
 
 export const TYPES = {
   role: "aws:iam/role:Role",
@@ -66,7 +71,9 @@ export function trustStatement(): Statement & { Condition: Record<string, Record
     audience: "sts.amazonaws.com",
     tagSession: true,
   });
-  const statement: Statement & { Condition: Record<string, Record<string, unknown>> } = structuredClone(document.Statement[0]!);
+  const statement: Statement & { Condition: Record<string, Record<string, unknown>> } = structuredClone(
+    document.Statement[0]!,
+  );
   return statement;
 }
 
@@ -99,8 +106,14 @@ export function role(options: RoleOptions = {}): TestResource {
 }
 
 /** A role whose trust policy is exactly `document`. */
-export function roleTrusting(document: { readonly Statement: unknown; readonly Version?: string }, maxSessionDuration: unknown = 3600): TestResource {
-  return { type: TYPES.role, props: { name: "hand-written", assumeRolePolicy: JSON.stringify(document), maxSessionDuration } };
+export function roleTrusting(
+  document: { readonly Statement: unknown; readonly Version?: string },
+  maxSessionDuration: unknown = 3600,
+): TestResource {
+  return {
+    type: TYPES.role,
+    props: { name: "hand-written", assumeRolePolicy: JSON.stringify(document), maxSessionDuration },
+  };
 }
 
 export function provider(edit?: (props: ProviderProps) => void): TestResource {
@@ -120,8 +133,16 @@ export function grant(type: string = TYPES.saMember, edit?: (props: Record<strin
   const props: Record<string, unknown> = type.startsWith("gcp:projects/")
     ? { project: "example-identity-dev", role: "roles/bigquery.dataViewer" }
     : { serviceAccountId: SERVICE_ACCOUNT, role: WORKLOAD_IDENTITY_USER_ROLE };
-  if (type.endsWith("IAMMember")) props.member = type.startsWith("gcp:projects/") ? "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com" : PRINCIPAL;
-  if (type.endsWith("IAMBinding")) props.members = [type.startsWith("gcp:projects/") ? "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com" : PRINCIPAL];
+  if (type.endsWith("IAMMember"))
+    props.member = type.startsWith("gcp:projects/")
+      ? "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com"
+      : PRINCIPAL;
+  if (type.endsWith("IAMBinding"))
+    props.members = [
+      type.startsWith("gcp:projects/")
+        ? "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com"
+        : PRINCIPAL,
+    ];
   if (type.endsWith("IAMPolicy")) {
     props.policyData = JSON.stringify({ bindings: [{ role: props.role, members: [PRINCIPAL] }] });
     delete props.role;
@@ -147,7 +168,10 @@ export function issuerStackConfig(overrides: Record<string, unknown> = {}): Reco
  * `config` as its first line (with `issuer` settings overridden, for values the validator would
  * refuse, as a hand-built bundle could carry), then code, here a stand-in for the bundle's.
  */
-export function issuerScriptContent(config: Record<string, unknown> = issuerStackConfig(), issuer: Partial<Record<keyof IssuerSettings, unknown>> = {}): string {
+export function issuerScriptContent(
+  config: Record<string, unknown> = issuerStackConfig(),
+  issuer: Partial<Record<keyof IssuerSettings, unknown>> = {},
+): string {
   const runtime = runtimeConfigOf(validateStackConfig(config, { project: "worker-identity", stack: "dev" }));
   const document = { ...runtime, issuer: { ...runtime.issuer, ...issuer } };
   return `${runtimeConfigBanner(JSON.stringify(document))}\nexport default {};\n`;

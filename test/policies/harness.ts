@@ -47,7 +47,13 @@ export async function runPolicy(
       props,
       urn: `urn:pulumi:test::worker-identity::${resource.type}::resource`,
       name: "resource",
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       stackTags: new Map(),
       isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
       asType: () => undefined,
@@ -67,7 +73,10 @@ export async function runPolicy(
 }
 
 /** Every policy of the pack that reports on the resource, with its messages. */
-export async function runPack(resource: TestResource, config: Readonly<Record<string, object>> = {}): Promise<Map<string, readonly string[]>> {
+export async function runPack(
+  resource: TestResource,
+  config: Readonly<Record<string, object>> = {},
+): Promise<Map<string, readonly string[]>> {
   const reported = new Map<string, readonly string[]>();
   for (const each of policies) {
     const outcome = await runPolicy(each, resource, config[each.name] ?? {});
@@ -77,7 +86,11 @@ export async function runPack(resource: TestResource, config: Readonly<Record<st
 }
 
 /** The messages, asserting the policy applied to the resource. */
-export async function violations(subject: ResourceValidationPolicy, resource: TestResource, config: object = {}): Promise<readonly string[]> {
+export async function violations(
+  subject: ResourceValidationPolicy,
+  resource: TestResource,
+  config: object = {},
+): Promise<readonly string[]> {
   const outcome = await runPolicy(subject, resource, config);
   if (outcome === NOT_APPLICABLE) throw new Error(`${subject.name} did not apply to ${resource.type}`);
   return outcome;

@@ -22,7 +22,10 @@ describe("the worker-identity policy pack", function () {
       assert.match(each.name, /^(aws|gcp|cloudflare)(-[a-z0-9]+)+$/);
       assert.equal(each.enforcementLevel, "mandatory", each.name);
       assert.ok(each.description.length > 20, each.name);
-      assert.ok(!("enforcementLevel" in (each.configSchema?.properties ?? {})), `${each.name} must not declare enforcementLevel`);
+      assert.ok(
+        !("enforcementLevel" in (each.configSchema?.properties ?? {})),
+        `${each.name} must not declare enforcementLevel`,
+      );
     }
   });
 
@@ -53,12 +56,22 @@ describe("the worker-identity policy pack", function () {
 
     it("the stack policies pass the whole stack, and recognise its issuer when its provider loses the condition", () => {
       assert.deepEqual([...stackProviderViolations(resources)], []);
-      const providerIndex = resources.findIndex((r) => r.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
+      const providerIndex = resources.findIndex(
+        (r) => r.type === "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+      );
       assert.ok(providerIndex >= 0, "the dev stack declares a pool provider");
-      const edited = resources.map((resource, index) => index !== providerIndex ? resource : {
-        type: resource.type,
-        props: { ...resource.props, attributeMapping: { "google.subject": "assertion.sub" }, attributeCondition: undefined },
-      });
+      const edited = resources.map((resource, index) =>
+        index !== providerIndex
+          ? resource
+          : {
+              type: resource.type,
+              props: {
+                ...resource.props,
+                attributeMapping: { "google.subject": "assertion.sub" },
+                attributeCondition: undefined,
+              },
+            },
+      );
       const found = stackProviderViolations(edited);
       assert.deepEqual([...found.keys()], [providerIndex]);
       assert.match(found.get(providerIndex)![0]!, /no attributeCondition.*is this stack's worker-identity issuer/);
@@ -80,7 +93,10 @@ describe("the worker-identity policy pack", function () {
 
     it("skips each of them while its deciding input is unknown (preview), reporting nothing", async () => {
       for (const entry of unsafeCorpus) {
-        const previewed = { type: entry.resource.type, props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW } };
+        const previewed = {
+          type: entry.resource.type,
+          props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW },
+        };
         const reported = await runPack(previewed);
         assert.deepEqual(Object.fromEntries(reported), {}, entry.why);
       }

@@ -24,7 +24,11 @@ const messages = requirePulumi(analyzerPath) as typeof AnalyzerMessages;
 const services = requirePulumi("./analyzer_grpc_pb.js") as typeof AnalyzerServices;
 const grpc = requirePulumi("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
 const { Struct } = requirePulumi("google-protobuf/google/protobuf/struct_pb") as {
-  Struct: { fromJavaScript(value: Record<string, unknown>): AnalyzerMessages.AnalyzeRequest["getProperties"] extends () => infer S ? Exclude<S, undefined> : never };
+  Struct: {
+    fromJavaScript(
+      value: Record<string, unknown>,
+    ): AnalyzerMessages.AnalyzeRequest["getProperties"] extends () => infer S ? Exclude<S, undefined> : never;
+  };
 };
 const { Empty } = requirePulumi("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => never };
 
@@ -33,7 +37,9 @@ const PACK_DIR = resolve(REPO_ROOT, "policies");
 
 type Client = InstanceType<typeof AnalyzerServices.AnalyzerClient>;
 
-function call<Response>(invoke: (callback: (error: Error | null, response: Response) => void) => void): Promise<Response> {
+function call<Response>(
+  invoke: (callback: (error: Error | null, response: Response) => void) => void,
+): Promise<Response> {
   return new Promise((done, fail) => invoke((error, response) => (error ? fail(error) : done(response))));
 }
 
@@ -68,9 +74,13 @@ function analyzerResource(resource: TestResource, name: string): AnalyzerMessage
 }
 
 /** What the engine asks at the end of a preview or update: the stack's policies over all its resources. */
-async function analyzeStack(client: Client, resources: Readonly<Record<string, TestResource>>): Promise<Array<Diagnostic & { urn: string }>> {
-  const request = new messages.AnalyzeStackRequest()
-    .setResourcesList(Object.entries(resources).map(([name, resource]) => analyzerResource(resource, name)));
+async function analyzeStack(
+  client: Client,
+  resources: Readonly<Record<string, TestResource>>,
+): Promise<Array<Diagnostic & { urn: string }>> {
+  const request = new messages.AnalyzeStackRequest().setResourcesList(
+    Object.entries(resources).map(([name, resource]) => analyzerResource(resource, name)),
+  );
   const response = await call<AnalyzerMessages.AnalyzeResponse>((callback) => client.analyzeStack(request, callback));
   return response.getDiagnosticsList().map((d) => ({
     policy: d.getPolicyname(),
@@ -86,7 +96,10 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
   let client: Client;
 
   before(async () => {
-    runner = spawn(process.execPath, [RUNNER, "127.0.0.1:1", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    runner = spawn(process.execPath, [RUNNER, "127.0.0.1:1", "."], {
+      cwd: PACK_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let errors = "";
     runner.stderr!.on("data", (chunk: Buffer) => void (errors += chunk.toString()));
     const port = await new Promise<number>((done, fail) => {
@@ -107,8 +120,12 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
     assert.equal(info.getName(), "worker-identity");
     assert.equal(info.getVersion(), "0.1.0");
     const served = info.getPoliciesList();
-    assert.deepEqual(served.map((p) => p.getName()), [...policies, ...stackPolicies].map((p) => p.name));
-    for (const each of served) assert.equal(each.getEnforcementlevel(), messages.EnforcementLevel.MANDATORY, each.getName());
+    assert.deepEqual(
+      served.map((p) => p.getName()),
+      [...policies, ...stackPolicies].map((p) => p.name),
+    );
+    for (const each of served)
+      assert.equal(each.getEnforcementlevel(), messages.EnforcementLevel.MANDATORY, each.getName());
   });
 
   it("passes the program's resources", async () => {
@@ -121,13 +138,19 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
     for (const entry of unsafeCorpus) {
       const diagnostics = await analyze(client, entry.resource);
       assert.deepEqual([...new Set(diagnostics.map((d) => d.policy))], [entry.refusedBy], entry.why);
-      assert.ok(diagnostics.every((d) => d.mandatory), entry.why);
+      assert.ok(
+        diagnostics.every((d) => d.mandatory),
+        entry.why,
+      );
     }
   });
 
   it("reports nothing, not even an advisory 'can't run during preview', for inputs the engine does not know yet", async () => {
     for (const entry of unsafeCorpus) {
-      const previewed = { type: entry.resource.type, props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW } };
+      const previewed = {
+        type: entry.resource.type,
+        props: { ...entry.resource.props, [entry.decidedBy]: UNKNOWN_DURING_PREVIEW },
+      };
       assert.deepEqual(await analyze(client, previewed), [], entry.why);
     }
   });
@@ -144,10 +167,16 @@ describe("the pack under Pulumi's policy runner and the Analyzer protocol", func
     };
     assert.deepEqual(await analyze(client, unconditioned), [], "one resource alone cannot tell the stack's issuer");
     const diagnostics = await analyzeStack(client, { issuer: issuerScript(), domain, provider: unconditioned });
-    assert.deepEqual(diagnostics.map((d) => [d.policy, d.mandatory, d.urn.split("::").pop()]),
-      [["gcp-provider-trusts-stack-issuer", true, "provider"]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.policy, d.mandatory, d.urn.split("::").pop()]),
+      [["gcp-provider-trusts-stack-issuer", true, "provider"]],
+    );
     assert.match(diagnostics[0]!.message, /has no attributeCondition/);
-    assert.deepEqual(await analyzeStack(client, { issuer: issuerScript(), domain, provider: provider() }), [], "the program's provider passes");
+    assert.deepEqual(
+      await analyzeStack(client, { issuer: issuerScript(), domain, provider: provider() }),
+      [],
+      "the program's provider passes",
+    );
   });
 
   it("applies the policy config the CLI sends (here a longer session bound)", async () => {

@@ -40,7 +40,9 @@ function role(statements: readonly Record<string, unknown>[], maxSessionDuration
   };
 }
 
-const exact = (sub: string | string[] = SUB): Condition => ({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: sub } });
+const exact = (sub: string | string[] = SUB): Condition => ({
+  StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com", [`${HOST}:sub`]: sub },
+});
 const like = (sub: string | string[], operator = "StringLike"): Condition => ({
   StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
   [operator]: { [`${HOST}:sub`]: sub },
@@ -89,19 +91,36 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   },
   {
     why: "StringEqualsIfExists on sub, true for a token without the key",
-    resource: role([webIdentity({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, StringEqualsIfExists: { [`${HOST}:sub`]: SUB } })]),
+    resource: role([
+      webIdentity({
+        StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
+        StringEqualsIfExists: { [`${HOST}:sub`]: SUB },
+      }),
+    ]),
     refusedBy: "aws-web-identity-conditions",
     decidedBy: "assumeRolePolicy",
   },
   {
     why: "ForAllValues:StringEquals on sub, true when the request has no sub",
-    resource: role([webIdentity({ StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" }, "ForAllValues:StringEquals": { [`${HOST}:sub`]: SUB } })]),
+    resource: role([
+      webIdentity({
+        StringEquals: { [`${HOST}:aud`]: "sts.amazonaws.com" },
+        "ForAllValues:StringEquals": { [`${HOST}:sub`]: SUB },
+      }),
+    ]),
     refusedBy: "aws-web-identity-conditions",
     decidedBy: "assumeRolePolicy",
   },
   {
     why: "conditions copied from another issuer's role: keys of another host",
-    resource: role([webIdentity({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": SUB } })]),
+    resource: role([
+      webIdentity({
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": SUB,
+        },
+      }),
+    ]),
     refusedBy: "aws-web-identity-conditions",
     decidedBy: "assumeRolePolicy",
   },
@@ -142,26 +161,29 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
     decidedBy: "assumeRolePolicy",
   },
   {
-    why: "Principal \"*\" may assume the role",
+    why: 'Principal "*" may assume the role',
     resource: role([{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }]),
     refusedBy: "aws-trust-no-wildcard-principal",
     decidedBy: "assumeRolePolicy",
   },
   {
-    why: "{AWS: \"*\"} next to a correct web identity statement",
+    why: '{AWS: "*"} next to a correct web identity statement',
     resource: role([webIdentity(exact()), { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]),
     refusedBy: "aws-trust-no-wildcard-principal",
     decidedBy: "assumeRolePolicy",
   },
   {
-    why: "{Federated: \"*\"}: web identity from any provider",
+    why: '{Federated: "*"}: web identity from any provider',
     resource: role([{ Effect: "Allow", Principal: { Federated: "*" }, Action: "sts:AssumeRoleWithWebIdentity" }]),
     refusedBy: "aws-trust-no-wildcard-principal",
     decidedBy: "assumeRolePolicy",
   },
   {
     why: "sts:TagSession in a statement of its own, without the web identity conditions",
-    resource: role([webIdentity(exact()), { Effect: "Allow", Principal: { Federated: PROVIDER }, Action: "sts:TagSession" }]),
+    resource: role([
+      webIdentity(exact()),
+      { Effect: "Allow", Principal: { Federated: PROVIDER }, Action: "sts:TagSession" },
+    ]),
     refusedBy: "aws-tag-session-with-web-identity",
     decidedBy: "assumeRolePolicy",
   },
@@ -200,31 +222,57 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   },
   {
     why: "the whole pool may impersonate the service account",
-    resource: { type: "gcp:serviceaccount/iAMMember:IAMMember", props: { serviceAccountId: SERVICE_ACCOUNT, role: USER, member: `principalSet://iam.googleapis.com/${POOL}/*` } },
+    resource: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      props: { serviceAccountId: SERVICE_ACCOUNT, role: USER, member: `principalSet://iam.googleapis.com/${POOL}/*` },
+    },
     refusedBy: "gcp-no-pool-wide-impersonation",
     decidedBy: "member",
   },
   {
     why: "every Worker with environment=prod may impersonate it",
-    resource: { type: "gcp:serviceaccount/iAMBinding:IAMBinding", props: { serviceAccountId: SERVICE_ACCOUNT, role: USER, members: [`principalSet://iam.googleapis.com/${POOL}/attribute.environment/prod`] } },
+    resource: {
+      type: "gcp:serviceaccount/iAMBinding:IAMBinding",
+      props: {
+        serviceAccountId: SERVICE_ACCOUNT,
+        role: USER,
+        members: [`principalSet://iam.googleapis.com/${POOL}/attribute.environment/prod`],
+      },
+    },
     refusedBy: "gcp-no-pool-wide-impersonation",
     decidedBy: "members",
   },
   {
     why: "allUsers in the service account's whole policy",
-    resource: { type: "gcp:serviceaccount/iAMPolicy:IAMPolicy", props: { serviceAccountId: SERVICE_ACCOUNT, policyData: JSON.stringify({ bindings: [{ role: USER, members: ["allUsers"] }] }) } },
+    resource: {
+      type: "gcp:serviceaccount/iAMPolicy:IAMPolicy",
+      props: {
+        serviceAccountId: SERVICE_ACCOUNT,
+        policyData: JSON.stringify({ bindings: [{ role: USER, members: ["allUsers"] }] }),
+      },
+    },
     refusedBy: "gcp-no-pool-wide-impersonation",
     decidedBy: "policyData",
   },
   {
     why: "workloadIdentityUser on the project: the Worker may impersonate every service account",
-    resource: { type: "gcp:projects/iAMMember:IAMMember", props: { project: "acme-prod", role: USER, member: `principal://iam.googleapis.com/${POOL}/subject/${SUB}` } },
+    resource: {
+      type: "gcp:projects/iAMMember:IAMMember",
+      props: { project: "acme-prod", role: USER, member: `principal://iam.googleapis.com/${POOL}/subject/${SUB}` },
+    },
     refusedBy: "gcp-no-project-wide-impersonation",
     decidedBy: "member",
   },
   {
     why: "a principal whose subject no token can carry (over 127 bytes)",
-    resource: { type: "gcp:serviceaccount/iAMMember:IAMMember", props: { serviceAccountId: SERVICE_ACCOUNT, role: USER, member: `principal://iam.googleapis.com/${POOL}/subject/workflow/${ACCOUNT}/${"nightly-".repeat(12)}` } },
+    resource: {
+      type: "gcp:serviceaccount/iAMMember:IAMMember",
+      props: {
+        serviceAccountId: SERVICE_ACCOUNT,
+        role: USER,
+        member: `principal://iam.googleapis.com/${POOL}/subject/workflow/${ACCOUNT}/${"nightly-".repeat(12)}`,
+      },
+    },
     refusedBy: "gcp-principal-subject-fits",
     decidedBy: "member",
   },
@@ -236,7 +284,7 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   },
   {
     why: "the key-encryption key as a json binding",
-    resource: issuerScript({ type: "json", json: "\"c2VjcmV0\"" }),
+    resource: issuerScript({ type: "json", json: '"c2VjcmV0"' }),
     refusedBy: "cloudflare-key-encryption-key-secret",
     decidedBy: "bindings",
   },

@@ -24,13 +24,20 @@ const T = 1_800_000_000; // seconds
 describe("revocation entries", () => {
   it("keep a jti until its exp plus the clock skew", () => {
     assert.deepEqual(revocationEntry({ kind: "jti", jti: "j1", exp: T + 300 }, settings, T * 1_000 + 250), {
-      kind: "jti", jti: "j1", exp: T + 300, revokedAt: T, expiresAt: T + 360,
+      kind: "jti",
+      jti: "j1",
+      exp: T + 300,
+      revokedAt: T,
+      expiresAt: T + 360,
     });
   });
 
   it("keep a kill switch until every token issued up to it has expired: revokedAt + max lifetime + skew", () => {
     assert.deepEqual(revocationEntry({ kind: "workload", name: "billing" }, settings, T * 1_000 + 999), {
-      kind: "workload", name: "billing", revokedAt: T, expiresAt: T + 3_660,
+      kind: "workload",
+      name: "billing",
+      revokedAt: T,
+      expiresAt: T + 3_660,
     });
   });
 
@@ -41,7 +48,13 @@ describe("revocation entries", () => {
     assert.deepEqual(mergeEntries(again, first), again);
     const jti = revocationEntry({ kind: "jti", jti: "j", exp: T + 50 }, settings, T * 1_000);
     const later = revocationEntry({ kind: "jti", jti: "j", exp: T + 90 }, settings, (T + 5) * 1_000);
-    assert.deepEqual(mergeEntries(jti, later), { kind: "jti", jti: "j", exp: T + 90, revokedAt: T, expiresAt: T + 150 });
+    assert.deepEqual(mergeEntries(jti, later), {
+      kind: "jti",
+      jti: "j",
+      exp: T + 90,
+      revokedAt: T,
+      expiresAt: T + 150,
+    });
   });
 });
 
@@ -63,7 +76,11 @@ describe("what a revocation covers", () => {
     assert.equal(revocationCovering(entries, { jti: "a", iat: T - 500, worker: "billing" }, now)?.kind, "workload");
     assert.equal(revocationCovering(entries, { jti: "a", iat: T + 1, worker: "billing" }, now), undefined);
     assert.equal(revocationCovering(entries, { jti: "a", iat: T, workflow: "nightly-export" }, now)?.kind, "workflow");
-    assert.equal(revocationCovering(entries, { jti: "a", iat: T, workflow: "billing" }, now), undefined, "kinds do not mix");
+    assert.equal(
+      revocationCovering(entries, { jti: "a", iat: T, workflow: "billing" }, now),
+      undefined,
+      "kinds do not mix",
+    );
     assert.equal(revocationCovering(entries, { jti: "a", iat: T, worker: "nightly-export" }, now), undefined);
   });
 
@@ -91,10 +108,16 @@ describe("the published document", () => {
   });
 
   it("refuses anything that is not a list of well-formed entries", () => {
-    for (const bad of [null, [], {}, { entries: {} }, { entries: [{ kind: "jti", jti: "x" }] },
+    for (const bad of [
+      null,
+      [],
+      {},
+      { entries: {} },
+      { entries: [{ kind: "jti", jti: "x" }] },
       { entries: [{ kind: "user", name: "x", revokedAt: 1, expiresAt: 2 }] },
       { entries: [{ kind: "workload", name: "a/b", revokedAt: 1, expiresAt: 2 }] },
-      { entries: [{ kind: "workload", name: "a", revokedAt: 1.5, expiresAt: 2 }] }]) {
+      { entries: [{ kind: "workload", name: "a", revokedAt: 1.5, expiresAt: 2 }] },
+    ]) {
       assert.equal(parseRevocationDocument(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -102,7 +125,8 @@ describe("the published document", () => {
 
 describe("the admin API's revocation request", () => {
   const now = T * 1_000;
-  const parse = (body: unknown) => parseRevocationRequest(typeof body === "string" ? body : JSON.stringify(body), settings, now);
+  const parse = (body: unknown) =>
+    parseRevocationRequest(typeof body === "string" ? body : JSON.stringify(body), settings, now);
   const refusal = (body: unknown) => {
     try {
       parse(body);
@@ -147,13 +171,17 @@ describe("a revocation of a token that has expired", () => {
 
   it("is refused once exp + clockSkewSeconds has passed: its entry would be born expired", () => {
     for (const exp of [T - 60, T - 3_600, 0]) {
-      assert.throws(() => parse(exp), (error: Error) => {
-        assert.equal(errorCodeOf(error), "ERR_INVALID_REQUEST");
-        assert.match(error.message, /nothing left to revoke: the token expired at /);
-        assert.match(error.message, new RegExp(new Date(exp * 1_000).toISOString().replace(".000Z", "Z")));
-        assert.match(error.message, /clockSkewSeconds \(60 s\)/);
-        return true;
-      }, String(exp));
+      assert.throws(
+        () => parse(exp),
+        (error: Error) => {
+          assert.equal(errorCodeOf(error), "ERR_INVALID_REQUEST");
+          assert.match(error.message, /nothing left to revoke: the token expired at /);
+          assert.match(error.message, new RegExp(new Date(exp * 1_000).toISOString().replace(".000Z", "Z")));
+          assert.match(error.message, /clockSkewSeconds \(60 s\)/);
+          return true;
+        },
+        String(exp),
+      );
     }
   });
 
@@ -168,7 +196,8 @@ describe("a revocation of a token that has expired", () => {
 });
 
 describe("what a repeated revocation changes", () => {
-  const killSwitch = (second: number) => revocationEntry({ kind: "workload", name: "billing" }, settings, second * 1_000);
+  const killSwitch = (second: number) =>
+    revocationEntry({ kind: "workload", name: "billing" }, settings, second * 1_000);
   const jti = (exp: number, second = T) => revocationEntry({ kind: "jti", jti: "j", exp }, settings, second * 1_000);
 
   it("adds an entry where none is live", () => {
@@ -180,14 +209,24 @@ describe("what a repeated revocation changes", () => {
 
   it("changes nothing when the live entry already covers it", () => {
     assert.deepEqual(revocationChange(killSwitch(T), killSwitch(T), T), { outcome: "unchanged", entry: killSwitch(T) });
-    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 300, T + 5), T + 5), { outcome: "unchanged", entry: jti(T + 300) });
-    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 200, T + 5), T + 5), { outcome: "unchanged", entry: jti(T + 300) });
+    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 300, T + 5), T + 5), {
+      outcome: "unchanged",
+      entry: jti(T + 300),
+    });
+    assert.deepEqual(revocationChange(jti(T + 300), jti(T + 200, T + 5), T + 5), {
+      outcome: "unchanged",
+      entry: jti(T + 300),
+    });
   });
 
   it("extends a kill switch to a later second, and a jti to a later exp", () => {
-    assert.deepEqual(revocationChange(killSwitch(T), killSwitch(T + 7), T + 7), { outcome: "extended", entry: killSwitch(T + 7) });
+    assert.deepEqual(revocationChange(killSwitch(T), killSwitch(T + 7), T + 7), {
+      outcome: "extended",
+      entry: killSwitch(T + 7),
+    });
     assert.deepEqual(revocationChange(jti(T + 300), jti(T + 400, T + 5), T + 5), {
-      outcome: "extended", entry: { kind: "jti", jti: "j", exp: T + 400, revokedAt: T, expiresAt: T + 460 },
+      outcome: "extended",
+      entry: { kind: "jti", jti: "j", exp: T + 400, revokedAt: T, expiresAt: T + 460 },
     });
   });
 });

@@ -23,7 +23,11 @@ describe("the SDK in a workload Worker under concurrent requests", function () {
   let mf: Miniflare;
 
   before(async () => {
-    const [services, workload, caller] = await Promise.all([fixture("sdk-fake-services"), fixture("sdk-workload"), fixture("sdk-load-caller")]);
+    const [services, workload, caller] = await Promise.all([
+      fixture("sdk-fake-services"),
+      fixture("sdk-workload"),
+      fixture("sdk-load-caller"),
+    ]);
     mf = new Miniflare({
       workers: [
         {
@@ -65,7 +69,10 @@ describe("the SDK in a workload Worker under concurrent requests", function () {
       calls += report.calls;
     }
     const services = await mf.getWorker("services");
-    const stats = (await (await services.fetch("http://services.test/stats")).json()) as { tokens: number; credentials: number };
+    const stats = (await (await services.fetch("http://services.test/stats")).json()) as {
+      tokens: number;
+      credentials: number;
+    };
     // Renewed often (a token every ~50 ms, credentials every second or so), and the values are
     // shared: far fewer issued than calls made.
     assert.ok(stats.tokens >= 20 && stats.credentials >= 3, JSON.stringify(stats));

@@ -31,8 +31,13 @@ describe("example workload: /aws and /gcp routes", function () {
   it("answers 400 with the issuer's code when the workload may not have a token for that cloud", async () => {
     const gcp = await get(`/workloads/ledger-sync/gcp?provider=${encodeURIComponent(PROVIDER)}`);
     assert.equal(gcp.status, 400);
-    assert.deepEqual([gcp.body.code, gcp.body.service, gcp.body.issuerCode, gcp.body.retryable], ["ERR_ISSUER_REFUSED", "issuer", "ERR_AUDIENCE_NOT_ALLOWED", false]);
-    const aws = await get("/workloads/reports-exporter/aws?roleArn=arn:aws:iam::123456789012:role/wid-reports-exporter&region=us-east-1");
+    assert.deepEqual(
+      [gcp.body.code, gcp.body.service, gcp.body.issuerCode, gcp.body.retryable],
+      ["ERR_ISSUER_REFUSED", "issuer", "ERR_AUDIENCE_NOT_ALLOWED", false],
+    );
+    const aws = await get(
+      "/workloads/reports-exporter/aws?roleArn=arn:aws:iam::123456789012:role/wid-reports-exporter&region=us-east-1",
+    );
     assert.equal(aws.body.issuerCode, "ERR_AUDIENCE_NOT_ALLOWED");
   });
 

@@ -53,20 +53,35 @@ describe("gcpAccessToken: GCP answers", () => {
   }
 
   async function failure(promise: Promise<unknown>): Promise<unknown> {
-    return promise.then(() => assert.fail("expected a failure"), (e: unknown) => e);
+    return promise.then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
   }
 
   it("impersonates the service account: its token and expireTime (fractional seconds allowed)", async () => {
-    iam = () => generateAccessTokenSuccess("sa-token", new Date(clock.ms + 1_800_000).toISOString().replace("Z", "456789Z"));
+    iam = () =>
+      generateAccessTokenSuccess("sa-token", new Date(clock.ms + 1_800_000).toISOString().replace("Z", "456789Z"));
     const token = await accessToken({ lifetimeSeconds: 1800 });
-    assert.deepEqual(token, { accessToken: "sa-token", expiresAt: Math.floor(clock.ms / 1_000) + 1_800, serviceAccountEmail: SERVICE_ACCOUNT });
+    assert.deepEqual(token, {
+      accessToken: "sa-token",
+      expiresAt: Math.floor(clock.ms / 1_000) + 1_800,
+      serviceAccountEmail: SERVICE_ACCOUNT,
+    });
     assert.equal(JSON.parse(server.requests[1]!.body).lifetime, "1800s");
   });
 
   it("without a service account: the federated token, expiring expires_in from now", async () => {
     sts = () => gcpStsSuccess("federated-token", 3599);
-    const token = await identity(issuer, { now: clock.now }).gcpAccessToken({ providerResourceName: PROVIDER, stsEndpoint: `${server.url}/v1/token` });
-    assert.deepEqual(token, { accessToken: "federated-token", expiresAt: Math.floor(clock.ms / 1_000) + 3_599, serviceAccountEmail: undefined });
+    const token = await identity(issuer, { now: clock.now }).gcpAccessToken({
+      providerResourceName: PROVIDER,
+      stsEndpoint: `${server.url}/v1/token`,
+    });
+    assert.deepEqual(token, {
+      accessToken: "federated-token",
+      expiresAt: Math.floor(clock.ms / 1_000) + 3_599,
+      serviceAccountEmail: undefined,
+    });
     assert.equal(server.requests.length, 1);
   });
 
@@ -80,20 +95,38 @@ describe("gcpAccessToken: GCP answers", () => {
     },
     {
       name: "an unknown provider (invalid_target)",
-      answer: json(400, { error: "invalid_target", error_description: "The target service indicated by the \"audience\" parameters is invalid." }),
+      answer: json(400, {
+        error: "invalid_target",
+        error_description: 'The target service indicated by the "audience" parameters is invalid.',
+      }),
       code: "invalid_target",
       message: 'The target service indicated by the "audience" parameters is invalid.',
       retryable: false,
     },
     {
       name: "a refused attribute condition (unauthorized_client)",
-      answer: json(400, { error: "unauthorized_client", error_description: "The given credential is rejected by the attribute condition." }),
+      answer: json(400, {
+        error: "unauthorized_client",
+        error_description: "The given credential is rejected by the attribute condition.",
+      }),
       code: "unauthorized_client",
       message: "The given credential is rejected by the attribute condition.",
       retryable: false,
     },
-    { name: "throttling (a Google API error)", answer: googleApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded"), code: "RESOURCE_EXHAUSTED", message: "Quota exceeded", retryable: true },
-    { name: "an outage", answer: googleApiError(503, "UNAVAILABLE", "The service is currently unavailable."), code: "UNAVAILABLE", message: "The service is currently unavailable.", retryable: true },
+    {
+      name: "throttling (a Google API error)",
+      answer: googleApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded"),
+      code: "RESOURCE_EXHAUSTED",
+      message: "Quota exceeded",
+      retryable: true,
+    },
+    {
+      name: "an outage",
+      answer: googleApiError(503, "UNAVAILABLE", "The service is currently unavailable."),
+      code: "UNAVAILABLE",
+      message: "The service is currently unavailable.",
+      retryable: true,
+    },
   ];
   for (const refusal of stsRefusals) {
     it(`STS: ${refusal.name} becomes a GcpStsError with GCP's code and message`, async () => {
@@ -113,14 +146,36 @@ describe("gcpAccessToken: GCP answers", () => {
   const iamRefusals: { name: string; answer: ScriptedAnswer; code: string; retryable: boolean; hint: RegExp }[] = [
     {
       name: "access denied",
-      answer: googleApiError(403, "PERMISSION_DENIED", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."),
+      answer: googleApiError(
+        403,
+        "PERMISSION_DENIED",
+        "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+      ),
       code: "PERMISSION_DENIED",
       retryable: false,
       hint: /roles\/iam.workloadIdentityUser/,
     },
-    { name: "an expired federated token", answer: googleApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."), code: "UNAUTHENTICATED", retryable: false, hint: /generateAccessToken for/ },
-    { name: "a lifetime beyond policy", answer: googleApiError(400, "INVALID_ARGUMENT", "Request contains an invalid argument."), code: "INVALID_ARGUMENT", retryable: false, hint: /allowServiceAccountCredentialLifetimeExtension/ },
-    { name: "throttling", answer: googleApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded"), code: "RESOURCE_EXHAUSTED", retryable: true, hint: /Quota exceeded/ },
+    {
+      name: "an expired federated token",
+      answer: googleApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."),
+      code: "UNAUTHENTICATED",
+      retryable: false,
+      hint: /generateAccessToken for/,
+    },
+    {
+      name: "a lifetime beyond policy",
+      answer: googleApiError(400, "INVALID_ARGUMENT", "Request contains an invalid argument."),
+      code: "INVALID_ARGUMENT",
+      retryable: false,
+      hint: /allowServiceAccountCredentialLifetimeExtension/,
+    },
+    {
+      name: "throttling",
+      answer: googleApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded"),
+      code: "RESOURCE_EXHAUSTED",
+      retryable: true,
+      hint: /Quota exceeded/,
+    },
   ];
   for (const refusal of iamRefusals) {
     it(`IAM Credentials: ${refusal.name} becomes a GcpIamCredentialsError`, async () => {
@@ -140,13 +195,48 @@ describe("gcpAccessToken: GCP answers", () => {
   const malformed: { name: string; where: "sts" | "iam"; answer: () => ScriptedAnswer; reason: RegExp }[] = [
     { name: "STS: not JSON", where: "sts", answer: () => ({ status: 200, body: "<html/>" }), reason: /not JSON/ },
     { name: "STS: a JSON array", where: "sts", answer: () => json(200, []), reason: /not an object/ },
-    { name: "STS: no access_token", where: "sts", answer: () => json(200, { token_type: "Bearer", expires_in: 3600 }), reason: /no access_token/ },
-    { name: "STS: a non-Bearer token", where: "sts", answer: () => json(200, { access_token: "x", token_type: "MAC", expires_in: 3600 }), reason: /Bearer/ },
-    { name: "STS: a negative expires_in", where: "sts", answer: () => json(200, { access_token: "x", expires_in: -5 }), reason: /expires_in/ },
-    { name: "STS: an error status without an error", where: "sts", answer: () => json(500, { message: "oops" }), reason: /HTTP 500 without an error document/ },
-    { name: "IAM: no accessToken", where: "iam", answer: () => json(200, { expireTime: isoSeconds(clock.ms + 3_600_000) }), reason: /no accessToken/ },
-    { name: "IAM: expireTime with an offset", where: "iam", answer: () => generateAccessTokenSuccess("t", "2026-05-01T13:00:00+01:00"), reason: /expireTime/ },
-    { name: "IAM: an expireTime in the past", where: "iam", answer: () => generateAccessTokenSuccess("t", isoSeconds(clock.ms - 1_000)), reason: /already expired/ },
+    {
+      name: "STS: no access_token",
+      where: "sts",
+      answer: () => json(200, { token_type: "Bearer", expires_in: 3600 }),
+      reason: /no access_token/,
+    },
+    {
+      name: "STS: a non-Bearer token",
+      where: "sts",
+      answer: () => json(200, { access_token: "x", token_type: "MAC", expires_in: 3600 }),
+      reason: /Bearer/,
+    },
+    {
+      name: "STS: a negative expires_in",
+      where: "sts",
+      answer: () => json(200, { access_token: "x", expires_in: -5 }),
+      reason: /expires_in/,
+    },
+    {
+      name: "STS: an error status without an error",
+      where: "sts",
+      answer: () => json(500, { message: "oops" }),
+      reason: /HTTP 500 without an error document/,
+    },
+    {
+      name: "IAM: no accessToken",
+      where: "iam",
+      answer: () => json(200, { expireTime: isoSeconds(clock.ms + 3_600_000) }),
+      reason: /no accessToken/,
+    },
+    {
+      name: "IAM: expireTime with an offset",
+      where: "iam",
+      answer: () => generateAccessTokenSuccess("t", "2026-05-01T13:00:00+01:00"),
+      reason: /expireTime/,
+    },
+    {
+      name: "IAM: an expireTime in the past",
+      where: "iam",
+      answer: () => generateAccessTokenSuccess("t", isoSeconds(clock.ms - 1_000)),
+      reason: /already expired/,
+    },
   ];
   for (const entry of malformed) {
     it(`${entry.name} becomes a MalformedResponseError`, async () => {
@@ -161,7 +251,12 @@ describe("gcpAccessToken: GCP answers", () => {
 
   it("a federated token without expires_in cannot be cached, so it is refused", async () => {
     sts = () => json(200, { access_token: "x", token_type: "Bearer" });
-    const error = await failure(identity(issuer, { now: clock.now }).gcpAccessToken({ providerResourceName: PROVIDER, stsEndpoint: `${server.url}/v1/token` }));
+    const error = await failure(
+      identity(issuer, { now: clock.now }).gcpAccessToken({
+        providerResourceName: PROVIDER,
+        stsEndpoint: `${server.url}/v1/token`,
+      }),
+    );
     assert.ok(error instanceof MalformedResponseError && /without expires_in/.test(error.message), String(error));
   });
 });

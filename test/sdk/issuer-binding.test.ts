@@ -6,12 +6,25 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest, type WorkerOptions } from "miniflare";
+import {
+  Miniflare,
+  Response as MiniflareResponse,
+  type Request as MiniflareRequest,
+  type WorkerOptions,
+} from "miniflare";
 import type { Readable } from "node:stream";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack, type LocalStackInput } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
-import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, PROJECT, randomKek, rawStackConfig, STACK } from "../support/stack-fixture.js";
+import {
+  ACCOUNT_ID,
+  API_AUDIENCE,
+  AWS_AUDIENCE,
+  PROJECT,
+  randomKek,
+  rawStackConfig,
+  STACK,
+} from "../support/stack-fixture.js";
 import { assumeRoleXml, GCP_AUDIENCE, isoSeconds, PROVIDER, ROLE_ARN, SERVICE_ACCOUNT } from "./support/fixtures.js";
 
 interface Outbound {
@@ -22,7 +35,13 @@ interface Outbound {
 
 interface CallResult {
   readonly result?: Record<string, unknown>;
-  readonly error?: { name: string; code: string; message: string; issuerCode: string | null; serviceCode: string | null };
+  readonly error?: {
+    name: string;
+    code: string;
+    message: string;
+    issuerCode: string | null;
+    serviceCode: string | null;
+  };
   readonly rpcCalls: number;
   readonly bindingSeenBefore: boolean;
 }
@@ -38,10 +57,17 @@ describe("the SDK in workerd over the issuer binding", function () {
     outbound.push({ url: request.url, headers: Object.fromEntries(request.headers), body });
     const host = new URL(request.url).host;
     const expires = isoSeconds(Date.now() + 3_600_000);
-    const answer = (text: string, type: string) => new MiniflareResponse(text, { headers: { "content-type": type } }) as unknown as Response;
-    if (host === "sts.us-east-1.amazonaws.com") return answer(assumeRoleXml({ accessKeyId: "ASIAWORKERD", expiration: expires }), "text/xml");
-    if (host === "sts.googleapis.com") return answer(JSON.stringify({ access_token: "federated", token_type: "Bearer", expires_in: 3600 }), "application/json");
-    if (host === "iamcredentials.googleapis.com") return answer(JSON.stringify({ accessToken: "sa-token", expireTime: expires }), "application/json");
+    const answer = (text: string, type: string) =>
+      new MiniflareResponse(text, { headers: { "content-type": type } }) as unknown as Response;
+    if (host === "sts.us-east-1.amazonaws.com")
+      return answer(assumeRoleXml({ accessKeyId: "ASIAWORKERD", expiration: expires }), "text/xml");
+    if (host === "sts.googleapis.com")
+      return answer(
+        JSON.stringify({ access_token: "federated", token_type: "Bearer", expires_in: 3600 }),
+        "application/json",
+      );
+    if (host === "iamcredentials.googleapis.com")
+      return answer(JSON.stringify({ accessToken: "sa-token", expireTime: expires }), "application/json");
     return answer("{}", "application/json");
   }
 
@@ -54,29 +80,54 @@ describe("the SDK in workerd over the issuer binding", function () {
         "reports-exporter": { audiences: [API_AUDIENCE] },
       },
     });
-    const input: LocalStackInput = { project: PROJECT, stack: STACK, config, issuerUrl, keyEncryptionKey: randomKek(), exampleWorkloads: false };
+    const input: LocalStackInput = {
+      project: PROJECT,
+      stack: STACK,
+      config,
+      issuerUrl,
+      keyEncryptionKey: randomKek(),
+      exampleWorkloads: false,
+    };
     const { config: stackConfig } = await localStack(input);
     const entrypoint = (name: string) => stackConfig.workloads.find((w) => w.name === name)!.entrypoint;
     const issuer = stackConfig.issuer.scriptName;
     const caller: WorkerOptions = {
       name: "sdk-caller",
-      modules: [{ type: "ESModule", path: "caller.js", contents: await bundleWorker(resolve(import.meta.dirname, "workers/sdk-caller.ts")) }],
+      modules: [
+        {
+          type: "ESModule",
+          path: "caller.js",
+          contents: await bundleWorker(resolve(import.meta.dirname, "workers/sdk-caller.ts")),
+        },
+      ],
       compatibilityDate: COMPATIBILITY_DATE,
       serviceBindings: {
         ISSUER: { name: issuer, entrypoint: entrypoint("billing") },
         OTHER: { name: issuer, entrypoint: entrypoint("reports-exporter") },
       },
       routes: ["*/__sdk/*"],
-      outboundService: (request: MiniflareRequest) => cloud(request as unknown as Request) as unknown as Promise<MiniflareResponse>,
+      outboundService: (request: MiniflareRequest) =>
+        cloud(request as unknown as Request) as unknown as Promise<MiniflareResponse>,
     };
     const stack = await localStack({ ...input, extraWorkers: [caller] });
-    mf = new Miniflare({ ...stack.options, handleRuntimeStdio: (stdout: Readable, stderr: Readable) => (stdout.resume(), stderr.resume()) });
+    mf = new Miniflare({
+      ...stack.options,
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => (stdout.resume(), stderr.resume()),
+    });
     await mf.ready;
   });
   after(() => mf?.dispose());
 
-  async function call(op: string, binding: string, args: Record<string, unknown>, shiftSeconds = 0): Promise<CallResult> {
-    const response = await mf.dispatchFetch(`${issuerUrl}/__sdk/call`, { method: "POST", body: JSON.stringify({ op, binding, args, shiftSeconds }) });
+  async function call(
+    op: string,
+    binding: string,
+    args: Record<string, unknown>,
+    shiftSeconds = 0,
+  ): Promise<CallResult> {
+    const response = await mf.dispatchFetch(`${issuerUrl}/__sdk/call`, {
+      method: "POST",
+      body: JSON.stringify({ op, binding, args, shiftSeconds }),
+    });
     assert.equal(response.status, 200, await response.clone().text());
     return (await response.json()) as CallResult;
   }
@@ -132,7 +183,10 @@ describe("the SDK in workerd over the issuer binding", function () {
     assert.equal(form.get("Action"), "AssumeRoleWithWebIdentity");
     assert.equal((await verified(form.get("WebIdentityToken")!, AWS_AUDIENCE)).sub, `worker/${ACCOUNT_ID}/billing`);
     assert.equal(dynamo?.url, "https://dynamodb.us-east-1.amazonaws.com/");
-    assert.match(dynamo.headers.authorization ?? "", /^AWS4-HMAC-SHA256 Credential=ASIAWORKERD\/\d{8}\/us-east-1\/dynamodb\/aws4_request/);
+    assert.match(
+      dynamo.headers.authorization ?? "",
+      /^AWS4-HMAC-SHA256 Credential=ASIAWORKERD\/\d{8}\/us-east-1\/dynamodb\/aws4_request/,
+    );
     assert.equal(outbound.length, 2);
   });
 
@@ -142,8 +196,14 @@ describe("the SDK in workerd over the issuer binding", function () {
     assert.equal(gcp.result?.accessToken, "sa-token", JSON.stringify(gcp.error));
     const [exchange, impersonation] = outbound;
     assert.equal(exchange?.url, "https://sts.googleapis.com/v1/token");
-    assert.equal((await verified(new URLSearchParams(exchange.body).get("subject_token")!, GCP_AUDIENCE)).sub, `worker/${ACCOUNT_ID}/billing`);
-    assert.equal(impersonation?.url, `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`);
+    assert.equal(
+      (await verified(new URLSearchParams(exchange.body).get("subject_token")!, GCP_AUDIENCE)).sub,
+      `worker/${ACCOUNT_ID}/billing`,
+    );
+    assert.equal(
+      impersonation?.url,
+      `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
+    );
     assert.equal(impersonation.headers.authorization, "Bearer federated");
     const again = await call("gcp", "ISSUER", { providerResourceName: PROVIDER, serviceAccountEmail: SERVICE_ACCOUNT });
     assert.equal(again.result?.accessToken, "sa-token");

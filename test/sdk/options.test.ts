@@ -16,15 +16,27 @@ describe("awsCredentials options", () => {
       [resolved.sessionName, resolved.durationSeconds, resolved.audience, resolved.endpoint, resolved.renewBeforeMs],
       ["worker-identity", 3_600, "sts.amazonaws.com", "https://sts.us-east-1.amazonaws.com/", 300_000],
     );
-    assert.equal(resolveAwsCredentialsOptions({ ...valid, roleArn: "arn:aws-us-gov:iam::123456789012:role/path/to/wid-x" }).roleArn, "arn:aws-us-gov:iam::123456789012:role/path/to/wid-x");
+    assert.equal(
+      resolveAwsCredentialsOptions({ ...valid, roleArn: "arn:aws-us-gov:iam::123456789012:role/path/to/wid-x" })
+        .roleArn,
+      "arn:aws-us-gov:iam::123456789012:role/path/to/wid-x",
+    );
   });
 
   const misuses: [string, Record<string, unknown>, RegExp][] = [
-    ["a role name instead of an ARN", { roleArn: "wid-billing" }, /roleArn must be an IAM role ARN .* awsRoleArn stack output/],
+    [
+      "a role name instead of an ARN",
+      { roleArn: "wid-billing" },
+      /roleArn must be an IAM role ARN .* awsRoleArn stack output/,
+    ],
     ["a user ARN", { roleArn: "arn:aws:iam::123456789012:user/alice" }, /roleArn must be/],
     ["an availability zone", { region: "us-east-1a" }, /region must be an AWS region/],
     ["a session name with a space", { sessionName: "my session" }, /sessionName must be 2 to 64/],
-    ["a 10-minute session", { durationSeconds: 600 }, /durationSeconds must be a whole number of seconds from 900 to 43200/],
+    [
+      "a 10-minute session",
+      { durationSeconds: 600 },
+      /durationSeconds must be a whole number of seconds from 900 to 43200/,
+    ],
     ["an empty audience", { audience: "" }, /audience must be/],
     ["a plain-http endpoint", { endpoint: "http://sts.example.com/" }, /endpoint must be an https URL/],
     ["an endpoint with a query", { endpoint: "https://sts.example.com/?x=1" }, /endpoint must be/],
@@ -32,7 +44,10 @@ describe("awsCredentials options", () => {
   ];
   for (const [name, change, message] of misuses) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => resolveAwsCredentialsOptions({ ...valid, ...change }), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      assert.throws(
+        () => resolveAwsCredentialsOptions({ ...valid, ...change }),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+      );
     });
   }
 
@@ -63,20 +78,51 @@ describe("gcpAccessToken options", () => {
   });
 
   const misuses: [string, Record<string, unknown>, RegExp][] = [
-    ["the full audience instead of the resource name", { providerResourceName: GCP_AUDIENCE }, /without the leading \/\/iam.googleapis.com\//],
-    ["a project id instead of its number", { providerResourceName: PROVIDER.replace("123456789012", "my-project") }, /providerResourceName must be projects\/<number>/],
-    ["a pool id of 3 characters", { providerResourceName: PROVIDER.replace("Pools/worker-identity", "Pools/wid") }, /gcpProviderResourceName stack output/],
-    ["a service account that is not an email", { serviceAccountEmail: "wid-billing" }, /serviceAccountEmail must be a service account email/],
+    [
+      "the full audience instead of the resource name",
+      { providerResourceName: GCP_AUDIENCE },
+      /without the leading \/\/iam.googleapis.com\//,
+    ],
+    [
+      "a project id instead of its number",
+      { providerResourceName: PROVIDER.replace("123456789012", "my-project") },
+      /providerResourceName must be projects\/<number>/,
+    ],
+    [
+      "a pool id of 3 characters",
+      { providerResourceName: PROVIDER.replace("Pools/worker-identity", "Pools/wid") },
+      /gcpProviderResourceName stack output/,
+    ],
+    [
+      "a service account that is not an email",
+      { serviceAccountEmail: "wid-billing" },
+      /serviceAccountEmail must be a service account email/,
+    ],
     ["an empty scope list", { scopes: [] }, /scopes must be a non-empty array/],
-    ["a scope string instead of a list", { scopes: "https://www.googleapis.com/auth/cloud-platform" }, /scopes must be/],
-    ["a 13-hour lifetime", { lifetimeSeconds: 46_800 }, /lifetimeSeconds must be a whole number of seconds from 60 to 43200/],
-    ["a lifetime without a service account", { serviceAccountEmail: undefined, lifetimeSeconds: 600 }, /lifetimeSeconds applies only with serviceAccountEmail/],
+    [
+      "a scope string instead of a list",
+      { scopes: "https://www.googleapis.com/auth/cloud-platform" },
+      /scopes must be/,
+    ],
+    [
+      "a 13-hour lifetime",
+      { lifetimeSeconds: 46_800 },
+      /lifetimeSeconds must be a whole number of seconds from 60 to 43200/,
+    ],
+    [
+      "a lifetime without a service account",
+      { serviceAccountEmail: undefined, lifetimeSeconds: 600 },
+      /lifetimeSeconds applies only with serviceAccountEmail/,
+    ],
     ["an http STS endpoint", { stsEndpoint: "http://sts.googleapis.com/v1/token" }, /stsEndpoint must be an https URL/],
     ["a typo", { serviceAccount: SERVICE_ACCOUNT }, /serviceAccount is not an option/],
   ];
   for (const [name, change, message] of misuses) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => resolveGcpAccessTokenOptions({ ...valid, ...change }), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      assert.throws(
+        () => resolveGcpAccessTokenOptions({ ...valid, ...change }),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+      );
     });
   }
 });

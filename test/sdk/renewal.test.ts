@@ -45,7 +45,9 @@ describe("renewal of cloud credentials", () => {
     id = identity(issuer, { now: clock.now });
     gate = undefined;
     answers = {
-      aws: () => ({ body: assumeRoleXml({ accessKeyId: `ASIA${++counter}`, expiration: isoSeconds(clock.ms + 3_600_000) }) }),
+      aws: () => ({
+        body: assumeRoleXml({ accessKeyId: `ASIA${++counter}`, expiration: isoSeconds(clock.ms + 3_600_000) }),
+      }),
       sts: () => gcpStsSuccess(`federated-${++counter}`),
       iam: () => generateAccessTokenSuccess(`sa-${++counter}`, isoSeconds(clock.ms + 3_600_000)),
     };
@@ -54,7 +56,12 @@ describe("renewal of cloud credentials", () => {
 
   const aws = () => id.awsCredentials({ roleArn: ROLE_ARN, region: "us-east-1", endpoint: `${server.url}/aws/` });
   const gcp = () =>
-    id.gcpAccessToken({ providerResourceName: PROVIDER, serviceAccountEmail: SERVICE_ACCOUNT, stsEndpoint: `${server.url}/v1/token`, iamCredentialsEndpoint: server.url });
+    id.gcpAccessToken({
+      providerResourceName: PROVIDER,
+      serviceAccountEmail: SERVICE_ACCOUNT,
+      stsEndpoint: `${server.url}/v1/token`,
+      iamCredentialsEndpoint: server.url,
+    });
 
   /** Starts `n` callers while the server holds its answers, then lets it answer. */
   async function concurrently<T>(n: number, call: () => Promise<T>): Promise<T[]> {
@@ -93,7 +100,10 @@ describe("renewal of cloud credentials", () => {
     assert.equal(server.requests.length, 2);
     const tokens = server.requests.map((r) => new URLSearchParams(r.body).get("WebIdentityToken"));
     assert.notEqual(tokens[0], tokens[1], "the renewal exchanges a fresh issuer token, not the long-expired one");
-    assert.deepEqual(issuer.calls.map((c) => c.audience), ["sts.amazonaws.com", "sts.amazonaws.com"]);
+    assert.deepEqual(
+      issuer.calls.map((c) => c.audience),
+      ["sts.amazonaws.com", "sts.amazonaws.com"],
+    );
   });
 
   it("AWS: renewBeforeSeconds moves the renewal", async () => {
@@ -115,7 +125,10 @@ describe("renewal of cloud credentials", () => {
     assert.equal(server.requests.length, 4);
     clock.advance(3_400);
     const { renewed, others } = await duringRenewal(9, aws);
-    assert.ok(others.every((c) => c === cached), "the others got the current credentials without waiting");
+    assert.ok(
+      others.every((c) => c === cached),
+      "the others got the current credentials without waiting",
+    );
     assert.notEqual(renewed, cached);
     assert.equal(server.requests.length, 5);
     assert.equal(await aws(), renewed);
@@ -161,7 +174,10 @@ describe("renewal of cloud credentials", () => {
     assert.ok(cold.includes(cached));
     clock.advance(3_500);
     const { renewed, others } = await duringRenewal(9, gcp);
-    assert.ok(others.every((t) => t === cached), "the others got the current token without waiting");
+    assert.ok(
+      others.every((t) => t === cached),
+      "the others got the current token without waiting",
+    );
     assert.notEqual(renewed.accessToken, cached.accessToken);
     assert.equal(server.requests.length, 8);
     assert.equal(await gcp(), renewed);
@@ -170,7 +186,8 @@ describe("renewal of cloud credentials", () => {
   it("GCP: a failed renewal keeps the valid token; an expired one is never handed out", async () => {
     const first = await gcp();
     clock.advance(3_400);
-    answers.sts = () => json(503, { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } });
+    answers.sts = () =>
+      json(503, { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } });
     assert.equal(await gcp(), first);
     clock.advance(3_600);
     await assert.rejects(gcp(), (e: unknown) => e instanceof GcpStsError && e.retryable);
@@ -178,8 +195,18 @@ describe("renewal of cloud credentials", () => {
 
   it("AWS and GCP caches are keyed by every option that changes the result", async () => {
     await aws();
-    await id.awsCredentials({ roleArn: ROLE_ARN, region: "us-east-1", endpoint: `${server.url}/aws/`, sessionName: "other" });
-    await id.awsCredentials({ roleArn: ROLE_ARN, region: "us-east-1", endpoint: `${server.url}/aws/`, durationSeconds: 900 });
+    await id.awsCredentials({
+      roleArn: ROLE_ARN,
+      region: "us-east-1",
+      endpoint: `${server.url}/aws/`,
+      sessionName: "other",
+    });
+    await id.awsCredentials({
+      roleArn: ROLE_ARN,
+      region: "us-east-1",
+      endpoint: `${server.url}/aws/`,
+      durationSeconds: 900,
+    });
     await gcp();
     await id.gcpAccessToken({
       providerResourceName: PROVIDER,

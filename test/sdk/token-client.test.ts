@@ -10,7 +10,13 @@ import {
   MalformedResponseError,
   type IssuerBinding,
 } from "../../worker/sdk/index.js";
-import { decide, MIN_REMAINING_ON_FAILURE_MS, renewalTime, RETRY_AFTER_FAILURE_MS, type Expiring } from "../../worker/sdk/renewing-cache.js";
+import {
+  decide,
+  MIN_REMAINING_ON_FAILURE_MS,
+  renewalTime,
+  RETRY_AFTER_FAILURE_MS,
+  type Expiring,
+} from "../../worker/sdk/renewing-cache.js";
 import { within } from "../support/settling.js";
 import { FakeIssuer, TestClock } from "./support/fixtures.js";
 
@@ -42,7 +48,10 @@ describe("identity(binding).token", () => {
     assert.equal(await id.token("sts.amazonaws.com", { lifetimeSeconds: 60 }), first);
     clock.advance(1);
     assert.notEqual(await id.token("sts.amazonaws.com", { lifetimeSeconds: 60 }), first);
-    assert.deepEqual(issuer.calls.map((c) => c.options), [{ lifetimeSeconds: 60 }, { lifetimeSeconds: 60 }]);
+    assert.deepEqual(
+      issuer.calls.map((c) => c.options),
+      [{ lifetimeSeconds: 60 }, { lifetimeSeconds: 60 }],
+    );
   });
 
   it("caches per audience and lifetime, per binding, across clients built per request", async () => {
@@ -50,7 +59,10 @@ describe("identity(binding).token", () => {
     await identity(issuer, { now: clock.now }).token("a");
     await identity(issuer, { now: clock.now }).token("b");
     await identity(issuer, { now: clock.now }).token("a", { lifetimeSeconds: 120 });
-    assert.deepEqual(issuer.calls.map((c) => c.audience), ["a", "b", "a"]);
+    assert.deepEqual(
+      issuer.calls.map((c) => c.audience),
+      ["a", "b", "a"],
+    );
     const other = new FakeIssuer(clock);
     await identity(other, { now: clock.now }).token("a");
     assert.equal(other.calls.length, 1, "another binding (another identity) has its own cache");
@@ -73,7 +85,10 @@ describe("identity(binding).token", () => {
     issuer.gate = new Promise((resolve) => (release = resolve));
     const renewing = id.token("sts.amazonaws.com");
     const others = await within(1_000, Promise.all(Array.from({ length: 7 }, () => id.token("sts.amazonaws.com"))));
-    assert.ok(others.every((t) => t === cached), "the renewal is under way: the others get the current token without waiting for it");
+    assert.ok(
+      others.every((t) => t === cached),
+      "the renewal is under way: the others get the current token without waiting for it",
+    );
     assert.equal(issuer.calls.length, 5);
     release();
     const renewed = await renewing;
@@ -111,12 +126,21 @@ describe("identity(binding).token", () => {
   it("a refusal becomes IssuerRefusalError with the issuer's code, and is not cached", async () => {
     issuer.refusal = "[ERR_AUDIENCE_NOT_ALLOWED] workload 'billing' may not request tokens for audience \"x\"";
     const id = identity(issuer, { now: clock.now });
-    const error = await id.token("x").then(() => assert.fail("expected a refusal"), (e: unknown) => e);
+    const error = await id.token("x").then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof IssuerRefusalError, String(error));
-    assert.deepEqual([error.code, error.issuerCode, error.service, error.retryable], ["ERR_ISSUER_REFUSED", "ERR_AUDIENCE_NOT_ALLOWED", "issuer", false]);
+    assert.deepEqual(
+      [error.code, error.issuerCode, error.service, error.retryable],
+      ["ERR_ISSUER_REFUSED", "ERR_AUDIENCE_NOT_ALLOWED", "issuer", false],
+    );
     assert.match(error.message, /^the issuer refused a token for "x": workload 'billing' may not/);
     issuer.refusal = "Error: [ERR_KEY_STORE_UNAVAILABLE] the key store did not answer";
-    await assert.rejects(id.token("x"), (e: unknown) => e instanceof IssuerRefusalError && e.issuerCode === "ERR_KEY_STORE_UNAVAILABLE" && e.retryable);
+    await assert.rejects(
+      id.token("x"),
+      (e: unknown) => e instanceof IssuerRefusalError && e.issuerCode === "ERR_KEY_STORE_UNAVAILABLE" && e.retryable,
+    );
     issuer.refusal = undefined;
     await id.token("x");
     assert.equal(issuer.calls.length, 3);
@@ -128,9 +152,15 @@ describe("identity(binding).token", () => {
         throw new Error("Network connection lost.");
       },
     };
-    await assert.rejects(identity(broken).token("a"), (e: unknown) => e instanceof IssuerUnavailableError && e.retryable && /Network connection lost/.test(e.message));
+    await assert.rejects(
+      identity(broken).token("a"),
+      (e: unknown) => e instanceof IssuerUnavailableError && e.retryable && /Network connection lost/.test(e.message),
+    );
     const odd = { token: async () => ({ jwt: "a.b.c" }) } as unknown as IssuerBinding;
-    await assert.rejects(identity(odd).token("a"), (e: unknown) => e instanceof MalformedResponseError && e.service === "issuer");
+    await assert.rejects(
+      identity(odd).token("a"),
+      (e: unknown) => e instanceof MalformedResponseError && e.service === "issuer",
+    );
   });
 
   it("a renewal that fails hands out the still-good token, pauses, then retries; near expiry it fails", async () => {
@@ -154,7 +184,10 @@ describe("identity(binding).token", () => {
   it("refuses a missing binding or misused options with a TypeError, at once", () => {
     assert.throws(() => identity(undefined as unknown as IssuerBinding), /binding is missing|service binding/);
     assert.throws(() => identity(issuer, { timeout: 5 } as never), /timeout is not an option/);
-    assert.throws(() => identity(issuer, { timeoutSeconds: 0, fetch: "no" as never }), /fetch must be a function[\s\S]*timeoutSeconds must be/);
+    assert.throws(
+      () => identity(issuer, { timeoutSeconds: 0, fetch: "no" as never }),
+      /fetch must be a function[\s\S]*timeoutSeconds must be/,
+    );
   });
 });
 

@@ -36,7 +36,8 @@ describe("SDK requests match the official clients", () => {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     server = await LoopbackServer.start((request) => {
       if (request.path.startsWith("/v1/token")) return gcpStsSuccess("federated-access-token");
-      if (request.path.startsWith("/v1/projects/")) return generateAccessTokenSuccess("sa-access-token", isoSeconds(EXPIRES));
+      if (request.path.startsWith("/v1/projects/"))
+        return generateAccessTokenSuccess("sa-access-token", isoSeconds(EXPIRES));
       return { body: assumeRoleXml({ expiration: isoSeconds(EXPIRES) }) };
     });
   });
@@ -71,7 +72,14 @@ describe("SDK requests match the official clients", () => {
     official.destroy();
     const theirs = server.requests[1]!;
     assert.deepEqual(oursFields, formFields(theirs.body));
-    assert.deepEqual(Object.keys(oursFields).sort(), ["Action", "DurationSeconds", "RoleArn", "RoleSessionName", "Version", "WebIdentityToken"]);
+    assert.deepEqual(Object.keys(oursFields).sort(), [
+      "Action",
+      "DurationSeconds",
+      "RoleArn",
+      "RoleSessionName",
+      "Version",
+      "WebIdentityToken",
+    ]);
     assert.equal(oursFields.Action, "AssumeRoleWithWebIdentity");
     assert.equal(oursFields.Version, "2011-06-15");
     assert.deepEqual([ours.method, ours.path, contentType(ours)], [theirs.method, theirs.path, contentType(theirs)]);
@@ -113,7 +121,11 @@ describe("SDK requests match the official clients", () => {
       stsEndpoint: `${server.url}/v1/token`,
       iamCredentialsEndpoint: server.url,
     });
-    assert.deepEqual(token, { accessToken: "sa-access-token", expiresAt: Math.floor(EXPIRES / 1_000), serviceAccountEmail: SERVICE_ACCOUNT });
+    assert.deepEqual(token, {
+      accessToken: "sa-access-token",
+      expiresAt: Math.floor(EXPIRES / 1_000),
+      serviceAccountEmail: SERVICE_ACCOUNT,
+    });
     assert.deepEqual(issuer.calls, [{ audience: GCP_AUDIENCE, options: undefined }]);
     const [ourExchange, ourImpersonation] = server.requests;
     assert.ok(ourExchange && ourImpersonation && theirExchange && theirImpersonation);
@@ -159,7 +171,11 @@ describe("SDK requests match the official clients", () => {
     assert.equal(theirs.length, 1);
     const issuer = new FakeIssuer(new TestClock(Date.now()));
     issuer.fixedToken = subjectToken;
-    const token = await identity(issuer).gcpAccessToken({ providerResourceName: PROVIDER, scopes, stsEndpoint: `${server.url}/v1/token` });
+    const token = await identity(issuer).gcpAccessToken({
+      providerResourceName: PROVIDER,
+      scopes,
+      stsEndpoint: `${server.url}/v1/token`,
+    });
     assert.equal(token.accessToken, "federated-access-token");
     assert.equal(token.serviceAccountEmail, undefined);
     assert.equal(server.requests.length, 1);

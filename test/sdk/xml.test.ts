@@ -55,7 +55,10 @@ describe("strict XML reader", () => {
   ];
   for (const [name, xml, reason] of refused) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => parseXml(xml), (e: unknown) => e instanceof XmlError && reason.test(e.message));
+      assert.throws(
+        () => parseXml(xml),
+        (e: unknown) => e instanceof XmlError && reason.test(e.message),
+      );
     });
   }
 
@@ -75,7 +78,15 @@ describe("UTC timestamps", () => {
   });
 
   it("refuses offsets, missing parts and impossible dates", () => {
-    for (const bad of ["2026-05-01T12:00:00+01:00", "2026-05-01 12:00:00Z", "2026-05-01", "2026-02-30T00:00:00Z", "2026-05-01T24:00:00Z", "2026-05-01T12:60:00Z", ""]) {
+    for (const bad of [
+      "2026-05-01T12:00:00+01:00",
+      "2026-05-01 12:00:00Z",
+      "2026-05-01",
+      "2026-02-30T00:00:00Z",
+      "2026-05-01T24:00:00Z",
+      "2026-05-01T12:60:00Z",
+      "",
+    ]) {
       assert.equal(parseUtcTimestamp(bad), undefined, bad);
     }
   });

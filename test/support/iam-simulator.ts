@@ -37,7 +37,10 @@ export async function simulateTrust(policy: object, request: TrustRequest): Prom
   const checked = await runSimulation(simulation, {});
   assert.notEqual(checked.resultType, "error", `simulator refused the input: ${JSON.stringify(checked)}`);
   return runUnsafeSimulation(
-    { ...simulation, resourcePolicy: { __validated: true, policyDocument: policy, metadata: { name: "trust" }, errors: [] } },
+    {
+      ...simulation,
+      resourcePolicy: { __validated: true, policyDocument: policy, metadata: { name: "trust" }, errors: [] },
+    },
     {},
   ) as Decision;
 }

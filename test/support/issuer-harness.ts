@@ -33,7 +33,6 @@ export interface HarnessOptions {
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
 }
 
-
 export class IssuerHarness {
   private constructor(
     readonly mf: Miniflare,
@@ -79,12 +78,20 @@ export class IssuerHarness {
       DEFAULT_EXPORT: { name: issuerName },
     };
     for (const workload of first.config.workloads) {
-      serviceBindings[`PROPS_${workload.name}`] = { name: issuerName, entrypoint: "Issuer", props: { workload: workload.name } };
+      serviceBindings[`PROPS_${workload.name}`] = {
+        name: issuerName,
+        entrypoint: "Issuer",
+        props: { workload: workload.name },
+      };
       serviceBindings[`ENTRY_${workload.name}`] = { name: issuerName, entrypoint: workload.entrypoint };
     }
     for (const workflow of first.config.workflows) {
       serviceBindings[`WORKFLOW_ENTRY_${workflow.name}`] = { name: issuerName, entrypoint: workflow.entrypoint };
-      serviceBindings[`WORKFLOW_PROPS_${workflow.name}`] = { name: issuerName, entrypoint: "Issuer", props: { workflow: workflow.name } };
+      serviceBindings[`WORKFLOW_PROPS_${workflow.name}`] = {
+        name: issuerName,
+        entrypoint: "Issuer",
+        props: { workflow: workflow.name },
+      };
     }
     const probe: WorkerOptions = {
       name: "probe",

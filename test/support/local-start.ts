@@ -10,7 +10,12 @@ export interface StartedLocal {
   readonly banner: string;
 }
 
-export async function startLocal(port: number, stateDir: string, args: string[] = [], timeoutMs = 60_000): Promise<StartedLocal> {
+export async function startLocal(
+  port: number,
+  stateDir: string,
+  args: string[] = [],
+  timeoutMs = 60_000,
+): Promise<StartedLocal> {
   const child = spawnTsx("worker/local/start.ts", ["--port", String(port), "--state-dir", stateDir, ...args]);
   let banner = "";
   await new Promise<void>((resolveStart, reject) => {

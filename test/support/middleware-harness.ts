@@ -21,14 +21,29 @@
 // - `bindings` overrides the middleware's text bindings (null removes one); `issuerBinding: false`
 //   makes it fetch discovery and the JWKS over the network at ISSUER_URL.
 
-import { Miniflare, Response as MiniflareResponse, type MiniflareOptions, type Request as MiniflareRequest } from "miniflare";
+import {
+  Miniflare,
+  Response as MiniflareResponse,
+  type MiniflareOptions,
+  type Request as MiniflareRequest,
+} from "miniflare";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "./free-port.js";
-import { API_AUDIENCE, GCP_AUDIENCE, AWS_AUDIENCE, PROJECT, STACK, ACCOUNT_ID, randomAdminToken, randomKek, rawStackConfig } from "./stack-fixture.js";
+import {
+  API_AUDIENCE,
+  GCP_AUDIENCE,
+  AWS_AUDIENCE,
+  PROJECT,
+  STACK,
+  ACCOUNT_ID,
+  randomAdminToken,
+  randomKek,
+  rawStackConfig,
+} from "./stack-fixture.js";
 import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 
 export const MIDDLEWARE_HOST = "middleware.test";
@@ -85,7 +100,6 @@ export interface RawResponse {
   readonly body: string;
 }
 
-
 export class MiddlewareHarness {
   /** Every request the origin received, oldest first. */
   readonly forwarded: ForwardedRequest[] = [];
@@ -109,7 +123,10 @@ export class MiddlewareHarness {
     const port = await freePort();
     const harness = new MiddlewareHarness(`http://127.0.0.1:${port}`, port);
     const probeCode = bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
-    const origin = options.origin === "url" ? { url: await harness.#listen() } : (request: MiniflareRequest) => harness.#echo(request);
+    const origin =
+      options.origin === "url"
+        ? { url: await harness.#listen() }
+        : (request: MiniflareRequest) => harness.#echo(request);
     const stack = await localStack({
       project: PROJECT,
       stack: STACK,
@@ -159,22 +176,32 @@ export class MiddlewareHarness {
   }
 
   /** An HTTP/1.1 request to the middleware exactly as written (request-target, repeated headers). */
-  raw(target: string, options: { method?: string; headers?: readonly [string, string][]; body?: string } = {}): Promise<RawResponse> {
+  raw(
+    target: string,
+    options: { method?: string; headers?: readonly [string, string][]; body?: string } = {},
+  ): Promise<RawResponse> {
     const headers = [["host", MIDDLEWARE_HOST], ...(options.headers ?? [])].flat();
     return new Promise((resolveResponse, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port: this.port, method: options.method ?? "GET", path: target, headers, setHost: false }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
+      const req = httpRequest(
+        { host: "127.0.0.1", port: this.port, method: options.method ?? "GET", path: target, headers, setHost: false },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
       req.on("error", reject);
       req.end(options.body);
     });
   }
 
   /** A token of `workload` for `audience` (default API_AUDIENCE), minted through its own binding. */
-  async token(workload: string, audience: string = API_AUDIENCE, options?: { lifetimeSeconds?: number }): Promise<string> {
+  async token(
+    workload: string,
+    audience: string = API_AUDIENCE,
+    options?: { lifetimeSeconds?: number },
+  ): Promise<string> {
     const response = await this.mf.dispatchFetch(`${this.issuerUrl}/__probe/rpc`, {
       method: "POST",
       body: JSON.stringify({ binding: `ENTRY_${workload}`, method: "token", args: [audience, options] }),
@@ -204,7 +231,9 @@ export class MiddlewareHarness {
 
   async #echo(request: MiniflareRequest): Promise<MiniflareResponse> {
     const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
-    return MiniflareResponse.json(this.#record(request.method, request.url, [...request.headers] as [string, string][], body));
+    return MiniflareResponse.json(
+      this.#record(request.method, request.url, [...request.headers] as [string, string][], body),
+    );
   }
 
   /** The ORIGIN_URL origin: a node:http server on 127.0.0.1, recording like #echo. */
@@ -215,9 +244,12 @@ export class MiddlewareHarness {
       req.on("data", (chunk: string) => (body += chunk));
       req.on("end", () => {
         const headers: [string, string][] = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
+        for (let i = 0; i < req.rawHeaders.length; i += 2)
+          headers.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
         const url = `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(this.#record(req.method ?? "", url, headers, body)));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify(this.#record(req.method ?? "", url, headers, body)));
       });
     });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));

@@ -28,7 +28,13 @@ export function validated(raw: Record<string, unknown>): StackConfig {
 
 export function stackCertificates(config: StackConfig, seedName = "stack", nowMs = Date.now()): StackCertificates {
   if (!config.mtls) throw new Error("the config has no mtls");
-  return issueStackCertificates({ seed: testSeed(seedName), accountId: config.issuer.accountId, mtls: config.mtls, workloads: config.workloads, nowMs });
+  return issueStackCertificates({
+    seed: testSeed(seedName),
+    accountId: config.issuer.accountId,
+    mtls: config.mtls,
+    workloads: config.workloads,
+    nowMs,
+  });
 }
 
 /** A self-signed server certificate for 127.0.0.1 (the origins' own TLS identity). */
@@ -65,7 +71,10 @@ export interface RunningOrigin {
 }
 
 /** An https origin whose every route is behind `originMtls(options)`; it answers 200 with the identity. */
-export async function startOrigin(options: OriginMtlsOptions, flavour: "https" | "http2" = "https"): Promise<RunningOrigin> {
+export async function startOrigin(
+  options: OriginMtlsOptions,
+  flavour: "https" | "http2" = "https",
+): Promise<RunningOrigin> {
   const mtls = originMtls({ log: () => {}, ...options });
   const tls = { ...serverCredentials, ...nodeOriginTls(options.caBundle) };
   const handler = (req: Parameters<typeof mtls>[0], res: Parameters<typeof mtls>[1]) =>
@@ -84,13 +93,23 @@ export async function startOrigin(options: OriginMtlsOptions, flavour: "https" |
 }
 
 /** A GET over TLS 1.3 presenting `client` (or no certificate), trusting only the test server certificate. */
-export function get(url: string, client?: ClientCredentials, headers: Record<string, string> = {}): Promise<OriginAnswer> {
+export function get(
+  url: string,
+  client?: ClientCredentials,
+  headers: Record<string, string> = {},
+): Promise<OriginAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca: serverCredentials.cert, agent: false, headers, ...(client ?? {}) }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: JSON.parse(text) as Record<string, unknown>,
+        }),
+      );
     });
     req.on("error", reject);
     req.end();

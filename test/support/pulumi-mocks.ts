@@ -39,7 +39,11 @@ export function installMocks(project: string, stack: string, options: MockOption
     {
       newResource(args) {
         const result = deploy.register(args);
-        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
+        recorded.push({
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+        });
         return result;
       },
       call(args) {

@@ -26,7 +26,9 @@ export function sendRawHttp(port: number, bytes: string, options: RawOptions = {
   const encoding = options.encoding ?? "utf8";
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => (options.end === false ? socket.write(bytes, encoding) : socket.end(bytes, encoding)));
+    const socket = connect(port, "127.0.0.1", () =>
+      options.end === false ? socket.write(bytes, encoding) : socket.end(bytes, encoding),
+    );
     const chunks: Buffer[] = [];
     let settled = false;
     /** `complete`: undefined when the answer has no Content-Length (it ends with the connection). */
@@ -35,7 +37,12 @@ export function sendRawHttp(port: number, bytes: string, options: RawOptions = {
       const split = text.indexOf("\r\n\r\n");
       if (split < 0) return undefined;
       const lines = text.slice(0, split).split("\r\n");
-      const header = (name: string) => lines.slice(1).find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+      const header = (name: string) =>
+        lines
+          .slice(1)
+          .find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+          ?.slice(name.length + 1)
+          .trim();
       const body = text.slice(split + 4);
       const length = Number(header("content-length") ?? NaN);
       const answer = { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "")?.[1] ?? 0), header, body };
@@ -59,12 +66,18 @@ export function sendRawHttp(port: number, bytes: string, options: RawOptions = {
       const done = parsed();
       settle(() => (done?.complete === true ? resolve(done.answer) : reject(error)));
     });
-    socket.on("end", () => settle(() => {
-      const done = parsed();
-      // A request that leaves its body unsent expects the answer before the connection closes.
-      if (options.end === false && (done === undefined || done.complete === false)) {
-        reject(new Error(`the connection closed before a whole answer: ${JSON.stringify(Buffer.concat(chunks).toString(encoding).slice(0, 200))}`));
-      } else resolve(done?.answer ?? { status: 0, header: () => undefined, body: "" });
-    }));
+    socket.on("end", () =>
+      settle(() => {
+        const done = parsed();
+        // A request that leaves its body unsent expects the answer before the connection closes.
+        if (options.end === false && (done === undefined || done.complete === false)) {
+          reject(
+            new Error(
+              `the connection closed before a whole answer: ${JSON.stringify(Buffer.concat(chunks).toString(encoding).slice(0, 200))}`,
+            ),
+          );
+        } else resolve(done?.answer ?? { status: 0, header: () => undefined, body: "" });
+      }),
+    );
   });
 }

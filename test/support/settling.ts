@@ -4,7 +4,10 @@
 export async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms: waiting for another caller's request?`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`not settled within ${ms} ms: waiting for another caller's request?`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, late]);

@@ -37,7 +37,12 @@ export interface InstanceToken {
 }
 
 /** Creates an instance of `workflow` that asks the issuer for a token for `audience` in its run(). */
-export async function createInstance(harness: IssuerHarness, workflow: string, audience: string, id?: string): Promise<string> {
+export async function createInstance(
+  harness: IssuerHarness,
+  workflow: string,
+  audience: string,
+  id?: string,
+): Promise<string> {
   const response = await harness.mf.dispatchFetch(`${harness.url}/workflows/${workflow}/instances`, {
     method: "POST",
     body: JSON.stringify({ audience, ...(id === undefined ? {} : { id }) }),
@@ -52,7 +57,12 @@ export async function instanceStatus(harness: IssuerHarness, workflow: string, i
   return ((await response.json()) as { status: string }).status;
 }
 
-export async function waitForStatus(harness: IssuerHarness, workflow: string, id: string, wanted: readonly string[]): Promise<string> {
+export async function waitForStatus(
+  harness: IssuerHarness,
+  workflow: string,
+  id: string,
+  wanted: readonly string[],
+): Promise<string> {
   let status = "";
   for (let attempt = 0; attempt < 200; attempt++) {
     status = await instanceStatus(harness, workflow, id);
@@ -70,11 +80,19 @@ export async function instanceToken(harness: IssuerHarness, workflow: string, id
     await response.arrayBuffer();
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.fail(`instance ${id} of ${workflow} never got a token (status ${await instanceStatus(harness, workflow, id)})`);
+  assert.fail(
+    `instance ${id} of ${workflow} never got a token (status ${await instanceStatus(harness, workflow, id)})`,
+  );
 }
 
 /** Sends the instance an action: finish (complete or error), terminate, pause, resume. */
-export async function steer(harness: IssuerHarness, workflow: string, id: string, action: string, body?: unknown): Promise<void> {
+export async function steer(
+  harness: IssuerHarness,
+  workflow: string,
+  id: string,
+  action: string,
+  body?: unknown,
+): Promise<void> {
   const response = await harness.mf.dispatchFetch(`${harness.url}/workflows/${workflow}/instances/${id}/${action}`, {
     method: "POST",
     body: JSON.stringify(body ?? {}),

@@ -64,7 +64,10 @@ describe("workloadTokenClaims", () => {
   });
 
   it("adds the workload's static claims next to the identity claims", () => {
-    const workload: WorkloadConfig = { ...BILLING, claims: { team: "payments", tier: 1, flags: ["a", "b"], meta: { x: null } } };
+    const workload: WorkloadConfig = {
+      ...BILLING,
+      claims: { team: "payments", tier: 1, flags: ["a", "b"], meta: { x: null } },
+    };
     const claims = workloadTokenClaims(input({ workload }));
     assert.equal(claims.team, "payments");
     assert.equal(claims.tier, 1);

@@ -47,7 +47,12 @@ describe("authorizeTokenRequest: audience", () => {
   it("refuses an audience outside the allow-list and names the config key that would allow it", () => {
     assert.throws(
       () => authorizeTokenRequest(ISSUER, BILLING, "https://other.example", undefined),
-      refusal(AudienceNotAllowedError, "ERR_AUDIENCE_NOT_ALLOWED", /https:\/\/other\.example/, /workloads\.billing\.audiences/),
+      refusal(
+        AudienceNotAllowedError,
+        "ERR_AUDIENCE_NOT_ALLOWED",
+        /https:\/\/other\.example/,
+        /workloads\.billing\.audiences/,
+      ),
     );
   });
 
@@ -67,7 +72,10 @@ describe("authorizeTokenRequest: audience", () => {
   });
 
   it("refuses an empty audience", () => {
-    assert.throws(() => authorizeTokenRequest(ISSUER, BILLING, "", undefined), refusal(InvalidRequestError, "ERR_INVALID_REQUEST"));
+    assert.throws(
+      () => authorizeTokenRequest(ISSUER, BILLING, "", undefined),
+      refusal(InvalidRequestError, "ERR_INVALID_REQUEST"),
+    );
   });
 
   it("accepts a 255-character audience and refuses a 256-character one as invalid", () => {
@@ -100,14 +108,23 @@ describe("authorizeTokenRequest: lifetime", () => {
   });
 
   it("grants a shorter requested lifetime as asked", () => {
-    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120 }), { audience: AWS, lifetimeSeconds: 120 });
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120 }), {
+      audience: AWS,
+      lifetimeSeconds: 120,
+    });
   });
 
   it("caps at the workload's max when it is below the issuer's", () => {
     assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 900 }).lifetimeSeconds, 900);
     assert.throws(
       () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 901 }),
-      refusal(LifetimeTooLongError, "ERR_LIFETIME_TOO_LONG", /cap of 900 s/, /ask for 900 or less/, /workloads\.billing\.maxTokenLifetimeSeconds/),
+      refusal(
+        LifetimeTooLongError,
+        "ERR_LIFETIME_TOO_LONG",
+        /cap of 900 s/,
+        /ask for 900 or less/,
+        /workloads\.billing\.maxTokenLifetimeSeconds/,
+      ),
     );
   });
 
@@ -117,7 +134,13 @@ describe("authorizeTokenRequest: lifetime", () => {
     assert.equal(authorizeTokenRequest(issuer, workload, AWS, { lifetimeSeconds: 600 }).lifetimeSeconds, 600);
     assert.throws(
       () => authorizeTokenRequest(issuer, workload, AWS, { lifetimeSeconds: 601 }),
-      refusal(LifetimeTooLongError, "ERR_LIFETIME_TOO_LONG", /cap of 600 s/, /ask for 600 or less/, /the issuer's maxTokenLifetimeSeconds/),
+      refusal(
+        LifetimeTooLongError,
+        "ERR_LIFETIME_TOO_LONG",
+        /cap of 600 s/,
+        /ask for 600 or less/,
+        /the issuer's maxTokenLifetimeSeconds/,
+      ),
     );
   });
 
@@ -143,11 +166,25 @@ describe("authorizeTokenRequest: lifetime", () => {
 
 describe("authorizeTokenRequest: options", () => {
   it("refuses every option other than lifetimeSeconds, saying identity comes from the binding", () => {
-    for (const key of ["workload", "sub", "subject", "audience", "claims", "lifetime", "LifetimeSeconds", "__proto__x"]) {
+    for (const key of [
+      "workload",
+      "sub",
+      "subject",
+      "audience",
+      "claims",
+      "lifetime",
+      "LifetimeSeconds",
+      "__proto__x",
+    ]) {
       assert.throws(
         () => authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120, [key]: "x" }),
-        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", new RegExp(`unknown option "${key}"`), /only option is lifetimeSeconds/,
-          /identity comes from the service binding/),
+        refusal(
+          InvalidRequestError,
+          "ERR_INVALID_REQUEST",
+          new RegExp(`unknown option "${key}"`),
+          /only option is lifetimeSeconds/,
+          /identity comes from the service binding/,
+        ),
         key,
       );
     }
@@ -161,7 +198,11 @@ describe("authorizeTokenRequest: options", () => {
     for (const options of [300, "lifetimeSeconds=300", true, [300], [{ lifetimeSeconds: 300 }]]) {
       assert.throws(
         () => authorizeTokenRequest(ISSUER, BILLING, AWS, options),
-        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /options must be a plain object such as \{ lifetimeSeconds: 300 \}/),
+        refusal(
+          InvalidRequestError,
+          "ERR_INVALID_REQUEST",
+          /options must be a plain object such as \{ lifetimeSeconds: 300 \}/,
+        ),
         JSON.stringify(options),
       );
     }
@@ -185,8 +226,16 @@ describe("authorizeTokenRequest: options", () => {
     ["a RegExp", /lifetimeSeconds/, /got a RegExp$/],
     ["an Error carrying lifetimeSeconds", Object.assign(new Error("x"), { lifetimeSeconds: 60 }), /got an Error$/],
     ["a class instance with an own lifetimeSeconds", new LifetimeOptions(), /got an instance of a class$/],
-    ["an object inheriting lifetimeSeconds", Object.create({ lifetimeSeconds: 60 }) as object, /got an instance of a class$/],
-    ["a function with a lifetimeSeconds property", Object.assign(() => 60, { lifetimeSeconds: 60 }), /got a function or an RPC stub$/],
+    [
+      "an object inheriting lifetimeSeconds",
+      Object.create({ lifetimeSeconds: 60 }) as object,
+      /got an instance of a class$/,
+    ],
+    [
+      "a function with a lifetimeSeconds property",
+      Object.assign(() => 60, { lifetimeSeconds: 60 }),
+      /got a function or an RPC stub$/,
+    ],
     ["a boxed number", new Number(60), /got a Number object \(a boxed primitive\)$/],
     ["a boxed string", new String("lifetimeSeconds"), /got a String object \(a boxed primitive\)$/],
   ];
@@ -194,7 +243,12 @@ describe("authorizeTokenRequest: options", () => {
     it(`refuses options that are ${name}, naming what was passed and the shape to pass`, () => {
       assert.throws(
         () => authorizeTokenRequest(ISSUER, BILLING, AWS, options),
-        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /^\[ERR_INVALID_REQUEST\] token\(audience, options\): options must be a plain object such as \{ lifetimeSeconds: 300 \}, or omitted/, shape),
+        refusal(
+          InvalidRequestError,
+          "ERR_INVALID_REQUEST",
+          /^\[ERR_INVALID_REQUEST\] token\(audience, options\): options must be a plain object such as \{ lifetimeSeconds: 300 \}, or omitted/,
+          shape,
+        ),
       );
     });
   }

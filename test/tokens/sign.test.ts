@@ -15,7 +15,15 @@ describe("signToken", () => {
   for (const alg of ["RS256", "ES256"] as const) {
     it(`signs ${alg} tokens jose verifies, with exactly alg, kid and typ in the header`, async () => {
       const { signing, publicKey } = await keyPair(alg);
-      const claims = { iss: "https://id.example", sub: "worker/a/b", aud: "x", iat: 1, exp: 4_000_000_000, team: "zürich ☃", n: [1, { m: null }] };
+      const claims = {
+        iss: "https://id.example",
+        sub: "worker/a/b",
+        aud: "x",
+        iat: 1,
+        exp: 4_000_000_000,
+        team: "zürich ☃",
+        n: [1, { m: null }],
+      };
       const token = await signToken(claims, signing);
       assert.deepEqual(decodeProtectedHeader(token), { alg, kid: signing.kid, typ: "JWT" });
       const { payload } = await jwtVerify(token, publicKey, { algorithms: [alg] });

@@ -5,7 +5,13 @@ const ISSUED_AT = 1_700_000_000;
 const KID = "kid-active";
 
 function entry(token: string, lifetimeSeconds = 300, kid = KID, issuedAt = ISSUED_AT): CachedToken {
-  return { token, claims: { jti: `jti-${token}`, iat: issuedAt }, kid, issuedAt, expiresAt: issuedAt + lifetimeSeconds };
+  return {
+    token,
+    claims: { jti: `jti-${token}`, iat: issuedAt },
+    kid,
+    issuedAt,
+    expiresAt: issuedAt + lifetimeSeconds,
+  };
 }
 
 /** Milliseconds since the epoch, `seconds` after ISSUED_AT. */
@@ -106,7 +112,10 @@ describe("TokenCache: bound and eviction", () => {
     for (const key of ["a", "b", "c", "d"]) cache.set(key, entry(key));
     assert.equal(cache.size, 3);
     assert.equal(cache.get("a", at(0), KID), undefined);
-    assert.deepEqual(["b", "c", "d"].map((k) => cache.get(k, at(0), KID)?.token), ["b", "c", "d"]);
+    assert.deepEqual(
+      ["b", "c", "d"].map((k) => cache.get(k, at(0), KID)?.token),
+      ["b", "c", "d"],
+    );
   });
 
   it("keeps evicting in insertion order as more entries arrive", () => {
@@ -114,7 +123,10 @@ describe("TokenCache: bound and eviction", () => {
     for (const key of ["a", "b", "c", "d", "e"]) cache.set(key, entry(key));
     assert.equal(cache.get("a", at(0), KID), undefined);
     assert.equal(cache.get("b", at(0), KID), undefined);
-    assert.deepEqual(["c", "d", "e"].map((k) => cache.get(k, at(0), KID)?.token), ["c", "d", "e"]);
+    assert.deepEqual(
+      ["c", "d", "e"].map((k) => cache.get(k, at(0), KID)?.token),
+      ["c", "d", "e"],
+    );
   });
 
   it("refreshes recency on get, so the entry read is evicted last", () => {
@@ -163,7 +175,10 @@ describe("TokenCache: bound and eviction", () => {
     const cache = new TokenCache();
     for (let i = 0; i < 10_000; i++) cache.set(`k${i}`, entry(`t${i}`));
     assert.equal(cache.size, TOKEN_CACHE_MAX_ENTRIES);
-    assert.equal(cache.get(`k${10_000 - TOKEN_CACHE_MAX_ENTRIES}`, at(0), KID)?.token, `t${10_000 - TOKEN_CACHE_MAX_ENTRIES}`);
+    assert.equal(
+      cache.get(`k${10_000 - TOKEN_CACHE_MAX_ENTRIES}`, at(0), KID)?.token,
+      `t${10_000 - TOKEN_CACHE_MAX_ENTRIES}`,
+    );
     assert.equal(cache.get(`k${10_000 - TOKEN_CACHE_MAX_ENTRIES - 1}`, at(0), KID), undefined);
   });
 });

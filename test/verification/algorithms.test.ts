@@ -53,7 +53,12 @@ describe("verifier: signature algorithms", () => {
     const pss = await testKey("PS256");
     const local = await LocalIssuer.start([{ ...pss, publicJwk: { ...pss.publicJwk, alg: "RS256" } }]);
     try {
-      const verifier = createVerifier({ issuer: local.issuer, audience: AUDIENCE, algorithms: ["RS256", "PS256"], now: () => T0 });
+      const verifier = createVerifier({
+        issuer: local.issuer,
+        audience: AUDIENCE,
+        algorithms: ["RS256", "PS256"],
+        now: () => T0,
+      });
       assert.equal(await refusal(verifier.verify(await local.sign(local.claims(T0), pss))), "ERR_TOKEN_ALGORITHM");
     } finally {
       await local.stop();
@@ -65,11 +70,20 @@ describe("verifier: signature algorithms", () => {
     const { alg: _declared, ...undeclared } = pss.publicJwk;
     const local = await LocalIssuer.start([{ ...pss, publicJwk: undeclared }]);
     try {
-      const verifier = createVerifier({ issuer: local.issuer, audience: AUDIENCE, algorithms: ["RS256", "PS256"], now: () => T0 });
+      const verifier = createVerifier({
+        issuer: local.issuer,
+        audience: AUDIENCE,
+        algorithms: ["RS256", "PS256"],
+        now: () => T0,
+      });
       const payload = Buffer.from(JSON.stringify(local.claims(T0))).toString("base64url");
       const pssSigned = async (alg: string) => {
         const input = `${Buffer.from(JSON.stringify({ alg, kid: pss.kid, typ: "JWT" })).toString("base64url")}.${payload}`;
-        const signature = await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, new TextEncoder().encode(input));
+        const signature = await crypto.subtle.sign(
+          { name: "RSA-PSS", saltLength: 32 },
+          pss.privateKey,
+          new TextEncoder().encode(input),
+        );
         return `${input}.${Buffer.from(signature).toString("base64url")}`;
       };
       assert.equal(await refusal(verifier.verify(await pssSigned("RS256"))), "ERR_TOKEN_SIGNATURE");

@@ -52,7 +52,10 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
     assert.match(error.message, /mTLS/);
     assert.ok(!error.message.includes(mine.thumbprint), "the message names the bound thumbprint");
     await refused(verifier.verify(await bound(), {}), "ERR_TOKEN_CERTIFICATE_REQUIRED");
-    await refused(verifier.verify(await bound(), { acceptBoundTokenWithoutCertificate: false }), "ERR_TOKEN_CERTIFICATE_REQUIRED");
+    await refused(
+      verifier.verify(await bound(), { acceptBoundTokenWithoutCertificate: false }),
+      "ERR_TOKEN_CERTIFICATE_REQUIRED",
+    );
   });
 
   it("refuses a bound token presented with another certificate, even where the call opts out", async () => {
@@ -94,7 +97,10 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
       { "x5t#S256": mine.hex },
     ];
     for (const cnf of cases) {
-      for (const presentation of [{ acceptBoundTokenWithoutCertificate: true }, { certificateThumbprint: mine.thumbprint }]) {
+      for (const presentation of [
+        { acceptBoundTokenWithoutCertificate: true },
+        { certificateThumbprint: mine.thumbprint },
+      ]) {
         await refused(verifier.verify(await bound(cnf), presentation), "ERR_TOKEN_CLAIMS");
       }
     }
@@ -116,7 +122,10 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
       ["thumbprint", /plain object/],
     ];
     for (const [presentation, message] of misuses) {
-      await assert.rejects(verifier.verify(token, presentation as never), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      await assert.rejects(
+        verifier.verify(token, presentation as never),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+      );
     }
   });
 
@@ -125,7 +134,16 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
       assert.equal(thumbprintOfFingerprint(hex), thumbprint);
       assert.equal(thumbprintOfFingerprint(hex.toUpperCase()), thumbprint);
     }
-    for (const bad of [undefined, "", mine.hex.slice(2), `${mine.hex}00`, `${mine.hex.slice(0, 62)}zz`, mine.thumbprint, 42, `${mine.hex}${mine.hex}`]) {
+    for (const bad of [
+      undefined,
+      "",
+      mine.hex.slice(2),
+      `${mine.hex}00`,
+      `${mine.hex.slice(0, 62)}zz`,
+      mine.thumbprint,
+      42,
+      `${mine.hex}${mine.hex}`,
+    ]) {
       assert.equal(thumbprintOfFingerprint(bad), undefined, String(bad));
     }
   });

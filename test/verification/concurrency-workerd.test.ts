@@ -33,7 +33,11 @@ describe("verifier in workerd: no verification waits for another request's fetch
     mf = new Miniflare({
       name: "rp",
       modules: [
-        { type: "ESModule", path: "concurrent-verifier.js", contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/concurrent-verifier.ts")) },
+        {
+          type: "ESModule",
+          path: "concurrent-verifier.js",
+          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/concurrent-verifier.ts")),
+        },
       ],
       compatibilityDate: COMPATIBILITY_DATE,
       bindings: { AUDIENCE },
@@ -48,7 +52,10 @@ describe("verifier in workerd: no verification waits for another request's fetch
           }
           const response = await fetch(request.url, { headers });
           const body = response.status === 304 ? null : await response.arrayBuffer();
-          return new MiniflareResponse(body, { status: response.status, headers: Object.fromEntries(response.headers) });
+          return new MiniflareResponse(body, {
+            status: response.status,
+            headers: Object.fromEntries(response.headers),
+          });
         },
       },
     });
@@ -74,7 +81,13 @@ describe("verifier in workerd: no verification waits for another request's fetch
   }
 
   /** `calls` verifications by `concurrency` loops within one request; one not answered in `deadlineMs` is "hung". */
-  async function run(local: LocalIssuer, setup: Setup, calls: number, concurrency: number, deadlineMs = 3_000): Promise<Outcome> {
+  async function run(
+    local: LocalIssuer,
+    setup: Setup,
+    calls: number,
+    concurrency: number,
+    deadlineMs = 3_000,
+  ): Promise<Outcome> {
     const tokens = await Promise.all(Array.from({ length: 4 }, () => local.sign(local.claims(Date.now()))));
     return (await send({ op: "run", setup, tokens, calls, concurrency, deadlineMs })) as Outcome;
   }
@@ -104,7 +117,10 @@ describe("verifier in workerd: no verification waits for another request's fetch
     assert.deepEqual(await run(local, setup, 1, 1), allVerified(1));
     assert.deepEqual(await run(local, setup, 2_000, 16, 15_000), allVerified(2_000));
     assert.ok(local.revocationRequests >= 2, "the expired list was refreshed");
-    assert.ok(local.revocationRequests < 500, `callers holding a copy do not each fetch (${local.revocationRequests} list requests)`);
+    assert.ok(
+      local.revocationRequests < 500,
+      `callers holding a copy do not each fetch (${local.revocationRequests} list requests)`,
+    );
   });
 
   it("a verification canceled while refreshing the JWKS holds up no other: they use the copy, then refresh", async () => {
@@ -130,7 +146,11 @@ describe("verifier in workerd: no verification waits for another request's fetch
     const gate = deferred();
     local.gate = gate.promise;
     await abandon(local, setup);
-    assert.deepEqual([local.counts.discovery, local.counts.jwks], [1, 1], "the canceled verification was fetching the JWKS");
+    assert.deepEqual(
+      [local.counts.discovery, local.counts.jwks],
+      [1, 1],
+      "the canceled verification was fetching the JWKS",
+    );
     local.gate = undefined;
     gate.resolve();
 
@@ -151,8 +171,16 @@ describe("verifier in workerd: no verification waits for another request's fetch
     gate.resolve();
 
     assert.deepEqual(await run(local, setup, 64, 16), allVerified(64));
-    assert.equal(local.revocationRequests, 2, "within the fetch timeout the refresh counts as under way: the copy serves");
+    assert.equal(
+      local.revocationRequests,
+      2,
+      "within the fetch timeout the refresh counts as under way: the copy serves",
+    );
     assert.deepEqual(await run(local, { ...setup, clockOffsetMs: PAST_FETCH_TIMEOUT_MS }, 1, 1), allVerified(1));
-    assert.equal(local.revocationRequests, 3, "past the fetch timeout the canceled refresh no longer holds refreshes back");
+    assert.equal(
+      local.revocationRequests,
+      3,
+      "past the fetch timeout the canceled refresh no longer holds refreshes back",
+    );
   });
 });

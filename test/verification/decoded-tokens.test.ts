@@ -83,11 +83,20 @@ describe("decoded token cache", () => {
       const token = await local.sign(claims);
       await createVerifier({ issuer: local.issuer, audience: AUDIENCE, now: () => T0 }).verify(token);
       assert.ok(decodedTokens.get(token));
-      const later = createVerifier({ issuer: local.issuer, audience: AUDIENCE, now: () => (Number(claims.exp) + 120) * 1_000 });
+      const later = createVerifier({
+        issuer: local.issuer,
+        audience: AUDIENCE,
+        now: () => (Number(claims.exp) + 120) * 1_000,
+      });
       assert.equal(await code(later.verify(token)), "ERR_TOKEN_EXPIRED");
       const elsewhere = createVerifier({ issuer: local.issuer, audience: "https://other.example.test", now: () => T0 });
       assert.equal(await code(elsewhere.verify(token)), "ERR_TOKEN_AUDIENCE");
-      const strictAlgorithms = createVerifier({ issuer: local.issuer, audience: AUDIENCE, algorithms: ["RS256"], now: () => T0 });
+      const strictAlgorithms = createVerifier({
+        issuer: local.issuer,
+        audience: AUDIENCE,
+        algorithms: ["RS256"],
+        now: () => T0,
+      });
       assert.equal(await code(strictAlgorithms.verify(token)), "ERR_TOKEN_ALGORITHM");
       const small = createVerifier({ issuer: local.issuer, audience: AUDIENCE, maxTokenBytes: 512, now: () => T0 });
       assert.ok(token.length > 512);

@@ -40,7 +40,13 @@ describe("verifier against the issuer in workerd", function () {
   after(() => issuer?.dispose());
 
   function verifier(changes: Partial<VerifierOptions> = {}) {
-    return createVerifier({ issuer: issuer.url, audience: AWS_AUDIENCE, fetch: countingFetch, now: () => Date.now() + shiftMs, ...changes });
+    return createVerifier({
+      issuer: issuer.url,
+      audience: AWS_AUDIENCE,
+      fetch: countingFetch,
+      now: () => Date.now() + shiftMs,
+      ...changes,
+    });
   }
 
   async function billingToken(): Promise<{ token: string; expiresAt: number; kid: string }> {

@@ -3,7 +3,13 @@
 // "settles within 1 s" tells a caller that answers at once from one waiting for another's request).
 
 import assert from "node:assert/strict";
-import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier, type VerifierOptions } from "../../worker/verification/index.js";
+import {
+  createVerifier,
+  VerificationError,
+  type VerificationErrorCode,
+  type Verifier,
+  type VerifierOptions,
+} from "../../worker/verification/index.js";
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
 import { AUDIENCE, LocalIssuer, T0, deferred, testKey, type TestKey } from "./local-issuer.js";
 import { until, within } from "../support/settling.js";
@@ -39,7 +45,12 @@ describe("verifier: JWKS cache", () => {
     };
   }
 
-  async function refused(verifier: Verifier, token: string, code: VerificationErrorCode, pattern?: RegExp): Promise<void> {
+  async function refused(
+    verifier: Verifier,
+    token: string,
+    code: VerificationErrorCode,
+    pattern?: RegExp,
+  ): Promise<void> {
     await assert.rejects(verifier.verify(token), (error: unknown) => {
       assert.ok(error instanceof VerificationError, String(error));
       assert.equal(error.code, code, error.message);
@@ -287,5 +298,4 @@ describe("verifier: JWKS cache", () => {
     await second.verifier.verify(await second.token());
     assert.equal(second.local.counts.discovery, 2, "the second issuer was evicted and fetched again");
   });
-
 });

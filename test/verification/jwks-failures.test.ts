@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import type { webcrypto } from "node:crypto";
 import { exportJWK } from "jose";
-import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
+import {
+  createVerifier,
+  VerificationError,
+  type VerificationErrorCode,
+  type Verifier,
+} from "../../worker/verification/index.js";
 import { AUDIENCE, LocalIssuer, T0, b64url, testKey, type TestKey } from "./local-issuer.js";
 
 describe("verifier: unusable issuers", () => {
@@ -56,13 +61,33 @@ describe("verifier: unusable issuers", () => {
     ["keys that are not an array", () => '{"keys":{}}', /not \{"keys": \[\.\.\.\]\}/],
     ["a key that is not an object", () => '{"keys":[1]}', /keys\[0\] is not an object/],
     ["a key without kty", () => JSON.stringify({ keys: [{ kid: "a" }] }), /keys\[0\] has no kty/],
-    ["a private RSA/EC member", () => JSON.stringify({ keys: [{ ...key.publicJwk, d: "c2VjcmV0" }] }), /private member "d"/],
-    ["an RSA CRT member", () => JSON.stringify({ keys: [{ kty: "RSA", kid: "r", n: "AQAB", e: "AQAB", qi: "AQ" }] }), /private member "qi"/],
-    ["a symmetric key", () => JSON.stringify({ keys: [{ kty: "oct", kid: "s", k: "c2VjcmV0" }] }), /private member "k"/],
+    [
+      "a private RSA/EC member",
+      () => JSON.stringify({ keys: [{ ...key.publicJwk, d: "c2VjcmV0" }] }),
+      /private member "d"/,
+    ],
+    [
+      "an RSA CRT member",
+      () => JSON.stringify({ keys: [{ kty: "RSA", kid: "r", n: "AQAB", e: "AQAB", qi: "AQ" }] }),
+      /private member "qi"/,
+    ],
+    [
+      "a symmetric key",
+      () => JSON.stringify({ keys: [{ kty: "oct", kid: "s", k: "c2VjcmV0" }] }),
+      /private member "k"/,
+    ],
     ["two keys with one kid", () => JSON.stringify({ keys: [key.publicJwk, key.publicJwk] }), /two keys share the kid/],
     ["duplicate member names", () => `{"keys":[],"keys":[${JSON.stringify(key.publicJwk)}]}`, /duplicate member names/],
-    ["more than 32 keys", () => JSON.stringify({ keys: Array.from({ length: 33 }, (_, i) => ({ ...key.publicJwk, kid: `k${i}` })) }), /33 keys, more than the 32/],
-    ["a body over 64 KiB", () => JSON.stringify({ keys: [key.publicJwk], padding: "x".repeat(70_000) }), /larger than 65536 bytes/],
+    [
+      "more than 32 keys",
+      () => JSON.stringify({ keys: Array.from({ length: 33 }, (_, i) => ({ ...key.publicJwk, kid: `k${i}` })) }),
+      /33 keys, more than the 32/,
+    ],
+    [
+      "a body over 64 KiB",
+      () => JSON.stringify({ keys: [key.publicJwk], padding: "x".repeat(70_000) }),
+      /larger than 65536 bytes/,
+    ],
   ];
   for (const [what, body, pattern] of documents) {
     it(`refuses a JWKS with ${what}`, async () => {
@@ -73,7 +98,10 @@ describe("verifier: unusable issuers", () => {
 
   it("ignores keys not meant for signatures or without kid", async () => {
     local.jwksOverride = JSON.stringify({
-      keys: [{ ...key.publicJwk, use: "enc" }, { ...key.publicJwk, kid: undefined }],
+      keys: [
+        { ...key.publicJwk, use: "enc" },
+        { ...key.publicJwk, kid: undefined },
+      ],
     });
     await refused("ERR_TOKEN_KEY_UNKNOWN", /no key with the token's kid/);
     local.jwksOverride = JSON.stringify({ keys: [{ ...key.publicJwk, key_ops: ["encrypt"] }] });
@@ -102,7 +130,11 @@ describe("verifier: unusable issuers", () => {
     local.jwksOverride = JSON.stringify({ keys: [{ ...(await exportJWK(weak.publicKey)), kid, alg: "RS256" }] });
     const input = `${b64url(JSON.stringify({ alg: "RS256", kid }))}.${b64url(JSON.stringify(local.claims(T0)))}`;
     const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", weak.privateKey, new TextEncoder().encode(input));
-    await refused("ERR_TOKEN_SIGNATURE", /could not be verified/, `${input}.${Buffer.from(signature).toString("base64url")}`);
+    await refused(
+      "ERR_TOKEN_SIGNATURE",
+      /could not be verified/,
+      `${input}.${Buffer.from(signature).toString("base64url")}`,
+    );
   });
 
   describe("discovery", () => {

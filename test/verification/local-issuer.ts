@@ -131,8 +131,14 @@ export class LocalIssuer {
   }
 
   /** A token signed with `key` (default: the first published key). */
-  async sign(claims: JWTPayload, key: TestKey = this.published[0]!, header: Record<string, unknown> = {}): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT", ...header }).sign(key.privateKey);
+  async sign(
+    claims: JWTPayload,
+    key: TestKey = this.published[0]!,
+    header: Record<string, unknown> = {},
+  ): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT", ...header })
+      .sign(key.privateKey);
   }
 
   async stop(): Promise<void> {
@@ -150,7 +156,11 @@ export async function testKey(alg: TestAlgorithm = "ES256", kid: string = random
 /** Signs raw header and payload JSON text with an ES256 key: for tokens jose would not produce. */
 export async function signRaw(headerJson: string, payloadJson: string, key: TestKey): Promise<string> {
   const input = `${b64url(headerJson)}.${b64url(payloadJson)}`;
-  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key.privateKey, new TextEncoder().encode(input));
+  const signature = await crypto.subtle.sign(
+    { name: "ECDSA", hash: "SHA-256" },
+    key.privateKey,
+    new TextEncoder().encode(input),
+  );
   return `${input}.${Buffer.from(signature).toString("base64url")}`;
 }
 

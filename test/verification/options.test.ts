@@ -62,7 +62,11 @@ describe("verifier options", () => {
 
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["a missing issuer", { issuer: undefined }, /issuer must be the exact `iss`/],
-    ["an http issuer that is not loopback", { issuer: "http://id.example.com" }, /issuer .*plain http is only for loopback/],
+    [
+      "an http issuer that is not loopback",
+      { issuer: "http://id.example.com" },
+      /issuer .*plain http is only for loopback/,
+    ],
     ["an issuer with a query", { issuer: "https://id.example.com?x=1" }, /issuer .*without query/],
     ["an issuer in a non-canonical spelling", { issuer: "https://ID.example.com" }, /issuer .*canonical form/],
     ["an issuer that is not a URL", { issuer: "id.example.com" }, /issuer .*got "id\.example\.com"/],
@@ -71,11 +75,23 @@ describe("verifier options", () => {
     ["an empty audience string", { audience: ["ok", ""] }, /audience must be/],
     ["alg none", { algorithms: ["none"] }, /algorithms must never allow "none"/],
     ["an HMAC algorithm", { algorithms: ["RS256", "HS256"] }, /algorithms must never allow "HS256"/],
-    ["an unsupported algorithm", { algorithms: ["ES384"] }, /algorithms cannot allow "ES384"; it may list only RS256, ES256, PS256, EdDSA/],
+    [
+      "an unsupported algorithm",
+      { algorithms: ["ES384"] },
+      /algorithms cannot allow "ES384"; it may list only RS256, ES256, PS256, EdDSA/,
+    ],
     ["an empty algorithm list", { algorithms: [] }, /algorithms must be a non-empty array/],
-    ["a clock tolerance above 300 s", { clockToleranceSeconds: 301 }, /clockToleranceSeconds must be a number of seconds from 0 to 300 \(got 301\)/],
+    [
+      "a clock tolerance above 300 s",
+      { clockToleranceSeconds: 301 },
+      /clockToleranceSeconds must be a number of seconds from 0 to 300 \(got 301\)/,
+    ],
     ["a negative clock tolerance", { clockToleranceSeconds: -1 }, /clockToleranceSeconds/],
-    ["requiredClaims that are not strings", { requiredClaims: ["ok", 3] }, /requiredClaims must be an array of non-empty strings/],
+    [
+      "requiredClaims that are not strings",
+      { requiredClaims: ["ok", 3] },
+      /requiredClaims must be an array of non-empty strings/,
+    ],
     ["an empty subject", { subject: "" }, /subject must be the exact subject string/],
     ["a stateful subject RegExp", { subject: /billing/g }, /subject must not use the g or y flags/],
     ["an empty workload list", { workloads: [] }, /workloads must name at least one script; omit it/],
@@ -84,16 +100,36 @@ describe("verifier options", () => {
     ["an empty claims object", { claims: {} }, /claims must be a non-empty object/],
     ["a fractional maxTokenBytes", { maxTokenBytes: 1000.5 }, /maxTokenBytes must be an integer from 512 to 65536/],
     ["a huge maxTokenBytes", { maxTokenBytes: 1_000_000 }, /maxTokenBytes must be an integer/],
-    ["a maxTokenLifetimeSeconds below a minute", { maxTokenLifetimeSeconds: 59 }, /maxTokenLifetimeSeconds must be an integer from 60 to 86400/],
-    ["a maxTokenLifetimeSeconds above a day", { maxTokenLifetimeSeconds: 86_401 }, /maxTokenLifetimeSeconds must be an integer/],
-    ["a cache max-age above an hour", { jwks: { cacheMaxAgeSeconds: 7200 } }, /jwks\.cacheMaxAgeSeconds must be a number of seconds from 0 to 3600/],
+    [
+      "a maxTokenLifetimeSeconds below a minute",
+      { maxTokenLifetimeSeconds: 59 },
+      /maxTokenLifetimeSeconds must be an integer from 60 to 86400/,
+    ],
+    [
+      "a maxTokenLifetimeSeconds above a day",
+      { maxTokenLifetimeSeconds: 86_401 },
+      /maxTokenLifetimeSeconds must be an integer/,
+    ],
+    [
+      "a cache max-age above an hour",
+      { jwks: { cacheMaxAgeSeconds: 7200 } },
+      /jwks\.cacheMaxAgeSeconds must be a number of seconds from 0 to 3600/,
+    ],
     ["a negative cooldown", { jwks: { cooldownSeconds: -5 } }, /jwks\.cooldownSeconds/],
-    ["a stale-if-error above a day", { jwks: { staleIfErrorSeconds: 86401 } }, /jwks\.staleIfErrorSeconds must be a number of seconds from 0 to 86400/],
+    [
+      "a stale-if-error above a day",
+      { jwks: { staleIfErrorSeconds: 86401 } },
+      /jwks\.staleIfErrorSeconds must be a number of seconds from 0 to 86400/,
+    ],
     ["an unknown jwks option", { jwks: { maxAge: 5 } }, /jwks\.maxAge is not an option/],
     ["jwks that is not an object", { jwks: 5 }, /jwks must be an object/],
     ["a fetch that is not a function", { fetch: "https://x" }, /fetch must be a function/],
     ["a clock that is not a function", { now: 5 }, /now must be a function/],
-    ["allowAudienceArray that is not a boolean", { allowAudienceArray: "yes" }, /allowAudienceArray must be true or false/],
+    [
+      "allowAudienceArray that is not a boolean",
+      { allowAudienceArray: "yes" },
+      /allowAudienceArray must be true or false/,
+    ],
     ["a misspelt option", { audiences: ["x"] }, /audiences is not an option; known options: issuer, audience/],
   ];
   for (const [title, changes, pattern] of cases) {
@@ -102,9 +138,13 @@ describe("verifier options", () => {
 
   it("lists every problem at once", () => {
     assert.throws(
-      () => createVerifier({ issuer: "ftp://x", audience: 1, clockToleranceSeconds: 999 } as unknown as VerifierOptions),
+      () =>
+        createVerifier({ issuer: "ftp://x", audience: 1, clockToleranceSeconds: 999 } as unknown as VerifierOptions),
       (error: unknown) =>
-        error instanceof TypeError && /issuer/.test(error.message) && /audience/.test(error.message) && /clockToleranceSeconds/.test(error.message),
+        error instanceof TypeError &&
+        /issuer/.test(error.message) &&
+        /audience/.test(error.message) &&
+        /clockToleranceSeconds/.test(error.message),
     );
   });
 });

@@ -4,7 +4,12 @@
 // one waiting for another caller's request.
 
 import assert from "node:assert/strict";
-import { createVerifier, VerificationError, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
+import {
+  createVerifier,
+  VerificationError,
+  type VerificationErrorCode,
+  type Verifier,
+} from "../../worker/verification/index.js";
 import { AUDIENCE, LocalIssuer, T0, deferred, testKey } from "./local-issuer.js";
 import { until, within } from "../support/settling.js";
 
@@ -40,7 +45,10 @@ describe("verifier: revocation list cache", () => {
       verifier,
       at: (s) => void (clock = T0 + s * 1_000),
       token: () => local.sign(local.claims(clock)),
-      revokeAll: () => void (local.revocations = [{ kind: "workload", name: "billing", revokedAt: seconds + 1_000, expiresAt: seconds + 2_000 }]),
+      revokeAll: () =>
+        void (local.revocations = [
+          { kind: "workload", name: "billing", revokedAt: seconds + 1_000, expiresAt: seconds + 2_000 },
+        ]),
     };
   }
 
@@ -104,7 +112,11 @@ describe("verifier: revocation list cache", () => {
     s.revokeAll();
     s.at(15);
     await within(1_000, s.verifier.verify(await s.token()));
-    assert.equal(s.local.revocationRequests, 2, "4 s after it started, the refresh is still under way: the copy serves");
+    assert.equal(
+      s.local.revocationRequests,
+      2,
+      "4 s after it started, the refresh is still under way: the copy serves",
+    );
     s.at(16);
     await within(1_000, refused(s.verifier.verify(await s.token()), "ERR_TOKEN_REVOKED"));
     assert.equal(s.local.revocationRequests, 3, "5 s after, another verification fetches the list");

@@ -39,7 +39,10 @@ describe("strict JSON objects", () => {
   });
 
   describe("against generated objects", () => {
-    const members = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 6 });
+    const members = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), {
+      minKeys: 1,
+      maxKeys: 6,
+    });
     const spacing = fc.constantFrom("", " ", "\n  ", "\t");
     /** An object's text with `gap` around every colon, and the member `repeat` written once more. */
     const write = (entries: [string, unknown][], gap: string, repeat?: number) => {
@@ -77,4 +80,3 @@ describe("strict JSON objects", () => {
     assert.deepEqual(parseStrictJsonObject(text), { ok: false, reason: "has duplicate member names" });
   });
 });
-

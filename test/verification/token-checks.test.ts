@@ -38,7 +38,12 @@ describe("verifier: token checks", () => {
     return local.claims(now, changes);
   }
 
-  async function refused(token: string, code: VerificationErrorCode, pattern?: RegExp, using = verifier): Promise<VerificationError> {
+  async function refused(
+    token: string,
+    code: VerificationErrorCode,
+    pattern?: RegExp,
+    using = verifier,
+  ): Promise<VerificationError> {
     const error = await using.verify(token).then(
       () => assert.fail(`expected ${code}, but the token verified`),
       (e: unknown) => e,
@@ -55,9 +60,16 @@ describe("verifier: token checks", () => {
     if (typeof token !== "string") return;
     assert.ok(token.length < 8 || !text.includes(token), "the message contains the token");
     for (const segment of token.split(".")) {
-      if (segment.length >= 8) assert.ok(!text.includes(segment), `the message contains a token segment: ${error.message}`);
+      if (segment.length >= 8)
+        assert.ok(!text.includes(segment), `the message contains a token segment: ${error.message}`);
     }
-    for (const value of [`worker/${ACCOUNT}/billing`, ACCOUNT, "payments", "not-the-issuer", "https://elsewhere.example"]) {
+    for (const value of [
+      `worker/${ACCOUNT}/billing`,
+      ACCOUNT,
+      "payments",
+      "not-the-issuer",
+      "https://elsewhere.example",
+    ]) {
       assert.ok(!error.message.includes(value), `the message contains a claim value (${value}): ${error.message}`);
     }
   }
@@ -98,7 +110,10 @@ describe("verifier: token checks", () => {
       ["a header that is not JSON", `${b64url("not json")}.${b64url("{}")}.c2ln`],
       ["a header that is a JSON array", `${b64url("[1]")}.${b64url("{}")}.c2ln`],
       ["a payload that is not an object", `${b64url('{"alg":"ES256","kid":"k"}')}.${b64url("42")}.c2ln`],
-      ["a payload that is not UTF-8", `${b64url('{"alg":"ES256","kid":"k"}')}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}.c2ln`],
+      [
+        "a payload that is not UTF-8",
+        `${b64url('{"alg":"ES256","kid":"k"}')}.${Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")}.c2ln`,
+      ],
       ["a segment of impossible length", `${b64url('{"alg":"ES256","kid":"k"}')}.a.c2ln`],
       ["an empty payload", `${b64url('{"alg":"ES256","kid":"k"}')}..c2ln`],
       ["padding in a segment", `${b64url('{"alg":"ES256","kid":"k"}')}.e30=.c2ln`],
@@ -122,7 +137,11 @@ describe("verifier: token checks", () => {
 
     it("refuses duplicate names in a validly signed header, even spelt with an escape", async () => {
       const header = `{"alg":"ES256","kid":"${es.kid}","\\u006bid":"${rs.kid}"}`;
-      await refused(await signRaw(header, JSON.stringify(claims()), es), "ERR_TOKEN_MALFORMED", /header has duplicate member names/);
+      await refused(
+        await signRaw(header, JSON.stringify(claims()), es),
+        "ERR_TOKEN_MALFORMED",
+        /header has duplicate member names/,
+      );
     });
   });
 
@@ -139,12 +158,24 @@ describe("verifier: token checks", () => {
     });
 
     it("refuses an allowed-by-jose algorithm this verifier was not configured for", async () => {
-      await refused(await local.sign(claims(), rs), "ERR_TOKEN_ALGORITHM", /"RS256"/, verifierWith({ algorithms: ["ES256"] }));
+      await refused(
+        await local.sign(claims(), rs),
+        "ERR_TOKEN_ALGORITHM",
+        /"RS256"/,
+        verifierWith({ algorithms: ["ES256"] }),
+      );
     });
 
     it("refuses a missing alg and does not echo an unregistered one", async () => {
-      await refused(await signRaw(JSON.stringify({ kid: es.kid }), JSON.stringify(claims()), es), "ERR_TOKEN_ALGORITHM", /no alg/);
-      const error = await refused(await signRaw(JSON.stringify({ alg: "<script>", kid: es.kid }), "{}", es), "ERR_TOKEN_ALGORITHM");
+      await refused(
+        await signRaw(JSON.stringify({ kid: es.kid }), JSON.stringify(claims()), es),
+        "ERR_TOKEN_ALGORITHM",
+        /no alg/,
+      );
+      const error = await refused(
+        await signRaw(JSON.stringify({ alg: "<script>", kid: es.kid }), "{}", es),
+        "ERR_TOKEN_ALGORITHM",
+      );
       assert.ok(!error.message.includes("<script>"));
     });
 
@@ -155,14 +186,29 @@ describe("verifier: token checks", () => {
 
     for (const name of ["jku", "x5u", "jwk", "x5c", "crit"]) {
       it(`refuses a header carrying "${name}"`, async () => {
-        const value = name === "crit" ? ["exp"] : name === "jwk" ? unpublished.publicJwk : name === "x5c" ? ["MIIB"] : "https://evil.example/keys";
-        const token = await signRaw(JSON.stringify({ alg: "ES256", kid: es.kid, [name]: value }), JSON.stringify(claims()), es);
+        const value =
+          name === "crit"
+            ? ["exp"]
+            : name === "jwk"
+              ? unpublished.publicJwk
+              : name === "x5c"
+                ? ["MIIB"]
+                : "https://evil.example/keys";
+        const token = await signRaw(
+          JSON.stringify({ alg: "ES256", kid: es.kid, [name]: value }),
+          JSON.stringify(claims()),
+          es,
+        );
         await refused(token, "ERR_TOKEN_HEADER", new RegExp(`"${name}"`));
       });
     }
 
     it("refuses a token without kid, or with a typ other than JWT", async () => {
-      await refused(await signRaw(JSON.stringify({ alg: "ES256" }), JSON.stringify(claims()), es), "ERR_TOKEN_HEADER", /kid/);
+      await refused(
+        await signRaw(JSON.stringify({ alg: "ES256" }), JSON.stringify(claims()), es),
+        "ERR_TOKEN_HEADER",
+        /kid/,
+      );
       await refused(await local.sign(claims(), es, { typ: "at+jwt" }), "ERR_TOKEN_HEADER", /typ/);
     });
   });
@@ -173,7 +219,11 @@ describe("verifier: token checks", () => {
     });
 
     it("refuses a signature made by another key under a published kid", async () => {
-      const forged = await signRaw(JSON.stringify({ alg: "ES256", kid: es.kid }), JSON.stringify(claims()), unpublished);
+      const forged = await signRaw(
+        JSON.stringify({ alg: "ES256", kid: es.kid }),
+        JSON.stringify(claims()),
+        unpublished,
+      );
       await refused(forged, "ERR_TOKEN_SIGNATURE");
     });
 
@@ -187,14 +237,26 @@ describe("verifier: token checks", () => {
   describe("claims", () => {
     it("refuses an expired token, and accepts one expired within the clock tolerance", async () => {
       const at = Math.floor(now / 1000);
-      await refused(await local.sign(claims({ iat: at - 400, nbf: at - 400, exp: at - 31 })), "ERR_TOKEN_EXPIRED", /expired 31 s ago/);
+      await refused(
+        await local.sign(claims({ iat: at - 400, nbf: at - 400, exp: at - 31 })),
+        "ERR_TOKEN_EXPIRED",
+        /expired 31 s ago/,
+      );
       await verifier.verify(await local.sign(claims({ iat: at - 400, nbf: at - 400, exp: at - 29 })));
     });
 
     it("refuses nbf or iat in the future beyond the tolerance", async () => {
       const at = Math.floor(now / 1000);
-      await refused(await local.sign(claims({ nbf: at + 60, exp: at + 400 })), "ERR_TOKEN_NOT_YET_VALID", /"nbf" lies 60 s in the future/);
-      await refused(await local.sign(claims({ nbf: undefined, iat: at + 60, exp: at + 400 })), "ERR_TOKEN_NOT_YET_VALID", /"iat"/);
+      await refused(
+        await local.sign(claims({ nbf: at + 60, exp: at + 400 })),
+        "ERR_TOKEN_NOT_YET_VALID",
+        /"nbf" lies 60 s in the future/,
+      );
+      await refused(
+        await local.sign(claims({ nbf: undefined, iat: at + 60, exp: at + 400 })),
+        "ERR_TOKEN_NOT_YET_VALID",
+        /"iat"/,
+      );
       await verifier.verify(await local.sign(claims({ nbf: at + 29, iat: at + 29, exp: at + 400 })));
     });
 
@@ -203,15 +265,29 @@ describe("verifier: token checks", () => {
     });
 
     it("refuses another audience", async () => {
-      await refused(await local.sign(claims({ aud: "https://elsewhere.example" })), "ERR_TOKEN_AUDIENCE", /another audience/);
+      await refused(
+        await local.sign(claims({ aud: "https://elsewhere.example" })),
+        "ERR_TOKEN_AUDIENCE",
+        /another audience/,
+      );
     });
 
     it("refuses an aud array by default, even one containing the expected audience", async () => {
       const token = await local.sign(claims({ aud: [AUDIENCE, "https://elsewhere.example"] }));
       await refused(token, "ERR_TOKEN_AUDIENCE", /several audiences/);
-      await createVerifier({ issuer: local.issuer, audience: AUDIENCE, now: () => now, allowAudienceArray: true }).verify(token);
+      await createVerifier({
+        issuer: local.issuer,
+        audience: AUDIENCE,
+        now: () => now,
+        allowAudienceArray: true,
+      }).verify(token);
       const other = await local.sign(claims({ aud: ["https://elsewhere.example"] }));
-      await refused(other, "ERR_TOKEN_AUDIENCE", /none of the token's audiences/, verifierWith({ allowAudienceArray: true }));
+      await refused(
+        other,
+        "ERR_TOKEN_AUDIENCE",
+        /none of the token's audiences/,
+        verifierWith({ allowAudienceArray: true }),
+      );
     });
 
     it("accepts any of several configured audiences", async () => {
@@ -240,7 +316,12 @@ describe("verifier: token checks", () => {
     it("refuses a token without a claim the verifier requires", async () => {
       const token = await local.sign(claims({ environment: undefined }));
       await verifier.verify(token);
-      await refused(token, "ERR_TOKEN_CLAIMS", /no "environment" claim/, verifierWith({ requiredClaims: ["environment"] }));
+      await refused(
+        token,
+        "ERR_TOKEN_CLAIMS",
+        /no "environment" claim/,
+        verifierWith({ requiredClaims: ["environment"] }),
+      );
     });
   });
 
@@ -257,7 +338,12 @@ describe("verifier: token checks", () => {
       const token = await local.sign(claims());
       await verifierWith({ workloads: ["ledger-sync", "billing"] }).verify(token);
       await refused(token, "ERR_TOKEN_SUBJECT", /"worker"/, verifierWith({ workloads: ["ledger-sync"] }));
-      await refused(await local.sign(claims({ worker: undefined })), "ERR_TOKEN_SUBJECT", /"worker"/, verifierWith({ workloads: ["billing"] }));
+      await refused(
+        await local.sign(claims({ worker: undefined })),
+        "ERR_TOKEN_SUBJECT",
+        /"worker"/,
+        verifierWith({ workloads: ["billing"] }),
+      );
     });
 
     it("admits only exact claim values, compared as JSON", async () => {
@@ -269,7 +355,12 @@ describe("verifier: token checks", () => {
     });
 
     it("answers a failed matcher with 403 and a failed authentication with 401", async () => {
-      const subject = await refused(await local.sign(claims()), "ERR_TOKEN_SUBJECT", undefined, verifierWith({ workloads: ["x"] }));
+      const subject = await refused(
+        await local.sign(claims()),
+        "ERR_TOKEN_SUBJECT",
+        undefined,
+        verifierWith({ workloads: ["x"] }),
+      );
       assert.equal(subject.status, 403);
       const expired = await refused(await local.sign(claims({ iat: 1, nbf: 1, exp: 2 })), "ERR_TOKEN_EXPIRED");
       assert.equal(expired.status, 401);

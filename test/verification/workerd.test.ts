@@ -26,7 +26,13 @@ describe("verifier in workerd", function () {
   before(async () => {
     issuer = await IssuerHarness.start();
     mf = new Miniflare({
-      modules: [{ type: "ESModule", path: "relying-party.js", contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/relying-party.ts")) }],
+      modules: [
+        {
+          type: "ESModule",
+          path: "relying-party.js",
+          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/relying-party.ts")),
+        },
+      ],
       compatibilityDate: COMPATIBILITY_DATE,
       bindings: { ISSUER_URL: issuer.url, AUDIENCE: AWS_AUDIENCE },
       serviceBindings: {
@@ -36,7 +42,10 @@ describe("verifier in workerd", function () {
           forwarded.push(url.pathname);
           const response = await issuer.fetch(url.pathname, { headers: Object.fromEntries(request.headers) });
           const body = response.status === 304 ? null : await response.arrayBuffer();
-          return new MiniflareResponse(body, { status: response.status, headers: Object.fromEntries(response.headers) });
+          return new MiniflareResponse(body, {
+            status: response.status,
+            headers: Object.fromEntries(response.headers),
+          });
         },
       },
     });

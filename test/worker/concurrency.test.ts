@@ -40,6 +40,10 @@ describe("issuer in workerd: many parallel token requests across a rotation", fu
 
     const kidsUsed = new Set(all.map((t) => decodeProtectedHeader(t.token).kid));
     assert.equal(kidsUsed.size, 2, "tokens were signed by the old and the new key");
-    assert.equal(decodeProtectedHeader(afterward[99]!.token).kid, served.keys[0]?.kid, "the newest key signs after the rotation");
+    assert.equal(
+      decodeProtectedHeader(afterward[99]!.token).kid,
+      served.keys[0]?.kid,
+      "the newest key signs after the rotation",
+    );
   });
 });

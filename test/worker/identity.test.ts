@@ -54,7 +54,10 @@ describe("issuer in workerd: identity comes only from the binding", () => {
       "ERR_LIFETIME_TOO_LONG",
     );
     assert.match(workloadCap, /900/);
-    refusal(await issuer.call("ENTRY_billing", "token", AWS_AUDIENCE, { lifetimeSeconds: 3601 }), "ERR_LIFETIME_TOO_LONG");
+    refusal(
+      await issuer.call("ENTRY_billing", "token", AWS_AUDIENCE, { lifetimeSeconds: 3601 }),
+      "ERR_LIFETIME_TOO_LONG",
+    );
   });
 
   const malformed: [string, unknown[]][] = [
@@ -82,7 +85,10 @@ describe("issuer in workerd: identity comes only from the binding", () => {
   ];
   for (const [option, options] of identityOverrides) {
     it(`ignores no identity-bearing option: refuses '${option}' in the arguments`, async () => {
-      const message = refusal(await issuer.call("ENTRY_billing", "token", AWS_AUDIENCE, options), "ERR_INVALID_REQUEST");
+      const message = refusal(
+        await issuer.call("ENTRY_billing", "token", AWS_AUDIENCE, options),
+        "ERR_INVALID_REQUEST",
+      );
       assert.match(message, /identity comes from the service binding/);
     });
   }

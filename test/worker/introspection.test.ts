@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { AWS_AUDIENCE } from "../support/stack-fixture.js";
-import { basicAuthorization, INTROSPECTION_CLIENT, INTROSPECTION_SECRETS, introspect, workflowStackConfig } from "../support/workflow-fixture.js";
+import {
+  basicAuthorization,
+  INTROSPECTION_CLIENT,
+  INTROSPECTION_SECRETS,
+  introspect,
+  workflowStackConfig,
+} from "../support/workflow-fixture.js";
 
 const FORM = "application/x-www-form-urlencoded";
 
@@ -57,7 +63,11 @@ describe("POST /introspect in workerd", function () {
       basicAuthorization(INTROSPECTION_CLIENT, `${INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]!}x`),
     ];
     for (const authorization of attempts) {
-      const response = await post({ ...(authorization === undefined ? {} : { authorization }), contentType: FORM, body });
+      const response = await post({
+        ...(authorization === undefined ? {} : { authorization }),
+        contentType: FORM,
+        body,
+      });
       assert.equal(response.status, 401, String(authorization));
       assert.match(response.headers.get("www-authenticate") ?? "", /^Basic realm="worker-identity-introspection"/);
       assert.equal(response.headers.get("content-type"), "application/problem+json");
@@ -77,7 +87,11 @@ describe("POST /introspect in workerd", function () {
       [FORM, `token=${token}&client_secret=x`, /HTTP Basic/],
     ];
     for (const [contentType, body, detail] of cases) {
-      const response = await post({ authorization: client, ...(contentType === undefined ? {} : { contentType }), body });
+      const response = await post({
+        authorization: client,
+        ...(contentType === undefined ? {} : { contentType }),
+        body,
+      });
       assert.equal(response.status, 400, `${contentType} ${body.slice(0, 20)}`);
       assert.equal(response.headers.get("content-type"), "application/problem+json");
       const problem = (await response.json()) as { code: string; detail: string; title: string };
@@ -94,7 +108,9 @@ describe("POST /introspect in workerd", function () {
     const { privateKey } = await generateKeyPair("RS256");
     const { token: genuine } = await issuer.token("ledger-sync", AWS_AUDIENCE, { lifetimeSeconds: 60 });
     const claims = JSON.parse(Buffer.from(genuine.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "forged", typ: "JWT" }).sign(privateKey);
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "forged", typ: "JWT" })
+      .sign(privateKey);
     for (const token of [forged, "not-a-token", `${genuine.split(".").slice(0, 2).join(".")}.`]) {
       const { response, body } = await introspect(issuer, token);
       assert.equal(response.status, 200);
@@ -107,7 +123,10 @@ describe("POST /introspect in workerd", function () {
   });
 
   it("answers inactive for a token whose workload is no longer registered", async () => {
-    const { token } = await issuer.token("reports-exporter", "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/wid/providers/wid");
+    const { token } = await issuer.token(
+      "reports-exporter",
+      "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/wid/providers/wid",
+    );
     const config = workflowStackConfig();
     const workloads = { ...(config["worker-identity:workloads"] as Record<string, unknown>) };
     delete workloads["reports-exporter"];

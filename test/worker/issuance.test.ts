@@ -65,9 +65,13 @@ describe("issuer in workerd: discovery, JWKS and token issuance", () => {
 
   it("honours a shorter requested lifetime and the workload's default lifetime", async () => {
     const short = await issuer.token("billing", GCP_AUDIENCE, { lifetimeSeconds: 60 });
-    const { payload } = await jwtVerify(short.token, createRemoteJWKSet(new URL(`${issuer.url}/.well-known/jwks.json`)), {
-      audience: GCP_AUDIENCE,
-    });
+    const { payload } = await jwtVerify(
+      short.token,
+      createRemoteJWKSet(new URL(`${issuer.url}/.well-known/jwks.json`)),
+      {
+        audience: GCP_AUDIENCE,
+      },
+    );
     assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 60);
     const edge = await issuer.token("edge-api", API_AUDIENCE);
     const edgeClaims = JSON.parse(Buffer.from(edge.token.split(".")[1]!, "base64url").toString());

@@ -31,7 +31,10 @@ describe("the issuer bundle", function () {
     const content = await bundleIssuer(config, runtime);
     assert.deepEqual(runtimeConfigOfBundle(content), JSON.parse(JSON.stringify(runtime)));
     assert.equal(runtimeConfigOfBundle(content).issuer.maxTokenLifetimeSeconds, 3600);
-    assert.deepEqual(runtimeConfigOfBundle(content).workloads.map((w) => w.name), ["billing", "edge-api", "ledger-sync", "reports-exporter"]);
+    assert.deepEqual(
+      runtimeConfigOfBundle(content).workloads.map((w) => w.name),
+      ["billing", "edge-api", "ledger-sync", "reports-exporter"],
+    );
   });
 
   it("is built per runtime config: another document, another bundle", async () => {
@@ -46,10 +49,21 @@ describe("the issuer bundle", function () {
     try {
       const refused = await runTsx("worker/build/cli.ts", ["--out", out]);
       assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /^Pulumi\.dev\.yaml: workload 'billing' has mtls enabled, but no certificate thumbprint was given for it;.*\npass --thumbprints FILE/);
+      assert.match(
+        refused.stderr,
+        /^Pulumi\.dev\.yaml: workload 'billing' has mtls enabled, but no certificate thumbprint was given for it;.*\npass --thumbprints FILE/,
+      );
       // "B" × 43 has bits past the 256 a SHA-256 fills: no certificate's thumbprint is spelt so.
-      writeFileSync(join(out, "thumbprints.json"), JSON.stringify({ billing: "A".repeat(43), "edge-api": "B".repeat(43) }));
-      const malformed = await runTsx("worker/build/cli.ts", ["--out", out, "--thumbprints", join(out, "thumbprints.json")]);
+      writeFileSync(
+        join(out, "thumbprints.json"),
+        JSON.stringify({ billing: "A".repeat(43), "edge-api": "B".repeat(43) }),
+      );
+      const malformed = await runTsx("worker/build/cli.ts", [
+        "--out",
+        out,
+        "--thumbprints",
+        join(out, "thumbprints.json"),
+      ]);
       assert.equal(malformed.code, 1);
       assert.match(malformed.stderr, /the certificate thumbprint given for 'edge-api' is not an x5t#S256/);
       const thumbprints = { billing: "A".repeat(43), "edge-api": `${"B".repeat(42)}A` };
@@ -58,7 +72,10 @@ describe("the issuer bundle", function () {
       assert.equal(built.code, 0, built.stderr);
       const runtime = runtimeConfigOfBundle(readFileSync(join(out, "issuer.js"), "utf8"));
       assert.equal(runtime.issuer.issuerUrl, "https://id.example.dev");
-      assert.deepEqual(runtime.workloads.filter((w) => w.certificateThumbprint).map((w) => [w.name, w.certificateThumbprint]), Object.entries(thumbprints));
+      assert.deepEqual(
+        runtime.workloads.filter((w) => w.certificateThumbprint).map((w) => [w.name, w.certificateThumbprint]),
+        Object.entries(thumbprints),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

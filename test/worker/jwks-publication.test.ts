@@ -47,19 +47,32 @@ describe("issuer in workerd: JWKS publication and its bound", function () {
       await issuer.restart({}); // a new isolate, without a copy
       const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
       const caches = await issuer.mf.getCaches();
-      await caches.default.put(url, new MiniflareResponse(stale, {
-        headers: { etag: '"stale"', "cache-control": "public, max-age=60", "x-jwks-cached-at": String(Date.now() - 61_000) },
-      }));
+      await caches.default.put(
+        url,
+        new MiniflareResponse(stale, {
+          headers: {
+            etag: '"stale"',
+            "cache-control": "public, max-age=60",
+            "x-jwks-cached-at": String(Date.now() - 61_000),
+          },
+        }),
+      );
       assert.deepEqual(await (await issuer.fetch("/.well-known/jwks.json")).json(), { keys: [] });
       await caches.default.delete(url);
-      assert.deepEqual(((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys, published.keys,
-        "the expired entry was not kept in the isolate: KV answered");
+      assert.deepEqual(
+        ((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys,
+        published.keys,
+        "the expired entry was not kept in the isolate: KV answered",
+      );
 
       // Now the isolate holds a copy of a fresh entry (just put from KV): it answers even with KV
       // and the edge entry gone, and the key store is not asked (it would republish to KV).
       await kv.delete("jwks/v1");
       await caches.default.delete(url);
-      assert.deepEqual(((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys, published.keys);
+      assert.deepEqual(
+        ((await (await issuer.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet).keys,
+        published.keys,
+      );
       assert.equal(await kv.get("jwks/v1"), null, "the answer came from the isolate's copy");
     } finally {
       await issuer.dispose();
@@ -115,7 +128,13 @@ describe("issuer in workerd: broken configuration", function () {
     // A caller bound to billing's own entrypoint, as a deployed workload is.
     const probe = {
       name: "probe",
-      modules: [{ type: "ESModule" as const, path: "probe.js", contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts")) }],
+      modules: [
+        {
+          type: "ESModule" as const,
+          path: "probe.js",
+          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts")),
+        },
+      ],
       compatibilityDate: COMPATIBILITY_DATE,
       serviceBindings: { ENTRY_billing: { name: config.issuer.scriptName, entrypoint: "Workload_billing" } },
       routes: ["*/__probe/*"],
@@ -131,10 +150,22 @@ describe("issuer in workerd: broken configuration", function () {
 
   const runtime = runtimeConfigOf(validateStackConfig(rawStackConfig(), { project: PROJECT, stack: STACK }));
   const cases: [string, string | undefined, RegExp][] = [
-    ["a bundle built without a runtime config", undefined, /^this issuer bundle has no runtime config \(__WID_RUNTIME_CONFIG__\); rebuild and redeploy the issuer with `pulumi up`/],
+    [
+      "a bundle built without a runtime config",
+      undefined,
+      /^this issuer bundle has no runtime config \(__WID_RUNTIME_CONFIG__\); rebuild and redeploy the issuer with `pulumi up`/,
+    ],
     ["a runtime config that is not JSON", "{nope", /^the issuer's runtime config is not JSON; rebuild/],
-    ["a runtime config of another version", JSON.stringify({ ...runtime, version: 2 }), /^the issuer's runtime config is version 2, but this issuer reads version 1; rebuild/],
-    ["a runtime config without issuer settings", JSON.stringify({ ...runtime, issuer: undefined }), /^the issuer's runtime config: issuer must be an object; rebuild/],
+    [
+      "a runtime config of another version",
+      JSON.stringify({ ...runtime, version: 2 }),
+      /^the issuer's runtime config is version 2, but this issuer reads version 1; rebuild/,
+    ],
+    [
+      "a runtime config without issuer settings",
+      JSON.stringify({ ...runtime, issuer: undefined }),
+      /^the issuer's runtime config: issuer must be an object; rebuild/,
+    ],
     [
       "a runtime config whose workload has no audience list",
       JSON.stringify({ ...runtime, workloads: [{ ...runtime.workloads[0], audiences: "sts.amazonaws.com" }] }),
@@ -154,7 +185,10 @@ describe("issuer in workerd: broken configuration", function () {
           assert.match(problem.detail, expected);
         }
         // A token request over RPC is refused with the same error, its code first.
-        const rpc = await mf.dispatchFetch(`${url}/__probe/rpc`, { method: "POST", body: JSON.stringify({ binding: "ENTRY_billing", method: "token", args: ["sts.amazonaws.com"] }) });
+        const rpc = await mf.dispatchFetch(`${url}/__probe/rpc`, {
+          method: "POST",
+          body: JSON.stringify({ binding: "ENTRY_billing", method: "token", args: ["sts.amazonaws.com"] }),
+        });
         const outcome = (await rpc.json()) as { result?: unknown; error?: { message: string } };
         assert.equal(outcome.result, undefined);
         const refusal = new Error(outcome.error?.message ?? "no error");

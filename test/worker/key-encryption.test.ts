@@ -63,7 +63,10 @@ describe("issuer in workerd: the key-encryption key", function () {
     try {
       const outcome = await issuer.call("ENTRY_billing", "token", AWS_AUDIENCE);
       assert.equal(outcome.result, undefined);
-      assert.match(outcome.error?.message ?? "", /\[ERR_KEY_ENCRYPTION_KEY\] KEY_ENCRYPTION_KEY is not set; .*openssl rand -base64 32/);
+      assert.match(
+        outcome.error?.message ?? "",
+        /\[ERR_KEY_ENCRYPTION_KEY\] KEY_ENCRYPTION_KEY is not set; .*openssl rand -base64 32/,
+      );
       const jwks = await issuer.fetch("/.well-known/jwks.json");
       assert.equal(jwks.status, 503);
       assert.equal(jwks.headers.get("content-type"), "application/problem+json");

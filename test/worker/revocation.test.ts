@@ -21,8 +21,20 @@ import {
   workflowStackConfig,
 } from "../support/workflow-fixture.js";
 
-interface Entry { kind: string; jti?: string; name?: string; revokedAt: number; expiresAt: number }
-interface Listing { now: number; entries: Entry[]; outcome?: string; entry?: Entry; registered?: boolean }
+interface Entry {
+  kind: string;
+  jti?: string;
+  name?: string;
+  revokedAt: number;
+  expiresAt: number;
+}
+interface Listing {
+  now: number;
+  entries: Entry[];
+  outcome?: string;
+  entry?: Entry;
+  registered?: boolean;
+}
 
 describe("token revocation in workerd", function () {
   this.timeout(120_000);
@@ -35,7 +47,10 @@ describe("token revocation in workerd", function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "wid-revocation-"));
     issuer = await IssuerHarness.start({
-      config: workflowStackConfig(), introspectionSecrets: INTROSPECTION_SECRETS, persistDir: dir, clockOffsetSeconds: 0,
+      config: workflowStackConfig(),
+      introspectionSecrets: INTROSPECTION_SECRETS,
+      persistDir: dir,
+      clockOffsetSeconds: 0,
     });
   });
   after(async () => {
@@ -143,7 +158,10 @@ describe("token revocation in workerd", function () {
     // It now covers the tokens issued up to this second, and lives as long after it as the first did.
     assert.ok(repeat.entry!.revokedAt >= moved.now, `${repeat.entry!.revokedAt} < ${moved.now}`);
     assert.equal(repeat.entry!.expiresAt - repeat.entry!.revokedAt, first.expiresAt - first.revokedAt);
-    assert.deepEqual((await listing()).entries.find((e) => e.name === EXPORT_WORKFLOW), repeat.entry);
+    assert.deepEqual(
+      (await listing()).entries.find((e) => e.name === EXPORT_WORKFLOW),
+      repeat.entry,
+    );
   });
 
   it("says that a kill switch repeated in an earlier second (a clock set back) changed nothing", async () => {
@@ -164,7 +182,10 @@ describe("token revocation in workerd", function () {
   it("refuses to revoke a token no verifier accepts any more, recording nothing", async () => {
     const now = (await listing()).now;
     // exp + clockSkewSeconds (60) has passed: its entry would be born expired.
-    const response = await issuer.admin("/admin/revocations", { method: "POST", body: JSON.stringify({ jti: "long-gone", exp: now - 61 }) });
+    const response = await issuer.admin("/admin/revocations", {
+      method: "POST",
+      body: JSON.stringify({ jti: "long-gone", exp: now - 61 }),
+    });
     assert.equal(response.status, 400);
     assert.match(response.headers.get("content-type") ?? "", /application\/problem\+json/);
     const problem = (await response.json()) as { code: string; detail: string };
@@ -178,7 +199,10 @@ describe("token revocation in workerd", function () {
     const malformed = await issuer.admin("/admin/revocations", { method: "POST", body: JSON.stringify({ jti: "x" }) });
     assert.equal(malformed.status, 400);
     assert.match(((await malformed.json()) as { detail: string }).detail, /exp must be the token's exp claim/);
-    const anonymous = await issuer.fetch("/admin/revocations", { method: "POST", body: JSON.stringify({ workload: "billing" }) });
+    const anonymous = await issuer.fetch("/admin/revocations", {
+      method: "POST",
+      body: JSON.stringify({ workload: "billing" }),
+    });
     assert.equal(anonymous.status, 401);
   });
 
@@ -187,13 +211,26 @@ describe("token revocation in workerd", function () {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("cache-control"), "public, max-age=10");
     const { entries } = (await response.json()) as { entries: Entry[] };
-    assert.deepEqual(entries.map((e) => `${e.kind}:${e.jti ?? e.name}`).sort(),
-      [`jti:${decodeJwt(tokens.a!).jti}`, "workflow:nightly-export", "workload:ledger-sync", "workload:retired-worker"].sort());
-    const again = await issuer.fetch("/revocations.json", { headers: { "if-none-match": response.headers.get("etag") ?? "" } });
+    assert.deepEqual(
+      entries.map((e) => `${e.kind}:${e.jti ?? e.name}`).sort(),
+      [
+        `jti:${decodeJwt(tokens.a!).jti}`,
+        "workflow:nightly-export",
+        "workload:ledger-sync",
+        "workload:retired-worker",
+      ].sort(),
+    );
+    const again = await issuer.fetch("/revocations.json", {
+      headers: { "if-none-match": response.headers.get("etag") ?? "" },
+    });
     assert.equal(again.status, 304);
     // The same conditional rules as the JWKS (worker/http/conditional.ts): "*", lists, weak tags.
     for (const header of ["*", `"other", W/${response.headers.get("etag")}`]) {
-      assert.equal((await issuer.fetch("/revocations.json", { headers: { "if-none-match": header } })).status, 304, header);
+      assert.equal(
+        (await issuer.fetch("/revocations.json", { headers: { "if-none-match": header } })).status,
+        304,
+        header,
+      );
     }
     assert.equal((await issuer.fetch("/revocations.json", { headers: { "if-none-match": '"other"' } })).status, 200);
   });
@@ -212,15 +249,19 @@ describe("token revocation in workerd", function () {
     const killSwitch = start.find((e) => e.name === "ledger-sync")!;
     assert.ok(jtiEntry && killSwitch, JSON.stringify(start));
     const afterJti = await travelTo(jtiEntry.expiresAt);
-    assert.deepEqual(afterJti.entries.map((e) => `${e.kind}:${e.name}`).sort(),
-      ["workflow:nightly-export", "workload:ledger-sync", "workload:retired-worker"], "the kill switches outlive the single token");
+    assert.deepEqual(
+      afterJti.entries.map((e) => `${e.kind}:${e.name}`).sort(),
+      ["workflow:nightly-export", "workload:ledger-sync", "workload:retired-worker"],
+      "the kill switches outlive the single token",
+    );
     const published = (await (await issuer.fetch("/revocations.json")).json()) as { entries: Entry[] };
     assert.ok(!published.entries.some((e) => e.kind === "jti"), "purged from KV too");
 
     // Past ledger-sync's kill switch alone: it is dropped; the two set LATER_SECONDS after it
     // (the extended workflow kill switch, retired-worker's) are not yet.
     const later = afterJti.entries.filter((e) => e.name !== "ledger-sync");
-    for (const entry of later) assert.ok(entry.revokedAt >= killSwitch.revokedAt + LATER_SECONDS, JSON.stringify(entry));
+    for (const entry of later)
+      assert.ok(entry.revokedAt >= killSwitch.revokedAt + LATER_SECONDS, JSON.stringify(entry));
     const afterKillSwitch = (await travelTo(killSwitch.expiresAt)).entries;
     assert.deepEqual(afterKillSwitch, later);
     // Past the last entry's expiry: the list is empty.

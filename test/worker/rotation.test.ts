@@ -116,7 +116,10 @@ describe("issuer in workerd: scheduled rotation, emergency rotation and revocati
 
   it("emergency rotation stops signing with the active key at once but keeps it published", async () => {
     const { token: old } = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 1800 });
-    const response = await issuer.admin("/admin/keys/rotate", { method: "POST", body: JSON.stringify({ emergency: true }) });
+    const response = await issuer.admin("/admin/keys/rotate", {
+      method: "POST",
+      body: JSON.stringify({ emergency: true }),
+    });
     assert.equal(response.status, 200, await response.clone().text());
     const { token: fresh } = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 1800 });
     const freshKid = decodeProtectedHeader(fresh).kid as string;
@@ -159,10 +162,16 @@ describe("issuer in workerd: scheduled rotation, emergency rotation and revocati
     const next = requested.keys.find((k) => k.state === "next");
     assert.ok(next, "a next key is prepared");
     const { token } = await issuer.token("edge-api", "https://api.internal.example.dev");
-    assert.equal(decodeProtectedHeader(token).kid, active, "the new key must not sign before it is published long enough");
+    assert.equal(
+      decodeProtectedHeader(token).kid,
+      active,
+      "the new key must not sign before it is published long enough",
+    );
     // publication delay: 60 s KV + 60 s edge cache + 3600 s max-age + 60 s skew.
     await travelTo(offset + 60 + 60 + 3600 + 60 + 5);
-    const { token: later } = await issuer.token("edge-api", "https://api.internal.example.dev", { lifetimeSeconds: 100 });
+    const { token: later } = await issuer.token("edge-api", "https://api.internal.example.dev", {
+      lifetimeSeconds: 100,
+    });
     assert.equal(decodeProtectedHeader(later).kid, next.kid);
   });
 
@@ -170,7 +179,10 @@ describe("issuer in workerd: scheduled rotation, emergency rotation and revocati
     const anonymous = await issuer.fetch("/admin/keys");
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer/);
-    const wrong = await issuer.fetch("/admin/keys/rotate", { method: "POST", headers: { authorization: "Bearer nope" } });
+    const wrong = await issuer.fetch("/admin/keys/rotate", {
+      method: "POST",
+      headers: { authorization: "Bearer nope" },
+    });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.headers.get("content-type"), "application/problem+json");
   });

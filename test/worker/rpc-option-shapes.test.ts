@@ -24,7 +24,18 @@ interface Outcome {
  * a Date a Date, a boxed number boxed; a function or RpcTarget arrives as a stub): the issuer
  * itself must refuse each.
  */
-const DELIVERED = ["map", "set", "date", "array", "uint8array", "regexp", "error", "boxed-number", "function", "rpc-target"];
+const DELIVERED = [
+  "map",
+  "set",
+  "date",
+  "array",
+  "uint8array",
+  "regexp",
+  "error",
+  "boxed-number",
+  "function",
+  "rpc-target",
+];
 /** Shapes the caller's side of RPC cannot serialize at all: the issuer never sees them. */
 const UNSERIALIZABLE = ["null-prototype", "class-instance"];
 
@@ -48,10 +59,19 @@ describe("RPC options in workerd: plain objects or nothing", function () {
     const workflow = config.workflows.find((w) => w.name === EXPORT_WORKFLOW)!;
     const caller: WorkerOptions = {
       name: "option-shapes",
-      modules: [{ type: "ESModule", path: "option-shapes.js", contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/option-shapes.ts")) }],
+      modules: [
+        {
+          type: "ESModule",
+          path: "option-shapes.js",
+          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/option-shapes.ts")),
+        },
+      ],
       compatibilityDate: COMPATIBILITY_DATE,
       serviceBindings: {
-        WORKLOAD: { name: config.issuer.scriptName, entrypoint: config.workloads.find((w) => w.name === "billing")!.entrypoint },
+        WORKLOAD: {
+          name: config.issuer.scriptName,
+          entrypoint: config.workloads.find((w) => w.name === "billing")!.entrypoint,
+        },
         WORKFLOW: { name: config.issuer.scriptName, entrypoint: workflow.entrypoint },
       },
       routes: ["*/__shapes/*"],
@@ -70,11 +90,19 @@ describe("RPC options in workerd: plain objects or nothing", function () {
     return (await response.json()) as Outcome;
   }
 
-  const token = (shape: string) => send({ binding: "WORKLOAD", method: "token", leading: [], slot: "options", audience: AWS_AUDIENCE, shape });
+  const token = (shape: string) =>
+    send({ binding: "WORKLOAD", method: "token", leading: [], slot: "options", audience: AWS_AUDIENCE, shape });
   // A well-formed id of no instance: the arguments are checked before the instance is looked up,
   // so a refusal here is about the options, and acceptance would go on to ERR_UNKNOWN_INSTANCE.
   const workflowToken = (shape: string) =>
-    send({ binding: "WORKFLOW", method: "workflowToken", leading: ["no-such-instance"], slot: "options", audience: AWS_AUDIENCE, shape });
+    send({
+      binding: "WORKFLOW",
+      method: "workflowToken",
+      leading: ["no-such-instance"],
+      slot: "options",
+      audience: AWS_AUDIENCE,
+      shape,
+    });
 
   function refusedAsInvalid(outcome: Outcome, shape: string): string {
     assert.equal(outcome.result, undefined, `${shape}: a token was issued`);
@@ -92,12 +120,18 @@ describe("RPC options in workerd: plain objects or nothing", function () {
   for (const shape of DELIVERED) {
     it(`token(): refuses options that are a ${shape}, saying to pass { lifetimeSeconds: N }`, async () => {
       const message = refusedAsInvalid(await token(shape), shape);
-      assert.match(message, /token\(audience, options\): options must be a plain object such as \{ lifetimeSeconds: \d+ \}/);
+      assert.match(
+        message,
+        /token\(audience, options\): options must be a plain object such as \{ lifetimeSeconds: \d+ \}/,
+      );
     });
 
     it(`workflowToken(): refuses options that are a ${shape}, saying to pass { lifetimeSeconds: N }`, async () => {
       const message = refusedAsInvalid(await workflowToken(shape), shape);
-      assert.match(message, /workflowToken\(instanceId, audience, options\): options must be a plain object such as \{ lifetimeSeconds: \d+ \}/);
+      assert.match(
+        message,
+        /workflowToken\(instanceId, audience, options\): options must be a plain object such as \{ lifetimeSeconds: \d+ \}/,
+      );
     });
   }
 
@@ -110,12 +144,26 @@ describe("RPC options in workerd: plain objects or nothing", function () {
   }
 
   it("token(): refuses an audience that is a String object, not a string", async () => {
-    const outcome = await send({ binding: "WORKLOAD", method: "token", leading: [], slot: "audience", audience: AWS_AUDIENCE, shape: "boxed-string" });
+    const outcome = await send({
+      binding: "WORKLOAD",
+      method: "token",
+      leading: [],
+      slot: "audience",
+      audience: AWS_AUDIENCE,
+      shape: "boxed-string",
+    });
     refusedAsInvalid(outcome, "boxed-string audience");
   });
 
   it("workflowToken(): refuses an audience that is a String object", async () => {
-    const outcome = await send({ binding: "WORKFLOW", method: "workflowToken", leading: ["no-such-instance"], slot: "audience", audience: AWS_AUDIENCE, shape: "boxed-string" });
+    const outcome = await send({
+      binding: "WORKFLOW",
+      method: "workflowToken",
+      leading: ["no-such-instance"],
+      slot: "audience",
+      audience: AWS_AUDIENCE,
+      shape: "boxed-string",
+    });
     refusedAsInvalid(outcome, "boxed-string audience");
   });
 });

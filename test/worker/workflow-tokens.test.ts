@@ -41,7 +41,11 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
       issuer: issuer.url,
       audience: [AWS_AUDIENCE, API_AUDIENCE],
       now: () => Date.now() + skewMs,
-      introspection: { url: `${issuer.url}/introspect`, clientId: INTROSPECTION_CLIENT, clientSecret: INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]! },
+      introspection: {
+        url: `${issuer.url}/introspect`,
+        clientId: INTROSPECTION_CLIENT,
+        clientSecret: INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]!,
+      },
     });
 
   async function refusalCode(token: string): Promise<string> {
@@ -62,10 +66,14 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
 
   it("gives a running instance a token for its own instance id, which verifies against the JWKS", async () => {
     const { id, token } = await running();
-    const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(`${issuer.url}/.well-known/jwks.json`)), {
-      issuer: issuer.url,
-      audience: AWS_AUDIENCE,
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      createRemoteJWKSet(new URL(`${issuer.url}/.well-known/jwks.json`)),
+      {
+        issuer: issuer.url,
+        audience: AWS_AUDIENCE,
+      },
+    );
     assert.equal(protectedHeader.typ, "JWT");
     assert.equal(payload.sub, `workflow/${ACCOUNT_ID}/${EXPORT_WORKFLOW}/${id}`);
     assert.equal(payload.workflow, EXPORT_WORKFLOW);
@@ -112,11 +120,16 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
       rules: parseRules({ rules: [{ methods: ["GET"], path: "/jobs/*", allow: "authenticated" }] }),
       forward: async (request) => (forwarded.push(request), new Response("ok")),
       now: () => Date.now() + skewMs,
-      introspection: { url: `${issuer.url}/introspect`, clientId: INTROSPECTION_CLIENT, clientSecret: INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]! },
+      introspection: {
+        url: `${issuer.url}/introspect`,
+        clientId: INTROSPECTION_CLIENT,
+        clientSecret: INTROSPECTION_SECRETS[INTROSPECTION_CLIENT]!,
+      },
       log: () => undefined,
     });
     const { id, token } = await running(API_AUDIENCE);
-    const call = () => middleware(new Request("https://api.example.dev/jobs/1", { headers: { authorization: `Bearer ${token}` } }));
+    const call = () =>
+      middleware(new Request("https://api.example.dev/jobs/1", { headers: { authorization: `Bearer ${token}` } }));
     assert.equal((await call()).status, 200);
     await steer(issuer, EXPORT_WORKFLOW, id, "finish", { outcome: "complete" });
     await waitForStatus(issuer, EXPORT_WORKFLOW, id, ["complete"]);
@@ -129,13 +142,23 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
   });
 
   it("gives nothing for an instance id that does not exist, or that belongs to another workflow", async () => {
-    const ghost = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", "no-such-instance", AWS_AUDIENCE);
+    const ghost = await issuer.call(
+      `WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`,
+      "workflowToken",
+      "no-such-instance",
+      AWS_AUDIENCE,
+    );
     assert.match(ghost.error?.message ?? "", /\[ERR_UNKNOWN_INSTANCE\]/);
     const other = await createInstance(issuer, OTHER_WORKFLOW, API_AUDIENCE);
     await instanceToken(issuer, OTHER_WORKFLOW, other);
     const borrowed = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", other, API_AUDIENCE);
     assert.match(borrowed.error?.message ?? "", /\[ERR_UNKNOWN_INSTANCE\]/);
-    const own = await issuer.call<{ token: string }>(`WORKFLOW_PROPS_${OTHER_WORKFLOW}`, "workflowToken", other, API_AUDIENCE);
+    const own = await issuer.call<{ token: string }>(
+      `WORKFLOW_PROPS_${OTHER_WORKFLOW}`,
+      "workflowToken",
+      other,
+      API_AUDIENCE,
+    );
     assert.equal(decodeJwt(own.result?.token ?? "").workflow, OTHER_WORKFLOW, JSON.stringify(own));
   });
 
@@ -143,7 +166,9 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
     const { id } = await running();
     await steer(issuer, EXPORT_WORKFLOW, id, "terminate");
     await waitForStatus(issuer, EXPORT_WORKFLOW, id, ["terminated"]);
-    const outcome = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", id, AWS_AUDIENCE, { lifetimeSeconds: 60 });
+    const outcome = await issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", id, AWS_AUDIENCE, {
+      lifetimeSeconds: 60,
+    });
     assert.match(outcome.error?.message ?? "", /\[ERR_INSTANCE_NOT_RUNNING\] .*"terminated"/);
     await issuer.settleLogs();
     assert.equal(issuer.events("token.issued").filter((e) => e.instance === id).length, 1, "only the token of its run");
@@ -152,10 +177,19 @@ describe("workflow tokens in workerd, bound to the instance's life", function ()
   it("refuses instance ids over the bound or outside Cloudflare's charset, and audiences not allowed", async () => {
     const { id } = await running();
     const call = (...args: unknown[]) => issuer.call(`WORKFLOW_ENTRY_${EXPORT_WORKFLOW}`, "workflowToken", ...args);
-    assert.match((await call("x".repeat(65), AWS_AUDIENCE)).error?.message ?? "", /\[ERR_INVALID_REQUEST\] .*maxInstanceIdLength/);
+    assert.match(
+      (await call("x".repeat(65), AWS_AUDIENCE)).error?.message ?? "",
+      /\[ERR_INVALID_REQUEST\] .*maxInstanceIdLength/,
+    );
     assert.match((await call("../etc", AWS_AUDIENCE)).error?.message ?? "", /\[ERR_INVALID_REQUEST\]/);
-    assert.match((await call(id, "https://elsewhere")).error?.message ?? "", /\[ERR_AUDIENCE_NOT_ALLOWED\] .*workflows\.nightly-export\.audiences/);
-    assert.match((await call(id, AWS_AUDIENCE, { workflow: "cleanup" })).error?.message ?? "", /\[ERR_INVALID_REQUEST\] .*unknown option/);
+    assert.match(
+      (await call(id, "https://elsewhere")).error?.message ?? "",
+      /\[ERR_AUDIENCE_NOT_ALLOWED\] .*workflows\.nightly-export\.audiences/,
+    );
+    assert.match(
+      (await call(id, AWS_AUDIENCE, { workflow: "cleanup" })).error?.message ?? "",
+      /\[ERR_INVALID_REQUEST\] .*unknown option/,
+    );
   });
 
   it("keeps workload and workflow bindings apart: each refuses the other's method with ERR_NO_IDENTITY", async () => {

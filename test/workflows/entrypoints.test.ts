@@ -6,19 +6,29 @@ import { revocationBody } from "../../worker/cli/revoke.js";
 
 describe("generated workflow entrypoints", () => {
   it("names the workflow in a static field, as a workload class names its workload", () => {
-    const source = entrypointsModuleSource(
-      [{ name: "billing", entrypoint: "Workload_billing" }],
-      "/issuer.ts",
-      [{ name: "nightly-export", entrypoint: "Workflow_nightly_export" }],
-    );
+    const source = entrypointsModuleSource([{ name: "billing", entrypoint: "Workload_billing" }], "/issuer.ts", [
+      { name: "nightly-export", entrypoint: "Workflow_nightly_export" },
+    ]);
     assert.match(source, /export class Workload_billing extends Issuer \{\n {2}static workload = "billing";\n\}/);
-    assert.match(source, /export class Workflow_nightly_export extends Issuer \{\n {2}static workflow = "nightly-export";\n\}/);
+    assert.match(
+      source,
+      /export class Workflow_nightly_export extends Issuer \{\n {2}static workflow = "nightly-export";\n\}/,
+    );
   });
 
   it("refuses a class name twice across workloads and workflows, and unusable names", () => {
-    assert.throws(() => entrypointsModuleSource([], "/i.ts", [{ name: "a", entrypoint: "X" }, { name: "b", entrypoint: "X" }]),
-      /two workflows share the entrypoint class X/);
-    assert.throws(() => entrypointsModuleSource([], "/i.ts", [{ name: "a", entrypoint: "Issuer" }]), /not a usable class name/);
+    assert.throws(
+      () =>
+        entrypointsModuleSource([], "/i.ts", [
+          { name: "a", entrypoint: "X" },
+          { name: "b", entrypoint: "X" },
+        ]),
+      /two workflows share the entrypoint class X/,
+    );
+    assert.throws(
+      () => entrypointsModuleSource([], "/i.ts", [{ name: "a", entrypoint: "Issuer" }]),
+      /not a usable class name/,
+    );
   });
 });
 

@@ -38,7 +38,10 @@ describe("workflow subjects and instance ids", () => {
     assert.match(instanceIdProblem(exportFlow, "x".repeat(65)) ?? "", /65 characters, more than the 64/);
     for (const bad of ["-leading", "a/b", "a b", "é", "a.b", "", 42, null]) {
       assert.notEqual(instanceIdProblem(exportFlow, bad), undefined, JSON.stringify(bad));
-      assert.equal(codeOf(() => checkInstanceId(exportFlow, bad)), "ERR_INVALID_REQUEST");
+      assert.equal(
+        codeOf(() => checkInstanceId(exportFlow, bad)),
+        "ERR_INVALID_REQUEST",
+      );
     }
   });
 
@@ -51,13 +54,24 @@ describe("workflow subjects and instance ids", () => {
 describe("instance status classification", () => {
   it("issues only to executing instances", () => {
     for (const status of ["running", "waiting", "waitingForPause"]) assert.equal(mayIssueFor(status), true, status);
-    for (const status of ["queued", "paused", "complete", "errored", "terminated", "unknown", "Running", "", undefined]) {
+    for (const status of [
+      "queued",
+      "paused",
+      "complete",
+      "errored",
+      "terminated",
+      "unknown",
+      "Running",
+      "",
+      undefined,
+    ]) {
       assert.equal(mayIssueFor(status), false, String(status));
     }
   });
 
   it("keeps tokens active until the instance ends, and fails closed on anything unknown", () => {
-    for (const status of ["running", "waiting", "waitingForPause", "queued", "paused"]) assert.equal(tokensActiveFor(status), true, status);
+    for (const status of ["running", "waiting", "waitingForPause", "queued", "paused"])
+      assert.equal(tokensActiveFor(status), true, status);
     for (const status of ["complete", "errored", "terminated", "unknown", "toString", "__proto__", 3]) {
       assert.equal(tokensActiveFor(status), false, String(status));
     }
@@ -69,8 +83,14 @@ describe("instance status classification", () => {
 
 describe("workflow identity from the binding", () => {
   it("resolves the generated entrypoint and props.workflow to the same workflow", () => {
-    assert.equal(resolveWorkflow(config, { workload: undefined, workflow: "nightly-export", props: undefined }), exportFlow);
-    assert.equal(resolveWorkflow(config, { workload: undefined, workflow: undefined, props: { workflow: "nightly-export" } }), exportFlow);
+    assert.equal(
+      resolveWorkflow(config, { workload: undefined, workflow: "nightly-export", props: undefined }),
+      exportFlow,
+    );
+    assert.equal(
+      resolveWorkflow(config, { workload: undefined, workflow: undefined, props: { workflow: "nightly-export" } }),
+      exportFlow,
+    );
   });
 
   it("refuses a workload binding, a binding without identity and conflicting names with ERR_NO_IDENTITY", () => {
@@ -81,17 +101,26 @@ describe("workflow identity from the binding", () => {
       { workload: undefined, workflow: "nightly-export", props: { workflow: "cleanup" } },
       { workload: undefined, workflow: undefined, props: { workflow: 7 } },
     ];
-    for (const binding of cases) assert.equal(codeOf(() => resolveWorkflow(config, binding)), "ERR_NO_IDENTITY", JSON.stringify(binding));
+    for (const binding of cases)
+      assert.equal(
+        codeOf(() => resolveWorkflow(config, binding)),
+        "ERR_NO_IDENTITY",
+        JSON.stringify(binding),
+      );
   });
 
   it("refuses an unregistered workflow with ERR_UNKNOWN_WORKFLOW", () => {
-    assert.equal(codeOf(() => resolveWorkflow(config, { workload: undefined, workflow: undefined, props: { workflow: "ghost" } })),
-      "ERR_UNKNOWN_WORKFLOW");
+    assert.equal(
+      codeOf(() => resolveWorkflow(config, { workload: undefined, workflow: undefined, props: { workflow: "ghost" } })),
+      "ERR_UNKNOWN_WORKFLOW",
+    );
   });
 
   it("refuses token() through a workflow's binding, naming workflowToken", () => {
-    assert.throws(() => refuseWorkflowBindingForToken({ workload: undefined, workflow: "nightly-export", props: undefined }),
-      /\[ERR_NO_IDENTITY\].*workflowToken\(event\.instanceId, audience\)/);
+    assert.throws(
+      () => refuseWorkflowBindingForToken({ workload: undefined, workflow: "nightly-export", props: undefined }),
+      /\[ERR_NO_IDENTITY\].*workflowToken\(event\.instanceId, audience\)/,
+    );
     refuseWorkflowBindingForToken({ workload: "billing", workflow: undefined, props: undefined });
   });
 });

@@ -22,7 +22,12 @@ import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_BODY_BYTES = 1_024;
 
-export async function handleAdmin(request: Request, env: IssuerEnv, config: RuntimeSettings, path: string): Promise<Response> {
+export async function handleAdmin(
+  request: Request,
+  env: IssuerEnv,
+  config: RuntimeSettings,
+  path: string,
+): Promise<Response> {
   const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
   if (auth === "disabled") {
     return problemResponse({
@@ -40,7 +45,9 @@ export async function handleAdmin(request: Request, env: IssuerEnv, config: Runt
         detail: "send Authorization: Bearer <ADMIN_TOKEN>",
         code: "ERR_ADMIN_UNAUTHORIZED",
       },
-      { "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}` },
+      {
+        "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}`,
+      },
     );
   }
   if (path === ADMIN_REVOCATIONS_PATH) return handleRevocationAdmin(request, env, config);
@@ -63,23 +70,30 @@ export async function handleAdmin(request: Request, env: IssuerEnv, config: Runt
         "the kid in /admin/keys/<kid>/revoke has a malformed percent-escape; a kid is 1 to 128 base64url characters, copy it from GET /admin/keys",
       );
     }
-    if (!KID_PATTERN.test(kid)) throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
+    if (!KID_PATTERN.test(kid))
+      throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
     return keysChanged(await store.revoke(kid), config.issuer);
   }
-  return problemResponse({ status: 404, title: "Not found", detail: "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations", code: "ERR_NOT_FOUND" });
+  return problemResponse({
+    status: 404,
+    title: "Not found",
+    detail:
+      "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
+    code: "ERR_NOT_FOUND",
+  });
 }
 
 async function readEmergencyFlag(request: Request): Promise<boolean> {
-  const text = await readRequestText(request, MAX_BODY_BYTES, "the rotate body is at most 1 KiB: {\"emergency\": true}");
+  const text = await readRequestText(request, MAX_BODY_BYTES, 'the rotate body is at most 1 KiB: {"emergency": true}');
   if (text.trim() === "") return false;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new InvalidRequestError("the rotate body must be JSON such as {\"emergency\": true}");
+    throw new InvalidRequestError('the rotate body must be JSON such as {"emergency": true}');
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new InvalidRequestError("the rotate body must be a JSON object such as {\"emergency\": true}");
+    throw new InvalidRequestError('the rotate body must be a JSON object such as {"emergency": true}');
   }
   const unknown = Object.keys(body).filter((k) => k !== "emergency");
   const emergency = (body as { emergency?: unknown }).emergency;

@@ -85,7 +85,9 @@ export function bundleWorker(entryFile: string): Promise<string> {
 
 /** Bundles a generated entry module (`contents`), resolving its imports from the worker folder. */
 export function bundleSource(contents: string, sourcefile: string): Promise<string> {
-  return once(`source:${sourcefile}:${contents}`, { stdin: { contents, resolveDir: WORKER_ROOT, sourcefile, loader: "ts" } });
+  return once(`source:${sourcefile}:${contents}`, {
+    stdin: { contents, resolveDir: WORKER_ROOT, sourcefile, loader: "ts" },
+  });
 }
 
 function outputOf(files: { text: string }[] | undefined): string {

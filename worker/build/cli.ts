@@ -27,22 +27,32 @@ try {
   runtime = runtimeConfigOf(config, thumbprints);
 } catch (error) {
   if (!(error instanceof IssuerConfigError)) throw error;
-  console.error(`${values.stack}: ${errorDetailOf(error)}\n` +
-    "pass --thumbprints FILE, JSON {\"<workload>\": \"<x5t#S256>\"} of every workload with mtls enabled " +
-    "(`pulumi stack output workloads` gives each one's mtls.thumbprint)");
+  console.error(
+    `${values.stack}: ${errorDetailOf(error)}\n` +
+      'pass --thumbprints FILE, JSON {"<workload>": "<x5t#S256>"} of every workload with mtls enabled ' +
+      "(`pulumi stack output workloads` gives each one's mtls.thumbprint)",
+  );
   process.exit(1);
 }
 mkdirSync(values.out, { recursive: true });
 const issuer = await bundleIssuer(config, runtime);
 writeFileSync(resolve(values.out, "issuer.js"), issuer);
-writeFileSync(resolve(values.out, "example-workload.js"), await bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts")));
+writeFileSync(
+  resolve(values.out, "example-workload.js"),
+  await bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts")),
+);
 console.log(
   `wrote ${values.out}/issuer.js (${issuer.length} bytes, entrypoints: Issuer, ${[...config.workloads, ...config.workflows].map((w) => w.entrypoint).join(", ")})`,
 );
 
 function readThumbprints(path: string): Record<string, string> {
   const document: unknown = JSON.parse(readFileSync(resolve(path), "utf8"));
-  if (typeof document !== "object" || document === null || Array.isArray(document) || !Object.values(document).every((v) => typeof v === "string")) {
+  if (
+    typeof document !== "object" ||
+    document === null ||
+    Array.isArray(document) ||
+    !Object.values(document).every((v) => typeof v === "string")
+  ) {
     throw new Error(`--thumbprints ${path} must be a JSON object {"<workload>": "<x5t#S256>"}`);
   }
   return document as Record<string, string>;

@@ -9,9 +9,11 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED_EXPORTS = new Set(["default", "Issuer", "KeyStore"]);
 // Words a class declaration cannot be named (reserved in strict mode, which ES modules are).
 const RESERVED_WORDS = new Set(
-  ("await break case catch class const continue debugger default delete do else enum export extends false finally for " +
+  (
+    "await break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if implements import in instanceof interface let new null package private protected public return static " +
-    "super switch this throw true try typeof var void while with yield eval arguments").split(" "),
+    "super switch this throw true try typeof var void while with yield eval arguments"
+  ).split(" "),
 );
 
 export function entrypointsModuleSource(
@@ -37,11 +39,7 @@ export function entrypointsModuleSource(
       throw new Error(`two ${kind}s share the entrypoint class ${entrypoint}; rename one of them`);
     }
     seen.add(entrypoint);
-    lines.push(
-      `export class ${entrypoint} extends Issuer {`,
-      `  static ${kind} = ${JSON.stringify(name)};`,
-      `}`,
-    );
+    lines.push(`export class ${entrypoint} extends Issuer {`, `  static ${kind} = ${JSON.stringify(name)};`, `}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -11,7 +11,12 @@ export interface KeyListingView {
     readonly retiredAt: number | null;
     readonly unpublishAt: number | null;
   }[];
-  readonly events: readonly { readonly at: number; readonly kid: string; readonly event: string; readonly reason: string }[];
+  readonly events: readonly {
+    readonly at: number;
+    readonly kid: string;
+    readonly event: string;
+    readonly reason: string;
+  }[];
   readonly rotationPeriodDays: number;
   readonly jwksMaxAgeSeconds: number;
   readonly publicationDelaySeconds: number;
@@ -32,7 +37,11 @@ export function printKeyListing(listing: KeyListingView): void {
   ]);
   const header = ["kid", "alg", "state", "created", "activated", "retired", "leaves JWKS"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log(

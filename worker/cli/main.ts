@@ -172,7 +172,9 @@ async function reach(url: URL, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch {
-    throw new UsageError(`no issuer answers at ${url.origin}; start the local stack with \`npm start\`, or pass --issuer`);
+    throw new UsageError(
+      `no issuer answers at ${url.origin}; start the local stack with \`npm start\`, or pass --issuer`,
+    );
   }
 }
 

@@ -32,10 +32,13 @@ export interface RevocationListingView {
 
 /** The POST body for the arguments given; a string is a usage problem. */
 export function revocationBody(args: RevocationArgs): Record<string, unknown> | string {
-  const chosen = [args.jti !== undefined, args.workload !== undefined, args.workflow !== undefined].filter(Boolean).length;
+  const chosen = [args.jti !== undefined, args.workload !== undefined, args.workflow !== undefined].filter(
+    Boolean,
+  ).length;
   if (chosen !== 1) return "revoke needs exactly one of --jti <jti> --exp <exp>, --workload <name>, --workflow <name>";
   if (args.jti !== undefined) {
-    if (args.exp === undefined || !/^\d+$/.test(args.exp)) return "revoke --jti needs --exp <the token's exp claim, in seconds>";
+    if (args.exp === undefined || !/^\d+$/.test(args.exp))
+      return "revoke --jti needs --exp <the token's exp claim, in seconds>";
     return { jti: args.jti, exp: Number(args.exp) };
   }
   if (args.exp !== undefined) return "--exp goes with --jti only";
@@ -46,7 +49,9 @@ export function printRevocations(listing: RevocationListingView, print: (line: s
   if (listing.entry !== undefined) {
     print(outcomeLine(listing.outcome, listing.entry));
     if (listing.registered === false) {
-      print(`note: '${listing.entry.name}' is not registered in the stack config: only tokens issued before its removal exist`);
+      print(
+        `note: '${listing.entry.name}' is not registered in the stack config: only tokens issued before its removal exist`,
+      );
     }
   }
   if (listing.entries.length === 0) {
@@ -54,7 +59,8 @@ export function printRevocations(listing: RevocationListingView, print: (line: s
     return;
   }
   print(`${listing.entries.length} live revocation(s):`);
-  for (const entry of listing.entries) print(`  ${describe(entry).padEnd(56)} revoked ${iso(entry.revokedAt)}  kept until ${iso(entry.expiresAt)}`);
+  for (const entry of listing.entries)
+    print(`  ${describe(entry).padEnd(56)} revoked ${iso(entry.revokedAt)}  kept until ${iso(entry.expiresAt)}`);
 }
 
 function outcomeLine(outcome: RevocationListingView["outcome"], entry: EntryView): string {
@@ -69,7 +75,9 @@ function outcomeLine(outcome: RevocationListingView["outcome"], entry: EntryView
 }
 
 function describe(entry: EntryView): string {
-  return entry.kind === "jti" ? `token ${entry.jti}` : `${entry.kind} ${entry.name} (tokens issued up to ${iso(entry.revokedAt)})`;
+  return entry.kind === "jti"
+    ? `token ${entry.jti}`
+    : `${entry.kind} ${entry.name} (tokens issued up to ${iso(entry.revokedAt)})`;
 }
 
 function iso(seconds: number): string {

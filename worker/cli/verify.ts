@@ -16,7 +16,12 @@ import { secretsPath } from "../local/secrets.js";
 import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
-import { createVerifier, VerificationError, type CertificatePresentation, type VerifierOptions } from "../verification/index.js";
+import {
+  createVerifier,
+  VerificationError,
+  type CertificatePresentation,
+  type VerifierOptions,
+} from "../verification/index.js";
 
 /** Environment variables `wid verify --introspect` reads when no flag says otherwise. */
 export const INTROSPECTION_CLIENT_ENV = "WID_INTROSPECTION_CLIENT_ID";
@@ -48,22 +53,29 @@ export type VerifyResult =
 export function verifyOptions(
   args: VerifyArgs,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): { readonly token: string; readonly options: VerifierOptions; readonly presentation: CertificatePresentation } | string {
+):
+  | { readonly token: string; readonly options: VerifierOptions; readonly presentation: CertificatePresentation }
+  | string {
   if (!args.token || !args.audience) return "verify needs <token> and --audience";
   let presentation: CertificatePresentation = {};
-  if (args.certificate !== undefined && args.certificateThumbprint !== undefined) return "give --certificate or --certificate-thumbprint, not both";
+  if (args.certificate !== undefined && args.certificateThumbprint !== undefined)
+    return "give --certificate or --certificate-thumbprint, not both";
   if (args.certificateThumbprint !== undefined) {
     if (!THUMBPRINT_PATTERN.test(args.certificateThumbprint)) {
-      return "--certificate-thumbprint must be an x5t#S256: the unpadded base64url SHA-256 of the certificate (43 characters; " +
-        "`pulumi stack output workloads` prints it as mtls.thumbprint, `npm start` in its banner)";
+      return (
+        "--certificate-thumbprint must be an x5t#S256: the unpadded base64url SHA-256 of the certificate (43 characters; " +
+        "`pulumi stack output workloads` prints it as mtls.thumbprint, `npm start` in its banner)"
+      );
     }
     presentation = { certificateThumbprint: args.certificateThumbprint };
   }
   if (args.certificate !== undefined) {
     const thumbprint = thumbprintOfPemFile(args.certificate);
     if (thumbprint === undefined) {
-      return `--certificate ${args.certificate} must be a readable PEM certificate: the workload's client certificate ` +
-        "(`pulumi stack output workloads --json`, its mtls entry)";
+      return (
+        `--certificate ${args.certificate} must be a readable PEM certificate: the workload's client certificate ` +
+        "(`pulumi stack output workloads --json`, its mtls entry)"
+      );
     }
     presentation = { certificateThumbprint: thumbprint };
   }
@@ -80,23 +92,34 @@ export function verifyOptions(
   const clientId = args.clientId ?? env[INTROSPECTION_CLIENT_ENV] ?? onlyOne(Object.keys(local));
   if (clientId === undefined || clientId === "") {
     const known = Object.keys(local);
-    return `verify --introspect needs --client-id <id> (or ${INTROSPECTION_CLIENT_ENV}): one of the issuer's introspectionClients` +
-      (known.length > 0 ? ` (the local stack's: ${known.join(", ")})` : "");
+    return (
+      `verify --introspect needs --client-id <id> (or ${INTROSPECTION_CLIENT_ENV}): one of the issuer's introspectionClients` +
+      (known.length > 0 ? ` (the local stack's: ${known.join(", ")})` : "")
+    );
   }
   const clientSecret = env[INTROSPECTION_SECRET_ENV] || local[clientId];
   if (clientSecret === undefined || clientSecret === "") {
-    return `verify --introspect needs ${clientId}'s secret in ${INTROSPECTION_SECRET_ENV} ` +
+    return (
+      `verify --introspect needs ${clientId}'s secret in ${INTROSPECTION_SECRET_ENV} ` +
       "(`pulumi stack output introspectionSecrets --show-secrets`; the local stack keeps it in " +
-      `${secretsPath(args.stateDir)})`;
+      `${secretsPath(args.stateDir)})`
+    );
   }
   return {
     token: args.token,
     presentation,
-    options: { ...options, introspection: { url: `${args.issuer}${INTROSPECTION_PATH}`, clientId, clientSecret, forTokens: "all" } },
+    options: {
+      ...options,
+      introspection: { url: `${args.issuer}${INTROSPECTION_PATH}`, clientId, clientSecret, forTokens: "all" },
+    },
   };
 }
 
-export async function verifyToken(token: string, options: VerifierOptions, presentation: CertificatePresentation = {}): Promise<VerifyResult> {
+export async function verifyToken(
+  token: string,
+  options: VerifierOptions,
+  presentation: CertificatePresentation = {},
+): Promise<VerifyResult> {
   try {
     const verified = await createVerifier(options).verify(token, presentation);
     return { ok: true, header: verified.header as JWTHeaderParameters, claims: verified.claims as JWTPayload };

@@ -22,8 +22,11 @@ export const readAudiences: FieldReader<readonly string[]> = (value, key, issues
     return undefined;
   }
   if (value.length > MAX_AUDIENCES_PER_WORKLOAD) {
-    issues.add(key, `has ${value.length} audiences, more than the ${MAX_AUDIENCES_PER_WORKLOAD} allowed per workload; ` +
-      "remove the ones this workload does not call, or split it into several workloads");
+    issues.add(
+      key,
+      `has ${value.length} audiences, more than the ${MAX_AUDIENCES_PER_WORKLOAD} allowed per workload; ` +
+        "remove the ones this workload does not call, or split it into several workloads",
+    );
     return undefined;
   }
   const before = issues.count;
@@ -55,8 +58,10 @@ function audienceProblem(audience: string): string | undefined {
   }
   if (AUDIENCE_FORBIDDEN_CHARACTERS.test(audience)) {
     const cleaned = audience.replace(new RegExp(AUDIENCE_FORBIDDEN_CHARACTERS.source, "gu"), "");
-    return `contains whitespace or an invisible character (${describeValue(audience)}); remove it, ` +
-      `since relying parties compare aud verbatim: ${describeValue(cleaned)}`;
+    return (
+      `contains whitespace or an invisible character (${describeValue(audience)}); remove it, ` +
+      `since relying parties compare aud verbatim: ${describeValue(cleaned)}`
+    );
   }
   return undefined;
 }

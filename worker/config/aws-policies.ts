@@ -12,10 +12,15 @@ const MANAGED_POLICY_ARN_PATTERN = AWS_IAM.managedPolicyArn.value;
 const MAX_MANAGED_POLICIES_PER_ROLE = AWS_IAM.managedPoliciesPerRoleMax.value;
 
 const ARN_EXAMPLE = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
-const ARN_RULE = "an IAM managed policy ARN: arn:aws:iam::aws:policy/<name> for an AWS managed policy, " +
+const ARN_RULE =
+  "an IAM managed policy ARN: arn:aws:iam::aws:policy/<name> for an AWS managed policy, " +
   "arn:aws:iam::<12-digit account id>:policy/<path and name> for your own";
 
-export function readManagedPolicyArns(value: unknown, key: string, issues: IssueCollector): readonly string[] | undefined {
+export function readManagedPolicyArns(
+  value: unknown,
+  key: string,
+  issues: IssueCollector,
+): readonly string[] | undefined {
   if (!Array.isArray(value)) {
     const single = typeof value === "string" ? `; write it as a list: [${value}]` : `, e.g. [${ARN_EXAMPLE}]`;
     issues.add(key, `is ${describeValue(value)}, but must be a list of managed policy ARNs${single}`);
@@ -23,8 +28,11 @@ export function readManagedPolicyArns(value: unknown, key: string, issues: Issue
   }
   const before = issues.count;
   if (value.length > MAX_MANAGED_POLICIES_PER_ROLE) {
-    issues.add(key, `has ${value.length} policies, more than the ${MAX_MANAGED_POLICIES_PER_ROLE} AWS attaches to one ` +
-      "role; combine them into fewer customer managed policies, or move statements into inlinePolicies");
+    issues.add(
+      key,
+      `has ${value.length} policies, more than the ${MAX_MANAGED_POLICIES_PER_ROLE} AWS attaches to one ` +
+        "role; combine them into fewer customer managed policies, or move statements into inlinePolicies",
+    );
   }
   const arns: string[] = [];
   value.forEach((element: unknown, index) => {
@@ -54,8 +62,11 @@ export function readInlinePolicies(
   issues: IssueCollector,
 ): Readonly<Record<string, string>> | undefined {
   if (!isPlainObject(value)) {
-    issues.add(key, `is ${describeValue(value)}, but must be a map of policy name to policy document, ` +
-      `e.g. {ledger-write: ${POLICY_EXAMPLE}}`);
+    issues.add(
+      key,
+      `is ${describeValue(value)}, but must be a map of policy name to policy document, ` +
+        `e.g. {ledger-write: ${POLICY_EXAMPLE}}`,
+    );
     return undefined;
   }
   const before = issues.count;
@@ -75,8 +86,11 @@ export function readInlinePolicies(
   // IAM counts every inline policy of a role together, without whitespace.
   const size = policies.reduce((sum, [, json]) => sum + characterCount(json.replace(/\s+/g, "")), 0);
   if (size > MAX_ROLE_INLINE_POLICY_CHARACTERS) {
-    issues.add(key, `add up to ${size} characters, more than the ${MAX_ROLE_INLINE_POLICY_CHARACTERS} IAM allows for all ` +
-      "inline policies of one role; move statements into a customer managed policy and list it in managedPolicyArns");
+    issues.add(
+      key,
+      `add up to ${size} characters, more than the ${MAX_ROLE_INLINE_POLICY_CHARACTERS} IAM allows for all ` +
+        "inline policies of one role; move statements into a customer managed policy and list it in managedPolicyArns",
+    );
     return undefined;
   }
   return Object.fromEntries(policies);
@@ -98,15 +112,23 @@ function readPolicyDocument(value: unknown, key: string, issues: IssueCollector)
   const version = document["Version"];
   if (version !== IAM_POLICY_VERSION) {
     const shown = version === undefined ? "has no Version" : `has Version ${describeValue(version)}`;
-    issues.add(memberPath("Version"), `${shown}; set Version: "${IAM_POLICY_VERSION}", the current IAM policy language ` +
-      "(policy variables and newer condition operators need it)");
+    issues.add(
+      memberPath("Version"),
+      `${shown}; set Version: "${IAM_POLICY_VERSION}", the current IAM policy language ` +
+        "(policy variables and newer condition operators need it)",
+    );
   }
   const statement = document["Statement"];
-  const empty = Array.isArray(statement) ? statement.length === 0 : !isPlainObject(statement) || Object.keys(statement).length === 0;
+  const empty = Array.isArray(statement)
+    ? statement.length === 0
+    : !isPlainObject(statement) || Object.keys(statement).length === 0;
   if (empty) {
     const shown = statement === undefined ? "has no Statement" : `has the Statement ${describeValue(statement)}`;
-    issues.add(memberPath("Statement"), `${shown}; list at least one statement, e.g. ` +
-      "Statement: [{Effect: Allow, Action: dynamodb:PutItem, Resource: <table ARN>}]");
+    issues.add(
+      memberPath("Statement"),
+      `${shown}; list at least one statement, e.g. ` +
+        "Statement: [{Effect: Allow, Action: dynamodb:PutItem, Resource: <table ARN>}]",
+    );
   }
   if (issues.count !== before) return undefined;
   try {

@@ -1,14 +1,7 @@
 // AWS session tags of a workload, carried in the `https://aws.amazon.com/tags` claim: AWS
 // policies cannot read custom claims, so tags are how they see who the caller is.
 
-import {
-  characterCount,
-  describeValue,
-  type FieldReader,
-  isPlainObject,
-  readSection,
-  readString,
-} from "./fields.js";
+import { characterCount, describeValue, type FieldReader, isPlainObject, readSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
 import { AWS_IAM } from "../../infra/provider-limits.js";
@@ -42,9 +35,11 @@ export const readAwsSessionTags: FieldReader<AwsSessionTags> = (value, key, issu
   if (tags !== undefined) {
     transitive.forEach((tagKey, index) => {
       if (Object.hasOwn(tags, tagKey)) return;
-      issues.add(elementKey(memberKey(key, "transitive"), index),
+      issues.add(
+        elementKey(memberKey(key, "transitive"), index),
         `names '${tagKey}', which is not one of the tags (${Object.keys(tags).join(", ")}); ` +
-        "add it to tags or remove it from transitive");
+          "add it to tags or remove it from transitive",
+      );
     });
   }
   if (issues.count !== before || tags === undefined) return undefined;
@@ -63,22 +58,38 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
   }
   const before = issues.count;
   if (entries.length > MAX_AWS_SESSION_TAGS) {
-    issues.add(key, `has ${entries.length} tags, more than the ${MAX_AWS_SESSION_TAGS} AWS STS accepts in one session; ` +
-      "remove the ones no policy checks");
+    issues.add(
+      key,
+      `has ${entries.length} tags, more than the ${MAX_AWS_SESSION_TAGS} AWS STS accepts in one session; ` +
+        "remove the ones no policy checks",
+    );
   }
   const seen = new Map<string, string>();
   for (const [tagKey, tagValue] of entries) {
     const tagPath = memberKey(key, tagKey);
-    const keyProblem = tagTextProblem(tagKey, AWS_IAM.tagKeyLength.value.min, AWS_IAM.tagKeyLength.value.max, AWS_TAG_CHARACTERS, "key");
+    const keyProblem = tagTextProblem(
+      tagKey,
+      AWS_IAM.tagKeyLength.value.min,
+      AWS_IAM.tagKeyLength.value.max,
+      AWS_TAG_CHARACTERS,
+      "key",
+    );
     if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
     // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
     const folded = tagKey.toLowerCase();
     const other = seen.get(folded);
     if (other === undefined) seen.set(folded, tagKey);
-    else issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
+    else
+      issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
     const text = readString(tagValue, tagPath, issues, "a string tag value");
     if (text === undefined) continue;
-    const valueProblem = tagTextProblem(text, AWS_IAM.tagValueLength.value.min, AWS_IAM.tagValueLength.value.max, AWS_TAG_CHARACTERS, "value");
+    const valueProblem = tagTextProblem(
+      text,
+      AWS_IAM.tagValueLength.value.min,
+      AWS_IAM.tagValueLength.value.max,
+      AWS_TAG_CHARACTERS,
+      "value",
+    );
     if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
   }
   return issues.count === before ? (Object.fromEntries(entries) as Record<string, string>) : undefined;

@@ -63,12 +63,18 @@ function readAwsAudience(value: unknown, key: string, issues: IssueCollector): s
   if (length === 0) {
     issues.add(key, `is empty; ${fallback}`);
   } else if (length > MAX_AWS_AUDIENCE_LENGTH) {
-    issues.add(key, `is ${length} characters long, more than the ${MAX_AWS_AUDIENCE_LENGTH} an IAM OIDC provider's ` +
-      `client id may have; shorten it, or ${fallback}`);
+    issues.add(
+      key,
+      `is ${length} characters long, more than the ${MAX_AWS_AUDIENCE_LENGTH} an IAM OIDC provider's ` +
+        `client id may have; shorten it, or ${fallback}`,
+    );
   } else if (AUDIENCE_FORBIDDEN_CHARACTERS.test(audience)) {
     const cleaned = audience.replace(new RegExp(AUDIENCE_FORBIDDEN_CHARACTERS.source, "gu"), "");
-    issues.add(key, `contains whitespace or an invisible character (${describeValue(audience)}); remove it: ` +
-      `${describeValue(cleaned)}, or ${fallback}`);
+    issues.add(
+      key,
+      `contains whitespace or an invisible character (${describeValue(audience)}); remove it: ` +
+        `${describeValue(cleaned)}, or ${fallback}`,
+    );
   } else {
     return audience;
   }
@@ -103,7 +109,8 @@ export const readWorkloadAws: FieldReader<WorkloadAwsEntry> = (value, key, issue
   const fields = readMapSection(value, key, issues, WORKLOAD_AWS_FIELDS, {
     what: "an aws field of a workload",
     keyOf: (name) => memberKey(key, name),
-    shape: `a map like {} (a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
+    shape:
+      `a map like {} (a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}",
   });
   if (fields === undefined || issues.count !== before) return undefined;
@@ -115,8 +122,7 @@ export const readWorkloadAws: FieldReader<WorkloadAwsEntry> = (value, key, issue
   };
 };
 
-export const WORKLOAD_AWS_EMPTY =
-  `is empty; write aws: {} for a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload> with no policies, or delete the line`;
+export const WORKLOAD_AWS_EMPTY = `is empty; write aws: {} for a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload> with no policies, or delete the line`;
 
 function readRoleName(value: unknown, key: string, issues: IssueCollector): string | undefined {
   const name = readString(value, key, issues, `an IAM role name (${ROLE_NAME_RULE})`);
@@ -144,9 +150,12 @@ export function resolveWorkloadAws(
   const key = memberKey(memberKey(workload.key, "aws"), "roleName");
   const roleName = entry.roleName ?? `${DEFAULT_CLOUD_NAME_PREFIX}${workload.name}`;
   if (entry.roleName === undefined && !IAM_ROLE_NAME_PATTERN.test(roleName)) {
-    issues.add(key, `is not set, and the default '${roleName}' (${DEFAULT_CLOUD_NAME_PREFIX}<workload>) is ` +
-      `${characterCount(roleName)} characters, more than the ${MAX_IAM_ROLE_NAME_LENGTH} IAM allows; set aws.roleName ` +
-      "to a shorter name");
+    issues.add(
+      key,
+      `is not set, and the default '${roleName}' (${DEFAULT_CLOUD_NAME_PREFIX}<workload>) is ` +
+        `${characterCount(roleName)} characters, more than the ${MAX_IAM_ROLE_NAME_LENGTH} IAM allows; set aws.roleName ` +
+        "to a shorter name",
+    );
     return undefined;
   }
   roleNames.push({ workload: workload.name, key, name: roleName, explicit: entry.roleName !== undefined });
@@ -160,12 +169,20 @@ export function resolveWorkloadAws(
 
 /** IAM role names are unique per account, and IAM compares them ignoring case. */
 export function reportDuplicateRoleNames(roleNames: readonly NameClaim[], issues: IssueCollector): void {
-  reportDuplicateNames(roleNames, (name) => name.toLowerCase(), (duplicate, owner) => {
-    const how = owner.explicit ? "its aws.roleName" : "its default";
-    const same = duplicate.name === owner.name
-      ? "which is also the role of"
-      : `which IAM reads as '${owner.name}' (it ignores case in role names), the role of`;
-    return `is '${duplicate.name}', ${same} workload '${owner.workload}' (${how}); role names are unique per AWS ` +
-      "account and each workload gets a role of its own: set another aws.roleName here";
-  }, issues);
+  reportDuplicateNames(
+    roleNames,
+    (name) => name.toLowerCase(),
+    (duplicate, owner) => {
+      const how = owner.explicit ? "its aws.roleName" : "its default";
+      const same =
+        duplicate.name === owner.name
+          ? "which is also the role of"
+          : `which IAM reads as '${owner.name}' (it ignores case in role names), the role of`;
+      return (
+        `is '${duplicate.name}', ${same} workload '${owner.workload}' (${how}); role names are unique per AWS ` +
+        "account and each workload gets a role of its own: set another aws.roleName here"
+      );
+    },
+    issues,
+  );
 }

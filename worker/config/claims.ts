@@ -28,8 +28,11 @@ export const readClaims: FieldReader<Readonly<Record<string, JsonValue>>> = (val
   const before = issues.count;
   const names = Object.keys(value);
   if (names.length > MAX_STATIC_CLAIMS) {
-    issues.add(key, `has ${names.length} claims, more than the ${MAX_STATIC_CLAIMS} allowed per workload; ` +
-      "remove the ones no relying party checks, or group related values under one claim");
+    issues.add(
+      key,
+      `has ${names.length} claims, more than the ${MAX_STATIC_CLAIMS} allowed per workload; ` +
+        "remove the ones no relying party checks, or group related values under one claim",
+    );
   }
   const claims: [string, JsonValue][] = [];
   for (const name of names) {
@@ -46,8 +49,11 @@ export const readClaims: FieldReader<Readonly<Record<string, JsonValue>>> = (val
   const result = Object.fromEntries(claims);
   const bytes = utf8Length(JSON.stringify(result));
   if (bytes > MAX_CLAIMS_JSON_BYTES) {
-    issues.add(key, `serialize to ${bytes} bytes of JSON, more than the ${MAX_CLAIMS_JSON_BYTES} allowed ` +
-      "(every token carries them); shorten the values or drop claims");
+    issues.add(
+      key,
+      `serialize to ${bytes} bytes of JSON, more than the ${MAX_CLAIMS_JSON_BYTES} allowed ` +
+        "(every token carries them); shorten the values or drop claims",
+    );
     return undefined;
   }
   return result;
@@ -61,8 +67,10 @@ function claimNameProblem(name: string): string | undefined {
   }
   if (/\p{Cc}/u.test(name)) return "contains a control character; remove it from the claim name";
   if (RESERVED_CLAIM_NAMES.includes(name)) {
-    return `is reserved: the issuer sets '${name}' on tokens itself; give the static claim another name ` +
-      `(reserved: ${RESERVED_CLAIM_NAMES.join(", ")})`;
+    return (
+      `is reserved: the issuer sets '${name}' on tokens itself; give the static claim another name ` +
+      `(reserved: ${RESERVED_CLAIM_NAMES.join(", ")})`
+    );
   }
   return undefined;
 }

@@ -33,8 +33,11 @@ export function reportUnregisteredRuleNames(
     const at = `${key}.rules $.rules[${rule.index}].allow`;
     for (const [i, name] of (rule.allow.workloads ?? []).entries()) {
       if (!registry.workloads.includes(name)) {
-        issues.add(`${at}.workloads[${i}]`, `names '${name}', which is not a registered workload, so this rule can only answer 403; ` +
-          chooseFrom(name, registry.workloads, "workload"));
+        issues.add(
+          `${at}.workloads[${i}]`,
+          `names '${name}', which is not a registered workload, so this rule can only answer 403; ` +
+            chooseFrom(name, registry.workloads, "workload"),
+        );
       }
     }
     for (const [i, subject] of (rule.allow.subjects ?? []).entries()) {
@@ -43,9 +46,12 @@ export function reportUnregisteredRuleNames(
     }
     for (const [i, audience] of (rule.allow.audiences ?? []).entries()) {
       if (!settings.audiences.includes(audience)) {
-        issues.add(`${at}.audiences[${i}]`, `names ${JSON.stringify(audience)}, which is not among the middleware's audiences ` +
-          `(${settings.audiences.map((a) => JSON.stringify(a)).join(", ")}), so the middleware would refuse to start; ` +
-          "add it to edgeMiddleware.audiences or remove it from the rule");
+        issues.add(
+          `${at}.audiences[${i}]`,
+          `names ${JSON.stringify(audience)}, which is not among the middleware's audiences ` +
+            `(${settings.audiences.map((a) => JSON.stringify(a)).join(", ")}), so the middleware would refuse to start; ` +
+            "add it to edgeMiddleware.audiences or remove it from the rule",
+        );
       }
     }
   }
@@ -60,12 +66,15 @@ export function unrequestedAudienceWarnings(config: StackConfig): StackWarning[]
   const middleware = config.edgeMiddleware;
   if (middleware === undefined) return [];
   const requested = new Set([...config.workloads, ...config.workflows].flatMap((entry) => entry.audiences));
-  return middleware.audiences.filter((audience) => !requested.has(audience)).map((audience) => ({
-    subject: "edgeMiddleware.audiences",
-    message: `the middleware accepts ${JSON.stringify(audience)}, but no registered workload or workflow may request it, ` +
-      "so no token for it exists and every protected rule answers 403 to it; add it to the audiences of the workloads " +
-      "that call this API, or remove it from edgeMiddleware.audiences",
-  }));
+  return middleware.audiences
+    .filter((audience) => !requested.has(audience))
+    .map((audience) => ({
+      subject: "edgeMiddleware.audiences",
+      message:
+        `the middleware accepts ${JSON.stringify(audience)}, but no registered workload or workflow may request it, ` +
+        "so no token for it exists and every protected rule answers 403 to it; add it to the audiences of the workloads " +
+        "that call this API, or remove it from edgeMiddleware.audiences",
+    }));
 }
 
 /** Why `subject` names no identity of this stack (with the fix), or undefined when it may. */
@@ -73,8 +82,10 @@ function subjectProblem(subject: string, registry: RuleRegistry): string | undef
   // rules.ts checked the shape: worker/<account>/<script> or workflow/<account>/<workflow>/<instance>.
   const [kind, account, name, instance] = subject.split("/") as [string, string, string, string | undefined];
   if (registry.accountId !== undefined && account !== registry.accountId) {
-    return `names account '${account}', but this stack's workloads and workflows are in account '${registry.accountId}' ` +
-      `(accountId), so no token of this issuer carries it and this rule can only answer 403; write ${kind}/${registry.accountId}/${name}${instance === undefined ? "" : `/${instance}`}`;
+    return (
+      `names account '${account}', but this stack's workloads and workflows are in account '${registry.accountId}' ` +
+      `(accountId), so no token of this issuer carries it and this rule can only answer 403; write ${kind}/${registry.accountId}/${name}${instance === undefined ? "" : `/${instance}`}`
+    );
   }
   if (kind === "worker") {
     if (registry.workloads.includes(name)) return undefined;
@@ -85,13 +96,18 @@ function subjectProblem(subject: string, registry: RuleRegistry): string | undef
   }
   if (registry.maxInstanceIdLength === undefined || instance === undefined) return undefined;
   const problem = instanceIdProblem({ name, maxInstanceIdLength: registry.maxInstanceIdLength }, instance);
-  return problem === undefined ? undefined : `names an instance no token can carry, so this rule can only answer 403: ${problem}`;
+  return problem === undefined
+    ? undefined
+    : `names an instance no token can carry, so this rule can only answer 403: ${problem}`;
 }
 
 /** "did you mean 'x'? the registered workloads are a, b" (or how to register one when there are none). */
 function chooseFrom(name: string, known: readonly string[], noun: "workload" | "workflow"): string {
-  if (known.length === 0) return `this stack registers no ${noun}s; register '${name}' under ${noun}s, or remove it from the rule`;
+  if (known.length === 0)
+    return `this stack registers no ${noun}s; register '${name}' under ${noun}s, or remove it from the rule`;
   const near = closestName(name, known);
-  return (near === undefined ? "" : `did you mean '${near}'? `) +
-    `the registered ${noun}s are ${known.map((k) => `'${k}'`).join(", ")}; name one of them, or register '${name}' under ${noun}s`;
+  return (
+    (near === undefined ? "" : `did you mean '${near}'? `) +
+    `the registered ${noun}s are ${known.map((k) => `'${k}'`).join(", ")}; name one of them, or register '${name}' under ${noun}s`
+  );
 }

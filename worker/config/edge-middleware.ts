@@ -41,7 +41,8 @@ const readRules: FieldReader<unknown> = (value, key, issues) => {
   } catch (error) {
     if (!(error instanceof RulesError)) throw error;
     // The document itself ($) is the key; a member is the key followed by its JSON path.
-    for (const problem of error.problems) issues.add(problem.path === "$" ? key : `${key} ${problem.path}`, problem.fix);
+    for (const problem of error.problems)
+      issues.add(problem.path === "$" ? key : `${key} ${problem.path}`, problem.fix);
     return undefined;
   }
 };
@@ -92,12 +93,20 @@ const FIELDS = {
   revocationList: { read: booleanReader("refuse tokens on the issuer's revocation list") },
   introspectionClient: {
     read: ((value, key, issues) =>
-      readString(value, key, issues, "one of introspectionClients: the middleware asks /introspect about workflow tokens as it")) as FieldReader<string>,
+      readString(
+        value,
+        key,
+        issues,
+        "one of introspectionClients: the middleware asks /introspect about workflow tokens as it",
+      )) as FieldReader<string>,
   },
   clientCertificates: {
     read: ((value, key, issues) => {
       if (value === "none" || value === "cloudflare-edge") return value;
-      issues.add(key, 'must be "none" (the default) or "cloudflare-edge": read request.cf.tlsClientAuth, set by Cloudflare on the route\'s hostname with mTLS (bind no Worker to the middleware then: a Worker calling it through a service binding writes cf itself)');
+      issues.add(
+        key,
+        'must be "none" (the default) or "cloudflare-edge": read request.cf.tlsClientAuth, set by Cloudflare on the route\'s hostname with mTLS (bind no Worker to the middleware then: a Worker calling it through a service binding writes cf itself)',
+      );
       return undefined;
     }) as FieldReader<"none" | "cloudflare-edge">,
   },

@@ -62,8 +62,11 @@ function checkFederated(
   issues: IssueCollector,
 ): boolean {
   if (federation.configured) return true;
-  issues.add(memberKey(workload.key, cloud.section), `is set, but the stack does not federate ${cloud.cloud}; add ` +
-    `${federation.key}: ${cloud.minimal} to federate ${cloud.cloud}, or remove this workload's ${cloud.section} settings`);
+  issues.add(
+    memberKey(workload.key, cloud.section),
+    `is set, but the stack does not federate ${cloud.cloud}; add ` +
+      `${federation.key}: ${cloud.minimal} to federate ${cloud.cloud}, or remove this workload's ${cloud.section} settings`,
+  );
   return false;
 }
 

@@ -84,9 +84,10 @@ export function readMapSection<T extends FieldTable>(
   table: T,
   options: MapSectionOptions,
 ): FieldValues<T> | undefined {
-  const map = typeof value === "string" && options.jsonText === true
-    ? parseJsonText(value, key, issues, `write it in the stack file as ${options.shape}`)
-    : value;
+  const map =
+    typeof value === "string" && options.jsonText === true
+      ? parseJsonText(value, key, issues, `write it in the stack file as ${options.shape}`)
+      : value;
   if (map === undefined) return undefined;
   if (!isPlainObject(map)) {
     issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be ${options.shape}`);
@@ -163,7 +164,10 @@ export function readString(value: unknown, key: string, issues: IssueCollector, 
   if (isSecureValue(value)) {
     issues.add(key, SECURE_VALUE_MESSAGE);
   } else if (typeof value === "number" || typeof value === "boolean") {
-    issues.add(key, `is the ${typeof value} ${describeValue(value)}, but must be ${expected}; quote it in the stack file`);
+    issues.add(
+      key,
+      `is the ${typeof value} ${describeValue(value)}, but must be ${expected}; quote it in the stack file`,
+    );
   } else {
     issues.add(key, `is ${describeValue(value)}, but must be ${expected}`);
   }
@@ -184,16 +188,28 @@ const INTEGER_TEXT = /^-?\d+$/;
 /** A safe integer, given as a number or as its decimal text (`pulumi config set` stores strings); else undefined. */
 export function integerValue(value: unknown): number | undefined {
   const number =
-    typeof value === "number" ? value : typeof value === "string" && INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && INTEGER_TEXT.test(value)
+        ? Number(value)
+        : Number.NaN;
   return Number.isSafeInteger(number) ? number : undefined;
 }
 
 /** An integer within the rule's bounds; `"30"` counts, as `pulumi config set` stores strings. */
-export function readInteger(value: unknown, key: string, issues: IssueCollector, rule: IntegerRule): number | undefined {
+export function readInteger(
+  value: unknown,
+  key: string,
+  issues: IssueCollector,
+  rule: IntegerRule,
+): number | undefined {
   const number = integerValue(value);
   if (number !== undefined && number >= rule.min && number <= rule.max) return number;
   const shown = isSecureValue(value) ? "an encrypted secret" : describeValue(value);
-  issues.add(key, `is ${shown}, but must be an integer number of ${rule.unit} between ${rule.min} and ${rule.max}; ${rule.fix}`);
+  issues.add(
+    key,
+    `is ${shown}, but must be an integer number of ${rule.unit} between ${rule.min} and ${rule.max}; ${rule.fix}`,
+  );
   return undefined;
 }
 

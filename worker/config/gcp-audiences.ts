@@ -9,7 +9,8 @@ import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
 import type { GcpSettings } from "./types.js";
 
-const PROVIDER_AUDIENCE = /^\/\/iam\.googleapis\.com\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/;
+const PROVIDER_AUDIENCE =
+  /^\/\/iam\.googleapis\.com\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/;
 
 export interface AudienceOwner {
   /** The entry's key, e.g. `worker-identity:workloads.billing`. */
@@ -17,7 +18,11 @@ export interface AudienceOwner {
   readonly fields: { readonly audiences?: readonly string[] };
 }
 
-export function reportMisnumberedGcpAudiences(owners: readonly AudienceOwner[], gcp: GcpSettings | undefined, issues: IssueCollector): void {
+export function reportMisnumberedGcpAudiences(
+  owners: readonly AudienceOwner[],
+  gcp: GcpSettings | undefined,
+  issues: IssueCollector,
+): void {
   if (gcp === undefined) return;
   for (const owner of owners) {
     owner.fields.audiences?.forEach((audience, index) => {
@@ -25,11 +30,13 @@ export function reportMisnumberedGcpAudiences(owners: readonly AudienceOwner[], 
       if (match === null) return;
       const [, project, pool, provider] = match;
       if (pool !== gcp.poolId || provider !== gcp.providerId || project === gcp.projectNumber) return;
-      issues.add(elementKey(memberKey(owner.key, "audiences"), index),
+      issues.add(
+        elementKey(memberKey(owner.key, "audiences"), index),
         `is ${describeValue(audience)}, which names the stack's pool and provider in project ${project}, but ` +
-        `gcp.projectNumber is ${gcp.projectNumber}: the provider accepts only ${gcp.audience}. Write that audience; if ` +
-        `${project} is the right number, fix gcp.projectNumber instead (gcloud projects describe ${gcp.projectId} ` +
-        "--format='value(projectNumber)')");
+          `gcp.projectNumber is ${gcp.projectNumber}: the provider accepts only ${gcp.audience}. Write that audience; if ` +
+          `${project} is the right number, fix gcp.projectNumber instead (gcloud projects describe ${gcp.projectId} ` +
+          "--format='value(projectNumber)')",
+      );
     });
   }
 }

@@ -17,8 +17,11 @@ export const readJwksJson: FieldReader<string> = (value, key, issues) => {
   if (jwks === undefined) return undefined;
   const keys = isPlainObject(jwks) ? jwks["keys"] : undefined;
   if (!Array.isArray(keys) || keys.length === 0) {
-    issues.add(key, `is ${describeValue(jwks)}, but must be a JWKS with a non-empty "keys" list ({"keys": [...]}); ` +
-      `set it to ${SOURCE}`);
+    issues.add(
+      key,
+      `is ${describeValue(jwks)}, but must be a JWKS with a non-empty "keys" list ({"keys": [...]}); ` +
+        `set it to ${SOURCE}`,
+    );
     return undefined;
   }
   const before = issues.count;
@@ -34,14 +37,18 @@ function jwkProblem(jwk: unknown): string | undefined {
   const secret = JWK_PRIVATE_MEMBERS.filter((member) => Object.hasOwn(jwk, member));
   if (secret.length > 0) {
     const members = secret.map((member) => `'${member}'`).join(", ");
-    return `with the private member${secret.length === 1 ? "" : "s"} ${members}: a private or secret key, where GCP ` +
+    return (
+      `with the private member${secret.length === 1 ? "" : "s"} ${members}: a private or secret key, where GCP ` +
       `must be given public keys only. Replace jwksJson with ${SOURCE}, and treat that key as leaked: revoke it ` +
-      "(npm run wid -- keys revoke <kid>)";
+      "(npm run wid -- keys revoke <kid>)"
+    );
   }
   const kty = jwk["kty"];
   if (typeof kty !== "string" || !GCP_JWK_KEY_TYPES.includes(kty)) {
-    return `with kty ${describeValue(kty)}, but GCP accepts only ${GCP_JWK_KEY_TYPES.join(" and ")} keys; ` +
-      `use ${SOURCE} (RS256 keys are RSA, ES256 keys are EC)`;
+    return (
+      `with kty ${describeValue(kty)}, but GCP accepts only ${GCP_JWK_KEY_TYPES.join(" and ")} keys; ` +
+      `use ${SOURCE} (RS256 keys are RSA, ES256 keys are EC)`
+    );
   }
   const kid = jwk["kid"];
   if (typeof kid !== "string" || kid === "") {

@@ -31,7 +31,8 @@ const GCP: CloudSection = {
     `the GCP provider's audience (derived from ${stackKey}), so it could never impersonate its service account`,
 };
 
-const ACCOUNT_ID_RULE = `GCP's service-account id rule: ${MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH} to ` +
+const ACCOUNT_ID_RULE =
+  `GCP's service-account id rule: ${MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH} to ` +
   `${MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH} lowercase letters, digits or '-', starting with a letter and not ending with '-'`;
 
 /** The section as written; a created account's id defaults later, from the workload's name. */
@@ -50,24 +51,27 @@ const WORKLOAD_GCP_FIELDS = {
   projectRoles: { read: readProjectRoles },
 } as const;
 
-export const WORKLOAD_GCP_EMPTY =
-  `is empty; write gcp: {} for a service account the stack creates (${DEFAULT_CLOUD_NAME_PREFIX}<workload>), or delete the line`;
+export const WORKLOAD_GCP_EMPTY = `is empty; write gcp: {} for a service account the stack creates (${DEFAULT_CLOUD_NAME_PREFIX}<workload>), or delete the line`;
 
 export const readWorkloadGcp: FieldReader<WorkloadGcpEntry> = (value, key, issues) => {
   const before = issues.count;
   const fields = readMapSection(value, key, issues, WORKLOAD_GCP_FIELDS, {
     what: "a gcp field of a workload",
     keyOf: (name) => memberKey(key, name),
-    shape: `a map like {} (the stack creates a service account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
+    shape:
+      `a map like {} (the stack creates a service account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{serviceAccount: {existing: <email>}}",
   });
   if (fields === undefined || issues.count !== before) return undefined;
   const serviceAccount = fields.serviceAccount ?? { kind: "create" };
   const projectRoles = fields.projectRoles ?? [];
   if (serviceAccount.kind === "existing" && projectRoles.length > 0) {
-    issues.add(memberKey(key, "projectRoles"), "grants roles to an existing service account, but the roles of an " +
-      "existing account are managed where it was created; remove projectRoles and grant them there, or let the " +
-      "stack create the account (serviceAccount: {create: {}})");
+    issues.add(
+      memberKey(key, "projectRoles"),
+      "grants roles to an existing service account, but the roles of an " +
+        "existing account are managed where it was created; remove projectRoles and grant them there, or let the " +
+        "stack create the account (serviceAccount: {create: {}})",
+    );
     return undefined;
   }
   return { serviceAccount, projectRoles };
@@ -81,10 +85,17 @@ const SERVICE_ACCOUNT_FIELDS = {
   existing: { read: readExistingEmail },
 } as const;
 
-function readServiceAccount(value: unknown, key: string, issues: IssueCollector): WorkloadGcpEntry["serviceAccount"] | undefined {
+function readServiceAccount(
+  value: unknown,
+  key: string,
+  issues: IssueCollector,
+): WorkloadGcpEntry["serviceAccount"] | undefined {
   if (typeof value === "string") {
-    issues.add(key, `is the string ${describeValue(value)}, but must name how to get the account: write ` +
-      `{existing: ${value}} to use an account you manage, or {create: {}} to let the stack create one`);
+    issues.add(
+      key,
+      `is the string ${describeValue(value)}, but must name how to get the account: write ` +
+        `{existing: ${value}} to use an account you manage, or {create: {}} to let the stack create one`,
+    );
     return undefined;
   }
   const before = issues.count;
@@ -95,8 +106,11 @@ function readServiceAccount(value: unknown, key: string, issues: IssueCollector)
   });
   if (fields === undefined || issues.count !== before) return undefined;
   if (fields.create !== undefined && fields.existing !== undefined) {
-    issues.add(key, "sets both create and existing; keep create to let the stack create an account for this " +
-      "workload, or existing to use an account you manage elsewhere");
+    issues.add(
+      key,
+      "sets both create and existing; keep create to let the stack create an account for this " +
+        "workload, or existing to use an account you manage elsewhere",
+    );
     return undefined;
   }
   if (fields.create !== undefined) return { kind: "create", ...fields.create };
@@ -107,11 +121,17 @@ function readServiceAccount(value: unknown, key: string, issues: IssueCollector)
 
 function readCreate(value: unknown, key: string, issues: IssueCollector): { readonly accountId?: string } | undefined {
   const before = issues.count;
-  const fields = readMapSection(value, key, issues, { accountId: { read: readAccountId } }, {
-    what: "a create field",
-    keyOf: (name) => memberKey(key, name),
-    shape: `a map like {} (the account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or {accountId: wid-billing}`,
-  });
+  const fields = readMapSection(
+    value,
+    key,
+    issues,
+    { accountId: { read: readAccountId } },
+    {
+      what: "a create field",
+      keyOf: (name) => memberKey(key, name),
+      shape: `a map like {} (the account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or {accountId: wid-billing}`,
+    },
+  );
   if (fields === undefined || issues.count !== before) return undefined;
   return fields.accountId === undefined ? {} : { accountId: fields.accountId };
 }
@@ -121,26 +141,37 @@ function readAccountId(value: unknown, key: string, issues: IssueCollector): str
   if (id === undefined) return undefined;
   if (isAccountId(id)) return id;
   const suggestion = suggestAccountId(id);
-  issues.add(key, `is ${describeValue(id)}, which breaks ${ACCOUNT_ID_RULE}; ` +
-    (suggestion === undefined ? "rename it" : `rename it, e.g. to '${suggestion}'`));
+  issues.add(
+    key,
+    `is ${describeValue(id)}, which breaks ${ACCOUNT_ID_RULE}; ` +
+      (suggestion === undefined ? "rename it" : `rename it, e.g. to '${suggestion}'`),
+  );
   return undefined;
 }
 
 function isAccountId(id: string): boolean {
-  return id.length >= MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH && id.length <= MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH &&
-    GCP_SERVICE_ACCOUNT_ID_PATTERN.test(id);
+  return (
+    id.length >= MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH &&
+    id.length <= MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH &&
+    GCP_SERVICE_ACCOUNT_ID_PATTERN.test(id)
+  );
 }
 
 /** A valid id close to `text`: lowercased, other characters turned into '-', cut or padded to fit. */
 function suggestAccountId(text: string): string | undefined {
-  let id = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "");
+  let id = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^[^a-z]+/, "");
   id = id.slice(0, MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH).replace(/-+$/, "");
-  if (id.length > 0 && id.length < MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH) id = `${id}-sa`.padEnd(MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH, "0");
+  if (id.length > 0 && id.length < MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH)
+    id = `${id}-sa`.padEnd(MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH, "0");
   return isAccountId(id) ? id : undefined;
 }
 
 function readExistingEmail(value: unknown, key: string, issues: IssueCollector): string | undefined {
-  const expected = "a service-account email ending in .iam.gserviceaccount.com, e.g. reports@my-project.iam.gserviceaccount.com";
+  const expected =
+    "a service-account email ending in .iam.gserviceaccount.com, e.g. reports@my-project.iam.gserviceaccount.com";
   const email = readString(value, key, issues, expected);
   if (email === undefined || GCP_SERVICE_ACCOUNT_EMAIL_PATTERN.test(email)) return email;
   const lower = email.trim().toLowerCase();
@@ -154,7 +185,8 @@ function readExistingEmail(value: unknown, key: string, issues: IssueCollector):
 
 function readProjectRoles(value: unknown, key: string, issues: IssueCollector): readonly string[] | undefined {
   if (!Array.isArray(value)) {
-    const single = typeof value === "string" ? `; write it as a list: [${value}]` : ", e.g. [roles/bigquery.dataViewer]";
+    const single =
+      typeof value === "string" ? `; write it as a list: [${value}]` : ", e.g. [roles/bigquery.dataViewer]";
     issues.add(key, `is ${describeValue(value)}, but must be a list of IAM role names${single}`);
     return undefined;
   }
@@ -166,8 +198,11 @@ function readProjectRoles(value: unknown, key: string, issues: IssueCollector): 
     if (role === undefined) return;
     if (!GCP_ROLE_PATTERN.test(role)) {
       const fix = /^[\w.]+$/.test(role) ? `write 'roles/${role}'` : "e.g. roles/bigquery.dataViewer";
-      issues.add(path, `is ${describeValue(role)}, but must be a role name: roles/<role>, projects/<project>/roles/<role> ` +
-        `or organizations/<number>/roles/<role>; ${fix}`);
+      issues.add(
+        path,
+        `is ${describeValue(role)}, but must be a role name: roles/<role>, projects/<project>/roles/<role> ` +
+          `or organizations/<number>/roles/<role>; ${fix}`,
+      );
     } else if (roles.includes(role)) {
       issues.add(path, `repeats projectRoles[${value.indexOf(role)}]; remove the duplicate`);
     } else {
@@ -201,8 +236,11 @@ export function resolveWorkloadGcp(
     if (!isAccountId(accountId)) {
       const cut = accountId === full ? "" : `, cut to ${MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH} characters`;
       const suggestion = suggestAccountId(full);
-      issues.add(key, `is not set, and the default '${accountId}' (${DEFAULT_CLOUD_NAME_PREFIX}<workload>${cut}) breaks ` +
-        `${ACCOUNT_ID_RULE}; set serviceAccount.create.accountId${suggestion === undefined ? "" : `, e.g. to '${suggestion}'`}`);
+      issues.add(
+        key,
+        `is not set, and the default '${accountId}' (${DEFAULT_CLOUD_NAME_PREFIX}<workload>${cut}) breaks ` +
+          `${ACCOUNT_ID_RULE}; set serviceAccount.create.accountId${suggestion === undefined ? "" : `, e.g. to '${suggestion}'`}`,
+      );
       return undefined;
     }
   }
@@ -212,11 +250,20 @@ export function resolveWorkloadGcp(
 
 /** Created service accounts share the project: their ids must differ. */
 export function reportDuplicateAccountIds(accountIds: readonly NameClaim[], issues: IssueCollector): void {
-  reportDuplicateNames(accountIds, (id) => id, (duplicate, owner) => {
-    const how = owner.explicit ? "its serviceAccount.create.accountId" : "its default";
-    const mine = duplicate.explicit ? "" : ` (the default ${DEFAULT_CLOUD_NAME_PREFIX}<workload>, cut to ` +
-      `${MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH} characters)`;
-    return `is '${duplicate.name}'${mine}, which is also the service account workload '${owner.workload}' creates ` +
-      `(${how}); each workload gets an account of its own: set another serviceAccount.create.accountId here`;
-  }, issues);
+  reportDuplicateNames(
+    accountIds,
+    (id) => id,
+    (duplicate, owner) => {
+      const how = owner.explicit ? "its serviceAccount.create.accountId" : "its default";
+      const mine = duplicate.explicit
+        ? ""
+        : ` (the default ${DEFAULT_CLOUD_NAME_PREFIX}<workload>, cut to ` +
+          `${MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH} characters)`;
+      return (
+        `is '${duplicate.name}'${mine}, which is also the service account workload '${owner.workload}' creates ` +
+        `(${how}); each workload gets an account of its own: set another serviceAccount.create.accountId here`
+      );
+    },
+    issues,
+  );
 }

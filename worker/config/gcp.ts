@@ -21,12 +21,14 @@ const NUMBER_COMMAND = "gcloud projects describe <projectId> --format='value(pro
 const GCP_FIELDS = {
   projectId: {
     read: readProjectId,
-    required: "is missing; set it to the id of the GCP project that holds the workload identity pool: " +
+    required:
+      "is missing; set it to the id of the GCP project that holds the workload identity pool: " +
       "pulumi config set --path gcp.projectId <project-id>",
   },
   projectNumber: {
     read: readProjectNumber,
-    required: `is missing; set it to the project's number (${NUMBER_COMMAND}): ` +
+    required:
+      `is missing; set it to the project's number (${NUMBER_COMMAND}): ` +
       "pulumi config set --path gcp.projectNumber <number>",
   },
   poolId: { read: federationIdReader("pool", DEFAULT_GCP_POOL_ID) },
@@ -41,7 +43,7 @@ export const readGcpSettings: FieldReader<GcpSettings> = (value, key, issues) =>
     what: "a gcp setting",
     keyOf: (name) => memberKey(key, name),
     jsonText: true,
-    shape: "a map like {projectId: my-project, projectNumber: \"123456789012\"}",
+    shape: 'a map like {projectId: my-project, projectNumber: "123456789012"}',
   });
   if (fields === undefined || issues.count !== before) return undefined;
   const { projectId, projectNumber, jwksJson } = fields;
@@ -63,8 +65,10 @@ export const GCP_STACK_KEY_EMPTY =
 
 /** The provider's full resource name, the audience GCP STS accepts by default. */
 export function gcpProviderAudience(projectNumber: string, poolId: string, providerId: string): string {
-  return `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}` +
-    `/providers/${providerId}`;
+  return (
+    `//iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}` +
+    `/providers/${providerId}`
+  );
 }
 
 const PROJECT_ID_RULE = "6 to 30 lowercase letters, digits or '-', starting with a letter and not ending with '-'";
@@ -75,7 +79,8 @@ function readProjectId(value: unknown, key: string, issues: IssueCollector): str
   const lower = id.trim().toLowerCase();
   let fix = "copy the id from the console's project picker (gcloud projects list)";
   if (GCP_PROJECT_ID_PATTERN.test(lower)) fix = `write it '${lower}'`;
-  else if (GCP_PROJECT_NUMBER_PATTERN.test(id)) fix = "that is the project number: put it in projectNumber, and the id here";
+  else if (GCP_PROJECT_NUMBER_PATTERN.test(id))
+    fix = "that is the project number: put it in projectNumber, and the id here";
   issues.add(key, `is ${describeValue(id)}, but a GCP project id is ${PROJECT_ID_RULE}; ${fix}`);
   return undefined;
 }
@@ -84,16 +89,23 @@ function readProjectId(value: unknown, key: string, issues: IssueCollector): str
 function readProjectNumber(value: unknown, key: string, issues: IssueCollector): string | undefined {
   if (typeof value === "number") {
     if (Number.isSafeInteger(value) && value >= 0) return String(value);
-    const why = Number.isInteger(value) && value > 0 ? "too large to be read exactly as a number" : "not a project number";
-    issues.add(key, `is ${describeValue(value)}, ${why}; write the project's digits as a quoted string ` +
-      `(projectNumber: "123456789012"), from ${NUMBER_COMMAND}`);
+    const why =
+      Number.isInteger(value) && value > 0 ? "too large to be read exactly as a number" : "not a project number";
+    issues.add(
+      key,
+      `is ${describeValue(value)}, ${why}; write the project's digits as a quoted string ` +
+        `(projectNumber: "123456789012"), from ${NUMBER_COMMAND}`,
+    );
     return undefined;
   }
   const text = readString(value, key, issues, "the project's number, 1 to 20 digits");
   if (text === undefined || GCP_PROJECT_NUMBER_PATTERN.test(text)) return text;
   const hint = GCP_PROJECT_ID_PATTERN.test(text) ? " (this looks like the project id, which goes in projectId)" : "";
-  issues.add(key, `is ${describeValue(text)}, but must be the project's number, 1 to 20 digits${hint}; ` +
-    `get it with ${NUMBER_COMMAND}`);
+  issues.add(
+    key,
+    `is ${describeValue(text)}, but must be the project's number, 1 to 20 digits${hint}; ` +
+      `get it with ${NUMBER_COMMAND}`,
+  );
   return undefined;
 }
 
@@ -105,15 +117,23 @@ function federationIdReader(what: "pool" | "provider", fallback: string): FieldR
     if (id.startsWith(GCP_RESERVED_ID_PREFIX)) {
       const rest = id.slice(GCP_RESERVED_ID_PREFIX.length);
       const fix = GCP_FEDERATION_ID_PATTERN.test(rest) ? `e.g. '${rest}'` : `e.g. '${fallback}', the default`;
-      issues.add(key, `is '${id}', but GCP reserves the prefix '${GCP_RESERVED_ID_PREFIX}' for its own ${what} ids; ` +
-        `choose an id without it, ${fix}`);
+      issues.add(
+        key,
+        `is '${id}', but GCP reserves the prefix '${GCP_RESERVED_ID_PREFIX}' for its own ${what} ids; ` +
+          `choose an id without it, ${fix}`,
+      );
       return undefined;
     }
     if (GCP_FEDERATION_ID_PATTERN.test(id)) return id;
-    const lower = id.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 32);
-    const fix = GCP_FEDERATION_ID_PATTERN.test(lower) && !lower.startsWith(GCP_RESERVED_ID_PREFIX)
-      ? `e.g. '${lower}'`
-      : `or remove it to use '${fallback}', the default`;
+    const lower = id
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^[^a-z]+/, "")
+      .slice(0, 32);
+    const fix =
+      GCP_FEDERATION_ID_PATTERN.test(lower) && !lower.startsWith(GCP_RESERVED_ID_PREFIX)
+        ? `e.g. '${lower}'`
+        : `or remove it to use '${fallback}', the default`;
     issues.add(key, `is ${describeValue(id)}, but ${rule}; rename it, ${fix}`);
     return undefined;
   };

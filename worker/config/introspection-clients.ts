@@ -12,17 +12,26 @@ const RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter o
 /** A list of client ids, or its JSON text (Pulumi hands array keys over as text); "" means none. */
 export const readIntrospectionClients: FieldReader<readonly string[]> = (value, key, issues) => {
   if (value === "") return [];
-  const list = typeof value === "string"
-    ? parseJsonText(value, key, issues, "write it as a list in the stack file, e.g. introspectionClients: [payments-api]")
-    : value;
+  const list =
+    typeof value === "string"
+      ? parseJsonText(
+          value,
+          key,
+          issues,
+          "write it as a list in the stack file, e.g. introspectionClients: [payments-api]",
+        )
+      : value;
   if (list === undefined) return undefined;
   if (!Array.isArray(list)) {
     issues.add(key, `is ${describeValue(list)}, but must be a list of client ids, e.g. [payments-api]`);
     return undefined;
   }
   if (list.length > MAX_INTROSPECTION_CLIENTS) {
-    issues.add(key, `lists ${list.length} clients, more than ${MAX_INTROSPECTION_CLIENTS}; relying parties of one ` +
-      "service can share a client id");
+    issues.add(
+      key,
+      `lists ${list.length} clients, more than ${MAX_INTROSPECTION_CLIENTS}; relying parties of one ` +
+        "service can share a client id",
+    );
     return undefined;
   }
   const before = issues.count;
@@ -32,8 +41,11 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
     const id = readString(element, path, issues, `a client id (${RULE})`);
     if (id === undefined) return;
     if (!INTROSPECTION_CLIENT_ID_PATTERN.test(id)) {
-      issues.add(path, `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
-        "credentials, which cannot hold ':'); rename it");
+      issues.add(
+        path,
+        `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
+          "credentials, which cannot hold ':'); rename it",
+      );
     } else if (ids.includes(id)) {
       issues.add(path, `repeats introspectionClients[${list.indexOf(id)}]; remove the duplicate`);
     } else {
@@ -44,10 +56,13 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
   const bytes = introspectionSecretsBytes(ids);
   const max = CLOUDFLARE.textBindingBytes.value;
   if (bytes > max) {
-    issues.add(key, `lists clients whose INTROSPECTION_SECRETS secret ({clientId: ${INTROSPECTION_SECRET_LENGTH}-character ` +
-      `secret}) would be ${bytes} bytes, more than the ${max} Cloudflare allows one variable (${CLOUDFLARE.textBindingBytes.source}); ` +
-      `each client takes its id's length plus ${INTROSPECTION_SECRET_LENGTH + 6} bytes (its secret, quotes, ":" and ","): remove clients (relying parties of one ` +
-      "service can share one) or shorten their ids");
+    issues.add(
+      key,
+      `lists clients whose INTROSPECTION_SECRETS secret ({clientId: ${INTROSPECTION_SECRET_LENGTH}-character ` +
+        `secret}) would be ${bytes} bytes, more than the ${max} Cloudflare allows one variable (${CLOUDFLARE.textBindingBytes.source}); ` +
+        `each client takes its id's length plus ${INTROSPECTION_SECRET_LENGTH + 6} bytes (its secret, quotes, ":" and ","): remove clients (relying parties of one ` +
+        "service can share one) or shorten their ids",
+    );
     return undefined;
   }
   return Object.freeze(ids);

@@ -5,8 +5,7 @@ import type { FieldReader } from "./fields.js";
 import { readString } from "./fields.js";
 import { DNS_LABEL_PATTERN, HOSTNAME_MAX_LENGTH, MAX_PORT, MIN_PORT, WORKERS_DEV_DOMAIN } from "./limits.js";
 
-const HOSTNAME_RULE =
-  `lowercase labels of letters, digits and inner '-' separated by dots, at most ${HOSTNAME_MAX_LENGTH} characters`;
+const HOSTNAME_RULE = `lowercase labels of letters, digits and inner '-' separated by dots, at most ${HOSTNAME_MAX_LENGTH} characters`;
 
 /** `issuerHostname`: a custom domain serving the issuer. Empty means unset (see Pulumi.yaml). */
 export const readIssuerHostname: FieldReader<string> = (value, key, issues) => {
@@ -24,15 +23,21 @@ export const readWorkersDevSubdomain: FieldReader<string> = (value, key, issues)
   if (subdomain === undefined || subdomain === "") return undefined;
   if (DNS_LABEL_PATTERN.test(subdomain)) return subdomain;
   const suffix = `.${WORKERS_DEV_DOMAIN}`;
-  const bare = subdomain.toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+  const bare = subdomain
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/.*$/, "");
   const label = bare.endsWith(suffix) ? (bare.slice(0, -suffix.length).split(".").pop() ?? "") : "";
   if (DNS_LABEL_PATTERN.test(label)) {
     issues.add(key, `is a hostname; write only the account's subdomain: '${label}'`);
   } else if (DNS_LABEL_PATTERN.test(subdomain.toLowerCase())) {
     issues.add(key, `must be lowercase; write '${subdomain.toLowerCase()}'`);
   } else {
-    issues.add(key, "is not a workers.dev subdomain (one DNS label: lowercase letters, digits and inner '-'); " +
-      "copy it from the dashboard (Workers & Pages → your subdomain), without '.workers.dev'");
+    issues.add(
+      key,
+      "is not a workers.dev subdomain (one DNS label: lowercase letters, digits and inner '-'); " +
+        "copy it from the dashboard (Workers & Pages → your subdomain), without '.workers.dev'",
+    );
   }
   return undefined;
 };
@@ -78,8 +83,13 @@ function portProblem(port: string): string | undefined {
 /** Why `host` is not a DNS hostname with at least `minLabels` labels (with the fix). */
 function hostnameProblem(host: string, minLabels: number): string | undefined {
   if (isHostname(host, minLabels)) return undefined;
-  const bare = host.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/[/?#].*$/, "").replace(/:\d*$/, "")
-    .replace(/\.$/, "").toLowerCase();
+  const bare = host
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+    .replace(/[/?#].*$/, "")
+    .replace(/:\d*$/, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
   const instead = isHostname(bare, minLabels) ? `: write '${bare}'` : "";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return `has a scheme; write the hostname alone${instead}`;
   if (/[/?#]/.test(host)) return `has a path; write the hostname alone${instead}`;
@@ -98,6 +108,9 @@ function isHostname(host: string, minLabels: number): boolean {
   if (host.length === 0 || host.length > HOSTNAME_MAX_LENGTH) return false;
   const labels = host.split(".");
   // An all-digit last label is an IPv4 address, not a name.
-  return labels.length >= minLabels && labels.every((label) => DNS_LABEL_PATTERN.test(label)) &&
-    !/^[0-9]+$/.test(labels[labels.length - 1] ?? "");
+  return (
+    labels.length >= minLabels &&
+    labels.every((label) => DNS_LABEL_PATTERN.test(label)) &&
+    !/^[0-9]+$/.test(labels[labels.length - 1] ?? "")
+  );
 }

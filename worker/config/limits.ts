@@ -73,8 +73,19 @@ export const MAX_CLAIMS_JSON_BYTES = 4_096;
 export const MAX_CLAIM_VALUE_DEPTH = 16;
 /** Set by the issuer on every token (or reserved for it): static claims may not override them. */
 export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
-  "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
-  "account_id", "worker", "workflow", "instance_id", "environment", "cnf",
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "jti",
+  "account_id",
+  "worker",
+  "workflow",
+  "instance_id",
+  "environment",
+  "cnf",
   "https://aws.amazon.com/tags",
 ]);
 
@@ -127,7 +138,8 @@ export const GCP_SERVICE_ACCOUNT_ID_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const MIN_GCP_SERVICE_ACCOUNT_ID_LENGTH = 6;
 export const MAX_GCP_SERVICE_ACCOUNT_ID_LENGTH = 30;
 /** User-managed service-account emails end in this. */
-export const GCP_SERVICE_ACCOUNT_EMAIL_PATTERN = /^[a-z0-9][a-z0-9._-]*@[a-z0-9][a-z0-9.-]*\.iam\.gserviceaccount\.com$/;
+export const GCP_SERVICE_ACCOUNT_EMAIL_PATTERN =
+  /^[a-z0-9][a-z0-9._-]*@[a-z0-9][a-z0-9.-]*\.iam\.gserviceaccount\.com$/;
 /** Predefined roles, and custom roles of a project or an organization. */
 export const GCP_ROLE_PATTERN = /^(roles|projects\/[^/]+\/roles|organizations\/\d+\/roles)\/[\w.]+$/;
 

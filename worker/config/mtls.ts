@@ -51,10 +51,12 @@ export const readMtlsSettings: FieldReader<MtlsEntry> = (value, key, issues) => 
   };
 };
 
-export const MTLS_STACK_KEY_EMPTY = "is empty; write mtls: {} for the defaults (the issuer's hostname as trust domain, " +
+export const MTLS_STACK_KEY_EMPTY =
+  "is empty; write mtls: {} for the defaults (the issuer's hostname as trust domain, " +
   `a CA of ${DEFAULT_MTLS_CA_VALIDITY_DAYS} days), or delete the line`;
 
-const TRUST_DOMAIN_RULE = "a SPIFFE trust domain is lowercase letters, digits, '.', '-' and '_' (no scheme, port or path)";
+const TRUST_DOMAIN_RULE =
+  "a SPIFFE trust domain is lowercase letters, digits, '.', '-' and '_' (no scheme, port or path)";
 const TRUST_DOMAIN_DEFAULT = "remove it to use the issuer's hostname, the default";
 
 function readTrustDomain(value: unknown, key: string, issues: IssueCollector): string | undefined {
@@ -65,12 +67,18 @@ function readTrustDomain(value: unknown, key: string, issues: IssueCollector): s
   } else if (text.toLowerCase().startsWith(SPIFFE_SCHEME)) {
     issues.add(key, `has the spiffe:// scheme; write the trust domain alone: '${text.slice(SPIFFE_SCHEME.length)}'`);
   } else if (text.length > MAX_SPIFFE_TRUST_DOMAIN_LENGTH) {
-    issues.add(key, `is ${text.length} characters long, more than the ${MAX_SPIFFE_TRUST_DOMAIN_LENGTH} a SPIFFE trust ` +
-      `domain may have; shorten it, or ${TRUST_DOMAIN_DEFAULT}`);
+    issues.add(
+      key,
+      `is ${text.length} characters long, more than the ${MAX_SPIFFE_TRUST_DOMAIN_LENGTH} a SPIFFE trust ` +
+        `domain may have; shorten it, or ${TRUST_DOMAIN_DEFAULT}`,
+    );
   } else if (!SPIFFE_TRUST_DOMAIN_PATTERN.test(text)) {
-    issues.add(key, SPIFFE_TRUST_DOMAIN_PATTERN.test(text.toLowerCase())
-      ? `must be lowercase: '${text.toLowerCase()}'`
-      : `is ${describeValue(text)}, but ${TRUST_DOMAIN_RULE}; e.g. 'id.example.com', or ${TRUST_DOMAIN_DEFAULT}`);
+    issues.add(
+      key,
+      SPIFFE_TRUST_DOMAIN_PATTERN.test(text.toLowerCase())
+        ? `must be lowercase: '${text.toLowerCase()}'`
+        : `is ${describeValue(text)}, but ${TRUST_DOMAIN_RULE}; e.g. 'id.example.com', or ${TRUST_DOMAIN_DEFAULT}`,
+    );
   } else {
     return text;
   }
@@ -155,17 +163,23 @@ export function resolveMtls(
     const validityDays = entry.fields.mtls?.validityDays ?? DEFAULT_MTLS_CERTIFICATE_VALIDITY_DAYS;
     if (validityDays * MTLS_CA_VALIDITY_FACTOR <= caValidityDays) continue;
     const longest = Math.floor(caValidityDays / MTLS_CA_VALIDITY_FACTOR);
-    issues.add(memberKey(memberKey(entry.key, "mtls"), "validityDays"), `is ${validityDays} days, but the stack's CA ` +
-      `lives ${caValidityDays} days (${context.key}.caValidityDays) and must outlive ${MTLS_CA_VALIDITY_FACTOR} of its ` +
-      `certificates so its rotation overlaps them; lower it to at most ${longest}, or raise caValidityDays to at least ` +
-      `${validityDays * MTLS_CA_VALIDITY_FACTOR}`);
+    issues.add(
+      memberKey(memberKey(entry.key, "mtls"), "validityDays"),
+      `is ${validityDays} days, but the stack's CA ` +
+        `lives ${caValidityDays} days (${context.key}.caValidityDays) and must outlive ${MTLS_CA_VALIDITY_FACTOR} of its ` +
+        `certificates so its rotation overlaps them; lower it to at most ${longest}, or raise caValidityDays to at least ` +
+        `${validityDays * MTLS_CA_VALIDITY_FACTOR}`,
+    );
   }
   return {
     settings: { trustDomain, caValidityDays },
     workloads: workloads.map((workload) => {
       const mtls = enabled.get(workload.name)?.fields.mtls;
       if (mtls === undefined) return workload;
-      return { ...workload, mtls: { spiffeId: workloadSpiffeId(trustDomain, workload.subject), validityDays: mtls.validityDays } };
+      return {
+        ...workload,
+        mtls: { spiffeId: workloadSpiffeId(trustDomain, workload.subject), validityDays: mtls.validityDays },
+      };
     }),
   };
 }

@@ -34,11 +34,19 @@ const REGISTRY_SECTIONS = ["workloads", "workflows"] as const;
 
 /** The `registry` stack key: a path relative to the project directory; "" means none. */
 export const readRegistryPath: FieldReader<string> = (value, key, issues) => {
-  const path = readString(value, key, issues, "the path of a registry file or folder, relative to the project directory");
+  const path = readString(
+    value,
+    key,
+    issues,
+    "the path of a registry file or folder, relative to the project directory",
+  );
   if (path === undefined) return undefined;
   if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\")) {
-    issues.add(key, `is ${describeValue(path)}, an absolute path; write it relative to the project directory (where ` +
-      "Pulumi.yaml is), e.g. registry/, so every checkout of the project finds the same files");
+    issues.add(
+      key,
+      `is ${describeValue(path)}, an absolute path; write it relative to the project directory (where ` +
+        "Pulumi.yaml is), e.g. registry/, so every checkout of the project finds the same files",
+    );
     return undefined;
   }
   return path;
@@ -57,16 +65,22 @@ export function readRegistryDocuments(source: RegistrySource, issues: IssueColle
   for (const document of source.documents) {
     const { content } = document;
     if (!isPlainObject(content)) {
-      issues.add(document.source, `is ${content === null || content === undefined ? "empty" : describeValue(content)}, but a ` +
-        "registry file must be a map with workloads: and/or workflows:, shaped as the stack keys of the same names " +
-        "(e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}})");
+      issues.add(
+        document.source,
+        `is ${content === null || content === undefined ? "empty" : describeValue(content)}, but a ` +
+          "registry file must be a map with workloads: and/or workflows:, shaped as the stack keys of the same names " +
+          "(e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}})",
+      );
       continue;
     }
     for (const name of Object.keys(content)) {
       if ((REGISTRY_SECTIONS as readonly string[]).includes(name)) continue;
       const suggestion = closestName(name, REGISTRY_SECTIONS);
-      issues.add(`${document.source}: ${name}`, `is not a registry section; a registry file holds only workloads: and ` +
-        `workflows:${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}; other settings stay in the stack config`);
+      issues.add(
+        `${document.source}: ${name}`,
+        `is not a registry section; a registry file holds only workloads: and ` +
+          `workflows:${suggestion === undefined ? "" : ` (did you mean '${suggestion}'?)`}; other settings stay in the stack config`,
+      );
     }
     if (content.workloads !== undefined) {
       workloads.push(...(readWorkloads(content.workloads, `${document.source}: workloads`, issues) ?? []));
@@ -93,7 +107,10 @@ export function mergeRegistryEntries<T extends FieldTable>(
     for (const entry of entries) {
       const earlier = first.get(entry.name);
       if (earlier !== undefined) {
-        issues.add(entry.key, `defines ${noun} '${entry.name}' again: it is already defined at ${earlier}; keep one of the two`);
+        issues.add(
+          entry.key,
+          `defines ${noun} '${entry.name}' again: it is already defined at ${earlier}; keep one of the two`,
+        );
         continue;
       }
       first.set(entry.name, entry.key);

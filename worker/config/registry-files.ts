@@ -26,8 +26,12 @@ export function readRegistryFiles(projectDir: string, path: string): RegistrySou
     return { documents, problems };
   }
   if (files.length === 0) {
-    problems.push({ key: path, message: "is a folder without *.yaml, *.yml or *.json files; add the registry files " +
-      "there (workloads: and/or workflows: maps), or point the registry key at the right folder" });
+    problems.push({
+      key: path,
+      message:
+        "is a folder without *.yaml, *.yml or *.json files; add the registry files " +
+        "there (workloads: and/or workflows: maps), or point the registry key at the right folder",
+    });
   }
   for (const file of files) {
     const source = shown(file);
@@ -53,7 +57,9 @@ export function readRegistryFiles(projectDir: string, path: string): RegistrySou
 
 function filesUnder(directory: string): string[] {
   const found: string[] = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
     if (entry.name.startsWith(".")) continue;
     const full = join(directory, entry.name);
     if (entry.isDirectory()) found.push(...filesUnder(full));
@@ -66,6 +72,6 @@ function missing(error: unknown, shown: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code === "ENOENT"
     ? `does not exist; create ${shown} (a file or folder of workloads:/workflows: documents, relative to the project ` +
-      "directory), or correct the registry key"
+        "directory), or correct the registry key"
     : `cannot be read (${code ?? String(error)}); check the path and its permissions`;
 }

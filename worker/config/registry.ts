@@ -13,7 +13,11 @@ import {
 } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
-import { DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "./limits.js";
+import {
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  MAX_TOKEN_LIFETIME_CAP_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+} from "./limits.js";
 import type { TokenSettings } from "./types.js";
 
 /** The lifetime fields of an entry's table; both default to the issuer's settings. */
@@ -83,8 +87,11 @@ export function readRegistry<T extends FieldTable>(
     const nameProblem = options.nameProblem(name);
     if (nameProblem !== undefined) issues.add(entryKey, nameProblem);
     if (!isPlainObject(settings)) {
-      issues.add(entryKey, `is ${describeValue(settings)}, but must be the ${options.noun}'s settings, ` +
-        `e.g. ${options.settingsExample}`);
+      issues.add(
+        entryKey,
+        `is ${describeValue(settings)}, but must be the ${options.noun}'s settings, ` +
+          `e.g. ${options.settingsExample}`,
+      );
       continue;
     }
     const fields = readSection(Object.entries(settings), table, issues, {
@@ -125,15 +132,21 @@ export function resolveLifetimes(
   const issuerMax = issuer.maxTokenLifetimeSeconds;
   const max = fields.maxTokenLifetimeSeconds ?? issuerMax ?? MAX_TOKEN_LIFETIME_CAP_SECONDS;
   if (issuerMax !== undefined && max > issuerMax) {
-    issues.add(memberKey(key, "maxTokenLifetimeSeconds"), `is ${max}, above the issuer's maxTokenLifetimeSeconds ` +
-      `(${issuerMax}); lower it to at most ${issuerMax}, or raise the issuer's maxTokenLifetimeSeconds`);
+    issues.add(
+      memberKey(key, "maxTokenLifetimeSeconds"),
+      `is ${max}, above the issuer's maxTokenLifetimeSeconds ` +
+        `(${issuerMax}); lower it to at most ${issuerMax}, or raise the issuer's maxTokenLifetimeSeconds`,
+    );
     return undefined;
   }
-  const token = fields.tokenLifetimeSeconds ?? Math.min(issuer.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS, max);
+  const token =
+    fields.tokenLifetimeSeconds ?? Math.min(issuer.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS, max);
   if (token > max) {
     const whose = whoseMax(fields.maxTokenLifetimeSeconds !== undefined);
-    issues.add(memberKey(key, "tokenLifetimeSeconds"), `is ${token}, above ${whose} (${max}); ` +
-      `lower it to at most ${max}, or raise maxTokenLifetimeSeconds`);
+    issues.add(
+      memberKey(key, "tokenLifetimeSeconds"),
+      `is ${token}, above ${whose} (${max}); ` + `lower it to at most ${max}, or raise maxTokenLifetimeSeconds`,
+    );
     return undefined;
   }
   return { tokenLifetimeSeconds: token, maxTokenLifetimeSeconds: max };

@@ -2,8 +2,7 @@
 
 import { SCRIPT_NAME_MAX_LENGTH, SCRIPT_NAME_PATTERN } from "./limits.js";
 
-const RULE =
-  `1 to ${SCRIPT_NAME_MAX_LENGTH} lowercase letters, digits, '-' or '_', starting with a letter or digit`;
+const RULE = `1 to ${SCRIPT_NAME_MAX_LENGTH} lowercase letters, digits, '-' or '_', starting with a letter or digit`;
 
 /** Why `name` is not a Cloudflare script name (with the fix), or undefined if it is one. */
 export function scriptNameProblem(name: string): string | undefined {

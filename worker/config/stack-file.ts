@@ -47,7 +47,11 @@ export function readStackConfigMap(path: string): StackConfigMap {
  * The registry files the config names, read relative to `projectDir`; undefined when the key is
  * unset or not text (the validator reports the latter). The program and every loader use this.
  */
-export function registryOf(config: Readonly<Record<string, unknown>>, project: string, projectDir: string): RegistrySource | undefined {
+export function registryOf(
+  config: Readonly<Record<string, unknown>>,
+  project: string,
+  projectDir: string,
+): RegistrySource | undefined {
   const path = config[`${project}:registry`] ?? config["registry"];
   return typeof path === "string" && path !== "" ? readRegistryFiles(projectDir, path) : undefined;
 }
@@ -72,8 +76,11 @@ function readProjectName(directory: string, issues: IssueCollector): string | un
   const candidates = PROJECT_FILE_NAMES.map((name) => join(directory, name));
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
-    issues.add(candidates[0] ?? directory, "does not exist; the project file must sit beside the stack file " +
-      "(run from the repository root, or create it with 'name: worker-identity')");
+    issues.add(
+      candidates[0] ?? directory,
+      "does not exist; the project file must sit beside the stack file " +
+        "(run from the repository root, or create it with 'name: worker-identity')",
+    );
     return undefined;
   }
   const document = parseYaml(found, issues);
@@ -89,15 +96,23 @@ function readConfigSection(path: string, issues: IssueCollector): Record<string,
   if (document === undefined) return undefined;
   const section: unknown = document.get("config", true);
   if (!isMap(section)) {
-    issues.add(path, "has no 'config:' map; add one with the worker-identity:* keys (Pulumi.dev.yaml is a complete example)");
+    issues.add(
+      path,
+      "has no 'config:' map; add one with the worker-identity:* keys (Pulumi.dev.yaml is a complete example)",
+    );
     return undefined;
   }
   const plain = document.toJS() as { config: Record<string, unknown> };
   const config = { ...plain.config };
   // Top-level plain values are text to Pulumi; keep what the file says, not what YAML made of it.
   for (const pair of section.items) {
-    if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.source === "string" &&
-      typeof pair.value.value !== "string" && pair.value.value !== null) {
+    if (
+      isScalar(pair.key) &&
+      isScalar(pair.value) &&
+      typeof pair.value.source === "string" &&
+      typeof pair.value.value !== "string" &&
+      pair.value.value !== null
+    ) {
       config[String(pair.key.value)] = pair.value.source;
     }
   }
@@ -112,7 +127,10 @@ function parseYaml(path: string, issues: IssueCollector): Document | undefined {
     for (const error of document.errors) {
       // The first line is the reason and its position ("… at line 3, column 3:"); the rest is a snippet.
       const reason = (error.message.split("\n")[0] ?? error.code).replace(/:$/, "");
-      issues.add(path, `is not valid YAML: ${reason}; fix the syntax there (indentation, quoting, a missing ':' or ']')`);
+      issues.add(
+        path,
+        `is not valid YAML: ${reason}; fix the syntax there (indentation, quoting, a missing ':' or ']')`,
+      );
     }
     return undefined;
   }
@@ -126,8 +144,11 @@ function readText(path: string, issues: IssueCollector): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      issues.add(path, "does not exist; pass the path of a stack file (e.g. Pulumi.dev.yaml), or create it with " +
-        "pulumi stack init <stack> and pulumi config set");
+      issues.add(
+        path,
+        "does not exist; pass the path of a stack file (e.g. Pulumi.dev.yaml), or create it with " +
+          "pulumi stack init <stack> and pulumi config set",
+      );
     } else {
       issues.add(path, `cannot be read (${code ?? String(error)}); check the path and its permissions`);
     }

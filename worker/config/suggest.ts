@@ -15,7 +15,8 @@ export function closestName(input: string, known: Iterable<string>): string | un
   for (const candidate of known) {
     const lower = candidate.toLowerCase();
     const allowed = Math.min(MAX_SUGGESTION_DISTANCE, Math.ceil(candidate.length / 3));
-    const related = Math.min(needle.length, lower.length) >= MIN_PREFIX_LENGTH &&
+    const related =
+      Math.min(needle.length, lower.length) >= MIN_PREFIX_LENGTH &&
       (needle.startsWith(lower) || lower.startsWith(needle));
     const distance = related ? Math.min(allowed, editDistance(needle, lower)) : editDistance(needle, lower);
     if (distance <= allowed && distance < bestDistance) {

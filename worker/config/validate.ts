@@ -39,12 +39,22 @@ import { closestName } from "./suggest.js";
 import type { SigningAlgorithm, StackConfig } from "./types.js";
 import { readWorkloads, resolveWorkloads } from "./workloads.js";
 import { readIntrospectionClients } from "./introspection-clients.js";
-import { DEFAULT_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, MIN_MAX_INSTANCE_ID_LENGTH } from "./limits.js";
+import {
+  DEFAULT_MAX_INSTANCE_ID_LENGTH,
+  MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
+  MIN_MAX_INSTANCE_ID_LENGTH,
+} from "./limits.js";
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
 import { reportUnregisteredRuleNames } from "./edge-middleware-registry.js";
 import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
-import { mergeRegistryEntries, readRegistryDocuments, readRegistryPath, type RegistryFileEntries, type RegistrySource } from "./registry-documents.js";
+import {
+  mergeRegistryEntries,
+  readRegistryDocuments,
+  readRegistryPath,
+  type RegistryFileEntries,
+  type RegistrySource,
+} from "./registry-documents.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */
@@ -57,16 +67,21 @@ export interface ValidateOptions {
   readonly registry?: RegistrySource;
 }
 
-const WORKLOADS_MISSING = "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}";
+const WORKLOADS_MISSING =
+  "is missing; add at least one workload, e.g. workloads: {billing: {audiences: [sts.amazonaws.com]}}";
 
 const readAccountId: FieldReader<string> = (value, key, issues) => {
-  const expected = "your Cloudflare account id, 32 lowercase hex characters (copy it from the dashboard: Account details)";
+  const expected =
+    "your Cloudflare account id, 32 lowercase hex characters (copy it from the dashboard: Account details)";
   const id = readString(value, key, issues, expected);
   if (id === undefined || ACCOUNT_ID_PATTERN.test(id)) return id;
   const lower = id.trim().toLowerCase();
-  issues.add(key, ACCOUNT_ID_PATTERN.test(lower)
-    ? `must be lowercase, without spaces: '${lower}'`
-    : `is ${JSON.stringify(id)}, but must be ${expected}`);
+  issues.add(
+    key,
+    ACCOUNT_ID_PATTERN.test(lower)
+      ? `must be lowercase, without spaces: '${lower}'`
+      : `is ${JSON.stringify(id)}, but must be ${expected}`,
+  );
   return undefined;
 };
 
@@ -76,7 +91,10 @@ const readEnvironment: FieldReader<string> = (value, key, issues) => {
   if (environment === undefined || environment === "" || ENVIRONMENT_PATTERN.test(environment)) {
     return environment === "" ? undefined : environment;
   }
-  issues.add(key, `is ${JSON.stringify(environment)}, but ${ENVIRONMENT_RULE}; e.g. '${suggestEnvironment(environment)}'`);
+  issues.add(
+    key,
+    `is ${JSON.stringify(environment)}, but ${ENVIRONMENT_RULE}; e.g. '${suggestEnvironment(environment)}'`,
+  );
   return undefined;
 };
 
@@ -84,7 +102,11 @@ const ENVIRONMENT_RULE =
   "an environment name must be 1 to 63 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit";
 
 function suggestEnvironment(name: string): string {
-  const candidate = name.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 63)
+  const candidate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 63)
     .replace(/[^a-z0-9]+$/, "");
   return ENVIRONMENT_PATTERN.test(candidate) ? candidate : "prod";
 }
@@ -105,9 +127,12 @@ const readSigningAlgorithm: FieldReader<SigningAlgorithm> = (value, key, issues)
   const match = SIGNING_ALGORITHMS.find((algorithm) => algorithm === text);
   if (match !== undefined) return match;
   const upper = SIGNING_ALGORITHMS.find((algorithm) => algorithm === text.trim().toUpperCase());
-  issues.add(key, upper !== undefined
-    ? `must be written '${upper}'`
-    : `is ${JSON.stringify(text)}, but must be ${expected}; remove it to use ${DEFAULT_SIGNING_ALGORITHM}, the default`);
+  issues.add(
+    key,
+    upper !== undefined
+      ? `must be written '${upper}'`
+      : `is ${JSON.stringify(text)}, but must be ${expected}; remove it to use ${DEFAULT_SIGNING_ALGORITHM}, the default`,
+  );
   return undefined;
 };
 
@@ -123,19 +148,27 @@ const STACK_FIELDS = {
   issuerScriptName: { read: readIssuerScriptName },
   signingAlgorithm: { read: readSigningAlgorithm },
   rotationPeriodDays: integerField({
-    min: MIN_ROTATION_PERIOD_DAYS, max: MAX_ROTATION_PERIOD_DAYS, unit: "days",
+    min: MIN_ROTATION_PERIOD_DAYS,
+    max: MAX_ROTATION_PERIOD_DAYS,
+    unit: "days",
     fix: `set it to ${DEFAULT_ROTATION_PERIOD_DAYS} for monthly rotation`,
   }),
   tokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS, max: MAX_TOKEN_LIFETIME_CAP_SECONDS, unit: "seconds",
+    min: MIN_TOKEN_LIFETIME_SECONDS,
+    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
+    unit: "seconds",
     fix: `set it to ${DEFAULT_TOKEN_LIFETIME_SECONDS} (5 minutes), the default`,
   }),
   maxTokenLifetimeSeconds: integerField({
-    min: MIN_TOKEN_LIFETIME_SECONDS, max: MAX_TOKEN_LIFETIME_CAP_SECONDS, unit: "seconds",
+    min: MIN_TOKEN_LIFETIME_SECONDS,
+    max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
+    unit: "seconds",
     fix: `set it to ${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} (1 hour), the default`,
   }),
   clockSkewSeconds: integerField({
-    min: MIN_CLOCK_SKEW_SECONDS, max: MAX_CLOCK_SKEW_SECONDS, unit: "seconds",
+    min: MIN_CLOCK_SKEW_SECONDS,
+    max: MAX_CLOCK_SKEW_SECONDS,
+    unit: "seconds",
     fix: `set it to ${DEFAULT_CLOCK_SKEW_SECONDS}, the default`,
   }),
   /** Present (even `{}`): the stack federates AWS. */
@@ -151,7 +184,9 @@ const STACK_FIELDS = {
   /** Workflow name → {script, className, audiences, …}: instances get workflow/<account>/<name>/<id>. */
   workflows: { read: readWorkflows },
   maxInstanceIdLength: integerField({
-    min: MIN_MAX_INSTANCE_ID_LENGTH, max: MAX_CLOUDFLARE_INSTANCE_ID_LENGTH, unit: "characters",
+    min: MIN_MAX_INSTANCE_ID_LENGTH,
+    max: MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
+    unit: "characters",
     fix: `set it to ${DEFAULT_MAX_INSTANCE_ID_LENGTH}, the default (a random UUID, Cloudflare's default id, has 36)`,
   }),
   /** Relying parties that may call POST /introspect; their secrets are in INTROSPECTION_SECRETS. */
@@ -182,19 +217,30 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
   let environment = fields.environment;
   if (unset("environment")) {
     if (ENVIRONMENT_PATTERN.test(stack)) environment = stack;
-    else issues.add(key("environment"), `is not set, and the stack name '${stack}' cannot be its default (${ENVIRONMENT_RULE}); ` +
-      `set it: pulumi config set environment ${suggestEnvironment(stack)}`);
+    else
+      issues.add(
+        key("environment"),
+        `is not set, and the stack name '${stack}' cannot be its default (${ENVIRONMENT_RULE}); ` +
+          `set it: pulumi config set environment ${suggestEnvironment(stack)}`,
+      );
   }
 
   const scriptName = settled("issuerScriptName", fields.issuerScriptName, DEFAULT_ISSUER_SCRIPT_NAME);
-  const maxLifetime = settled("maxTokenLifetimeSeconds", fields.maxTokenLifetimeSeconds, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+  const maxLifetime = settled(
+    "maxTokenLifetimeSeconds",
+    fields.maxTokenLifetimeSeconds,
+    DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  );
   // A fixed default, not min(default, max): Pulumi writes Pulumi.yaml's default into the stack,
   // so a computed default here would make the local stack accept what `pulumi up` refuses.
   let tokenLifetime = settled("tokenLifetimeSeconds", fields.tokenLifetimeSeconds, DEFAULT_TOKEN_LIFETIME_SECONDS);
   if (tokenLifetime !== undefined && maxLifetime !== undefined && tokenLifetime > maxLifetime) {
     const shown = unset("tokenLifetimeSeconds") ? `not set, so ${tokenLifetime} (the default)` : `${tokenLifetime}`;
-    issues.add(key("tokenLifetimeSeconds"), `is ${shown}, above maxTokenLifetimeSeconds (${maxLifetime}); ` +
-      `set it to at most ${maxLifetime}, or raise maxTokenLifetimeSeconds`);
+    issues.add(
+      key("tokenLifetimeSeconds"),
+      `is ${shown}, above maxTokenLifetimeSeconds (${maxLifetime}); ` +
+        `set it to at most ${maxLifetime}, or raise maxTokenLifetimeSeconds`,
+    );
     tokenLifetime = undefined;
   }
 
@@ -204,58 +250,83 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
   const workloadEntries = mergeRegistryEntries([fields.workloads ?? [], files.workloads], "workload", issues);
   const workflowEntries = mergeRegistryEntries([fields.workflows ?? [], files.workflows], "workflow", issues);
   if (workloadEntries.length === 0 && unset("workloads") && (options.registry?.problems.length ?? 0) === 0) {
-    issues.add(key("workloads"), unset("registry") ? WORKLOADS_MISSING
-      : `${WORKLOADS_MISSING}, in the stack config or in the registry files${fields.registry === undefined ? "" : ` (${fields.registry})`}`);
+    issues.add(
+      key("workloads"),
+      unset("registry")
+        ? WORKLOADS_MISSING
+        : `${WORKLOADS_MISSING}, in the stack config or in the registry files${fields.registry === undefined ? "" : ` (${fields.registry})`}`,
+    );
   }
 
-  const registry = resolveWorkloads(workloadEntries, {
-    accountId: fields.accountId,
-    scriptName,
-    tokenLifetimeSeconds: tokenLifetime,
-    maxTokenLifetimeSeconds: maxLifetime,
-    aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
-    gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
-  }, issues);
+  const registry = resolveWorkloads(
+    workloadEntries,
+    {
+      accountId: fields.accountId,
+      scriptName,
+      tokenLifetimeSeconds: tokenLifetime,
+      maxTokenLifetimeSeconds: maxLifetime,
+      aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
+      gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
+    },
+    issues,
+  );
   const subdomain = fields.workersDevSubdomain;
-  const mtls = resolveMtls({
-    key: key("mtls"),
-    configured: entries.get("mtls") !== undefined,
-    settings: fields.mtls,
-    defaultTrustDomain: defaultTrustDomain(
-      fields.issuerHostname,
-      subdomain !== undefined && scriptName !== undefined ? workersDevUrl(scriptName, subdomain) : undefined,
-      localIssuerUrl,
-    ),
-  }, workloadEntries, registry, issues);
+  const mtls = resolveMtls(
+    {
+      key: key("mtls"),
+      configured: entries.get("mtls") !== undefined,
+      settings: fields.mtls,
+      defaultTrustDomain: defaultTrustDomain(
+        fields.issuerHostname,
+        subdomain !== undefined && scriptName !== undefined ? workersDevUrl(scriptName, subdomain) : undefined,
+        localIssuerUrl,
+      ),
+    },
+    workloadEntries,
+    registry,
+    issues,
+  );
   const workloads = mtls.workloads;
 
-  const workflows = resolveWorkflows(workflowEntries, {
-    accountId: fields.accountId,
-    scriptName,
-    tokenLifetimeSeconds: tokenLifetime,
-    maxTokenLifetimeSeconds: maxLifetime,
-    maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
-    maxInstanceIdLengthKey: key("maxInstanceIdLength"),
-    workloads,
-    aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
-    gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
-  }, issues);
+  const workflows = resolveWorkflows(
+    workflowEntries,
+    {
+      accountId: fields.accountId,
+      scriptName,
+      tokenLifetimeSeconds: tokenLifetime,
+      maxTokenLifetimeSeconds: maxLifetime,
+      maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
+      maxInstanceIdLengthKey: key("maxInstanceIdLength"),
+      workloads,
+      aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
+      gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
+    },
+    issues,
+  );
 
   reportMisnumberedGcpAudiences([...workloadEntries, ...workflowEntries], fields.gcp, issues);
 
   const edgeClient = fields.edgeMiddleware?.introspectionClient;
   if (edgeClient !== undefined && !(fields.introspectionClients ?? []).includes(edgeClient)) {
-    issues.add(`${key("edgeMiddleware")}.introspectionClient`, `names '${edgeClient}', which is not among introspectionClients; ` +
-      `add it there (the stack generates its secret), or remove introspectionClient`);
+    issues.add(
+      `${key("edgeMiddleware")}.introspectionClient`,
+      `names '${edgeClient}', which is not among introspectionClients; ` +
+        `add it there (the stack generates its secret), or remove introspectionClient`,
+    );
   }
 
   if (fields.edgeMiddleware !== undefined) {
-    reportUnregisteredRuleNames(fields.edgeMiddleware, {
-      accountId: fields.accountId,
-      workloads: workloadEntries.map((entry) => entry.name),
-      workflows: workflowEntries.map((entry) => entry.name),
-      maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
-    }, key("edgeMiddleware"), issues);
+    reportUnregisteredRuleNames(
+      fields.edgeMiddleware,
+      {
+        accountId: fields.accountId,
+        workloads: workloadEntries.map((entry) => entry.name),
+        workflows: workflowEntries.map((entry) => entry.name),
+        maxInstanceIdLength: settled("maxInstanceIdLength", fields.maxInstanceIdLength, DEFAULT_MAX_INSTANCE_ID_LENGTH),
+      },
+      key("edgeMiddleware"),
+      issues,
+    );
   }
 
   issues.throwIfAny(`stack '${stack}' of project '${project}'`);
@@ -288,7 +359,11 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
  * stack file as the project's, so we do too; other namespaces (aws:, gcp:, cloudflare:) are
  * not ours to judge, unless the namespace looks like a misspelling of the project's.
  */
-function ourEntries(raw: Readonly<Record<string, unknown>>, project: string, issues: IssueCollector): Map<string, unknown> {
+function ourEntries(
+  raw: Readonly<Record<string, unknown>>,
+  project: string,
+  issues: IssueCollector,
+): Map<string, unknown> {
   const entries = new Map<string, unknown>();
   for (const [fullKey, value] of Object.entries(raw)) {
     const colon = fullKey.indexOf(":");
@@ -296,12 +371,18 @@ function ourEntries(raw: Readonly<Record<string, unknown>>, project: string, iss
     const name = colon === -1 ? fullKey : fullKey.slice(colon + 1);
     if (namespace !== project) {
       if (closestName(namespace, [project]) !== undefined) {
-        issues.add(fullKey, `is in namespace '${namespace}', not this project's; did you mean '${topLevelKey(project, name)}'?`);
+        issues.add(
+          fullKey,
+          `is in namespace '${namespace}', not this project's; did you mean '${topLevelKey(project, name)}'?`,
+        );
       }
       continue;
     }
     if (entries.has(name)) {
-      issues.add(topLevelKey(project, name), `is set twice (as '${name}' and as '${topLevelKey(project, name)}'); keep one`);
+      issues.add(
+        topLevelKey(project, name),
+        `is set twice (as '${name}' and as '${topLevelKey(project, name)}'); keep one`,
+      );
       continue;
     }
     entries.set(name, value);
@@ -320,16 +401,25 @@ function resolveIssuerUrl(
   const hostnameSet = !unset("issuerHostname");
   const subdomainSet = !unset("workersDevSubdomain");
   if (hostnameSet && subdomainSet) {
-    issues.add(key("workersDevSubdomain"), "is set together with issuerHostname; keep only one: issuerHostname for a " +
-      "custom domain, or workersDevSubdomain to serve the issuer at https://<issuerScriptName>.<subdomain>.workers.dev");
+    issues.add(
+      key("workersDevSubdomain"),
+      "is set together with issuerHostname; keep only one: issuerHostname for a " +
+        "custom domain, or workersDevSubdomain to serve the issuer at https://<issuerScriptName>.<subdomain>.workers.dev",
+    );
   } else if (!hostnameSet && !subdomainSet && localIssuerUrl === undefined) {
-    issues.add(key("issuerHostname"), "is missing, and so is workersDevSubdomain; set one: pulumi config set issuerHostname " +
-      "id.example.com (a custom domain in your account), or pulumi config set workersDevSubdomain <your-subdomain>");
+    issues.add(
+      key("issuerHostname"),
+      "is missing, and so is workersDevSubdomain; set one: pulumi config set issuerHostname " +
+        "id.example.com (a custom domain in your account), or pulumi config set workersDevSubdomain <your-subdomain>",
+    );
   }
   const subdomain = fields.workersDevSubdomain;
   if (subdomain !== undefined && scriptName !== undefined && !isHostnameLabel(scriptName)) {
-    issues.add(key("issuerScriptName"), `is '${scriptName}', which cannot start the workers.dev hostname ('_' is not ` +
-      `allowed in hostnames); rename it to '${scriptName.replaceAll("_", "-")}', or use issuerHostname`);
+    issues.add(
+      key("issuerScriptName"),
+      `is '${scriptName}', which cannot start the workers.dev hostname ('_' is not ` +
+        `allowed in hostnames); rename it to '${scriptName.replaceAll("_", "-")}', or use issuerHostname`,
+    );
   }
   if (localIssuerUrl !== undefined) {
     const problem = localIssuerUrlProblem(localIssuerUrl);
@@ -353,8 +443,11 @@ function registryFiles(
   const none: RegistryFileEntries = { workloads: [], workflows: [] };
   if (unset || path === undefined) return none;
   if (source === undefined) {
-    issues.add(registryKey, `names registry files (${path}), but this loader reads no files; load the stack with ` +
-      "loadStackConfigFile or the Pulumi program, which read them, or move the registry into the workloads and workflows keys");
+    issues.add(
+      registryKey,
+      `names registry files (${path}), but this loader reads no files; load the stack with ` +
+        "loadStackConfigFile or the Pulumi program, which read them, or move the registry into the workloads and workflows keys",
+    );
     return none;
   }
   return readRegistryDocuments(source, issues);
@@ -362,6 +455,7 @@ function registryFiles(
 
 /** After throwIfAny every setting is known; this narrows the type and guards the invariant. */
 function present<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error("validateStackConfig: a setting is unresolved although no issue was reported");
+  if (value === undefined)
+    throw new Error("validateStackConfig: a setting is unresolved although no issue was reported");
   return value;
 }

@@ -34,13 +34,18 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
   ];
 
   // Every workload is a Worker of the account, as are the issuer, the edge middleware and the scripts defining workflows.
-  const scripts = new Set([config.issuer.scriptName, ...config.workloads.map((w) => w.name), ...config.workflows.map((w) => w.script)]);
+  const scripts = new Set([
+    config.issuer.scriptName,
+    ...config.workloads.map((w) => w.name),
+    ...config.workflows.map((w) => w.script),
+  ]);
   if (config.edgeMiddleware !== undefined) scripts.add(config.edgeMiddleware.scriptName);
   const workers = CLOUDFLARE.workersPerAccount;
   if (scripts.size > workers.value) {
     warnings.push({
       subject: "Workers per account",
-      message: `the stack names ${count(scripts.size)} Worker scripts (the issuer, its workloads, workflow scripts and the edge ` +
+      message:
+        `the stack names ${count(scripts.size)} Worker scripts (the issuer, its workloads, workflow scripts and the edge ` +
         `middleware), more than the ${count(workers.value)} Workers a Cloudflare account runs on the paid plan (${workers.source}); ` +
         "ask Cloudflare to raise the account's Workers limit before deploying them, or split the registry across accounts",
     });
@@ -50,7 +55,8 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
   if (roles > AWS_IAM.rolesPerAccount.value) {
     warnings.push({
       subject: "IAM roles per account",
-      message: `the stack creates ${count(roles)} IAM roles, more than the default quota of ${count(AWS_IAM.rolesPerAccount.value)} ` +
+      message:
+        `the stack creates ${count(roles)} IAM roles, more than the default quota of ${count(AWS_IAM.rolesPerAccount.value)} ` +
         `per AWS account (${AWS_IAM.rolesPerAccount.source}); request an increase of "Roles per account" in Service Quotas (IAM) ` +
         "before pulumi up, or CreateRole fails past the quota",
     });
@@ -60,7 +66,8 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
   if (config.gcp !== undefined && accounts > GCP_IAM.serviceAccountsPerProject.value) {
     warnings.push({
       subject: "GCP service accounts per project",
-      message: `the stack creates ${count(accounts)} service accounts in project ${config.gcp.projectId}, more than the default ` +
+      message:
+        `the stack creates ${count(accounts)} service accounts in project ${config.gcp.projectId}, more than the default ` +
         `quota of ${count(GCP_IAM.serviceAccountsPerProject.value)} (${GCP_IAM.serviceAccountsPerProject.source}); request an ` +
         "increase of the project's service account quota (IAM & Admin > Quotas), or share existing accounts (serviceAccount.existing)",
     });
@@ -72,7 +79,8 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
     if (attached <= policies.value) continue;
     warnings.push({
       subject: "Managed policies per IAM role",
-      message: `${entry.kind} '${entry.name}' attaches ${attached} managed policies to its role, more than the default quota of ` +
+      message:
+        `${entry.kind} '${entry.name}' attaches ${attached} managed policies to its role, more than the default quota of ` +
         `${policies.value} per role (${policies.source}); request an increase of "Managed policies per role" in Service Quotas ` +
         `(IAM, up to ${AWS_IAM.managedPoliciesPerRoleMax.value}), or combine policies`,
     });
@@ -84,7 +92,8 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
     if (bytes >= limit * CONFIG_SIZE_WARNING_FRACTION) {
       warnings.push({
         subject: "Stack config size",
-        message: `the stack config reaches the program as one ${count(bytes)}-byte environment variable, near the ` +
+        message:
+          `the stack config reaches the program as one ${count(bytes)}-byte environment variable, near the ` +
           `${count(limit)} bytes Linux allows one (${PULUMI_ENGINE.configEnvironmentBytes.source}); past it pulumi up cannot ` +
           `start. Move workloads and workflows into registry files: pulumi config set ${config.project}:registry registry/ ` +
           "(README, 'A registry that scales')",
@@ -96,7 +105,8 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
     const days = config.issuer.rotationPeriodDays;
     warnings.push({
       subject: "gcp.jwksJson",
-      message: `gcp.jwksJson is a copy of the issuer's public keys, and the issuer rotates its signing key every ${days} days ` +
+      message:
+        `gcp.jwksJson is a copy of the issuer's public keys, and the issuer rotates its signing key every ${days} days ` +
         "(rotationPeriodDays): once the next key signs, GCP refuses its tokens until jwksJson holds it. Refresh it in every " +
         `rotation period from the JWKS the issuer publishes (${config.issuer.issuerUrl}${JWKS_PATH}, which lists the ` +
         "next key before it signs) and run pulumi up, or remove jwksJson so GCP fetches the keys itself",

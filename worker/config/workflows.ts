@@ -66,10 +66,16 @@ export function workflowBindingName(name: string): string {
 /** Why `name` is not a Cloudflare Workflow name (with the fix), or undefined if it is one. */
 export function workflowNameProblem(name: string): string | undefined {
   if (name.length <= MAX_WORKFLOW_NAME_LENGTH && WORKFLOW_NAME_PATTERN.test(name)) return undefined;
-  const suggestion = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+/, "").slice(0, MAX_WORKFLOW_NAME_LENGTH);
-  const fix = suggestion !== "" && WORKFLOW_NAME_PATTERN.test(suggestion) ? `rename it to '${suggestion}'` : "rename it";
-  return `is not a valid Workflow name (1 to ${MAX_WORKFLOW_NAME_LENGTH} letters, digits, '_' or '-', not starting ` +
-    `with '-', as Cloudflare requires); ${fix}`;
+  const suggestion = name
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, MAX_WORKFLOW_NAME_LENGTH);
+  const fix =
+    suggestion !== "" && WORKFLOW_NAME_PATTERN.test(suggestion) ? `rename it to '${suggestion}'` : "rename it";
+  return (
+    `is not a valid Workflow name (1 to ${MAX_WORKFLOW_NAME_LENGTH} letters, digits, '_' or '-', not starting ` +
+    `with '-', as Cloudflare requires); ${fix}`
+  );
 }
 
 /** The `workflows` key: a map from workflow name to its settings (or its JSON text). */
@@ -78,7 +84,8 @@ export const readWorkflows: FieldReader<readonly WorkflowEntry[]> = (value, key,
     noun: "workflow",
     nameProblem: workflowNameProblem,
     jsonFix: "write workflows as a YAML map in the stack file",
-    mapShape: "a map from Workflow name to its settings, e.g. {nightly-export: {script: jobs, className: NightlyExport, " +
+    mapShape:
+      "a map from Workflow name to its settings, e.g. {nightly-export: {script: jobs, className: NightlyExport, " +
       "audiences: [sts.amazonaws.com]}}",
     settingsExample: "{script: jobs, className: NightlyExport, audiences: [sts.amazonaws.com]}",
   });
@@ -95,8 +102,11 @@ function readScript(value: unknown, key: string, issues: IssueCollector): string
 function readClassName(value: unknown, key: string, issues: IssueCollector): string | undefined {
   const name = readString(value, key, issues, "the exported WorkflowEntrypoint class name, such as NightlyExport");
   if (name === undefined || CLASS_NAME_PATTERN.test(name)) return name;
-  issues.add(key, `is ${describeValue(name)}, but must be a JavaScript class name (letters, digits, '_' or '$', ` +
-    "not starting with a digit), exactly as the script exports it");
+  issues.add(
+    key,
+    `is ${describeValue(name)}, but must be a JavaScript class name (letters, digits, '_' or '$', ` +
+      "not starting with a digit), exactly as the script exports it",
+  );
   return undefined;
 }
 
@@ -112,7 +122,11 @@ export interface WorkflowContext extends IssuerLifetimes {
   readonly gcp: Federation<GcpSettings>;
 }
 
-export function resolveWorkflows(entries: readonly WorkflowEntry[], context: WorkflowContext, issues: IssueCollector): WorkflowConfig[] {
+export function resolveWorkflows(
+  entries: readonly WorkflowEntry[],
+  context: WorkflowContext,
+  issues: IssueCollector,
+): WorkflowConfig[] {
   const sorted = sortedByName(entries);
   const classes = new Map<string, string>(context.workloads.map((w) => [w.entrypoint, `workload '${w.name}'`]));
   const roleNames: NameClaim[] = [];
@@ -121,20 +135,36 @@ export function resolveWorkflows(entries: readonly WorkflowEntry[], context: Wor
   for (const entry of sorted) {
     const { name, key, fields } = entry;
     if (fields.script !== undefined && fields.script === context.scriptName) {
-      issues.add(memberKey(key, "script"), `is the issuer's own script '${fields.script}', which defines no workflow; ` +
-        "name the script whose code defines it");
+      issues.add(
+        memberKey(key, "script"),
+        `is the issuer's own script '${fields.script}', which defines no workflow; ` +
+          "name the script whose code defines it",
+      );
     }
     const entrypoint = workflowEntrypointName(name);
     const owner = classes.get(entrypoint);
     if (owner === undefined) classes.set(entrypoint, `workflow '${name}'`);
-    else issues.add(key, `maps to the entrypoint class '${entrypoint}', as ${owner} does ('-' becomes '_'); rename one of them`);
+    else
+      issues.add(
+        key,
+        `maps to the entrypoint class '${entrypoint}', as ${owner} does ('-' becomes '_'); rename one of them`,
+      );
     const subjectPrefix = `workflow/${context.accountId ?? "0".repeat(32)}/${name}/`;
     checkSubjectFits(entry, subjectPrefix, context, issues);
-    const lifetimes = resolveLifetimes(key, fields, context, (written) =>
-      (written ? "the workflow's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"), issues);
+    const lifetimes = resolveLifetimes(
+      key,
+      fields,
+      context,
+      (written) => (written ? "the workflow's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"),
+      issues,
+    );
     const ref = { name, key, audiences: fields.audiences };
-    const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, context.aws, roleNames, issues) : undefined;
-    const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, context.gcp, accountIds, issues) : undefined;
+    const aws = entry.written.has("aws")
+      ? resolveWorkloadAws(ref, fields.aws, context.aws, roleNames, issues)
+      : undefined;
+    const gcp = entry.written.has("gcp")
+      ? resolveWorkloadGcp(ref, fields.gcp, context.gcp, accountIds, issues)
+      : undefined;
     if (fields.script === undefined || fields.className === undefined || fields.audiences === undefined) continue;
     if (lifetimes === undefined || context.maxInstanceIdLength === undefined) continue;
     resolved.push({
@@ -152,27 +182,43 @@ export function resolveWorkflows(entries: readonly WorkflowEntry[], context: Wor
       ...(gcp === undefined ? {} : { gcp }),
     });
   }
-  const workloadRoles = context.workloads.flatMap((w) => (w.aws ? [{ owner: `workload '${w.name}'`, name: w.aws.roleName }] : []));
+  const workloadRoles = context.workloads.flatMap((w) =>
+    w.aws ? [{ owner: `workload '${w.name}'`, name: w.aws.roleName }] : [],
+  );
   reportTaken(roleNames, workloadRoles, (n) => n.toLowerCase(), "role", "aws.roleName", issues);
   const workloadAccounts = context.workloads.flatMap((w) =>
-    w.gcp?.serviceAccount.kind === "create" ? [{ owner: `workload '${w.name}'`, name: w.gcp.serviceAccount.accountId }] : []);
+    w.gcp?.serviceAccount.kind === "create"
+      ? [{ owner: `workload '${w.name}'`, name: w.gcp.serviceAccount.accountId }]
+      : [],
+  );
   reportTaken(accountIds, workloadAccounts, (n) => n, "service account", "gcp.serviceAccount.create.accountId", issues);
   return resolved;
 }
 
 /** GCP's google.subject is at most 127 bytes: the longest instance id allowed must still fit. */
-function checkSubjectFits(entry: WorkflowEntry, prefix: string, context: WorkflowContext, issues: IssueCollector): void {
+function checkSubjectFits(
+  entry: WorkflowEntry,
+  prefix: string,
+  context: WorkflowContext,
+  issues: IssueCollector,
+): void {
   const longest = context.maxInstanceIdLength;
   if (longest === undefined) return;
   const bytes = utf8Length(prefix) + longest;
   if (bytes <= MAX_GCP_SUBJECT_BYTES) return;
   const room = MAX_GCP_SUBJECT_BYTES - utf8Length(prefix);
   const shorterName = entry.name.length - (bytes - MAX_GCP_SUBJECT_BYTES);
-  const fixes = [shorterName >= 1 ? `shorten the workflow name to at most ${shorterName} characters` : undefined,
-    room >= MIN_MAX_INSTANCE_ID_LENGTH ? `lower ${context.maxInstanceIdLengthKey} to at most ${room} (longer instance ` +
-      "ids are then refused)" : undefined].filter((fix) => fix !== undefined);
-  issues.add(entry.key, `gives instance subjects of up to ${bytes} bytes (${prefix}<instance id of up to ${longest} ` +
-    `characters>), more than GCP's ${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; ${fixes.join(", or ")}`);
+  const fixes = [
+    shorterName >= 1 ? `shorten the workflow name to at most ${shorterName} characters` : undefined,
+    room >= MIN_MAX_INSTANCE_ID_LENGTH
+      ? `lower ${context.maxInstanceIdLengthKey} to at most ${room} (longer instance ` + "ids are then refused)"
+      : undefined,
+  ].filter((fix) => fix !== undefined);
+  issues.add(
+    entry.key,
+    `gives instance subjects of up to ${bytes} bytes (${prefix}<instance id of up to ${longest} ` +
+      `characters>), more than GCP's ${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; ${fixes.join(", or ")}`,
+  );
 }
 
 /**
@@ -191,7 +237,11 @@ function reportTaken(
   for (const claim of [...claims.filter((c) => !c.explicit), ...claims.filter((c) => c.explicit)]) {
     const owner = owners.get(fold(claim.name));
     if (owner === undefined) owners.set(fold(claim.name), `workflow '${claim.workload}'`);
-    else issues.add(claim.key, `is '${claim.name}', which is also the ${what} of ${owner}; each workflow gets a ${what} ` +
-      `of its own: set another ${field} here`);
+    else
+      issues.add(
+        claim.key,
+        `is '${claim.name}', which is also the ${what} of ${owner}; each workflow gets a ${what} ` +
+          `of its own: set another ${field} here`,
+      );
   }
 }

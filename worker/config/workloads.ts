@@ -31,7 +31,8 @@ import type { AwsSettings, GcpSettings, WorkloadConfig } from "./types.js";
 const WORKLOAD_FIELDS = {
   audiences: {
     read: readAudiences,
-    required: "is missing; list the audiences this workload may request tokens for, e.g. audiences: [sts.amazonaws.com]",
+    required:
+      "is missing; list the audiences this workload may request tokens for, e.g. audiences: [sts.amazonaws.com]",
   },
   ...LIFETIME_FIELDS,
   claims: { read: readClaims },
@@ -46,11 +47,16 @@ const WORKLOAD_FIELDS = {
 export type WorkloadEntry = RegistryEntry<typeof WORKLOAD_FIELDS>;
 
 /** The `workloads` key: a map (or its JSON text, as `pulumi config set` stores it). */
-export function readWorkloads(value: unknown, key: string, issues: IssueCollector): readonly WorkloadEntry[] | undefined {
+export function readWorkloads(
+  value: unknown,
+  key: string,
+  issues: IssueCollector,
+): readonly WorkloadEntry[] | undefined {
   return readRegistry(value, key, issues, WORKLOAD_FIELDS, {
     noun: "workload",
     nameProblem: scriptNameProblem,
-    jsonFix: "write workloads as a YAML map in the stack file, or set each field with " +
+    jsonFix:
+      "write workloads as a YAML map in the stack file, or set each field with " +
       "pulumi config set --path 'workloads.<name>.audiences[0]' <audience>",
     mapShape: "a map from Worker script name to its settings, e.g. {billing: {audiences: [sts.amazonaws.com]}}",
     settingsExample: "{audiences: [sts.amazonaws.com]}",
@@ -84,28 +90,46 @@ export function resolveWorkloads(
   for (const entry of sorted) {
     const { name, key, fields } = entry;
     if (name === issuer.scriptName) {
-      issues.add(key, `has the issuer's own script name '${issuer.scriptName}', and the issuer does not mint tokens ` +
-        "for itself; rename the workload, or set issuerScriptName to another name");
+      issues.add(
+        key,
+        `has the issuer's own script name '${issuer.scriptName}', and the issuer does not mint tokens ` +
+          "for itself; rename the workload, or set issuerScriptName to another name",
+      );
     }
     const entrypoint = entrypointClassName(name);
     const twin = byEntrypoint.get(entrypoint);
     if (twin === undefined) {
       byEntrypoint.set(entrypoint, name);
     } else {
-      issues.add(key, `maps to the entrypoint class '${entrypoint}', as workload '${twin}' does ('-' becomes '_'); ` +
-        `rename '${name}' or '${twin}' so the two differ by more than '-' and '_'`);
+      issues.add(
+        key,
+        `maps to the entrypoint class '${entrypoint}', as workload '${twin}' does ('-' becomes '_'); ` +
+          `rename '${name}' or '${twin}' so the two differ by more than '-' and '_'`,
+      );
     }
     const subject = `worker/${issuer.accountId ?? "0".repeat(32)}/${name}`;
     const subjectBytes = utf8Length(subject);
     if (subjectBytes > MAX_GCP_SUBJECT_BYTES) {
-      issues.add(key, `gives the subject '${subject}' of ${subjectBytes} bytes, more than GCP's ` +
-        `${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; shorten the workload name`);
+      issues.add(
+        key,
+        `gives the subject '${subject}' of ${subjectBytes} bytes, more than GCP's ` +
+          `${MAX_GCP_SUBJECT_BYTES}-byte google.subject limit; shorten the workload name`,
+      );
     }
-    const lifetimes = resolveLifetimes(key, fields, issuer, (written) =>
-      (written ? "the workload's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"), issues);
+    const lifetimes = resolveLifetimes(
+      key,
+      fields,
+      issuer,
+      (written) => (written ? "the workload's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"),
+      issues,
+    );
     const ref = { name, key, audiences: fields.audiences };
-    const aws = entry.written.has("aws") ? resolveWorkloadAws(ref, fields.aws, issuer.aws, roleNames, issues) : undefined;
-    const gcp = entry.written.has("gcp") ? resolveWorkloadGcp(ref, fields.gcp, issuer.gcp, accountIds, issues) : undefined;
+    const aws = entry.written.has("aws")
+      ? resolveWorkloadAws(ref, fields.aws, issuer.aws, roleNames, issues)
+      : undefined;
+    const gcp = entry.written.has("gcp")
+      ? resolveWorkloadGcp(ref, fields.gcp, issuer.gcp, accountIds, issues)
+      : undefined;
     if (fields.audiences === undefined || lifetimes === undefined) continue;
     resolved.push({
       name,

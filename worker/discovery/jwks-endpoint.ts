@@ -86,7 +86,11 @@ async function fromEdgeCache(settings: IssuerSettings): Promise<JwksBody | undef
   }
 }
 
-async function fromOrigin(env: IssuerEnv, ctx: ExecutionContext, settings: IssuerSettings): Promise<JwksBody | undefined> {
+async function fromOrigin(
+  env: IssuerEnv,
+  ctx: ExecutionContext,
+  settings: IssuerSettings,
+): Promise<JwksBody | undefined> {
   let found: JwksBody | undefined;
   try {
     const { value, metadata } = await env.JWKS.getWithMetadata<JwksKvMetadata>(JWKS_KV_KEY, "text");

@@ -63,7 +63,9 @@ const toBase64 = (Uint8Array.prototype as unknown as { toBase64?: ToBase64 }).to
 
 /** `bytes` as unpadded base64url. */
 export const encodeBase64url: (bytes: Uint8Array) => string =
-  toBase64 === undefined ? encodeBase64urlPortable : (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true });
+  toBase64 === undefined
+    ? encodeBase64urlPortable
+    : (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true });
 
 /** The same encoding in plain JavaScript, for runtimes without toBase64. */
 export function encodeBase64urlPortable(bytes: Uint8Array): string {
@@ -71,7 +73,8 @@ export function encodeBase64urlPortable(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const triple = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    text += ALPHABET[triple >> 18]! + ALPHABET[(triple >> 12) & 63]! + ALPHABET[(triple >> 6) & 63]! + ALPHABET[triple & 63]!;
+    text +=
+      ALPHABET[triple >> 18]! + ALPHABET[(triple >> 12) & 63]! + ALPHABET[(triple >> 6) & 63]! + ALPHABET[triple & 63]!;
   }
   const rest = bytes.length - i;
   if (rest === 1) {

@@ -22,7 +22,11 @@ export interface ExampleParams {
 }
 
 interface IssuerBinding {
-  workflowToken(instanceId: string, audience: string, options?: { lifetimeSeconds?: number }): Promise<{ token: string; expiresAt: number }>;
+  workflowToken(
+    instanceId: string,
+    audience: string,
+    options?: { lifetimeSeconds?: number },
+  ): Promise<{ token: string; expiresAt: number }>;
 }
 
 interface Env {
@@ -43,7 +47,10 @@ export class ExampleWorkflow extends WorkflowEntrypoint<Env, ExampleParams> {
       await this.env.RESULTS.put(`token/${event.instanceId}`, JSON.stringify(result));
       return { expiresAt: result.expiresAt };
     });
-    const finish = await step.waitForEvent<{ outcome?: string }>("wait for the end", { type: "finish", timeout: "1 hour" });
+    const finish = await step.waitForEvent<{ outcome?: string }>("wait for the end", {
+      type: "finish",
+      timeout: "1 hour",
+    });
     if (finish.payload.outcome === "error") throw new Error("asked to fail");
     return { expiresAt: issued.expiresAt };
   }

@@ -65,7 +65,8 @@ async function cloud(url: URL, env: Env): Promise<Response> {
     });
     return Response.json({ serviceAccountEmail: token.serviceAccountEmail ?? null, expiresAt: token.expiresAt });
   } catch (error) {
-    if (error instanceof TypeError) return Response.json({ code: "ERR_INVALID_OPTIONS", detail: error.message }, { status: 400 });
+    if (error instanceof TypeError)
+      return Response.json({ code: "ERR_INVALID_OPTIONS", detail: error.message }, { status: 400 });
     if (!(error instanceof WorkloadIdentityError)) throw error;
     return Response.json(
       {

@@ -10,7 +10,11 @@ export type BoundedRead =
   | { readonly kind: "unreadable"; readonly error: unknown };
 
 /** `body` read to its end, unless its Content-Length (`declared`) or its bytes pass `maxBytes`. */
-export async function readBounded(body: ReadableStream<Uint8Array> | null, declared: string | null, maxBytes: number): Promise<BoundedRead> {
+export async function readBounded(
+  body: ReadableStream<Uint8Array> | null,
+  declared: string | null,
+  maxBytes: number,
+): Promise<BoundedRead> {
   const length = Number(declared ?? 0);
   if (length > maxBytes) {
     await body?.cancel().catch(() => undefined);

@@ -26,5 +26,9 @@ export function formComponentDecoded(text: string): string | undefined {
 
 /** A form component ('+' a space) with each run of escapes read as UTF-8; never fails. */
 export function formComponentDecodedLeniently(text: string): string {
-  return text.replace(/\+/g, " ").replace(ESCAPE_RUN, (run) => LENIENT_UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
+  return text
+    .replace(/\+/g, " ")
+    .replace(ESCAPE_RUN, (run) =>
+      LENIENT_UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))),
+    );
 }

@@ -14,7 +14,9 @@ export async function readRequestText(request: Request, maxBytes: number, tooLar
   const read = await readBounded(request.body, request.headers.get("content-length"), maxBytes);
   if (read.kind === "too large") throw new InvalidRequestError(tooLarge);
   if (read.kind === "unreadable") {
-    throw new InvalidRequestError("the request body could not be read to its end (the connection broke or its framing is invalid); send it again");
+    throw new InvalidRequestError(
+      "the request body could not be read to its end (the connection broke or its framing is invalid); send it again",
+    );
   }
   return new TextDecoder().decode(read.bytes);
 }

@@ -13,7 +13,9 @@ export type BasicCredentials =
   | { readonly kind: "malformed" }
   | { readonly kind: "present"; readonly clientId: string; readonly clientSecret: string };
 
-export type ClientAuthResult = { readonly ok: true; readonly clientId: string } | { readonly ok: false; readonly reason: string };
+export type ClientAuthResult =
+  | { readonly ok: true; readonly clientId: string }
+  | { readonly ok: false; readonly reason: string };
 
 /** Secrets shorter than this are refused (the stack generates 48 characters). */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
@@ -26,7 +28,9 @@ export function basicCredentials(header: string | null): BasicCredentials {
   let decoded: string;
   try {
     const binary = atob(match[1]);
-    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    );
   } catch {
     return { kind: "malformed" };
   }
@@ -39,7 +43,8 @@ export function basicCredentials(header: string | null): BasicCredentials {
 }
 
 /** The secrets binding, parsed once per isolate (a broken one throws each time it is asked). */
-export const clientSecretsFrom: (binding: string | undefined) => ReadonlyMap<string, string> = lastParsed(parseClientSecrets);
+export const clientSecretsFrom: (binding: string | undefined) => ReadonlyMap<string, string> =
+  lastParsed(parseClientSecrets);
 
 /** The secrets binding, parsed; a broken one is the issuer's misconfiguration (503), not the client's. */
 export function parseClientSecrets(binding: string | undefined): ReadonlyMap<string, string> {
@@ -52,10 +57,10 @@ export function parseClientSecrets(binding: string | undefined): ReadonlyMap<str
   try {
     parsed = JSON.parse(binding);
   } catch {
-    throw new IssuerConfigError("the INTROSPECTION_SECRETS secret is not JSON; it must be {\"<client id>\": \"<secret>\"}");
+    throw new IssuerConfigError('the INTROSPECTION_SECRETS secret is not JSON; it must be {"<client id>": "<secret>"}');
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new IssuerConfigError("the INTROSPECTION_SECRETS secret must be a JSON object {\"<client id>\": \"<secret>\"}");
+    throw new IssuerConfigError('the INTROSPECTION_SECRETS secret must be a JSON object {"<client id>": "<secret>"}');
   }
   const secrets = new Map<string, string>();
   for (const [id, secret] of Object.entries(parsed)) {

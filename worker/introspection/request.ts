@@ -35,11 +35,14 @@ export function parseIntrospectionRequest(contentType: string | null, body: stri
     throw new IntrospectionRequestError(`the form must be UTF-8 (charset=utf-8 or none), not ${charset.slice(0, 20)}`);
   }
   if (new TextEncoder().encode(body).length > MAX_INTROSPECTION_BODY_BYTES) {
-    throw new IntrospectionRequestError(`the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes; send only token and token_type_hint`);
+    throw new IntrospectionRequestError(
+      `the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes; send only token and token_type_hint`,
+    );
   }
   const form = new URLSearchParams(body);
   for (const name of ["token", "token_type_hint"]) {
-    if (form.getAll(name).length > 1) throw new IntrospectionRequestError(`the form repeats ${name}; send it once (RFC 6749 §3.2)`);
+    if (form.getAll(name).length > 1)
+      throw new IntrospectionRequestError(`the form repeats ${name}; send it once (RFC 6749 §3.2)`);
   }
   if (form.has("client_secret") || form.has("client_assertion")) {
     throw new IntrospectionRequestError(

@@ -25,9 +25,17 @@ export { INTROSPECTION_PATH } from "./request.js";
 
 const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
 
-export async function handleIntrospection(request: Request, env: IssuerEnv, config: RuntimeSettings, nowMs: number): Promise<Response> {
+export async function handleIntrospection(
+  request: Request,
+  env: IssuerEnv,
+  config: RuntimeSettings,
+  nowMs: number,
+): Promise<Response> {
   if (request.method !== "POST") {
-    return problemResponse({ status: 405, title: "Method not allowed", detail: "use POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "POST" });
+    return problemResponse(
+      { status: 405, title: "Method not allowed", detail: "use POST", code: "ERR_METHOD_NOT_ALLOWED" },
+      { allow: "POST" },
+    );
   }
   if (config.introspectionClients.length === 0) {
     return problemResponse({
@@ -38,9 +46,10 @@ export async function handleIntrospection(request: Request, env: IssuerEnv, conf
     });
   }
   const credentials = basicCredentials(request.headers.get("authorization"));
-  const auth = credentials.kind === "present"
-    ? await authenticateClient(credentials, config.introspectionClients, clientSecretsFrom(env.INTROSPECTION_SECRETS))
-    : { ok: false as const, reason: credentials.kind === "absent" ? "no credentials" : "malformed credentials" };
+  const auth =
+    credentials.kind === "present"
+      ? await authenticateClient(credentials, config.introspectionClients, clientSecretsFrom(env.INTROSPECTION_SECRETS))
+      : { ok: false as const, reason: credentials.kind === "absent" ? "no credentials" : "malformed credentials" };
   if (!auth.ok) {
     console.warn(JSON.stringify({ event: "introspection.unauthorized", reason: auth.reason }));
     return problemResponse(
@@ -54,7 +63,11 @@ export async function handleIntrospection(request: Request, env: IssuerEnv, conf
     );
   }
   // Too large or unreadable: InvalidRequestError, which the router answers 400 ERR_INVALID_REQUEST.
-  const form = await readRequestText(request, MAX_INTROSPECTION_BODY_BYTES, `the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes; send only token and token_type_hint`);
+  const form = await readRequestText(
+    request,
+    MAX_INTROSPECTION_BODY_BYTES,
+    `the form is larger than ${MAX_INTROSPECTION_BODY_BYTES} bytes; send only token and token_type_hint`,
+  );
   let token: string;
   try {
     ({ token } = parseIntrospectionRequest(request.headers.get("content-type"), form));
@@ -75,16 +88,23 @@ export async function handleIntrospection(request: Request, env: IssuerEnv, conf
     if (errorCodeOf(error) !== "ERR_WORKFLOW_UNAVAILABLE") throw error;
     console.error(JSON.stringify({ event: "introspection.unavailable", client: auth.clientId, error: String(error) }));
     return problemResponse(
-      { status: 503, title: "Instance status unavailable", detail: "the workflow instance's status cannot be read; retry", code: "ERR_WORKFLOW_UNAVAILABLE" },
+      {
+        status: 503,
+        title: "Instance status unavailable",
+        detail: "the workflow instance's status cannot be read; retry",
+        code: "ERR_WORKFLOW_UNAVAILABLE",
+      },
       { "retry-after": "5" },
     );
   }
-  console.log(JSON.stringify({
-    event: "introspection.answered",
-    client: auth.clientId,
-    active: outcome.active,
-    ...(outcome.active ? { jti: outcome.claims.jti } : { reason: outcome.reason }),
-  }));
+  console.log(
+    JSON.stringify({
+      event: "introspection.answered",
+      client: auth.clientId,
+      active: outcome.active,
+      ...(outcome.active ? { jti: outcome.claims.jti } : { reason: outcome.reason }),
+    }),
+  );
   return Response.json(introspectionResponseBody(outcome), {
     headers: { "cache-control": `private, max-age=${INTROSPECTION_MAX_AGE_SECONDS}` },
   });

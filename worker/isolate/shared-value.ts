@@ -22,7 +22,9 @@ export interface Loaded<T> {
 }
 
 export class SharedValue<T> {
-  #held: { readonly value: T; readonly loadedAt: number; readonly validUntil: number; readonly attempt: number } | undefined;
+  #held:
+    | { readonly value: T; readonly loadedAt: number; readonly validUntil: number; readonly attempt: number }
+    | undefined;
   #refreshing: { readonly since: number; readonly attempt: number } | undefined;
   #attempts = 0;
   /** Loads numbered up to this one began before the last `invalidate`. */

@@ -9,7 +9,11 @@
 import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import { MissingIdentityError, UnknownWorkloadError } from "../errors.js";
 
-export function resolveWorkload(config: RuntimeSettings, boundWorkload: string | undefined, props: unknown): RuntimeWorkload {
+export function resolveWorkload(
+  config: RuntimeSettings,
+  boundWorkload: string | undefined,
+  props: unknown,
+): RuntimeWorkload {
   const fromProps = workloadFromProps(props);
   if (boundWorkload !== undefined && fromProps !== undefined && fromProps !== boundWorkload) {
     throw new MissingIdentityError(
@@ -21,7 +25,7 @@ export function resolveWorkload(config: RuntimeSettings, boundWorkload: string |
   if (name === undefined) {
     throw new MissingIdentityError(
       "this service binding carries no workload identity; bind to the workload's own entrypoint " +
-        "(the stack outputs name it) or set props = { workload = \"<script name>\" } on the binding",
+        '(the stack outputs name it) or set props = { workload = "<script name>" } on the binding',
     );
   }
   const workload = config.workloads.find((w) => w.name === name);
@@ -37,12 +41,14 @@ export function resolveWorkload(config: RuntimeSettings, boundWorkload: string |
 function workloadFromProps(props: unknown): string | undefined {
   if (props === undefined || props === null) return undefined;
   if (typeof props !== "object") {
-    throw new MissingIdentityError("the binding's props must be an object such as { workload: \"billing\" }");
+    throw new MissingIdentityError('the binding\'s props must be an object such as { workload: "billing" }');
   }
   const value = (props as Record<string, unknown>).workload;
   if (value === undefined) return undefined;
   if (typeof value !== "string" || value.length === 0) {
-    throw new MissingIdentityError("the binding's props.workload must be the workload's script name, a non-empty string");
+    throw new MissingIdentityError(
+      "the binding's props.workload must be the workload's script name, a non-empty string",
+    );
   }
   return value;
 }

@@ -37,7 +37,9 @@ export async function issueLoggingRefusals(
       context: () => issueContext(env, config),
     });
   } catch (error) {
-    console.warn(JSON.stringify({ event: "token.refused", [requester]: name ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }));
+    console.warn(
+      JSON.stringify({ event: "token.refused", [requester]: name ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }),
+    );
     throw error;
   }
 }

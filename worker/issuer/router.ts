@@ -41,7 +41,10 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       }
       if (path === JWKS_PATH) return await serveJwks(request, env, ctx, config.issuer);
       return Response.json(openIdConfiguration(config.issuer), {
-        headers: { "cache-control": `public, max-age=${DISCOVERY_MAX_AGE_SECONDS}`, "access-control-allow-origin": "*" },
+        headers: {
+          "cache-control": `public, max-age=${DISCOVERY_MAX_AGE_SECONDS}`,
+          "access-control-allow-origin": "*",
+        },
       });
     }
     if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config, path);
@@ -66,11 +69,21 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       return problemResponse({ status, title: titleOf(status), detail: errorDetailOf(error), code });
     }
     console.error(JSON.stringify({ event: "http.error", path, error: String(error) }));
-    return problemResponse({ status: 500, title: "Internal error", detail: "the issuer failed; see its logs", code: "ERR_INTERNAL" });
+    return problemResponse({
+      status: 500,
+      title: "Internal error",
+      detail: "the issuer failed; see its logs",
+      code: "ERR_INTERNAL",
+    });
   }
 }
 
-
 function titleOf(status: number): string {
-  return status === 400 ? "Bad request" : status === 404 ? "Not found" : status === 409 ? "Conflict" : "Issuer unavailable";
+  return status === 400
+    ? "Bad request"
+    : status === 404
+      ? "Not found"
+      : status === 409
+        ? "Conflict"
+        : "Issuer unavailable";
 }

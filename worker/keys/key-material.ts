@@ -17,7 +17,12 @@ const RSA_MODULUS_BITS = 2048;
 
 function generationParams(alg: SigningAlgorithm) {
   return alg === "RS256"
-    ? { name: "RSASSA-PKCS1-v1_5", modulusLength: RSA_MODULUS_BITS, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }
+    ? {
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: RSA_MODULUS_BITS,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: "SHA-256",
+      }
     : { name: "ECDSA", namedCurve: "P-256" };
 }
 

@@ -56,7 +56,9 @@ export class KeyRows {
     for (const statement of SCHEMA) this.sql.exec(statement);
     const current = this.getMeta("schema_version");
     if (current !== null && Number(current) > SCHEMA_VERSION) {
-      throw new Error(`key store schema ${current} is newer than this issuer understands (${SCHEMA_VERSION}); deploy the newer issuer`);
+      throw new Error(
+        `key store schema ${current} is newer than this issuer understands (${SCHEMA_VERSION}); deploy the newer issuer`,
+      );
     }
     this.setMeta("schema_version", String(SCHEMA_VERSION));
   }
@@ -123,10 +125,7 @@ export class KeyRows {
       event.event,
       event.reason,
     );
-    this.sql.exec(
-      "DELETE FROM key_events WHERE seq <= (SELECT MAX(seq) FROM key_events) - ?",
-      MAX_KEY_EVENTS,
-    );
+    this.sql.exec("DELETE FROM key_events WHERE seq <= (SELECT MAX(seq) FROM key_events) - ?", MAX_KEY_EVENTS);
   }
 
   events(limit: number): KeyEvent[] {

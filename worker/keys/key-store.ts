@@ -67,7 +67,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       keys = this.#rows.keys();
     }
     const active = activeKey(keys);
-    if (!active) throw new KeyEncryptionKeyError("the key store has no active key; see the issuer's logs for why rotation failed");
+    if (!active)
+      throw new KeyEncryptionKeyError("the key store has no active key; see the issuer's logs for why rotation failed");
     const stored = keys.find((k) => k.kid === active.kid) as StoredKey;
     return {
       kid: stored.kid,
@@ -196,7 +197,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       try {
         steps = admin(keys, policy);
       } catch (error) {
-        if (error instanceof TimelineError && error.code !== "ERR_INVALID_STEP") throw new KeyAdminError(error.code, error.message);
+        if (error instanceof TimelineError && error.code !== "ERR_INVALID_STEP")
+          throw new KeyAdminError(error.code, error.message);
         throw error;
       }
       for (const step of steps) keys = await this.#apply(keys, step, now);

@@ -87,7 +87,12 @@ export function rotationPolicy(settings: IssuerSettings): RotationPolicy {
 
 // ---- steps ------------------------------------------------------------------------------
 export type Step =
-  | { readonly kind: "create"; readonly state: "active" | "next"; readonly alg: SigningAlgorithm; readonly reason: string }
+  | {
+      readonly kind: "create";
+      readonly state: "active" | "next";
+      readonly alg: SigningAlgorithm;
+      readonly reason: string;
+    }
   | { readonly kind: "activate"; readonly kid: string; readonly reason: string }
   | { readonly kind: "unpublish"; readonly kid: string; readonly reason: string }
   | { readonly kind: "revoke"; readonly kid: string; readonly reason: string };
@@ -162,7 +167,8 @@ export function scheduledSteps(
       steps.push({ kind: "activate", kid: next.kid, reason: "no key is active" });
       return steps;
     }
-    if (next) steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
+    if (next)
+      steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
     steps.push({ kind: "create", state: "active", alg: policy.algorithm, reason: "no key is active" });
     return steps;
   }
@@ -183,7 +189,12 @@ export function scheduledSteps(
     // waits until one of them leaves (nextCheckAt wakes the store then) rather than exceed the bound.
     const published = keys.length - steps.length;
     if ((why !== undefined || now >= prepareDueAt(active, policy)) && published < MAX_PUBLISHED_KEYS) {
-      steps.push({ kind: "create", state: "next", alg: policy.algorithm, reason: why ?? "half the rotation period has passed" });
+      steps.push({
+        kind: "create",
+        state: "next",
+        alg: policy.algorithm,
+        reason: why ?? "half the rotation period has passed",
+      });
     }
     return steps;
   }
@@ -226,7 +237,8 @@ export function emergencySteps(keys: readonly KeyMeta[], policy: RotationPolicy)
     return [{ kind: "activate", kid: next.kid, reason: "emergency rotation" }];
   }
   const steps: Step[] = [];
-  if (next) steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
+  if (next)
+    steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
   const publishedAfter = keys.length - steps.length + 1;
   if (publishedAfter > MAX_PUBLISHED_KEYS) {
     throw new TimelineError(
@@ -243,7 +255,10 @@ export function emergencySteps(keys: readonly KeyMeta[], policy: RotationPolicy)
 export function revokeSteps(keys: readonly KeyMeta[], kid: string, policy: RotationPolicy): Step[] {
   const key = keys.find((k) => k.kid === kid);
   if (!key) {
-    throw new TimelineError("ERR_UNKNOWN_KEY", `no published key has kid '${kid}'; list keys to see the published ones`);
+    throw new TimelineError(
+      "ERR_UNKNOWN_KEY",
+      `no published key has kid '${kid}'; list keys to see the published ones`,
+    );
   }
   const steps: Step[] = [{ kind: "revoke", kid, reason: "revoked by an administrator" }];
   if (key.state === "active") {

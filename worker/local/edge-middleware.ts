@@ -37,7 +37,12 @@ export interface LocalEdgeMiddlewareInput {
 }
 
 /** The parts of the local middleware a stack's `edgeMiddleware` settings decide. */
-export type StackMiddlewareInput = Required<Pick<LocalEdgeMiddlewareInput, "rules" | "audiences" | "forwardAuthorization" | "revocationList" | "clientCertificates">> &
+export type StackMiddlewareInput = Required<
+  Pick<
+    LocalEdgeMiddlewareInput,
+    "rules" | "audiences" | "forwardAuthorization" | "revocationList" | "clientCertificates"
+  >
+> &
   Pick<LocalEdgeMiddlewareInput, "introspection">;
 
 /**
@@ -54,7 +59,9 @@ export function stackEdgeMiddleware(
   if (client !== undefined && secret === undefined) {
     // validateStackConfig proved the client is an introspection client, and the local stack
     // makes a secret for each; reaching here means the two were given different lists.
-    throw new Error(`edgeMiddleware.introspectionClient '${client}' has no local secret: pass the secrets of every introspectionClients entry`);
+    throw new Error(
+      `edgeMiddleware.introspectionClient '${client}' has no local secret: pass the secrets of every introspectionClients entry`,
+    );
   }
   return {
     rules: settings.rules,
@@ -62,7 +69,9 @@ export function stackEdgeMiddleware(
     forwardAuthorization: settings.forwardAuthorization,
     revocationList: settings.revocationList,
     clientCertificates: settings.clientCertificates,
-    ...(client !== undefined && secret !== undefined ? { introspection: { clientId: client, clientSecret: secret } } : {}),
+    ...(client !== undefined && secret !== undefined
+      ? { introspection: { clientId: client, clientSecret: secret } }
+      : {}),
   };
 }
 

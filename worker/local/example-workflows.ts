@@ -23,9 +23,12 @@ export function workflowBindings(workflows: readonly WorkflowConfig[]): Workflow
 /** The example module re-exporting its class under each of `classNames`. */
 export function exampleWorkflowModuleSource(classNames: readonly string[]): string {
   for (const name of classNames) {
-    if (name === "default") throw new Error("a Workflow class cannot be named 'default'; rename className in the stack config");
+    if (name === "default")
+      throw new Error("a Workflow class cannot be named 'default'; rename className in the stack config");
   }
-  const names = [...new Set(classNames)].map((name) => (name === "ExampleWorkflow" ? name : `ExampleWorkflow as ${name}`));
+  const names = [...new Set(classNames)].map((name) =>
+    name === "ExampleWorkflow" ? name : `ExampleWorkflow as ${name}`,
+  );
   return [
     `export { default } from ${JSON.stringify(EXAMPLE_MODULE)};`,
     `export { ${names.join(", ")} } from ${JSON.stringify(EXAMPLE_MODULE)};`,
@@ -49,7 +52,10 @@ export async function exampleWorkflowWorkers(config: StackConfig): Promise<Worke
     const code = bundleSource(source, "example-workflows.ts"); // memoized per source by bundle.ts
     const serviceBindings: NonNullable<WorkerOptions["serviceBindings"]> = {};
     for (const w of workflows) {
-      serviceBindings[`ISSUER_${w.binding.slice("WORKFLOW_".length)}`] = { name: config.issuer.scriptName, entrypoint: w.entrypoint };
+      serviceBindings[`ISSUER_${w.binding.slice("WORKFLOW_".length)}`] = {
+        name: config.issuer.scriptName,
+        entrypoint: w.entrypoint,
+      };
     }
     workers.push({
       name: script,

@@ -9,11 +9,23 @@ import { issueStackCertificates, type StackCertificates } from "../../infra/mtls
 
 /** A seed for the local CA: derived from the local key-encryption key, or a fixed development one. */
 export function localMtlsSeed(keyEncryptionKey: string | undefined): Uint8Array {
-  return createHash("sha256").update(`worker-identity local mTLS seed\0${keyEncryptionKey ?? "development"}`).digest();
+  return createHash("sha256")
+    .update(`worker-identity local mTLS seed\0${keyEncryptionKey ?? "development"}`)
+    .digest();
 }
 
 /** The stack's certificates at `nowMs`, or undefined when no workload has mTLS. */
-export function localWorkloadCertificates(config: StackConfig, seed: Uint8Array, nowMs: number): StackCertificates | undefined {
+export function localWorkloadCertificates(
+  config: StackConfig,
+  seed: Uint8Array,
+  nowMs: number,
+): StackCertificates | undefined {
   if (config.mtls === undefined || !config.workloads.some((w) => w.mtls !== undefined)) return undefined;
-  return issueStackCertificates({ seed, accountId: config.issuer.accountId, mtls: config.mtls, workloads: config.workloads, nowMs });
+  return issueStackCertificates({
+    seed,
+    accountId: config.issuer.accountId,
+    mtls: config.mtls,
+    workloads: config.workloads,
+    nowMs,
+  });
 }

@@ -47,9 +47,14 @@ export function adminTokenFor(stateDir: string): string | undefined {
  * The introspection clients' secrets ({clientId: secret}, the issuer's INTROSPECTION_SECRETS):
  * one generated per client id on first use, kept in the same file as the other local secrets.
  */
-export function loadOrCreateIntrospectionSecrets(stateDir: string, clientIds: readonly string[]): Record<string, string> {
+export function loadOrCreateIntrospectionSecrets(
+  stateDir: string,
+  clientIds: readonly string[],
+): Record<string, string> {
   const path = secretsPath(stateDir);
-  const stored = JSON.parse(readFileSync(path, "utf8")) as Partial<LocalSecrets> & { introspectionSecrets?: Record<string, string> };
+  const stored = JSON.parse(readFileSync(path, "utf8")) as Partial<LocalSecrets> & {
+    introspectionSecrets?: Record<string, string>;
+  };
   const secrets: Record<string, string> = {};
   let changed = false;
   for (const id of clientIds) {

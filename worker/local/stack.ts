@@ -56,15 +56,20 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     localIssuerUrl: input.issuerUrl,
     ...(input.registry === undefined ? {} : { registry: input.registry }),
   });
-  const thumbprints = input.mtlsThumbprints ?? localWorkloadCertificates(
-    config, localMtlsSeed(input.keyEncryptionKey), Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
-  )?.thumbprints;
+  const thumbprints =
+    input.mtlsThumbprints ??
+    localWorkloadCertificates(
+      config,
+      localMtlsSeed(input.keyEncryptionKey),
+      Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
+    )?.thumbprints;
   const issuerCode = await bundleIssuer(config, runtimeConfigOf(config, thumbprints));
   const bindings: Record<string, string> = {};
   if (input.keyEncryptionKey !== undefined) bindings.KEY_ENCRYPTION_KEY = input.keyEncryptionKey;
   if (input.adminToken !== undefined) bindings.ADMIN_TOKEN = input.adminToken;
   if (input.clockOffsetSeconds !== undefined) bindings.TEST_CLOCK_OFFSET_SECONDS = String(input.clockOffsetSeconds);
-  if (input.introspectionSecrets !== undefined) bindings.INTROSPECTION_SECRETS = JSON.stringify(input.introspectionSecrets);
+  if (input.introspectionSecrets !== undefined)
+    bindings.INTROSPECTION_SECRETS = JSON.stringify(input.introspectionSecrets);
 
   const issuer: WorkerOptions = {
     name: config.issuer.scriptName,
@@ -91,7 +96,12 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   }
   if (input.exampleWorkflows ?? true) workers.push(...(await exampleWorkflowWorkers(config)));
   if (input.edgeMiddleware !== undefined) {
-    workers.push(...(await edgeMiddlewareWorkers(input.edgeMiddleware, { scriptName: config.issuer.scriptName, url: input.issuerUrl })));
+    workers.push(
+      ...(await edgeMiddlewareWorkers(input.edgeMiddleware, {
+        scriptName: config.issuer.scriptName,
+        url: input.issuerUrl,
+      })),
+    );
   }
   workers.push(...(input.extraWorkers ?? []));
 

@@ -45,24 +45,38 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`--port must be a TCP port number\n${USAGE}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`--port must be a TCP port number\n${USAGE}`);
   const stateDir = values["state-dir"];
   const raw = readStackConfigMap(resolve(values.stack));
   const secrets = loadOrCreateSecrets(stateDir);
   const issuerUrl = `http://${values.host}:${port}`;
   const registry = raw.registry === undefined ? {} : { registry: raw.registry };
-  const validated = validateStackConfig(raw.config, { project: raw.project, stack: raw.stack, localIssuerUrl: issuerUrl, ...registry });
+  const validated = validateStackConfig(raw.config, {
+    project: raw.project,
+    stack: raw.stack,
+    localIssuerUrl: issuerUrl,
+    ...registry,
+  });
   for (const warning of stackWarnings(validated)) console.warn(`warning: ${warning.subject}: ${warning.message}`);
   const { introspectionClients } = validated;
   const introspectionSecrets = loadOrCreateIntrospectionSecrets(stateDir, introspectionClients);
-  const middleware = localMiddleware(validated.edgeMiddleware, introspectionSecrets, values.rules, values["api-audience"]);
+  const middleware = localMiddleware(
+    validated.edgeMiddleware,
+    introspectionSecrets,
+    values.rules,
+    values["api-audience"],
+  );
   if (values.rules !== undefined) checkRuleNames(resolve(values.rules), middleware, validated);
   const apiAudience = middleware.audiences[0] ?? EXAMPLE_API_AUDIENCE;
   // The CLI defaults to the default port; elsewhere the token command needs to be told.
   const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
   const widStateDir = stateDir === DEFAULT_STATE_DIR ? "" : ` --state-dir ${stateDir}`;
   // The example calls below are written for Pulumi.dev.yaml's own rules and audience.
-  const devStackRules = resolve(values.stack) === resolve("Pulumi.dev.yaml") && values.rules === undefined && values["api-audience"] === undefined;
+  const devStackRules =
+    resolve(values.stack) === resolve("Pulumi.dev.yaml") &&
+    values.rules === undefined &&
+    values["api-audience"] === undefined;
   const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
   const { options, config, mtlsThumbprints } = await localStack({
     project: raw.project,
@@ -92,13 +106,17 @@ async function main(): Promise<void> {
     `  relying    ${issuerUrl}/introspect  (HTTP Basic: a client of introspectionClients, its secret in ${secretsPath(stateDir)})`,
     `  parties    ${issuerUrl}/revocations.json`,
     "",
-    ...(config.workflows.length === 0 ? [] : [
-      "  workflows, whose instances get tokens through their script's binding (example Worker):",
-      ...config.workflows.map((w) =>
-        `    ${w.name.padEnd(20)} curl -X POST ${issuerUrl}/workflows/${w.name}/instances -d '{"audience":"${w.audiences[0] ?? ""}"}'`),
-      `    then: curl ${issuerUrl}/workflows/<name>/instances/<id>/token, .../finish -d '{"outcome":"complete"}'`,
-      "",
-    ]),
+    ...(config.workflows.length === 0
+      ? []
+      : [
+          "  workflows, whose instances get tokens through their script's binding (example Worker):",
+          ...config.workflows.map(
+            (w) =>
+              `    ${w.name.padEnd(20)} curl -X POST ${issuerUrl}/workflows/${w.name}/instances -d '{"audience":"${w.audiences[0] ?? ""}"}'`,
+          ),
+          `    then: curl ${issuerUrl}/workflows/<name>/instances/<id>/token, .../finish -d '{"outcome":"complete"}'`,
+          "",
+        ]),
     "  workloads, each calling the issuer through its own service binding:",
     ...config.workloads.map(
       (w) =>
@@ -110,17 +128,21 @@ async function main(): Promise<void> {
       `introspection ${middleware.introspection ? `as ${middleware.introspection.clientId}` : "off"}`,
     "    in front of an example origin that echoes the identity headers it receives:",
     `    curl ${issuerUrl}/api/health`,
-    ...(devStackRules ? [
-      `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
-      `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/whoami   # 401: edge-api's token is certificate-bound, and this rule does not opt out`,
-    ] : []),
+    ...(devStackRules
+      ? [
+          `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/reports/daily`,
+          `    curl -H "Authorization: Bearer ${apiToken}" ${issuerUrl}/api/whoami   # 401: edge-api's token is certificate-bound, and this rule does not opt out`,
+        ]
+      : []),
     "",
-    ...(Object.keys(mtlsThumbprints).length === 0 ? [] : [
-      "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
-      ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
-      `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widIssuer}`,
-      "",
-    ]),
+    ...(Object.keys(mtlsThumbprints).length === 0
+      ? []
+      : [
+          "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
+          ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
+          `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widIssuer}`,
+          "",
+        ]),
     "  try:",
     `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
     `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
@@ -162,7 +184,11 @@ function localMiddleware(
   };
   const fromFile = rulesFile === undefined ? undefined : `rules: ${relative(process.cwd(), rulesFile)} (--rules)`;
   if (settings !== undefined) {
-    return { ...stackEdgeMiddleware(settings, introspectionSecrets), ...overrides, source: fromFile ?? "the stack's edgeMiddleware rules" };
+    return {
+      ...stackEdgeMiddleware(settings, introspectionSecrets),
+      ...overrides,
+      source: fromFile ?? "the stack's edgeMiddleware rules",
+    };
   }
   return {
     rules: readRules(EXAMPLE_RULES),
@@ -199,13 +225,18 @@ function readRules(file: string): unknown {
  */
 function checkRuleNames(file: string, middleware: LocalMiddleware, validated: StackConfig): void {
   const issues = new IssueCollector();
-  reportUnregisteredRuleNames({ rules: middleware.rules, audiences: middleware.audiences }, {
-    accountId: validated.issuer.accountId,
-    workloads: validated.workloads.map((w) => w.name),
-    workflows: validated.workflows.map((w) => w.name),
-    // The stack's one setting, copied into every workflow; with none, no workflow subject is valid anyway.
-    maxInstanceIdLength: validated.workflows[0]?.maxInstanceIdLength,
-  }, RULES_KEY, issues);
+  reportUnregisteredRuleNames(
+    { rules: middleware.rules, audiences: middleware.audiences },
+    {
+      accountId: validated.issuer.accountId,
+      workloads: validated.workloads.map((w) => w.name),
+      workflows: validated.workflows.map((w) => w.name),
+      // The stack's one setting, copied into every workflow; with none, no workflow subject is valid anyway.
+      maxInstanceIdLength: validated.workflows[0]?.maxInstanceIdLength,
+    },
+    RULES_KEY,
+    issues,
+  );
   if (issues.count === 0) return;
   // The keys read "$.rules[0].allow.workloads[0]", as readRules' problems do, after the file's name.
   const lines = issues.issues.map((issue) => `  - ${issue.key.replace(`${RULES_KEY}.rules `, "")}: ${issue.message}`);

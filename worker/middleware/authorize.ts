@@ -10,7 +10,8 @@ import type { Allow, Rule, RuleMethod, Rules } from "./rules.js";
 /** The first rule for `method` on the canonical path `segments` (request-path.ts), if any. */
 export function findRule(rules: Rules, method: string, segments: readonly string[]): Rule | undefined {
   return rules.rules.find(
-    (rule) => (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) && matchesPattern(rule.pattern, segments),
+    (rule) =>
+      (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) && matchesPattern(rule.pattern, segments),
   );
 }
 
@@ -18,7 +19,8 @@ export function findRule(rules: Rules, method: string, segments: readonly string
 export function admits(allow: Allow, identity: VerifiedIdentity): boolean {
   if (allow === "authenticated") return true;
   const { workloads, subjects, audiences, claims } = allow;
-  if (workloads !== undefined && (identity.workload === undefined || !workloads.includes(identity.workload))) return false;
+  if (workloads !== undefined && (identity.workload === undefined || !workloads.includes(identity.workload)))
+    return false;
   if (subjects !== undefined && !subjects.includes(identity.subject)) return false;
   if (audiences !== undefined) {
     const aud = identity.claims.aud;

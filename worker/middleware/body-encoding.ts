@@ -17,16 +17,27 @@
 // windows-125x sets): then the `_method` the origin decodes is in the bytes as sent.
 
 /** Charsets in which the bytes of ASCII text are that text, and no other bytes make ASCII. */
-const ASCII_COMPATIBLE = /^(?:utf-?8|us-ascii|ascii|iso[-_]?8859-(?:[1-9]|1[0-6])|latin-?1|l1|windows-125[0-8]|cp125[0-8])$/;
+const ASCII_COMPATIBLE =
+  /^(?:utf-?8|us-ascii|ascii|iso[-_]?8859-(?:[1-9]|1[0-6])|latin-?1|l1|windows-125[0-8]|cp125[0-8])$/;
 
 /** Why a body in these formats, with these headers, cannot be read as an origin reads it; undefined when it can. */
-export function bodyEncodingProblem(contentType: string | null, contentEncoding: string | null, json: boolean, bytes: Uint8Array): string | undefined {
+export function bodyEncodingProblem(
+  contentType: string | null,
+  contentEncoding: string | null,
+  json: boolean,
+  bytes: Uint8Array,
+): string | undefined {
   const encoding = (contentEncoding ?? "").trim().toLowerCase();
-  if (encoding !== "" && encoding !== "identity") return `its Content-Encoding is ${quoteShort(contentEncoding ?? "")} (origins may decode it); send the body identity-encoded`;
+  if (encoding !== "" && encoding !== "identity")
+    return `its Content-Encoding is ${quoteShort(contentEncoding ?? "")} (origins may decode it); send the body identity-encoded`;
   for (const [, charset = ""] of (contentType ?? "").matchAll(/charset\s*=\s*"?([^";,\s]*)/gi)) {
-    if (!ASCII_COMPATIBLE.test(charset.toLowerCase())) return `its charset ${quoteShort(charset)} is not ASCII-compatible (origins may decode it); send it as UTF-8`;
+    if (!ASCII_COMPATIBLE.test(charset.toLowerCase()))
+      return `its charset ${quoteShort(charset)} is not ASCII-compatible (origins may decode it); send it as UTF-8`;
   }
-  if (json && (bytes.subarray(0, 4).includes(0) || startsWith(bytes, [0xfe, 0xff]) || startsWith(bytes, [0xff, 0xfe]))) {
+  if (
+    json &&
+    (bytes.subarray(0, 4).includes(0) || startsWith(bytes, [0xfe, 0xff]) || startsWith(bytes, [0xff, 0xfe]))
+  ) {
     return "the JSON body is UTF-16 or UTF-32 (origins may detect it from its first bytes); send it as UTF-8";
   }
   return undefined;

@@ -27,17 +27,25 @@ export type PresentedCertificate =
 /** What `request.cf.tlsClientAuth` says of the client certificate, when `source` lets it be read. */
 export function presentedCertificate(request: Request, source: ClientCertificateSource): PresentedCertificate {
   if (source === "none") {
-    return { kind: "none", reason: "this middleware reads no client certificate (clientCertificates is not \"cloudflare-edge\")" };
+    return {
+      kind: "none",
+      reason: 'this middleware reads no client certificate (clientCertificates is not "cloudflare-edge")',
+    };
   }
   const cf = (request as { cf?: unknown }).cf;
   const auth = isRecord(cf) ? cf.tlsClientAuth : undefined;
-  if (!isRecord(auth)) return { kind: "none", reason: "the request carries no client certificate information (no mTLS on this hostname)" };
+  if (!isRecord(auth))
+    return { kind: "none", reason: "the request carries no client certificate information (no mTLS on this hostname)" };
   if (auth.certPresented !== "1") return { kind: "none", reason: "no client certificate was presented" };
   if (auth.certVerified !== "SUCCESS") {
     const verdict = typeof auth.certVerified === "string" ? auth.certVerified.slice(0, 200) : "absent";
-    return { kind: "none", reason: `the client certificate was not verified (certVerified ${JSON.stringify(verdict)})` };
+    return {
+      kind: "none",
+      reason: `the client certificate was not verified (certVerified ${JSON.stringify(verdict)})`,
+    };
   }
-  if (auth.certRevoked !== "0") return { kind: "none", reason: "the client certificate is revoked, or its revocation status is unknown" };
+  if (auth.certRevoked !== "0")
+    return { kind: "none", reason: "the client certificate is revoked, or its revocation status is unknown" };
   const thumbprint = thumbprintOfFingerprint(auth.certFingerprintSHA256);
   if (thumbprint === undefined) return { kind: "none", reason: "certFingerprintSHA256 is not a SHA-256 digest" };
   return { kind: "verified", thumbprint };

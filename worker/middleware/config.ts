@@ -47,7 +47,9 @@ export class MiddlewareConfigError extends TypeError {
   readonly problems: readonly MiddlewareConfigProblem[];
 
   constructor(problems: readonly MiddlewareConfigProblem[]) {
-    super(`invalid middleware configuration:\n  - ${problems.map((p) => `${p.binding} ${p.detail ?? p.fix}`).join("\n  - ")}`);
+    super(
+      `invalid middleware configuration:\n  - ${problems.map((p) => `${p.binding} ${p.detail ?? p.fix}`).join("\n  - ")}`,
+    );
     this.name = "MiddlewareConfigError";
     this.problems = problems;
   }
@@ -67,14 +69,21 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
 
   const issuerUrl = httpUrl(env.ISSUER_URL);
   if (issuerUrl === undefined || issuerUrl.pathname !== "/" || issuerUrl.href !== `${String(env.ISSUER_URL)}/`) {
-    problem("ISSUER_URL", "must be the issuer's URL exactly as tokens carry it in `iss` (https://id.example.com; http only on 127.0.0.1 or localhost), without path, query or trailing slash");
+    problem(
+      "ISSUER_URL",
+      "must be the issuer's URL exactly as tokens carry it in `iss` (https://id.example.com; http only on 127.0.0.1 or localhost), without path, query or trailing slash",
+    );
   }
 
   const audiences = parseJson(env.AUDIENCES, "AUDIENCES", problem);
   const audienceFix = 'must be a JSON array of the audiences this API accepts, e.g. ["https://api.example.com"]';
-  const audienceList = Array.isArray(audiences) && audiences.length > 0 && audiences.every((a) => typeof a === "string" && a !== "") ? (audiences as string[]) : undefined;
+  const audienceList =
+    Array.isArray(audiences) && audiences.length > 0 && audiences.every((a) => typeof a === "string" && a !== "")
+      ? (audiences as string[])
+      : undefined;
   if (audiences !== undefined && audienceList === undefined) problem("AUDIENCES", audienceFix);
-  else if (audienceList !== undefined && new Set(audienceList).size !== audienceList.length) problem("AUDIENCES", "lists an audience twice; list each once");
+  else if (audienceList !== undefined && new Set(audienceList).size !== audienceList.length)
+    problem("AUDIENCES", "lists an audience twice; list each once");
 
   const document = parseJson(env.RULES, "RULES", problem);
   let rules: Rules | undefined;
@@ -83,13 +92,23 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
       rules = parseRules(document);
     } catch (error) {
       if (!(error instanceof RulesError)) throw error;
-      problem("RULES", `is not a valid rules document (${error.problems.length} problem(s), each listed with its JSON path in the Worker's log; format: worker/middleware/README.md)`, error.message);
+      problem(
+        "RULES",
+        `is not a valid rules document (${error.problems.length} problem(s), each listed with its JSON path in the Worker's log; format: worker/middleware/README.md)`,
+        error.message,
+      );
     }
   }
   for (const rule of rules?.rules ?? []) {
-    const extra = rule.public || rule.allow === "authenticated" ? [] : (rule.allow.audiences ?? []).filter((a) => !audienceList?.includes(a));
+    const extra =
+      rule.public || rule.allow === "authenticated"
+        ? []
+        : (rule.allow.audiences ?? []).filter((a) => !audienceList?.includes(a));
     if (audienceList !== undefined && extra.length > 0) {
-      problem("RULES", `rules[${rule.index}].allow.audiences names an audience missing from AUDIENCES; add it there or remove it from the rule`);
+      problem(
+        "RULES",
+        `rules[${rule.index}].allow.audiences names an audience missing from AUDIENCES; add it there or remove it from the rule`,
+      );
     }
   }
 
@@ -99,11 +118,17 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
   } else if (services.origin) {
     origin = { kind: "service" };
   } else if (env.ORIGIN_URL === undefined) {
-    problem("ORIGIN", "is missing: bind the origin Worker as the ORIGIN service, or set ORIGIN_URL to the origin's URL");
+    problem(
+      "ORIGIN",
+      "is missing: bind the origin Worker as the ORIGIN service, or set ORIGIN_URL to the origin's URL",
+    );
   } else {
     const url = httpUrl(env.ORIGIN_URL);
     if (url === undefined || url.pathname !== "/") {
-      problem("ORIGIN_URL", "must be the origin's https URL without path, query or credentials (http only on 127.0.0.1 or localhost), e.g. https://backend.example.com");
+      problem(
+        "ORIGIN_URL",
+        "must be the origin's https URL without path, query or credentials (http only on 127.0.0.1 or localhost), e.g. https://backend.example.com",
+      );
     } else origin = { kind: "url", url };
   }
 
@@ -114,10 +139,19 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
   }
   const clientCertificates = env.CLIENT_CERTIFICATES ?? "none";
   if (!CLIENT_CERTIFICATE_SOURCES.includes(clientCertificates as ClientCertificateSource)) {
-    problem("CLIENT_CERTIFICATES", 'must be "cloudflare-edge" (read request.cf.tlsClientAuth), or "none" or absent (no client certificates)');
+    problem(
+      "CLIENT_CERTIFICATES",
+      'must be "cloudflare-edge" (read request.cf.tlsClientAuth), or "none" or absent (no client certificates)',
+    );
   }
 
-  if (problems.length > 0 || issuerUrl === undefined || audienceList === undefined || rules === undefined || origin === undefined) {
+  if (
+    problems.length > 0 ||
+    issuerUrl === undefined ||
+    audienceList === undefined ||
+    rules === undefined ||
+    origin === undefined
+  ) {
     throw new MiddlewareConfigError(problems);
   }
   return Object.freeze({
@@ -147,12 +181,20 @@ function httpUrl(value: unknown): URL | undefined {
   return url;
 }
 
-function parseJson(value: unknown, binding: string, problem: (binding: string, fix: string, detail?: string) => void): unknown {
+function parseJson(
+  value: unknown,
+  binding: string,
+  problem: (binding: string, fix: string, detail?: string) => void,
+): unknown {
   if (value === undefined || value === "") return void problem(binding, "is missing: set it as a text binding (JSON)");
   if (typeof value !== "string") return void problem(binding, "must be a text binding holding JSON");
   try {
     return JSON.parse(value) as unknown;
   } catch (error) {
-    return void problem(binding, "is not valid JSON", `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return void problem(
+      binding,
+      "is not valid JSON",
+      `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

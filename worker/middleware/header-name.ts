@@ -11,5 +11,8 @@
  * than a letter or a digit as '-'.
  */
 export function headerNameReading(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]/g, "-");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "-");
 }

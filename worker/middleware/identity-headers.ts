@@ -35,7 +35,8 @@ const HEADER_VALUE = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/;
  * it, every one it may read as Authorization.
  */
 export function stripClientHeaders(headers: Headers, keepAuthorization: boolean): void {
-  const reserved = (reading: string) => reading.startsWith(IDENTITY_HEADER_PREFIX) || (!keepAuthorization && reading === "authorization");
+  const reserved = (reading: string) =>
+    reading.startsWith(IDENTITY_HEADER_PREFIX) || (!keepAuthorization && reading === "authorization");
   // Collect first: deleting while iterating a Headers object skips entries.
   const names = [...headers.keys()].filter((name) => reserved(headerNameReading(name)));
   for (const name of names) headers.delete(name);

@@ -49,7 +49,15 @@ import type { Rule, RuleMethod } from "./rules.js";
 export const MAX_OVERRIDE_BODY_BYTES = 64 * 1024;
 
 /** Every method a rule can list: an override can name any of them (and others, which only "*" rules match). */
-const RULE_METHODS: Readonly<Record<RuleMethod, true>> = { GET: true, HEAD: true, POST: true, PUT: true, PATCH: true, DELETE: true, OPTIONS: true };
+const RULE_METHODS: Readonly<Record<RuleMethod, true>> = {
+  GET: true,
+  HEAD: true,
+  POST: true,
+  PUT: true,
+  PATCH: true,
+  DELETE: true,
+  OPTIONS: true,
+};
 
 export type BodyInspection =
   /** Nothing to look for: forward the body as it streams. */
@@ -74,10 +82,14 @@ export function bodyFormatsToInspect(
 ): BodyFormat[] {
   if (method !== "POST" || !hasBody || !rule.readBodyForMethodOverride || governsEveryMethod(rule, ruleFor)) return [];
   const type = contentType ?? "";
-  const media = type.trim().split(/[;,\s]/, 1)[0]!.toLowerCase();
+  const media = type
+    .trim()
+    .split(/[;,\s]/, 1)[0]!
+    .toLowerCase();
   const formats: BodyFormat[] = [];
   if (media === "" || media === "application/x-www-form-urlencoded") formats.push("url-encoded");
-  if (media.startsWith("multipart/")) formats.push(multipartBoundary(type).kind === "none" ? "url-encoded" : "multipart");
+  if (media.startsWith("multipart/"))
+    formats.push(multipartBoundary(type).kind === "none" ? "url-encoded" : "multipart");
   if (/[/+]json/i.test(type)) formats.push("json");
   return formats;
 }
@@ -98,15 +110,28 @@ export async function inspectOverrideBody(
   if (formats.length === 0 || request.body === null) return { kind: "not read" };
   const read = await readBounded(request.body, request.headers.get("content-length"), MAX_OVERRIDE_BODY_BYTES);
   if (read.kind === "too large") {
-    return { kind: "too large", reason: `the POST body (${read.size}) is larger than ${MAX_OVERRIDE_BODY_BYTES} bytes and may carry _method` };
+    return {
+      kind: "too large",
+      reason: `the POST body (${read.size}) is larger than ${MAX_OVERRIDE_BODY_BYTES} bytes and may carry _method`,
+    };
   }
   if (read.kind === "unreadable") {
     const why = read.error instanceof Error ? read.error.message : String(read.error);
     return { kind: "unreadable", reason: `the request body could not be read to its end: ${why}` };
   }
-  const problem = bodyEncodingProblem(contentType, request.headers.get("content-encoding"), formats.includes("json"), read.bytes);
+  const problem = bodyEncodingProblem(
+    contentType,
+    request.headers.get("content-encoding"),
+    formats.includes("json"),
+    read.bytes,
+  );
   // Encoded, it may carry any _method: one override that cannot be read, which is refused.
-  if (problem !== undefined) return { kind: "read", bytes: read.bytes, overrides: [{ source: "the POST body", value: "", list: false, unreadable: problem }] };
+  if (problem !== undefined)
+    return {
+      kind: "read",
+      bytes: read.bytes,
+      overrides: [{ source: "the POST body", value: "", list: false, unreadable: problem }],
+    };
   return { kind: "read", bytes: read.bytes, overrides: bodyOverrides(formats, contentType ?? "", read.bytes) };
 }
 
@@ -133,5 +158,9 @@ function jsonOverrides(text: string): NamedOverride[] {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return [];
   return Object.entries(parsed)
     .filter(([name]) => readsAsMethodParameter(name))
-    .map(([name, value]) => ({ source: `JSON member ${JSON.stringify(name.slice(0, 40))}`, value: typeof value === "string" ? value : JSON.stringify(value), list: false }));
+    .map(([name, value]) => ({
+      source: `JSON member ${JSON.stringify(name.slice(0, 40))}`,
+      value: typeof value === "string" ? value : JSON.stringify(value),
+      list: false,
+    }));
 }

@@ -118,7 +118,9 @@ export function encodedParameterOverrides(encoded: string, where: string): Named
  */
 export function readsAsMethodParameter(name: string): boolean {
   const [base = ""] = name.replace(/^ +/, "").split(/[[\u0000]/, 1);
-  return METHOD_PARAMETERS.has(base.replace(/[ .]/g, "_").toLowerCase()) || OVERRIDE_HEADERS.has(headerNameReading(base));
+  return (
+    METHOD_PARAMETERS.has(base.replace(/[ .]/g, "_").toLowerCase()) || OVERRIDE_HEADERS.has(headerNameReading(base))
+  );
 }
 
 /**
@@ -134,7 +136,12 @@ export function checkMethodOverride(
   const read = namedMethods(named);
   if ("reason" in read) return { ok: false, refuse: "now", reason: read.reason };
   const { methods } = read;
-  if (methods.size > 1) return { ok: false, refuse: "now", reason: `the method overrides name several methods (${[...methods.keys()].map(quote).join(", ")})` };
+  if (methods.size > 1)
+    return {
+      ok: false,
+      refuse: "now",
+      reason: `the method overrides name several methods (${[...methods.keys()].map(quote).join(", ")})`,
+    };
   const [override, source] = [...methods][0] ?? [method, ""];
   const other = override === method ? rule : ruleFor(override);
   if (other === rule) return { ok: true };
@@ -149,10 +156,13 @@ export function overrideMethodOf(named: readonly NamedOverride[]): string | unde
 }
 
 /** Each method named, upper case (frameworks read it so), with where it was named; or why one cannot be read. */
-function namedMethods(named: readonly NamedOverride[]): { readonly methods: ReadonlyMap<string, string> } | { readonly reason: string } {
+function namedMethods(
+  named: readonly NamedOverride[],
+): { readonly methods: ReadonlyMap<string, string> } | { readonly reason: string } {
   const methods = new Map<string, string>();
   for (const { source, value, list, unreadable } of named) {
-    if (unreadable !== undefined) return { reason: `${source} may carry _method and cannot be read as an origin reads it: ${unreadable}` };
+    if (unreadable !== undefined)
+      return { reason: `${source} may carry _method and cannot be read as an origin reads it: ${unreadable}` };
     for (const entry of list ? value.split(",") : [value]) {
       const override = entry.trim();
       if (!METHOD_TOKEN.test(override)) return { reason: `${source} ${quote(value)} is not a method` };
@@ -162,5 +172,6 @@ function namedMethods(named: readonly NamedOverride[]): { readonly methods: Read
   return { methods };
 }
 
-export const quote = (text: string) => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+export const quote = (text: string) =>
+  JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
 const describe = (rule: Rule | undefined) => (rule === undefined ? "no rule" : `rules[${rule.index}]`);

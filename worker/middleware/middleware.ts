@@ -20,9 +20,19 @@ import {
 } from "../verification/index.js";
 import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
-import { CLIENT_CERTIFICATE_SOURCES, presentedCertificate, type ClientCertificateSource } from "./client-certificate.js";
+import {
+  CLIENT_CERTIFICATE_SOURCES,
+  presentedCertificate,
+  type ClientCertificateSource,
+} from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
-import { checkMethodOverride, headerOverrides, overrideMethodOf, queryOverrides, type NamedOverride } from "./method-override.js";
+import {
+  checkMethodOverride,
+  headerOverrides,
+  overrideMethodOf,
+  queryOverrides,
+  type NamedOverride,
+} from "./method-override.js";
 import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
 import { looseMethods, looseWidening } from "./path-readings.js";
@@ -80,9 +90,25 @@ export type Middleware = (request: Request) => Promise<Response>;
 
 const MAX_LOGGED_PATH = 512;
 const VERIFIER_OPTIONS = [
-  "clockToleranceSeconds", "algorithms", "maxTokenBytes", "jwks", "fetch", "now", "introspection", "revocationList",
+  "clockToleranceSeconds",
+  "algorithms",
+  "maxTokenBytes",
+  "jwks",
+  "fetch",
+  "now",
+  "introspection",
+  "revocationList",
 ] as const;
-const KNOWN_OPTIONS = new Set<string>(["issuer", "audiences", "rules", "forward", "forwardAuthorization", "clientCertificates", "log", ...VERIFIER_OPTIONS]);
+const KNOWN_OPTIONS = new Set<string>([
+  "issuer",
+  "audiences",
+  "rules",
+  "forward",
+  "forwardAuthorization",
+  "clientCertificates",
+  "log",
+  ...VERIFIER_OPTIONS,
+]);
 
 export function createMiddleware(options: MiddlewareOptions): Middleware {
   const { rules, forward, verifier, keepAuthorization, certificateSource, log } = resolveOptions(options);
@@ -113,7 +139,10 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       const namedOverrides = [...headerOverrides(request.headers), ...queryOverrides(url.search)];
       const override = checkMethodOverride(namedOverrides, method, rule, ruleFor);
       if (!override.ok && override.refuse === "now") {
-        return refuse("ERR_METHOD_OVERRIDE", { reason: override.reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
+        return refuse("ERR_METHOD_OVERRIDE", {
+          reason: override.reason,
+          ...(rule !== undefined ? { rule: rule.index } : {}),
+        });
       }
       // The route a loosely routing origin runs must not be a protected one beyond this rule (path-readings.ts).
       const runsAs = looseMethods(method, overrideMethodOf(namedOverrides));
@@ -137,11 +166,15 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       try {
         identity = await verifier.verify(credentials.token, {
           ...(certificate.kind === "verified" ? { certificateThumbprint: certificate.thumbprint } : {}),
-          acceptBoundTokenWithoutCertificate: rule !== undefined && !rule.public && rule.acceptBoundTokensWithoutCertificate,
+          acceptBoundTokenWithoutCertificate:
+            rule !== undefined && !rule.public && rule.acceptBoundTokensWithoutCertificate,
         });
       } catch (error) {
         if (error instanceof VerificationError) {
-          const reason = certificate.kind === "none" && error.code === "ERR_TOKEN_CERTIFICATE_REQUIRED" ? `${error.message} (${certificate.reason})` : error.message;
+          const reason =
+            certificate.kind === "none" && error.code === "ERR_TOKEN_CERTIFICATE_REQUIRED"
+              ? `${error.message} (${certificate.reason})`
+              : error.message;
           return refuse(error.code, { reason, ...(rule !== undefined ? { rule: rule.index } : {}) });
         }
         throw error;
@@ -152,7 +185,8 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
       // Through another rule only if it would admit this caller, and this token as it was presented.
       const unconfirmed = identity.certificate !== undefined && !identity.certificate.confirmed;
-      const passes = (other: ProtectedRule) => admits(other.allow, identity) && (!unconfirmed || other.acceptBoundTokensWithoutCertificate);
+      const passes = (other: ProtectedRule) =>
+        admits(other.allow, identity) && (!unconfirmed || other.acceptBoundTokensWithoutCertificate);
       const widening = looseWidening(rules, runsAs, canonical.segments, rule, passes);
       if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       const identified = identityHeaders(identity);
@@ -160,17 +194,26 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       for (const [name, value] of identified) headers.set(name, value);
       return await sendChecked(url, headers, rule, context, passes);
     } catch (error) {
-      return refuse("ERR_INTERNAL", { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      return refuse("ERR_INTERNAL", {
+        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
     }
 
     /**
      * Forwards once a POST body's `_method`, if it must be read (method-override-body.ts), keeps the
      * request under `rule`, on loose origins too (`passes`: whether another protected rule lets it through).
      */
-    async function sendChecked(url: URL, headers: Headers, rule: Rule, context: RequestContext, passes: (other: ProtectedRule) => boolean): Promise<Response> {
+    async function sendChecked(
+      url: URL,
+      headers: Headers,
+      rule: Rule,
+      context: RequestContext,
+      passes: (other: ProtectedRule) => boolean,
+    ): Promise<Response> {
       const { segments, namedOverrides, ruleFor } = context;
       const body = await inspectOverrideBody(request, method, rule, ruleFor);
-      if (body.kind === "too large") return refuse("ERR_OVERRIDE_BODY_TOO_LARGE", { rule: rule.index, reason: body.reason });
+      if (body.kind === "too large")
+        return refuse("ERR_OVERRIDE_BODY_TOO_LARGE", { rule: rule.index, reason: body.reason });
       if (body.kind === "unreadable") return refuse("ERR_REQUEST_BODY", { rule: rule.index, reason: body.reason });
       if (body.kind === "not read") return await send(url, headers, request.body);
       const every = [...namedOverrides, ...body.overrides];
@@ -215,37 +258,54 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
   if (typeof options !== "object" || options === null) throw new TypeError("createMiddleware needs an options object");
   const issues: string[] = [];
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) issues.push(`${name} is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
+    if (!KNOWN_OPTIONS.has(name))
+      issues.push(`${name} is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
   }
   const { audiences, rules, forward, forwardAuthorization, clientCertificates, log } = options;
-  const audienceList = Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
-  if (audienceList === undefined || audienceList.length === 0) issues.push("audiences must be a non-empty array of audience strings");
+  const audienceList =
+    Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
+  if (audienceList === undefined || audienceList.length === 0)
+    issues.push("audiences must be a non-empty array of audience strings");
   if (!isParsedRules(rules)) issues.push("rules must be the result of parseRules(document)");
   else if (audienceList !== undefined) {
     for (const rule of rules.rules) {
-      const unreachable = rule.public || rule.allow === "authenticated" ? [] : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a));
+      const unreachable =
+        rule.public || rule.allow === "authenticated"
+          ? []
+          : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a));
       if (unreachable.length > 0) {
-        issues.push(`rules[${rule.index}] admits the audience ${JSON.stringify(unreachable[0])}, which is not among audiences; add it to audiences or remove it from the rule`);
+        issues.push(
+          `rules[${rule.index}] admits the audience ${JSON.stringify(unreachable[0])}, which is not among audiences; add it to audiences or remove it from the rule`,
+        );
       }
     }
   }
   if (typeof forward !== "function") issues.push("forward must be a function (request) => Promise<Response>");
-  if (forwardAuthorization !== undefined && typeof forwardAuthorization !== "boolean") issues.push("forwardAuthorization must be true or false");
+  if (forwardAuthorization !== undefined && typeof forwardAuthorization !== "boolean")
+    issues.push("forwardAuthorization must be true or false");
   if (clientCertificates !== undefined && !CLIENT_CERTIFICATE_SOURCES.includes(clientCertificates)) {
-    issues.push(`clientCertificates must be one of ${CLIENT_CERTIFICATE_SOURCES.map((s) => JSON.stringify(s)).join(", ")}`);
+    issues.push(
+      `clientCertificates must be one of ${CLIENT_CERTIFICATE_SOURCES.map((s) => JSON.stringify(s)).join(", ")}`,
+    );
   }
   if (log !== undefined && typeof log !== "function") issues.push("log must be a function");
   let verifier: Verifier | undefined;
   try {
-    const passthrough = Object.fromEntries(VERIFIER_OPTIONS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+    const passthrough = Object.fromEntries(
+      VERIFIER_OPTIONS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+    );
     verifier = createVerifier({ ...passthrough, issuer: options.issuer, audience: audienceList ?? [] });
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     // The verifier lists its own problems; `audience` is ours to report (as `audiences`).
-    const lines = error.message.split("\n").slice(1).map((line) => line.replace(/^\s*- /, ""));
+    const lines = error.message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.replace(/^\s*- /, ""));
     issues.push(...lines.filter((line) => !line.startsWith("audience ")));
   }
-  if (issues.length > 0 || verifier === undefined) throw new TypeError(`invalid middleware options:\n  - ${issues.join("\n  - ")}`);
+  if (issues.length > 0 || verifier === undefined)
+    throw new TypeError(`invalid middleware options:\n  - ${issues.join("\n  - ")}`);
   return {
     rules: rules as Rules,
     forward: forward as Resolved["forward"],

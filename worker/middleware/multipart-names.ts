@@ -51,28 +51,42 @@ const BOUNDARY_VALUE = /^[0-9A-Za-z'()+_\-./:=? ]{0,69}[0-9A-Za-z'()+_\-./:=?]$/
 /** The boundary of a multipart Content-Type, when every framework reads the same one. */
 export function multipartBoundary(contentType: string): MultipartBoundary {
   if (!/boundary/i.test(contentType)) return { kind: "none" };
-  const ambiguous = (why: string): MultipartBoundary => ({ kind: "ambiguous", reason: `the multipart Content-Type ${why}; frameworks read different boundaries from it` });
+  const ambiguous = (why: string): MultipartBoundary => ({
+    kind: "ambiguous",
+    reason: `the multipart Content-Type ${why}; frameworks read different boundaries from it`,
+  });
   const media = MEDIA_TYPE.exec(contentType);
   if (media === null) return ambiguous("does not start with multipart/<subtype>");
   const boundaries: { name: string; value: string; at: number }[] = [];
   PARAMETER.lastIndex = media[0].length;
   let end = media[0].length;
   for (let match = PARAMETER.exec(contentType); match !== null; match = PARAMETER.exec(contentType)) {
-    if (match[1]!.toLowerCase() === "boundary") boundaries.push({ name: match[1]!, value: match[2]!, at: PARAMETER.lastIndex - match[2]!.length });
+    if (match[1]!.toLowerCase() === "boundary")
+      boundaries.push({ name: match[1]!, value: match[2]!, at: PARAMETER.lastIndex - match[2]!.length });
     end = PARAMETER.lastIndex;
   }
-  if (contentType.slice(end).trim() !== "") return ambiguous("is not a media type followed by '; name=value' parameters");
-  if (boundaries.length !== 1) return ambiguous(boundaries.length === 0 ? 'names "boundary" other than as a parameter' : `has ${boundaries.length} boundary parameters`);
+  if (contentType.slice(end).trim() !== "")
+    return ambiguous("is not a media type followed by '; name=value' parameters");
+  if (boundaries.length !== 1)
+    return ambiguous(
+      boundaries.length === 0
+        ? 'names "boundary" other than as a parameter'
+        : `has ${boundaries.length} boundary parameters`,
+    );
   const [{ name, value: raw, at }] = boundaries as [(typeof boundaries)[number]];
   const outside = contentType.slice(0, at) + contentType.slice(at + raw.length);
-  if ((outside.match(/boundary/gi)?.length ?? 0) > 1) return ambiguous('mentions "boundary" outside its boundary parameter');
+  if ((outside.match(/boundary/gi)?.length ?? 0) > 1)
+    return ambiguous('mentions "boundary" outside its boundary parameter');
   const value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
   if (!BOUNDARY_VALUE.test(value)) {
-    return ambiguous("has a boundary that is empty, longer than 70 characters, ends in a space, or holds a character other than ASCII letters, digits and '()+_-./:=? or space (RFC 2046 bchars, less ',')");
+    return ambiguous(
+      "has a boundary that is empty, longer than 70 characters, ends in a space, or holds a character other than ASCII letters, digits and '()+_-./:=? or space (RFC 2046 bchars, less ',')",
+    );
   }
   // Rack's greedy regex would take a "boundary=" inside the value; PHP looks for "boundary" in
   // lower case first, so a value holding it under a parameter spelt otherwise is where PHP starts.
-  if (/boundary.*=/i.test(value) || (value.includes("boundary") && name !== "boundary")) return ambiguous('has "boundary" inside its boundary');
+  if (/boundary.*=/i.test(value) || (value.includes("boundary") && name !== "boundary"))
+    return ambiguous('has "boundary" inside its boundary');
   return { kind: "one", boundary: value };
 }
 
@@ -82,7 +96,8 @@ export function multipartBoundary(contentType: string): MultipartBoundary {
  */
 export function multipartOverrides(text: string, contentType: string): NamedOverride[] {
   const boundary = multipartBoundary(contentType);
-  if (boundary.kind === "ambiguous") return [{ source: "the multipart body", value: "", list: false, unreadable: boundary.reason }];
+  if (boundary.kind === "ambiguous")
+    return [{ source: "the multipart body", value: "", list: false, unreadable: boundary.reason }];
   if (boundary.kind === "none") return [];
   const delimiter = `--${boundary.boundary}`;
   const lines = text.split("\n").map((line) => line.replace(/\r$/, ""));
@@ -96,10 +111,14 @@ export function multipartOverrides(text: string, contentType: string): NamedOver
   }
   const named: NamedOverride[] = [];
   for (const [end, start] of [...headStarts].sort(([a], [b]) => a - b)) {
-    const head = lines.slice(start, end).join("\n").replace(/\n[ \t]+/g, " ");
+    const head = lines
+      .slice(start, end)
+      .join("\n")
+      .replace(/\n[ \t]+/g, " ");
     const value = (lines[end + 1] ?? "").split(delimiter, 1)[0]!;
     const name = methodPartName(head);
-    if (name !== undefined) named.push({ source: `multipart part ${JSON.stringify(name.slice(0, 40))}`, value, list: false });
+    if (name !== undefined)
+      named.push({ source: `multipart part ${JSON.stringify(name.slice(0, 40))}`, value, list: false });
   }
   return named;
 }
@@ -111,7 +130,8 @@ function methodPartName(head: string): string | undefined {
     for (const name of disposition.matchAll(/(?:^|;)\s*name(\*?)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\n]*))/gi)) {
       const raw = (name[2] ?? name[3] ?? "").trim();
       // name*=charset'language'percent-encoded (RFC 5987), and a quoted name's backslash escapes.
-      const decoded = name[1] === "*" ? (percentDecoded(raw.replace(/^[^']*'[^']*'/, "")) ?? raw) : raw.replace(/\\(.)/g, "$1");
+      const decoded =
+        name[1] === "*" ? (percentDecoded(raw.replace(/^[^']*'[^']*'/, "")) ?? raw) : raw.replace(/\\(.)/g, "$1");
       if (readsAsMethodParameter(decoded)) return decoded;
     }
   }

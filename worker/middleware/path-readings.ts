@@ -52,8 +52,10 @@ export function looseRule(rules: Rules, method: string, segments: readonly strin
     loosened.set(rules, compiled);
   }
   const readings = looseReadings(segments);
-  return compiled.find(({ rule, pattern }) =>
-    (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) && readings.some((reading) => matchesPattern(pattern, reading)),
+  return compiled.find(
+    ({ rule, pattern }) =>
+      (rule.methods === "*" || rule.methods.includes(method as RuleMethod)) &&
+      readings.some((reading) => matchesPattern(pattern, reading)),
   )?.rule;
 }
 
@@ -72,14 +74,18 @@ export function looseWidening(
   for (const method of methods) {
     const other = looseRule(rules, method, segments);
     if (other === undefined || other === rule || other.public || passes(other)) continue;
-    return `${method} ${segments.length === 0 ? "/" : `/${segments.join("/")}`} runs as rules[${other.index}]'s route on origins that ignore ` +
-      `case, a trailing slash or a format suffix, or run GET for HEAD, not as rules[${rule.index}]'s`;
+    return (
+      `${method} ${segments.length === 0 ? "/" : `/${segments.join("/")}`} runs as rules[${other.index}]'s route on origins that ignore ` +
+      `case, a trailing slash or a format suffix, or run GET for HEAD, not as rules[${rule.index}]'s`
+    );
   }
   return undefined;
 }
 
 function loosePattern(pattern: RoutePattern): RoutePattern {
-  const lowered = pattern.segments.map((s) => (s.kind === "literal" ? { kind: "literal" as const, value: lowerCase(s.value) } : s));
+  const lowered = pattern.segments.map((s) =>
+    s.kind === "literal" ? { kind: "literal" as const, value: lowerCase(s.value) } : s,
+  );
   const last = lowered[lowered.length - 1];
   const trimmed = lowered.length > 1 && last?.kind === "literal" && last.value === "" ? lowered.slice(0, -1) : lowered;
   return { ...pattern, segments: trimmed };

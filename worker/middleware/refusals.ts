@@ -34,7 +34,12 @@ const INVALID_TOKEN = { status: 401, bearerError: "invalid_token", title: "Inval
 const RETRY = "retry later";
 
 const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
-  ERR_NO_TOKEN: { status: 401, bearerError: null, title: "Authentication required", detail: "This route needs a worker-identity token: send Authorization: Bearer <token>." },
+  ERR_NO_TOKEN: {
+    status: 401,
+    bearerError: null,
+    title: "Authentication required",
+    detail: "This route needs a worker-identity token: send Authorization: Bearer <token>.",
+  },
   ERR_AUTHORIZATION_HEADER: {
     status: 401,
     bearerError: "invalid_request",
@@ -58,35 +63,97 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     title: "Body too large to check for a method override",
     detail: `This POST's body (form, multipart, JSON, or without a Content-Type) could carry a _method override, and this route's rule does not govern every method, so the body is checked before it is forwarded and may be at most ${MAX_OVERRIDE_BODY_BYTES} bytes; send a smaller body, or send the method a _method would name as the request's own method.`,
   },
-  ERR_REQUEST_BODY: { status: 400, title: "Unreadable request body", detail: "The request body could not be read to its end (the connection broke or its framing is invalid); send it again." },
-  ERR_NO_RULE: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "No rule allows this method on this path; requests are refused by default." },
-  ERR_RULE_REFUSED: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "The rule for this route does not admit the token's identity." },
+  ERR_REQUEST_BODY: {
+    status: 400,
+    title: "Unreadable request body",
+    detail:
+      "The request body could not be read to its end (the connection broke or its framing is invalid); send it again.",
+  },
+  ERR_NO_RULE: {
+    status: 403,
+    bearerError: "insufficient_scope",
+    title: "Forbidden",
+    detail: "No rule allows this method on this path; requests are refused by default.",
+  },
+  ERR_RULE_REFUSED: {
+    status: 403,
+    bearerError: "insufficient_scope",
+    title: "Forbidden",
+    detail: "The rule for this route does not admit the token's identity.",
+  },
   ERR_IDENTITY_HEADER: { ...INVALID_TOKEN, detail: "A claim of the token cannot be carried in an identity header." },
-  ERR_ORIGIN_UNAVAILABLE: { status: 502, title: "Origin unavailable", detail: `The origin behind the middleware could not be reached; ${RETRY}.` },
-  ERR_MIDDLEWARE_CONFIG: { status: 503, title: "Middleware misconfigured", detail: "The middleware's configuration is invalid." },
+  ERR_ORIGIN_UNAVAILABLE: {
+    status: 502,
+    title: "Origin unavailable",
+    detail: `The origin behind the middleware could not be reached; ${RETRY}.`,
+  },
+  ERR_MIDDLEWARE_CONFIG: {
+    status: 503,
+    title: "Middleware misconfigured",
+    detail: "The middleware's configuration is invalid.",
+  },
   ERR_INTERNAL: { status: 500, title: "Internal error", detail: "The middleware failed; its log has the cause." },
   ERR_TOKEN_MALFORMED: { ...INVALID_TOKEN, detail: "The bearer token is not a well-formed compact JWS." },
   ERR_TOKEN_TOO_LARGE: { ...INVALID_TOKEN, detail: "The bearer token is longer than this API accepts." },
-  ERR_TOKEN_ALGORITHM: { ...INVALID_TOKEN, detail: "The bearer token is signed with an algorithm this API does not accept." },
-  ERR_TOKEN_HEADER: { ...INVALID_TOKEN, detail: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ)." },
-  ERR_TOKEN_KEY_UNKNOWN: { ...INVALID_TOKEN, detail: "The bearer token was signed with a key the issuer does not publish." },
+  ERR_TOKEN_ALGORITHM: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token is signed with an algorithm this API does not accept.",
+  },
+  ERR_TOKEN_HEADER: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ).",
+  },
+  ERR_TOKEN_KEY_UNKNOWN: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token was signed with a key the issuer does not publish.",
+  },
   ERR_TOKEN_SIGNATURE: { ...INVALID_TOKEN, detail: "The bearer token's signature does not verify." },
   ERR_TOKEN_EXPIRED: { ...INVALID_TOKEN, detail: "The bearer token has expired; get a new one from the issuer." },
   ERR_TOKEN_NOT_YET_VALID: { ...INVALID_TOKEN, detail: "The bearer token is not valid yet." },
   ERR_TOKEN_ISSUER: { ...INVALID_TOKEN, detail: "The bearer token comes from an issuer this API does not trust." },
-  ERR_TOKEN_AUDIENCE: { ...INVALID_TOKEN, detail: "The bearer token is for another audience; request one for this API's audience." },
-  ERR_TOKEN_CLAIMS: { ...INVALID_TOKEN, detail: "The bearer token lacks a required claim, or a claim has the wrong type." },
-  ERR_TOKEN_SUBJECT: { status: 403, bearerError: "insufficient_scope", title: "Forbidden", detail: "This API does not admit the token's subject." },
+  ERR_TOKEN_AUDIENCE: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token is for another audience; request one for this API's audience.",
+  },
+  ERR_TOKEN_CLAIMS: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token lacks a required claim, or a claim has the wrong type.",
+  },
+  ERR_TOKEN_SUBJECT: {
+    status: 403,
+    bearerError: "insufficient_scope",
+    title: "Forbidden",
+    detail: "This API does not admit the token's subject.",
+  },
   ERR_TOKEN_CERTIFICATE_REQUIRED: {
     ...INVALID_TOKEN,
-    detail: "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
+    detail:
+      "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
   },
-  ERR_TOKEN_CERTIFICATE_MISMATCH: { ...INVALID_TOKEN, detail: "The bearer token is bound to another client certificate than the one this request presented." },
-  ERR_JWKS_UNAVAILABLE: { status: 503, title: "Issuer keys unavailable", detail: `The issuer's signing keys cannot be obtained; ${RETRY}.` },
-  ERR_DISCOVERY: { status: 503, title: "Issuer discovery unusable", detail: `The issuer's discovery document cannot be used; ${RETRY}.` },
+  ERR_TOKEN_CERTIFICATE_MISMATCH: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token is bound to another client certificate than the one this request presented.",
+  },
+  ERR_JWKS_UNAVAILABLE: {
+    status: 503,
+    title: "Issuer keys unavailable",
+    detail: `The issuer's signing keys cannot be obtained; ${RETRY}.`,
+  },
+  ERR_DISCOVERY: {
+    status: 503,
+    title: "Issuer discovery unusable",
+    detail: `The issuer's discovery document cannot be used; ${RETRY}.`,
+  },
   ERR_TOKEN_REVOKED: { ...INVALID_TOKEN, detail: "The bearer token has been revoked; get a new one from the issuer." },
-  ERR_TOKEN_INACTIVE: { ...INVALID_TOKEN, detail: "The bearer token is no longer active: its workflow instance has ended, or it was revoked." },
-  ERR_REVOCATION_UNAVAILABLE: { status: 503, title: "Token status unavailable", detail: `Whether the token is still active cannot be checked; ${RETRY}.` },
+  ERR_TOKEN_INACTIVE: {
+    ...INVALID_TOKEN,
+    detail: "The bearer token is no longer active: its workflow instance has ended, or it was revoked.",
+  },
+  ERR_REVOCATION_UNAVAILABLE: {
+    status: 503,
+    title: "Token status unavailable",
+    detail: `Whether the token is still active cannot be checked; ${RETRY}.`,
+  },
 };
 
 export const REALM = "worker-identity";
@@ -102,5 +169,8 @@ export function refusalResponse(code: RefusalCode, detail?: string): Response {
     headers.set("www-authenticate", `Bearer realm="${REALM}"${error}`);
   }
   if (refusal.status === 502 || refusal.status === 503) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
-  return problemResponse({ status: refusal.status, title: refusal.title, detail: detail ?? refusal.detail, code }, headers);
+  return problemResponse(
+    { status: refusal.status, title: refusal.title, detail: detail ?? refusal.detail, code },
+    headers,
+  );
 }

@@ -26,7 +26,9 @@ export type CanonicalPath =
   | { readonly ok: false; readonly reason: string };
 
 /** One segment in canonical spelling, or what makes it impossible (a noun phrase: "an escaped '/' (%2F)"). */
-export type CanonicalSegment = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly cause: string };
+export type CanonicalSegment =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly cause: string };
 
 // RFC 3986 §3.3 pchar without ';' (refused) and without '%' (always escaped).
 const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,=:@]$/;
@@ -77,35 +79,48 @@ export function canonicalSegment(segment: string): CanonicalSegment {
       return "";
     }
   });
-  if (undecodable !== undefined) return refuse(`escapes that are not UTF-8 (${undecodable}: overlong, invalid or a surrogate)`);
+  if (undecodable !== undefined)
+    return refuse(`escapes that are not UTF-8 (${undecodable}: overlong, invalid or a surrogate)`);
   if (text.includes("/")) return refuse("an escaped '/' (%2F), which origins may read as a separator");
   if (text.includes("\\")) return refuse("a '\\' (raw or %5C), which some origins read as '/'");
   const control = CONTROL.exec(text)?.[0];
   if (control !== undefined) return refuse(`a control character (${escapeOf(control)})`);
   if (text === "." || text === "..") return refuse(`a dot segment ('${text}' once decoded)`);
   const dots = DOT_WITH_PARAMETER.exec(text)?.[0];
-  if (dots !== undefined) return refuse(`a dot segment behind a ';' parameter ('${dots}' once decoded), which origins that strip parameters resolve`);
+  if (dots !== undefined)
+    return refuse(
+      `a dot segment behind a ';' parameter ('${dots}' once decoded), which origins that strip parameters resolve`,
+    );
   if (text.includes(";")) return refuse("a ';' (raw or %3B): origins disagree on path parameters");
-  if (ENCODED_ESCAPE.test(text)) return refuse("an escaped escape (%25 and two hex digits), which an origin that decodes twice reads differently");
+  if (ENCODED_ESCAPE.test(text))
+    return refuse("an escaped escape (%25 and two hex digits), which an origin that decodes twice reads differently");
   if (ONLY_DOTS_AND_SPACES.test(text)) {
-    return refuse(`a segment of only dots and spaces ('${spell(text)}' once decoded), which Windows origins trim to a dot segment`);
+    return refuse(
+      `a segment of only dots and spaces ('${spell(text)}' once decoded), which Windows origins trim to a dot segment`,
+    );
   }
   if (TRAILING_DOT_OR_SPACE.test(text)) {
-    return refuse(`a segment ending in '.' or ' ' ('${spell(text)}' once decoded), which Windows origins trim ('a.' is 'a'); drop the trailing character`);
+    return refuse(
+      `a segment ending in '.' or ' ' ('${spell(text)}' once decoded), which Windows origins trim ('a.' is 'a'); drop the trailing character`,
+    );
   }
   const normalised = text.normalize("NFKC");
   if (normalised !== text) return refuse(nfkcCause(text, normalised));
   const lookalike = SLASH_LOOKALIKE.exec(text)?.[0];
-  if (lookalike !== undefined) return refuse(`a slash look-alike (${codePoint(lookalike)}), which Windows best-fit conversion reads as '/' or '\\'`);
+  if (lookalike !== undefined)
+    return refuse(
+      `a slash look-alike (${codePoint(lookalike)}), which Windows best-fit conversion reads as '/' or '\\'`,
+    );
   return { ok: true, value: spell(text) };
 }
 
 /** Names the first character NFKC replaces, or the sequence it composes (decomposed 'é' is e + U+0301). */
 function nfkcCause(text: string, normalised: string): string {
   const changed = [...text].find((char) => char.normalize("NFKC") !== char);
-  const what = changed === undefined
-    ? `characters that NFKC composes ('${spell(text)}' is '${spell(normalised)}'), such as a decomposed accent`
-    : `${codePoint(changed)}, which NFKC reads as '${spell(changed.normalize("NFKC"))}'`;
+  const what =
+    changed === undefined
+      ? `characters that NFKC composes ('${spell(text)}' is '${spell(normalised)}'), such as a decomposed accent`
+      : `${codePoint(changed)}, which NFKC reads as '${spell(changed.normalize("NFKC"))}'`;
   return `a character that Unicode NFKC normalisation changes (${what}): origins that normalise read another path; send the segment in NFKC form`;
 }
 

@@ -21,12 +21,18 @@ export interface RevocationChecks {
   readonly revocationList?: RevocationListOptions;
 }
 
-export function readRevocationBindings(env: RevocationBindings, problem: (binding: string, fix: string) => void): RevocationChecks {
+export function readRevocationBindings(
+  env: RevocationBindings,
+  problem: (binding: string, fix: string) => void,
+): RevocationChecks {
   const checks: { introspection?: IntrospectionOptions; revocationList?: RevocationListOptions } = {};
   const { INTROSPECTION_URL: url, INTROSPECTION_CLIENT_ID: clientId, INTROSPECTION_CLIENT_SECRET: clientSecret } = env;
   const given = [url, clientId, clientSecret].filter((v) => v !== undefined && v !== "").length;
   if (given > 0 && given < 3) {
-    problem("INTROSPECTION_URL", "INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go together: set all three, or none");
+    problem(
+      "INTROSPECTION_URL",
+      "INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET go together: set all three, or none",
+    );
   } else if (given === 3) {
     if (typeof url !== "string" || typeof clientId !== "string" || typeof clientSecret !== "string") {
       problem("INTROSPECTION_URL", "and the client id must be text bindings, the client secret a secret");
@@ -38,7 +44,10 @@ export function readRevocationBindings(env: RevocationBindings, problem: (bindin
       checks.introspection = { url, clientId, clientSecret, forTokens: forTokens === "all" ? "all" : "workflow" };
     }
   } else if (env.INTROSPECTION_FOR !== undefined) {
-    problem("INTROSPECTION_FOR", "is set without INTROSPECTION_URL, INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET");
+    problem(
+      "INTROSPECTION_FOR",
+      "is set without INTROSPECTION_URL, INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET",
+    );
   }
   const list = env.REVOCATION_LIST_URL;
   if (list !== undefined && list !== "") {

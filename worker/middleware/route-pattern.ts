@@ -13,7 +13,9 @@
 import { canonicalSegment } from "./request-path.js";
 
 /** A literal's `value` is in canonical spelling (request-path.ts), not as written. */
-export type PatternSegment = { readonly kind: "literal"; readonly value: string } | { readonly kind: "param"; readonly name: string };
+export type PatternSegment =
+  | { readonly kind: "literal"; readonly value: string }
+  | { readonly kind: "param"; readonly name: string };
 
 export interface RoutePattern {
   /** The pattern as written in the rules document. */
@@ -53,7 +55,10 @@ export function compilePattern(source: string): RoutePattern | { readonly proble
     }
     if (segment.startsWith(":")) {
       const name = segment.slice(1);
-      if (!PARAM_NAME.test(name)) return fail(`has a parameter ${JSON.stringify(segment)}; a parameter is ':' and a name of letters, digits or '_'`);
+      if (!PARAM_NAME.test(name))
+        return fail(
+          `has a parameter ${JSON.stringify(segment)}; a parameter is ':' and a name of letters, digits or '_'`,
+        );
       if (names.has(name)) return fail(`repeats the parameter :${name}; give each parameter its own name`);
       names.add(name);
       segments.push({ kind: "param", name });
@@ -64,9 +69,12 @@ export function compilePattern(source: string): RoutePattern | { readonly proble
     }
     const canonical = canonicalSegment(segment);
     if (!canonical.ok) {
-      return fail(`has a segment with ${canonical.cause}; requests with it are refused (400 ERR_REQUEST_PATH), so write the path without it`);
+      return fail(
+        `has a segment with ${canonical.cause}; requests with it are refused (400 ERR_REQUEST_PATH), so write the path without it`,
+      );
     }
-    if (canonical.value.includes("..")) return fail("must not contain '..' anywhere, escaped (%2E) or not; write the path the request will carry");
+    if (canonical.value.includes(".."))
+      return fail("must not contain '..' anywhere, escaped (%2E) or not; write the path the request will carry");
     segments.push({ kind: "literal", value: canonical.value });
   }
   return Object.freeze({ source, segments: Object.freeze(segments), prefix });
@@ -84,7 +92,11 @@ export function matchesPattern(pattern: RoutePattern, segments: readonly string[
 
 /** Whether every path `narrow` matches is also matched by `broad` (so `broad` first hides `narrow`). */
 export function coversPattern(broad: RoutePattern, narrow: RoutePattern): boolean {
-  if (broad.prefix ? narrow.segments.length < broad.segments.length : narrow.prefix || narrow.segments.length !== broad.segments.length) {
+  if (
+    broad.prefix
+      ? narrow.segments.length < broad.segments.length
+      : narrow.prefix || narrow.segments.length !== broad.segments.length
+  ) {
     return false;
   }
   return broad.segments.every((segment, i) => {

@@ -70,7 +70,9 @@ export class RulesError extends TypeError {
   readonly problems: readonly RulesProblem[];
 
   constructor(problems: readonly RulesProblem[]) {
-    super(`invalid rules document (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.map((p) => `${p.path}: ${p.fix}`).join("\n  - ")}`);
+    super(
+      `invalid rules document (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.map((p) => `${p.path}: ${p.fix}`).join("\n  - ")}`,
+    );
     this.name = "RulesError";
     this.problems = problems;
   }
@@ -79,7 +81,13 @@ export class RulesError extends TypeError {
 const MAX_RULES = 256;
 const MAX_LIST_ENTRIES = 100;
 const RULE_FIELDS = new Set([
-  "methods", "path", "allow", "public", "acceptBoundTokensWithoutCertificate", "readBodyForMethodOverride", "description",
+  "methods",
+  "path",
+  "allow",
+  "public",
+  "acceptBoundTokensWithoutCertificate",
+  "readBodyForMethodOverride",
+  "description",
 ]);
 const ALLOW_FIELDS = new Set(["workloads", "subjects", "audiences", "claims"]);
 const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -97,9 +105,11 @@ export function parseRules(json: unknown): Rules {
   const problem: Problem = Object.assign((path: string, fix: string) => void problems.push({ path, fix }), {
     count: () => problems.length,
   });
-  if (typeof json === "string") throw new RulesError([{ path: "$", fix: "pass the parsed document (JSON.parse(text)), not its text" }]);
+  if (typeof json === "string")
+    throw new RulesError([{ path: "$", fix: "pass the parsed document (JSON.parse(text)), not its text" }]);
   if (!isRecord(json)) throw new RulesError([{ path: "$", fix: 'must be an object: { "rules": [ ... ] }' }]);
-  for (const key of Object.keys(json)) if (key !== "rules") problem(member("$", key), 'is not a field of the document; it has only "rules"');
+  for (const key of Object.keys(json))
+    if (key !== "rules") problem(member("$", key), 'is not a field of the document; it has only "rules"');
   const list = json.rules;
   if (!Array.isArray(list) || list.length === 0) {
     problem("$.rules", "must be a non-empty array of rules; with no rule every request is refused");
@@ -137,7 +147,8 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   if (!isRecord(raw)) return void problem(at, 'must be an object: { "methods": [...], "path": "/...", "allow": ... }');
   const before = problem.count();
   for (const key of Object.keys(raw)) {
-    if (!RULE_FIELDS.has(key)) problem(member(at, key), `is not a field of a rule; its fields are ${[...RULE_FIELDS].join(", ")}`);
+    if (!RULE_FIELDS.has(key))
+      problem(member(at, key), `is not a field of a rule; its fields are ${[...RULE_FIELDS].join(", ")}`);
   }
   const methods = parseMethods(raw.methods, `${at}.methods`, problem);
   let pattern: RoutePattern | undefined;
@@ -151,7 +162,8 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
     problem(`${at}.description`, "must be a string of at most 500 characters");
   }
   const isPublic = raw.public !== undefined;
-  if (isPublic && raw.public !== true) problem(`${at}.public`, "may only be true; omit it for a rule that needs a token");
+  if (isPublic && raw.public !== true)
+    problem(`${at}.public`, "may only be true; omit it for a rule that needs a token");
   let allow: Allow | undefined;
   if (isPublic && raw.allow !== undefined) {
     problem(`${at}.allow`, "cannot be combined with public: a public rule admits everyone; remove one of them");
@@ -160,9 +172,15 @@ function parseRule(raw: unknown, index: number, at: string, problem: Problem): R
   }
   const acceptUnbound = raw.acceptBoundTokensWithoutCertificate;
   if (acceptUnbound !== undefined && typeof acceptUnbound !== "boolean") {
-    problem(`${at}.acceptBoundTokensWithoutCertificate`, "must be true or false (omit it: bound tokens need their certificate)");
+    problem(
+      `${at}.acceptBoundTokensWithoutCertificate`,
+      "must be true or false (omit it: bound tokens need their certificate)",
+    );
   } else if (isPublic && acceptUnbound !== undefined) {
-    problem(`${at}.acceptBoundTokensWithoutCertificate`, "cannot be combined with public: a public rule reads no token; remove it");
+    problem(
+      `${at}.acceptBoundTokensWithoutCertificate`,
+      "cannot be combined with public: a public rule reads no token; remove it",
+    );
   }
   const readBody = raw.readBodyForMethodOverride;
   if (readBody !== undefined && typeof readBody !== "boolean") {
@@ -190,10 +208,17 @@ function parseMethods(raw: unknown, at: string, problem: Problem): "*" | readonl
   if (!Array.isArray(raw) || raw.length === 0) return void problem(at, fix);
   const seen = new Set<string>();
   for (const [i, method] of raw.entries()) {
-    if (typeof method === "string" && RULE_METHODS.includes(method.toUpperCase() as RuleMethod) && method !== method.toUpperCase()) {
+    if (
+      typeof method === "string" &&
+      RULE_METHODS.includes(method.toUpperCase() as RuleMethod) &&
+      method !== method.toUpperCase()
+    ) {
       problem(`${at}[${i}]`, `must be written in upper case: "${method.toUpperCase()}"`);
     } else if (!RULE_METHODS.includes(method as RuleMethod)) {
-      problem(`${at}[${i}]`, `is not a method a rule can name; use ${RULE_METHODS.join(", ")} (or "*" for every method)`);
+      problem(
+        `${at}[${i}]`,
+        `is not a method a rule can name; use ${RULE_METHODS.join(", ")} (or "*" for every method)`,
+      );
     } else if (seen.has(method as string)) {
       problem(`${at}[${i}]`, `repeats ${method as string}; list each method once`);
     }
@@ -204,17 +229,23 @@ function parseMethods(raw: unknown, at: string, problem: Problem): "*" | readonl
 
 function parseAllow(raw: unknown, at: string, problem: Problem): Allow | undefined {
   if (raw === "authenticated") return raw;
-  const fix = 'must be "authenticated" or an object with workloads, subjects, audiences and/or claims (or set "public": true)';
+  const fix =
+    'must be "authenticated" or an object with workloads, subjects, audiences and/or claims (or set "public": true)';
   if (!isRecord(raw)) return void problem(at, fix);
   const keys = Object.keys(raw);
   if (keys.length === 0) return void problem(at, `must not be empty; write "authenticated" to admit every valid token`);
   for (const key of keys) {
-    if (!ALLOW_FIELDS.has(key)) problem(member(at, key), `is not a condition; the conditions are ${[...ALLOW_FIELDS].join(", ")}`);
+    if (!ALLOW_FIELDS.has(key))
+      problem(member(at, key), `is not a condition; the conditions are ${[...ALLOW_FIELDS].join(", ")}`);
   }
   const conditions: Record<string, unknown> = {};
   const lists = [
     ["workloads", SCRIPT_NAME, "a Worker script name (lowercase letters, digits, '-' or '_')"],
-    ["subjects", SUBJECT, "a subject: worker/<account_id>/<script_name> or workflow/<account_id>/<workflow>/<instance>"],
+    [
+      "subjects",
+      SUBJECT,
+      "a subject: worker/<account_id>/<script_name> or workflow/<account_id>/<workflow>/<instance>",
+    ],
     ["audiences", /^\S+$/, "an audience: a non-empty string without spaces"],
   ] as const;
   for (const [name, shape, what] of lists) {
@@ -232,11 +263,18 @@ function parseAllow(raw: unknown, at: string, problem: Problem): Allow | undefin
   }
   if (raw.claims !== undefined) {
     if (!isRecord(raw.claims) || Object.keys(raw.claims).length === 0) {
-      problem(`${at}.claims`, "must be a non-empty object of claim name to the exact JSON value required; omit it to require none");
+      problem(
+        `${at}.claims`,
+        "must be a non-empty object of claim name to the exact JSON value required; omit it to require none",
+      );
     } else {
       for (const [name, value] of Object.entries(raw.claims)) {
         if (name === "") problem(`${at}.claims`, "has an empty claim name");
-        else if (!isJsonValue(value)) problem(member(`${at}.claims`, name), "must be a JSON value (string, finite number, boolean, null, array or object)");
+        else if (!isJsonValue(value))
+          problem(
+            member(`${at}.claims`, name),
+            "must be a JSON value (string, finite number, boolean, null, array or object)",
+          );
       }
       conditions.claims = deepFreeze(structuredClone(raw.claims));
     }
@@ -245,7 +283,8 @@ function parseAllow(raw: unknown, at: string, problem: Problem): Allow | undefin
 }
 
 function coversRoute(earlier: Rule, later: Rule): boolean {
-  const methods = earlier.methods === "*" || (later.methods !== "*" && later.methods.every((m) => earlier.methods.includes(m)));
+  const methods =
+    earlier.methods === "*" || (later.methods !== "*" && later.methods.every((m) => earlier.methods.includes(m)));
   return methods && coversPattern(earlier.pattern, later.pattern);
 }
 

@@ -33,11 +33,17 @@ export function middlewareTextBindings(settings: MiddlewareBindingSettings): Rec
     AUDIENCES: JSON.stringify(settings.audiences),
     RULES: JSON.stringify(settings.rules) ?? "",
     ...(settings.originUrl !== undefined ? { ORIGIN_URL: settings.originUrl } : {}),
-    ...(settings.forwardAuthorization !== undefined ? { FORWARD_AUTHORIZATION: String(settings.forwardAuthorization) } : {}),
+    ...(settings.forwardAuthorization !== undefined
+      ? { FORWARD_AUTHORIZATION: String(settings.forwardAuthorization) }
+      : {}),
     ...(settings.revocationList === true ? { REVOCATION_LIST_URL: `${issuerUrl}${REVOCATIONS_PATH}` } : {}),
     ...(settings.clientCertificates === "cloudflare-edge" ? { CLIENT_CERTIFICATES: "cloudflare-edge" } : {}),
     ...(introspectionClientId !== undefined
-      ? { INTROSPECTION_URL: `${issuerUrl}${INTROSPECTION_PATH}`, INTROSPECTION_CLIENT_ID: introspectionClientId, INTROSPECTION_FOR: "workflow" }
+      ? {
+          INTROSPECTION_URL: `${issuerUrl}${INTROSPECTION_PATH}`,
+          INTROSPECTION_CLIENT_ID: introspectionClientId,
+          INTROSPECTION_FOR: "workflow",
+        }
       : {}),
   };
 }

@@ -13,7 +13,12 @@
 // binding and the fix (and logs every detail) until it is fixed.
 
 import { createMiddleware, type Middleware } from "./middleware.js";
-import { MiddlewareConfigError, readMiddlewareConfig, type MiddlewareConfig, type MiddlewareTextBindings } from "./config.js";
+import {
+  MiddlewareConfigError,
+  readMiddlewareConfig,
+  type MiddlewareConfig,
+  type MiddlewareTextBindings,
+} from "./config.js";
 import { refusalResponse } from "./refusals.js";
 
 export interface MiddlewareEnv extends MiddlewareTextBindings {
@@ -65,14 +70,24 @@ function build(env: MiddlewareEnv): Built {
       forwardAuthorization: config.forwardAuthorization,
       clientCertificates: config.clientCertificates,
       ...config.revocation,
-      ...(config.issuerService && issuer ? { fetch: (input: string, init?: RequestInit) => issuer.fetch(input, init) } : {}),
+      ...(config.issuerService && issuer
+        ? { fetch: (input: string, init?: RequestInit) => issuer.fetch(input, init) }
+        : {}),
     });
     return { middleware };
   } catch (error) {
     if (error instanceof MiddlewareConfigError) return { error };
     // createMiddleware's own checks (the verifier's issuer rules) are configuration problems too.
     if (error instanceof TypeError) {
-      return { error: new MiddlewareConfigError([{ binding: "ISSUER_URL / AUDIENCES", fix: "are not accepted by the verifier; see the Worker's log", detail: error.message }]) };
+      return {
+        error: new MiddlewareConfigError([
+          {
+            binding: "ISSUER_URL / AUDIENCES",
+            fix: "are not accepted by the verifier; see the Worker's log",
+            detail: error.message,
+          },
+        ]),
+      };
     }
     throw error;
   }

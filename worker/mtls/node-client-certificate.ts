@@ -61,7 +61,10 @@ export function clientCertificateOf(
   }
   const issuer = authorities.find((ca) => certificate.checkIssued(ca) && certificate.verify(ca.publicKey));
   if (issuer === undefined) return { kind: "untrusted", reason: "not issued by a CA of the bundle" };
-  for (const [which, cert] of [["certificate", certificate], ["its CA", issuer]] as const) {
+  for (const [which, cert] of [
+    ["certificate", certificate],
+    ["its CA", issuer],
+  ] as const) {
     if (nowMs >= Date.parse(cert.validTo)) return { kind: "expired", reason: `${which} expired` };
     if (nowMs < Date.parse(cert.validFrom)) return { kind: "not-yet-valid", reason: `${which} not yet valid` };
   }

@@ -9,8 +9,17 @@
 
 import type { IncomingHttpHeaders } from "node:http";
 import { bearerCredentials } from "../middleware/bearer.js";
-import { createVerifier, VerificationError, type VerifiedIdentity, type VerifierOptions } from "../verification/index.js";
-import { clientCertificateOf, type ClientCertificateVerdict, parseCertificateBundle } from "./node-client-certificate.js";
+import {
+  createVerifier,
+  VerificationError,
+  type VerifiedIdentity,
+  type VerifierOptions,
+} from "../verification/index.js";
+import {
+  clientCertificateOf,
+  type ClientCertificateVerdict,
+  parseCertificateBundle,
+} from "./node-client-certificate.js";
 import { type OriginMtlsCode, type OriginRefusalCode, originRefusalResponse } from "./origin-refusals.js";
 
 export interface OriginMtlsOptions {
@@ -69,12 +78,15 @@ export function nodeOriginTls(caBundle: string): { ca: string; requestCert: true
 }
 
 /** Builds the authenticator once (options are checked here); it never throws per request. */
-export function createOriginAuthenticator(options: OriginMtlsOptions): (request: OriginRequest) => Promise<OriginVerdict> {
+export function createOriginAuthenticator(
+  options: OriginMtlsOptions,
+): (request: OriginRequest) => Promise<OriginVerdict> {
   const authorities = parseCertificateBundle(options.caBundle);
   if (authorities.length === 0 || authorities.some((ca) => !ca.ca)) {
     throw new TypeError("originMtls: caBundle must be the PEM CA certificates of the stack output mtlsCaBundle");
   }
-  if (options.trustDomain === "") throw new TypeError("originMtls: trustDomain is required (the stack's mtls.trustDomain)");
+  if (options.trustDomain === "")
+    throw new TypeError("originMtls: trustDomain is required (the stack's mtls.trustDomain)");
   const verifier = options.tokens ? createVerifier(options.tokens.verifier) : undefined;
   const tokensRequired = options.tokens?.required ?? false;
   const certificateBound = options.tokens?.certificateBound ?? true;
@@ -88,11 +100,20 @@ export function createOriginAuthenticator(options: OriginMtlsOptions): (request:
   return async (request) => {
     const presented = clientCertificateOf(request.socket, authorities, now());
     if (presented.kind !== "workload") {
-      return refuse(CERTIFICATE_REFUSALS[presented.kind], "reason" in presented ? presented.reason : "no client certificate");
+      return refuse(
+        CERTIFICATE_REFUSALS[presented.kind],
+        "reason" in presented ? presented.reason : "no client certificate",
+      );
     }
     const { workload, thumbprint } = presented;
-    if (workload.trustDomain !== options.trustDomain || (options.accountId !== undefined && workload.accountId !== options.accountId)) {
-      return refuse("ERR_CLIENT_CERTIFICATE_IDENTITY", `${workload.spiffeId} is outside this origin's trust domain or account`);
+    if (
+      workload.trustDomain !== options.trustDomain ||
+      (options.accountId !== undefined && workload.accountId !== options.accountId)
+    ) {
+      return refuse(
+        "ERR_CLIENT_CERTIFICATE_IDENTITY",
+        `${workload.spiffeId} is outside this origin's trust domain or account`,
+      );
     }
     if (options.workloads !== undefined && !options.workloads.includes(workload.workload)) {
       return refuse("ERR_WORKLOAD_NOT_ADMITTED", `${workload.spiffeId} is not admitted`);
@@ -109,7 +130,8 @@ export function createOriginAuthenticator(options: OriginMtlsOptions): (request:
     const authorization = request.headers.authorization;
     const credentials = bearerCredentials(new Headers(authorization === undefined ? {} : { authorization }));
     if (credentials.kind === "malformed") return refuse("ERR_AUTHORIZATION_HEADER", "malformed Authorization header");
-    if (credentials.kind === "absent") return tokensRequired ? refuse("ERR_NO_TOKEN", "no bearer token") : { ok: true, identity };
+    if (credentials.kind === "absent")
+      return tokensRequired ? refuse("ERR_NO_TOKEN", "no bearer token") : { ok: true, identity };
     let token: VerifiedIdentity;
     try {
       // The verifier compares the token's cnf with this connection's certificate (RFC 8705 §3).
@@ -118,7 +140,8 @@ export function createOriginAuthenticator(options: OriginMtlsOptions): (request:
       if (error instanceof VerificationError) return refuse(error.code, `${error.message} (${workload.spiffeId})`);
       return refuse("ERR_INTERNAL", error instanceof Error ? error.message : String(error));
     }
-    if (token.certificate === undefined && certificateBound) return refuse("ERR_TOKEN_NOT_CERTIFICATE_BOUND", `token ${token.jti} has no cnf`);
+    if (token.certificate === undefined && certificateBound)
+      return refuse("ERR_TOKEN_NOT_CERTIFICATE_BOUND", `token ${token.jti} has no cnf`);
     if (token.subject !== workload.subject) {
       return refuse("ERR_TOKEN_SUBJECT_MISMATCH", `token ${token.jti} names another subject than ${workload.spiffeId}`);
     }
@@ -134,14 +157,18 @@ export function originIdentity(request: object): OriginIdentity | undefined {
 }
 
 /** `(req, res, next)` middleware: answers refusals itself; calls `next()` once the request is admitted. */
-export function originMtls(options: OriginMtlsOptions): (req: OriginRequest, res: OriginResponse, next: () => void) => void {
+export function originMtls(
+  options: OriginMtlsOptions,
+): (req: OriginRequest, res: OriginResponse, next: () => void) => void {
   const authenticate = createOriginAuthenticator(options);
   return (req, res, next) => {
-    void authenticate(req).then(async (verdict) => {
-      if (!verdict.ok) return sendResponse(res, verdict.response);
-      identities.set(req, verdict.identity);
-      next();
-    }).catch(async () => sendResponse(res, originRefusalResponse("ERR_INTERNAL")));
+    void authenticate(req)
+      .then(async (verdict) => {
+        if (!verdict.ok) return sendResponse(res, verdict.response);
+        identities.set(req, verdict.identity);
+        next();
+      })
+      .catch(async () => sendResponse(res, originRefusalResponse("ERR_INTERNAL")));
   };
 }
 

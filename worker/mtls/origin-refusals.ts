@@ -34,12 +34,14 @@ export const ORIGIN_REFUSALS: Readonly<Record<OriginMtlsCode, OriginRefusal>> = 
   ERR_NO_CLIENT_CERTIFICATE: {
     ...CERTIFICATE,
     title: "Client certificate required",
-    detail: "This origin needs the workload's client certificate: call it over TLS through the workload's mtls_certificate binding (env.MTLS.fetch).",
+    detail:
+      "This origin needs the workload's client certificate: call it over TLS through the workload's mtls_certificate binding (env.MTLS.fetch).",
   },
   ERR_CLIENT_CERTIFICATE_EXPIRED: {
     ...CERTIFICATE,
     title: "Client certificate expired",
-    detail: "The client certificate has expired; run pulumi up to renew it and redeploy the workload with its new binding.",
+    detail:
+      "The client certificate has expired; run pulumi up to renew it and redeploy the workload with its new binding.",
   },
   ERR_CLIENT_CERTIFICATE_NOT_YET_VALID: {
     ...CERTIFICATE,
@@ -49,17 +51,24 @@ export const ORIGIN_REFUSALS: Readonly<Record<OriginMtlsCode, OriginRefusal>> = 
   ERR_CLIENT_CERTIFICATE_UNTRUSTED: {
     ...CERTIFICATE,
     title: "Client certificate not trusted",
-    detail: "The client certificate does not chain to this origin's worker-identity CA bundle; refresh the bundle from the stack output mtlsCaBundle.",
+    detail:
+      "The client certificate does not chain to this origin's worker-identity CA bundle; refresh the bundle from the stack output mtlsCaBundle.",
   },
   ERR_CLIENT_CERTIFICATE_IDENTITY: {
     status: 403,
     title: "Forbidden",
-    detail: "The client certificate does not name a Worker of this origin's trust domain and account (one URI SAN spiffe://<trust-domain>/worker/<account>/<script>).",
+    detail:
+      "The client certificate does not name a Worker of this origin's trust domain and account (one URI SAN spiffe://<trust-domain>/worker/<account>/<script>).",
   },
-  ERR_WORKLOAD_NOT_ADMITTED: { status: 403, title: "Forbidden", detail: "This origin does not admit the workload the client certificate names." },
+  ERR_WORKLOAD_NOT_ADMITTED: {
+    status: 403,
+    title: "Forbidden",
+    detail: "This origin does not admit the workload the client certificate names.",
+  },
   ERR_TOKEN_NOT_CERTIFICATE_BOUND: {
     ...BOUND_TOKEN,
-    detail: "This route needs a certificate-bound token (cnf x5t#S256, RFC 8705); enable mtls for the workload so its tokens carry one.",
+    detail:
+      "This route needs a certificate-bound token (cnf x5t#S256, RFC 8705); enable mtls for the workload so its tokens carry one.",
   },
   ERR_TOKEN_SUBJECT_MISMATCH: {
     status: 403,
@@ -78,6 +87,7 @@ export function originRefusalResponse(code: OriginRefusalCode): Response {
   const refusal = ORIGIN_REFUSALS[code];
   const headers = new Headers();
   if (refusal.challenge === "certificate") headers.set("www-authenticate", `mTLS realm="${REALM}"`);
-  if (refusal.challenge === "invalid_token") headers.set("www-authenticate", `Bearer realm="${REALM}", error="invalid_token"`);
+  if (refusal.challenge === "invalid_token")
+    headers.set("www-authenticate", `Bearer realm="${REALM}", error="invalid_token"`);
   return problemResponse({ status: refusal.status, title: refusal.title, detail: refusal.detail, code }, headers);
 }

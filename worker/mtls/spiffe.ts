@@ -24,7 +24,10 @@ export function workloadSpiffeId(trustDomain: string, subject: string): string {
 
 /** A pattern's body, unanchored, its groups made non-capturing. */
 const inner = (pattern: RegExp): string =>
-  pattern.source.replace(/^\^/, "").replace(/\$$/, "").replace(/\((?!\?)/g, "(?:");
+  pattern.source
+    .replace(/^\^/, "")
+    .replace(/\$$/, "")
+    .replace(/\((?!\?)/g, "(?:");
 const WORKLOAD_SPIFFE_ID = new RegExp(
   `^spiffe://(${inner(SPIFFE_TRUST_DOMAIN_PATTERN)})/worker/(${inner(ACCOUNT_ID_PATTERN)})/(${inner(SCRIPT_NAME_PATTERN)})$`,
 );

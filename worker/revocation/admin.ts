@@ -18,19 +18,31 @@ import { MAX_REVOCATION_BODY_BYTES, parseRevocationRequest } from "./request.js"
 export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
 const REVOCATION_BODY_TOO_LARGE = `the revocation body is at most ${MAX_REVOCATION_BODY_BYTES} bytes: {"jti", "exp"}, {"workload"} or {"workflow"}`;
 
-export async function handleRevocationAdmin(request: Request, env: IssuerEnv, config: RuntimeSettings): Promise<Response> {
+export async function handleRevocationAdmin(
+  request: Request,
+  env: IssuerEnv,
+  config: RuntimeSettings,
+): Promise<Response> {
   const store = keyStoreOf(env);
   if (request.method === "GET") return Response.json(await store.listRevocations());
   if (request.method !== "POST") {
-    return problemResponse({ status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "GET, POST" });
+    return problemResponse(
+      { status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" },
+      { allow: "GET, POST" },
+    );
   }
   const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
-  const target = parseRevocationRequest(await readRequestText(request, MAX_REVOCATION_BODY_BYTES, REVOCATION_BODY_TOO_LARGE), config.issuer, nowMs);
+  const target = parseRevocationRequest(
+    await readRequestText(request, MAX_REVOCATION_BODY_BYTES, REVOCATION_BODY_TOO_LARGE),
+    config.issuer,
+    nowMs,
+  );
   const listing = await store.addRevocation(target);
   // This isolate hands out no revoked token from now on; others learn within PUBLISHED_LIST_CACHE_MS.
   publishedRevocations.invalidate();
-  const registered = target.kind === "jti"
-    ? undefined
-    : (target.kind === "workload" ? config.workloads : config.workflows).some((w) => w.name === target.name);
+  const registered =
+    target.kind === "jti"
+      ? undefined
+      : (target.kind === "workload" ? config.workloads : config.workflows).some((w) => w.name === target.name);
   return Response.json({ ...listing, ...(registered === undefined ? {} : { registered }) });
 }

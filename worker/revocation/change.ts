@@ -15,12 +15,20 @@ export interface RevocationChange {
 }
 
 /** What adding `entry` at `nowSeconds` does beside the `stored` one for its target (an expired one counts as none). */
-export function revocationChange(stored: RevocationEntry | undefined, entry: RevocationEntry, nowSeconds: number): RevocationChange {
+export function revocationChange(
+  stored: RevocationEntry | undefined,
+  entry: RevocationEntry,
+  nowSeconds: number,
+): RevocationChange {
   if (stored === undefined || isExpired(stored, nowSeconds)) return { outcome: "added", entry };
   const merged = mergeEntries(stored, entry);
   return { outcome: sameEntry(stored, merged) ? "unchanged" : "extended", entry: merged };
 }
 
 function sameEntry(a: RevocationEntry, b: RevocationEntry): boolean {
-  return a.revokedAt === b.revokedAt && a.expiresAt === b.expiresAt && (a.kind !== "jti" || (b.kind === "jti" && a.exp === b.exp));
+  return (
+    a.revokedAt === b.revokedAt &&
+    a.expiresAt === b.expiresAt &&
+    (a.kind !== "jti" || (b.kind === "jti" && a.exp === b.exp))
+  );
 }

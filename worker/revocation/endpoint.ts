@@ -14,7 +14,10 @@ import { REVOCATIONS_KV_KEY, REVOCATIONS_MAX_AGE_SECONDS } from "./list.js";
 
 export async function serveRevocations(request: Request, env: IssuerEnv): Promise<Response> {
   if (request.method !== "GET" && request.method !== "HEAD") {
-    return problemResponse({ status: 405, title: "Method not allowed", detail: "use GET", code: "ERR_METHOD_NOT_ALLOWED" }, { allow: "GET, HEAD" });
+    return problemResponse(
+      { status: 405, title: "Method not allowed", detail: "use GET", code: "ERR_METHOD_NOT_ALLOWED" },
+      { allow: "GET, HEAD" },
+    );
   }
   let body: string | null = null;
   let etag: string | undefined;
@@ -31,7 +34,12 @@ export async function serveRevocations(request: Request, env: IssuerEnv): Promis
     } catch (error) {
       console.error(JSON.stringify({ event: "revocations.key_store_unavailable", error: String(error) }));
       return problemResponse(
-        { status: 503, title: "Revocation list unavailable", detail: "neither KV nor the key store could provide it; retry shortly", code: "ERR_REVOCATIONS_UNAVAILABLE" },
+        {
+          status: 503,
+          title: "Revocation list unavailable",
+          detail: "neither KV nor the key store could provide it; retry shortly",
+          code: "ERR_REVOCATIONS_UNAVAILABLE",
+        },
         { "retry-after": "5" },
       );
     }

@@ -22,8 +22,19 @@ export const MAX_REVOCATIONS = 5_000;
 export type RevocationKind = "jti" | "workload" | "workflow";
 
 export type RevocationEntry =
-  | { readonly kind: "jti"; readonly jti: string; readonly exp: number; readonly revokedAt: number; readonly expiresAt: number }
-  | { readonly kind: "workload" | "workflow"; readonly name: string; readonly revokedAt: number; readonly expiresAt: number };
+  | {
+      readonly kind: "jti";
+      readonly jti: string;
+      readonly exp: number;
+      readonly revokedAt: number;
+      readonly expiresAt: number;
+    }
+  | {
+      readonly kind: "workload" | "workflow";
+      readonly name: string;
+      readonly revokedAt: number;
+      readonly expiresAt: number;
+    };
 
 export interface RevocationDocument {
   readonly entries: readonly RevocationEntry[];
@@ -50,7 +61,13 @@ export function revocationEntry(
 ): RevocationEntry {
   const revokedAt = Math.floor(nowMs / 1_000);
   if (target.kind === "jti") {
-    return { kind: "jti", jti: target.jti, exp: target.exp, revokedAt, expiresAt: target.exp + settings.clockSkewSeconds };
+    return {
+      kind: "jti",
+      jti: target.jti,
+      exp: target.exp,
+      revokedAt,
+      expiresAt: target.exp + settings.clockSkewSeconds,
+    };
   }
   return {
     kind: target.kind,
@@ -63,10 +80,18 @@ export function revocationEntry(
 /** Two entries for the same target merge: the one covering more, for longer. */
 export function mergeEntries(existing: RevocationEntry, added: RevocationEntry): RevocationEntry {
   if (existing.kind === "jti" && added.kind === "jti") {
-    return { ...added, revokedAt: Math.min(existing.revokedAt, added.revokedAt), exp: Math.max(existing.exp, added.exp),
-      expiresAt: Math.max(existing.expiresAt, added.expiresAt) };
+    return {
+      ...added,
+      revokedAt: Math.min(existing.revokedAt, added.revokedAt),
+      exp: Math.max(existing.exp, added.exp),
+      expiresAt: Math.max(existing.expiresAt, added.expiresAt),
+    };
   }
-  return { ...added, revokedAt: Math.max(existing.revokedAt, added.revokedAt), expiresAt: Math.max(existing.expiresAt, added.expiresAt) };
+  return {
+    ...added,
+    revokedAt: Math.max(existing.revokedAt, added.revokedAt),
+    expiresAt: Math.max(existing.expiresAt, added.expiresAt),
+  };
 }
 
 export function isExpired(entry: RevocationEntry, nowSeconds: number): boolean {

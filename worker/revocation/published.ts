@@ -22,7 +22,10 @@ class PublishedRevocations {
   readonly #list = new SharedValue<readonly RevocationEntry[]>(REFRESH_GRACE_MS);
 
   get(kv: KVNamespace, nowMs: number): Promise<readonly RevocationEntry[]> {
-    return this.#list.get(nowMs, async () => ({ value: await load(kv), validUntil: nowMs + PUBLISHED_LIST_CACHE_MS - REFRESH_GRACE_MS }));
+    return this.#list.get(nowMs, async () => ({
+      value: await load(kv),
+      validUntil: nowMs + PUBLISHED_LIST_CACHE_MS - REFRESH_GRACE_MS,
+    }));
   }
 
   /** This isolate changed the list: its copy is out of date. */

@@ -55,7 +55,9 @@ export function parseRevocationRequest(
   const exp = fields.exp;
   const latest = Math.floor(nowMs / 1_000) + settings.maxTokenLifetimeSeconds + settings.clockSkewSeconds;
   if (typeof exp !== "number" || !Number.isSafeInteger(exp) || exp < 0) {
-    throw new InvalidRequestError("exp must be the token's exp claim, in seconds since the epoch: it says how long to keep the entry");
+    throw new InvalidRequestError(
+      "exp must be the token's exp claim, in seconds since the epoch: it says how long to keep the entry",
+    );
   }
   if (exp > latest) {
     throw new InvalidRequestError(

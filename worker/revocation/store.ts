@@ -34,7 +34,11 @@ export class RevocationStore {
    * ERR_TOO_MANY_REVOCATIONS when full, and ERR_INVALID_REQUEST for a token no verifier accepts
    * any more (checked again here, on the key store's clock, so no entry is ever born expired).
    */
-  add(target: RevocationTarget, settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">, nowMs: number): RevocationChange {
+  add(
+    target: RevocationTarget,
+    settings: Pick<IssuerSettings, "maxTokenLifetimeSeconds" | "clockSkewSeconds">,
+    nowMs: number,
+  ): RevocationChange {
     if (target.kind === "jti") {
       const expired = nothingLeftToRevoke(target.exp, settings, nowMs);
       if (expired !== undefined) throw expired;
@@ -44,11 +48,20 @@ export class RevocationStore {
     const name = entry.kind === "jti" ? entry.jti : entry.name;
     const change = revocationChange(this.ledger.get(entry.kind, name), entry, nowSeconds);
     if (change.outcome === "added" && this.ledger.live(nowSeconds).length >= MAX_REVOCATIONS) {
-      throw new TooManyRevocationsError(`the revocation list holds ${MAX_REVOCATIONS} entries; revoke the workload or ` +
-        "workflow (one entry covers all its tokens) instead of more single tokens");
+      throw new TooManyRevocationsError(
+        `the revocation list holds ${MAX_REVOCATIONS} entries; revoke the workload or ` +
+          "workflow (one entry covers all its tokens) instead of more single tokens",
+      );
     }
     if (change.outcome !== "unchanged") this.ledger.put(change.entry);
-    console.log(JSON.stringify({ event: `revocations.${change.outcome}`, kind: entry.kind, target: name, expiresAt: change.entry.expiresAt }));
+    console.log(
+      JSON.stringify({
+        event: `revocations.${change.outcome}`,
+        kind: entry.kind,
+        target: name,
+        expiresAt: change.entry.expiresAt,
+      }),
+    );
     return change;
   }
 
@@ -60,7 +73,10 @@ export class RevocationStore {
     const now = clock.now();
     this.ledger.purge(Math.floor(now / 1_000));
     const published = await this.ledger.publish(kv, meta, now);
-    const due = Math.min(this.ledger.nextExpiryMs() ?? Number.POSITIVE_INFINITY, published ? Number.POSITIVE_INFINITY : now + REPUBLISH_RETRY_MS);
+    const due = Math.min(
+      this.ledger.nextExpiryMs() ?? Number.POSITIVE_INFINITY,
+      published ? Number.POSITIVE_INFINITY : now + REPUBLISH_RETRY_MS,
+    );
     if (Number.isFinite(due)) {
       const at = clock.toPlatformTime(due);
       const current = await storage.getAlarm();
@@ -71,6 +87,10 @@ export class RevocationStore {
 
   listing(nowMs: number, change?: RevocationChange): RevocationListing {
     const now = Math.floor(nowMs / 1_000);
-    return { now, entries: this.ledger.live(now), ...(change === undefined ? {} : { outcome: change.outcome, entry: change.entry }) };
+    return {
+      now,
+      entries: this.ledger.live(now),
+      ...(change === undefined ? {} : { outcome: change.outcome, entry: change.entry }),
+    };
   }
 }

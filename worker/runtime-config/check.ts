@@ -30,7 +30,10 @@ const string: Check = (v) => typeof v === "string";
 const record: Check = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const strings: Check = (v) => Array.isArray(v) && v.every(string);
 const algorithm: Check = (v) => v === "RS256" || v === "ES256";
-const wholeIn = (min: number, max: number): Check => (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const wholeIn =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const lifetime = wholeIn(MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_CAP_SECONDS);
 const LIFETIME = `a whole number of seconds from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_CAP_SECONDS}`;
 const thumbprint: Check = (v) => typeof v === "string" && THUMBPRINT_PATTERN.test(v);
@@ -44,10 +47,16 @@ const ISSUER: Readonly<Record<string, Field>> = {
   issuerUrl: [string, "a string"],
   scriptName: [string, "a string"],
   signingAlgorithm: [algorithm, `"RS256" or "ES256"`],
-  rotationPeriodDays: [wholeIn(MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS), `a whole number of days from ${MIN_ROTATION_PERIOD_DAYS} to ${MAX_ROTATION_PERIOD_DAYS}`],
+  rotationPeriodDays: [
+    wholeIn(MIN_ROTATION_PERIOD_DAYS, MAX_ROTATION_PERIOD_DAYS),
+    `a whole number of days from ${MIN_ROTATION_PERIOD_DAYS} to ${MAX_ROTATION_PERIOD_DAYS}`,
+  ],
   tokenLifetimeSeconds: [lifetime, LIFETIME],
   maxTokenLifetimeSeconds: [lifetime, LIFETIME],
-  clockSkewSeconds: [wholeIn(MIN_CLOCK_SKEW_SECONDS, MAX_CLOCK_SKEW_SECONDS), `a whole number of seconds from ${MIN_CLOCK_SKEW_SECONDS} to ${MAX_CLOCK_SKEW_SECONDS}`],
+  clockSkewSeconds: [
+    wholeIn(MIN_CLOCK_SKEW_SECONDS, MAX_CLOCK_SKEW_SECONDS),
+    `a whole number of seconds from ${MIN_CLOCK_SKEW_SECONDS} to ${MAX_CLOCK_SKEW_SECONDS}`,
+  ],
 };
 
 const TOKEN_SETTINGS: Readonly<Record<string, Field>> = {
@@ -62,7 +71,10 @@ const WORKLOAD: Readonly<Record<string, Field>> = {
   ...TOKEN_SETTINGS,
   subject: [string, "a string"],
   awsSessionTags: [
-    (v) => record(v) && record((v as Record<string, unknown>).principalTags) && strings((v as Record<string, unknown>).transitiveTagKeys),
+    (v) =>
+      record(v) &&
+      record((v as Record<string, unknown>).principalTags) &&
+      strings((v as Record<string, unknown>).transitiveTagKeys),
     "{principalTags, transitiveTagKeys}",
     "optional",
   ],
@@ -73,7 +85,10 @@ const WORKFLOW: Readonly<Record<string, Field>> = {
   ...TOKEN_SETTINGS,
   subjectPrefix: [string, "a string"],
   binding: [string, "a string"],
-  maxInstanceIdLength: [wholeIn(MIN_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH), `a whole number from ${MIN_MAX_INSTANCE_ID_LENGTH} to ${MAX_CLOUDFLARE_INSTANCE_ID_LENGTH}`],
+  maxInstanceIdLength: [
+    wholeIn(MIN_MAX_INSTANCE_ID_LENGTH, MAX_CLOUDFLARE_INSTANCE_ID_LENGTH),
+    `a whole number from ${MIN_MAX_INSTANCE_ID_LENGTH} to ${MAX_CLOUDFLARE_INSTANCE_ID_LENGTH}`,
+  ],
 };
 
 /** `value` as a RuntimeConfig, or an IssuerConfigError naming the first member that is not as this version has it. */
@@ -86,7 +101,15 @@ export function checkRuntimeConfig(value: unknown): RuntimeConfig {
         `${RUNTIME_CONFIG_VERSION}; ${REBUILD}`,
     );
   }
-  members(document, { project: [string, "a string"], stack: [string, "a string"], introspectionClients: [strings, "a list of strings"] }, "");
+  members(
+    document,
+    {
+      project: [string, "a string"],
+      stack: [string, "a string"],
+      introspectionClients: [strings, "a list of strings"],
+    },
+    "",
+  );
   if (!record(document.issuer)) throw problem("issuer", "must be an object");
   members(document.issuer as Record<string, unknown>, ISSUER, "issuer.");
   list(document, "workloads", WORKLOAD);
@@ -100,28 +123,52 @@ export function checkRuntimeConfig(value: unknown): RuntimeConfig {
 function checkBounds(config: RuntimeConfig): void {
   const { issuer } = config;
   if (issuer.tokenLifetimeSeconds > issuer.maxTokenLifetimeSeconds) {
-    throw problem("issuer.tokenLifetimeSeconds", `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`);
+    throw problem(
+      "issuer.tokenLifetimeSeconds",
+      `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`,
+    );
   }
   const entries = [
-    ...config.workloads.map((w, i) => ({ path: `workloads[${i}]`, entry: w, subject: w.subject, expected: `worker/${issuer.accountId}/${w.name}` })),
-    ...config.workflows.map((w, i) => ({ path: `workflows[${i}]`, entry: w, subject: w.subjectPrefix, expected: `workflow/${issuer.accountId}/${w.name}/` })),
+    ...config.workloads.map((w, i) => ({
+      path: `workloads[${i}]`,
+      entry: w,
+      subject: w.subject,
+      expected: `worker/${issuer.accountId}/${w.name}`,
+    })),
+    ...config.workflows.map((w, i) => ({
+      path: `workflows[${i}]`,
+      entry: w,
+      subject: w.subjectPrefix,
+      expected: `workflow/${issuer.accountId}/${w.name}/`,
+    })),
   ];
   const seen = new Set<string>();
   for (const { path, entry, subject, expected } of entries) {
     const kind = path.startsWith("workloads") ? "workload" : "workflow";
-    if (seen.has(`${kind}:${entry.name}`)) throw problem(`${path}.name`, `names the ${kind} '${entry.name}' a second time`);
+    if (seen.has(`${kind}:${entry.name}`))
+      throw problem(`${path}.name`, `names the ${kind} '${entry.name}' a second time`);
     seen.add(`${kind}:${entry.name}`);
     if (subject !== expected) {
-      throw problem(`${path}.${kind === "workload" ? "subject" : "subjectPrefix"}`, `must be ${JSON.stringify(expected)} (its account and name)`);
+      throw problem(
+        `${path}.${kind === "workload" ? "subject" : "subjectPrefix"}`,
+        `must be ${JSON.stringify(expected)} (its account and name)`,
+      );
     }
     if (entry.maxTokenLifetimeSeconds > issuer.maxTokenLifetimeSeconds) {
-      throw problem(`${path}.maxTokenLifetimeSeconds`, `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`);
+      throw problem(
+        `${path}.maxTokenLifetimeSeconds`,
+        `is above issuer.maxTokenLifetimeSeconds (${issuer.maxTokenLifetimeSeconds})`,
+      );
     }
     if (entry.tokenLifetimeSeconds > entry.maxTokenLifetimeSeconds) {
-      throw problem(`${path}.tokenLifetimeSeconds`, `is above its maxTokenLifetimeSeconds (${entry.maxTokenLifetimeSeconds})`);
+      throw problem(
+        `${path}.tokenLifetimeSeconds`,
+        `is above its maxTokenLifetimeSeconds (${entry.maxTokenLifetimeSeconds})`,
+      );
     }
     const reserved = Object.keys(entry.claims).find((claim) => RESERVED_CLAIM_NAMES.includes(claim));
-    if (reserved !== undefined) throw problem(`${path}.claims`, `sets ${JSON.stringify(reserved)}, a claim the issuer sets itself`);
+    if (reserved !== undefined)
+      throw problem(`${path}.claims`, `sets ${JSON.stringify(reserved)}, a claim the issuer sets itself`);
   }
 }
 
@@ -138,7 +185,8 @@ function members(object: Record<string, unknown>, fields: Readonly<Record<string
   for (const [member, [check, what, optional]] of Object.entries(fields)) {
     const value = object[member];
     if (value === undefined && optional === "optional") continue;
-    if (!check(value)) throw problem(`${path}${member}`, value === undefined ? `is missing (${what})` : `must be ${what}`);
+    if (!check(value))
+      throw problem(`${path}${member}`, value === undefined ? `is missing (${what})` : `must be ${what}`);
   }
 }
 

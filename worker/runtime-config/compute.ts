@@ -12,7 +12,10 @@ import { RUNTIME_CONFIG_VERSION, type RuntimeConfig, type RuntimeWorkflow, type 
  * x5t#S256; a workload with mTLS and no thumbprint, or a thumbprint for any other name, is refused:
  * the issuer would otherwise hand out tokens an origin demanding the binding refuses.
  */
-export function runtimeConfigOf(config: StackConfig, thumbprints: Readonly<Record<string, string>> = {}): RuntimeConfig {
+export function runtimeConfigOf(
+  config: StackConfig,
+  thumbprints: Readonly<Record<string, string>> = {},
+): RuntimeConfig {
   const withMtls = new Set(config.workloads.filter((w) => w.mtls !== undefined).map((w) => w.name));
   for (const name of Object.keys(thumbprints)) {
     if (!withMtls.has(name)) {
@@ -61,6 +64,24 @@ function runtimeWorkload(workload: WorkloadConfig, thumbprints: Readonly<Record<
 }
 
 function runtimeWorkflow(workflow: WorkflowConfig): RuntimeWorkflow {
-  const { name, subjectPrefix, binding, maxInstanceIdLength, audiences, tokenLifetimeSeconds, maxTokenLifetimeSeconds, claims } = workflow;
-  return { name, subjectPrefix, binding, maxInstanceIdLength, audiences, tokenLifetimeSeconds, maxTokenLifetimeSeconds, claims };
+  const {
+    name,
+    subjectPrefix,
+    binding,
+    maxInstanceIdLength,
+    audiences,
+    tokenLifetimeSeconds,
+    maxTokenLifetimeSeconds,
+    claims,
+  } = workflow;
+  return {
+    name,
+    subjectPrefix,
+    binding,
+    maxInstanceIdLength,
+    audiences,
+    tokenLifetimeSeconds,
+    maxTokenLifetimeSeconds,
+    claims,
+  };
 }

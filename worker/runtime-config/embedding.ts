@@ -38,7 +38,9 @@ export function runtimeConfigOfBundle(content: string): RuntimeConfig {
     text = undefined;
   }
   if (typeof text !== "string") {
-    throw new IssuerConfigError(`the issuer bundle's ${RUNTIME_CONFIG_CONSTANT} is not a JSON string literal; ${REBUILD}`);
+    throw new IssuerConfigError(
+      `the issuer bundle's ${RUNTIME_CONFIG_CONSTANT} is not a JSON string literal; ${REBUILD}`,
+    );
   }
   return parseRuntimeConfig(text);
 }

@@ -21,7 +21,14 @@ export type RuntimeWorkload = Pick<
 /** What the issuer reads of a registered workflow. */
 export type RuntimeWorkflow = Pick<
   WorkflowConfig,
-  "name" | "subjectPrefix" | "binding" | "maxInstanceIdLength" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds" | "claims"
+  | "name"
+  | "subjectPrefix"
+  | "binding"
+  | "maxInstanceIdLength"
+  | "audiences"
+  | "tokenLifetimeSeconds"
+  | "maxTokenLifetimeSeconds"
+  | "claims"
 >;
 
 /**

@@ -45,11 +45,19 @@ export async function post(request: PostRequest): Promise<Answer> {
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > MAX_ANSWER_BYTES) {
     await response.body?.cancel();
-    throw new MalformedResponseError(request.service, response.status, `${hostOf(request.url)} answered with ${declared} bytes, far more than a token answer`);
+    throw new MalformedResponseError(
+      request.service,
+      response.status,
+      `${hostOf(request.url)} answered with ${declared} bytes, far more than a token answer`,
+    );
   }
   const body = await response.text();
   if (body.length > MAX_ANSWER_BYTES) {
-    throw new MalformedResponseError(request.service, response.status, `${hostOf(request.url)} answered with more than ${MAX_ANSWER_BYTES} bytes`);
+    throw new MalformedResponseError(
+      request.service,
+      response.status,
+      `${hostOf(request.url)} answered with more than ${MAX_ANSWER_BYTES} bytes`,
+    );
   }
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", body };
 }
@@ -63,6 +71,7 @@ export function hostOf(url: string): string {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+  if (error instanceof Error)
+    return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
   return String(error);
 }

@@ -72,8 +72,10 @@ export class WorkloadIdentity {
     if (!isRecord(options)) problems.add("options", "must be an object such as { timeoutSeconds: 10 }");
     const record = isRecord(options) ? options : {};
     problems.unknown(record, ["fetch", "now", "timeoutSeconds"]);
-    if (record.fetch !== undefined && typeof record.fetch !== "function") problems.add("fetch", "must be a function (input, init) => Promise<Response>");
-    if (record.now !== undefined && typeof record.now !== "function") problems.add("now", "must be a function returning ms since the epoch");
+    if (record.fetch !== undefined && typeof record.fetch !== "function")
+      problems.add("fetch", "must be a function (input, init) => Promise<Response>");
+    if (record.now !== undefined && typeof record.now !== "function")
+      problems.add("now", "must be a function returning ms since the epoch");
     this.#timeoutMs = problems.integer(record.timeoutSeconds, "timeoutSeconds", 1, 60, 10) * 1_000;
     problems.throwIfAny();
     this.#binding = binding;
@@ -125,7 +127,11 @@ export class WorkloadIdentity {
         this.#now(),
       );
       const expiresAtMs = credentials.expiresAt * 1_000;
-      return { value: credentials, expiresAtMs, renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs) };
+      return {
+        value: credentials,
+        expiresAtMs,
+        renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
+      };
     });
   }
 
@@ -139,7 +145,13 @@ export class WorkloadIdentity {
       const impersonate = resolved.serviceAccountEmail !== undefined && resolved.impersonationUrl !== undefined;
       // As google-auth-library: generateAccessToken needs a cloud-platform (or iam) scoped federated token.
       const scopes = impersonate ? [CLOUD_PLATFORM_SCOPE] : resolved.scopes;
-      const federated = await exchangeToken({ endpoint: resolved.stsEndpoint, audience: resolved.audience, scopes, subjectToken: token, ...common });
+      const federated = await exchangeToken({
+        endpoint: resolved.stsEndpoint,
+        audience: resolved.audience,
+        scopes,
+        subjectToken: token,
+        ...common,
+      });
       let value: GcpAccessToken;
       if (impersonate) {
         const sa = await generateAccessToken(
@@ -153,16 +165,28 @@ export class WorkloadIdentity {
           },
           this.#now(),
         );
-        value = { accessToken: sa.accessToken, expiresAt: Math.floor(sa.expiresAtMs / 1_000), serviceAccountEmail: resolved.serviceAccountEmail };
+        value = {
+          accessToken: sa.accessToken,
+          expiresAt: Math.floor(sa.expiresAtMs / 1_000),
+          serviceAccountEmail: resolved.serviceAccountEmail,
+        };
       } else {
         if (federated.expiresInSeconds === undefined) {
-          throw new MalformedResponseError("gcp-sts", 200, "GCP STS answered the token exchange without expires_in, so the token cannot be cached");
+          throw new MalformedResponseError(
+            "gcp-sts",
+            200,
+            "GCP STS answered the token exchange without expires_in, so the token cannot be cached",
+          );
         }
         const expiresAt = Math.floor(this.#now() / 1_000 + federated.expiresInSeconds);
         value = { accessToken: federated.accessToken, expiresAt, serviceAccountEmail: undefined };
       }
       const expiresAtMs = value.expiresAt * 1_000;
-      return { value: Object.freeze(value), expiresAtMs, renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs) };
+      return {
+        value: Object.freeze(value),
+        expiresAtMs,
+        renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
+      };
     });
   }
 }

@@ -23,7 +23,11 @@ export interface IssuerBinding {
   token(audience: string, options?: TokenOptions): Promise<IssuedToken>;
 }
 
-export async function requestToken(binding: IssuerBinding, audience: string, options: TokenOptions | undefined): Promise<IssuedToken> {
+export async function requestToken(
+  binding: IssuerBinding,
+  audience: string,
+  options: TokenOptions | undefined,
+): Promise<IssuedToken> {
   let answer: unknown;
   try {
     answer = await (options === undefined ? binding.token(audience) : binding.token(audience, options));
@@ -31,13 +35,27 @@ export async function requestToken(binding: IssuerBinding, audience: string, opt
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     if (code !== undefined) {
-      throw new IssuerRefusalError(code, message.replace(/^(?:[A-Za-z]*Error: )?/, "").replace(/^\[ERR_[A-Z_]+\] /, `the issuer refused a token for ${JSON.stringify(audience)}: `));
+      throw new IssuerRefusalError(
+        code,
+        message
+          .replace(/^(?:[A-Za-z]*Error: )?/, "")
+          .replace(/^\[ERR_[A-Z_]+\] /, `the issuer refused a token for ${JSON.stringify(audience)}: `),
+      );
     }
     throw new IssuerUnavailableError(`the issuer binding's token() failed without an issuer code: ${message}`, error);
   }
   const { token, expiresAt } = (typeof answer === "object" && answer !== null ? answer : {}) as Partial<IssuedToken>;
-  if (typeof token !== "string" || token.split(".").length !== 3 || typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
-    throw new MalformedResponseError("issuer", 0, "the issuer binding's token() answered without { token, expiresAt }: is the binding's entrypoint the issuer?");
+  if (
+    typeof token !== "string" ||
+    token.split(".").length !== 3 ||
+    typeof expiresAt !== "number" ||
+    !Number.isFinite(expiresAt)
+  ) {
+    throw new MalformedResponseError(
+      "issuer",
+      0,
+      "the issuer binding's token() answered without { token, expiresAt }: is the binding's entrypoint the issuer?",
+    );
   }
   return Object.freeze({ token, expiresAt });
 }

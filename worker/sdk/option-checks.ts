@@ -37,7 +37,8 @@ export class OptionProblems {
   /** An https URL, or http on a loopback address (tests, local fakes). */
   endpoint(value: unknown, option: string, fallback: string): string {
     if (value === undefined) return fallback;
-    const fix = "must be an https URL (http only on 127.0.0.1, localhost or [::1]) without credentials, query or fragment";
+    const fix =
+      "must be an https URL (http only on 127.0.0.1, localhost or [::1]) without credentials, query or fragment";
     if (typeof value !== "string") return (this.add(option, fix), fallback);
     let url: URL;
     try {
@@ -54,7 +55,8 @@ export class OptionProblems {
   }
 
   throwIfAny(): void {
-    if (this.#issues.length > 0) throw new TypeError(`invalid ${this.what} options:\n  - ${this.#issues.join("\n  - ")}`);
+    if (this.#issues.length > 0)
+      throw new TypeError(`invalid ${this.what} options:\n  - ${this.#issues.join("\n  - ")}`);
   }
 }
 

@@ -8,7 +8,14 @@ const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 export function parseUtcTimestamp(text: string): number | undefined {
   const match = RFC3339_UTC.exec(text);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = Number((match[7] ?? "").padEnd(3, "0").slice(0, 3));
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const back = new Date(ms);

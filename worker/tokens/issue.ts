@@ -50,7 +50,9 @@ export async function issueWorkloadToken(
         issuedAt,
         lifetimeSeconds: request.lifetimeSeconds,
         jti,
-        ...(context.certificateThumbprint === undefined ? {} : { certificateThumbprint: context.certificateThumbprint }),
+        ...(context.certificateThumbprint === undefined
+          ? {}
+          : { certificateThumbprint: context.certificateThumbprint }),
       }),
   });
 }
@@ -88,7 +90,14 @@ export async function reuseOrSign(context: IssueContext, signing: Signing): Prom
   const expiresAt = issuedAt + signing.lifetimeSeconds;
   context.cache.set(cacheKey, { token, claims, kid: key.kid, issuedAt, expiresAt });
   context.log(
-    JSON.stringify({ event: "token.issued", ...signing.logged, aud: signing.audience, kid: key.kid, jti, exp: expiresAt }),
+    JSON.stringify({
+      event: "token.issued",
+      ...signing.logged,
+      aud: signing.audience,
+      kid: key.kid,
+      jti,
+      exp: expiresAt,
+    }),
   );
   return { token, expiresAt };
 }

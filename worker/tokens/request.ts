@@ -15,7 +15,10 @@ export interface TokenOptions {
 }
 
 /** What a request is checked against: a workload's or a workflow's registry entry. */
-export type TokenPolicy = Pick<WorkloadConfig, "name" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds">;
+export type TokenPolicy = Pick<
+  WorkloadConfig,
+  "name" | "audiences" | "tokenLifetimeSeconds" | "maxTokenLifetimeSeconds"
+>;
 
 /** Whose request, for messages: the registry it is listed in and the RPC method called. */
 export interface RequesterKind {

@@ -5,7 +5,10 @@ export function maxAgeOf(header: string | null): number | undefined {
   if (header === null) return undefined;
   let maxAge: number | undefined;
   for (const directive of header.toLowerCase().split(",")) {
-    const [name, value] = directive.trim().split("=", 2).map((part) => part.trim());
+    const [name, value] = directive
+      .trim()
+      .split("=", 2)
+      .map((part) => part.trim());
     if (name === "no-cache" || name === "no-store") return 0;
     if (name === "max-age" && value !== undefined && /^"?\d+"?$/.test(value)) maxAge = Number(value.replace(/"/g, ""));
   }

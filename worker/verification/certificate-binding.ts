@@ -47,16 +47,28 @@ const PRESENTATION_FIELDS = new Set(["certificateThumbprint", "acceptBoundTokenW
  */
 export function checkPresentation(presentation: unknown): CertificatePresentation {
   if (presentation === undefined) return {};
-  if (typeof presentation !== "object" || presentation === null || Object.getPrototypeOf(presentation) !== Object.prototype) {
-    throw new TypeError("verify(token, presentation): presentation must be a plain object { certificateThumbprint?, acceptBoundTokenWithoutCertificate? }");
+  if (
+    typeof presentation !== "object" ||
+    presentation === null ||
+    Object.getPrototypeOf(presentation) !== Object.prototype
+  ) {
+    throw new TypeError(
+      "verify(token, presentation): presentation must be a plain object { certificateThumbprint?, acceptBoundTokenWithoutCertificate? }",
+    );
   }
   const problems: string[] = [];
   for (const key of Object.keys(presentation)) {
-    if (!PRESENTATION_FIELDS.has(key)) problems.push(`${key} is not a presentation field; the fields are ${[...PRESENTATION_FIELDS].join(", ")}`);
+    if (!PRESENTATION_FIELDS.has(key))
+      problems.push(`${key} is not a presentation field; the fields are ${[...PRESENTATION_FIELDS].join(", ")}`);
   }
   const { certificateThumbprint, acceptBoundTokenWithoutCertificate } = presentation as Record<string, unknown>;
-  if (certificateThumbprint !== undefined && (typeof certificateThumbprint !== "string" || !THUMBPRINT_PATTERN.test(certificateThumbprint))) {
-    problems.push("certificateThumbprint must be the base64url SHA-256 of the certificate's DER (43 characters; thumbprintOfFingerprint converts Cloudflare's hex)");
+  if (
+    certificateThumbprint !== undefined &&
+    (typeof certificateThumbprint !== "string" || !THUMBPRINT_PATTERN.test(certificateThumbprint))
+  ) {
+    problems.push(
+      "certificateThumbprint must be the base64url SHA-256 of the certificate's DER (43 characters; thumbprintOfFingerprint converts Cloudflare's hex)",
+    );
   }
   if (acceptBoundTokenWithoutCertificate !== undefined && typeof acceptBoundTokenWithoutCertificate !== "boolean") {
     problems.push("acceptBoundTokenWithoutCertificate must be true or false");
@@ -73,17 +85,24 @@ export function certificateBinding(payload: Readonly<Record<string, unknown>>): 
     throw new TokenClaimsError('the token\'s "cnf" claim must be an object (RFC 7800)');
   }
   if (!Object.hasOwn(cnf, CERTIFICATE_THUMBPRINT_MEMBER)) {
-    throw new TokenClaimsError(`the token's "cnf" binds it by a method this verifier cannot check; only ${CERTIFICATE_THUMBPRINT_MEMBER} (RFC 8705) is supported`);
+    throw new TokenClaimsError(
+      `the token's "cnf" binds it by a method this verifier cannot check; only ${CERTIFICATE_THUMBPRINT_MEMBER} (RFC 8705) is supported`,
+    );
   }
   const thumbprint = (cnf as Record<string, unknown>)[CERTIFICATE_THUMBPRINT_MEMBER];
   if (typeof thumbprint !== "string" || !THUMBPRINT_PATTERN.test(thumbprint)) {
-    throw new TokenClaimsError(`the token's "cnf.${CERTIFICATE_THUMBPRINT_MEMBER}" must be a base64url SHA-256 thumbprint (43 characters)`);
+    throw new TokenClaimsError(
+      `the token's "cnf.${CERTIFICATE_THUMBPRINT_MEMBER}" must be a base64url SHA-256 thumbprint (43 characters)`,
+    );
   }
   return { bound: true, thumbprint };
 }
 
 /** Throws unless the token's binding is satisfied by what the request presented. */
-export function checkCertificateBinding(payload: Readonly<Record<string, unknown>>, presentation: CertificatePresentation): CertificateBinding {
+export function checkCertificateBinding(
+  payload: Readonly<Record<string, unknown>>,
+  presentation: CertificatePresentation,
+): CertificateBinding {
   const binding = certificateBinding(payload);
   if (!binding.bound) return binding;
   const presented = presentation.certificateThumbprint;
@@ -95,7 +114,9 @@ export function checkCertificateBinding(payload: Readonly<Record<string, unknown
     );
   }
   if (!sameThumbprint(presented, binding.thumbprint)) {
-    throw new TokenCertificateMismatchError("the token is bound to another client certificate than the one the request presented");
+    throw new TokenCertificateMismatchError(
+      "the token is bound to another client certificate than the one the request presented",
+    );
   }
   return binding;
 }

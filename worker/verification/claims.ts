@@ -27,9 +27,14 @@ type ClaimsOptions = Pick<
 const STRING_CLAIMS = ["iss", "sub", "jti", "worker", "workflow", "instance_id", "account_id", "environment"] as const;
 const TIME_CLAIMS = ["exp", "iat", "nbf"] as const;
 
-export function checkClaims(payload: Record<string, unknown>, options: ClaimsOptions, nowSeconds: number): CheckedClaims {
+export function checkClaims(
+  payload: Record<string, unknown>,
+  options: ClaimsOptions,
+  nowSeconds: number,
+): CheckedClaims {
   for (const name of options.requiredClaims) {
-    if (!Object.hasOwn(payload, name)) throw new TokenClaimsError(`the token has no "${name}" claim, which is required`);
+    if (!Object.hasOwn(payload, name))
+      throw new TokenClaimsError(`the token has no "${name}" claim, which is required`);
   }
   for (const name of STRING_CLAIMS) {
     const value = payload[name];
@@ -40,7 +45,9 @@ export function checkClaims(payload: Record<string, unknown>, options: ClaimsOpt
   for (const name of TIME_CLAIMS) {
     const value = payload[name];
     if (Object.hasOwn(payload, name) && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
-      throw new TokenClaimsError(`the token's "${name}" claim must be a NumericDate (non-negative seconds since the epoch)`);
+      throw new TokenClaimsError(
+        `the token's "${name}" claim must be a NumericDate (non-negative seconds since the epoch)`,
+      );
     }
   }
   const { iss, sub, jti, worker, account_id: accountId } = payload as Record<string, string | undefined>;
@@ -50,7 +57,9 @@ export function checkClaims(payload: Record<string, unknown>, options: ClaimsOpt
   if (exp <= iat) throw new TokenClaimsError('the token\'s "exp" is not after its "iat"');
   // A lifetime no issuer of ours can sign bounds exp too: iat is at most now + tolerance below.
   if (exp - iat > options.maxTokenLifetimeSeconds) {
-    throw new TokenClaimsError(`the token lives longer than ${options.maxTokenLifetimeSeconds} s (maxTokenLifetimeSeconds)`);
+    throw new TokenClaimsError(
+      `the token lives longer than ${options.maxTokenLifetimeSeconds} s (maxTokenLifetimeSeconds)`,
+    );
   }
 
   if (iss !== options.issuer) throw new TokenIssuerError(`the token was not issued by ${options.issuer}`);
@@ -58,11 +67,18 @@ export function checkClaims(payload: Record<string, unknown>, options: ClaimsOpt
 
   const tolerance = options.clockToleranceSeconds;
   if (nowSeconds - tolerance >= exp) {
-    throw new TokenExpiredError(`the token expired ${Math.floor(nowSeconds - exp)} s ago (clock tolerance ${tolerance} s)`);
+    throw new TokenExpiredError(
+      `the token expired ${Math.floor(nowSeconds - exp)} s ago (clock tolerance ${tolerance} s)`,
+    );
   }
-  for (const [name, value] of [["nbf", nbf], ["iat", iat]] as const) {
+  for (const [name, value] of [
+    ["nbf", nbf],
+    ["iat", iat],
+  ] as const) {
     if (value !== undefined && value > nowSeconds + tolerance) {
-      throw new TokenNotYetValidError(`the token's "${name}" lies ${Math.ceil(value - nowSeconds)} s in the future (clock tolerance ${tolerance} s)`);
+      throw new TokenNotYetValidError(
+        `the token's "${name}" lies ${Math.ceil(value - nowSeconds)} s in the future (clock tolerance ${tolerance} s)`,
+      );
     }
   }
   return { sub: sub as string, jti: jti as string, exp, worker, accountId };
@@ -79,7 +95,9 @@ function checkAudience(aud: unknown, options: ClaimsOptions): void {
     throw new TokenClaimsError('the token\'s "aud" claim must be a string (or an array of strings)');
   }
   if (!options.allowAudienceArray) {
-    throw new TokenAudienceError(`the token has several audiences, which this verifier refuses (allowAudienceArray is off); ${expected()}`);
+    throw new TokenAudienceError(
+      `the token has several audiences, which this verifier refuses (allowAudienceArray is off); ${expected()}`,
+    );
   }
   if (!aud.some((entry: string) => options.audiences.has(entry))) {
     throw new TokenAudienceError(`none of the token's audiences is expected; ${expected()}`);

@@ -17,7 +17,9 @@ export async function discoverJwksUri(issuer: string, doFetch: VerifierFetch): P
   if (!parsed.ok) throw new DiscoveryError(`the discovery document at ${url} ${parsed.reason}`);
   const { issuer: named, jwks_uri: jwksUri } = parsed.value;
   if (named !== issuer) {
-    throw new DiscoveryError(`the discovery document at ${url} names issuer ${quote(named)}, not ${JSON.stringify(issuer)}`);
+    throw new DiscoveryError(
+      `the discovery document at ${url} names issuer ${quote(named)}, not ${JSON.stringify(issuer)}`,
+    );
   }
   if (typeof jwksUri !== "string") throw new DiscoveryError(`the discovery document at ${url} has no jwks_uri`);
   let target: URL;

@@ -33,14 +33,18 @@ export function checkHeader(header: Record<string, unknown>, algorithms: readonl
   }
   for (const name of FORBIDDEN_PARAMETERS) {
     if (Object.hasOwn(header, name)) {
-      throw new TokenHeaderError(`the token's header carries "${name}", which this verifier refuses: keys come only from the issuer's JWKS`);
+      throw new TokenHeaderError(
+        `the token's header carries "${name}", which this verifier refuses: keys come only from the issuer's JWKS`,
+      );
     }
   }
   if (typ !== undefined && (typeof typ !== "string" || !ACCEPTED_TYPES.has(typ.toLowerCase()))) {
     throw new TokenHeaderError('the token\'s header has a typ other than "JWT"');
   }
   if (typeof kid !== "string" || kid === "" || kid.length > MAX_KID_LENGTH) {
-    throw new TokenHeaderError("the token's header has no usable kid (a non-empty string naming a key of the issuer's JWKS)");
+    throw new TokenHeaderError(
+      "the token's header has no usable kid (a non-empty string naming a key of the issuer's JWKS)",
+    );
   }
   return { alg: alg as VerifierAlgorithm, kid, header: header as JWTHeaderParameters };
 }

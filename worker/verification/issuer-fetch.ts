@@ -27,7 +27,10 @@ export async function fetchFromIssuer(
 ): Promise<IssuerResponse> {
   let response: Response;
   try {
-    response = await doFetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await doFetch(url, {
+      headers: { accept: "application/json", ...headers },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (cause) {
     throw new JwksUnavailableError(`${what} at ${url} is unreachable (${describe(cause)})`, { cause });
   }

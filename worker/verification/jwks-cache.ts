@@ -76,7 +76,11 @@ export async function issuerKey(options: CacheOptions, kid: string, alg: Verifie
       refreshed = true;
     }
     if (!isUsable(entry, options)) {
-      throw refreshError ?? entry.lastError ?? new JwksUnavailableError(`the JWKS of ${options.issuer} could not be obtained`);
+      throw (
+        refreshError ??
+        entry.lastError ??
+        new JwksUnavailableError(`the JWKS of ${options.issuer} could not be obtained`)
+      );
     }
   }
   let jwk = entry.keys?.get(kid);
@@ -121,7 +125,8 @@ function entryFor(issuer: string): IssuerKeys {
 
 function maxAgeMs(entry: IssuerKeys, options: CacheOptions): number {
   const seconds =
-    options.jwks.cacheMaxAgeSeconds ?? Math.min(entry.serverMaxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS, MAX_SERVER_MAX_AGE_SECONDS);
+    options.jwks.cacheMaxAgeSeconds ??
+    Math.min(entry.serverMaxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS, MAX_SERVER_MAX_AGE_SECONDS);
   return seconds * 1_000;
 }
 

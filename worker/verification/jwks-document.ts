@@ -17,7 +17,8 @@ export function parseJwks(body: string, url: string): ReadonlyMap<string, JWK> {
   if (!parsed.ok) throw refuse(`the document ${parsed.reason}`);
   const { keys } = parsed.value;
   if (!Array.isArray(keys)) throw refuse('it is not {"keys": [...]}');
-  if (keys.length > MAX_KEYS) throw refuse(`it has ${keys.length} keys, more than the ${MAX_KEYS} this verifier accepts`);
+  if (keys.length > MAX_KEYS)
+    throw refuse(`it has ${keys.length} keys, more than the ${MAX_KEYS} this verifier accepts`);
   const byKid = new Map<string, JWK>();
   for (const [index, key] of keys.entries()) {
     if (typeof key !== "object" || key === null || Array.isArray(key)) throw refuse(`keys[${index}] is not an object`);

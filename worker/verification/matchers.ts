@@ -39,7 +39,9 @@ export function claimMismatch(
 export function jsonEqual(actual: unknown, expected: JsonValue): boolean {
   if (expected === null || typeof expected !== "object") return actual === expected;
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => jsonEqual(actual[i], e));
+    return (
+      Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => jsonEqual(actual[i], e))
+    );
   }
   if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false;
   const actualRecord = actual as Record<string, unknown>;

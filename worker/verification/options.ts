@@ -102,13 +102,28 @@ const DEFAULTS = {
 };
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const KNOWN_OPTIONS = new Set([
-  "issuer", "audience", "allowAudienceArray", "algorithms", "clockToleranceSeconds", "requiredClaims",
-  "subject", "workloads", "claims", "maxTokenBytes", "maxTokenLifetimeSeconds", "jwks", "fetch", "now", "introspection", "revocationList",
+  "issuer",
+  "audience",
+  "allowAudienceArray",
+  "algorithms",
+  "clockToleranceSeconds",
+  "requiredClaims",
+  "subject",
+  "workloads",
+  "claims",
+  "maxTokenBytes",
+  "maxTokenLifetimeSeconds",
+  "jwks",
+  "fetch",
+  "now",
+  "introspection",
+  "revocationList",
 ]);
 const KNOWN_JWKS_OPTIONS = new Set(["cacheMaxAgeSeconds", "cooldownSeconds", "staleIfErrorSeconds"]);
 
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
-  if (!isRecord(options)) throw new TypeError("createVerifier needs an options object with at least issuer and audience");
+  if (!isRecord(options))
+    throw new TypeError("createVerifier needs an options object with at least issuer and audience");
   const issues: string[] = [];
   const problem = (option: string, fix: string) => issues.push(`${option} ${fix}`);
   for (const name of Object.keys(options)) {
@@ -120,30 +135,48 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   const seconds = (value: unknown, name: string, min: number, max: number, fallback: number): number =>
     numberOption(value, name, min, max, problem) ?? fallback;
   const jwks = isRecord(options.jwks) ? options.jwks : {};
-  if (options.jwks !== undefined && !isRecord(options.jwks)) problem("jwks", "must be an object: { cacheMaxAgeSeconds?, cooldownSeconds?, staleIfErrorSeconds? }");
+  if (options.jwks !== undefined && !isRecord(options.jwks))
+    problem("jwks", "must be an object: { cacheMaxAgeSeconds?, cooldownSeconds?, staleIfErrorSeconds? }");
   for (const name of Object.keys(jwks)) {
-    if (!KNOWN_JWKS_OPTIONS.has(name)) problem(`jwks.${name}`, `is not an option; known: ${[...KNOWN_JWKS_OPTIONS].join(", ")}`);
+    if (!KNOWN_JWKS_OPTIONS.has(name))
+      problem(`jwks.${name}`, `is not an option; known: ${[...KNOWN_JWKS_OPTIONS].join(", ")}`);
   }
-  const required = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, "requiredClaims", problem, false);
-  const workloads = options.workloads === undefined ? undefined : stringList(options.workloads, "workloads", problem, false);
+  const required =
+    options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, "requiredClaims", problem, false);
+  const workloads =
+    options.workloads === undefined ? undefined : stringList(options.workloads, "workloads", problem, false);
   if (workloads?.length === 0) problem("workloads", "must name at least one script; omit it to accept every workload");
   const resolved: ResolvedVerifierOptions = {
     issuer,
     audiences: new Set(audiences),
     allowAudienceArray: booleanOption(options.allowAudienceArray, "allowAudienceArray", problem),
     algorithms,
-    clockToleranceSeconds: seconds(options.clockToleranceSeconds, "clockToleranceSeconds", 0, 300, DEFAULTS.clockToleranceSeconds),
+    clockToleranceSeconds: seconds(
+      options.clockToleranceSeconds,
+      "clockToleranceSeconds",
+      0,
+      300,
+      DEFAULTS.clockToleranceSeconds,
+    ),
     requiredClaims: [...new Set([...ALWAYS_REQUIRED_CLAIMS, ...required])],
     subject: subjectOption(options.subject, problem),
     workloads: workloads === undefined ? undefined : new Set(workloads),
     claims: claimsOption(options.claims, problem),
-    maxTokenBytes: integerOption(options.maxTokenBytes, "maxTokenBytes", 512, 65_536, problem) ?? DEFAULTS.maxTokenBytes,
+    maxTokenBytes:
+      integerOption(options.maxTokenBytes, "maxTokenBytes", 512, 65_536, problem) ?? DEFAULTS.maxTokenBytes,
     maxTokenLifetimeSeconds:
-      integerOption(options.maxTokenLifetimeSeconds, "maxTokenLifetimeSeconds", 60, 86_400, problem) ?? DEFAULTS.maxTokenLifetimeSeconds,
+      integerOption(options.maxTokenLifetimeSeconds, "maxTokenLifetimeSeconds", 60, 86_400, problem) ??
+      DEFAULTS.maxTokenLifetimeSeconds,
     jwks: {
       cacheMaxAgeSeconds: numberOption(jwks.cacheMaxAgeSeconds, "jwks.cacheMaxAgeSeconds", 0, 3_600, problem),
       cooldownSeconds: seconds(jwks.cooldownSeconds, "jwks.cooldownSeconds", 0, 3_600, DEFAULTS.cooldownSeconds),
-      staleIfErrorSeconds: seconds(jwks.staleIfErrorSeconds, "jwks.staleIfErrorSeconds", 0, 86_400, DEFAULTS.staleIfErrorSeconds),
+      staleIfErrorSeconds: seconds(
+        jwks.staleIfErrorSeconds,
+        "jwks.staleIfErrorSeconds",
+        0,
+        86_400,
+        DEFAULTS.staleIfErrorSeconds,
+      ),
     },
     fetch: functionOption(options.fetch, "fetch", problem) ?? ((input, init) => fetch(input, init)),
     now: functionOption(options.now, "now", problem) ?? (() => Date.now()),
@@ -160,7 +193,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function issuerOption(value: unknown, problem: Problem): string {
-  const fix = "must be the exact `iss` of the tokens: an https URL such as https://id.example.com, or http://127.0.0.1:<port> locally";
+  const fix =
+    "must be the exact `iss` of the tokens: an https URL such as https://id.example.com, or http://127.0.0.1:<port> locally";
   if (typeof value !== "string" || value === "") return (problem("issuer", fix), "");
   let url: URL;
   try {
@@ -170,15 +204,19 @@ function issuerOption(value: unknown, problem: Problem): string {
   }
   const local = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== "https:" && !local) problem("issuer", `${fix}; plain http is only for loopback hosts`);
-  else if (url.search || url.hash || url.username || url.password) problem("issuer", `${fix}, without query, fragment or credentials`);
+  else if (url.search || url.hash || url.username || url.password)
+    problem("issuer", `${fix}, without query, fragment or credentials`);
   // The comparison with `iss` is byte for byte, so refuse spellings the URL parser would change.
-  else if (url.href !== value && url.href !== `${value}/`) problem("issuer", `${fix}, written in canonical form (${JSON.stringify(url.href)})`);
+  else if (url.href !== value && url.href !== `${value}/`)
+    problem("issuer", `${fix}, written in canonical form (${JSON.stringify(url.href)})`);
   return value;
 }
 
 function stringList(value: unknown, name: string, problem: Problem, single: boolean): string[] {
   const list = single && typeof value === "string" ? [value] : value;
-  const fix = single ? "must be a non-empty string or a non-empty array of them" : "must be an array of non-empty strings";
+  const fix = single
+    ? "must be a non-empty string or a non-empty array of them"
+    : "must be an array of non-empty strings";
   if (!Array.isArray(list) || (single && list.length === 0) || !list.every((v) => typeof v === "string" && v !== "")) {
     problem(name, fix);
     return [];
@@ -189,11 +227,15 @@ function stringList(value: unknown, name: string, problem: Problem, single: bool
 function algorithmsOption(value: unknown, problem: Problem): readonly VerifierAlgorithm[] {
   if (value === undefined) return DEFAULTS.algorithms;
   const allowed = `may list only ${SUPPORTED_ALGORITHMS.join(", ")}`;
-  if (!Array.isArray(value) || value.length === 0) return (problem("algorithms", `must be a non-empty array; it ${allowed}`), []);
+  if (!Array.isArray(value) || value.length === 0)
+    return (problem("algorithms", `must be a non-empty array; it ${allowed}`), []);
   for (const alg of value) {
     if (SUPPORTED_ALGORITHMS.includes(alg as VerifierAlgorithm)) continue;
     const never = alg === "none" || (typeof alg === "string" && /^HS\d+$/.test(alg));
-    problem("algorithms", `${never ? `must never allow ${JSON.stringify(alg)} (unsigned or shared-secret tokens)` : `cannot allow ${JSON.stringify(alg)}`}; it ${allowed}`);
+    problem(
+      "algorithms",
+      `${never ? `must never allow ${JSON.stringify(alg)} (unsigned or shared-secret tokens)` : `cannot allow ${JSON.stringify(alg)}`}; it ${allowed}`,
+    );
   }
   return [...new Set(value as VerifierAlgorithm[])];
 }
@@ -248,7 +290,8 @@ function claimsOption(value: unknown, problem: Problem): Readonly<Record<string,
     return undefined;
   }
   for (const [name, expected] of Object.entries(value)) {
-    if (!isJsonValue(expected)) problem(`claims.${name}`, "must be a JSON value (string, finite number, boolean, null, array or plain object)");
+    if (!isJsonValue(expected))
+      problem(`claims.${name}`, "must be a JSON value (string, finite number, boolean, null, array or plain object)");
   }
   return structuredClone(value) as Record<string, JsonValue>;
 }
@@ -258,6 +301,7 @@ export function isJsonValue(value: unknown): value is JsonValue {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value);
   if (Array.isArray(value)) return value.every(isJsonValue);
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isJsonValue);
+  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.values(value).every(isJsonValue);
   return false;
 }

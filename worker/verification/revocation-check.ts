@@ -45,18 +45,25 @@ interface CachedList {
 const lists = new Map<string, CachedList>();
 const answers = new Map<string, { readonly active: boolean; readonly until: number }>();
 
-export async function checkRevocation(token: string, payload: Record<string, unknown>, options: CheckOptions): Promise<void> {
+export async function checkRevocation(
+  token: string,
+  payload: Record<string, unknown>,
+  options: CheckOptions,
+): Promise<void> {
   if (options.revocationList !== undefined) {
     const entries = await revocationList(options.revocationList.url, options);
     const covering = revocationCovering(entries, payload, Math.floor(options.now() / 1_000));
-    if (covering !== undefined) throw new TokenRevokedError(`the issuer's revocation list revokes this token (${covering.kind})`);
+    if (covering !== undefined)
+      throw new TokenRevokedError(`the issuer's revocation list revokes this token (${covering.kind})`);
   }
   const introspection = options.introspection;
   if (introspection === undefined) return;
   const isWorkflowToken = Object.hasOwn(payload, "workflow") || String(payload.sub).startsWith("workflow/");
   if (introspection.forTokens === "workflow" && !isWorkflowToken) return;
   if (!(await isActive(token, payload, introspection, options))) {
-    throw new TokenInactiveError("the issuer reports the token inactive: its workflow instance has ended, or it was revoked");
+    throw new TokenInactiveError(
+      "the issuer reports the token inactive: its workflow instance has ended, or it was revoked",
+    );
   }
 }
 
@@ -85,10 +92,17 @@ async function revocationList(url: string, options: CheckOptions): Promise<reado
   const attempt = ++current.fetches;
   current.refreshingSince = now;
   try {
-    const response = await send(options, url, { headers: { accept: "application/json" } }, MAX_LIST_BYTES, "the revocation list");
+    const response = await send(
+      options,
+      url,
+      { headers: { accept: "application/json" } },
+      MAX_LIST_BYTES,
+      "the revocation list",
+    );
     const parsed = parseStrictJsonObject(response.body);
     const document = parsed.ok ? parseRevocationDocument(parsed.value) : undefined;
-    if (document === undefined) throw new RevocationUnavailableError(`the revocation list at ${url} is not a revocation list`);
+    if (document === undefined)
+      throw new RevocationUnavailableError(`the revocation list at ${url} is not a revocation list`);
     if (attempt > current.answerFetch) {
       current.entries = document.entries;
       current.fetchedAt = options.now();
@@ -117,18 +131,25 @@ async function isActive(
   const cached = answers.get(key);
   if (cached !== undefined && options.now() < cached.until) return cached.active;
   const credentials = `${formEncode(introspection.clientId)}:${formEncode(introspection.clientSecret)}`;
-  const response = await send(options, introspection.url, {
-    method: "POST",
-    headers: {
-      accept: "application/json",
-      authorization: `Basic ${btoa(credentials)}`,
-      "content-type": "application/x-www-form-urlencoded",
+  const response = await send(
+    options,
+    introspection.url,
+    {
+      method: "POST",
+      headers: {
+        accept: "application/json",
+        authorization: `Basic ${btoa(credentials)}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ token }).toString(),
     },
-    body: new URLSearchParams({ token }).toString(),
-  }, MAX_ANSWER_BYTES, "introspection");
+    MAX_ANSWER_BYTES,
+    "introspection",
+  );
   const parsed = parseStrictJsonObject(response.body);
   const active = parsed.ok ? parsed.value.active : undefined;
-  if (typeof active !== "boolean") throw new RevocationUnavailableError(`introspection at ${introspection.url} gave no "active" answer`);
+  if (typeof active !== "boolean")
+    throw new RevocationUnavailableError(`introspection at ${introspection.url} gave no "active" answer`);
   const seconds = maxAgeSeconds(response.headers, 0);
   if (seconds > 0) {
     answers.delete(key);

@@ -21,7 +21,7 @@ export interface RevocationListOptions {
 }
 
 export interface ResolvedRevocationChecks {
-  readonly introspection: (Required<IntrospectionOptions>) | undefined;
+  readonly introspection: Required<IntrospectionOptions> | undefined;
   readonly revocationList: RevocationListOptions | undefined;
 }
 
@@ -30,7 +30,11 @@ type Problem = (option: string, fix: string) => void;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const INTROSPECTION_KEYS = new Set(["url", "clientId", "clientSecret", "forTokens"]);
 
-export function revocationCheckOptions(introspection: unknown, revocationList: unknown, problem: Problem): ResolvedRevocationChecks {
+export function revocationCheckOptions(
+  introspection: unknown,
+  revocationList: unknown,
+  problem: Problem,
+): ResolvedRevocationChecks {
   return {
     introspection: introspectionOption(introspection, problem),
     revocationList: revocationListOption(revocationList, problem),
@@ -44,15 +48,22 @@ function introspectionOption(value: unknown, problem: Problem): Required<Introsp
     return undefined;
   }
   for (const name of Object.keys(value)) {
-    if (!INTROSPECTION_KEYS.has(name)) problem(`introspection.${name}`, `is not an option; known: ${[...INTROSPECTION_KEYS].join(", ")}`);
+    if (!INTROSPECTION_KEYS.has(name))
+      problem(`introspection.${name}`, `is not an option; known: ${[...INTROSPECTION_KEYS].join(", ")}`);
   }
   const url = endpointUrl(value.url, "introspection.url", "https://id.example.com/introspect", problem);
   const { clientId, clientSecret, forTokens } = value;
   if (typeof clientId !== "string" || clientId === "" || clientId.includes(":")) {
-    problem("introspection.clientId", "must be this relying party's client id, as registered in the issuer's introspectionClients");
+    problem(
+      "introspection.clientId",
+      "must be this relying party's client id, as registered in the issuer's introspectionClients",
+    );
   }
   if (typeof clientSecret !== "string" || clientSecret === "") {
-    problem("introspection.clientSecret", "must be the client's secret (the issuer's stack output introspectionSecrets)");
+    problem(
+      "introspection.clientSecret",
+      "must be the client's secret (the issuer's stack output introspectionSecrets)",
+    );
   }
   if (forTokens !== undefined && forTokens !== "workflow" && forTokens !== "all") {
     problem("introspection.forTokens", 'must be "workflow" (the default: tokens of workflow instances) or "all"');

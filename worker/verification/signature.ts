@@ -33,7 +33,9 @@ function checkKeyFits(key: CryptoKey, name: string): void {
     throw new TokenAlgorithmError("the token's alg is not allowed, or not supported for the issuer's key");
   }
   if (algorithm.modulusLength !== undefined && algorithm.modulusLength < MIN_RSA_MODULUS_BITS) {
-    throw new TokenSignatureError(`the token's signature could not be verified with the issuer's key: an RSA key needs at least ${MIN_RSA_MODULUS_BITS} bits`);
+    throw new TokenSignatureError(
+      `the token's signature could not be verified with the issuer's key: an RSA key needs at least ${MIN_RSA_MODULUS_BITS} bits`,
+    );
   }
 }
 

@@ -14,9 +14,12 @@ export function parseStrictJsonObject(text: string): StrictJsonResult {
   } catch {
     return { ok: false, reason: "is not valid JSON" };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "is not a JSON object" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, reason: "is not a JSON object" };
   // JSON.parse accepted the text, so its syntax is valid and a shallow scan suffices.
-  return hasDuplicateNames(text, value) ? { ok: false, reason: "has duplicate member names" } : { ok: true, value: value as Record<string, unknown> };
+  return hasDuplicateNames(text, value)
+    ? { ok: false, reason: "has duplicate member names" }
+    : { ok: true, value: value as Record<string, unknown> };
 }
 
 interface Frame {

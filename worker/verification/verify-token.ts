@@ -48,7 +48,8 @@ export async function verifyToken(
   options: ResolvedVerifierOptions,
   presentation: CertificatePresentation = {},
 ): Promise<VerifiedIdentity> {
-  const known = typeof token === "string" && token.length <= options.maxTokenBytes ? decodedTokens.get(token) : undefined;
+  const known =
+    typeof token === "string" && token.length <= options.maxTokenBytes ? decodedTokens.get(token) : undefined;
   const decoded = known ?? decodeCompactToken(token, options.maxTokenBytes);
   const { header, payload, signingInput, signature } = decoded;
   const { alg, kid } = checkHeader(header, options.algorithms);
@@ -70,7 +71,12 @@ export async function verifyToken(
     jti: claims.jti,
     expiresAt: claims.exp,
     ...(binding.bound
-      ? { certificate: Object.freeze({ thumbprint: binding.thumbprint, confirmed: presentation.certificateThumbprint !== undefined }) }
+      ? {
+          certificate: Object.freeze({
+            thumbprint: binding.thumbprint,
+            confirmed: presentation.certificateThumbprint !== undefined,
+          }),
+        }
       : {}),
   });
 }

@@ -22,6 +22,7 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions): Verifier {
   const resolved = resolveVerifierOptions(options);
   return Object.freeze({
-    verify: async (token: string, presentation?: CertificatePresentation) => verifyToken(token, resolved, checkPresentation(presentation)),
+    verify: async (token: string, presentation?: CertificatePresentation) =>
+      verifyToken(token, resolved, checkPresentation(presentation)),
   });
 }

@@ -37,7 +37,7 @@ export function resolveWorkflow(config: RuntimeSettings, binding: BindingIdentit
   if (name === undefined) {
     throw new MissingIdentityError(
       "this service binding carries no workflow identity; bind the workflow's script to its Workflow_<name> " +
-        "entrypoint (the stack outputs name it) or set props = { workflow = \"<workflow name>\" } on the binding",
+        'entrypoint (the stack outputs name it) or set props = { workflow = "<workflow name>" } on the binding',
     );
   }
   const workflow = config.workflows.find((w) => w.name === name);

@@ -30,13 +30,17 @@ export async function instanceStatus(env: object, workflow: RuntimeWorkflow, ins
         `workflow '${workflow.name}' has no instance with this id; pass the id of the calling instance (event.instanceId)`,
       );
     }
-    throw new WorkflowUnavailableError(`the status of a '${workflow.name}' instance could not be read (${describe(error)}); retry`);
+    throw new WorkflowUnavailableError(
+      `the status of a '${workflow.name}' instance could not be read (${describe(error)}); retry`,
+    );
   }
   try {
     const { status } = await instance.status();
     return status;
   } catch (error) {
-    throw new WorkflowUnavailableError(`the status of a '${workflow.name}' instance could not be read (${describe(error)}); retry`);
+    throw new WorkflowUnavailableError(
+      `the status of a '${workflow.name}' instance could not be read (${describe(error)}); retry`,
+    );
   }
 }
 

@@ -32,7 +32,9 @@ export async function issueWorkflowToken(
     const life = instanceLife(status);
     throw new InstanceNotRunningError(
       `instance of workflow '${workflow.name}' is ${JSON.stringify(status)}` +
-        (life === "ended" ? ", and an ended instance gets no tokens" : "; tokens are issued only while it runs (running or waiting)") +
+        (life === "ended"
+          ? ", and an ended instance gets no tokens"
+          : "; tokens are issued only while it runs (running or waiting)") +
         "; request tokens from the instance's own run()",
     );
   }

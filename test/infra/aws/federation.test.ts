@@ -17,7 +17,9 @@ const AWS_ACCOUNT = "111122223333";
 const PROVIDER_ARN = `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/id.example.dev`;
 const READ_LEDGER = JSON.stringify({
   Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/ledger" }],
+  Statement: [
+    { Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:111122223333:table/ledger" },
+  ],
 });
 const WRITE_EXPORTS = JSON.stringify({
   Version: "2012-10-17",
@@ -44,7 +46,10 @@ const BILLING = workload("billing", {
   awsSessionTags: { principalTags: { team: "payments" }, transitiveTagKeys: [] },
   aws: {
     roleName: "wid-billing",
-    managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", `arn:aws:iam::${AWS_ACCOUNT}:policy/teams/ReadOnlyAccess`],
+    managedPolicyArns: [
+      "arn:aws:iam::aws:policy/ReadOnlyAccess",
+      `arn:aws:iam::${AWS_ACCOUNT}:policy/teams/ReadOnlyAccess`,
+    ],
     inlinePolicies: { "read-ledger": READ_LEDGER, "write-exports": WRITE_EXPORTS },
     maxSessionDurationSeconds: 3600,
   },
@@ -66,7 +71,11 @@ async function build(name: string, args: AwsFederationArgs) {
     transformations: [({ resource }) => (children.push(resource), undefined)],
   });
   const urns = (await Promise.all(children.map((child) => resolved(child.urn)))).map(String);
-  assert.deepEqual(deploy.refusals.map((r) => r.message), [], "the providers accept every child");
+  assert.deepEqual(
+    deploy.refusals.map((r) => r.message),
+    [],
+    "the providers accept every child",
+  );
   const own = recorded.filter((r) => r.name.startsWith(`${name}-`));
   return { component, urns, own, of: (type: string) => own.filter((r) => r.type === type) };
 }
@@ -92,13 +101,21 @@ describe("AwsFederation component (provider fakes)", () => {
     assert.equal(inputs.url, "https://id.example.dev");
     assert.deepEqual(inputs.clientIdLists, ["sts.amazonaws.com"]);
     assert.equal(inputs.thumbprintLists, undefined);
-    assert.deepEqual(inputs.tags, { "worker-identity:issuer": "https://id.example.dev", "worker-identity:stack": "prod" });
+    assert.deepEqual(inputs.tags, {
+      "worker-identity:issuer": "https://id.example.dev",
+      "worker-identity:stack": "prod",
+    });
     assert.equal(await resolved(component.providerArn), PROVIDER_ARN);
   });
 
   it("creates one role per workload with AWS settings, and none for the others", async () => {
     const { component, of } = await build("roles", ARGS);
-    assert.deepEqual(of(ROLE).map((r) => r.inputs.name).sort(), ["ledger-sync-prod", "wid-billing"]);
+    assert.deepEqual(
+      of(ROLE)
+        .map((r) => r.inputs.name)
+        .sort(),
+      ["ledger-sync-prod", "wid-billing"],
+    );
     assert.deepEqual(Object.keys(component.roles).sort(), ["billing", "ledger-sync"]);
     assert.equal(await resolved(component.roles.billing!.arn), `arn:aws:iam::${AWS_ACCOUNT}:role/wid-billing`);
     assert.equal(await resolved(component.roles["ledger-sync"]!.name), "ledger-sync-prod");
@@ -127,7 +144,10 @@ describe("AwsFederation component (provider fakes)", () => {
   it("describes and tags each role with the Worker it trusts, and sets its session limit", async () => {
     const { of } = await build("labels", ARGS);
     const billing = of(ROLE).find((r) => r.inputs.name === "wid-billing")?.inputs ?? {};
-    assert.match(String(billing.description), /Cloudflare Worker billing \(sub worker\/0123456789abcdef0123456789abcdef\/billing\)/);
+    assert.match(
+      String(billing.description),
+      /Cloudflare Worker billing \(sub worker\/0123456789abcdef0123456789abcdef\/billing\)/,
+    );
     assert.match(String(billing.description), /https:\/\/id\.example\.dev$/);
     assert.deepEqual(billing.tags, {
       "worker-identity:workload": "billing",
@@ -143,7 +163,9 @@ describe("AwsFederation component (provider fakes)", () => {
 
   it("attaches each managed policy and each inline policy to its workload's role", async () => {
     const { of } = await build("policies", ARGS);
-    const attachments = of(ATTACHMENT).map((r) => `${r.inputs.role} <- ${r.inputs.policyArn}`).sort();
+    const attachments = of(ATTACHMENT)
+      .map((r) => `${r.inputs.role} <- ${r.inputs.policyArn}`)
+      .sort();
     assert.deepEqual(attachments, [
       "wid-billing <- arn:aws:iam::111122223333:policy/teams/ReadOnlyAccess",
       "wid-billing <- arn:aws:iam::aws:policy/ReadOnlyAccess",
@@ -166,10 +188,15 @@ describe("AwsFederation component (provider fakes)", () => {
   it("keeps a workload's resource names when other workloads come and go", async () => {
     const names = async (stackName: string, workloads: readonly WorkloadConfig[]) => {
       const { own } = await build(stackName, { ...ARGS, workloads });
-      return own.filter((r) => r.type !== PROVIDER).map((r) => r.name.slice(stackName.length)).sort();
+      return own
+        .filter((r) => r.type !== PROVIDER)
+        .map((r) => r.name.slice(stackName.length))
+        .sort();
     };
     const billingAlone = await names("alone", [BILLING]);
-    const billingAmongOthers = (await names("among", [LEDGER, BILLING, REPORTS])).filter((n) => n.startsWith("-billing-"));
+    const billingAmongOthers = (await names("among", [LEDGER, BILLING, REPORTS])).filter((n) =>
+      n.startsWith("-billing-"),
+    );
     assert.equal(billingAlone.length, 5);
     assert.deepEqual(billingAmongOthers, billingAlone);
     const unique = new Set(recorded.filter((r) => r.name.startsWith("among-")).map((r) => `${r.type}::${r.name}`));

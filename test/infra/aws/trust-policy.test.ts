@@ -179,14 +179,20 @@ describe("infra/aws trust policy builders", () => {
     });
 
     it("workload and provider tags pass the same pattern", () => {
-      for (const tags of [roleTags(BILLING, "https://id.example.dev", "prod.eu-1"), providerTags("https://id.example.dev", "dev")]) {
+      for (const tags of [
+        roleTags(BILLING, "https://id.example.dev", "prod.eu-1"),
+        providerTags("https://id.example.dev", "dev"),
+      ]) {
         for (const [key, value] of Object.entries(tags)) assert.match(`${key}${value}`, IAM_TAG);
       }
     });
 
     it("refuses a tag IAM would refuse, naming it, rather than letting pulumi up fail half-way", () => {
-      assert.throws(() => checkedIamTags({ "worker-identity:subject": "workflow/a/b/*" }),
-        (error: unknown) => error instanceof IamLabelError && /worker-identity:subject = "workflow\/a\/b\/\*"/.test(error.message));
+      assert.throws(
+        () => checkedIamTags({ "worker-identity:subject": "workflow/a/b/*" }),
+        (error: unknown) =>
+          error instanceof IamLabelError && /worker-identity:subject = "workflow\/a\/b\/\*"/.test(error.message),
+      );
       assert.throws(() => checkedIamTags({ "": "x" }), IamLabelError);
       assert.throws(() => checkedIamTags({ k: "v".repeat(257) }), IamLabelError);
       assert.doesNotThrow(() => checkedIamTags({ k: "v".repeat(256) }));

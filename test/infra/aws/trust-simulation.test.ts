@@ -33,7 +33,6 @@ interface MintedToken {
   readonly aud: string;
 }
 
-
 function roleArn(workload: string): string {
   return `arn:aws:iam::${ROLE_ACCOUNT}:role/wid-${workload}`;
 }

@@ -3,7 +3,12 @@
 // otherwise, and a refusal for a tag this program never wrote.
 
 import assert from "node:assert/strict";
-import { deployedMigrationTag, type Migration, MigrationTagError, migrationsFor } from "../../../infra/cloudflare/migrations.js";
+import {
+  deployedMigrationTag,
+  type Migration,
+  MigrationTagError,
+  migrationsFor,
+} from "../../../infra/cloudflare/migrations.js";
 
 const HISTORY: readonly Migration[] = [
   { tag: "v1", newSqliteClasses: ["KeyStore"] },
@@ -23,28 +28,42 @@ describe("issuer script migrations (migrationsFor)", () => {
   });
 
   it("sends the one pending migration from the current tag", () => {
-    assert.deepEqual(migrationsFor("v2", HISTORY), { oldTag: "v2", newTag: "v3", renamedClasses: [{ from: "RevocationLog", to: "Revocations" }] });
+    assert.deepEqual(migrationsFor("v2", HISTORY), {
+      oldTag: "v2",
+      newTag: "v3",
+      renamedClasses: [{ from: "RevocationLog", to: "Revocations" }],
+    });
   });
 
   it("sends several pending migrations as steps, from the current tag to the latest", () => {
     assert.deepEqual(migrationsFor("v1", HISTORY), {
       oldTag: "v1",
       newTag: "v3",
-      steps: [{ newSqliteClasses: ["RevocationLog"] }, { renamedClasses: [{ from: "RevocationLog", to: "Revocations" }] }],
+      steps: [
+        { newSqliteClasses: ["RevocationLog"] },
+        { renamedClasses: [{ from: "RevocationLog", to: "Revocations" }] },
+      ],
     });
     assert.deepEqual(migrationsFor(undefined, HISTORY), {
       newTag: "v3",
-      steps: [{ newSqliteClasses: ["KeyStore"] }, { newSqliteClasses: ["RevocationLog"] }, { renamedClasses: [{ from: "RevocationLog", to: "Revocations" }] }],
+      steps: [
+        { newSqliteClasses: ["KeyStore"] },
+        { newSqliteClasses: ["RevocationLog"] },
+        { renamedClasses: [{ from: "RevocationLog", to: "Revocations" }] },
+      ],
     });
   });
 
   it("refuses a tag it never wrote, naming the tag, the known ones and the fix", () => {
-    assert.throws(() => migrationsFor("v7"), (error: MigrationTagError) => {
-      assert.equal(error.code, "ERR_MIGRATION_TAG");
-      assert.match(error.message, /migration tag 'v7', which this program never wrote \(its migrations: v1\)/);
-      assert.match(error.message, /add its migration to infra\/cloudflare\/migrations\.ts/);
-      return true;
-    });
+    assert.throws(
+      () => migrationsFor("v7"),
+      (error: MigrationTagError) => {
+        assert.equal(error.code, "ERR_MIGRATION_TAG");
+        assert.match(error.message, /migration tag 'v7', which this program never wrote \(its migrations: v1\)/);
+        assert.match(error.message, /add its migration to infra\/cloudflare\/migrations\.ts/);
+        return true;
+      },
+    );
   });
 
   it("refuses a history with a repeated or empty tag", () => {

@@ -27,19 +27,42 @@ describe("deploy sequence: the upgrade to one certificate resource per validity 
     assertSafe((await deployProgram(engineConfig(), { cloud, nowMs: T + HOUR_MS })).plan, "settling deploy");
 
     // The stack as the old release left it: each workload's one certificate under its unwindowed name.
-    const windowed = cloud.resources(MTLS).map((c) => c.name).sort();
-    assert.deepEqual(windowed.map((n) => n.replace(/-w\d+$/, "-w*")), ["mtls-billing-w*", "mtls-edge-api-w*"], "one live window per workload");
+    const windowed = cloud
+      .resources(MTLS)
+      .map((c) => c.name)
+      .sort();
+    assert.deepEqual(
+      windowed.map((n) => n.replace(/-w\d+$/, "-w*")),
+      ["mtls-billing-w*", "mtls-edge-api-w*"],
+      "one live window per workload",
+    );
     const ids = new Map(cloud.resources(MTLS).map((c) => [c.name, c.id]));
     for (const name of windowed) cloud.renameInState(MTLS, name, name.replace(/-w\d+$/, ""));
-    assert.deepEqual(cloud.resources(MTLS).map((c) => c.name).sort(), ["mtls-billing", "mtls-edge-api"]);
+    assert.deepEqual(
+      cloud
+        .resources(MTLS)
+        .map((c) => c.name)
+        .sort(),
+      ["mtls-billing", "mtls-edge-api"],
+    );
 
     const { plan } = await deployProgram(engineConfig(), { cloud, nowMs: T + DAY_MS });
     assertNoChange(plan, "the new release's first deploy in the same window");
     assert.deepEqual(
-      plan.unchanged.filter((e) => e.type === MTLS).map((e) => [e.name, e.renamedFrom]).sort(),
+      plan.unchanged
+        .filter((e) => e.type === MTLS)
+        .map((e) => [e.name, e.renamedFrom])
+        .sort(),
       windowed.map((name) => [name, name.replace(/-w\d+$/, "")]),
     );
-    for (const name of windowed) assert.equal(cloud.resource(MTLS, name)?.id, ids.get(name), `${name} keeps the deployed certificate's id`);
-    assert.deepEqual(cloud.resources(MTLS).map((c) => c.name).sort(), windowed);
+    for (const name of windowed)
+      assert.equal(cloud.resource(MTLS, name)?.id, ids.get(name), `${name} keeps the deployed certificate's id`);
+    assert.deepEqual(
+      cloud
+        .resources(MTLS)
+        .map((c) => c.name)
+        .sort(),
+      windowed,
+    );
   });
 });

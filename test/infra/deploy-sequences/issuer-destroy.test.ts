@@ -23,7 +23,10 @@ async function firstDeploy(): Promise<FakeCloud> {
 }
 
 /** The issuer's script and namespace as the stack's state holds them: name → [scriptName or title, id]. */
-function issuerState(cloud: FakeCloud): { readonly script: readonly [unknown, string]; readonly jwks: readonly [unknown, string] } {
+function issuerState(cloud: FakeCloud): {
+  readonly script: readonly [unknown, string];
+  readonly jwks: readonly [unknown, string];
+} {
   const script = cloud.resource(SCRIPT, "issuer-script")!;
   const jwks = cloud.resource(KV, "issuer-jwks")!;
   return { script: [script.inputs.scriptName, script.id], jwks: [jwks.inputs.title, jwks.id] };
@@ -39,9 +42,15 @@ describe("deploy sequence: the issuer renamed or destroyed (protected, then reta
     const { plan } = await deployProgram(engineConfig(RENAMED), { cloud, nowMs: T0 + DAY_MS });
     assert.ok(plan.refusals.length > 0, "the rename must be refused");
     for (const refusal of plan.refusals) {
-      assert.match(refusal.detail, /^unable to replace resource "cloudflare:index\/(workersKvNamespace:WorkersKvNamespace::issuer-jwks|workersScript:WorkersScript::issuer-script)"\nas it is currently marked for protection/);
+      assert.match(
+        refusal.detail,
+        /^unable to replace resource "cloudflare:index\/(workersKvNamespace:WorkersKvNamespace::issuer-jwks|workersScript:WorkersScript::issuer-script)"\nas it is currently marked for protection/,
+      );
     }
-    assert.deepEqual({ deleted: names(plan.deleted), replaced: names(plan.replaced), retained: names(plan.retained) }, { deleted: [], replaced: [], retained: [] });
+    assert.deepEqual(
+      { deleted: names(plan.deleted), replaced: names(plan.replaced), retained: names(plan.retained) },
+      { deleted: [], replaced: [], retained: [] },
+    );
     assert.deepEqual(issuerState(cloud), before);
     assert.deepEqual(cloud.retained(), []);
   });
@@ -51,7 +60,8 @@ describe("deploy sequence: the issuer renamed or destroyed (protected, then reta
     const count = cloud.resources().length;
     const plan = cloud.destroy(T0 + DAY_MS);
     assert.deepEqual(plan.refusals.map((r) => r.resource).sort(), [`${KV}::issuer-jwks`, `${SCRIPT}::issuer-script`]);
-    for (const refusal of plan.refusals) assert.match(refusal.detail, /cannot be deleted\nbecause it is protected.*\n`pulumi state unprotect '/s);
+    for (const refusal of plan.refusals)
+      assert.match(refusal.detail, /cannot be deleted\nbecause it is protected.*\n`pulumi state unprotect '/s);
     assert.deepEqual(plan.deleted, []);
     assert.equal(cloud.resources().length, count);
   });
@@ -63,19 +73,35 @@ describe("deploy sequence: the issuer renamed or destroyed (protected, then reta
     cloud.unprotect(KV, "issuer-jwks");
     const { plan } = await deployProgram(engineConfig(RENAMED), { cloud, nowMs: T0 + DAY_MS });
     assertSafe(plan, "the rename");
-    assert.deepEqual(names(plan.replaced.filter((e) => e.type === SCRIPT || e.type === KV)), ["issuer-jwks", "issuer-script"]);
+    assert.deepEqual(names(plan.replaced.filter((e) => e.type === SCRIPT || e.type === KV)), [
+      "issuer-jwks",
+      "issuer-script",
+    ]);
     assert.deepEqual(names(plan.retained), ["issuer-jwks", "issuer-script"]);
-    assert.deepEqual(plan.deleted.filter((e) => e.type === SCRIPT || e.type === KV), []);
+    assert.deepEqual(
+      plan.deleted.filter((e) => e.type === SCRIPT || e.type === KV),
+      [],
+    );
 
     const after = issuerState(cloud);
     assert.deepEqual([after.script[0], after.jwks[0]], ["worker-identity-2", "worker-identity-2-jwks"]);
     assert.notEqual(after.script[1], before.script[1]);
-    assert.deepEqual(cloud.retained().map((r) => [r.type, r.inputs.scriptName ?? r.inputs.title, r.id]).sort(),
-      [[KV, "worker-identity-jwks", before.jwks[1]], [SCRIPT, "worker-identity", before.script[1]]]);
+    assert.deepEqual(
+      cloud
+        .retained()
+        .map((r) => [r.type, r.inputs.scriptName ?? r.inputs.title, r.id])
+        .sort(),
+      [
+        [KV, "worker-identity-jwks", before.jwks[1]],
+        [SCRIPT, "worker-identity", before.script[1]],
+      ],
+    );
     assert.equal(cloud.resource(SCRIPT, "issuer-script")?.options?.protect, true, "the new script is protected again");
 
     // The account lists both scripts: the old one runs on until it is cleaned up by hand.
-    const listed = cloud.begin(T0 + 2 * DAY_MS).call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } });
+    const listed = cloud
+      .begin(T0 + 2 * DAY_MS)
+      .call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } });
     const ids = (listed.results as { id: string }[]).map((s) => s.id);
     assert.ok(ids.includes("worker-identity") && ids.includes("worker-identity-2"), ids.join(", "));
   });

@@ -51,10 +51,16 @@ async function assertCovered(cloud: FakeCloud, deployment: WorkerIdentity, nowMs
   const bundle = parseCertificateBundle((await resolved(deployment.mtls!.caBundle))!);
   const uploaded = uploadedCertificates(cloud);
   for (const workload of ["billing", "edge-api"]) {
-    const live = uploaded.filter((u) => workloadOf(u.leaf) === workload && Date.parse(u.leaf.validFrom) <= nowMs && nowMs < Date.parse(u.leaf.validTo));
+    const live = uploaded.filter(
+      (u) =>
+        workloadOf(u.leaf) === workload && Date.parse(u.leaf.validFrom) <= nowMs && nowMs < Date.parse(u.leaf.validTo),
+    );
     assert.ok(live.length > 0, `${what}: ${workload} has no live certificate`);
     for (const u of live) {
-      assert.ok(bundle.some((ca) => u.leaf.checkIssued(ca) && u.leaf.verify(ca.publicKey)), `${what}: ${u.name} chains to no CA in the bundle`);
+      assert.ok(
+        bundle.some((ca) => u.leaf.checkIssued(ca) && u.leaf.verify(ca.publicKey)),
+        `${what}: ${u.name} chains to no CA in the bundle`,
+      );
     }
   }
   // The certificate the workload's bindings and the issuer's cnf name is live too.
@@ -69,7 +75,11 @@ function assertRenewalOnly(plan: Plan, what: string): void {
   assert.deepEqual(names(plan.replaced), [], `${what}: replaced ${JSON.stringify(changes(plan.replaced))}`);
   const other = [...plan.created, ...plan.deleted].filter((e) => e.type !== MTLS).map((e) => e.name);
   assert.deepEqual(other, [], `${what}: created or deleted other resources`);
-  assert.deepEqual(Object.keys(changes(plan.updated)).filter((n) => n !== "issuer-script"), [], `${what}: updated ${JSON.stringify(changes(plan.updated))}`);
+  assert.deepEqual(
+    Object.keys(changes(plan.updated)).filter((n) => n !== "issuer-script"),
+    [],
+    `${what}: updated ${JSON.stringify(changes(plan.updated))}`,
+  );
 }
 
 describe("deploy sequence: every pulumi up across a CA lifetime (mTLS renewals)", function () {
@@ -127,9 +137,15 @@ describe("deploy sequence: the CA rotation", function () {
     const bundleAfter = parseCertificateBundle((await resolved(rotated.deployment.mtls!.caBundle))!);
     const fingerprints = new Set(bundleAfter.map((ca) => ca.fingerprint256));
     // The CAs that signed certificates still live after the rotation stay trusted; a new CA is published.
-    const stillSigning = bundleBefore.filter((ca) => uploadedCertificates(cloud).some((u) => Date.parse(u.leaf.validTo) > after && u.leaf.checkIssued(ca)));
+    const stillSigning = bundleBefore.filter((ca) =>
+      uploadedCertificates(cloud).some((u) => Date.parse(u.leaf.validTo) > after && u.leaf.checkIssued(ca)),
+    );
     assert.ok(stillSigning.length > 0, "no certificate signed before the rotation is still live");
-    for (const ca of stillSigning) assert.ok(fingerprints.has(ca.fingerprint256), `${ca.subject} left the bundle while certificates it signed live`);
-    assert.ok(bundleAfter.some((ca) => !bundleBefore.some((b) => b.fingerprint256 === ca.fingerprint256)), "the rotation publishes a new next CA");
+    for (const ca of stillSigning)
+      assert.ok(fingerprints.has(ca.fingerprint256), `${ca.subject} left the bundle while certificates it signed live`);
+    assert.ok(
+      bundleAfter.some((ca) => !bundleBefore.some((b) => b.fingerprint256 === ca.fingerprint256)),
+      "the rotation publishes a new next CA",
+    );
   });
 });

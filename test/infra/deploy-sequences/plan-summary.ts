@@ -17,7 +17,11 @@ export function changes(entries: readonly PlanEntry[]): Record<string, readonly 
 
 /** No refusal, no live certificate deleted. */
 export function assertSafe(plan: Plan, what: string): void {
-  assert.deepEqual(plan.refusals.map((r) => r.message), [], `${what}: the providers refused the deploy`);
+  assert.deepEqual(
+    plan.refusals.map((r) => r.message),
+    [],
+    `${what}: the providers refused the deploy`,
+  );
   assert.deepEqual(plan.violations, [], `${what}: the deploy deleted what it must keep`);
 }
 
@@ -25,7 +29,13 @@ export function assertSafe(plan: Plan, what: string): void {
 export function assertNoChange(plan: Plan, what: string): void {
   assertSafe(plan, what);
   assert.deepEqual(
-    { created: names(plan.created), updated: changes(plan.updated), replaced: changes(plan.replaced), deleted: names(plan.deleted), retained: names(plan.retained) },
+    {
+      created: names(plan.created),
+      updated: changes(plan.updated),
+      replaced: changes(plan.replaced),
+      deleted: names(plan.deleted),
+      retained: names(plan.retained),
+    },
     { created: [], updated: {}, replaced: {}, deleted: [], retained: [] },
     `${what}: a deploy of an unchanged stack changed resources`,
   );

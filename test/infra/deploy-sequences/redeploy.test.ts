@@ -26,7 +26,11 @@ describe("deploy sequence: the dev stack deployed, then deployed again unchanged
     assert.ok(plan.created.length > 20, `created ${plan.created.length}`);
     assert.deepEqual([...plan.updated, ...plan.replaced, ...plan.deleted], []);
     const issuer = cloud.resource(SCRIPT, "issuer-script")!;
-    assert.deepEqual(issuer.inputs.migrations, { newTag: "v1", newSqliteClasses: ["KeyStore"] }, "a new script gets the whole history, with no oldTag");
+    assert.deepEqual(
+      issuer.inputs.migrations,
+      { newTag: "v1", newSqliteClasses: ["KeyStore"] },
+      "a new script gets the whole history, with no oldTag",
+    );
     assert.equal(issuer.outputs.migrationTag, "v1");
   });
 
@@ -34,7 +38,10 @@ describe("deploy sequence: the dev stack deployed, then deployed again unchanged
     const { plan } = await deployProgram(engineConfig(), { cloud, nowMs: T0 + DAY_MS });
     assertSafe(plan, "second deploy");
     assert.deepEqual(changes(plan.updated), { "issuer-script": ["migrations"] });
-    assert.deepEqual({ created: names(plan.created), replaced: names(plan.replaced), deleted: names(plan.deleted) }, { created: [], replaced: [], deleted: [] });
+    assert.deepEqual(
+      { created: names(plan.created), replaced: names(plan.replaced), deleted: names(plan.deleted) },
+      { created: [], replaced: [], deleted: [] },
+    );
     const issuer = cloud.resource(SCRIPT, "issuer-script")!;
     assert.equal(issuer.inputs.migrations, undefined);
     assert.equal(issuer.outputs.migrationTag, "v1", "the account keeps the tag");

@@ -21,7 +21,8 @@ import { assertNoChange, assertSafe, changes, DAY_MS, names } from "./plan-summa
 
 const WORKLOADS = 500;
 const T0 = Date.UTC(2023, 2, 24, 6);
-const GCP_AUDIENCE = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
+const GCP_AUDIENCE =
+  "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
 
 /** A modest workload: its own role for all, a service account for every tenth, a client certificate for every 25th. */
 function workload(i: number): Record<string, unknown> {
@@ -37,7 +38,10 @@ function workload(i: number): Record<string, unknown> {
 
 const devWorkloads = dev.config["worker-identity:workloads"] as Record<string, unknown>;
 const generated = Object.fromEntries(
-  Array.from({ length: WORKLOADS - Object.keys(devWorkloads).length }, (_, i) => [`svc-${String(i).padStart(3, "0")}`, workload(i)]),
+  Array.from({ length: WORKLOADS - Object.keys(devWorkloads).length }, (_, i) => [
+    `svc-${String(i).padStart(3, "0")}`,
+    workload(i),
+  ]),
 );
 const all = { ...devWorkloads, ...generated };
 
@@ -62,12 +66,15 @@ describe("deploy sequence: 500 workloads", function () {
   it("in the stack keys: the engine refuses the config before the program runs, and nothing is declared", async () => {
     assert.equal(Object.keys(all).length, WORKLOADS);
     const cloud = new FakeCloud();
-    await assert.rejects(deployProgram(engineConfig({ "worker-identity:workloads": all }), { cloud, nowMs: T0 }), (error: EngineRefusal) => {
-      assert.equal(error.code, "ERR_ENGINE_REFUSAL");
-      assert.ok(error.bytes > 131_072, `${error.bytes} bytes`);
-      assert.match(error.message, /argument list too long/);
-      return true;
-    });
+    await assert.rejects(
+      deployProgram(engineConfig({ "worker-identity:workloads": all }), { cloud, nowMs: T0 }),
+      (error: EngineRefusal) => {
+        assert.equal(error.code, "ERR_ENGINE_REFUSAL");
+        assert.ok(error.bytes > 131_072, `${error.bytes} bytes`);
+        assert.match(error.message, /argument list too long/);
+        return true;
+      },
+    );
     assert.deepEqual(cloud.resources(), []);
   });
 
@@ -79,7 +86,10 @@ describe("deploy sequence: 500 workloads", function () {
     const program = readProgramConfig();
     assert.equal(program.config.workloads.length, WORKLOADS);
     // 500 workloads, the issuer, the workflow's script and the edge middleware: past the 500 Workers of a paid account.
-    assert.deepEqual(program.warnings.map((w) => w.subject), ["Workers per account"]);
+    assert.deepEqual(
+      program.warnings.map((w) => w.subject),
+      ["Workers per account"],
+    );
   });
 
   it("in registry files: deploys all 500 within every limit, then redeploys with only the migrations change, then none", async () => {
@@ -101,7 +111,13 @@ describe("deploy sequence: 500 workloads", function () {
     const second = await deployProgram(config, { cloud, nowMs: T0 + DAY_MS });
     assertSafe(second.plan, "500 workloads, second deploy");
     assert.deepEqual(changes(second.plan.updated), { "issuer-script": ["migrations"] });
-    assert.deepEqual([...names(second.plan.created), ...names(second.plan.replaced), ...names(second.plan.deleted)], []);
-    assertNoChange((await deployProgram(config, { cloud, nowMs: T0 + 2 * DAY_MS })).plan, "500 workloads, third deploy");
+    assert.deepEqual(
+      [...names(second.plan.created), ...names(second.plan.replaced), ...names(second.plan.deleted)],
+      [],
+    );
+    assertNoChange(
+      (await deployProgram(config, { cloud, nowMs: T0 + 2 * DAY_MS })).plan,
+      "500 workloads, third deploy",
+    );
   });
 });

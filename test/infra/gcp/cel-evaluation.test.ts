@@ -49,7 +49,10 @@ describe("GCP attribute mapping and condition on real tokens (CEL)", function ()
     }
     assert.equal(harness.config.issuer.accountId, ACCOUNT_ID);
     condition = attributeCondition(harness.config.issuer.accountId);
-    bindings = harness.config.workloads.map((w) => ({ workload: w.name, member: principalInPool(POOL_RESOURCE, w.subject) }));
+    bindings = harness.config.workloads.map((w) => ({
+      workload: w.name,
+      member: principalInPool(POOL_RESOURCE, w.subject),
+    }));
     assert.equal(bindings.length, 4, "all four fixture workloads take part");
   });
 
@@ -94,7 +97,11 @@ describe("GCP attribute mapping and condition on real tokens (CEL)", function ()
       it("is refused with an account_id of the wrong type", () => {
         const claims = claimsOf.get(workload)!;
         for (const wrong of [[ACCOUNT_ID], { id: ACCOUNT_ID }, 123, true, null]) {
-          assert.equal(admits(condition, { ...claims, account_id: wrong }), false, `account_id = ${JSON.stringify(wrong)}`);
+          assert.equal(
+            admits(condition, { ...claims, account_id: wrong }),
+            false,
+            `account_id = ${JSON.stringify(wrong)}`,
+          );
         }
       });
 

@@ -18,7 +18,11 @@ const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROJECT = "example-identity-dev";
 const POOL = "projects/123456789012/locations/global/workloadIdentityPools/cf-workers";
 
-const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
+const issuer: IssuerSettings = issuerSettings({
+  accountId: ACCOUNT,
+  environment: "production",
+  issuerUrl: "https://id.example.com",
+});
 
 const gcpSettings: GcpSettings = gcpFixture({ projectId: PROJECT });
 
@@ -63,9 +67,11 @@ interface Registration {
  */
 function installRecordingMocks(): () => Registration[] {
   const deploy = installMocks("worker-identity", "test");
-  return () => deploy.registrations.map((r) => ({
-    ...r, inputs: recorded.find((d) => d.type === r.type && d.name === r.name)?.inputs ?? {},
-  }));
+  return () =>
+    deploy.registrations.map((r) => ({
+      ...r,
+      inputs: recorded.find((d) => d.type === r.type && d.name === r.name)?.inputs ?? {},
+    }));
 }
 
 let GcpFederation: typeof GcpFederationClass;
@@ -90,7 +96,6 @@ async function deploy(overrides: Partial<GcpFederationArgs> = {}) {
   const ofType = (type: string) => mine.filter((r) => r.type === type);
   return { name, federation, mine, component, ofType };
 }
-
 
 describe("GcpFederation (provider fakes)", function () {
   this.timeout(60_000);
@@ -136,7 +141,9 @@ describe("GcpFederation (provider fakes)", function () {
   });
 
   it("passes jwksJson only when configured", async () => {
-    const jwksJson = JSON.stringify({ keys: [{ kty: "RSA", kid: "k1", alg: "RS256", use: "sig", n: "AQAB", e: "AQAB" }] });
+    const jwksJson = JSON.stringify({
+      keys: [{ kty: "RSA", kid: "k1", alg: "RS256", use: "sig", n: "AQAB", e: "AQAB" }],
+    });
     const withJwks = await deploy({ gcp: { ...gcpSettings, jwksJson } });
     assert.equal((withJwks.ofType(TYPE.poolProvider)[0]!.inputs.oidc as { jwksJson?: string }).jwksJson, jwksJson);
     const without = await deploy();
@@ -148,7 +155,10 @@ describe("GcpFederation (provider fakes)", function () {
     const grants = ofType(TYPE.serviceAccountMember);
     const provider = ofType(TYPE.poolProvider)[0]!;
     const expected = new Map([
-      ["billing", "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com"],
+      [
+        "billing",
+        "projects/example-identity-dev/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com",
+      ],
       ["reports-exporter", "projects/shared-proj/serviceAccounts/exporter@shared-proj.iam.gserviceaccount.com"],
     ]);
     assert.equal(grants.length, expected.size);
@@ -169,21 +179,24 @@ describe("GcpFederation (provider fakes)", function () {
   it("creates a service account only for kind create, and binds its project roles to it", async () => {
     const { ofType, federation } = await deploy();
     const accounts = ofType(TYPE.serviceAccount);
-    assert.deepEqual(accounts.map((a) => a.inputs.accountId), ["wid-billing"]);
+    assert.deepEqual(
+      accounts.map((a) => a.inputs.accountId),
+      ["wid-billing"],
+    );
     assert.equal(accounts[0]!.inputs.project, PROJECT);
     assert.ok(String(accounts[0]!.inputs.displayName).includes("billing"));
     assert.ok(String(accounts[0]!.inputs.description).includes(`worker/${ACCOUNT}/billing`));
 
     const roles = ofType(TYPE.projectMember);
-    assert.deepEqual(
-      roles.map((r) => r.inputs.role).sort(),
-      ["roles/pubsub.publisher", "roles/storage.objectViewer"],
-    );
+    assert.deepEqual(roles.map((r) => r.inputs.role).sort(), ["roles/pubsub.publisher", "roles/storage.objectViewer"]);
     for (const role of roles) {
       assert.equal(role.inputs.project, PROJECT);
       assert.equal(role.inputs.member, "serviceAccount:wid-billing@example-identity-dev.iam.gserviceaccount.com");
     }
-    assert.equal(await resolved(federation.workloads.billing!.serviceAccountEmail), "wid-billing@example-identity-dev.iam.gserviceaccount.com");
+    assert.equal(
+      await resolved(federation.workloads.billing!.serviceAccountEmail),
+      "wid-billing@example-identity-dev.iam.gserviceaccount.com",
+    );
     assert.equal(
       await resolved(federation.workloads["reports-exporter"]!.serviceAccountEmail),
       "exporter@shared-proj.iam.gserviceaccount.com",
@@ -217,7 +230,10 @@ describe("GcpFederation (provider fakes)", function () {
   it("declares no workload resources when no workload has gcp settings", async () => {
     const { mine, federation } = await deploy({ workloads: [workload("edge-api")] });
     assert.deepEqual(Object.keys(federation.workloads), []);
-    assert.deepEqual(mine.map((r) => r.type).sort(), ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", TYPE.poolProvider, "worker-identity:gcp:Federation"].sort());
+    assert.deepEqual(
+      mine.map((r) => r.type).sort(),
+      ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool", TYPE.poolProvider, "worker-identity:gcp:Federation"].sort(),
+    );
   });
 
   it("grants on a created account only after a wait that runs when the account is created (or replaced)", async () => {
@@ -232,10 +248,12 @@ describe("GcpFederation (provider fakes)", function () {
     assert.equal(triggers.email, "wid-billing@example-identity-dev.iam.gserviceaccount.com");
     assert.equal(typeof triggers.uniqueId, "string", "a replaced account (new uniqueId) waits again");
     assert.ok(sleep.dependencies.includes(account.urn), "the wait starts once the account exists");
-    const billingGrants = [...ofType(TYPE.serviceAccountMember), ...ofType(TYPE.projectMember)]
-      .filter((g) => JSON.stringify(g.inputs).includes("wid-billing@"));
+    const billingGrants = [...ofType(TYPE.serviceAccountMember), ...ofType(TYPE.projectMember)].filter((g) =>
+      JSON.stringify(g.inputs).includes("wid-billing@"),
+    );
     assert.equal(billingGrants.length, 3, "workloadIdentityUser and two project roles");
-    for (const grant of billingGrants) assert.ok(grant.dependencies.includes(sleep.urn), `${grant.name} waits for the sleep`);
+    for (const grant of billingGrants)
+      assert.ok(grant.dependencies.includes(sleep.urn), `${grant.name} waits for the sleep`);
   });
 
   it("does not wait for an existing account", async () => {
@@ -251,12 +269,22 @@ describe("GcpFederation (provider fakes)", function () {
     const plan = async (accountId: string) => {
       const deploy = installMocks("worker-identity", "test", { cloud });
       const billing = workload("billing", { serviceAccount: { kind: "create", accountId }, projectRoles: [] });
-      const federation = new GcpFederation("gcp-seq", { issuer, gcp: gcpSettings, workloads: [billing], stack: "prod" });
+      const federation = new GcpFederation("gcp-seq", {
+        issuer,
+        gcp: gcpSettings,
+        workloads: [billing],
+        stack: "prod",
+      });
       await resolved(federation.workloads.billing!.principal);
       await settled();
       const done = deploy.finish();
       const sleeps = (entries: readonly { type: string }[]) => entries.filter((e) => e.type === TYPE.sleep).length;
-      return { created: sleeps(done.created), replaced: sleeps(done.replaced), unchanged: sleeps(done.unchanged), refusals: done.refusals };
+      return {
+        created: sleeps(done.created),
+        replaced: sleeps(done.replaced),
+        unchanged: sleeps(done.unchanged),
+        refusals: done.refusals,
+      };
     };
     assert.deepEqual(await plan("wid-billing"), { created: 1, replaced: 0, unchanged: 0, refusals: [] });
     assert.deepEqual(await plan("wid-billing"), { created: 0, replaced: 0, unchanged: 1, refusals: [] });
@@ -273,18 +301,27 @@ describe("GcpFederation (provider fakes)", function () {
     });
     assert.ok(refusals.length > 0, "the deploy fails");
     for (const message of refusals) {
-      assert.match(message, /gcp\.projectNumber is 999999999999, but GCP project example-identity-dev has number 123456789012/);
+      assert.match(
+        message,
+        /gcp\.projectNumber is 999999999999, but GCP project example-identity-dev has number 123456789012/,
+      );
       assert.match(message, /gcloud projects describe example-identity-dev --format='value\(projectNumber\)'/);
     }
-    assert.deepEqual(recorded.filter((r) => r.type.startsWith("gcp:")).map((r) => r.type), [], "no pool, provider, account or grant");
+    assert.deepEqual(
+      recorded.filter((r) => r.type.startsWith("gcp:")).map((r) => r.type),
+      [],
+      "no pool, provider, account or grant",
+    );
   });
 
   it("names each principal in the pool GCP created (its name carries GCP's number), by the workload's exact subject", async () => {
     const { federation, ofType } = await deploy();
     const pool = ofType(TYPE.pool)[0]!;
     assert.equal(pool.inputs.project, PROJECT, "the project is the checked id");
-    assert.equal(await resolved(federation.workloads.billing!.principal),
-      `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/subject/worker/${ACCOUNT}/billing`);
+    assert.equal(
+      await resolved(federation.workloads.billing!.principal),
+      `principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/cf-workers/subject/worker/${ACCOUNT}/billing`,
+    );
   });
 });
 
@@ -294,7 +331,9 @@ async function unhandledRejectionsWhile(run: (failed: Promise<void>) => Promise<
   const others = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
   let onFailure: () => void = () => {};
-  const failed = new Promise<void>((resolve) => { onFailure = resolve; });
+  const failed = new Promise<void>((resolve) => {
+    onFailure = resolve;
+  });
   const collect = (reason: unknown) => {
     messages.push(reason instanceof Error ? reason.message : String(reason));
     onFailure();

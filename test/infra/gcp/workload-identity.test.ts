@@ -18,7 +18,11 @@ import { issuerSettings } from "../../support/issuer-settings.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
-const issuer: IssuerSettings = issuerSettings({ accountId: ACCOUNT, environment: "production", issuerUrl: "https://id.example.com" });
+const issuer: IssuerSettings = issuerSettings({
+  accountId: ACCOUNT,
+  environment: "production",
+  issuerUrl: "https://id.example.com",
+});
 
 const gcp: GcpSettings = gcpSettings();
 
@@ -63,7 +67,10 @@ describe("GCP workload identity builders", () => {
 
   describe("resource names and principals", () => {
     it("names principals only in a pool's resource name, as GCP answers it (projects/<number>/...)", () => {
-      assert.throws(() => principalInPool("projects/example-identity-dev/locations/global/workloadIdentityPools/cf-workers", "s"), /is not a pool's resource name/);
+      assert.throws(
+        () => principalInPool("projects/example-identity-dev/locations/global/workloadIdentityPools/cf-workers", "s"),
+        /is not a pool's resource name/,
+      );
       assert.throws(() => principalInPool(`${POOL}/providers/wid-issuer`, "s"), /is not a pool's resource name/);
     });
 
@@ -95,7 +102,10 @@ describe("GCP workload identity builders", () => {
     });
 
     it("uses an existing account's email as configured", () => {
-      const settings = { serviceAccount: { kind: "existing", email: "legacy@other-proj.iam.gserviceaccount.com" }, projectRoles: [] } as const;
+      const settings = {
+        serviceAccount: { kind: "existing", email: "legacy@other-proj.iam.gserviceaccount.com" },
+        projectRoles: [],
+      } as const;
       assert.equal(serviceAccountEmail(gcp, settings), "legacy@other-proj.iam.gserviceaccount.com");
     });
 
@@ -130,7 +140,12 @@ describe("GCP workload identity builders", () => {
     });
 
     it("tell which Worker may impersonate a service account", () => {
-      const text = describeServiceAccount(issuer, gcp, { name: "billing", subject: `worker/${ACCOUNT}/billing` }, "prod");
+      const text = describeServiceAccount(
+        issuer,
+        gcp,
+        { name: "billing", subject: `worker/${ACCOUNT}/billing` },
+        "prod",
+      );
       assert.equal(text.displayName, "Cloudflare Worker billing");
       assert.ok(text.description.includes(`worker/${ACCOUNT}/billing`));
       assert.ok(text.description.includes("cf-workers"));

@@ -30,9 +30,17 @@ describe("policy aws-web-identity-exact-subject", () => {
   });
 
   const refused: ReadonlyArray<readonly [string, unknown, RegExp]> = [
-    ["a prefix wildcard that also admits billing-export", `worker/${ACCOUNT}/bill*`, /also admits every subject that merely starts with "worker\/0123456789abcdef0123456789abcdef\/bill"/],
+    [
+      "a prefix wildcard that also admits billing-export",
+      `worker/${ACCOUNT}/bill*`,
+      /also admits every subject that merely starts with "worker\/0123456789abcdef0123456789abcdef\/bill"/,
+    ],
     ["a bare *", "*", /merely starts with ""/],
-    ["a * inside the subject", `worker/*/billing`, /has a \* before its end, which matches any text there, \/ included/],
+    [
+      "a * inside the subject",
+      `worker/*/billing`,
+      /has a \* before its end, which matches any text there, \/ included/,
+    ],
     ["a doubled * at the end", `worker/${ACCOUNT}/**`, /has a \* before its end/],
     ["'/*' with no prefix", "/*", /merely starts with "\/"/],
     ["a ?", `worker/${ACCOUNT}/billin?`, /uses \?, which matches any one character/],
@@ -43,18 +51,27 @@ describe("policy aws-web-identity-exact-subject", () => {
       const messages = await violations(awsWebIdentityExactSubject, likeSubject(value));
       assert.equal(messages.length, 1);
       assert.match(messages[0]!, reason);
-      assert.match(messages[0]!, /name the exact subject \(worker\/<account_id>\/<script_name>\), or end a prefix with "\/\*"/);
+      assert.match(
+        messages[0]!,
+        /name the exact subject \(worker\/<account_id>\/<script_name>\), or end a prefix with "\/\*"/,
+      );
     });
   }
 
   it("refuses a wildcard under ForAnyValue:StringLike", async () => {
-    const messages = await violations(awsWebIdentityExactSubject, likeSubject(`worker/${ACCOUNT}/b*`, "ForAnyValue:StringLike"));
+    const messages = await violations(
+      awsWebIdentityExactSubject,
+      likeSubject(`worker/${ACCOUNT}/b*`, "ForAnyValue:StringLike"),
+    );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /ForAnyValue:StringLike id\.example\.dev:sub/);
   });
 
   it("refuses a policy variable, under StringEquals too", async () => {
-    const messages = await violations(awsWebIdentityExactSubject, role({ edit: (s) => void (s.Condition.StringEquals![SUB] = "${" + SUB + "}") }));
+    const messages = await violations(
+      awsWebIdentityExactSubject,
+      role({ edit: (s) => void (s.Condition.StringEquals![SUB] = "${" + SUB + "}") }),
+    );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /uses a policy variable, which the request itself supplies/);
   });

@@ -26,16 +26,28 @@ describe("policy aws-role-max-session-duration", () => {
 
   it("declares the default it applies", () => {
     const schema = awsRoleMaxSessionDuration.configSchema?.properties.maxSessionDurationSeconds;
-    assert.equal(typeof schema === "object" ? schema.default : undefined, maxSessionDurationConfig({}).maxSessionDurationSeconds);
-    assert.throws(() => maxSessionDurationConfig({ maxSessionDurationSeconds: 60 }), /maxSessionDurationSeconds must be a whole number from 3600 to 43200/);
+    assert.equal(
+      typeof schema === "object" ? schema.default : undefined,
+      maxSessionDurationConfig({}).maxSessionDurationSeconds,
+    );
+    assert.throws(
+      () => maxSessionDurationConfig({ maxSessionDurationSeconds: 60 }),
+      /maxSessionDurationSeconds must be a whole number from 3600 to 43200/,
+    );
   });
 
   it("leaves roles that federate no web identity alone", async () => {
-    const service = roleTrusting({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }, 43_200);
+    const service = roleTrusting(
+      { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      43_200,
+    );
     assert.deepEqual(await violations(awsRoleMaxSessionDuration, service), []);
   });
 
   it("skips a duration unknown during preview", async () => {
-    assert.deepEqual(await violations(awsRoleMaxSessionDuration, role({ maxSessionDuration: UNKNOWN_DURING_PREVIEW })), []);
+    assert.deepEqual(
+      await violations(awsRoleMaxSessionDuration, role({ maxSessionDuration: UNKNOWN_DURING_PREVIEW })),
+      [],
+    );
   });
 });

@@ -27,18 +27,34 @@ describe("policy aws-trust-no-wildcard-principal", () => {
   }
 
   it("refuses NotPrincipal with Allow", async () => {
-    const messages = await check(role({ edit: (s) => { delete s.Principal; s.NotPrincipal = { AWS: "arn:aws:iam::111122223333:root" }; } }));
+    const messages = await check(
+      role({
+        edit: (s) => {
+          delete s.Principal;
+          s.NotPrincipal = { AWS: "arn:aws:iam::111122223333:root" };
+        },
+      }),
+    );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /NotPrincipal, which trusts every principal it does not name/);
   });
 
   it("passes a Deny statement for everyone", async () => {
-    assert.deepEqual(await check(role({ more: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity" }] })), []);
+    assert.deepEqual(
+      await check(role({ more: [{ Effect: "Deny", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity" }] })),
+      [],
+    );
   });
 
   it("still sees a known '*' next to a principal unknown during preview", async () => {
-    const mixed = role({ asObject: true, edit: (s) => void (s.Principal = { Federated: UNKNOWN_DURING_PREVIEW, AWS: "*" }) });
+    const mixed = role({
+      asObject: true,
+      edit: (s) => void (s.Principal = { Federated: UNKNOWN_DURING_PREVIEW, AWS: "*" }),
+    });
     assert.equal((await check(mixed)).length, 1);
-    assert.deepEqual(await check(role({ asObject: true, edit: (s) => void (s.Principal = UNKNOWN_DURING_PREVIEW) })), []);
+    assert.deepEqual(
+      await check(role({ asObject: true, edit: (s) => void (s.Principal = UNKNOWN_DURING_PREVIEW) })),
+      [],
+    );
   });
 });

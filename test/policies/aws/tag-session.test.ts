@@ -12,25 +12,50 @@ describe("policy aws-tag-session-with-web-identity", () => {
   });
 
   it("refuses sts:TagSession in a statement of its own for the same provider", async () => {
-    const messages = await check(role({ more: [{ Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: "sts:TagSession" }] }));
+    const messages = await check(
+      role({ more: [{ Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: "sts:TagSession" }] }),
+    );
     assert.equal(messages.length, 1);
-    assert.match(messages[0]!, /^statement 1 allows sts:TagSession without sts:AssumeRoleWithWebIdentity; move sts:TagSession into the Action list of the web identity statement/);
+    assert.match(
+      messages[0]!,
+      /^statement 1 allows sts:TagSession without sts:AssumeRoleWithWebIdentity; move sts:TagSession into the Action list of the web identity statement/,
+    );
   });
 
   it("refuses another principal that may tag sessions of a federated role", async () => {
-    const other = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["sts:AssumeRole", "sts:TagSession"] };
+    const other = {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111122223333:root" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+    };
     assert.equal((await check(role({ more: [other] }))).length, 1);
   });
 
   it("leaves roles that federate no web identity alone", async () => {
-    const service = roleTrusting({ Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+    const service = roleTrusting({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+        },
+      ],
+    });
     assert.deepEqual(await check(service), []);
   });
 
   it("skips a statement whose actions are unknown during preview, not one with another unknown part", async () => {
-    const actions = role({ asObject: true, more: [{ Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: ["sts:TagSession", UNKNOWN_DURING_PREVIEW] }] });
+    const actions = role({
+      asObject: true,
+      more: [
+        { Effect: "Allow", Principal: { Federated: PROVIDER_ARN }, Action: ["sts:TagSession", UNKNOWN_DURING_PREVIEW] },
+      ],
+    });
     assert.deepEqual(await check(actions), []);
-    const principal = role({ asObject: true, more: [{ Effect: "Allow", Principal: { Federated: UNKNOWN_DURING_PREVIEW }, Action: "sts:TagSession" }] });
+    const principal = role({
+      asObject: true,
+      more: [{ Effect: "Allow", Principal: { Federated: UNKNOWN_DURING_PREVIEW }, Action: "sts:TagSession" }],
+    });
     assert.equal((await check(principal)).length, 1);
   });
 });

@@ -3,7 +3,8 @@ import { cloudflareKeyEncryptionKeySecret } from "../../../policies/cloudflare/k
 import { TYPES, bindingNamed, issuerScript } from "../fixtures.js";
 import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
 
-const withKekType = (type: unknown) => issuerScript({ edit: (b) => void (bindingNamed(b, "KEY_ENCRYPTION_KEY").type = type) });
+const withKekType = (type: unknown) =>
+  issuerScript({ edit: (b) => void (bindingNamed(b, "KEY_ENCRYPTION_KEY").type = type) });
 
 describe("policy cloudflare-key-encryption-key-secret", () => {
   it("passes the program's issuer script", async () => {
@@ -27,9 +28,16 @@ describe("policy cloudflare-key-encryption-key-secret", () => {
   });
 
   it("refuses it in a script that binds only the KeyStore and the key", async () => {
-    const bare = issuerScript({ edit: (b) => {
-      b.splice(0, b.length, { type: "durable_object_namespace", name: "KEYS", className: "KeyStore" }, { type: "plain_text", name: "KEY_ENCRYPTION_KEY", text: "k" });
-    } });
+    const bare = issuerScript({
+      edit: (b) => {
+        b.splice(
+          0,
+          b.length,
+          { type: "durable_object_namespace", name: "KEYS", className: "KeyStore" },
+          { type: "plain_text", name: "KEY_ENCRYPTION_KEY", text: "k" },
+        );
+      },
+    });
     assert.equal((await violations(cloudflareKeyEncryptionKeySecret, bare)).length, 1);
   });
 
@@ -40,6 +48,12 @@ describe("policy cloudflare-key-encryption-key-secret", () => {
 
   it("skips a binding type or a bindings list unknown during preview", async () => {
     assert.deepEqual(await violations(cloudflareKeyEncryptionKeySecret, withKekType(UNKNOWN_DURING_PREVIEW)), []);
-    assert.deepEqual(await violations(cloudflareKeyEncryptionKeySecret, { type: TYPES.script, props: { bindings: UNKNOWN_DURING_PREVIEW } }), []);
+    assert.deepEqual(
+      await violations(cloudflareKeyEncryptionKeySecret, {
+        type: TYPES.script,
+        props: { bindings: UNKNOWN_DURING_PREVIEW },
+      }),
+      [],
+    );
   });
 });

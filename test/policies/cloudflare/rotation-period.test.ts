@@ -12,7 +12,10 @@ describe("policy cloudflare-issuer-rotation-period", () => {
     assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, issuerScript()), []);
     assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined)), []);
     // The default is resolved into the runtime config: a bound below it refuses the unset key.
-    assert.equal((await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined), { maxRotationPeriodDays: 29 })).length, 1);
+    assert.equal(
+      (await violations(cloudflareIssuerRotationPeriod, withPeriod(undefined), { maxRotationPeriodDays: 29 })).length,
+      1,
+    );
   });
 
   it("refuses a period above the bound, naming the key and the range", async () => {
@@ -32,17 +35,29 @@ describe("policy cloudflare-issuer-rotation-period", () => {
     for (const days of [0, 7.5]) {
       const handBuilt = issuerScript({ issuer: { rotationPeriodDays: days } });
       assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, handBuilt), [], String(days));
-      assert.match((await violations(cloudflareIssuerTokenLifetimeCap, handBuilt))[0]!,
-        /issuer\.rotationPeriodDays must be a whole number of days from 1 to 365/, String(days));
+      assert.match(
+        (await violations(cloudflareIssuerTokenLifetimeCap, handBuilt))[0]!,
+        /issuer\.rotationPeriodDays must be a whole number of days from 1 to 365/,
+        String(days),
+      );
     }
   });
 
   it("takes its bounds from the policy config, and checks them", async () => {
-    assert.equal((await violations(cloudflareIssuerRotationPeriod, issuerScript(), { maxRotationPeriodDays: 14 })).length, 1);
-    assert.throws(() => rotationPeriodConfig({ minRotationPeriodDays: 30, maxRotationPeriodDays: 7 }), /minRotationPeriodDays \(30\) is above maxRotationPeriodDays \(7\)/);
+    assert.equal(
+      (await violations(cloudflareIssuerRotationPeriod, issuerScript(), { maxRotationPeriodDays: 14 })).length,
+      1,
+    );
+    assert.throws(
+      () => rotationPeriodConfig({ minRotationPeriodDays: 30, maxRotationPeriodDays: 7 }),
+      /minRotationPeriodDays \(30\) is above maxRotationPeriodDays \(7\)/,
+    );
   });
 
   it("leaves an unreadable runtime config to the lifetime policy", async () => {
-    assert.deepEqual(await violations(cloudflareIssuerRotationPeriod, issuerScript({ content: "export default {}" })), []);
+    assert.deepEqual(
+      await violations(cloudflareIssuerRotationPeriod, issuerScript({ content: "export default {}" })),
+      [],
+    );
   });
 });

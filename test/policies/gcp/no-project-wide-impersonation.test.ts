@@ -16,14 +16,42 @@ describe("policy gcp-no-project-wide-impersonation", () => {
   });
 
   it("refuses workloadIdentityUser on the project for a workload's principal, naming the fix", async () => {
-    const messages = await violations(gcpNoProjectWideImpersonation, grant(TYPES.projectMember, (p) => { p.role = USER; p.member = PRINCIPAL; }));
+    const messages = await violations(
+      gcpNoProjectWideImpersonation,
+      grant(TYPES.projectMember, (p) => {
+        p.role = USER;
+        p.member = PRINCIPAL;
+      }),
+    );
     assert.equal(messages.length, 1);
-    assert.match(messages[0]!, /can then impersonate every service account in it; grant it on the workload's own service account/);
+    assert.match(
+      messages[0]!,
+      /can then impersonate every service account in it; grant it on the workload's own service account/,
+    );
   });
 
   it("refuses it in a project binding and in project policyData", async () => {
-    assert.equal((await violations(gcpNoProjectWideImpersonation, grant(TYPES.projectBinding, (p) => { p.role = USER; p.members = [PRINCIPAL]; }))).length, 1);
+    assert.equal(
+      (
+        await violations(
+          gcpNoProjectWideImpersonation,
+          grant(TYPES.projectBinding, (p) => {
+            p.role = USER;
+            p.members = [PRINCIPAL];
+          }),
+        )
+      ).length,
+      1,
+    );
     const policyData = JSON.stringify({ bindings: [{ role: USER, members: [PRINCIPAL] }] });
-    assert.equal((await violations(gcpNoProjectWideImpersonation, grant(TYPES.projectPolicy, (p) => void (p.policyData = policyData)))).length, 1);
+    assert.equal(
+      (
+        await violations(
+          gcpNoProjectWideImpersonation,
+          grant(TYPES.projectPolicy, (p) => void (p.policyData = policyData)),
+        )
+      ).length,
+      1,
+    );
   });
 });

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { gcpProviderConditionAndSubject, providerPolicyConfig } from "../../../policies/gcp/provider-condition-and-subject.js";
+import {
+  gcpProviderConditionAndSubject,
+  providerPolicyConfig,
+} from "../../../policies/gcp/provider-condition-and-subject.js";
 import { ISSUER_URL, TYPES, provider } from "../fixtures.js";
 import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
 
-const check = (resource: ReturnType<typeof provider>, config: object = {}) => violations(gcpProviderConditionAndSubject, resource, config);
+const check = (resource: ReturnType<typeof provider>, config: object = {}) =>
+  violations(gcpProviderConditionAndSubject, resource, config);
 const ISSUERS = { issuers: [ISSUER_URL] };
 
 describe("policy gcp-provider-condition-and-subject", () => {
@@ -31,9 +35,14 @@ describe("policy gcp-provider-condition-and-subject", () => {
   });
 
   it("refuses a provider that does not map google.subject", async () => {
-    const messages = await check(provider((p) => delete (p.attributeMapping as Record<string, unknown>)["google.subject"]));
+    const messages = await check(
+      provider((p) => delete (p.attributeMapping as Record<string, unknown>)["google.subject"]),
+    );
     assert.equal(messages.length, 1);
-    assert.match(messages[0]!, /does not map google\.subject.*add "google\.subject": "assertion\.sub" to attributeMapping/);
+    assert.match(
+      messages[0]!,
+      /does not map google\.subject.*add "google\.subject": "assertion\.sub" to attributeMapping/,
+    );
   });
 
   it("recognises a configured issuer without the worker claim in the mapping, trailing slash or not", async () => {
@@ -60,6 +69,9 @@ describe("policy gcp-provider-condition-and-subject", () => {
 
   it("checks its config", () => {
     assert.deepEqual(providerPolicyConfig({}), { issuers: [] });
-    assert.throws(() => providerPolicyConfig({ issuers: "https://id.example.dev" }), /issuers must be a list of issuer URLs/);
+    assert.throws(
+      () => providerPolicyConfig({ issuers: "https://id.example.dev" }),
+      /issuers must be a list of issuer URLs/,
+    );
   });
 });

@@ -15,17 +15,25 @@ const SUBDOMAIN = "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomai
 /** Violations as [resource name, message], with no policy config. */
 async function run(resources: readonly TestResource[]): Promise<Array<[string, string]>> {
   const reported: Array<[string, string]> = [];
-  const policyResources = resources.map((resource, index): PolicyResource => ({
-    type: resource.type,
-    props: unknownCheckingProxy(structuredClone(resource.props) as Record<string, unknown>),
-    urn: `urn:pulumi:dev::worker-identity::${resource.type}::r${index}`,
-    name: `r${index}`,
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-    dependencies: [],
-    propertyDependencies: {},
-    isType: () => false,
-    asType: () => undefined,
-  }));
+  const policyResources = resources.map(
+    (resource, index): PolicyResource => ({
+      type: resource.type,
+      props: unknownCheckingProxy(structuredClone(resource.props) as Record<string, unknown>),
+      urn: `urn:pulumi:dev::worker-identity::${resource.type}::r${index}`,
+      name: `r${index}`,
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    }),
+  );
   const args: StackValidationArgs = {
     resources: policyResources,
     stackTags: new Map(),
@@ -34,19 +42,28 @@ async function run(resources: readonly TestResource[]): Promise<Array<[string, s
       throw new Error("not applicable");
     },
   };
-  await gcpProviderTrustsStackIssuer.validateStack(args, (message, urn) => void reported.push([urn?.split("::").pop() ?? "", message]));
+  await gcpProviderTrustsStackIssuer.validateStack(
+    args,
+    (message, urn) => void reported.push([urn?.split("::").pop() ?? "", message]),
+  );
   return reported;
 }
 
-const domain = (hostname = HOST, service = "worker-identity"): TestResource =>
-  ({ type: CUSTOM_DOMAIN, props: { accountId: ACCOUNT, hostname, service } });
+const domain = (hostname = HOST, service = "worker-identity"): TestResource => ({
+  type: CUSTOM_DOMAIN,
+  props: { accountId: ACCOUNT, hostname, service },
+});
 
 /** A hand-written provider for the issuer: no condition, and a mapping that does not read the worker claim. */
-const unconditioned = (issuerUri: unknown = ISSUER_URL) => provider((p) => {
-  p.oidc = { issuerUri, allowedAudiences: ["//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/p"] };
-  p.attributeMapping = { "google.subject": "assertion.sub" };
-  delete p.attributeCondition;
-});
+const unconditioned = (issuerUri: unknown = ISSUER_URL) =>
+  provider((p) => {
+    p.oidc = {
+      issuerUri,
+      allowedAudiences: ["//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/p"],
+    };
+    p.attributeMapping = { "google.subject": "assertion.sub" };
+    delete p.attributeCondition;
+  });
 
 describe("policy gcp-provider-trusts-stack-issuer (no policy config)", () => {
   it("refuses a provider trusting the issuer's custom domain without an attributeCondition", async () => {
@@ -58,7 +75,10 @@ describe("policy gcp-provider-trusts-stack-issuer (no policy config)", () => {
   });
 
   it("matches the host without case and with GCP's trailing slash", async () => {
-    assert.equal((await run([issuerScript(), domain("ID.Example.dev"), unconditioned("https://id.example.dev/")])).length, 1);
+    assert.equal(
+      (await run([issuerScript(), domain("ID.Example.dev"), unconditioned("https://id.example.dev/")])).length,
+      1,
+    );
   });
 
   it("passes the program's provider (conditioned, google.subject mapped) and a conditioned hand-written one", async () => {
@@ -68,17 +88,35 @@ describe("policy gcp-provider-trusts-stack-issuer (no policy config)", () => {
   });
 
   it("recognises a workers.dev issuer by its script and WorkersScriptSubdomain", async () => {
-    const subdomain: TestResource = { type: SUBDOMAIN, props: { accountId: ACCOUNT, scriptName: "worker-identity", enabled: true } };
-    assert.equal((await run([issuerScript(), subdomain, unconditioned("https://worker-identity.acme.workers.dev")])).length, 1);
-    assert.deepEqual(await run([issuerScript(), subdomain, unconditioned("https://billing.acme.workers.dev")]), [],
-      "another script on workers.dev is not the issuer");
+    const subdomain: TestResource = {
+      type: SUBDOMAIN,
+      props: { accountId: ACCOUNT, scriptName: "worker-identity", enabled: true },
+    };
+    assert.equal(
+      (await run([issuerScript(), subdomain, unconditioned("https://worker-identity.acme.workers.dev")])).length,
+      1,
+    );
+    assert.deepEqual(
+      await run([issuerScript(), subdomain, unconditioned("https://billing.acme.workers.dev")]),
+      [],
+      "another script on workers.dev is not the issuer",
+    );
     const disabled: TestResource = { type: SUBDOMAIN, props: { ...subdomain.props, enabled: false } };
-    assert.deepEqual(await run([issuerScript(), disabled, unconditioned("https://worker-identity.acme.workers.dev")]), []);
+    assert.deepEqual(
+      await run([issuerScript(), disabled, unconditioned("https://worker-identity.acme.workers.dev")]),
+      [],
+    );
   });
 
   it("leaves alone providers of other issuers, and domains of scripts that are not issuers", async () => {
-    assert.deepEqual(await run([issuerScript(), domain(), unconditioned("https://token.actions.githubusercontent.com")]), []);
-    const plainScript: TestResource = { type: TYPES.script, props: { accountId: ACCOUNT, scriptName: "billing", bindings: [] } };
+    assert.deepEqual(
+      await run([issuerScript(), domain(), unconditioned("https://token.actions.githubusercontent.com")]),
+      [],
+    );
+    const plainScript: TestResource = {
+      type: TYPES.script,
+      props: { accountId: ACCOUNT, scriptName: "billing", bindings: [] },
+    };
     assert.deepEqual(await run([plainScript, domain(HOST, "billing"), unconditioned()]), []);
     assert.deepEqual(await run([unconditioned()]), [], "no issuer in the stack");
   });
@@ -95,7 +133,13 @@ describe("policy gcp-provider-trusts-stack-issuer (no policy config)", () => {
       p.attributeCondition = UNKNOWN_DURING_PREVIEW;
     });
     assert.deepEqual(await run([issuerScript(), domain(), unknownCondition]), []);
-    assert.deepEqual(await run([issuerScript(), { type: CUSTOM_DOMAIN, props: { hostname: UNKNOWN_DURING_PREVIEW, service: "worker-identity" } },
-      unconditioned()]), []);
+    assert.deepEqual(
+      await run([
+        issuerScript(),
+        { type: CUSTOM_DOMAIN, props: { hostname: UNKNOWN_DURING_PREVIEW, service: "worker-identity" } },
+        unconditioned(),
+      ]),
+      [],
+    );
   });
 });

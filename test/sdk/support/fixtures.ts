@@ -6,7 +6,8 @@ import type { IssuedToken, IssuerBinding, TokenOptions } from "../../../worker/s
 import type { ScriptedAnswer } from "./loopback.js";
 
 export const ROLE_ARN = "arn:aws:iam::123456789012:role/wid-billing";
-export const PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
+export const PROVIDER =
+  "projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";
 export const GCP_AUDIENCE = `//iam.googleapis.com/${PROVIDER}`;
 export const SERVICE_ACCOUNT = "wid-billing@my-project.iam.gserviceaccount.com";
 export const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
@@ -32,7 +33,12 @@ export function json(status: number, body: unknown): ScriptedAnswer {
 }
 
 export function gcpStsSuccess(accessToken: string, expiresIn = 3600): ScriptedAnswer {
-  return json(200, { access_token: accessToken, issued_token_type: "urn:ietf:params:oauth:token-type:access_token", token_type: "Bearer", expires_in: expiresIn });
+  return json(200, {
+    access_token: accessToken,
+    issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
+    token_type: "Bearer",
+    expires_in: expiresIn,
+  });
 }
 
 export function generateAccessTokenSuccess(accessToken: string, expireTime: string): ScriptedAnswer {
@@ -84,4 +90,3 @@ export class FakeIssuer implements IssuerBinding {
     return issued;
   }
 }
-

@@ -4,7 +4,13 @@
 // wrapper over ISSUER that counts them. Cloud calls go to the global fetch (the test's outbound
 // service stands in for AWS and GCP).
 
-import { CloudServiceError, identity, IssuerRefusalError, WorkloadIdentityError, type IssuerBinding } from "../../../worker/sdk/index.js";
+import {
+  CloudServiceError,
+  identity,
+  IssuerRefusalError,
+  WorkloadIdentityError,
+  type IssuerBinding,
+} from "../../../worker/sdk/index.js";
 
 interface Env {
   readonly ISSUER: IssuerBinding;
@@ -60,9 +66,12 @@ export default {
 
 async function run(id: ReturnType<typeof identity>, call: Call): Promise<unknown> {
   const args = call.args;
-  if (call.op === "token") return id.token(args.audience as string, args.options as { lifetimeSeconds?: number } | undefined);
+  if (call.op === "token")
+    return id.token(args.audience as string, args.options as { lifetimeSeconds?: number } | undefined);
   if (call.op === "gcp") return id.gcpAccessToken(args as never);
   const credentials = await id.awsCredentials(args as never);
-  const signed = await id.awsClient(args as never).fetch("https://dynamodb.us-east-1.amazonaws.com/", { method: "POST", body: "{}" });
+  const signed = await id
+    .awsClient(args as never)
+    .fetch("https://dynamodb.us-east-1.amazonaws.com/", { method: "POST", body: "{}" });
   return { accessKeyId: credentials.accessKeyId, expiresAt: credentials.expiresAt, signedStatus: signed.status };
 }

@@ -15,8 +15,21 @@ const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const INLINE = "aws:iam/rolePolicy:RolePolicy";
 
-const trust = (padding = "") => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "x" }, Action: "sts:AssumeRoleWithWebIdentity", Sid: padding }] });
-const role = (change: Properties = {}): Properties => ({ name: "wid-billing", assumeRolePolicy: trust(), description: "ok", tags: { team: "payments" }, maxSessionDuration: 3_600, ...change });
+const trust = (padding = "") =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Federated: "x" }, Action: "sts:AssumeRoleWithWebIdentity", Sid: padding },
+    ],
+  });
+const role = (change: Properties = {}): Properties => ({
+  name: "wid-billing",
+  assumeRolePolicy: trust(),
+  description: "ok",
+  tags: { team: "payments" },
+  maxSessionDuration: 3_600,
+  ...change,
+});
 
 describe("fake AWS IAM: Role", () => {
   it("accepts a plain role and answers its ARN", () => {
@@ -36,12 +49,18 @@ describe("fake AWS IAM: Role", () => {
 
   it("refuses a description over 1,000 characters or with a character IAM does not take", () => {
     declare(freshDeploy(), ROLE, "r", role({ description: "d".repeat(1_000) }));
-    refused(() => declare(freshDeploy(), ROLE, "r", role({ description: "d".repeat(1_001) })), /Description is 1001 characters; at most 1000/);
+    refused(
+      () => declare(freshDeploy(), ROLE, "r", role({ description: "d".repeat(1_001) })),
+      /Description is 1001 characters; at most 1000/,
+    );
     refused(() => declare(freshDeploy(), ROLE, "r", role({ description: "emoji 🙂" })), /Description "emoji/);
   });
 
   it("refuses a tag value with '*', an aws: key, and a 51st tag", () => {
-    refused(() => declare(freshDeploy(), ROLE, "r", role({ tags: { subject: "workflow/a/b/*" } })), /value "workflow\/a\/b\/\*" of tag 'subject' fails to satisfy constraint/);
+    refused(
+      () => declare(freshDeploy(), ROLE, "r", role({ tags: { subject: "workflow/a/b/*" } })),
+      /value "workflow\/a\/b\/\*" of tag 'subject' fails to satisfy constraint/,
+    );
     refused(() => declare(freshDeploy(), ROLE, "r", role({ tags: { "aws:team": "x" } })), /may not begin with 'aws:'/);
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
     declare(freshDeploy(), ROLE, "r", role({ tags: tags(50) }));
@@ -55,14 +74,23 @@ describe("fake AWS IAM: Role", () => {
     const fits = JSON.stringify(JSON.parse(trust("s".repeat(2_048 - base))), null, 8);
     assert.ok(fits.length > 2_048, "pretty-printed, it is longer than the limit");
     declare(freshDeploy(), ROLE, "r", role({ assumeRolePolicy: fits }));
-    refused(() => declare(freshDeploy(), ROLE, "r", role({ assumeRolePolicy: trust("s".repeat(2_049 - base)) })), /ACLSizePerRole: 2048 \(the trust policy is 2049 characters/);
-    refused(() => declare(freshDeploy(), ROLE, "r", role({ assumeRolePolicy: "{not json" })), /MalformedPolicyDocument/);
+    refused(
+      () => declare(freshDeploy(), ROLE, "r", role({ assumeRolePolicy: trust("s".repeat(2_049 - base)) })),
+      /ACLSizePerRole: 2048 \(the trust policy is 2049 characters/,
+    );
+    refused(
+      () => declare(freshDeploy(), ROLE, "r", role({ assumeRolePolicy: "{not json" })),
+      /MalformedPolicyDocument/,
+    );
   });
 
   it("refuses a session duration outside 3,600-43,200 seconds", () => {
     declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 43_200 }));
     refused(() => declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 3_599 })), /MaxSessionDuration is 3599/);
-    refused(() => declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 43_201 })), /MaxSessionDuration is 43201/);
+    refused(
+      () => declare(freshDeploy(), ROLE, "r", role({ maxSessionDuration: 43_201 })),
+      /MaxSessionDuration is 43201/,
+    );
   });
 
   it("refuses a role that keeps its name but moves to another logical name or path: the old one still exists when Pulumi creates the new", () => {
@@ -70,7 +98,10 @@ describe("fake AWS IAM: Role", () => {
     const first = cloud.begin(NOW);
     declare(first, ROLE, "old", role());
     first.finish();
-    refused(() => declare(cloud.begin(NOW), ROLE, "renamed", role()), /EntityAlreadyExists: Role with name wid-billing/);
+    refused(
+      () => declare(cloud.begin(NOW), ROLE, "renamed", role()),
+      /EntityAlreadyExists: Role with name wid-billing/,
+    );
     refused(() => declare(cloud.begin(NOW), ROLE, "old", role({ path: "/wid/" })), /EntityAlreadyExists/);
     declare(cloud.begin(NOW), ROLE, "old", role({ description: "updated in place" }));
   });
@@ -86,46 +117,100 @@ describe("fake AWS IAM: policies on a role", () => {
   it("refuses an 11th managed policy (default quota 10), a malformed ARN and a role that does not exist", () => {
     const deploy = freshDeploy();
     declare(deploy, ROLE, "r", role());
-    for (let i = 0; i < 10; i++) declare(deploy, ATTACHMENT, `a${i}`, { role: "wid-billing", policyArn: `arn:aws:iam::111122223333:policy/p${i}` });
-    refused(() => declare(deploy, ATTACHMENT, "a10", { role: "wid-billing", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }), /PoliciesPerRole: 10/);
-    refused(() => declare(deploy, ATTACHMENT, "bad", { role: "wid-billing", policyArn: "ReadOnlyAccess" }), /PolicyArn "ReadOnlyAccess"/);
-    refused(() => declare(deploy, ATTACHMENT, "ghost", { role: "ghost", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }), /NoSuchEntity.*ghost/);
+    for (let i = 0; i < 10; i++)
+      declare(deploy, ATTACHMENT, `a${i}`, {
+        role: "wid-billing",
+        policyArn: `arn:aws:iam::111122223333:policy/p${i}`,
+      });
+    refused(
+      () =>
+        declare(deploy, ATTACHMENT, "a10", {
+          role: "wid-billing",
+          policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        }),
+      /PoliciesPerRole: 10/,
+    );
+    refused(
+      () => declare(deploy, ATTACHMENT, "bad", { role: "wid-billing", policyArn: "ReadOnlyAccess" }),
+      /PolicyArn "ReadOnlyAccess"/,
+    );
+    refused(
+      () =>
+        declare(deploy, ATTACHMENT, "ghost", { role: "ghost", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+      /NoSuchEntity.*ghost/,
+    );
   });
 
   it("refuses inline policies over 10,240 characters together (white space not counted)", () => {
     const deploy = freshDeploy();
     declare(deploy, ROLE, "r", role());
     const policy = (size: number) => {
-      const empty = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "" }] }).length;
-      return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "r".repeat(size - empty) }] });
+      const empty = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "" }],
+      }).length;
+      return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "r".repeat(size - empty) }],
+      });
     };
     declare(deploy, INLINE, "p1", { role: "wid-billing", name: "one", policy: policy(6_000) });
     declare(deploy, INLINE, "p2", { role: "wid-billing", name: "two", policy: policy(4_240) });
-    refused(() => declare(deploy, INLINE, "p3", { role: "wid-billing", name: "three", policy: policy(200) }), /Maximum policy size of 10240.*10440 characters/);
-    refused(() => declare(deploy, INLINE, "p4", { role: "wid-billing", name: "bad name", policy: policy(200) }), /PolicyName "bad name"/);
+    refused(
+      () => declare(deploy, INLINE, "p3", { role: "wid-billing", name: "three", policy: policy(200) }),
+      /Maximum policy size of 10240.*10440 characters/,
+    );
+    refused(
+      () => declare(deploy, INLINE, "p4", { role: "wid-billing", name: "bad name", policy: policy(200) }),
+      /PolicyName "bad name"/,
+    );
   });
 });
 
 describe("fake AWS IAM: OpenIdConnectProvider", () => {
-  const provider = (change: Properties = {}) => ({ url: "https://id.example.dev", clientIdLists: ["sts.amazonaws.com"], ...change });
+  const provider = (change: Properties = {}) => ({
+    url: "https://id.example.dev",
+    clientIdLists: ["sts.amazonaws.com"],
+    ...change,
+  });
 
   it("names the provider after the URL without its scheme", () => {
-    assert.equal(declare(freshDeploy(), OIDC, "p", provider()).arn, "arn:aws:iam::111122223333:oidc-provider/id.example.dev");
+    assert.equal(
+      declare(freshDeploy(), OIDC, "p", provider()).arn,
+      "arn:aws:iam::111122223333:oidc-provider/id.example.dev",
+    );
   });
 
   it("refuses a URL that is not https, or has a port, query or fragment", () => {
-    for (const url of ["http://id.example.dev", "https://id.example.dev:8443", "https://id.example.dev/?x=1", "https://id.example.dev/#f"]) {
-      refused(() => declare(freshDeploy(), OIDC, "p", provider({ url })), /must begin with https:\/\/ and have no port, query or fragment/);
+    for (const url of [
+      "http://id.example.dev",
+      "https://id.example.dev:8443",
+      "https://id.example.dev/?x=1",
+      "https://id.example.dev/#f",
+    ]) {
+      refused(
+        () => declare(freshDeploy(), OIDC, "p", provider({ url })),
+        /must begin with https:\/\/ and have no port, query or fragment/,
+      );
     }
   });
 
   it("refuses a 101st client id and a 6th or malformed thumbprint", () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `aud-${i}`);
     declare(freshDeploy(), OIDC, "p", provider({ clientIdLists: ids(100) }));
-    refused(() => declare(freshDeploy(), OIDC, "p", provider({ clientIdLists: ids(101) })), /clientIdLists is 101 client ids; at most 100/);
+    refused(
+      () => declare(freshDeploy(), OIDC, "p", provider({ clientIdLists: ids(101) })),
+      /clientIdLists is 101 client ids; at most 100/,
+    );
     const thumbprint = "a".repeat(40);
     declare(freshDeploy(), OIDC, "p", provider({ thumbprintLists: Array(5).fill(thumbprint) }));
-    refused(() => declare(freshDeploy(), OIDC, "p", provider({ thumbprintLists: Array(6).fill(thumbprint) })), /at most 5/);
-    refused(() => declare(freshDeploy(), OIDC, "p", provider({ thumbprintLists: ["a".repeat(39)] })), /thumbprint "a{39}"/);
+    refused(
+      () => declare(freshDeploy(), OIDC, "p", provider({ thumbprintLists: Array(6).fill(thumbprint) })),
+      /at most 5/,
+    );
+    refused(
+      () => declare(freshDeploy(), OIDC, "p", provider({ thumbprintLists: ["a".repeat(39)] })),
+      /thumbprint "a{39}"/,
+    );
   });
 });

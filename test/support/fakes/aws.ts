@@ -4,7 +4,17 @@
 
 import { createHash } from "node:crypto";
 import { AWS_IAM } from "../../../infra/provider-limits.js";
-import { atMost, charactersWithoutWhitespace, list, matching, optionalText, record, requiredText, takenElsewhere, within } from "./checks.js";
+import {
+  atMost,
+  charactersWithoutWhitespace,
+  list,
+  matching,
+  optionalText,
+  record,
+  requiredText,
+  takenElsewhere,
+  within,
+} from "./checks.js";
 import type { ProviderFake, RegisterContext, ResourceFake, StoredResource } from "./model.js";
 import { TYPE } from "./types.js";
 
@@ -22,19 +32,34 @@ function checkTags(context: RegisterContext): void {
   for (const [key, value] of entries) {
     if (typeof value !== "string") context.refuse(`tag ${key}: the value must be a string`, AWS_IAM.tagCharacters);
     if (key.length < AWS_IAM.tagKeyLength.value.min || key.length > AWS_IAM.tagKeyLength.value.max) {
-      context.refuse(`ValidationError: tag key '${key}' is ${key.length} characters; keys are 1 to 128`, AWS_IAM.tagKeyLength);
+      context.refuse(
+        `ValidationError: tag key '${key}' is ${key.length} characters; keys are 1 to 128`,
+        AWS_IAM.tagKeyLength,
+      );
     }
     if (value.length > AWS_IAM.tagValueLength.value.max) {
-      context.refuse(`ValidationError: the value of tag '${key}' is ${value.length} characters; values are at most 256`, AWS_IAM.tagValueLength);
+      context.refuse(
+        `ValidationError: the value of tag '${key}' is ${value.length} characters; values are at most 256`,
+        AWS_IAM.tagValueLength,
+      );
     }
     if (!AWS_IAM.tagCharacters.value.test(key)) {
-      context.refuse(`ValidationError: tag key '${key}' fails to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`, AWS_IAM.tagCharacters);
+      context.refuse(
+        `ValidationError: tag key '${key}' fails to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`,
+        AWS_IAM.tagCharacters,
+      );
     }
     if (!AWS_IAM.tagCharacters.value.test(value)) {
-      context.refuse(`ValidationError: the value ${JSON.stringify(value)} of tag '${key}' fails to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`, AWS_IAM.tagCharacters);
+      context.refuse(
+        `ValidationError: the value ${JSON.stringify(value)} of tag '${key}' fails to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`,
+        AWS_IAM.tagCharacters,
+      );
     }
     if (key.toLowerCase().startsWith(AWS_IAM.reservedTagPrefix.value)) {
-      context.refuse(`InvalidInput: tag keys may not begin with '${AWS_IAM.reservedTagPrefix.value}': '${key}'`, AWS_IAM.reservedTagPrefix);
+      context.refuse(
+        `InvalidInput: tag keys may not begin with '${AWS_IAM.reservedTagPrefix.value}': '${key}'`,
+        AWS_IAM.reservedTagPrefix,
+      );
     }
   }
 }
@@ -46,7 +71,10 @@ function checkPolicyDocument(context: RegisterContext, what: string, document: s
     const parsed: unknown = JSON.parse(document);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not a JSON object");
   } catch (error) {
-    context.refuse(`MalformedPolicyDocument: ${what} is not a JSON policy (${(error as Error).message})`, AWS_IAM.policyDocumentCharacters);
+    context.refuse(
+      `MalformedPolicyDocument: ${what} is not a JSON policy (${(error as Error).message})`,
+      AWS_IAM.policyDocumentCharacters,
+    );
   }
 }
 
@@ -55,7 +83,10 @@ function existingRole(context: RegisterContext): string {
   const role = requiredText(context, "role");
   const named = (r: StoredResource) => String(r.inputs.name) === role;
   if (!context.deploy.declared(ROLE).some(named) && !context.deploy.committed(ROLE).some(named)) {
-    context.refuse(`NoSuchEntity: The role with name ${role} cannot be found.`, "IAM API reference, AttachRolePolicy / PutRolePolicy: NoSuchEntity");
+    context.refuse(
+      `NoSuchEntity: The role with name ${role} cannot be found.`,
+      "IAM API reference, AttachRolePolicy / PutRolePolicy: NoSuchEntity",
+    );
   }
   return role;
 }
@@ -71,22 +102,40 @@ const oidcProvider: ResourceFake = {
     } catch {
       return context.refuse(`InvalidInput: url '${url}' is not a URL`, AWS_IAM.oidcProviderUrl);
     }
-    if (parsed.protocol !== "https:" || parsed.port !== "" || parsed.search !== "" || parsed.hash !== "" || url.includes("?") || url.includes("#")) {
-      context.refuse(`InvalidInput: url '${url}' must begin with https:// and have no port, query or fragment`, AWS_IAM.oidcProviderUrl);
+    if (
+      parsed.protocol !== "https:" ||
+      parsed.port !== "" ||
+      parsed.search !== "" ||
+      parsed.hash !== "" ||
+      url.includes("?") ||
+      url.includes("#")
+    ) {
+      context.refuse(
+        `InvalidInput: url '${url}' must begin with https:// and have no port, query or fragment`,
+        AWS_IAM.oidcProviderUrl,
+      );
     }
     const clientIds = list(context, "clientIdLists");
     atMost(context, "clientIdLists", clientIds.length, AWS_IAM.oidcClientIdsPerProvider, "client ids");
     for (const clientId of clientIds) {
       const length = String(clientId).length;
-      if (typeof clientId !== "string" || length < AWS_IAM.oidcClientIdLength.value.min || length > AWS_IAM.oidcClientIdLength.value.max) {
-        context.refuse(`InvalidInput: client id ${JSON.stringify(clientId)} must be 1 to 255 characters`, AWS_IAM.oidcClientIdLength);
+      if (
+        typeof clientId !== "string" ||
+        length < AWS_IAM.oidcClientIdLength.value.min ||
+        length > AWS_IAM.oidcClientIdLength.value.max
+      ) {
+        context.refuse(
+          `InvalidInput: client id ${JSON.stringify(clientId)} must be 1 to 255 characters`,
+          AWS_IAM.oidcClientIdLength,
+        );
       }
     }
     const thumbprints = list(context, "thumbprintLists");
     atMost(context, "thumbprintLists", thumbprints.length, AWS_IAM.oidcThumbprintsPerProvider, "thumbprints");
     for (const thumbprint of thumbprints) matching(context, "thumbprint", String(thumbprint), AWS_IAM.oidcThumbprint);
     checkTags(context);
-    if (takenElsewhere(context, OIDC, (p) => p.inputs.url === url)) context.refuse(`EntityAlreadyExists: Provider with url ${url} already exists.`, AWS_IAM.oidcProviderUrl);
+    if (takenElsewhere(context, OIDC, (p) => p.inputs.url === url))
+      context.refuse(`EntityAlreadyExists: Provider with url ${url} already exists.`, AWS_IAM.oidcProviderUrl);
     // IAM names the provider after the URL without its scheme (the condition keys follow it).
     const resourceName = url.slice("https://".length).replace(/\/$/, "");
     return { ...context.inputs, arn: `arn:aws:iam::${AWS_ACCOUNT_ID}:oidc-provider/${resourceName}` };
@@ -108,11 +157,16 @@ const role: ResourceFake = {
     checkPolicyDocument(context, "AssumeRolePolicyDocument", trust);
     const size = charactersWithoutWhitespace(trust);
     if (size > AWS_IAM.trustPolicyCharacters.value) {
-      context.refuse(`LimitExceeded: Cannot exceed quota for ACLSizePerRole: ${AWS_IAM.trustPolicyCharacters.value} (the trust policy is ${size} characters without white space)`, AWS_IAM.trustPolicyCharacters);
+      context.refuse(
+        `LimitExceeded: Cannot exceed quota for ACLSizePerRole: ${AWS_IAM.trustPolicyCharacters.value} (the trust policy is ${size} characters without white space)`,
+        AWS_IAM.trustPolicyCharacters,
+      );
     }
     const session = context.inputs.maxSessionDuration;
-    if (session !== undefined && session !== null) within(context, "MaxSessionDuration", Number(session), AWS_IAM.maxSessionDurationSeconds);
-    if (takenElsewhere(context, ROLE, (r) => String(r.inputs.name).toLowerCase() === name.toLowerCase())) context.refuse(`EntityAlreadyExists: Role with name ${name} already exists.`, AWS_IAM.roleName);
+    if (session !== undefined && session !== null)
+      within(context, "MaxSessionDuration", Number(session), AWS_IAM.maxSessionDurationSeconds);
+    if (takenElsewhere(context, ROLE, (r) => String(r.inputs.name).toLowerCase() === name.toLowerCase()))
+      context.refuse(`EntityAlreadyExists: Role with name ${name} already exists.`, AWS_IAM.roleName);
     atMost(context, "the account's roles", context.deploy.declared(ROLE).length + 1, AWS_IAM.rolesPerAccount, "roles");
     const uniqueId = `AROA${createHash("sha256").update(`${name}/${context.generation}`).digest("hex").slice(0, 17).toUpperCase()}`;
     return { ...context.inputs, path, arn: `arn:aws:iam::${AWS_ACCOUNT_ID}:role${path}${name}`, uniqueId };
@@ -126,7 +180,10 @@ const attachment: ResourceFake = {
     matching(context, "PolicyArn", requiredText(context, "policyArn"), AWS_IAM.managedPolicyArn);
     const attached = context.deploy.declared(ATTACHMENT).filter((a) => a.inputs.role === roleName).length + 1;
     if (attached > AWS_IAM.managedPoliciesPerRole.value) {
-      context.refuse(`LimitExceeded: Cannot exceed quota for PoliciesPerRole: ${AWS_IAM.managedPoliciesPerRole.value} (role ${roleName})`, AWS_IAM.managedPoliciesPerRole);
+      context.refuse(
+        `LimitExceeded: Cannot exceed quota for PoliciesPerRole: ${AWS_IAM.managedPoliciesPerRole.value} (role ${roleName})`,
+        AWS_IAM.managedPoliciesPerRole,
+      );
     }
     return { ...context.inputs };
   },
@@ -140,11 +197,18 @@ const inlinePolicy: ResourceFake = {
     matching(context, "PolicyName", name, AWS_IAM.inlinePolicyName);
     const document = requiredText(context, "policy");
     checkPolicyDocument(context, `the policy ${name}`, document);
-    const total = context.deploy.declared(INLINE)
+    const total = context.deploy
+      .declared(INLINE)
       .filter((p) => p.inputs.role === roleName)
-      .reduce((sum, p) => sum + charactersWithoutWhitespace(String(p.inputs.policy)), charactersWithoutWhitespace(document));
+      .reduce(
+        (sum, p) => sum + charactersWithoutWhitespace(String(p.inputs.policy)),
+        charactersWithoutWhitespace(document),
+      );
     if (total > AWS_IAM.inlinePoliciesPerRoleCharacters.value) {
-      context.refuse(`LimitExceeded: Maximum policy size of ${AWS_IAM.inlinePoliciesPerRoleCharacters.value} bytes exceeded for role ${roleName} (its inline policies are ${total} characters)`, AWS_IAM.inlinePoliciesPerRoleCharacters);
+      context.refuse(
+        `LimitExceeded: Maximum policy size of ${AWS_IAM.inlinePoliciesPerRoleCharacters.value} bytes exceeded for role ${roleName} (its inline policies are ${total} characters)`,
+        AWS_IAM.inlinePoliciesPerRoleCharacters,
+      );
     }
     return { ...context.inputs };
   },
@@ -154,4 +218,3 @@ export const awsFake: ProviderFake = {
   resources: { [OIDC]: oidcProvider, [ROLE]: role, [ATTACHMENT]: attachment, [INLINE]: inlinePolicy },
   functions: {},
 };
-

@@ -31,13 +31,27 @@ describe("fake Cloudflare: WorkersScript", () => {
     const state = declare(freshDeploy(), SCRIPT, "s", script());
     assert.deepEqual(state.durableObjectClasses, []);
     assert.equal(declare(freshDeploy(), SCRIPT, "s", script()).etag, state.etag);
-    assert.notEqual(declare(freshDeploy(), SCRIPT, "s", script({ content: "export default { fetch() {} }" })).etag, state.etag);
+    assert.notEqual(
+      declare(freshDeploy(), SCRIPT, "s", script({ content: "export default { fetch() {} }" })).etag,
+      state.etag,
+    );
   });
 
   it("refuses a text variable over 5 KB (5,120 bytes), counting UTF-8 bytes, and accepts one of exactly 5,120", () => {
-    declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "plain_text", name: "A", text: "x".repeat(5_120) }] }));
+    declare(
+      freshDeploy(),
+      SCRIPT,
+      "s",
+      script({ bindings: [{ type: "plain_text", name: "A", text: "x".repeat(5_120) }] }),
+    );
     const refusal = refused(
-      () => declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "secret_text", name: "A", text: "é".repeat(2_561) }] })),
+      () =>
+        declare(
+          freshDeploy(),
+          SCRIPT,
+          "s",
+          script({ bindings: [{ type: "secret_text", name: "A", text: "é".repeat(2_561) }] }),
+        ),
       /the variable A \(secret_text\) is 5122 bytes; at most 5120 allowed/,
     );
     assert.match(refusal.source, /Workers limits page/);
@@ -46,40 +60,62 @@ describe("fake Cloudflare: WorkersScript", () => {
   it("refuses a 129th environment variable (128 per Worker)", () => {
     const vars = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "plain_text", name: `V${i}`, text: "1" }));
     declare(freshDeploy(), SCRIPT, "s", script({ bindings: vars(128) }));
-    refused(() => declare(freshDeploy(), SCRIPT, "s", script({ bindings: vars(129) })), /environment variables is 129 variables; at most 128/);
+    refused(
+      () => declare(freshDeploy(), SCRIPT, "s", script({ bindings: vars(129) })),
+      /environment variables is 129 variables; at most 128/,
+    );
   });
 
   it("refuses a script over 10 MB once gzip-compressed, and accepts a larger one that compresses", function () {
     this.timeout(20_000);
     declare(freshDeploy(), SCRIPT, "s", script({ content: "a".repeat(12 * 1_024 * 1_024) }));
     const incompressible = randomBytes(11 * 1_024 * 1_024).toString("base64");
-    refused(() => declare(freshDeploy(), SCRIPT, "s", script({ content: incompressible })), /the script \(gzip-compressed\) is \d+ bytes; at most 10485760/);
+    refused(
+      () => declare(freshDeploy(), SCRIPT, "s", script({ content: incompressible })),
+      /the script \(gzip-compressed\) is \d+ bytes; at most 10485760/,
+    );
   });
 
   for (const name of ["ISSUER-CONFIG", "1ST", "has space", ""]) {
     it(`refuses the binding name ${JSON.stringify(name)} (not a JavaScript identifier)`, () => {
-      refused(() => declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "plain_text", name, text: "" }] })), name === "" ? /name is required/ : /does not match/);
+      refused(
+        () => declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "plain_text", name, text: "" }] })),
+        name === "" ? /name is required/ : /does not match/,
+      );
     });
   }
 
   it("refuses a binding name used twice and an unknown binding type", () => {
-    const twice = [{ type: "plain_text", name: "A", text: "" }, { type: "secret_text", name: "A", text: "" }];
+    const twice = [
+      { type: "plain_text", name: "A", text: "" },
+      { type: "secret_text", name: "A", text: "" },
+    ];
     refused(() => declare(freshDeploy(), SCRIPT, "s", script({ bindings: twice })), /'A' is bound twice/);
-    refused(() => declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "kv", name: "A" }] })), /unknown binding type 'kv'/);
+    refused(
+      () => declare(freshDeploy(), SCRIPT, "s", script({ bindings: [{ type: "kv", name: "A" }] })),
+      /unknown binding type 'kv'/,
+    );
   });
 
   it("refuses an account id that is not 32 hex digits", () => {
-    refused(() => declare(freshDeploy(), SCRIPT, "s", script({ accountId: "acct-1" })), /accountId "acct-1" does not match/);
+    refused(
+      () => declare(freshDeploy(), SCRIPT, "s", script({ accountId: "acct-1" })),
+      /accountId "acct-1" does not match/,
+    );
   });
 
   describe("Durable Object migrations", () => {
-    const withStore = (migrations?: Properties) => script({
-      bindings: [{ type: "durable_object_namespace", name: "STORE", className: "Store" }],
-      ...(migrations ? { migrations } : {}),
-    });
+    const withStore = (migrations?: Properties) =>
+      script({
+        bindings: [{ type: "durable_object_namespace", name: "STORE", className: "Store" }],
+        ...(migrations ? { migrations } : {}),
+      });
 
     it("refuses a binding to a class no migration created (10061)", () => {
-      refused(() => declare(freshDeploy(), SCRIPT, "s", withStore()), /Cannot create binding for class 'Store'.*\[code: 10061\]/);
+      refused(
+        () => declare(freshDeploy(), SCRIPT, "s", withStore()),
+        /Cannot create binding for class 'Store'.*\[code: 10061\]/,
+      );
     });
 
     it("applies a tag, then refuses the same migration again (10079) and accepts none or one from the current tag", () => {
@@ -92,12 +128,21 @@ describe("fake Cloudflare: WorkersScript", () => {
         /Migration tag precondition failed; current tag is v1.*\[code: 10079\]/,
       );
       declare(freshDeploy(cloud), SCRIPT, "s", withStore());
-      const state = declare(freshDeploy(cloud), SCRIPT, "s", withStore({ oldTag: "v1", newTag: "v2", newClasses: ["Other"] }));
+      const state = declare(
+        freshDeploy(cloud),
+        SCRIPT,
+        "s",
+        withStore({ oldTag: "v1", newTag: "v2", newClasses: ["Other"] }),
+      );
       assert.equal(state.migrationTag, "v2");
     });
 
     it("refuses an oldTag on a script that has no tag", () => {
-      refused(() => declare(freshDeploy(), SCRIPT, "s", withStore({ oldTag: "v1", newTag: "v2", newSqliteClasses: ["Store"] })), /current tag is \(none\), the upload's old_tag is v1/);
+      refused(
+        () =>
+          declare(freshDeploy(), SCRIPT, "s", withStore({ oldTag: "v1", newTag: "v2", newSqliteClasses: ["Store"] })),
+        /current tag is \(none\), the upload's old_tag is v1/,
+      );
     });
   });
 
@@ -106,15 +151,34 @@ describe("fake Cloudflare: WorkersScript", () => {
     const deploy = freshDeploy(cloud);
     declare(deploy, SCRIPT, "s", script({ migrations: { newTag: "v1", newClasses: ["A"] } }));
     declare(deploy, SCRIPT, "t", script({ scriptName: "plain" }));
-    assert.deepEqual(deploy.call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } }).results, [], "not before the deploy commits");
+    assert.deepEqual(
+      deploy.call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } })
+        .results,
+      [],
+      "not before the deploy commits",
+    );
     deploy.finish();
-    const results = freshDeploy(cloud).call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } }).results as Properties[];
-    assert.deepEqual(results.map((r) => [r.id, r.migrationTag]), [["issuer", "v1"], ["plain", undefined]]);
+    const results = freshDeploy(cloud).call({
+      token: "cloudflare:index/getWorkersScripts:getWorkersScripts",
+      inputs: { accountId: ACCOUNT },
+    }).results as Properties[];
+    assert.deepEqual(
+      results.map((r) => [r.id, r.migrationTag]),
+      [
+        ["issuer", "v1"],
+        ["plain", undefined],
+      ],
+    );
   });
 
   it("refuses a custom domain for a Worker the account does not have", () => {
     refused(
-      () => declare(freshDeploy(), "cloudflare:index/workersCustomDomain:WorkersCustomDomain", "d", { accountId: ACCOUNT, hostname: "id.example.dev", service: "ghost" }),
+      () =>
+        declare(freshDeploy(), "cloudflare:index/workersCustomDomain:WorkersCustomDomain", "d", {
+          accountId: ACCOUNT,
+          hostname: "id.example.dev",
+          service: "ghost",
+        }),
       /script_not_found.*'ghost'/,
     );
   });
@@ -132,7 +196,14 @@ describe("fake Cloudflare: MtlsCertificate", () => {
     kind: "client",
     uri: "spiffe://example.dev/worker/a/client",
   }).pem;
-  const upload = (change: Properties = {}) => ({ accountId: ACCOUNT, ca: false, name: "c", certificates: pem, privateKey: key.privateKeyPem, ...change });
+  const upload = (change: Properties = {}) => ({
+    accountId: ACCOUNT,
+    ca: false,
+    name: "c",
+    certificates: pem,
+    privateKey: key.privateKeyPem,
+    ...change,
+  });
 
   it("accepts a certificate with its key and answers its expiry", () => {
     const state = declare(freshDeploy(), MTLS, "c", upload());
@@ -141,8 +212,23 @@ describe("fake Cloudflare: MtlsCertificate", () => {
 
   it("refuses a PEM that is not a certificate, a missing key and another certificate's key", () => {
     refused(() => declare(freshDeploy(), MTLS, "c", upload({ certificates: "hello" })), /no PEM certificate found/);
-    refused(() => declare(freshDeploy(), MTLS, "c", upload({ certificates: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" })), /does not parse/);
-    refused(() => declare(freshDeploy(), MTLS, "c", upload({ privateKey: undefined })), /privateKey is required for a client certificate/);
-    refused(() => declare(freshDeploy(), MTLS, "c", upload({ privateKey: other.privateKeyPem })), /not the key of the first certificate/);
+    refused(
+      () =>
+        declare(
+          freshDeploy(),
+          MTLS,
+          "c",
+          upload({ certificates: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" }),
+        ),
+      /does not parse/,
+    );
+    refused(
+      () => declare(freshDeploy(), MTLS, "c", upload({ privateKey: undefined })),
+      /privateKey is required for a client certificate/,
+    );
+    refused(
+      () => declare(freshDeploy(), MTLS, "c", upload({ privateKey: other.privateKeyPem })),
+      /not the key of the first certificate/,
+    );
   });
 });

@@ -7,7 +7,14 @@ import { createHash, createPrivateKey, createPublicKey, X509Certificate } from "
 import { gzipSync } from "node:zlib";
 import { CLOUDFLARE } from "../../../infra/provider-limits.js";
 import { atMost, list, matching, optionalText, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
-import type { CloudflareScriptState, DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
+import type {
+  CloudflareScriptState,
+  DeployView,
+  Properties,
+  ProviderFake,
+  RegisterContext,
+  ResourceFake,
+} from "./model.js";
 import { TYPE } from "./types.js";
 
 export const WORKERS_SCRIPT = TYPE.workersScript;
@@ -30,7 +37,10 @@ function scriptExists(deploy: DeployView, accountId: string, scriptName: string)
 
 function requireScript(context: RegisterContext, accountId: string, scriptName: string): void {
   if (!scriptExists(context.deploy, accountId, scriptName)) {
-    context.refuse(`workers.api.error.script_not_found: the Worker '${scriptName}' does not exist on account ${accountId} [code: 10007]`, "Cloudflare API: a domain, route or subdomain names an existing Worker");
+    context.refuse(
+      `workers.api.error.script_not_found: the Worker '${scriptName}' does not exist on account ${accountId} [code: 10007]`,
+      "Cloudflare API: a domain, route or subdomain names an existing Worker",
+    );
   }
 }
 
@@ -44,13 +54,22 @@ function checkBindings(context: RegisterContext): void {
     const name = requiredText(context, "name", binding);
     const type = requiredText(context, "type", binding);
     matching(context, `bindings[${index}].name`, name, CLOUDFLARE.bindingName);
-    if (seen.has(name)) context.refuse(`bindings: the name '${name}' is bound twice; binding names must be unique`, CLOUDFLARE.bindingName);
+    if (seen.has(name))
+      context.refuse(
+        `bindings: the name '${name}' is bound twice; binding names must be unique`,
+        CLOUDFLARE.bindingName,
+      );
     seen.add(name);
-    if (!KNOWN_BINDINGS.has(type)) context.refuse(`bindings[${index}] (${name}): unknown binding type '${type}'`, CLOUDFLARE.bindingTypes);
+    if (!KNOWN_BINDINGS.has(type))
+      context.refuse(`bindings[${index}] (${name}): unknown binding type '${type}'`, CLOUDFLARE.bindingTypes);
     if (TEXT_BINDINGS.has(type)) {
       variables++;
       const value = type === "json" ? JSON.stringify(binding.json) : optionalText(context, "text", binding);
-      if (value === undefined) context.refuse(`bindings[${index}] (${name}): text is required for a ${type} binding`, "the provider's schema (bindings[].text)");
+      if (value === undefined)
+        context.refuse(
+          `bindings[${index}] (${name}): text is required for a ${type} binding`,
+          "the provider's schema (bindings[].text)",
+        );
       atMost(context, `the variable ${name} (${type})`, utf8Bytes(value), CLOUDFLARE.textBindingBytes, "bytes");
     }
   }
@@ -66,9 +85,14 @@ interface MigrationStep {
 /** The script's migration state after this upload, or a refusal in the API's words. */
 function applyMigrations(context: RegisterContext, current: CloudflareScriptState | undefined): CloudflareScriptState {
   const classes = new Set(current?.durableObjectClasses ?? []);
-  const migrations = context.inputs.migrations as (MigrationStep & { oldTag?: string; newTag?: string; steps?: MigrationStep[] }) | undefined;
+  const migrations = context.inputs.migrations as
+    | (MigrationStep & { oldTag?: string; newTag?: string; steps?: MigrationStep[] })
+    | undefined;
   if (migrations === undefined || migrations === null) {
-    return { ...(current?.migrationTag !== undefined ? { migrationTag: current.migrationTag } : {}), durableObjectClasses: [...classes] };
+    return {
+      ...(current?.migrationTag !== undefined ? { migrationTag: current.migrationTag } : {}),
+      durableObjectClasses: [...classes],
+    };
   }
   const currentTag = current?.migrationTag;
   if ((migrations.oldTag ?? undefined) !== currentTag) {
@@ -80,11 +104,19 @@ function applyMigrations(context: RegisterContext, current: CloudflareScriptStat
   const steps = migrations.steps ?? [migrations];
   for (const step of steps) {
     for (const created of [...(step.newClasses ?? []), ...(step.newSqliteClasses ?? [])]) {
-      if (classes.has(created)) context.refuse(`migration: the class '${created}' is already a Durable Object class of this script`, CLOUDFLARE.migrationTagPrecondition);
+      if (classes.has(created))
+        context.refuse(
+          `migration: the class '${created}' is already a Durable Object class of this script`,
+          CLOUDFLARE.migrationTagPrecondition,
+        );
       classes.add(created);
     }
     for (const deleted of step.deletedClasses ?? []) {
-      if (!classes.delete(deleted)) context.refuse(`migration: cannot delete '${deleted}', it is not a Durable Object class of this script`, CLOUDFLARE.migrationTagPrecondition);
+      if (!classes.delete(deleted))
+        context.refuse(
+          `migration: cannot delete '${deleted}', it is not a Durable Object class of this script`,
+          CLOUDFLARE.migrationTagPrecondition,
+        );
     }
   }
   const newTag = migrations.newTag ?? undefined;
@@ -98,7 +130,13 @@ const workersScript: ResourceFake = {
     const scriptName = requiredText(context, "scriptName");
     matching(context, "scriptName", scriptName, CLOUDFLARE.scriptName);
     const content = requiredText(context, "content");
-    atMost(context, "the script (gzip-compressed)", gzipSync(content).length, CLOUDFLARE.scriptCompressedBytes, "bytes");
+    atMost(
+      context,
+      "the script (gzip-compressed)",
+      gzipSync(content).length,
+      CLOUDFLARE.scriptCompressedBytes,
+      "bytes",
+    );
     checkBindings(context);
     // A new script (or a replacement under a new name) starts with no migration tag.
     const current = context.replacing ? undefined : context.deploy.script(accountId, scriptName);
@@ -127,7 +165,8 @@ const workersScript: ResourceFake = {
 
 function getWorkersScripts(inputs: Properties, deploy: DeployView): Properties {
   const accountId = String(inputs.accountId);
-  const results = deploy.committed(WORKERS_SCRIPT)
+  const results = deploy
+    .committed(WORKERS_SCRIPT)
     .filter((script) => script.inputs.accountId === accountId)
     .map((script) => ({
       id: String(script.inputs.scriptName),
@@ -147,7 +186,11 @@ const kvNamespace: ResourceFake = {
     const accountId = accountOf(context);
     const title = requiredText(context, "title");
     atMost(context, "title", title.length, CLOUDFLARE.kvNamespaceTitle, "characters");
-    if (takenElsewhere(context, KV_NAMESPACE, (ns) => ns.inputs.accountId === accountId && ns.inputs.title === title)) context.refuse(`a namespace with this account ID and title already exists: '${title}' [code: 10014]`, CLOUDFLARE.kvNamespaceTitle);
+    if (takenElsewhere(context, KV_NAMESPACE, (ns) => ns.inputs.accountId === accountId && ns.inputs.title === title))
+      context.refuse(
+        `a namespace with this account ID and title already exists: '${title}' [code: 10014]`,
+        CLOUDFLARE.kvNamespaceTitle,
+      );
     return { ...context.inputs, supportsUrlEncoding: true };
   },
 };
@@ -160,7 +203,11 @@ const customDomain: ResourceFake = {
   register(context: RegisterContext) {
     const accountId = accountOf(context);
     const hostname = requiredText(context, "hostname");
-    if (!HOSTNAME.test(hostname)) context.refuse(`hostname '${hostname}' is not a valid hostname`, "Cloudflare API reference, Workers custom domains: hostname");
+    if (!HOSTNAME.test(hostname))
+      context.refuse(
+        `hostname '${hostname}' is not a valid hostname`,
+        "Cloudflare API reference, Workers custom domains: hostname",
+      );
     requireScript(context, accountId, requiredText(context, "service"));
     return { ...context.inputs, environment: context.inputs.environment ?? "production" };
   },
@@ -193,28 +240,50 @@ const mtlsCertificate: ResourceFake = {
   replaceOn: ["accountId", "ca", "certificates", "name", "privateKey"],
   register(context: RegisterContext) {
     accountOf(context);
-    if (typeof context.inputs.ca !== "boolean") context.refuse("ca is required (true for a CA, false for a client certificate)", "Cloudflare API reference, mTLS certificates upload: ca (required)");
+    if (typeof context.inputs.ca !== "boolean")
+      context.refuse(
+        "ca is required (true for a CA, false for a client certificate)",
+        "Cloudflare API reference, mTLS certificates upload: ca (required)",
+      );
     const pem = requiredText(context, "certificates");
     const blocks = pem.match(PEM_CERTIFICATE) ?? [];
-    if (blocks.length === 0) context.refuse("certificates: no PEM certificate found", "Cloudflare API reference, mTLS certificates upload: certificates (PEM)");
+    if (blocks.length === 0)
+      context.refuse(
+        "certificates: no PEM certificate found",
+        "Cloudflare API reference, mTLS certificates upload: certificates (PEM)",
+      );
     let chain: X509Certificate[];
     try {
       chain = blocks.map((block) => new X509Certificate(block));
     } catch (error) {
-      return context.refuse(`certificates: a certificate does not parse (${(error as Error).message})`, "Cloudflare API reference, mTLS certificates upload: certificates (PEM)");
+      return context.refuse(
+        `certificates: a certificate does not parse (${(error as Error).message})`,
+        "Cloudflare API reference, mTLS certificates upload: certificates (PEM)",
+      );
     }
     const leaf = chain[0]!;
     if (context.inputs.ca === false) {
       const keyPem = optionalText(context, "privateKey");
-      if (keyPem === undefined || keyPem === "") context.refuse("privateKey is required for a client certificate (ca: false)", "Cloudflare API reference, mTLS certificates upload: private_key, required when ca is false");
+      if (keyPem === undefined || keyPem === "")
+        context.refuse(
+          "privateKey is required for a client certificate (ca: false)",
+          "Cloudflare API reference, mTLS certificates upload: private_key, required when ca is false",
+        );
       let matches = false;
       try {
         const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ type: "spki", format: "der" });
         matches = spki(createPublicKey(createPrivateKey(keyPem))).equals(spki(leaf.publicKey));
       } catch (error) {
-        context.refuse(`privateKey does not parse (${(error as Error).message})`, "Cloudflare API reference, mTLS certificates upload: private_key (PEM)");
+        context.refuse(
+          `privateKey does not parse (${(error as Error).message})`,
+          "Cloudflare API reference, mTLS certificates upload: private_key (PEM)",
+        );
       }
-      if (!matches) context.refuse("privateKey is not the key of the first certificate", "Cloudflare API reference, mTLS certificates upload: the key must match the certificate");
+      if (!matches)
+        context.refuse(
+          "privateKey is not the key of the first certificate",
+          "Cloudflare API reference, mTLS certificates upload: the key must match the certificate",
+        );
     }
     const kept = !context.replacing && context.prior !== undefined;
     return {
@@ -245,10 +314,12 @@ export const cloudflareFake: ProviderFake = {
   functions: {
     "cloudflare:index/getWorkersScripts:getWorkersScripts": (inputs, deploy, refuse) => {
       if (typeof inputs.accountId !== "string" || !CLOUDFLARE.accountId.value.test(inputs.accountId)) {
-        refuse(`getWorkersScripts: accountId ${JSON.stringify(inputs.accountId)} is not an account identifier`, CLOUDFLARE.accountId);
+        refuse(
+          `getWorkersScripts: accountId ${JSON.stringify(inputs.accountId)} is not an account identifier`,
+          CLOUDFLARE.accountId,
+        );
       }
       return getWorkersScripts(inputs, deploy);
     },
   },
 };
-

@@ -5,7 +5,11 @@ import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
 
 export class EngineRefusal extends Error {
   readonly code = "ERR_ENGINE_REFUSAL";
-  constructor(message: string, readonly bytes: number, readonly source: string) {
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly source: string,
+  ) {
     super(message);
     this.name = "EngineRefusal";
   }

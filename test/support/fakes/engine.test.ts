@@ -24,22 +24,41 @@ describe("fake cloud: state across deploys", () => {
     const kek = declare(first, TYPE.randomBytes, "kek", { length: 32 });
     declare(first, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "one" });
     declare(first, TYPE.randomBytes, "gone", { length: 8 });
-    assert.deepEqual(first.finish().created.map((e) => e.name), ["kek", "role", "gone"]);
+    assert.deepEqual(
+      first.finish().created.map((e) => e.name),
+      ["kek", "role", "gone"],
+    );
 
     const second = cloud.begin(NOW + DAY_MS);
-    assert.equal(declare(second, TYPE.randomBytes, "kek", { length: 32 }).base64, kek.base64, "a random value is generated once");
+    assert.equal(
+      declare(second, TYPE.randomBytes, "kek", { length: 32 }).base64,
+      kek.base64,
+      "a random value is generated once",
+    );
     declare(second, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST, description: "two" });
     const plan = second.finish();
     assert.deepEqual(plan.updated, [{ type: TYPE.role, name: "role", properties: ["description"] }]);
-    assert.deepEqual(plan.unchanged.map((e) => e.name), ["kek"]);
-    assert.deepEqual(plan.deleted.map((e) => e.name), ["gone"]);
+    assert.deepEqual(
+      plan.unchanged.map((e) => e.name),
+      ["kek"],
+    );
+    assert.deepEqual(
+      plan.deleted.map((e) => e.name),
+      ["gone"],
+    );
     assert.equal(cloud.resource(TYPE.role, "role")?.id, "role-id", "an update keeps the id");
 
     const third = cloud.begin(NOW + 2 * DAY_MS);
     const rekeyed = declare(third, TYPE.randomBytes, "kek", { length: 48 });
     declare(third, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST, description: "two" });
     const replaced = third.finish();
-    assert.deepEqual(replaced.replaced.map((e) => [e.name, e.properties]), [["kek", ["length"]], ["role", ["name"]]]);
+    assert.deepEqual(
+      replaced.replaced.map((e) => [e.name, e.properties]),
+      [
+        ["kek", ["length"]],
+        ["role", ["name"]],
+      ],
+    );
     assert.notEqual(rekeyed.base64, kek.base64);
     assert.equal(cloud.resource(TYPE.role, "role")?.id, "role-id-2");
   });
@@ -47,18 +66,33 @@ describe("fake cloud: state across deploys", () => {
   it("flags a certificate deleted before its notAfter, and not one deleted after", () => {
     const key = deriveKeyPair(new Uint8Array(32).fill(3), "engine-test");
     const certificates = issueCertificate({
-      serialNumber: new Uint8Array(16).fill(0x42), subject: { organization: "t", commonName: "c" }, subjectKey: key,
-      notBefore: new Date(NOW), notAfter: new Date(NOW + 10 * DAY_MS), kind: "client", uri: "spiffe://t/c",
+      serialNumber: new Uint8Array(16).fill(0x42),
+      subject: { organization: "t", commonName: "c" },
+      subjectKey: key,
+      notBefore: new Date(NOW),
+      notAfter: new Date(NOW + 10 * DAY_MS),
+      kind: "client",
+      uri: "spiffe://t/c",
     }).pem;
-    const upload = { accountId: "0123456789abcdef0123456789abcdef", ca: false, name: "c", certificates, privateKey: key.privateKeyPem };
-    for (const [deletedAt, violations] of [[NOW + 9 * DAY_MS, 1], [NOW + 11 * DAY_MS, 0]] as const) {
+    const upload = {
+      accountId: "0123456789abcdef0123456789abcdef",
+      ca: false,
+      name: "c",
+      certificates,
+      privateKey: key.privateKeyPem,
+    };
+    for (const [deletedAt, violations] of [
+      [NOW + 9 * DAY_MS, 1],
+      [NOW + 11 * DAY_MS, 0],
+    ] as const) {
       const cloud = new FakeCloud();
       const first = cloud.begin(NOW);
       declare(first, TYPE.mtlsCertificate, "cert", upload);
       first.finish();
       const plan = cloud.begin(deletedAt).finish();
       assert.equal(plan.violations.length, violations, plan.violations.join("; "));
-      if (violations > 0) assert.match(plan.violations[0]!, /MtlsCertificate 'cert' \(id cert-id\) deleted at .* while valid until/);
+      if (violations > 0)
+        assert.match(plan.violations[0]!, /MtlsCertificate 'cert' \(id cert-id\) deleted at .* while valid until/);
     }
   });
 
@@ -69,14 +103,20 @@ describe("fake cloud: state across deploys", () => {
     declare(first, TYPE.pool, "pool", pool);
     first.finish();
     cloud.begin(NOW + DAY_MS).finish();
-    refused(() => declare(cloud.begin(NOW + 30 * DAY_MS), TYPE.pool, "pool", pool), /Error 409: Requested entity already exists.*soft-deleted until/);
+    refused(
+      () => declare(cloud.begin(NOW + 30 * DAY_MS), TYPE.pool, "pool", pool),
+      /Error 409: Requested entity already exists.*soft-deleted until/,
+    );
     declare(cloud.begin(NOW + 31 * DAY_MS + 1), TYPE.pool, "pool", pool);
   });
 
   it("refuses a resource type and a function it does not model", () => {
     const deploy = new FakeCloud().begin(NOW);
     refused(() => declare(deploy, "aws:s3/bucket:Bucket", "b", {}), /no fake models aws:s3\/bucket:Bucket/);
-    refused(() => deploy.call({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} }), /no fake answers the function/);
+    refused(
+      () => deploy.call({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} }),
+      /no fake answers the function/,
+    );
   });
 });
 
@@ -85,12 +125,15 @@ describe("fake engine: the stack config in one environment variable", () => {
     const config = (valueBytes: number) => ({ "p:k": "x".repeat(valueBytes) });
     const overhead = configEnvironmentBytes(config(0));
     checkEngineConfig(config(131_072 - overhead));
-    assert.throws(() => checkEngineConfig(config(131_073 - overhead)), (error: EngineRefusal) => {
-      assert.equal(error.code, "ERR_ENGINE_REFUSAL");
-      assert.equal(error.bytes, 131_073);
-      assert.match(error.message, /argument list too long/);
-      assert.match(error.source, /MAX_ARG_STRLEN.*pulumi\/pulumi#8680/);
-      return true;
-    });
+    assert.throws(
+      () => checkEngineConfig(config(131_073 - overhead)),
+      (error: EngineRefusal) => {
+        assert.equal(error.code, "ERR_ENGINE_REFUSAL");
+        assert.equal(error.bytes, 131_073);
+        assert.match(error.message, /argument list too long/);
+        assert.match(error.source, /MAX_ARG_STRLEN.*pulumi\/pulumi#8680/);
+        return true;
+      },
+    );
   });
 });

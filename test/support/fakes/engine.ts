@@ -12,7 +12,16 @@ import type * as pulumi from "@pulumi/pulumi";
 import { awsFake } from "./aws.js";
 import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } from "./cloudflare.js";
 import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
-import { type CloudflareScriptState, type DeployView, type FunctionFake, NO_OPTIONS, type Properties, type RegisteredOptions, type ResourceFake, type StoredResource } from "./model.js";
+import {
+  type CloudflareScriptState,
+  type DeployView,
+  type FunctionFake,
+  NO_OPTIONS,
+  type Properties,
+  type RegisteredOptions,
+  type ResourceFake,
+  type StoredResource,
+} from "./model.js";
 import type { OptionsSink, Registration } from "./monitor.js";
 import { randomFake } from "./random.js";
 import { timeFake } from "./time.js";
@@ -94,7 +103,8 @@ export class FakeCloud {
   renameInState(type: string, from: string, to: string): void {
     const resource = this.resource(type, from);
     if (resource === undefined) throw new Error(`renameInState: the stack's state holds no ${type} '${from}'`);
-    if (this.resource(type, to) !== undefined) throw new Error(`renameInState: the stack's state already holds a ${type} '${to}'`);
+    if (this.resource(type, to) !== undefined)
+      throw new Error(`renameInState: the stack's state already holds a ${type} '${to}'`);
     this.#resources.delete(keyOf(type, from));
     this.#resources.set(keyOf(type, to), { ...resource, name: to });
   }
@@ -103,7 +113,10 @@ export class FakeCloud {
   unprotect(type: string, name: string): void {
     const resource = this.resource(type, name);
     if (resource === undefined) throw new Error(`unprotect: the stack's state holds no ${type} '${name}'`);
-    this.#resources.set(keyOf(type, name), { ...resource, options: { ...(resource.options ?? NO_OPTIONS), protect: false } });
+    this.#resources.set(keyOf(type, name), {
+      ...resource,
+      options: { ...(resource.options ?? NO_OPTIONS), protect: false },
+    });
   }
 
   /** A change made outside Pulumi (wrangler, the dashboard): the provider's side of a resource now reads `outputs`. */
@@ -123,7 +136,8 @@ export class FakeCloud {
       nextGeneration: (key) => (this.#generations.get(key) ?? 0) + 1,
       bytes: (label, length) => {
         const out: Buffer[] = [];
-        for (let i = 0; out.length * 32 < length; i++) out.push(createHash("sha256").update(`${SEED}\0${label}\0${i}`).digest());
+        for (let i = 0; out.length * 32 < length; i++)
+          out.push(createHash("sha256").update(`${SEED}\0${label}\0${i}`).digest());
         return Buffer.concat(out).subarray(0, length);
       },
       commit: (resources, retained, generations, deletions) => {
@@ -143,7 +157,12 @@ interface CloudState {
   readonly deletions: ReadonlyMap<string, number>;
   nextGeneration(key: string): number;
   bytes(label: string, length: number): Buffer;
-  commit(resources: Map<string, StoredResource>, retained: readonly StoredResource[], generations: Map<string, number>, deletions: Map<string, number>): void;
+  commit(
+    resources: Map<string, StoredResource>,
+    retained: readonly StoredResource[],
+    generations: Map<string, number>,
+    deletions: Map<string, number>,
+  ): void;
 }
 
 interface Declared extends StoredResource {
@@ -187,7 +206,9 @@ export class FakeDeploy implements DeployView, OptionsSink {
     return this.#cloud.bytes(label, length);
   }
   created(type: string): readonly StoredResource[] {
-    return [...this.#declared.values()].filter((r) => r.type === type && (r.change === "created" || r.change === "replaced"));
+    return [...this.#declared.values()].filter(
+      (r) => r.type === type && (r.change === "created" || r.change === "replaced"),
+    );
   }
   projectNumber(projectId: string): string | undefined {
     return Object.hasOwn(this.#cloud.projects, projectId) ? this.#cloud.projects[projectId] : undefined;
@@ -196,7 +217,9 @@ export class FakeDeploy implements DeployView, OptionsSink {
     return this.#cloud.deletions.get(`${kind}:${key}`);
   }
   script(accountId: string, scriptName: string): CloudflareScriptState | undefined {
-    const named = this.committed(WORKERS_SCRIPT).filter((s) => s.inputs.accountId === accountId && s.inputs.scriptName === scriptName);
+    const named = this.committed(WORKERS_SCRIPT).filter(
+      (s) => s.inputs.accountId === accountId && s.inputs.scriptName === scriptName,
+    );
     const script = named.find((s) => s.retained !== true) ?? named[0];
     if (script === undefined) return undefined;
     const tag = script.outputs.migrationTag;
@@ -256,32 +279,68 @@ export class FakeDeploy implements DeployView, OptionsSink {
 
   register(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     if (this.#finished) throw new Error(`${args.type} '${args.name}' was declared after the deploy finished`);
-    if (args.custom === false || args.type.startsWith("pulumi:providers:")) return { id: undefined, state: args.inputs as Record<string, unknown> };
+    if (args.custom === false || args.type.startsWith("pulumi:providers:"))
+      return { id: undefined, state: args.inputs as Record<string, unknown> };
     const key = keyOf(args.type, args.name);
     const refusing: Refuser = refuser(key);
     const refuse = refusing.refuse;
     try {
       const fake = RESOURCES[args.type];
-      if (fake === undefined) return refusing.refuse(`no fake models ${args.type}: add one under test/support/fakes/ before the program declares it`, "test/support/fakes (every declared type has a provider fake)");
-      if (args.id !== undefined && args.id !== "") refuse("reading or importing an existing resource is not modelled", "test/support/fakes");
-      if (this.#declared.has(key)) refuse("Duplicate resource URN: declared twice in one program", "Pulumi engine: resource names are unique per type and parent");
+      if (fake === undefined)
+        return refusing.refuse(
+          `no fake models ${args.type}: add one under test/support/fakes/ before the program declares it`,
+          "test/support/fakes (every declared type has a provider fake)",
+        );
+      if (args.id !== undefined && args.id !== "")
+        refuse("reading or importing an existing resource is not modelled", "test/support/fakes");
+      if (this.#declared.has(key))
+        refuse(
+          "Duplicate resource URN: declared twice in one program",
+          "Pulumi engine: resource names are unique per type and parent",
+        );
       const inputs = unwrapSecrets(args.inputs) as Properties;
       const options = this.#options.get(key) ?? NO_OPTIONS;
       const found = this.#claims.claim(key, options, (k) => this.#declared.has(k), refuse);
       const prior = found?.prior;
       const properties = prior === undefined ? [] : changedProperties(prior.inputs, inputs);
-      const replacing = prior !== undefined && (properties.some((p) => fake.replaceOn.includes(p)) || replacesOnChange(options.replaceOnChanges, properties));
+      const replacing =
+        prior !== undefined &&
+        (properties.some((p) => fake.replaceOn.includes(p)) || replacesOnChange(options.replaceOnChanges, properties));
       if (replacing) checkReplacement(key, prior, options, refuse);
-      const generation = prior !== undefined && !replacing ? prior.generation : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
+      const generation =
+        prior !== undefined && !replacing
+          ? prior.generation
+          : Math.max(this.#cloud.nextGeneration(key), (prior?.generation ?? 0) + 1);
       const outputs = fake.register({
-        type: args.type, name: args.name, inputs, replacing, deleteBeforeReplace: options.deleteBeforeReplace, generation, deploy: this, refuse,
+        type: args.type,
+        name: args.name,
+        inputs,
+        replacing,
+        deleteBeforeReplace: options.deleteBeforeReplace,
+        generation,
+        deploy: this,
+        refuse,
         waitsFor: () => this.#waitsFor(key),
         ...(prior !== undefined ? { prior } : {}),
       });
-      const id = prior !== undefined && !replacing ? prior.id : generation === 1 ? `${args.name}-id` : `${args.name}-id-${generation}`;
-      const change = prior === undefined ? "created" : replacing ? "replaced" : properties.length > 0 ? "updated" : "unchanged";
+      const id =
+        prior !== undefined && !replacing
+          ? prior.id
+          : generation === 1
+            ? `${args.name}-id`
+            : `${args.name}-id-${generation}`;
+      const change =
+        prior === undefined ? "created" : replacing ? "replaced" : properties.length > 0 ? "updated" : "unchanged";
       this.#declared.set(key, {
-        type: args.type, name: args.name, id, inputs, outputs, generation, change, properties, options,
+        type: args.type,
+        name: args.name,
+        id,
+        inputs,
+        outputs,
+        generation,
+        change,
+        properties,
+        options,
         ...(found !== undefined && found.key !== key ? { renamedFrom: found.key } : {}),
       });
       // Secret inputs stay secret in the outputs, as the engine keeps them.
@@ -299,7 +358,11 @@ export class FakeDeploy implements DeployView, OptionsSink {
     const refuse = refusing.refuse;
     try {
       const fake = FUNCTIONS[args.token];
-      if (fake === undefined) return refusing.refuse(`no fake answers the function ${args.token}: add one under test/support/fakes/ before the program calls it`, "test/support/fakes (every provider function the program calls has a fake)");
+      if (fake === undefined)
+        return refusing.refuse(
+          `no fake answers the function ${args.token}: add one under test/support/fakes/ before the program calls it`,
+          "test/support/fakes (every provider function the program calls has a fake)",
+        );
       return fake(unwrapSecrets(args.inputs) as Properties, this, refuse);
     } catch (error) {
       if (error instanceof ProviderRefusal) this.#refuse(error);
@@ -317,21 +380,29 @@ export class FakeDeploy implements DeployView, OptionsSink {
     this.#finished = true;
     const declared = [...this.#declared.values()];
     const entry = (r: Declared): PlanEntry => ({
-      type: r.type, name: r.name,
+      type: r.type,
+      name: r.name,
       ...(r.properties.length > 0 ? { properties: r.properties } : {}),
       ...(r.renamedFrom !== undefined ? { renamedFrom: r.renamedFrom.split("::").at(-1)! } : {}),
-      ...(r.change === "replaced" ? { order: r.options?.deleteBeforeReplace === true ? "delete-before-create" : "create-before-delete" } : {}),
+      ...(r.change === "replaced"
+        ? { order: r.options?.deleteBeforeReplace === true ? "delete-before-create" : "create-before-delete" }
+        : {}),
     });
     const unclaimed = [...this.#cloud.resources.entries()].filter(([key]) => !this.#claims.has(key)).map(([, r]) => r);
     if (this.refusals.length === 0) {
       for (const r of unclaimed) {
         const refusal = protectedDeletion(r);
-        if (refusal !== undefined) this.refusals.push(new ProviderRefusal(keyOf(r.type, r.name), refusal.detail, refusal.source));
+        if (refusal !== undefined)
+          this.refusals.push(new ProviderRefusal(keyOf(r.type, r.name), refusal.detail, refusal.source));
       }
     }
     const failed = this.refusals.length > 0;
     const removed = failed ? [] : unclaimed;
-    const replacedPriors = failed ? [] : declared.filter((r) => r.change === "replaced").map((r) => this.#cloud.resources.get(r.renamedFrom ?? keyOf(r.type, r.name))!);
+    const replacedPriors = failed
+      ? []
+      : declared
+          .filter((r) => r.change === "replaced")
+          .map((r) => this.#cloud.resources.get(r.renamedFrom ?? keyOf(r.type, r.name))!);
 
     const violations: string[] = [];
     const deletions = new Map<string, number>();
@@ -345,12 +416,18 @@ export class FakeDeploy implements DeployView, OptionsSink {
       if (gone.type === MTLS_CERTIFICATE) {
         const expiry = certificateExpiry(gone.outputs);
         if (expiry > this.nowMs) {
-          violations.push(`MtlsCertificate '${gone.name}' (id ${gone.id}) deleted at ${new Date(this.nowMs).toISOString()} while valid until ${new Date(expiry).toISOString()}`);
+          violations.push(
+            `MtlsCertificate '${gone.name}' (id ${gone.id}) deleted at ${new Date(this.nowMs).toISOString()} while valid until ${new Date(expiry).toISOString()}`,
+          );
         }
       }
-      if (gone.type === POOL) deletions.set(`pool:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}`, this.nowMs);
+      if (gone.type === POOL)
+        deletions.set(`pool:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}`, this.nowMs);
       if (gone.type === POOL_PROVIDER) {
-        deletions.set(`provider:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}/${String(gone.inputs.workloadIdentityPoolProviderId)}`, this.nowMs);
+        deletions.set(
+          `provider:${String(gone.inputs.project)}/${String(gone.inputs.workloadIdentityPoolId)}/${String(gone.inputs.workloadIdentityPoolProviderId)}`,
+          this.nowMs,
+        );
       }
     }
     const plan: Plan = {

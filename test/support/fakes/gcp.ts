@@ -21,7 +21,10 @@ function knownProject(context: RegisterContext): { projectId: string; number: st
   const projectId = requiredText(context, "project");
   const number = context.deploy.projectNumber(projectId);
   if (number === undefined) {
-    context.refuse(`googleapi: Error 403: Permission denied on resource project ${projectId} (or it may not exist), forbidden`, "GCP Resource Manager: a project the caller can see");
+    context.refuse(
+      `googleapi: Error 403: Permission denied on resource project ${projectId} (or it may not exist), forbidden`,
+      "GCP Resource Manager: a project the caller can see",
+    );
   }
   return { projectId, number };
 }
@@ -30,12 +33,19 @@ function workloadIdentityId(context: RegisterContext, key: string): string {
   const id = requiredText(context, key);
   matching(context, key, id, GCP_IAM.workloadIdentityId);
   if (id.startsWith(GCP_IAM.reservedIdPrefix.value)) {
-    context.refuse(`INVALID_ARGUMENT: ${key} '${id}' starts with the reserved prefix ${GCP_IAM.reservedIdPrefix.value}`, GCP_IAM.reservedIdPrefix);
+    context.refuse(
+      `INVALID_ARGUMENT: ${key} '${id}' starts with the reserved prefix ${GCP_IAM.reservedIdPrefix.value}`,
+      GCP_IAM.reservedIdPrefix,
+    );
   }
   return id;
 }
 
-function consoleText(context: RegisterContext, displayMax: typeof GCP_IAM.poolDisplayName, descriptionMax: typeof GCP_IAM.poolDescription): void {
+function consoleText(
+  context: RegisterContext,
+  displayMax: typeof GCP_IAM.poolDisplayName,
+  descriptionMax: typeof GCP_IAM.poolDescription,
+): void {
   atMost(context, "displayName", (optionalText(context, "displayName") ?? "").length, displayMax, "characters");
   atMost(context, "description", (optionalText(context, "description") ?? "").length, descriptionMax, "characters");
 }
@@ -78,41 +88,86 @@ const account: ResourceFake = {
     const { projectId } = knownProject(context);
     const accountId = requiredText(context, "accountId");
     matching(context, "accountId", accountId, GCP_IAM.serviceAccountId);
-    atMost(context, "displayName", utf8Bytes(optionalText(context, "displayName") ?? ""), GCP_IAM.serviceAccountDisplayName, "bytes");
-    atMost(context, "description", utf8Bytes(optionalText(context, "description") ?? ""), GCP_IAM.serviceAccountDescription, "bytes");
+    atMost(
+      context,
+      "displayName",
+      utf8Bytes(optionalText(context, "displayName") ?? ""),
+      GCP_IAM.serviceAccountDisplayName,
+      "bytes",
+    );
+    atMost(
+      context,
+      "description",
+      utf8Bytes(optionalText(context, "description") ?? ""),
+      GCP_IAM.serviceAccountDescription,
+      "bytes",
+    );
     const inProject = context.deploy.declared(ACCOUNT).filter((a) => a.inputs.project === projectId);
     if (takenElsewhere(context, ACCOUNT, (a) => a.inputs.project === projectId && a.inputs.accountId === accountId)) {
-      context.refuse(`googleapi: Error 409: Service account ${accountId} already exists within project projects/${projectId}., alreadyExists`, GCP_IAM.serviceAccountIdUnique);
+      context.refuse(
+        `googleapi: Error 409: Service account ${accountId} already exists within project projects/${projectId}., alreadyExists`,
+        GCP_IAM.serviceAccountIdUnique,
+      );
     }
     if (inProject.length + 1 > GCP_IAM.serviceAccountsPerProject.value) {
-      context.refuse(`googleapi: Error 429: Maximum number of service accounts on project reached (${GCP_IAM.serviceAccountsPerProject.value}), rateLimitExceeded`, GCP_IAM.serviceAccountsPerProject);
+      context.refuse(
+        `googleapi: Error 429: Maximum number of service accounts on project reached (${GCP_IAM.serviceAccountsPerProject.value}), rateLimitExceeded`,
+        GCP_IAM.serviceAccountsPerProject,
+      );
     }
     const email = `${accountId}@${projectId}.iam.gserviceaccount.com`;
-    const uniqueId = BigInt(`0x${createHash("sha256").update(`${email}/${context.generation}`).digest("hex").slice(0, 16)}`).toString().padStart(21, "1").slice(0, 21);
-    return { ...context.inputs, email, member: `serviceAccount:${email}`, name: `projects/${projectId}/serviceAccounts/${email}`, uniqueId };
+    const uniqueId = BigInt(
+      `0x${createHash("sha256").update(`${email}/${context.generation}`).digest("hex").slice(0, 16)}`,
+    )
+      .toString()
+      .padStart(21, "1")
+      .slice(0, 21);
+    return {
+      ...context.inputs,
+      email,
+      member: `serviceAccount:${email}`,
+      name: `projects/${projectId}/serviceAccounts/${email}`,
+      uniqueId,
+    };
   },
 };
 
-const EVENTUALLY_CONSISTENT = "@pulumi/gcp serviceaccount.Account doc: creation of service accounts is eventually consistent, and that can lead to errors when you try to apply ACLs to service accounts immediately after creation";
+const EVENTUALLY_CONSISTENT =
+  "@pulumi/gcp serviceaccount.Account doc: creation of service accounts is eventually consistent, and that can lead to errors when you try to apply ACLs to service accounts immediately after creation";
 
 /**
  * A service account this deploy creates is not yet visible to IAM when the grant runs, unless
  * the grant waits (directly or through what it waits for) for a time Sleep whose triggers name
  * the account (its email, uniqueId or resource name), so the Sleep runs again for a new account.
  */
-function settledAccount(context: RegisterContext, email: string, refusal: (email: string, projectId: string) => string): void {
+function settledAccount(
+  context: RegisterContext,
+  email: string,
+  refusal: (email: string, projectId: string) => string,
+): void {
   const account = context.deploy.created(ACCOUNT).find((a) => a.outputs.email === email);
   if (account === undefined) return;
   const names = new Set([account.outputs.email, account.outputs.uniqueId, account.outputs.name]);
-  const waited = context.waitsFor().some((r) => r.type === SLEEP && typeof r.inputs.triggers === "object" && r.inputs.triggers !== null
-    && Object.values(r.inputs.triggers).some((v) => names.has(v)));
+  const waited = context
+    .waitsFor()
+    .some(
+      (r) =>
+        r.type === SLEEP &&
+        typeof r.inputs.triggers === "object" &&
+        r.inputs.triggers !== null &&
+        Object.values(r.inputs.triggers).some((v) => names.has(v)),
+    );
   if (!waited) context.refuse(refusal(email, String(account.inputs.project)), EVENTUALLY_CONSISTENT);
 }
 
 /** A member naming a service account (serviceAccount:<email>) that may have been created just now. */
 function settledMember(context: RegisterContext, member: string): void {
   if (!member.startsWith("serviceAccount:")) return;
-  settledAccount(context, member.slice("serviceAccount:".length), (email) => `googleapi: Error 400: Service account ${email} does not exist., badRequest`);
+  settledAccount(
+    context,
+    member.slice("serviceAccount:".length),
+    (email) => `googleapi: Error 400: Service account ${email} does not exist., badRequest`,
+  );
 }
 
 const SERVICE_ACCOUNT_ID = /^projects\/([^/]+)\/serviceAccounts\/[^@/]+@[a-z0-9.-]+$/;
@@ -122,11 +177,19 @@ const serviceAccountMember: ResourceFake = {
   register(context: RegisterContext) {
     const id = requiredText(context, "serviceAccountId");
     if (!SERVICE_ACCOUNT_ID.test(id)) {
-      context.refuse(`serviceAccountId ${JSON.stringify(id)} must be projects/{project}/serviceAccounts/{email}`, "terraform-provider-google google_service_account_iam_member: service_account_id format");
+      context.refuse(
+        `serviceAccountId ${JSON.stringify(id)} must be projects/{project}/serviceAccounts/{email}`,
+        "terraform-provider-google google_service_account_iam_member: service_account_id format",
+      );
     }
     checkRole(context);
     const member = checkMember(context);
-    settledAccount(context, id.slice(id.lastIndexOf("/") + 1), (email, projectId) => `googleapi: Error 404: Service account projects/${projectId}/serviceAccounts/${email} does not exist., notFound`);
+    settledAccount(
+      context,
+      id.slice(id.lastIndexOf("/") + 1),
+      (email, projectId) =>
+        `googleapi: Error 404: Service account projects/${projectId}/serviceAccounts/${email} does not exist., notFound`,
+    );
     settledMember(context, member);
     return { ...context.inputs, etag: "BwX" };
   },
@@ -163,19 +226,36 @@ const poolProvider: ResourceFake = {
     const { projectId, number } = knownProject(context);
     const poolId = requiredText(context, "workloadIdentityPoolId");
     const providerId = workloadIdentityId(context, "workloadIdentityPoolProviderId");
-    const hasPool = (deploy: DeployView) => [...deploy.declared(POOL), ...deploy.committed(POOL)]
-      .some((p) => p.inputs.project === projectId && p.inputs.workloadIdentityPoolId === poolId);
-    if (!hasPool(context.deploy)) context.refuse(`googleapi: Error 404: the pool ${poolName(number, poolId)} was not found, notFound`, "IAM API reference, providers.create: the parent pool must exist");
+    const hasPool = (deploy: DeployView) =>
+      [...deploy.declared(POOL), ...deploy.committed(POOL)].some(
+        (p) => p.inputs.project === projectId && p.inputs.workloadIdentityPoolId === poolId,
+      );
+    if (!hasPool(context.deploy))
+      context.refuse(
+        `googleapi: Error 404: the pool ${poolName(number, poolId)} was not found, notFound`,
+        "IAM API reference, providers.create: the parent pool must exist",
+      );
     consoleText(context, GCP_IAM.providerDisplayName, GCP_IAM.providerDescription);
     checkAttributeMapping(context);
     const condition = optionalText(context, "attributeCondition") ?? "";
     atMost(context, "attributeCondition", condition.length, GCP_IAM.attributeCondition, "characters");
     const oidc = record(context, "oidc");
     const issuerUri = requiredText(context, "issuerUri", oidc);
-    if (!issuerUri.startsWith("https://")) context.refuse(`INVALID_ARGUMENT: oidc.issuerUri '${issuerUri}' must be an https URL`, "IAM API reference, Oidc.issuerUri: the OIDC issuer URL, https");
+    if (!issuerUri.startsWith("https://"))
+      context.refuse(
+        `INVALID_ARGUMENT: oidc.issuerUri '${issuerUri}' must be an https URL`,
+        "IAM API reference, Oidc.issuerUri: the OIDC issuer URL, https",
+      );
     const audiences = Array.isArray(oidc.allowedAudiences) ? oidc.allowedAudiences : [];
     atMost(context, "oidc.allowedAudiences", audiences.length, GCP_IAM.allowedAudiences, "audiences");
-    for (const audience of audiences) atMost(context, `the audience ${JSON.stringify(audience)}`, String(audience).length, GCP_IAM.allowedAudienceLength, "characters");
+    for (const audience of audiences)
+      atMost(
+        context,
+        `the audience ${JSON.stringify(audience)}`,
+        String(audience).length,
+        GCP_IAM.allowedAudienceLength,
+        "characters",
+      );
     notSoftDeleted(context, "provider", `${projectId}/${poolId}/${providerId}`);
     return { ...context.inputs, name: `${poolName(number, poolId)}/providers/${providerId}`, state: "ACTIVE" };
   },
@@ -185,16 +265,26 @@ const GOOGLE_ATTRIBUTES: ReadonlySet<string> = new Set(GCP_IAM.attributeMappingK
 
 function checkAttributeMapping(context: RegisterContext): void {
   const mapping = record(context, "attributeMapping");
-  if (mapping["google.subject"] === undefined) context.refuse("INVALID_ARGUMENT: attributeMapping must map google.subject", GCP_IAM.attributeMappingKeys);
+  if (mapping["google.subject"] === undefined)
+    context.refuse("INVALID_ARGUMENT: attributeMapping must map google.subject", GCP_IAM.attributeMappingKeys);
   let custom = 0;
   for (const [key, expression] of Object.entries(mapping)) {
     if (key.startsWith("attribute.")) {
       custom++;
       matching(context, "attributeMapping key", key.slice("attribute.".length), GCP_IAM.customAttributeKey);
     } else if (!GOOGLE_ATTRIBUTES.has(key)) {
-      context.refuse(`INVALID_ARGUMENT: attributeMapping key '${key}' is neither a google.* attribute nor attribute.<name>`, GCP_IAM.attributeMappingKeys);
+      context.refuse(
+        `INVALID_ARGUMENT: attributeMapping key '${key}' is neither a google.* attribute nor attribute.<name>`,
+        GCP_IAM.attributeMappingKeys,
+      );
     }
-    atMost(context, `the attributeMapping expression of ${key}`, String(expression).length, GCP_IAM.attributeMappingExpression, "characters");
+    atMost(
+      context,
+      `the attributeMapping expression of ${key}`,
+      String(expression).length,
+      GCP_IAM.attributeMappingExpression,
+      "characters",
+    );
   }
   atMost(context, "attributeMapping's custom attributes", custom, GCP_IAM.customAttributes, "attributes");
 }
@@ -203,7 +293,10 @@ function getProject(inputs: Properties, deploy: DeployView, refuse: RegisterCont
   const projectId = typeof inputs.projectId === "string" ? inputs.projectId : undefined;
   const number = projectId === undefined ? undefined : deploy.projectNumber(projectId);
   if (projectId === undefined || number === undefined) {
-    refuse(`Error when reading or editing Project "${String(projectId)}": googleapi: Error 403: The caller does not have permission, forbidden`, "GCP Resource Manager projects.get: a project the caller can see");
+    refuse(
+      `Error when reading or editing Project "${String(projectId)}": googleapi: Error 403: The caller does not have permission, forbidden`,
+      "GCP Resource Manager projects.get: a project the caller can see",
+    );
   }
   return { id: `projects/${projectId}`, projectId, number, name: projectId };
 }

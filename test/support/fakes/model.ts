@@ -20,7 +20,13 @@ export interface RegisteredOptions {
   readonly aliases: readonly { readonly type: string; readonly name: string }[];
 }
 
-export const NO_OPTIONS: RegisteredOptions = Object.freeze({ protect: false, retainOnDelete: false, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [] });
+export const NO_OPTIONS: RegisteredOptions = Object.freeze({
+  protect: false,
+  retainOnDelete: false,
+  replaceOnChanges: [],
+  deleteBeforeReplace: false,
+  aliases: [],
+});
 
 /** A resource as the fake cloud holds it after a deploy. */
 export interface StoredResource {

@@ -71,12 +71,21 @@ class OptionsMonitor extends MockMonitor {
     this.#sink = sink;
   }
 
-  override registerResource(req: RegisterRequest, callback: (err: unknown, response: { getUrn(): string } | undefined) => void): Promise<void> {
+  override registerResource(
+    req: RegisterRequest,
+    callback: (err: unknown, response: { getUrn(): string } | undefined) => void,
+  ): Promise<void> {
     this.#sink.options(req.getType(), req.getName(), registeredOptions(req));
     this.#sink.dependencies(req.getType(), req.getName(), req.getDependenciesList());
     return super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
       if (response !== undefined) {
-        this.#sink.registered({ type: req.getType(), name: req.getName(), urn: response.getUrn(), parent: req.getParent(), dependencies: req.getDependenciesList() });
+        this.#sink.registered({
+          type: req.getType(),
+          name: req.getName(),
+          urn: response.getUrn(),
+          parent: req.getParent(),
+          dependencies: req.getDependenciesList(),
+        });
       }
       callback(err, response);
     });
@@ -84,7 +93,9 @@ class OptionsMonitor extends MockMonitor {
 }
 
 /** The runtime's store, where setMocks records which monitor features the SDK may use. */
-const state = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as { getStore(): Record<string, unknown> };
+const state = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as {
+  getStore(): Record<string, unknown>;
+};
 
 /**
  * pulumi.runtime.setMocks with the options-forwarding monitor: setMocks sets the feature flags

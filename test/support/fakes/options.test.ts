@@ -30,21 +30,45 @@ function deployed(declareAll: (deploy: ReturnType<FakeCloud["begin"]>) => void):
   return cloud;
 }
 
-const script = (scriptName: string) => ({ accountId: ACCOUNT, scriptName, content: "export default {}", mainModule: "index.js", bindings: [] });
+const script = (scriptName: string) => ({
+  accountId: ACCOUNT,
+  scriptName,
+  content: "export default {}",
+  mainModule: "index.js",
+  bindings: [],
+});
 
 describe("fake engine: the options reach it from the RegisterResourceRequest", () => {
   it("records protect, retainOnDelete, replaceOnChanges, deleteBeforeReplace and aliases of a resource the SDK registers", async () => {
     const deploy = installMocks("options", "test", { nowMs: NOW });
-    const bytes = new random.RandomBytes("kek", { length: 8 }, {
-      protect: true, retainOnDelete: true, replaceOnChanges: ["length"], deleteBeforeReplace: true, aliases: [{ name: "old-kek" }],
-    });
+    const bytes = new random.RandomBytes(
+      "kek",
+      { length: 8 },
+      {
+        protect: true,
+        retainOnDelete: true,
+        replaceOnChanges: ["length"],
+        deleteBeforeReplace: true,
+        aliases: [{ name: "old-kek" }],
+      },
+    );
     const plain = new random.RandomBytes("plain", { length: 8 });
     await Promise.all([resolved(bytes.urn), resolved(plain.urn), resolved(pulumi.output(bytes.base64))]);
     const options = Object.fromEntries(deploy.declared(TYPE.randomBytes).map((r) => [r.name, r.options]));
     assert.deepEqual(options.kek, {
-      protect: true, retainOnDelete: true, replaceOnChanges: ["length"], deleteBeforeReplace: true, aliases: [{ type: TYPE.randomBytes, name: "old-kek" }],
+      protect: true,
+      retainOnDelete: true,
+      replaceOnChanges: ["length"],
+      deleteBeforeReplace: true,
+      aliases: [{ type: TYPE.randomBytes, name: "old-kek" }],
     });
-    assert.deepEqual(options.plain, { protect: false, retainOnDelete: false, replaceOnChanges: [], deleteBeforeReplace: false, aliases: [] });
+    assert.deepEqual(options.plain, {
+      protect: false,
+      retainOnDelete: false,
+      replaceOnChanges: [],
+      deleteBeforeReplace: false,
+      aliases: [],
+    });
   });
 });
 
@@ -65,10 +89,14 @@ describe("fake engine: the registrations the monitor answered", () => {
 
 describe("fake engine: protect", () => {
   it("refuses to replace a resource protected in state and in the program, deleting nothing", () => {
-    const cloud = deployed((d) => declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
+    const cloud = deployed((d) =>
+      declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }),
+    );
     const second = cloud.begin(NOW + DAY_MS);
-    refused(() => declareWith(second, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST }, { protect: true }),
-      /unable to replace resource "aws:iam\/role:Role::role"\nas it is currently marked for protection/);
+    refused(
+      () => declareWith(second, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST }, { protect: true }),
+      /unable to replace resource "aws:iam\/role:Role::role"\nas it is currently marked for protection/,
+    );
     const plan = second.finish();
     assert.equal(plan.refusals.length, 1);
     assert.deepEqual([plan.replaced, plan.deleted], [[], []]);
@@ -76,10 +104,15 @@ describe("fake engine: protect", () => {
   });
 
   it("replaces once the program unprotects it, in the same update (Pulumi looks at both flags)", () => {
-    const cloud = deployed((d) => declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }));
+    const cloud = deployed((d) =>
+      declareWith(d, TYPE.role, "role", { name: "wid-a", assumeRolePolicy: TRUST }, { protect: true }),
+    );
     const second = cloud.begin(NOW + DAY_MS);
     declare(second, TYPE.role, "role", { name: "wid-b", assumeRolePolicy: TRUST });
-    assert.deepEqual(second.finish().replaced.map((e) => e.name), ["role"]);
+    assert.deepEqual(
+      second.finish().replaced.map((e) => e.name),
+      ["role"],
+    );
   });
 
   it("refuses to delete it (a destroy too) until `pulumi state unprotect`", () => {
@@ -88,11 +121,20 @@ describe("fake engine: protect", () => {
       declare(d, TYPE.randomBytes, "loose", { length: 8 });
     });
     const destroy = cloud.destroy(NOW + DAY_MS);
-    assert.deepEqual(destroy.refusals.map((r) => r.detail), [
-      "resource \"aws:iam/role:Role::role\" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command:\n`pulumi state unprotect 'aws:iam/role:Role::role'`",
-    ]);
+    assert.deepEqual(
+      destroy.refusals.map((r) => r.detail),
+      [
+        "resource \"aws:iam/role:Role::role\" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command:\n`pulumi state unprotect 'aws:iam/role:Role::role'`",
+      ],
+    );
     assert.deepEqual(destroy.deleted, [], "a refused deploy deletes nothing, not even the unprotected");
-    assert.deepEqual(cloud.resources().map((r) => r.name).sort(), ["loose", "role"]);
+    assert.deepEqual(
+      cloud
+        .resources()
+        .map((r) => r.name)
+        .sort(),
+      ["loose", "role"],
+    );
     cloud.unprotect(TYPE.role, "role");
     const again = cloud.destroy(NOW + 2 * DAY_MS);
     assert.deepEqual([again.refusals, again.deleted.map((e) => e.name).sort()], [[], ["loose", "role"]]);
@@ -108,14 +150,33 @@ describe("fake engine: retainOnDelete", () => {
     cloud.unprotect(TYPE.workersKvNamespace, "jwks");
     cloud.unprotect(TYPE.workersScript, "script");
     const plan = cloud.destroy(NOW + DAY_MS);
-    assert.deepEqual({ deleted: plan.deleted, retained: plan.retained.map((e) => e.name).sort() }, { deleted: [], retained: ["jwks", "script"] });
+    assert.deepEqual(
+      { deleted: plan.deleted, retained: plan.retained.map((e) => e.name).sort() },
+      { deleted: [], retained: ["jwks", "script"] },
+    );
     assert.deepEqual(cloud.resources(), []);
-    assert.deepEqual(cloud.retained().map((r) => r.name).sort(), ["jwks", "script"]);
+    assert.deepEqual(
+      cloud
+        .retained()
+        .map((r) => r.name)
+        .sort(),
+      ["jwks", "script"],
+    );
 
     const next = cloud.begin(NOW + 2 * DAY_MS);
-    const listed = next.call({ token: "cloudflare:index/getWorkersScripts:getWorkersScripts", inputs: { accountId: ACCOUNT } });
-    assert.deepEqual((listed.results as { id: string }[]).map((s) => s.id), ["issuer"], "the account still runs the script");
-    refused(() => declare(next, TYPE.workersKvNamespace, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }), /already exists: 'issuer-jwks' \[code: 10014\]/);
+    const listed = next.call({
+      token: "cloudflare:index/getWorkersScripts:getWorkersScripts",
+      inputs: { accountId: ACCOUNT },
+    });
+    assert.deepEqual(
+      (listed.results as { id: string }[]).map((s) => s.id),
+      ["issuer"],
+      "the account still runs the script",
+    );
+    refused(
+      () => declare(next, TYPE.workersKvNamespace, "jwks", { accountId: ACCOUNT, title: "issuer-jwks" }),
+      /already exists: 'issuer-jwks' \[code: 10014\]/,
+    );
   });
 
   it("keeps the old resource of a replacement in the account, and deletes one without the option", () => {
@@ -128,19 +189,31 @@ describe("fake engine: retainOnDelete", () => {
     declare(second, TYPE.workersScript, "plain", script("plain-b"));
     const plan = second.finish();
     assert.deepEqual(plan.replaced.map((e) => e.name).sort(), ["kept", "plain"]);
-    assert.deepEqual(cloud.retained().map((r) => r.inputs.scriptName), ["kept-a"]);
+    assert.deepEqual(
+      cloud.retained().map((r) => r.inputs.scriptName),
+      ["kept-a"],
+    );
   });
 });
 
 describe("fake engine: replaceOnChanges", () => {
   it("replaces on a change the provider would update in place", () => {
-    for (const [replaceOnChanges, change] of [[[], "updated"], [["title"], "replaced"], [["*"], "replaced"]] as const) {
-      const cloud = deployed((d) => declareWith(d, TYPE.workersKvNamespace, "ns", { accountId: ACCOUNT, title: "a" }, { replaceOnChanges }));
+    for (const [replaceOnChanges, change] of [
+      [[], "updated"],
+      [["title"], "replaced"],
+      [["*"], "replaced"],
+    ] as const) {
+      const cloud = deployed((d) =>
+        declareWith(d, TYPE.workersKvNamespace, "ns", { accountId: ACCOUNT, title: "a" }, { replaceOnChanges }),
+      );
       const second = cloud.begin(NOW + DAY_MS);
       declareWith(second, TYPE.workersKvNamespace, "ns", { accountId: ACCOUNT, title: "b" }, { replaceOnChanges });
       const plan = second.finish();
-      assert.deepEqual({ updated: plan.updated.map((e) => e.name), replaced: plan.replaced.map((e) => e.name) },
-        change === "updated" ? { updated: ["ns"], replaced: [] } : { updated: [], replaced: ["ns"] }, String(replaceOnChanges));
+      assert.deepEqual(
+        { updated: plan.updated.map((e) => e.name), replaced: plan.replaced.map((e) => e.name) },
+        change === "updated" ? { updated: ["ns"], replaced: [] } : { updated: [], replaced: ["ns"] },
+        String(replaceOnChanges),
+      );
     }
   });
 });
@@ -150,24 +223,39 @@ describe("fake engine: deleteBeforeReplace", () => {
 
   it("frees a unique name for the replacement, and the plan says delete before create", () => {
     const cloud = deployed((d) => declare(d, TYPE.role, "role", withPath("/a/")));
-    refused(() => declare(cloud.begin(NOW + DAY_MS), TYPE.role, "role", withPath("/b/")), /EntityAlreadyExists: Role with name wid-a already exists/);
+    refused(
+      () => declare(cloud.begin(NOW + DAY_MS), TYPE.role, "role", withPath("/b/")),
+      /EntityAlreadyExists: Role with name wid-a already exists/,
+    );
 
     const dbr = deployed((d) => declareWith(d, TYPE.role, "role", withPath("/a/"), { deleteBeforeReplace: true }));
     const second = dbr.begin(NOW + DAY_MS);
     declareWith(second, TYPE.role, "role", withPath("/b/"), { deleteBeforeReplace: true });
-    assert.deepEqual(second.finish().replaced, [{ type: TYPE.role, name: "role", properties: ["path"], order: "delete-before-create" }]);
+    assert.deepEqual(second.finish().replaced, [
+      { type: TYPE.role, name: "role", properties: ["path"], order: "delete-before-create" },
+    ]);
   });
 
   it("still flags a certificate deleted first while it is valid", () => {
     const key = deriveKeyPair(new Uint8Array(32).fill(5), "options-test");
     const upload = (label: string) => ({
-      accountId: ACCOUNT, ca: false, name: label, privateKey: key.privateKeyPem,
+      accountId: ACCOUNT,
+      ca: false,
+      name: label,
+      privateKey: key.privateKeyPem,
       certificates: issueCertificate({
-        serialNumber: new Uint8Array(16).fill(0x21), subject: { organization: "t", commonName: "c" }, subjectKey: key,
-        notBefore: new Date(NOW), notAfter: new Date(NOW + 10 * DAY_MS), kind: "client", uri: "spiffe://t/c",
+        serialNumber: new Uint8Array(16).fill(0x21),
+        subject: { organization: "t", commonName: "c" },
+        subjectKey: key,
+        notBefore: new Date(NOW),
+        notAfter: new Date(NOW + 10 * DAY_MS),
+        kind: "client",
+        uri: "spiffe://t/c",
       }).pem,
     });
-    const cloud = deployed((d) => declareWith(d, TYPE.mtlsCertificate, "cert", upload("one"), { deleteBeforeReplace: true }));
+    const cloud = deployed((d) =>
+      declareWith(d, TYPE.mtlsCertificate, "cert", upload("one"), { deleteBeforeReplace: true }),
+    );
     const second = cloud.begin(NOW + DAY_MS);
     declareWith(second, TYPE.mtlsCertificate, "cert", upload("two"), { deleteBeforeReplace: true });
     const plan = second.finish();
@@ -182,10 +270,18 @@ describe("fake engine: aliases", () => {
     const cloud = deployed((d) => declare(d, TYPE.randomBytes, "old", { length: 16 }));
     const before = cloud.resource(TYPE.randomBytes, "old")!;
     const second = cloud.begin(NOW + DAY_MS);
-    const state = declareWith(second, TYPE.randomBytes, "new", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
+    const state = declareWith(
+      second,
+      TYPE.randomBytes,
+      "new",
+      { length: 16 },
+      { aliases: [{ type: TYPE.randomBytes, name: "old" }] },
+    );
     const plan = second.finish();
-    assert.deepEqual({ created: plan.created, deleted: plan.deleted, unchanged: plan.unchanged },
-      { created: [], deleted: [], unchanged: [{ type: TYPE.randomBytes, name: "new", renamedFrom: "old" }] });
+    assert.deepEqual(
+      { created: plan.created, deleted: plan.deleted, unchanged: plan.unchanged },
+      { created: [], deleted: [], unchanged: [{ type: TYPE.randomBytes, name: "new", renamedFrom: "old" }] },
+    );
     assert.equal(state.base64, before.outputs.base64);
     assert.equal(cloud.resource(TYPE.randomBytes, "new")?.id, before.id);
     assert.equal(cloud.resource(TYPE.randomBytes, "old"), undefined);
@@ -195,15 +291,37 @@ describe("fake engine: aliases", () => {
     const cloud = deployed((d) => declare(d, TYPE.randomBytes, "old", { length: 16 }));
     const twice = cloud.begin(NOW + DAY_MS);
     declareWith(twice, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
-    refused(() => declareWith(twice, TYPE.randomBytes, "b", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] }),
-      /Duplicate resource alias 'random:index\/randomBytes:RandomBytes::old' applied to resource with URN '.*::b' conflicting with resource with URN '.*::a'/);
+    refused(
+      () =>
+        declareWith(
+          twice,
+          TYPE.randomBytes,
+          "b",
+          { length: 16 },
+          { aliases: [{ type: TYPE.randomBytes, name: "old" }] },
+        ),
+      /Duplicate resource alias 'random:index\/randomBytes:RandomBytes::old' applied to resource with URN '.*::b' conflicting with resource with URN '.*::a'/,
+    );
 
     const kept = cloud.begin(NOW + DAY_MS);
     declare(kept, TYPE.randomBytes, "old", { length: 16 });
-    refused(() => declareWith(kept, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] }), /Duplicate resource alias .*::old' applied to resource with URN '.*::a' conflicting with resource with URN '.*::old'/);
+    refused(
+      () =>
+        declareWith(
+          kept,
+          TYPE.randomBytes,
+          "a",
+          { length: 16 },
+          { aliases: [{ type: TYPE.randomBytes, name: "old" }] },
+        ),
+      /Duplicate resource alias .*::old' applied to resource with URN '.*::a' conflicting with resource with URN '.*::old'/,
+    );
 
     const late = cloud.begin(NOW + DAY_MS);
     declareWith(late, TYPE.randomBytes, "a", { length: 16 }, { aliases: [{ type: TYPE.randomBytes, name: "old" }] });
-    refused(() => declare(late, TYPE.randomBytes, "old", { length: 16 }), /Duplicate resource URN '.*::old' conflicting with alias on resource with URN '.*::a'/);
+    refused(
+      () => declare(late, TYPE.randomBytes, "old", { length: 16 }),
+      /Duplicate resource URN '.*::old' conflicting with alias on resource with URN '.*::a'/,
+    );
   });
 });

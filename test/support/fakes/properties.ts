@@ -7,7 +7,12 @@ import type { Properties } from "./model.js";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] !== undefined && "value" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SECRET_SIG] !== undefined &&
+    "value" in value
+  );
 }
 
 /** Inputs as the provider receives them: the engine's secret wrappers removed, recursively. */
@@ -15,7 +20,11 @@ export function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (typeof value !== "object" || value === null) return value;
   if (isSecretWrapper(value)) return unwrapSecrets(value.value);
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, unwrapSecrets(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, unwrapSecrets(v)]),
+  );
 }
 
 export function holdsSecret(value: unknown): boolean {
@@ -28,7 +37,10 @@ export function holdsSecret(value: unknown): boolean {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value) ?? "undefined";
 }

@@ -8,13 +8,28 @@ import { createHash } from "node:crypto";
 import type { ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 import { TYPE } from "./types.js";
 
-const EVERY_INPUT = ["length", "keepers", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial"];
+const EVERY_INPUT = [
+  "length",
+  "keepers",
+  "special",
+  "upper",
+  "lower",
+  "numeric",
+  "minLower",
+  "minUpper",
+  "minNumeric",
+  "minSpecial",
+  "overrideSpecial",
+];
 const PASSWORD_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 
 function length(context: RegisterContext): number {
   const value = context.inputs.length;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    context.refuse(`length must be an integer of at least 1, got ${JSON.stringify(value)}`, "terraform-provider-random: length, 'The number of bytes/characters requested', at least 1");
+    context.refuse(
+      `length must be an integer of at least 1, got ${JSON.stringify(value)}`,
+      "terraform-provider-random: length, 'The number of bytes/characters requested', at least 1",
+    );
   }
   return value;
 }
@@ -29,7 +44,9 @@ const randomBytes: ResourceFake = {
   replaceOn: EVERY_INPUT,
   register(context: RegisterContext) {
     const size = length(context);
-    const bytes = kept(context, "base64", () => context.deploy.bytes(`${context.name}/${context.generation}`, size).toString("base64"));
+    const bytes = kept(context, "base64", () =>
+      context.deploy.bytes(`${context.name}/${context.generation}`, size).toString("base64"),
+    );
     return { ...context.inputs, base64: bytes, hex: Buffer.from(bytes, "base64").toString("hex") };
   },
 };
@@ -38,13 +55,18 @@ const randomPassword: ResourceFake = {
   replaceOn: EVERY_INPUT,
   register(context: RegisterContext) {
     const size = length(context);
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" +
+    const alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" +
       (context.inputs.special === false ? "" : String(context.inputs.overrideSpecial ?? PASSWORD_SPECIAL));
     const result = kept(context, "result", () => {
       const bytes = context.deploy.bytes(`${context.name}/${context.generation}`, size);
       return [...bytes].map((byte) => alphabet[byte % alphabet.length]).join("");
     });
-    return { ...context.inputs, result, bcryptHash: `$2a$10$${createHash("sha256").update(result).digest("base64").slice(0, 53)}` };
+    return {
+      ...context.inputs,
+      result,
+      bcryptHash: `$2a$10$${createHash("sha256").update(result).digest("base64").slice(0, 53)}`,
+    };
   },
 };
 

@@ -17,7 +17,13 @@ export function declare(deploy: FakeDeploy, type: string, name: string, inputs: 
 }
 
 /** Declares a resource that waits for `after` (earlier hand-declared resources), as its inputs or dependsOn would make it. */
-export function declareAfter(deploy: FakeDeploy, type: string, name: string, inputs: Properties, after: readonly { readonly type: string; readonly name: string }[]): Properties {
+export function declareAfter(
+  deploy: FakeDeploy,
+  type: string,
+  name: string,
+  inputs: Properties,
+  after: readonly { readonly type: string; readonly name: string }[],
+): Properties {
   const dependencies = after.map((r) => urnOf(r.type, r.name));
   deploy.dependencies(type, name, dependencies);
   const state = deploy.register({ type, name, inputs, custom: true }).state;
@@ -26,7 +32,13 @@ export function declareAfter(deploy: FakeDeploy, type: string, name: string, inp
 }
 
 /** Declares with resource options, as the mock monitor hands them over before registering. */
-export function declareWith(deploy: FakeDeploy, type: string, name: string, inputs: Properties, options: Partial<RegisteredOptions>): Properties {
+export function declareWith(
+  deploy: FakeDeploy,
+  type: string,
+  name: string,
+  inputs: Properties,
+  options: Partial<RegisteredOptions>,
+): Properties {
   deploy.options(type, name, { ...NO_OPTIONS, ...options });
   return declare(deploy, type, name, inputs);
 }

@@ -10,7 +10,8 @@ import type { Refuser } from "./refusal.js";
 export const keyOf = (type: string, name: string) => `${type}::${name}`;
 
 const PROTECT_SOURCE = "Pulumi engine: protect (pkg/resource/deploy step_generator.go, step.go)";
-const ALIAS_SOURCE = "Pulumi engine: an alias may be claimed by one resource only (sdk/go/common/diag errors.go 2008, 2016)";
+const ALIAS_SOURCE =
+  "Pulumi engine: an alias may be claimed by one resource only (sdk/go/common/diag errors.go 2008, 2016)";
 
 /** Whether a change to `properties` replaces under `replaceOnChanges` (a path counts by its top-level property). */
 export function replacesOnChange(replaceOnChanges: readonly string[], properties: readonly string[]): boolean {
@@ -19,14 +20,24 @@ export function replacesOnChange(replaceOnChanges: readonly string[], properties
 }
 
 /** Refuses a replacement the state and the program both protect (unprotecting in the program and replacing in one update is allowed). */
-export function checkReplacement(key: string, prior: StoredResource, options: RegisteredOptions, refuse: Refuser["refuse"]): void {
+export function checkReplacement(
+  key: string,
+  prior: StoredResource,
+  options: RegisteredOptions,
+  refuse: Refuser["refuse"],
+): void {
   if (prior.options?.protect === true && options.protect) {
-    refuse(`unable to replace resource "${key}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``, PROTECT_SOURCE);
+    refuse(
+      `unable to replace resource "${key}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\``,
+      PROTECT_SOURCE,
+    );
   }
 }
 
 /** The refusal of deleting a resource its state protects, or undefined. */
-export function protectedDeletion(resource: StoredResource): { readonly detail: string; readonly source: string } | undefined {
+export function protectedDeletion(
+  resource: StoredResource,
+): { readonly detail: string; readonly source: string } | undefined {
   if (resource.options?.protect !== true) return undefined;
   const key = keyOf(resource.type, resource.name);
   return {
@@ -43,9 +54,15 @@ export class StateClaims {
   constructor(readonly state: ReadonlyMap<string, StoredResource>) {}
 
   /** The prior state of `key`: under its own key, else under the first alias state holds, claimed for it. */
-  claim(key: string, options: RegisteredOptions, isDeclared: (key: string) => boolean, refuse: Refuser["refuse"]): { readonly key: string; readonly prior: StoredResource } | undefined {
+  claim(
+    key: string,
+    options: RegisteredOptions,
+    isDeclared: (key: string) => boolean,
+    refuse: Refuser["refuse"],
+  ): { readonly key: string; readonly prior: StoredResource } | undefined {
     const claimer = this.#claims.get(key);
-    if (claimer !== undefined) refuse(`Duplicate resource URN '${key}' conflicting with alias on resource with URN '${claimer}'`, ALIAS_SOURCE);
+    if (claimer !== undefined)
+      refuse(`Duplicate resource URN '${key}' conflicting with alias on resource with URN '${claimer}'`, ALIAS_SOURCE);
     const own = this.state.get(key);
     if (own !== undefined) {
       this.#claims.set(key, key);
@@ -56,7 +73,11 @@ export class StateClaims {
       const prior = this.state.get(aliasKey);
       if (prior === undefined) continue;
       const other = isDeclared(aliasKey) ? aliasKey : this.#claims.get(aliasKey);
-      if (other !== undefined) refuse(`Duplicate resource alias '${aliasKey}' applied to resource with URN '${key}' conflicting with resource with URN '${other}'`, ALIAS_SOURCE);
+      if (other !== undefined)
+        refuse(
+          `Duplicate resource alias '${aliasKey}' applied to resource with URN '${key}' conflicting with resource with URN '${other}'`,
+          ALIAS_SOURCE,
+        );
       this.#claims.set(aliasKey, key);
       return { key: aliasKey, prior };
     }
@@ -69,6 +90,11 @@ export class StateClaims {
 
   /** Names of the claimed state entries of `type`. */
   names(type: string): ReadonlySet<string> {
-    return new Set([...this.#claims.keys()].map((key) => this.state.get(key)!).filter((r) => r.type === type).map((r) => r.name));
+    return new Set(
+      [...this.#claims.keys()]
+        .map((key) => this.state.get(key)!)
+        .filter((r) => r.type === type)
+        .map((r) => r.name),
+    );
   }
 }

@@ -13,14 +13,18 @@ import { NOW } from "./register.js";
 import { settled } from "./settled.js";
 
 const BYTES = "random:index/randomBytes:RandomBytes";
-const later = <T>(ms: number, value: T) => pulumi.output(new Promise<T>((resolve) => setTimeout(() => resolve(value), ms)));
+const later = <T>(ms: number, value: T) =>
+  pulumi.output(new Promise<T>((resolve) => setTimeout(() => resolve(value), ms)));
 
 describe("settled(): a deploy ends when nothing is in flight", () => {
   it("waits for a registration whose input resolves 200 ms later, though nothing awaits its outputs", async () => {
     installMocks("settled", "test", { nowMs: NOW });
     new random.RandomBytes("late", { length: later(200, 8) });
     await settled();
-    assert.deepEqual(recorded.filter((r) => r.type === BYTES).map((r) => [r.name, r.inputs.length]), [["late", 8]]);
+    assert.deepEqual(
+      recorded.filter((r) => r.type === BYTES).map((r) => [r.name, r.inputs.length]),
+      [["late", 8]],
+    );
   });
 
   it("waits for a registration made in an apply of another resource's output, and for that one's own dependents", async () => {
@@ -31,7 +35,10 @@ describe("settled(): a deploy ends when nothing is in flight", () => {
       second.base64.apply(() => new random.RandomBytes("third", { length: 2 }));
     });
     await settled();
-    assert.deepEqual(recorded.filter((r) => r.type === BYTES).map((r) => r.name), ["first", "second", "third"]);
+    assert.deepEqual(
+      recorded.filter((r) => r.type === BYTES).map((r) => r.name),
+      ["first", "second", "third"],
+    );
   });
 
   it("after a refusal, ends once what waits on the refused resource has stopped moving", async () => {
@@ -41,16 +48,28 @@ describe("settled(): a deploy ends when nothing is in flight", () => {
     const ignore = () => {};
     process.on("unhandledRejection", ignore);
     try {
-      const refusedAccount = new gcp.serviceaccount.Account("refused", { project: "example-identity-dev", accountId: "short" });
+      const refusedAccount = new gcp.serviceaccount.Account("refused", {
+        project: "example-identity-dev",
+        accountId: "short",
+      });
       new time.Sleep("downstream", { createDuration: "1s", triggers: { email: refusedAccount.email } });
-      new random.RandomBytes("independent", { length: 3 }).base64.apply(() => new random.RandomBytes("after-independent", { length: 2 }));
+      new random.RandomBytes("independent", { length: 3 }).base64.apply(
+        () => new random.RandomBytes("after-independent", { length: 2 }),
+      );
       await settled(deploy.refused());
     } finally {
       process.off("unhandledRejection", ignore);
       for (const listener of others) process.on("unhandledRejection", listener);
     }
-    assert.deepEqual(deploy.refusals.map((r) => r.resource), ["gcp:serviceaccount/account:Account::refused"]);
-    assert.deepEqual(recorded.map((r) => r.name).sort(), ["after-independent", "independent"], "independent registrations still end; the downstream one never starts");
+    assert.deepEqual(
+      deploy.refusals.map((r) => r.resource),
+      ["gcp:serviceaccount/account:Account::refused"],
+    );
+    assert.deepEqual(
+      recorded.map((r) => r.name).sort(),
+      ["after-independent", "independent"],
+      "independent registrations still end; the downstream one never starts",
+    );
   });
 
   it("returns at once when nothing was declared", async () => {

@@ -27,11 +27,20 @@ const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function settled(failure?: Promise<unknown>): Promise<void> {
   let failed = false;
-  const failedNow = failure?.then(() => { failed = true; }, () => { failed = true; });
+  const failedNow = failure?.then(
+    () => {
+      failed = true;
+    },
+    () => {
+      failed = true;
+    },
+  );
   for (;;) {
     const pending = state.getStore().settings.rpcDone;
     let done = false;
-    void pending.then(() => { done = true; });
+    void pending.then(() => {
+      done = true;
+    });
     await drained();
     if (state.getStore().settings.rpcDone !== pending) continue;
     if (done || failed) return;

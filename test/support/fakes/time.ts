@@ -15,7 +15,10 @@ function duration(context: RegisterContext, key: "createDuration" | "destroyDura
   const value = context.inputs[key];
   if (value === undefined) return;
   if (typeof value !== "string" || !GO_DURATION.test(value)) {
-    context.refuse(`${key} ${JSON.stringify(value)} is not a duration such as "30s" or "1m30s"`, "terraform-provider-time time_sleep: create_duration and destroy_duration, Go time.ParseDuration strings");
+    context.refuse(
+      `${key} ${JSON.stringify(value)} is not a duration such as "30s" or "1m30s"`,
+      "terraform-provider-time time_sleep: create_duration and destroy_duration, Go time.ParseDuration strings",
+    );
   }
 }
 

@@ -44,7 +44,15 @@ export interface ResolvedAwsClientOptions {
   readonly signingRegion: string | undefined;
 }
 
-const CREDENTIAL_OPTIONS = ["roleArn", "region", "sessionName", "durationSeconds", "audience", "endpoint", "renewBeforeSeconds"];
+const CREDENTIAL_OPTIONS = [
+  "roleArn",
+  "region",
+  "sessionName",
+  "durationSeconds",
+  "audience",
+  "endpoint",
+  "renewBeforeSeconds",
+];
 const CLIENT_OPTIONS = [...CREDENTIAL_OPTIONS, "service", "signingRegion"];
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -63,29 +71,64 @@ export function resolveAwsClientOptions(options: unknown): ResolvedAwsClientOpti
   const problems = new OptionProblems("awsClient");
   const credentials = credentialsOptions(options, problems, CLIENT_OPTIONS);
   const record = isRecord(options) ? options : {};
-  const service = record.service === undefined ? undefined : problems.string(record.service, "service", SERVICE, 'must be an AWS signing name such as "s3" or "dynamodb"');
+  const service =
+    record.service === undefined
+      ? undefined
+      : problems.string(record.service, "service", SERVICE, 'must be an AWS signing name such as "s3" or "dynamodb"');
   const signingRegion =
-    record.signingRegion === undefined ? undefined : problems.string(record.signingRegion, "signingRegion", REGION, 'must be an AWS region such as "us-east-1"');
+    record.signingRegion === undefined
+      ? undefined
+      : problems.string(record.signingRegion, "signingRegion", REGION, 'must be an AWS region such as "us-east-1"');
   problems.throwIfAny();
   return Object.freeze({ credentials, service, signingRegion });
 }
 
-function credentialsOptions(options: unknown, problems: OptionProblems, known: readonly string[]): ResolvedAwsCredentialsOptions {
+function credentialsOptions(
+  options: unknown,
+  problems: OptionProblems,
+  known: readonly string[],
+): ResolvedAwsCredentialsOptions {
   if (!isRecord(options)) {
     problems.add("options", "must be an object such as { roleArn, region }");
     options = {};
   }
   const record = options as Record<string, unknown>;
   problems.unknown(record, known);
-  const roleArn = problems.string(record.roleArn, "roleArn", ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/wid-billing (the workload's awsRoleArn stack output)");
+  const roleArn = problems.string(
+    record.roleArn,
+    "roleArn",
+    ROLE_ARN,
+    "must be an IAM role ARN such as arn:aws:iam::123456789012:role/wid-billing (the workload's awsRoleArn stack output)",
+  );
   const region = problems.string(record.region, "region", REGION, 'must be an AWS region such as "us-east-1"');
-  const sessionName = problems.optionalString(record.sessionName, "sessionName", SESSION_NAME, "must be 2 to 64 of letters, digits and +=,.@_-", "worker-identity");
+  const sessionName = problems.optionalString(
+    record.sessionName,
+    "sessionName",
+    SESSION_NAME,
+    "must be 2 to 64 of letters, digits and +=,.@_-",
+    "worker-identity",
+  );
   const durationSeconds = problems.integer(record.durationSeconds, "durationSeconds", 900, 43_200, 3_600);
-  const audience = problems.optionalString(record.audience, "audience", NON_EMPTY, "must be the stack's AWS audience, a non-empty string", "sts.amazonaws.com");
+  const audience = problems.optionalString(
+    record.audience,
+    "audience",
+    NON_EMPTY,
+    "must be the stack's AWS audience, a non-empty string",
+    "sts.amazonaws.com",
+  );
   const endpoint = problems.endpoint(record.endpoint, "endpoint", defaultStsEndpoint(region));
   const renewBeforeSeconds = problems.integer(record.renewBeforeSeconds, "renewBeforeSeconds", 0, 3_600, 300);
   const cacheKey = JSON.stringify(["aws", roleArn, sessionName, durationSeconds, audience, endpoint]);
-  return Object.freeze({ roleArn, region, sessionName, durationSeconds, audience, endpoint, renewBeforeMs: renewBeforeSeconds * 1_000, cacheKey });
+  return Object.freeze({
+    roleArn,
+    region,
+    sessionName,
+    durationSeconds,
+    audience,
+    endpoint,
+    renewBeforeMs: renewBeforeSeconds * 1_000,
+    cacheKey,
+  });
 }
 
 /** The regional STS endpoint; China regions live under amazonaws.com.cn. */

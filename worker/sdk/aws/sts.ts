@@ -30,7 +30,13 @@ export interface AssumeRoleRequest {
 }
 
 /** Codes STS documents as transient: the same call may succeed a little later. */
-const RETRYABLE_CODES = new Set(["Throttling", "ThrottlingException", "IDPCommunicationError", "ServiceUnavailable", "InternalFailure"]);
+const RETRYABLE_CODES = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "IDPCommunicationError",
+  "ServiceUnavailable",
+  "InternalFailure",
+]);
 const HINTS: Readonly<Record<string, string>> = {
   AccessDenied: "the role's trust policy must name this Worker's exact subject and the audience; check the role ARN",
   InvalidIdentityToken: "AWS must trust the issuer (an IAM OIDC provider for its URL) and be able to fetch its JWKS",
@@ -61,17 +67,26 @@ export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest, nowM
 
 /** The credentials in a 2xx answer, or the typed error an error answer stands for. */
 export function readAssumeRoleAnswer(answer: Answer, roleArn: string, nowMs: number): AwsCredentials {
-  const malformed = (why: string) => new MalformedResponseError("aws-sts", answer.status, `AWS STS answered AssumeRoleWithWebIdentity (HTTP ${answer.status}) with ${why}`);
+  const malformed = (why: string) =>
+    new MalformedResponseError(
+      "aws-sts",
+      answer.status,
+      `AWS STS answered AssumeRoleWithWebIdentity (HTTP ${answer.status}) with ${why}`,
+    );
   let root: XmlElement;
   try {
     root = parseXml(answer.body);
   } catch (error) {
-    throw malformed(error instanceof XmlError ? `a document that is not XML: ${error.message}` : "an unreadable document");
+    throw malformed(
+      error instanceof XmlError ? `a document that is not XML: ${error.message}` : "an unreadable document",
+    );
   }
   try {
     if (root.name === "ErrorResponse") throw stsError(answer.status, root, roleArn);
-    if (answer.status < 200 || answer.status > 299) throw malformed(`<${root.name}> where <ErrorResponse> was expected`);
-    if (root.name !== "AssumeRoleWithWebIdentityResponse") throw malformed(`<${root.name}>, not <AssumeRoleWithWebIdentityResponse>`);
+    if (answer.status < 200 || answer.status > 299)
+      throw malformed(`<${root.name}> where <ErrorResponse> was expected`);
+    if (root.name !== "AssumeRoleWithWebIdentityResponse")
+      throw malformed(`<${root.name}>, not <AssumeRoleWithWebIdentityResponse>`);
     const result = childElement(root, "AssumeRoleWithWebIdentityResult");
     const credentials = result && childElement(result, "Credentials");
     if (!result || !credentials) throw malformed("no <AssumeRoleWithWebIdentityResult><Credentials>");
@@ -112,7 +127,12 @@ function stsError(status: number, root: XmlElement, roleArn: string): AwsStsErro
     return element ? leafText(element).trim() : "";
   };
   const code = text(error, "Code");
-  if (!code) return new MalformedResponseError("aws-sts", status, `AWS STS answered (HTTP ${status}) with an <ErrorResponse> without <Error><Code>`);
+  if (!code)
+    return new MalformedResponseError(
+      "aws-sts",
+      status,
+      `AWS STS answered (HTTP ${status}) with an <ErrorResponse> without <Error><Code>`,
+    );
   const message = text(error, "Message");
   const type = text(error, "Type") || undefined;
   const requestId = text(root, "RequestId") || text(childElement(root, "ResponseMetadata"), "RequestId") || undefined;
@@ -120,5 +140,13 @@ function stsError(status: number, root: XmlElement, roleArn: string): AwsStsErro
   const detail =
     `AWS STS refused AssumeRoleWithWebIdentity for ${roleArn}: ${code}${message ? `: ${message}` : ""}` +
     `${hint ? ` (${hint})` : ""}${requestId ? ` [request id ${requestId}]` : ""}`;
-  return new AwsStsError(status, code, message, type, requestId, RETRYABLE_CODES.has(code) || isRetryableStatus(status), detail);
+  return new AwsStsError(
+    status,
+    code,
+    message,
+    type,
+    requestId,
+    RETRYABLE_CODES.has(code) || isRetryableStatus(status),
+    detail,
+  );
 }

@@ -104,7 +104,8 @@ class Reader {
 
   /** Refuses DOCTYPE (and so any entity definition), other declarations and processing instructions. */
   private refuseDeclarations(): void {
-    if (this.startsWith("<!") || this.startsWith("<?")) throw new XmlError("DOCTYPE, declarations and processing instructions are not accepted");
+    if (this.startsWith("<!") || this.startsWith("<?"))
+      throw new XmlError("DOCTYPE, declarations and processing instructions are not accepted");
   }
 
   /** Reads the attributes up to `>` (false) or `/>` (true: an empty element). */
@@ -113,8 +114,8 @@ class Reader {
     for (;;) {
       const before = this.pos;
       this.skipWhitespace();
-      if (this.startsWith("/>")) return (this.pos += 2), true;
-      if (this.startsWith(">")) return (this.pos += 1), false;
+      if (this.startsWith("/>")) return ((this.pos += 2), true);
+      if (this.startsWith(">")) return ((this.pos += 1), false);
       if (this.pos === before) throw new XmlError(`expected whitespace before an attribute at offset ${this.pos}`);
       const name = this.name();
       if (seen.has(name)) throw new XmlError(`attribute ${name} appears twice`);
@@ -189,8 +190,13 @@ function decodeText(raw: string): string {
 function character(decimal: string | undefined, hex: string | undefined): string {
   const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
   const allowed =
-    code === 0x9 || code === 0xa || code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-  if (!allowed) throw new XmlError(`character reference to U+${code.toString(16).toUpperCase()}, which XML does not allow`);
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff);
+  if (!allowed)
+    throw new XmlError(`character reference to U+${code.toString(16).toUpperCase()}, which XML does not allow`);
   return String.fromCodePoint(code);
 }

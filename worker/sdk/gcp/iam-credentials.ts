@@ -26,7 +26,8 @@ const HINTS: Readonly<Record<string, string>> = {
   PERMISSION_DENIED:
     "this Worker's principal needs roles/iam.workloadIdentityUser on the service account (and the IAM Credentials API must be enabled)",
   NOT_FOUND: "no such service account: check serviceAccountEmail",
-  INVALID_ARGUMENT: "check the scopes, and a lifetime above 3600 s needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension policy",
+  INVALID_ARGUMENT:
+    "check the scopes, and a lifetime above 3600 s needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension policy",
 };
 
 export async function generateAccessToken(request: ImpersonationRequest, nowMs: number): Promise<ServiceAccountToken> {
@@ -54,7 +55,11 @@ export async function generateAccessToken(request: ImpersonationRequest, nowMs: 
     );
   }
   const malformed = (why: string) =>
-    new MalformedResponseError("gcp-iamcredentials", answer.status, `IAM Credentials answered generateAccessToken with ${why}`);
+    new MalformedResponseError(
+      "gcp-iamcredentials",
+      answer.status,
+      `IAM Credentials answered generateAccessToken with ${why}`,
+    );
   if (typeof body.accessToken !== "string" || body.accessToken === "") throw malformed("no accessToken");
   const expiresAtMs = typeof body.expireTime === "string" ? parseUtcTimestamp(body.expireTime) : undefined;
   if (expiresAtMs === undefined) throw malformed("no expireTime in RFC 3339 UTC form");

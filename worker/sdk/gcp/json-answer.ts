@@ -19,10 +19,18 @@ export function jsonObject(answer: Answer, service: IdentityService, what: strin
   try {
     parsed = JSON.parse(answer.body);
   } catch {
-    throw new MalformedResponseError(service, answer.status, `${what} answered (HTTP ${answer.status}) with a body that is not JSON`);
+    throw new MalformedResponseError(
+      service,
+      answer.status,
+      `${what} answered (HTTP ${answer.status}) with a body that is not JSON`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedResponseError(service, answer.status, `${what} answered (HTTP ${answer.status}) with JSON that is not an object`);
+    throw new MalformedResponseError(
+      service,
+      answer.status,
+      `${what} answered (HTTP ${answer.status}) with JSON that is not an object`,
+    );
   }
   return parsed as JsonObject;
 }
@@ -45,7 +53,13 @@ export function googleError(body: JsonObject): GoogleErrorFields | undefined {
 }
 
 /** Google's codes for transient failures (besides 429 and 5xx statuses). */
-export const RETRYABLE_GOOGLE_CODES: ReadonlySet<string> = new Set(["RESOURCE_EXHAUSTED", "UNAVAILABLE", "DEADLINE_EXCEEDED", "INTERNAL", "temporarily_unavailable"]);
+export const RETRYABLE_GOOGLE_CODES: ReadonlySet<string> = new Set([
+  "RESOURCE_EXHAUSTED",
+  "UNAVAILABLE",
+  "DEADLINE_EXCEEDED",
+  "INTERNAL",
+  "temporarily_unavailable",
+]);
 
 export interface GoogleRefusal extends GoogleErrorFields {
   readonly retryable: boolean;
@@ -67,7 +81,12 @@ export function googleRefusal(
   const error = googleError(body);
   const ok = answer.status >= 200 && answer.status <= 299;
   if (!error && ok) return undefined;
-  if (!error) throw new MalformedResponseError(service, answer.status, `${what} answered HTTP ${answer.status} without an error document`);
+  if (!error)
+    throw new MalformedResponseError(
+      service,
+      answer.status,
+      `${what} answered HTTP ${answer.status} without an error document`,
+    );
   const hint = hints[error.code];
   return {
     ...error,

@@ -37,8 +37,17 @@ export interface ResolvedGcpAccessTokenOptions {
 }
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
-const KNOWN = ["providerResourceName", "serviceAccountEmail", "scopes", "lifetimeSeconds", "stsEndpoint", "iamCredentialsEndpoint", "renewBeforeSeconds"];
-const PROVIDER = /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+const KNOWN = [
+  "providerResourceName",
+  "serviceAccountEmail",
+  "scopes",
+  "lifetimeSeconds",
+  "stsEndpoint",
+  "iamCredentialsEndpoint",
+  "renewBeforeSeconds",
+];
+const PROVIDER =
+  /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
 const EMAIL = /^[a-z0-9][a-z0-9._-]{0,62}@[a-z0-9][a-z0-9.-]{0,251}\.[a-z]{2,}$/;
 const SCOPE = /^\S{1,512}$/;
 
@@ -50,7 +59,8 @@ export function resolveGcpAccessTokenOptions(options: unknown): ResolvedGcpAcces
   }
   const record = options as Record<string, unknown>;
   problems.unknown(record, KNOWN);
-  const fullName = typeof record.providerResourceName === "string" && record.providerResourceName.startsWith("//iam.googleapis.com/");
+  const fullName =
+    typeof record.providerResourceName === "string" && record.providerResourceName.startsWith("//iam.googleapis.com/");
   const providerResourceName = problems.string(
     record.providerResourceName,
     "providerResourceName",
@@ -61,20 +71,40 @@ export function resolveGcpAccessTokenOptions(options: unknown): ResolvedGcpAcces
   const serviceAccountEmail =
     record.serviceAccountEmail === undefined
       ? undefined
-      : problems.string(record.serviceAccountEmail, "serviceAccountEmail", EMAIL, "must be a service account email such as wid-billing@my-project.iam.gserviceaccount.com");
+      : problems.string(
+          record.serviceAccountEmail,
+          "serviceAccountEmail",
+          EMAIL,
+          "must be a service account email such as wid-billing@my-project.iam.gserviceaccount.com",
+        );
   const scopes = scopesOption(record.scopes, problems);
   if (record.lifetimeSeconds !== undefined && record.serviceAccountEmail === undefined) {
-    problems.add("lifetimeSeconds", "applies only with serviceAccountEmail: GCP STS chooses a federated token's lifetime");
+    problems.add(
+      "lifetimeSeconds",
+      "applies only with serviceAccountEmail: GCP STS chooses a federated token's lifetime",
+    );
   }
   const lifetimeSeconds = problems.integer(record.lifetimeSeconds, "lifetimeSeconds", 60, 43_200, 3_600);
   const stsEndpoint = problems.endpoint(record.stsEndpoint, "stsEndpoint", "https://sts.googleapis.com/v1/token");
-  const iamBase = problems.endpoint(record.iamCredentialsEndpoint, "iamCredentialsEndpoint", "https://iamcredentials.googleapis.com/").replace(/\/+$/, "");
+  const iamBase = problems
+    .endpoint(record.iamCredentialsEndpoint, "iamCredentialsEndpoint", "https://iamcredentials.googleapis.com/")
+    .replace(/\/+$/, "");
   const impersonationUrl =
-    serviceAccountEmail === undefined ? undefined : `${iamBase}/v1/projects/-/serviceAccounts/${serviceAccountEmail}:generateAccessToken`;
+    serviceAccountEmail === undefined
+      ? undefined
+      : `${iamBase}/v1/projects/-/serviceAccounts/${serviceAccountEmail}:generateAccessToken`;
   const renewBeforeSeconds = problems.integer(record.renewBeforeSeconds, "renewBeforeSeconds", 0, 3_600, 300);
   problems.throwIfAny();
   const audience = `//iam.googleapis.com/${providerResourceName}`;
-  const cacheKey = JSON.stringify(["gcp", audience, serviceAccountEmail ?? null, scopes, lifetimeSeconds, stsEndpoint, impersonationUrl ?? null]);
+  const cacheKey = JSON.stringify([
+    "gcp",
+    audience,
+    serviceAccountEmail ?? null,
+    scopes,
+    lifetimeSeconds,
+    stsEndpoint,
+    impersonationUrl ?? null,
+  ]);
   return Object.freeze({
     providerResourceName,
     audience,
@@ -90,7 +120,11 @@ export function resolveGcpAccessTokenOptions(options: unknown): ResolvedGcpAcces
 
 function scopesOption(value: unknown, problems: OptionProblems): readonly string[] {
   if (value === undefined) return Object.freeze([CLOUD_PLATFORM_SCOPE]);
-  const ok = Array.isArray(value) && value.length > 0 && value.length <= 64 && value.every((s) => typeof s === "string" && SCOPE.test(s));
+  const ok =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.length <= 64 &&
+    value.every((s) => typeof s === "string" && SCOPE.test(s));
   if (!ok) {
     problems.add("scopes", `must be a non-empty array of OAuth scope URLs such as ["${CLOUD_PLATFORM_SCOPE}"]`);
     return [];

@@ -22,7 +22,8 @@ export interface ExchangeRequest {
 }
 
 const HINTS: Readonly<Record<string, string>> = {
-  invalid_grant: "GCP did not accept the token: check the provider's issuer URI, its JWKS (jwksJson), its attribute condition and the token's audience",
+  invalid_grant:
+    "GCP did not accept the token: check the provider's issuer URI, its JWKS (jwksJson), its attribute condition and the token's audience",
   invalid_target: "the audience names no enabled pool or provider: check the provider resource name",
   unauthorized_client: "the provider's attribute condition refused this Worker",
 };
@@ -55,9 +56,13 @@ export async function exchangeToken(request: ExchangeRequest): Promise<Federated
       `GCP STS refused the token exchange for ${request.audience}: ${refusal.code}${refusal.suffix}`,
     );
   }
-  const malformed = (why: string) => new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered the token exchange with ${why}`);
+  const malformed = (why: string) =>
+    new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered the token exchange with ${why}`);
   if (typeof body.access_token !== "string" || body.access_token === "") throw malformed("no access_token");
-  if (body.token_type !== undefined && (typeof body.token_type !== "string" || body.token_type.toLowerCase() !== "bearer")) {
+  if (
+    body.token_type !== undefined &&
+    (typeof body.token_type !== "string" || body.token_type.toLowerCase() !== "bearer")
+  ) {
     throw malformed("a token_type other than Bearer");
   }
   const expiresIn = body.expires_in;
