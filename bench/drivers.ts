@@ -1,7 +1,7 @@
 // Driver Workers, bundled once per run, and the WorkerOptions that place them beside the issuer.
 
-import type { WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
+import type { WorkerOptions } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE } from "../worker/build/bundle.js";
 import type { BenchStackContext } from "./stack.js";
 

@@ -11,8 +11,8 @@
 // from the mirror. Before the mirror, every GET was a Cache API lookup, ~0.5 ms in Miniflare
 // (more than a whole static GET over a service binding, ~0.2 ms), and the ratio was 0.20-0.29.
 
-import { compare, throughputRow, type Measurement } from "./measure.js";
 import { driver } from "./drivers.js";
+import { compare, type Measurement, throughputRow } from "./measure.js";
 import { startStack } from "./stack.js";
 
 /** GETs per round: a static GET takes ~0.2 ms, so rounds of the default 200 last ~40 ms, too short here. */

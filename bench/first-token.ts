@@ -13,14 +13,14 @@
 // subject's instances (seeded by the warm-up), so the first token reads a sealed key rather than
 // generating one: the isolate is fresh, the deployment is not.
 
-import { Miniflare, type WorkerOptions } from "miniflare";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { Miniflare, type WorkerOptions } from "miniflare";
 import { driver } from "./drivers.js";
-import { median, type Measurement } from "./measure.js";
+import { type Measurement, median } from "./measure.js";
 import { startStack } from "./stack.js";
 
 const ROUNDS = 15;

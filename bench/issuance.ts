@@ -2,9 +2,9 @@
 // the same isolate, and warm (served from the isolate's token cache) against a no-op RPC over
 // the same kind of binding.
 
-import { compare, throughputRow, type Measurement } from "./measure.js";
 import { driver, workloadBindings } from "./drivers.js";
-import { startStack, type BenchAlgorithm } from "./stack.js";
+import { compare, type Measurement, throughputRow } from "./measure.js";
+import { type BenchAlgorithm, startStack } from "./stack.js";
 
 const TARGETS: Record<BenchAlgorithm, number> = { RS256: 0.8, ES256: 0.5 };
 /** Twice the default: single rounds of 200 swung the cold ratios by ±0.1 on a busy machine. */

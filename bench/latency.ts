@@ -17,8 +17,8 @@
 
 import type { Miniflare, WorkerOptions } from "miniflare";
 import { driver, workloadBindings } from "./drivers.js";
-import { latencyRow, percentile, type Measurement } from "./measure.js";
-import { startStack, type BenchStackContext } from "./stack.js";
+import { latencyRow, type Measurement, percentile } from "./measure.js";
+import { type BenchStackContext, startStack } from "./stack.js";
 
 /** Samples of each kind per phase. */
 const WARM_SAMPLES = 3_000;

@@ -7,7 +7,7 @@
 // run adds (next to) nothing: what the isolate keeps must not grow with the number of requests.
 
 import { driver } from "./drivers.js";
-import { InspectorSession, type HeapUsage } from "./inspector.js";
+import { type HeapUsage, InspectorSession } from "./inspector.js";
 import type { Measurement } from "./measure.js";
 import { startStack } from "./stack.js";
 

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import { driver, workloadBindings } from "./drivers.js";
-import { compare, throughputRow, type Measurement } from "./measure.js";
+import { compare, type Measurement, throughputRow } from "./measure.js";
 import { startStack } from "./stack.js";
 
 const OPS_PER_ROUND = 1_000;

@@ -8,7 +8,7 @@
 import { driver, workloadBindings } from "./drivers.js";
 import { formatProfileSummary, InspectorSession, summariseProfile } from "./inspector.js";
 import { timeRequest } from "./measure.js";
-import { startStack, type BenchAlgorithm } from "./stack.js";
+import { type BenchAlgorithm, startStack } from "./stack.js";
 
 const PORT = 18_795;
 const INSPECTOR_PORT = 18_796;

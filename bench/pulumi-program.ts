@@ -10,14 +10,14 @@
 // pays for the previous one's garbage, and uses workload names of its own, so every run bundles
 // its issuer (bundle.ts caches bundles per entry module for the whole process).
 
-import * as pulumi from "@pulumi/pulumi";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { installMocks, recorded, resolved } from "../test/support/pulumi-mocks.js";
+import * as pulumi from "@pulumi/pulumi";
 import { defineProgram } from "../infra/program.js";
+import { installMocks, recorded, resolved } from "../test/support/pulumi-mocks.js";
 import { median } from "./measure.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";

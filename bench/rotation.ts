@@ -11,11 +11,11 @@
 // pair (RSA-2048 takes ~90 ms of CPU), and workerd runs the key store and the issuer on one
 // thread, so tokens wait for it meanwhile. An ES256 key takes about a millisecond.
 
-import type { Miniflare } from "miniflare";
 import { randomBytes } from "node:crypto";
-import { latencyDrivers, openChannel, type OperationChannel } from "./latency.js";
-import { median, type Measurement } from "./measure.js";
-import { startStack, type BenchAlgorithm } from "./stack.js";
+import type { Miniflare } from "miniflare";
+import { latencyDrivers, type OperationChannel, openChannel } from "./latency.js";
+import { type Measurement, median } from "./measure.js";
+import { type BenchAlgorithm, startStack } from "./stack.js";
 
 /** Rotations, each beside a steady window; the key store publishes at most 6 keys at once. */
 const ROTATIONS = 5;

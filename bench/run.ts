@@ -9,7 +9,7 @@ import { measureEndpoints } from "./endpoints.js";
 import { measureFirstToken } from "./first-token.js";
 import { measureIssuance } from "./issuance.js";
 import { measureIssuanceLatency } from "./latency.js";
-import { printTable, type Measurement } from "./measure.js";
+import { type Measurement, printTable } from "./measure.js";
 import { measureIssuerMemory } from "./memory.js";
 import { measureMiddleware } from "./middleware.js";
 import { benchPulumiProgram } from "./pulumi-program.js";

@@ -2,12 +2,12 @@
 // Each measurement module adds its own driver Workers; they all bind to the first workload's
 // per-workload entrypoint, as a deployed workload would.
 
-import { Miniflare, type WorkerOptions } from "miniflare";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
+import { Miniflare, type WorkerOptions } from "miniflare";
 import { readStackConfigMap } from "../worker/config/stack-file.js";
+import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
 import { validateStackConfig } from "../worker/config/validate.js";
 import { localStack } from "../worker/local/stack.js";
 

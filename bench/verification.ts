@@ -4,8 +4,8 @@
 // built per request). Verifications are fast next to a request, so rounds are long enough that
 // the request's own overhead does not blur the ratio.
 
-import { compare, throughputRow, type Measurement } from "./measure.js";
 import { driver, workloadBindings } from "./drivers.js";
+import { compare, type Measurement, throughputRow } from "./measure.js";
 import { startStack } from "./stack.js";
 
 const OPS_PER_ROUND = 2_000;

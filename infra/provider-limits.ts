@@ -129,6 +129,7 @@ export const AWS_IAM = Object.freeze({
   /** A role's description: at most 1,000 characters of tab, newline and Latin-1 printables. */
   roleDescriptionLength: limit(1_000, "IAM API reference, CreateRole: Description length 0-1000"),
   roleDescriptionCharacters: limit(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: IAM allows tab, LF and CR; the pattern is the API reference's
     /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/,
     "IAM API reference, CreateRole: Description pattern [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
   ),
@@ -160,6 +161,7 @@ export const AWS_IAM = Object.freeze({
   ),
   /** Characters a policy document may contain. */
   policyDocumentCharacters: limit(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: IAM allows tab, LF and CR; the pattern is the API reference's
     /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
     "IAM API reference, CreateRole: AssumeRolePolicyDocument pattern [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
   ),

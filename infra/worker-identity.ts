@@ -4,19 +4,19 @@
 // service account.
 
 import * as pulumi from "@pulumi/pulumi";
+import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import type { StackConfig } from "../worker/config/types.js";
-import { JWKS_PATH, DISCOVERY_PATH } from "../worker/discovery/openid-configuration.js";
-import { AwsFederation } from "./aws/federation.js";
-import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
-import { IssuerWorker } from "./cloudflare/issuer-worker.js";
-import { GcpFederation } from "./gcp/federation.js";
-import type { FederationArgs } from "./federation-args.js";
+import { DISCOVERY_PATH, JWKS_PATH } from "../worker/discovery/openid-configuration.js";
 import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
 import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
-import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
-import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
+import { AwsFederation } from "./aws/federation.js";
+import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
+import { IssuerWorker } from "./cloudflare/issuer-worker.js";
+import type { FederationArgs } from "./federation-args.js";
+import { GcpFederation } from "./gcp/federation.js";
+import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
 
 export interface WorkerIdentityArgs {
   readonly stack: string;

@@ -2,10 +2,10 @@
 // returning violation messages) and @pulumi/policy. Nothing here decides anything.
 
 import {
-  validateResourceOfType,
   type ReportViolation,
   type ResourceValidation,
   type ResourceValidationArgs,
+  validateResourceOfType,
 } from "@pulumi/policy";
 import { plainInputs } from "./inputs.js";
 

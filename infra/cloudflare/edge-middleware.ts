@@ -6,8 +6,8 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import { utf8Length } from "../../worker/config/fields.js";
 import { ROUTE_PATTERN } from "../../worker/config/edge-middleware.js";
+import { utf8Length } from "../../worker/config/fields.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { middlewareTextBindings } from "../../worker/middleware/settings-bindings.js";

@@ -7,12 +7,12 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StackConfig } from "../../worker/config/types.js";
-import { INTROSPECTION_SECRET_LENGTH } from "../../worker/config/limits.js";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import { issuerBindingFor, type IssuerServiceBinding } from "./bindings.js";
-import { deployedMigrationTag, migrationsFor } from "./migrations.js";
+import { INTROSPECTION_SECRET_LENGTH } from "../../worker/config/limits.js";
+import type { StackConfig } from "../../worker/config/types.js";
+import { type IssuerServiceBinding, issuerBindingFor } from "./bindings.js";
 import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
+import { deployedMigrationTag, migrationsFor } from "./migrations.js";
 
 export interface IssuerWorkerArgs {
   readonly config: StackConfig;

@@ -6,9 +6,9 @@
 import { isAbsolute } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { registryOf } from "../../worker/config/stack-file.js";
-import { validateStackConfig } from "../../worker/config/validate.js";
 import type { StackConfig } from "../../worker/config/types.js";
-import { stackWarnings, type StackWarning } from "../../worker/config/warnings.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
+import { type StackWarning, stackWarnings } from "../../worker/config/warnings.js";
 
 export interface ProgramConfig {
   readonly project: string;

@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import type { GcpSettings, WorkloadGcpSettings } from "../../worker/config/types.js";
 import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
+import { checkedProjectId } from "./project-number.js";
 import {
-  WORKLOAD_IDENTITY_USER_ROLE,
   attributeCondition,
   attributeMapping,
   describePool,
@@ -23,8 +23,8 @@ import {
   principalSetInPool,
   serviceAccountEmail,
   serviceAccountResourceName,
+  WORKLOAD_IDENTITY_USER_ROLE,
 } from "./workload-identity.js";
-import { checkedProjectId } from "./project-number.js";
 
 /**
  * How long grants on a service account wait after the stack creates it. Creation is eventually

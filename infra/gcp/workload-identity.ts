@@ -136,8 +136,8 @@ export function serviceAccountResourceName(gcp: GcpSettings, email: string): str
 
 export function describePool(issuer: IssuerSettings, stack: string): ConsoleText {
   return {
-    displayName: fit(`Cloudflare Workers ${stack}`, POOL_DISPLAY_NAME_MAX),
-    description: fit(
+    displayName: clipTo(`Cloudflare Workers ${stack}`, POOL_DISPLAY_NAME_MAX),
+    description: clipTo(
       `Cloudflare Workers of account ${issuer.accountId} (environment ${issuer.environment}) with tokens ` +
         `from the worker-identity issuer ${issuer.issuerUrl}. Pulumi stack ${stack}.`,
       POOL_DESCRIPTION_MAX,
@@ -149,8 +149,8 @@ export function describeProvider(issuer: IssuerSettings): ConsoleText {
   const host = new URL(issuer.issuerUrl).host;
   return {
     // The end of a hostname (the domain) says more than its start.
-    displayName: fit(host, PROVIDER_DISPLAY_NAME_MAX, "end"),
-    description: fit(
+    displayName: clipTo(host, PROVIDER_DISPLAY_NAME_MAX, "end"),
+    description: clipTo(
       `OIDC issuer ${issuer.issuerUrl} (worker-identity). Admits only tokens with account_id ` +
         `${issuer.accountId}; google.subject is the token's sub, worker/${issuer.accountId}/<script name>.`,
       PROVIDER_DESCRIPTION_MAX,
@@ -165,8 +165,8 @@ export function describeWorkflowServiceAccount(
   stack: string,
 ): ConsoleText {
   return {
-    displayName: fit(`Cloudflare Workflow ${workflow.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
-    description: fit(
+    displayName: clipTo(`Cloudflare Workflow ${workflow.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
+    description: clipTo(
       `Impersonated only by instances of the Cloudflare Workflow ${workflow.name} (subjects ${workflow.subjectPrefix}<id>, ` +
         `attribute.workflow in pool ${gcp.poolId}), tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
       SERVICE_ACCOUNT_DESCRIPTION_MAX,
@@ -181,8 +181,8 @@ export function describeServiceAccount(
   stack: string,
 ): ConsoleText {
   return {
-    displayName: fit(`Cloudflare Worker ${workload.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
-    description: fit(
+    displayName: clipTo(`Cloudflare Worker ${workload.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
+    description: clipTo(
       `Impersonated only by the Cloudflare Worker ${workload.name}: subject ${workload.subject} in pool ` +
         `${gcp.poolId}, tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
       SERVICE_ACCOUNT_DESCRIPTION_MAX,
@@ -194,7 +194,7 @@ export function describeServiceAccount(
  * Shortens text to `max` characters, marking the cut with "..." (ASCII: every input here is, so
  * characters and bytes agree whichever GCP counts).
  */
-function fit(text: string, max: number, keep: "start" | "end" = "start"): string {
+function clipTo(text: string, max: number, keep: "start" | "end" = "start"): string {
   if (text.length <= max) return text;
   return keep === "start" ? `${text.slice(0, max - 3)}...` : `...${text.slice(text.length - max + 3)}`;
 }

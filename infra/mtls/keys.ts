@@ -6,8 +6,8 @@
 //     nonce for every signature and offers no deterministic mode.
 // node:crypto does the key encodings (JWK in, SPKI and PKCS#8 out).
 
-import { p256 } from "@noble/curves/nist.js";
 import { createHash, createPrivateKey, createPublicKey, hkdfSync, type KeyObject } from "node:crypto";
+import { p256 } from "@noble/curves/nist.js";
 
 /** HKDF salt: separates these keys from anything else a stack might derive from a seed. */
 const HKDF_SALT = "worker-identity mTLS v1";

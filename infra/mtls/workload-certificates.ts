@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../../worker/config/types.js";
 import { issueStackCertificates, type StackCertificates, type WorkloadCertificate } from "./authority.js";
+import { MTLS_BINDING_NAME, type MtlsCertificateBinding, mtlsBindingFor, wranglerMtlsSnippet } from "./bindings.js";
 import { certificateResources } from "./certificate-resources.js";
 import { MIN_SEED_BYTES } from "./keys.js";
-import { MTLS_BINDING_NAME, mtlsBindingFor, type MtlsCertificateBinding, wranglerMtlsSnippet } from "./bindings.js";
 
 export interface WorkloadCertificatesArgs {
   /** A validated config with `mtls` set. */

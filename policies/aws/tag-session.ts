@@ -8,11 +8,11 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containsUnknown } from "../inputs.js";
 import { reportViolationsOfType } from "../resource-policy.js";
 import {
-  TAG_SESSION_ACTION,
-  WEB_IDENTITY_ACTION,
   allowsAction,
   federatesWebIdentity,
+  TAG_SESSION_ACTION,
   trustDocument,
+  WEB_IDENTITY_ACTION,
 } from "./trust-document.js";
 
 export function tagSessionViolations(role: Readonly<Record<string, unknown>>): readonly string[] {

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { reportViolationsOfType } from "../resource-policy.js";
-import { bindsKey, conditionClauses, isKey, isLike, whyNotBinding, type ConditionClause } from "./conditions.js";
+import { bindsKey, type ConditionClause, conditionClauses, isKey, isLike, whyNotBinding } from "./conditions.js";
 import { isWebIdentityStatement, oidcProviderHosts, trustDocument } from "./trust-document.js";
 
 const CLAIMS = {

@@ -5,11 +5,11 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
 import { reportViolationsOfType } from "../resource-policy.js";
 import {
-  KEY_ENCRYPTION_KEY_BINDING,
-  WORKERS_SCRIPT,
   bindingNamed,
   bindingsOf,
   isIssuerScript,
+  KEY_ENCRYPTION_KEY_BINDING,
+  WORKERS_SCRIPT,
 } from "./issuer-script.js";
 
 export function keyEncryptionKeyViolations(script: Readonly<Record<string, unknown>>): readonly string[] {

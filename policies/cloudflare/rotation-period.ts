@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS } from "../../worker/config/limits.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
-import { WORKERS_SCRIPT, issuerSettings } from "./issuer-script.js";
+import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 
 export interface RotationPeriodConfig {
   readonly minRotationPeriodDays: number;

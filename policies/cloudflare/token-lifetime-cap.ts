@@ -7,7 +7,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/limits.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
-import { WORKERS_SCRIPT, issuerSettings } from "./issuer-script.js";
+import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 
 export interface TokenLifetimeCapConfig {
   readonly maxTokenLifetimeSeconds: number;

@@ -6,7 +6,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
 import { reportViolationsOfTypes } from "../resource-policy.js";
-import { GRANTS_DESCRIPTION, GRANT_CLASSES, grantsOf, isImpersonationRole, wholeGroupMember } from "./iam-grants.js";
+import { GRANT_CLASSES, GRANTS_DESCRIPTION, grantsOf, isImpersonationRole, wholeGroupMember } from "./iam-grants.js";
 
 const FIX =
   "grant it to principal://iam.googleapis.com/<pool name>/subject/worker/<account_id>/<script_name>, one workload per grant";

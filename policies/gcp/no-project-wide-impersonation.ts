@@ -3,7 +3,7 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { reportViolationsOfTypes } from "../resource-policy.js";
-import { PROJECT_GRANT_CLASSES, grantsOf, isImpersonationRole, isSinglePrincipal } from "./iam-grants.js";
+import { grantsOf, isImpersonationRole, isSinglePrincipal, PROJECT_GRANT_CLASSES } from "./iam-grants.js";
 
 export function projectWideImpersonationViolations(
   type: string,

@@ -6,7 +6,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { utf8Length } from "../../worker/config/fields.js";
 import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
 import { reportViolationsOfTypes } from "../resource-policy.js";
-import { GRANTS_DESCRIPTION, GRANT_CLASSES, grantsOf, principalSubject } from "./iam-grants.js";
+import { GRANT_CLASSES, GRANTS_DESCRIPTION, grantsOf, principalSubject } from "./iam-grants.js";
 
 export function principalSubjectViolations(type: string, inputs: Readonly<Record<string, unknown>>): readonly string[] {
   const grants = grantsOf(type, inputs);

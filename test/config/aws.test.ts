@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import {
+  CLOUD_AWS_AUDIENCE,
   cloudWithKey,
   cloudWithSetting,
   cloudWithWorkload,
-  CLOUD_AWS_AUDIENCE,
   key,
   section,
 } from "./cloud-fixtures.js";
@@ -76,7 +76,7 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
   it("aws section written with no value", () => {
     expectOneIssue(
       cloudWithWorkload("ledger-sync", (w) => {
-        w["aws"] = null;
+        w.aws = null;
       }),
       key("workloads.ledger-sync.aws"),
       /write aws: \{\} for a role named wid-<workload>/,
@@ -86,7 +86,7 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
   it("aws section that is not a map", () => {
     expectOneIssue(
       cloudWithWorkload("ledger-sync", (w) => {
-        w["aws"] = "wid-ledger-sync";
+        w.aws = "wid-ledger-sync";
       }),
       key("workloads.ledger-sync.aws"),
       /must be a map like \{\}/,
@@ -112,8 +112,8 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
   it("default role name longer than 64 characters", () => {
     const name = "n".repeat(61);
     const raw = cloudWithWorkload(name, (w) => {
-      w["audiences"] = [CLOUD_AWS_AUDIENCE];
-      w["aws"] = {};
+      w.audiences = [CLOUD_AWS_AUDIENCE];
+      w.aws = {};
     });
     expectOneIssue(
       raw,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { stackWarnings } from "../../worker/config/warnings.js";
-import { ACCOUNT_ID, API_AUDIENCE, PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, API_AUDIENCE, PROJECT, rawStackConfig, STACK } from "../support/stack-fixture.js";
 import { workflowStackConfig } from "../support/workflow-fixture.js";
 
 const KEY = "worker-identity:edgeMiddleware";

@@ -3,15 +3,7 @@
 
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import {
-  CLOUD_AWS_AUDIENCE,
-  CLOUD_GCP_AUDIENCE,
-  cloudRaw,
-  cloudWithKey,
-  cloudWithWorkload,
-  key,
-  section,
-} from "./cloud-fixtures.js";
+import { CLOUD_GCP_AUDIENCE, cloudRaw, cloudWithKey, cloudWithWorkload, key, section } from "./cloud-fixtures.js";
 import { ACCOUNT_ID, expectOneIssue, issuesOf, OPTIONS, PROJECT } from "./fixtures.js";
 
 describe("validateStackConfig: cloud federation, every field set", () => {
@@ -100,9 +92,10 @@ describe("validateStackConfig: cloud federation, every field set", () => {
     ]) {
       assert.ok(Object.isFrozen(part));
     }
+    // biome-ignore lint/correctness/noUnsafeOptionalChaining: the push must throw TypeError on a frozen array
     assert.throws(() => (billing.gcp?.projectRoles as string[]).push("roles/owner"), TypeError);
-    const input = (raw[key("workloads")] as Record<string, Record<string, Record<string, unknown>>>)["billing"];
-    assert.ok(!Object.isFrozen(input?.["aws"]) && !Object.isFrozen(input?.["aws"]?.["managedPolicyArns"]));
+    const input = (raw[key("workloads")] as Record<string, Record<string, Record<string, unknown>>>).billing;
+    assert.ok(!Object.isFrozen(input?.aws) && !Object.isFrozen(input?.aws?.managedPolicyArns));
     assert.ok(!Object.isFrozen(raw[key("gcp")]));
   });
 
@@ -115,7 +108,7 @@ describe("validateStackConfig: cloud federation, every field set", () => {
 
   it("reads projectNumber given as digits the same as a YAML integer", () => {
     const raw = cloudRaw();
-    (raw[key("gcp")] as Record<string, unknown>)["projectNumber"] = "987654321098";
+    (raw[key("gcp")] as Record<string, unknown>).projectNumber = "987654321098";
     assert.deepEqual(validateStackConfig(raw, OPTIONS), config);
   });
 });
@@ -244,7 +237,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("an AWS workload that does not list the AWS audience", () => {
     const issue = expectOneIssue(
       cloudWithWorkload("ledger-sync", (w) => {
-        w["audiences"] = ["sts.amazonaws.com"];
+        w.audiences = ["sts.amazonaws.com"];
       }),
       key("workloads.ledger-sync.audiences"),
       /add 'aws-sts\.id\.example\.dev' to audiences/,
@@ -259,7 +252,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
     const issue = expectOneIssue(
       cloudWithWorkload("reports-exporter", (w) => {
         // The example stack's audience: another project number, pool and provider.
-        w["audiences"] = [
+        w.audiences = [
           "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/" +
             "worker-identity/providers/worker-identity",
         ];
@@ -273,7 +266,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("two workloads with the same role name", () => {
     expectOneIssue(
       cloudWithWorkload("ledger-sync", (w) => {
-        section(w, "aws")["roleName"] = "BillingRole";
+        section(w, "aws").roleName = "BillingRole";
       }),
       key("workloads.ledger-sync.aws.roleName"),
       /also the role of workload 'billing' \(its aws\.roleName\).*set another aws\.roleName here/,
@@ -283,7 +276,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("role names that differ only in case (IAM ignores case)", () => {
     expectOneIssue(
       cloudWithWorkload("ledger-sync", (w) => {
-        section(w, "aws")["roleName"] = "billingrole";
+        section(w, "aws").roleName = "billingrole";
       }),
       key("workloads.ledger-sync.aws.roleName"),
       /IAM reads as 'BillingRole' \(it ignores case in role names\).*set another aws\.roleName/,
@@ -292,10 +285,10 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
 
   it("a role name that takes another workload's default is the one reported", () => {
     const raw = cloudWithWorkload("billing", (w) => {
-      section(w, "aws")["roleName"] = "wid-ledger-sync";
+      section(w, "aws").roleName = "wid-ledger-sync";
     });
     const ledger = (raw[key("workloads")] as Record<string, Record<string, Record<string, unknown>>>)["ledger-sync"];
-    delete ledger?.["aws"]?.["roleName"];
+    delete ledger?.aws?.roleName;
     expectOneIssue(
       raw,
       key("workloads.billing.aws.roleName"),
@@ -306,7 +299,7 @@ describe("validateStackConfig: cloud cross-checks, one error each", () => {
   it("two workloads creating the same service account", () => {
     expectOneIssue(
       cloudWithWorkload("reports-exporter", (w) => {
-        section(w, "gcp")["serviceAccount"] = { create: { accountId: "billing-payments" } };
+        section(w, "gcp").serviceAccount = { create: { accountId: "billing-payments" } };
       }),
       key("workloads.reports-exporter.gcp.serviceAccount.create.accountId"),
       /also the service account workload 'billing' creates.*set another serviceAccount\.create\.accountId here/,
@@ -333,9 +326,9 @@ describe("validateStackConfig: cloud problems in one error", () => {
   it("reports every cloud problem together, including the cross-checks", () => {
     const raw = cloudWithKey("aws", undefined);
     const workloads = raw[key("workloads")] as Record<string, Record<string, unknown>>;
-    section(workloads["billing"] ?? {}, "aws")["maxSessionDurationSeconds"] = 60;
-    (raw[key("gcp")] as Record<string, unknown>)["poolId"] = "gcp-pool";
-    section(workloads["reports-exporter"] ?? {}, "gcp")["projectRoles"] = ["roles/viewer"];
+    section(workloads.billing ?? {}, "aws").maxSessionDurationSeconds = 60;
+    (raw[key("gcp")] as Record<string, unknown>).poolId = "gcp-pool";
+    section(workloads["reports-exporter"] ?? {}, "gcp").projectRoles = ["roles/viewer"];
     const issues = issuesOf(() => validateStackConfig(raw, OPTIONS));
     assert.deepEqual(
       issues.map((i) => i.key).sort(),

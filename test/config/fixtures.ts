@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { ConfigError, type ConfigIssue } from "../../worker/config/errors.js";
-import { validateStackConfig, type ValidateOptions } from "../../worker/config/validate.js";
+import { type ValidateOptions, validateStackConfig } from "../../worker/config/validate.js";
 
 export const PROJECT = "worker-identity";
 export const STACK = "staging";

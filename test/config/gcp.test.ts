@@ -1,6 +1,8 @@
 // The `gcp` stack key and a workload's `gcp` section: one broken field per test, each asserting
 // the issue's key and that its message names the fix.
 
+import assert from "node:assert/strict";
+import { validateStackConfig } from "../../worker/config/validate.js";
 import {
   CLOUD_GCP_AUDIENCE,
   cloudWithKey,
@@ -9,9 +11,7 @@ import {
   key,
   section,
 } from "./cloud-fixtures.js";
-import assert from "node:assert/strict";
 import { expectOneIssue, OPTIONS } from "./fixtures.js";
-import { validateStackConfig } from "../../worker/config/validate.js";
 
 const gcp = (field: string) => key(`gcp.${field}`);
 const billingGcp = (path: string) => key(`workloads.billing.gcp.${path}`);
@@ -21,7 +21,7 @@ const withBillingGcp = (field: string, value: unknown) =>
   });
 const withReportsAccount = (value: unknown) =>
   cloudWithWorkload("reports-exporter", (w) => {
-    section(w, "gcp")["serviceAccount"] = value;
+    section(w, "gcp").serviceAccount = value;
   });
 
 /** A JWKS holding one key with the given members, as JSON text. */
@@ -101,6 +101,7 @@ describe("validateStackConfig: the gcp stack key, one error each", () => {
 
   it("projectNumber too large to read exactly as a YAML integer", () => {
     expectOneIssue(
+      // biome-ignore lint/correctness/noPrecisionLoss: a project number too large for a number must be refused
       cloudWithSetting("gcp", "projectNumber", 12_345_678_901_234_567_890),
       gcp("projectNumber"),
       /too large to be read exactly.*quoted string \(projectNumber: "123456789012"\)/,
@@ -209,7 +210,7 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
   it("gcp section written with no value", () => {
     expectOneIssue(
       cloudWithWorkload("reports-exporter", (w) => {
-        w["gcp"] = null;
+        w.gcp = null;
       }),
       key("workloads.reports-exporter.gcp"),
       /write gcp: \{\} for a service account the stack creates/,
@@ -275,8 +276,8 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
   it("default account id too short", () => {
     expectOneIssue(
       cloudWithWorkload("a", (w) => {
-        w["audiences"] = [CLOUD_GCP_AUDIENCE];
-        w["gcp"] = {};
+        w.audiences = [CLOUD_GCP_AUDIENCE];
+        w.gcp = {};
       }),
       key("workloads.a.gcp.serviceAccount.create.accountId"),
       /is not set, and the default 'wid-a' \(wid-<workload>\) breaks .*; set serviceAccount\.create\.accountId, e\.g\. to 'wid-a-sa'/,
@@ -286,8 +287,8 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
   it("default account id with '_'", () => {
     expectOneIssue(
       cloudWithWorkload("batch_job", (w) => {
-        w["audiences"] = [CLOUD_GCP_AUDIENCE];
-        w["gcp"] = {};
+        w.audiences = [CLOUD_GCP_AUDIENCE];
+        w.gcp = {};
       }),
       key("workloads.batch_job.gcp.serviceAccount.create.accountId"),
       /the default 'wid-batch_job' .*set serviceAccount\.create\.accountId, e\.g\. to 'wid-batch-job'/,
@@ -312,7 +313,7 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
 
   it("projectRoles for an existing account", () => {
     const raw = cloudWithWorkload("reports-exporter", (w) => {
-      section(w, "gcp")["projectRoles"] = ["roles/bigquery.dataEditor"];
+      section(w, "gcp").projectRoles = ["roles/bigquery.dataEditor"];
     });
     expectOneIssue(
       raw,
@@ -358,7 +359,7 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
     const typo = CLOUD_GCP_AUDIENCE.replace("987654321098", "987654321099");
     const issue = expectOneIssue(
       cloudWithWorkload("edge-api", (w) => {
-        w["audiences"] = ["https://api.internal.example.dev", typo];
+        w.audiences = ["https://api.internal.example.dev", typo];
       }),
       key("workloads.edge-api.audiences[1]"),
       /names the stack's pool and provider in project 987654321099, but gcp\.projectNumber is 987654321098/,
@@ -373,7 +374,7 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
     const other =
       "//iam.googleapis.com/projects/111111111111/locations/global/workloadIdentityPools/partner/providers/p";
     const raw = cloudWithWorkload("edge-api", (w) => {
-      w["audiences"] = [other];
+      w.audiences = [other];
     });
     assert.doesNotThrow(() => validateStackConfig(raw, OPTIONS));
   });

@@ -8,7 +8,7 @@ const stackKey = (path = "") => `${PROJECT}:mtls${path}`;
 const workloadKey = (path: string) => `${PROJECT}:workloads.edge-api.mtls${path}`;
 const withMtls = (mtls: unknown, stack?: unknown) => {
   const raw = withWorkload("edge-api", (w) => {
-    w["mtls"] = mtls;
+    w.mtls = mtls;
   });
   if (stack !== undefined) raw[stackKey()] = stack;
   return raw;

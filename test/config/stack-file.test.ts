@@ -61,13 +61,13 @@ describe("stack files", () => {
       audience: gcpAudience,
     });
     const byName = Object.fromEntries(config.workloads.map((w) => [w.name, w]));
-    assert.deepEqual(byName["billing"]?.aws, {
+    assert.deepEqual(byName.billing?.aws, {
       roleName: "wid-billing",
       managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
       inlinePolicies: {},
       maxSessionDurationSeconds: 3600,
     });
-    assert.deepEqual(byName["billing"]?.gcp, {
+    assert.deepEqual(byName.billing?.gcp, {
       serviceAccount: { kind: "create", accountId: "wid-billing" },
       projectRoles: ["roles/bigquery.dataViewer"],
     });
@@ -193,7 +193,7 @@ describe("stack files", () => {
   });
 
   it("duplicate key in YAML", () => {
-    write({ "Pulumi.yaml": PROJECT_FILE, "Pulumi.dev.yaml": STACK_FILE + "  worker-identity:rotationPeriodDays: 7\n" });
+    write({ "Pulumi.yaml": PROJECT_FILE, "Pulumi.dev.yaml": `${STACK_FILE}  worker-identity:rotationPeriodDays: 7\n` });
     const issues = issuesOf(() => loadStackConfigFile(join(dir, "Pulumi.dev.yaml")));
     assert.match(issues[0]?.message ?? "", /Map keys must be unique.*fix the syntax/);
   });

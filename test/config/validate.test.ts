@@ -71,11 +71,11 @@ describe("validateStackConfig: a complete stack", () => {
     assert.ok(Object.isFrozen(frozen) && Object.isFrozen(frozen.issuer) && Object.isFrozen(frozen.workloads));
     const billing = frozen.workloads[0];
     assert.ok(billing && Object.isFrozen(billing.audiences) && Object.isFrozen(billing.claims));
-    assert.ok(Object.isFrozen(billing.claims["owners"]));
+    assert.ok(Object.isFrozen(billing.claims.owners));
     assert.ok(Object.isFrozen(billing.awsSessionTags?.principalTags));
     assert.throws(() => (billing.audiences as string[]).push("x"), TypeError);
-    const input = (raw[key("workloads")] as Record<string, { claims?: Record<string, unknown> }>)["billing"];
-    assert.ok(!Object.isFrozen(input) && !Object.isFrozen(input?.claims?.["owners"]));
+    const input = (raw[key("workloads")] as Record<string, { claims?: Record<string, unknown> }>).billing;
+    assert.ok(!Object.isFrozen(input) && !Object.isFrozen(input?.claims?.owners));
   });
 
   it("ignores keys of other namespaces, even secrets", () => {
@@ -85,7 +85,7 @@ describe("validateStackConfig: a complete stack", () => {
 
   it("reads unqualified keys as the project's, as Pulumi does", () => {
     const raw = withKey("rotationPeriodDays", undefined);
-    raw["rotationPeriodDays"] = 7;
+    raw.rotationPeriodDays = 7;
     assert.equal(validateStackConfig(raw, OPTIONS).issuer.rotationPeriodDays, 7);
   });
 });
@@ -306,7 +306,7 @@ describe("validateStackConfig: issuer settings, one error each", () => {
   it("cap below the default lifetime left unset", () => {
     const raw = withKey("tokenLifetimeSeconds", undefined);
     raw[key("maxTokenLifetimeSeconds")] = 200;
-    delete (workloadsOf(raw)["reports-exporter"] as Record<string, unknown>)["maxTokenLifetimeSeconds"];
+    delete (workloadsOf(raw)["reports-exporter"] as Record<string, unknown>).maxTokenLifetimeSeconds;
     expectOneIssue(
       raw,
       key("tokenLifetimeSeconds"),
@@ -361,7 +361,7 @@ describe("validateStackConfig: issuer settings, one error each", () => {
 
   it("a key set both qualified and unqualified", () => {
     const raw = happyRaw();
-    raw["clockSkewSeconds"] = 10;
+    raw.clockSkewSeconds = 10;
     expectOneIssue(raw, key("clockSkewSeconds"), /set twice.*keep one/);
   });
 
@@ -405,8 +405,8 @@ describe("validateStackConfig: every problem in one error", () => {
     raw[key("rotationPeriodDays")] = 0;
     raw[key("rotatonPeriod")] = 3;
     const workloads = raw[key("workloads")] as Record<string, Record<string, unknown>>;
-    workloads["Billing_Old"] = { audiences: [] };
-    (workloads["billing"] as Record<string, unknown>)["claims"] = { sub: "x" };
+    workloads.Billing_Old = { audiences: [] };
+    (workloads.billing as Record<string, unknown>).claims = { sub: "x" };
     const issues = issuesOf(() => validateStackConfig(raw, OPTIONS));
     assert.deepEqual(
       issues.map((i) => i.key).sort(),

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { stackWarnings } from "../../worker/config/warnings.js";
-import { engineConfig, dev } from "../support/dev-stack.js";
+import { dev, engineConfig } from "../support/dev-stack.js";
 import { cloudRaw } from "./cloud-fixtures.js";
-import { ACCOUNT_ID, OPTIONS, PROJECT, expectOneIssue } from "./fixtures.js";
+import { ACCOUNT_ID, expectOneIssue, OPTIONS, PROJECT } from "./fixtures.js";
 
 const GCP_AUDIENCE =
   "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity";

@@ -9,7 +9,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("unknown workload field, with a suggestion", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audience"] = ["x"];
+        w.audience = ["x"];
       }),
       key("billing.audience"),
       /did you mean 'audiences'\?/,
@@ -19,7 +19,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("unknown workload field for a section not supported yet", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["oauth"] = { clientId: "x" };
+        w.oauth = { clientId: "x" };
       }),
       key("billing.oauth"),
       /is not a workload field.*remove it/,
@@ -44,7 +44,7 @@ describe("validateStackConfig: workloads, one error each", () => {
 
   it("entrypoint collision names both workloads", () => {
     const raw = happyRaw();
-    workloadsOf(raw)["edge_api"] = { audiences: ["sts.amazonaws.com"] };
+    workloadsOf(raw).edge_api = { audiences: ["sts.amazonaws.com"] };
     const issue = expectOneIssue(raw, key("edge_api"), /rename 'edge_api' or 'edge-api'/);
     assert.match(issue.message, /Workload_edge_api/);
   });
@@ -58,7 +58,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("missing audiences", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        delete w["audiences"];
+        delete w.audiences;
       }),
       key("billing.audiences"),
       /audiences: \[sts\.amazonaws\.com\]/,
@@ -68,7 +68,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("empty audiences", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = [];
+        w.audiences = [];
       }),
       key("billing.audiences"),
       /list at least one audience/,
@@ -78,7 +78,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("a single audience string instead of a list", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = "sts.amazonaws.com";
+        w.audiences = "sts.amazonaws.com";
       }),
       key("billing.audiences"),
       /write it as a list: \[sts\.amazonaws\.com\]/,
@@ -89,7 +89,7 @@ describe("validateStackConfig: workloads, one error each", () => {
     const audiences = Array.from({ length: 21 }, (_, i) => `https://rp${i}.example.dev`);
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = audiences;
+        w.audiences = audiences;
       }),
       key("billing.audiences"),
       /21 audiences, more than the 20.*remove/,
@@ -99,7 +99,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("duplicate audience", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = ["a", "b", "a"];
+        w.audiences = ["a", "b", "a"];
       }),
       key("billing.audiences[2]"),
       /repeats audiences\[0\].*remove the duplicate/,
@@ -109,7 +109,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("audience with whitespace", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = ["sts.amazonaws.com "];
+        w.audiences = ["sts.amazonaws.com "];
       }),
       key("billing.audiences[0]"),
       /whitespace.*remove it.*"sts\.amazonaws\.com"/,
@@ -119,7 +119,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("audience too long", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["audiences"] = ["a".repeat(256)];
+        w.audiences = ["a".repeat(256)];
       }),
       key("billing.audiences[0]"),
       /256 characters long, more than 255; use/,
@@ -129,7 +129,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("workload cap above the issuer cap", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["maxTokenLifetimeSeconds"] = 10_000;
+        w.maxTokenLifetimeSeconds = 10_000;
       }),
       key("billing.maxTokenLifetimeSeconds"),
       /above the issuer's maxTokenLifetimeSeconds \(7200\); lower it to at most 7200/,
@@ -139,7 +139,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("workload default above its own cap", () => {
     expectOneIssue(
       withWorkload("reports-exporter", (w) => {
-        w["tokenLifetimeSeconds"] = 1200;
+        w.tokenLifetimeSeconds = 1200;
       }),
       key("reports-exporter.tokenLifetimeSeconds"),
       /above the workload's maxTokenLifetimeSeconds \(900\); lower it to at most 900/,
@@ -149,7 +149,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("workload lifetime out of bounds", () => {
     expectOneIssue(
       withWorkload("edge-api", (w) => {
-        w["tokenLifetimeSeconds"] = 5;
+        w.tokenLifetimeSeconds = 5;
       }),
       key("edge-api.tokenLifetimeSeconds"),
       /between 60 and 43200; set it to 300/,
@@ -159,7 +159,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("reserved claim", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { team: "payments", sub: "spoofed" };
+        w.claims = { team: "payments", sub: "spoofed" };
       }),
       key("billing.claims.sub"),
       /reserved.*give the static claim another name/,
@@ -169,7 +169,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("reserved claim with dots in its name", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { "https://aws.amazon.com/tags": {} };
+        w.claims = { "https://aws.amazon.com/tags": {} };
       }),
       `${PROJECT}:workloads.billing.claims["https://aws.amazon.com/tags"]`,
       /reserved/,
@@ -180,7 +180,7 @@ describe("validateStackConfig: workloads, one error each", () => {
     const claims = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`c${i}`, i]));
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = claims;
+        w.claims = claims;
       }),
       key("billing.claims"),
       /21 claims, more than the 20.*remove/,
@@ -190,7 +190,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("claims too large", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { notes: "é".repeat(2100) };
+        w.claims = { notes: "é".repeat(2100) };
       }),
       key("billing.claims"),
       /serialize to \d+ bytes of JSON, more than the 4096 allowed.*shorten/,
@@ -200,7 +200,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("claim name too long", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { ["n".repeat(65)]: 1 };
+        w.claims = { ["n".repeat(65)]: 1 };
       }),
       key(`billing.claims.${"n".repeat(65)}`),
       /longer than 64; shorten it/,
@@ -210,7 +210,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("claim value that is not JSON", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { tier: { level: Number.NaN } };
+        w.claims = { tier: { level: Number.NaN } };
       }),
       key("billing.claims.tier.level"),
       /use a finite number or a string/,
@@ -221,7 +221,7 @@ describe("validateStackConfig: workloads, one error each", () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`tag${i}`, "v"]));
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags, transitive: ["tag0"] };
+        w.awsSessionTags = { tags, transitive: ["tag0"] };
       }),
       key("billing.awsSessionTags.tags"),
       /51 tags, more than the 50 AWS STS accepts.*remove/,
@@ -231,7 +231,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("bad tag key characters", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { "team#1": "payments" } };
+        w.awsSessionTags = { tags: { "team#1": "payments" } };
       }),
       key(`billing.awsSessionTags.tags["team#1"]`),
       /characters AWS does not allow; use only letters, digits/,
@@ -241,7 +241,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("tag value too long", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { team: "p".repeat(257) } };
+        w.awsSessionTags = { tags: { team: "p".repeat(257) } };
       }),
       key("billing.awsSessionTags.tags.team"),
       /257 characters, more than the 256 AWS allows; shorten it/,
@@ -251,7 +251,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("tag value that is a number", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { "cost-center": 1234 } };
+        w.awsSessionTags = { tags: { "cost-center": 1234 } };
       }),
       key("billing.awsSessionTags.tags.cost-center"),
       /quote it/,
@@ -261,7 +261,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("tag keys differing only in case", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { team: "a", Team: "b" } };
+        w.awsSessionTags = { tags: { team: "a", Team: "b" } };
       }),
       key("billing.awsSessionTags.tags.Team"),
       /only in case.*keep one/,
@@ -271,7 +271,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("transitive key not a tag", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { team: "payments" }, transitive: ["team", "owner"] };
+        w.awsSessionTags = { tags: { team: "payments" }, transitive: ["team", "owner"] };
       }),
       key("billing.awsSessionTags.transitive[1]"),
       /not one of the tags \(team\); add it to tags or remove it/,
@@ -281,7 +281,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("unknown awsSessionTags field", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { tags: { team: "p" }, transitiveKeys: [] };
+        w.awsSessionTags = { tags: { team: "p" }, transitiveKeys: [] };
       }),
       key("billing.awsSessionTags.transitiveKeys"),
       /did you mean 'transitive'\?/,
@@ -291,7 +291,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("session tags without tags", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["awsSessionTags"] = { transitive: [] };
+        w.awsSessionTags = { transitive: [] };
       }),
       key("billing.awsSessionTags.tags"),
       /add the session tags as a map/,
@@ -301,7 +301,7 @@ describe("validateStackConfig: workloads, one error each", () => {
   it("a secret inside a workload", () => {
     expectOneIssue(
       withWorkload("billing", (w) => {
-        w["claims"] = { team: { secure: "v1:x" } };
+        w.claims = { team: { secure: "v1:x" } };
       }),
       key("billing.claims.team"),
       /without --secret/,

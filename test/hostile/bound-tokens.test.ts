@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { decodeJwt } from "jose";
-import { HARNESS_RULES, MiddlewareHarness, harnessStackConfig } from "../support/middleware-harness.js";
+import { HARNESS_RULES, harnessStackConfig, MiddlewareHarness } from "../support/middleware-harness.js";
 import { stackCertificates, validated } from "../support/mtls-origin.js";
 import { API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
 

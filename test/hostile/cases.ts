@@ -7,13 +7,13 @@
 // Signers: "issuer" = a real token of the issuer (its signature kept where the case edits it),
 // "trusted" = the test key published in the issuer's JWKS, "attacker" = a key nobody publishes.
 
-import { API_AUDIENCE, AWS_AUDIENCE, ACCOUNT_ID } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";
 import {
   b64json,
   b64url,
   flipSegmentBit,
-  segmentText,
   segmentsOf,
+  segmentText,
   signHs256,
   signJson,
   signTexts,
@@ -21,7 +21,7 @@ import {
   withHeader,
   withPayload,
 } from "./forge.js";
-import { AUTHENTICATED_ROUTE, WORKLOAD_ROUTE, type HostileStack } from "./hostile-stack.js";
+import { AUTHENTICATED_ROUTE, type HostileStack, WORKLOAD_ROUTE } from "./hostile-stack.js";
 
 /** What one case sends: each Authorization value (several: one raw request repeating the header). */
 export interface Sent {

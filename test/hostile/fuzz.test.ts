@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decodeJwt } from "jose";
 import { segmentsOf } from "./forge.js";
-import { AUTHENTICATED_ROUTE, WORKLOAD_ROUTE, startHostileStack, type HostileStack } from "./hostile-stack.js";
+import { AUTHENTICATED_ROUTE, type HostileStack, startHostileStack, WORKLOAD_ROUTE } from "./hostile-stack.js";
 import { authorizationValue, isUnmodified, mutatedToken, threeSegmentToken } from "./mutations.js";
-import { refusalOf, secretsOf, type Answer } from "./refusal-checks.js";
+import { type Answer, refusalOf, secretsOf } from "./refusal-checks.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x4_0003);
 const RUNS = 300;

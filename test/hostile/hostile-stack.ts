@@ -13,11 +13,11 @@
 //    go untested; with it, a case proves that the check it names refuses the token.
 
 import assert from "node:assert/strict";
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { MiddlewareHarness, harnessStackConfig } from "../support/middleware-harness.js";
+import { harnessStackConfig, MiddlewareHarness } from "../support/middleware-harness.js";
 import { API_AUDIENCE, PROJECT, STACK } from "../support/stack-fixture.js";
-import { newSigner, signJson, type Signer } from "./forge.js";
+import { newSigner, type Signer, signJson } from "./forge.js";
 
 /** Route of the harness rules that demands the `edge-api` workload. */
 export const WORKLOAD_ROUTE = "/reports/1";

@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { HOSTILE_CASES, type HostileCase, type Sent } from "./cases.js";
-import { AUTHENTICATED_ROUTE, WORKLOAD_ROUTE, startHostileStack, type HostileStack } from "./hostile-stack.js";
-import { refusalOf, secretsOf, type Answer } from "./refusal-checks.js";
+import { AUTHENTICATED_ROUTE, type HostileStack, startHostileStack, WORKLOAD_ROUTE } from "./hostile-stack.js";
+import { type Answer, refusalOf, secretsOf } from "./refusal-checks.js";
 
 describe("hostile tokens against the edge middleware in workerd", function () {
   this.timeout(120_000);

@@ -18,9 +18,9 @@
 // ERR_OVERRIDE_BODY_TOO_LARGE; a body that was checked reaches the origin unchanged.
 
 import assert from "node:assert/strict";
-import { sendRawHttp } from "../support/raw-http.js";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { MiddlewareHarness, MIDDLEWARE_HOST, type ForwardedRequest } from "../support/middleware-harness.js";
+import { type ForwardedRequest, MIDDLEWARE_HOST, MiddlewareHarness } from "../support/middleware-harness.js";
+import { sendRawHttp } from "../support/raw-http.js";
 
 const RULES = {
   rules: [
@@ -267,9 +267,9 @@ describe("override tricks against the edge middleware in workerd", function () {
   describe("_method in a POST body does not widen a rule", () => {
     const BOUNDARY = "----override-test";
     const multipart = (parts: [string, string][]) =>
-      parts
+      `${parts
         .map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
-        .join("") + `--${BOUNDARY}--\r\n`;
+        .join("")}--${BOUNDARY}--\r\n`;
     const multipartType = (): [string, string] => ["content-type", `multipart/form-data; boundary=${BOUNDARY}`];
 
     /** Bodies that Rack, PHP or Laravel read `_method=DELETE` from, with their Content-Type (none: no header). */

@@ -23,8 +23,8 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
+import { type ForwardedRequest, MIDDLEWARE_HOST, MiddlewareHarness } from "../support/middleware-harness.js";
 import { sendRawHttp } from "../support/raw-http.js";
-import { MiddlewareHarness, MIDDLEWARE_HOST, type ForwardedRequest } from "../support/middleware-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE } from "../support/stack-fixture.js";
 
 const RULES = {

@@ -4,12 +4,12 @@
 
 import assert from "node:assert/strict";
 import type {
-  EdgeMiddleware as EdgeMiddlewareClass,
   EdgeMiddlewareArgs,
+  EdgeMiddleware as EdgeMiddlewareClass,
 } from "../../infra/cloudflare/edge-middleware.js";
 import { readMiddlewareConfig } from "../../worker/middleware/config.js";
-import { installMocks, recorded, resolved } from "../support/pulumi-mocks.js";
 import { settled } from "../support/fakes/settled.js";
+import { installMocks, recorded, resolved } from "../support/pulumi-mocks.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";

@@ -7,9 +7,9 @@
 // engine then does with a rename or a destroy is in deploy-sequences/issuer-destroy.test.ts.
 
 import assert from "node:assert/strict";
+import { deployProgram, dev, engineConfig } from "../support/dev-stack.js";
 import { FakeCloud } from "../support/fakes/engine.js";
 import type { StoredResource } from "../support/fakes/model.js";
-import { dev, deployProgram, engineConfig } from "../support/dev-stack.js";
 
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
 const KV = "cloudflare:index/workersKvNamespace:WorkersKvNamespace";

@@ -3,15 +3,15 @@
 // runtime config (the thumbprints built into its bundle), the workloads' mtls_certificate bindings, and renewal by window.
 
 import assert from "node:assert/strict";
-import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, type X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadCertificates } from "../../infra/mtls/workload-certificates.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { certificateThumbprint, parseCertificateBundle } from "../../worker/mtls/node-client-certificate.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
-import { installMocks, ofType, type RecordedResource, resolved } from "../support/pulumi-mocks.js";
 import { settled } from "../support/fakes/settled.js";
+import { installMocks, ofType, type RecordedResource, resolved } from "../support/pulumi-mocks.js";
 
 const ACCOUNT = String(dev.config["worker-identity:accountId"]);
 const MTLS_CERTIFICATE = "cloudflare:index/mtlsCertificate:MtlsCertificate";
@@ -118,7 +118,7 @@ describe("the Pulumi program's mTLS certificates under mocks (Pulumi.dev.yaml)",
     const { defineProgram } = await import("../../infra/program.js");
     const deployment = defineProgram({ nowMs: later });
     await resolved(deployment.issuer.script.content);
-    await resolved(deployment.workloads["billing"]!.mtls!.certificateId);
+    await resolved(deployment.workloads.billing!.mtls!.certificateId);
     const script = ofType("cloudflare:index/workersScript:WorkersScript").find((s) => s.name === "issuer-script")!;
     const billing = firstCertificate(String(currentOf(ofType(MTLS_CERTIFICATE), "billing").inputs.certificates));
     assert.ok(Date.parse(billing.validFrom) > T0 + 150 * DAY_MS, `issued for the deploy's clock: ${billing.validFrom}`);

@@ -3,12 +3,12 @@
 
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../worker/config/errors.js";
+import type { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
-import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
 import { settled } from "../support/fakes/settled.js";
+import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
 
 const run = runProgram;
 
@@ -148,16 +148,16 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
       ),
     );
     assert.equal(
-      await resolved(deployment.workloads["billing"]?.awsRoleArn),
+      await resolved(deployment.workloads.billing?.awsRoleArn),
       "arn:aws:iam::111122223333:role/wid-billing",
     );
     // What the SDK's gcpAccessToken takes as `provider` (README): the audience without its scheme.
     assert.equal(
-      await resolved(deployment.workloads["billing"]?.gcpProviderResourceName),
+      await resolved(deployment.workloads.billing?.gcpProviderResourceName),
       "projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity",
     );
     assert.equal(
-      await resolved(deployment.workloads["billing"]?.gcpServiceAccount),
+      await resolved(deployment.workloads.billing?.gcpServiceAccount),
       "wid-billing@example-identity-dev.iam.gserviceaccount.com",
     );
     assert.equal(deployment.workloads["edge-api"]?.awsRoleArn, undefined);
@@ -166,7 +166,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
 
   it("outputs each workload's subject and a wrangler binding to its own entrypoint", async () => {
     const deployment = await run(engineConfig());
-    const billing = deployment.workloads["billing"]!;
+    const billing = deployment.workloads.billing!;
     assert.equal(billing.subject, `worker/${String(dev.config["worker-identity:accountId"])}/billing`);
     assert.match(billing.wranglerBinding, /entrypoint = "Workload_billing"/);
     assert.match(billing.wranglerBinding, /service = "worker-identity"/);

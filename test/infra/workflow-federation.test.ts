@@ -10,12 +10,12 @@ import { webIdentityTrustPolicy, workflowTrustPolicy } from "../../infra/aws/tru
 import { attributeMapping, principalInPool, principalSetInPool } from "../../infra/gcp/workload-identity.js";
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
-import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";
 import {
   createInstance,
   EXPORT_WORKFLOW,
-  instanceToken,
   INTROSPECTION_SECRETS,
+  instanceToken,
   workflowStackConfig,
 } from "../support/workflow-fixture.js";
 

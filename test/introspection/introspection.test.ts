@@ -2,14 +2,14 @@
 // the active/inactive decision over signed tokens, with every input injected.
 
 import assert from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from "jose";
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, SignJWT } from "jose";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { UnknownInstanceError, WorkflowUnavailableError } from "../../worker/errors.js";
 import { authenticateClient, basicCredentials, parseClientSecrets } from "../../worker/introspection/client-auth.js";
 import {
+  type IntrospectionDeps,
   introspect,
   introspectionResponseBody,
-  type IntrospectionDeps,
 } from "../../worker/introspection/introspect.js";
 import { IntrospectionRequestError, parseIntrospectionRequest } from "../../worker/introspection/request.js";
 import type { RevocationEntry } from "../../worker/revocation/list.js";

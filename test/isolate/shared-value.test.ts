@@ -3,7 +3,7 @@
 // invalidation is never undone by a load that began before it.
 
 import assert from "node:assert/strict";
-import { SharedValue, type Loaded } from "../../worker/isolate/shared-value.js";
+import { type Loaded, SharedValue } from "../../worker/isolate/shared-value.js";
 
 /** A load the test settles by hand, and the number of loads started. */
 function manualLoads<T>() {

@@ -129,11 +129,12 @@ describe("entrypointsModuleSource", () => {
       { name: 'evil"; static workload = "billing', entrypoint: "Workload_quote" },
       { name: "back\\slash\\", entrypoint: "Workload_backslash" },
       { name: "line\nbreak\u2028sep", entrypoint: "Workload_newline" },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile name that carries a literal template
       { name: "</script>`${x}`", entrypoint: "Workload_template" },
     ];
     const source = entrypointsModuleSource(hostile, ISSUER_PATH);
     for (const { name, entrypoint } of hostile) assert.match(source, classPattern(entrypoint, name));
-    assert.equal(source.match(/^  static workload = /gm)?.length, hostile.length);
+    assert.equal(source.match(/^ {2}static workload = /gm)?.length, hostile.length);
     await compiles(source);
     const module = await evaluate(entrypointsModuleSource(hostile, FAKE_ISSUER_URL));
     for (const { name, entrypoint } of hostile) assert.equal((module[entrypoint] as EntrypointClass).workload, name);

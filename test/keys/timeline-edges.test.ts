@@ -3,13 +3,13 @@
 
 import assert from "node:assert/strict";
 import {
+  type KeyMeta,
   MAX_PUBLISHED_KEYS,
   nextCheckAt,
   rotationPolicy,
   scheduledSteps,
-  type KeyMeta,
 } from "../../worker/keys/timeline.js";
-import { HOUR_MS, T0, issuerSettings } from "./timeline-fixtures.js";
+import { HOUR_MS, issuerSettings, T0 } from "./timeline-fixtures.js";
 
 describe("the alarm while the JWKS is full", () => {
   it("sleeps until a retired key leaves instead of waking every second", () => {

@@ -4,12 +4,12 @@
 import type { IssuerSettings, SigningAlgorithm } from "../../worker/config/types.js";
 import {
   applyStep,
-  scheduledSteps,
   type KeyMeta,
   type KeyState,
   type RotationPolicy,
   type ScheduleOptions,
   type Step,
+  scheduledSteps,
 } from "../../worker/keys/timeline.js";
 import { issuerSettings as sharedIssuerSettings } from "../support/issuer-settings.js";
 

@@ -4,17 +4,17 @@
 
 import assert from "node:assert/strict";
 import {
+  activeKey,
+  applyStep,
+  type KeyMeta,
   MAX_ALARM_INTERVAL_MS,
   MAX_PUBLISHED_KEYS,
   MIN_ALARM_INTERVAL_MS,
-  SIGNING_KEY_CACHE_MS,
-  activeKey,
-  applyStep,
   nextCheckAt,
-  scheduledSteps,
-  type KeyMeta,
   type RotationPolicy,
+  SIGNING_KEY_CACHE_MS,
   type Step,
+  scheduledSteps,
 } from "../../worker/keys/timeline.js";
 import { T0 } from "./timeline-fixtures.js";
 

@@ -8,20 +8,20 @@
 import assert from "node:assert/strict";
 import type { SigningAlgorithm } from "../../worker/config/types.js";
 import {
+  activeKey,
   EDGE_CACHE_MS,
+  emergencySteps,
+  jwksMaxAgeSeconds,
   KV_PROPAGATION_MS,
   MAX_PUBLISHED_KEYS,
   MIN_ALARM_INTERVAL_MS,
-  SIGNING_KEY_CACHE_MS,
-  TimelineError,
-  activeKey,
-  emergencySteps,
-  jwksMaxAgeSeconds,
   nextKey,
   revokeSteps,
   rotationPolicy,
+  SIGNING_KEY_CACHE_MS,
+  TimelineError,
 } from "../../worker/keys/timeline.js";
-import { DAY_MS, HOUR_MS, MINUTE_MS, T0, issuerSettings, mulberry32 } from "./timeline-fixtures.js";
+import { DAY_MS, HOUR_MS, issuerSettings, MINUTE_MS, mulberry32, T0 } from "./timeline-fixtures.js";
 import { KeyStoreModel, publishedThroughout, removals, signWithCachedKey, type Token } from "./timeline-model.js";
 
 const SIMULATED_DAYS = 200;

@@ -3,36 +3,36 @@
 
 import assert from "node:assert/strict";
 import {
+  activeKey,
+  applyStep,
   EDGE_CACHE_MS,
+  emergencySteps,
+  jwksMaxAgeSeconds,
+  type KeyMeta,
   KV_PROPAGATION_MS,
   MAX_ALARM_INTERVAL_MS,
   MAX_PUBLISHED_KEYS,
   MIN_ALARM_INTERVAL_MS,
-  SIGNING_KEY_CACHE_MS,
-  TimelineError,
-  activeKey,
-  applyStep,
-  emergencySteps,
-  jwksMaxAgeSeconds,
   nextCheckAt,
   nextKey,
   revokeSteps,
   rotationPolicy,
+  SIGNING_KEY_CACHE_MS,
   scheduledSteps,
-  type KeyMeta,
+  TimelineError,
 } from "../../worker/keys/timeline.js";
 import {
+  applyAll,
   DAY_MS,
   HOUR_MS,
-  KidSource,
-  T0,
-  applyAll,
   issuerSettings,
+  KidSource,
   keyMeta,
   kidsOf,
   mulberry32,
   runDue,
   stateOf,
+  T0,
 } from "./timeline-fixtures.js";
 
 // 30-day period, RS256, tokens of at most 1 h, 60 s of skew.

@@ -7,7 +7,7 @@ import { validateStackConfig } from "../../worker/config/validate.js";
 import { localMtlsSeed, localWorkloadCertificates } from "../../worker/local/mtls.js";
 import { localStack } from "../../worker/local/stack.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
-import { ACCOUNT_ID, PROJECT, STACK, randomKek, rawStackConfig } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, PROJECT, randomKek, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 const ISSUER_URL = "http://127.0.0.1:8799";
 
@@ -45,7 +45,7 @@ describe("localStack: the issuer's runtime config", function () {
     const local = localWorkloadCertificates(config, localMtlsSeed(kek), Date.now());
     assert.equal(
       runtime.workloads.find((w) => w.name === "billing")?.certificateThumbprint,
-      local?.thumbprints["billing"],
+      local?.thumbprints.billing,
     );
     assert.equal(runtime.workloads.find((w) => w.name === "ledger-sync")?.certificateThumbprint, undefined);
     assert.deepEqual(

@@ -63,7 +63,7 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
       const billing = (await (await fetch(`${issuer}/workloads/billing/token?audience=sts.amazonaws.com`)).json()) as {
         token: string;
       };
-      const thumbprint = new RegExp(`billing\\s+([A-Za-z0-9_-]{43})`).exec(first.banner)?.[1];
+      const thumbprint = /billing\s+([A-Za-z0-9_-]{43})/.exec(first.banner)?.[1];
       assert.ok(thumbprint, "the banner lists billing's thumbprint");
       const bound = await wid(boundLine, {
         "<token>": billing.token,

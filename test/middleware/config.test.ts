@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import {
   MiddlewareConfigError,
-  readMiddlewareConfig,
   type MiddlewareTextBindings,
+  readMiddlewareConfig,
 } from "../../worker/middleware/config.js";
 
 const RULES = { rules: [{ methods: ["GET"], path: "/x/*", allow: { audiences: ["https://api.example.com"] } }] };

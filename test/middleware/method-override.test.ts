@@ -7,23 +7,23 @@
 
 import assert from "node:assert/strict";
 import { findRule } from "../../worker/middleware/authorize.js";
-import { canonicalPath } from "../../worker/middleware/request-path.js";
+import { bodyEncodingProblem } from "../../worker/middleware/body-encoding.js";
 import {
   checkMethodOverride,
   headerOverrides,
-  queryOverrides,
-  readsAsMethodParameter,
   type NamedOverride,
   type OverrideCheck,
+  queryOverrides,
+  readsAsMethodParameter,
 } from "../../worker/middleware/method-override.js";
 import {
   bodyFormatsToInspect,
   bodyOverrides,
   inspectOverrideBody,
 } from "../../worker/middleware/method-override-body.js";
-import { bodyEncodingProblem } from "../../worker/middleware/body-encoding.js";
 import { multipartBoundary } from "../../worker/middleware/multipart-names.js";
 import { stripPathOverrides } from "../../worker/middleware/path-override.js";
+import { canonicalPath } from "../../worker/middleware/request-path.js";
 import { parseRules } from "../../worker/middleware/rules.js";
 
 const RULES = parseRules({

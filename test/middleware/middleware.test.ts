@@ -4,8 +4,8 @@
 // with the issuer out of reach.
 
 import assert from "node:assert/strict";
-import { MiddlewareHarness, type ForwardedRequest } from "../support/middleware-harness.js";
 import { freePort } from "../support/free-port.js";
+import { type ForwardedRequest, MiddlewareHarness } from "../support/middleware-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";
 
 const REALM = 'Bearer realm="worker-identity"';

@@ -219,7 +219,7 @@ describe("canonicalPath", () => {
       "\u0000",
       " ",
     );
-    const escape = fc.constantFrom(
+    const encodedDot = fc.constantFrom(
       "%2e",
       "%2E",
       "%3b",
@@ -235,7 +235,7 @@ describe("canonicalPath", () => {
       "%C0%AF",
     );
     const anyChar = fc.string({ unit: "binary", minLength: 1, maxLength: 1 });
-    const trickyPath = fc.string({ unit: fc.oneof(tricky, escape, anyChar), maxLength: 24 }).map((s) => `/${s}`);
+    const trickyPath = fc.string({ unit: fc.oneof(tricky, encodedDot, anyChar), maxLength: 24 }).map((s) => `/${s}`);
 
     /** One spelling of `text` as a segment: each character raw or escaped, hex digits in random case. */
     const spelling = (text: string) =>
@@ -244,8 +244,8 @@ describe("canonicalPath", () => {
         .map((choices) =>
           [...text]
             .map((char, i) => {
-              const [escape, lower] = choices[i]!;
-              if (!escape && char !== "/" && char !== "%") return char;
+              const [encoded, lower] = choices[i]!;
+              if (!encoded && char !== "/" && char !== "%") return char;
               const hex = [...new TextEncoder().encode(char)]
                 .map((b) => `%${b.toString(16).padStart(2, "0")}`)
                 .join("");

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { admits, findRule } from "../../worker/middleware/authorize.js";
 import { canonicalPath } from "../../worker/middleware/request-path.js";
-import { parseRules, RulesError, type Allow, type Rules } from "../../worker/middleware/rules.js";
+import { type Allow, parseRules, type Rules, RulesError } from "../../worker/middleware/rules.js";
 import type { VerifiedIdentity } from "../../worker/verification/index.js";
 import { REPO_ROOT } from "../support/run-tsx.js";
 

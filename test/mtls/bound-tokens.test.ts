@@ -7,7 +7,7 @@ import { decodeJwt } from "jose";
 import { localMtlsSeed, localWorkloadCertificates } from "../../worker/local/mtls.js";
 import type { OriginMtlsOptions } from "../../worker/mtls/node-origin.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
-import { get, stackCertificates, startOrigin, validated, type RunningOrigin } from "../support/mtls-origin.js";
+import { get, type RunningOrigin, stackCertificates, startOrigin, validated } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, rawStackConfig } from "../support/stack-fixture.js";
 
 const TRUST_DOMAIN = "id.example.dev";
@@ -145,7 +145,7 @@ describe("certificate-bound tokens: the issuer in workerd and a Node mTLS origin
         Date.now(),
       );
       const claims = decodeJwt((await unboundIssuer.token("billing", API_AUDIENCE)).token);
-      assert.deepEqual(claims.cnf, { "x5t#S256": local?.thumbprints["billing"] });
+      assert.deepEqual(claims.cnf, { "x5t#S256": local?.thumbprints.billing });
     });
 
     it("the local stack refuses to build an issuer for a workload with mtls whose thumbprint it was not given", async () => {

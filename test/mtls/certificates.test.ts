@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { issueStackCertificates } from "../../infra/mtls/authority.js";
+import { certificateResources } from "../../infra/mtls/certificate-resources.js";
 import * as der from "../../infra/mtls/der.js";
 import { deriveKeyPair } from "../../infra/mtls/keys.js";
-import { certificateResources } from "../../infra/mtls/certificate-resources.js";
 import {
   BACKDATE_MS,
   currentWindow,

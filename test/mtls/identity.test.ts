@@ -3,13 +3,13 @@
 
 import assert from "node:assert/strict";
 import type { WorkloadConfig } from "../../worker/config/types.js";
-import { parseWorkloadSpiffeId, workloadSpiffeId } from "../../worker/mtls/spiffe.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
+import { parseWorkloadSpiffeId, workloadSpiffeId } from "../../worker/mtls/spiffe.js";
 import { checkRuntimeConfig } from "../../worker/runtime-config/check.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { workloadTokenClaims } from "../../worker/tokens/claims.js";
 import { issuerSettings } from "../support/issuer-settings.js";
-import { PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { PROJECT, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const THUMBPRINT = "q3dB1KYwXh0mV7cF5P8s0lq9Yk2b3nNq2V6xT1rU4eM";

@@ -14,12 +14,12 @@ import {
   get,
   getHttp2,
   HOST,
+  type RunningOrigin,
   serverCredentials,
   stackCertificates,
   startOrigin,
   testSeed,
   validated,
-  type RunningOrigin,
 } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, rawStackConfig } from "../support/stack-fixture.js";
 
@@ -150,7 +150,7 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
     const refusals: [string, () => { cert?: string; key?: string } | undefined, string][] = [
       [
         "a certificate from another CA",
-        () => ({ cert: foreign.workloads["billing"]!.pem, key: foreign.workloads["billing"]!.privateKeyPem }),
+        () => ({ cert: foreign.workloads.billing!.pem, key: foreign.workloads.billing!.privateKeyPem }),
         "ERR_CLIENT_CERTIFICATE_UNTRUSTED",
       ],
       ["an expired certificate", expiredCredentials, "ERR_CLIENT_CERTIFICATE_EXPIRED"],
@@ -223,7 +223,7 @@ describe("mTLS on loopback: a Node https origin with requestCert", function () {
   it("refuses a caBundle that is not CA certificates when the middleware is built", () => {
     assert.throws(() => createOriginAuthenticator({ caBundle: "", trustDomain: "id.example.dev" }), TypeError);
     assert.throws(
-      () => createOriginAuthenticator({ caBundle: stack.workloads["billing"]!.pem, trustDomain: "id.example.dev" }),
+      () => createOriginAuthenticator({ caBundle: stack.workloads.billing!.pem, trustDomain: "id.example.dev" }),
       TypeError,
     );
   });

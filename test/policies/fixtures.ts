@@ -3,9 +3,9 @@
 
 import { webIdentityTrustPolicy } from "../../infra/aws/trust-policy.js";
 import {
-  WORKLOAD_IDENTITY_USER_ROLE,
   attributeCondition,
   attributeMapping,
+  WORKLOAD_IDENTITY_USER_ROLE,
 } from "../../infra/gcp/workload-identity.js";
 import type { IssuerSettings } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";

@@ -2,8 +2,8 @@
 // through the same unknown-checking proxy, `isType` compares Pulumi type tokens, `notApplicable`
 // throws, and the policy's config comes from getConfig. Whatever a policy reports is collected.
 
-import * as policy from "@pulumi/policy";
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import * as policy from "@pulumi/policy";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc.js";
 import { policies } from "../../policies/pack.js";
 

@@ -3,11 +3,11 @@
 // configuration by the policy meant for it, and skipped while its deciding input is unknown.
 
 import assert from "node:assert/strict";
-import { policies, stackPolicies } from "../../policies/pack.js";
 import { stackProviderViolations } from "../../policies/gcp/provider-trusts-stack-issuer.js";
+import { policies, stackPolicies } from "../../policies/pack.js";
 import { engineConfig, runProgram } from "../support/dev-stack.js";
-import { recorded, type RecordedResource } from "../support/pulumi-mocks.js";
-import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPack, runPolicy, type TestResource } from "./harness.js";
+import { recorded } from "../support/pulumi-mocks.js";
+import { NOT_APPLICABLE, runPack, runPolicy, type TestResource, UNKNOWN_DURING_PREVIEW } from "./harness.js";
 import { unsafeCorpus } from "./unsafe-corpus.js";
 
 describe("the worker-identity policy pack", function () {

@@ -4,15 +4,15 @@
 // itself is missing: this test speaks its side of the protocol.
 
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
-import type * as AnalyzerMessages from "@pulumi/pulumi/proto/analyzer_pb.js";
+import { resolve } from "node:path";
 import type * as AnalyzerServices from "@pulumi/pulumi/proto/analyzer_grpc_pb.js";
+import type * as AnalyzerMessages from "@pulumi/pulumi/proto/analyzer_pb.js";
 import { policies, stackPolicies } from "../../policies/pack.js";
 import { REPO_ROOT } from "../support/run-tsx.js";
-import { ACCOUNT, HOST, issuerScript, provider, role, grant } from "./fixtures.js";
-import { UNKNOWN_DURING_PREVIEW, type TestResource } from "./harness.js";
+import { ACCOUNT, grant, HOST, issuerScript, provider, role } from "./fixtures.js";
+import { type TestResource, UNKNOWN_DURING_PREVIEW } from "./harness.js";
 import { unsafeCorpus } from "./unsafe-corpus.js";
 
 // The generated protobuf modules are CommonJS without static exports: load them, and the gRPC

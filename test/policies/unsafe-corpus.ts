@@ -156,7 +156,7 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   },
   {
     why: "the subject compared with itself through a policy variable",
-    resource: role([webIdentity(exact("${" + HOST + ":sub}"))]),
+    resource: role([webIdentity(exact(`\${${HOST}:sub}`))]),
     refusedBy: "aws-web-identity-exact-subject",
     decidedBy: "assumeRolePolicy",
   },

@@ -4,18 +4,18 @@
 
 import assert from "node:assert/strict";
 import { errorCodeOf } from "../../worker/errors.js";
+import { revocationChange } from "../../worker/revocation/change.js";
 import { waitBeforeSigning } from "../../worker/revocation/issuance.js";
 import {
   killSwitchSecond,
   mergeEntries,
   parseRevocationDocument,
+  type RevocationEntry,
   revocationCovering,
   revocationDocument,
   revocationEntry,
-  type RevocationEntry,
 } from "../../worker/revocation/list.js";
 import { nothingLeftToRevoke, parseRevocationRequest } from "../../worker/revocation/request.js";
-import { revocationChange } from "../../worker/revocation/change.js";
 import { issuerSettings } from "../support/issuer-settings.js";
 
 const settings = issuerSettings({ maxTokenLifetimeSeconds: 3_600, clockSkewSeconds: 60 });

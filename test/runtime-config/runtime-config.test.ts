@@ -10,7 +10,7 @@ import {
   runtimeConfigBanner,
   runtimeConfigOfBundle,
 } from "../../worker/runtime-config/embedding.js";
-import { ACCOUNT_ID, PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { ACCOUNT_ID, PROJECT, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 const raw = rawStackConfig({
   "worker-identity:aws": { audience: "sts.amazonaws.com" },

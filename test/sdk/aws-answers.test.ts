@@ -4,12 +4,12 @@
 
 import assert from "node:assert/strict";
 import {
+  type AwsCredentialsOptions,
   AwsStsError,
   identity,
   MalformedResponseError,
   ServiceUnreachableError,
   WorkloadIdentityError,
-  type AwsCredentialsOptions,
 } from "../../worker/sdk/index.js";
 import { assumeRoleXml, awsErrorAnswer, FakeIssuer, isoSeconds, ROLE_ARN, TestClock } from "./support/fixtures.js";
 import { LoopbackServer, type ScriptedAnswer } from "./support/loopback.js";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { identity, type WorkloadIdentity } from "../../worker/sdk/index.js";
 import { assumeRoleXml, FakeIssuer, isoSeconds, ROLE_ARN, TestClock } from "./support/fixtures.js";
-import { LoopbackServer, type CapturedRequest } from "./support/loopback.js";
+import { type CapturedRequest, LoopbackServer } from "./support/loopback.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
 

@@ -4,11 +4,11 @@
 
 import assert from "node:assert/strict";
 import {
+  type GcpAccessTokenOptions,
   GcpIamCredentialsError,
   GcpStsError,
   identity,
   MalformedResponseError,
-  type GcpAccessTokenOptions,
 } from "../../worker/sdk/index.js";
 import {
   FakeIssuer,

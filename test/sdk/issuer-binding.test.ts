@@ -5,16 +5,16 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import {
   Miniflare,
-  Response as MiniflareResponse,
   type Request as MiniflareRequest,
+  Response as MiniflareResponse,
   type WorkerOptions,
 } from "miniflare";
-import type { Readable } from "node:stream";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import { localStack, type LocalStackInput } from "../../worker/local/stack.js";
+import { type LocalStackInput, localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
 import {
   ACCOUNT_ID,

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { AwsStsError, GcpStsError, identity, type WorkloadIdentity } from "../../worker/sdk/index.js";
+import { within } from "../support/settling.js";
 import {
   assumeRoleXml,
   awsErrorAnswer,
@@ -18,7 +19,6 @@ import {
   SERVICE_ACCOUNT,
   TestClock,
 } from "./support/fixtures.js";
-import { within } from "../support/settling.js";
 import { LoopbackServer, type ScriptedAnswer } from "./support/loopback.js";
 
 describe("renewal of cloud credentials", () => {
@@ -152,7 +152,7 @@ describe("renewal of cloud credentials", () => {
 
   it("GCP: the same service account token until 5 minutes before expireTime; one exchange per renewal", async () => {
     const first = await gcp();
-    assert.equal(first.accessToken, "sa-" + counter);
+    assert.equal(first.accessToken, `sa-${counter}`);
     clock.advance(3_299);
     assert.equal(await gcp(), first);
     assert.equal(server.requests.length, 2);

@@ -4,18 +4,18 @@
 
 import assert from "node:assert/strict";
 import {
-  identity,
+  type IssuerBinding,
   IssuerRefusalError,
   IssuerUnavailableError,
+  identity,
   MalformedResponseError,
-  type IssuerBinding,
 } from "../../worker/sdk/index.js";
 import {
   decide,
-  MIN_REMAINING_ON_FAILURE_MS,
-  renewalTime,
-  RETRY_AFTER_FAILURE_MS,
   type Expiring,
+  MIN_REMAINING_ON_FAILURE_MS,
+  RETRY_AFTER_FAILURE_MS,
+  renewalTime,
 } from "../../worker/sdk/renewing-cache.js";
 import { within } from "../support/settling.js";
 import { FakeIssuer, TestClock } from "./support/fixtures.js";

@@ -11,8 +11,8 @@ import {
   assumeRoleXml,
   CLOUD_PLATFORM,
   FakeIssuer,
-  gcpStsSuccess,
   GCP_AUDIENCE,
+  gcpStsSuccess,
   generateAccessTokenSuccess,
   isoSeconds,
   PROVIDER,
@@ -20,7 +20,7 @@ import {
   SERVICE_ACCOUNT,
   TestClock,
 } from "./support/fixtures.js";
-import { formFields, LoopbackServer, type CapturedRequest } from "./support/loopback.js";
+import { type CapturedRequest, formFields, LoopbackServer } from "./support/loopback.js";
 
 const IMPERSONATION_PATH = `/v1/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`;
 const EXPIRES = Date.now() + 3_600_000;

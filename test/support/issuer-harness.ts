@@ -2,14 +2,14 @@
 // a probe Worker holding every kind of binding to the issuer (per-workload entrypoint, props,
 // no identity, unknown workload, the default export).
 
-import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
+import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import type { StackConfig } from "../../worker/config/types.js";
-import { localStack, type LocalStackInput } from "../../worker/local/stack.js";
+import { type LocalStackInput, localStack } from "../../worker/local/stack.js";
 import { freePort } from "./free-port.js";
-import { PROJECT, STACK, randomAdminToken, randomKek, rawStackConfig } from "./stack-fixture.js";
 import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
+import { PROJECT, randomAdminToken, randomKek, rawStackConfig, STACK } from "./stack-fixture.js";
 
 export interface RpcOutcome<T = unknown> {
   readonly result?: T;

@@ -21,30 +21,30 @@
 // - `bindings` overrides the middleware's text bindings (null removes one); `issuerBinding: false`
 //   makes it fetch discovery and the JWKS over the network at ISSUER_URL.
 
-import {
-  Miniflare,
-  Response as MiniflareResponse,
-  type MiniflareOptions,
-  type Request as MiniflareRequest,
-} from "miniflare";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import {
+  Miniflare,
+  type MiniflareOptions,
+  type Request as MiniflareRequest,
+  Response as MiniflareResponse,
+} from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "./free-port.js";
+import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 import {
-  API_AUDIENCE,
-  GCP_AUDIENCE,
-  AWS_AUDIENCE,
-  PROJECT,
-  STACK,
   ACCOUNT_ID,
+  API_AUDIENCE,
+  AWS_AUDIENCE,
+  GCP_AUDIENCE,
+  PROJECT,
   randomAdminToken,
   randomKek,
   rawStackConfig,
+  STACK,
 } from "./stack-fixture.js";
-import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 
 export const MIDDLEWARE_HOST = "middleware.test";
 

@@ -11,7 +11,7 @@ import { issueCertificate } from "../../infra/mtls/certificate.js";
 import { deriveKeyPair } from "../../infra/mtls/keys.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { nodeOriginTls, originIdentity, originMtls, type OriginMtlsOptions } from "../../worker/mtls/node-origin.js";
+import { nodeOriginTls, type OriginMtlsOptions, originIdentity, originMtls } from "../../worker/mtls/node-origin.js";
 import { PROJECT, STACK } from "./stack-fixture.js";
 
 export const HOST = "127.0.0.1";

@@ -5,8 +5,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { FakeCloud, type FakeDeploy } from "./fakes/engine.js";
-import { unwrapSecrets } from "./fakes/properties.js";
 import { setFakeMocks } from "./fakes/monitor.js";
+import { unwrapSecrets } from "./fakes/properties.js";
 
 export interface RecordedResource {
   readonly type: string;

@@ -10,8 +10,8 @@ export const EXPORT_WORKFLOW = "nightly-export";
 export const OTHER_WORKFLOW = "cleanup";
 export const INTROSPECTION_CLIENT = "payments-api";
 export const INTROSPECTION_SECRETS: Record<string, string> = {
-  "payments-api": "p".repeat(20) + "-secret-of-payments-api-0123456789",
-  "ledger-api": "l".repeat(20) + "-secret-of-ledger-api-0123456789",
+  "payments-api": `${"p".repeat(20)}-secret-of-payments-api-0123456789`,
+  "ledger-api": `${"l".repeat(20)}-secret-of-ledger-api-0123456789`,
 };
 
 export function workflowStackConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {

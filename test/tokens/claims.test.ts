@@ -3,8 +3,8 @@ import type { IssuerSettings, WorkloadConfig } from "../../worker/config/types.j
 import {
   AWS_SESSION_TAGS_CLAIM,
   awsSessionTagsClaim,
-  workloadTokenClaims,
   type WorkloadTokenInput,
+  workloadTokenClaims,
 } from "../../worker/tokens/claims.js";
 import { issuerSettings } from "../support/issuer-settings.js";
 

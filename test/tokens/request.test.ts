@@ -3,7 +3,7 @@ import type { IssuerSettings, WorkloadConfig } from "../../worker/config/types.j
 import {
   AudienceNotAllowedError,
   InvalidRequestError,
-  IssuerError,
+  type IssuerError,
   LifetimeTooLongError,
 } from "../../worker/errors.js";
 import { authorizeTokenRequest, MIN_REQUESTED_LIFETIME_SECONDS } from "../../worker/tokens/request.js";

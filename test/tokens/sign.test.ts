@@ -2,7 +2,7 @@
 // the exact protected header, and claims with non-ASCII text surviving as UTF-8.
 
 import assert from "node:assert/strict";
-import { compactVerify, decodeProtectedHeader, generateKeyPair, jwtVerify, type CryptoKey } from "jose";
+import { type CryptoKey, compactVerify, decodeProtectedHeader, generateKeyPair, jwtVerify } from "jose";
 import type { SigningAlgorithm } from "../../worker/config/types.js";
 import { signToken, type TokenSigningKey } from "../../worker/tokens/sign.js";
 

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { createVerifier, VerificationError, type VerificationErrorCode } from "../../worker/verification/index.js";
-import { AUDIENCE, LocalIssuer, T0, testKey, type TestAlgorithm } from "./local-issuer.js";
+import { AUDIENCE, LocalIssuer, T0, type TestAlgorithm, testKey } from "./local-issuer.js";
 
 const ALGORITHMS: TestAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
 

@@ -6,9 +6,9 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from "miniflare";
+import { Miniflare, type Request as MiniflareRequest, Response as MiniflareResponse } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import { AUDIENCE, LocalIssuer, deferred, testKey } from "./local-issuer.js";
+import { AUDIENCE, deferred, LocalIssuer, testKey } from "./local-issuer.js";
 
 interface Setup {
   readonly issuer: string;

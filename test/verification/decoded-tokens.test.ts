@@ -3,10 +3,10 @@
 // depends on anything but the token's text.
 
 import assert from "node:assert/strict";
-import { createVerifier, VerificationError, type VerificationErrorCode } from "../../worker/verification/index.js";
-import { DecodedTokenCache, decodedTokens } from "../../worker/verification/decoded-tokens.js";
 import { decodeCompactToken } from "../../worker/verification/compact-token.js";
-import { AUDIENCE, LocalIssuer, T0, testKey, type TestKey } from "./local-issuer.js";
+import { DecodedTokenCache, decodedTokens } from "../../worker/verification/decoded-tokens.js";
+import { createVerifier, VerificationError, type VerificationErrorCode } from "../../worker/verification/index.js";
+import { AUDIENCE, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 
 function tokenOf(n: number, padding = 0): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -11,8 +11,8 @@ import {
   type VerifierOptions,
 } from "../../worker/verification/index.js";
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
-import { AUDIENCE, LocalIssuer, T0, deferred, testKey, type TestKey } from "./local-issuer.js";
 import { until, within } from "../support/settling.js";
+import { AUDIENCE, deferred, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 
 interface Setup {
   readonly local: LocalIssuer;

@@ -12,7 +12,7 @@ import {
   type VerificationErrorCode,
   type Verifier,
 } from "../../worker/verification/index.js";
-import { AUDIENCE, LocalIssuer, T0, b64url, testKey, type TestKey } from "./local-issuer.js";
+import { AUDIENCE, b64url, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 
 describe("verifier: unusable issuers", () => {
   let local: LocalIssuer;

@@ -4,10 +4,10 @@
 // Each instance has its own issuer URL (a random path), so the verifier's per-isolate cache, which
 // is keyed by issuer, never carries state from one test into another.
 
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHash, randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";
 export const AUDIENCE = "https://api.example.test";
@@ -82,7 +82,7 @@ export class LocalIssuer {
     if (isJwks) this.counts.jwks++;
     if (path === this.revocationListUrl) {
       this.revocationRequests++;
-      if (this.revocationGate) await this.revocationGate;
+      if (this.revocationGate !== undefined) await this.revocationGate;
       if (this.revocationStatus !== 200) return void res.writeHead(this.revocationStatus).end("boom");
       const headers = { "content-type": "application/json", "cache-control": this.revocationCacheControl };
       return void res.writeHead(200, headers).end(JSON.stringify({ entries: this.revocations }));
@@ -94,7 +94,7 @@ export class LocalIssuer {
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));
     }
     if (!isJwks) return void res.writeHead(404).end();
-    if (this.gate) await this.gate;
+    if (this.gate !== undefined) await this.gate;
     const body = this.jwksOverride ?? JSON.stringify({ keys: this.published.map((k) => k.publicJwk) });
     const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 32)}"`;
     const headers: Record<string, string> = { "content-type": "application/json" };

@@ -10,8 +10,8 @@ import {
   type VerificationErrorCode,
   type Verifier,
 } from "../../worker/verification/index.js";
-import { AUDIENCE, LocalIssuer, T0, deferred, testKey } from "./local-issuer.js";
 import { until, within } from "../support/settling.js";
+import { AUDIENCE, deferred, LocalIssuer, T0, testKey } from "./local-issuer.js";
 
 interface Setup {
   readonly local: LocalIssuer;

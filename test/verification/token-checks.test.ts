@@ -3,7 +3,7 @@
 // message rule: no segment of the token and no claim value from it appears in the message.
 
 import assert from "node:assert/strict";
-import { compactVerify, importJWK, SignJWT, type JWTPayload } from "jose";
+import { compactVerify, importJWK, type JWTPayload, SignJWT } from "jose";
 import {
   createVerifier,
   VerificationError,
@@ -11,7 +11,7 @@ import {
   type Verifier,
   type VerifierOptions,
 } from "../../worker/verification/index.js";
-import { ACCOUNT, AUDIENCE, LocalIssuer, T0, b64url, signRaw, testKey, type TestKey } from "./local-issuer.js";
+import { ACCOUNT, AUDIENCE, b64url, LocalIssuer, signRaw, T0, type TestKey, testKey } from "./local-issuer.js";
 
 describe("verifier: token checks", () => {
   let local: LocalIssuer;

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { Miniflare, Response as MiniflareResponse, type Request as MiniflareRequest } from "miniflare";
+import { Miniflare, type Request as MiniflareRequest, Response as MiniflareResponse } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";

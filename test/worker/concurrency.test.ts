@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
-import { IssuerHarness, type IssuedToken } from "../support/issuer-harness.js";
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import { type IssuedToken, IssuerHarness } from "../support/issuer-harness.js";
 import { AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
 
 describe("issuer in workerd: many parallel token requests across a rotation", function () {

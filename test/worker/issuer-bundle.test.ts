@@ -10,7 +10,7 @@ import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { runTsx } from "../support/run-tsx.js";
-import { PROJECT, STACK, rawStackConfig } from "../support/stack-fixture.js";
+import { PROJECT, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 const config = validateStackConfig(rawStackConfig(), { project: PROJECT, stack: STACK });
 

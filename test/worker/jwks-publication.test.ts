@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import type { JSONWebKeySet } from "jose";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import type { JSONWebKeySet } from "jose";
+import { Miniflare, Response as MiniflareResponse } from "miniflare";
 import { bundleIssuerEmbedding, bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { errorCodeOf, errorDetailOf } from "../../worker/errors.js";
 import { localStack } from "../../worker/local/stack.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
-import { Miniflare, Response as MiniflareResponse } from "miniflare";
-import type { Readable } from "node:stream";
-import { IssuerHarness } from "../support/issuer-harness.js";
 import { freePort } from "../support/free-port.js";
-import { AWS_AUDIENCE, PROJECT, STACK, randomKek, rawStackConfig } from "../support/stack-fixture.js";
+import { IssuerHarness } from "../support/issuer-harness.js";
+import { AWS_AUDIENCE, PROJECT, randomKek, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 describe("issuer in workerd: JWKS publication and its bound", function () {
   this.timeout(60_000);

@@ -5,13 +5,13 @@
 // it must never accept it and silently drop the requested lifetime.
 
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { decodeJwt } from "jose";
 import { Miniflare, type WorkerOptions } from "miniflare";
-import { resolve } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
-import { AWS_AUDIENCE, PROJECT, STACK, randomAdminToken, randomKek } from "../support/stack-fixture.js";
+import { AWS_AUDIENCE, PROJECT, randomAdminToken, randomKek, STACK } from "../support/stack-fixture.js";
 import { EXPORT_WORKFLOW, workflowStackConfig } from "../support/workflow-fixture.js";
 
 interface Outcome {

@@ -6,7 +6,6 @@
 // Every answer is JSON; failures are problem+json.
 
 import type { IssuerSettings } from "../config/types.js";
-import type { RuntimeSettings } from "../runtime-config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
 import { decodePathSegment } from "../http/path-segment.js";
@@ -17,6 +16,7 @@ import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import type { KeyListing } from "../keys/key-store-types.js";
 import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "../revocation/admin.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

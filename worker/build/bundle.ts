@@ -3,9 +3,9 @@
 // config as the bundle's first line: worker/runtime-config/embedding.ts), so it is built per
 // stack, by the local stack, `npm run build`, the tests and the Pulumi program alike.
 
-import { build, type BuildOptions, type StdinOptions } from "esbuild";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type BuildOptions, build, type StdinOptions } from "esbuild";
 import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { runtimeConfigBanner } from "../runtime-config/embedding.js";
 import type { RuntimeConfig } from "../runtime-config/types.js";

@@ -9,8 +9,8 @@
 
 import { parseArgs } from "node:util";
 import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
-import { printKeyListing, type KeyListingView } from "./key-listing.js";
-import { printRevocations, revocationBody, type RevocationListingView } from "./revoke.js";
+import { type KeyListingView, printKeyListing } from "./key-listing.js";
+import { printRevocations, type RevocationListingView, revocationBody } from "./revoke.js";
 import { INTROSPECTION_CLIENT_ENV, INTROSPECTION_SECRET_ENV, verifyOptions, verifyToken } from "./verify.js";
 
 const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";

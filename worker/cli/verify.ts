@@ -17,9 +17,9 @@ import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import {
+  type CertificatePresentation,
   createVerifier,
   VerificationError,
-  type CertificatePresentation,
   type VerifierOptions,
 } from "../verification/index.js";
 

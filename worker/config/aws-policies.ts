@@ -1,10 +1,10 @@
 // The permissions of a workload's AWS role: managed policies attached by ARN, and inline policy
 // documents (a YAML map or JSON text in the stack file, stored as JSON).
 
+import { AWS_IAM } from "../../infra/provider-limits.js";
 import { characterCount, describeValue, isPlainObject, parseJsonText, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
-import { AWS_IAM } from "../../infra/provider-limits.js";
 import { IAM_POLICY_NAME_PATTERN, IAM_POLICY_VERSION, MAX_ROLE_INLINE_POLICY_CHARACTERS } from "./limits.js";
 
 const MANAGED_POLICY_ARN_PATTERN = AWS_IAM.managedPolicyArn.value;
@@ -109,7 +109,7 @@ function readPolicyDocument(value: unknown, key: string, issues: IssueCollector)
   }
   const memberPath = (member: string): string => (isText ? key : memberKey(key, member));
   const before = issues.count;
-  const version = document["Version"];
+  const version = document.Version;
   if (version !== IAM_POLICY_VERSION) {
     const shown = version === undefined ? "has no Version" : `has Version ${describeValue(version)}`;
     issues.add(
@@ -118,7 +118,7 @@ function readPolicyDocument(value: unknown, key: string, issues: IssueCollector)
         "(policy variables and newer condition operators need it)",
     );
   }
-  const statement = document["Statement"];
+  const statement = document.Statement;
   const empty = Array.isArray(statement)
     ? statement.length === 0
     : !isPlainObject(statement) || Object.keys(statement).length === 0;

@@ -1,10 +1,11 @@
 // AWS federation: the stack's `aws` key (its presence registers the issuer as an IAM OIDC
 // provider) and each workload's `aws` section (the role that workload, and only it, may assume).
 
+import { AWS_IAM } from "../../infra/provider-limits.js";
 import { readInlinePolicies, readManagedPolicyArns } from "./aws-policies.js";
 import {
-  checkCloudSection,
   type CloudSection,
+  checkCloudSection,
   type Federation,
   type NameClaim,
   reportDuplicateNames,
@@ -24,7 +25,6 @@ import {
   MIN_ROLE_SESSION_SECONDS,
 } from "./limits.js";
 import type { AwsSettings, WorkloadAwsSettings } from "./types.js";
-import { AWS_IAM } from "../../infra/provider-limits.js";
 
 const IAM_ROLE_NAME_PATTERN = AWS_IAM.roleName.value;
 

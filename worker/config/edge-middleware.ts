@@ -5,7 +5,6 @@
 import { parseRules, RulesError } from "../middleware/rules.js";
 import { readAudiences } from "./audiences.js";
 import { type FieldReader, readMapSection, readString } from "./fields.js";
-import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { EdgeMiddlewareSettings } from "./types.js";

@@ -120,7 +120,7 @@ export const SECURE_VALUE_MESSAGE =
 
 /** `{ secure: "v1:…" }`: how Pulumi stores a value set with `pulumi config set --secret`. */
 export function isSecureValue(value: unknown): boolean {
-  return isPlainObject(value) && Object.keys(value).length === 1 && typeof value["secure"] === "string";
+  return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
 }
 
 /** A map as YAML or JSON produce it (not an array, not a class instance). */

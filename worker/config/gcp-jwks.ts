@@ -10,12 +10,12 @@ export const readJwksJson: FieldReader<string> = (value, key, issues) => {
   const text = readString(value, key, issues, `the issuer's public JWKS as JSON text (${SOURCE})`);
   if (text === undefined) return undefined;
   if (text.trim() === "") {
-    issues.add(key, "is empty; set it to " + SOURCE + ", or remove it to let GCP fetch the keys from the issuer");
+    issues.add(key, `is empty; set it to ${SOURCE}, or remove it to let GCP fetch the keys from the issuer`);
     return undefined;
   }
   const jwks = parseJsonText(text, key, issues, `set it to ${SOURCE}, or remove it`);
   if (jwks === undefined) return undefined;
-  const keys = isPlainObject(jwks) ? jwks["keys"] : undefined;
+  const keys = isPlainObject(jwks) ? jwks.keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0) {
     issues.add(
       key,
@@ -43,14 +43,14 @@ function jwkProblem(jwk: unknown): string | undefined {
       "(npm run wid -- keys revoke <kid>)"
     );
   }
-  const kty = jwk["kty"];
+  const kty = jwk.kty;
   if (typeof kty !== "string" || !GCP_JWK_KEY_TYPES.includes(kty)) {
     return (
       `with kty ${describeValue(kty)}, but GCP accepts only ${GCP_JWK_KEY_TYPES.join(" and ")} keys; ` +
       `use ${SOURCE} (RS256 keys are RSA, ES256 keys are EC)`
     );
   }
-  const kid = jwk["kid"];
+  const kid = jwk.kid;
   if (typeof kid !== "string" || kid === "") {
     return `without a kid, which GCP needs to match a token's kid header; use ${SOURCE}, where every key has one`;
   }

@@ -3,8 +3,8 @@
 // account is granted.
 
 import {
-  checkCloudSection,
   type CloudSection,
+  checkCloudSection,
   type Federation,
   type NameClaim,
   reportDuplicateNames,

@@ -2,6 +2,7 @@
 // workload's `mtls` section (opt-in to a client certificate whose URI SAN names the workload's
 // subject). The certificates themselves are issued by the Pulumi program (infra/mtls/).
 
+import { SPIFFE_SCHEME, workloadSpiffeId } from "../mtls/spiffe.js";
 import { describeValue, type FieldReader, integerField, readMapSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
@@ -17,7 +18,6 @@ import {
   SPIFFE_TRUST_DOMAIN_PATTERN,
 } from "./limits.js";
 import type { MtlsSettings, WorkloadConfig } from "./types.js";
-import { SPIFFE_SCHEME, workloadSpiffeId } from "../mtls/spiffe.js";
 
 // ---- the stack's `mtls` key -------------------------------------------------------------
 /** The key as written; the trust domain defaults later, from the issuer's hostname. */

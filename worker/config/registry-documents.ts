@@ -8,10 +8,10 @@
 // stack keys', refusing a name defined twice and naming both places.
 
 import type { ConfigIssue } from "./errors.js";
+import type { FieldTable } from "./fields.js";
 import { describeValue, type FieldReader, isPlainObject, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import type { RegistryEntry } from "./registry.js";
-import type { FieldTable } from "./fields.js";
 import { closestName } from "./suggest.js";
 import { readWorkflows, type WorkflowEntry } from "./workflows.js";
 import { readWorkloads, type WorkloadEntry } from "./workloads.js";

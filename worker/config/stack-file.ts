@@ -52,7 +52,7 @@ export function registryOf(
   project: string,
   projectDir: string,
 ): RegistrySource | undefined {
-  const path = config[`${project}:registry`] ?? config["registry"];
+  const path = config[`${project}:registry`] ?? config.registry;
   return typeof path === "string" && path !== "" ? readRegistryFiles(projectDir, path) : undefined;
 }
 

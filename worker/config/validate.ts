@@ -5,8 +5,12 @@
 
 import { AWS_STACK_KEY_EMPTY, readAwsSettings } from "./aws.js";
 import { deepFreeze } from "./deep-freeze.js";
+import { readEdgeMiddleware } from "./edge-middleware.js";
+import { reportUnregisteredRuleNames } from "./edge-middleware-registry.js";
 import { type FieldReader, integerField, readSection, readString } from "./fields.js";
 import { GCP_STACK_KEY_EMPTY, readGcpSettings } from "./gcp.js";
+import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
+import { readIntrospectionClients } from "./introspection-clients.js";
 import {
   isHostnameLabel,
   localIssuerUrlProblem,
@@ -16,45 +20,39 @@ import {
 } from "./issuer-url.js";
 import { IssueCollector } from "./issues.js";
 import { topLevelKey } from "./key-path.js";
-import { defaultTrustDomain, MTLS_STACK_KEY_EMPTY, readMtlsSettings, resolveMtls } from "./mtls.js";
 import {
   ACCOUNT_ID_PATTERN,
   DEFAULT_CLOCK_SKEW_SECONDS,
   DEFAULT_ISSUER_SCRIPT_NAME,
+  DEFAULT_MAX_INSTANCE_ID_LENGTH,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_ROTATION_PERIOD_DAYS,
   DEFAULT_SIGNING_ALGORITHM,
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   ENVIRONMENT_PATTERN,
   MAX_CLOCK_SKEW_SECONDS,
+  MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
   MAX_ROTATION_PERIOD_DAYS,
   MAX_TOKEN_LIFETIME_CAP_SECONDS,
   MIN_CLOCK_SKEW_SECONDS,
+  MIN_MAX_INSTANCE_ID_LENGTH,
   MIN_ROTATION_PERIOD_DAYS,
   MIN_TOKEN_LIFETIME_SECONDS,
   SIGNING_ALGORITHMS,
 } from "./limits.js";
+import { defaultTrustDomain, MTLS_STACK_KEY_EMPTY, readMtlsSettings, resolveMtls } from "./mtls.js";
+import {
+  mergeRegistryEntries,
+  type RegistryFileEntries,
+  type RegistrySource,
+  readRegistryDocuments,
+  readRegistryPath,
+} from "./registry-documents.js";
 import { scriptNameProblem } from "./script-name.js";
 import { closestName } from "./suggest.js";
 import type { SigningAlgorithm, StackConfig } from "./types.js";
-import { readWorkloads, resolveWorkloads } from "./workloads.js";
-import { readIntrospectionClients } from "./introspection-clients.js";
-import {
-  DEFAULT_MAX_INSTANCE_ID_LENGTH,
-  MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
-  MIN_MAX_INSTANCE_ID_LENGTH,
-} from "./limits.js";
 import { readWorkflows, resolveWorkflows } from "./workflows.js";
-import { readEdgeMiddleware } from "./edge-middleware.js";
-import { reportUnregisteredRuleNames } from "./edge-middleware-registry.js";
-import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
-import {
-  mergeRegistryEntries,
-  readRegistryDocuments,
-  readRegistryPath,
-  type RegistryFileEntries,
-  type RegistrySource,
-} from "./registry-documents.js";
+import { readWorkloads, resolveWorkloads } from "./workloads.js";
 
 export interface ValidateOptions {
   /** The Pulumi project name: the namespace of our keys (`<project>:accountId`). */

@@ -21,8 +21,8 @@ import {
 import {
   type IssuerLifetimes,
   LIFETIME_FIELDS,
-  readRegistry,
   type RegistryEntry,
+  readRegistry,
   resolveLifetimes,
   sortedByName,
 } from "./registry.js";
@@ -211,7 +211,7 @@ function checkSubjectFits(
   const fixes = [
     shorterName >= 1 ? `shorten the workflow name to at most ${shorterName} characters` : undefined,
     room >= MIN_MAX_INSTANCE_ID_LENGTH
-      ? `lower ${context.maxInstanceIdLengthKey} to at most ${room} (longer instance ` + "ids are then refused)"
+      ? `lower ${context.maxInstanceIdLengthKey} to at most ${room} (longer instance ids are then refused)`
       : undefined,
   ].filter((fix) => fix !== undefined);
   issues.add(

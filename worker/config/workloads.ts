@@ -5,22 +5,21 @@
 // the cloud sections against the stack's federation and each other).
 
 import { readAudiences } from "./audiences.js";
-import { readAwsSessionTags } from "./aws-session-tags.js";
 import { readWorkloadAws, reportDuplicateRoleNames, resolveWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
+import { readAwsSessionTags } from "./aws-session-tags.js";
 import { readClaims } from "./claims.js";
 import { entrypointClassName } from "./entrypoint-name.js";
 import type { Federation, NameClaim } from "./federation.js";
 import { utf8Length } from "./fields.js";
 import { readWorkloadGcp, reportDuplicateAccountIds, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
-import { memberKey } from "./key-path.js";
 import { MAX_GCP_SUBJECT_BYTES } from "./limits.js";
 import { readWorkloadMtls, WORKLOAD_MTLS_EMPTY } from "./mtls.js";
 import {
   type IssuerLifetimes,
   LIFETIME_FIELDS,
-  readRegistry,
   type RegistryEntry,
+  readRegistry,
   resolveLifetimes,
   sortedByName,
 } from "./registry.js";

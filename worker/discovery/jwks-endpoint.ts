@@ -12,7 +12,7 @@ import type { IssuerSettings } from "../config/types.js";
 import { ifNoneMatchMatches } from "../http/conditional.js";
 import { problemResponse } from "../http/problem.js";
 import type { IssuerEnv } from "../issuer/env.js";
-import { JWKS_KV_KEY, jwksEtag, type JwksKvMetadata } from "../keys/jwks.js";
+import { JWKS_KV_KEY, type JwksKvMetadata, jwksEtag } from "../keys/jwks.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { EDGE_CACHE_MS, jwksMaxAgeSeconds } from "../keys/timeline.js";
 import { JWKS_PATH } from "./openid-configuration.js";

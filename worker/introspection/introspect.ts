@@ -4,10 +4,10 @@
 // for a workflow token, its instance has not ended. Every "no" carries a reason for the logs;
 // the answer itself is only `{"active": false}`.
 
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
-import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
 import { errorCodeOf } from "../errors.js";
-import { revocationCovering, type RevocationEntry } from "../revocation/list.js";
+import { type RevocationEntry, revocationCovering } from "../revocation/list.js";
+import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 import { tokensActiveFor } from "../workflows/status.js";
 import { instanceIdProblem, workflowSubject } from "../workflows/subject.js";
 

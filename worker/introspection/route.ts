@@ -4,13 +4,13 @@
 // that long, which bounds how late it learns of an ended instance or a revocation.
 
 import type { JSONWebKeySet } from "jose";
-import type { RuntimeSettings } from "../runtime-config/types.js";
 import { errorCodeOf } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { JWKS_KV_KEY } from "../keys/jwks.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { instanceStatus } from "../workflows/instance.js";
 import { authenticateClient, basicCredentials, clientSecretsFrom } from "./client-auth.js";
 import { introspect, introspectionResponseBody } from "./introspect.js";
@@ -75,7 +75,7 @@ export async function handleIntrospection(
     if (!(error instanceof IntrospectionRequestError)) throw error;
     return problemResponse({ status: 400, title: "Bad request", detail: error.detail, code: "ERR_INVALID_REQUEST" });
   }
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof introspect>>;
   try {
     outcome = await introspect(token, {
       config,

@@ -4,13 +4,13 @@
 // into the bundle (worker/build/entrypoints.ts) and set the static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { issueWorkloadToken, type IssuedToken } from "../tokens/issue.js";
+import { type IssuedToken, issueWorkloadToken } from "../tokens/issue.js";
 import type { TokenOptions } from "../tokens/request.js";
+import { type BindingIdentity, refuseWorkflowBindingForToken } from "../workflows/identity.js";
+import { workflowTokenForBinding } from "../workflows/rpc.js";
 import type { IssuerEnv } from "./env.js";
 import { resolveWorkload } from "./identity.js";
 import { issueLoggingRefusals } from "./issuance.js";
-import { refuseWorkflowBindingForToken, type BindingIdentity } from "../workflows/identity.js";
-import { workflowTokenForBinding } from "../workflows/rpc.js";
 
 export class Issuer extends WorkerEntrypoint<IssuerEnv> {
   /** The workload a generated per-workload entrypoint stands for; the generic entrypoint reads props. */

@@ -6,8 +6,8 @@
 // The Cloudflare account is the trust boundary: anyone who can deploy a binding in the account
 // can choose its props or entrypoint.
 
-import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import { MissingIdentityError, UnknownWorkloadError } from "../errors.js";
+import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 
 export function resolveWorkload(
   config: RuntimeSettings,

@@ -5,8 +5,8 @@
 import type { IssuerEnv } from "./env.js";
 import { handleRequest } from "./router.js";
 
-export { Issuer } from "./entrypoint.js";
 export { KeyStore } from "../keys/key-store.js";
+export { Issuer } from "./entrypoint.js";
 
 export default {
   fetch(request, env, ctx) {

@@ -2,6 +2,7 @@
 // list. Token issuance is RPC only (entrypoint.ts).
 
 import { handleAdmin } from "../admin/routes.js";
+import { clockFromOffset } from "../clock.js";
 import { serveJwks } from "../discovery/jwks-endpoint.js";
 import {
   DISCOVERY_MAX_AGE_SECONDS,
@@ -11,7 +12,6 @@ import {
 } from "../discovery/openid-configuration.js";
 import { errorCodeOf, errorDetailOf, type IssuerErrorCode } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
-import { clockFromOffset } from "../clock.js";
 import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
 import { serveRevocations } from "../revocation/endpoint.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";

@@ -3,32 +3,32 @@
 // Only the issuer Worker holds a binding to it. Private keys leave it sealed under the KEK.
 
 import { DurableObject } from "cloudflare:workers";
-import { clockFromOffset, type Clock } from "../clock.js";
+import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
-import { importKeyEncryptionKey, sealPrivateKey, type KeyEncryptionKey } from "./kek.js";
+import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
+import { type RevocationListing, RevocationStore } from "../revocation/store.js";
+import { runtimeConfig } from "../runtime-config/embedded.js";
+import { JWKS_KV_KEY, type JwksKvMetadata, jwksDocument, jwksEtag } from "./jwks.js";
+import { importKeyEncryptionKey, type KeyEncryptionKey, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
 import { KeyRows, type StoredKey } from "./key-rows.js";
 import type { KeyListing, SealedSigningKey } from "./key-store-types.js";
-import { JWKS_KV_KEY, jwksDocument, jwksEtag, type JwksKvMetadata } from "./jwks.js";
-import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
-import { RevocationStore, type RevocationListing } from "../revocation/store.js";
-import { runtimeConfig } from "../runtime-config/embedded.js";
 import {
-  SIGNING_KEY_CACHE_MS,
-  SIGNING_KEY_REFRESH_GRACE_MS,
-  TimelineError,
   activeKey,
   applyStep,
   emergencySteps,
+  type KeyMeta,
   nextCheckAt,
   plannedUnpublishAt,
+  type RotationPolicy,
   revokeSteps,
   rotationPolicy,
-  scheduledSteps,
-  type KeyMeta,
-  type RotationPolicy,
+  SIGNING_KEY_CACHE_MS,
+  SIGNING_KEY_REFRESH_GRACE_MS,
   type Step,
+  scheduledSteps,
+  TimelineError,
 } from "./timeline.js";
 
 export type { KeyInfo, KeyListing, SealedSigningKey } from "./key-store-types.js";

@@ -7,12 +7,12 @@
 // SIGNING_KEY_CACHE_MS ends; no isolate signs with a copy older than SIGNING_KEY_CACHE_MS.
 
 import type { SigningAlgorithm } from "../config/types.js";
-import { KeyStoreUnavailableError, errorCodeOf } from "../errors.js";
-import { importKeyEncryptionKey, openPrivateKey, type KeyEncryptionKey } from "./kek.js";
-import { importSigningKey } from "./key-material.js";
+import { errorCodeOf, KeyStoreUnavailableError } from "../errors.js";
 import { SharedValue } from "../isolate/shared-value.js";
-import { SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
+import { importKeyEncryptionKey, type KeyEncryptionKey, openPrivateKey } from "./kek.js";
+import { importSigningKey } from "./key-material.js";
 import type { SealedSigningKey } from "./key-store.js";
+import { SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
 
 export interface SigningKey {
   readonly kid: string;

@@ -5,8 +5,8 @@
 // (middleware/settings-bindings.ts); `stackEdgeMiddleware` takes a stack's edgeMiddleware settings
 // as `pulumi up` does, with the local issuer and the local introspection client's secret.
 
-import type { WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
+import type { WorkerOptions } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE, MIDDLEWARE_MODULE, WORKER_ROOT } from "../build/bundle.js";
 import type { EdgeMiddlewareSettings } from "../config/types.js";
 import { middlewareTextBindings } from "../middleware/settings-bindings.js";

@@ -4,10 +4,10 @@
 // exporting the example class under every className registered for it and bound to the issuer
 // through each workflow's own Workflow_<name> entrypoint.
 
-import type { WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
-import type { StackConfig, WorkflowConfig } from "../config/types.js";
+import type { WorkerOptions } from "miniflare";
 import { bundleSource, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
+import type { StackConfig, WorkflowConfig } from "../config/types.js";
 
 type WorkflowsOption = NonNullable<WorkerOptions["workflows"]>;
 

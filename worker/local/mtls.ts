@@ -4,8 +4,8 @@
 // (Miniflare has no mTLS binding: locally the certificates serve Node origins and tests.)
 
 import { createHash } from "node:crypto";
-import type { StackConfig } from "../config/types.js";
 import { issueStackCertificates, type StackCertificates } from "../../infra/mtls/authority.js";
+import type { StackConfig } from "../config/types.js";
 
 /** A seed for the local CA: derived from the local key-encryption key, or a fixed development one. */
 export function localMtlsSeed(keyEncryptionKey: string | undefined): Uint8Array {

@@ -4,13 +4,13 @@
 // the edge middleware in front of an origin (edge-middleware.ts).
 // `npm start`, the CLI and the test suite all build their runtime here.
 
-import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import { resolve } from "node:path";
+import type { MiniflareOptions, WorkerOptions } from "miniflare";
+import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
-import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
 import { localMtlsSeed, localWorkloadCertificates } from "./mtls.js";

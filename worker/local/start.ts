@@ -5,21 +5,21 @@
 // overriding (a --rules file is checked against the registry as the stack's own rules are);
 // persists state under .wid/ so a restart keeps the keys, and prints what is running.
 
-import { Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Miniflare } from "miniflare";
+import { WORKER_ROOT } from "../build/bundle.js";
+import { reportUnregisteredRuleNames } from "../config/edge-middleware-registry.js";
 import { ConfigError } from "../config/errors.js";
+import { IssueCollector } from "../config/issues.js";
 import { readStackConfigMap } from "../config/stack-file.js";
-import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
+import type { EdgeMiddlewareSettings, StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { stackWarnings } from "../config/warnings.js";
-import { WORKER_ROOT } from "../build/bundle.js";
-import type { EdgeMiddlewareSettings, StackConfig } from "../config/types.js";
-import { reportUnregisteredRuleNames } from "../config/edge-middleware-registry.js";
-import { IssueCollector } from "../config/issues.js";
 import { parseRules, RulesError } from "../middleware/rules.js";
-import { stackEdgeMiddleware, type StackMiddlewareInput } from "./edge-middleware.js";
+import { type StackMiddlewareInput, stackEdgeMiddleware } from "./edge-middleware.js";
+import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
 import { localStack } from "./stack.js";
 
 const USAGE = `usage: npm start -- [--stack Pulumi.dev.yaml] [--host 127.0.0.1] [--port 8787] [--state-dir .wid] [--rules FILE] [--api-audience AUD]`;

@@ -2,8 +2,8 @@
 // (none: refused, deny by default), and a protected rule admits a verified identity when every
 // condition it states holds (a list holds when any of its entries does).
 
-import { claimMismatch } from "../verification/matchers.js";
 import type { VerifiedIdentity } from "../verification/index.js";
+import { claimMismatch } from "../verification/matchers.js";
 import { matchesPattern } from "./route-pattern.js";
 import type { Allow, Rule, RuleMethod, Rules } from "./rules.js";
 

@@ -41,7 +41,7 @@
 
 import { readBounded } from "../http/bounded-read.js";
 import { bodyEncodingProblem } from "./body-encoding.js";
-import { encodedParameterOverrides, readsAsMethodParameter, type NamedOverride } from "./method-override.js";
+import { encodedParameterOverrides, type NamedOverride, readsAsMethodParameter } from "./method-override.js";
 import { multipartBoundary, multipartOverrides } from "./multipart-names.js";
 import type { Rule, RuleMethod } from "./rules.js";
 

@@ -117,6 +117,7 @@ export function encodedParameterOverrides(encoded: string, where: string): Named
  * `__http_method`, or an override header's name (see the header).
  */
 export function readsAsMethodParameter(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: PHP ends a parameter name at NUL, so the override reads it as PHP does
   const [base = ""] = name.replace(/^ +/, "").split(/[[\u0000]/, 1);
   return (
     METHOD_PARAMETERS.has(base.replace(/[ .]/g, "_").toLowerCase()) || OVERRIDE_HEADERS.has(headerNameReading(base))

@@ -10,10 +10,11 @@
 
 import {
   createVerifier,
-  VerificationError,
   type IntrospectionOptions,
   type JwksCacheOptions,
   type RevocationListOptions,
+  VerificationError,
+  type VerifiedIdentity,
   type Verifier,
   type VerifierAlgorithm,
   type VerifierFetch,
@@ -22,21 +23,21 @@ import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
 import {
   CLIENT_CERTIFICATE_SOURCES,
-  presentedCertificate,
   type ClientCertificateSource,
+  presentedCertificate,
 } from "./client-certificate.js";
 import { identityHeaders, stripClientHeaders } from "./identity-headers.js";
 import {
   checkMethodOverride,
   headerOverrides,
+  type NamedOverride,
   overrideMethodOf,
   queryOverrides,
-  type NamedOverride,
 } from "./method-override.js";
 import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
 import { looseMethods, looseWidening } from "./path-readings.js";
-import { refusalResponse, type RefusalCode } from "./refusals.js";
+import { type RefusalCode, refusalResponse } from "./refusals.js";
 import { canonicalPath } from "./request-path.js";
 import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "./rules.js";
 
@@ -162,7 +163,7 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       if (credentials.kind === "malformed") return refuse("ERR_AUTHORIZATION_HEADER");
       // A certificate-bound token needs the certificate Cloudflare verified for this connection.
       const certificate = presentedCertificate(request, certificateSource);
-      let identity;
+      let identity: VerifiedIdentity;
       try {
         identity = await verifier.verify(credentials.token, {
           ...(certificate.kind === "verified" ? { certificateThumbprint: certificate.thumbprint } : {}),

@@ -33,7 +33,7 @@
 // part's charset in Tomcat) reads here with '=' or NUL in it, which is not a method and is refused.
 
 import { percentDecoded } from "../http/form-decoding.js";
-import { readsAsMethodParameter, type NamedOverride } from "./method-override.js";
+import { type NamedOverride, readsAsMethodParameter } from "./method-override.js";
 
 export type MultipartBoundary =
   /** No "boundary" anywhere: Rack reads the body as url-encoded. */

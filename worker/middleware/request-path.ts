@@ -36,6 +36,7 @@ const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 // With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to find control characters and refuse them
 const CONTROL = /[\u0000-\u001F\u007F]/;
 const DOT_WITH_PARAMETER = /^\.\.?;/;
 const ENCODED_ESCAPE = /%[0-9A-Fa-f]{2}/;

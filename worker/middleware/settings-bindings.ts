@@ -5,8 +5,8 @@
 // drift. The client secret is a secret binding each side adds from its own store.
 
 import { INTROSPECTION_PATH } from "../introspection/request.js";
-import type { ClientCertificateSource } from "./client-certificate.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
+import type { ClientCertificateSource } from "./client-certificate.js";
 
 /** What the middleware is told; the stack's settings plus the issuer it trusts. */
 export interface MiddlewareBindingSettings {

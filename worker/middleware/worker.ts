@@ -12,13 +12,13 @@
 // The configuration is read once per isolate; a broken one answers 503 problem+json naming the
 // binding and the fix (and logs every detail) until it is fixed.
 
-import { createMiddleware, type Middleware } from "./middleware.js";
 import {
-  MiddlewareConfigError,
-  readMiddlewareConfig,
   type MiddlewareConfig,
+  MiddlewareConfigError,
   type MiddlewareTextBindings,
+  readMiddlewareConfig,
 } from "./config.js";
+import { createMiddleware, type Middleware } from "./middleware.js";
 import { refusalResponse } from "./refusals.js";
 
 export interface MiddlewareEnv extends MiddlewareTextBindings {

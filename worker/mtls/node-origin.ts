@@ -16,8 +16,8 @@ import {
   type VerifierOptions,
 } from "../verification/index.js";
 import {
-  clientCertificateOf,
   type ClientCertificateVerdict,
+  clientCertificateOf,
   parseCertificateBundle,
 } from "./node-client-certificate.js";
 import { type OriginMtlsCode, type OriginRefusalCode, originRefusalResponse } from "./origin-refusals.js";
@@ -175,7 +175,9 @@ export function originMtls(
 /** Writes a web Response (a refusal) to a Node response. */
 export async function sendResponse(res: OriginResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   const body = await response.text();
   res.writeHead(response.status, headers);
   res.end(body);

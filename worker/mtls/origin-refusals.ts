@@ -4,7 +4,7 @@
 // reads the same answers at the edge and at the origin.
 
 import { problemResponse } from "../http/problem.js";
-import { REALM, refusalResponse, type RefusalCode } from "../middleware/refusals.js";
+import { REALM, type RefusalCode, refusalResponse } from "../middleware/refusals.js";
 
 export type OriginMtlsCode =
   | "ERR_NO_CLIENT_CERTIFICATE"

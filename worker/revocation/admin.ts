@@ -7,11 +7,11 @@
 //                              no verifier accepts any more is refused (400): nothing is recorded.
 
 import { clockFromOffset } from "../clock.js";
-import type { RuntimeSettings } from "../runtime-config/types.js";
 import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import type { RuntimeSettings } from "../runtime-config/types.js";
 import { publishedRevocations } from "./published.js";
 import { MAX_REVOCATION_BODY_BYTES, parseRevocationRequest } from "./request.js";
 

@@ -3,7 +3,7 @@
 // it would be born revoked): wait for the next second instead, which happens at most once, in
 // the second after a kill switch.
 
-import { killSwitchSecond, revocationCovering, type RevocableClaims, type RevocationEntry } from "./list.js";
+import { killSwitchSecond, type RevocableClaims, type RevocationEntry, revocationCovering } from "./list.js";
 
 export interface IssuanceRevocations {
   /** True when the list revokes the (cached) token that carries these claims. */

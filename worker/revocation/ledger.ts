@@ -3,7 +3,7 @@
 // /revocations.json reads it. The key store is the single writer of both, as of the JWKS.
 
 import { jwksEtag } from "../keys/jwks.js";
-import { REVOCATIONS_KV_KEY, revocationDocument, type RevocationEntry, type RevocationKind } from "./list.js";
+import { REVOCATIONS_KV_KEY, type RevocationEntry, type RevocationKind, revocationDocument } from "./list.js";
 
 export const REVOCATIONS_SCHEMA = `CREATE TABLE IF NOT EXISTS revocations (
   kind TEXT NOT NULL CHECK (kind IN ('jti', 'workload', 'workflow')),

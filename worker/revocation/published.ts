@@ -4,8 +4,8 @@
 // second); enforcement is the relying parties' (introspection or the list), so a KV failure here
 // degrades to "no revocations known" rather than refusing tokens.
 
-import { issuanceRevocations, type IssuanceRevocations } from "./issuance.js";
 import { SharedValue } from "../isolate/shared-value.js";
+import { type IssuanceRevocations, issuanceRevocations } from "./issuance.js";
 import { parseRevocationDocument, REVOCATIONS_KV_KEY, type RevocationEntry } from "./list.js";
 
 /** How long an isolate trusts its copy; the admin API drops the copy of the isolate it runs in. */

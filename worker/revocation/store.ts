@@ -6,9 +6,9 @@
 import type { Clock } from "../clock.js";
 import type { IssuerSettings } from "../config/types.js";
 import { TooManyRevocationsError } from "../errors.js";
-import { revocationChange, type RevocationChange, type RevocationOutcome } from "./change.js";
-import { RevocationLedger, type MetaStore } from "./ledger.js";
-import { MAX_REVOCATIONS, revocationEntry, type RevocationEntry, type RevocationTarget } from "./list.js";
+import { type RevocationChange, type RevocationOutcome, revocationChange } from "./change.js";
+import { type MetaStore, RevocationLedger } from "./ledger.js";
+import { MAX_REVOCATIONS, type RevocationEntry, type RevocationTarget, revocationEntry } from "./list.js";
 import { nothingLeftToRevoke } from "./request.js";
 
 /** After a failed KV publication, try again this soon. */

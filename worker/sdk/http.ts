@@ -1,7 +1,7 @@
 // The SDK's only way out to the clouds' token services: one POST with a timeout, the answer read
 // as text with a size cap. A request that gets no answer becomes ServiceUnreachableError.
 
-import { MalformedResponseError, ServiceUnreachableError, type IdentityService } from "./errors.js";
+import { type IdentityService, MalformedResponseError, ServiceUnreachableError } from "./errors.js";
 
 /**
  * How the SDK sends HTTP requests: the global fetch by default. It is called as a plain function,

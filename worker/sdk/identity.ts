@@ -3,23 +3,23 @@
 // fine) and renewed before they expire. Requests share cached values, never a load in progress
 // (see renewing-cache.ts): while one renews, the others use the current value.
 
+import { AwsRequestClient } from "./aws/client.js";
 import {
-  resolveAwsClientOptions,
-  resolveAwsCredentialsOptions,
   type AwsClientOptions,
   type AwsCredentialsOptions,
   type ResolvedAwsCredentialsOptions,
+  resolveAwsClientOptions,
+  resolveAwsCredentialsOptions,
 } from "./aws/options.js";
-import { AwsRequestClient } from "./aws/client.js";
-import { assumeRoleWithWebIdentity, type AwsCredentials } from "./aws/sts.js";
+import { type AwsCredentials, assumeRoleWithWebIdentity } from "./aws/sts.js";
 import { MalformedResponseError } from "./errors.js";
 import { generateAccessToken } from "./gcp/iam-credentials.js";
-import { CLOUD_PLATFORM_SCOPE, resolveGcpAccessTokenOptions, type GcpAccessTokenOptions } from "./gcp/options.js";
+import { CLOUD_PLATFORM_SCOPE, type GcpAccessTokenOptions, resolveGcpAccessTokenOptions } from "./gcp/options.js";
 import { exchangeToken } from "./gcp/sts.js";
 import type { SdkFetch } from "./http.js";
-import { requestToken, type IssuedToken, type IssuerBinding, type TokenOptions } from "./issuer-token.js";
-import { OptionProblems, isRecord } from "./option-checks.js";
-import { renewalTime, RenewingCache } from "./renewing-cache.js";
+import { type IssuedToken, type IssuerBinding, requestToken, type TokenOptions } from "./issuer-token.js";
+import { isRecord, OptionProblems } from "./option-checks.js";
+import { RenewingCache, renewalTime } from "./renewing-cache.js";
 
 export interface IdentityOptions {
   /** How STS, IAM Credentials and awsClient requests are sent. Default: the global fetch. */

@@ -2,23 +2,23 @@
 // access tokens. Web-standard APIs only (fetch, WebCrypto, URL) plus aws4fetch for SigV4, so it
 // runs in any Worker and in Node. See README.md in this folder.
 
-export { identity, WorkloadIdentity, type GcpAccessToken, type IdentityOptions } from "./identity.js";
-export type { IssuedToken, IssuerBinding, TokenOptions } from "./issuer-token.js";
+export type { AwsRequestClient } from "./aws/client.js";
 export type { AwsClientOptions, AwsCredentialsOptions } from "./aws/options.js";
 export type { AwsCredentials } from "./aws/sts.js";
-export type { AwsRequestClient } from "./aws/client.js";
-export type { GcpAccessTokenOptions } from "./gcp/options.js";
-export type { SdkFetch } from "./http.js";
 export {
   AwsStsError,
   CloudServiceError,
   GcpIamCredentialsError,
   GcpStsError,
+  type IdentityService,
   IssuerRefusalError,
   IssuerUnavailableError,
   MalformedResponseError,
   ServiceUnreachableError,
   WorkloadIdentityError,
-  type IdentityService,
   type WorkloadIdentityErrorCode,
 } from "./errors.js";
+export type { GcpAccessTokenOptions } from "./gcp/options.js";
+export type { SdkFetch } from "./http.js";
+export { type GcpAccessToken, type IdentityOptions, identity, WorkloadIdentity } from "./identity.js";
+export type { IssuedToken, IssuerBinding, TokenOptions } from "./issuer-token.js";

@@ -39,17 +39,22 @@ export class OptionProblems {
     if (value === undefined) return fallback;
     const fix =
       "must be an https URL (http only on 127.0.0.1, localhost or [::1]) without credentials, query or fragment";
-    if (typeof value !== "string") return (this.add(option, fix), fallback);
+    if (typeof value !== "string") {
+      this.add(option, fix);
+      return fallback;
+    }
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      return (this.add(option, fix), fallback);
+      this.add(option, fix);
+      return fallback;
     }
     const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
     const schemeOk = url.protocol === "https:" || (url.protocol === "http:" && loopback);
     if (!schemeOk || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-      return (this.add(option, fix), fallback);
+      this.add(option, fix);
+      return fallback;
     }
     return url.href;
   }

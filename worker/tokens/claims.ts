@@ -4,8 +4,8 @@
 
 import type { JWTPayload } from "jose";
 import type { AwsSessionTags, IssuerSettings, JsonValue } from "../config/types.js";
-import type { RuntimeWorkload } from "../runtime-config/types.js";
 import { confirmationClaim } from "../mtls/thumbprints.js";
+import type { RuntimeWorkload } from "../runtime-config/types.js";
 
 /** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
 export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";

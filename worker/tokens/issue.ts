@@ -2,9 +2,9 @@
 // life remains, otherwise sign a new one and log it (never the token itself).
 
 import type { JWTPayload } from "jose";
-import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import type { SigningKey } from "../keys/signing-key-cache.js";
 import type { IssuanceRevocations } from "../revocation/issuance.js";
+import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import { workloadTokenClaims } from "./claims.js";
 import { authorizeTokenRequest } from "./request.js";
 import { signToken } from "./sign.js";

@@ -3,7 +3,7 @@
 // how it is processed is refused outright.
 
 import type { JWTHeaderParameters } from "jose";
-import { TokenAlgorithmError, TokenHeaderError, describeAlgorithm } from "./errors.js";
+import { describeAlgorithm, TokenAlgorithmError, TokenHeaderError } from "./errors.js";
 import type { VerifierAlgorithm } from "./options.js";
 
 export interface CheckedHeader {

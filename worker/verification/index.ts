@@ -1,26 +1,15 @@
 // The relying-party verifier for worker-identity tokens: web-standard APIs only (fetch, WebCrypto,
 // URL), so it runs in any Worker and in Node. See README.md in this folder.
 
-export { createVerifier, type Verifier } from "./verify.js";
 export {
+  type CertificatePresentation,
   certificateBinding,
   thumbprintOfFingerprint,
-  type CertificatePresentation,
 } from "./certificate-binding.js";
-export type { VerifiedIdentity } from "./verify-token.js";
-export type { IntrospectionOptions, RevocationListOptions } from "./revocation-options.js";
-export {
-  resolveVerifierOptions,
-  type JsonValue,
-  type JwksCacheOptions,
-  type ResolvedVerifierOptions,
-  type VerifierAlgorithm,
-  type VerifierFetch,
-  type VerifierOptions,
-} from "./options.js";
 export {
   DiscoveryError,
   JwksUnavailableError,
+  RevocationUnavailableError,
   TokenAlgorithmError,
   TokenAudienceError,
   TokenCertificateMismatchError,
@@ -28,17 +17,28 @@ export {
   TokenClaimsError,
   TokenExpiredError,
   TokenHeaderError,
+  TokenInactiveError,
   TokenIssuerError,
   TokenKeyUnknownError,
   TokenMalformedError,
   TokenNotYetValidError,
+  TokenRevokedError,
   TokenSignatureError,
   TokenSubjectError,
   TokenTooLargeError,
-  TokenRevokedError,
-  TokenInactiveError,
-  RevocationUnavailableError,
   VerificationError,
   type VerificationErrorCode,
   type VerificationStatus,
 } from "./errors.js";
+export {
+  type JsonValue,
+  type JwksCacheOptions,
+  type ResolvedVerifierOptions,
+  resolveVerifierOptions,
+  type VerifierAlgorithm,
+  type VerifierFetch,
+  type VerifierOptions,
+} from "./options.js";
+export type { IntrospectionOptions, RevocationListOptions } from "./revocation-options.js";
+export { createVerifier, type Verifier } from "./verify.js";
+export type { VerifiedIdentity } from "./verify-token.js";

@@ -1,8 +1,8 @@
 // One JWKS request: conditional on the ETag of the copy we hold, with the response's
 // Cache-Control max-age reported so the cache can honour it.
 
-import { maxAgeOf } from "./cache-control.js";
 import type { JWK } from "jose";
+import { maxAgeOf } from "./cache-control.js";
 import { JwksUnavailableError } from "./errors.js";
 import { fetchFromIssuer } from "./issuer-fetch.js";
 import { parseJwks } from "./jwks-document.js";

@@ -2,8 +2,8 @@
 // the algorithm the token names, and a key that declares its own alg is used for that alg only,
 // so a token cannot pick an algorithm its key was never meant for.
 
-import { importJWK, type CryptoKey, type JWK } from "jose";
-import { JwksUnavailableError, TokenAlgorithmError, describeAlgorithm } from "./errors.js";
+import { type CryptoKey, importJWK, type JWK } from "jose";
+import { describeAlgorithm, JwksUnavailableError, TokenAlgorithmError } from "./errors.js";
 import type { VerifierAlgorithm } from "./options.js";
 
 const KEY_TYPES: Record<VerifierAlgorithm, { readonly kty: string; readonly crv?: string }> = {

@@ -5,8 +5,8 @@
 import {
   type IntrospectionOptions,
   type ResolvedRevocationChecks,
-  revocationCheckOptions,
   type RevocationListOptions,
+  revocationCheckOptions,
 } from "./revocation-options.js";
 
 export type VerifierAlgorithm = "RS256" | "ES256" | "PS256" | "EdDSA";
@@ -195,12 +195,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 function issuerOption(value: unknown, problem: Problem): string {
   const fix =
     "must be the exact `iss` of the tokens: an https URL such as https://id.example.com, or http://127.0.0.1:<port> locally";
-  if (typeof value !== "string" || value === "") return (problem("issuer", fix), "");
+  if (typeof value !== "string" || value === "") {
+    problem("issuer", fix);
+    return "";
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return (problem("issuer", `${fix} (got ${JSON.stringify(value)})`), "");
+    problem("issuer", `${fix} (got ${JSON.stringify(value)})`);
+    return "";
   }
   const local = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== "https:" && !local) problem("issuer", `${fix}; plain http is only for loopback hosts`);
@@ -227,8 +231,10 @@ function stringList(value: unknown, name: string, problem: Problem, single: bool
 function algorithmsOption(value: unknown, problem: Problem): readonly VerifierAlgorithm[] {
   if (value === undefined) return DEFAULTS.algorithms;
   const allowed = `may list only ${SUPPORTED_ALGORITHMS.join(", ")}`;
-  if (!Array.isArray(value) || value.length === 0)
-    return (problem("algorithms", `must be a non-empty array; it ${allowed}`), []);
+  if (!Array.isArray(value) || value.length === 0) {
+    problem("algorithms", `must be a non-empty array; it ${allowed}`);
+    return [];
+  }
   for (const alg of value) {
     if (SUPPORTED_ALGORITHMS.includes(alg as VerifierAlgorithm)) continue;
     const never = alg === "none" || (typeof alg === "string" && /^HS\d+$/.test(alg));

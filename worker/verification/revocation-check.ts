@@ -13,13 +13,13 @@
 // abandoned. Introspection answers are cached as values too: concurrent verifications of one
 // uncached token each ask. Node has no such limitation; the policy is the same in both.
 
-import { revocationCovering, parseRevocationDocument, type RevocationEntry } from "../revocation/list.js";
+import { parseRevocationDocument, type RevocationEntry, revocationCovering } from "../revocation/list.js";
+import { readBodyAtMost } from "./bounded-body.js";
+import { maxAgeOf } from "./cache-control.js";
 import { RevocationUnavailableError, TokenInactiveError, TokenRevokedError } from "./errors.js";
+import { FETCH_TIMEOUT_MS } from "./issuer-fetch.js";
 import type { ResolvedVerifierOptions } from "./options.js";
 import { parseStrictJsonObject } from "./strict-json.js";
-import { readBodyAtMost } from "./bounded-body.js";
-import { FETCH_TIMEOUT_MS } from "./issuer-fetch.js";
-import { maxAgeOf } from "./cache-control.js";
 
 type CheckOptions = Pick<ResolvedVerifierOptions, "introspection" | "revocationList" | "fetch" | "now">;
 

@@ -5,7 +5,7 @@
 // list and introspection (revocation-check.ts).
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
-import { checkCertificateBinding, type CertificatePresentation } from "./certificate-binding.js";
+import { type CertificatePresentation, checkCertificateBinding } from "./certificate-binding.js";
 import { checkClaims } from "./claims.js";
 import { decodeCompactToken } from "./compact-token.js";
 import { decodedTokens } from "./decoded-tokens.js";

@@ -3,9 +3,9 @@
 // and a suggested HTTP `status`. Verifiers of one issuer share the isolate's JWKS cache, so
 // building one per request costs only the option checks.
 
-import { checkPresentation, type CertificatePresentation } from "./certificate-binding.js";
+import { type CertificatePresentation, checkPresentation } from "./certificate-binding.js";
 import { resolveVerifierOptions, type VerifierOptions } from "./options.js";
-import { verifyToken, type VerifiedIdentity } from "./verify-token.js";
+import { type VerifiedIdentity, verifyToken } from "./verify-token.js";
 
 export interface Verifier {
   /**

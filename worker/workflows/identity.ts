@@ -4,8 +4,8 @@
 // tokens only for that workflow's running instances. Workload and workflow bindings never stand
 // in for each other.
 
-import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 import { MissingIdentityError, UnknownWorkflowError } from "../errors.js";
+import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 
 export interface BindingIdentity {
   /** The static `workload` of the entrypoint class called, if any. */

@@ -2,8 +2,8 @@
 // (WORKFLOW_<name>, created by the Pulumi program and the local stack). Looking an id up through
 // the workflow's own binding is what makes an id of another workflow unknown here.
 
-import type { RuntimeWorkflow } from "../runtime-config/types.js";
 import { UnknownInstanceError, WorkflowUnavailableError } from "../errors.js";
+import type { RuntimeWorkflow } from "../runtime-config/types.js";
 
 /** The part of a Workflows binding the issuer uses (Cloudflare's `Workflow` type has more). */
 export interface WorkflowsBinding {

@@ -3,10 +3,10 @@
 // then sign. Every call checks the status, even when a cached token is handed out again, so an
 // instance that has ended gets nothing more.
 
-import type { RuntimeWorkflow } from "../runtime-config/types.js";
 import { InstanceNotRunningError } from "../errors.js";
+import type { RuntimeWorkflow } from "../runtime-config/types.js";
+import { type IssueContext, type IssuedToken, reuseOrSign } from "../tokens/issue.js";
 import { authorizeTokenRequest, type RequesterKind } from "../tokens/request.js";
-import { reuseOrSign, type IssueContext, type IssuedToken } from "../tokens/issue.js";
 import { workflowTokenClaims } from "./claims.js";
 import { instanceLife, mayIssueFor } from "./status.js";
 import { checkInstanceId } from "./subject.js";

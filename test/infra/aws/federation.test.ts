@@ -4,10 +4,10 @@
 // trust-simulation tests.
 
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
-import type { AwsSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
-import type { AwsFederation as AwsFederationClass, AwsFederationArgs } from "../../../infra/aws/federation.js";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AwsFederationArgs, AwsFederation as AwsFederationClass } from "../../../infra/aws/federation.js";
 import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import type { AwsSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 import { installMocks, recorded, resolved } from "../../support/pulumi-mocks.js";
 

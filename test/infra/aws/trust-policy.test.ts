@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
+import { checkedIamTags, checkedRoleDescription, IamLabelError } from "../../../infra/aws/iam-labels.js";
 import {
   issuerHost,
   providerTags,
   roleDescription,
   roleTags,
-  webIdentityTrustPolicy,
   type WebIdentityTrustPolicyInput,
+  webIdentityTrustPolicy,
   workflowRoleDescription,
   workflowRoleTags,
 } from "../../../infra/aws/trust-policy.js";
-import { checkedIamTags, checkedRoleDescription, IamLabelError } from "../../../infra/aws/iam-labels.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROVIDER_ARN = "arn:aws:iam::111122223333:oidc-provider/id.example.dev";
@@ -129,7 +129,7 @@ describe("infra/aws trust policy builders", () => {
     });
 
     it("stays within IAM's 1000 characters even for a maximal host", () => {
-      const host = Array.from({ length: 4 }, () => "a".repeat(61)).join(".") + ".dev"; // 252 chars
+      const host = `${Array.from({ length: 4 }, () => "a".repeat(61)).join(".")}.dev`; // 252 chars
       const description = roleDescription({ name: "x".repeat(900), subject: "worker/a/b" }, `https://${host}`);
       assert.equal(description.length, 1000);
       assert.ok(description.startsWith("Assumed only by Cloudflare Worker xxx"));
@@ -154,7 +154,7 @@ describe("infra/aws trust policy builders", () => {
     });
 
     it("keep every value within 256 characters: a too-long issuer URL becomes its host", () => {
-      const host = Array.from({ length: 4 }, () => "b".repeat(62)).join(".") + ".d"; // 253 chars
+      const host = `${Array.from({ length: 4 }, () => "b".repeat(62)).join(".")}.d`; // 253 chars
       const tags = roleTags(BILLING, `https://${host}`, "s".repeat(300));
       assert.equal(tags["worker-identity:issuer"], host);
       assert.equal(tags["worker-identity:stack"], "s".repeat(256));

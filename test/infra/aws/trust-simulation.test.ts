@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
-import { webIdentityTrustPolicy, type TrustPolicyDocument } from "../../../infra/aws/trust-policy.js";
-import { simulateTrust, type Decision } from "../../support/iam-simulator.js";
+import { type TrustPolicyDocument, webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import { type Decision, simulateTrust } from "../../support/iam-simulator.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE } from "../../support/stack-fixture.js";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import {
   deployedMigrationTag,
   type Migration,
-  MigrationTagError,
+  type MigrationTagError,
   migrationsFor,
 } from "../../../infra/cloudflare/migrations.js";
 

@@ -5,8 +5,8 @@
 // certificate and delete the old one days before it expires, while Workers still name its id.
 
 import assert from "node:assert/strict";
-import { FakeCloud } from "../../support/fakes/engine.js";
 import { deployProgram, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
 import { assertNoChange, assertSafe, DAY_MS } from "./plan-summary.js";
 
 const MTLS = "cloudflare:index/mtlsCertificate:MtlsCertificate";

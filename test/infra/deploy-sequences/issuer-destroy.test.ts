@@ -5,8 +5,8 @@
 // provider would delete a script still bound by other Workers) and creates the new ones.
 
 import assert from "node:assert/strict";
-import { FakeCloud } from "../../support/fakes/engine.js";
 import { deployProgram, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
 import { assertSafe, DAY_MS, names } from "./plan-summary.js";
 
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";

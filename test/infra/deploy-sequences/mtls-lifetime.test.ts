@@ -6,11 +6,11 @@
 // on its own: the deploys either side of the CA window's end.
 
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import type { WorkerIdentity } from "../../../infra/worker-identity.js";
 import { parseCertificateBundle } from "../../../worker/mtls/node-client-certificate.js";
-import { FakeCloud, type Plan } from "../../support/fakes/engine.js";
 import { deployProgram, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud, type Plan } from "../../support/fakes/engine.js";
 import { resolved } from "../../support/pulumi-mocks.js";
 import { assertSafe, changes, DAY_MS, names } from "./plan-summary.js";
 

@@ -4,8 +4,8 @@
 // and from then on nothing changes at all.
 
 import assert from "node:assert/strict";
-import { FakeCloud } from "../../support/fakes/engine.js";
 import { deployProgram, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
 import { assertNoChange, assertSafe, changes, DAY_MS, names } from "./plan-summary.js";
 
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";

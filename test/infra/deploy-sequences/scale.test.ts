@@ -12,10 +12,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { readProgramConfig } from "../../../infra/config/stack-config.js";
 import { engineConfigBytes } from "../../../worker/config/warnings.js";
-import { installMocks } from "../../support/pulumi-mocks.js";
-import { EngineRefusal } from "../../support/fakes/engine-config.js";
-import { FakeCloud } from "../../support/fakes/engine.js";
 import { deployProgram, dev, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
+import type { EngineRefusal } from "../../support/fakes/engine-config.js";
+import { installMocks } from "../../support/pulumi-mocks.js";
 import { REPO_ROOT } from "../../support/run-tsx.js";
 import { assertNoChange, assertSafe, changes, DAY_MS, names } from "./plan-summary.js";
 

@@ -4,8 +4,8 @@
 // certificate while still valid, on purpose: the only certificate deleted early is its own.
 
 import assert from "node:assert/strict";
-import { FakeCloud } from "../../support/fakes/engine.js";
 import { deployProgram, dev, engineConfig } from "../../support/dev-stack.js";
+import { FakeCloud } from "../../support/fakes/engine.js";
 import { assertNoChange, assertSafe, changes, DAY_MS, names } from "./plan-summary.js";
 
 /** A window start of every dev-stack certificate (see redeploy.test.ts): nothing renews in these days. */

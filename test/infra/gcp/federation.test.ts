@@ -3,15 +3,15 @@
 // when asked, project roles on the created account, and nothing for workloads without `gcp`.
 
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import type { GcpFederationArgs, GcpFederation as GcpFederationClass } from "../../../infra/gcp/federation.js";
 import type { GcpSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
-import type { GcpFederation as GcpFederationClass, GcpFederationArgs } from "../../../infra/gcp/federation.js";
-import { gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
-import { issuerSettings } from "../../support/issuer-settings.js";
 import { FakeCloud } from "../../support/fakes/engine.js";
-import { installMocks, recorded } from "../../support/pulumi-mocks.js";
 import { settled } from "../../support/fakes/settled.js";
 import { TYPE } from "../../support/fakes/types.js";
+import { gcpSettings as gcpFixture } from "../../support/gcp-settings.js";
+import { issuerSettings } from "../../support/issuer-settings.js";
+import { installMocks, recorded } from "../../support/pulumi-mocks.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 /** The fakes' project: GCP answers getProject for example-identity-dev with number 123456789012. */

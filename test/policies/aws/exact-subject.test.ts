@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { awsWebIdentityExactSubject, subjectPatternProblem } from "../../../policies/aws/exact-subject.js";
-import { ACCOUNT, HOST, SUBJECT, role } from "../fixtures.js";
+import { ACCOUNT, HOST, role, SUBJECT } from "../fixtures.js";
 import { UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const SUB = `${HOST}:sub`;
@@ -70,7 +70,7 @@ describe("policy aws-web-identity-exact-subject", () => {
   it("refuses a policy variable, under StringEquals too", async () => {
     const messages = await violations(
       awsWebIdentityExactSubject,
-      role({ edit: (s) => void (s.Condition.StringEquals![SUB] = "${" + SUB + "}") }),
+      role({ edit: (s) => void (s.Condition.StringEquals![SUB] = `\${${SUB}}`) }),
     );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /uses a policy variable, which the request itself supplies/);
@@ -90,6 +90,7 @@ describe("policy aws-web-identity-exact-subject", () => {
       assert.notEqual(subjectPatternProblem("worker/a/b*", true), undefined);
       assert.notEqual(subjectPatternProblem("*/a", true), undefined);
       assert.notEqual(subjectPatternProblem("worker/a/b?", true), undefined);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, literally
       assert.notEqual(subjectPatternProblem("worker/${x}", false), undefined);
       assert.equal(subjectPatternProblem("worker/a/b*", false), undefined);
     });

@@ -3,8 +3,8 @@ import {
   awsWebIdentityConditions,
   webIdentityConditionViolations,
 } from "../../../policies/aws/web-identity-conditions.js";
-import { HOST, PROVIDER_ARN, SUBJECT, TYPES, dropCondition, role, roleTrusting } from "../fixtures.js";
-import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
+import { dropCondition, HOST, PROVIDER_ARN, role, roleTrusting, SUBJECT, TYPES } from "../fixtures.js";
+import { NOT_APPLICABLE, runPolicy, UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const check = (resource: ReturnType<typeof role>) => violations(awsWebIdentityConditions, resource);
 

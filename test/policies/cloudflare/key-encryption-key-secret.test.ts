@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cloudflareKeyEncryptionKeySecret } from "../../../policies/cloudflare/key-encryption-key-secret.js";
-import { TYPES, bindingNamed, issuerScript } from "../fixtures.js";
-import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
+import { bindingNamed, issuerScript, TYPES } from "../fixtures.js";
+import { NOT_APPLICABLE, runPolicy, UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const withKekType = (type: unknown) =>
   issuerScript({ edit: (b) => void (bindingNamed(b, "KEY_ENCRYPTION_KEY").type = type) });

@@ -4,7 +4,7 @@ import {
   tokenLifetimeCapConfig,
 } from "../../../policies/cloudflare/token-lifetime-cap.js";
 import { runtimeConfigBanner } from "../../../worker/runtime-config/embedding.js";
-import { TYPES, issuerScript, issuerScriptContent, issuerStackConfig } from "../fixtures.js";
+import { issuerScript, issuerScriptContent, issuerStackConfig, TYPES } from "../fixtures.js";
 import { UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const KEY = "worker-identity:maxTokenLifetimeSeconds";

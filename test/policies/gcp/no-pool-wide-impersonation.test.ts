@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gcpNoPoolWideImpersonation } from "../../../policies/gcp/no-pool-wide-impersonation.js";
-import { POOL, PRINCIPAL, TYPES, grant } from "../fixtures.js";
-import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
+import { grant, POOL, PRINCIPAL, TYPES } from "../fixtures.js";
+import { NOT_APPLICABLE, runPolicy, UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const POOL_SET = `principalSet://iam.googleapis.com/${POOL}/*`;
 const USER = "roles/iam.workloadIdentityUser";

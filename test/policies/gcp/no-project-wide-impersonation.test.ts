@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gcpNoProjectWideImpersonation } from "../../../policies/gcp/no-project-wide-impersonation.js";
-import { PRINCIPAL, TYPES, grant } from "../fixtures.js";
+import { grant, PRINCIPAL, TYPES } from "../fixtures.js";
 import { NOT_APPLICABLE, runPolicy, violations } from "../harness.js";
 
 const USER = "roles/iam.workloadIdentityUser";

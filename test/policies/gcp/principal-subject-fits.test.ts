@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gcpPrincipalSubjectFits } from "../../../policies/gcp/principal-subject-fits.js";
-import { POOL, PRINCIPAL, TYPES, grant } from "../fixtures.js";
+import { grant, POOL, PRINCIPAL, TYPES } from "../fixtures.js";
 import { violations } from "../harness.js";
 
 const principal = (subject: string) => `principal://iam.googleapis.com/${POOL}/subject/${subject}`;

@@ -3,8 +3,8 @@ import {
   gcpProviderConditionAndSubject,
   providerPolicyConfig,
 } from "../../../policies/gcp/provider-condition-and-subject.js";
-import { ISSUER_URL, TYPES, provider } from "../fixtures.js";
-import { NOT_APPLICABLE, UNKNOWN_DURING_PREVIEW, runPolicy, violations } from "../harness.js";
+import { ISSUER_URL, provider, TYPES } from "../fixtures.js";
+import { NOT_APPLICABLE, runPolicy, UNKNOWN_DURING_PREVIEW, violations } from "../harness.js";
 
 const check = (resource: ReturnType<typeof provider>, config: object = {}) =>
   violations(gcpProviderConditionAndSubject, resource, config);

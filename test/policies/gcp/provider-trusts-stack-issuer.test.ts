@@ -2,11 +2,11 @@
 // stack policy (every resource's props behind the unknown-checking proxy, no config at all).
 
 import assert from "node:assert/strict";
-import * as policy from "@pulumi/policy";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import * as policy from "@pulumi/policy";
 import { gcpProviderTrustsStackIssuer } from "../../../policies/gcp/provider-trusts-stack-issuer.js";
-import { ACCOUNT, HOST, ISSUER_URL, TYPES, issuerScript, provider } from "../fixtures.js";
-import { UNKNOWN_DURING_PREVIEW, type TestResource } from "../harness.js";
+import { ACCOUNT, HOST, ISSUER_URL, issuerScript, provider, TYPES } from "../fixtures.js";
+import { type TestResource, UNKNOWN_DURING_PREVIEW } from "../harness.js";
 
 const unknownCheckingProxy = policy.unknownCheckingProxy as <T extends object>(props: T) => T;
 const CUSTOM_DOMAIN = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";

@@ -12,7 +12,7 @@ export const GCP_AUDIENCE = `//iam.googleapis.com/${PROVIDER}`;
 export const SERVICE_ACCOUNT = "wid-billing@my-project.iam.gserviceaccount.com";
 export const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 
-export { assumeRoleXml, type AwsSuccess } from "./aws-sts-xml.js";
+export { type AwsSuccess, assumeRoleXml } from "./aws-sts-xml.js";
 
 export function awsErrorAnswer(status: number, type: string, code: string, message: string): ScriptedAnswer {
   return {

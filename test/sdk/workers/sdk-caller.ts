@@ -6,10 +6,10 @@
 
 import {
   CloudServiceError,
-  identity,
-  IssuerRefusalError,
-  WorkloadIdentityError,
   type IssuerBinding,
+  IssuerRefusalError,
+  identity,
+  WorkloadIdentityError,
 } from "../../../worker/sdk/index.js";
 
 interface Env {

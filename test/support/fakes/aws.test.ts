@@ -5,9 +5,9 @@
 // with a port, too many client ids or malformed thumbprints.
 
 import assert from "node:assert/strict";
+import { FakeCloud } from "./engine.js";
 import type { Properties } from "./model.js";
 import { refused } from "./refusal-assert.js";
-import { FakeCloud } from "./engine.js";
 import { declare, freshDeploy, NOW } from "./register.js";
 
 const ROLE = "aws:iam/role:Role";

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { issueCertificate } from "../../../infra/mtls/certificate.js";
 import { deriveKeyPair } from "../../../infra/mtls/keys.js";
-import { checkEngineConfig, configEnvironmentBytes, EngineRefusal } from "./engine-config.js";
 import { FakeCloud } from "./engine.js";
+import { checkEngineConfig, configEnvironmentBytes, type EngineRefusal } from "./engine-config.js";
 import { refused } from "./refusal-assert.js";
 import { declare, NOW } from "./register.js";
 import { TYPE } from "./types.js";

@@ -23,11 +23,11 @@ import {
   type StoredResource,
 } from "./model.js";
 import type { OptionsSink, Registration } from "./monitor.js";
+import { changedProperties, holdsSecret, unwrapSecrets } from "./properties.js";
 import { randomFake } from "./random.js";
-import { timeFake } from "./time.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
 import { checkReplacement, keyOf, protectedDeletion, replacesOnChange, StateClaims } from "./resource-options.js";
-import { changedProperties, holdsSecret, unwrapSecrets } from "./properties.js";
+import { timeFake } from "./time.js";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;

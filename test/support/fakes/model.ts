@@ -95,9 +95,7 @@ export interface ResourceFake {
   register(context: RegisterContext): Properties;
 }
 
-export interface FunctionFake {
-  (inputs: Properties, deploy: DeployView, refuse: Refuser["refuse"]): Properties;
-}
+export type FunctionFake = (inputs: Properties, deploy: DeployView, refuse: Refuser["refuse"]) => Properties;
 
 export interface ProviderFake {
   readonly resources: Readonly<Record<string, ResourceFake>>;

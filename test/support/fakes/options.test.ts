@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { installMocks, resolved } from "../pulumi-mocks.js";
 import { issueCertificate } from "../../../infra/mtls/certificate.js";
 import { deriveKeyPair } from "../../../infra/mtls/keys.js";
+import { installMocks, resolved } from "../pulumi-mocks.js";
 import { FakeCloud } from "./engine.js";
 import { refused } from "./refusal-assert.js";
 import { declare, declareWith, NOW } from "./register.js";

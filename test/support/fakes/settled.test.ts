@@ -4,8 +4,8 @@
 // ends though what depends on the refused resource never registers.
 
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { installMocks, recorded } from "../pulumi-mocks.js";

@@ -2,9 +2,9 @@
 // sends) and the strict reading of its XML answer, success or <ErrorResponse>.
 
 import { AwsStsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
-import { post, type Answer, type SdkFetch } from "../http.js";
+import { type Answer, post, type SdkFetch } from "../http.js";
 import { parseUtcTimestamp } from "../timestamps.js";
-import { childElement, leafText, parseXml, XmlError, type XmlElement } from "./xml.js";
+import { childElement, leafText, parseXml, type XmlElement, XmlError } from "./xml.js";
 
 export interface AwsCredentials {
   readonly accessKeyId: string;

@@ -114,8 +114,14 @@ class Reader {
     for (;;) {
       const before = this.pos;
       this.skipWhitespace();
-      if (this.startsWith("/>")) return ((this.pos += 2), true);
-      if (this.startsWith(">")) return ((this.pos += 1), false);
+      if (this.startsWith("/>")) {
+        this.pos += 2;
+        return true;
+      }
+      if (this.startsWith(">")) {
+        this.pos += 1;
+        return false;
+      }
       if (this.pos === before) throw new XmlError(`expected whitespace before an attribute at offset ${this.pos}`);
       const name = this.name();
       if (seen.has(name)) throw new XmlError(`attribute ${name} appears twice`);

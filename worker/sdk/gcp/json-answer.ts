@@ -2,7 +2,7 @@
 // Google uses, RFC 6749 `{error, error_description}` (sts.googleapis.com) and the Google API
 // `{error: {code, message, status}}` (iamcredentials, and sts for errors outside OAuth).
 
-import { isRetryableStatus, MalformedResponseError, type IdentityService } from "../errors.js";
+import { type IdentityService, isRetryableStatus, MalformedResponseError } from "../errors.js";
 import type { Answer } from "../http.js";
 
 export interface GoogleErrorFields {
