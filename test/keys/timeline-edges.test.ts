@@ -1,11 +1,13 @@
-// Rotation timeline edge cases: a JWKS full of retired keys, and a stale next key with no active
-// key. Expected instants come from the settings, never from the module.
+// Rotation timeline edge cases: a JWKS full of retired keys, a stale next key with no active
+// key, and a next key that never reached KV. Expected instants come from the settings, never from the module.
 
 import assert from "node:assert/strict";
 import {
+  applyStep,
   type KeyMeta,
   MAX_PUBLISHED_KEYS,
   nextCheckAt,
+  published,
   rotationPolicy,
   scheduledSteps,
 } from "../../worker/keys/timeline.js";
@@ -55,5 +57,43 @@ describe("no active key and a next key of the old algorithm", () => {
         ["create", "active:ES256"],
       ],
     );
+  });
+});
+
+describe("a next key whose JWKS never reached KV", () => {
+  const policy = rotationPolicy(issuerSettings({ rotationPeriodDays: 30 }));
+  const active: KeyMeta = {
+    kid: "a",
+    alg: "RS256",
+    state: "active",
+    createdAt: T0,
+    publishedAt: T0,
+    activatedAt: T0,
+    retiredAt: null,
+  };
+  const created = T0 + 15 * 24 * HOUR_MS;
+  const keys = applyStep([active], { kind: "create", state: "next", alg: "RS256", reason: "test" }, created, {
+    kid: "n",
+    alg: "RS256",
+  });
+
+  it("is created unpublished", () => {
+    assert.equal(keys.find((k) => k.kid === "n")?.publishedAt, null);
+  });
+
+  it("is never activated on schedule, however late, until it is published", () => {
+    const late = T0 + 365 * 24 * HOUR_MS;
+    assert.deepEqual(scheduledSteps(keys, policy, late), []);
+    const publishedAt = late - policy.publicationDelayMs;
+    assert.deepEqual(
+      scheduledSteps(published(keys, publishedAt), policy, late).map((s) => [s.kind, "kid" in s ? s.kid : ""]),
+      [["activate", "n"]],
+    );
+  });
+
+  it("sets no alarm for its activation until it is published, then one a publication delay later", () => {
+    const now = T0 + 30 * 24 * HOUR_MS;
+    assert.ok(nextCheckAt(keys, policy, now) > now + policy.publicationDelayMs, "woke for an unpublished key");
+    assert.equal(nextCheckAt(published(keys, now), policy, now), now + policy.publicationDelayMs);
   });
 });

@@ -6,6 +6,7 @@ import {
   applyStep,
   type KeyMeta,
   type KeyState,
+  published,
   type RotationPolicy,
   type ScheduleOptions,
   type Step,
@@ -30,7 +31,7 @@ export interface KeyTimes {
   readonly retiredAt?: number;
 }
 
-/** A key as the store would hold it; published when created, as the timeline assumes. */
+/** A key as the store would hold it, its JWKS written to KV the instant it was created. */
 export function keyMeta(kid: string, state: KeyState, alg: SigningAlgorithm, times: KeyTimes): KeyMeta {
   return {
     kid,
@@ -73,7 +74,8 @@ export function runDue(
   const applied: Step[] = [];
   for (let round = 0; round < 8; round++) {
     const steps = scheduledSteps(current, policy, now, options);
-    if (steps.length === 0) return { keys: current, steps: applied };
+    // Then the store writes the JWKS to KV (successfully, here): new keys are published from now.
+    if (steps.length === 0) return { keys: published(current, now), steps: applied };
     current = applyAll(current, steps, now, kids);
     applied.push(...steps);
   }

@@ -11,6 +11,7 @@ import {
   MAX_PUBLISHED_KEYS,
   MIN_ALARM_INTERVAL_MS,
   nextCheckAt,
+  published,
   type RotationPolicy,
   SIGNING_KEY_CACHE_MS,
   type Step,
@@ -127,7 +128,9 @@ export class KeyStoreModel {
     }
   }
 
+  /** The store's KV write after every advance; here it always succeeds. */
   #publish(now: number): void {
+    this.keys = published(this.keys, now);
     const kids = new Set(this.keys.map((k) => k.kid));
     const last = this.history.at(-1);
     if (last && last.kids.size === kids.size && [...kids].every((kid) => last.kids.has(kid))) return;

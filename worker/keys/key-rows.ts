@@ -5,6 +5,7 @@
 import type { JWK } from "jose";
 import type { SigningAlgorithm } from "../config/types.js";
 import type { SealedKey } from "./kek.js";
+import { publishedAtOf } from "./published-at.js";
 import type { KeyMeta, KeyState } from "./timeline.js";
 
 export const SCHEMA_VERSION = 1;
@@ -142,14 +143,12 @@ export class KeyRows {
 }
 
 function toStoredKey(row: Row): StoredKey {
-  const publishedAt = row.published_at;
   return {
     kid: String(row.kid),
     alg: String(row.alg) as SigningAlgorithm,
     state: String(row.state) as KeyState,
     createdAt: Number(row.created_at),
-    // Not yet in KV: for the timeline the key is not published, so it cannot be activated on schedule.
-    publishedAt: publishedAt === null ? Number.POSITIVE_INFINITY : Number(publishedAt),
+    publishedAt: publishedAtOf(row.published_at),
     activatedAt: row.activated_at === null ? null : Number(row.activated_at),
     retiredAt: row.retired_at === null ? null : Number(row.retired_at),
     publicJwk: JSON.parse(String(row.public_jwk)) as JWK,

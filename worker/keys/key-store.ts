@@ -1,5 +1,7 @@
-// The key store Durable Object: the single writer of signing keys. It does the I/O of rotation
-// (WebCrypto generation, SQLite, KV publication, alarms); every decision comes from timeline.ts.
+// The key store Durable Object: the single writer of signing keys and of the token revocation
+// list (revocation/store.ts), both in its SQLite and their published copies in KV. It does the
+// I/O of rotation (WebCrypto generation, SQLite, KV publication, alarms); every decision comes
+// from timeline.ts, and the revocation list's from revocation/.
 // Only the issuer Worker holds a binding to it. Private keys leave it sealed under the KEK.
 
 import { DurableObject } from "cloudflare:workers";
@@ -209,7 +211,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
       for (const step of steps) keys = await this.#apply(keys, step, now);
     }
     const published = await this.#publish(now);
-    const wake = nextCheckAt(keys, policy, now, { rotateEarly: this.#rotateEarly() });
+    // Re-read: the publication just stamped publishedAt on the keys it carried to KV.
+    const wake = nextCheckAt(this.#rows.keys(), policy, now, { rotateEarly: this.#rotateEarly() });
     const expiry = this.#revocations.ledger.nextExpiryMs() ?? Number.POSITIVE_INFINITY;
     const at = Math.min(published && revocationsPublished ? wake : Math.min(wake, now + REPUBLISH_RETRY_MS), expiry);
     await this.ctx.storage.setAlarm(this.#clock.toPlatformTime(at));
@@ -306,7 +309,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
         alg: k.alg,
         state: k.state,
         createdAt: k.createdAt,
-        publishedAt: Number.isFinite(k.publishedAt) ? k.publishedAt : null,
+        publishedAt: k.publishedAt,
         activatedAt: k.activatedAt,
         retiredAt: k.retiredAt,
         unpublishAt: plannedUnpublishAt(k, policy),

@@ -3,8 +3,9 @@
 // everything that decides *when* a key changes state lives here and is tested with a fake clock.
 //
 // A key's life:  next ──(period elapsed, published long enough)──▶ active ──▶ retired ──▶ gone
-//   - `next` is published in the JWKS but signs nothing, so every relying party's cached JWKS
-//     has it before its first token (publication delay below).
+//   - `next` signs nothing. It is created unpublished; once the key store has written a JWKS
+//     holding it to KV (`published`), its publication delay starts, after which every relying
+//     party's cached JWKS has it, and only then may it sign.
 //   - `active` signs (exactly one at a time).
 //   - `retired` signs nothing but stays published until every token it signed has expired.
 // Revocation removes a key from the set at once, whatever its state.
@@ -47,8 +48,12 @@ export interface KeyMeta {
   readonly alg: SigningAlgorithm;
   readonly state: KeyState;
   readonly createdAt: number;
-  /** When the key entered the JWKS (its creation: keys are published as they are created). */
-  readonly publishedAt: number;
+  /**
+   * When a JWKS holding the key was first written to KV; null until then (a key is created
+   * unpublished, and a failed KV write keeps it so). A next key is not activated on schedule
+   * while it is null.
+   */
+  readonly publishedAt: number | null;
   readonly activatedAt: number | null;
   readonly retiredAt: number | null;
 }
@@ -198,7 +203,7 @@ export function scheduledSteps(
     }
     return steps;
   }
-  const published = now >= next.publishedAt + policy.publicationDelayMs;
+  const published = next.publishedAt !== null && now >= next.publishedAt + policy.publicationDelayMs;
   if (published && (why !== undefined || now >= rotationDueAt(active, policy))) {
     steps.push({ kind: "activate", kid: next.kid, reason: why ?? "the rotation period has passed" });
   }
@@ -220,7 +225,8 @@ export function nextCheckAt(
   const next = nextKey(keys);
   // With the JWKS full, preparing waits for a retired key to leave (already a candidate above).
   if (active && !next && keys.length < MAX_PUBLISHED_KEYS) candidates.push(prepareDueAt(active, policy));
-  if (active && next) {
+  // An unpublished next key has no activation time yet: the store looks again when it publishes.
+  if (active && next && next.publishedAt !== null) {
     const due = active.alg !== policy.algorithm || options.rotateEarly === true ? now : rotationDueAt(active, policy);
     candidates.push(Math.max(due, next.publishedAt + policy.publicationDelayMs));
   }
@@ -285,7 +291,7 @@ export function applyStep(keys: readonly KeyMeta[], step: Step, now: number, cre
         alg: created.alg,
         state: step.state,
         createdAt: now,
-        publishedAt: now,
+        publishedAt: null,
         activatedAt: step.state === "active" ? now : null,
         retiredAt: null,
       };
@@ -302,6 +308,11 @@ export function applyStep(keys: readonly KeyMeta[], step: Step, now: number, cre
       requireKey(keys, step.kid);
       return keys.filter((k) => k.kid !== step.kid);
   }
+}
+
+/** A JWKS holding every key was written to KV at `now`: the keys not yet published are, from now. */
+export function published(keys: readonly KeyMeta[], now: number): KeyMeta[] {
+  return keys.map((k) => (k.publishedAt === null ? { ...k, publishedAt: now } : k));
 }
 
 function retire(key: KeyMeta, now: number): KeyMeta {
