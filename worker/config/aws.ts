@@ -42,14 +42,13 @@ const AWS_FIELDS = {
 
 /** The `aws` stack key: `{}` federates AWS with the defaults. */
 export const readAwsSettings: FieldReader<AwsSettings> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, AWS_FIELDS, {
     what: "an aws setting",
     keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: `a map: {} to federate AWS with the defaults, or {audience: ${DEFAULT_AWS_AUDIENCE}}`,
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   return { audience: fields.audience ?? DEFAULT_AWS_AUDIENCE };
 };
 
@@ -105,7 +104,6 @@ export interface WorkloadAwsEntry {
 }
 
 export const readWorkloadAws: FieldReader<WorkloadAwsEntry> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, WORKLOAD_AWS_FIELDS, {
     what: "an aws field of a workload",
     keyOf: (name) => memberKey(key, name),
@@ -113,7 +111,7 @@ export const readWorkloadAws: FieldReader<WorkloadAwsEntry> = (value, key, issue
       `a map like {} (a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}",
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   return {
     ...(fields.roleName === undefined ? {} : { roleName: fields.roleName }),
     managedPolicyArns: fields.managedPolicyArns ?? [],

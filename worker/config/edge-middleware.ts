@@ -72,13 +72,12 @@ const ROUTE_FIELDS = {
 } as const;
 
 const readRoute: FieldReader<{ pattern: string; zoneId: string }> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, ROUTE_FIELDS, {
     what: "a route setting",
     keyOf: (name) => memberKey(key, name),
     shape: "a map {pattern: api.example.com/*, zoneId: <zone id>}",
   });
-  if (fields === undefined || issues.count !== before || !fields.pattern || !fields.zoneId) return undefined;
+  if (fields === undefined || !fields.pattern || !fields.zoneId) return undefined;
   return { pattern: fields.pattern, zoneId: fields.zoneId };
 };
 
@@ -121,14 +120,13 @@ function booleanReader(what: string): FieldReader<boolean> {
 
 /** The `edgeMiddleware` stack key. */
 export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, FIELDS, {
     what: "an edgeMiddleware setting",
     keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: "a map {scriptName, audiences, rules, origin, route: {pattern, zoneId}}",
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   const { scriptName, audiences, rules, origin, route } = fields;
   if (!scriptName || !audiences || rules === undefined || !origin || !route) return undefined;
   return {

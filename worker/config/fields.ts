@@ -75,7 +75,8 @@ export interface MapSectionOptions extends SectionOptions {
 
 /**
  * A section written as a map (or, with `jsonText`, as its JSON text): each field read through
- * `table`; undefined when the value is not a map at all.
+ * `table`; undefined when the section failed (not a map, or any of its fields has a problem), so a
+ * caller never compares issue counts to know whether its own section was valid.
  */
 export function readMapSection<T extends FieldTable>(
   value: unknown,
@@ -93,7 +94,9 @@ export function readMapSection<T extends FieldTable>(
     issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be ${options.shape}`);
     return undefined;
   }
-  return readSection(Object.entries(map), table, issues, options);
+  const before = issues.count;
+  const fields = readSection(Object.entries(map), table, issues, options);
+  return issues.count === before ? fields : undefined;
 }
 
 /** What JSON text stands for, or undefined after reporting why it is not JSON, and `fix`. */

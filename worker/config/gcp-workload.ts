@@ -54,7 +54,6 @@ const WORKLOAD_GCP_FIELDS = {
 export const WORKLOAD_GCP_EMPTY = `is empty; write gcp: {} for a service account the stack creates (${DEFAULT_CLOUD_NAME_PREFIX}<workload>), or delete the line`;
 
 export const readWorkloadGcp: FieldReader<WorkloadGcpEntry> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, WORKLOAD_GCP_FIELDS, {
     what: "a gcp field of a workload",
     keyOf: (name) => memberKey(key, name),
@@ -62,7 +61,7 @@ export const readWorkloadGcp: FieldReader<WorkloadGcpEntry> = (value, key, issue
       `a map like {} (the stack creates a service account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{serviceAccount: {existing: <email>}}",
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   const serviceAccount = fields.serviceAccount ?? { kind: "create" };
   const projectRoles = fields.projectRoles ?? [];
   if (serviceAccount.kind === "existing" && projectRoles.length > 0) {
@@ -98,13 +97,12 @@ function readServiceAccount(
     );
     return undefined;
   }
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, SERVICE_ACCOUNT_FIELDS, {
     what: "a serviceAccount field (create or existing)",
     keyOf: (name) => memberKey(key, name),
     shape: "{create: {}} (the stack creates an account for this workload) or {existing: <email>}",
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   if (fields.create !== undefined && fields.existing !== undefined) {
     issues.add(
       key,
@@ -120,7 +118,6 @@ function readServiceAccount(
 }
 
 function readCreate(value: unknown, key: string, issues: IssueCollector): { readonly accountId?: string } | undefined {
-  const before = issues.count;
   const fields = readMapSection(
     value,
     key,
@@ -132,7 +129,7 @@ function readCreate(value: unknown, key: string, issues: IssueCollector): { read
       shape: `a map like {} (the account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or {accountId: wid-billing}`,
     },
   );
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   return fields.accountId === undefined ? {} : { accountId: fields.accountId };
 }
 

@@ -38,14 +38,13 @@ const GCP_FIELDS = {
 
 /** The `gcp` stack key. */
 export const readGcpSettings: FieldReader<GcpSettings> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, GCP_FIELDS, {
     what: "a gcp setting",
     keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: 'a map like {projectId: my-project, projectNumber: "123456789012"}',
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   const { projectId, projectNumber, jwksJson } = fields;
   if (projectId === undefined || projectNumber === undefined) return undefined;
   const poolId = fields.poolId ?? DEFAULT_GCP_POOL_ID;

@@ -37,14 +37,13 @@ const MTLS_FIELDS = {
 } as const;
 
 export const readMtlsSettings: FieldReader<MtlsEntry> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, MTLS_FIELDS, {
     what: "an mtls setting",
     keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: "a map: {} for the defaults, or {trustDomain: id.example.com, caValidityDays: 365}",
   });
-  if (fields === undefined || issues.count !== before) return undefined;
+  if (fields === undefined) return undefined;
   return {
     ...(fields.trustDomain === undefined ? {} : { trustDomain: fields.trustDomain }),
     caValidityDays: fields.caValidityDays ?? DEFAULT_MTLS_CA_VALIDITY_DAYS,
@@ -105,13 +104,12 @@ const WORKLOAD_MTLS_FIELDS = {
 } as const;
 
 export const readWorkloadMtls: FieldReader<WorkloadMtlsEntry> = (value, key, issues) => {
-  const before = issues.count;
   const fields = readMapSection(value, key, issues, WORKLOAD_MTLS_FIELDS, {
     what: "an mtls field of a workload",
     keyOf: (name) => memberKey(key, name),
     shape: "a map like {enabled: true} or {enabled: true, validityDays: 30}",
   });
-  if (fields === undefined || fields.enabled === undefined || issues.count !== before) return undefined;
+  if (fields === undefined || fields.enabled === undefined) return undefined;
   return { enabled: fields.enabled, validityDays: fields.validityDays ?? DEFAULT_MTLS_CERTIFICATE_VALIDITY_DAYS };
 };
 
