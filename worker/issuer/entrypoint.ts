@@ -1,18 +1,19 @@
 // The workload-facing RPC surface. Public methods of this class are callable by any service
-// binding to it, so it holds nothing but `token` and `workflowToken`; the work happens in
-// tokens/issue.ts and workflows/issue.ts. Per-workload and per-workflow subclasses are generated
-// into the bundle (worker/build/entrypoints.ts) and set the static `workload` or `workflow`.
+// binding to it, so it holds nothing but `token` and `workflowToken` (IssuerRpc, declared in
+// tokens/rpc.ts); the work happens in tokens/issue.ts and workflows/issue.ts. Per-workload and
+// per-workflow subclasses are generated into the bundle (worker/build/entrypoints.ts) and set the
+// static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type IssuedToken, issueWorkloadToken } from "../tokens/issue.js";
-import type { TokenOptions } from "../tokens/request.js";
+import { issueWorkloadToken } from "../tokens/issue.js";
+import type { IssuedToken, IssuerRpc, TokenOptions } from "../tokens/rpc.js";
 import { type BindingIdentity, refuseWorkflowBindingForToken } from "../workflows/identity.js";
 import { workflowTokenForBinding } from "../workflows/rpc.js";
 import type { IssuerEnv } from "./env.js";
 import { resolveWorkload } from "./identity.js";
 import { issueLoggingRefusals } from "./issuance.js";
 
-export class Issuer extends WorkerEntrypoint<IssuerEnv> {
+export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
   /** The workload a generated per-workload entrypoint stands for; the generic entrypoint reads props. */
   static readonly workload: string | undefined = undefined;
   /** The workflow a generated per-workflow entrypoint stands for. */

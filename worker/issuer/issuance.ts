@@ -8,7 +8,8 @@ import { keyStoreOf } from "../keys/key-store-stub.js";
 import { issuanceRevocationsFrom } from "../revocation/published.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
-import type { IssueContext, IssuedToken } from "../tokens/issue.js";
+import type { IssueContext } from "../tokens/issue.js";
+import type { IssuedToken } from "../tokens/rpc.js";
 import type { IssuerEnv } from "./env.js";
 import { signingKeys, tokens } from "./isolate-caches.js";
 

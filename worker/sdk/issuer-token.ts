@@ -1,27 +1,19 @@
 // One call through the issuer binding. Workers RPC keeps only an error's message, so the issuer's
 // code is read back from it (errorCodeOf); an error without a code means the call itself failed.
 
-import { errorCodeOf } from "../errors.js";
+import { errorCodeOf, errorDetailOf } from "../errors.js";
+// Types only (erased from the bundle): the issuer's own RPC declaration, so the SDK and the
+// entrypoint cannot disagree on the call's shape.
+import type { IssuedToken, IssuerRpc, TokenOptions } from "../tokens/rpc.js";
 import { IssuerRefusalError, IssuerUnavailableError, MalformedResponseError } from "./errors.js";
 
-export interface IssuedToken {
-  readonly token: string;
-  /** The token's `exp`, in seconds since the epoch. */
-  readonly expiresAt: number;
-}
-
-export interface TokenOptions {
-  /** A lifetime shorter than the workload's default, in seconds. */
-  readonly lifetimeSeconds?: number;
-}
+export type { IssuedToken, TokenOptions };
 
 /**
- * What the SDK needs of the issuer binding (`env.ISSUER`, typed `Service<Issuer>` in a Worker).
- * Any object with this method works, which is how the SDK is used from Node.
+ * What the SDK needs of the issuer binding (`env.ISSUER`, typed `Service<Issuer>` in a Worker):
+ * the entrypoint's `token`. Any object with this method works, which is how the SDK is used from Node.
  */
-export interface IssuerBinding {
-  token(audience: string, options?: TokenOptions): Promise<IssuedToken>;
-}
+export type IssuerBinding = Pick<IssuerRpc, "token">;
 
 export async function requestToken(
   binding: IssuerBinding,
@@ -34,12 +26,10 @@ export async function requestToken(
   } catch (error) {
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    if (code !== undefined) {
+    if (code !== undefined && error instanceof Error) {
       throw new IssuerRefusalError(
         code,
-        message
-          .replace(/^(?:[A-Za-z]*Error: )?/, "")
-          .replace(/^\[ERR_[A-Z_]+\] /, `the issuer refused a token for ${JSON.stringify(audience)}: `),
+        `the issuer refused a token for ${JSON.stringify(audience)}: ${errorDetailOf(error)}`,
       );
     }
     throw new IssuerUnavailableError(`the issuer binding's token() failed without an issuer code: ${message}`, error);

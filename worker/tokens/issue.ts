@@ -7,14 +7,9 @@ import type { IssuanceRevocations } from "../revocation/issuance.js";
 import type { RuntimeSettings, RuntimeWorkload } from "../runtime-config/types.js";
 import { workloadTokenClaims } from "./claims.js";
 import { authorizeTokenRequest } from "./request.js";
+import type { IssuedToken } from "./rpc.js";
 import { signToken } from "./sign.js";
 import { TokenCache } from "./token-cache.js";
-
-export interface IssuedToken {
-  readonly token: string;
-  /** Seconds since the epoch: the token's `exp`. */
-  readonly expiresAt: number;
-}
 
 export interface IssueContext {
   readonly config: RuntimeSettings;

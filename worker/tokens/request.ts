@@ -9,11 +9,6 @@ export const MIN_REQUESTED_LIFETIME_SECONDS = 30;
 const MAX_AUDIENCE_LENGTH = 255;
 const KNOWN_OPTIONS = new Set(["lifetimeSeconds"]);
 
-export interface TokenOptions {
-  /** A lifetime shorter than the workload's default, in seconds. */
-  readonly lifetimeSeconds?: number;
-}
-
 /** What a request is checked against: a workload's or a workflow's registry entry. */
 export type TokenPolicy = Pick<
   WorkloadConfig,

@@ -5,8 +5,9 @@
 
 import { InstanceNotRunningError } from "../errors.js";
 import type { RuntimeWorkflow } from "../runtime-config/types.js";
-import { type IssueContext, type IssuedToken, reuseOrSign } from "../tokens/issue.js";
+import { type IssueContext, reuseOrSign } from "../tokens/issue.js";
 import { authorizeTokenRequest, type RequesterKind } from "../tokens/request.js";
+import type { IssuedToken } from "../tokens/rpc.js";
 import { workflowTokenClaims } from "./claims.js";
 import { instanceLife, mayIssueFor } from "./status.js";
 import { checkInstanceId } from "./subject.js";

@@ -3,7 +3,7 @@
 
 import type { IssuerEnv } from "../issuer/env.js";
 import { issueLoggingRefusals } from "../issuer/issuance.js";
-import type { IssuedToken } from "../tokens/issue.js";
+import type { IssuedToken } from "../tokens/rpc.js";
 import { type BindingIdentity, resolveWorkflow } from "./identity.js";
 import { instanceStatus } from "./instance.js";
 import { issueWorkflowToken } from "./issue.js";

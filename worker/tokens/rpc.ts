@@ -1,0 +1,26 @@
+// The issuer's RPC surface, as types only: what a binding to an issuer entrypoint can call and
+// what it gets back. The entrypoint class (worker/issuer/entrypoint.ts) implements IssuerRpc and
+// the workload SDK (worker/sdk/issuer-token.ts) derives its binding type from it, so the two
+// cannot drift apart without `tsc` failing. Nothing here runs: importing it pulls in no code.
+
+export interface IssuedToken {
+  readonly token: string;
+  /** Seconds since the epoch: the token's `exp`. */
+  readonly expiresAt: number;
+}
+
+export interface TokenOptions {
+  /** A lifetime shorter than the workload's (or workflow's) default, in seconds. */
+  readonly lifetimeSeconds?: number;
+}
+
+/** The public methods of the issuer's entrypoints, callable by any service binding to them. */
+export interface IssuerRpc {
+  /** A token naming the calling workload, for `audience`. */
+  token(audience: string, options?: TokenOptions): Promise<IssuedToken>;
+  /**
+   * A token for a running instance of the calling workflow (the binding names the workflow),
+   * for `audience`: `sub` = workflow/<account_id>/<workflow>/<instanceId>.
+   */
+  workflowToken(instanceId: string, audience: string, options?: TokenOptions): Promise<IssuedToken>;
+}
