@@ -3,22 +3,7 @@
 // so every message starts with `[CODE]`; `errorCodeOf` recovers it on the caller's side.
 // Messages name what is wrong and how to fix it; they never contain a token or key material.
 
-export type IssuerErrorCode =
-  | "ERR_NO_IDENTITY"
-  | "ERR_UNKNOWN_WORKLOAD"
-  | "ERR_AUDIENCE_NOT_ALLOWED"
-  | "ERR_LIFETIME_TOO_LONG"
-  | "ERR_INVALID_REQUEST"
-  | "ERR_ISSUER_CONFIG"
-  | "ERR_KEY_ENCRYPTION_KEY"
-  | "ERR_KEY_STORE_UNAVAILABLE"
-  | "ERR_TOO_MANY_KEYS"
-  | "ERR_UNKNOWN_KEY"
-  | "ERR_UNKNOWN_WORKFLOW"
-  | "ERR_UNKNOWN_INSTANCE"
-  | "ERR_INSTANCE_NOT_RUNNING"
-  | "ERR_WORKFLOW_UNAVAILABLE"
-  | "ERR_TOO_MANY_REVOCATIONS";
+import type { IssuerErrorCode } from "./error-codes/issuer.js";
 
 export class IssuerError extends Error {
   constructor(

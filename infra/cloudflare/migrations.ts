@@ -6,6 +6,7 @@
 // pending: nothing once the script is current, as wrangler does.
 
 import type { types } from "@pulumi/cloudflare";
+import type { ProgramErrorCode } from "../../worker/error-codes/deployment.js";
 import { KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 type WorkersScriptMigrations = types.input.WorkersScriptMigrations;
@@ -28,7 +29,7 @@ export const ISSUER_MIGRATIONS: readonly Migration[] = Object.freeze([
 ]);
 
 export class MigrationTagError extends Error {
-  readonly code = "ERR_MIGRATION_TAG";
+  readonly code = "ERR_MIGRATION_TAG" satisfies ProgramErrorCode;
   constructor(message: string) {
     super(message);
     this.name = "MigrationTagError";

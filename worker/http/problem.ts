@@ -1,14 +1,16 @@
 // RFC 9457 problem details: every error answer of the issuer and the edge middleware.
 // The body names the problem and the fix; it never echoes a token or a secret.
 
+import type { ErrorCode } from "../error-codes/index.js";
+
 export interface Problem {
   readonly status: number;
   /** A short, stable summary of the problem type. */
   readonly title: string;
   /** What went wrong in this request, and how to fix it. */
   readonly detail: string;
-  /** A stable machine-readable code, such as ERR_UNKNOWN_KEY. */
-  readonly code?: string;
+  /** A stable machine-readable code, such as ERR_UNKNOWN_KEY (ERRORS.md lists them all). */
+  readonly code?: ErrorCode;
 }
 
 const PROBLEM_CONTENT_TYPE = "application/problem+json";

@@ -10,7 +10,8 @@ import {
   JWKS_PATH,
   openIdConfiguration,
 } from "../discovery/openid-configuration.js";
-import { errorCodeOf, errorDetailOf, type IssuerErrorCode } from "../errors.js";
+import type { IssuerErrorCode } from "../error-codes/issuer.js";
+import { errorCodeOf, errorDetailOf } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
 import { serveRevocations } from "../revocation/endpoint.js";

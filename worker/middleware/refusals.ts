@@ -2,23 +2,12 @@
 // attribute, and a fixed problem detail. Details are constants: they never carry the token, a
 // claim value or the verifier's message (that cause goes to the log line, not the body).
 
+import type { MiddlewareCode } from "../error-codes/middleware.js";
+import { VERIFICATION_STATUS, type VerificationErrorCode } from "../error-codes/verification.js";
 import { problemResponse } from "../http/problem.js";
-import type { VerificationErrorCode } from "../verification/index.js";
 import { MAX_OVERRIDE_BODY_BYTES } from "./method-override-body.js";
 
-export type MiddlewareCode =
-  | "ERR_NO_TOKEN"
-  | "ERR_AUTHORIZATION_HEADER"
-  | "ERR_REQUEST_PATH"
-  | "ERR_METHOD_OVERRIDE"
-  | "ERR_OVERRIDE_BODY_TOO_LARGE"
-  | "ERR_REQUEST_BODY"
-  | "ERR_NO_RULE"
-  | "ERR_RULE_REFUSED"
-  | "ERR_IDENTITY_HEADER"
-  | "ERR_ORIGIN_UNAVAILABLE"
-  | "ERR_MIDDLEWARE_CONFIG"
-  | "ERR_INTERNAL";
+export type { MiddlewareCode } from "../error-codes/middleware.js";
 
 export type RefusalCode = MiddlewareCode | VerificationErrorCode;
 
@@ -30,10 +19,16 @@ interface Refusal {
   readonly detail: string;
 }
 
-const INVALID_TOKEN = { status: 401, bearerError: "invalid_token", title: "Invalid token" } as const;
+/** A verifier failure's answer: its status is the verifier's (VERIFICATION_STATUS), never restated here. */
+interface VerificationRefusal {
+  /** Defaults by status: "Invalid token" (401), "Forbidden" (403). */
+  readonly title?: string;
+  readonly detail: string;
+}
+
 const RETRY = "retry later";
 
-const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
+const MIDDLEWARE_REFUSALS: Readonly<Record<MiddlewareCode, Refusal>> = {
   ERR_NO_TOKEN: {
     status: 401,
     bearerError: null,
@@ -81,7 +76,12 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     title: "Forbidden",
     detail: "The rule for this route does not admit the token's identity.",
   },
-  ERR_IDENTITY_HEADER: { ...INVALID_TOKEN, detail: "A claim of the token cannot be carried in an identity header." },
+  ERR_IDENTITY_HEADER: {
+    status: 401,
+    bearerError: "invalid_token",
+    title: "Invalid token",
+    detail: "A claim of the token cannot be carried in an identity header.",
+  },
   ERR_ORIGIN_UNAVAILABLE: {
     status: 502,
     title: "Origin unavailable",
@@ -93,68 +93,70 @@ const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
     detail: "The middleware's configuration is invalid.",
   },
   ERR_INTERNAL: { status: 500, title: "Internal error", detail: "The middleware failed; its log has the cause." },
-  ERR_TOKEN_MALFORMED: { ...INVALID_TOKEN, detail: "The bearer token is not a well-formed compact JWS." },
-  ERR_TOKEN_TOO_LARGE: { ...INVALID_TOKEN, detail: "The bearer token is longer than this API accepts." },
+};
+
+const VERIFICATION_REFUSALS: Readonly<Record<VerificationErrorCode, VerificationRefusal>> = {
+  ERR_TOKEN_MALFORMED: { detail: "The bearer token is not a well-formed compact JWS." },
+  ERR_TOKEN_TOO_LARGE: { detail: "The bearer token is longer than this API accepts." },
   ERR_TOKEN_ALGORITHM: {
-    ...INVALID_TOKEN,
     detail: "The bearer token is signed with an algorithm this API does not accept.",
   },
   ERR_TOKEN_HEADER: {
-    ...INVALID_TOKEN,
     detail: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ).",
   },
   ERR_TOKEN_KEY_UNKNOWN: {
-    ...INVALID_TOKEN,
     detail: "The bearer token was signed with a key the issuer does not publish.",
   },
-  ERR_TOKEN_SIGNATURE: { ...INVALID_TOKEN, detail: "The bearer token's signature does not verify." },
-  ERR_TOKEN_EXPIRED: { ...INVALID_TOKEN, detail: "The bearer token has expired; get a new one from the issuer." },
-  ERR_TOKEN_NOT_YET_VALID: { ...INVALID_TOKEN, detail: "The bearer token is not valid yet." },
-  ERR_TOKEN_ISSUER: { ...INVALID_TOKEN, detail: "The bearer token comes from an issuer this API does not trust." },
+  ERR_TOKEN_SIGNATURE: { detail: "The bearer token's signature does not verify." },
+  ERR_TOKEN_EXPIRED: { detail: "The bearer token has expired; get a new one from the issuer." },
+  ERR_TOKEN_NOT_YET_VALID: { detail: "The bearer token is not valid yet." },
+  ERR_TOKEN_ISSUER: { detail: "The bearer token comes from an issuer this API does not trust." },
   ERR_TOKEN_AUDIENCE: {
-    ...INVALID_TOKEN,
     detail: "The bearer token is for another audience; request one for this API's audience.",
   },
   ERR_TOKEN_CLAIMS: {
-    ...INVALID_TOKEN,
     detail: "The bearer token lacks a required claim, or a claim has the wrong type.",
   },
-  ERR_TOKEN_SUBJECT: {
-    status: 403,
-    bearerError: "insufficient_scope",
-    title: "Forbidden",
-    detail: "This API does not admit the token's subject.",
-  },
+  ERR_TOKEN_SUBJECT: { detail: "This API does not admit the token's subject." },
   ERR_TOKEN_CERTIFICATE_REQUIRED: {
-    ...INVALID_TOKEN,
     detail:
       "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
   },
   ERR_TOKEN_CERTIFICATE_MISMATCH: {
-    ...INVALID_TOKEN,
     detail: "The bearer token is bound to another client certificate than the one this request presented.",
   },
   ERR_JWKS_UNAVAILABLE: {
-    status: 503,
     title: "Issuer keys unavailable",
     detail: `The issuer's signing keys cannot be obtained; ${RETRY}.`,
   },
   ERR_DISCOVERY: {
-    status: 503,
     title: "Issuer discovery unusable",
     detail: `The issuer's discovery document cannot be used; ${RETRY}.`,
   },
-  ERR_TOKEN_REVOKED: { ...INVALID_TOKEN, detail: "The bearer token has been revoked; get a new one from the issuer." },
+  ERR_TOKEN_REVOKED: { detail: "The bearer token has been revoked; get a new one from the issuer." },
   ERR_TOKEN_INACTIVE: {
-    ...INVALID_TOKEN,
     detail: "The bearer token is no longer active: its workflow instance has ended, or it was revoked.",
   },
   ERR_REVOCATION_UNAVAILABLE: {
-    status: 503,
     title: "Token status unavailable",
     detail: `Whether the token is still active cannot be checked; ${RETRY}.`,
   },
 };
+
+function verificationRefusal(code: VerificationErrorCode): Refusal {
+  const status = VERIFICATION_STATUS[code];
+  const { title, detail } = VERIFICATION_REFUSALS[code];
+  if (status === 401) return { status, bearerError: "invalid_token", title: title ?? "Invalid token", detail };
+  if (status === 403) return { status, bearerError: "insufficient_scope", title: title ?? "Forbidden", detail };
+  return { status, title: title ?? "Unavailable", detail };
+}
+
+const REFUSALS: Readonly<Record<RefusalCode, Refusal>> = {
+  ...MIDDLEWARE_REFUSALS,
+  ...Object.fromEntries(
+    (Object.keys(VERIFICATION_REFUSALS) as VerificationErrorCode[]).map((code) => [code, verificationRefusal(code)]),
+  ),
+} as Record<RefusalCode, Refusal>;
 
 export const REALM = "worker-identity";
 /** Seconds a client should wait after a 502 or 503 (the verifier's JWKS cooldown). */

@@ -3,18 +3,11 @@
 // Token refusals are the edge middleware's own (worker/middleware/refusals.ts), so a workload
 // reads the same answers at the edge and at the origin.
 
+import type { OriginMtlsCode } from "../error-codes/middleware.js";
 import { problemResponse } from "../http/problem.js";
 import { REALM, type RefusalCode, refusalResponse } from "../middleware/refusals.js";
 
-export type OriginMtlsCode =
-  | "ERR_NO_CLIENT_CERTIFICATE"
-  | "ERR_CLIENT_CERTIFICATE_EXPIRED"
-  | "ERR_CLIENT_CERTIFICATE_NOT_YET_VALID"
-  | "ERR_CLIENT_CERTIFICATE_UNTRUSTED"
-  | "ERR_CLIENT_CERTIFICATE_IDENTITY"
-  | "ERR_WORKLOAD_NOT_ADMITTED"
-  | "ERR_TOKEN_NOT_CERTIFICATE_BOUND"
-  | "ERR_TOKEN_SUBJECT_MISMATCH";
+export type { OriginMtlsCode } from "../error-codes/middleware.js";
 
 /** The origin's own codes, and the edge middleware's for the bearer token. */
 export type OriginRefusalCode = OriginMtlsCode | RefusalCode;

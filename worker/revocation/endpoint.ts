@@ -38,7 +38,7 @@ export async function serveRevocations(request: Request, env: IssuerEnv): Promis
           status: 503,
           title: "Revocation list unavailable",
           detail: "neither KV nor the key store could provide it; retry shortly",
-          code: "ERR_REVOCATIONS_UNAVAILABLE",
+          code: "ERR_REVOCATION_UNAVAILABLE",
         },
         { "retry-after": "5" },
       );

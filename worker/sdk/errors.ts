@@ -5,16 +5,10 @@
 // Messages never contain a token, a credential or an access token. They do contain what the
 // remote service said (its error code and message), which names the cause.
 
-import type { IssuerErrorCode } from "../errors.js";
+import { type IssuerErrorCode, RETRYABLE_ISSUER_CODES } from "../error-codes/issuer.js";
+import type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
 
-export type WorkloadIdentityErrorCode =
-  | "ERR_ISSUER_REFUSED"
-  | "ERR_ISSUER_UNAVAILABLE"
-  | "ERR_AWS_STS"
-  | "ERR_GCP_STS"
-  | "ERR_GCP_IAM_CREDENTIALS"
-  | "ERR_SERVICE_UNREACHABLE"
-  | "ERR_MALFORMED_RESPONSE";
+export type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
 
 /** Who answered (or failed to): the issuer binding, or one of the clouds' token services. */
 export type IdentityService = "issuer" | "aws-sts" | "gcp-sts" | "gcp-iamcredentials";
@@ -34,7 +28,7 @@ export abstract class WorkloadIdentityError extends Error {
   }
 }
 
-/** The issuer refused the token request; `issuerCode` is its stable code (see worker/errors.ts). */
+/** The issuer refused the token request; `issuerCode` is its stable code (see ERRORS.md). */
 export class IssuerRefusalError extends WorkloadIdentityError {
   readonly code = "ERR_ISSUER_REFUSED";
 
@@ -42,7 +36,7 @@ export class IssuerRefusalError extends WorkloadIdentityError {
     readonly issuerCode: IssuerErrorCode,
     detail: string,
   ) {
-    super("issuer", issuerCode === "ERR_KEY_STORE_UNAVAILABLE", detail);
+    super("issuer", RETRYABLE_ISSUER_CODES.has(issuerCode), detail);
   }
 }
 

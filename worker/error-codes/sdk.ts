@@ -1,0 +1,10 @@
+// The workload SDK's error codes: one call to the issuer binding or a cloud token service failed.
+
+export type WorkloadIdentityErrorCode =
+  | "ERR_ISSUER_REFUSED"
+  | "ERR_ISSUER_UNAVAILABLE"
+  | "ERR_AWS_STS"
+  | "ERR_GCP_STS"
+  | "ERR_GCP_IAM_CREDENTIALS"
+  | "ERR_SERVICE_UNREACHABLE"
+  | "ERR_MALFORMED_RESPONSE";
