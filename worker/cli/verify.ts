@@ -14,6 +14,7 @@ import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { INTROSPECTION_PATH } from "../introspection/request.js";
 import { secretsPath } from "../local/secrets.js";
 import { certificateThumbprint } from "../mtls/node-client-certificate.js";
+import { OptionsError } from "../options/options-error.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import {
@@ -125,7 +126,7 @@ export async function verifyToken(
     return { ok: true, header: verified.header as JWTHeaderParameters, claims: verified.claims as JWTPayload };
   } catch (error) {
     if (error instanceof VerificationError) return { ok: false, code: error.code, message: error.message };
-    if (error instanceof TypeError) return { ok: false, code: "ERR_INVALID_OPTION", message: error.message };
+    if (error instanceof OptionsError) return { ok: false, code: error.code, message: error.message };
     throw error;
   }
 }

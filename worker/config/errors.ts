@@ -1,6 +1,8 @@
 // The one error the stack configuration raises. It carries every problem found, not the first,
 // so a half-valid stack file is fixed in one pass.
 
+import { OptionsError, type OptionsIssue } from "../options/options-error.js";
+
 export interface ConfigIssue {
   /**
    * Where the problem is, as a user would write it in Pulumi.<stack>.yaml or with
@@ -13,21 +15,21 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = "ERR_STACK_CONFIG";
-  readonly issues: readonly ConfigIssue[];
+/** A ConfigIssue is an OptionsIssue too: `path` is its `key`, `problem` its `message`. */
+export type StackConfigIssue = ConfigIssue & OptionsIssue;
+
+export class ConfigError extends OptionsError {
+  override readonly code = "ERR_STACK_CONFIG";
+  declare readonly issues: readonly StackConfigIssue[];
 
   /** `source` names what was validated (a stack, a file) in the first line of the message. */
   constructor(issues: readonly ConfigIssue[], source?: string) {
-    super(formatIssues(issues, source));
+    const where = source === undefined ? "" : ` in ${source}`;
+    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+    super(
+      issues.map(({ key, message }) => ({ key, message, path: key, problem: message })),
+      { heading: `Invalid stack configuration${where} (${count})`, separator: ": ", bullet: "  " },
+    );
     this.name = "ConfigError";
-    this.issues = Object.freeze(issues.map((issue) => Object.freeze({ key: issue.key, message: issue.message })));
   }
-}
-
-function formatIssues(issues: readonly ConfigIssue[], source: string | undefined): string {
-  const where = source === undefined ? "" : ` in ${source}`;
-  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-  const lines = issues.map((issue) => `  ${issue.key}: ${issue.message}`);
-  return [`Invalid stack configuration${where} (${count}):`, ...lines].join("\n");
 }

@@ -2,6 +2,7 @@
 // Pulumi component and the tests share one validator. A problem names the binding and the fix;
 // `detail` (for logs only) may quote the configuration, the `fix` (also shown to clients) never does.
 
+import { OptionsError } from "../options/options-error.js";
 import { CLIENT_CERTIFICATE_SOURCES, type ClientCertificateSource } from "./client-certificate.js";
 import { type RevocationBindings, type RevocationChecks, readRevocationBindings } from "./revocation-bindings.js";
 import { parseRules, type Rules, RulesError } from "./rules.js";
@@ -43,12 +44,13 @@ export interface MiddlewareConfigProblem {
   readonly detail?: string;
 }
 
-export class MiddlewareConfigError extends TypeError {
+export class MiddlewareConfigError extends OptionsError {
   readonly problems: readonly MiddlewareConfigProblem[];
 
   constructor(problems: readonly MiddlewareConfigProblem[]) {
     super(
-      `invalid middleware configuration:\n  - ${problems.map((p) => `${p.binding} ${p.detail ?? p.fix}`).join("\n  - ")}`,
+      problems.map((p) => ({ path: p.binding, problem: p.detail ?? p.fix, fix: p.fix })),
+      "invalid middleware configuration",
     );
     this.name = "MiddlewareConfigError";
     this.problems = problems;

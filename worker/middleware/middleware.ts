@@ -1,5 +1,5 @@
 // The edge middleware: authentication, then the authorization rules, then forward. The factory
-// checks every option once (a misuse is a TypeError listing each problem); the handler it returns
+// checks every option once (a misuse is an OptionsError listing each problem); the handler it returns
 // answers every request, never throws, and refuses with problem+json and WWW-Authenticate.
 //
 //   canonical path ─ rule lookup ─ override shape ─ public? (override same rule? loose route no wider?) ─ POST body override? ─ forward (identity and path-override headers stripped)
@@ -8,6 +8,7 @@
 // Authentication comes before "no rule" (and before an override a protected rule does not
 // govern) so that anonymous callers cannot map the rules.
 
+import { OptionsError, OptionsIssues } from "../options/options-error.js";
 import {
   createVerifier,
   type IntrospectionOptions,
@@ -257,17 +258,16 @@ interface Resolved {
 
 function resolveOptions(options: MiddlewareOptions): Resolved {
   if (typeof options !== "object" || options === null) throw new TypeError("createMiddleware needs an options object");
-  const issues: string[] = [];
+  const issues = new OptionsIssues();
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name))
-      issues.push(`${name} is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
+    if (!KNOWN_OPTIONS.has(name)) issues.add(name, `is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
   }
   const { audiences, rules, forward, forwardAuthorization, clientCertificates, log } = options;
   const audienceList =
     Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
   if (audienceList === undefined || audienceList.length === 0)
-    issues.push("audiences must be a non-empty array of audience strings");
-  if (!isParsedRules(rules)) issues.push("rules must be the result of parseRules(document)");
+    issues.add("audiences", "must be a non-empty array of audience strings");
+  if (!isParsedRules(rules)) issues.add("rules", "must be the result of parseRules(document)");
   else if (audienceList !== undefined) {
     for (const rule of rules.rules) {
       const unreachable =
@@ -275,21 +275,23 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
           ? []
           : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a));
       if (unreachable.length > 0) {
-        issues.push(
-          `rules[${rule.index}] admits the audience ${JSON.stringify(unreachable[0])}, which is not among audiences; add it to audiences or remove it from the rule`,
+        issues.add(
+          `rules[${rule.index}]`,
+          `admits the audience ${JSON.stringify(unreachable[0])}, which is not among audiences; add it to audiences or remove it from the rule`,
         );
       }
     }
   }
-  if (typeof forward !== "function") issues.push("forward must be a function (request) => Promise<Response>");
+  if (typeof forward !== "function") issues.add("forward", "must be a function (request) => Promise<Response>");
   if (forwardAuthorization !== undefined && typeof forwardAuthorization !== "boolean")
-    issues.push("forwardAuthorization must be true or false");
+    issues.add("forwardAuthorization", "must be true or false");
   if (clientCertificates !== undefined && !CLIENT_CERTIFICATE_SOURCES.includes(clientCertificates)) {
-    issues.push(
-      `clientCertificates must be one of ${CLIENT_CERTIFICATE_SOURCES.map((s) => JSON.stringify(s)).join(", ")}`,
+    issues.add(
+      "clientCertificates",
+      `must be one of ${CLIENT_CERTIFICATE_SOURCES.map((s) => JSON.stringify(s)).join(", ")}`,
     );
   }
-  if (log !== undefined && typeof log !== "function") issues.push("log must be a function");
+  if (log !== undefined && typeof log !== "function") issues.add("log", "must be a function");
   let verifier: Verifier | undefined;
   try {
     const passthrough = Object.fromEntries(
@@ -297,16 +299,11 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
     );
     verifier = createVerifier({ ...passthrough, issuer: options.issuer, audience: audienceList ?? [] });
   } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
+    if (!(error instanceof OptionsError)) throw error;
     // The verifier lists its own problems; `audience` is ours to report (as `audiences`).
-    const lines = error.message
-      .split("\n")
-      .slice(1)
-      .map((line) => line.replace(/^\s*- /, ""));
-    issues.push(...lines.filter((line) => !line.startsWith("audience ")));
+    issues.merge(error.issues.filter((issue) => issue.path !== "audience"));
   }
-  if (issues.length > 0 || verifier === undefined)
-    throw new TypeError(`invalid middleware options:\n  - ${issues.join("\n  - ")}`);
+  if (issues.size > 0 || verifier === undefined) throw new OptionsError(issues.list, "invalid middleware options");
   return {
     rules: rules as Rules,
     forward: forward as Resolved["forward"],

@@ -3,6 +3,7 @@
 // problem with its JSON path and the fix. What the rules mean per request is authorize.ts.
 
 import { deepFreeze } from "../config/deep-freeze.js";
+import { OptionsError } from "../options/options-error.js";
 import { isJsonValue, isRecord, type JsonValue } from "../verification/options.js";
 import { compilePattern, coversPattern, type RoutePattern } from "./route-pattern.js";
 
@@ -66,12 +67,14 @@ export interface RulesProblem {
   readonly fix: string;
 }
 
-export class RulesError extends TypeError {
+export class RulesError extends OptionsError {
   readonly problems: readonly RulesProblem[];
 
   constructor(problems: readonly RulesProblem[]) {
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
     super(
-      `invalid rules document (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.map((p) => `${p.path}: ${p.fix}`).join("\n  - ")}`,
+      problems.map((p) => ({ path: p.path, problem: p.fix })),
+      { heading: `invalid rules document (${count})`, separator: ": " },
     );
     this.name = "RulesError";
     this.problems = problems;

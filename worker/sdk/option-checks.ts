@@ -1,13 +1,15 @@
 // Checking an options object once: every problem is collected (option name and fix), and one
-// TypeError lists them all. The checks are pure; nothing is checked again per request.
+// OptionsError (a TypeError) lists them all. The checks are pure; nothing is checked again per request.
+
+import { OptionsIssues } from "../options/options-error.js";
 
 export class OptionProblems {
-  readonly #issues: string[] = [];
+  readonly #issues = new OptionsIssues();
 
   constructor(private readonly what: string) {}
 
   add(option: string, fix: string): void {
-    this.#issues.push(`${option} ${fix}`);
+    this.#issues.add(option, fix);
   }
 
   /** Refuses names outside `known` (a typo would otherwise silently fall back to a default). */
@@ -60,8 +62,7 @@ export class OptionProblems {
   }
 
   throwIfAny(): void {
-    if (this.#issues.length > 0)
-      throw new TypeError(`invalid ${this.what} options:\n  - ${this.#issues.join("\n  - ")}`);
+    this.#issues.throwIfAny(`invalid ${this.what} options`);
   }
 }
 

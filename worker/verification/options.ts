@@ -1,7 +1,8 @@
 // The verifier's options, checked and defaulted once, when the verifier is built. A misused option
-// is a TypeError that names the option and the fix, and lists every problem at once; nothing here
-// is checked again per token.
+// is an OptionsError (a TypeError) that names the option and the fix, and lists every problem at
+// once; nothing here is checked again per token.
 
+import { OptionsIssues } from "../options/options-error.js";
 import {
   type IntrospectionOptions,
   type ResolvedRevocationChecks,
@@ -124,8 +125,8 @@ const KNOWN_JWKS_OPTIONS = new Set(["cacheMaxAgeSeconds", "cooldownSeconds", "st
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (!isRecord(options))
     throw new TypeError("createVerifier needs an options object with at least issuer and audience");
-  const issues: string[] = [];
-  const problem = (option: string, fix: string) => issues.push(`${option} ${fix}`);
+  const issues = new OptionsIssues();
+  const problem: Problem = (option, fix) => issues.add(option, fix);
   for (const name of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(name)) problem(name, `is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
   }
@@ -182,7 +183,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     now: functionOption(options.now, "now", problem) ?? (() => Date.now()),
     ...revocationCheckOptions(options.introspection, options.revocationList, problem),
   };
-  if (issues.length > 0) throw new TypeError(`invalid verifier options:\n  - ${issues.join("\n  - ")}`);
+  issues.throwIfAny("invalid verifier options");
   return Object.freeze(resolved);
 }
 
