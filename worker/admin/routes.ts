@@ -9,10 +9,10 @@ import type { IssuerSettings } from "../config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
 import { decodePathSegment } from "../http/path-segment.js";
-import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
+import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import type { KeyListing } from "../keys/key-store-types.js";
 import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "../revocation/admin.js";
@@ -30,40 +30,30 @@ export async function handleAdmin(
 ): Promise<Response> {
   const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
   if (auth === "disabled") {
-    return problemResponse({
-      status: 403,
-      title: "Admin API disabled",
-      detail: `set the ADMIN_TOKEN secret (at least ${MIN_ADMIN_TOKEN_LENGTH} characters) to enable the admin API`,
-      code: "ERR_ADMIN_DISABLED",
-    });
+    return issuerProblem(
+      "ERR_ADMIN_DISABLED",
+      `set the ADMIN_TOKEN secret (at least ${MIN_ADMIN_TOKEN_LENGTH} characters) to enable the admin API`,
+    );
   }
   if (auth !== "ok") {
-    return problemResponse(
-      {
-        status: 401,
-        title: "Unauthorized",
-        detail: "send Authorization: Bearer <ADMIN_TOKEN>",
-        code: "ERR_ADMIN_UNAUTHORIZED",
-      },
-      {
-        "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}`,
-      },
-    );
+    return issuerProblem("ERR_ADMIN_UNAUTHORIZED", "send Authorization: Bearer <ADMIN_TOKEN>", {
+      "www-authenticate": `Bearer realm="worker-identity-admin"${auth === "invalid" ? ', error="invalid_token"' : ""}`,
+    });
   }
   if (path === ADMIN_REVOCATIONS_PATH) return handleRevocationAdmin(request, env, config);
   const store = keyStoreOf(env);
   if (path === "/admin/keys") {
-    if (request.method !== "GET") return methodNotAllowed("GET");
+    if (request.method !== "GET") return methodNotAllowed(["GET"]);
     return Response.json(await store.listKeys());
   }
   if (path === "/admin/keys/rotate") {
-    if (request.method !== "POST") return methodNotAllowed("POST");
+    if (request.method !== "POST") return methodNotAllowed(["POST"]);
     const emergency = await readEmergencyFlag(request);
     return keysChanged(await store.rotate(emergency), config.issuer);
   }
   const revoke = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path);
   if (revoke?.[1] !== undefined) {
-    if (request.method !== "POST") return methodNotAllowed("POST");
+    if (request.method !== "POST") return methodNotAllowed(["POST"]);
     const kid = decodePathSegment(revoke[1]);
     if (kid === undefined) {
       throw new InvalidRequestError(
@@ -74,13 +64,10 @@ export async function handleAdmin(
       throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
     return keysChanged(await store.revoke(kid), config.issuer);
   }
-  return problemResponse({
-    status: 404,
-    title: "Not found",
-    detail:
-      "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
-    code: "ERR_NOT_FOUND",
-  });
+  return issuerProblem(
+    "ERR_NOT_FOUND",
+    "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
+  );
 }
 
 async function readEmergencyFlag(request: Request): Promise<boolean> {
@@ -115,11 +102,4 @@ async function keysChanged(listing: KeyListing, settings: IssuerSettings): Promi
     // Best effort: the cached copy expires on its own.
   }
   return Response.json(listing);
-}
-
-function methodNotAllowed(allow: string): Response {
-  return problemResponse(
-    { status: 405, title: "Method not allowed", detail: `use ${allow}`, code: "ERR_METHOD_NOT_ALLOWED" },
-    { allow },
-  );
 }

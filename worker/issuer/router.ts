@@ -10,24 +10,13 @@ import {
   JWKS_PATH,
   openIdConfiguration,
 } from "../discovery/openid-configuration.js";
-import type { IssuerErrorCode } from "../error-codes/issuer.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
-import { problemResponse } from "../http/problem.js";
 import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
 import { serveRevocations } from "../revocation/endpoint.js";
 import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { IssuerEnv } from "./env.js";
-
-const STATUS_BY_CODE: Partial<Record<IssuerErrorCode, number>> = {
-  ERR_INVALID_REQUEST: 400,
-  ERR_UNKNOWN_KEY: 404,
-  ERR_TOO_MANY_KEYS: 409,
-  ERR_TOO_MANY_REVOCATIONS: 409,
-  ERR_ISSUER_CONFIG: 503,
-  ERR_KEY_ENCRYPTION_KEY: 503,
-  ERR_KEY_STORE_UNAVAILABLE: 503,
-};
+import { issuerProblem, methodNotAllowed } from "./problems.js";
 
 export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
   const path = new URL(request.url).pathname;
@@ -35,10 +24,7 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
     const config = runtimeConfig();
     if (path === DISCOVERY_PATH || path === JWKS_PATH) {
       if (request.method !== "GET" && request.method !== "HEAD") {
-        return problemResponse(
-          { status: 405, title: "Method not allowed", detail: "use GET", code: "ERR_METHOD_NOT_ALLOWED" },
-          { allow: "GET, HEAD" },
-        );
+        return methodNotAllowed(["GET", "HEAD"]);
       }
       if (path === JWKS_PATH) return await serveJwks(request, env, ctx, config.issuer);
       return Response.json(openIdConfiguration(config.issuer), {
@@ -53,38 +39,20 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       return await handleIntrospection(request, env, config, clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now());
     }
     if (path === REVOCATIONS_PATH) return await serveRevocations(request, env);
-    return problemResponse({
-      status: 404,
-      title: "Not found",
-      detail: `the issuer serves ${DISCOVERY_PATH} and ${JWKS_PATH}; tokens are issued over the service binding`,
-      code: "ERR_NOT_FOUND",
-    });
+    return issuerProblem(
+      "ERR_NOT_FOUND",
+      `the issuer serves ${DISCOVERY_PATH} and ${JWKS_PATH}; tokens are issued over the service binding`,
+    );
   } catch (error) {
     // Client input ends in a typed error (bodies through readRequestText, path segments through
     // decodePathSegment), so the 500 below is left for the issuer's own bugs;
     // test/hostile/route-fuzz.test.ts sends every route random input and sees no 5xx.
     const code = errorCodeOf(error);
     if (code !== undefined && error instanceof Error) {
-      const status = STATUS_BY_CODE[code] ?? 500;
       console.error(JSON.stringify({ event: "http.error", path, code }));
-      return problemResponse({ status, title: titleOf(status), detail: errorDetailOf(error), code });
+      return issuerProblem(code, errorDetailOf(error));
     }
     console.error(JSON.stringify({ event: "http.error", path, error: String(error) }));
-    return problemResponse({
-      status: 500,
-      title: "Internal error",
-      detail: "the issuer failed; see its logs",
-      code: "ERR_INTERNAL",
-    });
+    return issuerProblem("ERR_INTERNAL", "the issuer failed; see its logs");
   }
-}
-
-function titleOf(status: number): string {
-  return status === 400
-    ? "Bad request"
-    : status === 404
-      ? "Not found"
-      : status === 409
-        ? "Conflict"
-        : "Issuer unavailable";
 }

@@ -7,9 +7,9 @@
 //                              no verifier accepts any more is refused (400): nothing is recorded.
 
 import { clockFromOffset } from "../clock.js";
-import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
+import { methodNotAllowed } from "../issuer/problems.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { publishedRevocations } from "./published.js";
@@ -26,10 +26,7 @@ export async function handleRevocationAdmin(
   const store = keyStoreOf(env);
   if (request.method === "GET") return Response.json(await store.listRevocations());
   if (request.method !== "POST") {
-    return problemResponse(
-      { status: 405, title: "Method not allowed", detail: "use GET or POST", code: "ERR_METHOD_NOT_ALLOWED" },
-      { allow: "GET, POST" },
-    );
+    return methodNotAllowed(["GET", "POST"]);
   }
   const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
   const target = parseRevocationRequest(
