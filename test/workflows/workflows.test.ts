@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { errorCodeOf } from "../../worker/errors.js";
+import { refuseWorkflowBindingForToken, resolveWorkflow } from "../../worker/issuer/identity.js";
 import { workflowTokenClaims } from "../../worker/workflows/claims.js";
-import { refuseWorkflowBindingForToken, resolveWorkflow } from "../../worker/workflows/identity.js";
 import { instanceLife, mayIssueFor, tokensActiveFor } from "../../worker/workflows/status.js";
 import { checkInstanceId, instanceIdProblem, workflowSubject } from "../../worker/workflows/subject.js";
 import { ACCOUNT_ID, PROJECT, STACK } from "../support/stack-fixture.js";

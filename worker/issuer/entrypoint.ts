@@ -7,10 +7,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { issueWorkloadToken } from "../tokens/issue.js";
 import type { IssuedToken, IssuerRpc, TokenOptions } from "../tokens/rpc.js";
-import { type BindingIdentity, refuseWorkflowBindingForToken } from "../workflows/identity.js";
-import { workflowTokenForBinding } from "../workflows/rpc.js";
+import { instanceStatus } from "../workflows/instance.js";
+import { issueWorkflowToken } from "../workflows/issue.js";
 import type { IssuerEnv } from "./env.js";
-import { resolveWorkload } from "./identity.js";
+import { type BindingIdentity, refuseWorkflowBindingForToken, resolveWorkflow, resolveWorkload } from "./identity.js";
 import { issueLoggingRefusals } from "./issuance.js";
 
 export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
@@ -40,7 +40,17 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
    * for `audience`: `sub` = workflow/<account_id>/<workflow>/<instanceId>.
    */
   async workflowToken(instanceId: string, audience: string, options?: TokenOptions): Promise<IssuedToken> {
-    return workflowTokenForBinding(this.env, this.#binding(), instanceId, audience, options);
+    return issueLoggingRefusals(this.env, "workflow", ({ config, named, context }) => {
+      const workflow = resolveWorkflow(config, this.#binding());
+      named(workflow.name);
+      return issueWorkflowToken(
+        { ...context(), instanceStatus: (wf, id) => instanceStatus(this.env, wf, id) },
+        workflow,
+        instanceId,
+        audience,
+        options,
+      );
+    });
   }
 
   #binding(): BindingIdentity {

@@ -1,4 +1,4 @@
-// The I/O every RPC issuance shares (entrypoint.ts `token`, workflows/rpc.ts `workflowToken`):
+// The I/O every RPC issuance shares (entrypoint.ts `token` and `workflowToken`):
 // the runtime config, the isolate's signing key and token caches, the published revocation list,
 // and the `token.refused` log line when a token is refused.
 
