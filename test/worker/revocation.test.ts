@@ -235,6 +235,20 @@ describe("token revocation in workerd", function () {
     assert.equal((await issuer.fetch("/revocations.json", { headers: { "if-none-match": '"other"' } })).status, 200);
   });
 
+  it("serves the key store's list when KV's copy is empty or absent, and the key store republishes it", async () => {
+    const served = await issuer.fetch("/revocations.json");
+    const body = await served.text();
+    const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+    for (const emptied of [() => kv.put("revocations/v1", ""), () => kv.delete("revocations/v1")]) {
+      await emptied();
+      const response = await issuer.fetch("/revocations.json");
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), body);
+      assert.equal(response.headers.get("etag"), served.headers.get("etag"));
+      assert.equal(await kv.get("revocations/v1"), body, "the key store republished the list to KV");
+    }
+  });
+
   it("keeps the list across a restart", async () => {
     const before = await listing();
     await issuer.restart({ clockOffsetSeconds: offset });

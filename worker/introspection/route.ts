@@ -8,8 +8,9 @@ import { errorCodeOf } from "../errors.js";
 import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
-import { JWKS_KV_KEY } from "../keys/jwks.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import { JWKS_DOCUMENT } from "../publishing/documents.js";
+import { readPublished } from "../publishing/published-document.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { instanceStatus } from "../workflows/instance.js";
 import { authenticateClient, basicCredentials, clientSecretsFrom } from "./client-auth.js";
@@ -112,15 +113,16 @@ export async function handleIntrospection(
 
 let cachedJwks: { readonly body: string; readonly set: JSONWebKeySet } | undefined;
 
-/** The JWKS as published (KV), else the key store's; parsed once per distinct body. */
+/**
+ * The JWKS as published (KV), else the key store's; parsed once per distinct document. Throws
+ * when neither can provide it: introspect() then answers inactive (no key vouches for the token).
+ */
 async function publishedJwks(env: IssuerEnv): Promise<JSONWebKeySet> {
-  let body: string | null = null;
-  try {
-    body = await env.JWKS.get(JWKS_KV_KEY, "text");
-  } catch (error) {
-    console.error(JSON.stringify({ event: "jwks.kv_unavailable", error: String(error) }));
-  }
-  body ??= await keyStoreOf(env).jwks();
-  if (cachedJwks?.body !== body) cachedJwks = { body, set: JSON.parse(body) as JSONWebKeySet };
+  const found = await readPublished(env.JWKS, JWKS_DOCUMENT, {
+    reader: "introspection",
+    fallback: () => keyStoreOf(env).jwks(),
+  });
+  if (found === undefined) throw new Error("neither KV nor the key store could provide the JWKS");
+  if (cachedJwks?.body !== found.body) cachedJwks = { body: found.body, set: JSON.parse(found.body) as JSONWebKeySet };
   return cachedJwks.set;
 }
