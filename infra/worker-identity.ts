@@ -6,9 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import type { StackConfig } from "../worker/config/types.js";
-import { DISCOVERY_PATH, JWKS_PATH } from "../worker/discovery/openid-configuration.js";
-import { INTROSPECTION_PATH } from "../worker/introspection/request.js";
-import { REVOCATIONS_PATH } from "../worker/revocation/list.js";
+import { DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../worker/http/routes.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
 import { AwsFederation } from "./aws/federation.js";
 import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";

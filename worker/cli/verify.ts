@@ -11,11 +11,10 @@
 import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { JWTHeaderParameters, JWTPayload } from "jose";
-import { INTROSPECTION_PATH } from "../introspection/request.js";
+import { INTROSPECTION_PATH, REVOCATIONS_PATH } from "../http/routes.js";
 import { secretsPath } from "../local/secrets.js";
 import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import { OptionsError } from "../options/options-error.js";
-import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import {
   type CertificatePresentation,

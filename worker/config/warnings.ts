@@ -5,7 +5,7 @@
 // warnings with pulumi.log.warn, the local stack prints them.
 
 import { AWS_IAM, CLOUDFLARE, GCP_IAM, PULUMI_ENGINE } from "../../infra/provider-limits.js";
-import { JWKS_PATH } from "../discovery/openid-configuration.js";
+import { JWKS_PATH } from "../http/routes.js";
 import { unrequestedAudienceWarnings } from "./edge-middleware-registry.js";
 import type { StackConfig, TokenSettings } from "./types.js";
 

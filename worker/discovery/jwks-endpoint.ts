@@ -14,7 +14,7 @@ import { keyStoreOf } from "../keys/key-store-stub.js";
 import { EDGE_CACHE_MS, jwksMaxAgeSeconds } from "../keys/timeline.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { type PublishedBody, readPublished, servePublished } from "../publishing/published-document.js";
-import { JWKS_PATH } from "./openid-configuration.js";
+import { JWKS_PATH } from "../http/routes.js";
 
 const JSON_TYPE = "application/json";
 

@@ -2,11 +2,9 @@
 // read `issuer` and `jwks_uri` from it; `issuer` must equal every token's `iss` byte for byte.
 
 import type { IssuerSettings } from "../config/types.js";
-import { INTROSPECTION_PATH } from "../introspection/request.js";
+import { INTROSPECTION_PATH, JWKS_PATH } from "../http/routes.js";
 import { SUPPORTED_CLAIMS } from "../tokens/claims.js";
 
-export const DISCOVERY_PATH = "/.well-known/openid-configuration";
-export const JWKS_PATH = "/.well-known/jwks.json";
 /** Discovery changes only with a redeploy. */
 export const DISCOVERY_MAX_AGE_SECONDS = 3_600;
 

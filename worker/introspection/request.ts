@@ -3,7 +3,6 @@
 // each at most once (RFC 6749 §3.2); other parameters are ignored, as RFC 6749 §3.1 asks.
 // Client credentials belong in the Authorization header (client_secret_basic), never the body.
 
-export const INTROSPECTION_PATH = "/introspect";
 /** How long a relying party may cache an answer (stated in the README). */
 export const INTROSPECTION_MAX_AGE_SECONDS = 10;
 export const MAX_INTROSPECTION_BODY_BYTES = 16_384;

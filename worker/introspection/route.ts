@@ -22,7 +22,6 @@ import {
   parseIntrospectionRequest,
 } from "./request.js";
 
-export { INTROSPECTION_PATH } from "./request.js";
 
 const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
 

@@ -4,16 +4,11 @@
 import { handleAdmin } from "../admin/routes.js";
 import { clockFromOffset } from "../clock.js";
 import { serveJwks } from "../discovery/jwks-endpoint.js";
-import {
-  DISCOVERY_MAX_AGE_SECONDS,
-  DISCOVERY_PATH,
-  JWKS_PATH,
-  openIdConfiguration,
-} from "../discovery/openid-configuration.js";
+import { DISCOVERY_MAX_AGE_SECONDS, openIdConfiguration } from "../discovery/openid-configuration.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
-import { handleIntrospection, INTROSPECTION_PATH } from "../introspection/route.js";
+import { ADMIN_PATH, DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../http/routes.js";
+import { handleIntrospection } from "../introspection/route.js";
 import { serveRevocations } from "../revocation/endpoint.js";
-import { REVOCATIONS_PATH } from "../revocation/list.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { IssuerEnv } from "./env.js";
 import { issuerProblem, methodNotAllowed } from "./problems.js";
@@ -34,7 +29,7 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
         },
       });
     }
-    if (path === "/admin" || path.startsWith("/admin/")) return await handleAdmin(request, env, config, path);
+    if (path === ADMIN_PATH || path.startsWith(`${ADMIN_PATH}/`)) return await handleAdmin(request, env, config, path);
     if (path === INTROSPECTION_PATH) {
       return await handleIntrospection(request, env, config, clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now());
     }

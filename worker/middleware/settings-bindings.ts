@@ -4,8 +4,7 @@
 // (infra/cloudflare/edge-middleware.ts) and the local one (worker/local/edge-middleware.ts) cannot
 // drift. The client secret is a secret binding each side adds from its own store.
 
-import { INTROSPECTION_PATH } from "../introspection/request.js";
-import { REVOCATIONS_PATH } from "../revocation/list.js";
+import { INTROSPECTION_PATH, REVOCATIONS_PATH } from "../http/routes.js";
 import type { ClientCertificateSource } from "./client-certificate.js";
 
 /** What the middleware is told; the stack's settings plus the issuer it trusts. */

@@ -1,6 +1,6 @@
 // The revocation list, as pure functions: what an entry covers, when it expires, and the
 // document the key store publishes to KV (`revocations/v1`) and the issuer serves at
-// /revocations.json. Times are seconds since the epoch, as in tokens.
+// /revocations.json (REVOCATIONS_PATH, worker/http/routes.ts). Times are seconds since the epoch, as in tokens.
 //
 //   jti       one token; kept until its exp + clock skew (after that it verifies nowhere)
 //   workload  every token of a workload issued up to `revokedAt` (iat ≤ revokedAt): a kill
@@ -13,7 +13,6 @@
 import type { IssuerSettings } from "../config/types.js";
 
 export const REVOCATIONS_KV_KEY = "revocations/v1";
-export const REVOCATIONS_PATH = "/revocations.json";
 /** Relying parties may use a fetched list this long; revocations reach them within it. */
 export const REVOCATIONS_MAX_AGE_SECONDS = 10;
 /** Bound on live entries; kill switches cover any number of tokens with one entry. */

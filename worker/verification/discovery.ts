@@ -2,12 +2,11 @@
 // issuer (§4.3, it is what keeps one issuer's keys from vouching for another's tokens) and a
 // jwks_uri that is https, or same-origin loopback http for a local issuer.
 
+import { DISCOVERY_PATH } from "../http/routes.js";
 import { DiscoveryError } from "./errors.js";
 import { fetchFromIssuer } from "./issuer-fetch.js";
 import type { VerifierFetch } from "./options.js";
 import { parseStrictJsonObject } from "./strict-json.js";
-
-export const DISCOVERY_PATH = "/.well-known/openid-configuration";
 
 /** Fetches the issuer's discovery document and returns its checked jwks_uri. */
 export async function discoverJwksUri(issuer: string, doFetch: VerifierFetch): Promise<string> {
