@@ -5,9 +5,9 @@
 
 import type { JSONWebKeySet } from "jose";
 import { errorCodeOf } from "../errors.js";
-import { problemResponse } from "../http/problem.js";
 import { readRequestText } from "../http/request-body.js";
 import type { IssuerEnv } from "../issuer/env.js";
+import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { readPublished } from "../publishing/published-document.js";
@@ -22,7 +22,6 @@ import {
   parseIntrospectionRequest,
 } from "./request.js";
 
-
 const REALM = 'Basic realm="worker-identity-introspection", charset="UTF-8"';
 
 export async function handleIntrospection(
@@ -32,18 +31,13 @@ export async function handleIntrospection(
   nowMs: number,
 ): Promise<Response> {
   if (request.method !== "POST") {
-    return problemResponse(
-      { status: 405, title: "Method not allowed", detail: "use POST", code: "ERR_METHOD_NOT_ALLOWED" },
-      { allow: "POST" },
-    );
+    return methodNotAllowed(["POST"]);
   }
   if (config.introspectionClients.length === 0) {
-    return problemResponse({
-      status: 403,
-      title: "Introspection disabled",
-      detail: `no relying party may introspect: list client ids under ${config.project}:introspectionClients and redeploy`,
-      code: "ERR_INTROSPECTION_DISABLED",
-    });
+    return issuerProblem(
+      "ERR_INTROSPECTION_DISABLED",
+      `no relying party may introspect: list client ids under ${config.project}:introspectionClients and redeploy`,
+    );
   }
   const credentials = basicCredentials(request.headers.get("authorization"));
   const auth =
@@ -52,13 +46,9 @@ export async function handleIntrospection(
       : { ok: false as const, reason: credentials.kind === "absent" ? "no credentials" : "malformed credentials" };
   if (!auth.ok) {
     console.warn(JSON.stringify({ event: "introspection.unauthorized", reason: auth.reason }));
-    return problemResponse(
-      {
-        status: 401,
-        title: "Unauthorized",
-        detail: "authenticate with HTTP Basic: your client id (registered in introspectionClients) and its secret",
-        code: "ERR_INTROSPECTION_UNAUTHORIZED",
-      },
+    return issuerProblem(
+      "ERR_INTROSPECTION_UNAUTHORIZED",
+      "authenticate with HTTP Basic: your client id (registered in introspectionClients) and its secret",
       { "www-authenticate": REALM },
     );
   }
@@ -73,7 +63,7 @@ export async function handleIntrospection(
     ({ token } = parseIntrospectionRequest(request.headers.get("content-type"), form));
   } catch (error) {
     if (!(error instanceof IntrospectionRequestError)) throw error;
-    return problemResponse({ status: 400, title: "Bad request", detail: error.detail, code: "ERR_INVALID_REQUEST" });
+    return issuerProblem("ERR_INVALID_REQUEST", error.detail);
   }
   let outcome: Awaited<ReturnType<typeof introspect>>;
   try {
@@ -87,15 +77,7 @@ export async function handleIntrospection(
   } catch (error) {
     if (errorCodeOf(error) !== "ERR_WORKFLOW_UNAVAILABLE") throw error;
     console.error(JSON.stringify({ event: "introspection.unavailable", client: auth.clientId, error: String(error) }));
-    return problemResponse(
-      {
-        status: 503,
-        title: "Instance status unavailable",
-        detail: "the workflow instance's status cannot be read; retry",
-        code: "ERR_WORKFLOW_UNAVAILABLE",
-      },
-      { "retry-after": "5" },
-    );
+    return issuerProblem("ERR_WORKFLOW_UNAVAILABLE", "the workflow instance's status cannot be read; retry");
   }
   console.log(
     JSON.stringify({
