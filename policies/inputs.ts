@@ -6,6 +6,8 @@
 import * as policy from "@pulumi/policy";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc.js";
 
+export { isRecord } from "../worker/options/is-record.js";
+
 /** A value the engine does not know yet (preview). */
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
 export type Unknown = typeof UNKNOWN;
@@ -43,10 +45,6 @@ export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
   if (typeof value !== "object" || value === null) return false;
   return Object.values(value).some(containsUnknown);
-}
-
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** IAM documents allow one value or a list wherever a list is meant. */

@@ -3,8 +3,12 @@
 // every problem. A section of the config (the top level, a workload, awsSessionTags) is a table
 // of named readers, so adding a section or a field is adding a table entry.
 
+import { isPlainObject } from "../options/is-record.js";
 import type { IssueCollector } from "./issues.js";
 import { closestName } from "./suggest.js";
+
+/** A map as YAML or JSON produce it (not an array, not a class instance). */
+export { isPlainObject };
 
 export type FieldReader<T> = (value: unknown, key: string, issues: IssueCollector) => T | undefined;
 
@@ -124,13 +128,6 @@ export const SECURE_VALUE_MESSAGE =
 /** `{ secure: "v1:…" }`: how Pulumi stores a value set with `pulumi config set --secret`. */
 export function isSecureValue(value: unknown): boolean {
   return isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
-}
-
-/** A map as YAML or JSON produce it (not an array, not a class instance). */
-export function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 const MAX_SHOWN_VALUE_LENGTH = 60;

@@ -13,6 +13,7 @@
 // only where the middleware is told it is reached through its zone alone (`clientCertificates:
 // "cloudflare-edge"`, the CLIENT_CERTIFICATES binding); otherwise no certificate is ever seen.
 
+import { isRecord } from "../options/is-record.js";
 import { thumbprintOfFingerprint } from "../verification/index.js";
 
 /** Where the middleware learns client certificates: nowhere (default), or Cloudflare's edge. */
@@ -49,8 +50,4 @@ export function presentedCertificate(request: Request, source: ClientCertificate
   const thumbprint = thumbprintOfFingerprint(auth.certFingerprintSHA256);
   if (thumbprint === undefined) return { kind: "none", reason: "certFingerprintSHA256 is not a SHA-256 digest" };
   return { kind: "verified", thumbprint };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

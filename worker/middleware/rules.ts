@@ -3,8 +3,9 @@
 // problem with its JSON path and the fix. What the rules mean per request is authorize.ts.
 
 import { deepFreeze } from "../config/deep-freeze.js";
+import { isRecord } from "../options/is-record.js";
 import { OptionsError } from "../options/options-error.js";
-import { isJsonValue, isRecord, type JsonValue } from "../verification/options.js";
+import { isJsonValue, type JsonValue } from "../verification/options.js";
 import { compilePattern, coversPattern, type RoutePattern } from "./route-pattern.js";
 
 const RULE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

@@ -3,6 +3,8 @@
 
 import { OptionsIssues } from "../options/options-error.js";
 
+export { isRecord } from "../options/is-record.js";
+
 export class OptionProblems {
   readonly #issues = new OptionsIssues();
 
@@ -64,8 +66,4 @@ export class OptionProblems {
   throwIfAny(): void {
     this.#issues.throwIfAny(`invalid ${this.what} options`);
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,6 +3,8 @@
 
 import type { IssuerSettings, WorkloadConfig } from "../config/types.js";
 import { AudienceNotAllowedError, InvalidRequestError, LifetimeTooLongError } from "../errors.js";
+// An object literal (or Object.create(null)): the only shape whose own keys are all its options.
+import { isPlainObject } from "../options/is-record.js";
 
 /** Shorter tokens than this would expire inside relying parties' clock leeway. */
 export const MIN_REQUESTED_LIFETIME_SECONDS = 30;
@@ -91,17 +93,6 @@ function requestedLifetime(options: unknown, call: string): number | undefined {
     );
   }
   return value;
-}
-
-/**
- * An object literal (or Object.create(null)): the only shape whose own keys are all its options.
- * (worker/config/fields.ts has the same test for stack config; the issuer bundle holds no module of
- * the validator, test/worker/issuer-bundle.test.ts.)
- */
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== "object" || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /** What was passed instead, for the message; never its contents. */

@@ -2,6 +2,7 @@
 // is an OptionsError (a TypeError) that names the option and the fix, and lists every problem at
 // once; nothing here is checked again per token.
 
+import { isRecord } from "../options/is-record.js";
 import { OptionsIssues } from "../options/options-error.js";
 import {
   type IntrospectionOptions,
@@ -188,10 +189,6 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
 }
 
 type Problem = (option: string, fix: string) => void;
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function issuerOption(value: unknown, problem: Problem): string {
   const fix =

@@ -5,6 +5,8 @@
 //   revocationList: { url }
 //     refuse tokens the issuer's published list revokes (GET /revocations.json)
 
+import { isRecord } from "../options/is-record.js";
+
 export interface IntrospectionOptions {
   /** The issuer's introspection endpoint, e.g. https://id.example.com/introspect. */
   readonly url: string;
@@ -98,8 +100,4 @@ function endpointUrl(value: unknown, name: string, example: string, problem: Pro
   const local = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
   if ((url.protocol !== "https:" && !local) || url.username || url.password || url.hash) return void problem(name, fix);
   return url.href;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
