@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
-import { readStackConfigMap } from "../worker/config/stack-file.js";
 import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
 import { validateStackConfig } from "../worker/config/validate.js";
+import { readStackConfigMap } from "../worker/config-files/stack-file.js";
 import { localStack } from "../worker/local/stack.js";
 
 export type BenchAlgorithm = "RS256" | "ES256";

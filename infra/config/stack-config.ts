@@ -5,10 +5,10 @@
 
 import { isAbsolute } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { registryOf } from "../../worker/config/stack-file.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { type StackWarning, stackWarnings } from "../../worker/config/warnings.js";
+import { registryOf } from "../../worker/config-files/stack-file.js";
 
 export interface ProgramConfig {
   readonly project: string;

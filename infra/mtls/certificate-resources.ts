@@ -4,7 +4,7 @@
 // its window, and the previous window's resource stays declared until its certificate expires:
 // a Worker deployed with wrangler names the old id until it is redeployed.
 
-import { liveWindows, type ValidityWindow } from "./renewal.js";
+import { liveWindows, type ValidityWindow } from "../../worker/mtls-ca/renewal.js";
 
 export interface CertificateResource {
   /** `<component>-<workload>-w<window index>`: the same for every `pulumi up` inside the window. */

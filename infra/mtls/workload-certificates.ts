@@ -9,10 +9,14 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackConfig } from "../../worker/config/types.js";
-import { issueStackCertificates, type StackCertificates, type WorkloadCertificate } from "./authority.js";
+import {
+  issueStackCertificates,
+  type StackCertificates,
+  type WorkloadCertificate,
+} from "../../worker/mtls-ca/authority.js";
+import { MIN_SEED_BYTES } from "../../worker/mtls-ca/keys.js";
 import { MTLS_BINDING_NAME, type MtlsCertificateBinding, mtlsBindingFor, wranglerMtlsSnippet } from "./bindings.js";
 import { certificateResources } from "./certificate-resources.js";
-import { MIN_SEED_BYTES } from "./keys.js";
 
 export interface WorkloadCertificatesArgs {
   /** A validated config with `mtls` set. */

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { WorkerOptions } from "miniflare";
 import type { RegistryDocument } from "../../worker/config/registry-documents.js";
-import { readRegistryFiles } from "../../worker/config/registry-files.js";
-import { loadStackConfigFile, readStackConfigMap } from "../../worker/config/stack-file.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
+import { readRegistryFiles } from "../../worker/config-files/registry-files.js";
+import { loadStackConfigFile, readStackConfigMap } from "../../worker/config-files/stack-file.js";
 import { localStack } from "../../worker/local/stack.js";
 import { ACCOUNT_ID, happyRaw, issuesOf, OPTIONS, PROJECT, withKey } from "./fixtures.js";
 

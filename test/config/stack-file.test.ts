@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../../worker/config/errors.js";
-import { loadStackConfigFile, readStackConfigMap } from "../../worker/config/stack-file.js";
+import { loadStackConfigFile, readStackConfigMap } from "../../worker/config-files/stack-file.js";
 import { issuesOf } from "./fixtures.js";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");

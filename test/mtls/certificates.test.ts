@@ -4,18 +4,18 @@
 
 import assert from "node:assert/strict";
 import { createPublicKey, X509Certificate } from "node:crypto";
-import { issueStackCertificates } from "../../infra/mtls/authority.js";
 import { certificateResources } from "../../infra/mtls/certificate-resources.js";
-import * as der from "../../infra/mtls/der.js";
-import { deriveKeyPair } from "../../infra/mtls/keys.js";
+import type { StackConfig } from "../../worker/config/types.js";
+import { issueStackCertificates } from "../../worker/mtls-ca/authority.js";
+import * as der from "../../worker/mtls-ca/der.js";
+import { deriveKeyPair } from "../../worker/mtls-ca/keys.js";
 import {
   BACKDATE_MS,
   currentWindow,
   liveWindows,
   renewalPeriodDays,
   trustedCaWindows,
-} from "../../infra/mtls/renewal.js";
-import type { StackConfig } from "../../worker/config/types.js";
+} from "../../worker/mtls-ca/renewal.js";
 import { DAY_MS, stackCertificates, testSeed, validated } from "../support/mtls-origin.js";
 import { ACCOUNT_ID, rawStackConfig } from "../support/stack-fixture.js";
 

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:tls";
-import { certificateAuthority, workloadCertificate } from "../../infra/mtls/authority.js";
-import { currentWindow } from "../../infra/mtls/renewal.js";
 import { createOriginAuthenticator } from "../../worker/mtls/node-origin.js";
+import { certificateAuthority, workloadCertificate } from "../../worker/mtls-ca/authority.js";
+import { currentWindow } from "../../worker/mtls-ca/renewal.js";
 import {
   DAY_MS,
   get,

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { WorkerIdentity } from "../../infra/worker-identity.js";
-import { readStackConfigMap } from "../../worker/config/stack-file.js";
+import { readStackConfigMap } from "../../worker/config-files/stack-file.js";
 import type { FakeCloud, Plan } from "./fakes/engine.js";
 import { checkEngineConfig } from "./fakes/engine-config.js";
 import { settled } from "./fakes/settled.js";

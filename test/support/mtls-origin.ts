@@ -1,17 +1,17 @@
 // Real TLS on loopback for the mTLS tests: a stack's certificates from the same code `pulumi up`
-// runs (infra/mtls), a server certificate for 127.0.0.1, Node origins (https, http2) on
+// runs (worker/mtls-ca), a server certificate for 127.0.0.1, Node origins (https, http2) on
 // 127.0.0.1 with a port the OS picks, and a client that presents a certificate or none.
 
 import { createHash } from "node:crypto";
 import { connect as connectHttp2, createSecureServer } from "node:http2";
 import { createServer, request, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { issueStackCertificates, type StackCertificates } from "../../infra/mtls/authority.js";
-import { issueCertificate } from "../../infra/mtls/certificate.js";
-import { deriveKeyPair } from "../../infra/mtls/keys.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { nodeOriginTls, type OriginMtlsOptions, originIdentity, originMtls } from "../../worker/mtls/node-origin.js";
+import { issueStackCertificates, type StackCertificates } from "../../worker/mtls-ca/authority.js";
+import { issueCertificate } from "../../worker/mtls-ca/certificate.js";
+import { deriveKeyPair } from "../../worker/mtls-ca/keys.js";
 import { PROJECT, STACK } from "./stack-fixture.js";
 
 export const HOST = "127.0.0.1";

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadStackConfigFile } from "../config/stack-file.js";
+import { loadStackConfigFile } from "../config-files/stack-file.js";
 import { errorDetailOf, IssuerConfigError } from "../errors.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import type { RuntimeConfig } from "../runtime-config/types.js";

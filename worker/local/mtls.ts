@@ -1,11 +1,11 @@
 // The local stack's workload certificates: the same certificate authority code `pulumi up` runs
-// (infra/mtls), seeded from the local key-encryption key so a restart keeps the certificates, and
-// their thumbprints built into the issuer's runtime config, as the Pulumi program does.
+// (worker/mtls-ca), seeded from the local key-encryption key so a restart keeps the certificates,
+// and their thumbprints built into the issuer's runtime config, as the Pulumi program does.
 // (Miniflare has no mTLS binding: locally the certificates serve Node origins and tests.)
 
 import { createHash } from "node:crypto";
-import { issueStackCertificates, type StackCertificates } from "../../infra/mtls/authority.js";
 import type { StackConfig } from "../config/types.js";
+import { issueStackCertificates, type StackCertificates } from "../mtls-ca/authority.js";
 
 /** A seed for the local CA: derived from the local key-encryption key, or a fixed development one. */
 export function localMtlsSeed(keyEncryptionKey: string | undefined): Uint8Array {

@@ -6,8 +6,8 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { issueCertificate } from "../../../infra/mtls/certificate.js";
-import { deriveKeyPair } from "../../../infra/mtls/keys.js";
+import { issueCertificate } from "../../../worker/mtls-ca/certificate.js";
+import { deriveKeyPair } from "../../../worker/mtls-ca/keys.js";
 import { FakeCloud } from "./engine.js";
 import type { Properties } from "./model.js";
 import { refused } from "./refusal-assert.js";

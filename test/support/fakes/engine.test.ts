@@ -6,8 +6,8 @@
 // config the engine cannot hand over (over 128 KiB).
 
 import assert from "node:assert/strict";
-import { issueCertificate } from "../../../infra/mtls/certificate.js";
-import { deriveKeyPair } from "../../../infra/mtls/keys.js";
+import { issueCertificate } from "../../../worker/mtls-ca/certificate.js";
+import { deriveKeyPair } from "../../../worker/mtls-ca/keys.js";
 import { FakeCloud } from "./engine.js";
 import { checkEngineConfig, configEnvironmentBytes, type EngineRefusal } from "./engine-config.js";
 import { refused } from "./refusal-assert.js";

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { issueCertificate } from "../../../infra/mtls/certificate.js";
-import { deriveKeyPair } from "../../../infra/mtls/keys.js";
+import { issueCertificate } from "../../../worker/mtls-ca/certificate.js";
+import { deriveKeyPair } from "../../../worker/mtls-ca/keys.js";
 import { installMocks, resolved } from "../pulumi-mocks.js";
 import { FakeCloud } from "./engine.js";
 import { refused } from "./refusal-assert.js";

@@ -5,7 +5,7 @@
 // IP address, serves tests and local origins: the stack issues none.)
 
 import { X509Certificate } from "node:crypto";
-import { certificateThumbprint } from "../../worker/mtls/node-client-certificate.js";
+import { certificateThumbprint } from "../mtls/node-client-certificate.js";
 import * as der from "./der.js";
 import type { DerivedKeyPair } from "./keys.js";
 

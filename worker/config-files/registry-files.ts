@@ -1,5 +1,5 @@
 // Reading the registry files the `registry` stack key names (Node only; the validator gets the
-// parsed documents, registry-documents.ts). The key names a file, or a folder whose *.yaml,
+// parsed documents, worker/config/registry-documents.ts). The key names a file, or a folder whose *.yaml,
 // *.yml and *.json files (in sub-folders too, dot-files skipped) are read in path order. Paths
 // are relative to the project directory, the folder of Pulumi.yaml; every problem is keyed by
 // the file's path as the user wrote it.
@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { parseDocument } from "yaml";
-import type { ConfigIssue } from "./errors.js";
-import type { RegistryDocument, RegistrySource } from "./registry-documents.js";
+import type { ConfigIssue } from "../config/errors.js";
+import type { RegistryDocument, RegistrySource } from "../config/registry-documents.js";
 
 const REGISTRY_FILE = /\.(ya?ml|json)$/i;
 

@@ -3,7 +3,7 @@
 // certificate and the earlier ones still valid. Pure apart from the clock it is handed: the Pulumi
 // program, the local stack and the tests run it.
 
-import type { MtlsSettings, WorkloadConfig, WorkloadMtlsSettings } from "../../worker/config/types.js";
+import type { MtlsSettings, WorkloadConfig, WorkloadMtlsSettings } from "../config/types.js";
 import { type Certificate, type DistinguishedName, issueCertificate } from "./certificate.js";
 import { type DerivedKeyPair, deriveBytes, deriveKeyPair } from "./keys.js";
 import { issuingCaWindow, liveWindows, trustedCaWindows, type ValidityWindow } from "./renewal.js";

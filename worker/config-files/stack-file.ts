@@ -4,17 +4,17 @@
 // value is its text (Pulumi hands programs strings: `rotationPeriodDays: 30` is "30" and an
 // all-digit account id keeps its leading zeros), while maps and lists keep their JSON types.
 // When the config names registry files (`<project>:registry`), they are read here too, relative
-// to the project directory, for the validator (registry-files.ts).
+// to the project directory, for the validator (worker/config-files/registry-files.ts).
 
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type Document, isMap, isScalar, parseDocument } from "yaml";
-import { ConfigError } from "./errors.js";
-import { IssueCollector } from "./issues.js";
-import type { RegistrySource } from "./registry-documents.js";
+import { ConfigError } from "../config/errors.js";
+import { IssueCollector } from "../config/issues.js";
+import type { RegistrySource } from "../config/registry-documents.js";
+import type { StackConfig } from "../config/types.js";
+import { validateStackConfig } from "../config/validate.js";
 import { readRegistryFiles } from "./registry-files.js";
-import type { StackConfig } from "./types.js";
-import { validateStackConfig } from "./validate.js";
 
 export interface StackConfigMap {
   readonly project: string;
