@@ -167,9 +167,9 @@ describe("published documents: serving", () => {
   });
 
   it("answers 503 problem+json with Retry-After when no copy can be read, never 500", async () => {
-    for (const [document, code] of [
-      [JWKS_DOCUMENT, "ERR_JWKS_UNAVAILABLE"],
-      [REVOCATIONS_DOCUMENT, "ERR_REVOCATION_UNAVAILABLE"],
+    for (const [document, code, title] of [
+      [JWKS_DOCUMENT, "ERR_JWKS_UNAVAILABLE", "JWKS unavailable"],
+      [REVOCATIONS_DOCUMENT, "ERR_REVOCATION_UNAVAILABLE", "Revocation list unavailable"],
     ] as const) {
       const response = await servePublished(
         new Request("https://issuer.example/doc"),
@@ -183,7 +183,8 @@ describe("published documents: serving", () => {
       assert.equal(response.headers.get("retry-after"), "5");
       assert.equal(response.headers.get("content-type"), "application/problem+json");
       assert.equal(response.headers.get("cache-control"), "no-store");
-      assert.equal(((await response.json()) as { code: string }).code, code);
+      const problem = (await response.json()) as { code: string; title: string; status: number };
+      assert.deepEqual([problem.code, problem.title, problem.status], [code, title, 503]);
     }
   });
 

@@ -4,7 +4,7 @@
 // mirror and edge cache in front of `readPublished`; introspection and issuance read through it.
 
 import { ifNoneMatchMatches } from "../http/conditional.js";
-import { problemResponse } from "../http/problem.js";
+import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
 import type { PublishedDocument } from "./documents.js";
 import { etagOf } from "./etag.js";
 
@@ -75,13 +75,10 @@ export async function servePublished(
   options: ServeOptions,
 ): Promise<Response> {
   if (request.method !== "GET" && request.method !== "HEAD") {
-    return problemResponse(
-      { status: 405, title: "Method not allowed", detail: "use GET", code: "ERR_METHOD_NOT_ALLOWED" },
-      { allow: "GET, HEAD" },
-    );
+    return methodNotAllowed(["GET", "HEAD"]);
   }
   const found = await load();
-  if (found === undefined) return problemResponse({ status: 503, ...document.unavailable }, { "retry-after": "5" });
+  if (found === undefined) return issuerProblem(document.unavailable.code, document.unavailable.detail);
   const headers = {
     "content-type": "application/json",
     "cache-control": `public, max-age=${options.maxAgeSeconds}`,
