@@ -5,8 +5,8 @@
 // URL), so nothing here should ever fire; if a new source of text lets one through, the
 // program stops before declaring anything, naming the tag and the rule.
 
+import { AWS_IAM } from "../../worker/config/provider-limits.js";
 import type { ProgramErrorCode } from "../../worker/error-codes/deployment.js";
-import { AWS_IAM } from "../provider-limits.js";
 
 export class IamLabelError extends Error {
   readonly code = "ERR_IAM_LABEL" satisfies ProgramErrorCode;

@@ -1,11 +1,11 @@
 // The permissions of a workload's AWS role: managed policies attached by ARN, and inline policy
 // documents (a YAML map or JSON text in the stack file, stored as JSON).
 
-import { AWS_IAM } from "../../infra/provider-limits.js";
 import { characterCount, describeValue, isPlainObject, parseJsonText, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
 import { IAM_POLICY_NAME_PATTERN, IAM_POLICY_VERSION, MAX_ROLE_INLINE_POLICY_CHARACTERS } from "./limits.js";
+import { AWS_IAM } from "./provider-limits.js";
 
 const MANAGED_POLICY_ARN_PATTERN = AWS_IAM.managedPolicyArn.value;
 /** The hard maximum; past the default quota of 10 the validator warns (warnings.ts). */

@@ -1,11 +1,11 @@
 // AWS session tags of a workload, carried in the `https://aws.amazon.com/tags` claim: AWS
 // policies cannot read custom claims, so tags are how they see who the caller is.
 
-import { AWS_IAM } from "../../infra/provider-limits.js";
 import { characterCount, describeValue, type FieldReader, isPlainObject, readSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
 import { MAX_AWS_SESSION_TAGS } from "./limits.js";
+import { AWS_IAM } from "./provider-limits.js";
 
 const AWS_TAG_CHARACTERS = AWS_IAM.tagCharacters.value;
 

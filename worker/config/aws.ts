@@ -1,7 +1,6 @@
 // AWS federation: the stack's `aws` key (its presence registers the issuer as an IAM OIDC
 // provider) and each workload's `aws` section (the role that workload, and only it, may assume).
 
-import { AWS_IAM } from "../../infra/provider-limits.js";
 import { readInlinePolicies, readManagedPolicyArns } from "./aws-policies.js";
 import {
   type CloudSection,
@@ -24,6 +23,7 @@ import {
   MAX_ROLE_SESSION_SECONDS,
   MIN_ROLE_SESSION_SECONDS,
 } from "./limits.js";
+import { AWS_IAM } from "./provider-limits.js";
 import type { AwsSettings, WorkloadAwsSettings } from "./types.js";
 
 const IAM_ROLE_NAME_PATTERN = AWS_IAM.roleName.value;

@@ -2,10 +2,10 @@
 // secrets are not config: they live in the issuer's INTROSPECTION_SECRETS Worker secret (the
 // Pulumi program and the local stack generate one per client).
 
-import { CLOUDFLARE } from "../../infra/provider-limits.js";
 import { describeValue, type FieldReader, parseJsonText, readString } from "./fields.js";
 import { elementKey } from "./key-path.js";
 import { INTROSPECTION_CLIENT_ID_PATTERN, INTROSPECTION_SECRET_LENGTH, MAX_INTROSPECTION_CLIENTS } from "./limits.js";
+import { CLOUDFLARE } from "./provider-limits.js";
 
 const RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 

@@ -89,7 +89,7 @@ export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
   "https://aws.amazon.com/tags",
 ]);
 
-// ---- AWS session tags (their characters and lengths: AWS_IAM in infra/provider-limits.ts) ----
+// ---- AWS session tags (their characters and lengths: AWS_IAM in provider-limits.ts) ----
 /** AWS STS accepts at most 50 session tags per AssumeRoleWithWebIdentity call. */
 export const MAX_AWS_SESSION_TAGS = 50;
 
@@ -105,7 +105,7 @@ export const MAX_AWS_AUDIENCE_LENGTH = 255;
 /** Default role and service-account names are `wid-<workload>`. */
 export const DEFAULT_CLOUD_NAME_PREFIX = "wid-";
 // IAM role names, managed policy ARNs and the managed policies per role: AWS_IAM in
-// infra/provider-limits.ts (the validator reads the provider table, as the program and the fakes do).
+// provider-limits.ts (the validator reads the provider table, as the program and the fakes do).
 export const MAX_IAM_ROLE_NAME_LENGTH = 64;
 /** IAM inline policy names: the role-name characters, up to 128. */
 export const IAM_POLICY_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;

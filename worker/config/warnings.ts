@@ -4,9 +4,9 @@
 // config (and, for the size, the config map as the engine hands it over); the program logs the
 // warnings with pulumi.log.warn, the local stack prints them.
 
-import { AWS_IAM, CLOUDFLARE, GCP_IAM, PULUMI_ENGINE } from "../../infra/provider-limits.js";
 import { JWKS_PATH } from "../http/routes.js";
 import { unrequestedAudienceWarnings } from "./edge-middleware-registry.js";
+import { AWS_IAM, CLOUDFLARE, GCP_IAM, PULUMI_ENGINE } from "./provider-limits.js";
 import type { StackConfig, TokenSettings } from "./types.js";
 
 export interface StackWarning {

@@ -3,7 +3,7 @@
 // paths, descriptions, tags, policy sizes as IAM counts them, session duration, default quotas).
 
 import { createHash } from "node:crypto";
-import { AWS_IAM } from "../../../infra/provider-limits.js";
+import { AWS_IAM } from "../../../worker/config/provider-limits.js";
 import {
   atMost,
   charactersWithoutWhitespace,

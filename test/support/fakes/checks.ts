@@ -1,7 +1,7 @@
 // Small readers and measures the provider fakes share: inputs arrive as the engine deserialized
 // them (secrets already unwrapped by the engine), so every reader checks the type it expects.
 
-import type { ProviderLimit } from "../../../infra/provider-limits.js";
+import type { ProviderLimit } from "../../../worker/config/provider-limits.js";
 import type { Properties, RegisterContext, StoredResource } from "./model.js";
 
 /** A string input, or undefined when it is absent. A value of another type is refused. */

@@ -5,7 +5,7 @@
 
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { CLOUDFLARE } from "../../../infra/provider-limits.js";
+import { CLOUDFLARE } from "../../../worker/config/provider-limits.js";
 import { atMost, list, matching, optionalText, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type {
   CloudflareScriptState,

@@ -1,7 +1,7 @@
 // The Pulumi engine's own limit on a stack config: it hands the whole config to the program in
 // one environment variable (PULUMI_CONFIG), and Linux refuses one over MAX_ARG_STRLEN.
 
-import { PULUMI_ENGINE } from "../../../infra/provider-limits.js";
+import { PULUMI_ENGINE } from "../../../worker/config/provider-limits.js";
 
 export class EngineRefusal extends Error {
   readonly code = "ERR_ENGINE_REFUSAL";

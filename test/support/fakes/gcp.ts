@@ -6,7 +6,7 @@
 // same deploy creates that do not wait for it to settle); and getProject from a project table.
 
 import { createHash } from "node:crypto";
-import { GCP_IAM } from "../../../infra/provider-limits.js";
+import { GCP_IAM } from "../../../worker/config/provider-limits.js";
 import { atMost, matching, optionalText, record, requiredText, takenElsewhere, utf8Bytes } from "./checks.js";
 import type { DeployView, Properties, ProviderFake, RegisterContext, ResourceFake } from "./model.js";
 import { SLEEP } from "./time.js";

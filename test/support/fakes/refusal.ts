@@ -1,7 +1,8 @@
 // What a fake provider throws when the real one would refuse a request: the provider's own words,
-// the resource, and the limit with the public source it comes from (infra/provider-limits.ts).
+// the resource, and the limit with the public source it comes from
+// (worker/config/provider-limits.ts).
 
-import type { ProviderLimit } from "../../../infra/provider-limits.js";
+import type { ProviderLimit } from "../../../worker/config/provider-limits.js";
 
 export class ProviderRefusal extends Error {
   readonly code = "ERR_PROVIDER_REFUSAL";

@@ -3,7 +3,8 @@
 // the public source it comes from. A limit that is a default quota (raisable on request) says so:
 // the validator warns past it instead of refusing.
 //
-// Pure data: the validator, the program and the fakes import it; nothing here touches Pulumi.
+// Pure data: the validator, the program and the fakes import it; nothing here touches Pulumi. It
+// lives in the config kernel so the validator never imports the Pulumi program (infra/).
 
 export interface ProviderLimit<T = number> {
   readonly value: T;
