@@ -29,25 +29,26 @@ export const readAudiences: FieldReader<readonly string[]> = (value, key, issues
     );
     return undefined;
   }
-  const before = issues.count;
-  const firstIndex = new Map<string, number>();
-  value.forEach((element: unknown, index) => {
-    const elementPath = elementKey(key, index);
-    const audience = readString(element, elementPath, issues, "an audience string such as sts.amazonaws.com");
-    if (audience === undefined) return;
-    const problem = audienceProblem(audience);
-    if (problem !== undefined) {
-      issues.add(elementPath, problem);
-      return;
-    }
-    const first = firstIndex.get(audience);
-    if (first === undefined) {
-      firstIndex.set(audience, index);
-    } else {
-      issues.add(elementPath, `repeats audiences[${first}] (${describeValue(audience)}); remove the duplicate`);
-    }
+  return issues.checked(() => {
+    const firstIndex = new Map<string, number>();
+    value.forEach((element: unknown, index) => {
+      const elementPath = elementKey(key, index);
+      const audience = readString(element, elementPath, issues, "an audience string such as sts.amazonaws.com");
+      if (audience === undefined) return;
+      const problem = audienceProblem(audience);
+      if (problem !== undefined) {
+        issues.add(elementPath, problem);
+        return;
+      }
+      const first = firstIndex.get(audience);
+      if (first === undefined) {
+        firstIndex.set(audience, index);
+      } else {
+        issues.add(elementPath, `repeats audiences[${first}] (${describeValue(audience)}); remove the duplicate`);
+      }
+    });
+    return Object.freeze([...firstIndex.keys()]);
   });
-  return issues.count === before ? Object.freeze([...firstIndex.keys()]) : undefined;
 };
 
 function audienceProblem(audience: string): string | undefined {

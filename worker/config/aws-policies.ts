@@ -26,30 +26,31 @@ export function readManagedPolicyArns(
     issues.add(key, `is ${describeValue(value)}, but must be a list of managed policy ARNs${single}`);
     return undefined;
   }
-  const before = issues.count;
-  if (value.length > MAX_MANAGED_POLICIES_PER_ROLE) {
-    issues.add(
-      key,
-      `has ${value.length} policies, more than the ${MAX_MANAGED_POLICIES_PER_ROLE} AWS attaches to one ` +
-        "role; combine them into fewer customer managed policies, or move statements into inlinePolicies",
-    );
-  }
-  const arns: string[] = [];
-  value.forEach((element: unknown, index) => {
-    const path = elementKey(key, index);
-    const arn = readString(element, path, issues, ARN_RULE);
-    if (arn === undefined) return;
-    if (!MANAGED_POLICY_ARN_PATTERN.test(arn)) {
-      const fix = /^[\w+=,.@-]+$/.test(arn)
-        ? `write 'arn:aws:iam::aws:policy/${arn}' for the AWS managed policy of that name`
-        : `e.g. ${ARN_EXAMPLE}`;
-      issues.add(path, `is ${describeValue(arn)}, but must be ${ARN_RULE}; ${fix}`);
-      return;
+  return issues.checked(() => {
+    if (value.length > MAX_MANAGED_POLICIES_PER_ROLE) {
+      issues.add(
+        key,
+        `has ${value.length} policies, more than the ${MAX_MANAGED_POLICIES_PER_ROLE} AWS attaches to one ` +
+          "role; combine them into fewer customer managed policies, or move statements into inlinePolicies",
+      );
     }
-    if (!arns.includes(arn)) arns.push(arn);
-    else issues.add(path, `repeats managedPolicyArns[${value.indexOf(arn)}]; remove the duplicate`);
+    const arns: string[] = [];
+    value.forEach((element: unknown, index) => {
+      const path = elementKey(key, index);
+      const arn = readString(element, path, issues, ARN_RULE);
+      if (arn === undefined) return;
+      if (!MANAGED_POLICY_ARN_PATTERN.test(arn)) {
+        const fix = /^[\w+=,.@-]+$/.test(arn)
+          ? `write 'arn:aws:iam::aws:policy/${arn}' for the AWS managed policy of that name`
+          : `e.g. ${ARN_EXAMPLE}`;
+        issues.add(path, `is ${describeValue(arn)}, but must be ${ARN_RULE}; ${fix}`);
+        return;
+      }
+      if (!arns.includes(arn)) arns.push(arn);
+      else issues.add(path, `repeats managedPolicyArns[${value.indexOf(arn)}]; remove the duplicate`);
+    });
+    return arns;
   });
-  return issues.count === before ? arns : undefined;
 }
 
 const POLICY_NAME_RULE = "1 to 128 letters, digits or _ + = , . @ -";
@@ -69,20 +70,22 @@ export function readInlinePolicies(
     );
     return undefined;
   }
-  const before = issues.count;
-  const policies: [string, string][] = [];
-  for (const [name, document] of Object.entries(value)) {
-    const policyKey = memberKey(key, name);
-    if (!IAM_POLICY_NAME_PATTERN.test(name)) {
-      const suggestion = name.replace(/[^\w+=,.@-]+/g, "-").slice(0, 128);
-      const fix = IAM_POLICY_NAME_PATTERN.test(suggestion) ? `rename it, e.g. to '${suggestion}'` : "rename it";
-      issues.add(policyKey, `is not a valid IAM policy name (${POLICY_NAME_RULE}); ${fix}`);
-      continue;
+  const policies = issues.checked(() => {
+    const policies: [string, string][] = [];
+    for (const [name, document] of Object.entries(value)) {
+      const policyKey = memberKey(key, name);
+      if (!IAM_POLICY_NAME_PATTERN.test(name)) {
+        const suggestion = name.replace(/[^\w+=,.@-]+/g, "-").slice(0, 128);
+        const fix = IAM_POLICY_NAME_PATTERN.test(suggestion) ? `rename it, e.g. to '${suggestion}'` : "rename it";
+        issues.add(policyKey, `is not a valid IAM policy name (${POLICY_NAME_RULE}); ${fix}`);
+        continue;
+      }
+      const json = readPolicyDocument(document, policyKey, issues);
+      if (json !== undefined) policies.push([name, json]);
     }
-    const json = readPolicyDocument(document, policyKey, issues);
-    if (json !== undefined) policies.push([name, json]);
-  }
-  if (issues.count !== before) return undefined;
+    return policies;
+  });
+  if (policies === undefined) return undefined;
   // IAM counts every inline policy of a role together, without whitespace.
   const size = policies.reduce((sum, [, json]) => sum + characterCount(json.replace(/\s+/g, "")), 0);
   if (size > MAX_ROLE_INLINE_POLICY_CHARACTERS) {
@@ -108,29 +111,31 @@ function readPolicyDocument(value: unknown, key: string, issues: IssueCollector)
     return undefined;
   }
   const memberPath = (member: string): string => (isText ? key : memberKey(key, member));
-  const before = issues.count;
-  const version = document.Version;
-  if (version !== IAM_POLICY_VERSION) {
-    const shown = version === undefined ? "has no Version" : `has Version ${describeValue(version)}`;
-    issues.add(
-      memberPath("Version"),
-      `${shown}; set Version: "${IAM_POLICY_VERSION}", the current IAM policy language ` +
-        "(policy variables and newer condition operators need it)",
-    );
-  }
-  const statement = document.Statement;
-  const empty = Array.isArray(statement)
-    ? statement.length === 0
-    : !isPlainObject(statement) || Object.keys(statement).length === 0;
-  if (empty) {
-    const shown = statement === undefined ? "has no Statement" : `has the Statement ${describeValue(statement)}`;
-    issues.add(
-      memberPath("Statement"),
-      `${shown}; list at least one statement, e.g. ` +
-        "Statement: [{Effect: Allow, Action: dynamodb:PutItem, Resource: <table ARN>}]",
-    );
-  }
-  if (issues.count !== before) return undefined;
+  const checked = issues.checked(() => {
+    const version = document.Version;
+    if (version !== IAM_POLICY_VERSION) {
+      const shown = version === undefined ? "has no Version" : `has Version ${describeValue(version)}`;
+      issues.add(
+        memberPath("Version"),
+        `${shown}; set Version: "${IAM_POLICY_VERSION}", the current IAM policy language ` +
+          "(policy variables and newer condition operators need it)",
+      );
+    }
+    const statement = document.Statement;
+    const empty = Array.isArray(statement)
+      ? statement.length === 0
+      : !isPlainObject(statement) || Object.keys(statement).length === 0;
+    if (empty) {
+      const shown = statement === undefined ? "has no Statement" : `has the Statement ${describeValue(statement)}`;
+      issues.add(
+        memberPath("Statement"),
+        `${shown}; list at least one statement, e.g. ` +
+          "Statement: [{Effect: Allow, Action: dynamodb:PutItem, Resource: <table ARN>}]",
+      );
+    }
+    return document;
+  });
+  if (checked === undefined) return undefined;
   try {
     return JSON.stringify(document);
   } catch (error) {

@@ -26,25 +26,27 @@ export const readAwsSessionTags: FieldReader<AwsSessionTags> = (value, key, issu
     issues.add(key, `is ${describeValue(value)}, but must be a map like {tags: {team: payments}, transitive: [team]}`);
     return undefined;
   }
-  const before = issues.count;
-  const fields = readSection(Object.entries(value), AWS_SESSION_TAG_FIELDS, issues, {
-    what: "an awsSessionTags field",
-    keyOf: (name) => memberKey(key, name),
-  });
-  const tags = fields.tags;
-  const transitive = fields.transitive ?? [];
-  if (tags !== undefined) {
-    transitive.forEach((tagKey, index) => {
-      if (Object.hasOwn(tags, tagKey)) return;
-      issues.add(
-        elementKey(memberKey(key, "transitive"), index),
-        `names '${tagKey}', which is not one of the tags (${Object.keys(tags).join(", ")}); ` +
-          "add it to tags or remove it from transitive",
-      );
+  const fields = issues.checked(() => {
+    const read = readSection(Object.entries(value), AWS_SESSION_TAG_FIELDS, issues, {
+      what: "an awsSessionTags field",
+      keyOf: (name) => memberKey(key, name),
     });
-  }
-  if (issues.count !== before || tags === undefined) return undefined;
-  return { principalTags: tags, transitiveTagKeys: transitive };
+    const tags = read.tags;
+    const transitive = read.transitive ?? [];
+    if (tags !== undefined) {
+      transitive.forEach((tagKey, index) => {
+        if (Object.hasOwn(tags, tagKey)) return;
+        issues.add(
+          elementKey(memberKey(key, "transitive"), index),
+          `names '${tagKey}', which is not one of the tags (${Object.keys(tags).join(", ")}); ` +
+            "add it to tags or remove it from transitive",
+        );
+      });
+    }
+    return read;
+  });
+  if (fields?.tags === undefined) return undefined;
+  return { principalTags: fields.tags, transitiveTagKeys: fields.transitive ?? [] };
 };
 
 function readTags(value: unknown, key: string, issues: IssueCollector): Readonly<Record<string, string>> | undefined {
@@ -57,43 +59,44 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
     issues.add(key, "is empty; add at least one tag, or remove awsSessionTags");
     return undefined;
   }
-  const before = issues.count;
-  if (entries.length > MAX_AWS_SESSION_TAGS) {
-    issues.add(
-      key,
-      `has ${entries.length} tags, more than the ${MAX_AWS_SESSION_TAGS} AWS STS accepts in one session; ` +
-        "remove the ones no policy checks",
-    );
-  }
-  const seen = new Map<string, string>();
-  for (const [tagKey, tagValue] of entries) {
-    const tagPath = memberKey(key, tagKey);
-    const keyProblem = tagTextProblem(
-      tagKey,
-      AWS_IAM.tagKeyLength.value.min,
-      AWS_IAM.tagKeyLength.value.max,
-      AWS_TAG_CHARACTERS,
-      "key",
-    );
-    if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
-    // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
-    const folded = tagKey.toLowerCase();
-    const other = seen.get(folded);
-    if (other === undefined) seen.set(folded, tagKey);
-    else
-      issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
-    const text = readString(tagValue, tagPath, issues, "a string tag value");
-    if (text === undefined) continue;
-    const valueProblem = tagTextProblem(
-      text,
-      AWS_IAM.tagValueLength.value.min,
-      AWS_IAM.tagValueLength.value.max,
-      AWS_TAG_CHARACTERS,
-      "value",
-    );
-    if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
-  }
-  return issues.count === before ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+  return issues.checked(() => {
+    if (entries.length > MAX_AWS_SESSION_TAGS) {
+      issues.add(
+        key,
+        `has ${entries.length} tags, more than the ${MAX_AWS_SESSION_TAGS} AWS STS accepts in one session; ` +
+          "remove the ones no policy checks",
+      );
+    }
+    const seen = new Map<string, string>();
+    for (const [tagKey, tagValue] of entries) {
+      const tagPath = memberKey(key, tagKey);
+      const keyProblem = tagTextProblem(
+        tagKey,
+        AWS_IAM.tagKeyLength.value.min,
+        AWS_IAM.tagKeyLength.value.max,
+        AWS_TAG_CHARACTERS,
+        "key",
+      );
+      if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
+      // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
+      const folded = tagKey.toLowerCase();
+      const other = seen.get(folded);
+      if (other === undefined) seen.set(folded, tagKey);
+      else
+        issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
+      const text = readString(tagValue, tagPath, issues, "a string tag value");
+      if (text === undefined) continue;
+      const valueProblem = tagTextProblem(
+        text,
+        AWS_IAM.tagValueLength.value.min,
+        AWS_IAM.tagValueLength.value.max,
+        AWS_TAG_CHARACTERS,
+        "value",
+      );
+      if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
+    }
+    return Object.fromEntries(entries) as Record<string, string>;
+  });
 }
 
 function tagTextProblem(text: string, min: number, max: number, pattern: RegExp, what: string): string | undefined {
@@ -111,14 +114,15 @@ function readTransitive(value: unknown, key: string, issues: IssueCollector): re
     issues.add(key, `is ${describeValue(value)}, but must be a list of tag keys, e.g. [team]`);
     return undefined;
   }
-  const before = issues.count;
-  const keys: string[] = [];
-  value.forEach((element: unknown, index) => {
-    const path = elementKey(key, index);
-    const tagKey = readString(element, path, issues, "a tag key from tags");
-    if (tagKey === undefined) return;
-    if (keys.includes(tagKey)) issues.add(path, `repeats '${tagKey}'; remove the duplicate`);
-    else keys.push(tagKey);
+  return issues.checked(() => {
+    const keys: string[] = [];
+    value.forEach((element: unknown, index) => {
+      const path = elementKey(key, index);
+      const tagKey = readString(element, path, issues, "a tag key from tags");
+      if (tagKey === undefined) return;
+      if (keys.includes(tagKey)) issues.add(path, `repeats '${tagKey}'; remove the duplicate`);
+      else keys.push(tagKey);
+    });
+    return keys;
   });
-  return issues.count === before ? keys : undefined;
 }

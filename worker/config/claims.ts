@@ -25,28 +25,29 @@ export const readClaims: FieldReader<Readonly<Record<string, JsonValue>>> = (val
     issues.add(key, `is ${describeValue(value)}, but must be a map of claim name to value, e.g. {team: payments}`);
     return undefined;
   }
-  const before = issues.count;
-  const names = Object.keys(value);
-  if (names.length > MAX_STATIC_CLAIMS) {
-    issues.add(
-      key,
-      `has ${names.length} claims, more than the ${MAX_STATIC_CLAIMS} allowed per workload; ` +
-        "remove the ones no relying party checks, or group related values under one claim",
-    );
-  }
-  const claims: [string, JsonValue][] = [];
-  for (const name of names) {
-    const claimKey = memberKey(key, name);
-    const problem = claimNameProblem(name);
-    if (problem !== undefined) {
-      issues.add(claimKey, problem);
-      continue;
+  const result = issues.checked(() => {
+    const names = Object.keys(value);
+    if (names.length > MAX_STATIC_CLAIMS) {
+      issues.add(
+        key,
+        `has ${names.length} claims, more than the ${MAX_STATIC_CLAIMS} allowed per workload; ` +
+          "remove the ones no relying party checks, or group related values under one claim",
+      );
     }
-    const copy = copyJson(value[name], claimKey, issues, 0);
-    if (copy !== undefined) claims.push([name, copy]);
-  }
-  if (issues.count !== before) return undefined;
-  const result = Object.fromEntries(claims);
+    const claims: [string, JsonValue][] = [];
+    for (const name of names) {
+      const claimKey = memberKey(key, name);
+      const problem = claimNameProblem(name);
+      if (problem !== undefined) {
+        issues.add(claimKey, problem);
+        continue;
+      }
+      const copy = copyJson(value[name], claimKey, issues, 0);
+      if (copy !== undefined) claims.push([name, copy]);
+    }
+    return Object.fromEntries(claims);
+  });
+  if (result === undefined) return undefined;
   const bytes = utf8Length(JSON.stringify(result));
   if (bytes > MAX_CLAIMS_JSON_BYTES) {
     issues.add(

@@ -98,9 +98,7 @@ export function readMapSection<T extends FieldTable>(
     issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be ${options.shape}`);
     return undefined;
   }
-  const before = issues.count;
-  const fields = readSection(Object.entries(map), table, issues, options);
-  return issues.count === before ? fields : undefined;
+  return issues.checked(() => readSection(Object.entries(map), table, issues, options));
 }
 
 /** What JSON text stands for, or undefined after reporting why it is not JSON, and `fix`. */

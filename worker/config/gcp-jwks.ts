@@ -24,12 +24,13 @@ export const readJwksJson: FieldReader<string> = (value, key, issues) => {
     );
     return undefined;
   }
-  const before = issues.count;
-  keys.forEach((jwk: unknown, index) => {
-    const problem = jwkProblem(jwk);
-    if (problem !== undefined) issues.add(key, `has keys[${index}] ${problem}`);
+  return issues.checked(() => {
+    keys.forEach((jwk: unknown, index) => {
+      const problem = jwkProblem(jwk);
+      if (problem !== undefined) issues.add(key, `has keys[${index}] ${problem}`);
+    });
+    return JSON.stringify(jwks);
   });
-  return issues.count === before ? JSON.stringify(jwks) : undefined;
 };
 
 function jwkProblem(jwk: unknown): string | undefined {

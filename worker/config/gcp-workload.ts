@@ -187,26 +187,27 @@ function readProjectRoles(value: unknown, key: string, issues: IssueCollector): 
     issues.add(key, `is ${describeValue(value)}, but must be a list of IAM role names${single}`);
     return undefined;
   }
-  const before = issues.count;
-  const roles: string[] = [];
-  value.forEach((element: unknown, index) => {
-    const path = elementKey(key, index);
-    const role = readString(element, path, issues, "an IAM role name such as roles/bigquery.dataViewer");
-    if (role === undefined) return;
-    if (!GCP_ROLE_PATTERN.test(role)) {
-      const fix = /^[\w.]+$/.test(role) ? `write 'roles/${role}'` : "e.g. roles/bigquery.dataViewer";
-      issues.add(
-        path,
-        `is ${describeValue(role)}, but must be a role name: roles/<role>, projects/<project>/roles/<role> ` +
-          `or organizations/<number>/roles/<role>; ${fix}`,
-      );
-    } else if (roles.includes(role)) {
-      issues.add(path, `repeats projectRoles[${value.indexOf(role)}]; remove the duplicate`);
-    } else {
-      roles.push(role);
-    }
+  return issues.checked(() => {
+    const roles: string[] = [];
+    value.forEach((element: unknown, index) => {
+      const path = elementKey(key, index);
+      const role = readString(element, path, issues, "an IAM role name such as roles/bigquery.dataViewer");
+      if (role === undefined) return;
+      if (!GCP_ROLE_PATTERN.test(role)) {
+        const fix = /^[\w.]+$/.test(role) ? `write 'roles/${role}'` : "e.g. roles/bigquery.dataViewer";
+        issues.add(
+          path,
+          `is ${describeValue(role)}, but must be a role name: roles/<role>, projects/<project>/roles/<role> ` +
+            `or organizations/<number>/roles/<role>; ${fix}`,
+        );
+      } else if (roles.includes(role)) {
+        issues.add(path, `repeats projectRoles[${value.indexOf(role)}]; remove the duplicate`);
+      } else {
+        roles.push(role);
+      }
+    });
+    return roles;
   });
-  return issues.count === before ? roles : undefined;
 }
 
 /**

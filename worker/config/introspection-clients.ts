@@ -34,25 +34,27 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
     );
     return undefined;
   }
-  const before = issues.count;
-  const ids: string[] = [];
-  list.forEach((element: unknown, index) => {
-    const path = elementKey(key, index);
-    const id = readString(element, path, issues, `a client id (${RULE})`);
-    if (id === undefined) return;
-    if (!INTROSPECTION_CLIENT_ID_PATTERN.test(id)) {
-      issues.add(
-        path,
-        `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
-          "credentials, which cannot hold ':'); rename it",
-      );
-    } else if (ids.includes(id)) {
-      issues.add(path, `repeats introspectionClients[${list.indexOf(id)}]; remove the duplicate`);
-    } else {
-      ids.push(id);
-    }
+  const ids = issues.checked(() => {
+    const ids: string[] = [];
+    list.forEach((element: unknown, index) => {
+      const path = elementKey(key, index);
+      const id = readString(element, path, issues, `a client id (${RULE})`);
+      if (id === undefined) return;
+      if (!INTROSPECTION_CLIENT_ID_PATTERN.test(id)) {
+        issues.add(
+          path,
+          `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
+            "credentials, which cannot hold ':'); rename it",
+        );
+      } else if (ids.includes(id)) {
+        issues.add(path, `repeats introspectionClients[${list.indexOf(id)}]; remove the duplicate`);
+      } else {
+        ids.push(id);
+      }
+    });
+    return ids;
   });
-  if (issues.count !== before) return undefined;
+  if (ids === undefined) return undefined;
   const bytes = introspectionSecretsBytes(ids);
   const max = CLOUDFLARE.textBindingBytes.value;
   if (bytes > max) {

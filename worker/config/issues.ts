@@ -9,9 +9,19 @@ export class IssueCollector {
     this.#issues.push({ key, message });
   }
 
-  /** How many problems so far: a reader compares counts to know whether its own part failed. */
+  /** How many problems so far. */
   get count(): number {
     return this.#issues.length;
+  }
+
+  /**
+   * What `read` returns, or undefined when it reported a problem: how a reader knows whether its
+   * own part failed, whatever was reported before it.
+   */
+  checked<T>(read: () => T): T | undefined {
+    const before = this.#issues.length;
+    const value = read();
+    return this.#issues.length === before ? value : undefined;
   }
 
   get issues(): readonly ConfigIssue[] {
