@@ -7,7 +7,7 @@ import {
   DEFAULT_ROLE_SESSION_SECONDS,
   MAX_ROLE_SESSION_SECONDS,
   MIN_ROLE_SESSION_SECONDS,
-} from "../../worker/config/limits.js";
+} from "../../worker/config/index.js";
 import { isUnknown } from "../inputs.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { federatesWebIdentity, trustDocument } from "./trust-document.js";

@@ -5,7 +5,7 @@
 
 import * as cloudflare from "@pulumi/cloudflare";
 import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "../../infra/cloudflare/issuer-bindings.js";
-import type { IssuerSettings } from "../../worker/config/types.js";
+import type { IssuerSettings } from "../../worker/config/index.js";
 import { errorDetailOf } from "../../worker/errors.js";
 import { carriesRuntimeConfig, runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { isRecord, isUnknown } from "../inputs.js";

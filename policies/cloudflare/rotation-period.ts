@@ -3,7 +3,7 @@
 // for the overlap windows, short enough that a key is not used for longer than policy allows.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS } from "../../worker/config/limits.js";
+import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS } from "../../worker/config/index.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 

@@ -5,7 +5,7 @@
 // issuer script whose runtime config it cannot read: a document the Worker would refuse.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/limits.js";
+import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/index.js";
 import { configInteger, reportViolationsOfType } from "../resource-policy.js";
 import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 

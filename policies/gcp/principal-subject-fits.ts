@@ -3,8 +3,7 @@
 // built differently from the issuer's.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { utf8Length } from "../../worker/config/fields.js";
-import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
+import { MAX_GCP_SUBJECT_BYTES, utf8Length } from "../../worker/config/index.js";
 import { reportViolationsOfTypes } from "../resource-policy.js";
 import { GRANT_CLASSES, GRANTS_DESCRIPTION, grantsOf, principalSubject } from "./iam-grants.js";
 
