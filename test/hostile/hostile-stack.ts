@@ -98,7 +98,7 @@ async function prepare(h: MiddlewareHarness): Promise<HostileStack> {
   );
 
   const trusted = await newSigner("ES256", "hostile-suite-trusted-es256");
-  const kv = await h.mf.getKVNamespace("JWKS", scriptName);
+  const kv = await h.mf.getKVNamespace("PUBLISHED", scriptName);
   const published = JSON.parse((await kv.get(JWKS_KV_KEY, "text")) ?? "null") as JSONWebKeySet;
   const body = JSON.stringify({ keys: [...published.keys, trusted.publicJwk] });
   await kv.put(JWKS_KV_KEY, body, { metadata: { etag: await strongEtag(body), publishedAt: Date.now() } });

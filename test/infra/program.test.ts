@@ -39,9 +39,9 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(byName.get("ADMIN_TOKEN")?.type, "secret_text");
     assert.equal(byName.get("KEY_STORE")?.type, "durable_object_namespace");
     assert.equal(byName.get("KEY_STORE")?.className, "KeyStore");
-    assert.equal(byName.get("JWKS")?.type, "kv_namespace");
+    assert.equal(byName.get("PUBLISHED")?.type, "kv_namespace");
     assert.equal(
-      byName.get("JWKS")?.namespaceId,
+      byName.get("PUBLISHED")?.namespaceId,
       `${ofType("cloudflare:index/workersKvNamespace:WorkersKvNamespace")[0]?.name}-id`,
     );
 

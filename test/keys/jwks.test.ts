@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { JWK } from "jose";
-import { jwksDocument, jwksEtag } from "../../worker/keys/jwks.js";
+import { jwksDocument } from "../../worker/keys/jwks.js";
 import type { KeyMeta, KeyState } from "../../worker/keys/timeline.js";
+import { publishedDocumentEtag } from "../../worker/publishing/etag.js";
 
 type PublishedKey = KeyMeta & { readonly publicJwk: JWK };
 
@@ -90,9 +91,9 @@ describe("jwksDocument", () => {
   });
 });
 
-describe("jwksEtag", () => {
+describe("publishedDocumentEtag", () => {
   it("is a quoted strong ETag of 32 lowercase hex characters", async () => {
-    const etag = await jwksEtag('{"keys":[]}');
+    const etag = await publishedDocumentEtag('{"keys":[]}');
     assert.match(etag, /^"[0-9a-f]{32}"$/);
     assert.ok(!etag.startsWith("W/"));
   });
@@ -100,26 +101,28 @@ describe("jwksEtag", () => {
   it("is the first 128 bits of the body's SHA-256", async () => {
     const body = JSON.stringify(jwksDocument([ACTIVE, NEXT]));
     const expected = createHash("sha256").update(body, "utf8").digest("hex").slice(0, 32);
-    assert.equal(await jwksEtag(body), `"${expected}"`);
+    assert.equal(await publishedDocumentEtag(body), `"${expected}"`);
   });
 
   it("is equal for equal bodies", async () => {
     const body = JSON.stringify(jwksDocument([ACTIVE, NEXT, RETIRED_OLD]));
     const rebuilt = JSON.stringify(jwksDocument([RETIRED_OLD, key("k-next", "next", NEXT.createdAt), ACTIVE]));
     assert.equal(rebuilt, body);
-    assert.equal(await jwksEtag(rebuilt), await jwksEtag(body));
+    assert.equal(await publishedDocumentEtag(rebuilt), await publishedDocumentEtag(body));
   });
 
   it("differs for different bodies, including a one-character difference", async () => {
     const one = JSON.stringify(jwksDocument([ACTIVE]));
     const two = JSON.stringify(jwksDocument([ACTIVE, NEXT]));
-    const etags = new Set(await Promise.all([one, two, `${one} `, "", "{}"].map((body) => jwksEtag(body))));
+    const etags = new Set(
+      await Promise.all([one, two, `${one} `, "", "{}"].map((body) => publishedDocumentEtag(body))),
+    );
     assert.equal(etags.size, 5);
   });
 
   it("hashes the UTF-8 bytes of non-ASCII bodies", async () => {
     const body = '{"keys":[],"note":"clé ✓"}';
     const expected = createHash("sha256").update(Buffer.from(body, "utf8")).digest("hex").slice(0, 32);
-    assert.equal(await jwksEtag(body), `"${expected}"`);
+    assert.equal(await publishedDocumentEtag(body), `"${expected}"`);
   });
 });

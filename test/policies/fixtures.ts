@@ -189,7 +189,7 @@ export function issuerScript(
 ): TestResource {
   const content = "content" in options ? options.content : issuerScriptContent(options.config, options.issuer);
   const bindings: Binding[] = [
-    { type: "kv_namespace", name: "JWKS", namespaceId: "jwks-id" },
+    { type: "kv_namespace", name: "PUBLISHED", namespaceId: "jwks-id" },
     { type: "durable_object_namespace", name: "KEY_STORE", className: "KeyStore" },
     { type: "secret_text", name: "KEY_ENCRYPTION_KEY", text: "a2V5LWVuY3J5cHRpb24ta2V5LWtleS1lbmNyeXB0aW9uIQ==" },
     { type: "secret_text", name: "ADMIN_TOKEN", text: "x".repeat(48) },

@@ -19,7 +19,7 @@ describe("issuer in workerd: JWKS publication and its bound", function () {
     const issuer = await IssuerHarness.start();
     try {
       await issuer.token("billing", AWS_AUDIENCE);
-      const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+      const kv = await issuer.mf.getKVNamespace("PUBLISHED", issuer.config.issuer.scriptName);
       const published = JSON.parse((await kv.get("jwks/v1")) ?? "null") as JSONWebKeySet;
       assert.equal(published.keys.length, 1);
 
@@ -45,7 +45,7 @@ describe("issuer in workerd: JWKS publication and its bound", function () {
       // An edge entry written 61 s ago (by its put-time header): served, but not copied.
       const stale = JSON.stringify({ keys: [] });
       await issuer.restart({}); // a new isolate, without a copy
-      const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+      const kv = await issuer.mf.getKVNamespace("PUBLISHED", issuer.config.issuer.scriptName);
       const caches = await issuer.mf.getCaches();
       await caches.default.put(
         url,

@@ -238,7 +238,7 @@ describe("token revocation in workerd", function () {
   it("serves the key store's list when KV's copy is empty or absent, and the key store republishes it", async () => {
     const served = await issuer.fetch("/revocations.json");
     const body = await served.text();
-    const kv = await issuer.mf.getKVNamespace("JWKS", issuer.config.issuer.scriptName);
+    const kv = await issuer.mf.getKVNamespace("PUBLISHED", issuer.config.issuer.scriptName);
     for (const emptied of [() => kv.put("revocations/v1", ""), () => kv.delete("revocations/v1")]) {
       await emptied();
       const response = await issuer.fetch("/revocations.json");

@@ -9,12 +9,12 @@
 // An admin change of the keys drops it in the isolate that made it (forgetJwksMirror).
 
 import type { IssuerSettings } from "../config/types.js";
+import { JWKS_PATH } from "../http/routes.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { EDGE_CACHE_MS, jwksMaxAgeSeconds } from "../keys/timeline.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { type PublishedBody, readPublished, servePublished } from "../publishing/published-document.js";
-import { JWKS_PATH } from "../http/routes.js";
 
 const JSON_TYPE = "application/json";
 
@@ -71,7 +71,7 @@ async function fromOrigin(
   ctx: ExecutionContext,
   settings: IssuerSettings,
 ): Promise<PublishedBody | undefined> {
-  const found = await readPublished(env.JWKS, JWKS_DOCUMENT, {
+  const found = await readPublished(env.PUBLISHED, JWKS_DOCUMENT, {
     reader: "jwks endpoint",
     fallback: () => keyStoreOf(env).jwks(),
   });

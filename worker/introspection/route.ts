@@ -99,7 +99,7 @@ let cachedJwks: { readonly body: string; readonly set: JSONWebKeySet } | undefin
  * when neither can provide it: introspect() then answers inactive (no key vouches for the token).
  */
 async function publishedJwks(env: IssuerEnv): Promise<JSONWebKeySet> {
-  const found = await readPublished(env.JWKS, JWKS_DOCUMENT, {
+  const found = await readPublished(env.PUBLISHED, JWKS_DOCUMENT, {
     reader: "introspection",
     fallback: () => keyStoreOf(env).jwks(),
   });

@@ -9,8 +9,8 @@ export interface IssuerEnv {
   readonly KEY_ENCRYPTION_KEY?: string;
   /** Secret: bearer token for the /admin API. Without it the admin API is closed. */
   readonly ADMIN_TOKEN?: string;
-  /** Where the key store publishes the JWKS for every location to read. */
-  readonly JWKS: KVNamespace;
+  /** KV: where the key store publishes the JWKS and the revocation list for every location to read. */
+  readonly PUBLISHED: KVNamespace;
   /** The key store: a single SQLite-backed Durable Object, the only writer of keys. */
   readonly KEY_STORE: DurableObjectNamespace<KeyStore>;
   /** Secret: JSON {clientId: secret} of the relying parties allowed to call POST /introspect. */

@@ -53,6 +53,6 @@ function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueContext {
     signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
     cache: tokens,
     log: (line) => console.log(line),
-    revocations: issuanceRevocationsFrom(env.JWKS),
+    revocations: issuanceRevocationsFrom(env.PUBLISHED),
   };
 }

@@ -9,9 +9,10 @@ export interface JwksDocument {
   readonly keys: readonly JWK[];
 }
 
-/** The KV key the JWKS is published under (see STORAGE.md). */
+/** The KV key the JWKS is published under, in the PUBLISHED namespace (see STORAGE.md). */
 export const JWKS_KV_KEY = "jwks/v1";
 
+/** Its KV metadata; `etag` is publishedDocumentEtag of the value (worker/publishing/etag.ts). */
 export interface JwksKvMetadata {
   readonly etag: string;
   readonly publishedAt: number;
@@ -24,10 +25,4 @@ export function jwksDocument(keys: readonly (KeyMeta & { readonly publicJwk: JWK
     (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.createdAt - a.createdAt || a.kid.localeCompare(b.kid),
   );
   return { keys: ordered.map((k) => k.publicJwk) };
-}
-
-/** A strong ETag over the exact bytes served. */
-export async function jwksEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
 }

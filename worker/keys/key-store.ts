@@ -8,10 +8,11 @@ import { DurableObject } from "cloudflare:workers";
 import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
+import { publishedDocumentEtag } from "../publishing/etag.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { type RevocationListing, RevocationStore } from "../revocation/store.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
-import { JWKS_KV_KEY, type JwksKvMetadata, jwksDocument, jwksEtag } from "./jwks.js";
+import { JWKS_KV_KEY, type JwksKvMetadata, jwksDocument } from "./jwks.js";
 import { importKeyEncryptionKey, type KeyEncryptionKey, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
 import { KeyRows, type StoredKey } from "./key-rows.js";
@@ -147,7 +148,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
 
   /** Revocation upkeep apart from #advance: a failing rotation (a wrong KEK) never blocks it. */
   async #maintainRevocations(): Promise<boolean> {
-    return this.#revocations.maintain(this.env.JWKS, this.#rows, this.#clock, this.ctx.storage);
+    return this.#revocations.maintain(this.env.PUBLISHED, this.#rows, this.#clock, this.ctx.storage);
   }
 
   override async alarm(): Promise<void> {
@@ -272,8 +273,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     const body = this.#jwksBody(keys);
     if (body === this.#rows.getMeta("jwks_body") && this.#rows.getMeta("jwks_pending") === null) return true;
     try {
-      const metadata: JwksKvMetadata = { etag: await jwksEtag(body), publishedAt: now };
-      await this.env.JWKS.put(JWKS_KV_KEY, body, { metadata });
+      const metadata: JwksKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: now };
+      await this.env.PUBLISHED.put(JWKS_KV_KEY, body, { metadata });
     } catch (error) {
       this.#rows.setMeta("jwks_pending", "1");
       console.error(JSON.stringify({ event: "keys.publish_failed", error: String(error) }));

@@ -1,7 +1,7 @@
 // The local stack in workerd through Miniflare: the issuer (with its key store Durable Object and
-// JWKS KV namespace) and one example workload Worker per registered workload, each bound to the
-// issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them; optionally
-// the edge middleware in front of an origin (edge-middleware.ts).
+// the KV namespace it publishes to) and one example workload Worker per registered workload, each
+// bound to the issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them;
+// optionally the edge middleware in front of an origin (edge-middleware.ts).
 // `npm start`, the CLI and the test suite all build their runtime here.
 
 import { resolve } from "node:path";
@@ -76,7 +76,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     modules: [{ type: "ESModule", path: "issuer.js", contents: issuerCode }],
     compatibilityDate: COMPATIBILITY_DATE,
     bindings,
-    kvNamespaces: { JWKS: "jwks" },
+    kvNamespaces: { PUBLISHED: "jwks" },
     durableObjects: { KEY_STORE: { className: "KeyStore", useSQLite: true } },
     workflows: workflowBindings(config.workflows),
   };

@@ -15,7 +15,7 @@ export function serveRevocations(request: Request, env: IssuerEnv): Promise<Resp
     request,
     REVOCATIONS_DOCUMENT,
     () =>
-      readPublished(env.JWKS, REVOCATIONS_DOCUMENT, {
+      readPublished(env.PUBLISHED, REVOCATIONS_DOCUMENT, {
         reader: "revocations endpoint",
         fallback: () => keyStoreOf(env).revocationsBody(),
       }),

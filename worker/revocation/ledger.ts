@@ -2,7 +2,7 @@
 // see worker/keys/STORAGE.md) and its publication to KV (`revocations/v1`), where the issuer's
 // /revocations.json reads it. The key store is the single writer of both, as of the JWKS.
 
-import { jwksEtag } from "../keys/jwks.js";
+import { publishedDocumentEtag } from "../publishing/etag.js";
 import { REVOCATIONS_KV_KEY, type RevocationEntry, type RevocationKind, revocationDocument } from "./list.js";
 
 export const REVOCATIONS_SCHEMA = `CREATE TABLE IF NOT EXISTS revocations (
@@ -82,7 +82,7 @@ export class RevocationLedger {
     const body = this.body(Math.floor(nowMs / 1_000));
     if (body === meta.getMeta("revocations_body") && meta.getMeta("revocations_pending") === null) return true;
     try {
-      const metadata: RevocationsKvMetadata = { etag: await jwksEtag(body), publishedAt: nowMs };
+      const metadata: RevocationsKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: nowMs };
       await kv.put(REVOCATIONS_KV_KEY, body, { metadata });
     } catch (error) {
       meta.setMeta("revocations_pending", "1");
