@@ -9,7 +9,7 @@ import {
   type MiddlewareLogEntry,
   type MiddlewareOptions,
 } from "../../worker/middleware/middleware.js";
-import { parseRules } from "../../worker/middleware/rules.js";
+import { parseRules } from "../../worker/rules/rules.js";
 import { AUDIENCE, LocalIssuer, T0, testKey } from "../verification/local-issuer.js";
 
 describe("createMiddleware: forwarding and failures (Node)", () => {

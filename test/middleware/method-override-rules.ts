@@ -10,8 +10,8 @@ import {
   type OverrideCheck,
   queryOverrides,
 } from "../../worker/middleware/method-override.js";
-import { canonicalPath } from "../../worker/middleware/request-path.js";
-import { parseRules } from "../../worker/middleware/rules.js";
+import { canonicalPath } from "../../worker/rules/request-path.js";
+import { parseRules } from "../../worker/rules/rules.js";
 
 export const RULES = parseRules({
   rules: [

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
-import { parseRules } from "../../worker/middleware/rules.js";
+import { parseRules } from "../../worker/rules/rules.js";
 
 const rules = parseRules({
   rules: [{ methods: ["GET"], path: "/x", allow: { audiences: ["https://api.example.com"] } }],

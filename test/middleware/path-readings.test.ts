@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { findRule } from "../../worker/middleware/authorize.js";
 import { looseMethods, looseReadings, looseRule, looseWidening } from "../../worker/middleware/path-readings.js";
-import { canonicalPath } from "../../worker/middleware/request-path.js";
-import { parseRules, type Rules } from "../../worker/middleware/rules.js";
+import { canonicalPath } from "../../worker/rules/request-path.js";
+import { parseRules, type Rules } from "../../worker/rules/rules.js";
 
 const RULES = parseRules({
   rules: [

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { canonicalPath } from "../../worker/middleware/request-path.js";
+import { canonicalPath } from "../../worker/rules/request-path.js";
 
 describe("canonicalPath", () => {
   const canonical = (pathname: string) => {

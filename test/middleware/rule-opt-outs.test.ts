@@ -4,7 +4,7 @@
 // (on unless a rule says false).
 
 import assert from "node:assert/strict";
-import { type ProtectedRule, parseRules, RulesError } from "../../worker/middleware/rules.js";
+import { type ProtectedRule, parseRules, RulesError } from "../../worker/rules/rules.js";
 
 const PROTECTED = { methods: ["GET"], path: "/reports/*", allow: "authenticated" };
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { admits, findRule } from "../../worker/middleware/authorize.js";
-import { canonicalPath } from "../../worker/middleware/request-path.js";
-import { type Allow, parseRules, type Rules, RulesError } from "../../worker/middleware/rules.js";
+import { canonicalPath } from "../../worker/rules/request-path.js";
+import { type Allow, parseRules, type Rules, RulesError } from "../../worker/rules/rules.js";
 import type { VerifiedIdentity } from "../../worker/verification/index.js";
 import { REPO_ROOT } from "../support/run-tsx.js";
 

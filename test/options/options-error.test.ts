@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../worker/config/errors.js";
 import { MiddlewareConfigError } from "../../worker/middleware/config.js";
 import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
-import { RulesError } from "../../worker/middleware/rules.js";
 import { OptionsError } from "../../worker/options/options-error.js";
+import { RulesError } from "../../worker/rules/rules.js";
 import { OptionProblems } from "../../worker/sdk/option-checks.js";
 import { createVerifier, type VerifierOptions } from "../../worker/verification/index.js";
 

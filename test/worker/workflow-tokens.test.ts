@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { createMiddleware } from "../../worker/middleware/middleware.js";
-import { parseRules } from "../../worker/middleware/rules.js";
+import { parseRules } from "../../worker/rules/rules.js";
 import { createVerifier, VerificationError } from "../../worker/verification/index.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";

@@ -3,7 +3,7 @@
 // accept can only ever answer 403 (or, for the audience, keeps the middleware from starting), so
 // the stack refuses it, keyed by the rule's JSON path and with the registered names to choose from.
 
-import { parseRules } from "../middleware/rules.js";
+import { parseRules } from "../rules/rules.js";
 import { instanceIdProblem } from "../workflows/subject.js";
 import type { IssueCollector } from "./issues.js";
 import { closestName } from "./suggest.js";

@@ -2,7 +2,7 @@
 // an API (worker/middleware/). Its rules document is checked here with the middleware's own
 // parser, so a broken rule fails `pulumi preview` with the key that holds it.
 
-import { parseRules, RulesError } from "../middleware/rules.js";
+import { parseRules, RulesError } from "../rules/rules.js";
 import { readAudiences } from "./audiences.js";
 import { type FieldReader, readMapSection, readString } from "./fields.js";
 import { memberKey } from "./key-path.js";

@@ -3,7 +3,7 @@
 // Pure (no I/O, no clock, no Node built-ins): the issuer Worker runs it in workerd on the map
 // the local stack or the Pulumi program hands it, and they run it too before deploying.
 
-import { deepFreeze } from "./deep-freeze.js";
+import { deepFreeze } from "../deep-freeze.js";
 import { reportUnregisteredRuleNames } from "./edge-middleware-registry.js";
 import { readSection } from "./fields.js";
 import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";

@@ -17,7 +17,7 @@ import type { EdgeMiddlewareSettings, StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
 import { stackWarnings } from "../config/warnings.js";
 import { readStackConfigMap } from "../config-files/stack-file.js";
-import { parseRules, RulesError } from "../middleware/rules.js";
+import { parseRules, RulesError } from "../rules/rules.js";
 import { type StackMiddlewareInput, stackEdgeMiddleware } from "./edge-middleware.js";
 import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
 import { localStack } from "./stack.js";

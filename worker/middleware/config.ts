@@ -3,9 +3,9 @@
 // `detail` (for logs only) may quote the configuration, the `fix` (also shown to clients) never does.
 
 import { OptionsError } from "../options/options-error.js";
+import { parseRules, type Rules, RulesError } from "../rules/rules.js";
 import { CLIENT_CERTIFICATE_SOURCES, type ClientCertificateSource } from "./client-certificate.js";
 import { type RevocationBindings, type RevocationChecks, readRevocationBindings } from "./revocation-bindings.js";
-import { parseRules, type Rules, RulesError } from "./rules.js";
 
 /** The text bindings, as `env` holds them (absent ones undefined). */
 export interface MiddlewareTextBindings extends RevocationBindings {

@@ -40,10 +40,10 @@
 // rather than read (body-encoding.ts).
 
 import { readBounded } from "../http/bounded-read.js";
+import type { Rule, RuleMethod } from "../rules/rules.js";
 import { bodyEncodingProblem } from "./body-encoding.js";
 import { encodedParameterOverrides, type NamedOverride, readsAsMethodParameter } from "./method-override.js";
 import { multipartBoundary, multipartOverrides } from "./multipart-names.js";
-import type { Rule, RuleMethod } from "./rules.js";
 
 /** The largest POST body the middleware reads to look for `_method`. */
 export const MAX_OVERRIDE_BODY_BYTES = 64 * 1024;

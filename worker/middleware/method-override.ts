@@ -53,8 +53,8 @@
 //   (403 ERR_NO_RULE) answers first, as it would without the override.
 
 import { formComponentDecodedLeniently } from "../http/form-decoding.js";
+import type { Rule } from "../rules/rules.js";
 import { headerNameReading } from "./header-name.js";
-import type { Rule } from "./rules.js";
 
 /** One place where a request names a method to run instead of its own. */
 export interface NamedOverride {

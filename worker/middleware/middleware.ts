@@ -9,6 +9,8 @@
 // govern) so that anonymous callers cannot map the rules.
 
 import { OptionsError, OptionsIssues } from "../options/options-error.js";
+import { canonicalPath } from "../rules/request-path.js";
+import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "../rules/rules.js";
 import {
   createVerifier,
   type IntrospectionOptions,
@@ -39,8 +41,6 @@ import { inspectOverrideBody } from "./method-override-body.js";
 import { stripPathOverrides } from "./path-override.js";
 import { looseMethods, looseWidening } from "./path-readings.js";
 import { type RefusalCode, refusalResponse } from "./refusals.js";
-import { canonicalPath } from "./request-path.js";
-import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "./rules.js";
 
 export interface MiddlewareOptions {
   /** The exact `iss` of accepted tokens (the issuer's URL). */

@@ -22,9 +22,9 @@
 // rules refuse learns how they are written. A loose route no rule claims, or a public one, grants
 // nothing more.
 
-import { canonicalSegment } from "./request-path.js";
-import { matchesPattern, type RoutePattern } from "./route-pattern.js";
-import type { ProtectedRule, Rule, RuleMethod, Rules } from "./rules.js";
+import { canonicalSegment } from "../rules/request-path.js";
+import { matchesPattern, type RoutePattern } from "../rules/route-pattern.js";
+import type { ProtectedRule, Rule, RuleMethod, Rules } from "../rules/rules.js";
 
 const loosened = new WeakMap<Rules, readonly { readonly rule: Rule; readonly pattern: RoutePattern }[]>();
 

@@ -3,7 +3,7 @@
 // hand, or by a build that wrote none) answers every request with ERR_ISSUER_CONFIG (503), naming
 // the fix.
 
-import { deepFreeze } from "../config/deep-freeze.js";
+import { deepFreeze } from "../deep-freeze.js";
 import { IssuerConfigError } from "../errors.js";
 import { REBUILD } from "./check.js";
 import { parseRuntimeConfig, RUNTIME_CONFIG_CONSTANT } from "./embedding.js";

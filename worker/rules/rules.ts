@@ -1,8 +1,10 @@
-// The authorization rules document (format: README.md in this folder), validated once at startup.
+// The edge middleware's authorization rules document (format: worker/middleware/README.md),
+// validated once at startup by the middleware and at preview by the stack validator.
 // `parseRules` is pure: it returns frozen, compiled rules or throws a RulesError that lists every
-// problem with its JSON path and the fix. What the rules mean per request is authorize.ts.
+// problem with its JSON path and the fix. What the rules mean per request is
+// worker/middleware/authorize.ts.
 
-import { deepFreeze } from "../config/deep-freeze.js";
+import { deepFreeze } from "../deep-freeze.js";
 import { isRecord } from "../options/is-record.js";
 import { OptionsError } from "../options/options-error.js";
 import { isJsonValue, type JsonValue } from "../verification/options.js";
@@ -33,8 +35,8 @@ interface RuleBase {
   readonly pattern: RoutePattern;
   /**
    * Read a POST body (at most 64 KiB) for a `_method` parameter that could widen the rule
-   * (method-override-body.ts). Default true; false when the origin honours no `_method` body
-   * parameter, so large form, multipart and JSON POSTs stream through unread.
+   * (worker/middleware/method-override-body.ts). Default true; false when the origin honours no
+   * `_method` body parameter, so large form, multipart and JSON POSTs stream through unread.
    */
   readonly readBodyForMethodOverride: boolean;
   readonly description?: string;
