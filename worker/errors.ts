@@ -68,9 +68,17 @@ export class KeyStoreUnavailableError extends IssuerError {
   }
 }
 
-export class KeyAdminError extends IssuerError {
-  constructor(code: "ERR_TOO_MANY_KEYS" | "ERR_UNKNOWN_KEY", detail: string) {
-    super(code, detail);
+/** A key operation would publish more keys than the JWKS holds (an emergency rotation beside a pending key). */
+export class TooManyKeysError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_TOO_MANY_KEYS", detail);
+  }
+}
+
+/** No published key has the kid an administrator named. */
+export class UnknownKeyError extends IssuerError {
+  constructor(detail: string) {
+    super("ERR_UNKNOWN_KEY", detail);
   }
 }
 

@@ -98,8 +98,11 @@ describe("applyStep", () => {
   const create = { kind: "create", state: "next", alg: "RS256", reason: "test" } as const;
 
   it("refuses a create step without a generated key, or with one of another algorithm", () => {
-    assert.throws(() => applyStep([ACTIVE], create, T0), timelineError("ERR_INVALID_STEP"));
-    assert.throws(() => applyStep([ACTIVE], create, T0, { kid: "x", alg: "ES256" }), timelineError("ERR_INVALID_STEP"));
+    assert.throws(() => applyStep([ACTIVE], create, T0), /a create step needs a new RS256 key \(the key store's bug\)/);
+    assert.throws(
+      () => applyStep([ACTIVE], create, T0, { kid: "x", alg: "ES256" }),
+      /a create step needs a new RS256 key \(the key store's bug\)/,
+    );
   });
 
   it("refuses to activate or unpublish a key it does not hold", () => {

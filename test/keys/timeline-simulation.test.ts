@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import type { SigningAlgorithm } from "../../worker/config/types.js";
+import { TooManyKeysError, UnknownKeyError } from "../../worker/errors.js";
 import {
   activeKey,
   EDGE_CACHE_MS,
@@ -19,7 +20,6 @@ import {
   revokeSteps,
   rotationPolicy,
   SIGNING_KEY_CACHE_MS,
-  TimelineError,
 } from "../../worker/keys/timeline.js";
 import { DAY_MS, HOUR_MS, issuerSettings, MINUTE_MS, mulberry32, T0 } from "./timeline-fixtures.js";
 import { KeyStoreModel, publishedThroughout, removals, signWithCachedKey, type Token } from "./timeline-model.js";
@@ -169,7 +169,7 @@ function emergency(run: Run, t: number): void {
     store.wake(t, emergencySteps);
     run.emergencies.push({ at: t, oldKid });
   } catch (error) {
-    if (!(error instanceof TimelineError) || error.code !== "ERR_TOO_MANY_KEYS") throw error;
+    if (!(error instanceof TooManyKeysError)) throw error;
     const next = nextKey(before);
     assert.ok(!next || next.alg !== store.policy.algorithm, "refused although a prepared key could take over");
     assert.ok(
@@ -186,7 +186,7 @@ function revoke(run: Run, t: number, random: () => number): void {
   if (random() < 0.1) {
     assert.throws(
       () => store.wake(t, (keys, policy) => revokeSteps(keys, "never-published", policy)),
-      (e) => e instanceof TimelineError && e.code === "ERR_UNKNOWN_KEY",
+      (e) => e instanceof UnknownKeyError,
     );
     return;
   }

@@ -6,7 +6,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { type Clock, clockFromOffset } from "../clock.js";
-import { KeyAdminError, KeyEncryptionKeyError } from "../errors.js";
+import { KeyEncryptionKeyError } from "../errors.js";
 import type { IssuerEnv } from "../issuer/env.js";
 import { publishedDocumentEtag } from "../publishing/etag.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
@@ -31,7 +31,6 @@ import {
   SIGNING_KEY_REFRESH_GRACE_MS,
   type Step,
   scheduledSteps,
-  TimelineError,
 } from "./timeline.js";
 
 export type { KeyInfo, KeyListing, SealedSigningKey } from "./key-store-types.js";
@@ -196,15 +195,8 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     const revocationsPublished = await this.#maintainRevocations();
     let keys: KeyMeta[] = this.#rows.keys();
     if (admin) {
-      let steps: Step[];
-      try {
-        steps = admin(keys, policy);
-      } catch (error) {
-        if (error instanceof TimelineError && error.code !== "ERR_INVALID_STEP")
-          throw new KeyAdminError(error.code, error.message);
-        throw error;
-      }
-      for (const step of steps) keys = await this.#apply(keys, step, now);
+      // Refusals (TooManyKeysError, UnknownKeyError) are issuer errors: they reach the admin route as thrown.
+      for (const step of admin(keys, policy)) keys = await this.#apply(keys, step, now);
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const steps = scheduledSteps(keys, policy, now, { rotateEarly: this.#rotateEarly() });

@@ -11,6 +11,7 @@
 // Revocation removes a key from the set at once, whatever its state.
 
 import type { IssuerSettings, SigningAlgorithm } from "../config/types.js";
+import { TooManyKeysError, UnknownKeyError } from "../errors.js";
 
 // ---- thresholds -------------------------------------------------------------------------
 /** How long an issuer isolate keeps using the signing key it fetched from the key store. */
@@ -106,16 +107,6 @@ export type Step =
 export interface NewKey {
   readonly kid: string;
   readonly alg: SigningAlgorithm;
-}
-
-export class TimelineError extends Error {
-  constructor(
-    readonly code: "ERR_TOO_MANY_KEYS" | "ERR_UNKNOWN_KEY" | "ERR_INVALID_STEP",
-    message: string,
-  ) {
-    super(message);
-    this.name = "TimelineError";
-  }
 }
 
 export function activeKey(keys: readonly KeyMeta[]): KeyMeta | undefined {
@@ -247,8 +238,7 @@ export function emergencySteps(keys: readonly KeyMeta[], policy: RotationPolicy)
     steps.push({ kind: "unpublish", kid: next.kid, reason: `the signing algorithm is now ${policy.algorithm}` });
   const publishedAfter = keys.length - steps.length + 1;
   if (publishedAfter > MAX_PUBLISHED_KEYS) {
-    throw new TimelineError(
-      "ERR_TOO_MANY_KEYS",
+    throw new TooManyKeysError(
       `emergency rotation would publish ${publishedAfter} keys (at most ${MAX_PUBLISHED_KEYS}); ` +
         "revoke the compromised key instead, which withdraws it and activates a fresh key at once",
     );
@@ -261,10 +251,7 @@ export function emergencySteps(keys: readonly KeyMeta[], policy: RotationPolicy)
 export function revokeSteps(keys: readonly KeyMeta[], kid: string, policy: RotationPolicy): Step[] {
   const key = keys.find((k) => k.kid === kid);
   if (!key) {
-    throw new TimelineError(
-      "ERR_UNKNOWN_KEY",
-      `no published key has kid '${kid}'; list keys to see the published ones`,
-    );
+    throw new UnknownKeyError(`no published key has kid '${kid}'; list keys to see the published ones`);
   }
   const steps: Step[] = [{ kind: "revoke", kid, reason: "revoked by an administrator" }];
   if (key.state === "active") {
@@ -283,7 +270,8 @@ export function applyStep(keys: readonly KeyMeta[], step: Step, now: number, cre
   switch (step.kind) {
     case "create": {
       if (!created || created.alg !== step.alg) {
-        throw new TimelineError("ERR_INVALID_STEP", `a create step needs a new ${step.alg} key`);
+        // The key store's own invariant, not a caller's mistake: it answers 500 ERR_INTERNAL.
+        throw new Error(`a create step needs a new ${step.alg} key (the key store's bug)`);
       }
       const base = keys.map((k) => (step.state === "active" && k.state === "active" ? retire(k, now) : k));
       const fresh: KeyMeta = {
@@ -321,7 +309,7 @@ function retire(key: KeyMeta, now: number): KeyMeta {
 
 function requireKey(keys: readonly KeyMeta[], kid: string): void {
   if (!keys.some((k) => k.kid === kid)) {
-    throw new TimelineError("ERR_UNKNOWN_KEY", `no published key has kid '${kid}'`);
+    throw new UnknownKeyError(`no published key has kid '${kid}'`);
   }
 }
 
