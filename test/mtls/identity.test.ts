@@ -2,9 +2,9 @@
 // runtime config, and the `cnf` claim of a workload token.
 
 import assert from "node:assert/strict";
+import { parseWorkloadSpiffeId, workloadSpiffeId } from "../../worker/config/spiffe.js";
 import type { WorkloadConfig } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
-import { parseWorkloadSpiffeId, workloadSpiffeId } from "../../worker/mtls/spiffe.js";
 import { checkRuntimeConfig } from "../../worker/runtime-config/check.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { workloadTokenClaims } from "../../worker/tokens/claims.js";

@@ -2,12 +2,13 @@
 // binding resolution and claims.
 
 import assert from "node:assert/strict";
+import { instanceIdProblem } from "../../worker/config/instance-id.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { errorCodeOf } from "../../worker/errors.js";
 import { refuseWorkflowBindingForToken, resolveWorkflow } from "../../worker/issuer/identity.js";
 import { workflowTokenClaims } from "../../worker/workflows/claims.js";
 import { instanceLife, mayIssueFor, tokensActiveFor } from "../../worker/workflows/status.js";
-import { checkInstanceId, instanceIdProblem, workflowSubject } from "../../worker/workflows/subject.js";
+import { checkInstanceId, workflowSubject } from "../../worker/workflows/subject.js";
 import { ACCOUNT_ID, PROJECT, STACK } from "../support/stack-fixture.js";
 import { workflowStackConfig } from "../support/workflow-fixture.js";
 

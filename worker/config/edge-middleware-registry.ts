@@ -4,7 +4,7 @@
 // the stack refuses it, keyed by the rule's JSON path and with the registered names to choose from.
 
 import { parseRules } from "../rules/rules.js";
-import { instanceIdProblem } from "../workflows/subject.js";
+import { instanceIdProblem } from "./instance-id.js";
 import type { IssueCollector } from "./issues.js";
 import { closestName } from "./suggest.js";
 import type { EdgeMiddlewareSettings, StackConfig } from "./types.js";

@@ -2,7 +2,6 @@
 // workload's `mtls` section (opt-in to a client certificate whose URI SAN names the workload's
 // subject). The certificates themselves are issued by the Pulumi program (infra/mtls/).
 
-import { SPIFFE_SCHEME, workloadSpiffeId } from "../mtls/spiffe.js";
 import { describeValue, type FieldReader, integerField, readMapSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
@@ -17,6 +16,7 @@ import {
   MTLS_CA_VALIDITY_FACTOR,
   SPIFFE_TRUST_DOMAIN_PATTERN,
 } from "./limits.js";
+import { SPIFFE_SCHEME, workloadSpiffeId } from "./spiffe.js";
 import type { MtlsSettings, WorkloadConfig } from "./types.js";
 
 // ---- the stack's `mtls` key -------------------------------------------------------------

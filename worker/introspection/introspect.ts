@@ -5,11 +5,12 @@
 // the answer itself is only `{"active": false}`.
 
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
+import { instanceIdProblem } from "../config/instance-id.js";
 import { errorCodeOf } from "../errors.js";
 import { type RevocationEntry, revocationCovering } from "../revocation/list.js";
 import type { RuntimeSettings, RuntimeWorkflow } from "../runtime-config/types.js";
 import { tokensActiveFor } from "../workflows/status.js";
-import { instanceIdProblem, workflowSubject } from "../workflows/subject.js";
+import { workflowSubject } from "../workflows/subject.js";
 
 export interface IntrospectionDeps {
   readonly config: RuntimeSettings;

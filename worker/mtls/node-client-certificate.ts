@@ -6,7 +6,7 @@
 // bundle's CAs: a server that trusts other CAs too still admits only this stack's workloads.
 
 import { createHash, X509Certificate } from "node:crypto";
-import { parseWorkloadSpiffeId, type SpiffeWorkload } from "./spiffe.js";
+import { parseWorkloadSpiffeId, type SpiffeWorkload } from "../config/spiffe.js";
 
 /** What the TLS socket (https, or the socket behind an http2 compatibility request) offers. */
 export interface PeerCertificateSocket {

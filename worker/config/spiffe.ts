@@ -2,7 +2,7 @@
 // same subject as the tokens, `spiffe://<trust-domain>/worker/<account_id>/<script_name>`.
 // Pure: the config validator, the certificate authority and origins all read it here.
 
-import { ACCOUNT_ID_PATTERN, SCRIPT_NAME_PATTERN, SPIFFE_TRUST_DOMAIN_PATTERN } from "../config/limits.js";
+import { ACCOUNT_ID_PATTERN, SCRIPT_NAME_PATTERN, SPIFFE_TRUST_DOMAIN_PATTERN } from "./limits.js";
 
 export const SPIFFE_SCHEME = "spiffe://";
 
