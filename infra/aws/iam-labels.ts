@@ -6,14 +6,10 @@
 // program stops before declaring anything, naming the tag and the rule.
 
 import { AWS_IAM } from "../../worker/config/provider-limits.js";
-import type { ProgramErrorCode } from "../../worker/error-codes/deployment.js";
+import { ProgramError } from "../program-error.js";
 
-export class IamLabelError extends Error {
-  readonly code = "ERR_IAM_LABEL" satisfies ProgramErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = "IamLabelError";
-  }
+export class IamLabelError extends ProgramError {
+  readonly code = "ERR_IAM_LABEL";
 }
 
 const TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (no '*', '?' or ',')";

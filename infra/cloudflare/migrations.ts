@@ -6,7 +6,7 @@
 // pending: nothing once the script is current, as wrangler does.
 
 import type { types } from "@pulumi/cloudflare";
-import type { ProgramErrorCode } from "../../worker/error-codes/deployment.js";
+import { ProgramError } from "../program-error.js";
 import { KEY_STORE_CLASS } from "./issuer-bindings.js";
 
 type WorkersScriptMigrations = types.input.WorkersScriptMigrations;
@@ -28,12 +28,8 @@ export const ISSUER_MIGRATIONS: readonly Migration[] = Object.freeze([
   { tag: "v1", newSqliteClasses: [KEY_STORE_CLASS] },
 ]);
 
-export class MigrationTagError extends Error {
-  readonly code = "ERR_MIGRATION_TAG" satisfies ProgramErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = "MigrationTagError";
-  }
+export class MigrationTagError extends ProgramError {
+  readonly code = "ERR_MIGRATION_TAG";
 }
 
 /**

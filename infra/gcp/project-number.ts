@@ -4,14 +4,10 @@
 // number (gcp.organizations.getProject) and stops the deploy on a mismatch. Pure: the check.
 
 import type { GcpSettings } from "../../worker/config/types.js";
-import type { ProgramErrorCode } from "../../worker/error-codes/deployment.js";
+import { ProgramError } from "../program-error.js";
 
-export class GcpProjectNumberError extends Error {
-  readonly code = "ERR_GCP_PROJECT_NUMBER" satisfies ProgramErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = "GcpProjectNumberError";
-  }
+export class GcpProjectNumberError extends ProgramError {
+  readonly code = "ERR_GCP_PROJECT_NUMBER";
 }
 
 /** The project id, once GCP's number for it equals the configured one; throws GcpProjectNumberError otherwise. */

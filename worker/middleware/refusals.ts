@@ -19,13 +19,6 @@ interface Refusal {
   readonly detail: string;
 }
 
-/** A verifier failure's answer: its status is the verifier's (VERIFICATION_STATUS), never restated here. */
-interface VerificationRefusal {
-  /** Defaults by status: "Invalid token" (401), "Forbidden" (403). */
-  readonly title?: string;
-  readonly detail: string;
-}
-
 const RETRY = "retry later";
 
 const MIDDLEWARE_REFUSALS: Readonly<Record<MiddlewareCode, Refusal>> = {
@@ -95,57 +88,41 @@ const MIDDLEWARE_REFUSALS: Readonly<Record<MiddlewareCode, Refusal>> = {
   ERR_INTERNAL: { status: 500, title: "Internal error", detail: "The middleware failed; its log has the cause." },
 };
 
-const VERIFICATION_REFUSALS: Readonly<Record<VerificationErrorCode, VerificationRefusal>> = {
-  ERR_TOKEN_MALFORMED: { detail: "The bearer token is not a well-formed compact JWS." },
-  ERR_TOKEN_TOO_LARGE: { detail: "The bearer token is longer than this API accepts." },
-  ERR_TOKEN_ALGORITHM: {
-    detail: "The bearer token is signed with an algorithm this API does not accept.",
-  },
-  ERR_TOKEN_HEADER: {
-    detail: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ).",
-  },
-  ERR_TOKEN_KEY_UNKNOWN: {
-    detail: "The bearer token was signed with a key the issuer does not publish.",
-  },
-  ERR_TOKEN_SIGNATURE: { detail: "The bearer token's signature does not verify." },
-  ERR_TOKEN_EXPIRED: { detail: "The bearer token has expired; get a new one from the issuer." },
-  ERR_TOKEN_NOT_YET_VALID: { detail: "The bearer token is not valid yet." },
-  ERR_TOKEN_ISSUER: { detail: "The bearer token comes from an issuer this API does not trust." },
-  ERR_TOKEN_AUDIENCE: {
-    detail: "The bearer token is for another audience; request one for this API's audience.",
-  },
-  ERR_TOKEN_CLAIMS: {
-    detail: "The bearer token lacks a required claim, or a claim has the wrong type.",
-  },
-  ERR_TOKEN_SUBJECT: { detail: "This API does not admit the token's subject." },
-  ERR_TOKEN_CERTIFICATE_REQUIRED: {
-    detail:
-      "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
-  },
-  ERR_TOKEN_CERTIFICATE_MISMATCH: {
-    detail: "The bearer token is bound to another client certificate than the one this request presented.",
-  },
-  ERR_JWKS_UNAVAILABLE: {
-    title: "Issuer keys unavailable",
-    detail: `The issuer's signing keys cannot be obtained; ${RETRY}.`,
-  },
-  ERR_DISCOVERY: {
-    title: "Issuer discovery unusable",
-    detail: `The issuer's discovery document cannot be used; ${RETRY}.`,
-  },
-  ERR_TOKEN_REVOKED: { detail: "The bearer token has been revoked; get a new one from the issuer." },
-  ERR_TOKEN_INACTIVE: {
-    detail: "The bearer token is no longer active: its workflow instance has ended, or it was revoked.",
-  },
-  ERR_REVOCATION_UNAVAILABLE: {
-    title: "Token status unavailable",
-    detail: `Whether the token is still active cannot be checked; ${RETRY}.`,
-  },
+const VERIFICATION_REFUSALS: Readonly<Record<VerificationErrorCode, string>> = {
+  ERR_TOKEN_MALFORMED: "The bearer token is not a well-formed compact JWS.",
+  ERR_TOKEN_TOO_LARGE: "The bearer token is longer than this API accepts.",
+  ERR_TOKEN_ALGORITHM: "The bearer token is signed with an algorithm this API does not accept.",
+  ERR_TOKEN_HEADER: "The bearer token's JOSE header is not acceptable (a forbidden parameter, no kid, or another typ).",
+  ERR_TOKEN_KEY_UNKNOWN: "The bearer token was signed with a key the issuer does not publish.",
+  ERR_TOKEN_SIGNATURE: "The bearer token's signature does not verify.",
+  ERR_TOKEN_EXPIRED: "The bearer token has expired; get a new one from the issuer.",
+  ERR_TOKEN_NOT_YET_VALID: "The bearer token is not valid yet.",
+  ERR_TOKEN_ISSUER: "The bearer token comes from an issuer this API does not trust.",
+  ERR_TOKEN_AUDIENCE: "The bearer token is for another audience; request one for this API's audience.",
+  ERR_TOKEN_CLAIMS: "The bearer token lacks a required claim, or a claim has the wrong type.",
+  ERR_TOKEN_SUBJECT: "This API does not admit the token's subject.",
+  ERR_TOKEN_CERTIFICATE_REQUIRED:
+    "The bearer token is bound to a client certificate (cnf x5t#S256, RFC 8705) and the request presented no verified certificate; send it over mTLS with that certificate.",
+  ERR_TOKEN_CERTIFICATE_MISMATCH:
+    "The bearer token is bound to another client certificate than the one this request presented.",
+  ERR_JWKS_UNAVAILABLE: `The issuer's signing keys cannot be obtained; ${RETRY}.`,
+  ERR_DISCOVERY: `The issuer's discovery document cannot be used; ${RETRY}.`,
+  ERR_TOKEN_REVOKED: "The bearer token has been revoked; get a new one from the issuer.",
+  ERR_TOKEN_INACTIVE: "The bearer token is no longer active: its workflow instance has ended, or it was revoked.",
+  ERR_REVOCATION_UNAVAILABLE: `Whether the token is still active cannot be checked; ${RETRY}.`,
+};
+
+/** Titles of the verifier answers that are not "Invalid token" (401) or "Forbidden" (403). */
+const VERIFICATION_TITLES: Readonly<Partial<Record<VerificationErrorCode, string>>> = {
+  ERR_JWKS_UNAVAILABLE: "Issuer keys unavailable",
+  ERR_DISCOVERY: "Issuer discovery unusable",
+  ERR_REVOCATION_UNAVAILABLE: "Token status unavailable",
 };
 
 function verificationRefusal(code: VerificationErrorCode): Refusal {
   const status = VERIFICATION_STATUS[code];
-  const { title, detail } = VERIFICATION_REFUSALS[code];
+  const detail = VERIFICATION_REFUSALS[code];
+  const title = VERIFICATION_TITLES[code];
   if (status === 401) return { status, bearerError: "invalid_token", title: title ?? "Invalid token", detail };
   if (status === 403) return { status, bearerError: "insufficient_scope", title: title ?? "Forbidden", detail };
   return { status, title: title ?? "Unavailable", detail };
