@@ -4,7 +4,12 @@
 import { characterCount, describeValue, isPlainObject, parseJsonText, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
-import { IAM_POLICY_NAME_PATTERN, IAM_POLICY_VERSION, MAX_ROLE_INLINE_POLICY_CHARACTERS } from "./limits.js";
+import {
+  IAM_POLICY_NAME_MAX_LENGTH,
+  IAM_POLICY_NAME_PATTERN,
+  IAM_POLICY_VERSION,
+  MAX_ROLE_INLINE_POLICY_CHARACTERS,
+} from "./limits.js";
 import { AWS_IAM } from "./provider-limits.js";
 
 const MANAGED_POLICY_ARN_PATTERN = AWS_IAM.managedPolicyArn.value;
@@ -53,7 +58,7 @@ export function readManagedPolicyArns(
   });
 }
 
-const POLICY_NAME_RULE = "1 to 128 letters, digits or _ + = , . @ -";
+const POLICY_NAME_RULE = `1 to ${IAM_POLICY_NAME_MAX_LENGTH} letters, digits or _ + = , . @ -`;
 const POLICY_EXAMPLE = `{Version: "${IAM_POLICY_VERSION}", Statement: [{Effect: Allow, Action: ..., Resource: ...}]}`;
 
 /** Policy name → the document as JSON text. */
@@ -75,7 +80,7 @@ export function readInlinePolicies(
     for (const [name, document] of Object.entries(value)) {
       const policyKey = memberKey(key, name);
       if (!IAM_POLICY_NAME_PATTERN.test(name)) {
-        const suggestion = name.replace(/[^\w+=,.@-]+/g, "-").slice(0, 128);
+        const suggestion = name.replace(/[^\w+=,.@-]+/g, "-").slice(0, IAM_POLICY_NAME_MAX_LENGTH);
         const fix = IAM_POLICY_NAME_PATTERN.test(suggestion) ? `rename it, e.g. to '${suggestion}'` : "rename it";
         issues.add(policyKey, `is not a valid IAM policy name (${POLICY_NAME_RULE}); ${fix}`);
         continue;

@@ -1,5 +1,8 @@
-// Every bound the stack configuration is checked against, in one block. The validator and its
-// tests read these names; nothing else in worker/config spells a number or a name pattern.
+// The bounds the stack configuration is checked against, in one block: every bound that another
+// module must agree with (the issuer, the runtime config check, the Pulumi program, the policy
+// pack, the tests) is here, and they read these names. What providers impose is provider-limits.ts.
+// A reader may keep a pattern only it checks next to itself (a route's zone id in
+// edge-middleware.ts), and messages spell bounds out in prose ("1 to 64 letters ...").
 
 // ---- identity ---------------------------------------------------------------------------
 /** Cloudflare account ids are 32 lowercase hex characters; the account is the trust boundary. */
@@ -10,6 +13,8 @@ export const SCRIPT_NAME_PATTERN = /^[a-z0-9]([a-z0-9_-]{0,62})$/;
 export const SCRIPT_NAME_MAX_LENGTH = 63;
 /** The `environment` claim is compared verbatim by relying parties: keep it a plain token. */
 export const ENVIRONMENT_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+/** Longest environment name, the bound inside ENVIRONMENT_PATTERN (used to build suggestions). */
+export const ENVIRONMENT_MAX_LENGTH = 63;
 /** The issuer's own script name when none is configured. */
 export const DEFAULT_ISSUER_SCRIPT_NAME = "worker-identity";
 
@@ -71,7 +76,12 @@ export const MAX_CLAIM_NAME_LENGTH = 64;
 export const MAX_CLAIMS_JSON_BYTES = 4_096;
 /** Nesting of a claim value; also stops a self-referencing YAML alias from recursing forever. */
 export const MAX_CLAIM_VALUE_DEPTH = 16;
-/** Set by the issuer on every token (or reserved for it): static claims may not override them. */
+/** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
+export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
+/**
+ * The claims the issuer writes (or reserves), which discovery advertises as claims_supported:
+ * static claims may not override them.
+ */
 export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
   "iss",
   "sub",
@@ -86,7 +96,7 @@ export const RESERVED_CLAIM_NAMES: readonly string[] = Object.freeze([
   "instance_id",
   "environment",
   "cnf",
-  "https://aws.amazon.com/tags",
+  AWS_SESSION_TAGS_CLAIM,
 ]);
 
 // ---- AWS session tags (their characters and lengths: AWS_IAM in provider-limits.ts) ----
@@ -109,6 +119,8 @@ export const DEFAULT_CLOUD_NAME_PREFIX = "wid-";
 export const MAX_IAM_ROLE_NAME_LENGTH = 64;
 /** IAM inline policy names: the role-name characters, up to 128. */
 export const IAM_POLICY_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
+/** The bound inside IAM_POLICY_NAME_PATTERN (used to build suggestions). */
+export const IAM_POLICY_NAME_MAX_LENGTH = 128;
 /** All inline policies of one role together, in characters without whitespace. */
 export const MAX_ROLE_INLINE_POLICY_CHARACTERS = 10_240;
 /** The current IAM policy language; the older 2008-10-17 lacks policy variables. */

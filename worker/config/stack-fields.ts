@@ -15,6 +15,7 @@ import {
   DEFAULT_ROTATION_PERIOD_DAYS,
   DEFAULT_SIGNING_ALGORITHM,
   DEFAULT_TOKEN_LIFETIME_SECONDS,
+  ENVIRONMENT_MAX_LENGTH,
   ENVIRONMENT_PATTERN,
   MAX_CLOCK_SKEW_SECONDS,
   MAX_CLOUDFLARE_INSTANCE_ID_LENGTH,
@@ -69,7 +70,7 @@ export function suggestEnvironment(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9_.-]+/g, "-")
     .replace(/^[^a-z0-9]+/, "")
-    .slice(0, 63)
+    .slice(0, ENVIRONMENT_MAX_LENGTH)
     .replace(/[^a-z0-9]+$/, "");
   return ENVIRONMENT_PATTERN.test(candidate) ? candidate : "prod";
 }

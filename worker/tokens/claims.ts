@@ -3,12 +3,12 @@
 // can shadow them (the config validator refuses reserved names too).
 
 import type { JWTPayload } from "jose";
+import { AWS_SESSION_TAGS_CLAIM, RESERVED_CLAIM_NAMES } from "../config/limits.js";
 import type { AwsSessionTags, IssuerSettings, JsonValue } from "../config/types.js";
 import { confirmationClaim } from "../mtls/thumbprints.js";
 import type { RuntimeWorkload } from "../runtime-config/types.js";
 
-/** The claim AWS STS reads session tags from (AssumeRoleWithWebIdentity). */
-export const AWS_SESSION_TAGS_CLAIM = "https://aws.amazon.com/tags";
+export { AWS_SESSION_TAGS_CLAIM };
 
 export interface WorkloadTokenInput {
   readonly issuer: IssuerSettings;
@@ -72,20 +72,5 @@ export function workloadTokenClaims(input: WorkloadTokenInput): JWTPayload {
   };
 }
 
-/** Claim names the discovery document advertises. */
-export const SUPPORTED_CLAIMS = [
-  "iss",
-  "sub",
-  "aud",
-  "exp",
-  "nbf",
-  "iat",
-  "jti",
-  "account_id",
-  "worker",
-  "workflow",
-  "instance_id",
-  "environment",
-  "cnf",
-  AWS_SESSION_TAGS_CLAIM,
-] as const;
+/** Claim names the discovery document advertises: those the issuer writes (config/limits.ts). */
+export const SUPPORTED_CLAIMS: readonly string[] = RESERVED_CLAIM_NAMES;

@@ -1,6 +1,7 @@
 // Validation of a token request's RPC arguments. Arguments choose an audience and a lifetime,
 // nothing else: identity is the binding's, so any other option is refused, loudly.
 
+import { MAX_AUDIENCE_LENGTH } from "../config/limits.js";
 import type { IssuerSettings, WorkloadConfig } from "../config/types.js";
 import { AudienceNotAllowedError, InvalidRequestError, LifetimeTooLongError } from "../errors.js";
 // An object literal (or Object.create(null)): the only shape whose own keys are all its options.
@@ -8,7 +9,6 @@ import { isPlainObject } from "../options/is-record.js";
 
 /** Shorter tokens than this would expire inside relying parties' clock leeway. */
 export const MIN_REQUESTED_LIFETIME_SECONDS = 30;
-const MAX_AUDIENCE_LENGTH = 255;
 const KNOWN_OPTIONS = new Set(["lifetimeSeconds"]);
 
 /** What a request is checked against: a workload's or a workflow's registry entry. */
