@@ -2,6 +2,8 @@
 // not the first, so a misuse is fixed in one pass. Each validator keeps its own heading (and its
 // subclass, where callers tell them apart), and every one of them lists `issues` the same way.
 
+import type { OptionsErrorCode, StackConfigCode } from "../error-codes/deployment.js";
+
 /** One problem: where it is, and what is wrong with how to fix it. */
 export interface OptionsIssue {
   /** The option, binding, key or JSON path at fault, as its author would write it. */
@@ -22,11 +24,9 @@ export interface OptionsErrorFormat {
   readonly bullet?: string;
 }
 
-/** The codes an OptionsError carries: the stack configuration's keeps its own. */
-export type OptionsErrorCode = "ERR_INVALID_OPTIONS" | "ERR_STACK_CONFIG";
-
 export class OptionsError extends TypeError {
-  readonly code: OptionsErrorCode = "ERR_INVALID_OPTIONS";
+  /** The stack configuration's subclass (ConfigError) keeps its own code. */
+  readonly code: OptionsErrorCode | StackConfigCode = "ERR_INVALID_OPTIONS";
   readonly issues: readonly OptionsIssue[];
 
   constructor(issues: readonly OptionsIssue[], format: string | OptionsErrorFormat) {
