@@ -8,7 +8,8 @@
 // The issuer runs with introspection configured (so /introspect is reached past its client
 // check) and its admin token; the fuzz with that token never sends what could change the stack
 // (a blank or known-field JSON body to a POST that rotates or revokes, or a real kid to revoke),
-// and the last test proves that the keys and the revocation list are as they were.
+// and the last test proves that the keys and the revocation list are as they were. The routes,
+// and which requests could change the stack: route-fuzz-routes.ts.
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -31,71 +32,23 @@ import {
   method,
   pathFrom,
   query,
-  segment,
   type WireRequest,
 } from "./route-fuzz-inputs.js";
+import {
+  type Fuzzed,
+  ISSUER_ROUTES,
+  introspectionForm,
+  MIDDLEWARE_ROUTES,
+  mayMutate,
+  type Route,
+  reachesOtherWorker,
+  unknownKid,
+} from "./route-fuzz-routes.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x14_0005);
 const RUNS = 200;
 /** Requests sent at once: one run is a small batch. */
 const BATCH = 4;
-
-/** A route: its path (`{}` is a random segment), the methods it takes and the media type it reads. */
-interface Route {
-  readonly path: string;
-  readonly methods: readonly string[];
-  readonly contentType?: string;
-}
-
-/** Every route of the issuer (worker/issuer/router.ts, worker/admin/routes.ts), and unknown paths. */
-const ISSUER_ROUTES: readonly Route[] = [
-  { path: "/.well-known/openid-configuration", methods: ["GET", "HEAD"] },
-  { path: "/.well-known/jwks.json", methods: ["GET", "HEAD"] },
-  { path: "/revocations.json", methods: ["GET", "HEAD"] },
-  { path: "/introspect", methods: ["POST"], contentType: "application/x-www-form-urlencoded" },
-  { path: "/admin", methods: ["GET"] },
-  { path: "/admin/", methods: ["GET"] },
-  { path: "/admin/keys", methods: ["GET"] },
-  { path: "/admin/keys/rotate", methods: ["POST"], contentType: "application/json" },
-  { path: "/admin/keys/{}/revoke", methods: ["POST"] },
-  { path: "/admin/keys/{}", methods: ["GET", "POST"] },
-  { path: "/admin/revocations", methods: ["GET", "POST"], contentType: "application/json" },
-  { path: "/admin/{}", methods: ["GET", "POST"] },
-  { path: "/{}", methods: ["GET"] },
-  { path: "/{}/{}", methods: ["GET"] },
-];
-/** Every route of the middleware's rules (test/support/middleware-harness.ts), public and protected, and none. */
-const MIDDLEWARE_ROUTES: readonly Route[] = [
-  { path: "/health", methods: ["GET", "HEAD"] },
-  { path: "/whoami", methods: ["GET"] },
-  { path: "/reports", methods: ["GET", "POST", "DELETE"] },
-  { path: "/reports/{}", methods: ["GET", "PUT", "PATCH"] },
-  { path: "/reports/{}/{}", methods: ["GET", "POST"] },
-  { path: "/accounts/{}/ledger", methods: ["GET"] },
-  { path: "/billing-only", methods: ["GET"] },
-  { path: "/echo", methods: ["POST", "PUT"], contentType: "application/json" },
-  { path: "/{}", methods: ["GET"] },
-  { path: "/{}/{}", methods: ["GET", "POST"] },
-];
-/** Paths other Workers of the test stacks answer (the probe, the example workloads and workflows). */
-const OTHER_WORKERS = ["/__probe/", "/workloads/", "/workflows/"];
-
-const KID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-/** A kid of the right shape that the key store has never made (its kids are 43 characters). */
-const unknownKid = fc.string({ unit: fc.constantFrom(...KID_CHARS), minLength: 1, maxLength: 40 });
-const MUTATION_FIELDS = new Set(["jti", "exp", "workload", "workflow", "emergency"]);
-/** An introspection form: a token (random, or a JWS-looking one) and maybe a hint, form-encoded or not. */
-const introspectionForm = fc
-  .tuple(fc.oneof(segment, authorizationValue()), fc.option(segment), fc.boolean())
-  .map(([token, hint, encode]) => {
-    const value = (v: string) => (encode ? encodeURIComponent(v) : v);
-    return new TextEncoder().encode(`token=${value(token)}${hint === null ? "" : `&token_type_hint=${value(hint)}`}`);
-  });
-
-interface Fuzzed {
-  readonly route: string;
-  readonly request: WireRequest;
-}
 
 describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED}, ${RUNS} runs of ${BATCH} per property)`, function () {
   this.timeout(120_000);
@@ -135,18 +88,7 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
   const issuerPort = () => Number(new URL(issuer.url).port);
   const issuerHost = () => new URL(issuer.url).host;
 
-  /** The request's path as workerd parses it (dot segments resolved, '\' as '/'). */
-  const pathnameOf = (host: string, target: string): string | undefined => {
-    try {
-      return new URL(`http://${host}${target}`).pathname;
-    } catch {
-      return undefined;
-    }
-  };
-  const reachesOtherWorker = (host: string, target: string) => {
-    const path = pathnameOf(host, target)?.toLowerCase();
-    return path === undefined || OTHER_WORKERS.some((prefix) => path.startsWith(prefix));
-  };
+  const mayMutateStack = (request: WireRequest) => mayMutate(request, issuerHost(), kids);
 
   /**
    * A request to one of `routes` with `authorization` (undefined: none) and random everything
@@ -195,35 +137,6 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
         }),
       )
       .filter(({ request }) => !reachesOtherWorker(host, request.target));
-  }
-
-  /** Whether a request with the admin token could change the keys or the revocation list. */
-  function mayMutate(request: WireRequest): boolean {
-    if (request.method.toUpperCase() !== "POST") return false;
-    const path = pathnameOf(issuerHost(), request.target);
-    if (path === undefined) return true;
-    const revoked = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path)?.[1];
-    if (revoked !== undefined) {
-      try {
-        return kids.includes(decodeURIComponent(revoked));
-      } catch {
-        return false;
-      }
-    }
-    if (path !== "/admin/keys/rotate" && path !== "/admin/revocations") return false;
-    const text = new TextDecoder().decode(request.body ?? new Uint8Array());
-    if (text.trim() === "") return true;
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      return (
-        typeof parsed === "object" &&
-        parsed !== null &&
-        !Array.isArray(parsed) &&
-        Object.keys(parsed).every((k) => MUTATION_FIELDS.has(k))
-      );
-    } catch {
-      return false;
-    }
   }
 
   /** Sends a batch in parallel and checks every answer, counting the routes in `hits`. */
@@ -346,7 +259,7 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
     // A second Authorization header would only make the credential invalid: leave it to the next test.
     const noAuthorization = headers.map((h) => h.filter(([name]) => name.toLowerCase() !== "authorization"));
     const request = fuzzed(ISSUER_ROUTES, issuerHost(), credential, noAuthorization).filter(
-      ({ request: r }) => !mayMutate(r),
+      ({ request: r }) => !mayMutateStack(r),
     );
     const batch = fc.array(request, { minLength: 1, maxLength: BATCH });
     await check(
