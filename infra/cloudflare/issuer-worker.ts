@@ -12,7 +12,7 @@ import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { INTROSPECTION_SECRET_LENGTH } from "../../worker/config/limits.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { type IssuerServiceBinding, issuerBindingFor } from "./bindings.js";
-import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "./issuer-bindings.js";
+import { issuerScriptBindings } from "./issuer-bindings.js";
 import { deployedMigrationTag, migrationsFor } from "./migrations.js";
 
 export interface IssuerWorkerArgs {
@@ -90,29 +90,26 @@ export class IssuerWorker extends pulumi.ComponentResource {
         content: args.bundle,
         mainModule: ISSUER_MAIN_MODULE,
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: [
-          { type: "kv_namespace", name: "PUBLISHED", namespaceId: this.jwksNamespace.id },
-          { type: "durable_object_namespace", name: "KEY_STORE", className: KEY_STORE_CLASS },
-          { type: "secret_text", name: KEY_ENCRYPTION_KEY_BINDING, text: pulumi.secret(kek.base64) },
-          { type: "secret_text", name: "ADMIN_TOKEN", text: this.adminToken },
+        // Names, types and order from the bindings table (worker/issuer/bindings.ts).
+        bindings: issuerScriptBindings(
+          {
+            PUBLISHED: this.jwksNamespace.id,
+            KEY_ENCRYPTION_KEY: pulumi.secret(kek.base64),
+            ADMIN_TOKEN: this.adminToken,
+            INTROSPECTION_SECRETS:
+              config.introspectionClients.length === 0
+                ? undefined
+                : this.introspectionSecrets.apply((s) => JSON.stringify(s)),
+          },
           // The issuer reads each instance's status through the workflow's own binding.
-          ...config.workflows.map((w) => ({
+          config.workflows.map((w) => ({
             type: "workflow",
             name: w.binding,
             workflowName: w.name,
             className: w.className,
             scriptName: w.script,
           })),
-          ...(config.introspectionClients.length === 0
-            ? []
-            : [
-                {
-                  type: "secret_text",
-                  name: "INTROSPECTION_SECRETS",
-                  text: this.introspectionSecrets.apply((s) => JSON.stringify(s)),
-                },
-              ]),
-        ],
+        ),
         // Only the migrations the deployed script lacks: Cloudflare refuses an upload whose
         // migrations do not start at the script's current tag (code 10079).
         migrations: cloudflare

@@ -4,13 +4,13 @@
 // stack config at deploy time).
 
 import * as cloudflare from "@pulumi/cloudflare";
-import { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS } from "../../infra/cloudflare/issuer-bindings.js";
+import { ISSUER_BINDINGS, KEY_ENCRYPTION_KEY_BINDING } from "../../infra/cloudflare/issuer-bindings.js";
 import type { IssuerSettings } from "../../worker/config/index.js";
 import { errorDetailOf } from "../../worker/errors.js";
 import { carriesRuntimeConfig, runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
 import { isRecord, isUnknown } from "../inputs.js";
 
-export { KEY_ENCRYPTION_KEY_BINDING, KEY_STORE_CLASS };
+export { ISSUER_BINDINGS, KEY_ENCRYPTION_KEY_BINDING };
 export const WORKERS_SCRIPT = cloudflare.WorkersScript;
 
 export type Binding = Readonly<Record<string, unknown>>;
@@ -29,7 +29,7 @@ export function bindingNamed(bindings: readonly Binding[], name: string): Bindin
 export function isIssuerScript(bindings: readonly Binding[]): boolean {
   return bindings.some(
     (binding) =>
-      (binding.type === "durable_object_namespace" && binding.className === KEY_STORE_CLASS) ||
+      (binding.type === ISSUER_BINDINGS.KEY_STORE.type && binding.className === ISSUER_BINDINGS.KEY_STORE.className) ||
       binding.name === KEY_ENCRYPTION_KEY_BINDING,
   );
 }

@@ -4,9 +4,10 @@
 // the caller.
 
 import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import { KEY_STORE_CLASS } from "../issuer/bindings.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const RESERVED_EXPORTS = new Set(["default", "Issuer", "KeyStore"]);
+const RESERVED_EXPORTS = new Set(["default", "Issuer", KEY_STORE_CLASS]);
 // Words a class declaration cannot be named (reserved in strict mode, which ES modules are).
 const RESERVED_WORDS = new Set(
   (

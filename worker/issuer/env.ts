@@ -1,8 +1,10 @@
-// Bindings of the issuer Worker. The Pulumi program (infra/) and the local stack (worker/local/)
-// are the two places that create them; keep all three in step. The stack's settings are not a
-// binding: they are built into the bundle (worker/runtime-config).
+// Bindings of the issuer Worker, as the Worker sees them. Their names and kinds are the table in
+// bindings.ts, which the Pulumi program (infra/) and the local stack (worker/local/) create them
+// from; the check below fails typecheck when a field is here and not there, or the reverse. The
+// stack's settings are not a binding: they are built into the bundle (worker/runtime-config).
 
 import type { KeyStore } from "../keys/key-store.js";
+import type { ISSUER_BINDINGS, IssuerBindingSpec } from "./bindings.js";
 
 export interface IssuerEnv {
   /** Secret: base64 of 32 random bytes sealing every private key. */
@@ -19,3 +21,13 @@ export interface IssuerEnv {
   /** Tests and the local stack only: shifts the issuer's clock. */
   readonly TEST_CLOCK_OFFSET_SECONDS?: string;
 }
+
+// The check: `satisfies Record<keyof IssuerEnv, IssuerBindingSpec>` on the table, written here
+// because IssuerEnv's Workers types cannot be read where the Pulumi program imports the table.
+type Expect<T extends true> = T;
+type Table = typeof ISSUER_BINDINGS;
+/** Every field of IssuerEnv has a row in the table, and every row a field. */
+export type IssuerBindingsChecked = [
+  Expect<Table extends Record<keyof IssuerEnv, IssuerBindingSpec> ? true : false>,
+  Expect<[Exclude<keyof Table, keyof IssuerEnv>] extends [never] ? true : false>,
+];

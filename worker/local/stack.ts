@@ -10,6 +10,7 @@ import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
+import { type IssuerBindingsOfType, issuerBindingEntries } from "../issuer/bindings.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
@@ -64,20 +65,17 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
     )?.thumbprints;
   const issuerCode = await bundleIssuer(config, runtimeConfigOf(config, thumbprints));
-  const bindings: Record<string, string> = {};
-  if (input.keyEncryptionKey !== undefined) bindings.KEY_ENCRYPTION_KEY = input.keyEncryptionKey;
-  if (input.adminToken !== undefined) bindings.ADMIN_TOKEN = input.adminToken;
-  if (input.clockOffsetSeconds !== undefined) bindings.TEST_CLOCK_OFFSET_SECONDS = String(input.clockOffsetSeconds);
-  if (input.introspectionSecrets !== undefined)
-    bindings.INTROSPECTION_SECRETS = JSON.stringify(input.introspectionSecrets);
-
   const issuer: WorkerOptions = {
     name: config.issuer.scriptName,
     modules: [{ type: "ESModule", path: "issuer.js", contents: issuerCode }],
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings,
-    kvNamespaces: { PUBLISHED: "jwks" },
-    durableObjects: { KEY_STORE: { className: "KeyStore", useSQLite: true } },
+    ...issuerBindings({
+      KEY_ENCRYPTION_KEY: input.keyEncryptionKey,
+      ADMIN_TOKEN: input.adminToken,
+      INTROSPECTION_SECRETS:
+        input.introspectionSecrets === undefined ? undefined : JSON.stringify(input.introspectionSecrets),
+      TEST_CLOCK_OFFSET_SECONDS: input.clockOffsetSeconds === undefined ? undefined : String(input.clockOffsetSeconds),
+    }),
     workflows: workflowBindings(config.workflows),
   };
   const workers: WorkerOptions[] = [issuer];
@@ -120,4 +118,29 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       : {}),
   };
   return { options, config, mtlsThumbprints: thumbprints ?? {} };
+}
+
+/**
+ * The local id of each KV namespace. PUBLISHED keeps "jwks", its id from before the binding was
+ * named PUBLISHED, so state persisted by earlier versions (persistDir/kv) is still found.
+ */
+const LOCAL_NAMESPACES: Readonly<Record<IssuerBindingsOfType<"kv_namespace">, string>> = { PUBLISHED: "jwks" };
+
+/** The issuer's bindings from the table (worker/issuer/bindings.ts); text ones only when given. */
+function issuerBindings(
+  texts: Readonly<Record<IssuerBindingsOfType<"secret_text" | "plain_text">, string | undefined>>,
+): Pick<WorkerOptions, "bindings" | "kvNamespaces" | "durableObjects"> {
+  const bindings: Record<string, string> = {};
+  const kvNamespaces: Record<string, string> = {};
+  const durableObjects: Record<string, { className: string; useSQLite: boolean }> = {};
+  for (const [name, spec] of issuerBindingEntries()) {
+    if (spec.type === "kv_namespace") kvNamespaces[name] = LOCAL_NAMESPACES[name as keyof typeof LOCAL_NAMESPACES];
+    else if (spec.type === "durable_object_namespace") {
+      durableObjects[name] = { className: spec.className, useSQLite: spec.storage === "sqlite" };
+    } else {
+      const text = texts[name as keyof typeof texts];
+      if (text !== undefined) bindings[name] = text;
+    }
+  }
+  return { bindings, kvNamespaces, durableObjects };
 }
