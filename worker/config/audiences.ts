@@ -1,7 +1,6 @@
 // A workload's audience allow-list: the only `aud` values it may request tokens for.
 
-import { characterCount, describeValue, type FieldReader, readString } from "./fields.js";
-import { elementKey } from "./key-path.js";
+import { characterCount, describeValue, type FieldReader, readDistinctStrings } from "./fields.js";
 import {
   AUDIENCE_FORBIDDEN_CHARACTERS,
   MAX_AUDIENCE_LENGTH,
@@ -29,26 +28,14 @@ export const readAudiences: FieldReader<readonly string[]> = (value, key, issues
     );
     return undefined;
   }
-  return issues.checked(() => {
-    const firstIndex = new Map<string, number>();
-    value.forEach((element: unknown, index) => {
-      const elementPath = elementKey(key, index);
-      const audience = readString(element, elementPath, issues, "an audience string such as sts.amazonaws.com");
-      if (audience === undefined) return;
-      const problem = audienceProblem(audience);
-      if (problem !== undefined) {
-        issues.add(elementPath, problem);
-        return;
-      }
-      const first = firstIndex.get(audience);
-      if (first === undefined) {
-        firstIndex.set(audience, index);
-      } else {
-        issues.add(elementPath, `repeats audiences[${first}] (${describeValue(audience)}); remove the duplicate`);
-      }
-    });
-    return Object.freeze([...firstIndex.keys()]);
-  });
+  const audiences = issues.checked(() =>
+    readDistinctStrings(value, key, issues, {
+      expected: "an audience string such as sts.amazonaws.com",
+      problem: audienceProblem,
+      repeated: (audience, first) => `repeats audiences[${first}] (${describeValue(audience)}); remove the duplicate`,
+    }),
+  );
+  return audiences === undefined ? undefined : Object.freeze(audiences);
 };
 
 function audienceProblem(audience: string): string | undefined {

@@ -1,9 +1,9 @@
 // The permissions of a workload's AWS role: managed policies attached by ARN, and inline policy
 // documents (a YAML map or JSON text in the stack file, stored as JSON).
 
-import { characterCount, describeValue, isPlainObject, parseJsonText, readString } from "./fields.js";
+import { characterCount, describeValue, isPlainObject, parseJsonText, readDistinctStrings } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
-import { elementKey, memberKey } from "./key-path.js";
+import { memberKey } from "./key-path.js";
 import {
   IAM_POLICY_NAME_MAX_LENGTH,
   IAM_POLICY_NAME_PATTERN,
@@ -39,22 +39,17 @@ export function readManagedPolicyArns(
           "role; combine them into fewer customer managed policies, or move statements into inlinePolicies",
       );
     }
-    const arns: string[] = [];
-    value.forEach((element: unknown, index) => {
-      const path = elementKey(key, index);
-      const arn = readString(element, path, issues, ARN_RULE);
-      if (arn === undefined) return;
-      if (!MANAGED_POLICY_ARN_PATTERN.test(arn)) {
+    return readDistinctStrings(value, key, issues, {
+      expected: ARN_RULE,
+      problem: (arn) => {
+        if (MANAGED_POLICY_ARN_PATTERN.test(arn)) return undefined;
         const fix = /^[\w+=,.@-]+$/.test(arn)
           ? `write 'arn:aws:iam::aws:policy/${arn}' for the AWS managed policy of that name`
           : `e.g. ${ARN_EXAMPLE}`;
-        issues.add(path, `is ${describeValue(arn)}, but must be ${ARN_RULE}; ${fix}`);
-        return;
-      }
-      if (!arns.includes(arn)) arns.push(arn);
-      else issues.add(path, `repeats managedPolicyArns[${value.indexOf(arn)}]; remove the duplicate`);
+        return `is ${describeValue(arn)}, but must be ${ARN_RULE}; ${fix}`;
+      },
+      repeated: (_, first) => `repeats managedPolicyArns[${first}]; remove the duplicate`,
     });
-    return arns;
   });
 }
 

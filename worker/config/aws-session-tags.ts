@@ -1,16 +1,22 @@
 // AWS session tags of a workload, carried in the `https://aws.amazon.com/tags` claim: AWS
 // policies cannot read custom claims, so tags are how they see who the caller is.
 
-import { characterCount, describeValue, type FieldReader, isPlainObject, readSection, readString } from "./fields.js";
+import {
+  characterCount,
+  describeValue,
+  type FieldReader,
+  isPlainObject,
+  readDistinctStrings,
+  readSection,
+  readString,
+} from "./fields.js";
 import type { IssueCollector } from "./issues.js";
 import { elementKey, memberKey } from "./key-path.js";
 import { MAX_AWS_SESSION_TAGS } from "./limits.js";
 import { AWS_IAM } from "./provider-limits.js";
-
-const AWS_TAG_CHARACTERS = AWS_IAM.tagCharacters.value;
-
 import type { AwsSessionTags } from "./types.js";
 
+const TAG_LENGTHS = { key: AWS_IAM.tagKeyLength.value, value: AWS_IAM.tagValueLength.value };
 const ALLOWED_CHARACTERS = "letters, digits, spaces and _ . : / = + - @";
 
 const AWS_SESSION_TAG_FIELDS = {
@@ -70,13 +76,7 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
     const seen = new Map<string, string>();
     for (const [tagKey, tagValue] of entries) {
       const tagPath = memberKey(key, tagKey);
-      const keyProblem = tagTextProblem(
-        tagKey,
-        AWS_IAM.tagKeyLength.value.min,
-        AWS_IAM.tagKeyLength.value.max,
-        AWS_TAG_CHARACTERS,
-        "key",
-      );
+      const keyProblem = tagTextProblem(tagKey, "key");
       if (keyProblem !== undefined) issues.add(tagPath, keyProblem);
       // AWS treats tag keys case-insensitively: "Team" and "team" would be the same tag.
       const folded = tagKey.toLowerCase();
@@ -86,24 +86,19 @@ function readTags(value: unknown, key: string, issues: IssueCollector): Readonly
         issues.add(tagPath, `differs from the tag '${other}' only in case, which AWS treats as the same key; keep one`);
       const text = readString(tagValue, tagPath, issues, "a string tag value");
       if (text === undefined) continue;
-      const valueProblem = tagTextProblem(
-        text,
-        AWS_IAM.tagValueLength.value.min,
-        AWS_IAM.tagValueLength.value.max,
-        AWS_TAG_CHARACTERS,
-        "value",
-      );
+      const valueProblem = tagTextProblem(text, "value");
       if (valueProblem !== undefined) issues.add(tagPath, valueProblem);
     }
     return Object.fromEntries(entries) as Record<string, string>;
   });
 }
 
-function tagTextProblem(text: string, min: number, max: number, pattern: RegExp, what: string): string | undefined {
+function tagTextProblem(text: string, what: "key" | "value"): string | undefined {
+  const { min, max } = TAG_LENGTHS[what];
   const length = characterCount(text);
   if (length < min) return `has an empty tag ${what}; name the tag`;
   if (length > max) return `has a tag ${what} of ${length} characters, more than the ${max} AWS allows; shorten it`;
-  if (!pattern.test(text)) {
+  if (!AWS_IAM.tagCharacters.value.test(text)) {
     return `has a tag ${what} ${describeValue(text)} with characters AWS does not allow; use only ${ALLOWED_CHARACTERS}`;
   }
   return undefined;
@@ -114,15 +109,10 @@ function readTransitive(value: unknown, key: string, issues: IssueCollector): re
     issues.add(key, `is ${describeValue(value)}, but must be a list of tag keys, e.g. [team]`);
     return undefined;
   }
-  return issues.checked(() => {
-    const keys: string[] = [];
-    value.forEach((element: unknown, index) => {
-      const path = elementKey(key, index);
-      const tagKey = readString(element, path, issues, "a tag key from tags");
-      if (tagKey === undefined) return;
-      if (keys.includes(tagKey)) issues.add(path, `repeats '${tagKey}'; remove the duplicate`);
-      else keys.push(tagKey);
-    });
-    return keys;
-  });
+  return issues.checked(() =>
+    readDistinctStrings(value, key, issues, {
+      expected: "a tag key from tags",
+      repeated: (tagKey) => `repeats '${tagKey}'; remove the duplicate`,
+    }),
+  );
 }

@@ -5,6 +5,7 @@
 
 import { isPlainObject } from "../options/is-record.js";
 import type { IssueCollector } from "./issues.js";
+import { elementKey } from "./key-path.js";
 import { closestName } from "./suggest.js";
 
 /** A map as YAML or JSON produce it (not an array, not a class instance). */
@@ -157,6 +158,39 @@ export function utf8Length(text: string): number {
 
 // ---- readers ----------------------------------------------------------------------------
 /** A string; `expected` completes "must be …" (e.g. "a DNS hostname such as id.example.com"). */
+export interface DistinctStrings {
+  /** What each element must be, for readString's message. */
+  readonly expected: string;
+  /** What is wrong with a string element, or undefined when nothing is. */
+  readonly problem?: (text: string) => string | undefined;
+  /** The message for an element equal to an earlier one, at index `first`. */
+  readonly repeated: (text: string, first: number) => string;
+}
+
+/**
+ * The distinct strings of a list, in order: each element is read as a string, checked, and
+ * refused when it repeats an earlier one (each problem keyed at its element).
+ */
+export function readDistinctStrings(
+  list: readonly unknown[],
+  key: string,
+  issues: IssueCollector,
+  rule: DistinctStrings,
+): string[] {
+  const firstIndex = new Map<string, number>();
+  list.forEach((element: unknown, index) => {
+    const path = elementKey(key, index);
+    const text = readString(element, path, issues, rule.expected);
+    if (text === undefined) return;
+    const problem = rule.problem?.(text);
+    const first = firstIndex.get(text);
+    if (problem !== undefined) issues.add(path, problem);
+    else if (first !== undefined) issues.add(path, rule.repeated(text, first));
+    else firstIndex.set(text, index);
+  });
+  return [...firstIndex.keys()];
+}
+
 export function readString(value: unknown, key: string, issues: IssueCollector, expected: string): string | undefined {
   if (typeof value === "string") return value;
   if (isSecureValue(value)) {

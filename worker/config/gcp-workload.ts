@@ -10,9 +10,9 @@ import {
   reportDuplicateNames,
   type WorkloadRef,
 } from "./federation.js";
-import { describeValue, type FieldReader, readMapSection, readString } from "./fields.js";
+import { describeValue, type FieldReader, readDistinctStrings, readMapSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";
-import { elementKey, memberKey } from "./key-path.js";
+import { memberKey } from "./key-path.js";
 import {
   DEFAULT_CLOUD_NAME_PREFIX,
   GCP_ROLE_PATTERN,
@@ -187,27 +187,20 @@ function readProjectRoles(value: unknown, key: string, issues: IssueCollector): 
     issues.add(key, `is ${describeValue(value)}, but must be a list of IAM role names${single}`);
     return undefined;
   }
-  return issues.checked(() => {
-    const roles: string[] = [];
-    value.forEach((element: unknown, index) => {
-      const path = elementKey(key, index);
-      const role = readString(element, path, issues, "an IAM role name such as roles/bigquery.dataViewer");
-      if (role === undefined) return;
-      if (!GCP_ROLE_PATTERN.test(role)) {
+  return issues.checked(() =>
+    readDistinctStrings(value, key, issues, {
+      expected: "an IAM role name such as roles/bigquery.dataViewer",
+      problem: (role) => {
+        if (GCP_ROLE_PATTERN.test(role)) return undefined;
         const fix = /^[\w.]+$/.test(role) ? `write 'roles/${role}'` : "e.g. roles/bigquery.dataViewer";
-        issues.add(
-          path,
+        return (
           `is ${describeValue(role)}, but must be a role name: roles/<role>, projects/<project>/roles/<role> ` +
-            `or organizations/<number>/roles/<role>; ${fix}`,
+          `or organizations/<number>/roles/<role>; ${fix}`
         );
-      } else if (roles.includes(role)) {
-        issues.add(path, `repeats projectRoles[${value.indexOf(role)}]; remove the duplicate`);
-      } else {
-        roles.push(role);
-      }
-    });
-    return roles;
-  });
+      },
+      repeated: (_, first) => `repeats projectRoles[${first}]; remove the duplicate`,
+    }),
+  );
 }
 
 /**

@@ -2,8 +2,7 @@
 // secrets are not config: they live in the issuer's INTROSPECTION_SECRETS Worker secret (the
 // Pulumi program and the local stack generate one per client).
 
-import { describeValue, type FieldReader, parseJsonText, readString } from "./fields.js";
-import { elementKey } from "./key-path.js";
+import { describeValue, type FieldReader, parseJsonText, readDistinctStrings } from "./fields.js";
 import { INTROSPECTION_CLIENT_ID_PATTERN, INTROSPECTION_SECRET_LENGTH, MAX_INTROSPECTION_CLIENTS } from "./limits.js";
 import { CLOUDFLARE } from "./provider-limits.js";
 
@@ -34,26 +33,17 @@ export const readIntrospectionClients: FieldReader<readonly string[]> = (value, 
     );
     return undefined;
   }
-  const ids = issues.checked(() => {
-    const ids: string[] = [];
-    list.forEach((element: unknown, index) => {
-      const path = elementKey(key, index);
-      const id = readString(element, path, issues, `a client id (${RULE})`);
-      if (id === undefined) return;
-      if (!INTROSPECTION_CLIENT_ID_PATTERN.test(id)) {
-        issues.add(
-          path,
-          `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
+  const ids = issues.checked(() =>
+    readDistinctStrings(list, key, issues, {
+      expected: `a client id (${RULE})`,
+      problem: (id) =>
+        INTROSPECTION_CLIENT_ID_PATTERN.test(id)
+          ? undefined
+          : `is ${describeValue(id)}, but a client id must be ${RULE} (it is the user name of HTTP Basic ` +
             "credentials, which cannot hold ':'); rename it",
-        );
-      } else if (ids.includes(id)) {
-        issues.add(path, `repeats introspectionClients[${list.indexOf(id)}]; remove the duplicate`);
-      } else {
-        ids.push(id);
-      }
-    });
-    return ids;
-  });
+      repeated: (_, first) => `repeats introspectionClients[${first}]; remove the duplicate`,
+    }),
+  );
   if (ids === undefined) return undefined;
   const bytes = introspectionSecretsBytes(ids);
   const max = CLOUDFLARE.textBindingBytes.value;
