@@ -1,6 +1,7 @@
 // mTLS: the stack's `mtls` key (its certificate authority: trust domain, CA lifetime) and each
 // workload's `mtls` section (opt-in to a client certificate whose URI SAN names the workload's
-// subject). The certificates themselves are issued by the Pulumi program (infra/mtls/).
+// subject). The certificates themselves are issued by the certificate authority (worker/mtls-ca/),
+// which the Pulumi program (infra/mtls/) and the local stack run.
 
 import { describeValue, type FieldReader, integerField, readMapSection, readString } from "./fields.js";
 import type { IssueCollector } from "./issues.js";

@@ -2,10 +2,10 @@
 // YAML/JSON documents (relative to the project directory) holding `workloads:` and/or
 // `workflows:` maps in exactly the stack keys' shape. A large registry does not fit Pulumi's
 // single 128 KiB config variable; files do. Reading the files is the Node side's job
-// (registry-files.ts); this module is pure: it reads the parsed documents through the very
-// readers of the stack keys (readWorkloads, readWorkflows), keys every problem by file and path
-// (`registry/payments.yaml: workloads.billing.audiences[0]`), and merges the entries with the
-// stack keys', refusing a name defined twice and naming both places.
+// (worker/config-files/registry-files.ts); this module is pure: it reads the parsed documents
+// through the very readers of the stack keys (readWorkloads, readWorkflows), keys every problem
+// by file and path (`registry/payments.yaml: workloads.billing.audiences[0]`), and merges the
+// entries with the stack keys', refusing a name defined twice and naming both places.
 
 import type { ConfigIssue } from "./errors.js";
 import type { FieldTable } from "./fields.js";

@@ -43,7 +43,7 @@ export interface ValidateOptions {
   readonly stack: string;
   /** Serve `iss` from here instead (local stack): http://127.0.0.1:<port>, http://localhost:<port> or an https origin. */
   readonly localIssuerUrl?: string;
-  /** The documents the `registry` key names, as the Node side read them (registry-files.ts); required when the key is set. */
+  /** The documents the `registry` key names, as the Node side read them (worker/config-files/); required when the key is set. */
   readonly registry?: RegistrySource;
 }
 

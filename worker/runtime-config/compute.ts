@@ -1,6 +1,6 @@
 // Node side: the runtime config of a validated stack, for the Pulumi program, the local stack and
 // `npm run build` alike. Pure: the certificate thumbprints come from whoever issued the
-// certificates (infra/mtls, worker/local/mtls.ts).
+// certificates (worker/mtls-ca, run by infra/mtls and worker/local/mtls.ts).
 
 import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
