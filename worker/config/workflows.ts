@@ -4,11 +4,12 @@
 // then what depends on the issuer and on the other entries (resolveWorkflows).
 
 import { readAudiences } from "./audiences.js";
-import { readWorkloadAws, resolveWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
+import { readWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readClaims } from "./claims.js";
+import { resolveEntryClouds } from "./entry-clouds.js";
 import type { Federation, NameClaim } from "./federation.js";
 import { describeValue, type FieldReader, readString, utf8Length } from "./fields.js";
-import { readWorkloadGcp, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
+import { readWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
 import {
@@ -158,13 +159,7 @@ export function resolveWorkflows(
       (written) => (written ? "the workflow's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"),
       issues,
     );
-    const ref = { name, key, audiences: fields.audiences };
-    const aws = entry.written.has("aws")
-      ? resolveWorkloadAws(ref, fields.aws, context.aws, roleNames, issues)
-      : undefined;
-    const gcp = entry.written.has("gcp")
-      ? resolveWorkloadGcp(ref, fields.gcp, context.gcp, accountIds, issues)
-      : undefined;
+    const clouds = resolveEntryClouds(entry, context, { roleNames, accountIds }, issues);
     if (fields.script === undefined || fields.className === undefined || fields.audiences === undefined) continue;
     if (lifetimes === undefined || context.maxInstanceIdLength === undefined) continue;
     resolved.push({
@@ -178,8 +173,7 @@ export function resolveWorkflows(
       audiences: fields.audiences,
       ...lifetimes,
       claims: fields.claims ?? {},
-      ...(aws === undefined ? {} : { aws }),
-      ...(gcp === undefined ? {} : { gcp }),
+      ...clouds,
     });
   }
   const workloadRoles = context.workloads.flatMap((w) =>

@@ -5,13 +5,14 @@
 // the cloud sections against the stack's federation and each other).
 
 import { readAudiences } from "./audiences.js";
-import { readWorkloadAws, reportDuplicateRoleNames, resolveWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
+import { readWorkloadAws, reportDuplicateRoleNames, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readAwsSessionTags } from "./aws-session-tags.js";
 import { readClaims } from "./claims.js";
+import { resolveEntryClouds } from "./entry-clouds.js";
 import { entrypointClassName } from "./entrypoint-name.js";
 import type { Federation, NameClaim } from "./federation.js";
 import { utf8Length } from "./fields.js";
-import { readWorkloadGcp, reportDuplicateAccountIds, resolveWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
+import { readWorkloadGcp, reportDuplicateAccountIds, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { MAX_GCP_SUBJECT_BYTES } from "./limits.js";
 import { readWorkloadMtls, WORKLOAD_MTLS_EMPTY } from "./mtls.js";
@@ -122,13 +123,7 @@ export function resolveWorkloads(
       (written) => (written ? "the workload's maxTokenLifetimeSeconds" : "the issuer's maxTokenLifetimeSeconds"),
       issues,
     );
-    const ref = { name, key, audiences: fields.audiences };
-    const aws = entry.written.has("aws")
-      ? resolveWorkloadAws(ref, fields.aws, issuer.aws, roleNames, issues)
-      : undefined;
-    const gcp = entry.written.has("gcp")
-      ? resolveWorkloadGcp(ref, fields.gcp, issuer.gcp, accountIds, issues)
-      : undefined;
+    const clouds = resolveEntryClouds(entry, issuer, { roleNames, accountIds }, issues);
     if (fields.audiences === undefined || lifetimes === undefined) continue;
     resolved.push({
       name,
@@ -138,8 +133,7 @@ export function resolveWorkloads(
       ...lifetimes,
       claims: fields.claims ?? {},
       ...(fields.awsSessionTags === undefined ? {} : { awsSessionTags: fields.awsSessionTags }),
-      ...(aws === undefined ? {} : { aws }),
-      ...(gcp === undefined ? {} : { gcp }),
+      ...clouds,
     });
   }
   reportDuplicateRoleNames(roleNames, issues);
