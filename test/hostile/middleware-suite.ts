@@ -9,6 +9,17 @@ import {
 } from "../support/middleware-harness.js";
 import { sendRawHttp } from "../support/raw-http.js";
 
+/**
+ * The rules both suites start with (rules[0] to rules[3]): a public health check, a protected GET
+ * and, on one path, an earlier, stricter DELETE rule (billing) beside a POST,DELETE one (edge-api).
+ */
+export const EDGE_API_RULES = [
+  { methods: ["GET", "HEAD"], path: "/health", public: true },
+  { methods: ["GET"], path: "/reports/*", allow: { workloads: ["edge-api"] } },
+  { methods: ["DELETE"], path: "/items/:id", allow: { workloads: ["billing"] } },
+  { methods: ["POST", "DELETE"], path: "/items/*", allow: { workloads: ["edge-api"] } },
+] as const;
+
 /** What came back: the status, the refusal code of a problem+json body, and the body. */
 export interface Answer {
   readonly status: number;
@@ -89,5 +100,13 @@ export function middlewareSuite(
     },
     send,
     bearer: (): [string, string] => ["authorization", `Bearer ${token}`],
+    /** The middleware.refused log lines that `requests` caused (the logs settled before and after). */
+    async refusalsDuring(requests: () => Promise<void>) {
+      await h.settleLogs();
+      const before = h.events("middleware.refused").length;
+      await requests();
+      await h.settleLogs();
+      return h.events("middleware.refused").slice(before);
+    },
   };
 }

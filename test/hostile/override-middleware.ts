@@ -2,14 +2,11 @@
 // query-method-override, body-method-override, encoded-body-override, body-override-forwarding):
 // the rules they run under, the middleware started with them, and the bodies they send it.
 
-import { middlewareSuite, rawRequest } from "./middleware-suite.js";
+import { EDGE_API_RULES, middlewareSuite, rawRequest } from "./middleware-suite.js";
 
 export const OVERRIDE_RULES = {
   rules: [
-    { methods: ["GET", "HEAD"], path: "/health", public: true },
-    { methods: ["GET"], path: "/reports/*", allow: { workloads: ["edge-api"] } },
-    { methods: ["DELETE"], path: "/items/:id", allow: { workloads: ["billing"] } },
-    { methods: ["POST", "DELETE"], path: "/items/*", allow: { workloads: ["edge-api"] } },
+    ...EDGE_API_RULES,
     { methods: ["POST"], path: "/hooks/*", public: true },
     { methods: "*", path: "/uploads/*", allow: { workloads: ["edge-api"] } },
     { methods: ["POST"], path: "/imports/*", allow: { workloads: ["edge-api"] }, readBodyForMethodOverride: false },

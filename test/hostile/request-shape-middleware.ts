@@ -3,16 +3,10 @@
 // (middleware-suite.ts), its edge-api token good for an hour.
 
 import { API_AUDIENCE } from "../support/stack-fixture.js";
-import { middlewareSuite } from "./middleware-suite.js";
+import { EDGE_API_RULES, middlewareSuite } from "./middleware-suite.js";
 
 export const REQUEST_SHAPE_RULES = {
-  rules: [
-    { methods: ["GET", "HEAD"], path: "/health", public: true },
-    { methods: ["GET"], path: "/reports/*", allow: { workloads: ["edge-api"] } },
-    { methods: ["DELETE"], path: "/items/:id", allow: { workloads: ["billing"] } },
-    { methods: ["POST", "DELETE"], path: "/items/*", allow: { workloads: ["edge-api"] } },
-    { methods: ["POST", "DELETE"], path: "/hooks/*", public: true },
-  ],
+  rules: [...EDGE_API_RULES, { methods: ["POST", "DELETE"], path: "/hooks/*", public: true }],
 };
 
 /** The middleware for the enclosing suite; `send` takes the headers only (no body). */

@@ -11,15 +11,13 @@ describe("inspectOverrideBody", () => {
   const rule = ruleFor("POST")!;
   const post = (body: RequestInit["body"], headers: Record<string, string> = {}) =>
     new Request("https://api.test/items/a/b", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  /** inspectOverrideBody on a POST of `body` as `contentType` to /items/a/b (rule: POST,DELETE). */
+  const inspect = (body: RequestInit["body"], contentType = "application/x-www-form-urlencoded") =>
+    inspectOverrideBody(post(body, { "content-type": contentType }), "POST", rule, ruleFor);
 
   it("reads a small form body whole and hands back the same bytes", async () => {
     const sent = new Uint8Array([...new TextEncoder().encode("_method=DELETE&blob="), 0xff, 0x00, 0x80]);
-    const result = await inspectOverrideBody(
-      post(sent, { "content-type": "application/x-www-form-urlencoded" }),
-      "POST",
-      rule,
-      ruleFor,
-    );
+    const result = await inspect(sent);
     assert.equal(result.kind, "read");
     assert.ok(result.kind === "read");
     assert.deepEqual([...result.bytes], [...sent]);
@@ -30,22 +28,12 @@ describe("inspectOverrideBody", () => {
   });
 
   it("refuses a body declared larger than 64 KiB without reading it", async () => {
-    const result = await inspectOverrideBody(
-      post("x".repeat(65_537), { "content-type": "application/x-www-form-urlencoded" }),
-      "POST",
-      rule,
-      ruleFor,
-    );
+    const result = await inspect("x".repeat(65_537));
     assert.equal(result.kind, "too large");
   });
 
   it("accepts exactly 64 KiB", async () => {
-    const result = await inspectOverrideBody(
-      post("x".repeat(65_536), { "content-type": "application/x-www-form-urlencoded" }),
-      "POST",
-      rule,
-      ruleFor,
-    );
+    const result = await inspect("x".repeat(65_536));
     assert.equal(result.kind, "read");
   });
 
@@ -58,12 +46,7 @@ describe("inspectOverrideBody", () => {
         else controller.enqueue(new Uint8Array(16_384));
       },
     });
-    const result = await inspectOverrideBody(
-      post(stream, { "content-type": "application/json" }),
-      "POST",
-      rule,
-      ruleFor,
-    );
+    const result = await inspect(stream, "application/json");
     assert.equal(result.kind, "too large");
     assert.ok(pulls < 10, `read ${pulls} chunks of 16 KiB`);
   });
