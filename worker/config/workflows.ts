@@ -7,7 +7,7 @@ import { readAudiences } from "./audiences.js";
 import { readWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readClaims } from "./claims.js";
 import { resolveEntryClouds } from "./entry-clouds.js";
-import type { Federation, NameClaim } from "./federation.js";
+import type { NameClaim } from "./federation.js";
 import { describeValue, type FieldReader, readString, utf8Length } from "./fields.js";
 import { readWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
@@ -19,16 +19,10 @@ import {
   MIN_MAX_INSTANCE_ID_LENGTH,
   WORKFLOW_NAME_PATTERN,
 } from "./limits.js";
-import {
-  type IssuerLifetimes,
-  LIFETIME_FIELDS,
-  type RegistryEntry,
-  readRegistry,
-  resolveLifetimes,
-  sortedByName,
-} from "./registry.js";
+import { LIFETIME_FIELDS, type RegistryEntry, readRegistry, resolveLifetimes, sortedByName } from "./registry.js";
 import { scriptNameProblem } from "./script-name.js";
-import type { AwsSettings, GcpSettings, WorkflowConfig, WorkloadConfig } from "./types.js";
+import type { WorkflowConfig, WorkloadConfig } from "./types.js";
+import type { IssuerContext } from "./workloads.js";
 
 const WORKFLOW_FIELDS = {
   script: {
@@ -112,15 +106,11 @@ function readClassName(value: unknown, key: string, issues: IssueCollector): str
 }
 
 /** What resolving workflows needs from the issuer and the workloads (undefined: invalid, reported). */
-export interface WorkflowContext extends IssuerLifetimes {
-  readonly accountId: string | undefined;
-  readonly scriptName: string | undefined;
+export interface WorkflowContext extends IssuerContext {
   readonly maxInstanceIdLength: number | undefined;
   /** The full key of maxInstanceIdLength, for messages. */
   readonly maxInstanceIdLengthKey: string;
   readonly workloads: readonly WorkloadConfig[];
-  readonly aws: Federation<AwsSettings>;
-  readonly gcp: Federation<GcpSettings>;
 }
 
 export function resolveWorkflows(
