@@ -155,6 +155,14 @@ describe("introspect: is this token active?", () => {
     assert.equal(workflowOutcome.active, true, "a paused instance has not ended");
   });
 
+  it("rejects, never answers inactive, when the JWKS cannot be read (the route answers 503 ERR_JWKS_UNAVAILABLE)", async () => {
+    const outage = new Error("neither KV nor the key store could provide the JWKS");
+    await assert.rejects(
+      introspect(await workloadToken(), deps({ jwks: () => Promise.reject(outage) })),
+      (error) => error === outage,
+    );
+  });
+
   it("answers inactive once the instance has ended, or when it does not exist", async () => {
     for (const status of ["complete", "errored", "terminated", "unknown"]) {
       const outcome = await introspect(await workflowToken(), deps({ instanceStatus: async () => status }));

@@ -44,8 +44,9 @@ function keySetOf(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
 export async function introspect(token: string, deps: IntrospectionDeps): Promise<IntrospectionOutcome> {
   const inactive = (reason: string): IntrospectionOutcome => ({ active: false, reason });
   let claims: JWTPayload;
+  // Outside the try: keys that cannot be read are an outage, never an inactive token.
+  const keys = keySetOf(await deps.jwks());
   try {
-    const keys = keySetOf(await deps.jwks());
     ({ payload: claims } = await jwtVerify(token, keys, {
       issuer: deps.config.issuer.issuerUrl,
       algorithms: ALGORITHMS,

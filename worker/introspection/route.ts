@@ -65,12 +65,17 @@ export async function handleIntrospection(
     if (!(error instanceof IntrospectionRequestError)) throw error;
     return issuerProblem("ERR_INVALID_REQUEST", error.detail);
   }
+  // Without the keys no answer is true: "inactive" would make relying parties drop valid tokens.
+  const jwks = await publishedJwks(env);
+  if (jwks === undefined) {
+    return issuerProblem("ERR_JWKS_UNAVAILABLE", "neither KV nor the key store could provide the JWKS; retry shortly");
+  }
   let outcome: Awaited<ReturnType<typeof introspect>>;
   try {
     outcome = await introspect(token, {
       config,
       nowMs,
-      jwks: () => publishedJwks(env),
+      jwks: async () => jwks,
       revocations: () => keyStoreOf(env).liveRevocations(),
       instanceStatus: (workflow, id) => instanceStatus(env, workflow, id),
     });
@@ -95,15 +100,15 @@ export async function handleIntrospection(
 let cachedJwks: { readonly body: string; readonly set: JSONWebKeySet } | undefined;
 
 /**
- * The JWKS as published (KV), else the key store's; parsed once per distinct document. Throws
- * when neither can provide it: introspect() then answers inactive (no key vouches for the token).
+ * The JWKS as published (KV), else the key store's; parsed once per distinct document. Undefined
+ * when neither can provide it (each failed read is logged by readPublished): the route answers 503.
  */
-async function publishedJwks(env: IssuerEnv): Promise<JSONWebKeySet> {
+async function publishedJwks(env: IssuerEnv): Promise<JSONWebKeySet | undefined> {
   const found = await readPublished(env.PUBLISHED, JWKS_DOCUMENT, {
     reader: "introspection",
     fallback: () => keyStoreOf(env).jwks(),
   });
-  if (found === undefined) throw new Error("neither KV nor the key store could provide the JWKS");
+  if (found === undefined) return undefined;
   if (cachedJwks?.body !== found.body) cachedJwks = { body: found.body, set: JSON.parse(found.body) as JSONWebKeySet };
   return cachedJwks.set;
 }
