@@ -1,6 +1,7 @@
 // The one options-problems type: every validator's error is an OptionsError listing structured issues.
 
 import assert from "node:assert/strict";
+import { verifyToken } from "../../worker/cli/verify.js";
 import { ConfigError } from "../../worker/config/errors.js";
 import { MiddlewareConfigError } from "../../worker/middleware/config.js";
 import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
@@ -62,6 +63,13 @@ describe("OptionsError", () => {
       ["audiences", "rules", "issuer"],
     );
     assert.match(error.message, /^invalid middleware options:\n {2}- audiences must be/);
+  });
+
+  it("is what `wid verify` answers with its code, ERR_INVALID_OPTIONS, for misused verifier options", async () => {
+    const result = await verifyToken("x.y.z", { issuer: "http://id.example.com", audience: [] } as VerifierOptions);
+    assert.equal(result.ok, false);
+    assert.equal(result.ok === false && result.code, "ERR_INVALID_OPTIONS");
+    assert.match(result.ok === false ? result.message : "", /^invalid verifier options:/);
   });
 
   it("is what the SDK's option checks throw", () => {
