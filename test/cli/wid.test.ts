@@ -20,6 +20,10 @@ import {
 
 const CLI = "worker/cli/main.ts";
 
+/** `wid token --workload <workload> --audience <audience> --issuer <issuer>`. */
+const widToken = (workload: string, audience: string, issuer: string) =>
+  runTsx(CLI, ["token", "--workload", workload, "--audience", audience, "--issuer", issuer]);
+
 describe("the wid CLI against an issuer in workerd", function () {
   this.timeout(60_000);
   let issuer: IssuerHarness;
@@ -33,15 +37,7 @@ describe("the wid CLI against an issuer in workerd", function () {
   });
 
   it("token prints a token minted through the workload's binding, and verify prints its claims", async () => {
-    const minted = await runTsx(CLI, [
-      "token",
-      "--workload",
-      "billing",
-      "--audience",
-      AWS_AUDIENCE,
-      "--issuer",
-      issuer.url,
-    ]);
+    const minted = await widToken("billing", AWS_AUDIENCE, issuer.url);
     assert.equal(minted.code, 0, minted.stderr);
     const token = minted.stdout.trim();
     assert.equal(token.split(".").length, 3);
@@ -200,15 +196,7 @@ describe("the wid CLI against an issuer in workerd", function () {
   });
 
   it("token reports the issuer's refusal and exits 1", async () => {
-    const refused = await runTsx(CLI, [
-      "token",
-      "--workload",
-      "ledger-sync",
-      "--audience",
-      "https://elsewhere",
-      "--issuer",
-      issuer.url,
-    ]);
+    const refused = await widToken("ledger-sync", "https://elsewhere", issuer.url);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /ERR_AUDIENCE_NOT_ALLOWED/);
   });
@@ -242,15 +230,7 @@ describe("the wid CLI against an issuer in workerd", function () {
   });
 
   it("says how to start the issuer when none answers", async () => {
-    const down = await runTsx(CLI, [
-      "token",
-      "--workload",
-      "billing",
-      "--audience",
-      AWS_AUDIENCE,
-      "--issuer",
-      "http://127.0.0.1:9",
-    ]);
+    const down = await widToken("billing", AWS_AUDIENCE, "http://127.0.0.1:9");
     assert.equal(down.code, 2);
     assert.match(down.stderr, /npm start/);
   });
