@@ -14,26 +14,24 @@ import {
 } from "../../worker/keys/timeline.js";
 import {
   ACTIVE,
+  applyAll,
+  DAY_MS,
   DELAY_MS,
   ES256_POLICY,
   HALF_PERIOD_MS,
-  NEXT,
-  PERIOD_MS,
-  POLICY,
-  RETENTION_MS,
-  RETIRED,
-} from "./timeline-expectations.js";
-import {
-  applyAll,
-  DAY_MS,
   HOUR_MS,
   issuerSettings,
   KidSource,
   keyMeta,
   mulberry32,
+  NEXT,
+  PERIOD_MS,
+  POLICY,
+  RETENTION_MS,
+  RETIRED,
   runDue,
   T0,
-} from "./timeline-fixtures.js";
+} from "./timeline-expectations.js";
 
 describe("nextCheckAt", () => {
   it("wakes at the next due instant when it is within the bounds", () => {

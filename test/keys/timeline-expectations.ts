@@ -1,8 +1,10 @@
 // Shared by the rotation timeline tests (timeline, timeline-operator-steps, timeline-bounds): the
 // default policy's instants worked out by hand from the settings, never taken from the module, and
-// the happy-path key states each case starts from.
+// the happy-path key states each case starts from; with the fixtures they are built from
+// (timeline-fixtures.ts), so that a test can take both from here.
 
 import assert from "node:assert/strict";
+import { IssuerError } from "../../worker/errors.js";
 import {
   EDGE_CACHE_MS,
   type KeyMeta,
@@ -10,8 +12,9 @@ import {
   rotationPolicy,
   SIGNING_KEY_CACHE_MS,
 } from "../../worker/keys/timeline.js";
-import { IssuerError } from "../../worker/errors.js";
 import { DAY_MS, issuerSettings, keyMeta, T0 } from "./timeline-fixtures.js";
+
+export * from "./timeline-fixtures.js";
 
 // 30-day period, RS256, tokens of at most 1 h, 60 s of skew.
 export const SETTINGS = issuerSettings();
