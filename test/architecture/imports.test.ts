@@ -96,9 +96,6 @@ const KNOWN_CYCLE_EDGES: ReadonlyMap<string, string> = new Map([
   // The verifier reads the pure revocation list (revocation/list.ts), whose folder also holds the
   // key store's admin routes; cut by moving list.ts beside the other pure documents.
   ["worker/verification/revocation-check.ts -> worker/revocation/list.ts", "the verifier's revocation check"],
-  // The rules document reads the verifier's JSON value check; cut by moving isJsonValue to
-  // worker/options/ beside isRecord.
-  ["worker/rules/rules.ts -> worker/verification/options.ts", "isJsonValue, in the verifier's options"],
 ]);
 
 /** Pure modules outside worker/config/ that the config kernel may import. */
@@ -106,6 +103,7 @@ const CONFIG_KERNEL_IMPORTS: ReadonlySet<string> = new Set([
   "worker/deep-freeze.ts",
   "worker/http/routes.ts",
   "worker/options/is-record.ts",
+  "worker/options/json-value.ts",
   "worker/options/options-error.ts",
   "worker/rules/rules.ts",
 ]);

@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { OptionsError } from "../../worker/options/options-error.js";
 import {
   createVerifier,
   thumbprintOfFingerprint,
@@ -111,7 +112,7 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
     await refused(verifier.verify(expired), "ERR_TOKEN_EXPIRED");
   });
 
-  it("refuses a misused presentation with a TypeError naming the field", async () => {
+  it("refuses a misused presentation with an OptionsError (a TypeError) naming the field", async () => {
     const token = await bound();
     const misuses: [unknown, RegExp][] = [
       [{ certificateThumbprint: mine.hex }, /certificateThumbprint .*thumbprintOfFingerprint/],
@@ -124,7 +125,11 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
     for (const [presentation, message] of misuses) {
       await assert.rejects(
         verifier.verify(token, presentation as never),
-        (e: unknown) => e instanceof TypeError && message.test(e.message),
+        (e: unknown) =>
+          e instanceof OptionsError &&
+          e.code === "ERR_INVALID_OPTIONS" &&
+          e.issues.length === 1 &&
+          message.test(e.message),
       );
     }
   });

@@ -6,8 +6,8 @@
 
 import { deepFreeze } from "../deep-freeze.js";
 import { isRecord } from "../options/is-record.js";
+import { isJsonValue, type JsonValue } from "../options/json-value.js";
 import { OptionsError } from "../options/options-error.js";
-import { isJsonValue, type JsonValue } from "../verification/options.js";
 import { compilePattern, coversPattern, type RoutePattern } from "./route-pattern.js";
 
 const RULE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

@@ -12,6 +12,7 @@
 //   cnf of another shape, or only methods we cannot check (jkt, jwk, …): ERR_TOKEN_CLAIMS (fail closed)
 
 import { encodeBase64url } from "../encoding/base64url.js";
+import { OptionsError, OptionsIssues } from "../options/options-error.js";
 import { TokenCertificateMismatchError, TokenCertificateRequiredError, TokenClaimsError } from "./errors.js";
 
 /** The `cnf` member of a certificate-bound token (RFC 8705 §3.1). */
@@ -42,8 +43,8 @@ export type CertificateBinding = { readonly bound: false } | { readonly bound: t
 const PRESENTATION_FIELDS = new Set(["certificateThumbprint", "acceptBoundTokenWithoutCertificate"]);
 
 /**
- * Checks a presentation object once per call; a misuse is a TypeError (a bug in the caller,
- * not in the request), listing what is wrong.
+ * Checks a presentation object once per call; a misuse is an OptionsError (a TypeError: a bug in
+ * the caller, not in the request), listing what is wrong.
  */
 export function checkPresentation(presentation: unknown): CertificatePresentation {
   if (presentation === undefined) return {};
@@ -52,28 +53,28 @@ export function checkPresentation(presentation: unknown): CertificatePresentatio
     presentation === null ||
     Object.getPrototypeOf(presentation) !== Object.prototype
   ) {
-    throw new TypeError(
-      "verify(token, presentation): presentation must be a plain object { certificateThumbprint?, acceptBoundTokenWithoutCertificate? }",
-    );
+    const problem = "must be a plain object { certificateThumbprint?, acceptBoundTokenWithoutCertificate? }";
+    throw new OptionsError([{ path: "presentation", problem }], "verify(token, presentation): invalid presentation");
   }
-  const problems: string[] = [];
+  const issues = new OptionsIssues();
   for (const key of Object.keys(presentation)) {
     if (!PRESENTATION_FIELDS.has(key))
-      problems.push(`${key} is not a presentation field; the fields are ${[...PRESENTATION_FIELDS].join(", ")}`);
+      issues.add(key, `is not a presentation field; the fields are ${[...PRESENTATION_FIELDS].join(", ")}`);
   }
   const { certificateThumbprint, acceptBoundTokenWithoutCertificate } = presentation as Record<string, unknown>;
   if (
     certificateThumbprint !== undefined &&
     (typeof certificateThumbprint !== "string" || !THUMBPRINT_PATTERN.test(certificateThumbprint))
   ) {
-    problems.push(
-      "certificateThumbprint must be the base64url SHA-256 of the certificate's DER (43 characters; thumbprintOfFingerprint converts Cloudflare's hex)",
+    issues.add(
+      "certificateThumbprint",
+      "must be the base64url SHA-256 of the certificate's DER (43 characters; thumbprintOfFingerprint converts Cloudflare's hex)",
     );
   }
   if (acceptBoundTokenWithoutCertificate !== undefined && typeof acceptBoundTokenWithoutCertificate !== "boolean") {
-    problems.push("acceptBoundTokenWithoutCertificate must be true or false");
+    issues.add("acceptBoundTokenWithoutCertificate", "must be true or false");
   }
-  if (problems.length > 0) throw new TypeError(`invalid presentation:\n  - ${problems.join("\n  - ")}`);
+  issues.throwIfAny("invalid presentation");
   return presentation as CertificatePresentation;
 }
 

@@ -1,6 +1,7 @@
 // The relying-party verifier for worker-identity tokens: web-standard APIs only (fetch, WebCrypto,
 // URL), so it runs in any Worker and in Node. See README.md in this folder.
 
+export { OptionsError, type OptionsIssue } from "../options/options-error.js";
 export {
   type CertificatePresentation,
   certificateBinding,

@@ -3,6 +3,7 @@
 // once; nothing here is checked again per token.
 
 import { isRecord } from "../options/is-record.js";
+import { isJsonValue, type JsonValue } from "../options/json-value.js";
 import { OptionsIssues } from "../options/options-error.js";
 import {
   type IntrospectionOptions,
@@ -13,7 +14,7 @@ import {
 
 export type VerifierAlgorithm = "RS256" | "ES256" | "PS256" | "EdDSA";
 
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { JsonValue };
 
 /**
  * How the verifier fetches discovery and the JWKS: the global fetch, or for instance a service
@@ -298,14 +299,4 @@ function claimsOption(value: unknown, problem: Problem): Readonly<Record<string,
       problem(`claims.${name}`, "must be a JSON value (string, finite number, boolean, null, array or plain object)");
   }
   return structuredClone(value) as Record<string, JsonValue>;
-}
-
-/** A value JSON can carry: plain objects only (no Date, Map or class instances), finite numbers. */
-export function isJsonValue(value: unknown): value is JsonValue {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonValue);
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype)
-    return Object.values(value).every(isJsonValue);
-  return false;
 }
