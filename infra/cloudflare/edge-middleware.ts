@@ -11,6 +11,7 @@ import { utf8Length } from "../../worker/config/fields.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { middlewareTextBindings } from "../../worker/middleware/settings-bindings.js";
+import { OptionsIssues } from "../../worker/options/options-error.js";
 
 export interface EdgeMiddlewareArgs {
   readonly accountId: pulumi.Input<string>;
@@ -53,26 +54,28 @@ type ServiceBinding = { type: "service"; name: string; service: string };
 export function edgeMiddlewareBindings(
   args: Omit<EdgeMiddlewareArgs, "accountId" | "bundle">,
 ): (TextBinding | ServiceBinding | SecretBinding)[] {
-  const problems: string[] = [];
+  const issues = new OptionsIssues();
   if (!ROUTE_PATTERN.test(args.route.pattern)) {
-    problems.push(
-      `route.pattern must be a Workers route such as api.example.com/* (host and path, no scheme); got ${JSON.stringify(args.route.pattern)}`,
+    issues.add(
+      "route.pattern",
+      `must be a Workers route such as api.example.com/* (host and path, no scheme); got ${JSON.stringify(args.route.pattern)}`,
     );
   }
   const scriptProblem = scriptNameProblem(args.scriptName);
-  if (scriptProblem) problems.push(`scriptName ${JSON.stringify(args.scriptName)} ${scriptProblem}`);
+  if (scriptProblem) issues.add("scriptName", `${JSON.stringify(args.scriptName)} ${scriptProblem}`);
   const originIsUrl = /^https?:\/\//.test(args.origin);
   if (!originIsUrl) {
     const originProblem = scriptNameProblem(args.origin);
     if (originProblem)
-      problems.push(
-        `origin must be an https URL or a Worker script name; ${JSON.stringify(args.origin)} ${originProblem}`,
+      issues.add(
+        "origin",
+        `must be an https URL or a Worker script name; ${JSON.stringify(args.origin)} ${originProblem}`,
       );
-    if (args.origin === args.scriptName) problems.push("origin names the middleware itself; name the Worker behind it");
+    if (args.origin === args.scriptName) issues.add("origin", "names the middleware itself; name the Worker behind it");
   }
   if (args.issuerScriptName !== undefined) {
     const issuerProblem = scriptNameProblem(args.issuerScriptName);
-    if (issuerProblem) problems.push(`issuerScriptName ${issuerProblem}`);
+    if (issuerProblem) issues.add("issuerScriptName", issuerProblem);
   }
   // The same function builds the local stack's middleware (worker/local/edge-middleware.ts).
   const text = middlewareTextBindings({
@@ -98,19 +101,18 @@ export function edgeMiddlewareBindings(
       ORIGIN_URL: "origin",
       ORIGIN: "origin",
     };
-    problems.push(
-      ...error.problems.map((p) => `${argument[p.binding] ?? p.binding} (${p.binding}) ${p.detail ?? p.fix}`),
-    );
+    for (const p of error.problems) issues.add(`${argument[p.binding] ?? p.binding} (${p.binding})`, p.detail ?? p.fix);
   }
   for (const [name, value] of Object.entries(text)) {
     const bytes = utf8Length(value);
     if (bytes > TEXT_BINDING_MAX_BYTES) {
-      problems.push(
-        `${name} is ${bytes} bytes; Cloudflare allows ${TEXT_BINDING_MAX_BYTES} per text binding: merge rules with wildcards and parameters`,
+      issues.add(
+        name,
+        `is ${bytes} bytes; Cloudflare allows ${TEXT_BINDING_MAX_BYTES} per text binding: merge rules with wildcards and parameters`,
       );
     }
   }
-  if (problems.length > 0) throw new TypeError(`invalid EdgeMiddleware arguments:\n  - ${problems.join("\n  - ")}`);
+  issues.throwIfAny("invalid EdgeMiddleware arguments");
   return [
     ...Object.entries(text).map(([name, value]): TextBinding => ({ type: "plain_text", name, text: value })),
     ...(args.issuerScriptName !== undefined
