@@ -2,7 +2,7 @@
 // Laravel and Symfony read it from the query, ASP.NET MVC a parameter named X-HTTP-Method-Override,
 // Struts 2 `__http_method` (method-override.ts counts every override header's name as a parameter).
 // It must find the rule of the request's own method, like the override headers
-// (request-shape.test.ts), else 400 ERR_METHOD_OVERRIDE.
+// (override-headers.test.ts), else 400 ERR_METHOD_OVERRIDE.
 // Sent to the middleware in workerd with override-middleware.ts's rules and harness.
 
 import assert from "node:assert/strict";
