@@ -1,4 +1,4 @@
-// The issuer script's bindings list, built from the bindings table (worker/issuer/bindings.ts):
+// The issuer script's bindings list, built from the bindings table (worker/bindings/table.ts):
 // the program supplies a value for each binding that needs one, the table the names, types and
 // order. Pure: the policy pack imports this without the Pulumi program. The stack's settings are
 // no binding: they are built into the script's content (worker/runtime-config/embedding.ts),
@@ -10,7 +10,7 @@ import {
   type IssuerBindingsOfType,
   issuerBindingEntries,
   KEY_STORE_CLASS,
-} from "../../worker/issuer/bindings.js";
+} from "../../worker/bindings/table.js";
 
 export { ISSUER_BINDINGS, KEY_STORE_CLASS };
 

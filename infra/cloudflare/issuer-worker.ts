@@ -90,7 +90,7 @@ export class IssuerWorker extends pulumi.ComponentResource {
         content: args.bundle,
         mainModule: ISSUER_MAIN_MODULE,
         compatibilityDate: COMPATIBILITY_DATE,
-        // Names, types and order from the bindings table (worker/issuer/bindings.ts).
+        // Names, types and order from the bindings table (worker/bindings/table.ts).
         bindings: issuerScriptBindings(
           {
             PUBLISHED: this.jwksNamespace.id,

@@ -13,7 +13,7 @@ import {
   WORKERS_SCRIPT,
 } from "./issuer-script.js";
 
-/** The type the bindings table gives the key-encryption key (worker/issuer/bindings.ts). */
+/** The type the bindings table gives the key-encryption key (worker/bindings/table.ts). */
 const SECRET_TYPE = ISSUER_BINDINGS[KEY_ENCRYPTION_KEY_BINDING].type;
 
 export function keyEncryptionKeyViolations(script: Readonly<Record<string, unknown>>): readonly string[] {

@@ -8,7 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { CATALOG_SECTIONS, type CatalogEntry, ERROR_CATALOG } from "../../worker/error-codes/catalog/index.js";
 import { renderErrorsDocument } from "../../worker/error-codes/catalog/render.js";
 import { type IssuerErrorCode, RETRYABLE_ISSUER_CODES, VERIFICATION_STATUS } from "../../worker/error-codes/index.js";
-import { ISSUER_PROBLEMS, type IssuerAnswerCode } from "../../worker/issuer/problems.js";
+import { ISSUER_PROBLEMS, type IssuerAnswerCode } from "../../worker/http/issuer-problems.js";
 import { type RefusalCode, refusalResponse } from "../../worker/middleware/refusals.js";
 import { type OriginRefusalCode, originRefusalResponse } from "../../worker/mtls/origin-refusals.js";
 import { REPO_ROOT } from "../support/run-tsx.js";

@@ -1,10 +1,10 @@
-// The bindings table (worker/issuer/bindings.ts) is what the Pulumi program declares on the
+// The bindings table (worker/bindings/table.ts) is what the Pulumi program declares on the
 // issuer script and what the local stack gives the issuer: names, types, the key store's class.
 
 import assert from "node:assert/strict";
 import type { WorkerOptions } from "miniflare";
 import { issuerScriptBindings } from "../../infra/cloudflare/issuer-bindings.js";
-import { ISSUER_BINDINGS, issuerBindingEntries } from "../../worker/issuer/bindings.js";
+import { ISSUER_BINDINGS, issuerBindingEntries } from "../../worker/bindings/table.js";
 import { localStack } from "../../worker/local/stack.js";
 import { engineConfig, runProgram } from "../support/dev-stack.js";
 import { ofType } from "../support/pulumi-mocks.js";

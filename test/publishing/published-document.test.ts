@@ -2,7 +2,6 @@
 // when KV has nothing or fails, 503 when neither answers; strong ETag, If-None-Match, HEAD.
 
 import assert from "node:assert/strict";
-import { JWKS_KV_KEY } from "../../worker/keys/jwks.js";
 import { JWKS_DOCUMENT, REVOCATIONS_DOCUMENT } from "../../worker/publishing/documents.js";
 import { etagOf } from "../../worker/publishing/etag.js";
 import {
@@ -52,10 +51,10 @@ describe("published documents: reading", () => {
   };
 
   it("answers KV's copy with the ETag recorded beside it, without asking the key store", async () => {
-    const kv = kvOf({ [JWKS_KV_KEY]: [BODY, { etag: '"recorded"', publishedAt: 1 }] });
+    const kv = kvOf({ [JWKS_DOCUMENT.kvKey]: [BODY, { etag: '"recorded"', publishedAt: 1 }] });
     const found = await readPublished(kv, JWKS_DOCUMENT, { reader: "test", fallback: store() });
     assert.deepEqual(found, { body: BODY, etag: '"recorded"' });
-    assert.deepEqual(kv.reads, [JWKS_KV_KEY]);
+    assert.deepEqual(kv.reads, [JWKS_DOCUMENT.kvKey]);
     assert.equal(storeCalls, 0);
   });
 
@@ -63,14 +62,14 @@ describe("published documents: reading", () => {
     const computed = await etagOf(BODY, undefined);
     assert.match(computed, /^"[0-9a-f]{32}"$/);
     for (const metadata of [null, {}, { etag: "" }, { etag: "unquoted" }, { etag: 7 }, { etag: 'W/"weak"' }]) {
-      const found = await readPublishedKv(kvOf({ [JWKS_KV_KEY]: [BODY, metadata] }), JWKS_DOCUMENT);
+      const found = await readPublishedKv(kvOf({ [JWKS_DOCUMENT.kvKey]: [BODY, metadata] }), JWKS_DOCUMENT);
       assert.equal(found?.etag, computed, JSON.stringify(metadata));
     }
   });
 
   const emptyKv: [string, Record<string, [string, unknown]>][] = [
     ["absent", {}],
-    ["empty", { [JWKS_KV_KEY]: ["", { etag: '"empty"' }] }],
+    ["empty", { [JWKS_DOCUMENT.kvKey]: ["", { etag: '"empty"' }] }],
   ];
   for (const [name, entries] of emptyKv) {
     it(`falls back to the key store when KV's copy is ${name}, logging nothing`, async () => {

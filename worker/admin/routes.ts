@@ -5,19 +5,19 @@
 //   POST /admin/keys/<kid>/revoke
 // Every answer is JSON; failures are problem+json.
 
+import type { IssuerEnv } from "../bindings/env.js";
 import type { IssuerSettings } from "../config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
+import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
 import { decodePathSegment } from "../http/path-segment.js";
 import { readRequestText } from "../http/request-body.js";
-import type { IssuerEnv } from "../issuer/env.js";
-import { forgetIsolateKeys } from "../issuer/isolate-caches.js";
-import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
+import { forgetIsolateKeys } from "../isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import type { KeyListing } from "../keys/key-store-types.js";
-import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "../revocation/admin.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
+import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "./revocations.js";
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_BODY_BYTES = 1_024;

@@ -3,8 +3,8 @@
 // cannot set `props`), so the class *is* its identity: the name is chosen by the stack, never by
 // the caller.
 
+import { KEY_STORE_CLASS } from "../bindings/table.js";
 import type { WorkflowConfig, WorkloadConfig } from "../config/types.js";
-import { KEY_STORE_CLASS } from "../issuer/bindings.js";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED_EXPORTS = new Set(["default", "Issuer", KEY_STORE_CLASS]);

@@ -8,9 +8,9 @@
 // exists because one edge cache lookup costs more than a whole static answer (bench/RESULTS.md).
 // An admin change of the keys drops it in the isolate that made it (forgetJwksMirror).
 
+import type { IssuerEnv } from "../bindings/env.js";
 import type { IssuerSettings } from "../config/types.js";
 import { JWKS_PATH } from "../http/routes.js";
-import type { IssuerEnv } from "../issuer/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { EDGE_CACHE_MS, jwksMaxAgeSeconds } from "../keys/timeline.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";

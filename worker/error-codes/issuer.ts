@@ -1,7 +1,7 @@
 // The issuer's error codes. `IssuerErrorCode`: the failures an `IssuerError` carries, over RPC
 // (token requests) and HTTP (admin, introspection). `IssuerHttpCode`: the answers only the HTTP
 // surface gives (routing, method, authentication of the admin and introspection routes, published
-// documents that cannot be read). Each has one HTTP status, in worker/issuer/problems.ts.
+// documents that cannot be read). Each has one HTTP status, in worker/http/issuer-problems.ts.
 
 export type IssuerErrorCode =
   | "ERR_NO_IDENTITY"

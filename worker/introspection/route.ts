@@ -4,10 +4,10 @@
 // that long, which bounds how late it learns of an ended instance or a revocation.
 
 import type { JSONWebKeySet } from "jose";
+import type { IssuerEnv } from "../bindings/env.js";
 import { errorCodeOf } from "../errors.js";
+import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
 import { readRequestText } from "../http/request-body.js";
-import type { IssuerEnv } from "../issuer/env.js";
-import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { readPublished } from "../publishing/published-document.js";

@@ -5,11 +5,11 @@
 // static `workload` or `workflow`.
 
 import { WorkerEntrypoint } from "cloudflare:workers";
+import type { IssuerEnv } from "../bindings/env.js";
 import { issueWorkloadToken } from "../tokens/issue.js";
 import type { IssuedToken, IssuerRpc, TokenOptions } from "../tokens/rpc.js";
 import { instanceStatus } from "../workflows/instance.js";
 import { issueWorkflowToken } from "../workflows/issue.js";
-import type { IssuerEnv } from "./env.js";
 import { type BindingIdentity, refuseWorkflowBindingForToken, resolveWorkflow, resolveWorkload } from "./identity.js";
 import { issueLoggingRefusals } from "./issuance.js";
 

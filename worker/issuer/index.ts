@@ -2,7 +2,7 @@
 // `Issuer` RPC entrypoint, and the key store Durable Object class. The bundle adds one
 // per-workload entrypoint class per registered workload (worker/build/entrypoints.ts).
 
-import type { IssuerEnv } from "./env.js";
+import type { IssuerEnv } from "../bindings/env.js";
 import { handleRequest } from "./router.js";
 
 export { KeyStore } from "../keys/key-store.js";

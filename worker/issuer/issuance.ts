@@ -2,16 +2,16 @@
 // the runtime config, the isolate's signing key and token caches, the published revocation list,
 // and the `token.refused` log line when a token is refused.
 
+import type { IssuerEnv } from "../bindings/env.js";
 import { clockFromOffset } from "../clock.js";
 import { errorCodeOf } from "../errors.js";
+import { signingKeys, tokens } from "../isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { issuanceRevocationsFrom } from "../revocation/published.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import type { IssueContext } from "../tokens/issue.js";
 import type { IssuedToken } from "../tokens/rpc.js";
-import type { IssuerEnv } from "./env.js";
-import { signingKeys, tokens } from "./isolate-caches.js";
 
 export interface Issuance {
   readonly config: RuntimeSettings;

@@ -2,16 +2,16 @@
 // list. Token issuance is RPC only (entrypoint.ts).
 
 import { handleAdmin } from "../admin/routes.js";
+import type { IssuerEnv } from "../bindings/env.js";
 import { clockFromOffset } from "../clock.js";
 import { serveJwks } from "../discovery/jwks-endpoint.js";
 import { DISCOVERY_MAX_AGE_SECONDS, openIdConfiguration } from "../discovery/openid-configuration.js";
+import { serveRevocations } from "../discovery/revocations-endpoint.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
+import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
 import { ADMIN_PATH, DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../http/routes.js";
 import { handleIntrospection } from "../introspection/route.js";
-import { serveRevocations } from "../revocation/endpoint.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
-import type { IssuerEnv } from "./env.js";
-import { issuerProblem, methodNotAllowed } from "./problems.js";
 
 export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
   const path = new URL(request.url).pathname;

@@ -9,9 +9,6 @@ export interface JwksDocument {
   readonly keys: readonly JWK[];
 }
 
-/** The KV key the JWKS is published under, in the PUBLISHED namespace (see STORAGE.md). */
-export const JWKS_KV_KEY = "jwks/v1";
-
 /** Its KV metadata; `etag` is publishedDocumentEtag of the value (worker/publishing/etag.ts). */
 export interface JwksKvMetadata {
   readonly etag: string;

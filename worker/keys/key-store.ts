@@ -7,12 +7,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyEncryptionKeyError } from "../errors.js";
-import type { IssuerEnv } from "../issuer/env.js";
+import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { publishedDocumentEtag } from "../publishing/etag.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { type RevocationListing, RevocationStore } from "../revocation/store.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
-import { JWKS_KV_KEY, type JwksKvMetadata, jwksDocument } from "./jwks.js";
+import { type JwksKvMetadata, jwksDocument } from "./jwks.js";
 import { importKeyEncryptionKey, type KeyEncryptionKey, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
 import { KeyRows, type StoredKey } from "./key-rows.js";
@@ -43,14 +43,21 @@ const ROTATION_RETRY_MS = 5 * 60_000;
 const MAX_ROUNDS = 8;
 const LISTED_EVENTS = 50;
 
-export class KeyStore extends DurableObject<IssuerEnv> {
+/** What the key store reads of the issuer's bindings (IssuerEnv, worker/bindings/env.ts, has them all). */
+export interface KeyStoreEnv {
+  readonly KEY_ENCRYPTION_KEY?: string;
+  readonly PUBLISHED: KVNamespace;
+  readonly TEST_CLOCK_OFFSET_SECONDS?: string;
+}
+
+export class KeyStore extends DurableObject<KeyStoreEnv> {
   readonly #rows: KeyRows;
   readonly #revocations: RevocationStore;
   readonly #clock: Clock;
   /** The imported KEK: a value, never a promise another request could be left awaiting. */
   #kek: KeyEncryptionKey | undefined;
 
-  constructor(ctx: DurableObjectState, env: IssuerEnv) {
+  constructor(ctx: DurableObjectState, env: KeyStoreEnv) {
     super(ctx, env);
     this.#rows = new KeyRows(ctx.storage.sql);
     this.#revocations = new RevocationStore(ctx.storage.sql);
@@ -266,7 +273,7 @@ export class KeyStore extends DurableObject<IssuerEnv> {
     if (body === this.#rows.getMeta("jwks_body") && this.#rows.getMeta("jwks_pending") === null) return true;
     try {
       const metadata: JwksKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: now };
-      await this.env.PUBLISHED.put(JWKS_KV_KEY, body, { metadata });
+      await this.env.PUBLISHED.put(JWKS_DOCUMENT.kvKey, body, { metadata });
     } catch (error) {
       this.#rows.setMeta("jwks_pending", "1");
       console.error(JSON.stringify({ event: "keys.publish_failed", error: String(error) }));

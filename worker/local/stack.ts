@@ -6,11 +6,11 @@
 
 import { resolve } from "node:path";
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
+import { type IssuerBindingsOfType, issuerBindingEntries } from "../bindings/table.js";
 import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../build/bundle.js";
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
-import { type IssuerBindingsOfType, issuerBindingEntries } from "../issuer/bindings.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
@@ -126,7 +126,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
  */
 const LOCAL_NAMESPACES: Readonly<Record<IssuerBindingsOfType<"kv_namespace">, string>> = { PUBLISHED: "jwks" };
 
-/** The issuer's bindings from the table (worker/issuer/bindings.ts); text ones only when given. */
+/** The issuer's bindings from the table (worker/bindings/table.ts); text ones only when given. */
 function issuerBindings(
   texts: Readonly<Record<IssuerBindingsOfType<"secret_text" | "plain_text">, string | undefined>>,
 ): Pick<WorkerOptions, "bindings" | "kvNamespaces" | "durableObjects"> {

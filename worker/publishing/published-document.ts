@@ -4,7 +4,7 @@
 // mirror and edge cache in front of `readPublished`; introspection and issuance read through it.
 
 import { ifNoneMatchMatches } from "../http/conditional.js";
-import { issuerProblem, methodNotAllowed } from "../issuer/problems.js";
+import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
 import type { PublishedDocument } from "./documents.js";
 import { etagOf } from "./etag.js";
 

@@ -2,8 +2,9 @@
 // see worker/keys/STORAGE.md) and its publication to KV (`revocations/v1`), where the issuer's
 // /revocations.json reads it. The key store is the single writer of both, as of the JWKS.
 
+import { REVOCATIONS_DOCUMENT } from "../publishing/documents.js";
 import { publishedDocumentEtag } from "../publishing/etag.js";
-import { REVOCATIONS_KV_KEY, type RevocationEntry, type RevocationKind, revocationDocument } from "./list.js";
+import { type RevocationEntry, type RevocationKind, revocationDocument } from "./list.js";
 
 export const REVOCATIONS_SCHEMA = `CREATE TABLE IF NOT EXISTS revocations (
   kind TEXT NOT NULL CHECK (kind IN ('jti', 'workload', 'workflow')),
@@ -83,7 +84,7 @@ export class RevocationLedger {
     if (body === meta.getMeta("revocations_body") && meta.getMeta("revocations_pending") === null) return true;
     try {
       const metadata: RevocationsKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: nowMs };
-      await kv.put(REVOCATIONS_KV_KEY, body, { metadata });
+      await kv.put(REVOCATIONS_DOCUMENT.kvKey, body, { metadata });
     } catch (error) {
       meta.setMeta("revocations_pending", "1");
       console.error(JSON.stringify({ event: "revocations.publish_failed", error: String(error) }));

@@ -12,7 +12,6 @@
 
 import type { IssuerSettings } from "../config/types.js";
 
-export const REVOCATIONS_KV_KEY = "revocations/v1";
 /** Relying parties may use a fetched list this long; revocations reach them within it. */
 export const REVOCATIONS_MAX_AGE_SECONDS = 10;
 /** Bound on live entries; kill switches cover any number of tokens with one entry. */

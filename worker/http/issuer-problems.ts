@@ -4,7 +4,7 @@
 // that reached the router would be the issuer's bug, answered 500.
 
 import type { IssuerErrorCode, IssuerHttpCode } from "../error-codes/issuer.js";
-import { problemResponse } from "../http/problem.js";
+import { problemResponse } from "./problem.js";
 
 export type IssuerAnswerCode = IssuerErrorCode | IssuerHttpCode;
 

@@ -6,14 +6,14 @@
 //                              removed workload's tokens can still be revoked). A jti whose token
 //                              no verifier accepts any more is refused (400): nothing is recorded.
 
+import type { IssuerEnv } from "../bindings/env.js";
 import { clockFromOffset } from "../clock.js";
+import { methodNotAllowed } from "../http/issuer-problems.js";
 import { readRequestText } from "../http/request-body.js";
-import type { IssuerEnv } from "../issuer/env.js";
-import { methodNotAllowed } from "../issuer/problems.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
+import { publishedRevocations } from "../revocation/published.js";
+import { MAX_REVOCATION_BODY_BYTES, parseRevocationRequest } from "../revocation/request.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
-import { publishedRevocations } from "./published.js";
-import { MAX_REVOCATION_BODY_BYTES, parseRevocationRequest } from "./request.js";
 
 export const ADMIN_REVOCATIONS_PATH = "/admin/revocations";
 const REVOCATION_BODY_TOO_LARGE = `the revocation body is at most ${MAX_REVOCATION_BODY_BYTES} bytes: {"jti", "exp"}, {"workload"} or {"workflow"}`;

@@ -4,9 +4,9 @@
 // tokens/token-cache.ts); other isolates pick up a rotation or revocation within
 // SIGNING_KEY_CACHE_MS, and their JWKS mirrors expire with the edge cache entry they copy.
 
-import { forgetJwksMirror } from "../discovery/jwks-endpoint.js";
-import { SigningKeyCache } from "../keys/signing-key-cache.js";
-import { TokenCache } from "../tokens/token-cache.js";
+import { forgetJwksMirror } from "./discovery/jwks-endpoint.js";
+import { SigningKeyCache } from "./keys/signing-key-cache.js";
+import { TokenCache } from "./tokens/token-cache.js";
 
 export const signingKeys = new SigningKeyCache();
 export const tokens = new TokenCache();

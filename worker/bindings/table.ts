@@ -1,7 +1,7 @@
 // The issuer Worker's bindings as data: each binding's name and kind (the Cloudflare binding type
 // it is declared with). The Pulumi program (infra/cloudflare/issuer-worker.ts), the local stack
 // (worker/local/stack.ts), the policy pack (policies/cloudflare/) and the bundle builder all read
-// this table instead of spelling names; worker/issuer/env.ts checks that it lists exactly the
+// this table instead of spelling names; worker/bindings/env.ts checks that it lists exactly the
 // fields of IssuerEnv. Pure (no Pulumi, Node or Workers import): every side of the repo imports it.
 // Plus one Workflows binding per registered workflow, named by the stack (worker/workflows/).
 

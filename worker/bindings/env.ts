@@ -1,10 +1,10 @@
 // Bindings of the issuer Worker, as the Worker sees them. Their names and kinds are the table in
-// bindings.ts, which the Pulumi program (infra/) and the local stack (worker/local/) create them
+// table.ts, which the Pulumi program (infra/) and the local stack (worker/local/) create them
 // from; the check below fails typecheck when a field is here and not there, or the reverse. The
 // stack's settings are not a binding: they are built into the bundle (worker/runtime-config).
 
-import type { KeyStore } from "../keys/key-store.js";
-import type { ISSUER_BINDINGS, IssuerBindingSpec } from "./bindings.js";
+import type { KeyStore, KeyStoreEnv } from "../keys/key-store.js";
+import type { ISSUER_BINDINGS, IssuerBindingSpec } from "./table.js";
 
 export interface IssuerEnv {
   /** Secret: base64 of 32 random bytes sealing every private key. */
@@ -30,4 +30,6 @@ type Table = typeof ISSUER_BINDINGS;
 export type IssuerBindingsChecked = [
   Expect<Table extends Record<keyof IssuerEnv, IssuerBindingSpec> ? true : false>,
   Expect<[Exclude<keyof Table, keyof IssuerEnv>] extends [never] ? true : false>,
+  /** The key store Durable Object is constructed with the issuer's env: it must hold what the store reads. */
+  Expect<IssuerEnv extends KeyStoreEnv ? true : false>,
 ];

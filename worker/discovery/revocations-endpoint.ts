@@ -4,11 +4,11 @@
 // ETag, honour If-None-Match, and may be cached REVOCATIONS_MAX_AGE_SECONDS, the delay a
 // revocation takes to reach a relying party (after KV propagation).
 
-import type { IssuerEnv } from "../issuer/env.js";
+import type { IssuerEnv } from "../bindings/env.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import { REVOCATIONS_DOCUMENT } from "../publishing/documents.js";
 import { readPublished, servePublished } from "../publishing/published-document.js";
-import { REVOCATIONS_MAX_AGE_SECONDS } from "./list.js";
+import { REVOCATIONS_MAX_AGE_SECONDS } from "../revocation/list.js";
 
 export function serveRevocations(request: Request, env: IssuerEnv): Promise<Response> {
   return servePublished(
