@@ -1,5 +1,5 @@
 // The admin API: key listing, rotation (safe or emergency) and key revocation; token
-// revocations (worker/revocation/admin.ts).
+// revocations (revocations.ts).
 //   GET  /admin/keys
 //   POST /admin/keys/rotate          body: {"emergency": true} to stop signing with the active key now
 //   POST /admin/keys/<kid>/revoke

@@ -4,7 +4,7 @@
 // for '-', surrounding blanks) starts with the prefix, and one read as Authorization unless it is
 // kept. So `x_worker_identity_subject` or `X.Worker-Identity_Subject`, which a CGI, WSGI, PHP or
 // Rack origin reads as HTTP_X_WORKER_IDENTITY_SUBJECT, never reaches it; this holds on public
-// routes and whether or not a token was sent (test/hostile/request-shape.test.ts).
+// routes and whether or not a token was sent (test/hostile/identity-smuggling.test.ts).
 //
 // Stripped, not refused: the origin is equally safe either way (it never sees the header), and
 // stripping is what the README has always promised, so a client or proxy that copies headers

@@ -25,7 +25,7 @@
 // that copies headers keeps working instead of getting a 400 on every route. The names are read as
 // an origin reads them (header-name.ts: case, '_' or any other non-alphanumeric for '-'), which is
 // how Symfony found X_ORIGINAL_URL: its HeaderBag turns '_' into '-'. Stripped on every route,
-// with or without a token (test/hostile/overrides.test.ts).
+// with or without a token (test/hostile/path-overrides.test.ts).
 
 import { headerNameReading } from "./header-name.js";
 
