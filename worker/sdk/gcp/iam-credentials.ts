@@ -1,10 +1,10 @@
 // IAM Credentials generateAccessToken: the federated token impersonates a service account, as
 // google-auth-library does with `service_account_impersonation_url`.
 
-import { GcpIamCredentialsError, MalformedResponseError } from "../errors.js";
-import { post, type SdkFetch } from "../http.js";
+import { GcpIamCredentialsError } from "../errors.js";
+import type { SdkFetch } from "../http.js";
 import { parseUtcTimestamp } from "../timestamps.js";
-import { googleRefusal, jsonObject } from "./json-answer.js";
+import { callGoogle } from "./json-answer.js";
 
 export interface ImpersonationRequest {
   /** https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/<email>:generateAccessToken */
@@ -31,7 +31,7 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 export async function generateAccessToken(request: ImpersonationRequest, nowMs: number): Promise<ServiceAccountToken> {
-  const answer = await post({
+  const { body, malformed } = await callGoogle({
     service: "gcp-iamcredentials",
     url: request.url,
     headers: {
@@ -42,24 +42,12 @@ export async function generateAccessToken(request: ImpersonationRequest, nowMs: 
     body: JSON.stringify({ scope: request.scopes, lifetime: `${request.lifetimeSeconds}s` }),
     fetch: request.fetch,
     timeoutMs: request.timeoutMs,
+    what: "IAM Credentials",
+    operation: "generateAccessToken",
+    subject: request.serviceAccountEmail,
+    hints: HINTS,
+    refused: GcpIamCredentialsError,
   });
-  const body = jsonObject(answer, "gcp-iamcredentials", "IAM Credentials");
-  const refusal = googleRefusal(answer, body, "gcp-iamcredentials", "IAM Credentials", HINTS);
-  if (refusal) {
-    throw new GcpIamCredentialsError(
-      answer.status,
-      refusal.code,
-      refusal.message,
-      refusal.retryable,
-      `IAM Credentials refused generateAccessToken for ${request.serviceAccountEmail}: ${refusal.code}${refusal.suffix}`,
-    );
-  }
-  const malformed = (why: string) =>
-    new MalformedResponseError(
-      "gcp-iamcredentials",
-      answer.status,
-      `IAM Credentials answered generateAccessToken with ${why}`,
-    );
   if (typeof body.accessToken !== "string" || body.accessToken === "") throw malformed("no accessToken");
   const expiresAtMs = typeof body.expireTime === "string" ? parseUtcTimestamp(body.expireTime) : undefined;
   if (expiresAtMs === undefined) throw malformed("no expireTime in RFC 3339 UTC form");

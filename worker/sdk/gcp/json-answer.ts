@@ -3,7 +3,7 @@
 // `{error: {code, message, status}}` (iamcredentials, and sts for errors outside OAuth).
 
 import { type IdentityService, isRetryableStatus, MalformedResponseError } from "../errors.js";
-import type { Answer } from "../http.js";
+import { type Answer, type PostRequest, post } from "../http.js";
 
 export interface GoogleErrorFields {
   /** `invalid_grant`, `PERMISSION_DENIED`, ... */
@@ -92,5 +92,52 @@ export function googleRefusal(
     ...error,
     retryable: RETRYABLE_GOOGLE_CODES.has(error.code) || isRetryableStatus(answer.status),
     suffix: `${error.message ? `: ${error.message}` : ""}${hint ? ` (${hint})` : ""}`,
+  };
+}
+
+/** The error class a service's refusals become: GcpStsError or GcpIamCredentialsError. */
+export type RefusalError = new (
+  status: number,
+  serviceCode: string,
+  serviceMessage: string,
+  retryable: boolean,
+  detail: string,
+) => Error;
+
+export interface GoogleCall extends PostRequest {
+  /** The service as sentences name it: `GCP STS`, `IAM Credentials`. */
+  readonly what: string;
+  /** The call as sentences name it: `the token exchange`, `generateAccessToken`. */
+  readonly operation: string;
+  /** What the call was for (an audience, a service account), named in a refusal. */
+  readonly subject: string;
+  readonly hints: Readonly<Record<string, string>>;
+  readonly refused: RefusalError;
+}
+
+export interface GoogleSuccess {
+  readonly body: JsonObject;
+  /** A MalformedResponseError saying the success answer came `with <why>`. */
+  readonly malformed: (why: string) => MalformedResponseError;
+}
+
+/** POSTs the call and reads a success's JSON object; a refusal throws `call.refused`. */
+export async function callGoogle(call: GoogleCall): Promise<GoogleSuccess> {
+  const answer = await post(call);
+  const body = jsonObject(answer, call.service, call.what);
+  const refusal = googleRefusal(answer, body, call.service, call.what, call.hints);
+  if (refusal) {
+    throw new call.refused(
+      answer.status,
+      refusal.code,
+      refusal.message,
+      refusal.retryable,
+      `${call.what} refused ${call.operation} for ${call.subject}: ${refusal.code}${refusal.suffix}`,
+    );
+  }
+  return {
+    body,
+    malformed: (why) =>
+      new MalformedResponseError(call.service, answer.status, `${call.what} answered ${call.operation} with ${why}`),
   };
 }

@@ -1,9 +1,9 @@
 // The RFC 8693 token exchange at GCP STS: the same form google-auth-library sends for an external
 // account with a programmatic subject token supplier, and the strict reading of its answer.
 
-import { GcpStsError, MalformedResponseError } from "../errors.js";
-import { post, type SdkFetch } from "../http.js";
-import { googleRefusal, jsonObject } from "./json-answer.js";
+import { GcpStsError } from "../errors.js";
+import type { SdkFetch } from "../http.js";
+import { callGoogle } from "./json-answer.js";
 
 export interface FederatedToken {
   readonly accessToken: string;
@@ -37,27 +37,19 @@ export async function exchangeToken(request: ExchangeRequest): Promise<Federated
     subject_token: request.subjectToken,
     subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
   });
-  const answer = await post({
+  const { body, malformed } = await callGoogle({
     service: "gcp-sts",
     url: request.endpoint,
     headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8", accept: "application/json" },
     body: form.toString(),
     fetch: request.fetch,
     timeoutMs: request.timeoutMs,
+    what: "GCP STS",
+    operation: "the token exchange",
+    subject: request.audience,
+    hints: HINTS,
+    refused: GcpStsError,
   });
-  const body = jsonObject(answer, "gcp-sts", "GCP STS");
-  const refusal = googleRefusal(answer, body, "gcp-sts", "GCP STS", HINTS);
-  if (refusal) {
-    throw new GcpStsError(
-      answer.status,
-      refusal.code,
-      refusal.message,
-      refusal.retryable,
-      `GCP STS refused the token exchange for ${request.audience}: ${refusal.code}${refusal.suffix}`,
-    );
-  }
-  const malformed = (why: string) =>
-    new MalformedResponseError("gcp-sts", answer.status, `GCP STS answered the token exchange with ${why}`);
   if (typeof body.access_token !== "string" || body.access_token === "") throw malformed("no access_token");
   if (
     body.token_type !== undefined &&
