@@ -39,6 +39,19 @@ const provider = (change: Properties = {}) => ({
   oidc: { issuerUri: "https://id.example.dev", allowedAudiences: ["a"] },
   ...change,
 });
+const withPool = () => {
+  const deploy = freshDeploy();
+  declare(deploy, TYPE.pool, "p", pool());
+  return deploy;
+};
+/** Declaring the account, pool or provider with `change` in a fresh deploy is refused with `message`. */
+const refusesAccount = (change: Properties, message: RegExp) =>
+  refused(() => declare(freshDeploy(), TYPE.serviceAccount, "a", account(change)), message);
+const refusesPool = (change: Properties, message: RegExp) =>
+  refused(() => declare(freshDeploy(), TYPE.pool, "p", pool(change)), message);
+/** The provider is declared in a deploy that has its pool. */
+const declaresProvider = (change: Properties) => declare(withPool(), TYPE.poolProvider, "v", provider(change));
+const refusesProvider = (change: Properties, message: RegExp) => refused(() => declaresProvider(change), message);
 
 describe("fake GCP IAM: service accounts", () => {
   it("accepts an account and answers its email", () => {
@@ -50,10 +63,7 @@ describe("fake GCP IAM: service accounts", () => {
 
   for (const accountId of ["short", "a".repeat(31), "1starts-with-digit", "ends-with-dash-", "Upper-case"]) {
     it(`refuses the account id ${JSON.stringify(accountId)}`, () => {
-      refused(
-        () => declare(freshDeploy(), TYPE.serviceAccount, "a", account({ accountId })),
-        /accountId ".*" does not match/,
-      );
+      refusesAccount({ accountId }, /accountId ".*" does not match/);
     });
   }
 
@@ -64,18 +74,9 @@ describe("fake GCP IAM: service accounts", () => {
       "a",
       account({ displayName: "d".repeat(100), description: "d".repeat(256) }),
     );
-    refused(
-      () => declare(freshDeploy(), TYPE.serviceAccount, "a", account({ displayName: "d".repeat(101) })),
-      /displayName is 101 bytes; at most 100/,
-    );
-    refused(
-      () => declare(freshDeploy(), TYPE.serviceAccount, "a", account({ description: "d".repeat(257) })),
-      /description is 257 bytes; at most 256/,
-    );
-    refused(
-      () => declare(freshDeploy(), TYPE.serviceAccount, "a", account({ project: "someone-else" })),
-      /Permission denied on resource project someone-else/,
-    );
+    refusesAccount({ displayName: "d".repeat(101) }, /displayName is 101 bytes; at most 100/);
+    refusesAccount({ description: "d".repeat(257) }, /description is 257 bytes; at most 256/);
+    refusesAccount({ project: "someone-else" }, /Permission denied on resource project someone-else/);
   });
 
   it("refuses a 101st service account in one project (default quota 100)", () => {
@@ -95,55 +96,23 @@ describe("fake GCP IAM: service accounts", () => {
       role,
       member,
     });
-    declare(
-      freshDeploy(),
-      TYPE.serviceAccountMember,
-      "m",
-      grant(`principal://iam.googleapis.com/${POOL_NAME}/subject/worker/a/billing`),
-    );
-    declare(
-      freshDeploy(),
-      TYPE.serviceAccountMember,
-      "m",
-      grant(`principalSet://iam.googleapis.com/${POOL_NAME}/attribute.workflow/nightly`),
-    );
+    const grants = (member: string, role?: string) =>
+      declare(freshDeploy(), TYPE.serviceAccountMember, "m", grant(member, role));
+    grants(`principal://iam.googleapis.com/${POOL_NAME}/subject/worker/a/billing`);
+    grants(`principalSet://iam.googleapis.com/${POOL_NAME}/attribute.workflow/nightly`);
     refused(
       () =>
-        declare(
-          freshDeploy(),
-          TYPE.serviceAccountMember,
-          "m",
-          grant(
-            "principal://iam.googleapis.com/projects/example-identity-dev/locations/global/workloadIdentityPools/p1/subject/s",
-          ),
+        grants(
+          "principal://iam.googleapis.com/projects/example-identity-dev/locations/global/workloadIdentityPools/p1/subject/s",
         ),
       /Invalid principal identifier/,
     );
     refused(
-      () =>
-        declare(
-          freshDeploy(),
-          TYPE.serviceAccountMember,
-          "m",
-          grant(`principal://iam.googleapis.com/${POOL_NAME}/subject/${"s".repeat(128)}`),
-        ),
+      () => grants(`principal://iam.googleapis.com/${POOL_NAME}/subject/${"s".repeat(128)}`),
       /google.subject is 128 bytes; at most 127/,
     );
-    refused(
-      () =>
-        declare(
-          freshDeploy(),
-          TYPE.serviceAccountMember,
-          "m",
-          grant("wid-billing@example-identity-dev.iam.gserviceaccount.com"),
-        ),
-      /Invalid principal identifier/,
-    );
-    refused(
-      () =>
-        declare(freshDeploy(), TYPE.serviceAccountMember, "m", grant("user:a@example.com", "iam.workloadIdentityUser")),
-      /role "iam.workloadIdentityUser"/,
-    );
+    refused(() => grants("wid-billing@example-identity-dev.iam.gserviceaccount.com"), /Invalid principal identifier/);
+    refused(() => grants("user:a@example.com", "iam.workloadIdentityUser"), /role "iam.workloadIdentityUser"/);
     declare(freshDeploy(), TYPE.projectMember, "m", {
       project: PROJECT,
       role: "roles/bigquery.dataViewer",
@@ -227,36 +196,18 @@ describe("fake GCP IAM: workload identity pools and providers", () => {
 
   for (const id of ["abc", "a".repeat(33), "gcp-pool", "Pool_1"]) {
     it(`refuses the pool id ${JSON.stringify(id)}`, () => {
-      refused(
-        () => declare(freshDeploy(), TYPE.pool, "p", pool({ workloadIdentityPoolId: id })),
-        /workloadIdentityPoolId/,
-      );
+      refusesPool({ workloadIdentityPoolId: id }, /workloadIdentityPoolId/);
     });
   }
 
   it("refuses a display name over 32 characters and a description over 256", () => {
     declare(freshDeploy(), TYPE.pool, "p", pool({ displayName: "d".repeat(32) }));
-    refused(
-      () => declare(freshDeploy(), TYPE.pool, "p", pool({ displayName: "d".repeat(33) })),
-      /displayName is 33 characters; at most 32/,
-    );
-    refused(
-      () => declare(freshDeploy(), TYPE.pool, "p", pool({ description: "d".repeat(257) })),
-      /description is 257 characters; at most 256/,
-    );
+    refusesPool({ displayName: "d".repeat(33) }, /displayName is 33 characters; at most 32/);
+    refusesPool({ description: "d".repeat(257) }, /description is 257 characters; at most 256/);
   });
 
-  const withPool = () => {
-    const deploy = freshDeploy();
-    declare(deploy, TYPE.pool, "p", pool());
-    return deploy;
-  };
-
   it("accepts a provider in its pool, and refuses one whose pool does not exist", () => {
-    assert.equal(
-      declare(withPool(), TYPE.poolProvider, "v", provider()).name,
-      `${POOL_NAME}/providers/worker-identity`,
-    );
+    assert.equal(declaresProvider({}).name, `${POOL_NAME}/providers/worker-identity`);
     refused(() => declare(freshDeploy(), TYPE.poolProvider, "v", provider()), /Error 404: the pool .* was not found/);
   });
 
@@ -265,74 +216,22 @@ describe("fake GCP IAM: workload identity pools and providers", () => {
       "google.subject": "assertion.sub",
       ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`attribute.a${i}`, "assertion.x"])),
     });
-    declare(withPool(), TYPE.poolProvider, "v", provider({ attributeMapping: attributes(50) }));
-    refused(
-      () => declare(withPool(), TYPE.poolProvider, "v", provider({ attributeMapping: attributes(51) })),
-      /custom attributes is 51 attributes; at most 50/,
-    );
-    refused(
-      () =>
-        declare(
-          withPool(),
-          TYPE.poolProvider,
-          "v",
-          provider({ attributeMapping: { "google.subject": "assertion.sub", "attribute.Team": "x" } }),
-        ),
-      /key "Team"/,
-    );
-    refused(
-      () =>
-        declare(
-          withPool(),
-          TYPE.poolProvider,
-          "v",
-          provider({ attributeMapping: { "google.subject": "a".repeat(2_049) } }),
-        ),
-      /is 2049 characters; at most 2048/,
-    );
-    refused(
-      () => declare(withPool(), TYPE.poolProvider, "v", provider({ attributeMapping: { "attribute.a": "x" } })),
-      /must map google.subject/,
-    );
+    declaresProvider({ attributeMapping: attributes(50) });
+    refusesProvider({ attributeMapping: attributes(51) }, /custom attributes is 51 attributes; at most 50/);
+    refusesProvider({ attributeMapping: { "google.subject": "assertion.sub", "attribute.Team": "x" } }, /key "Team"/);
+    refusesProvider({ attributeMapping: { "google.subject": "a".repeat(2_049) } }, /is 2049 characters; at most 2048/);
+    refusesProvider({ attributeMapping: { "attribute.a": "x" } }, /must map google.subject/);
   });
 
   it("refuses a condition over 4,096 characters, an 11th audience and an issuer that is not https", () => {
-    declare(withPool(), TYPE.poolProvider, "v", provider({ attributeCondition: "a".repeat(4_096) }));
-    refused(
-      () => declare(withPool(), TYPE.poolProvider, "v", provider({ attributeCondition: "a".repeat(4_097) })),
-      /attributeCondition is 4097 characters; at most 4096/,
-    );
+    declaresProvider({ attributeCondition: "a".repeat(4_096) });
+    refusesProvider({ attributeCondition: "a".repeat(4_097) }, /attributeCondition is 4097 characters; at most 4096/);
+    const oidc = (allowedAudiences: string[]) => ({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences } });
     const audiences = (n: number) => Array.from({ length: n }, (_, i) => `aud-${i}`);
-    declare(
-      withPool(),
-      TYPE.poolProvider,
-      "v",
-      provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(10) } }),
-    );
-    refused(
-      () =>
-        declare(
-          withPool(),
-          TYPE.poolProvider,
-          "v",
-          provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: audiences(11) } }),
-        ),
-      /allowedAudiences is 11 audiences; at most 10/,
-    );
-    refused(
-      () => declare(withPool(), TYPE.poolProvider, "v", provider({ oidc: { issuerUri: "http://id.example.dev" } })),
-      /must be an https URL/,
-    );
-    refused(
-      () =>
-        declare(
-          withPool(),
-          TYPE.poolProvider,
-          "v",
-          provider({ oidc: { issuerUri: "https://id.example.dev", allowedAudiences: ["a".repeat(257)] } }),
-        ),
-      /is 257 characters; at most 256/,
-    );
+    declaresProvider(oidc(audiences(10)));
+    refusesProvider(oidc(audiences(11)), /allowedAudiences is 11 audiences; at most 10/);
+    refusesProvider({ oidc: { issuerUri: "http://id.example.dev" } }, /must be an https URL/);
+    refusesProvider(oidc(["a".repeat(257)]), /is 257 characters; at most 256/);
   });
 
   it("answers getProject from the project table and refuses an unknown project", () => {
