@@ -5,7 +5,13 @@
 import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
 import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
-import { RUNTIME_CONFIG_VERSION, type RuntimeConfig, type RuntimeWorkflow, type RuntimeWorkload } from "./types.js";
+import {
+  RUNTIME_CONFIG_VERSION,
+  RUNTIME_WORKFLOW_FIELDS,
+  type RuntimeConfig,
+  type RuntimeWorkflow,
+  type RuntimeWorkload,
+} from "./types.js";
 
 /**
  * The runtime config of `config`. `thumbprints` maps each mTLS workload to its certificate's
@@ -64,24 +70,5 @@ function runtimeWorkload(workload: WorkloadConfig, thumbprints: Readonly<Record<
 }
 
 function runtimeWorkflow(workflow: WorkflowConfig): RuntimeWorkflow {
-  const {
-    name,
-    subjectPrefix,
-    binding,
-    maxInstanceIdLength,
-    audiences,
-    tokenLifetimeSeconds,
-    maxTokenLifetimeSeconds,
-    claims,
-  } = workflow;
-  return {
-    name,
-    subjectPrefix,
-    binding,
-    maxInstanceIdLength,
-    audiences,
-    tokenLifetimeSeconds,
-    maxTokenLifetimeSeconds,
-    claims,
-  };
+  return Object.fromEntries(RUNTIME_WORKFLOW_FIELDS.map((field) => [field, workflow[field]])) as RuntimeWorkflow;
 }

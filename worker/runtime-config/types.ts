@@ -18,18 +18,19 @@ export type RuntimeWorkload = Pick<
   readonly certificateThumbprint?: string;
 };
 
-/** What the issuer reads of a registered workflow. */
-export type RuntimeWorkflow = Pick<
-  WorkflowConfig,
-  | "name"
-  | "subjectPrefix"
-  | "binding"
-  | "maxInstanceIdLength"
-  | "audiences"
-  | "tokenLifetimeSeconds"
-  | "maxTokenLifetimeSeconds"
-  | "claims"
->;
+/** What the issuer reads of a registered workflow, in the order the document holds it. */
+export const RUNTIME_WORKFLOW_FIELDS = [
+  "name",
+  "subjectPrefix",
+  "binding",
+  "maxInstanceIdLength",
+  "audiences",
+  "tokenLifetimeSeconds",
+  "maxTokenLifetimeSeconds",
+  "claims",
+] as const satisfies readonly (keyof WorkflowConfig)[];
+
+export type RuntimeWorkflow = Pick<WorkflowConfig, (typeof RUNTIME_WORKFLOW_FIELDS)[number]>;
 
 /**
  * The stack as the Worker's code reads it. A validated StackConfig is one too (tests hand it
