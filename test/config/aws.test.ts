@@ -8,18 +8,16 @@ import {
   cloudWithKey,
   cloudWithSetting,
   cloudWithWorkload,
+  itRefusesBillingFields,
   key,
-  section,
+  withBillingField,
 } from "./cloud-fixtures.js";
 import { expectOneIssue, OPTIONS } from "./fixtures.js";
 
 const billingAws = (path: string) => key(`workloads.billing.aws.${path}`);
 
 /** The cloud map with one field of billing's aws section set. */
-const withBillingAws = (field: string, value: unknown) =>
-  cloudWithWorkload("billing", (w) => {
-    section(w, "aws")[field] = value;
-  });
+const withBillingAws = (field: string, value: unknown) => withBillingField("aws", field, value);
 
 describe("validateStackConfig: the aws stack key, one error each", () => {
   it("aws given as a list", () => {
@@ -93,21 +91,66 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
     );
   });
 
-  it("unknown aws field, with a suggestion", () => {
-    expectOneIssue(withBillingAws("roleNme", "x"), billingAws("roleNme"), /did you mean 'roleName'\?/);
-  });
-
-  it("role name with a space", () => {
-    expectOneIssue(
-      withBillingAws("roleName", "billing role"),
-      billingAws("roleName"),
+  itRefusesBillingFields("aws", [
+    ["unknown aws field, with a suggestion", "roleNme", "x", "roleNme", /did you mean 'roleName'\?/],
+    [
+      "role name with a space",
+      "roleName",
+      "billing role",
+      "roleName",
       /IAM role name must be 1 to 64 letters, digits or _ \+ = , \. @ -; rename it, e.g\. 'billing-role'/,
-    );
-  });
-
-  it("role name longer than 64 characters", () => {
-    expectOneIssue(withBillingAws("roleName", "r".repeat(65)), billingAws("roleName"), /1 to 64 .*rename it/);
-  });
+    ],
+    ["role name longer than 64 characters", "roleName", "r".repeat(65), "roleName", /1 to 64 .*rename it/],
+    [
+      "managed policy given by name instead of ARN",
+      "managedPolicyArns",
+      ["AmazonS3ReadOnlyAccess"],
+      "managedPolicyArns[0]",
+      /write 'arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess'/,
+    ],
+    [
+      "managed policy ARN with a short account id",
+      "managedPolicyArns",
+      ["arn:aws:iam::1234:policy/reader"],
+      "managedPolicyArns[0]",
+      /arn:aws:iam::<12-digit account id>:policy\/<path and name> for your own; e\.g\./,
+    ],
+    [
+      "inline policy with an empty Statement",
+      "inlinePolicies",
+      { read: { Version: "2012-10-17", Statement: [] } },
+      "inlinePolicies.read.Statement",
+      /list at least one statement/,
+    ],
+    [
+      "inline policy JSON text that does not parse",
+      "inlinePolicies",
+      { read: '{"Version": "2012-10-17",' },
+      "inlinePolicies.read",
+      /not valid JSON.*write the policy as a YAML map or as JSON text/,
+    ],
+    [
+      "inline policy that is a list",
+      "inlinePolicies",
+      { read: ["s3:GetObject"] },
+      "inlinePolicies.read",
+      /must be an IAM policy document, e\.g\. \{Version: "2012-10-17"/,
+    ],
+    [
+      "session duration below an hour",
+      "maxSessionDurationSeconds",
+      1800,
+      "maxSessionDurationSeconds",
+      /integer number of seconds between 3600 and 43200; set it to 3600 \(1 hour\), the default/,
+    ],
+    [
+      "session duration above 12 hours",
+      "maxSessionDurationSeconds",
+      86_400,
+      "maxSessionDurationSeconds",
+      /between 3600 and 43200/,
+    ],
+  ]);
 
   it("default role name longer than 64 characters", () => {
     const name = "n".repeat(61);
@@ -119,22 +162,6 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
       raw,
       key(`workloads.${name}.aws.roleName`),
       /is not set, and the default 'wid-n+' \(wid-<workload>\) is 65 characters, more than the 64 IAM allows; set aws\.roleName/,
-    );
-  });
-
-  it("managed policy given by name instead of ARN", () => {
-    expectOneIssue(
-      withBillingAws("managedPolicyArns", ["AmazonS3ReadOnlyAccess"]),
-      billingAws("managedPolicyArns[0]"),
-      /write 'arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess'/,
-    );
-  });
-
-  it("managed policy ARN with a short account id", () => {
-    expectOneIssue(
-      withBillingAws("managedPolicyArns", ["arn:aws:iam::1234:policy/reader"]),
-      billingAws("managedPolicyArns[0]"),
-      /arn:aws:iam::<12-digit account id>:policy\/<path and name> for your own; e\.g\./,
     );
   });
 
@@ -207,30 +234,6 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
     );
   });
 
-  it("inline policy with an empty Statement", () => {
-    expectOneIssue(
-      withBillingAws("inlinePolicies", { read: { Version: "2012-10-17", Statement: [] } }),
-      billingAws("inlinePolicies.read.Statement"),
-      /list at least one statement/,
-    );
-  });
-
-  it("inline policy JSON text that does not parse", () => {
-    expectOneIssue(
-      withBillingAws("inlinePolicies", { read: '{"Version": "2012-10-17",' }),
-      billingAws("inlinePolicies.read"),
-      /not valid JSON.*write the policy as a YAML map or as JSON text/,
-    );
-  });
-
-  it("inline policy that is a list", () => {
-    expectOneIssue(
-      withBillingAws("inlinePolicies", { read: ["s3:GetObject"] }),
-      billingAws("inlinePolicies.read"),
-      /must be an IAM policy document, e\.g\. \{Version: "2012-10-17"/,
-    );
-  });
-
   it("inline policy name with characters IAM does not allow", () => {
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
     expectOneIssue(
@@ -249,22 +252,6 @@ describe("validateStackConfig: a workload's aws section, one error each", () => 
       withBillingAws("inlinePolicies", { a: big(1), b: big(2) }),
       billingAws("inlinePolicies"),
       /more than the 10240 IAM allows for all inline policies of one role; move statements into a customer managed policy/,
-    );
-  });
-
-  it("session duration below an hour", () => {
-    expectOneIssue(
-      withBillingAws("maxSessionDurationSeconds", 1800),
-      billingAws("maxSessionDurationSeconds"),
-      /integer number of seconds between 3600 and 43200; set it to 3600 \(1 hour\), the default/,
-    );
-  });
-
-  it("session duration above 12 hours", () => {
-    expectOneIssue(
-      withBillingAws("maxSessionDurationSeconds", 86_400),
-      billingAws("maxSessionDurationSeconds"),
-      /between 3600 and 43200/,
     );
   });
 });

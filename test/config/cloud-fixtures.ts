@@ -1,7 +1,7 @@
 // A valid raw `config:` map that sets every cloud federation field (none to its default), and
 // helpers to change one field of it at a time.
 
-import { ACCOUNT_ID, PROJECT } from "./fixtures.js";
+import { ACCOUNT_ID, expectOneIssue, PROJECT } from "./fixtures.js";
 
 /** A custom AWS audience (the OIDC provider's client id), listed by the AWS workloads. */
 export const CLOUD_AWS_AUDIENCE = "aws-sts.id.example.dev";
@@ -117,4 +117,23 @@ export function cloudWithWorkload(
 /** The `aws` or `gcp` section of a workload, for editing one of its fields. */
 export function section(settings: Record<string, unknown>, name: "aws" | "gcp"): Record<string, unknown> {
   return settings[name] as Record<string, unknown>;
+}
+
+/** The cloud map with one field of billing's `aws` or `gcp` section set. */
+export function withBillingField(cloud: "aws" | "gcp", field: string, value: unknown): Record<string, unknown> {
+  return cloudWithWorkload("billing", (w) => {
+    section(w, cloud)[field] = value;
+  });
+}
+
+/** One field of billing's section set to a value the validator refuses: [title, field, value, issue path, fix]. */
+export type BillingFieldIssue = readonly [string, string, unknown, string, RegExp];
+
+/** One test per row: one issue, at `workloads.billing.<cloud>.<issue path>`, whose message names the fix. */
+export function itRefusesBillingFields(cloud: "aws" | "gcp", rows: readonly BillingFieldIssue[]): void {
+  for (const [title, field, value, path, fix] of rows) {
+    it(title, () => {
+      expectOneIssue(withBillingField(cloud, field, value), key(`workloads.billing.${cloud}.${path}`), fix);
+    });
+  }
 }

@@ -8,17 +8,13 @@ import {
   cloudWithKey,
   cloudWithSetting,
   cloudWithWorkload,
+  itRefusesBillingFields,
   key,
   section,
 } from "./cloud-fixtures.js";
 import { expectOneIssue, OPTIONS } from "./fixtures.js";
 
 const gcp = (field: string) => key(`gcp.${field}`);
-const billingGcp = (path: string) => key(`workloads.billing.gcp.${path}`);
-const withBillingGcp = (field: string, value: unknown) =>
-  cloudWithWorkload("billing", (w) => {
-    section(w, "gcp")[field] = value;
-  });
 const withReportsAccount = (value: unknown) =>
   cloudWithWorkload("reports-exporter", (w) => {
     section(w, "gcp").serviceAccount = value;
@@ -217,13 +213,57 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
     );
   });
 
-  it("unknown gcp field, with a suggestion", () => {
-    expectOneIssue(
-      withBillingGcp("projectRole", ["roles/viewer"]),
-      billingGcp("projectRole"),
+  itRefusesBillingFields("gcp", [
+    [
+      "unknown gcp field, with a suggestion",
+      "projectRole",
+      ["roles/viewer"],
+      "projectRole",
       /did you mean 'projectRoles'\?/,
-    );
-  });
+    ],
+    [
+      "created account id with uppercase and '_'",
+      "serviceAccount",
+      { create: { accountId: "Billing_Payments" } },
+      "serviceAccount.create.accountId",
+      /breaks GCP's service-account id rule: 6 to 30 .*e\.g\. to 'billing-payments'/,
+    ],
+    [
+      "created account id too short",
+      "serviceAccount",
+      { create: { accountId: "bill" } },
+      "serviceAccount.create.accountId",
+      /service-account id rule: 6 to 30 .*e\.g\. to 'bill-sa'/,
+    ],
+    [
+      "project role without the roles/ prefix",
+      "projectRoles",
+      ["bigquery.dataViewer"],
+      "projectRoles[0]",
+      /write 'roles\/bigquery\.dataViewer'/,
+    ],
+    [
+      "project role of an organization named by id instead of number",
+      "projectRoles",
+      ["organizations/acme/roles/auditor"],
+      "projectRoles[0]",
+      /organizations\/<number>\/roles\/<role>; e\.g\. roles\/bigquery\.dataViewer/,
+    ],
+    [
+      "duplicate project role",
+      "projectRoles",
+      ["roles/viewer", "roles/viewer"],
+      "projectRoles[1]",
+      /repeats projectRoles\[0\]; remove the duplicate/,
+    ],
+    [
+      "project roles given as one string",
+      "projectRoles",
+      "roles/viewer",
+      "projectRoles",
+      /write it as a list: \[roles\/viewer\]/,
+    ],
+  ]);
 
   it("serviceAccount with both create and existing", () => {
     expectOneIssue(
@@ -254,22 +294,6 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
       withReportsAccount({ create: null }),
       key("workloads.reports-exporter.gcp.serviceAccount.create"),
       /write create: \{\} for the account wid-<workload>/,
-    );
-  });
-
-  it("created account id with uppercase and '_'", () => {
-    expectOneIssue(
-      withBillingGcp("serviceAccount", { create: { accountId: "Billing_Payments" } }),
-      billingGcp("serviceAccount.create.accountId"),
-      /breaks GCP's service-account id rule: 6 to 30 .*e\.g\. to 'billing-payments'/,
-    );
-  });
-
-  it("created account id too short", () => {
-    expectOneIssue(
-      withBillingGcp("serviceAccount", { create: { accountId: "bill" } }),
-      billingGcp("serviceAccount.create.accountId"),
-      /service-account id rule: 6 to 30 .*e\.g\. to 'bill-sa'/,
     );
   });
 
@@ -319,38 +343,6 @@ describe("validateStackConfig: a workload's gcp section, one error each", () => 
       raw,
       key("workloads.reports-exporter.gcp.projectRoles"),
       /roles of an existing account are managed where it was created; remove projectRoles and grant them there/,
-    );
-  });
-
-  it("project role without the roles/ prefix", () => {
-    expectOneIssue(
-      withBillingGcp("projectRoles", ["bigquery.dataViewer"]),
-      billingGcp("projectRoles[0]"),
-      /write 'roles\/bigquery\.dataViewer'/,
-    );
-  });
-
-  it("project role of an organization named by id instead of number", () => {
-    expectOneIssue(
-      withBillingGcp("projectRoles", ["organizations/acme/roles/auditor"]),
-      billingGcp("projectRoles[0]"),
-      /organizations\/<number>\/roles\/<role>; e\.g\. roles\/bigquery\.dataViewer/,
-    );
-  });
-
-  it("duplicate project role", () => {
-    expectOneIssue(
-      withBillingGcp("projectRoles", ["roles/viewer", "roles/viewer"]),
-      billingGcp("projectRoles[1]"),
-      /repeats projectRoles\[0\]; remove the duplicate/,
-    );
-  });
-
-  it("project roles given as one string", () => {
-    expectOneIssue(
-      withBillingGcp("projectRoles", "roles/viewer"),
-      billingGcp("projectRoles"),
-      /write it as a list: \[roles\/viewer\]/,
     );
   });
 
