@@ -2,6 +2,7 @@
 // returning violation messages) and @pulumi/policy. Nothing here decides anything.
 
 import {
+  type PolicyConfigSchema,
   type ReportViolation,
   type ResourceValidation,
   type ResourceValidationArgs,
@@ -63,10 +64,32 @@ export function validateResourceOfTypes(
   };
 }
 
-/** A whole number in [min, max] from the policy's config, or the default when it is absent. */
-export function configInteger(raw: object, key: string, fallback: number, min: number, max: number): number {
+/** A whole-number setting of a policy's config: its key, bounds and default, and what it bounds. */
+export interface IntegerSetting {
+  readonly key: string;
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  /** The schema's description of the setting. */
+  readonly description: string;
+}
+
+/** The setting's entry in the policy's configSchema. */
+export function integerSchema(setting: IntegerSetting): PolicyConfigSchema["properties"][string] {
+  return {
+    type: "integer",
+    minimum: setting.min,
+    maximum: setting.max,
+    default: setting.default,
+    description: setting.description,
+  };
+}
+
+/** The setting's whole number in [min, max] from the policy's config, or its default when it is absent. */
+export function configInteger(raw: object, setting: IntegerSetting): number {
+  const { key, min, max } = setting;
   const value = (raw as Record<string, unknown>)[key];
-  if (value === undefined || value === null) return fallback;
+  if (value === undefined || value === null) return setting.default;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new TypeError(
       `policy config ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,

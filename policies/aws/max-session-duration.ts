@@ -9,7 +9,7 @@ import {
   MIN_ROLE_SESSION_SECONDS,
 } from "../../worker/config/index.js";
 import { isUnknown } from "../inputs.js";
-import { configInteger, reportViolationsOfType } from "../resource-policy.js";
+import { configInteger, type IntegerSetting, integerSchema, reportViolationsOfType } from "../resource-policy.js";
 import { federatesWebIdentity, trustDocument } from "./trust-document.js";
 
 export interface MaxSessionDurationConfig {
@@ -18,16 +18,16 @@ export interface MaxSessionDurationConfig {
 
 export const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3_600;
 
+const MAX_SESSION_DURATION: IntegerSetting = {
+  key: "maxSessionDurationSeconds",
+  min: MIN_ROLE_SESSION_SECONDS,
+  max: MAX_ROLE_SESSION_SECONDS,
+  default: DEFAULT_MAX_SESSION_DURATION_SECONDS,
+  description: "Longest maxSessionDuration (seconds) of a role that federates web identity.",
+};
+
 export function maxSessionDurationConfig(raw: object): MaxSessionDurationConfig {
-  return {
-    maxSessionDurationSeconds: configInteger(
-      raw,
-      "maxSessionDurationSeconds",
-      DEFAULT_MAX_SESSION_DURATION_SECONDS,
-      MIN_ROLE_SESSION_SECONDS,
-      MAX_ROLE_SESSION_SECONDS,
-    ),
-  };
+  return { maxSessionDurationSeconds: configInteger(raw, MAX_SESSION_DURATION) };
 }
 
 export function maxSessionDurationViolations(
@@ -52,15 +52,7 @@ export const awsRoleMaxSessionDuration: ResourceValidationPolicy = {
   description: "A role that federates web identity keeps maxSessionDuration within the configured bound.",
   enforcementLevel: "mandatory",
   configSchema: {
-    properties: {
-      maxSessionDurationSeconds: {
-        type: "integer",
-        minimum: MIN_ROLE_SESSION_SECONDS,
-        maximum: MAX_ROLE_SESSION_SECONDS,
-        default: DEFAULT_MAX_SESSION_DURATION_SECONDS,
-        description: "Longest maxSessionDuration (seconds) of a role that federates web identity.",
-      },
-    },
+    properties: { maxSessionDurationSeconds: integerSchema(MAX_SESSION_DURATION) },
   },
   validateResource: reportViolationsOfType(aws.iam.Role, (role, args) =>
     maxSessionDurationViolations(role, maxSessionDurationConfig(args.getConfig<object>())),

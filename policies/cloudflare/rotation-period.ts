@@ -4,7 +4,7 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_ROTATION_PERIOD_DAYS, MIN_ROTATION_PERIOD_DAYS } from "../../worker/config/index.js";
-import { configInteger, reportViolationsOfType } from "../resource-policy.js";
+import { configInteger, type IntegerSetting, integerSchema, reportViolationsOfType } from "../resource-policy.js";
 import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 
 export interface RotationPeriodConfig {
@@ -14,21 +14,24 @@ export interface RotationPeriodConfig {
 
 export const DEFAULT_ROTATION_BOUNDS = { minRotationPeriodDays: 1, maxRotationPeriodDays: 90 } as const;
 
+const MIN_ROTATION_PERIOD: IntegerSetting = {
+  key: "minRotationPeriodDays",
+  min: MIN_ROTATION_PERIOD_DAYS,
+  max: MAX_ROTATION_PERIOD_DAYS,
+  default: DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays,
+  description: "Shortest rotation period (days) an issuer may be configured with.",
+};
+
+const MAX_ROTATION_PERIOD: IntegerSetting = {
+  ...MIN_ROTATION_PERIOD,
+  key: "maxRotationPeriodDays",
+  default: DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays,
+  description: "Longest rotation period (days) an issuer may be configured with.",
+};
+
 export function rotationPeriodConfig(raw: object): RotationPeriodConfig {
-  const min = configInteger(
-    raw,
-    "minRotationPeriodDays",
-    DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays,
-    MIN_ROTATION_PERIOD_DAYS,
-    MAX_ROTATION_PERIOD_DAYS,
-  );
-  const max = configInteger(
-    raw,
-    "maxRotationPeriodDays",
-    DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays,
-    MIN_ROTATION_PERIOD_DAYS,
-    MAX_ROTATION_PERIOD_DAYS,
-  );
+  const min = configInteger(raw, MIN_ROTATION_PERIOD);
+  const max = configInteger(raw, MAX_ROTATION_PERIOD);
   if (min > max) {
     throw new TypeError(
       `policy config minRotationPeriodDays (${min}) is above maxRotationPeriodDays (${max}); swap them`,
@@ -59,20 +62,8 @@ export const cloudflareIssuerRotationPeriod: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      minRotationPeriodDays: {
-        type: "integer",
-        minimum: MIN_ROTATION_PERIOD_DAYS,
-        maximum: MAX_ROTATION_PERIOD_DAYS,
-        default: DEFAULT_ROTATION_BOUNDS.minRotationPeriodDays,
-        description: "Shortest rotation period (days) an issuer may be configured with.",
-      },
-      maxRotationPeriodDays: {
-        type: "integer",
-        minimum: MIN_ROTATION_PERIOD_DAYS,
-        maximum: MAX_ROTATION_PERIOD_DAYS,
-        default: DEFAULT_ROTATION_BOUNDS.maxRotationPeriodDays,
-        description: "Longest rotation period (days) an issuer may be configured with.",
-      },
+      minRotationPeriodDays: integerSchema(MIN_ROTATION_PERIOD),
+      maxRotationPeriodDays: integerSchema(MAX_ROTATION_PERIOD),
     },
   },
   validateResource: reportViolationsOfType(WORKERS_SCRIPT, (script, args) =>

@@ -6,7 +6,7 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_TOKEN_LIFETIME_CAP_SECONDS, MIN_TOKEN_LIFETIME_SECONDS } from "../../worker/config/index.js";
-import { configInteger, reportViolationsOfType } from "../resource-policy.js";
+import { configInteger, type IntegerSetting, integerSchema, reportViolationsOfType } from "../resource-policy.js";
 import { issuerSettings, WORKERS_SCRIPT } from "./issuer-script.js";
 
 export interface TokenLifetimeCapConfig {
@@ -15,16 +15,16 @@ export interface TokenLifetimeCapConfig {
 
 export const DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS = 3_600;
 
+const MAX_TOKEN_LIFETIME: IntegerSetting = {
+  key: "maxTokenLifetimeSeconds",
+  min: MIN_TOKEN_LIFETIME_SECONDS,
+  max: MAX_TOKEN_LIFETIME_CAP_SECONDS,
+  default: DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS,
+  description: "Longest token lifetime cap (seconds) an issuer may be configured with.",
+};
+
 export function tokenLifetimeCapConfig(raw: object): TokenLifetimeCapConfig {
-  return {
-    maxTokenLifetimeSeconds: configInteger(
-      raw,
-      "maxTokenLifetimeSeconds",
-      DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS,
-      MIN_TOKEN_LIFETIME_SECONDS,
-      MAX_TOKEN_LIFETIME_CAP_SECONDS,
-    ),
-  };
+  return { maxTokenLifetimeSeconds: configInteger(raw, MAX_TOKEN_LIFETIME) };
 }
 
 export function tokenLifetimeCapViolations(
@@ -48,15 +48,7 @@ export const cloudflareIssuerTokenLifetimeCap: ResourceValidationPolicy = {
     "The issuer's maxTokenLifetimeSeconds (in the runtime config built into its script) is within the configured bound.",
   enforcementLevel: "mandatory",
   configSchema: {
-    properties: {
-      maxTokenLifetimeSeconds: {
-        type: "integer",
-        minimum: MIN_TOKEN_LIFETIME_SECONDS,
-        maximum: MAX_TOKEN_LIFETIME_CAP_SECONDS,
-        default: DEFAULT_TOKEN_LIFETIME_BOUND_SECONDS,
-        description: "Longest token lifetime cap (seconds) an issuer may be configured with.",
-      },
-    },
+    properties: { maxTokenLifetimeSeconds: integerSchema(MAX_TOKEN_LIFETIME) },
   },
   validateResource: reportViolationsOfType(WORKERS_SCRIPT, (script, args) =>
     tokenLifetimeCapViolations(script, tokenLifetimeCapConfig(args.getConfig<object>())),
