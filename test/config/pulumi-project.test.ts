@@ -5,15 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
-import {
-  DEFAULT_CLOCK_SKEW_SECONDS,
-  DEFAULT_ISSUER_SCRIPT_NAME,
-  DEFAULT_MAX_INSTANCE_ID_LENGTH,
-  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-  DEFAULT_ROTATION_PERIOD_DAYS,
-  DEFAULT_SIGNING_ALGORITHM,
-  DEFAULT_TOKEN_LIFETIME_SECONDS,
-} from "../../worker/config/limits.js";
+import * as limits from "../../worker/config/limits.js";
 import { STACK_CONFIG_KEYS, validateStackConfig } from "../../worker/config/validate.js";
 
 interface Declaration {
@@ -80,13 +72,13 @@ describe("Pulumi.yaml", () => {
       environment: "",
       issuerHostname: "",
       workersDevSubdomain: "",
-      issuerScriptName: DEFAULT_ISSUER_SCRIPT_NAME,
-      signingAlgorithm: DEFAULT_SIGNING_ALGORITHM,
-      rotationPeriodDays: DEFAULT_ROTATION_PERIOD_DAYS,
-      tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
-      maxTokenLifetimeSeconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
-      clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
-      maxInstanceIdLength: DEFAULT_MAX_INSTANCE_ID_LENGTH,
+      issuerScriptName: limits.DEFAULT_ISSUER_SCRIPT_NAME,
+      signingAlgorithm: limits.DEFAULT_SIGNING_ALGORITHM,
+      rotationPeriodDays: limits.DEFAULT_ROTATION_PERIOD_DAYS,
+      tokenLifetimeSeconds: limits.DEFAULT_TOKEN_LIFETIME_SECONDS,
+      maxTokenLifetimeSeconds: limits.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: limits.DEFAULT_CLOCK_SKEW_SECONDS,
+      maxInstanceIdLength: limits.DEFAULT_MAX_INSTANCE_ID_LENGTH,
       introspectionClients: [],
       registry: "",
     });
