@@ -13,7 +13,7 @@ import {
   Response as MiniflareResponse,
   type WorkerOptions,
 } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { type LocalStackInput, localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
 import {
@@ -25,6 +25,7 @@ import {
   rawStackConfig,
   STACK,
 } from "../support/stack-fixture.js";
+import { bundledModules } from "../support/workerd-modules.js";
 import { assumeRoleXml, GCP_AUDIENCE, isoSeconds, PROVIDER, ROLE_ARN, SERVICE_ACCOUNT } from "./support/fixtures.js";
 
 interface Outbound {
@@ -93,13 +94,7 @@ describe("the SDK in workerd over the issuer binding", function () {
     const issuer = stackConfig.issuer.scriptName;
     const caller: WorkerOptions = {
       name: "sdk-caller",
-      modules: [
-        {
-          type: "ESModule",
-          path: "caller.js",
-          contents: await bundleWorker(resolve(import.meta.dirname, "workers/sdk-caller.ts")),
-        },
-      ],
+      modules: await bundledModules(resolve(import.meta.dirname, "workers/sdk-caller.ts"), "caller.js"),
       compatibilityDate: COMPATIBILITY_DATE,
       serviceBindings: {
         ISSUER: { name: issuer, entrypoint: entrypoint("billing") },

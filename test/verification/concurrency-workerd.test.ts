@@ -6,8 +6,9 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { Miniflare, type Request as MiniflareRequest, Response as MiniflareResponse } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { Miniflare, type Request as MiniflareRequest } from "miniflare";
+import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { bundledModules, toMiniflareResponse } from "../support/workerd-modules.js";
 import { AUDIENCE, deferred, LocalIssuer, testKey } from "./local-issuer.js";
 
 interface Setup {
@@ -32,13 +33,7 @@ describe("verifier in workerd: no verification waits for another request's fetch
   before(async () => {
     mf = new Miniflare({
       name: "rp",
-      modules: [
-        {
-          type: "ESModule",
-          path: "concurrent-verifier.js",
-          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/concurrent-verifier.ts")),
-        },
-      ],
+      modules: await bundledModules(resolve(import.meta.dirname, "../fixtures/workers/concurrent-verifier.ts")),
       compatibilityDate: COMPATIBILITY_DATE,
       bindings: { AUDIENCE },
       serviceBindings: {
@@ -50,12 +45,7 @@ describe("verifier in workerd: no verification waits for another request's fetch
             const value = request.headers.get(name);
             if (value !== null) headers[name] = value;
           }
-          const response = await fetch(request.url, { headers });
-          const body = response.status === 304 ? null : await response.arrayBuffer();
-          return new MiniflareResponse(body, {
-            status: response.status,
-            headers: Object.fromEntries(response.headers),
-          });
+          return toMiniflareResponse(await fetch(request.url, { headers }));
         },
       },
     });

@@ -3,10 +3,11 @@
 
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { Miniflare, type Request as MiniflareRequest, Response as MiniflareResponse } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { Miniflare, type Request as MiniflareRequest } from "miniflare";
+import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
+import { bundledModules, toMiniflareResponse } from "../support/workerd-modules.js";
 
 interface Answer {
   readonly ok: boolean;
@@ -26,13 +27,7 @@ describe("verifier in workerd", function () {
   before(async () => {
     issuer = await IssuerHarness.start();
     mf = new Miniflare({
-      modules: [
-        {
-          type: "ESModule",
-          path: "relying-party.js",
-          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/relying-party.ts")),
-        },
-      ],
+      modules: await bundledModules(resolve(import.meta.dirname, "../fixtures/workers/relying-party.ts")),
       compatibilityDate: COMPATIBILITY_DATE,
       bindings: { ISSUER_URL: issuer.url, AUDIENCE: AWS_AUDIENCE },
       serviceBindings: {
@@ -40,12 +35,9 @@ describe("verifier in workerd", function () {
         ISSUER: async (request: MiniflareRequest) => {
           const url = new URL(request.url);
           forwarded.push(url.pathname);
-          const response = await issuer.fetch(url.pathname, { headers: Object.fromEntries(request.headers) });
-          const body = response.status === 304 ? null : await response.arrayBuffer();
-          return new MiniflareResponse(body, {
-            status: response.status,
-            headers: Object.fromEntries(response.headers),
-          });
+          return toMiniflareResponse(
+            await issuer.fetch(url.pathname, { headers: Object.fromEntries(request.headers) }),
+          );
         },
       },
     });

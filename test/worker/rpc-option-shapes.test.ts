@@ -8,10 +8,11 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { decodeJwt } from "jose";
 import { Miniflare, type WorkerOptions } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
 import { AWS_AUDIENCE, PROJECT, randomAdminToken, randomKek, STACK } from "../support/stack-fixture.js";
+import { bundledModules } from "../support/workerd-modules.js";
 import { EXPORT_WORKFLOW, workflowStackConfig } from "../support/workflow-fixture.js";
 
 interface Outcome {
@@ -59,13 +60,7 @@ describe("RPC options in workerd: plain objects or nothing", function () {
     const workflow = config.workflows.find((w) => w.name === EXPORT_WORKFLOW)!;
     const caller: WorkerOptions = {
       name: "option-shapes",
-      modules: [
-        {
-          type: "ESModule",
-          path: "option-shapes.js",
-          contents: await bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/option-shapes.ts")),
-        },
-      ],
+      modules: await bundledModules(resolve(import.meta.dirname, "../fixtures/workers/option-shapes.ts")),
       compatibilityDate: COMPATIBILITY_DATE,
       serviceBindings: {
         WORKLOAD: {
