@@ -44,7 +44,6 @@ const AWS_FIELDS = {
 export const readAwsSettings: FieldReader<AwsSettings> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, AWS_FIELDS, {
     what: "an aws setting",
-    keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: `a map: {} to federate AWS with the defaults, or {audience: ${DEFAULT_AWS_AUDIENCE}}`,
   });
@@ -106,7 +105,6 @@ export interface WorkloadAwsEntry {
 export const readWorkloadAws: FieldReader<WorkloadAwsEntry> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, WORKLOAD_AWS_FIELDS, {
     what: "an aws field of a workload",
-    keyOf: (name) => memberKey(key, name),
     shape:
       `a map like {} (a role named ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{managedPolicyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}",

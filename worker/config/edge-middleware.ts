@@ -5,7 +5,6 @@
 import { parseRules, RulesError } from "../rules/rules.js";
 import { readAudiences } from "./audiences.js";
 import { type FieldReader, readMapSection, readString } from "./fields.js";
-import { memberKey } from "./key-path.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { EdgeMiddlewareSettings } from "./types.js";
 
@@ -74,7 +73,6 @@ const ROUTE_FIELDS = {
 const readRoute: FieldReader<{ pattern: string; zoneId: string }> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, ROUTE_FIELDS, {
     what: "a route setting",
-    keyOf: (name) => memberKey(key, name),
     shape: "a map {pattern: api.example.com/*, zoneId: <zone id>}",
   });
   if (fields === undefined || !fields.pattern || !fields.zoneId) return undefined;
@@ -122,7 +120,6 @@ function booleanReader(what: string): FieldReader<boolean> {
 export const readEdgeMiddleware: FieldReader<EdgeMiddlewareSettings> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, FIELDS, {
     what: "an edgeMiddleware setting",
-    keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: "a map {scriptName, audiences, rules, origin, route: {pattern, zoneId}}",
   });

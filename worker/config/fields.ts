@@ -5,7 +5,7 @@
 
 import { isPlainObject } from "../options/is-record.js";
 import type { IssueCollector } from "./issues.js";
-import { elementKey } from "./key-path.js";
+import { elementKey, memberKey } from "./key-path.js";
 import { closestName } from "./suggest.js";
 
 /** A map as YAML or JSON produce it (not an array, not a class instance). */
@@ -71,7 +71,9 @@ export function readSection<T extends FieldTable>(
   return values as FieldValues<T>;
 }
 
-export interface MapSectionOptions extends SectionOptions {
+export interface MapSectionOptions extends Omit<SectionOptions, "keyOf"> {
+  /** The full key of a field of this section; by default the field as a member of the section's key. */
+  readonly keyOf?: (name: string) => string;
   /** The shape, completing "must be …", e.g. "a map like {audience: sts.amazonaws.com}". */
   readonly shape: string;
   /** Accept the map's JSON text too (a top-level key, as `pulumi config set` stores a map). */
@@ -99,7 +101,8 @@ export function readMapSection<T extends FieldTable>(
     issues.add(key, `is ${Array.isArray(map) ? "a list" : describeValue(map)}, but must be ${options.shape}`);
     return undefined;
   }
-  return issues.checked(() => readSection(Object.entries(map), table, issues, options));
+  const keyOf = options.keyOf ?? ((name: string) => memberKey(key, name));
+  return issues.checked(() => readSection(Object.entries(map), table, issues, { ...options, keyOf }));
 }
 
 /** What JSON text stands for, or undefined after reporting why it is not JSON, and `fix`. */

@@ -56,7 +56,6 @@ export const WORKLOAD_GCP_EMPTY = `is empty; write gcp: {} for a service account
 export const readWorkloadGcp: FieldReader<WorkloadGcpEntry> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, WORKLOAD_GCP_FIELDS, {
     what: "a gcp field of a workload",
-    keyOf: (name) => memberKey(key, name),
     shape:
       `a map like {} (the stack creates a service account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or ` +
       "{serviceAccount: {existing: <email>}}",
@@ -99,7 +98,6 @@ function readServiceAccount(
   }
   const fields = readMapSection(value, key, issues, SERVICE_ACCOUNT_FIELDS, {
     what: "a serviceAccount field (create or existing)",
-    keyOf: (name) => memberKey(key, name),
     shape: "{create: {}} (the stack creates an account for this workload) or {existing: <email>}",
   });
   if (fields === undefined) return undefined;
@@ -125,7 +123,6 @@ function readCreate(value: unknown, key: string, issues: IssueCollector): { read
     { accountId: { read: readAccountId } },
     {
       what: "a create field",
-      keyOf: (name) => memberKey(key, name),
       shape: `a map like {} (the account ${DEFAULT_CLOUD_NAME_PREFIX}<workload>) or {accountId: wid-billing}`,
     },
   );

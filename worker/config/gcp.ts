@@ -5,7 +5,6 @@
 import { describeValue, type FieldReader, readMapSection, readString } from "./fields.js";
 import { readJwksJson } from "./gcp-jwks.js";
 import type { IssueCollector } from "./issues.js";
-import { memberKey } from "./key-path.js";
 import {
   DEFAULT_GCP_POOL_ID,
   DEFAULT_GCP_PROVIDER_ID,
@@ -40,7 +39,6 @@ const GCP_FIELDS = {
 export const readGcpSettings: FieldReader<GcpSettings> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, GCP_FIELDS, {
     what: "a gcp setting",
-    keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: 'a map like {projectId: my-project, projectNumber: "123456789012"}',
   });

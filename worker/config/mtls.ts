@@ -40,7 +40,6 @@ const MTLS_FIELDS = {
 export const readMtlsSettings: FieldReader<MtlsEntry> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, MTLS_FIELDS, {
     what: "an mtls setting",
-    keyOf: (name) => memberKey(key, name),
     jsonText: true,
     shape: "a map: {} for the defaults, or {trustDomain: id.example.com, caValidityDays: 365}",
   });
@@ -107,7 +106,6 @@ const WORKLOAD_MTLS_FIELDS = {
 export const readWorkloadMtls: FieldReader<WorkloadMtlsEntry> = (value, key, issues) => {
   const fields = readMapSection(value, key, issues, WORKLOAD_MTLS_FIELDS, {
     what: "an mtls field of a workload",
-    keyOf: (name) => memberKey(key, name),
     shape: "a map like {enabled: true} or {enabled: true, validityDays: 30}",
   });
   if (fields === undefined || fields.enabled === undefined) return undefined;
