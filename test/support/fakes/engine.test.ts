@@ -6,15 +6,13 @@
 // config the engine cannot hand over (over 128 KiB).
 
 import assert from "node:assert/strict";
-import { issueCertificate } from "../../../worker/mtls-ca/certificate.js";
-import { deriveKeyPair } from "../../../worker/mtls-ca/keys.js";
+import { certificateUpload, DAY_MS } from "./certificate-upload.js";
 import { FakeCloud } from "./engine.js";
 import { checkEngineConfig, configEnvironmentBytes, type EngineRefusal } from "./engine-config.js";
 import { refused } from "./refusal-assert.js";
 import { declare, NOW } from "./register.js";
 import { TYPE } from "./types.js";
 
-const DAY_MS = 86_400_000;
 const TRUST = '{"Version":"2012-10-17","Statement":[]}';
 
 describe("fake cloud: state across deploys", () => {
@@ -64,23 +62,7 @@ describe("fake cloud: state across deploys", () => {
   });
 
   it("flags a certificate deleted before its notAfter, and not one deleted after", () => {
-    const key = deriveKeyPair(new Uint8Array(32).fill(3), "engine-test");
-    const certificates = issueCertificate({
-      serialNumber: new Uint8Array(16).fill(0x42),
-      subject: { organization: "t", commonName: "c" },
-      subjectKey: key,
-      notBefore: new Date(NOW),
-      notAfter: new Date(NOW + 10 * DAY_MS),
-      kind: "client",
-      uri: "spiffe://t/c",
-    }).pem;
-    const upload = {
-      accountId: "0123456789abcdef0123456789abcdef",
-      ca: false,
-      name: "c",
-      certificates,
-      privateKey: key.privateKeyPem,
-    };
+    const upload = certificateUpload("engine-test", 3, 0x42, "c");
     for (const [deletedAt, violations] of [
       [NOW + 9 * DAY_MS, 1],
       [NOW + 11 * DAY_MS, 0],

@@ -8,16 +8,14 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { issueCertificate } from "../../../worker/mtls-ca/certificate.js";
-import { deriveKeyPair } from "../../../worker/mtls-ca/keys.js";
 import { installMocks, resolved } from "../pulumi-mocks.js";
+import { certificateUpload, DAY_MS } from "./certificate-upload.js";
 import { FakeCloud } from "./engine.js";
 import { refused } from "./refusal-assert.js";
 import { declare, declareWith, NOW } from "./register.js";
 import { TYPE } from "./types.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
-const DAY_MS = 86_400_000;
 const TRUST = '{"Version":"2012-10-17","Statement":[]}';
 const KEPT = { protect: true, retainOnDelete: true };
 
@@ -237,22 +235,7 @@ describe("fake engine: deleteBeforeReplace", () => {
   });
 
   it("still flags a certificate deleted first while it is valid", () => {
-    const key = deriveKeyPair(new Uint8Array(32).fill(5), "options-test");
-    const upload = (label: string) => ({
-      accountId: ACCOUNT,
-      ca: false,
-      name: label,
-      privateKey: key.privateKeyPem,
-      certificates: issueCertificate({
-        serialNumber: new Uint8Array(16).fill(0x21),
-        subject: { organization: "t", commonName: "c" },
-        subjectKey: key,
-        notBefore: new Date(NOW),
-        notAfter: new Date(NOW + 10 * DAY_MS),
-        kind: "client",
-        uri: "spiffe://t/c",
-      }).pem,
-    });
+    const upload = (label: string) => certificateUpload("options-test", 5, 0x21, label);
     const cloud = deployed((d) =>
       declareWith(d, TYPE.mtlsCertificate, "cert", upload("one"), { deleteBeforeReplace: true }),
     );
