@@ -20,6 +20,22 @@ export const NOT_APPLICABLE = "not applicable";
 // Typed loosely by @pulumi/policy (its proxy module's typings are empty).
 const unknownCheckingProxy = policy.unknownCheckingProxy as <T extends object>(props: T) => T;
 
+/** A copy of `props` behind the unknown-checking proxy, as the analyzer server hands props to a policy. */
+export function proxiedProps(props: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return unknownCheckingProxy(structuredClone(props) as Record<string, unknown>);
+}
+
+/** The resource options of a resource declared with none. */
+export function noResourceOptions(): ResourceValidationArgs["opts"] {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+  };
+}
+
 class NotApplicable extends Error {}
 
 type ResourceClass = Parameters<ResourceValidationArgs["isType"]>[0];
@@ -41,19 +57,13 @@ export async function runPolicy(
   const validations = subject.validateResource === undefined ? [] : [subject.validateResource].flat();
   let applicable = false;
   for (const validate of validations) {
-    const props = unknownCheckingProxy(structuredClone(resource.props) as Record<string, unknown>);
+    const props = proxiedProps(resource.props);
     const args: ResourceValidationArgs = {
       type: resource.type,
       props,
       urn: `urn:pulumi:test::worker-identity::${resource.type}::resource`,
       name: "resource",
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
+      opts: noResourceOptions(),
       stackTags: new Map(),
       isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
       asType: () => undefined,

@@ -3,12 +3,10 @@
 
 import assert from "node:assert/strict";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import * as policy from "@pulumi/policy";
 import { gcpProviderTrustsStackIssuer } from "../../../policies/gcp/provider-trusts-stack-issuer.js";
 import { ACCOUNT, HOST, ISSUER_URL, issuerScript, provider, TYPES } from "../fixtures.js";
-import { type TestResource, UNKNOWN_DURING_PREVIEW } from "../harness.js";
+import { noResourceOptions, proxiedProps, type TestResource, UNKNOWN_DURING_PREVIEW } from "../harness.js";
 
-const unknownCheckingProxy = policy.unknownCheckingProxy as <T extends object>(props: T) => T;
 const CUSTOM_DOMAIN = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";
 const SUBDOMAIN = "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain";
 
@@ -18,16 +16,10 @@ async function run(resources: readonly TestResource[]): Promise<Array<[string, s
   const policyResources = resources.map(
     (resource, index): PolicyResource => ({
       type: resource.type,
-      props: unknownCheckingProxy(structuredClone(resource.props) as Record<string, unknown>),
+      props: proxiedProps(resource.props),
       urn: `urn:pulumi:dev::worker-identity::${resource.type}::r${index}`,
       name: `r${index}`,
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
+      opts: noResourceOptions(),
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,
