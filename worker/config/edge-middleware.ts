@@ -4,7 +4,7 @@
 
 import { parseRules, RulesError } from "../rules/rules.js";
 import { readAudiences } from "./audiences.js";
-import { type FieldReader, readMapSection, readString } from "./fields.js";
+import { type FieldReader, patternString, readMapSection, readString } from "./fields.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { EdgeMiddlewareSettings } from "./types.js";
 
@@ -47,25 +47,19 @@ const readRules: FieldReader<unknown> = (value, key, issues) => {
 
 const ROUTE_FIELDS = {
   pattern: {
-    read: ((value, key, issues) => {
-      const pattern = readString(value, key, issues, "a Workers route such as api.example.com/*");
-      if (pattern !== undefined && !ROUTE_PATTERN.test(pattern)) {
-        issues.add(key, "must be a Workers route such as api.example.com/* (host and path, no scheme)");
-        return undefined;
-      }
-      return pattern;
-    }) as FieldReader<string>,
+    read: patternString(
+      "a Workers route such as api.example.com/*",
+      ROUTE_PATTERN,
+      () => "must be a Workers route such as api.example.com/* (host and path, no scheme)",
+    ),
     required: "is missing; set the Workers route the API answers on, e.g. api.example.com/*",
   },
   zoneId: {
-    read: ((value, key, issues) => {
-      const zone = readString(value, key, issues, "the 32-hex id of the route's zone");
-      if (zone !== undefined && !ZONE_ID.test(zone)) {
-        issues.add(key, "must be the zone's id, 32 lowercase hex characters (dashboard: the zone's Overview page)");
-        return undefined;
-      }
-      return zone;
-    }) as FieldReader<string>,
+    read: patternString(
+      "the 32-hex id of the route's zone",
+      ZONE_ID,
+      () => "must be the zone's id, 32 lowercase hex characters (dashboard: the zone's Overview page)",
+    ),
     required: "is missing; copy the zone id of the route's hostname from the dashboard",
   },
 } as const;

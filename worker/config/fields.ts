@@ -209,6 +209,23 @@ export function readString(value: unknown, key: string, issues: IssueCollector, 
   return undefined;
 }
 
+/**
+ * A reader of a string (`expected`, as readString says it) that must match `pattern`; `problem`
+ * is the issue of one that does not.
+ */
+export function patternString(
+  expected: string,
+  pattern: RegExp,
+  problem: (text: string) => string,
+): FieldReader<string> {
+  return (value, key, issues) => {
+    const text = readString(value, key, issues, expected);
+    if (text === undefined || pattern.test(text)) return text;
+    issues.add(key, problem(text));
+    return undefined;
+  };
+}
+
 export interface IntegerRule {
   readonly min: number;
   readonly max: number;

@@ -8,7 +8,7 @@ import { readWorkloadAws, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readClaims } from "./claims.js";
 import { resolveEntryClouds } from "./entry-clouds.js";
 import type { NameClaim } from "./federation.js";
-import { describeValue, type FieldReader, readString, utf8Length } from "./fields.js";
+import { describeValue, type FieldReader, patternString, readString, utf8Length } from "./fields.js";
 import { readWorkloadGcp, WORKLOAD_GCP_EMPTY } from "./gcp-workload.js";
 import type { IssueCollector } from "./issues.js";
 import { memberKey } from "./key-path.js";
@@ -30,7 +30,13 @@ const WORKFLOW_FIELDS = {
     required: "is missing; name the Worker script that defines the workflow, e.g. script: nightly-jobs",
   },
   className: {
-    read: readClassName,
+    read: patternString(
+      "the exported WorkflowEntrypoint class name, such as NightlyExport",
+      CLASS_NAME_PATTERN,
+      (name) =>
+        `is ${describeValue(name)}, but must be a JavaScript class name (letters, digits, '_' or '$', ` +
+        "not starting with a digit), exactly as the script exports it",
+    ),
     required: "is missing; name the WorkflowEntrypoint class the script exports, e.g. className: NightlyExport",
   },
   audiences: {
@@ -91,17 +97,6 @@ function readScript(value: unknown, key: string, issues: IssueCollector): string
   const problem = scriptNameProblem(script);
   if (problem === undefined) return script;
   issues.add(key, problem);
-  return undefined;
-}
-
-function readClassName(value: unknown, key: string, issues: IssueCollector): string | undefined {
-  const name = readString(value, key, issues, "the exported WorkflowEntrypoint class name, such as NightlyExport");
-  if (name === undefined || CLASS_NAME_PATTERN.test(name)) return name;
-  issues.add(
-    key,
-    `is ${describeValue(name)}, but must be a JavaScript class name (letters, digits, '_' or '$', ` +
-      "not starting with a digit), exactly as the script exports it",
-  );
   return undefined;
 }
 
