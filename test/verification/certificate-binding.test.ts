@@ -10,11 +10,12 @@ import { OptionsError } from "../../worker/options/options-error.js";
 import {
   createVerifier,
   thumbprintOfFingerprint,
-  VerificationError,
+  type VerificationError,
   type VerificationErrorCode,
   type Verifier,
 } from "../../worker/verification/index.js";
 import { AUDIENCE, LocalIssuer, T0, testKey } from "./local-issuer.js";
+import { refusedWith } from "./refusals.js";
 
 /** x5t#S256 of some certificate bytes, and Cloudflare's spelling of the same digest. */
 function certificate(): { readonly thumbprint: string; readonly hex: string } {
@@ -38,12 +39,7 @@ describe("verifier: certificate-bound tokens (RFC 8705 §3)", () => {
   const bound = (cnf: unknown = { "x5t#S256": mine.thumbprint }) => local.sign(local.claims(now, { cnf }));
 
   async function refused(promise: Promise<unknown>, code: VerificationErrorCode): Promise<VerificationError> {
-    const error = await promise.then(
-      () => assert.fail(`expected ${code}, but the token verified`),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof VerificationError, String(error));
-    assert.equal(error.code, code, error.message);
+    const error = await refusedWith(promise, code);
     assert.equal(error.status, 401);
     return error;
   }

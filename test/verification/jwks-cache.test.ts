@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import {
   createVerifier,
-  VerificationError,
   type VerificationErrorCode,
   type Verifier,
   type VerifierOptions,
@@ -13,6 +12,7 @@ import {
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
 import { until, within } from "../support/settling.js";
 import { AUDIENCE, deferred, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
+import { refusedWith } from "./refusals.js";
 
 interface Setup {
   readonly local: LocalIssuer;
@@ -51,12 +51,7 @@ describe("verifier: JWKS cache", () => {
     code: VerificationErrorCode,
     pattern?: RegExp,
   ): Promise<void> {
-    await assert.rejects(verifier.verify(token), (error: unknown) => {
-      assert.ok(error instanceof VerificationError, String(error));
-      assert.equal(error.code, code, error.message);
-      if (pattern) assert.match(error.message, pattern);
-      return true;
-    });
+    await refusedWith(verifier.verify(token), code, pattern);
   }
 
   it("fetches discovery and the JWKS once, then serves keys from memory", async () => {

@@ -4,14 +4,10 @@
 // one waiting for another caller's request.
 
 import assert from "node:assert/strict";
-import {
-  createVerifier,
-  VerificationError,
-  type VerificationErrorCode,
-  type Verifier,
-} from "../../worker/verification/index.js";
+import { createVerifier, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
 import { until, within } from "../support/settling.js";
 import { AUDIENCE, deferred, LocalIssuer, T0, testKey } from "./local-issuer.js";
+import { refusedWith } from "./refusals.js";
 
 interface Setup {
   readonly local: LocalIssuer;
@@ -53,11 +49,7 @@ describe("verifier: revocation list cache", () => {
   }
 
   async function refused(promise: Promise<unknown>, code: VerificationErrorCode): Promise<void> {
-    await assert.rejects(promise, (error: unknown) => {
-      assert.ok(error instanceof VerificationError, String(error));
-      assert.equal(error.code, code, error.message);
-      return true;
-    });
+    await refusedWith(promise, code);
   }
 
   it("fetches the list once per max-age (10 s as the issuer sends it)", async () => {
