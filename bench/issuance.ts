@@ -32,40 +32,20 @@ export async function measureIssuance(algorithm: BenchAlgorithm, port: number): 
   const { mf, issuerUrl: url } = stack;
   try {
     const rows: Measurement[] = [];
-    const [cold, sign] = await compare(
-      mf,
-      url,
-      { path: "bench/issue-cold" },
-      { path: "bench/sign", query: `&alg=${algorithm}` },
-      OPS,
-    );
-    rows.push(
-      throughputRow(
-        `token issuance, cold cache, ${algorithm}`,
-        cold,
-        `raw WebCrypto ${algorithm} signatures`,
-        sign,
-        TARGETS[algorithm],
-      ),
-    );
-    // An issuer reached over RPC can go no faster than an RPC whose callee only signs: the
-    // baseline that separates the issuer's own cost from the binding's (bench/RESULTS.md).
-    const [coldAgain, signOverRpc] = await compare(
-      mf,
-      url,
-      { path: "bench/issue-cold" },
-      { path: "bench/sign-rpc", query: `&alg=${algorithm}` },
-      OPS,
-    );
-    rows.push(
-      throughputRow(
-        `token issuance, cold cache, ${algorithm}`,
-        coldAgain,
-        `an RPC whose callee signs once (${algorithm})`,
-        signOverRpc,
-        TARGETS[algorithm],
-      ),
-    );
+    // Cold issuance against raw signatures, then against an RPC whose callee only signs: an issuer
+    // reached over RPC can go no faster, the baseline that separates the issuer's own cost from
+    // the binding's (bench/RESULTS.md).
+    const baselines = [
+      { path: "bench/sign", what: `raw WebCrypto ${algorithm} signatures` },
+      { path: "bench/sign-rpc", what: `an RPC whose callee signs once (${algorithm})` },
+    ];
+    for (const baseline of baselines) {
+      const query = `&alg=${algorithm}`;
+      const [cold, base] = await compare(mf, url, { path: "bench/issue-cold" }, { path: baseline.path, query }, OPS);
+      rows.push(
+        throughputRow(`token issuance, cold cache, ${algorithm}`, cold, baseline.what, base, TARGETS[algorithm]),
+      );
+    }
     if (algorithm === "RS256") {
       const [warm, noop] = await compare(mf, url, { path: "bench/issue-warm" }, { path: "bench/noop-rpc" }, OPS);
       rows.push(throughputRow("token issuance, warm cache", warm, "no-op RPC over a service binding", noop, 0.5));
