@@ -3,8 +3,8 @@
 // and a token cannot borrow a key of another algorithm under the same kid.
 
 import assert from "node:assert/strict";
-import { createVerifier, type VerificationErrorCode } from "../../worker/verification/index.js";
-import { AUDIENCE, LocalIssuer, T0, type TestAlgorithm, testKey } from "./local-issuer.js";
+import { createVerifier, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
+import { AUDIENCE, LocalIssuer, T0, type TestAlgorithm, type TestKey, testKey } from "./local-issuer.js";
 import { verificationError } from "./refusals.js";
 
 const ALGORITHMS: TestAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
@@ -45,33 +45,30 @@ describe("verifier: signature algorithms", () => {
     });
   }
 
-  it("refuses a PS256 token under a kid whose key declares RS256", async () => {
-    const pss = await testKey("PS256");
-    const local = await LocalIssuer.start([{ ...pss, publicJwk: { ...pss.publicJwk, alg: "RS256" } }]);
+  /** Runs `test` with a verifier allowing RS256 and PS256, against an issuer publishing `key`. */
+  async function withRsaVerifier(key: TestKey, test: (verifier: Verifier, local: LocalIssuer) => Promise<void>) {
+    const local = await LocalIssuer.start([key]);
     try {
-      const verifier = createVerifier({
-        issuer: local.issuer,
-        audience: AUDIENCE,
-        algorithms: ["RS256", "PS256"],
-        now: () => T0,
-      });
-      assert.equal(await refusal(verifier.verify(await local.sign(local.claims(T0), pss))), "ERR_TOKEN_ALGORITHM");
+      await test(
+        createVerifier({ issuer: local.issuer, audience: AUDIENCE, algorithms: ["RS256", "PS256"], now: () => T0 }),
+        local,
+      );
     } finally {
       await local.stop();
     }
+  }
+
+  it("refuses a PS256 token under a kid whose key declares RS256", async () => {
+    const pss = await testKey("PS256");
+    await withRsaVerifier({ ...pss, publicJwk: { ...pss.publicJwk, alg: "RS256" } }, async (verifier, local) => {
+      assert.equal(await refusal(verifier.verify(await local.sign(local.claims(T0), pss))), "ERR_TOKEN_ALGORITHM");
+    });
   });
 
   it("does not pass a PSS signature off as RS256 under a key that declares no alg", async () => {
     const pss = await testKey("PS256");
     const { alg: _declared, ...undeclared } = pss.publicJwk;
-    const local = await LocalIssuer.start([{ ...pss, publicJwk: undeclared }]);
-    try {
-      const verifier = createVerifier({
-        issuer: local.issuer,
-        audience: AUDIENCE,
-        algorithms: ["RS256", "PS256"],
-        now: () => T0,
-      });
+    await withRsaVerifier({ ...pss, publicJwk: undeclared }, async (verifier, local) => {
       const payload = Buffer.from(JSON.stringify(local.claims(T0))).toString("base64url");
       const pssSigned = async (alg: string) => {
         const input = `${Buffer.from(JSON.stringify({ alg, kid: pss.kid, typ: "JWT" })).toString("base64url")}.${payload}`;
@@ -85,8 +82,6 @@ describe("verifier: signature algorithms", () => {
       assert.equal(await refusal(verifier.verify(await pssSigned("RS256"))), "ERR_TOKEN_SIGNATURE");
       // The same signing under its true name passes: the refusal above is the algorithm's.
       assert.equal((await verifier.verify(await pssSigned("PS256"))).header.alg, "PS256");
-    } finally {
-      await local.stop();
-    }
+    });
   });
 });
