@@ -1,6 +1,8 @@
 // A complete, valid raw stack config for tests: four workloads covering props and entrypoint
 // bindings, static claims, session tags and per-workload lifetime caps.
 
+import type { LocalStackInput } from "../../worker/local/stack.js";
+
 export const ACCOUNT_ID = "0123456789abcdef0123456789abcdef";
 export const PROJECT = "worker-identity";
 export const STACK = "test";
@@ -30,6 +32,19 @@ export function rawStackConfig(overrides: Record<string, unknown> = {}): Record<
     },
     "aws:region": "us-east-1",
     ...overrides,
+  };
+}
+
+/** The local stack of this config served at `issuerUrl`, with a fresh KEK and no example workloads; `extra` adds to it. */
+export function testStackInput(issuerUrl: string, extra: Partial<LocalStackInput> = {}): LocalStackInput {
+  return {
+    project: PROJECT,
+    stack: STACK,
+    config: rawStackConfig(),
+    issuerUrl,
+    keyEncryptionKey: randomKek(),
+    exampleWorkloads: false,
+    ...extra,
   };
 }
 

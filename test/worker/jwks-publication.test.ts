@@ -10,7 +10,7 @@ import { localStack } from "../../worker/local/stack.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { freePort } from "../support/free-port.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
-import { AWS_AUDIENCE, PROJECT, randomKek, rawStackConfig, STACK } from "../support/stack-fixture.js";
+import { AWS_AUDIENCE, PROJECT, rawStackConfig, STACK, testStackInput } from "../support/stack-fixture.js";
 
 describe("issuer in workerd: JWKS publication and its bound", function () {
   this.timeout(60_000);
@@ -115,14 +115,7 @@ describe("issuer in workerd: broken configuration", function () {
   async function issuerWithRuntimeConfig(documentText: string | undefined): Promise<{ mf: Miniflare; url: string }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { options, config } = await localStack({
-      project: PROJECT,
-      stack: STACK,
-      config: rawStackConfig(),
-      issuerUrl: url,
-      keyEncryptionKey: randomKek(),
-      exampleWorkloads: false,
-    });
+    const { options, config } = await localStack(testStackInput(url));
     const issuerWorker = options.workers[0]!;
     const contents = await bundleIssuerEmbedding(config, documentText);
     // A caller bound to billing's own entrypoint, as a deployed workload is.

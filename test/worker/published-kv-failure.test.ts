@@ -9,7 +9,7 @@ import { Miniflare, type WorkerOptions } from "miniflare";
 import { localStack } from "../../worker/local/stack.js";
 import { freePort } from "../support/free-port.js";
 import { collectRuntimeLines, settle, structuredEvents } from "../support/runtime-logs.js";
-import { PROJECT, randomKek, rawStackConfig, STACK } from "../support/stack-fixture.js";
+import { testStackInput } from "../support/stack-fixture.js";
 
 /** A KV binding whose reads reject and whose writes go to the namespace bound as INNER. */
 const FAILING_READS_KV = `
@@ -39,15 +39,7 @@ describe("issuer in workerd: published documents while KV reads fail", function 
 
   before(async () => {
     url = `http://127.0.0.1:${await freePort()}`;
-    const { options } = await localStack({
-      project: PROJECT,
-      stack: STACK,
-      config: rawStackConfig(),
-      issuerUrl: url,
-      keyEncryptionKey: randomKek(),
-      exampleWorkloads: false,
-      exampleWorkflows: false,
-    });
+    const { options } = await localStack(testStackInput(url, { exampleWorkflows: false }));
     const [issuer, ...others] = options.workers as WorkerOptions[];
     assert.ok(issuer?.kvNamespaces && "PUBLISHED" in issuer.kvNamespaces, "the local stack binds PUBLISHED as KV");
     const { kvNamespaces, ...rest } = issuer;
