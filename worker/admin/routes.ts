@@ -15,6 +15,7 @@ import { readRequestText } from "../http/request-body.js";
 import { forgetIsolateKeys } from "../isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
 import type { KeyListing } from "../keys/key-store-types.js";
+import { parseJsonObject } from "../options/json-value.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
 import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "./revocations.js";
@@ -73,17 +74,17 @@ export async function handleAdmin(
 async function readEmergencyFlag(request: Request): Promise<boolean> {
   const text = await readRequestText(request, MAX_BODY_BYTES, 'the rotate body is at most 1 KiB: {"emergency": true}');
   if (text.trim() === "") return false;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InvalidRequestError('the rotate body must be JSON such as {"emergency": true}');
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new InvalidRequestError('the rotate body must be a JSON object such as {"emergency": true}');
-  }
+  const body = parseJsonObject(
+    text,
+    (expected) =>
+      new InvalidRequestError(
+        expected === "json"
+          ? 'the rotate body must be JSON such as {"emergency": true}'
+          : 'the rotate body must be a JSON object such as {"emergency": true}',
+      ),
+  );
   const unknown = Object.keys(body).filter((k) => k !== "emergency");
-  const emergency = (body as { emergency?: unknown }).emergency;
+  const emergency = body.emergency;
   if (unknown.length > 0 || (emergency !== undefined && typeof emergency !== "boolean")) {
     throw new InvalidRequestError("the rotate body takes one field, emergency: boolean");
   }

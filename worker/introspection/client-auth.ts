@@ -7,6 +7,7 @@ import { IssuerConfigError } from "../errors.js";
 import { formComponentDecoded } from "../http/form-decoding.js";
 import { secretsEqual } from "../http/secret-compare.js";
 import { lastParsed } from "../isolate/last-parsed.js";
+import { parseJsonObject } from "../options/json-value.js";
 
 export type BasicCredentials =
   | { readonly kind: "absent" }
@@ -53,15 +54,15 @@ export function parseClientSecrets(binding: string | undefined): ReadonlyMap<str
       "the INTROSPECTION_SECRETS secret is not set; `pulumi up` (or `npm start`) generates one secret per introspection client",
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(binding);
-  } catch {
-    throw new IssuerConfigError('the INTROSPECTION_SECRETS secret is not JSON; it must be {"<client id>": "<secret>"}');
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new IssuerConfigError('the INTROSPECTION_SECRETS secret must be a JSON object {"<client id>": "<secret>"}');
-  }
+  const parsed = parseJsonObject(
+    binding,
+    (expected) =>
+      new IssuerConfigError(
+        expected === "json"
+          ? 'the INTROSPECTION_SECRETS secret is not JSON; it must be {"<client id>": "<secret>"}'
+          : 'the INTROSPECTION_SECRETS secret must be a JSON object {"<client id>": "<secret>"}',
+      ),
+  );
   const secrets = new Map<string, string>();
   for (const [id, secret] of Object.entries(parsed)) {
     if (typeof secret === "string" && secret.length >= MIN_CLIENT_SECRET_LENGTH) secrets.set(id, secret);

@@ -14,3 +14,21 @@ export function isJsonValue(value: unknown): value is JsonValue {
     return Object.values(value).every(isJsonValue);
   return false;
 }
+
+/**
+ * The JSON object `text` holds; otherwise `refusal`'s error for text that is not JSON (`"json"`)
+ * or JSON of another kind than an object (`"object"`).
+ */
+export function parseJsonObject(
+  text: string,
+  refusal: (expected: "json" | "object") => Error,
+): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw refusal("json");
+  }
+  if (!isRecord(parsed)) throw refusal("object");
+  return parsed;
+}

@@ -9,6 +9,7 @@
 
 import type { IssuerSettings } from "../config/types.js";
 import { InvalidRequestError } from "../errors.js";
+import { parseJsonObject } from "../options/json-value.js";
 import { JTI_PATTERN, NAME_PATTERN, type RevocationTarget } from "./list.js";
 
 export const MAX_REVOCATION_BODY_BYTES = 1_024;
@@ -23,16 +24,13 @@ export function parseRevocationRequest(
   if (text.length > MAX_REVOCATION_BODY_BYTES) {
     throw new InvalidRequestError(`the revocation body is at most ${MAX_REVOCATION_BODY_BYTES} bytes: ${SHAPES}`);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InvalidRequestError(`the revocation body must be JSON: ${SHAPES}`);
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new InvalidRequestError(`the revocation body must be a JSON object: ${SHAPES}`);
-  }
-  const fields = body as Record<string, unknown>;
+  const fields = parseJsonObject(
+    text,
+    (expected) =>
+      new InvalidRequestError(
+        `the revocation body must be ${expected === "json" ? "JSON" : "a JSON object"}: ${SHAPES}`,
+      ),
+  );
   const names = Object.keys(fields);
   const kinds = names.filter((n) => n === "jti" || n === "workload" || n === "workflow");
   const unknown = names.filter((n) => !["jti", "exp", "workload", "workflow"].includes(n));
