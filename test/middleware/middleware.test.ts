@@ -42,6 +42,8 @@ async function refused(
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const INSUFFICIENT_SCOPE = `${REALM}, error="insufficient_scope"`;
+const INVALID_TOKEN = `${REALM}, error="invalid_token"`;
 
 describe("edge middleware in workerd", function () {
   this.timeout(120_000);
@@ -57,6 +59,16 @@ describe("edge middleware in workerd", function () {
   after(async () => h?.dispose());
 
   const forwardedSince = (count: number): ForwardedRequest[] => h.forwarded.slice(count);
+  /** The request is refused 403 insufficient_scope with `code`; the body echoes no part of `token`, when given. */
+  const outOfScope = async (
+    path: string,
+    init: Parameters<MiddlewareHarness["request"]>[1],
+    code: string,
+    token?: string,
+  ) => refused(await h.request(path, init), 403, code, INSUFFICIENT_SCOPE, token);
+  /** `token` at /reports/1 is refused 401 invalid_token with the verifier's `code`; the body echoes no part of `echoed`. */
+  const invalidToken = async (token: string, code: string, echoed?: string) =>
+    refused(await h.request("/reports/1", { headers: bearer(token) }), 401, code, INVALID_TOKEN, echoed);
 
   it("forwards a valid token on an allowed route with the identity headers and without Authorization", async () => {
     const response = await h.request("/reports/2024?format=csv", { headers: bearer(edgeApi) });
@@ -111,31 +123,15 @@ describe("edge middleware in workerd", function () {
 
   it("refuses a valid token of another workload on a workload-restricted route with 403 insufficient_scope", async () => {
     const before = h.forwarded.length;
-    await refused(
-      await h.request("/reports/1", { headers: bearer(billing) }),
-      403,
-      "ERR_RULE_REFUSED",
-      `${REALM}, error="insufficient_scope"`,
-      billing,
-    );
+    await outOfScope("/reports/1", { headers: bearer(billing) }, "ERR_RULE_REFUSED", billing);
     assert.equal(h.forwarded.length, before, "the origin was reached");
   });
 
   it("admits by claims, subjects and audiences as the rules say", async () => {
     assert.equal((await h.request("/accounts/7/ledger", { headers: bearer(billing) })).status, 200);
-    await refused(
-      await h.request("/accounts/7/ledger", { headers: bearer(edgeApi) }),
-      403,
-      "ERR_RULE_REFUSED",
-      `${REALM}, error="insufficient_scope"`,
-    );
+    await outOfScope("/accounts/7/ledger", { headers: bearer(edgeApi) }, "ERR_RULE_REFUSED");
     assert.equal((await h.request("/billing-only", { headers: bearer(billing) })).status, 200);
-    await refused(
-      await h.request("/billing-only", { headers: bearer(edgeApi) }),
-      403,
-      "ERR_RULE_REFUSED",
-      `${REALM}, error="insufficient_scope"`,
-    );
+    await outOfScope("/billing-only", { headers: bearer(edgeApi) }, "ERR_RULE_REFUSED");
     const posted = await h.request("/echo", { method: "POST", headers: bearer(edgeApi), body: "payload" });
     assert.equal(((await posted.json()) as Echo).body, "payload");
   });
@@ -179,43 +175,15 @@ describe("edge middleware in workerd", function () {
   it("answers 401 invalid_token to a token that does not verify, naming the verifier's code", async () => {
     const [header, payload, signature] = edgeApi.split(".") as [string, string, string];
     const tampered = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
-    await refused(
-      await h.request("/reports/1", { headers: bearer(tampered) }),
-      401,
-      "ERR_TOKEN_SIGNATURE",
-      `${REALM}, error="invalid_token"`,
-      tampered,
-    );
+    await invalidToken(tampered, "ERR_TOKEN_SIGNATURE", tampered);
     const forAws = await h.token("billing", AWS_AUDIENCE);
-    await refused(
-      await h.request("/reports/1", { headers: bearer(forAws) }),
-      401,
-      "ERR_TOKEN_AUDIENCE",
-      `${REALM}, error="invalid_token"`,
-      forAws,
-    );
-    await refused(
-      await h.request("/reports/1", { headers: bearer("a.b.c") }),
-      401,
-      "ERR_TOKEN_MALFORMED",
-      `${REALM}, error="invalid_token"`,
-    );
+    await invalidToken(forAws, "ERR_TOKEN_AUDIENCE", forAws);
+    await invalidToken("a.b.c", "ERR_TOKEN_MALFORMED");
   });
 
   it("refuses a route no rule names: 403 with a valid token, 401 without one", async () => {
-    await refused(
-      await h.request("/admin", { headers: bearer(edgeApi) }),
-      403,
-      "ERR_NO_RULE",
-      `${REALM}, error="insufficient_scope"`,
-      edgeApi,
-    );
-    await refused(
-      await h.request("/reports/1", { method: "PATCH", headers: bearer(billing) }),
-      403,
-      "ERR_RULE_REFUSED",
-      `${REALM}, error="insufficient_scope"`,
-    );
+    await outOfScope("/admin", { headers: bearer(edgeApi) }, "ERR_NO_RULE", edgeApi);
+    await outOfScope("/reports/1", { method: "PATCH", headers: bearer(billing) }, "ERR_RULE_REFUSED");
     await refused(await h.request("/admin"), 401, "ERR_NO_TOKEN", REALM);
   });
 
