@@ -164,14 +164,11 @@ export function describeWorkflowServiceAccount(
   workflow: Pick<WorkflowConfig, "name" | "subjectPrefix">,
   stack: string,
 ): ConsoleText {
-  return {
-    displayName: clipTo(`Cloudflare Workflow ${workflow.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
-    description: clipTo(
-      `Impersonated only by instances of the Cloudflare Workflow ${workflow.name} (subjects ${workflow.subjectPrefix}<id>, ` +
-        `attribute.workflow in pool ${gcp.poolId}), tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
-      SERVICE_ACCOUNT_DESCRIPTION_MAX,
-    ),
-  };
+  return serviceAccountText(
+    `Cloudflare Workflow ${workflow.name}`,
+    `Impersonated only by instances of the Cloudflare Workflow ${workflow.name} (subjects ${workflow.subjectPrefix}<id>, ` +
+      `attribute.workflow in pool ${gcp.poolId}), tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
+  );
 }
 
 export function describeServiceAccount(
@@ -180,13 +177,18 @@ export function describeServiceAccount(
   workload: Pick<WorkloadConfig, "name" | "subject">,
   stack: string,
 ): ConsoleText {
+  return serviceAccountText(
+    `Cloudflare Worker ${workload.name}`,
+    `Impersonated only by the Cloudflare Worker ${workload.name}: subject ${workload.subject} in pool ` +
+      `${gcp.poolId}, tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
+  );
+}
+
+/** A service account's console text, clipped to GCP's limits for it. */
+function serviceAccountText(displayName: string, description: string): ConsoleText {
   return {
-    displayName: clipTo(`Cloudflare Worker ${workload.name}`, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
-    description: clipTo(
-      `Impersonated only by the Cloudflare Worker ${workload.name}: subject ${workload.subject} in pool ` +
-        `${gcp.poolId}, tokens from ${issuer.issuerUrl}. worker-identity, Pulumi stack ${stack}.`,
-      SERVICE_ACCOUNT_DESCRIPTION_MAX,
-    ),
+    displayName: clipTo(displayName, SERVICE_ACCOUNT_DISPLAY_NAME_MAX),
+    description: clipTo(description, SERVICE_ACCOUNT_DESCRIPTION_MAX),
   };
 }
 
