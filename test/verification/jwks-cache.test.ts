@@ -11,7 +11,7 @@ import {
 } from "../../worker/verification/index.js";
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
 import { until, within } from "../support/settling.js";
-import { AUDIENCE, deferred, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
+import { AUDIENCE, deferred, heldRefresh, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";
 
 interface Setup {
@@ -44,6 +44,9 @@ describe("verifier: JWKS cache", () => {
       token: (signer = key) => local.sign(local.claims(clock), signer),
     };
   }
+
+  /** Past the keys' max-age (601 s), a verification whose refresh the issuer holds until `held` resolves. */
+  const refreshHeld = (s: Setup) => heldRefresh(s, 601, "gate", () => s.local.counts.jwks);
 
   async function refused(
     verifier: Verifier,
@@ -90,12 +93,7 @@ describe("verifier: JWKS cache", () => {
 
   it("while another verification refreshes an expired copy, others use the copy: no wait, no request", async () => {
     const s = await setup();
-    await s.verifier.verify(await s.token());
-    s.at(601);
-    const held = deferred();
-    s.local.gate = held.promise;
-    const refreshing = s.verifier.verify(await s.token());
-    await until(() => s.local.counts.jwks === 2);
+    const { held, pending: refreshing } = await refreshHeld(s);
     for (let i = 0; i < 3; i++) await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.counts.jwks, 2);
     held.resolve();
@@ -105,12 +103,7 @@ describe("verifier: JWKS cache", () => {
 
   it("a refresh marked under way longer than the fetch timeout counts as abandoned", async () => {
     const s = await setup({ jwks: { cooldownSeconds: 0 } });
-    await s.verifier.verify(await s.token());
-    s.at(601);
-    const held = deferred();
-    s.local.gate = held.promise;
-    const stuck = s.verifier.verify(await s.token()); // stands in for a request canceled mid-fetch
-    await until(() => s.local.counts.jwks === 2);
+    const { held, pending: stuck } = await refreshHeld(s); // stands in for a request canceled mid-fetch
     s.local.gate = undefined;
     s.at(605);
     await within(1_000, s.verifier.verify(await s.token()));
@@ -124,13 +117,8 @@ describe("verifier: JWKS cache", () => {
 
   it("an answer to an earlier request never replaces the answer to a later one", async () => {
     const s = await setup({ jwks: { cooldownSeconds: 0 } });
-    await s.verifier.verify(await s.token());
     const next = await testKey("ES256");
-    s.at(601);
-    const held = deferred();
-    s.local.gate = held.promise;
-    const stuck = s.verifier.verify(await s.token());
-    await until(() => s.local.counts.jwks === 2);
+    const { held, pending: stuck } = await refreshHeld(s);
     s.local.gate = undefined;
     s.local.published.push(next);
     s.at(607); // the held refresh is past the fetch timeout: this verification refreshes, and finds `next`

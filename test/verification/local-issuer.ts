@@ -8,6 +8,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import type { Verifier } from "../../worker/verification/index.js";
+import { until } from "../support/settling.js";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";
 export const AUDIENCE = "https://api.example.test";
@@ -173,4 +175,31 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** A cache test's verifier, its clock (seconds from T0) and its token source, against a LocalIssuer. */
+export interface CacheSetup {
+  readonly local: LocalIssuer;
+  readonly verifier: Verifier;
+  at(seconds: number): void;
+  token(): Promise<string>;
+}
+
+/**
+ * After one verification, at `seconds` (past the copy's max-age), a verification whose refresh the
+ * issuer holds at `gate` until `held` resolves; `requests` counts the issuer's requests of that kind.
+ */
+export async function heldRefresh(
+  s: CacheSetup,
+  seconds: number,
+  gate: "gate" | "revocationGate",
+  requests: () => number,
+): Promise<{ held: ReturnType<typeof deferred>; pending: Promise<unknown> }> {
+  await s.verifier.verify(await s.token());
+  s.at(seconds);
+  const held = deferred();
+  s.local[gate] = held.promise;
+  const pending = s.verifier.verify(await s.token());
+  await until(() => requests() === 2);
+  return { held, pending };
 }

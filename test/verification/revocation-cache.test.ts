@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createVerifier, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
 import { until, within } from "../support/settling.js";
-import { AUDIENCE, deferred, LocalIssuer, T0, testKey } from "./local-issuer.js";
+import { AUDIENCE, deferred, heldRefresh, LocalIssuer, T0, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";
 
 interface Setup {
@@ -48,6 +48,9 @@ describe("verifier: revocation list cache", () => {
     };
   }
 
+  /** Past the list's max-age (11 s), a verification whose refresh the issuer holds until `held` resolves. */
+  const refreshHeld = (s: Setup) => heldRefresh(s, 11, "revocationGate", () => s.local.revocationRequests);
+
   async function refused(promise: Promise<unknown>, code: VerificationErrorCode): Promise<void> {
     await refusedWith(promise, code);
   }
@@ -66,12 +69,7 @@ describe("verifier: revocation list cache", () => {
 
   it("while another verification refreshes the expired list, others use the copy: no wait, no request", async () => {
     const s = await setup();
-    await s.verifier.verify(await s.token());
-    s.at(11);
-    const held = deferred();
-    s.local.revocationGate = held.promise;
-    const refreshing = s.verifier.verify(await s.token());
-    await until(() => s.local.revocationRequests === 2);
+    const { held, pending: refreshing } = await refreshHeld(s);
     for (let i = 0; i < 3; i++) await within(1_000, s.verifier.verify(await s.token()));
     assert.equal(s.local.revocationRequests, 2);
     held.resolve();
@@ -94,12 +92,7 @@ describe("verifier: revocation list cache", () => {
 
   it("a refresh marked under way longer than the fetch timeout counts as abandoned", async () => {
     const s = await setup();
-    await s.verifier.verify(await s.token());
-    s.at(11);
-    const held = deferred();
-    s.local.revocationGate = held.promise;
-    const stuck = s.verifier.verify(await s.token()); // stands in for a request canceled mid-fetch
-    await until(() => s.local.revocationRequests === 2);
+    const { held, pending: stuck } = await refreshHeld(s); // stands in for a request canceled mid-fetch
     s.local.revocationGate = undefined;
     s.revokeAll();
     s.at(15);
@@ -118,12 +111,7 @@ describe("verifier: revocation list cache", () => {
 
   it("an answer to an earlier request never replaces the answer to a later one", async () => {
     const s = await setup();
-    await s.verifier.verify(await s.token());
-    s.at(11);
-    const held = deferred();
-    s.local.revocationGate = held.promise;
-    const stuck = s.verifier.verify(await s.token());
-    await until(() => s.local.revocationRequests === 2);
+    const { held, pending: stuck } = await refreshHeld(s);
     s.local.revocationGate = undefined;
     s.revokeAll();
     s.at(17);
