@@ -18,20 +18,14 @@ export function resolveWorkload(
   boundWorkload: string | undefined,
   props: unknown,
 ): RuntimeWorkload {
-  const fromProps = workloadFromProps(props);
-  if (boundWorkload !== undefined && fromProps !== undefined && fromProps !== boundWorkload) {
-    throw new MissingIdentityError(
+  const name = boundName(boundWorkload, workloadFromProps(props), {
+    twoNames: (fromProps) =>
       `the binding names two identities: entrypoint for '${boundWorkload}' and props.workload '${fromProps}'; ` +
-        "remove props from the binding, or bind to the generic Issuer entrypoint",
-    );
-  }
-  const name = boundWorkload ?? fromProps;
-  if (name === undefined) {
-    throw new MissingIdentityError(
+      "remove props from the binding, or bind to the generic Issuer entrypoint",
+    noName:
       "this service binding carries no workload identity; bind to the workload's own entrypoint " +
-        '(the stack outputs name it) or set props = { workload = "<script name>" } on the binding',
-    );
-  }
+      '(the stack outputs name it) or set props = { workload = "<script name>" } on the binding',
+  });
   const workload = config.workloads.find((w) => w.name === name);
   if (!workload) {
     throw new UnknownWorkloadError(
@@ -80,18 +74,13 @@ export function resolveWorkflow(config: RuntimeSettings, binding: BindingIdentit
         "a workflow's script binds to its own Workflow_<name> entrypoint to call workflowToken(instanceId, audience)",
     );
   }
-  if (binding.workflow !== undefined && fromProps !== undefined && fromProps !== binding.workflow) {
-    throw new MissingIdentityError(
+  const name = boundName(binding.workflow, fromProps, {
+    twoNames: () =>
       `the binding names two workflows: entrypoint for '${binding.workflow}' and props.workflow '${fromProps}'; remove props`,
-    );
-  }
-  const name = binding.workflow ?? fromProps;
-  if (name === undefined) {
-    throw new MissingIdentityError(
+    noName:
       "this service binding carries no workflow identity; bind the workflow's script to its Workflow_<name> " +
-        'entrypoint (the stack outputs name it) or set props = { workflow = "<workflow name>" } on the binding',
-    );
-  }
+      'entrypoint (the stack outputs name it) or set props = { workflow = "<workflow name>" } on the binding',
+  });
   const workflow = config.workflows.find((w) => w.name === name);
   if (!workflow) {
     throw new UnknownWorkflowError(
@@ -110,6 +99,23 @@ export function refuseWorkflowBindingForToken(binding: BindingIdentity): void {
     `this service binding is workflow '${workflow}''s, which has no workload identity; call ` +
       "workflowToken(event.instanceId, audience) from the workflow's run() instead",
   );
+}
+
+/**
+ * The one name a binding gives, by its entrypoint or its props: a MissingIdentityError when the
+ * two disagree (`twoNames`, given the props' name) or neither gives one (`noName`).
+ */
+function boundName(
+  entrypoint: string | undefined,
+  fromProps: string | undefined,
+  refusals: { readonly twoNames: (fromProps: string) => string; readonly noName: string },
+): string {
+  if (entrypoint !== undefined && fromProps !== undefined && fromProps !== entrypoint) {
+    throw new MissingIdentityError(refusals.twoNames(fromProps));
+  }
+  const name = entrypoint ?? fromProps;
+  if (name === undefined) throw new MissingIdentityError(refusals.noName);
+  return name;
 }
 
 /** props.<name> as a string; props that are not an object name no workflow (resolveWorkload refuses them). */
