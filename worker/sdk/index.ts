@@ -3,6 +3,12 @@
 // runs in any Worker and in Node. See README.md in this folder.
 
 export type { AwsRequestClient } from "./aws/client.js";
+export {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  type AwsCredentialsProviderOptions,
+  awsCredentialsProvider,
+} from "./aws/credential-provider.js";
 export type { AwsClientOptions, AwsCredentialsOptions } from "./aws/options.js";
 export type { AwsCredentials } from "./aws/sts.js";
 export {
