@@ -8,6 +8,10 @@ import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/b
 import type { StackConfig } from "../worker/config/types.js";
 import { DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../worker/http/routes.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
+import {
+  type GcpCredentialConfiguration,
+  gcpCredentialConfiguration,
+} from "../worker/sdk/gcp/credential-configuration.js";
 import { AwsFederation } from "./aws/federation.js";
 import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
@@ -32,6 +36,11 @@ export interface WorkloadOutputs {
   readonly gcpServiceAccount?: pulumi.Output<string>;
   readonly gcpPrincipal?: pulumi.Output<string>;
   readonly gcpProviderResourceName?: pulumi.Output<string>;
+  /**
+   * The `external_account` configuration google-auth-library takes (with the SDK's
+   * gcpSubjectTokenSupplier as its subject_token_supplier): the provider and the service account.
+   */
+  readonly gcpCredentialConfiguration?: pulumi.Output<GcpCredentialConfiguration>;
   /** The workload's client certificate (mTLS): binding, SPIFFE ID, thumbprint, renewal date. */
   readonly mtls?: WorkloadCertificateOutputs;
 }
@@ -141,6 +150,9 @@ export class WorkerIdentity extends pulumi.ComponentResource {
               gcpPrincipal: gcpWorkload.principal,
               // The provider's own name: GCP's project number, never the configured one.
               gcpProviderResourceName: this.gcp.providerName,
+              gcpCredentialConfiguration: pulumi
+                .all([this.gcp.providerName, gcpWorkload.serviceAccountEmail])
+                .apply(([provider, email]) => gcpCredentialConfiguration(provider, email)),
             }
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),

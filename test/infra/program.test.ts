@@ -160,6 +160,17 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
       await resolved(deployment.workloads.billing?.gcpServiceAccount),
       "wid-billing@example-identity-dev.iam.gserviceaccount.com",
     );
+    // What google-auth-library's IdentityPoolClient takes, with the SDK's subject-token supplier.
+    assert.deepEqual(await resolved(deployment.workloads.billing?.gcpCredentialConfiguration), {
+      type: "external_account",
+      audience:
+        "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/worker-identity/providers/worker-identity",
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      token_url: "https://sts.googleapis.com/v1/token",
+      service_account_impersonation_url:
+        "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com:generateAccessToken",
+    });
+    assert.equal(deployment.workloads["edge-api"]?.gcpCredentialConfiguration, undefined);
     assert.equal(deployment.workloads["edge-api"]?.awsRoleArn, undefined);
     assert.equal(deployment.workloads["edge-api"]?.gcpServiceAccount, undefined);
   });

@@ -24,6 +24,12 @@ export {
   WorkloadIdentityError,
   type WorkloadIdentityErrorCode,
 } from "./errors.js";
+export { type GcpCredentialConfiguration, gcpCredentialConfiguration } from "./gcp/credential-configuration.js";
+export {
+  type GcpSubjectTokenContext,
+  type GcpSubjectTokenSupplier,
+  gcpSubjectTokenSupplier,
+} from "./gcp/external-account.js";
 export type { GcpAccessTokenOptions } from "./gcp/options.js";
 export type { SdkFetch } from "./http.js";
 export { type GcpAccessToken, type IdentityOptions, identity, WorkloadIdentity } from "./identity.js";
