@@ -5,7 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
-import type { StackConfig } from "../worker/config/types.js";
+import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
 import { DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../worker/http/routes.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
 import {
@@ -13,11 +13,13 @@ import {
   gcpCredentialConfiguration,
 } from "../worker/sdk/gcp/credential-configuration.js";
 import { AwsFederation } from "./aws/federation.js";
-import { wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
+import { issuerBindingFor, wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
+import { type WranglerSnippets, type WranglerVar, wranglerSnippets } from "./cloudflare/wrangler-config.js";
 import type { FederationArgs } from "./federation-args.js";
 import { GcpFederation } from "./gcp/federation.js";
+import { MTLS_BINDING_NAME } from "./mtls/bindings.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
 
 export interface WorkerIdentityArgs {
@@ -41,6 +43,8 @@ export interface WorkloadOutputs {
    * gcpSubjectTokenSupplier as its subject_token_supplier): the provider and the service account.
    */
   readonly gcpCredentialConfiguration?: pulumi.Output<GcpCredentialConfiguration>;
+  /** Its wrangler configuration, JSONC and TOML: the issuer binding, the SDK's vars, the mTLS binding. */
+  readonly wrangler: pulumi.Output<WranglerSnippets>;
   /** The workload's client certificate (mTLS): binding, SPIFFE ID, thumbprint, renewal date. */
   readonly mtls?: WorkloadCertificateOutputs;
 }
@@ -156,6 +160,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
             }
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),
+        wrangler: this.#wranglerSnippets(workload, config.issuer.scriptName),
       };
     }
     this.workflows = {};
@@ -181,5 +186,34 @@ export class WorkerIdentity extends pulumi.ComponentResource {
       workloads: this.workloads,
       workflows: this.workflows,
     });
+  }
+
+  /** The workload's wrangler snippets, once its role, service account and certificate are known. */
+  #wranglerSnippets(workload: WorkloadConfig, issuerScriptName: string): pulumi.Output<WranglerSnippets> {
+    const gcp = this.gcp?.workloads[workload.name];
+    return pulumi
+      .all([
+        this.aws?.roles[workload.name]?.arn,
+        gcp && this.gcp?.providerName,
+        gcp?.serviceAccountEmail,
+        this.mtls?.workloads[workload.name]?.certificateId,
+      ])
+      .apply(([roleArn, provider, serviceAccount, certificateId]) => {
+        const vars: Record<string, WranglerVar> = {};
+        if (roleArn !== undefined) vars.AWS_ROLE_ARN = roleArn;
+        if (provider !== undefined && serviceAccount !== undefined) {
+          vars.GCP_PROVIDER = provider;
+          vars.GCP_SERVICE_ACCOUNT = serviceAccount;
+          vars.GCP_CREDENTIAL_CONFIGURATION = { ...gcpCredentialConfiguration(provider, serviceAccount) };
+        }
+        const binding = issuerBindingFor(workload, issuerScriptName);
+        return wranglerSnippets({
+          worker: workload.name,
+          services: [{ binding: binding.name, service: binding.service, entrypoint: binding.entrypoint }],
+          vars,
+          mtlsCertificates:
+            certificateId === undefined ? [] : [{ binding: MTLS_BINDING_NAME, certificate_id: certificateId }],
+        });
+      });
   }
 }

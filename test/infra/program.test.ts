@@ -171,6 +171,20 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
         "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/wid-billing@example-identity-dev.iam.gserviceaccount.com:generateAccessToken",
     });
     assert.equal(deployment.workloads["edge-api"]?.gcpCredentialConfiguration, undefined);
+    // The wrangler snippet gives the Worker the same values as SDK vars.
+    const wrangler = (await resolved(deployment.workloads.billing?.wrangler))!;
+    const jsonc = JSON.parse(wrangler.jsonc.split("\n").slice(1).join("\n")) as {
+      services: { entrypoint: string }[];
+      vars: Record<string, unknown>;
+    };
+    assert.equal(jsonc.services[0]?.entrypoint, "Workload_billing");
+    assert.deepEqual(jsonc.vars, {
+      AWS_ROLE_ARN: await resolved(deployment.workloads.billing?.awsRoleArn),
+      GCP_PROVIDER: await resolved(deployment.workloads.billing?.gcpProviderResourceName),
+      GCP_SERVICE_ACCOUNT: await resolved(deployment.workloads.billing?.gcpServiceAccount),
+      GCP_CREDENTIAL_CONFIGURATION: await resolved(deployment.workloads.billing?.gcpCredentialConfiguration),
+    });
+    assert.match(wrangler.toml, /\[vars\]\nAWS_ROLE_ARN = "arn:aws:iam::111122223333:role\/wid-billing"/);
     assert.equal(deployment.workloads["edge-api"]?.awsRoleArn, undefined);
     assert.equal(deployment.workloads["edge-api"]?.gcpServiceAccount, undefined);
   });
