@@ -5,12 +5,14 @@
 //                                      --introspect also /introspect), print the claims
 //   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
 //   revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name>; revocations   token revocation
+//   validate [--stack dev] [--json]   the stack config checked offline, with pulumi up's messages
 // Every command talks to an issuer over HTTP: by default the local stack (`npm start`).
 
 import { parseArgs } from "node:util";
 import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
 import { type KeyListingView, printKeyListing } from "./key-listing.js";
 import { printRevocations, type RevocationListingView, revocationBody } from "./revoke.js";
+import { validateStack } from "./validate.js";
 import { INTROSPECTION_CLIENT_ENV, INTROSPECTION_SECRET_ENV, verifyOptions, verifyToken } from "./verify.js";
 
 const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
@@ -25,6 +27,8 @@ const USAGE = `usage:
   npm run wid -- keys revoke --kid <kid> [--issuer <url>]   (a kid may start with "-": use --kid=<kid>)
   npm run wid -- revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name> [--issuer <url>]
   npm run wid -- revocations [--issuer <url>]
+  npm run wid -- validate [--stack <name> | --stack <path to Pulumi.<name>.yaml>] [--json]
+      the stack config checked offline, with the messages pulumi up gives (exit 1 when invalid)
 The issuer defaults to ${DEFAULT_ISSUER} (WID_ISSUER); admin commands read WID_ADMIN_TOKEN or the local stack's secrets.`;
 
 class UsageError extends Error {}
@@ -50,9 +54,16 @@ async function main(argv: string[]): Promise<number> {
       "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
+      stack: { type: "string", default: "dev" },
     },
   });
   const [command, ...rest] = positionals;
+  if (command === "validate" && !values.help) {
+    const outcome = validateStack(values.stack, { cwd: process.cwd(), json: values.json });
+    process.stdout.write(outcome.stdout);
+    process.stderr.write(outcome.stderr);
+    return outcome.code;
+  }
   const issuer = values.issuer.replace(/\/+$/, "");
   if (values.help || command === undefined) {
     console.log(USAGE);
