@@ -5,25 +5,11 @@
 
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
-import { Miniflare, type WorkerOptions } from "miniflare";
-import { localStack } from "../../worker/local/stack.js";
+import type { Miniflare } from "miniflare";
+import { FAILING_READS_KV_WORKER, startWithFailingKvReads } from "../support/failing-reads-kv.js";
 import { freePort } from "../support/free-port.js";
-import { collectRuntimeLines, settle, structuredEvents } from "../support/runtime-logs.js";
+import { settle, structuredEvents } from "../support/runtime-logs.js";
 import { testStackInput } from "../support/stack-fixture.js";
-
-/** A KV binding whose reads reject and whose writes go to the namespace bound as INNER. */
-const FAILING_READS_KV = `
-export default function (env) {
-  const refuse = () => Promise.reject(new Error("KV read refused (test)"));
-  return {
-    get: refuse,
-    getWithMetadata: refuse,
-    list: refuse,
-    put: (...args) => env.INNER.put(...args),
-    delete: (...args) => env.INNER.delete(...args),
-  };
-}
-`;
 
 describe("issuer in workerd: published documents while KV reads fail", function () {
   this.timeout(60_000);
@@ -39,21 +25,7 @@ describe("issuer in workerd: published documents while KV reads fail", function 
 
   before(async () => {
     url = `http://127.0.0.1:${await freePort()}`;
-    const { options } = await localStack(testStackInput(url, { exampleWorkflows: false }));
-    const [issuer, ...others] = options.workers as WorkerOptions[];
-    assert.ok(issuer?.kvNamespaces && "PUBLISHED" in issuer.kvNamespaces, "the local stack binds PUBLISHED as KV");
-    const { kvNamespaces, ...rest } = issuer;
-    const wrapper: WorkerOptions = {
-      name: "failing-reads-kv",
-      modules: [{ type: "ESModule", path: "kv.js", contents: FAILING_READS_KV }],
-      kvNamespaces: { INNER: (kvNamespaces as Record<string, string>).PUBLISHED! },
-    };
-    mf = new Miniflare({
-      ...options,
-      workers: [{ ...rest, wrappedBindings: { PUBLISHED: { scriptName: "failing-reads-kv" } } }, wrapper, ...others],
-      handleRuntimeStdio: collectRuntimeLines(logs),
-    });
-    await mf.ready;
+    mf = await startWithFailingKvReads(testStackInput(url, { exampleWorkflows: false }), logs);
   });
   after(async () => {
     await mf?.dispose();
@@ -66,7 +38,7 @@ describe("issuer in workerd: published documents while KV reads fail", function 
     assert.match(etag ?? "", /^"[0-9a-f]{32}"$/);
     const served = (await response.json()) as JSONWebKeySet;
     assert.ok(served.keys.length >= 1);
-    const inner = await mf.getKVNamespace("INNER", "failing-reads-kv");
+    const inner = await mf.getKVNamespace("INNER", FAILING_READS_KV_WORKER);
     assert.deepEqual(JSON.parse((await inner.get("jwks/v1")) ?? "null"), served, "the key store published it");
     const again = await fetch(`${url}/.well-known/jwks.json`, { headers: { "if-none-match": `W/${etag}` } });
     assert.equal(again.status, 304);

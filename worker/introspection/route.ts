@@ -68,7 +68,7 @@ export async function handleIntrospection(
   // Without the keys no answer is true: "inactive" would make relying parties drop valid tokens.
   const jwks = await publishedJwks(env);
   if (jwks === undefined) {
-    return issuerProblem("ERR_JWKS_UNAVAILABLE", "neither KV nor the key store could provide the JWKS; retry shortly");
+    return issuerProblem(JWKS_DOCUMENT.unavailable.code, JWKS_DOCUMENT.unavailable.detail);
   }
   let outcome: Awaited<ReturnType<typeof introspect>>;
   try {
