@@ -5,9 +5,9 @@
 // is a Google auth client like any other. The shapes are declared here: the SDK depends on no
 // Google package (test/sdk/gcp-external-account.test.ts checks them against google-auth-library).
 
-import { OptionsError } from "../../options/options-error.js";
 import { type IdentityOptions, identity } from "../identity.js";
 import type { IssuerBinding } from "../issuer-token.js";
+import { OptionProblems } from "../option-checks.js";
 import { AUDIENCE_PREFIX, JWT_TOKEN_TYPE } from "./credential-configuration.js";
 
 /** What google-auth-library passes a supplier (ExternalAccountSupplierContext), as far as it is read. */
@@ -30,24 +30,13 @@ export function gcpSubjectTokenSupplier(
   return {
     async getSubjectToken(context) {
       const audience = typeof context === "object" && context !== null ? context.audience : undefined;
-      if (typeof audience !== "string" || !audience.startsWith(AUDIENCE_PREFIX)) {
-        throw new OptionsError(
-          [
-            {
-              path: "audience",
-              problem: `must be a Workload Identity provider's, ${AUDIENCE_PREFIX}projects/<number>/…`,
-            },
-          ],
-          "invalid gcpSubjectTokenSupplier context",
-        );
-      }
-      if (context.subjectTokenType !== JWT_TOKEN_TYPE) {
-        throw new OptionsError(
-          [{ path: "subject_token_type", problem: `must be ${JWT_TOKEN_TYPE}: the issuer's tokens are JWTs` }],
-          "invalid gcpSubjectTokenSupplier context",
-        );
-      }
-      return (await client.token(audience)).token;
+      const problems = new OptionProblems("gcpSubjectTokenSupplier context");
+      if (typeof audience !== "string" || !audience.startsWith(AUDIENCE_PREFIX))
+        problems.add("audience", `must be a Workload Identity provider's, ${AUDIENCE_PREFIX}projects/<number>/…`);
+      else if (context.subjectTokenType !== JWT_TOKEN_TYPE)
+        problems.add("subject_token_type", `must be ${JWT_TOKEN_TYPE}: the issuer's tokens are JWTs`);
+      problems.throwIfAny();
+      return (await client.token(audience as string)).token;
     },
   };
 }
