@@ -1,4 +1,4 @@
-// README's security claims each point at the tests that back them: every test file the table
+// SECURITY.md's security claims each point at the tests that back them: every test file the table
 // names exists and holds at least one test, and every attack file of test/hostile is named, so
 // the table cannot drift from the suite.
 
@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { REPO_ROOT } from "../support/run-tsx.js";
 
-const SECTION = "### Security claims, and the tests that back them";
+const SECTION = "## Security claims, and the tests that back them";
 
 function claimsTable(): { claim: string; files: string[] }[] {
-  const readme = readFileSync(resolve(REPO_ROOT, "README.md"), "utf8");
-  const start = readme.indexOf(SECTION);
-  assert.ok(start >= 0, `README.md has no section "${SECTION}"`);
-  const rows = readme.slice(start).split("\n").slice(1);
+  const security = readFileSync(resolve(REPO_ROOT, "SECURITY.md"), "utf8");
+  const start = security.indexOf(SECTION);
+  assert.ok(start >= 0, `SECURITY.md has no section "${SECTION}"`);
+  const rows = security.slice(start).split("\n").slice(1);
   const table = rows.slice(rows.findIndex((line) => line.startsWith("|")));
   return table
     .slice(
@@ -27,7 +27,7 @@ function claimsTable(): { claim: string; files: string[] }[] {
     });
 }
 
-describe("README: security claims point at their tests", () => {
+describe("SECURITY.md: security claims point at their tests", () => {
   const table = claimsTable();
 
   it("names at least one test file for every claim, and every named file exists", () => {
@@ -51,7 +51,7 @@ describe("README: security claims point at their tests", () => {
   it("names every attack test of test/hostile", () => {
     const named = new Set(table.flatMap((row) => row.files));
     for (const file of readdirSync(resolve(REPO_ROOT, "test/hostile")).filter((f) => f.endsWith(".test.ts"))) {
-      assert.ok(named.has(`test/hostile/${file}`), `test/hostile/${file} backs no claim in README's table`);
+      assert.ok(named.has(`test/hostile/${file}`), `test/hostile/${file} backs no claim in SECURITY.md's table`);
     }
   });
 });
