@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
+import { freePort } from "../support/free-port.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { runTsx } from "../support/run-tsx.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
@@ -17,6 +18,7 @@ import {
   waitForStatus,
   workflowStackConfig,
 } from "../support/workflow-fixture.js";
+import { jsonOf, wid } from "./support/run-wid.js";
 
 const CLI = "worker/cli/main.ts";
 
@@ -225,13 +227,71 @@ describe("the wid CLI against an issuer in workerd", function () {
     assert.match(anonymous.stderr, /ERR_ADMIN_UNAUTHORIZED/);
     const usage = await runTsx(CLI, ["token", "--workload", "billing"]);
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /token needs --workload and --audience/);
-    assert.match(usage.stderr, /usage:/);
+    assert.match(usage.stderr, /token needs --workload <name> and --audience <aud>/);
+    assert.match(usage.stderr, /^usage: wid token /m);
   });
 
-  it("says how to start the issuer when none answers", async () => {
-    const down = await widToken("billing", AWS_AUDIENCE, "http://127.0.0.1:9");
-    assert.equal(down.code, 2);
-    assert.match(down.stderr, /npm start/);
+  it("says how to start the issuer when none answers, exit 1", async () => {
+    const down = await widToken("billing", AWS_AUDIENCE, `http://127.0.0.1:${await freePort()}`);
+    assert.equal(down.code, 1);
+    assert.match(
+      down.stderr,
+      /^no issuer answers at .*: start the local stack with `npm start`, or pass --issuer <url>$/m,
+    );
+  });
+
+  it("--json: each command's answer, or its failure as {error: {code, message, status}}, on stdout", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    const issued = await wid([
+      "token",
+      "--workload",
+      "billing",
+      "--audience",
+      AWS_AUDIENCE,
+      "--issuer",
+      issuer.url,
+      "--json",
+    ]);
+    assert.equal(issued.code, 0, issued.stdout);
+    const { token, expiresAt } = jsonOf(issued) as { token: string; expiresAt: number };
+    assert.equal(decodeJwt(token).exp, expiresAt);
+
+    const refused = await wid([
+      "token",
+      "--workload",
+      "ledger-sync",
+      "--audience",
+      "https://elsewhere",
+      "--issuer",
+      issuer.url,
+      "--json",
+    ]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, "");
+    const { error } = jsonOf(refused) as { error: { code: string; message: string; status: number } };
+    assert.deepEqual([error.code, error.status], ["ERR_AUDIENCE_NOT_ALLOWED", 400]);
+    assert.match(error.message, /https:\/\/elsewhere/);
+
+    const verified = await wid(["verify", token, "--audience", AWS_AUDIENCE, "--issuer", issuer.url, "--json"]);
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.equal((jsonOf(verified).claims as { sub: string }).sub, `worker/${ACCOUNT_ID}/billing`);
+    const invalid = await wid(["verify", token, "--audience", GCP_AUDIENCE, "--issuer", issuer.url, "--json"]);
+    assert.equal(invalid.code, 1);
+    assert.equal((jsonOf(invalid).error as { code: string }).code, "ERR_TOKEN_AUDIENCE");
+
+    const listed = await wid(["revocations", "--issuer", issuer.url, "--json"], env);
+    assert.equal(listed.code, 0, listed.stdout);
+    assert.ok(Array.isArray(jsonOf(listed).entries), listed.stdout);
+    const keys = await wid(["keys", "list", "--issuer", issuer.url, "--json"], env);
+    assert.equal(keys.code, 0, keys.stdout);
+    assert.ok(
+      (jsonOf(keys).keys as { state: string }[]).some((k) => k.state === "active"),
+      keys.stdout,
+    );
+    const anonymous = await wid(["keys", "list", "--issuer", issuer.url, "--json"], {
+      WID_ADMIN_TOKEN: "x".repeat(40),
+    });
+    assert.equal(anonymous.code, 1);
+    assert.equal((jsonOf(anonymous).error as { code: string }).code, "ERR_ADMIN_UNAUTHORIZED");
   });
 });

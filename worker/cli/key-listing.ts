@@ -25,7 +25,7 @@ export interface KeyListingView {
 
 const iso = (ms: number | null): string => (ms === null ? "-" : new Date(ms).toISOString().replace(".000Z", "Z"));
 
-export function printKeyListing(listing: KeyListingView): void {
+export function printKeyListing(listing: KeyListingView, print: (line: string) => void = console.log): void {
   const rows = listing.keys.map((k) => [
     k.kid,
     k.alg,
@@ -42,15 +42,15 @@ export function printKeyListing(listing: KeyListingView): void {
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-  console.log(
+  print(line(header));
+  for (const row of rows) print(line(row));
+  print(
     `\nrotation every ${listing.rotationPeriodDays} days; JWKS max-age ${listing.jwksMaxAgeSeconds} s; ` +
       `a new key is published ${listing.publicationDelaySeconds} s before it signs; next check ${iso(listing.nextCheckAt)}`,
   );
   const recent = listing.events.slice(0, 5);
   if (recent.length > 0) {
-    console.log("\nrecent events:");
-    for (const e of recent) console.log(`  ${iso(e.at)}  ${e.event.padEnd(11)} ${e.kid}  (${e.reason})`);
+    print("\nrecent events:");
+    for (const e of recent) print(`  ${iso(e.at)}  ${e.event.padEnd(11)} ${e.kid}  (${e.reason})`);
   }
 }

@@ -1,202 +1,341 @@
-// `npm run wid -- <command>`: the operator's and workload developer's tool.
-//   token  --workload <name> --audience <aud> [--lifetime <s>]   a token minted through that workload's binding
-//   verify <token> --audience <aud> [--certificate <pem> | --certificate-thumbprint <x5t#S256>] [--introspect [--client-id <id>]] [--issuer <url>]
-//                                      verify as a relying party (discovery, JWKS, revocation list; with
-//                                      --introspect also /introspect), print the claims
-//   keys list | keys rotate [--emergency] | keys revoke <kid>    the admin API
-//   revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name>; revocations   token revocation
-//   validate [--stack dev] [--json]   the stack config checked offline, with pulumi up's messages
-// Every command talks to an issuer over HTTP: by default the local stack (`npm start`).
+// `wid <command>` (`npx wid`, `npm run wid --`): the operator's and workload developer's tool.
+//   token, verify                          a token through a workload's binding; verify as a relying party
+//   keys list | keys rotate | keys revoke  the admin API's signing keys
+//   revoke, revocations                    token revocation through the admin API
+//   validate                               the stack config checked offline, with pulumi up's messages
+// The commands, their options and help are a table (commands.ts); worker/cli/README.md is the
+// reference. `run(argv)` returns the exit code (0 success, 1 failure, 2 usage) and never throws:
+// bin/wid.js imports this module (the source through tsx, or its bundle dist/main.js) and sets
+// process.exitCode; run directly (`tsx worker/cli/main.ts`), the module runs itself.
 
-import { parseArgs } from "node:util";
-import { adminTokenFor, DEFAULT_STATE_DIR } from "../local/secrets.js";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DISCOVERY_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../http/routes.js";
+import { adminTokenFor, DEFAULT_STATE_DIR, secretsPath } from "../local/secrets.js";
+import { parseCommandLine } from "./arguments.js";
+import { ADMIN_TOKEN_ENV, type CommandName, type CommandSpec, commandNamed } from "./commands.js";
+import { CliFailure, failureDocument, failureLine, UsageError } from "./failure.js";
+import { commandHelp, overview, usageLine } from "./help.js";
+import { nonJsonAnswerAt, reach, readJsonAnswer } from "./http.js";
+import { issuerUrl } from "./issuer-url.js";
 import { type KeyListingView, printKeyListing } from "./key-listing.js";
 import { printRevocations, type RevocationListingView, revocationBody } from "./revoke.js";
 import { validateStack } from "./validate.js";
-import { INTROSPECTION_CLIENT_ENV, INTROSPECTION_SECRET_ENV, verifyOptions, verifyToken } from "./verify.js";
+import { verifyOptions, verifyToken } from "./verify.js";
+import { cliVersion } from "./version.js";
 
-const DEFAULT_ISSUER = process.env.WID_ISSUER ?? "http://127.0.0.1:8787";
+/** Where a run writes and what it reads: the process's own, or a test's. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
 
-const USAGE = `usage:
-  npm run wid -- token --workload <name> --audience <aud> [--lifetime <seconds>] [--issuer <url>]
-  npm run wid -- verify <token> --audience <aud> [--certificate <pem> | --certificate-thumbprint <x5t#S256>] [--introspect [--client-id <id>]] [--issuer <url>]
-      a certificate-bound token verifies only with its client certificate (--certificate or --certificate-thumbprint); checks the issuer's revocation list; --introspect also asks its /introspect as an introspection
-      client (--client-id or ${INTROSPECTION_CLIENT_ENV}; secret: ${INTROSPECTION_SECRET_ENV} or the local stack's)
-  npm run wid -- keys list [--issuer <url>]
-  npm run wid -- keys rotate [--emergency] [--issuer <url>]
-  npm run wid -- keys revoke --kid <kid> [--issuer <url>]   (a kid may start with "-": use --kid=<kid>)
-  npm run wid -- revoke --jti <jti> --exp <exp> | --workload <name> | --workflow <name> [--issuer <url>]
-  npm run wid -- revocations [--issuer <url>]
-  npm run wid -- validate [--stack <name> | --stack <path to Pulumi.<name>.yaml>] [--json]
-      the stack config checked offline, with the messages pulumi up gives (exit 1 when invalid)
-The issuer defaults to ${DEFAULT_ISSUER} (WID_ISSUER); admin commands read WID_ADMIN_TOKEN or the local stack's secrets.`;
+const processIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+});
 
-class UsageError extends Error {}
+/** A command's success: what it prints, as text and as its --json document. */
+interface Printed {
+  readonly text: string;
+  readonly json: unknown;
+}
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      workload: { type: "string" },
-      workflow: { type: "string" },
-      jti: { type: "string" },
-      exp: { type: "string" },
-      audience: { type: "string" },
-      introspect: { type: "boolean", default: false },
-      "client-id": { type: "string" },
-      certificate: { type: "string" },
-      "certificate-thumbprint": { type: "string" },
-      lifetime: { type: "string" },
-      issuer: { type: "string", default: DEFAULT_ISSUER },
-      kid: { type: "string" },
-      emergency: { type: "boolean", default: false },
-      "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-      stack: { type: "string", default: "dev" },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (command === "validate" && !values.help) {
-    const outcome = validateStack(values.stack, { cwd: process.cwd(), json: values.json });
-    process.stdout.write(outcome.stdout);
-    process.stderr.write(outcome.stderr);
+/** The document behind each verifier failure that means "could not use the issuer's document". */
+const DOCUMENT_OF: Readonly<Record<string, string>> = {
+  ERR_DISCOVERY: DISCOVERY_PATH,
+  ERR_JWKS_UNAVAILABLE: JWKS_PATH,
+  ERR_REVOCATION_UNAVAILABLE: REVOCATIONS_PATH,
+};
+
+type Values = Readonly<Record<string, string | boolean | undefined>>;
+
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const json = wantsJson(argv);
+  try {
+    return await dispatch(argv, io, json);
+  } catch (error) {
+    const failure =
+      error instanceof CliFailure
+        ? error
+        : new CliFailure("failed", error instanceof Error ? error.message : String(error));
+    if (json) {
+      io.stdout(`${JSON.stringify(failureDocument(failure))}\n`);
+    } else if (failure instanceof UsageError) {
+      const spec = failure.command === undefined ? undefined : commandNamed(failure.command);
+      const how =
+        spec !== undefined
+          ? `usage: ${usageLine(spec)} (\`wid ${spec.name} --help\` for its options)`
+          : failure.command === "keys"
+            ? `${KEYS_USAGE} (\`wid keys --help\`)`
+            : "usage: wid <command> [options] (`wid --help` lists the commands)";
+      io.stderr(`${failure.message}\n${how}\n`);
+    } else {
+      io.stderr(`${failureLine(failure)}\n`);
+    }
+    return failure.exitCode;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo, json: boolean): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError("wid: no command given");
+  if (first.startsWith("-")) return topLevel(argv, io, json);
+  let name: string = first;
+  let args = rest;
+  if (first === "keys") {
+    const [action, ...after] = rest;
+    if (action === undefined || action.startsWith("-")) {
+      if (wantsHelp(rest)) return print(io, false, { text: keysHelp(), json: null });
+      throw new UsageError("wid keys: name an action: keys list, keys rotate or keys revoke", "keys");
+    }
+    name = `keys ${action}`;
+    args = after;
+    if (commandNamed(name) === undefined) {
+      throw new UsageError(`wid keys: unknown action '${action}': keys takes list, rotate or revoke`, "keys");
+    }
+  }
+  const spec = commandNamed(name);
+  if (spec === undefined) throw new UsageError(`wid: unknown command '${first}' (\`wid --help\` lists the commands)`);
+  if (wantsHelp(args)) return print(io, false, { text: commandHelp(spec), json: null });
+  const { values, positionals } = parseCommandLine(spec.name, args, spec.options);
+  if (positionals.length > spec.positionals.max) {
+    const extra = positionals[spec.positionals.max];
+    throw new UsageError(`wid ${spec.name}: unexpected argument '${extra}'`, spec.name);
+  }
+  if (spec.name === "validate") {
+    const outcome = validateStack(typeof values.stack === "string" ? values.stack : "dev", { cwd: io.cwd, json });
+    io.stdout(outcome.stdout);
+    io.stderr(outcome.stderr);
     return outcome.code;
   }
-  const issuer = values.issuer.replace(/\/+$/, "");
-  if (values.help || command === undefined) {
-    console.log(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+  return print(io, json, await issuerCommand(spec, values, positionals, io));
+}
+
+const TOP_LEVEL_OPTIONS = ["-h", "--help", "--version", "--json"];
+
+/** `wid --help`, `wid --version` (with --json: {"version"}); any other option before a command is a usage error. */
+function topLevel(argv: readonly string[], io: CliIo, json: boolean): number {
+  const stray = argv.find((arg) => !TOP_LEVEL_OPTIONS.includes(arg));
+  if (stray !== undefined) {
+    throw new UsageError(
+      `wid: '${stray}' before a command: the command comes first (wid <command> [options]; \`wid --help\` lists them)`,
+    );
   }
-  switch (command) {
-    case "token": {
-      if (!values.workload || !values.audience) throw new UsageError("token needs --workload and --audience");
-      const url = new URL(`${issuer}/workloads/${encodeURIComponent(values.workload)}/token`);
-      url.searchParams.set("audience", values.audience);
-      if (values.lifetime) url.searchParams.set("lifetime", values.lifetime);
-      const response = await reach(url);
-      if (response.status === 404) {
-        console.error(
-          `no workload '${values.workload}' runs at ${issuer}: the local stack runs one example Worker per workload registered in its stack file`,
-        );
-        return 1;
-      }
-      const body = (await response.json()) as { token?: string; code?: string; detail?: string };
-      if (!body.token) {
-        console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
-        return 1;
-      }
-      console.log(body.token);
-      return 0;
-    }
+  const { values, positionals } = parseCommandLine("", argv, {
+    help: { type: "boolean", short: "h", description: "" },
+    version: { type: "boolean", description: "" },
+    json: { type: "boolean", description: "" },
+  });
+  if (positionals.length > 0 || (!values.help && !values.version)) {
+    throw new UsageError(`wid: the command comes first: wid ${positionals[0] ?? "<command>"} ${argv.join(" ")}`);
+  }
+  if (values.help) return print(io, false, { text: overview(), json: null });
+  const version = cliVersion();
+  return print(io, json, { text: version, json: { version } });
+}
+
+async function issuerCommand(
+  spec: CommandSpec,
+  values: Values,
+  positionals: readonly string[],
+  io: CliIo,
+): Promise<Printed> {
+  // Resolved here, so every message names the directory whatever the reader's cwd.
+  const stateDir = resolve(io.cwd, text(values["state-dir"]) ?? DEFAULT_STATE_DIR);
+  // Looked up once the command line is known good: a usage error comes before "no issuer".
+  const issuer = () => issuerUrl({ flag: text(values.issuer), env: io.env, stateDir });
+  const name: Exclude<CommandName, "validate"> = spec.name as Exclude<CommandName, "validate">;
+  switch (name) {
+    case "token":
+      return token(issuer, values);
     case "verify": {
-      const request = verifyOptions({
-        token: rest[0],
-        issuer,
-        audience: values.audience,
-        introspect: values.introspect,
-        clientId: values["client-id"],
-        certificate: values.certificate,
-        certificateThumbprint: values["certificate-thumbprint"],
-        stateDir: values["state-dir"],
-      });
-      if (typeof request === "string") throw new UsageError(request);
+      const args = {
+        token: positionals[0],
+        audience: text(values.audience),
+        introspect: values.introspect === true,
+        clientId: text(values["client-id"]),
+        certificate: text(values.certificate),
+        certificateThumbprint: text(values["certificate-thumbprint"]),
+        stateDir,
+      };
+      // Checked against a stand-in issuer first, so that a usage error comes before the issuer's lookup.
+      const problem = verifyOptions({ ...args, issuer: "https://issuer.invalid" }, io.env);
+      if (typeof problem === "string") throw new UsageError(`wid verify: ${problem}`, "verify");
+      const at = issuer();
+      const request = verifyOptions({ ...args, issuer: at }, io.env);
+      if (typeof request === "string") throw new UsageError(`wid verify: ${request}`, "verify");
       const result = await verifyToken(request.token, request.options, request.presentation);
       if (!result.ok) {
-        console.error(`invalid: ${result.code}: ${result.message}`);
-        return 1;
+        // The verifier says a document was unusable; what the issuer's URL answered says why.
+        const path = DOCUMENT_OF[result.code];
+        const seen = path === undefined ? undefined : await nonJsonAnswerAt(new URL(`${at}${path}`));
+        throw new CliFailure(
+          result.code,
+          seen === undefined ? result.message : `${result.message}; ${seen}`,
+          1,
+          undefined,
+          "invalid",
+        );
       }
-      console.log(JSON.stringify({ header: result.header, claims: result.claims }, null, 2));
-      return 0;
+      const verified = { header: result.header, claims: result.claims };
+      return { text: JSON.stringify(verified, null, 2), json: verified };
     }
-    case "keys":
-      return keys(values.kid === undefined ? rest : [rest[0] ?? "", values.kid], issuer, values);
-    case "revoke":
+    case "keys list":
+      return admin<KeyListingView>(issuer, "/admin/keys", {}, stateDir, io, printKeyListing);
+    case "keys rotate": {
+      const body = JSON.stringify({ emergency: values.emergency === true });
+      return admin<KeyListingView>(
+        issuer,
+        "/admin/keys/rotate",
+        { method: "POST", body },
+        stateDir,
+        io,
+        printKeyListing,
+      );
+    }
+    case "keys revoke": {
+      const kid = text(values.kid);
+      if ((kid === undefined) === (positionals[0] === undefined)) {
+        throw new UsageError("wid keys revoke: give the key's kid once: keys revoke <kid> or --kid=<kid>", spec.name);
+      }
+      const path = `/admin/keys/${encodeURIComponent(kid ?? positionals[0] ?? "")}/revoke`;
+      return admin<KeyListingView>(issuer, path, { method: "POST" }, stateDir, io, printKeyListing);
+    }
+    case "revoke": {
+      const body = revocationBody({
+        jti: text(values.jti),
+        exp: text(values.exp),
+        workload: text(values.workload),
+        workflow: text(values.workflow),
+      });
+      if (typeof body === "string") throw new UsageError(`wid revoke: ${body}`, "revoke");
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+      return admin<RevocationListingView>(issuer, "/admin/revocations", init, stateDir, io, printRevocations);
+    }
     case "revocations":
-      return revocations(command, issuer, values);
-    default:
-      throw new UsageError(`unknown command '${command}'`);
+      return admin<RevocationListingView>(issuer, "/admin/revocations", {}, stateDir, io, printRevocations);
   }
 }
 
-async function keys(
-  args: string[],
-  issuer: string,
-  values: { emergency: boolean; "state-dir": string; json: boolean },
-): Promise<number> {
-  const [action, kid] = args;
-  let path: string;
-  let init: RequestInit = {};
-  if (action === "list") {
-    path = "/admin/keys";
-  } else if (action === "rotate") {
-    path = "/admin/keys/rotate";
-    init = { method: "POST", body: JSON.stringify({ emergency: values.emergency }) };
-  } else if (action === "revoke") {
-    if (!kid) throw new UsageError("keys revoke needs --kid=<kid> (see keys list)");
-    path = `/admin/keys/${encodeURIComponent(kid)}/revoke`;
-    init = { method: "POST" };
-  } else {
-    throw new UsageError("keys takes list, rotate or revoke");
+async function token(issuerOf: () => string, values: Values): Promise<Printed> {
+  const workload = text(values.workload);
+  const audience = text(values.audience);
+  if (workload === undefined || audience === undefined) {
+    throw new UsageError("wid token: token needs --workload <name> and --audience <aud>", "token");
   }
-  return admin<KeyListingView>(issuer, path, init, values, printKeyListing);
+  const lifetime = text(values.lifetime);
+  if (lifetime !== undefined && !/^[1-9]\d*$/.test(lifetime)) {
+    throw new UsageError(`wid token: --lifetime must be a whole number of seconds; got '${lifetime}'`, "token");
+  }
+  const issuer = issuerOf();
+  const url = new URL(`${issuer}/workloads/${encodeURIComponent(workload)}/token`);
+  url.searchParams.set("audience", audience);
+  if (lifetime !== undefined) url.searchParams.set("lifetime", lifetime);
+  const response = await reach(url);
+  const body = await readJsonAnswer(response, url);
+  if (response.ok && typeof body.token === "string") return { text: body.token, json: body };
+  if (response.status === 404) {
+    throw new CliFailure(
+      text(body.code) ?? "http_error",
+      `no workload '${workload}' runs at ${issuer}: the local stack runs one example Worker per workload registered in its stack file`,
+      1,
+      404,
+    );
+  }
+  throw refusal(response, body, url);
 }
 
-async function revocations(
-  command: "revoke" | "revocations",
-  issuer: string,
-  values: { jti?: string; exp?: string; workload?: string; workflow?: string; "state-dir": string; json: boolean },
-): Promise<number> {
-  let init: RequestInit = {};
-  if (command === "revoke") {
-    const body = revocationBody(values);
-    if (typeof body === "string") throw new UsageError(body);
-    init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-  }
-  return admin<RevocationListingView>(issuer, "/admin/revocations", init, values, printRevocations);
-}
-
-/** One admin API call with the admin token; prints the answer (JSON with --json) or the refusal. */
+/** One admin API call with the admin token; the answer is printed as text by `print`, or as JSON. */
 async function admin<T>(
-  issuer: string,
+  issuerOf: () => string,
   path: string,
   init: RequestInit,
-  values: { "state-dir": string; json: boolean },
-  print: (body: T) => void,
-): Promise<number> {
-  const token = adminTokenFor(values["state-dir"]);
-  if (!token) throw new UsageError("set WID_ADMIN_TOKEN (the issuer's ADMIN_TOKEN secret), or run `npm start` once");
-  const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` };
-  const response = await reach(new URL(`${issuer}${path}`), { ...init, headers });
-  const body = (await response.json()) as T & { detail?: string; code?: string };
-  if (!response.ok) {
-    console.error(`refused: ${body.code ?? response.status}: ${body.detail ?? "no detail"}`);
-    return 1;
+  stateDir: string,
+  io: CliIo,
+  print: (body: T, line: (text: string) => void) => void,
+): Promise<Printed> {
+  const issuer = issuerOf();
+  const token = io.env[ADMIN_TOKEN_ENV] || adminTokenFor(stateDir);
+  if (!token) {
+    throw new CliFailure(
+      "no_admin_token",
+      `no admin token: set ${ADMIN_TOKEN_ENV} (the issuer's ADMIN_TOKEN secret), or run \`npm start\` once ` +
+        `(it keeps its own in ${secretsPath(stateDir)}; pass --state-dir for another state directory)`,
+      2,
+    );
   }
-  if (values.json) console.log(JSON.stringify(body, null, 2));
-  else print(body);
+  const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` };
+  const url = new URL(`${issuer}${path}`);
+  const response = await reach(url, { ...init, headers });
+  const body = await readJsonAnswer(response, url);
+  if (!response.ok) throw refusal(response, body, url);
+  const lines: string[] = [];
+  print(body as T, (line) => lines.push(line));
+  return { text: lines.join("\n"), json: body };
+}
+
+/** An issuer's HTTP error: its own code and detail when it gave them. */
+function refusal(response: Response, body: Record<string, unknown>, url: URL): CliFailure {
+  const code = text(body.code);
+  const detail = text(body.detail) ?? `HTTP ${response.status} from ${url.origin}${url.pathname}`;
+  return new CliFailure(code ?? "http_error", detail, 1, response.status, "refused");
+}
+
+function print(io: CliIo, json: boolean, printed: Printed): number {
+  io.stdout(`${json ? JSON.stringify(printed.json, null, 2) : printed.text}\n`);
   return 0;
 }
 
-async function reach(url: URL, init?: RequestInit): Promise<Response> {
+const KEYS_USAGE = "usage: wid keys <list | rotate | revoke> [options]";
+
+function keysHelp(): string {
+  const actions = ["keys list", "keys rotate", "keys revoke"].map((name) => commandNamed(name)!);
+  return [
+    KEYS_USAGE,
+    "",
+    ...actions.flatMap((spec) => [`  ${usageLine(spec)}`, `      ${spec.summary}`]),
+    "",
+    "`wid keys <action> --help` for its options",
+  ].join("\n");
+}
+
+/** -h or --help before any `--`: help wins over whatever else the line gets wrong. */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "-h" || arg === "--help");
+}
+
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
+}
+
+function text(value: string | boolean | undefined): string | undefined;
+function text(value: unknown): string | undefined;
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Whether Node runs this file itself (tsx worker/cli/main.ts), rather than bin/wid.js importing it. */
+function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
   try {
-    return await fetch(url, init);
+    return realpathSync(script) === realpathSync(fileURLToPath(moduleUrl));
   } catch {
-    throw new UsageError(
-      `no issuer answers at ${url.origin}; start the local stack with \`npm start\`, or pass --issuer`,
-    );
+    return false;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  },
-);
+if (isEntryPoint(import.meta.url)) {
+  // run() never rejects; the exit code is set, not forced, so stdout drains before Node exits.
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
