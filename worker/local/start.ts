@@ -3,7 +3,8 @@
 // example origin under /api/, in workerd: configured by the stack's edgeMiddleware exactly as
 // deployed (rules, audiences, revocation list, introspection client), --rules and --api-audience
 // overriding (a --rules file is checked against the registry as the stack's own rules are);
-// persists state under .wid/ so a restart keeps the keys, and prints what is running.
+// persists state under .wid/ so a restart keeps the keys, records the running stack (its URL,
+// port and pid) there while it runs so the CLI finds it (running-stack.ts), and prints what is running.
 
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
@@ -19,6 +20,7 @@ import { stackWarnings } from "../config/warnings.js";
 import { readStackConfigMap } from "../config-files/stack-file.js";
 import { parseRules, RulesError } from "../rules/rules.js";
 import { type StackMiddlewareInput, stackEdgeMiddleware } from "./edge-middleware.js";
+import { recordRunningStack, removeRunningStack } from "./running-stack.js";
 import { DEFAULT_STATE_DIR, loadOrCreateIntrospectionSecrets, loadOrCreateSecrets, secretsPath } from "./secrets.js";
 import { localStack } from "./stack.js";
 
@@ -69,15 +71,15 @@ async function main(): Promise<void> {
   );
   if (values.rules !== undefined) checkRuleNames(resolve(values.rules), middleware, validated);
   const apiAudience = middleware.audiences[0] ?? EXAMPLE_API_AUDIENCE;
-  // The CLI defaults to the default port; elsewhere the token command needs to be told.
-  const widIssuer = issuerUrl === "http://127.0.0.1:8787" ? "" : ` --issuer ${issuerUrl}`;
+  // The CLI finds this stack's URL in the record below, kept in the state directory: a command
+  // run with another state directory than the default's is told where it is.
   const widStateDir = stateDir === DEFAULT_STATE_DIR ? "" : ` --state-dir ${stateDir}`;
   // The example calls below are written for Pulumi.dev.yaml's own rules and audience.
   const devStackRules =
     resolve(values.stack) === resolve("Pulumi.dev.yaml") &&
     values.rules === undefined &&
     values["api-audience"] === undefined;
-  const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widIssuer})`;
+  const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widStateDir})`;
   const { options, config, mtlsThumbprints } = await localStack({
     project: raw.project,
     stack: raw.stack,
@@ -92,6 +94,14 @@ async function main(): Promise<void> {
   });
   const mf = new Miniflare(options);
   await mf.ready;
+  const recorded = recordRunningStack(stateDir, {
+    issuerUrl,
+    port,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  });
+  // However the process ends (Ctrl-C, SIGTERM, a crash), the record goes with it.
+  process.once("exit", () => removeRunningStack(stateDir));
   // A bearer token verifies without a certificate: suggest a workload without mTLS first.
   const tryWorkload = config.workloads.find((w) => w.mtls === undefined) ?? config.workloads[0];
 
@@ -140,19 +150,21 @@ async function main(): Promise<void> {
       : [
           "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
           ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
-          `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widIssuer}`,
+          `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widStateDir}`,
           "",
         ]),
     "  try:",
-    `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
-    `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}${widIssuer}`,
-    `    npm run wid -- keys list${widIssuer}${widStateDir}`,
+    `    npm run wid -- token --workload ${tryWorkload?.name} --audience ${tryWorkload?.audiences[0]}${widStateDir}`,
+    `    npm run wid -- verify <token> --audience ${tryWorkload?.audiences[0]}${widStateDir}`,
+    `    npm run wid -- keys list${widStateDir}`,
     "",
+    `  listening on ${issuerUrl} (recorded in ${recorded} for the CLI while this runs)`,
     `  state persists in ${stateDir}/state (delete ${stateDir} to start afresh); Ctrl-C stops.`,
   ];
   console.log(lines.join("\n"));
 
   const stop = async () => {
+    removeRunningStack(stateDir);
     await mf.dispose();
     process.exit(0);
   };
