@@ -4,14 +4,11 @@
 // service account.
 
 import * as pulumi from "@pulumi/pulumi";
+import { type GcpCredentialConfiguration, gcpCredentialConfiguration } from "@worker-identity/sdk";
 import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
 import { DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../worker/http/routes.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
-import {
-  type GcpCredentialConfiguration,
-  gcpCredentialConfiguration,
-} from "../worker/sdk/gcp/credential-configuration.js";
 import { AwsFederation } from "./aws/federation.js";
 import { issuerBindingFor, wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";

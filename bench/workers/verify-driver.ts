@@ -10,9 +10,9 @@
 //   seed003    the seed-003 pattern: a remote key set built per request (jose createRemoteJWKSet),
 //              so every verification fetches the JWKS from the issuer
 
+import { type CertificatePresentation, createVerifier } from "@worker-identity/verifier";
 import { createRemoteJWKSet, decodeJwt, importJWK, type JWK, jwtVerify } from "jose";
 import { MAX_DECODED_TOKENS } from "../../worker/verification/decoded-tokens.js";
-import { type CertificatePresentation, createVerifier } from "../../worker/verification/index.js";
 import { headerKid, segmentBytes } from "./token-segments.js";
 
 let next = 0;

@@ -29,7 +29,7 @@ function sourceFiles(folder: string): string[] {
   for (const entry of readdirSync(join(REPO_ROOT, folder), { withFileTypes: true })) {
     const path = `${folder}/${entry.name}`;
     if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") files.push(...sourceFiles(path));
+      if (entry.name !== "node_modules" && entry.name !== "dist") files.push(...sourceFiles(path));
     } else if (entry.name.endsWith(".ts")) {
       files.push(path);
     }
@@ -46,12 +46,31 @@ function resolveSpecifier(from: string, specifier: string): string | undefined {
   return undefined;
 }
 
+/** Each workspace package's name → its source entry (the "@worker-identity/source" export). */
+const WORKSPACE_ENTRIES: ReadonlyMap<string, string> = new Map(
+  (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { workspaces: string[] }).workspaces.map(
+    (folder) => {
+      const manifest = JSON.parse(readFileSync(join(REPO_ROOT, folder, "package.json"), "utf8")) as {
+        name: string;
+        exports?: Record<string, Record<string, string>>;
+      };
+      const source = manifest.exports?.["."]?.["@worker-identity/source"] ?? "./main.ts";
+      return [
+        manifest.name,
+        relative(REPO_ROOT, join(REPO_ROOT, folder, source))
+          .split("\\")
+          .join("/"),
+      ];
+    },
+  ),
+);
+
 function importsOf(files: readonly string[]): Import[] {
   return files.flatMap((from) =>
     [...readFileSync(join(REPO_ROOT, from), "utf8").matchAll(IMPORT)].map(([, specifier = ""]) => ({
       from,
       specifier,
-      to: specifier.startsWith(".") ? resolveSpecifier(from, specifier) : undefined,
+      to: specifier.startsWith(".") ? resolveSpecifier(from, specifier) : WORKSPACE_ENTRIES.get(specifier),
     })),
   );
 }

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { parse } from "yaml";
 import * as limits from "../../worker/config/limits.js";
 import { STACK_CONFIG_KEYS, validateStackConfig } from "../../worker/config/validate.js";
+import { SOURCE_CONDITION_FLAG } from "../support/run-tsx.js";
 
 interface Declaration {
   type: string;
@@ -29,9 +30,9 @@ describe("Pulumi.yaml", () => {
     assert.ok(existsSync(resolve(import.meta.dirname, "../..", project.main)), `${project.main} does not exist`);
   });
 
-  it("runs the TypeScript ESM program through tsx, which the package depends on at runtime", () => {
+  it("runs the TypeScript ESM program through tsx, with the workspace packages read from their sources", () => {
     assert.equal(project.runtime.options.typescript, false);
-    assert.equal(project.runtime.options.nodeargs, "--import tsx");
+    assert.deepEqual(project.runtime.options.nodeargs.split(" "), ["--import", "tsx", SOURCE_CONDITION_FLAG]);
     const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };

@@ -8,7 +8,7 @@ import {
   type Middleware,
   type MiddlewareLogEntry,
   type MiddlewareOptions,
-} from "../../worker/middleware/middleware.js";
+} from "@worker-identity/middleware";
 import { parseRules } from "../../worker/rules/rules.js";
 import { AUDIENCE, LocalIssuer, T0, testKey } from "../verification/local-issuer.js";
 

@@ -1,7 +1,7 @@
 // createMiddleware checks its options once: every misuse is one TypeError that lists each problem.
 
 import assert from "node:assert/strict";
-import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
+import { createMiddleware, type MiddlewareOptions } from "@worker-identity/middleware";
 import { parseRules } from "../../worker/rules/rules.js";
 
 const rules = parseRules({

@@ -2,10 +2,10 @@
 // matches, deny by default), and whom a rule's allow admits.
 
 import assert from "node:assert/strict";
+import type { VerifiedIdentity } from "@worker-identity/verifier";
 import { admits, findRule } from "../../worker/middleware/authorize.js";
 import { canonicalPath } from "../../worker/rules/request-path.js";
 import { type Allow, parseRules, type Rules } from "../../worker/rules/rules.js";
-import type { VerifiedIdentity } from "../../worker/verification/index.js";
 import { ACCOUNT } from "./rules-documents.js";
 
 describe("rule matching", () => {

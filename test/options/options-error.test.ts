@@ -1,14 +1,14 @@
 // The one options-problems type: every validator's error is an OptionsError listing structured issues.
 
 import assert from "node:assert/strict";
+import { createMiddleware, type MiddlewareOptions } from "@worker-identity/middleware";
+import { createVerifier, type VerifierOptions } from "@worker-identity/verifier";
 import { verifyToken } from "../../worker/cli/verify.js";
 import { ConfigError } from "../../worker/config/errors.js";
 import { MiddlewareConfigError } from "../../worker/middleware/config.js";
-import { createMiddleware, type MiddlewareOptions } from "../../worker/middleware/middleware.js";
 import { OptionsError } from "../../worker/options/options-error.js";
 import { RulesError } from "../../worker/rules/rules.js";
 import { OptionProblems } from "../../worker/sdk/option-checks.js";
-import { createVerifier, type VerifierOptions } from "../../worker/verification/index.js";
 
 function thrown(run: () => unknown): OptionsError {
   try {

@@ -10,7 +10,7 @@ import {
   MalformedResponseError,
   ServiceUnreachableError,
   WorkloadIdentityError,
-} from "../../worker/sdk/index.js";
+} from "@worker-identity/sdk";
 import { assumeRoleXml, awsErrorAnswer, FakeIssuer, isoSeconds, ROLE_ARN, TestClock } from "./support/fixtures.js";
 import { LoopbackServer, type ScriptedAnswer } from "./support/loopback.js";
 

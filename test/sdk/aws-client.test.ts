@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { identity, type WorkloadIdentity } from "../../worker/sdk/index.js";
+import { identity, type WorkloadIdentity } from "@worker-identity/sdk";
 import { assumeRoleXml, FakeIssuer, isoSeconds, ROLE_ARN, TestClock } from "./support/fixtures.js";
 import { type CapturedRequest, LoopbackServer } from "./support/loopback.js";
 

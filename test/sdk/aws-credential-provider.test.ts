@@ -6,8 +6,8 @@
 
 import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
+import { awsCredentialsProvider, type IssuerBinding } from "@worker-identity/sdk";
 import { OptionsError } from "../../worker/options/options-error.js";
-import { awsCredentialsProvider, type IssuerBinding } from "../../worker/sdk/index.js";
 import { assumeRoleXml, FakeIssuer, isoSeconds, ROLE_ARN, TestClock } from "./support/fixtures.js";
 import { formFields, LoopbackServer } from "./support/loopback.js";
 

@@ -9,7 +9,7 @@ import {
   GcpStsError,
   identity,
   MalformedResponseError,
-} from "../../worker/sdk/index.js";
+} from "@worker-identity/sdk";
 import {
   FakeIssuer,
   gcpStsSuccess,

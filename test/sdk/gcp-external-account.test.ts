@@ -4,9 +4,9 @@
 // against google-auth-library's own types.
 
 import assert from "node:assert/strict";
+import { gcpCredentialConfiguration, gcpSubjectTokenSupplier } from "@worker-identity/sdk";
 import { IdentityPoolClient, type IdentityPoolClientOptions, type SubjectTokenSupplier } from "google-auth-library";
 import { OptionsError } from "../../worker/options/options-error.js";
-import { gcpCredentialConfiguration, gcpSubjectTokenSupplier } from "../../worker/sdk/index.js";
 import {
   FakeIssuer,
   GCP_AUDIENCE,

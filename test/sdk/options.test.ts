@@ -2,9 +2,9 @@
 // Each case starts from valid options and changes one field.
 
 import assert from "node:assert/strict";
+import { identity } from "@worker-identity/sdk";
 import { resolveAwsCredentialsOptions } from "../../worker/sdk/aws/options.js";
 import { resolveGcpAccessTokenOptions } from "../../worker/sdk/gcp/options.js";
-import { identity } from "../../worker/sdk/index.js";
 import { FakeIssuer, GCP_AUDIENCE, PROVIDER, ROLE_ARN, SERVICE_ACCOUNT, TestClock } from "./support/fixtures.js";
 
 describe("awsCredentials options", () => {

@@ -4,7 +4,7 @@
 // use the current value), a failed renewal covered by the still-valid value.
 
 import assert from "node:assert/strict";
-import { AwsStsError, GcpStsError, identity, type WorkloadIdentity } from "../../worker/sdk/index.js";
+import { AwsStsError, GcpStsError, identity, type WorkloadIdentity } from "@worker-identity/sdk";
 import { within } from "../support/settling.js";
 import {
   assumeRoleXml,

@@ -9,7 +9,7 @@ import {
   IssuerUnavailableError,
   identity,
   MalformedResponseError,
-} from "../../worker/sdk/index.js";
+} from "@worker-identity/sdk";
 import {
   decide,
   type Expiring,

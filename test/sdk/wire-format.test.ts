@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { identity } from "@worker-identity/sdk";
 import { IdentityPoolClient } from "google-auth-library";
-import { identity } from "../../worker/sdk/index.js";
 import {
   assumeRoleXml,
   CLOUD_PLATFORM,

@@ -3,6 +3,12 @@ import { resolve } from "node:path";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
+/**
+ * The workspace packages resolve to their TypeScript sources (the "@worker-identity/source"
+ * condition of their exports maps), as in the npm scripts, .mocharc.json and Pulumi.yaml.
+ */
+export const SOURCE_CONDITION_FLAG = "--conditions=@worker-identity/source";
+
 export interface Finished {
   readonly code: number | null;
   readonly stdout: string;
@@ -23,7 +29,7 @@ export function runTsx(entry: string, args: string[], env: Record<string, string
 }
 
 export function spawnTsx(entry: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, entry), ...args], {
+  return spawn(process.execPath, ["--import", "tsx", SOURCE_CONDITION_FLAG, resolve(REPO_ROOT, entry), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,7 @@
 // and a token cannot borrow a key of another algorithm under the same kid.
 
 import assert from "node:assert/strict";
-import { createVerifier, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
+import { createVerifier, type VerificationErrorCode, type Verifier } from "@worker-identity/verifier";
 import { AUDIENCE, LocalIssuer, T0, type TestAlgorithm, type TestKey, testKey } from "./local-issuer.js";
 import { verificationError } from "./refusals.js";
 

@@ -6,14 +6,14 @@
 
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { OptionsError } from "../../worker/options/options-error.js";
 import {
   createVerifier,
   thumbprintOfFingerprint,
   type VerificationError,
   type VerificationErrorCode,
   type Verifier,
-} from "../../worker/verification/index.js";
+} from "@worker-identity/verifier";
+import { OptionsError } from "../../worker/options/options-error.js";
 import { AUDIENCE, LocalIssuer, T0, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";
 

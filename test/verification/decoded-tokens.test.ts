@@ -3,9 +3,9 @@
 // depends on anything but the token's text.
 
 import assert from "node:assert/strict";
+import { createVerifier, type VerificationErrorCode } from "@worker-identity/verifier";
 import { decodeCompactToken } from "../../worker/verification/compact-token.js";
 import { DecodedTokenCache, decodedTokens } from "../../worker/verification/decoded-tokens.js";
-import { createVerifier, type VerificationErrorCode } from "../../worker/verification/index.js";
 import { AUDIENCE, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 import { verificationError } from "./refusals.js";
 

@@ -3,14 +3,14 @@
 // cooldowns and cache lifetimes pass without waiting; tokens live an hour, far beyond the shifts.
 
 import assert from "node:assert/strict";
-import { decodeProtectedHeader } from "jose";
 import {
   createVerifier,
   VerificationError,
   type VerificationErrorCode,
   type VerifierFetch,
   type VerifierOptions,
-} from "../../worker/verification/index.js";
+} from "@worker-identity/verifier";
+import { decodeProtectedHeader } from "jose";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
 

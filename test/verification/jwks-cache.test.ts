@@ -8,7 +8,7 @@ import {
   type VerificationErrorCode,
   type Verifier,
   type VerifierOptions,
-} from "../../worker/verification/index.js";
+} from "@worker-identity/verifier";
 import { MAX_ISSUERS } from "../../worker/verification/jwks-cache.js";
 import { until, within } from "../support/settling.js";
 import { AUDIENCE, deferred, heldRefresh, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";

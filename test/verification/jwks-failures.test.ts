@@ -5,13 +5,13 @@
 
 import assert from "node:assert/strict";
 import type { webcrypto } from "node:crypto";
-import { exportJWK } from "jose";
 import {
   createVerifier,
   type VerificationError,
   type VerificationErrorCode,
   type Verifier,
-} from "../../worker/verification/index.js";
+} from "@worker-identity/verifier";
+import { exportJWK } from "jose";
 import { AUDIENCE, b64url, LocalIssuer, T0, type TestKey, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";
 

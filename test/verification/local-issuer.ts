@@ -7,8 +7,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Verifier } from "@worker-identity/verifier";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
-import type { Verifier } from "../../worker/verification/index.js";
 import { until } from "../support/settling.js";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";

@@ -3,7 +3,7 @@
 // changes one option.
 
 import assert from "node:assert/strict";
-import { createVerifier, resolveVerifierOptions, type VerifierOptions } from "../../worker/verification/index.js";
+import { createVerifier, resolveVerifierOptions, type VerifierOptions } from "@worker-identity/verifier";
 
 const VALID: VerifierOptions = { issuer: "https://id.example.com", audience: "sts.amazonaws.com" };
 

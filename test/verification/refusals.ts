@@ -2,7 +2,7 @@
 // failing the test when it resolves instead or rejects with anything else.
 
 import assert from "node:assert/strict";
-import { VerificationError, type VerificationErrorCode } from "../../worker/verification/index.js";
+import { VerificationError, type VerificationErrorCode } from "@worker-identity/verifier";
 
 /** The VerificationError `promise` rejects with; `expected` names what the test waited for. */
 export async function verificationError(promise: Promise<unknown>, expected = "a refusal"): Promise<VerificationError> {

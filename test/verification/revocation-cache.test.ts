@@ -4,7 +4,7 @@
 // one waiting for another caller's request.
 
 import assert from "node:assert/strict";
-import { createVerifier, type VerificationErrorCode, type Verifier } from "../../worker/verification/index.js";
+import { createVerifier, type VerificationErrorCode, type Verifier } from "@worker-identity/verifier";
 import { until, within } from "../support/settling.js";
 import { AUDIENCE, deferred, heldRefresh, LocalIssuer, T0, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";

@@ -3,14 +3,14 @@
 // message rule: no segment of the token and no claim value from it appears in the message.
 
 import assert from "node:assert/strict";
-import { compactVerify, importJWK, type JWTPayload, SignJWT } from "jose";
 import {
   createVerifier,
   type VerificationError,
   type VerificationErrorCode,
   type Verifier,
   type VerifierOptions,
-} from "../../worker/verification/index.js";
+} from "@worker-identity/verifier";
+import { compactVerify, importJWK, type JWTPayload, SignJWT } from "jose";
 import { ACCOUNT, AUDIENCE, b64url, LocalIssuer, signRaw, T0, type TestKey, testKey } from "./local-issuer.js";
 import { refusedWith } from "./refusals.js";
 

@@ -4,10 +4,10 @@
 // and the edge middleware refuse a token once its instance has ended.
 
 import assert from "node:assert/strict";
+import { createMiddleware } from "@worker-identity/middleware";
+import { createVerifier, VerificationError } from "@worker-identity/verifier";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
-import { createMiddleware } from "../../worker/middleware/middleware.js";
 import { parseRules } from "../../worker/rules/rules.js";
-import { createVerifier, VerificationError } from "../../worker/verification/index.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";
 import {

@@ -23,7 +23,8 @@ const COMMON: BuildOptions = {
   format: "esm",
   platform: "neutral",
   target: "es2022",
-  conditions: ["workerd", "worker", "browser"],
+  // The packages' TypeScript sources (their exports map's "@worker-identity/source"), not their dist.
+  conditions: ["@worker-identity/source", "workerd", "worker", "browser"],
   mainFields: ["module", "main"],
   external: ["cloudflare:*"],
   write: false,

@@ -9,7 +9,10 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
-type FromBase64 = (text: string, options: { alphabet: "base64url"; lastChunkHandling: "strict" }) => Uint8Array;
+type FromBase64 = (
+  text: string,
+  options: { alphabet: "base64url"; lastChunkHandling: "strict" },
+) => Uint8Array<ArrayBuffer>;
 
 /** TC39's Uint8Array.fromBase64, which workerd has and Node 20 lacks. */
 const fromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
@@ -17,14 +20,14 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const PADDING = ["", "", "==", "="] as const;
 
 /** The bytes `segment` encodes, or undefined when it is not canonical unpadded base64url. */
-export const decodeBase64url: (segment: string) => Uint8Array | undefined =
+export const decodeBase64url: (segment: string) => Uint8Array<ArrayBuffer> | undefined =
   fromBase64 === undefined ? decodeBase64urlPortable : decodeBase64urlNative;
 
 /**
  * Native decoding, several times faster than ours in workerd. fromBase64 skips ASCII whitespace
  * and takes padding, so the alphabet is checked first; "strict" then refuses non-zero unused bits.
  */
-function decodeBase64urlNative(segment: string): Uint8Array | undefined {
+function decodeBase64urlNative(segment: string): Uint8Array<ArrayBuffer> | undefined {
   if (segment.length % 4 === 1 || !BASE64URL.test(segment)) return undefined;
   try {
     return fromBase64!(segment + PADDING[segment.length % 4], { alphabet: "base64url", lastChunkHandling: "strict" });
@@ -34,7 +37,7 @@ function decodeBase64urlNative(segment: string): Uint8Array | undefined {
 }
 
 /** The same decoding in plain JavaScript, for runtimes without fromBase64. */
-export function decodeBase64urlPortable(segment: string): Uint8Array | undefined {
+export function decodeBase64urlPortable(segment: string): Uint8Array<ArrayBuffer> | undefined {
   const length = segment.length;
   if (length % 4 === 1) return undefined; // 6 bits cannot end a byte
   const bytes = new Uint8Array((length * 3) >> 2);

@@ -6,9 +6,9 @@
 //   GET /workloads/<name>/aws?roleArn=<awsRoleArn output>&region=<region>   (AssumeRoleWithWebIdentity, then a signed GetCallerIdentity)
 //   GET /workloads/<name>/gcp?provider=<gcpProviderResourceName output>[&serviceAccount=<gcpServiceAccount output>]
 
+import { CloudServiceError, IssuerRefusalError, identity, WorkloadIdentityError } from "@worker-identity/sdk";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
 import type { Issuer } from "../issuer/entrypoint.js";
-import { CloudServiceError, IssuerRefusalError, identity, WorkloadIdentityError } from "../sdk/index.js";
 
 interface Env {
   readonly ISSUER: Service<Issuer>;

@@ -2,10 +2,9 @@
 // (none: refused, deny by default), and a protected rule admits a verified identity when every
 // condition it states holds (a list holds when any of its entries does).
 
+import { claimMismatch, type VerifiedIdentity } from "@worker-identity/verifier";
 import { matchesPattern } from "../rules/route-pattern.js";
 import type { Allow, Rule, RuleMethod, Rules } from "../rules/rules.js";
-import type { VerifiedIdentity } from "../verification/index.js";
-import { claimMismatch } from "../verification/matchers.js";
 
 /** The first rule for `method` on the canonical path `segments` (request-path.ts), if any. */
 export function findRule(rules: Rules, method: string, segments: readonly string[]): Rule | undefined {

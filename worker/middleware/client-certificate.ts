@@ -13,8 +13,8 @@
 // only where the middleware is told it is reached through its zone alone (`clientCertificates:
 // "cloudflare-edge"`, the CLIENT_CERTIFICATES binding); otherwise no certificate is ever seen.
 
+import { thumbprintOfFingerprint } from "@worker-identity/verifier";
 import { isRecord } from "../options/is-record.js";
-import { thumbprintOfFingerprint } from "../verification/index.js";
 
 /** Where the middleware learns client certificates: nowhere (default), or Cloudflare's edge. */
 export type ClientCertificateSource = "none" | "cloudflare-edge";

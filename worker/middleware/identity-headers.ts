@@ -13,7 +13,7 @@
 // needs, and Authorization, which is removed by the same rule, is a header clients must send:
 // it can only be stripped, and one rule for every reserved name is easier to trust than two.
 
-import type { VerifiedIdentity } from "../verification/index.js";
+import type { VerifiedIdentity } from "@worker-identity/verifier";
 import { headerNameReading } from "./header-name.js";
 
 /** The reading (header-name.ts) of every identity header's name begins so. */

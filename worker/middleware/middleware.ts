@@ -8,9 +8,6 @@
 // Authentication comes before "no rule" (and before an override a protected rule does not
 // govern) so that anonymous callers cannot map the rules.
 
-import { OptionsError, OptionsIssues } from "../options/options-error.js";
-import { canonicalPath } from "../rules/request-path.js";
-import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "../rules/rules.js";
 import {
   createVerifier,
   type IntrospectionOptions,
@@ -21,7 +18,10 @@ import {
   type Verifier,
   type VerifierAlgorithm,
   type VerifierFetch,
-} from "../verification/index.js";
+} from "@worker-identity/verifier";
+import { OptionsError, OptionsIssues } from "../options/options-error.js";
+import { canonicalPath } from "../rules/request-path.js";
+import { isParsedRules, type ProtectedRule, type Rule, type Rules } from "../rules/rules.js";
 import { admits, findRule } from "./authorize.js";
 import { bearerCredentials } from "./bearer.js";
 import {

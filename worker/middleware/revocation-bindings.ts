@@ -6,7 +6,7 @@
 //   REVOCATION_LIST_URL                             text    optional: the issuer's /revocations.json
 // The URLs themselves are checked by the verifier when the middleware is built.
 
-import type { IntrospectionOptions, RevocationListOptions } from "../verification/index.js";
+import type { IntrospectionOptions, RevocationListOptions } from "@worker-identity/verifier";
 
 export interface RevocationBindings {
   readonly INTROSPECTION_URL?: unknown;

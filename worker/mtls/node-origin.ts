@@ -8,13 +8,13 @@
 //   // handler: mtls(req, res, () => { const identity = originIdentity(req); … })
 
 import type { IncomingHttpHeaders } from "node:http";
-import { bearerCredentials } from "../middleware/bearer.js";
 import {
   createVerifier,
   VerificationError,
   type VerifiedIdentity,
   type VerifierOptions,
-} from "../verification/index.js";
+} from "@worker-identity/verifier";
+import { bearerCredentials } from "../middleware/bearer.js";
 import {
   type ClientCertificateVerdict,
   clientCertificateOf,

@@ -5,9 +5,9 @@
 // mTLS and no certificate is refused at build time, never handed an unbound token. What a
 // relying party does with the claim is worker/verification/certificate-binding.ts.
 
-import { CERTIFICATE_THUMBPRINT_MEMBER } from "../verification/certificate-binding.js";
+import { CERTIFICATE_THUMBPRINT_MEMBER } from "@worker-identity/verifier";
 
-export { CERTIFICATE_THUMBPRINT_MEMBER, THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
+export { CERTIFICATE_THUMBPRINT_MEMBER, THUMBPRINT_PATTERN } from "@worker-identity/verifier";
 
 /** The `cnf` member of a certificate-bound token. */
 export interface ConfirmationClaim {

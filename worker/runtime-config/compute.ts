@@ -2,9 +2,9 @@
 // `npm run build` alike. Pure: the certificate thumbprints come from whoever issued the
 // certificates (worker/mtls-ca, run by infra/mtls and worker/local/mtls.ts).
 
+import { THUMBPRINT_PATTERN } from "@worker-identity/verifier";
 import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
-import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
 import {
   RUNTIME_CONFIG_VERSION,
   RUNTIME_WORKFLOW_FIELDS,

@@ -13,7 +13,7 @@ export interface DecodedToken {
   /** What the signature covers: the ASCII bytes of `<header>.<payload>` (RFC 7515 §5.2). */
   readonly signingInput: Uint8Array;
   /** The signature segment, decoded (possibly empty: an unsigned token fails the algorithm check). */
-  readonly signature: Uint8Array;
+  readonly signature: Uint8Array<ArrayBuffer>;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // a BOM stays and fails JSON.parse

@@ -3,8 +3,10 @@
 
 export { OptionsError, type OptionsIssue } from "../options/options-error.js";
 export {
+  CERTIFICATE_THUMBPRINT_MEMBER,
   type CertificatePresentation,
   certificateBinding,
+  THUMBPRINT_PATTERN,
   thumbprintOfFingerprint,
 } from "./certificate-binding.js";
 export {
@@ -31,6 +33,7 @@ export {
   type VerificationErrorCode,
   type VerificationStatus,
 } from "./errors.js";
+export { claimMismatch } from "./matchers.js";
 export {
   type JsonValue,
   type JwksCacheOptions,

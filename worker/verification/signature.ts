@@ -41,7 +41,7 @@ function checkKeyFits(key: CryptoKey, name: string): void {
 
 export async function verifySignature(
   signingInput: Uint8Array,
-  signature: Uint8Array,
+  signature: Uint8Array<ArrayBuffer>,
   key: CryptoKey,
   alg: VerifierAlgorithm,
 ): Promise<void> {
@@ -52,7 +52,8 @@ export async function verifySignature(
   }
   let valid: boolean;
   try {
-    valid = await crypto.subtle.verify(parameters, key, signature, signingInput);
+    // TextEncoder's bytes are never a SharedArrayBuffer view; some lib typings say ArrayBufferLike.
+    valid = await crypto.subtle.verify(parameters, key, signature, signingInput as Uint8Array<ArrayBuffer>);
   } catch (cause) {
     throw new TokenSignatureError("the token's signature could not be verified with the issuer's key", { cause });
   }

@@ -2,7 +2,7 @@
 // response, <ErrorResponse>), GCP STS (RFC 8693 success, RFC 6749 error) and IAM Credentials
 // (GenerateAccessTokenResponse, Google API error), plus a fake issuer binding with a movable clock.
 
-import type { IssuedToken, IssuerBinding, TokenOptions } from "../../../worker/sdk/index.js";
+import type { IssuedToken, IssuerBinding, TokenOptions } from "@worker-identity/sdk";
 import type { ScriptedAnswer } from "./loopback.js";
 
 export const ROLE_ARN = "arn:aws:iam::123456789012:role/wid-billing";

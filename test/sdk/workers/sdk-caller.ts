@@ -10,7 +10,7 @@ import {
   IssuerRefusalError,
   identity,
   WorkloadIdentityError,
-} from "../../../worker/sdk/index.js";
+} from "@worker-identity/sdk";
 
 interface Env {
   readonly ISSUER: IssuerBinding;
