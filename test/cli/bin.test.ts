@@ -1,0 +1,111 @@
+// worker/cli/bin/wid.js, the package's `bin`: run by plain Node from any directory, it runs the
+// bundle ../dist/main.js when there is one (an installed package) and the TypeScript source
+// through tsx when there is not (a checkout), and exits with run()'s code.
+
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { build } from "esbuild";
+import { type Finished, REPO_ROOT } from "../support/run-tsx.js";
+
+const BIN = resolve(REPO_ROOT, "worker/cli/bin/wid.js");
+
+/** `node <bin> <args>` in `cwd`, as a shell runs the bin (no tsx, no conditions of the test's own). */
+function node(bin: string, args: string[], cwd: string): Promise<Finished> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, NODE_OPTIONS: "", WID_ISSUER: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+describe("bin/wid.js", function () {
+  this.timeout(60_000);
+  let elsewhere: string;
+
+  before(() => {
+    elsewhere = mkdtempSync(join(tmpdir(), "wid-bin-"));
+  });
+  after(() => rmSync(elsewhere, { recursive: true, force: true }));
+
+  it("is an executable Node script, committed with its executable bit", () => {
+    assert.equal(readFileSync(BIN, "utf8").split("\n")[0], "#!/usr/bin/env node");
+    assert.equal(statSync(BIN).mode & 0o111, 0o111);
+    const staged = execFileSync("git", ["ls-files", "--stage", "--", relative(REPO_ROOT, BIN)], { cwd: REPO_ROOT });
+    assert.match(staged.toString(), /^100755 /);
+  });
+
+  it("in a checkout, runs the source through tsx from any directory, with run()'s exit code", async () => {
+    const help = await node(BIN, ["--help"], elsewhere);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^usage: wid <command> \[options\]/m);
+    const valid = await node(BIN, ["validate", "--stack", resolve(REPO_ROOT, "Pulumi.dev.yaml"), "--json"], elsewhere);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.equal((JSON.parse(valid.stdout) as { valid: boolean }).valid, true);
+    const none = await node(BIN, ["keys", "list"], elsewhere);
+    assert.equal(none.code, 1, none.stderr);
+    assert.match(none.stderr, new RegExp(`no local stack is recorded in ${join(elsewhere, ".wid", "running.json")}`));
+    const usage = await node(BIN, ["keys", "list", "--colour"], elsewhere);
+    assert.equal(usage.code, 2);
+  });
+
+  it("in an installed package, runs the bundle dist/main.js, which reads the package's version beside it", async () => {
+    const pkg = join(elsewhere, "node_modules", "@worker-identity", "cli");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    copyFileSync(BIN, join(pkg, "bin", "wid.js"));
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "@worker-identity/cli", version: "9.8.7-bundle", type: "module" }),
+    );
+    const bundled = await build({
+      entryPoints: [resolve(REPO_ROOT, "worker/cli/main.ts")],
+      outfile: join(pkg, "dist", "main.js"),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      conditions: ["@worker-identity/source"],
+      // yaml's CommonJS build inside an ES module bundle needs a require of its own.
+      banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(bundled.metafile.inputs);
+    assert.ok(!inputs.some((input) => input.includes("miniflare")), "the CLI's bundle holds no Miniflare");
+    assert.ok(!inputs.some((input) => input.endsWith("worker/local/start.ts")));
+
+    const version = await node(join(pkg, "bin", "wid.js"), ["--version"], elsewhere);
+    assert.deepEqual(version, { code: 0, stdout: "9.8.7-bundle\n", stderr: "" });
+    const invalid = await node(
+      join(pkg, "bin", "wid.js"),
+      ["validate", "--stack", join(elsewhere, "Pulumi.none.yaml")],
+      elsewhere,
+    );
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /Pulumi\.none\.yaml does not exist/);
+  });
+
+  it("reports a bundle that fails to load instead of falling back to the source", async () => {
+    const pkg = join(elsewhere, "broken");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    mkdirSync(join(pkg, "dist"), { recursive: true });
+    copyFileSync(BIN, join(pkg, "bin", "wid.js"));
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(
+      join(pkg, "dist", "main.js"),
+      'import "@worker-identity/not-installed";\nexport const run = async () => 0;\n',
+    );
+    const broken = await node(join(pkg, "bin", "wid.js"), ["--version"], elsewhere);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /Cannot find package '@worker-identity\/not-installed'/);
+  });
+});
