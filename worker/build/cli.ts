@@ -1,4 +1,4 @@
-// `npm run build -- [--stack Pulumi.dev.yaml] [--out dist] [--thumbprints FILE]`: writes the issuer
+// `npm run build -- [--stack Pulumi.dev.yaml] [--out dist] [--thumbprints FILE] [--help]`: writes the issuer
 // bundle for a stack (its per-workload entrypoints and its runtime config built in) and the example
 // workload, for wrangler users and for inspection. The Pulumi program bundles in memory with the
 // same functions. A stack with mTLS workloads needs their certificates' thumbprints: pass
@@ -7,20 +7,47 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { ConfigError } from "../config/errors.js";
 import { loadStackConfigFile } from "../config-files/stack-file.js";
 import { errorDetailOf, IssuerConfigError } from "../errors.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import type { RuntimeConfig } from "../runtime-config/types.js";
 import { bundleIssuer, bundleWorker, WORKER_ROOT } from "./bundle.js";
 
-const { values } = parseArgs({
-  options: {
-    stack: { type: "string", default: "Pulumi.dev.yaml" },
-    out: { type: "string", default: "dist" },
-    thumbprints: { type: "string" },
-  },
-});
-const config = loadStackConfigFile(resolve(values.stack));
+const USAGE = `usage: npm run build -- [--stack Pulumi.dev.yaml] [--out dist] [--thumbprints FILE]
+  --stack FILE        the stack file (default Pulumi.dev.yaml)
+  --out DIR           where issuer.js and example-workload.js are written (default dist)
+  --thumbprints FILE  JSON {"<workload>": "<x5t#S256>"} of every workload with mtls enabled
+  -h, --help          print this help
+exit codes: 0 written, 1 the stack cannot be built (its problems listed), 2 usage`;
+
+let values: { stack: string; out: string; thumbprints?: string | undefined; help: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "Pulumi.dev.yaml" },
+      out: { type: "string", default: "dist" },
+      thumbprints: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  // parseArgs' own errors (an unknown option, a missing value, a stray argument) are usage errors.
+  console.error(`npm run build: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let config: ReturnType<typeof loadStackConfigFile>;
+try {
+  config = loadStackConfigFile(resolve(values.stack));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const thumbprints = values.thumbprints === undefined ? {} : readThumbprints(values.thumbprints);
 let runtime: RuntimeConfig;
 try {
@@ -46,14 +73,21 @@ console.log(
 );
 
 function readThumbprints(path: string): Record<string, string> {
-  const document: unknown = JSON.parse(readFileSync(resolve(path), "utf8"));
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(resolve(path), "utf8"));
+  } catch (error) {
+    console.error(`--thumbprints ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   if (
     typeof document !== "object" ||
     document === null ||
     Array.isArray(document) ||
     !Object.values(document).every((v) => typeof v === "string")
   ) {
-    throw new Error(`--thumbprints ${path} must be a JSON object {"<workload>": "<x5t#S256>"}`);
+    console.error(`--thumbprints ${path} must be a JSON object {"<workload>": "<x5t#S256>"}`);
+    process.exit(1);
   }
   return document as Record<string, string>;
 }
