@@ -124,8 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       emergency: {
         type: "boolean",
-        description:
-          "sign with a new key at once, without waiting for its publication (a compromised key: keys revoke)",
+        description: "stop signing with the active key now (it stays published; a compromised key: keys revoke)",
       },
       ...ISSUER,
       ...COMMON,
@@ -136,7 +135,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "keys revoke",
-    summary: "revoke one signing key by its kid: every token it signed stops verifying",
+    summary: "withdraw one signing key from the JWKS now: every token it signed stops verifying",
     synopsis: "<kid> | --kid <kid>",
     details: [ADMIN, 'a kid starting with "-" is written --kid=<kid>'],
     options: {
