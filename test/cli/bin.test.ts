@@ -4,7 +4,16 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
@@ -46,17 +55,35 @@ describe("bin/wid.js", function () {
   });
 
   it("in a checkout, runs the source through tsx from any directory, with run()'s exit code", async () => {
-    const help = await node(BIN, ["--help"], elsewhere);
+    // The checkout's layout without a dist/ (this checkout may hold a built one): the bin beside
+    // the source's main.ts, tsx from the repository's node_modules.
+    const checkout = join(elsewhere, "checkout");
+    mkdirSync(join(checkout, "bin"), { recursive: true });
+    copyFileSync(BIN, join(checkout, "bin", "wid.js"));
+    symlinkSync(resolve(REPO_ROOT, "worker/cli/main.ts"), join(checkout, "main.ts"));
+    symlinkSync(resolve(REPO_ROOT, "node_modules"), join(checkout, "node_modules"));
+    writeFileSync(join(checkout, "package.json"), JSON.stringify({ type: "module" }));
+    const bin = join(checkout, "bin", "wid.js");
+
+    const help = await node(bin, ["--help"], elsewhere);
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /^usage: wid <command> \[options\]/m);
-    const valid = await node(BIN, ["validate", "--stack", resolve(REPO_ROOT, "Pulumi.dev.yaml"), "--json"], elsewhere);
+    const valid = await node(bin, ["validate", "--stack", resolve(REPO_ROOT, "Pulumi.dev.yaml"), "--json"], elsewhere);
     assert.equal(valid.code, 0, valid.stderr);
     assert.equal((JSON.parse(valid.stdout) as { valid: boolean }).valid, true);
-    const none = await node(BIN, ["keys", "list"], elsewhere);
+    const none = await node(bin, ["keys", "list"], elsewhere);
     assert.equal(none.code, 1, none.stderr);
     assert.match(none.stderr, new RegExp(`no local stack is recorded in ${join(elsewhere, ".wid", "running.json")}`));
-    const usage = await node(BIN, ["keys", "list", "--colour"], elsewhere);
+    const usage = await node(bin, ["keys", "list", "--colour"], elsewhere);
     assert.equal(usage.code, 2);
+    // The source's version lookup: worker/cli/package.json, beside main.ts.
+    const { version } = JSON.parse(readFileSync(resolve(REPO_ROOT, "worker/cli/package.json"), "utf8")) as {
+      version: string;
+    };
+    assert.deepEqual(await node(bin, ["--version"], elsewhere), { code: 0, stdout: `${version}\n`, stderr: "" });
+    // The repository's own bin, whichever it runs (a built dist/ or the source), answers too.
+    const real = await node(BIN, ["--help"], elsewhere);
+    assert.equal(real.code, 0, real.stderr);
   });
 
   it("in an installed package, runs the bundle dist/main.js, which reads the package's version beside it", async () => {
