@@ -37,7 +37,7 @@ export function parseCommandLine(command: string, args: readonly string[], optio
   });
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
-  const wid = command === "" ? "wid" : `wid ${command}`;
+  const wid = `wid ${command}`;
   for (const token of tokens) {
     if (token.kind === "positional") {
       positionals.push(token.value);

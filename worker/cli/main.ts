@@ -127,15 +127,8 @@ function topLevel(argv: readonly string[], io: CliIo, json: boolean): number {
       `wid: '${stray}' before a command: the command comes first (wid <command> [options]; \`wid --help\` lists them)`,
     );
   }
-  const { values, positionals } = parseCommandLine("", argv, {
-    help: { type: "boolean", short: "h", description: "" },
-    version: { type: "boolean", description: "" },
-    json: { type: "boolean", description: "" },
-  });
-  if (positionals.length > 0 || (!values.help && !values.version)) {
-    throw new UsageError(`wid: the command comes first: wid ${positionals[0] ?? "<command>"} ${argv.join(" ")}`);
-  }
-  if (values.help) return print(io, false, { text: overview(), json: null });
+  if (wantsHelp(argv)) return print(io, false, { text: overview(), json: null });
+  if (!argv.includes("--version")) throw new UsageError("wid: --json goes after a command: wid <command> --json");
   const version = cliVersion();
   return print(io, json, { text: version, json: { version } });
 }
