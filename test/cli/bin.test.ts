@@ -1,6 +1,6 @@
 // worker/cli/bin/wid.js, the package's `bin`: run by plain Node from any directory, it runs the
-// bundle ../dist/main.js when there is one (an installed package) and the TypeScript source
-// through tsx when there is not (a checkout), and exits with run()'s code.
+// TypeScript source through tsx where the source is (a checkout, even one with a built dist/) and
+// the bundle ../dist/main.js where it is not (an installed package), and exits with run()'s code.
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -54,11 +54,13 @@ describe("bin/wid.js", function () {
     assert.match(staged.toString(), /^100755 /);
   });
 
-  it("in a checkout, runs the source through tsx from any directory, with run()'s exit code", async () => {
-    // The checkout's layout without a dist/ (this checkout may hold a built one): the bin beside
-    // the source's main.ts, tsx from the repository's node_modules.
+  it("in a checkout, runs the source through tsx from any directory, never a built bundle, with run()'s exit code", async () => {
+    // The checkout's layout: the bin beside the source's main.ts, tsx from the repository's
+    // node_modules, and a stale built dist/ that must not run (it would exit 42).
     const checkout = join(elsewhere, "checkout");
     mkdirSync(join(checkout, "bin"), { recursive: true });
+    mkdirSync(join(checkout, "dist"), { recursive: true });
+    writeFileSync(join(checkout, "dist", "main.js"), "export const run = async () => 42;\n");
     copyFileSync(BIN, join(checkout, "bin", "wid.js"));
     symlinkSync(resolve(REPO_ROOT, "worker/cli/main.ts"), join(checkout, "main.ts"));
     symlinkSync(resolve(REPO_ROOT, "node_modules"), join(checkout, "node_modules"));

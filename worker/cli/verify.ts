@@ -10,18 +10,18 @@
 
 import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import {
+  type CertificatePresentation,
+  createVerifier,
+  OptionsError,
+  THUMBPRINT_PATTERN,
+  VerificationError,
+  type VerifierOptions,
+} from "@worker-identity/verifier";
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { INTROSPECTION_PATH, REVOCATIONS_PATH } from "../http/routes.js";
 import { secretsPath } from "../local/secrets.js";
 import { certificateThumbprint } from "../mtls/node-client-certificate.js";
-import { OptionsError } from "../options/options-error.js";
-import { THUMBPRINT_PATTERN } from "../verification/certificate-binding.js";
-import {
-  type CertificatePresentation,
-  createVerifier,
-  VerificationError,
-  type VerifierOptions,
-} from "../verification/index.js";
 
 /** Environment variables `wid verify --introspect` reads when no flag says otherwise. */
 export const INTROSPECTION_CLIENT_ENV = "WID_INTROSPECTION_CLIENT_ID";
