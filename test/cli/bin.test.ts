@@ -17,25 +17,14 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
-import { type Finished, REPO_ROOT } from "../support/run-tsx.js";
+import { type Finished, finished, REPO_ROOT } from "../support/run-tsx.js";
 
 const BIN = resolve(REPO_ROOT, "worker/cli/bin/wid.js");
 
 /** `node <bin> <args>` in `cwd`, as a shell runs the bin (no tsx, no conditions of the test's own). */
 function node(bin: string, args: string[], cwd: string): Promise<Finished> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NODE_OPTIONS: "", WID_ISSUER: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolveRun({ code, stdout, stderr }));
-  });
+  const env = { ...process.env, NODE_OPTIONS: "", WID_ISSUER: "" };
+  return finished(spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 describe("bin/wid.js", function () {

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePort } from "../support/free-port.js";
 import { startLocal, stopLocal } from "../support/local-start.js";
-import { type Finished, REPO_ROOT, SOURCE_CONDITION_FLAG } from "../support/run-tsx.js";
+import { type Finished, finished, REPO_ROOT, SOURCE_CONDITION_FLAG } from "../support/run-tsx.js";
 
 const README = resolve(REPO_ROOT, "worker/cli/README.md");
 /** tsx's loader, by path: the shell runs in a directory with no node_modules of its own. */
@@ -23,17 +23,9 @@ function shellLines(markdown: string): string[] {
 }
 
 function bash(script: string, cwd: string): Promise<Finished> {
-  return new Promise((resolveRun, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, WID_ISSUER: "" };
-    delete env.WID_ADMIN_TOKEN;
-    const child = spawn("bash", ["-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolveRun({ code, stdout, stderr }));
-  });
+  const env: Record<string, string | undefined> = { ...process.env, WID_ISSUER: "" };
+  delete env.WID_ADMIN_TOKEN;
+  return finished(spawn("bash", ["-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 describe("worker/cli/README.md", function () {

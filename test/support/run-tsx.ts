@@ -17,8 +17,12 @@ export interface Finished {
 
 /** Runs a TypeScript entry point of the repository in Node with tsx, as the npm scripts do. */
 export function runTsx(entry: string, args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return finished(spawnTsx(entry, args, env));
+}
+
+/** What a spawned child printed, and its exit code, once it has closed. */
+export function finished(child: ChildProcess): Promise<Finished> {
   return new Promise((resolveRun, reject) => {
-    const child = spawnTsx(entry, args, env);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
