@@ -30,7 +30,7 @@ export interface IssuerWorkerArgs {
  * once an operator unprotects them, the replaced or destroyed ones stay on Cloudflare. The
  * provider deletes a script without `force`, which Cloudflare refuses while other Workers bind it,
  * and with `force` it would delete the key store and break every workload's binding; deleting the
- * namespace is refused while a script binds it. Cleanup is by hand (README "Deploying").
+ * namespace is refused while a script binds it. Cleanup is by hand (infra/README.md, "Destroy and re-create").
  */
 const KEPT_ON_CLOUDFLARE = { protect: true, retainOnDelete: true } as const;
 

@@ -96,7 +96,7 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
           `the stack config reaches the program as one ${count(bytes)}-byte environment variable, near the ` +
           `${count(limit)} bytes Linux allows one (${PULUMI_ENGINE.configEnvironmentBytes.source}); past it pulumi up cannot ` +
           `start. Move workloads and workflows into registry files: pulumi config set ${config.project}:registry registry/ ` +
-          "(README, 'A registry that scales')",
+          "(infra/README.md, 'A registry that scales')",
       });
     }
   }
