@@ -115,6 +115,28 @@ export interface WorkloadConfig extends TokenSettings {
   readonly awsSessionTags?: AwsSessionTags;
   /** Present when the workload has a client certificate (its tokens then carry `cnf`). */
   readonly mtls?: WorkloadMtlsSettings;
+  /**
+   * Present when the workload (also) holds tokens from Cloudflare's own `oidc_tokens` binding:
+   * the issuer and subject `wrangler deploy` printed for it. Nothing reads a native token's other
+   * claims: the claim set is not public.
+   */
+  readonly native?: NativeTokenSettings;
+}
+
+/**
+ * `workloads.<name>.native`: the workload's tokens from Cloudflare's `oidc_tokens` binding
+ * (`../shared/DESIGN.md`, "The platform moved"). Federated with the same exact-subject rules as
+ * the issuer's own tokens, and exchanged at the issuer (`POST /token`, RFC 8693) for them.
+ */
+export interface NativeTokenSettings {
+  /** The issuer `wrangler deploy` printed: the tokens' exact `iss`, an https URL without a trailing slash. */
+  readonly issuer: string;
+  /** The subject `wrangler deploy` printed (it contains the Worker's immutable ID): the tokens' exact `sub`. */
+  readonly subject: string;
+  /** The audiences the workload's `oidc_tokens` bindings use (one per binding), sorted, unique. */
+  readonly audiences: readonly string[];
+  /** The issuer's JWKS; absent: `jwks_uri` from `<issuer>/.well-known/openid-configuration`. */
+  readonly jwksUri?: string;
 }
 
 export interface StackConfig {
