@@ -124,6 +124,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     {
       accountId: fields.accountId,
       scriptName,
+      issuerUrl,
       tokenLifetimeSeconds: tokenLifetime,
       maxTokenLifetimeSeconds: maxLifetime,
       ...federation,

@@ -17,6 +17,13 @@ import type { IssueCollector } from "./issues.js";
 import { MAX_GCP_SUBJECT_BYTES } from "./limits.js";
 import { readWorkloadMtls, WORKLOAD_MTLS_EMPTY } from "./mtls.js";
 import {
+  type NativeClaim,
+  readWorkloadNative,
+  reportNativeClaims,
+  resolveWorkloadNative,
+  WORKLOAD_NATIVE_EMPTY,
+} from "./native.js";
+import {
   type IssuerLifetimes,
   LIFETIME_FIELDS,
   type RegistryEntry,
@@ -41,6 +48,8 @@ const WORKLOAD_FIELDS = {
   gcp: { read: readWorkloadGcp, empty: WORKLOAD_GCP_EMPTY },
   /** Opt-in to a client certificate (resolved against the stack's `mtls` key in mtls.ts). */
   mtls: { read: readWorkloadMtls, empty: WORKLOAD_MTLS_EMPTY },
+  /** The workload's tokens from Cloudflare's own `oidc_tokens` binding, federated beside the issuer's (native.ts). */
+  native: { read: readWorkloadNative, empty: WORKLOAD_NATIVE_EMPTY },
 } as const;
 
 /** A workload as read from its own entry, before anything that depends on the issuer. */
@@ -72,6 +81,8 @@ export function readWorkloads(
 export interface IssuerContext extends IssuerLifetimes {
   readonly accountId: string | undefined;
   readonly scriptName: string | undefined;
+  /** This stack's own `iss`: a workload's native issuer must be another. */
+  readonly issuerUrl?: string | undefined;
   readonly aws: Federation<AwsSettings>;
   readonly gcp: Federation<GcpSettings>;
 }
@@ -87,6 +98,7 @@ export function resolveWorkloads(
   const resolved: WorkloadConfig[] = [];
   const roleNames: NameClaim[] = [];
   const accountIds: NameClaim[] = [];
+  const nativeClaims: NativeClaim[] = [];
   for (const entry of sorted) {
     const { name, key, fields } = entry;
     if (name === issuer.scriptName) {
@@ -124,6 +136,21 @@ export function resolveWorkloads(
       issues,
     );
     const clouds = resolveEntryClouds(entry, issuer, { roleNames, accountIds }, issues);
+    const native =
+      fields.native === undefined
+        ? undefined
+        : resolveWorkloadNative(
+            { name, key, aws: entry.written.has("aws"), gcp: entry.written.has("gcp") },
+            fields.native,
+            {
+              issuerUrl: issuer.issuerUrl,
+              accountId: issuer.accountId,
+              awsAudience: issuer.aws.settings?.audience,
+              gcpAudience: issuer.gcp.settings?.audience,
+            },
+            nativeClaims,
+            issues,
+          );
     if (fields.audiences === undefined || lifetimes === undefined) continue;
     resolved.push({
       name,
@@ -134,9 +161,11 @@ export function resolveWorkloads(
       claims: fields.claims ?? {},
       ...(fields.awsSessionTags === undefined ? {} : { awsSessionTags: fields.awsSessionTags }),
       ...clouds,
+      ...(native === undefined ? {} : { native }),
     });
   }
   reportDuplicateRoleNames(roleNames, issues);
+  reportNativeClaims(nativeClaims, issues);
   reportDuplicateAccountIds(accountIds, issues);
   return resolved;
 }
