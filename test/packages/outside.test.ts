@@ -25,7 +25,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
-import { buildPackage, manifestOf, PACKAGES } from "../../worker/build/packages.js";
+import { buildPackage, manifestOf, PACKAGES, withWorkspaceDependencies } from "../../worker/build/packages.js";
 import { localStack } from "../../worker/local/stack.js";
 import type { ConsumerReport } from "../fixtures/consumer/worker.js";
 import { freePort } from "../support/free-port.js";
@@ -290,5 +290,30 @@ describe("the packages, packed and installed into an empty project", function ()
       const conditions = Object.keys(root).filter((condition) => condition !== "@worker-identity/source");
       assert.deepEqual(conditions, ["types", "default"], `${name}: ${JSON.stringify(root)}`);
     }
+  });
+});
+
+describe("npm pack -w in a checkout where nothing is built", function () {
+  this.timeout(120_000);
+
+  it("orders a package after the workspace packages it depends on", () => {
+    const names = (name: string) => withWorkspaceDependencies(name).map((pkg) => pkg.name);
+    assert.deepEqual(names("@worker-identity/middleware"), [
+      "@worker-identity/verifier",
+      "@worker-identity/middleware",
+    ]);
+    assert.deepEqual(names("@worker-identity/sdk"), ["@worker-identity/sdk"]);
+    assert.deepEqual(names("@worker-identity/not-a-package"), []);
+  });
+
+  it("builds the middleware and the verifier it depends on through the middleware's prepack", async () => {
+    for (const pkg of PACKAGES) rmSync(resolve(REPO_ROOT, pkg.folder, "dist"), { recursive: true, force: true });
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "-w", "@worker-identity/middleware"], {
+      cwd: REPO_ROOT,
+    });
+    const [result] = JSON.parse(stdout.slice(stdout.indexOf("["))) as PackResult[];
+    assert.ok(result);
+    const files = result.files.map((file) => file.path);
+    assert.ok(files.includes("dist/index.js") && files.includes("dist/types/middleware/index.d.ts"), files.join());
   });
 });

@@ -1,4 +1,5 @@
-// Builds the workspace packages for npm (`npm run build:packages`, and each package's `prepack`):
+// Builds the workspace packages for npm (`npm run build:packages`, and each package's `prepack`,
+// which builds the workspace packages it depends on first):
 // each entry bundled by esbuild into one ES module in the package's dist/ (the repository's shared
 // modules inlined, the package's declared dependencies left as imports), its type declarations
 // emitted by tsc for the entry's closure, and the repository's LICENSE copied beside them.
@@ -153,6 +154,22 @@ function emitDeclarations(pkg: PackageSpec, folder: string): void {
   }
 }
 
+/**
+ * `name` after the workspace packages it depends on, in build order: a package's declarations
+ * read those of the packages it imports, so they are built first. Empty for an unknown name.
+ */
+export function withWorkspaceDependencies(name: string): PackageSpec[] {
+  const wanted = new Set<string>();
+  const visit = (current: string) => {
+    const pkg = PACKAGES.find((candidate) => candidate.name === current);
+    if (pkg === undefined || wanted.has(current)) return;
+    wanted.add(current);
+    for (const dependency of Object.keys(manifestOf(pkg).dependencies ?? {})) visit(dependency);
+  };
+  visit(name);
+  return PACKAGES.filter((pkg) => wanted.has(pkg.name));
+}
+
 const USAGE = `usage: npm run build:packages [-- --package <name>]
   builds each workspace package's dist/ (bundle, type declarations, LICENSE); packages: ${PACKAGES.map((pkg) => pkg.name).join(", ")}`;
 
@@ -171,7 +188,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const chosen = values.package === undefined ? PACKAGES : PACKAGES.filter((pkg) => pkg.name === values.package);
+  const chosen = values.package === undefined ? PACKAGES : withWorkspaceDependencies(values.package);
   if (chosen.length === 0) {
     console.error(`unknown package ${values.package}\n${USAGE}`);
     return 2;
