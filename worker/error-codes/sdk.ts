@@ -1,4 +1,5 @@
-// The workload SDK's error codes: one call to the issuer binding or a cloud token service failed.
+// The workload SDK's error codes: one call to the issuer binding, a native token binding or a cloud
+// token service failed.
 
 export type WorkloadIdentityErrorCode =
   | "ERR_ISSUER_REFUSED"
@@ -7,4 +8,6 @@ export type WorkloadIdentityErrorCode =
   | "ERR_GCP_STS"
   | "ERR_GCP_IAM_CREDENTIALS"
   | "ERR_SERVICE_UNREACHABLE"
-  | "ERR_MALFORMED_RESPONSE";
+  | "ERR_MALFORMED_RESPONSE"
+  | "ERR_NATIVE_TOKEN_UNAVAILABLE"
+  | "ERR_NATIVE_TOKEN_INVALID";

@@ -10,8 +10,11 @@ import type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
 
 export type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
 
-/** Who answered (or failed to): the issuer binding, or one of the clouds' token services. */
-export type IdentityService = "issuer" | "aws-sts" | "gcp-sts" | "gcp-iamcredentials";
+/**
+ * Who answered (or failed to): the issuer binding, a native token binding (Cloudflare's
+ * `oidc_tokens`), or one of the clouds' token services.
+ */
+export type IdentityService = "issuer" | "native-binding" | "aws-sts" | "gcp-sts" | "gcp-iamcredentials";
 
 export abstract class WorkloadIdentityError extends Error {
   abstract readonly code: WorkloadIdentityErrorCode;
@@ -49,10 +52,28 @@ export class IssuerUnavailableError extends WorkloadIdentityError {
   }
 }
 
+/** A native token binding's getToken() threw: the binding is missing, not enabled, or failed. */
+export class NativeTokenUnavailableError extends WorkloadIdentityError {
+  readonly code = "ERR_NATIVE_TOKEN_UNAVAILABLE";
+
+  constructor(detail: string, cause: unknown) {
+    super("native-binding", true, detail, { cause });
+  }
+}
+
+/** A native token binding answered something that is not a JWT with a numeric `exp` in the future. */
+export class NativeTokenInvalidError extends WorkloadIdentityError {
+  readonly code = "ERR_NATIVE_TOKEN_INVALID";
+
+  constructor(detail: string) {
+    super("native-binding", false, detail);
+  }
+}
+
 /** A cloud token service answered with an error document. */
 export abstract class CloudServiceError extends WorkloadIdentityError {
   constructor(
-    service: Exclude<IdentityService, "issuer">,
+    service: Exclude<IdentityService, "issuer" | "native-binding">,
     /** The HTTP status of the answer. */
     readonly status: number,
     /** The service's own error code: `AccessDenied`, `invalid_grant`, `PERMISSION_DENIED`, ... */

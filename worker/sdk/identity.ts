@@ -1,6 +1,7 @@
-// identity(env.ISSUER): the workload's client over its issuer binding. Tokens, AWS credentials and
-// GCP access tokens are cached per isolate and per binding (so building a client per request is
-// fine) and renewed before they expire. Requests share cached values, never a load in progress
+// identity(env.ISSUER): the workload's client over its issuer binding; identity({ issuer?, native })
+// adds Cloudflare's native `oidc_tokens` bindings, one audience each (token-sources.ts). Tokens,
+// AWS credentials and GCP access tokens are cached per isolate and per binding object that made
+// the token (so building a client per request is fine) and renewed before they expire. Requests share cached values, never a load in progress
 // (see renewing-cache.ts): while one renews, the others use the current value.
 
 import { AwsRequestClient } from "./aws/client.js";
@@ -17,9 +18,11 @@ import { generateAccessToken } from "./gcp/iam-credentials.js";
 import { CLOUD_PLATFORM_SCOPE, type GcpAccessTokenOptions, resolveGcpAccessTokenOptions } from "./gcp/options.js";
 import { exchangeToken } from "./gcp/sts.js";
 import type { SdkFetch } from "./http.js";
-import { type IssuedToken, type IssuerBinding, requestToken, type TokenOptions } from "./issuer-token.js";
+import { type IssuedToken, requestToken, type TokenOptions } from "./issuer-token.js";
+import { requestNativeToken } from "./native-token.js";
 import { isRecord, OptionProblems } from "./option-checks.js";
 import { RenewingCache, renewalTime } from "./renewing-cache.js";
+import { type ResolvedSources, resolveTokenSources, sourceFor, type TokenSource } from "./token-sources.js";
 
 export interface IdentityOptions {
   /** How STS, IAM Credentials and awsClient requests are sent. Default: the global fetch. */
@@ -38,7 +41,7 @@ export interface GcpAccessToken {
   readonly serviceAccountEmail: string | undefined;
 }
 
-/** An issuer token is renewed when less than max(60 s, a third of its life) remains. */
+/** An issuer or native token is renewed when less than max(60 s, a third of its life) remains. */
 const TOKEN_RENEW_MIN_MARGIN_MS = 60_000;
 
 interface BindingCaches {
@@ -47,27 +50,38 @@ interface BindingCaches {
   readonly gcp: RenewingCache<GcpAccessToken>;
 }
 
-/** Per isolate, per binding object: a Worker's `env` (and so its bindings) is the same object across requests. */
-const cachesByBinding = new WeakMap<IssuerBinding, BindingCaches>();
+/**
+ * Per isolate, per binding object (the issuer binding, or a native one): a Worker's `env` (and so
+ * its bindings) is the same object across requests. Credentials live beside the binding whose
+ * token they were exchanged for, so a native and an issuer token never share an entry.
+ */
+const cachesByBinding = new WeakMap<object, BindingCaches>();
 
-export function identity(binding: IssuerBinding, options: IdentityOptions = {}): WorkloadIdentity {
-  return new WorkloadIdentity(binding, options);
+function cachesOf(binding: object): BindingCaches {
+  let caches = cachesByBinding.get(binding);
+  if (caches === undefined) {
+    caches = { tokens: new RenewingCache(), aws: new RenewingCache(), gcp: new RenewingCache() };
+    cachesByBinding.set(binding, caches);
+  }
+  return caches;
+}
+
+/**
+ * `identity(env.ISSUER)`, or `identity({ issuer: env.ISSUER, native: { "sts.amazonaws.com": env.AWS_TOKEN } })`:
+ * tokens for an audience `native` names come from that `oidc_tokens` binding, every other from the issuer.
+ */
+export function identity(source: TokenSource, options: IdentityOptions = {}): WorkloadIdentity {
+  return new WorkloadIdentity(source, options);
 }
 
 export class WorkloadIdentity {
-  readonly #binding: IssuerBinding;
-  readonly #caches: BindingCaches;
+  readonly #sources: ResolvedSources;
   readonly #fetch: SdkFetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
 
-  constructor(binding: IssuerBinding, options: IdentityOptions = {}) {
-    if (typeof binding !== "object" || binding === null || typeof binding.token !== "function") {
-      throw new TypeError(
-        "identity(binding): binding must be the issuer service binding (env.ISSUER, entrypoint Issuer or Workload_<name>); " +
-          "is the service binding missing from this Worker's configuration?",
-      );
-    }
+  constructor(source: TokenSource, options: IdentityOptions = {}) {
+    this.#sources = resolveTokenSources(source);
     const problems = new OptionProblems("identity");
     if (!isRecord(options)) problems.add("options", "must be an object such as { timeoutSeconds: 10 }");
     const record = isRecord(options) ? options : {};
@@ -78,23 +92,37 @@ export class WorkloadIdentity {
       problems.add("now", "must be a function returning ms since the epoch");
     this.#timeoutMs = problems.integer(record.timeoutSeconds, "timeoutSeconds", 1, 60, 10) * 1_000;
     problems.throwIfAny();
-    this.#binding = binding;
     this.#fetch = (record.fetch as SdkFetch | undefined) ?? ((input, init) => fetch(input, init));
     this.#now = (record.now as (() => number) | undefined) ?? (() => Date.now());
-    let caches = cachesByBinding.get(binding);
-    if (caches === undefined) {
-      caches = { tokens: new RenewingCache(), aws: new RenewingCache(), gcp: new RenewingCache() };
-      cachesByBinding.set(binding, caches);
-    }
-    this.#caches = caches;
   }
 
-  /** A token for `audience` (one of this workload's audiences), from the cache while it is fresh. */
-  token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
+  /** The caches of the binding that makes `audience`'s tokens. */
+  #cachesFor(audience: string, what: string): BindingCaches {
+    return cachesOf(sourceFor(this.#sources, audience, what).binding);
+  }
+
+  /**
+   * A token for `audience` (one of this workload's audiences), from the cache while it is fresh:
+   * from the native binding `native` names for it, else from the issuer. A native token's
+   * lifetime is the platform's: `lifetimeSeconds` is refused for it.
+   */
+  async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
+    const source = sourceFor(this.#sources, audience, "token");
+    if (source.kind === "native" && options?.lifetimeSeconds !== undefined) {
+      const problems = new OptionProblems("token");
+      problems.add(
+        "lifetimeSeconds",
+        "cannot be chosen for an audience served by a native oidc_tokens binding; omit it",
+      );
+      problems.throwIfAny();
+    }
     const key = JSON.stringify([audience, options?.lifetimeSeconds ?? null]);
-    // One call, to the issuer: a renewal still running after the client's timeout is presumed abandoned.
-    return this.#caches.tokens.get(key, this.#now, this.#timeoutMs, async () => {
-      const issued = await requestToken(this.#binding, audience, options);
+    // One call, to the issuer or the binding: a renewal still running after the client's timeout is presumed abandoned.
+    return cachesOf(source.binding).tokens.get(key, this.#now, this.#timeoutMs, async () => {
+      const issued =
+        source.kind === "native"
+          ? await requestNativeToken(source.binding, audience, this.#now())
+          : await requestToken(source.binding, audience, options);
       const now = this.#now();
       const expiresAtMs = issued.expiresAt * 1_000;
       const margin = Math.max(TOKEN_RENEW_MIN_MARGIN_MS, (expiresAtMs - now) / 3);
@@ -118,75 +146,85 @@ export class WorkloadIdentity {
     });
   }
 
-  #awsCredentials(resolved: ResolvedAwsCredentialsOptions): Promise<AwsCredentials> {
+  async #awsCredentials(resolved: ResolvedAwsCredentialsOptions): Promise<AwsCredentials> {
     // Two calls in a row at most: the issuer, then STS.
-    return this.#caches.aws.get(resolved.cacheKey, this.#now, 2 * this.#timeoutMs, async () => {
-      const { token } = await this.token(resolved.audience);
-      const credentials = await assumeRoleWithWebIdentity(
-        { ...resolved, webIdentityToken: token, fetch: this.#fetch, timeoutMs: this.#timeoutMs },
-        this.#now(),
-      );
-      const expiresAtMs = credentials.expiresAt * 1_000;
-      return {
-        value: credentials,
-        expiresAtMs,
-        renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
-      };
-    });
+    return this.#cachesFor(resolved.audience, "awsCredentials").aws.get(
+      resolved.cacheKey,
+      this.#now,
+      2 * this.#timeoutMs,
+      async () => {
+        const { token } = await this.token(resolved.audience);
+        const credentials = await assumeRoleWithWebIdentity(
+          { ...resolved, webIdentityToken: token, fetch: this.#fetch, timeoutMs: this.#timeoutMs },
+          this.#now(),
+        );
+        const expiresAtMs = credentials.expiresAt * 1_000;
+        return {
+          value: credentials,
+          expiresAtMs,
+          renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
+        };
+      },
+    );
   }
 
   /** A GCP access token: the federated token from GCP STS, or a service account's when one is named. */
   async gcpAccessToken(options: GcpAccessTokenOptions): Promise<GcpAccessToken> {
     const resolved = resolveGcpAccessTokenOptions(options);
     // Three calls in a row at most: the issuer, GCP STS, IAM Credentials.
-    return this.#caches.gcp.get(resolved.cacheKey, this.#now, 3 * this.#timeoutMs, async () => {
-      const { token } = await this.token(resolved.audience);
-      const common = { fetch: this.#fetch, timeoutMs: this.#timeoutMs };
-      const impersonate = resolved.serviceAccountEmail !== undefined && resolved.impersonationUrl !== undefined;
-      // As google-auth-library: generateAccessToken needs a cloud-platform (or iam) scoped federated token.
-      const scopes = impersonate ? [CLOUD_PLATFORM_SCOPE] : resolved.scopes;
-      const federated = await exchangeToken({
-        endpoint: resolved.stsEndpoint,
-        audience: resolved.audience,
-        scopes,
-        subjectToken: token,
-        ...common,
-      });
-      let value: GcpAccessToken;
-      if (impersonate) {
-        const sa = await generateAccessToken(
-          {
-            url: resolved.impersonationUrl!,
-            serviceAccountEmail: resolved.serviceAccountEmail!,
-            federatedToken: federated.accessToken,
-            scopes: resolved.scopes,
-            lifetimeSeconds: resolved.lifetimeSeconds,
-            ...common,
-          },
-          this.#now(),
-        );
-        value = {
-          accessToken: sa.accessToken,
-          expiresAt: Math.floor(sa.expiresAtMs / 1_000),
-          serviceAccountEmail: resolved.serviceAccountEmail,
-        };
-      } else {
-        if (federated.expiresInSeconds === undefined) {
-          throw new MalformedResponseError(
-            "gcp-sts",
-            200,
-            "GCP STS answered the token exchange without expires_in, so the token cannot be cached",
+    return this.#cachesFor(resolved.audience, "gcpAccessToken").gcp.get(
+      resolved.cacheKey,
+      this.#now,
+      3 * this.#timeoutMs,
+      async () => {
+        const { token } = await this.token(resolved.audience);
+        const common = { fetch: this.#fetch, timeoutMs: this.#timeoutMs };
+        const impersonate = resolved.serviceAccountEmail !== undefined && resolved.impersonationUrl !== undefined;
+        // As google-auth-library: generateAccessToken needs a cloud-platform (or iam) scoped federated token.
+        const scopes = impersonate ? [CLOUD_PLATFORM_SCOPE] : resolved.scopes;
+        const federated = await exchangeToken({
+          endpoint: resolved.stsEndpoint,
+          audience: resolved.audience,
+          scopes,
+          subjectToken: token,
+          ...common,
+        });
+        let value: GcpAccessToken;
+        if (impersonate) {
+          const sa = await generateAccessToken(
+            {
+              url: resolved.impersonationUrl!,
+              serviceAccountEmail: resolved.serviceAccountEmail!,
+              federatedToken: federated.accessToken,
+              scopes: resolved.scopes,
+              lifetimeSeconds: resolved.lifetimeSeconds,
+              ...common,
+            },
+            this.#now(),
           );
+          value = {
+            accessToken: sa.accessToken,
+            expiresAt: Math.floor(sa.expiresAtMs / 1_000),
+            serviceAccountEmail: resolved.serviceAccountEmail,
+          };
+        } else {
+          if (federated.expiresInSeconds === undefined) {
+            throw new MalformedResponseError(
+              "gcp-sts",
+              200,
+              "GCP STS answered the token exchange without expires_in, so the token cannot be cached",
+            );
+          }
+          const expiresAt = Math.floor(this.#now() / 1_000 + federated.expiresInSeconds);
+          value = { accessToken: federated.accessToken, expiresAt, serviceAccountEmail: undefined };
         }
-        const expiresAt = Math.floor(this.#now() / 1_000 + federated.expiresInSeconds);
-        value = { accessToken: federated.accessToken, expiresAt, serviceAccountEmail: undefined };
-      }
-      const expiresAtMs = value.expiresAt * 1_000;
-      return {
-        value: Object.freeze(value),
-        expiresAtMs,
-        renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
-      };
-    });
+        const expiresAtMs = value.expiresAt * 1_000;
+        return {
+          value: Object.freeze(value),
+          expiresAtMs,
+          renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs),
+        };
+      },
+    );
   }
 }

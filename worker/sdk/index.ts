@@ -1,4 +1,4 @@
-// The workload SDK: from a Worker's issuer binding to its own tokens, AWS credentials and GCP
+// The workload SDK: from a Worker's issuer binding (or Cloudflare's native oidc_tokens bindings) to its own tokens, AWS credentials and GCP
 // access tokens. Web-standard APIs only (fetch, WebCrypto, URL) plus aws4fetch for SigV4, so it
 // runs in any Worker and in Node. See README.md in this folder.
 
@@ -20,6 +20,8 @@ export {
   IssuerRefusalError,
   IssuerUnavailableError,
   MalformedResponseError,
+  NativeTokenInvalidError,
+  NativeTokenUnavailableError,
   ServiceUnreachableError,
   WorkloadIdentityError,
   type WorkloadIdentityErrorCode,
@@ -34,3 +36,5 @@ export type { GcpAccessTokenOptions } from "./gcp/options.js";
 export type { SdkFetch } from "./http.js";
 export { type GcpAccessToken, type IdentityOptions, identity, WorkloadIdentity } from "./identity.js";
 export type { IssuedToken, IssuerBinding, TokenOptions } from "./issuer-token.js";
+export type { NativeTokenBinding } from "./native-token.js";
+export type { TokenSource, TokenSources } from "./token-sources.js";

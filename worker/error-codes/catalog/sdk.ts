@@ -49,6 +49,22 @@ export const SDK_CATALOG = {
     meaning: "An answer that is not the documented format (wrong type, missing field, not XML or JSON).",
     action: "Retry when `retryable` (a 5xx or 429 answer); otherwise check the binding or endpoint.",
   },
+  ERR_NATIVE_TOKEN_UNAVAILABLE: {
+    raisedBy: SDK,
+    status: null,
+    retryable: true,
+    meaning: "A native token binding's (Cloudflare `oidc_tokens`) getToken() failed.",
+    action: "Check the binding in the Worker's wrangler config and that the account is enabled for it; retry.",
+  },
+  ERR_NATIVE_TOKEN_INVALID: {
+    raisedBy: SDK,
+    status: null,
+    retryable: false,
+    meaning:
+      "A native token binding answered something that is not a compact JWT with a numeric `exp` in the future, so it cannot be cached.",
+    action:
+      "Check that the `native` map names the `oidc_tokens` binding (not another binding) and this machine's clock.",
+  },
 } as const satisfies Record<WorkloadIdentityErrorCode, CatalogEntry>;
 
 export const DEPLOYMENT_CATALOG = {

@@ -7,8 +7,8 @@
 
 import type { IdentityOptions } from "../identity.js";
 import { identity } from "../identity.js";
-import type { IssuerBinding } from "../issuer-token.js";
 import { OptionProblems } from "../option-checks.js";
+import type { TokenSource } from "../token-sources.js";
 import type { AwsCredentialsOptions } from "./options.js";
 import { resolveAwsCredentialsOptions } from "./options.js";
 
@@ -39,7 +39,8 @@ const ACCOUNT_OF_ASSUMED_ROLE = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\//;
  * names each misuse); a call without `region` and outside an AWS SDK client rejects with one too.
  */
 export function awsCredentialsProvider(
-  binding: IssuerBinding,
+  /** env.ISSUER, or { issuer?, native } as identity() takes it. */
+  binding: TokenSource,
   options: AwsCredentialsProviderOptions,
   identityOptions?: IdentityOptions,
 ): AwsCredentialIdentityProvider {

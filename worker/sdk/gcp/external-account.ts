@@ -6,8 +6,8 @@
 // Google package (test/sdk/gcp-external-account.test.ts checks them against google-auth-library).
 
 import { type IdentityOptions, identity } from "../identity.js";
-import type { IssuerBinding } from "../issuer-token.js";
 import { OptionProblems } from "../option-checks.js";
+import type { TokenSource } from "../token-sources.js";
 import { AUDIENCE_PREFIX, JWT_TOKEN_TYPE } from "./credential-configuration.js";
 
 /** What google-auth-library passes a supplier (ExternalAccountSupplierContext), as far as it is read. */
@@ -23,7 +23,8 @@ export interface GcpSubjectTokenSupplier {
 
 /** The supplier: a token of this Worker for the audience the library asks for (its provider's). */
 export function gcpSubjectTokenSupplier(
-  binding: IssuerBinding,
+  /** env.ISSUER, or { issuer?, native } as identity() takes it. */
+  binding: TokenSource,
   identityOptions?: IdentityOptions,
 ): GcpSubjectTokenSupplier {
   const client = identity(binding, identityOptions);
