@@ -3,8 +3,9 @@
 // which stays out of the issuer bundle; this makes sure the bundle carries a document of the
 // version this code reads, and that even a hand-built or stale one cannot widen a token: every
 // lifetime within its caps and the platform's, one entry per name, each subject the one its name
-// and the account give, no static claim over a claim the issuer sets. A broken document fails
-// with a message naming the field instead of somewhere deep in issuance.
+// and the account give, no static claim over a claim the issuer sets, each native subject one
+// workload's. A broken document fails with a message naming the field instead of somewhere deep
+// in issuance.
 
 import {
   MAX_CLOCK_SKEW_SECONDS,
@@ -37,6 +38,26 @@ const wholeIn =
 const lifetime = wholeIn(MIN_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_CAP_SECONDS);
 const LIFETIME = `a whole number of seconds from ${MIN_TOKEN_LIFETIME_SECONDS} to ${MAX_TOKEN_LIFETIME_CAP_SECONDS}`;
 const thumbprint: Check = (v) => typeof v === "string" && THUMBPRINT_PATTERN.test(v);
+/** An https URL (http only on a loopback host, as the local stand-in native issuer is), without a trailing slash. */
+const trustedUrl: Check = (v) => {
+  if (typeof v !== "string" || v.endsWith("/")) return false;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return false;
+  }
+  if (url.username !== "" || url.password !== "" || url.hash !== "" || url.search !== "") return false;
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+};
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const TRUSTED_URL =
+  "an https URL without a trailing slash, query or fragment (http only on 127.0.0.1, localhost or [::1])";
+const NATIVE: Readonly<Record<string, Field>> = {
+  issuer: [trustedUrl, TRUSTED_URL],
+  subject: [(v) => typeof v === "string" && v.length > 0, "a non-empty string"],
+  jwksUri: [trustedUrl, TRUSTED_URL, "optional"],
+};
 
 /** A member's check and what it must be, for the message. */
 type Field = readonly [check: Check, what: string, optional?: "optional"];
@@ -79,6 +100,7 @@ const WORKLOAD: Readonly<Record<string, Field>> = {
     "optional",
   ],
   certificateThumbprint: [thumbprint, "a base64url SHA-256 thumbprint (43 characters)", "optional"],
+  native: [record, "an object {issuer, subject[, jwksUri]}", "optional"],
 };
 
 const WORKFLOW: Readonly<Record<string, Field>> = {
@@ -114,6 +136,10 @@ export function checkRuntimeConfig(value: unknown): RuntimeConfig {
   members(document.issuer as Record<string, unknown>, ISSUER, "issuer.");
   list(document, "workloads", WORKLOAD);
   list(document, "workflows", WORKFLOW);
+  (document.workloads as Record<string, unknown>[]).forEach((workload, i) => {
+    if (workload.native !== undefined)
+      members(workload.native as Record<string, unknown>, NATIVE, `workloads[${i}].native.`);
+  });
   const config = value as unknown as RuntimeConfig;
   checkBounds(config);
   return config;
@@ -170,6 +196,20 @@ function checkBounds(config: RuntimeConfig): void {
     if (reserved !== undefined)
       throw problem(`${path}.claims`, `sets ${JSON.stringify(reserved)}, a claim the issuer sets itself`);
   }
+  // One native (iss, sub) is one workload: two would make an exchange's answer depend on the order.
+  const natives = new Map<string, string>();
+  config.workloads.forEach((workload, i) => {
+    if (workload.native === undefined) return;
+    const key = JSON.stringify([workload.native.issuer, workload.native.subject]);
+    const earlier = natives.get(key);
+    if (earlier !== undefined) {
+      throw problem(
+        `workloads[${i}].native.subject`,
+        `is the native subject of '${earlier}' too (one subject, one workload)`,
+      );
+    }
+    natives.set(key, workload.name);
+  });
 }
 
 function list(document: Record<string, unknown>, name: string, fields: Readonly<Record<string, Field>>): void {

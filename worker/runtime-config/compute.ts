@@ -3,12 +3,13 @@
 // certificates (worker/mtls-ca, run by infra/mtls and worker/local/mtls.ts).
 
 import { THUMBPRINT_PATTERN } from "@worker-identity/verifier";
-import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import type { NativeTokenSettings, StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
 import {
   RUNTIME_CONFIG_VERSION,
   RUNTIME_WORKFLOW_FIELDS,
   type RuntimeConfig,
+  type RuntimeNativeTrust,
   type RuntimeWorkflow,
   type RuntimeWorkload,
 } from "./types.js";
@@ -66,7 +67,12 @@ function runtimeWorkload(workload: WorkloadConfig, thumbprints: Readonly<Record<
     claims,
     ...(awsSessionTags === undefined ? {} : { awsSessionTags }),
     ...(thumbprint === undefined ? {} : { certificateThumbprint: thumbprint }),
+    ...(workload.native === undefined ? {} : { native: nativeTrust(workload.native) }),
   };
+}
+
+function nativeTrust({ issuer, subject, jwksUri }: NativeTokenSettings): RuntimeNativeTrust {
+  return { issuer, subject, ...(jwksUri === undefined ? {} : { jwksUri }) };
 }
 
 function runtimeWorkflow(workflow: WorkflowConfig): RuntimeWorkflow {

@@ -4,7 +4,7 @@
 // instead of running the stack validator. Every type is cut from worker/config/types.ts, so a
 // field renamed there is renamed here.
 
-import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import type { NativeTokenSettings, StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 
 /** Bumped whenever a field changes meaning or shape; a Worker refuses any other version. */
 export const RUNTIME_CONFIG_VERSION = 1;
@@ -16,7 +16,15 @@ export type RuntimeWorkload = Pick<
 > & {
   /** x5t#S256 of the workload's client certificate (RFC 8705); present exactly when it has mTLS. */
   readonly certificateThumbprint?: string;
+  /**
+   * The native (Cloudflare `oidc_tokens`) issuer and exact subject whose tokens POST /token
+   * exchanges for this workload's (worker/exchange); absent: none is exchanged for it.
+   */
+  readonly native?: RuntimeNativeTrust;
 };
+
+/** What the issuer reads of a workload's native settings: whom to trust, never the audiences its bindings use. */
+export type RuntimeNativeTrust = Pick<NativeTokenSettings, "issuer" | "subject" | "jwksUri">;
 
 /** What the issuer reads of a registered workflow, in the order the document holds it. */
 export const RUNTIME_WORKFLOW_FIELDS = [
