@@ -113,7 +113,7 @@ describe("issuer in workerd: discovery, JWKS and token issuance", () => {
   });
 
   it("answers unknown paths and wrong methods with problem+json", async () => {
-    const missing = await issuer.fetch("/token");
+    const missing = await issuer.fetch("/no-such-route");
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get("content-type"), "application/problem+json");
     const post = await issuer.fetch("/.well-known/jwks.json", { method: "POST" });

@@ -1,7 +1,7 @@
 // The issuer's error codes. `IssuerErrorCode`: the failures an `IssuerError` carries, over RPC
 // (token requests) and HTTP (admin, introspection). `IssuerHttpCode`: the answers only the HTTP
 // surface gives (routing, method, authentication of the admin and introspection routes, published
-// documents that cannot be read). Each has one HTTP status, in worker/http/issuer-problems.ts.
+// documents that cannot be read, the token exchange's refusals). Each has one HTTP status, in worker/http/issuer-problems.ts.
 
 export type IssuerErrorCode =
   | "ERR_NO_IDENTITY"
@@ -29,6 +29,16 @@ export type IssuerHttpCode =
   | "ERR_INTROSPECTION_UNAUTHORIZED"
   | "ERR_JWKS_UNAVAILABLE"
   | "ERR_REVOCATION_UNAVAILABLE"
+  | "ERR_EXCHANGE_DISABLED"
+  | "ERR_UNSUPPORTED_GRANT_TYPE"
+  | "ERR_SUBJECT_TOKEN_INVALID"
+  | "ERR_SUBJECT_TOKEN_EXPIRED"
+  | "ERR_SUBJECT_TOKEN_REPLAYED"
+  | "ERR_UNKNOWN_NATIVE_ISSUER"
+  | "ERR_UNKNOWN_NATIVE_SUBJECT"
+  | "ERR_INVALID_TARGET"
+  | "ERR_NATIVE_JWKS_UNAVAILABLE"
+  | "ERR_REPLAY_STORE_UNAVAILABLE"
   | "ERR_INTERNAL";
 
 /** Issuer refusals after which the same call may succeed unchanged: the cause is on the issuer's side and passes. */

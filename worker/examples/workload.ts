@@ -5,6 +5,10 @@
 // the local issuer, so these answer with the cloud's refusal or ERR_SERVICE_UNREACHABLE):
 //   GET /workloads/<name>/aws?roleArn=<awsRoleArn output>&region=<region>   (AssumeRoleWithWebIdentity, then a signed GetCallerIdentity)
 //   GET /workloads/<name>/gcp?provider=<gcpProviderResourceName output>[&serviceAccount=<gcpServiceAccount output>]
+// and, through its native-interface bindings (worker/local/native-stand-in.ts: `getToken()`, one
+// audience each, signed by the local stand-in native issuer):
+//   GET /workloads/<name>/native-token?audience=<aud>   the binding's getToken() for that audience
+//   GET /workloads/<name>/exchange?audience=<aud>       getToken() for the issuer, then POST /token (RFC 8693)
 
 import { CloudServiceError, IssuerRefusalError, identity, WorkloadIdentityError } from "@worker-identity/sdk";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
@@ -13,6 +17,17 @@ import type { Issuer } from "../issuer/entrypoint.js";
 interface Env {
   readonly ISSUER: Service<Issuer>;
   readonly WORKLOAD_NAME: string;
+  /** The issuer's HTTP surface (its default export), for POST /token. */
+  readonly ISSUER_HTTP?: Fetcher;
+  /** The issuer's URL: the audience of the native binding the exchange presents. */
+  readonly ISSUER_URL?: string;
+  /** JSON {binding name: audience} of this Worker's native-interface bindings. */
+  readonly NATIVE_AUDIENCES?: string;
+}
+
+/** The interface of Cloudflare's `oidc_tokens` binding. */
+interface NativeTokenSource {
+  getToken(): Promise<string>;
 }
 
 export default {
@@ -20,6 +35,7 @@ export default {
     const url = new URL(request.url);
     const base = `/workloads/${env.WORKLOAD_NAME}`;
     if (url.pathname === `${base}/aws` || url.pathname === `${base}/gcp`) return cloud(url, env);
+    if (url.pathname === `${base}/native-token` || url.pathname === `${base}/exchange`) return native(url, env);
     if (url.pathname !== `${base}/token`) {
       return Response.json({
         workload: env.WORKLOAD_NAME,
@@ -80,4 +96,35 @@ async function cloud(url: URL, env: Env): Promise<Response> {
       { status: error instanceof IssuerRefusalError ? 400 : 502 },
     );
   }
+}
+
+/** The native-interface routes: a binding's token, or its exchange at the issuer's POST /token. */
+async function native(url: URL, env: Env): Promise<Response> {
+  const audiences = JSON.parse(env.NATIVE_AUDIENCES ?? "{}") as Record<string, string>;
+  const audience = url.searchParams.get("audience") ?? "";
+  const exchange = url.pathname.endsWith("/exchange");
+  const wanted = exchange ? env.ISSUER_URL : audience;
+  const binding = Object.keys(audiences).find((name) => audiences[name] === wanted);
+  if (binding === undefined || (exchange && env.ISSUER_HTTP === undefined)) {
+    return Response.json(
+      {
+        code: "ERR_INVALID_OPTIONS",
+        detail: `this workload has no native binding for ${exchange ? "the issuer" : "that audience"}; its bindings' audiences are ${Object.values(audiences).join(", ")}`,
+      },
+      { status: 400 },
+    );
+  }
+  const token = await (env as unknown as Record<string, NativeTokenSource>)[binding]!.getToken();
+  if (!exchange) return Response.json({ binding, token });
+  const answer = await env.ISSUER_HTTP!.fetch(`${env.ISSUER_URL}/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: token,
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      audience,
+    }),
+  });
+  return new Response(answer.body, { status: answer.status, headers: { "content-type": "application/json" } });
 }

@@ -12,3 +12,5 @@ export const INTROSPECTION_PATH = "/introspect";
 export const REVOCATIONS_PATH = "/revocations.json";
 /** The admin API: this path and every path under it, behind the admin token. */
 export const ADMIN_PATH = "/admin";
+/** RFC 8693 token exchange (POST): a native (Cloudflare oidc_tokens) token for a worker-identity token. */
+export const TOKEN_EXCHANGE_PATH = "/token";

@@ -1,4 +1,4 @@
-// The I/O every RPC issuance shares (entrypoint.ts `token` and `workflowToken`):
+// The I/O every issuance shares (entrypoint.ts `token` and `workflowToken`, and POST /token):
 // the runtime config, the isolate's signing key and token caches, the published revocation list,
 // and the `token.refused` log line when a token is refused.
 
@@ -45,7 +45,8 @@ export async function issueLoggingRefusals(
   }
 }
 
-function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueContext {
+/** The issue context of this isolate at the issuer's current time: RPC issuance and the token exchange (POST /token) share it. */
+export function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueContext {
   const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
   return {
     config,

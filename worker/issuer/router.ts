@@ -1,5 +1,6 @@
-// The issuer's HTTP surface: discovery, JWKS, admin, introspection (RFC 7662) and the revocation
-// list. Token issuance is RPC only (entrypoint.ts).
+// The issuer's HTTP surface: discovery, JWKS, admin, introspection (RFC 7662), the revocation
+// list and the token exchange (RFC 8693, of a native token; worker/exchange). Tokens for a bound
+// workload are issued over RPC (entrypoint.ts).
 
 import { handleAdmin } from "../admin/routes.js";
 import type { IssuerEnv } from "../bindings/env.js";
@@ -8,10 +9,19 @@ import { serveJwks } from "../discovery/jwks-endpoint.js";
 import { DISCOVERY_MAX_AGE_SECONDS, openIdConfiguration } from "../discovery/openid-configuration.js";
 import { serveRevocations } from "../discovery/revocations-endpoint.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
+import { handleTokenExchange } from "../exchange/route.js";
 import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
-import { ADMIN_PATH, DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../http/routes.js";
+import {
+  ADMIN_PATH,
+  DISCOVERY_PATH,
+  INTROSPECTION_PATH,
+  JWKS_PATH,
+  REVOCATIONS_PATH,
+  TOKEN_EXCHANGE_PATH,
+} from "../http/routes.js";
 import { handleIntrospection } from "../introspection/route.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
+import { issueContext } from "./issuance.js";
 
 export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
   const path = new URL(request.url).pathname;
@@ -34,9 +44,14 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
       return await handleIntrospection(request, env, config, clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now());
     }
     if (path === REVOCATIONS_PATH) return await serveRevocations(request, env);
+    if (path === TOKEN_EXCHANGE_PATH) {
+      const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
+      return await handleTokenExchange(request, env, { config, nowMs, issueContext: () => issueContext(env, config) });
+    }
     return issuerProblem(
       "ERR_NOT_FOUND",
-      `the issuer serves ${DISCOVERY_PATH} and ${JWKS_PATH}; tokens are issued over the service binding`,
+      `the issuer serves ${DISCOVERY_PATH} and ${JWKS_PATH}; tokens are issued over the service binding, ` +
+        `or for a native token at POST ${TOKEN_EXCHANGE_PATH}`,
     );
   } catch (error) {
     // Client input ends in a typed error (bodies through readRequestText, path segments through

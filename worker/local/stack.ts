@@ -1,7 +1,9 @@
 // The local stack in workerd through Miniflare: the issuer (with its key store Durable Object and
 // the KV namespace it publishes to) and one example workload Worker per registered workload, each
 // bound to the issuer through its own per-workload entrypoint, exactly as `pulumi up` binds them;
-// optionally the edge middleware in front of an origin (edge-middleware.ts).
+// optionally the edge middleware in front of an origin (edge-middleware.ts). A stand-in native
+// issuer (native-stand-in.ts) gives each example workload bindings with the interface of
+// Cloudflare's `oidc_tokens` binding, and the issuer trusts it for POST /token.
 // `npm start`, the CLI and the test suite all build their runtime here.
 
 import { resolve } from "node:path";
@@ -11,10 +13,19 @@ import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
+import { EXCHANGE_REPLAYS_BINDING, EXCHANGE_REPLAYS_CLASS } from "../exchange/replay-names.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
 import { localMtlsSeed, localWorkloadCertificates } from "./mtls.js";
+import {
+  type LocalNative,
+  type LocalNativeInput,
+  localNative,
+  nativeBindingsOf,
+  nativeStandInWorker,
+  withLocalNativeTrust,
+} from "./native-stand-in.js";
 
 export interface LocalStackInput {
   readonly project: string;
@@ -41,6 +52,8 @@ export interface LocalStackInput {
   readonly extraWorkers?: readonly WorkerOptions[];
   /** The edge middleware (and its origin) on a route of the same port; absent: not run. */
   readonly edgeMiddleware?: LocalEdgeMiddlewareInput;
+  /** The stand-in native issuer's key and the native subjects the issuer trusts (native-stand-in.ts). */
+  readonly native?: LocalNativeInput;
 }
 
 export interface LocalStack {
@@ -48,6 +61,8 @@ export interface LocalStack {
   readonly config: StackConfig;
   /** The mTLS workloads' certificate thumbprints ({workload: x5t#S256}) the issuer binds tokens to. */
   readonly mtlsThumbprints: Readonly<Record<string, string>>;
+  /** The stand-in native issuer: its URL, key and the subject it signs per workload. */
+  readonly native: LocalNative;
 }
 
 export async function localStack(input: LocalStackInput): Promise<LocalStack> {
@@ -64,7 +79,11 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       localMtlsSeed(input.keyEncryptionKey),
       Date.now() + (input.clockOffsetSeconds ?? 0) * 1_000,
     )?.thumbprints;
-  const issuerCode = await bundleIssuer(config, runtimeConfigOf(config, thumbprints));
+  const native = await localNative(config, input.issuerUrl, input.native);
+  const issuerCode = await bundleIssuer(
+    config,
+    runtimeConfigOf(withLocalNativeTrust(config, native, input.native), thumbprints),
+  );
   const issuer: WorkerOptions = {
     name: config.issuer.scriptName,
     modules: [{ type: "ESModule", path: "issuer.js", contents: issuerCode }],
@@ -78,16 +97,30 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     }),
     workflows: workflowBindings(config.workflows),
   };
-  const workers: WorkerOptions[] = [issuer];
+  issuer.durableObjects = {
+    ...issuer.durableObjects,
+    // Not in the bindings table yet (worker/exchange/replays.ts says why); the local stack binds it.
+    [EXCHANGE_REPLAYS_BINDING]: { className: EXCHANGE_REPLAYS_CLASS, useSQLite: true },
+  };
+  const workers: WorkerOptions[] = [issuer, await nativeStandInWorker(config, native, input.clockOffsetSeconds)];
   if (input.exampleWorkloads ?? true) {
     const exampleCode = await bundleWorker(resolve(WORKER_ROOT, "examples/workload.ts"));
     for (const workload of config.workloads) {
+      const nativeBindings = nativeBindingsOf(config, native, workload);
       workers.push({
         name: workload.name,
         modules: [{ type: "ESModule", path: "workload.js", contents: exampleCode }],
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { WORKLOAD_NAME: workload.name },
-        serviceBindings: { ISSUER: { name: config.issuer.scriptName, entrypoint: workload.entrypoint } },
+        bindings: {
+          WORKLOAD_NAME: workload.name,
+          ISSUER_URL: config.issuer.issuerUrl,
+          NATIVE_AUDIENCES: JSON.stringify(nativeBindings.audiences),
+        },
+        serviceBindings: {
+          ISSUER: { name: config.issuer.scriptName, entrypoint: workload.entrypoint },
+          ISSUER_HTTP: { name: config.issuer.scriptName },
+          ...nativeBindings.serviceBindings,
+        },
         routes: [`*/workloads/${workload.name}/*`],
       });
     }
@@ -117,7 +150,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
         }
       : {}),
   };
-  return { options, config, mtlsThumbprints: thumbprints ?? {} };
+  return { options, config, mtlsThumbprints: thumbprints ?? {}, native };
 }
 
 /**

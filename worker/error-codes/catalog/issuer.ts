@@ -168,6 +168,81 @@ export const ISSUER_CATALOG = {
       "The revocation list or introspection answer cannot be obtained, so whether the token is active is unknown.",
     action: "Retry after Retry-After; the verifier fails closed.",
   },
+  ERR_EXCHANGE_DISABLED: {
+    raisedBy: ["issuer HTTP"],
+    status: 403,
+    retryable: false,
+    meaning: "POST /token exchanges nothing: no workload of the stack has `native` settings.",
+    action: "Set `workloads.<name>.native` (the issuer and subject `wrangler deploy` printed) and redeploy.",
+  },
+  ERR_UNSUPPORTED_GRANT_TYPE: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning: "POST /token was asked for a grant other than RFC 8693 token exchange (OAuth `unsupported_grant_type`).",
+    action: "Send `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`.",
+  },
+  ERR_SUBJECT_TOKEN_INVALID: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning:
+      "The exchange's subject token is malformed, not signed by its issuer's keys, of a refused algorithm, or not addressed to this issuer (OAuth `invalid_request`).",
+    action: "Present a token from the native binding whose audience is this issuer's URL.",
+  },
+  ERR_SUBJECT_TOKEN_EXPIRED: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning:
+      "The subject token is expired, not yet valid, issued in the future, or (without `jti`) older than the exchange's maximum age (OAuth `invalid_request`).",
+    action: "Call getToken() again and exchange the fresh token at once; check the clocks.",
+  },
+  ERR_SUBJECT_TOKEN_REPLAYED: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning: "The subject token was already exchanged once (OAuth `invalid_request`).",
+    action: "Call getToken() again: every exchange takes a new native token.",
+  },
+  ERR_UNKNOWN_NATIVE_ISSUER: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning: "The subject token's `iss` is no native issuer of a registered workload (OAuth `invalid_request`).",
+    action: "Set the workload's `native.issuer` to the issuer `wrangler deploy` printed, and redeploy.",
+  },
+  ERR_UNKNOWN_NATIVE_SUBJECT: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning:
+      "The subject token's `sub` is no registered workload's native subject (a re-created script has a new one) (OAuth `invalid_request`).",
+    action: "Set the workload's `native.subject` to the subject `wrangler deploy` printed, and redeploy.",
+  },
+  ERR_INVALID_TARGET: {
+    raisedBy: ["issuer HTTP"],
+    status: 400,
+    retryable: false,
+    meaning:
+      "The exchange asked for an audience the workload may not have, or for a `resource` (OAuth `invalid_target`).",
+    action: "Ask for one of the workload's `audiences` with `audience=`, or add it to the stack config.",
+  },
+  ERR_NATIVE_JWKS_UNAVAILABLE: {
+    raisedBy: ["issuer HTTP"],
+    status: 503,
+    retryable: true,
+    meaning:
+      "The native issuer's discovery document or JWKS cannot be fetched, so the subject token cannot be checked.",
+    action: "Retry after Retry-After.",
+  },
+  ERR_REPLAY_STORE_UNAVAILABLE: {
+    raisedBy: ["issuer HTTP"],
+    status: 503,
+    retryable: true,
+    meaning: "The store that remembers exchanged subject tokens cannot be reached, so the exchange fails closed.",
+    action: "Retry after Retry-After with a new native token.",
+  },
   ERR_INTERNAL: {
     raisedBy: ["issuer HTTP", "edge middleware", "mTLS origin"],
     status: 500,
