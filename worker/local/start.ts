@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     values.rules === undefined &&
     values["api-audience"] === undefined;
   const apiToken = `$(npm run -s wid -- token --workload edge-api --audience ${apiAudience}${widStateDir})`;
-  const { options, config, mtlsThumbprints } = await localStack({
+  const { options, config, mtlsThumbprints, native } = await localStack({
     project: raw.project,
     stack: raw.stack,
     config: raw.config,
@@ -131,6 +131,15 @@ async function main(): Promise<void> {
     ...config.workloads.map(
       (w) =>
         `    ${w.name.padEnd(20)} curl '${issuerUrl}/workloads/${w.name}/token?audience=${encodeURIComponent(w.audiences[0] ?? "")}'`,
+    ),
+    "",
+    "  native-token bindings (a stand-in for Cloudflare's oidc_tokens binding: env.NATIVE_EXCHANGE.getToken(),",
+    "  one audience per binding, a new JWT each call), and their exchange at the issuer (POST /token, RFC 8693):",
+    `    stand-in issuer ${native.issuer}  (its .well-known/openid-configuration and jwks.json; ES256 key made per run)`,
+    ...config.workloads.map(
+      (w) =>
+        `    ${w.name.padEnd(20)} sub ${native.subjects[w.name]}\n` +
+        `    ${"".padEnd(20)} curl '${issuerUrl}/workloads/${w.name}/exchange?audience=${encodeURIComponent(w.audiences[0] ?? "")}'`,
     ),
     "",
     `  edge middleware on ${issuerUrl}/api/*  (${middleware.source}; audiences ${middleware.audiences.join(", ")})`,
