@@ -106,6 +106,17 @@ describe("token exchange: POST /token (RFC 8693)", function () {
       assertRefused(again, 400, "invalid_request", "ERR_SUBJECT_TOKEN_REPLAYED");
     });
 
+    it("is exchanged once even when presented ten times at once", async () => {
+      const native = await stack.nativeToken("ledger-sync");
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, async () => (await stack.exchangeToken(native, AWS_AUDIENCE)).status),
+      );
+      assert.deepEqual(
+        statuses.sort((a, b) => a - b),
+        [200, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+      );
+    });
+
     it("is refused for an audience the workload may not have (invalid_target), without being used up", async () => {
       const native = await stack.nativeToken("ledger-sync");
       assertRefused(

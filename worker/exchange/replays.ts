@@ -1,45 +1,45 @@
-// The exchange's replay store: one SQLite-backed Durable Object that remembers each exchanged
-// subject token until it could no longer be accepted (its exp, or iat + the maximum age when it
-// has no jti), so a presented token is exchanged once across every location. A Durable Object
-// runs one request at a time, so the check and the insert cannot interleave. Keys are SHA-256
-// digests (of the issuer and jti, or of the whole token when it has no jti): the store holds no
-// token. Expired rows are deleted on every claim, through the index on their end.
-//
-// Bound as EXCHANGE_REPLAYS (ExchangeEnv below). Until the Pulumi program deploys that binding
-// (a Durable Object migration creating ExchangeReplays), a deployed issuer answers POST /token
-// with ERR_ISSUER_CONFIG: without the store it cannot refuse replays, so it exchanges nothing.
+// The exchange's replay store, kept by the key store's Durable Object (the issuer's one
+// SQLite-backed instance, worker/keys/): it remembers each exchanged subject token until the token
+// could no longer be accepted (its exp, or iat + the maximum age when it has no jti), so a
+// presented token is exchanged once across every location. The issuer bundle exports this
+// subclass as its KeyStore class: same binding, same storage, same migration, one table more
+// (`exchange_presented`). Check and insert are synchronous SQL with no await between them, so no
+// other request of the object can interleave. Keys are SHA-256 digests (of the issuer and jti, or
+// of the whole token when it has no jti): the store holds no token. Expired rows are deleted on
+// every claim, through the index on their end.
 
-import { DurableObject } from "cloudflare:workers";
-import type { IssuerEnv } from "../bindings/env.js";
-import type { EXCHANGE_REPLAYS_BINDING } from "./replay-names.js";
+import { KeyStore } from "../keys/key-store.js";
+import { KEY_STORE_NAME } from "../keys/key-store-stub.js";
 
-/** The issuer's env with the replay store, which the bindings table does not list yet. */
-export type ExchangeEnv = IssuerEnv & {
-  readonly [K in typeof EXCHANGE_REPLAYS_BINDING]?: DurableObjectNamespace<ExchangeReplays>;
-};
+export class KeyStoreWithReplays extends KeyStore {
+  #migrated = false;
 
-export class ExchangeReplays extends DurableObject<ExchangeEnv> {
-  constructor(ctx: DurableObjectState, env: ExchangeEnv) {
-    super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS presented (key TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);" +
-        "CREATE INDEX IF NOT EXISTS presented_until ON presented (until_ms);",
-    );
-  }
-
-  /** True the first time `key` is claimed before `untilMs`; false while an earlier claim lives. */
-  async claim(key: string, untilMs: number, nowMs: number): Promise<boolean> {
+  /** True the first time `key` is claimed; false while an earlier claim lives (until its `untilMs`). */
+  async claimPresented(key: string, untilMs: number, nowMs: number): Promise<boolean> {
     const sql = this.ctx.storage.sql;
-    sql.exec("DELETE FROM presented WHERE until_ms <= ?", nowMs).toArray();
+    if (!this.#migrated) {
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS exchange_presented (key TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);" +
+          "CREATE INDEX IF NOT EXISTS exchange_presented_until ON exchange_presented (until_ms);",
+      );
+      this.#migrated = true;
+    }
+    sql.exec("DELETE FROM exchange_presented WHERE until_ms <= ?", nowMs).toArray();
     const inserted = sql
       .exec(
-        "INSERT INTO presented (key, until_ms) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key",
+        "INSERT INTO exchange_presented (key, until_ms) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key",
         key,
         untilMs,
       )
       .toArray();
     return inserted.length === 1;
   }
+}
+
+/** The key store instance, with the replay method (the bundle exports KeyStoreWithReplays as KeyStore). */
+export function replayStoreOf(env: { readonly KEY_STORE: DurableObjectNamespace<KeyStore> }) {
+  const namespace = env.KEY_STORE as unknown as DurableObjectNamespace<KeyStoreWithReplays>;
+  return namespace.get(namespace.idFromName(KEY_STORE_NAME));
 }
 
 /** The replay key of a verified token: by issuer and jti, or by the token itself when it has none. */

@@ -6,6 +6,7 @@
 // issuance: `token.issued` when signed, `token.refused` with the code, `token.exchanged` with the
 // native iss, sub and jti; never a token.
 
+import type { IssuerEnv } from "../bindings/env.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
 import type { IssuerAnswerCode } from "../http/issuer-problems.js";
 import { methodNotAllowed } from "../http/issuer-problems.js";
@@ -14,7 +15,7 @@ import type { RuntimeSettings } from "../runtime-config/types.js";
 import { type IssueContext, issueWorkloadToken } from "../tokens/issue.js";
 import { exchangeAnswer, exchangeProblem, type OAuthError } from "./answers.js";
 import { NativeTokenError, verifyNativeToken } from "./native-token.js";
-import { type ExchangeEnv, replayKey } from "./replays.js";
+import { replayKey, replayStoreOf } from "./replays.js";
 import { ExchangeRequestError, MAX_EXCHANGE_BODY_BYTES, parseExchangeRequest } from "./request.js";
 
 export interface ExchangeContext {
@@ -37,7 +38,7 @@ class Refusal extends Error {
 
 export async function handleTokenExchange(
   request: Request,
-  env: ExchangeEnv,
+  env: IssuerEnv,
   context: ExchangeContext,
 ): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
@@ -121,18 +122,10 @@ function parse(contentType: string | null, body: string): ReturnType<typeof pars
 }
 
 /** Claims the token in the replay store; refuses when it was presented before or the store cannot say. */
-async function claimOnce(env: ExchangeEnv, key: string, untilMs: number, nowMs: number): Promise<void> {
-  const store = env.EXCHANGE_REPLAYS;
-  if (store === undefined) {
-    throw new Refusal(
-      "ERR_ISSUER_CONFIG",
-      "the issuer has no replay store (the EXCHANGE_REPLAYS Durable Object binding), so it exchanges nothing; " +
-        "deploy the binding (worker/exchange/README.md)",
-    );
-  }
+async function claimOnce(env: IssuerEnv, key: string, untilMs: number, nowMs: number): Promise<void> {
   let first: boolean;
   try {
-    first = await store.get(store.idFromName("replays")).claim(key, untilMs, nowMs);
+    first = await replayStoreOf(env).claimPresented(key, untilMs, nowMs);
   } catch (error) {
     console.error(JSON.stringify({ event: "exchange.replay_store_failed", error: String(error) }));
     throw new Refusal("ERR_REPLAY_STORE_UNAVAILABLE", "the replay store could not be reached; retry with a new token");

@@ -1,13 +1,13 @@
 // The issuer Worker's module: HTTP (discovery, JWKS, admin) as the default export, the generic
-// `Issuer` RPC entrypoint, the key store Durable Object class and the token exchange's replay
-// store (worker/exchange/replays.ts). The bundle adds one per-workload entrypoint class per
-// registered workload (worker/build/entrypoints.ts).
+// `Issuer` RPC entrypoint, and the key store Durable Object class (which also keeps the token
+// exchange's replay table). The bundle adds one per-workload entrypoint class per registered
+// workload (worker/build/entrypoints.ts).
 
 import type { IssuerEnv } from "../bindings/env.js";
 import { handleRequest } from "./router.js";
 
-export { ExchangeReplays } from "../exchange/replays.js";
-export { KeyStore } from "../keys/key-store.js";
+// The key store, with the token exchange's replay table (worker/exchange/replays.ts).
+export { KeyStoreWithReplays as KeyStore } from "../exchange/replays.js";
 export { Issuer } from "./entrypoint.js";
 
 export default {

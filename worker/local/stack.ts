@@ -13,7 +13,6 @@ import { bundleIssuer, bundleWorker, COMPATIBILITY_DATE, WORKER_ROOT } from "../
 import type { RegistrySource } from "../config/registry-documents.js";
 import type { StackConfig } from "../config/types.js";
 import { validateStackConfig } from "../config/validate.js";
-import { EXCHANGE_REPLAYS_BINDING, EXCHANGE_REPLAYS_CLASS } from "../exchange/replay-names.js";
 import { runtimeConfigOf } from "../runtime-config/compute.js";
 import { edgeMiddlewareWorkers, type LocalEdgeMiddlewareInput } from "./edge-middleware.js";
 import { exampleWorkflowWorkers, workflowBindings } from "./example-workflows.js";
@@ -96,11 +95,6 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
       TEST_CLOCK_OFFSET_SECONDS: input.clockOffsetSeconds === undefined ? undefined : String(input.clockOffsetSeconds),
     }),
     workflows: workflowBindings(config.workflows),
-  };
-  issuer.durableObjects = {
-    ...issuer.durableObjects,
-    // Not in the bindings table yet (worker/exchange/replays.ts says why); the local stack binds it.
-    [EXCHANGE_REPLAYS_BINDING]: { className: EXCHANGE_REPLAYS_CLASS, useSQLite: true },
   };
   const workers: WorkerOptions[] = [issuer, await nativeStandInWorker(config, native, input.clockOffsetSeconds)];
   if (input.exampleWorkloads ?? true) {
