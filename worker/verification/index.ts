@@ -34,6 +34,7 @@ export {
   type VerificationStatus,
 } from "./errors.js";
 export { claimMismatch } from "./matchers.js";
+export type { NativeIssuerOptions } from "./native-issuers.js";
 export {
   type JsonValue,
   type JwksCacheOptions,

@@ -1,5 +1,6 @@
-// The issuer's keys, cached per isolate and keyed by the issuer, so every verifier of one issuer in
-// an isolate (even one built per request) shares one copy.
+// The issuer's keys, cached per isolate and keyed by the issuer (and the configured jwksUri, for a
+// native issuer given one), so every verifier of one issuer in an isolate (even one built per
+// request) shares one copy, and no issuer's entry ever holds another's keys.
 //
 // Only values are shared between callers, never a promise: in workerd a request must not await a
 // promise created by another request (another I/O context). If that request is canceled (its
@@ -21,7 +22,8 @@
 //   Requests are conditional (If-None-Match) once we hold a copy.
 // - stale-if-error: past max-age, a copy stays usable for staleIfErrorSeconds more while fetching
 //   fails (or is in cooldown after a failure). Past that, verification fails with the last error.
-// - discovery is fetched with the first JWKS, again hourly, and again after a failed fetch.
+// - discovery is fetched with the first JWKS, again hourly, and again after a failed fetch; an
+//   issuer configured with a jwksUri (nativeIssuers) is never discovered.
 // Bounded: MAX_ISSUERS issuers (least recently used evicted), MAX_KEYS keys per JWKS.
 
 import type { CryptoKey, JWK } from "jose";
@@ -57,13 +59,16 @@ interface IssuerKeys {
   refreshingSince: number;
 }
 
-type CacheOptions = Pick<ResolvedVerifierOptions, "issuer" | "jwks" | "fetch" | "now">;
+type CacheOptions = Pick<ResolvedVerifierOptions, "issuer" | "jwks" | "fetch" | "now"> & {
+  /** The JWKS URL, when configured instead of discovered. */
+  readonly jwksUri?: string | undefined;
+};
 
 const issuers = new Map<string, IssuerKeys>();
 
 /** The issuer's key named `kid`, imported for `alg`. */
 export async function issuerKey(options: CacheOptions, kid: string, alg: VerifierAlgorithm): Promise<CryptoKey> {
-  const entry = entryFor(options.issuer);
+  const entry = entryFor(options.jwksUri === undefined ? options.issuer : `${options.issuer}\n${options.jwksUri}`);
   const cooldownMs = options.jwks.cooldownSeconds * 1_000;
   const mayFetch = () => !refreshUnderWay(entry, options) && options.now() - entry.lastAttemptAt >= cooldownMs;
 
@@ -98,10 +103,10 @@ export async function issuerKey(options: CacheOptions, kid: string, alg: Verifie
   return importedKey(entry, jwk, kid, alg);
 }
 
-function entryFor(issuer: string): IssuerKeys {
-  let entry = issuers.get(issuer);
+function entryFor(key: string): IssuerKeys {
+  let entry = issuers.get(key);
   if (entry !== undefined) {
-    issuers.delete(issuer); // re-inserted last: Map order is the LRU order
+    issuers.delete(key); // re-inserted last: Map order is the LRU order
   } else {
     entry = {
       jwksUri: undefined,
@@ -118,7 +123,7 @@ function entryFor(issuer: string): IssuerKeys {
       refreshingSince: -Infinity,
     };
   }
-  issuers.set(issuer, entry);
+  issuers.set(key, entry);
   while (issuers.size > MAX_ISSUERS) issuers.delete(issuers.keys().next().value as string);
   return entry;
 }
@@ -157,13 +162,16 @@ async function refresh(entry: IssuerKeys, options: CacheOptions): Promise<Verifi
   entry.refreshingSince = startedAt;
   const sentEtag = entry.keys === undefined ? undefined : entry.etag;
   try {
-    let jwksUri = entry.jwksUri;
-    if (jwksUri === undefined || options.now() - entry.discoveredAt >= DISCOVERY_REFRESH_MS) {
+    let jwksUri = options.jwksUri ?? entry.jwksUri;
+    if (
+      options.jwksUri === undefined &&
+      (jwksUri === undefined || options.now() - entry.discoveredAt >= DISCOVERY_REFRESH_MS)
+    ) {
       jwksUri = await discoverJwksUri(options.issuer, options.fetch);
       entry.jwksUri = jwksUri;
       entry.discoveredAt = options.now();
     }
-    const result = await fetchJwks(options.fetch, jwksUri, sentEtag);
+    const result = await fetchJwks(options.fetch, jwksUri!, sentEtag);
     // Concurrent attempts may finish in any order: keep the answer of the latest one started.
     // A 304 confirms only the copy it was asked about.
     if (attempt > entry.answerAttempt && (result.modified || entry.etag === sentEtag)) {

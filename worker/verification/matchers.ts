@@ -24,6 +24,26 @@ export function checkMatchers(payload: Record<string, unknown>, options: Matcher
   }
 }
 
+/**
+ * The matchers for a native token: `subject` on its `sub`, `workloads` on the workload its
+ * issuer's `subjects` map gives it (never a claim of the token), and `claims` never: the native
+ * claim set is not public, so no claim of it decides who may call.
+ */
+export function checkNativeMatchers(sub: string, workload: string | undefined, options: MatcherOptions): void {
+  const { subject, workloads, claims } = options;
+  if (subject !== undefined && !(typeof subject === "string" ? sub === subject : subject.test(sub))) {
+    throw new TokenSubjectError('the token\'s "sub" is not a subject this relying party admits');
+  }
+  if (workloads !== undefined && (workload === undefined || !workloads.has(workload))) {
+    throw new TokenSubjectError(
+      "the token's subject maps to none of the workloads this relying party admits (nativeIssuers[].subjects)",
+    );
+  }
+  if (claims !== undefined) {
+    throw new TokenSubjectError("the claims matcher admits only worker-identity tokens, and this is a native token");
+  }
+}
+
 /** The first required claim the payload lacks or holds with another value, if any. */
 export function claimMismatch(
   payload: Readonly<Record<string, unknown>>,

@@ -5,6 +5,7 @@
 import { isRecord } from "../options/is-record.js";
 import { isJsonValue, type JsonValue } from "../options/json-value.js";
 import { OptionsIssues } from "../options/options-error.js";
+import { type NativeIssuerOptions, nativeIssuersOption, type ResolvedNativeIssuer } from "./native-issuers.js";
 import {
   type IntrospectionOptions,
   type ResolvedRevocationChecks,
@@ -67,6 +68,12 @@ export interface VerifierOptions {
   readonly revocationList?: RevocationListOptions;
   /** The clock, in ms since the epoch. Default Date.now (tests freeze it). */
   readonly now?: () => number;
+  /**
+   * Issuers of Cloudflare's native `oidc_tokens` tokens trusted beside `issuer`, each with its own
+   * audiences, JWKS and subject-to-workload map (native-issuers.ts). A token is checked against
+   * the issuer its `iss` names, exactly, and only with that issuer's keys.
+   */
+  readonly nativeIssuers?: readonly NativeIssuerOptions[];
 }
 
 export interface ResolvedVerifierOptions {
@@ -91,6 +98,8 @@ export interface ResolvedVerifierOptions {
   readonly now: () => number;
   readonly introspection: ResolvedRevocationChecks["introspection"];
   readonly revocationList: ResolvedRevocationChecks["revocationList"];
+  /** By exact issuer URL; empty when only the worker-identity issuer is trusted. */
+  readonly nativeIssuers: ReadonlyMap<string, ResolvedNativeIssuer>;
 }
 
 const SUPPORTED_ALGORITHMS: readonly VerifierAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"];
@@ -121,6 +130,7 @@ const KNOWN_OPTIONS = new Set([
   "now",
   "introspection",
   "revocationList",
+  "nativeIssuers",
 ]);
 const KNOWN_JWKS_OPTIONS = new Set(["cacheMaxAgeSeconds", "cooldownSeconds", "staleIfErrorSeconds"]);
 
@@ -184,6 +194,12 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     fetch: functionOption(options.fetch, "fetch", problem) ?? ((input, init) => fetch(input, init)),
     now: functionOption(options.now, "now", problem) ?? (() => Date.now()),
     ...revocationCheckOptions(options.introspection, options.revocationList, problem),
+    nativeIssuers: nativeIssuersOption(
+      options.nativeIssuers,
+      options.issuer,
+      (value, name, report) => issuerOption(value, report, name),
+      problem,
+    ),
   };
   issues.throwIfAny("invalid verifier options");
   return Object.freeze(resolved);
@@ -191,27 +207,27 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
 
 type Problem = (option: string, fix: string) => void;
 
-function issuerOption(value: unknown, problem: Problem): string {
+function issuerOption(value: unknown, problem: Problem, name = "issuer"): string {
   const fix =
     "must be the exact `iss` of the tokens: an https URL such as https://id.example.com, or http://127.0.0.1:<port> locally";
   if (typeof value !== "string" || value === "") {
-    problem("issuer", fix);
+    problem(name, fix);
     return "";
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problem("issuer", `${fix} (got ${JSON.stringify(value)})`);
+    problem(name, `${fix} (got ${JSON.stringify(value)})`);
     return "";
   }
   const local = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== "https:" && !local) problem("issuer", `${fix}; plain http is only for loopback hosts`);
+  if (url.protocol !== "https:" && !local) problem(name, `${fix}; plain http is only for loopback hosts`);
   else if (url.search || url.hash || url.username || url.password)
-    problem("issuer", `${fix}, without query, fragment or credentials`);
+    problem(name, `${fix}, without query, fragment or credentials`);
   // The comparison with `iss` is byte for byte, so refuse spellings the URL parser would change.
   else if (url.href !== value && url.href !== `${value}/`)
-    problem("issuer", `${fix}, written in canonical form (${JSON.stringify(url.href)})`);
+    problem(name, `${fix}, written in canonical form (${JSON.stringify(url.href)})`);
   return value;
 }
 

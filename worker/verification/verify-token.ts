@@ -3,15 +3,23 @@
 // kid, the signature (WebCrypto), then the claims with clock tolerance, then the certificate binding
 // (`cnf`, certificate-binding.ts), then the matchers, then (when configured) the issuer's revocation
 // list and introspection (revocation-check.ts).
+//
+// With `nativeIssuers`, the unverified `iss` chooses only which issuer's rules and keys apply: a
+// token naming a native issuer is checked with that issuer's JWKS alone and its standard claims
+// (native-claims.ts), and its workload comes only from that issuer's subject map; a token naming
+// neither that nor the worker-identity issuer is refused before any key is fetched.
 
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { type CertificatePresentation, checkCertificateBinding } from "./certificate-binding.js";
 import { checkClaims } from "./claims.js";
 import { decodeCompactToken } from "./compact-token.js";
 import { decodedTokens } from "./decoded-tokens.js";
+import { TokenIssuerError } from "./errors.js";
 import { checkHeader } from "./header.js";
 import { issuerKey } from "./jwks-cache.js";
-import { checkMatchers } from "./matchers.js";
+import { checkMatchers, checkNativeMatchers } from "./matchers.js";
+import { checkNativeClaims } from "./native-claims.js";
+import type { ResolvedNativeIssuer } from "./native-issuers.js";
 import type { ResolvedVerifierOptions } from "./options.js";
 import { checkRevocation } from "./revocation-check.js";
 import { verifySignature } from "./signature.js";
@@ -22,9 +30,14 @@ export interface VerifiedIdentity {
   readonly claims: Readonly<JWTPayload>;
   /** The protected header (alg, kid, typ). */
   readonly header: Readonly<JWTHeaderParameters>;
-  /** `sub`: worker/<account_id>/<script_name> for a Worker. */
+  /** `iss`: the issuer that signed the token (the worker-identity issuer, or one of `nativeIssuers`). */
+  readonly issuer: string;
+  /** `sub`: worker/<account_id>/<script_name> for a Worker; the subject wrangler deploy printed for a native token. */
   readonly subject: string;
-  /** The `worker` claim (the script name), when the token has one. */
+  /**
+   * The workload: the `worker` claim (the script name) of a worker-identity token, when it has
+   * one; for a native token, the name its issuer's `subjects` maps its `sub` to (never a claim).
+   */
   readonly workload?: string;
   /** The `workflow` claim (the Workflow's name), for a workflow instance's token. */
   readonly workflow?: string;
@@ -32,7 +45,7 @@ export interface VerifiedIdentity {
   readonly instanceId?: string;
   /** The `account_id` claim, when the token has one. */
   readonly accountId?: string;
-  /** `jti`: unique per token, for replay detection. */
+  /** `jti`: unique per token, for replay detection; "" for a native token without one. */
   readonly jti: string;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
@@ -52,6 +65,11 @@ export async function verifyToken(
     typeof token === "string" && token.length <= options.maxTokenBytes ? decodedTokens.get(token) : undefined;
   const decoded = known ?? decodeCompactToken(token, options.maxTokenBytes);
   const { header, payload, signingInput, signature } = decoded;
+  const iss = payload.iss;
+  const native = typeof iss === "string" ? options.nativeIssuers.get(iss) : undefined;
+  if (native !== undefined) return verifyNativeToken(token, decoded, known !== undefined, native, options);
+  if (options.nativeIssuers.size > 0 && typeof iss === "string" && iss !== options.issuer)
+    throw new TokenIssuerError("the token's iss names none of the issuers this verifier trusts");
   const { alg, kid } = checkHeader(header, options.algorithms);
   const key = await issuerKey(options, kid, alg);
   await verifySignature(signingInput, signature, key, alg);
@@ -63,6 +81,7 @@ export async function verifyToken(
   return Object.freeze({
     claims: Object.freeze(payload) as Readonly<JWTPayload>,
     header: Object.freeze(header) as Readonly<JWTHeaderParameters>,
+    issuer: options.issuer,
     subject: claims.sub,
     ...(claims.worker !== undefined ? { workload: claims.worker } : {}),
     ...(typeof payload.workflow === "string" ? { workflow: payload.workflow } : {}),
@@ -78,5 +97,43 @@ export async function verifyToken(
           }),
         }
       : {}),
+  });
+}
+
+/**
+ * A native token, with its own issuer's keys (never the worker-identity issuer's, never another
+ * native issuer's) and standard claims. Not certificate-bound and not covered by the
+ * worker-identity issuer's revocation list or introspection: those are the issuer's own tokens'.
+ */
+async function verifyNativeToken(
+  token: string,
+  decoded: ReturnType<typeof decodeCompactToken>,
+  wasKnown: boolean,
+  native: ResolvedNativeIssuer,
+  options: ResolvedVerifierOptions,
+): Promise<VerifiedIdentity> {
+  const { header, payload, signingInput, signature } = decoded;
+  const { alg, kid } = checkHeader(header, options.algorithms);
+  const keyOptions = {
+    issuer: native.issuer,
+    jwksUri: native.jwksUri,
+    jwks: options.jwks,
+    fetch: options.fetch,
+    now: options.now,
+  };
+  const key = await issuerKey(keyOptions, kid, alg);
+  await verifySignature(signingInput, signature, key, alg);
+  if (!wasKnown) decodedTokens.add(token, decoded);
+  const claims = checkNativeClaims(payload, native, options, options.now() / 1_000);
+  const workload = native.subjects.get(claims.sub);
+  checkNativeMatchers(claims.sub, workload, options);
+  return Object.freeze({
+    claims: Object.freeze(payload) as Readonly<JWTPayload>,
+    header: Object.freeze(header) as Readonly<JWTHeaderParameters>,
+    issuer: native.issuer,
+    subject: claims.sub,
+    ...(workload !== undefined ? { workload } : {}),
+    jti: claims.jti ?? "",
+    expiresAt: claims.exp,
   });
 }
