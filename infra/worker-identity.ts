@@ -44,6 +44,20 @@ export interface WorkloadOutputs {
   readonly wrangler: pulumi.Output<WranglerSnippets>;
   /** The workload's client certificate (mTLS): binding, SPIFFE ID, thumbprint, renewal date. */
   readonly mtls?: WorkloadCertificateOutputs;
+  /** The Cloudflare-native (oidc_tokens) identity its role and service account also trust, when it has `native`. */
+  readonly native?: NativeTrustOutputs;
+}
+
+/** What a native workload's clouds trust of its native tokens: exactly this issuer and subject. */
+export interface NativeTrustOutputs {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  /** The native issuer's IAM OIDC provider (when the workload has aws). */
+  readonly awsProviderArn?: pulumi.Output<string>;
+  /** The native issuer's pool provider, the STS audience for native tokens (when the workload has gcp). */
+  readonly gcpProviderResourceName?: pulumi.Output<string>;
+  readonly gcpPrincipal?: pulumi.Output<string>;
 }
 
 export interface WorkflowOutputs {
@@ -157,6 +171,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
             }
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),
+        ...(workload.native === undefined ? {} : { native: this.#nativeOutputs(workload) }),
         wrangler: this.#wranglerSnippets(workload, config.issuer.scriptName),
       };
     }
@@ -183,6 +198,22 @@ export class WorkerIdentity extends pulumi.ComponentResource {
       workloads: this.workloads,
       workflows: this.workflows,
     });
+  }
+
+  #nativeOutputs(workload: WorkloadConfig): NativeTrustOutputs {
+    const native = workload.native!;
+    const awsProvider = workload.aws === undefined ? undefined : this.aws?.nativeProviders[native.issuer];
+    const gcpWorkload = this.gcp?.workloads[workload.name];
+    return {
+      issuer: native.issuer,
+      subject: native.subject,
+      audiences: native.audiences,
+      ...(awsProvider === undefined ? {} : { awsProviderArn: awsProvider.arn }),
+      ...(gcpWorkload?.nativeProviderName === undefined
+        ? {}
+        : { gcpProviderResourceName: gcpWorkload.nativeProviderName }),
+      ...(gcpWorkload?.nativePrincipal === undefined ? {} : { gcpPrincipal: gcpWorkload.nativePrincipal }),
+    };
   }
 
   /** The workload's wrangler snippets, once its role, service account and certificate are known. */

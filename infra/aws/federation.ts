@@ -1,13 +1,23 @@
 // AWS IAM federation of the issuer: one OIDC provider for the issuer, and per workload with AWS
 // settings one role that trusts that workload's subject alone (trust-policy.ts builds the
 // documents), with its managed and inline policies; likewise one role per workflow with AWS
-// settings, trusting every instance of that workflow (workflowTrustPolicy).
+// settings, trusting every instance of that workflow (workflowTrustPolicy). Workloads that also
+// hold Cloudflare's native tokens (`native`) get one OIDC provider per distinct native issuer, and
+// their role a second statement for exactly their native subject (native-trust.ts).
 
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsSettings, WorkloadAwsSettings } from "../../worker/config/types.js";
+import type { AwsSettings, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
 import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
+import { checkedRoleDescription } from "./iam-labels.js";
+import {
+  nativeIssuerId,
+  nativeProviderTags,
+  nativeRoleDescription,
+  nativeRoleTags,
+  nativeTrustStatement,
+} from "./native-trust.js";
 import {
   issuerHost,
   providerTags,
@@ -29,8 +39,16 @@ export interface FederatedRole {
   readonly name: pulumi.Output<string>;
 }
 
+/** A native issuer's provider, as the outputs name it. */
+export interface NativeAwsProvider {
+  readonly issuer: string;
+  readonly arn: pulumi.Output<string>;
+}
+
 export class AwsFederation extends pulumi.ComponentResource {
   readonly providerArn: pulumi.Output<string>;
+  /** One per distinct native issuer of the workloads with AWS settings, by issuer URL. */
+  readonly nativeProviders: Readonly<Record<string, NativeAwsProvider>>;
   /** By workload name; only workloads with AWS settings have a role. */
   readonly roles: Readonly<Record<string, FederatedRole>>;
   /** By workflow name; only workflows with AWS settings have a role. */
@@ -52,12 +70,15 @@ export class AwsFederation extends pulumi.ComponentResource {
       { parent: this },
     );
     this.providerArn = provider.arn;
+    this.nativeProviders = this.nativeIssuerProviders(name, args);
 
     const roles: Record<string, FederatedRole> = {};
     for (const workload of args.workloads) {
       if (workload.aws === undefined) continue;
+      const native = workload.native;
+      const nativeArn = native === undefined ? undefined : this.nativeProviders[native.issuer]?.arn;
       const role = this.role(workloadChildPrefix(name, workload), workload.aws, {
-        assumeRolePolicy: provider.arn.apply((arn) =>
+        assumeRolePolicy: pulumi.all([provider.arn, nativeArn]).apply(([arn, nativeProviderArn]) =>
           JSON.stringify(
             webIdentityTrustPolicy({
               providerArn: arn,
@@ -65,11 +86,28 @@ export class AwsFederation extends pulumi.ComponentResource {
               subject: workload.subject,
               audience: args.aws.audience,
               tagSession: workload.awsSessionTags !== undefined,
+              ...(native === undefined || nativeProviderArn === undefined
+                ? {}
+                : {
+                    native: nativeTrustStatement({
+                      providerArn: nativeProviderArn,
+                      native,
+                      audience: args.aws.audience,
+                    }),
+                  }),
             }),
           ),
         ),
-        description: roleDescription(workload, args.issuer.issuerUrl),
-        tags: roleTags(workload, args.issuer.issuerUrl, args.stack),
+        description:
+          native === undefined
+            ? roleDescription(workload, args.issuer.issuerUrl)
+            : checkedRoleDescription(
+                `${roleDescription(workload, args.issuer.issuerUrl)}${nativeRoleDescription(native)}`.slice(0, 1_000),
+              ),
+        tags: {
+          ...roleTags(workload, args.issuer.issuerUrl, args.stack),
+          ...(native === undefined ? {} : nativeRoleTags(native)),
+        },
       });
       roles[workload.name] = { arn: role.arn, name: role.name };
     }
@@ -96,7 +134,44 @@ export class AwsFederation extends pulumi.ComponentResource {
     }
     this.workflowRoles = workflowRoles;
 
-    this.registerOutputs({ providerArn: this.providerArn, roles: this.roles, workflowRoles: this.workflowRoles });
+    this.registerOutputs({
+      providerArn: this.providerArn,
+      nativeProviders: this.nativeProviders,
+      roles: this.roles,
+      workflowRoles: this.workflowRoles,
+    });
+  }
+
+  /**
+   * One OIDC provider per distinct native issuer of the workloads with AWS settings: its client
+   * id is the AWS audience (the validator made every such workload's native audiences list it);
+   * like the issuer's provider, no thumbprints (IAM checks the TLS chain of a public issuer).
+   */
+  private nativeIssuerProviders(name: string, args: AwsFederationArgs): Record<string, NativeAwsProvider> {
+    const byIssuer = new Map<string, WorkloadConfig[]>();
+    for (const workload of args.workloads) {
+      if (workload.aws === undefined || workload.native === undefined) continue;
+      byIssuer.set(workload.native.issuer, [...(byIssuer.get(workload.native.issuer) ?? []), workload]);
+    }
+    const providers: Record<string, NativeAwsProvider> = {};
+    for (const [issuer, workloads] of [...byIssuer].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (issuer === args.issuer.issuerUrl) throw new Error(`native issuer ${issuer} is the stack's own issuer`);
+      const provider = new aws.iam.OpenIdConnectProvider(
+        `${name}-native-oidc-provider-${nativeIssuerId(issuer)}`,
+        {
+          url: issuer,
+          clientIdLists: [args.aws.audience],
+          tags: nativeProviderTags(
+            issuer,
+            workloads.map((w) => w.name),
+            args.stack,
+          ),
+        },
+        { parent: this },
+      );
+      providers[issuer] = { issuer, arn: provider.arn };
+    }
+    return providers;
   }
 
   /** A role with its trust document, description and tags, and its managed and inline policies. */

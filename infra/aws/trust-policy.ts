@@ -27,6 +27,8 @@ export interface WebIdentityTrustPolicyInput {
   readonly audience: string;
   /** Whether the workload's tokens carry session tags. */
   readonly tagSession: boolean;
+  /** The workload's native-token statement (native-trust.ts), beside its own: one more exact subject. */
+  readonly native?: TrustPolicyStatement;
 }
 
 export interface TrustPolicyStatement {
@@ -98,7 +100,7 @@ export function webIdentityTrustPolicy(input: WebIdentityTrustPolicyInput): Trus
   requireProviderArn(input.providerArn);
   if (input.subject === "") throw new Error("the trusted subject is empty: a role must trust exactly one workload");
   requireAudience(input.audience);
-  return federatedTrustDocument(
+  const document = federatedTrustDocument(
     input.providerArn,
     input.tagSession ? [WEB_IDENTITY_ACTION, TAG_SESSION_ACTION] : WEB_IDENTITY_ACTION,
     {
@@ -108,6 +110,11 @@ export function webIdentityTrustPolicy(input: WebIdentityTrustPolicyInput): Trus
       },
     },
   );
+  if (input.native === undefined) return document;
+  if (input.native.Principal.Federated === input.providerArn) {
+    throw new Error("the native statement names the issuer's own provider: native tokens come from another issuer");
+  }
+  return { ...document, Statement: [...document.Statement, input.native] };
 }
 
 /** The one-statement document both role kinds use: the issuer's provider may assume the role under `condition`. */

@@ -5,12 +5,24 @@
 // its attribute.workflow) may impersonate. Every GCP resource waits for GCP to confirm that the
 // configured project number is the project's (project-number.ts), and principals are named by the
 // pool's own `name` output, so a typo in the number stops the deploy instead of granting elsewhere.
+// Workloads that also hold Cloudflare's native tokens (`native`) get, per distinct native issuer,
+// one more provider in the same pool admitting only their registered subjects (native-provider.ts
+// says why), and their service account a second grant for exactly their native subject.
 
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import type { GcpSettings, WorkloadGcpSettings } from "../../worker/config/types.js";
+import { nativeIssuerId } from "../aws/native-trust.js";
 import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
+import {
+  describeNativeProvider,
+  nativeAttributeMapping,
+  nativeIssuersOf,
+  nativeProviderCondition,
+  nativeProviderId,
+  nativeWorkloadsOf,
+} from "./native-provider.js";
 import { checkedProjectId } from "./project-number.js";
 import {
   attributeCondition,
@@ -46,6 +58,10 @@ export interface GcpWorkloadFederation {
   readonly serviceAccountEmail: pulumi.Output<string>;
   /** The only principal granted roles/iam.workloadIdentityUser on that service account (named by the pool's `name`). */
   readonly principal: pulumi.Output<string>;
+  /** Its native subject's principal, granted the same role, when the workload has `native`. */
+  readonly nativePrincipal?: pulumi.Output<string>;
+  /** The native issuer's provider resource name (`//iam.googleapis.com/` + it is the STS audience to name). */
+  readonly nativeProviderName?: pulumi.Output<string>;
 }
 
 export class GcpFederation extends pulumi.ComponentResource {
@@ -55,6 +71,8 @@ export class GcpFederation extends pulumi.ComponentResource {
   readonly poolName: pulumi.Output<string>;
   /** The provider's resource name; `//iam.googleapis.com/` + it is the default audience. */
   readonly providerName: pulumi.Output<string>;
+  /** One provider per distinct native issuer of the workloads with `gcp` settings, by issuer URL. */
+  readonly nativeProviders: Record<string, gcp.iam.WorkloadIdentityPoolProvider>;
   /** Workloads with `gcp` settings, by name. */
   readonly workloads: Record<string, GcpWorkloadFederation>;
   /** Workflows with `gcp` settings, by name; `principal` is the workflow's principalSet. */
@@ -100,11 +118,35 @@ export class GcpFederation extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.nativeProviders = {};
+    for (const nativeIssuer of nativeIssuersOf(args.workloads)) {
+      if (nativeIssuer === issuer.issuerUrl) throw new Error(`native issuer ${nativeIssuer} is the stack's own issuer`);
+      const served = nativeWorkloadsOf(args.workloads, nativeIssuer);
+      const text = describeNativeProvider(nativeIssuer, served, stack);
+      this.nativeProviders[nativeIssuer] = new gcp.iam.WorkloadIdentityPoolProvider(
+        `${name}-native-provider-${nativeIssuerId(nativeIssuer)}`,
+        {
+          project,
+          workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
+          workloadIdentityPoolProviderId: nativeProviderId(nativeIssuer),
+          displayName: text.displayName,
+          description: text.description,
+          // The GCP audience the validator made every such workload's native audiences list.
+          oidc: { issuerUri: nativeIssuer, allowedAudiences: [settings.audience] },
+          attributeMapping: nativeAttributeMapping(),
+          attributeCondition: nativeProviderCondition(served),
+        },
+        { parent: this },
+      );
+    }
+
     this.poolName = this.pool.name;
     this.providerName = this.provider.name;
     this.workloads = {};
     for (const workload of args.workloads) {
       if (!workload.gcp) continue;
+      const native = workload.native;
+      const nativeProvider = native === undefined ? undefined : this.nativeProviders[native.issuer];
       this.workloads[workload.name] = this.federate(
         workloadChildPrefix(name, workload),
         args,
@@ -112,6 +154,12 @@ export class GcpFederation extends pulumi.ComponentResource {
         workload.gcp,
         this.poolName.apply((pool) => principalInPool(pool, workload.subject)),
         describeServiceAccount(issuer, settings, workload, stack),
+        native === undefined || nativeProvider === undefined
+          ? undefined
+          : {
+              principal: this.poolName.apply((pool) => principalInPool(pool, native.subject)),
+              provider: nativeProvider,
+            },
       );
     }
 
@@ -130,6 +178,7 @@ export class GcpFederation extends pulumi.ComponentResource {
 
     this.registerOutputs({
       poolName: this.poolName,
+      nativeProviders: Object.fromEntries(Object.entries(this.nativeProviders).map(([k, p]) => [k, p.name])),
       providerName: this.providerName,
       workloads: this.workloads,
       workflows: this.workflows,
@@ -144,6 +193,7 @@ export class GcpFederation extends pulumi.ComponentResource {
     settings: WorkloadGcpSettings,
     principal: pulumi.Output<string>,
     text: { displayName: string; description: string },
+    native?: { principal: pulumi.Output<string>; provider: gcp.iam.WorkloadIdentityPoolProvider },
   ): GcpWorkloadFederation {
     const federation = args.gcp;
     const account = settings.serviceAccount;
@@ -188,6 +238,18 @@ export class GcpFederation extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.provider] },
     );
+    if (native !== undefined) {
+      // The same role for exactly the native subject, once the provider admitting it exists.
+      new gcp.serviceaccount.IAMMember(
+        `${prefix}-native-workload-identity-user`,
+        {
+          serviceAccountId: grantee.apply((address) => serviceAccountResourceName(federation, address)),
+          role: WORKLOAD_IDENTITY_USER_ROLE,
+          member: native.principal,
+        },
+        { parent: this, dependsOn: [native.provider] },
+      );
+    }
 
     for (const role of settings.projectRoles) {
       new gcp.projects.IAMMember(
@@ -196,6 +258,10 @@ export class GcpFederation extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    return { serviceAccountEmail: email, principal };
+    return {
+      serviceAccountEmail: email,
+      principal,
+      ...(native === undefined ? {} : { nativePrincipal: native.principal, nativeProviderName: native.provider.name }),
+    };
   }
 }

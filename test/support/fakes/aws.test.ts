@@ -167,6 +167,30 @@ describe("fake AWS IAM: policies on a role", () => {
   });
 });
 
+describe("fake AWS IAM: a trust policy's federated principal", () => {
+  const naming = (arn: string) =>
+    role({
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/id.example.dev" } },
+          { Effect: "Allow", Principal: { Federated: arn }, Action: "sts:AssumeRoleWithWebIdentity" },
+        ],
+      }),
+    });
+
+  it("accepts providers the account holds and refuses one it does not", () => {
+    const deploy = freshDeploy();
+    declare(deploy, OIDC, "own", { url: "https://id.example.dev", clientIdLists: ["sts.amazonaws.com"] });
+    declare(deploy, OIDC, "native", { url: "https://oidc.cloudflare.example/a", clientIdLists: ["sts.amazonaws.com"] });
+    declare(deploy, ROLE, "r", naming("arn:aws:iam::111122223333:oidc-provider/oidc.cloudflare.example/a"));
+    refused(
+      () => declare(deploy, ROLE, "r2", naming("arn:aws:iam::111122223333:oidc-provider/oidc.cloudflare.example/b")),
+      /MalformedPolicyDocument: Invalid principal in policy: "Federated":"arn:aws:iam::111122223333:oidc-provider\/oidc\.cloudflare\.example\/b"/,
+    );
+  });
+});
+
 describe("fake AWS IAM: OpenIdConnectProvider", () => {
   const provider = (change: Properties = {}) => ({
     url: "https://id.example.dev",

@@ -142,6 +142,33 @@ const oidcProvider: ResourceFake = {
   },
 };
 
+/**
+ * A trust statement's `Federated` OIDC provider must be one the account holds: IAM refuses a role
+ * whose trust policy names a provider that does not exist ("Invalid principal in policy").
+ */
+function federatedProvidersExist(context: RegisterContext, trust: string): void {
+  let statements: unknown;
+  try {
+    statements = (JSON.parse(trust) as { Statement?: unknown }).Statement;
+  } catch {
+    return;
+  }
+  const known = new Set(
+    [...context.deploy.declared(OIDC), ...context.deploy.committed(OIDC)].map((p) => String(p.outputs.arn)),
+  );
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const federated = (statement as { Principal?: { Federated?: unknown } } | null)?.Principal?.Federated;
+    for (const arn of Array.isArray(federated) ? federated : federated === undefined ? [] : [federated]) {
+      if (typeof arn === "string" && arn.includes(":oidc-provider/") && !known.has(arn)) {
+        context.refuse(
+          `MalformedPolicyDocument: Invalid principal in policy: "Federated":"${arn}"`,
+          "IAM API reference, CreateRole / UpdateAssumeRolePolicy: MalformedPolicyDocument for a principal that does not exist",
+        );
+      }
+    }
+  }
+}
+
 const role: ResourceFake = {
   replaceOn: ["name", "namePrefix", "path"],
   register(context: RegisterContext) {
@@ -155,6 +182,7 @@ const role: ResourceFake = {
     checkTags(context);
     const trust = requiredText(context, "assumeRolePolicy");
     checkPolicyDocument(context, "AssumeRolePolicyDocument", trust);
+    federatedProvidersExist(context, trust);
     const size = charactersWithoutWhitespace(trust);
     if (size > AWS_IAM.trustPolicyCharacters.value) {
       context.refuse(

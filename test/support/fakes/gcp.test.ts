@@ -223,6 +223,16 @@ describe("fake GCP IAM: workload identity pools and providers", () => {
     refusesProvider({ attributeMapping: { "attribute.a": "x" } }, /must map google.subject/);
   });
 
+  it("refuses a second provider with the same id in one pool, and accepts another id beside it", () => {
+    const deploy = withPool();
+    declare(deploy, TYPE.poolProvider, "v", provider());
+    declare(deploy, TYPE.poolProvider, "native", provider({ workloadIdentityPoolProviderId: "cfn-0123456789ab" }));
+    refused(
+      () => declare(deploy, TYPE.poolProvider, "twin", provider()),
+      /Error 409: Requested entity already exists: provider worker-identity of pool worker-identity/,
+    );
+  });
+
   it("refuses a condition over 4,096 characters, an 11th audience and an issuer that is not https", () => {
     declaresProvider({ attributeCondition: "a".repeat(4_096) });
     refusesProvider({ attributeCondition: "a".repeat(4_097) }, /attributeCondition is 4097 characters; at most 4096/);

@@ -235,6 +235,20 @@ const poolProvider: ResourceFake = {
         `googleapi: Error 404: the pool ${poolName(number, poolId)} was not found, notFound`,
         "IAM API reference, providers.create: the parent pool must exist",
       );
+    if (
+      takenElsewhere(
+        context,
+        POOL_PROVIDER,
+        (p) =>
+          p.inputs.project === projectId &&
+          p.inputs.workloadIdentityPoolId === poolId &&
+          p.inputs.workloadIdentityPoolProviderId === providerId,
+      )
+    )
+      context.refuse(
+        `googleapi: Error 409: Requested entity already exists: provider ${providerId} of pool ${poolId}, alreadyExists`,
+        GCP_IAM.workloadIdentityId,
+      );
     consoleText(context, GCP_IAM.providerDisplayName, GCP_IAM.providerDescription);
     checkAttributeMapping(context);
     const condition = optionalText(context, "attributeCondition") ?? "";
