@@ -52,7 +52,10 @@ export function nativeIssuersOption(
   }
   value.forEach((entry: unknown, index) => {
     const at = `nativeIssuers[${index}]`;
-    if (!isRecord(entry)) return problem(at, "must be an object: { issuer, audiences, subjects?, jwksUri? }");
+    if (!isRecord(entry)) {
+      problem(at, "must be an object: { issuer, audiences, subjects?, jwksUri? }");
+      return;
+    }
     for (const name of Object.keys(entry)) {
       if (!KNOWN.includes(name)) problem(`${at}.${name}`, `is not an option; known: ${KNOWN.join(", ")}`);
     }
