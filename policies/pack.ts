@@ -5,6 +5,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { awsWebIdentityExactSubject } from "./aws/exact-subject.js";
 import { awsRoleMaxSessionDuration } from "./aws/max-session-duration.js";
 import { awsTrustNoWildcardPrincipal } from "./aws/no-wildcard-principal.js";
+import { awsTrustRegisteredSubjects } from "./aws/registered-subjects.js";
 import { awsTagSessionWithWebIdentity } from "./aws/tag-session.js";
 import { awsWebIdentityConditions } from "./aws/web-identity-conditions.js";
 import { cloudflareKeyEncryptionKeySecret } from "./cloudflare/key-encryption-key-secret.js";
@@ -15,6 +16,7 @@ import { gcpNoProjectWideImpersonation } from "./gcp/no-project-wide-impersonati
 import { gcpPrincipalSubjectFits } from "./gcp/principal-subject-fits.js";
 import { gcpProviderConditionAndSubject } from "./gcp/provider-condition-and-subject.js";
 import { gcpProviderTrustsStackIssuer } from "./gcp/provider-trusts-stack-issuer.js";
+import { gcpTrustRegisteredSubjects } from "./gcp/registered-subjects.js";
 
 export const POLICY_PACK_NAME = "worker-identity";
 
@@ -34,4 +36,8 @@ export const policies: readonly ResourceValidationPolicy[] = [
 ];
 
 /** Policies over the whole stack (the engine runs them after a preview or update): what one resource cannot tell. */
-export const stackPolicies: readonly StackValidationPolicy[] = [gcpProviderTrustsStackIssuer];
+export const stackPolicies: readonly StackValidationPolicy[] = [
+  gcpProviderTrustsStackIssuer,
+  awsTrustRegisteredSubjects,
+  gcpTrustRegisteredSubjects,
+];

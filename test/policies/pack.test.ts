@@ -15,7 +15,7 @@ describe("the worker-identity policy pack", function () {
 
   it("has one mandatory, described, kebab-case policy per rule", () => {
     assert.equal(policies.length, 12);
-    assert.equal(stackPolicies.length, 1);
+    assert.equal(stackPolicies.length, 3);
     const all = [...policies, ...stackPolicies];
     assert.equal(new Set(all.map((p) => p.name)).size, all.length);
     for (const each of all) {

@@ -301,3 +301,114 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
     decidedBy: "content",
   },
 ];
+
+// ---- trust in a whole stack: what the stack registers (policies/stack-registry.ts) ---------
+// Each entry adds hand-written resources to the stack the program declares for Pulumi.dev.yaml with
+// billing's native tokens (NATIVE_ISSUER, NATIVE_SUBJECT) registered.
+
+export const NATIVE_ISSUER = "https://oidc.cloudflare.example/accounts/7f3a";
+export const NATIVE_SUBJECT = "cf:worker:7d1f0c2e-3b5a-4c8e-9f61-0a2b3c4d5e6f";
+const NATIVE_PREFIX = "oidc.cloudflare.example/accounts/7f3a";
+const NATIVE_PROVIDER = `arn:aws:iam::111122223333:oidc-provider/${NATIVE_PREFIX}`;
+const DEV_ACCOUNT = "0123456789abcdef0123456789abcdef";
+
+export interface UnsafeStackConfiguration {
+  readonly why: string;
+  /** The resources added to the stack. */
+  readonly added: readonly TestResource[];
+  readonly refusedBy: "aws-trust-registered-subjects" | "gcp-trust-registered-subjects";
+}
+
+const nativeRole = (sub: string, operator = "StringEquals"): TestResource =>
+  role([
+    {
+      Effect: "Allow",
+      Principal: { Federated: NATIVE_PROVIDER },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: { [`${NATIVE_PREFIX}:aud`]: "sts.amazonaws.com" },
+        [operator]: { [`${NATIVE_PREFIX}:sub`]: sub },
+      },
+    },
+  ]);
+const nativePoolProvider = (props: Record<string, unknown>): TestResource => ({
+  type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+  props: {
+    workloadIdentityPoolId: "worker-identity",
+    workloadIdentityPoolProviderId: "cfn-hand-written",
+    oidc: { issuerUri: NATIVE_ISSUER },
+    attributeMapping: { "google.subject": "assertion.sub" },
+    ...props,
+  },
+});
+const grant = (subject: string): TestResource => ({
+  type: "gcp:serviceaccount/iAMMember:IAMMember",
+  props: {
+    serviceAccountId: SERVICE_ACCOUNT,
+    role: USER,
+    member: `principal://iam.googleapis.com/${POOL}/subject/${subject}`,
+  },
+});
+
+export const unsafeStackCorpus: readonly UnsafeStackConfiguration[] = [
+  {
+    why: "a role trusting the native issuer's provider for a worker-identity subject (another issuer's sub)",
+    added: [nativeRole(`worker/${DEV_ACCOUNT}/billing`)],
+    refusedBy: "aws-trust-registered-subjects",
+  },
+  {
+    why: "a role trusting every subject of the native issuer (StringLike *)",
+    added: [nativeRole("cf:worker:*", "StringLike")],
+    refusedBy: "aws-trust-registered-subjects",
+  },
+  {
+    why: "a role trusting a look-alike of the registered native subject",
+    added: [nativeRole(`${NATIVE_SUBJECT}0`)],
+    refusedBy: "aws-trust-registered-subjects",
+  },
+  {
+    why: "a role trusting the stack's own issuer for a subject no workload registers",
+    added: [role([webIdentity(exact(`worker/${DEV_ACCOUNT}/ghost`))])],
+    refusedBy: "aws-trust-registered-subjects",
+  },
+  {
+    why: "an IAM OIDC provider for an issuer the stack neither runs nor registers",
+    added: [
+      {
+        type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        props: { url: "https://oidc.other.example", clientIdLists: ["sts.amazonaws.com"] },
+      },
+    ],
+    refusedBy: "aws-trust-registered-subjects",
+  },
+  {
+    why: "a native issuer's pool provider without attributeCondition: any Worker's native token enters the pool",
+    added: [nativePoolProvider({})],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+  {
+    why: "a native issuer's pool provider whose condition admits everything",
+    added: [nativePoolProvider({ attributeCondition: "true" })],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+  {
+    why: "a native issuer's pool provider admitting a subject no workload registers",
+    added: [nativePoolProvider({ attributeCondition: `assertion.sub in ["${NATIVE_SUBJECT}", "cf:worker:other"]` })],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+  {
+    why: "a pool provider for an issuer the stack neither runs nor registers",
+    added: [nativePoolProvider({ oidc: { issuerUri: "https://oidc.other.example" }, attributeCondition: "true" })],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+  {
+    why: "a service account grant to a look-alike of the registered native subject",
+    added: [grant(`${NATIVE_SUBJECT}0`)],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+  {
+    why: "a service account grant to a worker-identity subject no workload registers",
+    added: [grant(`worker/${DEV_ACCOUNT}/ghost`)],
+    refusedBy: "gcp-trust-registered-subjects",
+  },
+];
