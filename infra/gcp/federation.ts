@@ -113,7 +113,9 @@ export class GcpFederation extends pulumi.ComponentResource {
           ...(settings.jwksJson !== undefined ? { jwksJson: settings.jwksJson } : {}),
         },
         attributeMapping: attributeMapping({ workflows: (args.workflows ?? []).length > 0 }),
-        attributeCondition: attributeCondition(issuer.accountId),
+        attributeCondition: attributeCondition(issuer.accountId, {
+          ownSubjectsOnly: nativeIssuersOf(args.workloads).length > 0,
+        }),
       },
       { parent: this },
     );

@@ -74,9 +74,15 @@ export function principalSetInPool(pool: string, workflowName: string): string {
  * Admits only tokens issued for this Cloudflare account. A missing claim or one of another type
  * makes the comparison false or an error, and GCP refuses the token either way.
  */
-export function attributeCondition(accountId: string): string {
+export function attributeCondition(accountId: string, options: { readonly ownSubjectsOnly?: boolean } = {}): string {
   if (accountId === "") throw new TypeError("attributeCondition: the account id is empty");
-  return `assertion.account_id == ${celStringLiteral(accountId)}`;
+  const account = `assertion.account_id == ${celStringLiteral(accountId)}`;
+  if (options.ownSubjectsOnly !== true) return account;
+  // With native providers in the pool (native-provider.ts), the issuer's provider admits only the
+  // subject forms the issuer mints, so no token of it can ever be a native subject's principal.
+  const worker = celStringLiteral(`worker/${accountId}/`);
+  const workflow = celStringLiteral(`workflow/${accountId}/`);
+  return `${account} && (assertion.sub.startsWith(${worker}) || assertion.sub.startsWith(${workflow}))`;
 }
 
 /** A CEL string literal for any text: printable ASCII as is, everything else escaped. */

@@ -64,9 +64,13 @@ describe("deploy sequence: a workload's native tokens federated, then removed", 
     assert.ok(created.includes("gcp-billing-native-workload-identity-user"));
     const updated = changes(plan.updated);
     assert.deepEqual(
-      Object.keys(updated).filter((n) => n !== "issuer-script"),
-      ["aws-billing-role"],
+      Object.keys(updated)
+        .filter((n) => n !== "issuer-script")
+        .sort(),
+      ["aws-billing-role", "gcp-provider"],
     );
+    // The issuer's own provider now admits only the subject forms the issuer mints.
+    assert.deepEqual(updated["gcp-provider"], ["attributeCondition"]);
     assert.deepEqual(names(plan.replaced), []);
     assert.deepEqual(names(plan.deleted), []);
 
@@ -137,8 +141,10 @@ describe("deploy sequence: a workload's native tokens federated, then removed", 
     assert.deepEqual(names(plan.deleted), created);
     assert.deepEqual(names(plan.created), []);
     assert.deepEqual(
-      Object.keys(changes(plan.updated)).filter((n) => n !== "issuer-script"),
-      ["aws-billing-role"],
+      Object.keys(changes(plan.updated))
+        .filter((n) => n !== "issuer-script")
+        .sort(),
+      ["aws-billing-role", "gcp-provider"],
     );
     for (const [role, statements] of Object.entries(original))
       assert.deepEqual(trustOf(cloud, role), statements, `${role} after removal`);
