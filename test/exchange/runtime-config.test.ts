@@ -71,4 +71,18 @@ describe("runtime config: native trust", () => {
     const twice = runtimeConfigOf(withNative({ billing: NATIVE, "ledger-sync": NATIVE }));
     assert.match(refusal(twice), /native\.subject is the native subject of 'billing' too/);
   });
+
+  it("refuses two jwksUri for one native issuer", () => {
+    const other = {
+      ...NATIVE,
+      subject: `workers/${ACCOUNT_ID}/ledger-sync/9a8b`,
+      jwksUri: "https://keys.example.test/b",
+    };
+    const split = runtimeConfigOf(
+      withNative({ billing: { ...NATIVE, jwksUri: "https://keys.example.test/a" }, "ledger-sync": other }),
+    );
+    assert.match(refusal(split), /native\.jwksUri differs from another workload's for the same native issuer/);
+    const same = runtimeConfigOf(withNative({ billing: { ...NATIVE, jwksUri: other.jwksUri }, "ledger-sync": other }));
+    assert.equal(checkRuntimeConfig(JSON.parse(JSON.stringify(same))).workloads.filter((w) => w.native).length, 2);
+  });
 });

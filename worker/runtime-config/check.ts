@@ -198,8 +198,15 @@ function checkBounds(config: RuntimeConfig): void {
   }
   // One native (iss, sub) is one workload: two would make an exchange's answer depend on the order.
   const natives = new Map<string, string>();
+  // One issuer, one JWKS: the exchange fetches an issuer's keys once, from the first workload naming it.
+  const jwksOf = new Map<string, string | undefined>();
   config.workloads.forEach((workload, i) => {
     if (workload.native === undefined) return;
+    const { issuer: nativeIssuer, jwksUri } = workload.native;
+    if (jwksOf.has(nativeIssuer) && jwksOf.get(nativeIssuer) !== jwksUri) {
+      throw problem(`workloads[${i}].native.jwksUri`, "differs from another workload's for the same native issuer");
+    }
+    jwksOf.set(nativeIssuer, jwksUri);
     const key = JSON.stringify([workload.native.issuer, workload.native.subject]);
     const earlier = natives.get(key);
     if (earlier !== undefined) {
