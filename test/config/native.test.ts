@@ -281,3 +281,28 @@ describe("nativeSubjectCondition", () => {
     assert.throws(() => nativeSubjectCondition([]), /no subject/);
   });
 });
+
+describe("a registry file's native section", () => {
+  it("is read with the stack key's readers, keyed by file and path", () => {
+    const raw = { ...cloudRaw(), [key("registry")]: "registry/" };
+    const native = nativeOf({ subject: "cf:worker:*", audiences: [CLOUD_AWS_AUDIENCE] });
+    const issues = issuesOf(() =>
+      validateStackConfig(raw, {
+        ...OPTIONS,
+        registry: {
+          documents: [
+            {
+              source: "registry/payments.yaml",
+              content: { workloads: { ledger: { audiences: [CLOUD_AWS_AUDIENCE], aws: {}, native } } },
+            },
+          ],
+          problems: [],
+        },
+      }),
+    );
+    assert.deepEqual(
+      issues.map((i) => i.key),
+      ["registry/payments.yaml: workloads.ledger.native.subject"],
+    );
+  });
+});

@@ -1,0 +1,93 @@
+// The AWS documents of a workload's native tokens as pure functions: the condition-key prefix
+// (host and path), the one exact statement, and the labels IAM accepts.
+
+import assert from "node:assert/strict";
+import {
+  NATIVE_TRUST_STATEMENT_SID,
+  nativeIssuerKeyPrefix,
+  nativeProviderTags,
+  nativeRoleTags,
+  nativeTrustStatement,
+} from "../../../infra/aws/native-trust.js";
+import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+
+const ISSUER = "https://oidc.cloudflare.example/accounts/7f3a";
+const ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.cloudflare.example/accounts/7f3a";
+const SUBJECT = "cf:worker:7d1f0c2e";
+
+describe("native trust in AWS", () => {
+  it("keys conditions by the issuer's host and path, as IAM names a provider with a path", () => {
+    assert.equal(nativeIssuerKeyPrefix(ISSUER), "oidc.cloudflare.example/accounts/7f3a");
+    for (const bad of [`${ISSUER}/`, "http://oidc.cloudflare.example", `${ISSUER}?x=1`, "https://a.example:8443/x"]) {
+      assert.throws(() => nativeIssuerKeyPrefix(bad), /native issuer/);
+    }
+  });
+
+  it("trusts exactly one subject and the audience, with StringEquals and no TagSession", () => {
+    assert.deepEqual(
+      nativeTrustStatement({
+        providerArn: ARN,
+        native: { issuer: ISSUER, subject: SUBJECT },
+        audience: "sts.amazonaws.com",
+      }),
+      {
+        Sid: NATIVE_TRUST_STATEMENT_SID,
+        Effect: "Allow",
+        Principal: { Federated: ARN },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            "oidc.cloudflare.example/accounts/7f3a:sub": SUBJECT,
+            "oidc.cloudflare.example/accounts/7f3a:aud": "sts.amazonaws.com",
+          },
+        },
+      },
+    );
+    for (const subject of ["", "cf:*", "cf:?", "cf: x"]) {
+      assert.throws(
+        () =>
+          nativeTrustStatement({
+            providerArn: ARN,
+            native: { issuer: ISSUER, subject },
+            audience: "sts.amazonaws.com",
+          }),
+        /not one exact subject/,
+      );
+    }
+  });
+
+  it("refuses a native statement through the issuer's own provider", () => {
+    const own = "arn:aws:iam::111122223333:oidc-provider/id.example.dev";
+    const native = nativeTrustStatement({
+      providerArn: own,
+      native: { issuer: ISSUER, subject: SUBJECT },
+      audience: "a",
+    });
+    assert.throws(
+      () =>
+        webIdentityTrustPolicy({
+          providerArn: own,
+          issuerUrl: "https://id.example.dev",
+          subject: "worker/0123456789abcdef0123456789abcdef/billing",
+          audience: "a",
+          tagSession: false,
+          native,
+        }),
+      /names the issuer's own provider/,
+    );
+  });
+
+  it("tags the subject only when IAM's tag characters hold it (the description always names it)", () => {
+    assert.deepEqual(nativeRoleTags({ issuer: ISSUER, subject: SUBJECT }), {
+      "worker-identity:native-subject": SUBJECT,
+      "worker-identity:native-issuer": ISSUER,
+    });
+    assert.deepEqual(nativeRoleTags({ issuer: ISSUER, subject: "cf|worker|1" }), {
+      "worker-identity:native-issuer": ISSUER,
+    });
+    assert.equal(
+      nativeProviderTags(ISSUER, ["ledger", "billing"], "prod")["worker-identity:workloads"],
+      "billing ledger",
+    );
+  });
+});
