@@ -63,6 +63,32 @@ describe("local stand-in native issuer", function () {
     });
   });
 
+  describe("a workload with native settings in the stack config", () => {
+    const subject = "cf:billing-5a6b7c8d";
+    let stack: ExchangeStack;
+    before(async () => {
+      const workloads = rawStackConfig()["worker-identity:workloads"] as Record<string, Record<string, unknown>>;
+      const native = { issuer: "https://oidc.cloudflare.example/accounts/0123", subject, audiences: [AWS_AUDIENCE] };
+      stack = await ExchangeStack.start({
+        config: rawStackConfig({
+          "worker-identity:workloads": { ...workloads, billing: { ...workloads.billing, native } },
+        }),
+      });
+    });
+    after(async () => stack?.dispose());
+
+    it("gets its configured subject from the stand-in, a binding per native audience, and its exchange", async () => {
+      const forAws = decodeJwt(await stack.nativeToken("billing", AWS_AUDIENCE));
+      assert.equal(forAws.sub, subject);
+      assert.equal(forAws.aud, AWS_AUDIENCE);
+      assert.equal(forAws.iss, `${stack.url}/native-issuer`);
+      const response = await stack.exchangeToken(await stack.nativeToken("billing"), AWS_AUDIENCE);
+      assert.equal(response.status, 200);
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      assert.equal(decodeJwt(token).sub, `worker/${ACCOUNT_ID}/billing`);
+    });
+  });
+
   describe("subjects and bindings", () => {
     const config = validateStackConfig(rawStackConfig(), {
       project: PROJECT,
