@@ -314,3 +314,43 @@ export function nativeSubjectCondition(subjects: readonly string[]): string {
   const literals = [...new Set(subjects)].sort().map((subject) => JSON.stringify(subject));
   return `assertion.sub in [${literals.join(", ")}]`;
 }
+
+/**
+ * The characters (IAM counts no white space) of the trust policy a native workload's role gets:
+ * its own statement and its native one, as infra/aws/trust-policy.ts and native-trust.ts build
+ * them (test/infra/aws/native-trust.test.ts holds the two equal), with a 12-digit account in the
+ * provider ARNs. The default quota is 2,048: a long native issuer and subject can pass it.
+ */
+export function nativeTrustPolicyCharacters(
+  issuerUrl: string,
+  awsAudience: string,
+  workload: { readonly subject: string; readonly native: NativeTokenSettings; readonly tagSession: boolean },
+): number {
+  const arn = (prefix: string) => `arn:aws:iam::000000000000:oidc-provider/${prefix}`;
+  const host = new URL(issuerUrl).hostname;
+  const prefix = workload.native.issuer.slice("https://".length);
+  const document = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "WorkerIdentityWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: arn(host) },
+        Action: workload.tagSession
+          ? ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+          : "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${host}:sub`]: workload.subject, [`${host}:aud`]: awsAudience } },
+      },
+      {
+        Sid: "CloudflareNativeWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: arn(prefix) },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: { [`${prefix}:sub`]: workload.native.subject, [`${prefix}:aud`]: awsAudience },
+        },
+      },
+    ],
+  };
+  return JSON.stringify(document).replace(/\s/g, "").length;
+}

@@ -6,6 +6,7 @@
 
 import { JWKS_PATH } from "../http/routes.js";
 import { unrequestedAudienceWarnings } from "./edge-middleware-registry.js";
+import { nativeTrustPolicyCharacters } from "./native.js";
 import { AWS_IAM, CLOUDFLARE, GCP_IAM, PULUMI_ENGINE } from "./provider-limits.js";
 import type { StackConfig, TokenSettings } from "./types.js";
 
@@ -83,6 +84,24 @@ export function stackWarnings(config: StackConfig, engineConfig?: Readonly<Recor
         `${entry.kind} '${entry.name}' attaches ${attached} managed policies to its role, more than the default quota of ` +
         `${policies.value} per role (${policies.source}); request an increase of "Managed policies per role" in Service Quotas ` +
         `(IAM, up to ${AWS_IAM.managedPoliciesPerRoleMax.value}), or combine policies`,
+    });
+  }
+
+  const trustQuota = AWS_IAM.trustPolicyCharacters;
+  for (const workload of config.workloads) {
+    if (workload.native === undefined || workload.aws === undefined || config.aws === undefined) continue;
+    const characters = nativeTrustPolicyCharacters(config.issuer.issuerUrl, config.aws.audience, {
+      subject: workload.subject,
+      native: workload.native,
+      tagSession: workload.awsSessionTags !== undefined,
+    });
+    if (characters <= trustQuota.value) continue;
+    warnings.push({
+      subject: "IAM role trust policy size",
+      message:
+        `workload '${workload.name}''s role trusts its own and its native subject in a ${count(characters)}-character ` +
+        `trust policy, more than the default quota of ${count(trustQuota.value)} (${trustQuota.source}); request an ` +
+        `increase of "Role trust policy length" in Service Quotas (IAM) before pulumi up, or CreateRole fails`,
     });
   }
 

@@ -10,6 +10,11 @@ import {
   nativeTrustStatement,
 } from "../../../infra/aws/native-trust.js";
 import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import { nativeTrustPolicyCharacters } from "../../../worker/config/native.js";
+import { validateStackConfig } from "../../../worker/config/validate.js";
+import { stackWarnings } from "../../../worker/config/warnings.js";
+import { CLOUD_AWS_AUDIENCE, cloudRaw, cloudWithWorkload } from "../../config/cloud-fixtures.js";
+import { OPTIONS } from "../../config/fixtures.js";
 
 const ISSUER = "https://oidc.cloudflare.example/accounts/7f3a";
 const ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.cloudflare.example/accounts/7f3a";
@@ -88,6 +93,51 @@ describe("native trust in AWS", () => {
     assert.equal(
       nativeProviderTags(ISSUER, ["ledger", "billing"], "prod")["worker-identity:workloads"],
       "billing ledger",
+    );
+  });
+});
+
+describe("the validator's estimate of a native workload's trust policy", () => {
+  it("is the size IAM counts of the document the program builds", () => {
+    for (const [subject, tagSession] of [
+      [SUBJECT, false],
+      [`cf:${"x".repeat(900)}`, true],
+    ] as const) {
+      const own = "arn:aws:iam::111122223333:oidc-provider/id.example.dev";
+      const document = webIdentityTrustPolicy({
+        providerArn: own,
+        issuerUrl: "https://id.example.dev",
+        subject: "worker/0123456789abcdef0123456789abcdef/billing",
+        audience: "sts.amazonaws.com",
+        tagSession,
+        native: nativeTrustStatement({
+          providerArn: ARN,
+          native: { issuer: ISSUER, subject },
+          audience: "sts.amazonaws.com",
+        }),
+      });
+      assert.equal(
+        nativeTrustPolicyCharacters("https://id.example.dev", "sts.amazonaws.com", {
+          subject: "worker/0123456789abcdef0123456789abcdef/billing",
+          native: { issuer: ISSUER, subject, audiences: ["sts.amazonaws.com"] },
+          tagSession,
+        }),
+        JSON.stringify(document).replace(/\s/g, "").length,
+      );
+    }
+  });
+
+  it("warns, naming the quota, when a long native subject passes 2,048 characters", () => {
+    const raw = cloudWithWorkload("ledger-sync", (settings) => {
+      settings.native = { issuer: ISSUER, subject: `cf:${"x".repeat(2_000)}`, audiences: [CLOUD_AWS_AUDIENCE] };
+    });
+    const warnings = stackWarnings(validateStackConfig(raw, OPTIONS));
+    const trust = warnings.filter((w) => w.subject === "IAM role trust policy size");
+    assert.equal(trust.length, 1);
+    assert.match(trust[0]!.message, /workload 'ledger-sync''s role .* more than the default quota of 2,048/);
+    assert.deepEqual(
+      stackWarnings(validateStackConfig(cloudRaw(), OPTIONS)).filter((w) => w.subject === "IAM role trust policy size"),
+      [],
     );
   });
 });
