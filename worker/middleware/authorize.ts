@@ -14,10 +14,15 @@ export function findRule(rules: Rules, method: string, segments: readonly string
   );
 }
 
-/** Whether `allow` admits the verified `identity`. */
-export function admits(allow: Allow, identity: VerifiedIdentity): boolean {
+/**
+ * Whether `allow` admits the verified `identity`. `native`: the token is Cloudflare's native one
+ * (another issuer than worker-identity), whose workload the verifier read from the subject map and
+ * whose claims decide nothing: a `claims` condition never admits it.
+ */
+export function admits(allow: Allow, identity: VerifiedIdentity, native = false): boolean {
   if (allow === "authenticated") return true;
   const { workloads, subjects, audiences, claims } = allow;
+  if (native && claims !== undefined) return false;
   if (workloads !== undefined && (identity.workload === undefined || !workloads.includes(identity.workload)))
     return false;
   if (subjects !== undefined && !subjects.includes(identity.subject)) return false;

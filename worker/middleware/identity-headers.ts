@@ -52,7 +52,8 @@ export function identityHeaders(identity: VerifiedIdentity): [string, string][] 
     [IDENTITY_HEADERS.subject, identity.subject],
     [IDENTITY_HEADERS.workload, identity.workload],
     [IDENTITY_HEADERS.account, identity.accountId],
-    [IDENTITY_HEADERS.jti, identity.jti],
+    // A native token may have no jti (the verifier then says ""): no header.
+    [IDENTITY_HEADERS.jti, identity.jti === "" ? undefined : identity.jti],
     [IDENTITY_HEADERS.audience, typeof aud === "string" ? aud : undefined],
   ];
   const present = values.filter((entry): entry is [string, string] => entry[1] !== undefined);

@@ -12,6 +12,7 @@ import {
   createVerifier,
   type IntrospectionOptions,
   type JwksCacheOptions,
+  type NativeIssuerOptions,
   type RevocationListOptions,
   VerificationError,
   type VerifiedIdentity,
@@ -71,6 +72,13 @@ export interface MiddlewareOptions {
   readonly introspection?: IntrospectionOptions;
   /** Refuse tokens the issuer's published revocation list covers. */
   readonly revocationList?: RevocationListOptions;
+  /**
+   * Issuers of Cloudflare's native oidc_tokens tokens trusted beside `issuer`, each with its
+   * audiences and its native subject → workload map, so rules naming workloads read the same
+   * whichever issuer signed (worker/verification/native-issuers.ts). Their audiences may be
+   * named by rules besides `audiences`.
+   */
+  readonly nativeIssuers?: readonly NativeIssuerOptions[];
   /** Receives one entry per refusal. Default: one JSON line on the console. */
   readonly log?: (entry: MiddlewareLogEntry) => void;
 }
@@ -100,6 +108,7 @@ const VERIFIER_OPTIONS = [
   "now",
   "introspection",
   "revocationList",
+  "nativeIssuers",
 ] as const;
 const KNOWN_OPTIONS = new Set<string>([
   "issuer",
@@ -114,6 +123,7 @@ const KNOWN_OPTIONS = new Set<string>([
 
 export function createMiddleware(options: MiddlewareOptions): Middleware {
   const { rules, forward, verifier, keepAuthorization, certificateSource, log } = resolveOptions(options);
+  const issuer = options.issuer;
 
   return async function middleware(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -183,12 +193,14 @@ export function createMiddleware(options: MiddlewareOptions): Middleware {
       }
       if (rule === undefined) return refuse("ERR_NO_RULE");
       // Admission first: a caller the rule does not admit learns nothing of which methods share it.
-      if (!admits(rule.allow, identity)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
+      // A native token (another issuer than ours) never meets a rule's claims condition (authorize.ts).
+      const native = identity.issuer !== issuer;
+      if (!admits(rule.allow, identity, native)) return refuse("ERR_RULE_REFUSED", { rule: rule.index });
       if (!override.ok) return refuse("ERR_METHOD_OVERRIDE", { rule: rule.index, reason: override.reason });
       // Through another rule only if it would admit this caller, and this token as it was presented.
       const unconfirmed = identity.certificate !== undefined && !identity.certificate.confirmed;
       const passes = (other: ProtectedRule) =>
-        admits(other.allow, identity) && (!unconfirmed || other.acceptBoundTokensWithoutCertificate);
+        admits(other.allow, identity, native) && (!unconfirmed || other.acceptBoundTokensWithoutCertificate);
       const widening = looseWidening(rules, runsAs, canonical.segments, rule, passes);
       if (widening !== undefined) return refuse("ERR_REQUEST_PATH", { rule: rule.index, reason: widening });
       const identified = identityHeaders(identity);
@@ -263,6 +275,9 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
     if (!KNOWN_OPTIONS.has(name)) issues.add(name, `is not an option; known options: ${[...KNOWN_OPTIONS].join(", ")}`);
   }
   const { audiences, rules, forward, forwardAuthorization, clientCertificates, log } = options;
+  const nativeAudiences = Array.isArray(options.nativeIssuers)
+    ? options.nativeIssuers.flatMap((entry) => (Array.isArray(entry?.audiences) ? entry.audiences : []))
+    : [];
   const audienceList =
     Array.isArray(audiences) && audiences.every((a) => typeof a === "string" && a !== "") ? audiences : undefined;
   if (audienceList === undefined || audienceList.length === 0)
@@ -273,7 +288,7 @@ function resolveOptions(options: MiddlewareOptions): Resolved {
       const unreachable =
         rule.public || rule.allow === "authenticated"
           ? []
-          : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a));
+          : (rule.allow.audiences ?? []).filter((a) => !audienceList.includes(a) && !nativeAudiences.includes(a));
       if (unreachable.length > 0) {
         issues.add(
           `rules[${rule.index}]`,
