@@ -2,9 +2,11 @@
 // Pulumi component and the tests share one validator. A problem names the binding and the fix;
 // `detail` (for logs only) may quote the configuration, the `fix` (also shown to clients) never does.
 
+import type { NativeIssuerOptions } from "@worker-identity/verifier";
 import { OptionsError } from "../options/options-error.js";
 import { parseRules, type Rules, RulesError } from "../rules/rules.js";
 import { CLIENT_CERTIFICATE_SOURCES, type ClientCertificateSource } from "./client-certificate.js";
+import { readNativeIssuersBinding } from "./native-issuers-binding.js";
 import { type RevocationBindings, type RevocationChecks, readRevocationBindings } from "./revocation-bindings.js";
 
 /** The text bindings, as `env` holds them (absent ones undefined). */
@@ -15,6 +17,7 @@ export interface MiddlewareTextBindings extends RevocationBindings {
   readonly ORIGIN_URL?: unknown;
   readonly FORWARD_AUTHORIZATION?: unknown;
   readonly CLIENT_CERTIFICATES?: unknown;
+  readonly NATIVE_ISSUERS?: unknown;
 }
 
 /** Which service bindings exist: ISSUER (optional) and ORIGIN (or ORIGIN_URL). */
@@ -36,6 +39,8 @@ export interface MiddlewareConfig {
   readonly issuerService: boolean;
   /** Introspection and the revocation list (revocation-bindings.ts); empty when not configured. */
   readonly revocation: RevocationChecks;
+  /** NATIVE_ISSUERS (native-issuers-binding.ts): Cloudflare native issuers trusted beside ISSUER_URL; absent when unset. */
+  readonly nativeIssuers?: readonly NativeIssuerOptions[];
 }
 
 export interface MiddlewareConfigProblem {
@@ -87,6 +92,9 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
   else if (audienceList !== undefined && new Set(audienceList).size !== audienceList.length)
     problem("AUDIENCES", "lists an audience twice; list each once");
 
+  const nativeIssuers = readNativeIssuersBinding(env.NATIVE_ISSUERS, env.ISSUER_URL, problem);
+  const nativeAudiences = (nativeIssuers ?? []).flatMap((entry) => entry.audiences);
+
   const document = parseJson(env.RULES, "RULES", problem);
   let rules: Rules | undefined;
   if (document !== undefined) {
@@ -105,11 +113,11 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
     const extra =
       rule.public || rule.allow === "authenticated"
         ? []
-        : (rule.allow.audiences ?? []).filter((a) => !audienceList?.includes(a));
+        : (rule.allow.audiences ?? []).filter((a) => !audienceList?.includes(a) && !nativeAudiences.includes(a));
     if (audienceList !== undefined && extra.length > 0) {
       problem(
         "RULES",
-        `rules[${rule.index}].allow.audiences names an audience missing from AUDIENCES; add it there or remove it from the rule`,
+        `rules[${rule.index}].allow.audiences names an audience missing from AUDIENCES (and NATIVE_ISSUERS); add it there or remove it from the rule`,
       );
     }
   }
@@ -165,6 +173,7 @@ export function readMiddlewareConfig(env: MiddlewareTextBindings, services: Midd
     clientCertificates: clientCertificates as ClientCertificateSource,
     revocation,
     issuerService: services.issuer,
+    ...(nativeIssuers !== undefined ? { nativeIssuers: Object.freeze(nativeIssuers) } : {}),
   });
 }
 

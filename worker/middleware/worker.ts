@@ -7,6 +7,8 @@
 //   ISSUER      service optional: the issuer Worker, so discovery and the JWKS never cross the internet
 //   FORWARD_AUTHORIZATION text optional: "true" keeps the Authorization header on forwarded requests
 //   CLIENT_CERTIFICATES   text optional: "cloudflare-edge" reads request.cf.tlsClientAuth (client-certificate.ts)
+//   NATIVE_ISSUERS        text optional: JSON array of Cloudflare native issuers trusted beside ISSUER_URL,
+//               with their audiences and native subject → workload map (native-issuers-binding.ts)
 //   INTROSPECTION_URL, _CLIENT_ID, _CLIENT_SECRET, _FOR; REVOCATION_LIST_URL   optional: refuse tokens
 //               of ended workflow instances and revoked tokens (revocation-bindings.ts)
 // The configuration is read once per isolate; a broken one answers 503 problem+json naming the
@@ -70,8 +72,13 @@ function build(env: MiddlewareEnv): Built {
       forwardAuthorization: config.forwardAuthorization,
       clientCertificates: config.clientCertificates,
       ...config.revocation,
+      ...(config.nativeIssuers !== undefined ? { nativeIssuers: config.nativeIssuers } : {}),
+      // Only the issuer's own URLs go through its binding: a native issuer's discovery and JWKS are elsewhere.
       ...(config.issuerService && issuer
-        ? { fetch: (input: string, init?: RequestInit) => issuer.fetch(input, init) }
+        ? {
+            fetch: (input: string, init?: RequestInit) =>
+              sameOrigin(input, config.issuerUrl) ? issuer.fetch(input, init) : fetch(input, init),
+          }
         : {}),
     });
     return { middleware };
@@ -82,7 +89,7 @@ function build(env: MiddlewareEnv): Built {
       return {
         error: new MiddlewareConfigError([
           {
-            binding: "ISSUER_URL / AUDIENCES",
+            binding: verifierProblemBinding(error.message),
             fix: "are not accepted by the verifier; see the Worker's log",
             detail: error.message,
           },
@@ -109,6 +116,19 @@ function forwarder(config: MiddlewareConfig, env: MiddlewareEnv): (request: Requ
     headers.delete("host");
     return fetch(target.href, { method: request.method, headers, body: request.body, redirect: "manual" });
   };
+}
+
+/** Which bindings a verifier option problem is about: NATIVE_ISSUERS' entries, or ISSUER_URL / AUDIENCES. */
+function verifierProblemBinding(message: string): string {
+  return message.includes("nativeIssuers") ? "NATIVE_ISSUERS" : "ISSUER_URL / AUDIENCES";
+}
+
+function sameOrigin(url: string, issuerUrl: string): boolean {
+  try {
+    return new URL(url).origin === new URL(issuerUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 function isFetcher(value: unknown): value is Fetcher {
