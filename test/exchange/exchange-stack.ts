@@ -19,6 +19,8 @@ export interface ExchangeStackOptions {
   readonly config?: Record<string, unknown>;
   readonly native?: LocalNativeInput;
   readonly clockOffsetSeconds?: number;
+  /** Directory for Durable Object and KV state; in memory when absent. */
+  readonly persistDir?: string;
 }
 
 export class ExchangeStack {
@@ -45,6 +47,7 @@ export class ExchangeStack {
       exampleWorkflows: false,
       ...(options.native === undefined ? {} : { native: options.native }),
       ...(options.clockOffsetSeconds === undefined ? {} : { clockOffsetSeconds: options.clockOffsetSeconds }),
+      ...(options.persistDir === undefined ? {} : { persistDir: options.persistDir }),
     };
     const logs: string[] = [];
     const stack = await localStack(input);
