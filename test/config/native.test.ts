@@ -208,6 +208,17 @@ describe("validateStackConfig: a workload's native section", () => {
     }
   });
 
+  it("refuses two workloads of one native issuer naming different JWKS", () => {
+    const raw = withNative((n) => (n.jwksUri = "https://oidc.cloudflare.example/accounts/0123/jwks"));
+    const workloads = raw[key("workloads")] as Record<string, Record<string, unknown>>;
+    workloads["ledger-sync"]!.native = nativeOf({ subject: LEDGER_SUBJECT, audiences: [CLOUD_AWS_AUDIENCE] });
+    expectOneIssue(
+      raw,
+      nativeKey("jwksUri", "ledger-sync"),
+      /is not set, but workload 'billing' names 'https:\/\/oidc\.cloudflare\.example\/accounts\/0123\/jwks'.*one JWKS/,
+    );
+  });
+
   it("accepts two workloads of one issuer with their own subjects", () => {
     const raw = withNative(() => {});
     const workloads = raw[key("workloads")] as Record<string, Record<string, unknown>>;

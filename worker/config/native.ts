@@ -197,6 +197,7 @@ export interface NativeClaim {
   readonly key: string;
   readonly issuer: string;
   readonly subject: string;
+  readonly jwksUri: string | undefined;
   readonly gcp: boolean;
 }
 
@@ -258,7 +259,14 @@ export function resolveWorkloadNative(
     return true;
   });
   if (ok === undefined) return undefined;
-  claims.push({ workload: workload.name, key, issuer: native.issuer, subject: native.subject, gcp: workload.gcp });
+  claims.push({
+    workload: workload.name,
+    key,
+    issuer: native.issuer,
+    subject: native.subject,
+    jwksUri: native.jwksUri,
+    gcp: workload.gcp,
+  });
   return native;
 }
 
@@ -281,6 +289,20 @@ export function reportNativeClaims(claims: readonly NativeClaim[], issues: Issue
       `is also workload '${owner.workload}''s native subject (${where}); a subject is one Worker's (it carries its ` +
         "immutable ID): copy this Worker's own subject from wrangler deploy",
     );
+  }
+  // One issuer, one JWKS: the issuer's exchange reads an issuer's keys from one place (worker/runtime-config/check.ts).
+  const jwksOf = new Map<string, NativeClaim>();
+  for (const claim of claims) {
+    const first = jwksOf.get(claim.issuer);
+    if (first === undefined) jwksOf.set(claim.issuer, claim);
+    else if (first.jwksUri !== claim.jwksUri) {
+      issues.add(
+        memberKey(claim.key, "jwksUri"),
+        `is ${claim.jwksUri === undefined ? "not set" : `'${claim.jwksUri}'`}, but workload '${first.workload}' names ` +
+          `${first.jwksUri === undefined ? "none" : `'${first.jwksUri}'`} for the same native issuer; an issuer has one JWKS: ` +
+          "write the same jwksUri (or none) in every workload of this issuer",
+      );
+    }
   }
   const byIssuer = new Map<string, NativeClaim[]>();
   for (const claim of claims) {
