@@ -125,6 +125,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
           issuerUrl: config.issuer.issuerUrl,
           issuerScriptName: config.issuer.scriptName,
           audiences: edge.audiences,
+          workloads: config.workloads,
           rules: edge.rules,
           origin: edge.origin,
           route: edge.route,

@@ -9,6 +9,7 @@ import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import { ROUTE_PATTERN } from "../../worker/config/edge-middleware.js";
 import { utf8Length } from "../../worker/config/fields.js";
 import { scriptNameProblem } from "../../worker/config/script-name.js";
+import type { WorkloadConfig } from "../../worker/config/types.js";
 import { MiddlewareConfigError, readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { middlewareTextBindings } from "../../worker/middleware/settings-bindings.js";
 import { OptionsIssues } from "../../worker/options/options-error.js";
@@ -39,6 +40,8 @@ export interface EdgeMiddlewareArgs {
   readonly introspection?: { readonly clientId: string; readonly clientSecret: pulumi.Input<string> };
   /** Where the middleware learns client certificates (CLIENT_CERTIFICATES); default "none". */
   readonly clientCertificates?: "none" | "cloudflare-edge";
+  /** The stack's workloads: those with native settings make NATIVE_ISSUERS (Cloudflare's own tokens accepted). */
+  readonly workloads?: readonly WorkloadConfig[];
 }
 
 /** The module name of the bundle inside the script upload. */
@@ -87,6 +90,7 @@ export function edgeMiddlewareBindings(
     ...(args.revocationList !== undefined ? { revocationList: args.revocationList } : {}),
     ...(args.introspection !== undefined ? { introspectionClientId: args.introspection.clientId } : {}),
     ...(args.clientCertificates !== undefined ? { clientCertificates: args.clientCertificates } : {}),
+    workloads: Object.fromEntries((args.workloads ?? []).map((workload) => [workload.name, workload])),
   });
   try {
     // The secret is checked for presence only: its value may not be known before `pulumi up`.

@@ -7,9 +7,11 @@ import type {
   EdgeMiddlewareArgs,
   EdgeMiddleware as EdgeMiddlewareClass,
 } from "../../infra/cloudflare/edge-middleware.js";
+import { validateStackConfig } from "../../worker/config/validate.js";
 import { readMiddlewareConfig } from "../../worker/middleware/config.js";
 import { settled } from "../support/fakes/settled.js";
 import { installMocks, recorded, resolved } from "../support/pulumi-mocks.js";
+import { AWS_AUDIENCE, PROJECT, rawStackConfig, STACK } from "../support/stack-fixture.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
@@ -98,6 +100,30 @@ describe("EdgeMiddleware component (Pulumi mocks)", () => {
     assert.equal(bindings.get("FORWARD_AUTHORIZATION")?.text, "true");
     assert.equal(bindings.has("ORIGIN"), false);
     assert.equal(bindings.has("ISSUER"), false);
+  });
+
+  it("trusts the native issuers of the stack's workloads, mapping each native subject to its workload", async () => {
+    const native = {
+      issuer: "https://oidc.cloudflare.example",
+      subject: "cf:worker:0f1e2d3c",
+      audiences: [AWS_AUDIENCE],
+    };
+    const raw = rawStackConfig();
+    const workloads = structuredClone(raw["worker-identity:workloads"]) as Record<string, Record<string, unknown>>;
+    workloads["ledger-sync"]!.native = native;
+    const config = validateStackConfig(
+      { ...raw, "worker-identity:workloads": workloads },
+      { project: PROJECT, stack: STACK },
+    );
+    const textOf = async (name: string, args: EdgeMiddlewareArgs) =>
+      new Map(((await build(name, args)).of(SCRIPT)[0]!.inputs.bindings as Binding[]).map((b) => [b.name, b.text]));
+    const trusted = JSON.parse(
+      (await textOf("native", { ...ARGS, workloads: config.workloads })).get("NATIVE_ISSUERS") ?? "[]",
+    );
+    assert.deepEqual(trusted, [
+      { issuer: native.issuer, audiences: ARGS.audiences, subjects: { [native.subject]: "ledger-sync" } },
+    ]);
+    assert.equal((await textOf("no-native", ARGS)).has("NATIVE_ISSUERS"), false);
   });
 
   it("tells the middleware to read Cloudflare's client certificates only when asked", async () => {

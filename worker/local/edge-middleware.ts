@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import type { WorkerOptions } from "miniflare";
 import { bundleWorker, COMPATIBILITY_DATE, MIDDLEWARE_MODULE, WORKER_ROOT } from "../build/bundle.js";
-import type { EdgeMiddlewareSettings } from "../config/types.js";
+import type { EdgeMiddlewareSettings, WorkloadConfig } from "../config/types.js";
 import { middlewareTextBindings } from "../middleware/settings-bindings.js";
 
 type ServiceBinding = NonNullable<WorkerOptions["serviceBindings"]>[string];
@@ -82,6 +82,8 @@ export const DEFAULT_MIDDLEWARE_ROUTES = ["*/api/*"] as const;
 export async function edgeMiddlewareWorkers(
   input: LocalEdgeMiddlewareInput,
   issuer: { readonly scriptName: string; readonly url: string },
+  /** The stack's workloads: those with native settings make the middleware's NATIVE_ISSUERS. */
+  workloads: readonly WorkloadConfig[] = [],
 ): Promise<WorkerOptions[]> {
   const middlewareCode = bundleWorker(MIDDLEWARE_MODULE);
   const originUrl = typeof input.origin === "object" && "url" in input.origin ? input.origin.url : undefined;
@@ -95,6 +97,7 @@ export async function edgeMiddlewareWorkers(
       ...(input.revocationList !== undefined ? { revocationList: input.revocationList } : {}),
       ...(input.introspection !== undefined ? { introspectionClientId: input.introspection.clientId } : {}),
       ...(input.clientCertificates !== undefined ? { clientCertificates: input.clientCertificates } : {}),
+      workloads: Object.fromEntries(workloads.map((workload) => [workload.name, workload])),
     }),
     // Text rules go in as they are (tests of a malformed RULES binding).
     ...(typeof input.rules === "string" ? { RULES: input.rules } : {}),

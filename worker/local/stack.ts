@@ -122,10 +122,11 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
   if (input.exampleWorkflows ?? true) workers.push(...(await exampleWorkflowWorkers(config)));
   if (input.edgeMiddleware !== undefined) {
     workers.push(
-      ...(await edgeMiddlewareWorkers(input.edgeMiddleware, {
-        scriptName: config.issuer.scriptName,
-        url: input.issuerUrl,
-      })),
+      ...(await edgeMiddlewareWorkers(
+        input.edgeMiddleware,
+        { scriptName: config.issuer.scriptName, url: input.issuerUrl },
+        config.workloads,
+      )),
     );
   }
   workers.push(...(input.extraWorkers ?? []));

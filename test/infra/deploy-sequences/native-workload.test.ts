@@ -67,8 +67,10 @@ describe("deploy sequence: a workload's native tokens federated, then removed", 
       Object.keys(updated)
         .filter((n) => n !== "issuer-script")
         .sort(),
-      ["aws-billing-role", "gcp-provider"],
+      ["aws-billing-role", "edge-middleware-script", "gcp-provider"],
     );
+    // The edge middleware's NATIVE_ISSUERS binding now admits billing's native tokens.
+    assert.deepEqual(updated["edge-middleware-script"], ["bindings"]);
     // The issuer's own provider now admits only the subject forms the issuer mints.
     assert.deepEqual(updated["gcp-provider"], ["attributeCondition"]);
     assert.deepEqual(names(plan.replaced), []);
@@ -144,7 +146,7 @@ describe("deploy sequence: a workload's native tokens federated, then removed", 
       Object.keys(changes(plan.updated))
         .filter((n) => n !== "issuer-script")
         .sort(),
-      ["aws-billing-role", "gcp-provider"],
+      ["aws-billing-role", "edge-middleware-script", "gcp-provider"],
     );
     for (const [role, statements] of Object.entries(original))
       assert.deepEqual(trustOf(cloud, role), statements, `${role} after removal`);
