@@ -36,13 +36,35 @@ export function checkClaims(
     if (!Object.hasOwn(payload, name))
       throw new TokenClaimsError(`the token has no "${name}" claim, which is required`);
   }
-  for (const name of STRING_CLAIMS) {
+  checkClaimTypes(payload, STRING_CLAIMS, TIME_CLAIMS);
+  const { iss, sub, jti, worker, account_id: accountId } = payload as Record<string, string | undefined>;
+  const exp = payload.exp as number;
+  const iat = payload.iat as number;
+  const nbf = payload.nbf as number | undefined;
+  checkLifetime(exp, iat, nowSeconds, options.maxTokenLifetimeSeconds);
+
+  if (iss !== options.issuer) throw new TokenIssuerError(`the token was not issued by ${options.issuer}`);
+  // Only a refusal spells out the expected audiences (not every verification).
+  checkAudienceClaim(payload.aud, options.audiences, options.allowAudienceArray, () =>
+    [...options.audiences].join(" or "),
+  );
+  checkValidityWindow(exp, nbf, iat, nowSeconds, options.clockToleranceSeconds);
+  return { sub: sub as string, jti: jti as string, exp, worker, accountId };
+}
+
+/** Each of `strings` present is a non-empty string, each of `times` present a NumericDate. */
+export function checkClaimTypes(
+  payload: Record<string, unknown>,
+  strings: readonly string[],
+  times: readonly string[],
+): void {
+  for (const name of strings) {
     const value = payload[name];
     if (Object.hasOwn(payload, name) && (typeof value !== "string" || value === "")) {
       throw new TokenClaimsError(`the token's "${name}" claim must be a non-empty string`);
     }
   }
-  for (const name of TIME_CLAIMS) {
+  for (const name of times) {
     const value = payload[name];
     if (Object.hasOwn(payload, name) && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) {
       throw new TokenClaimsError(
@@ -50,22 +72,51 @@ export function checkClaims(
       );
     }
   }
-  const { iss, sub, jti, worker, account_id: accountId } = payload as Record<string, string | undefined>;
-  const exp = payload.exp as number;
-  const iat = payload.iat as number;
-  const nbf = payload.nbf as number | undefined;
-  if (exp <= iat) throw new TokenClaimsError('the token\'s "exp" is not after its "iat"');
-  // A lifetime no issuer of ours can sign bounds exp too: iat is at most now + tolerance below.
-  if (exp - iat > options.maxTokenLifetimeSeconds) {
-    throw new TokenClaimsError(
-      `the token lives longer than ${options.maxTokenLifetimeSeconds} s (maxTokenLifetimeSeconds)`,
+}
+
+/**
+ * `exp` after `iat`, and no further from it than `maxSeconds` (from now, for a token without
+ * `iat`). A lifetime no issuer of ours can sign bounds exp too: iat is at most now + tolerance.
+ */
+export function checkLifetime(exp: number, iat: number | undefined, nowSeconds: number, maxSeconds: number): void {
+  if (iat !== undefined && exp <= iat) throw new TokenClaimsError('the token\'s "exp" is not after its "iat"');
+  if (exp - (iat ?? nowSeconds) > maxSeconds) {
+    throw new TokenClaimsError(`the token lives longer than ${maxSeconds} s (maxTokenLifetimeSeconds)`);
+  }
+}
+
+/** `aud` names one of `audiences` (several only when allowed); `expected` names them, for a refusal. */
+export function checkAudienceClaim(
+  aud: unknown,
+  audiences: ReadonlySet<string>,
+  allowArray: boolean,
+  expected: () => string,
+): void {
+  if (typeof aud === "string") {
+    if (!audiences.has(aud)) throw new TokenAudienceError(`the token is for another audience; expected ${expected()}`);
+    return;
+  }
+  if (!Array.isArray(aud) || !aud.every((entry) => typeof entry === "string")) {
+    throw new TokenClaimsError('the token\'s "aud" claim must be a string (or an array of strings)');
+  }
+  if (!allowArray) {
+    throw new TokenAudienceError(
+      `the token has several audiences, which this verifier refuses (allowAudienceArray is off); expected ${expected()}`,
     );
   }
+  if (!aud.some((entry: string) => audiences.has(entry))) {
+    throw new TokenAudienceError(`none of the token's audiences is expected; expected ${expected()}`);
+  }
+}
 
-  if (iss !== options.issuer) throw new TokenIssuerError(`the token was not issued by ${options.issuer}`);
-  checkAudience(payload.aud, options);
-
-  const tolerance = options.clockToleranceSeconds;
+/** Not expired, and neither `nbf` nor `iat` in the future, each within the clock tolerance. */
+export function checkValidityWindow(
+  exp: number,
+  nbf: number | undefined,
+  iat: number | undefined,
+  nowSeconds: number,
+  tolerance: number,
+): void {
   if (nowSeconds - tolerance >= exp) {
     throw new TokenExpiredError(
       `the token expired ${Math.floor(nowSeconds - exp)} s ago (clock tolerance ${tolerance} s)`,
@@ -80,26 +131,5 @@ export function checkClaims(
         `the token's "${name}" lies ${Math.ceil(value - nowSeconds)} s in the future (clock tolerance ${tolerance} s)`,
       );
     }
-  }
-  return { sub: sub as string, jti: jti as string, exp, worker, accountId };
-}
-
-function checkAudience(aud: unknown, options: ClaimsOptions): void {
-  // Only a refusal spells out the expected audiences (not every verification).
-  const expected = () => `expected ${[...options.audiences].join(" or ")}`;
-  if (typeof aud === "string") {
-    if (!options.audiences.has(aud)) throw new TokenAudienceError(`the token is for another audience; ${expected()}`);
-    return;
-  }
-  if (!Array.isArray(aud) || !aud.every((entry) => typeof entry === "string")) {
-    throw new TokenClaimsError('the token\'s "aud" claim must be a string (or an array of strings)');
-  }
-  if (!options.allowAudienceArray) {
-    throw new TokenAudienceError(
-      `the token has several audiences, which this verifier refuses (allowAudienceArray is off); ${expected()}`,
-    );
-  }
-  if (!aud.some((entry: string) => options.audiences.has(entry))) {
-    throw new TokenAudienceError(`none of the token's audiences is expected; ${expected()}`);
   }
 }
