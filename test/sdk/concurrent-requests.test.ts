@@ -5,10 +5,9 @@
 // seconds: requests are canceled as hung, or are woken so late that the value has expired.
 
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import type { Readable } from "node:stream";
-import { Miniflare } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import type { Miniflare } from "miniflare";
+import { COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import { fixtureWorker, workloadRuntime } from "./support/workload-runtime.js";
 
 /** What the caller Worker (sdk-load-caller.ts) reports. */
 interface LoadReport {
@@ -16,42 +15,29 @@ interface LoadReport {
   readonly expired: number;
 }
 
-const fixture = (name: string) => bundleWorker(resolve(import.meta.dirname, `../fixtures/workers/${name}.ts`));
-
 describe("the SDK in a workload Worker under concurrent requests", function () {
   this.timeout(60_000);
   let mf: Miniflare;
 
   before(async () => {
     const [services, workload, caller] = await Promise.all([
-      fixture("sdk-fake-services"),
-      fixture("sdk-workload"),
-      fixture("sdk-load-caller"),
+      fixtureWorker("sdk-fake-services"),
+      fixtureWorker("sdk-workload"),
+      fixtureWorker("sdk-load-caller"),
     ]);
-    mf = new Miniflare({
-      workers: [
+    mf = await workloadRuntime({
+      workload,
+      services,
+      entrypoints: { ISSUER: "FakeIssuer" },
+      front: [
         {
           name: "caller",
           modules: [{ type: "ESModule", path: "caller.js", contents: caller }],
           compatibilityDate: COMPATIBILITY_DATE,
           serviceBindings: { WORKLOAD: { name: "workload", entrypoint: "Workload" } },
         },
-        {
-          name: "workload",
-          modules: [{ type: "ESModule", path: "workload.js", contents: workload }],
-          compatibilityDate: COMPATIBILITY_DATE,
-          serviceBindings: { ISSUER: { name: "services", entrypoint: "FakeIssuer" } },
-          outboundService: "services",
-        },
-        {
-          name: "services",
-          modules: [{ type: "ESModule", path: "services.js", contents: services }],
-          compatibilityDate: COMPATIBILITY_DATE,
-        },
       ],
-      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => (stdout.resume(), stderr.resume()),
     });
-    await mf.ready;
   });
   after(() => mf?.dispose());
 

@@ -4,37 +4,20 @@
 // share one native token and one STS exchange; STS receives the binding's token.
 
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import type { Readable } from "node:stream";
 import { decodeJwt } from "jose";
-import { Miniflare } from "miniflare";
-import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
+import type { Miniflare } from "miniflare";
+import { fixtureWorker, workloadRuntime } from "./support/workload-runtime.js";
 
 describe("the SDK with a native token binding, in workerd", function () {
   this.timeout(60_000);
   let mf: Miniflare;
 
   before(async () => {
-    const fixture = (name: string) => bundleWorker(resolve(import.meta.dirname, `../fixtures/workers/${name}.ts`));
-    const [services, workload] = await Promise.all([fixture("sdk-native-binding"), fixture("sdk-native-workload")]);
-    mf = new Miniflare({
-      workers: [
-        {
-          name: "workload",
-          modules: [{ type: "ESModule", path: "workload.js", contents: workload }],
-          compatibilityDate: COMPATIBILITY_DATE,
-          serviceBindings: { AWS_TOKEN: { name: "services", entrypoint: "NativeToken" } },
-          outboundService: "services",
-        },
-        {
-          name: "services",
-          modules: [{ type: "ESModule", path: "services.js", contents: services }],
-          compatibilityDate: COMPATIBILITY_DATE,
-        },
-      ],
-      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => (stdout.resume(), stderr.resume()),
-    });
-    await mf.ready;
+    const [services, workload] = await Promise.all([
+      fixtureWorker("sdk-native-binding"),
+      fixtureWorker("sdk-native-workload"),
+    ]);
+    mf = await workloadRuntime({ workload, services, entrypoints: { AWS_TOKEN: "NativeToken" } });
   });
   after(() => mf?.dispose());
 
