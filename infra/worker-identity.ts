@@ -7,9 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { type GcpCredentialConfiguration, gcpCredentialConfiguration } from "@worker-identity/sdk";
 import { bundleIssuer, bundleWorker, MIDDLEWARE_MODULE } from "../worker/build/bundle.js";
 import type { StackConfig, WorkloadConfig } from "../worker/config/types.js";
+import { type AnthropicConsoleTrust, anthropicConsoleTrust } from "../worker/console-trust/anthropic.js";
+import { type OpenAiConsoleTrust, openaiConsoleTrust } from "../worker/console-trust/openai.js";
 import { DISCOVERY_PATH, INTROSPECTION_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../worker/http/routes.js";
 import { runtimeConfigOf } from "../worker/runtime-config/compute.js";
 import { AwsFederation } from "./aws/federation.js";
+import { AzureFederation, type AzureWorkloadOutputs } from "./azure/federation.js";
 import { issuerBindingFor, wranglerBindingSnippet, wranglerWorkflowBindingSnippet } from "./cloudflare/bindings.js";
 import { EdgeMiddleware } from "./cloudflare/edge-middleware.js";
 import { IssuerWorker } from "./cloudflare/issuer-worker.js";
@@ -18,6 +21,7 @@ import type { FederationArgs } from "./federation-args.js";
 import { GcpFederation } from "./gcp/federation.js";
 import { MTLS_BINDING_NAME } from "./mtls/bindings.js";
 import { type WorkloadCertificateOutputs, WorkloadCertificates } from "./mtls/workload-certificates.js";
+import { VaultFederation, type VaultWorkloadOutputs } from "./vault/federation.js";
 
 export interface WorkerIdentityArgs {
   readonly stack: string;
@@ -46,6 +50,14 @@ export interface WorkloadOutputs {
   readonly mtls?: WorkloadCertificateOutputs;
   /** The Cloudflare-native (oidc_tokens) identity its role and service account also trust, when it has `native`. */
   readonly native?: NativeTrustOutputs;
+  /** Its Entra identity (application or managed identity) and tenant: what azureAccessToken names. */
+  readonly azure?: AzureWorkloadOutputs;
+  /** Its Vault role and mount: what vaultToken names. */
+  readonly vault?: VaultWorkloadOutputs;
+  /** The issuer and federation rule to enter in the Claude Console (no provider manages them). */
+  readonly anthropic?: AnthropicConsoleTrust;
+  /** The identity provider and mapping to enter in the OpenAI Platform (no provider manages them). */
+  readonly openai?: OpenAiConsoleTrust;
 }
 
 /** What a native workload's clouds trust of its native tokens: exactly this issuer and subject. */
@@ -77,6 +89,8 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   readonly issuer: IssuerWorker;
   readonly aws?: AwsFederation;
   readonly gcp?: GcpFederation;
+  readonly azure?: AzureFederation;
+  readonly vault?: VaultFederation;
   /** The stack's mTLS CA and workload certificates, when the config has `mtls`. */
   readonly mtls?: WorkloadCertificates;
   /** The relying-party Worker in front of an API, when `edgeMiddleware` is configured. */
@@ -115,6 +129,8 @@ export class WorkerIdentity extends pulumi.ComponentResource {
     const afterIssuer = { parent: this, dependsOn: [this.issuer] };
     if (config.aws) this.aws = new AwsFederation("aws", { ...federation, aws: config.aws }, afterIssuer);
     if (config.gcp) this.gcp = new GcpFederation("gcp", { ...federation, gcp: config.gcp }, afterIssuer);
+    if (config.azure) this.azure = new AzureFederation("azure", { ...federation, azure: config.azure }, afterIssuer);
+    if (config.vault) this.vault = new VaultFederation("vault", { ...federation, vault: config.vault }, afterIssuer);
     if (config.edgeMiddleware) {
       const edge = config.edgeMiddleware;
       this.edgeMiddleware = new EdgeMiddleware(
@@ -173,6 +189,7 @@ export class WorkerIdentity extends pulumi.ComponentResource {
           : {}),
         ...(this.mtls?.workloads[workload.name] ? { mtls: this.mtls.workloads[workload.name] } : {}),
         ...(workload.native === undefined ? {} : { native: this.#nativeOutputs(workload) }),
+        ...this.#relyingPartyOutputs(workload, config),
         wrangler: this.#wranglerSnippets(workload, config.issuer.scriptName),
       };
     }
@@ -199,6 +216,23 @@ export class WorkerIdentity extends pulumi.ComponentResource {
       workloads: this.workloads,
       workflows: this.workflows,
     });
+  }
+
+  /** Each relying party beyond AWS and GCP the workload federates into: provisioned, or printed for its console. */
+  #relyingPartyOutputs(
+    workload: WorkloadConfig,
+    config: StackConfig,
+  ): Pick<WorkloadOutputs, "azure" | "vault" | "anthropic" | "openai"> {
+    const azure = this.azure?.workloads[workload.name];
+    const vault = this.vault?.workloads[workload.name];
+    const anthropic = anthropicConsoleTrust(config.issuer, workload);
+    const openai = openaiConsoleTrust(config.issuer, workload);
+    return {
+      ...(azure === undefined ? {} : { azure }),
+      ...(vault === undefined ? {} : { vault }),
+      ...(anthropic === undefined ? {} : { anthropic }),
+      ...(openai === undefined ? {} : { openai }),
+    };
   }
 
   #nativeOutputs(workload: WorkloadConfig): NativeTrustOutputs {

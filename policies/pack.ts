@@ -8,6 +8,7 @@ import { awsTrustNoWildcardPrincipal } from "./aws/no-wildcard-principal.js";
 import { awsTrustRegisteredSubjects } from "./aws/registered-subjects.js";
 import { awsTagSessionWithWebIdentity } from "./aws/tag-session.js";
 import { awsWebIdentityConditions } from "./aws/web-identity-conditions.js";
+import { azurePolicies, azureStackPolicies } from "./azure/index.js";
 import { cloudflareKeyEncryptionKeySecret } from "./cloudflare/key-encryption-key-secret.js";
 import { cloudflareIssuerRotationPeriod } from "./cloudflare/rotation-period.js";
 import { cloudflareIssuerTokenLifetimeCap } from "./cloudflare/token-lifetime-cap.js";
@@ -17,6 +18,7 @@ import { gcpPrincipalSubjectFits } from "./gcp/principal-subject-fits.js";
 import { gcpProviderConditionAndSubject } from "./gcp/provider-condition-and-subject.js";
 import { gcpProviderTrustsStackIssuer } from "./gcp/provider-trusts-stack-issuer.js";
 import { gcpTrustRegisteredSubjects } from "./gcp/registered-subjects.js";
+import { vaultPolicies, vaultStackPolicies } from "./vault/index.js";
 
 export const POLICY_PACK_NAME = "worker-identity";
 
@@ -33,6 +35,8 @@ export const policies: readonly ResourceValidationPolicy[] = [
   cloudflareKeyEncryptionKeySecret,
   cloudflareIssuerTokenLifetimeCap,
   cloudflareIssuerRotationPeriod,
+  ...azurePolicies,
+  ...vaultPolicies,
 ];
 
 /** Policies over the whole stack (the engine runs them after a preview or update): what one resource cannot tell. */
@@ -40,4 +44,6 @@ export const stackPolicies: readonly StackValidationPolicy[] = [
   gcpProviderTrustsStackIssuer,
   awsTrustRegisteredSubjects,
   gcpTrustRegisteredSubjects,
+  ...azureStackPolicies,
+  ...vaultStackPolicies,
 ];

@@ -55,7 +55,16 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.equal(seenByWorker.version, 1);
     assert.deepEqual(
       seenByWorker.workloads.map((w) => w.name),
-      ["billing", "edge-api", "ledger-sync", "reports-exporter"],
+      [
+        "billing",
+        "edge-api",
+        "inventory-sync",
+        "ledger-sync",
+        "reports-exporter",
+        "search-indexer",
+        "secrets-sync",
+        "support-agent",
+      ],
     );
     const validated = validateStackConfig(dev.config, { project: dev.project, stack: dev.stack });
     assert.deepEqual(seenByWorker.issuer, validated.issuer);

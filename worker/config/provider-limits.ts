@@ -5,17 +5,12 @@
 //
 // Pure data: the validator, the program and the fakes import it; nothing here touches Pulumi. It
 // lives in the config kernel so the validator never imports the Pulumi program (infra/).
+// The relying parties beyond AWS and GCP keep their tables beside their config: entra-limits.ts,
+// vault-limits.ts.
 
-export interface ProviderLimit<T = number> {
-  readonly value: T;
-  /** Where the number is documented (page or API reference), or the provider source that enforces it. */
-  readonly source: string;
-  /** A default quota the account owner can have raised, rather than a hard limit. */
-  readonly quota?: true;
-}
+import { limit } from "./provider-limit.js";
 
-const limit = <T>(value: T, source: string, quota?: true): ProviderLimit<T> =>
-  Object.freeze(quota ? { value, source, quota } : { value, source });
+export type { ProviderLimit } from "./provider-limit.js";
 
 // ---- Cloudflare Workers -----------------------------------------------------------------
 export const CLOUDFLARE = Object.freeze({

@@ -2,6 +2,7 @@
 // keys a stack may set and nothing else (validate.ts reads them, then resolves what they mean).
 
 import { AWS_STACK_KEY_EMPTY, readAwsSettings } from "./aws.js";
+import { AZURE_STACK_KEY_EMPTY, readAzureSettings } from "./azure.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
 import { type FieldReader, integerField, readString } from "./fields.js";
 import { GCP_STACK_KEY_EMPTY, readGcpSettings } from "./gcp.js";
@@ -31,6 +32,7 @@ import { MTLS_STACK_KEY_EMPTY, readMtlsSettings } from "./mtls.js";
 import { readRegistryPath } from "./registry-documents.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { SigningAlgorithm } from "./types.js";
+import { readVaultSettings, VAULT_STACK_KEY_EMPTY } from "./vault.js";
 import { readWorkflows } from "./workflows.js";
 import { readWorkloads } from "./workloads.js";
 
@@ -139,6 +141,10 @@ export const STACK_FIELDS = {
   aws: { read: readAwsSettings, empty: AWS_STACK_KEY_EMPTY },
   /** Present: the stack federates GCP. */
   gcp: { read: readGcpSettings, empty: GCP_STACK_KEY_EMPTY },
+  /** Present: the stack federates Microsoft Entra ID (the tenant; workloads' `azure` sections get FICs). */
+  azure: { read: readAzureSettings, empty: AZURE_STACK_KEY_EMPTY },
+  /** Present: the stack federates HashiCorp Vault (a JWT auth method; workloads' `vault` sections get roles). */
+  vault: { read: readVaultSettings, empty: VAULT_STACK_KEY_EMPTY },
   /** The stack's mTLS certificate authority; workloads opt in with their own `mtls` section. */
   mtls: { read: readMtlsSettings, empty: MTLS_STACK_KEY_EMPTY },
   /** Required unless the registry files define workloads (checked after merging them). */

@@ -1,5 +1,16 @@
 // The validated, resolved shape of a stack's identity configuration. Everything downstream
 // (the issuer Worker, the local stack, the Pulumi program) reads these types, never raw config.
+// Each relying party beyond AWS and GCP keeps its shapes in its own file (<party>-settings.ts).
+
+import type { WorkloadAnthropicSettings } from "./anthropic-settings.js";
+import type { AzureSettings, WorkloadAzureSettings } from "./azure-settings.js";
+import type { WorkloadOpenAiSettings } from "./openai-settings.js";
+import type { VaultSettings, WorkloadVaultSettings } from "./vault-settings.js";
+
+export type { WorkloadAnthropicSettings } from "./anthropic-settings.js";
+export type { AzureIdentity, AzureSettings, WorkloadAzureSettings } from "./azure-settings.js";
+export type { WorkloadOpenAiSettings } from "./openai-settings.js";
+export type { VaultSettings, WorkloadVaultSettings } from "./vault-settings.js";
 
 export type SigningAlgorithm = "RS256" | "ES256";
 
@@ -121,6 +132,14 @@ export interface WorkloadConfig extends TokenSettings {
    * claims: the claim set is not public.
    */
   readonly native?: NativeTokenSettings;
+  /** The Entra identity whose federated identity credentials trust exactly this workload. */
+  readonly azure?: WorkloadAzureSettings;
+  /** The Vault role bound to exactly this workload's subject. */
+  readonly vault?: WorkloadVaultSettings;
+  /** The Claude API federation rule and service account this workload's tokens exchange for. */
+  readonly anthropic?: WorkloadAnthropicSettings;
+  /** The OpenAI API identity provider and service account this workload's tokens exchange for. */
+  readonly openai?: WorkloadOpenAiSettings;
 }
 
 /**
@@ -145,6 +164,10 @@ export interface StackConfig {
   readonly issuer: IssuerSettings;
   readonly aws?: AwsSettings;
   readonly gcp?: GcpSettings;
+  /** Microsoft Entra ID: the tenant the workloads' `azure` sections federate into. */
+  readonly azure?: AzureSettings;
+  /** HashiCorp Vault: the JWT auth method the workloads' `vault` roles live in. */
+  readonly vault?: VaultSettings;
   readonly mtls?: MtlsSettings;
   /** Sorted by name. */
   readonly workloads: readonly WorkloadConfig[];

@@ -114,6 +114,10 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     aws: { key: key("aws"), configured: entries.get("aws") !== undefined, settings: fields.aws },
     gcp: { key: key("gcp"), configured: entries.get("gcp") !== undefined, settings: fields.gcp },
   };
+  const relyingParties = {
+    azure: { key: key("azure"), configured: entries.get("azure") !== undefined, settings: fields.azure },
+    vault: { key: key("vault"), configured: entries.get("vault") !== undefined, settings: fields.vault },
+  };
   const maxInstanceIdLength = settled(
     "maxInstanceIdLength",
     fields.maxInstanceIdLength,
@@ -128,6 +132,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
       tokenLifetimeSeconds: tokenLifetime,
       maxTokenLifetimeSeconds: maxLifetime,
       ...federation,
+      ...relyingParties,
     },
     issues,
   );
@@ -160,6 +165,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
       maxInstanceIdLengthKey: key("maxInstanceIdLength"),
       workloads,
       ...federation,
+      ...relyingParties,
     },
     issues,
   );
@@ -206,6 +212,8 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     },
     ...(fields.aws === undefined ? {} : { aws: fields.aws }),
     ...(fields.gcp === undefined ? {} : { gcp: fields.gcp }),
+    ...(fields.azure === undefined ? {} : { azure: fields.azure }),
+    ...(fields.vault === undefined ? {} : { vault: fields.vault }),
     ...(mtls.settings === undefined ? {} : { mtls: mtls.settings }),
     workloads,
     workflows,

@@ -47,7 +47,27 @@ const WORKFLOW_FIELDS = {
   claims: { read: readClaims },
   aws: { read: readWorkloadAws, empty: WORKLOAD_AWS_EMPTY },
   gcp: { read: readWorkloadGcp, empty: WORKLOAD_GCP_EMPTY },
+  azure: { read: exactSubjectOnly("Microsoft Entra ID", "federated identity credential") },
+  vault: { read: exactSubjectOnly("Vault", "role (bound_subject)") },
+  anthropic: { read: exactSubjectOnly("the Claude API", "federation rule") },
+  openai: { read: exactSubjectOnly("the OpenAI API", "service account mapping") },
 } as const;
+
+/**
+ * A section a workflow cannot have: the relying party trusts one exact subject, and each
+ * instance's subject ends in its own id, so no trust could name the workflow's instances and no
+ * other subject. The workflow's Worker script can federate as a workload instead.
+ */
+function exactSubjectOnly(party: string, trust: string): FieldReader<never> {
+  return (_value, key, issues) => {
+    issues.add(
+      key,
+      `is set on a workflow, but ${party} trusts one exact subject per ${trust}, and each instance's ` +
+        "subject ends in its instance id; remove it, and federate a workload (the workflow's script, say) instead",
+    );
+    return undefined;
+  };
+}
 
 export type WorkflowEntry = RegistryEntry<typeof WORKFLOW_FIELDS>;
 

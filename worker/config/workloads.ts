@@ -4,9 +4,12 @@
 // (resolveWorkloads: lifetimes against the issuer's cap, subject, entrypoint collisions, and
 // the cloud sections against the stack's federation and each other).
 
+import { anthropicSection } from "./anthropic.js";
 import { readAudiences } from "./audiences.js";
 import { readWorkloadAws, reportDuplicateRoleNames, WORKLOAD_AWS_EMPTY } from "./aws.js";
 import { readAwsSessionTags } from "./aws-session-tags.js";
+import type { AzureSettings } from "./azure-settings.js";
+import { azureSection } from "./azure-workload.js";
 import { readClaims } from "./claims.js";
 import { resolveEntryClouds } from "./entry-clouds.js";
 import { entrypointClassName } from "./entrypoint-name.js";
@@ -23,6 +26,7 @@ import {
   resolveWorkloadNative,
   WORKLOAD_NATIVE_EMPTY,
 } from "./native.js";
+import { openaiSection } from "./openai.js";
 import {
   type IssuerLifetimes,
   LIFETIME_FIELDS,
@@ -31,8 +35,11 @@ import {
   resolveLifetimes,
   sortedByName,
 } from "./registry.js";
+import type { SectionStack, SectionWorkload, WorkloadSection } from "./relying-parties.js";
 import { scriptNameProblem } from "./script-name.js";
 import type { AwsSettings, GcpSettings, WorkloadConfig } from "./types.js";
+import type { VaultSettings } from "./vault-settings.js";
+import { vaultSection } from "./vault-workload.js";
 
 /** One table entry per workload field; a new section (aws, gcp, mtls) is a new entry. */
 const WORKLOAD_FIELDS = {
@@ -50,7 +57,20 @@ const WORKLOAD_FIELDS = {
   mtls: { read: readWorkloadMtls, empty: WORKLOAD_MTLS_EMPTY },
   /** The workload's tokens from Cloudflare's own `oidc_tokens` binding, federated beside the issuer's (native.ts). */
   native: { read: readWorkloadNative, empty: WORKLOAD_NATIVE_EMPTY },
+  /** The relying parties beyond AWS and GCP (relying-parties.ts), each resolved for all workloads at once. */
+  azure: azureSection.field,
+  vault: vaultSection.field,
+  anthropic: anthropicSection.field,
+  openai: openaiSection.field,
 } as const;
+
+/** The sections resolved after every workload's own fields, in the order their members are added. */
+const RELYING_PARTY_SECTIONS: readonly WorkloadSection<unknown, unknown>[] = [
+  azureSection,
+  vaultSection,
+  anthropicSection,
+  openaiSection,
+];
 
 /** A workload as read from its own entry, before anything that depends on the issuer. */
 export type WorkloadEntry = RegistryEntry<typeof WORKLOAD_FIELDS>;
@@ -85,6 +105,8 @@ export interface IssuerContext extends IssuerLifetimes {
   readonly issuerUrl?: string | undefined;
   readonly aws: Federation<AwsSettings>;
   readonly gcp: Federation<GcpSettings>;
+  readonly azure: Federation<AzureSettings>;
+  readonly vault: Federation<VaultSettings>;
 }
 
 /** Checks what depends on the issuer and on the other workloads; returns them sorted by name. */
@@ -99,6 +121,8 @@ export function resolveWorkloads(
   const roleNames: NameClaim[] = [];
   const accountIds: NameClaim[] = [];
   const nativeClaims: NativeClaim[] = [];
+  /** Every workload that wrote a relying party's section, by section. */
+  const sectionWorkloads = new Map<string, SectionWorkload<unknown>[]>();
   for (const entry of sorted) {
     const { name, key, fields } = entry;
     if (name === issuer.scriptName) {
@@ -151,6 +175,12 @@ export function resolveWorkloads(
             nativeClaims,
             issues,
           );
+    for (const section of RELYING_PARTY_SECTIONS) {
+      if (!entry.written.has(section.section)) continue;
+      const list = sectionWorkloads.get(section.section) ?? [];
+      list.push({ name, key, subject, audiences: fields.audiences, native, entry: fields[section.section] });
+      sectionWorkloads.set(section.section, list);
+    }
     if (fields.audiences === undefined || lifetimes === undefined) continue;
     resolved.push({
       name,
@@ -167,5 +197,27 @@ export function resolveWorkloads(
   reportDuplicateRoleNames(roleNames, issues);
   reportNativeClaims(nativeClaims, issues);
   reportDuplicateAccountIds(accountIds, issues);
-  return resolved;
+  const stack = { issuerUrl: issuer.issuerUrl, accountId: issuer.accountId, azure: issuer.azure, vault: issuer.vault };
+  const sections = RELYING_PARTY_SECTIONS.map((section) => ({
+    section: section.section,
+    settings: resolveSection(section, sectionWorkloads.get(section.section) ?? [], stack, issues),
+  }));
+  return resolved.map((workload) => {
+    let withSections: WorkloadConfig = workload;
+    for (const { section, settings } of sections) {
+      const value = settings.get(workload.name);
+      if (value !== undefined) withSections = { ...withSections, [section]: value };
+    }
+    return withSections;
+  });
+}
+
+/** One section's resolution, skipped when no workload wrote it. */
+function resolveSection(
+  section: WorkloadSection<unknown, unknown>,
+  workloads: readonly SectionWorkload<unknown>[],
+  stack: SectionStack,
+  issues: IssueCollector,
+): ReadonlyMap<string, unknown> {
+  return workloads.length === 0 ? new Map() : section.resolve(workloads, stack, issues);
 }

@@ -14,7 +14,16 @@ export type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
  * Who answered (or failed to): the issuer binding, a native token binding (Cloudflare's
  * `oidc_tokens`), or one of the clouds' token services.
  */
-export type IdentityService = "issuer" | "native-binding" | "aws-sts" | "gcp-sts" | "gcp-iamcredentials";
+export type IdentityService =
+  | "issuer"
+  | "native-binding"
+  | "aws-sts"
+  | "gcp-sts"
+  | "gcp-iamcredentials"
+  | "entra"
+  | "anthropic"
+  | "openai"
+  | "vault";
 
 export abstract class WorkloadIdentityError extends Error {
   abstract readonly code: WorkloadIdentityErrorCode;
@@ -120,6 +129,81 @@ export class GcpIamCredentialsError extends CloudServiceError {
 
   constructor(status: number, serviceCode: string, serviceMessage: string, retryable: boolean, detail: string) {
     super("gcp-iamcredentials", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/**
+ * An OAuth error from Microsoft Entra ID's token endpoint: `serviceCode` is the AADSTS code
+ * (`AADSTS700213`: no federated identity credential matches the token), or the OAuth `error`
+ * when Entra sends no AADSTS code.
+ */
+export class EntraError extends CloudServiceError {
+  readonly code = "ERR_ENTRA";
+
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    /** The OAuth `error` (`invalid_client`, `invalid_request`, ...). */
+    readonly oauthError: string | undefined,
+    /** Entra's `trace_id` and `correlation_id`, which its support asks for. */
+    readonly traceId: string | undefined,
+    readonly correlationId: string | undefined,
+    retryable: boolean,
+    detail: string,
+  ) {
+    super("entra", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** An OAuth error (`{error, error_description}`, or the API's `{type: "error", error: {type, message}}`) from the Claude API's token endpoint. */
+export class AnthropicError extends CloudServiceError {
+  readonly code = "ERR_ANTHROPIC";
+
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    /** The `request-id` header, which Anthropic's support asks for. */
+    readonly requestId: string | undefined,
+    retryable: boolean,
+    detail: string,
+  ) {
+    super("anthropic", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** An OAuth error from the OpenAI API's token endpoint (auth.openai.com). */
+export class OpenAiError extends CloudServiceError {
+  readonly code = "ERR_OPENAI";
+
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    /** The `x-request-id` header, when sent. */
+    readonly requestId: string | undefined,
+    retryable: boolean,
+    detail: string,
+  ) {
+    super("openai", status, serviceCode, serviceMessage, retryable, detail);
+  }
+}
+
+/** `{errors: [...]}` from Vault: `serviceCode` is the first error (`permission denied`, `role "x" could not be found`). */
+export class VaultError extends CloudServiceError {
+  readonly code = "ERR_VAULT";
+
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    /** Every error Vault listed. */
+    readonly errors: readonly string[],
+    retryable: boolean,
+    detail: string,
+  ) {
+    super("vault", status, serviceCode, serviceMessage, retryable, detail);
   }
 }
 

@@ -4,6 +4,12 @@
 // the token (so building a client per request is fine) and renewed before they expire. Requests share cached values, never a load in progress
 // (see renewing-cache.ts): while one renews, the others use the current value.
 
+import {
+  type AnthropicAccessToken,
+  type AnthropicAccessTokenOptions,
+  requestAnthropicAccessToken,
+  resolveAnthropicAccessTokenOptions,
+} from "./anthropic/exchange.js";
 import { AwsRequestClient } from "./aws/client.js";
 import {
   type AwsClientOptions,
@@ -13,16 +19,35 @@ import {
   resolveAwsCredentialsOptions,
 } from "./aws/options.js";
 import { type AwsCredentials, assumeRoleWithWebIdentity } from "./aws/sts.js";
+import {
+  type AzureAccessToken,
+  type AzureAccessTokenOptions,
+  requestAzureAccessToken,
+  resolveAzureAccessTokenOptions,
+} from "./azure/exchange.js";
 import { MalformedResponseError } from "./errors.js";
+import type { Exchange, ResolvedExchange } from "./federated-exchange.js";
 import { generateAccessToken } from "./gcp/iam-credentials.js";
 import { CLOUD_PLATFORM_SCOPE, type GcpAccessTokenOptions, resolveGcpAccessTokenOptions } from "./gcp/options.js";
 import { exchangeToken } from "./gcp/sts.js";
 import type { SdkFetch } from "./http.js";
 import { type IssuedToken, requestToken, type TokenOptions } from "./issuer-token.js";
 import { requestNativeToken } from "./native-token.js";
+import {
+  type OpenAiAccessToken,
+  type OpenAiAccessTokenOptions,
+  requestOpenAiAccessToken,
+  resolveOpenAiAccessTokenOptions,
+} from "./openai/exchange.js";
 import { isRecord, OptionProblems } from "./option-checks.js";
 import { RenewingCache, renewalTime } from "./renewing-cache.js";
 import { type ResolvedSources, resolveTokenSources, sourceFor, type TokenSource } from "./token-sources.js";
+import {
+  requestVaultToken,
+  resolveVaultTokenOptions,
+  type VaultToken,
+  type VaultTokenOptions,
+} from "./vault/exchange.js";
 
 export interface IdentityOptions {
   /** How STS, IAM Credentials and awsClient requests are sent. Default: the global fetch. */
@@ -48,6 +73,8 @@ interface BindingCaches {
   readonly tokens: RenewingCache<IssuedToken>;
   readonly aws: RenewingCache<AwsCredentials>;
   readonly gcp: RenewingCache<GcpAccessToken>;
+  /** One cache per relying party beyond AWS and GCP (federated-exchange.ts), made on first use. */
+  readonly exchanges: Map<string, RenewingCache<unknown>>;
 }
 
 /**
@@ -60,7 +87,7 @@ const cachesByBinding = new WeakMap<object, BindingCaches>();
 function cachesOf(binding: object): BindingCaches {
   let caches = cachesByBinding.get(binding);
   if (caches === undefined) {
-    caches = { tokens: new RenewingCache(), aws: new RenewingCache(), gcp: new RenewingCache() };
+    caches = { tokens: new RenewingCache(), aws: new RenewingCache(), gcp: new RenewingCache(), exchanges: new Map() };
     cachesByBinding.set(binding, caches);
   }
   return caches;
@@ -226,5 +253,64 @@ export class WorkloadIdentity {
         };
       },
     );
+  }
+  /** A Microsoft Entra ID access token for `scope`, by client credentials with this Worker's token as the assertion. */
+  async azureAccessToken(options: AzureAccessTokenOptions): Promise<AzureAccessToken> {
+    return this.#exchanged(
+      "azure",
+      "azureAccessToken",
+      resolveAzureAccessTokenOptions(options),
+      requestAzureAccessToken,
+    );
+  }
+
+  /** A Claude API access token (`sk-ant-oat01-...`), by the jwt-bearer grant at the federation rule. */
+  async anthropicAccessToken(options: AnthropicAccessTokenOptions): Promise<AnthropicAccessToken> {
+    return this.#exchanged(
+      "anthropic",
+      "anthropicAccessToken",
+      resolveAnthropicAccessTokenOptions(options),
+      requestAnthropicAccessToken,
+    );
+  }
+
+  /** An OpenAI API access token, by token exchange at the workload identity provider. */
+  async openaiAccessToken(options: OpenAiAccessTokenOptions): Promise<OpenAiAccessToken> {
+    return this.#exchanged(
+      "openai",
+      "openaiAccessToken",
+      resolveOpenAiAccessTokenOptions(options),
+      requestOpenAiAccessToken,
+    );
+  }
+
+  /** A Vault token, by logging in to the JWT auth method's role with this Worker's token. */
+  async vaultToken(options: VaultTokenOptions): Promise<VaultToken> {
+    return this.#exchanged("vault", "vaultToken", resolveVaultTokenOptions(options), requestVaultToken);
+  }
+
+  /** A relying party's credential from its cache, exchanged for a fresh token when it must be renewed. */
+  async #exchanged<R extends ResolvedExchange, T>(
+    party: string,
+    what: string,
+    resolved: R,
+    exchange: Exchange<R, T>,
+  ): Promise<T> {
+    const caches = this.#cachesFor(resolved.audience, what);
+    let cache = caches.exchanges.get(party) as RenewingCache<T> | undefined;
+    if (cache === undefined) {
+      cache = new RenewingCache<T>();
+      caches.exchanges.set(party, cache as RenewingCache<unknown>);
+    }
+    // Two calls in a row at most: the issuer, then the party's token endpoint.
+    return cache.get(resolved.cacheKey, this.#now, 2 * this.#timeoutMs, async () => {
+      const { token } = await this.token(resolved.audience);
+      const { value, expiresAtMs } = await exchange(resolved, token, {
+        fetch: this.#fetch,
+        timeoutMs: this.#timeoutMs,
+        now: this.#now,
+      });
+      return { value, expiresAtMs, renewAtMs: renewalTime(this.#now(), expiresAtMs, resolved.renewBeforeMs) };
+    });
   }
 }

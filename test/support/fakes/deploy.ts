@@ -5,6 +5,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { awsFake } from "./aws.js";
+import { azureFake } from "./azure.js";
 import { certificateExpiry, cloudflareFake, MTLS_CERTIFICATE, WORKERS_SCRIPT } from "./cloudflare.js";
 import { gcpFake, POOL, POOL_PROVIDER } from "./gcp.js";
 import {
@@ -23,11 +24,12 @@ import { randomFake } from "./random.js";
 import { ProviderRefusal, type Refuser, refuser } from "./refusal.js";
 import { checkReplacement, keyOf, protectedDeletion, replacesOnChange, StateClaims } from "./resource-options.js";
 import { timeFake } from "./time.js";
+import { vaultFake } from "./vault.js";
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockCallArgs = pulumi.runtime.MockCallArgs;
 
-const PROVIDERS = [cloudflareFake, awsFake, gcpFake, randomFake, timeFake];
+const PROVIDERS = [cloudflareFake, awsFake, gcpFake, azureFake, vaultFake, randomFake, timeFake];
 const RESOURCES: Readonly<Record<string, ResourceFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.resources));
 const FUNCTIONS: Readonly<Record<string, FunctionFake>> = Object.assign({}, ...PROVIDERS.map((p) => p.functions));
 

@@ -35,6 +35,14 @@ export const SDK_CATALOG = {
   ERR_AWS_STS: cloud("AWS STS (AssumeRoleWithWebIdentity)"),
   ERR_GCP_STS: cloud("Google STS (token exchange)"),
   ERR_GCP_IAM_CREDENTIALS: cloud("Google IAM Credentials (generateAccessToken)"),
+  ERR_ENTRA: cloud(
+    "Microsoft Entra ID (client credentials with a federated assertion; `AADSTS700213`: no FIC matches)",
+  ),
+  ERR_ANTHROPIC: cloud("The Claude API's token endpoint (`POST /v1/oauth/token`, jwt-bearer)"),
+  ERR_OPENAI: cloud("The OpenAI API's token endpoint (`https://auth.openai.com/oauth/token`, token exchange)"),
+  ERR_VAULT: cloud(
+    "Vault's JWT auth login (`POST /v1/auth/<mount>/login`; `permission denied`, role or claim mismatch)",
+  ),
   ERR_SERVICE_UNREACHABLE: {
     raisedBy: SDK,
     status: null,
