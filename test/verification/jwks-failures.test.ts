@@ -149,6 +149,14 @@ describe("verifier: unusable issuers", () => {
       await refused("ERR_DISCOVERY", /jwks_uri that is not https/);
     });
 
+    it("refuses a body that is not JSON, saying what was served instead", async () => {
+      local.discoveryRaw = { contentType: "text/html; charset=utf-8", body: "<html>Sign in to continue</html>" };
+      await refused(
+        "ERR_DISCOVERY",
+        /is not valid JSON \(HTTP 200, content-type text\/html; charset=utf-8, starting "<html>Sign in/,
+      );
+    });
+
     it("refuses a missing or unparsable jwks_uri", async () => {
       local.discoveryOverride = { issuer: local.issuer };
       await refused("ERR_DISCOVERY", /has no jwks_uri/);

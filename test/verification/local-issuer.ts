@@ -36,6 +36,8 @@ export class LocalIssuer {
   mode: "up" | "down" | "error" = "up";
   /** Replaces the discovery document or the JWKS body when set. */
   discoveryOverride: Record<string, unknown> | undefined;
+  /** Served instead of a JSON discovery document: a body that is not one (a login page, say). */
+  discoveryRaw: { readonly contentType: string; readonly body: string } | undefined;
   jwksOverride: string | undefined;
   /** The JWKS Cache-Control header; undefined sends none. */
   cacheControl: string | undefined = "public, max-age=600";
@@ -91,6 +93,9 @@ export class LocalIssuer {
     }
     if (this.mode === "down") return void req.socket.destroy();
     if (this.mode === "error") return void res.writeHead(500).end("boom");
+    if (isDiscovery && this.discoveryRaw !== undefined) {
+      return void res.writeHead(200, { "content-type": this.discoveryRaw.contentType }).end(this.discoveryRaw.body);
+    }
     if (isDiscovery) {
       const doc = this.discoveryOverride ?? { issuer: this.issuer, jwks_uri: this.jwksUri };
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));

@@ -11,9 +11,13 @@ import { parseStrictJsonObject } from "./strict-json.js";
 /** Fetches the issuer's discovery document and returns its checked jwks_uri. */
 export async function discoverJwksUri(issuer: string, doFetch: VerifierFetch): Promise<string> {
   const url = `${issuer.replace(/\/$/, "")}${DISCOVERY_PATH}`;
-  const { body } = await fetchFromIssuer(doFetch, url, {}, "discovery");
+  const { status, headers, body } = await fetchFromIssuer(doFetch, url, {}, "discovery");
   const parsed = parseStrictJsonObject(body);
-  if (!parsed.ok) throw new DiscoveryError(`the discovery document at ${url} ${parsed.reason}`);
+  if (!parsed.ok) {
+    // What was served instead (a login page, a proxy's error) is what names the misconfiguration.
+    const served = `HTTP ${status}, content-type ${headers.get("content-type") ?? "none"}, starting ${JSON.stringify(body.slice(0, 80))}`;
+    throw new DiscoveryError(`the discovery document at ${url} ${parsed.reason} (${served})`);
+  }
   const { issuer: named, jwks_uri: jwksUri } = parsed.value;
   if (named !== issuer) {
     throw new DiscoveryError(
