@@ -18,6 +18,7 @@ export const ISSUER_ROUTES: readonly Route[] = [
   { path: "/.well-known/jwks.json", methods: ["GET", "HEAD"] },
   { path: "/revocations.json", methods: ["GET", "HEAD"] },
   { path: "/introspect", methods: ["POST"], contentType: "application/x-www-form-urlencoded" },
+  { path: "/token", methods: ["POST"], contentType: "application/x-www-form-urlencoded" },
   { path: "/admin", methods: ["GET"] },
   { path: "/admin/", methods: ["GET"] },
   { path: "/admin/keys", methods: ["GET"] },
@@ -55,6 +56,22 @@ export const introspectionForm = fc
   .map(([token, hint, encode]) => {
     const value = (v: string) => (encode ? encodeURIComponent(v) : v);
     return new TextEncoder().encode(`token=${value(token)}${hint === null ? "" : `&token_type_hint=${value(hint)}`}`);
+  });
+
+/** A token-exchange form (RFC 8693): the grant and token types right or random, a random or JWS-looking subject token. */
+export const exchangeForm = fc
+  .tuple(
+    fc.oneof(fc.constant("urn:ietf:params:oauth:grant-type:token-exchange"), segment),
+    fc.oneof(segment, authorizationValue()),
+    fc.oneof(fc.constant("urn:ietf:params:oauth:token-type:jwt"), segment),
+    fc.option(segment),
+    fc.boolean(),
+  )
+  .map(([grant, token, type, audience, encode]) => {
+    const value = (v: string) => (encode ? encodeURIComponent(v) : v);
+    const fields = [`grant_type=${value(grant)}`, `subject_token=${value(token)}`, `subject_token_type=${value(type)}`];
+    if (audience !== null) fields.push(`audience=${value(audience)}`);
+    return new TextEncoder().encode(fields.join("&"));
   });
 
 export interface Fuzzed {

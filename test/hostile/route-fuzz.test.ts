@@ -35,6 +35,7 @@ import {
   type WireRequest,
 } from "./route-fuzz-inputs.js";
 import {
+  exchangeForm,
   type Fuzzed,
   ISSUER_ROUTES,
   introspectionForm,
@@ -118,7 +119,12 @@ describe(`fuzzing every route of the issuer and the edge middleware (seed ${SEED
           contentType:
             route.contentType === undefined ? contentType : fc.oneof(fc.constant(route.contentType), contentType),
           headers: otherHeaders,
-          body: route.path === "/introspect" ? fc.oneof(introspectionForm, body) : body,
+          body:
+            route.path === "/introspect"
+              ? fc.oneof(introspectionForm, body)
+              : route.path === "/token"
+                ? fc.oneof(exchangeForm, body)
+                : body,
         }),
       )
       .map(
