@@ -1,28 +1,11 @@
-// vaultToken: a token of this Worker's exchanged for Vault's credential. CONTRACT STUB: the
-// Vault work replaces this body (options, request, answer, typed errors).
+// vaultToken: a token of this Worker for the role's audience, presented at the JWT auth method's
+// login for a Vault token. identity.ts caches and renews it; options.ts and login.ts do the work.
 
-import type { Exchange, ResolvedExchange } from "../federated-exchange.js";
-import { OptionProblems } from "../option-checks.js";
+import type { Exchange } from "../federated-exchange.js";
+import { login, type VaultToken } from "./login.js";
+import { type ResolvedVaultTokenOptions, resolveVaultTokenOptions, type VaultTokenOptions } from "./options.js";
 
-export interface VaultTokenOptions {
-  readonly audience?: string;
-}
+export type { ResolvedVaultTokenOptions, VaultToken, VaultTokenOptions };
+export { resolveVaultTokenOptions };
 
-export interface VaultToken {
-  readonly accessToken: string;
-  /** When it expires, in seconds since the epoch. */
-  readonly expiresAt: number;
-}
-
-export interface ResolvedVaultTokenOptions extends ResolvedExchange {}
-
-export function resolveVaultTokenOptions(_options: unknown): ResolvedVaultTokenOptions {
-  const problems = new OptionProblems("vaultToken");
-  problems.add("options", "are not supported yet");
-  problems.throwIfAny();
-  return { audience: "", cacheKey: "", renewBeforeMs: 0 };
-}
-
-export const requestVaultToken: Exchange<ResolvedVaultTokenOptions, VaultToken> = async () => {
-  throw new Error("vaultToken: not implemented");
-};
+export const requestVaultToken: Exchange<ResolvedVaultTokenOptions, VaultToken> = login;
