@@ -1,0 +1,35 @@
+// No flexible federated identity credential (claimsMatchingExpression) for an issuer Entra does
+// not accept one for: Entra documents flexible FICs for GitHub, GitLab and Terraform Cloud tokens
+// only, and a claims-matching expression (`claims['sub'] matches 'worker/<account>/*'`) trusts
+// every subject it matches, more widely than one workload. A custom issuer such as
+// worker-identity's gets one exact FIC per workload instead.
+
+import * as azuread from "@pulumi/azuread";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { ENTRA_ID } from "../../worker/config/entra-limits.js";
+import { isUnknown } from "../inputs.js";
+import { type PlainInputs, reportViolationsOfType } from "../resource-policy.js";
+
+export function flexibleFicViolations(props: PlainInputs): readonly string[] {
+  const issuer = props.issuer;
+  if (isUnknown(issuer)) return [];
+  const fold = (url: string) => url.trim().replace(/\/+$/, "").toLowerCase();
+  if (typeof issuer === "string" && ENTRA_ID.flexibleFicIssuers.value.some((allowed) => fold(allowed) === fold(issuer)))
+    return [];
+  return [
+    `the flexible federated identity credential for ${JSON.stringify(issuer)} matches claims with an expression, ` +
+      "trusting every subject it matches, and Entra accepts flexible FICs only for GitHub, GitLab and Terraform " +
+      "Cloud tokens; declare one ApplicationFederatedIdentityCredential per workload with its exact subject instead",
+  ];
+}
+
+export const azureNoFlexibleFic: ResourceValidationPolicy = {
+  name: "azure-no-flexible-fic",
+  description:
+    "No claims-matching (flexible) federated identity credential for an issuer other than GitHub, GitLab or Terraform Cloud.",
+  enforcementLevel: "mandatory",
+  validateResource: reportViolationsOfType(
+    azuread.ApplicationFlexibleFederatedIdentityCredential,
+    flexibleFicViolations,
+  ),
+};
