@@ -17,7 +17,9 @@ export type CommandName =
   | "keys revoke"
   | "revoke"
   | "revocations"
-  | "validate";
+  | "validate"
+  | "trust anthropic"
+  | "trust openai";
 
 export interface CommandSpec {
   readonly name: CommandName;
@@ -189,6 +191,41 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: NONE,
     json: "{valid: true, stack, workloads, workflows, warnings} or {valid: false, issues: [{key, message}]}",
     examples: ["npx wid validate", "npx wid validate --stack dev --json"],
+  },
+
+  {
+    name: "trust anthropic",
+    summary: "the Claude API federation issuer and rule a workload needs, as the Admin API takes them",
+    synopsis: "<workload> [--stack <name> | --stack <path>]",
+    details: [
+      "read offline from Pulumi.<stack>.yaml (default dev), as the program's anthropic output: the issuer (this stack's",
+      "exact iss, keys by discovery) and a rule matching exactly the workload's sub and audience, with curl commands;",
+      "exit 1 for an invalid or missing stack, an unknown workload, or a workload without an anthropic section",
+    ],
+    options: {
+      stack: { type: "string", value: "<name|path>", description: "the stack (default: dev)" },
+      ...COMMON,
+    },
+    positionals: { min: 1, max: 1, names: "<workload>" },
+    json: "{issuer, subject, audience, federationIssuer, federationRule, exchange, placeholders, calls: [{title, method, url, body, curl}]}",
+    examples: ["npx wid trust anthropic support-agent", "npx wid trust anthropic support-agent --stack dev --json"],
+  },
+  {
+    name: "trust openai",
+    summary: "the OpenAI workload identity provider and service-account mapping a workload needs",
+    synopsis: "<workload> [--stack <name> | --stack <path>]",
+    details: [
+      "read offline from Pulumi.<stack>.yaml (default dev), as the program's openai output: the provider (this stack's",
+      "exact iss, one audience, keys by discovery) and a federation rule whose attribute_matchers hold exactly the",
+      "workload's sub, with curl commands; exit 1 as trust anthropic",
+    ],
+    options: {
+      stack: { type: "string", value: "<name|path>", description: "the stack (default: dev)" },
+      ...COMMON,
+    },
+    positionals: { min: 1, max: 1, names: "<workload>" },
+    json: "{issuer, subject, audience, identityProviderId, workloadIdentityProvider, federationRule, exchange, placeholders, calls}",
+    examples: ["npx wid trust openai search-indexer --json"],
   },
 ];
 

@@ -19,6 +19,12 @@ export type CliFailureCode =
   | "http_error"
   /** `--version`: no package.json of the CLI beside it. */
   | "version_unknown"
+  /** `wid trust`: the stack file is not a valid stack config. */
+  | "invalid_stack"
+  /** `wid trust`: the stack has no workload of that name. */
+  | "unknown_workload"
+  /** `wid trust`: the workload has no section for that relying party. */
+  | "no_section"
   /** Anything else that went wrong: its message says what. */
   | "failed";
 

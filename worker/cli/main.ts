@@ -3,6 +3,7 @@
 //   keys list | keys rotate | keys revoke  the admin API's signing keys
 //   revoke, revocations                    token revocation through the admin API
 //   validate                               the stack config checked offline, with pulumi up's messages
+//   trust anthropic | trust openai         the console trust a workload needs, printed from the stack file
 // The commands, their options and help are a table (commands.ts); worker/cli/README.md is the
 // reference. `run(argv)` returns the exit code (0 success, 1 failure, 2 usage) and never throws:
 // bin/wid.js imports this module (the source through tsx, or its bundle dist/main.js) and sets
@@ -21,6 +22,7 @@ import { nonJsonAnswerAt, reach, readJsonAnswer } from "./http.js";
 import { issuerUrl } from "./issuer-url.js";
 import { type KeyListingView, printKeyListing } from "./key-listing.js";
 import { printRevocations, type RevocationListingView, revocationBody } from "./revoke.js";
+import { trustCommand } from "./trust.js";
 import { validateStack } from "./validate.js";
 import { verifyOptions, verifyToken } from "./verify.js";
 import { cliVersion } from "./version.js";
@@ -73,7 +75,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           ? `usage: ${usageLine(spec)} (\`wid ${spec.name} --help\` for its options)`
           : failure.command === "keys"
             ? `${KEYS_USAGE} (\`wid keys --help\`)`
-            : "usage: wid <command> [options] (`wid --help` lists the commands)";
+            : failure.command === "trust"
+              ? `${TRUST_USAGE} (\`wid trust --help\`)`
+              : "usage: wid <command> [options] (`wid --help` lists the commands)";
       io.stderr(`${failure.message}\n${how}\n`);
     } else {
       io.stderr(`${failureLine(failure)}\n`);
@@ -100,6 +104,22 @@ async function dispatch(argv: readonly string[], io: CliIo, json: boolean): Prom
       throw new UsageError(`wid keys: unknown action '${action}': keys takes list, rotate or revoke`, "keys");
     }
   }
+  if (first === "trust") {
+    const [party, ...after] = rest;
+    if (party !== "anthropic" && party !== "openai") {
+      if (party === undefined || party.startsWith("-")) {
+        if (wantsHelp(rest)) return print(io, false, { text: trustHelp(), json: null });
+      }
+      throw new UsageError(
+        party === undefined || party.startsWith("-")
+          ? "wid trust: name the relying party: trust anthropic <workload> or trust openai <workload>"
+          : `wid trust: unknown relying party '${party}': trust takes anthropic or openai`,
+        "trust",
+      );
+    }
+    name = `trust ${party}`;
+    args = after;
+  }
   const spec = commandNamed(name);
   if (spec === undefined) throw new UsageError(`wid: unknown command '${first}' (\`wid --help\` lists the commands)`);
   if (wantsHelp(args)) return print(io, false, { text: commandHelp(spec), json: null });
@@ -113,6 +133,11 @@ async function dispatch(argv: readonly string[], io: CliIo, json: boolean): Prom
     io.stdout(outcome.stdout);
     io.stderr(outcome.stderr);
     return outcome.code;
+  }
+  if (spec.name === "trust anthropic" || spec.name === "trust openai") {
+    const party = spec.name === "trust anthropic" ? "anthropic" : "openai";
+    const stack = typeof values.stack === "string" ? values.stack : "dev";
+    return print(io, json, trustCommand(party, positionals[0], { stack, cwd: io.cwd }));
   }
   return print(io, json, await issuerCommand(spec, values, positionals, io));
 }
@@ -143,7 +168,8 @@ async function issuerCommand(
   const stateDir = resolve(io.cwd, text(values["state-dir"]) ?? DEFAULT_STATE_DIR);
   // Looked up once the command line is known good: a usage error comes before "no issuer".
   const issuer = () => issuerUrl({ flag: text(values.issuer), env: io.env, stateDir });
-  const name: Exclude<CommandName, "validate"> = spec.name as Exclude<CommandName, "validate">;
+  type IssuerCommand = Exclude<CommandName, "validate" | "trust anthropic" | "trust openai">;
+  const name: IssuerCommand = spec.name as IssuerCommand;
   switch (name) {
     case "token":
       return token(issuer, values);
@@ -286,6 +312,18 @@ function print(io: CliIo, json: boolean, printed: Printed): number {
 }
 
 const KEYS_USAGE = "usage: wid keys <list | rotate | revoke> [options]";
+const TRUST_USAGE = "usage: wid trust <anthropic | openai> <workload> [options]";
+
+function trustHelp(): string {
+  const parties = ["trust anthropic", "trust openai"].map((name) => commandNamed(name)!);
+  return [
+    TRUST_USAGE,
+    "",
+    ...parties.flatMap((spec) => [`  ${usageLine(spec)}`, `      ${spec.summary}`]),
+    "",
+    "`wid trust <party> --help` for each one's options",
+  ].join("\n");
+}
 
 function keysHelp(): string {
   const actions = ["keys list", "keys rotate", "keys revoke"].map((name) => commandNamed(name)!);
