@@ -88,7 +88,11 @@ describe("validateStackConfig: a workload's anthropic section", () => {
 
   for (const field of ["organizationId", "serviceAccountId", "federationRuleId", "audience"]) {
     it(`missing ${field}`, () => {
-      expectOneIssue(withAgent(section({ [field]: undefined })), key(`agent.anthropic.${field}`), /is missing; (add|create)/);
+      expectOneIssue(
+        withAgent(section({ [field]: undefined })),
+        key(`agent.anthropic.${field}`),
+        /is missing; (add|create)/,
+      );
     });
   }
 
@@ -115,6 +119,13 @@ describe("validateStackConfig: a workload's anthropic section", () => {
       key("agent.anthropic.audience"),
       /Microsoft Entra ID's token-exchange audience.*also be accepted there/,
     );
+  });
+
+  it("the stack's Vault audience", () => {
+    const audience = "https://vault.example.dev";
+    const raw = withAgent(section({ audience }), [audience]);
+    raw[`${PROJECT}:vault`] = { address: "https://vault.example.dev:8200", mount: "worker-identity", audience };
+    expectOneIssue(raw, key("agent.anthropic.audience"), /audience of the stack's Vault roles.*also be accepted there/);
   });
 
   it("two workloads naming one federation rule: the second is told to create its own", () => {
