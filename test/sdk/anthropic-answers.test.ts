@@ -102,6 +102,20 @@ describe("anthropicAccessToken: the Claude API's token endpoint", () => {
     assert.notEqual(assertions[0], assertions[1]);
   });
 
+  it("presents a token signed for each exchange (fresh: its own jti, for check_jti), never the one cached for the audience", async () => {
+    const sdk = client();
+    const cached = await sdk.token(ANTHROPIC_AUDIENCE);
+    await sdk.anthropicAccessToken(options());
+    await sdk.anthropicAccessToken(options({ workspaceId: "wrkspc_01ABC" }));
+    const assertions = server.requests.map((r) => (JSON.parse(r.body) as { assertion: string }).assertion);
+    assert.equal(new Set([cached.token, ...assertions]).size, 3);
+    assert.deepEqual(
+      issuer.calls.map((c) => c.options?.fresh === true),
+      [false, true, true],
+    );
+    assert.equal((await sdk.token(ANTHROPIC_AUDIENCE)).token, cached.token, "the cached token stays cached");
+  });
+
   it("invalid_grant: AnthropicError with the OAuth code, message, request id; not retryable; no token in it", async () => {
     answer = () => oauthError(401, "invalid_grant", "assertion did not match federation rule");
     issuer.fixedToken = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrZXIvYS9iIn0.c2lnbmF0dXJlLXNpZ24";

@@ -117,7 +117,11 @@ export class IssuerHarness {
   }
 
   /** A token for `workload` through its own per-workload entrypoint; throws on refusal. */
-  async token(workload: string, audience: string, options?: { lifetimeSeconds?: number }): Promise<IssuedToken> {
+  async token(
+    workload: string,
+    audience: string,
+    options?: { lifetimeSeconds?: number; fresh?: boolean },
+  ): Promise<IssuedToken> {
     const outcome = await this.call<IssuedToken>(`ENTRY_${workload}`, "token", audience, options);
     if (!outcome.result) throw new Error(`token refused: ${outcome.error?.message}`);
     return outcome.result;

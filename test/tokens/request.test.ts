@@ -40,8 +40,16 @@ function refusal<E extends IssuerError>(
 
 describe("authorizeTokenRequest: audience", () => {
   it("accepts every audience on the workload's allow-list", () => {
-    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, undefined), { audience: AWS, lifetimeSeconds: 240 });
-    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, API, undefined), { audience: API, lifetimeSeconds: 240 });
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, undefined), {
+      audience: AWS,
+      lifetimeSeconds: 240,
+      fresh: false,
+    });
+    assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, API, undefined), {
+      audience: API,
+      lifetimeSeconds: 240,
+      fresh: false,
+    });
   });
 
   it("refuses an audience outside the allow-list and names the config key that would allow it", () => {
@@ -111,6 +119,7 @@ describe("authorizeTokenRequest: lifetime", () => {
     assert.deepEqual(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 120 }), {
       audience: AWS,
       lifetimeSeconds: 120,
+      fresh: false,
     });
   });
 
@@ -165,7 +174,7 @@ describe("authorizeTokenRequest: lifetime", () => {
 });
 
 describe("authorizeTokenRequest: options", () => {
-  it("refuses every option other than lifetimeSeconds, saying identity comes from the binding", () => {
+  it("refuses every option other than lifetimeSeconds and fresh, saying identity comes from the binding", () => {
     for (const key of [
       "workload",
       "sub",
@@ -182,10 +191,25 @@ describe("authorizeTokenRequest: options", () => {
           InvalidRequestError,
           "ERR_INVALID_REQUEST",
           new RegExp(`unknown option "${key}"`),
-          /only option is lifetimeSeconds/,
+          /the options are lifetimeSeconds and fresh/,
           /identity comes from the service binding/,
         ),
         key,
+      );
+    }
+  });
+
+  it("reads fresh as a boolean, false when absent, and refuses any other value", () => {
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, undefined).fresh, false);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { lifetimeSeconds: 60 }).fresh, false);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { fresh: true }).fresh, true);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { fresh: true, lifetimeSeconds: 60 }).fresh, true);
+    assert.equal(authorizeTokenRequest(ISSUER, BILLING, AWS, { fresh: false }).fresh, false);
+    for (const fresh of ["true", 1, null, {}]) {
+      assert.throws(
+        () => authorizeTokenRequest(ISSUER, BILLING, AWS, { fresh }),
+        refusal(InvalidRequestError, "ERR_INVALID_REQUEST", /fresh must be true/),
+        String(fresh),
       );
     }
   });

@@ -86,6 +86,16 @@ describe("issuer in workerd: discovery, JWKS and token issuance", () => {
     assert.notEqual(other.token, first.token);
   });
 
+  it("signs a fresh token on request, with its own jti, and neither reuses nor caches it", async () => {
+    const jti = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).jti;
+    const cached = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 540 });
+    const fresh = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 540, fresh: true });
+    const again = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 540, fresh: true });
+    const afterwards = await issuer.token("billing", AWS_AUDIENCE, { lifetimeSeconds: 540 });
+    assert.equal(new Set([jti(cached.token), jti(fresh.token), jti(again.token)]).size, 3);
+    assert.equal(afterwards.token, cached.token, "a fresh token does not take the cached one's place");
+  });
+
   it("serves the JWKS with a max-age from the rotation settings, an ETag, and 304 on If-None-Match", async () => {
     const response = await issuer.fetch("/.well-known/jwks.json");
     assert.equal(response.status, 200);

@@ -12,6 +12,11 @@ export interface ResolvedExchange {
   readonly cacheKey: string;
   /** Renew this long before the credential expires. */
   readonly renewBeforeMs: number;
+  /**
+   * Present a token never presented before (`fresh`: its own jti), not the cached one: for a
+   * party that accepts each jti once (the Claude API with `check_jti`).
+   */
+  readonly freshSubjectToken?: boolean;
 }
 
 export interface ExchangeContext {

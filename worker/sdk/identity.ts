@@ -131,7 +131,8 @@ export class WorkloadIdentity {
   /**
    * A token for `audience` (one of this workload's audiences), from the cache while it is fresh:
    * from the native binding `native` names for it, else from the issuer. A native token's
-   * lifetime is the platform's: `lifetimeSeconds` is refused for it.
+   * lifetime is the platform's: `lifetimeSeconds` is refused for it. `fresh: true` asks for a
+   * token never handed out before (its own jti), which skips the cache both here and at the issuer.
    */
   async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
     const source = sourceFor(this.#sources, audience, "token");
@@ -142,6 +143,12 @@ export class WorkloadIdentity {
         "cannot be chosen for an audience served by a native oidc_tokens binding; omit it",
       );
       problems.throwIfAny();
+    }
+    // A fresh token is one never handed out before: it comes from the source, and is not cached.
+    if (options?.fresh === true) {
+      return source.kind === "native"
+        ? requestNativeToken(source.binding, audience, this.#now())
+        : requestToken(source.binding, audience, options);
     }
     const key = JSON.stringify([audience, options?.lifetimeSeconds ?? null]);
     // One call, to the issuer or the binding: a renewal still running after the client's timeout is presumed abandoned.
@@ -304,7 +311,8 @@ export class WorkloadIdentity {
     }
     // Two calls in a row at most: the issuer, then the party's token endpoint.
     return cache.get(resolved.cacheKey, this.#now, 2 * this.#timeoutMs, async () => {
-      const { token } = await this.token(resolved.audience);
+      const fresh = resolved.freshSubjectToken === true;
+      const { token } = await this.token(resolved.audience, fresh ? { fresh } : undefined);
       const { value, expiresAtMs } = await exchange(resolved, token, {
         fetch: this.#fetch,
         timeoutMs: this.#timeoutMs,

@@ -36,6 +36,7 @@ export async function issueWorkloadToken(
     cacheName: workload.name,
     audience: request.audience,
     lifetimeSeconds: request.lifetimeSeconds,
+    fresh: request.fresh,
     logged: { workload: workload.name },
     claims: (issuedAt, jti) =>
       workloadTokenClaims({
@@ -60,6 +61,8 @@ export interface Signing {
   readonly cacheName: string;
   readonly audience: string;
   readonly lifetimeSeconds: number;
+  /** Sign a new token, and do not cache it (the caller asked for a jti never handed out before). */
+  readonly fresh: boolean;
   /** The requester's fields of the `token.issued` log line. */
   readonly logged: Readonly<Record<string, unknown>>;
   readonly claims: (issuedAt: number, jti: string) => JWTPayload;
@@ -67,12 +70,13 @@ export interface Signing {
 
 /**
  * The tail of every issuance, once the request is authorized: reuse the cached token while most
- * of its life remains and it is not revoked, otherwise sign a new one, cache it and log it.
+ * of its life remains and it is not revoked, otherwise sign a new one, cache it and log it. A
+ * fresh request always signs, and its token is not cached.
  */
 export async function reuseOrSign(context: IssueContext, signing: Signing): Promise<IssuedToken> {
   const key = await context.signingKey();
   const cacheKey = TokenCache.key(signing.cacheName, signing.audience, signing.lifetimeSeconds);
-  const cached = context.cache.get(cacheKey, context.nowMs, key.kid);
+  const cached = signing.fresh ? undefined : context.cache.get(cacheKey, context.nowMs, key.kid);
   if (cached && !(await context.revocations?.revokes(cached.claims, context.nowMs))) {
     return { token: cached.token, expiresAt: cached.expiresAt };
   }
@@ -83,7 +87,7 @@ export async function reuseOrSign(context: IssueContext, signing: Signing): Prom
   const claims = signing.claims(issuedAt, jti);
   const token = await signToken(claims, key);
   const expiresAt = issuedAt + signing.lifetimeSeconds;
-  context.cache.set(cacheKey, { token, claims, kid: key.kid, issuedAt, expiresAt });
+  if (!signing.fresh) context.cache.set(cacheKey, { token, claims, kid: key.kid, issuedAt, expiresAt });
   context.log(
     JSON.stringify({
       event: "token.issued",

@@ -9,7 +9,7 @@ import { isPlainObject } from "../options/is-record.js";
 
 /** Shorter tokens than this would expire inside relying parties' clock leeway. */
 export const MIN_REQUESTED_LIFETIME_SECONDS = 30;
-const KNOWN_OPTIONS = new Set(["lifetimeSeconds"]);
+const KNOWN_OPTIONS = new Set(["lifetimeSeconds", "fresh"]);
 
 /** What a request is checked against: a workload's or a workflow's registry entry. */
 export type TokenPolicy = Pick<
@@ -28,6 +28,8 @@ const WORKLOAD: RequesterKind = { noun: "workload", call: "token(audience, optio
 export interface AuthorizedTokenRequest {
   readonly audience: string;
   readonly lifetimeSeconds: number;
+  /** A newly signed token (its own jti), neither taken from nor kept in the token cache. */
+  readonly fresh: boolean;
 }
 
 export function authorizeTokenRequest(
@@ -43,7 +45,7 @@ export function authorizeTokenRequest(
         `one of this ${kind.noun}'s audiences: ${workload.audiences.join(", ")}`,
     );
   }
-  const lifetime = requestedLifetime(options, kind.call);
+  const { lifetime, fresh } = requestedOptions(options, kind.call);
   if (!workload.audiences.includes(audience)) {
     throw new AudienceNotAllowedError(
       `${kind.noun} '${workload.name}' may not request tokens for audience ${JSON.stringify(audience)}; ` +
@@ -55,7 +57,7 @@ export function authorizeTokenRequest(
   const cap = issuerCapped ? issuer.maxTokenLifetimeSeconds : workload.maxTokenLifetimeSeconds;
   // The default is within the caps for every validated config; capping it too means no document
   // that slipped past the checks can hand out a longer token than the caps allow.
-  if (lifetime === undefined) return { audience, lifetimeSeconds: Math.min(workload.tokenLifetimeSeconds, cap) };
+  if (lifetime === undefined) return { audience, lifetimeSeconds: Math.min(workload.tokenLifetimeSeconds, cap), fresh };
   if (lifetime > cap) {
     const raise = issuerCapped
       ? `the issuer's maxTokenLifetimeSeconds (every ${kind.noun}'s cap is bounded by it)`
@@ -65,11 +67,11 @@ export function authorizeTokenRequest(
         `ask for ${cap} or less, or raise ${raise} in the stack config`,
     );
   }
-  return { audience, lifetimeSeconds: lifetime };
+  return { audience, lifetimeSeconds: lifetime, fresh };
 }
 
-function requestedLifetime(options: unknown, call: string): number | undefined {
-  if (options === undefined || options === null) return undefined;
+function requestedOptions(options: unknown, call: string): { lifetime: number | undefined; fresh: boolean } {
+  if (options === undefined || options === null) return { lifetime: undefined, fresh: false };
   if (!isPlainObject(options)) {
     // A Map, Date, array, boxed number, class instance or RPC stub has no own `lifetimeSeconds`
     // to read: accepting it would hand out the default lifetime while the caller asked for less.
@@ -80,19 +82,24 @@ function requestedLifetime(options: unknown, call: string): number | undefined {
   for (const key of Reflect.ownKeys(options)) {
     if (typeof key !== "string" || !KNOWN_OPTIONS.has(key)) {
       throw new InvalidRequestError(
-        `${call}: unknown option ${typeof key === "string" ? JSON.stringify(key) : String(key)}; the only option is lifetimeSeconds ` +
+        `${call}: unknown option ${typeof key === "string" ? JSON.stringify(key) : String(key)}; the options are lifetimeSeconds and fresh ` +
           "(identity comes from the service binding, never from arguments)",
       );
     }
   }
-  const value = (options as { lifetimeSeconds?: unknown }).lifetimeSeconds;
-  if (value === undefined) return undefined;
+  const { lifetimeSeconds: value, fresh } = options as { lifetimeSeconds?: unknown; fresh?: unknown };
+  if (fresh !== undefined && typeof fresh !== "boolean") {
+    throw new InvalidRequestError(
+      `${call}: fresh must be true (a newly signed token with its own jti, for a relying party that accepts each jti once) or false`,
+    );
+  }
+  if (value === undefined) return { lifetime: undefined, fresh: fresh === true };
   if (typeof value !== "number" || !Number.isInteger(value) || value < MIN_REQUESTED_LIFETIME_SECONDS) {
     throw new InvalidRequestError(
       `${call}: lifetimeSeconds must be an integer of at least ${MIN_REQUESTED_LIFETIME_SECONDS}`,
     );
   }
-  return value;
+  return { lifetime: value, fresh: fresh === true };
 }
 
 /** What was passed instead, for the message; never its contents. */

@@ -12,6 +12,12 @@ export interface IssuedToken {
 export interface TokenOptions {
   /** A lifetime shorter than the workload's (or workflow's) default, in seconds. */
   readonly lifetimeSeconds?: number;
+  /**
+   * A newly signed token with its own `jti`, never one handed out before (the issuer otherwise
+   * hands out a token again while half its life remains): for a relying party that accepts each
+   * `jti` once, as the Claude API does with `check_jti`.
+   */
+  readonly fresh?: boolean;
 }
 
 /** The public methods of the issuer's entrypoints, callable by any service binding to them. */

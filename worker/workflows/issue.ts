@@ -46,6 +46,7 @@ export async function issueWorkflowToken(
     cacheName: `workflow/${workflow.name}/${id}`,
     audience: request.audience,
     lifetimeSeconds: request.lifetimeSeconds,
+    fresh: request.fresh,
     logged: { workflow: workflow.name, instance: id, status },
     claims: (issuedAt, jti) =>
       workflowTokenClaims({

@@ -128,6 +128,8 @@ export function resolveAnthropicAccessTokenOptions(options: unknown): ResolvedAn
     tokenUrl,
     renewBeforeMs: renewBeforeSeconds * 1_000,
     cacheKey,
+    // The Claude API accepts each jti once (check_jti): every exchange presents a token never presented before.
+    freshSubjectToken: true,
   });
 }
 
