@@ -250,7 +250,8 @@ export const vaultSection: WorkloadSection<WorkloadVaultEntry, WorkloadVaultSett
       issues,
     );
     if (issues.count !== before) {
-      // A duplicated role would be one resource bound to two subjects: resolve none of the clashing ones.
+      // A role name taken twice would be one Vault role written by two resources (the second write
+      // replacing the first's bound_subject): the workloads told to rename theirs get no settings.
       const clashing = new Set(
         issues.issues.slice(before).map((issue) => roles.find((r) => r.key === issue.key)?.workload),
       );
