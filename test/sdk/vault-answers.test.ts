@@ -234,6 +234,17 @@ describe("vaultToken: Vault's answers", () => {
     );
   });
 
+  it("a failed renewal (Vault sealed) keeps the valid token; an expired one is never handed out", async () => {
+    const sdk = client();
+    const options = { address: server.url, role: "wid-secrets-sync" };
+    const first = await sdk.vaultToken(options);
+    clock.advance(700);
+    answer = () => vaultErrors(503, "Vault is sealed");
+    assert.equal(await sdk.vaultToken(options), first, "200 s left: the current token");
+    clock.advance(300);
+    await assert.rejects(sdk.vaultToken(options), (e: unknown) => e instanceof VaultError && e.retryable);
+  });
+
   it("renewBeforeSeconds moves the renewal; another role is another cache entry", async () => {
     let n = 0;
     answer = () => vaultLogin(`hvs.login-${++n}`, 900);
