@@ -2,7 +2,6 @@
 // azuread application FIC and the azure-native managed-identity FIC carry the same trust
 // (issuer, subject, audiences) under their own type tokens. Pure.
 
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../worker/config/azure-settings.js";
 import type { PlainInputs } from "../resource-policy.js";
 
 export const APPLICATION_FIC_TYPE =
@@ -12,7 +11,21 @@ export const FLEXIBLE_FIC_TYPE =
   "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
 export const FIC_TYPES: ReadonlySet<string> = new Set([APPLICATION_FIC_TYPE, MANAGED_IDENTITY_FIC_TYPE]);
 
-export { AZURE_TOKEN_EXCHANGE_AUDIENCE };
+/**
+ * The audience Entra documents for every FIC (worker/config's AZURE_TOKEN_EXCHANGE_AUDIENCE; the
+ * pack reaches config only through worker/config/index.ts, which does not export it).
+ */
+export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
+/**
+ * The issuers Entra accepts flexible FICs for (worker/config/entra-limits.ts's flexibleFicIssuers):
+ * https://learn.microsoft.com/en-us/entra/workload-id/workload-identities-flexible-federated-identity-credentials
+ */
+export const FLEXIBLE_FIC_ISSUERS: readonly string[] = [
+  "https://token.actions.githubusercontent.com",
+  "https://gitlab.com",
+  "https://app.terraform.io",
+];
 
 /** What a FIC trusts, each member undefined when not a string (or unknown during preview). */
 export function ficTrust(props: PlainInputs): { issuer?: string; subject?: string; name?: string } {

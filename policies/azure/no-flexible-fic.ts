@@ -6,16 +6,15 @@
 
 import * as azuread from "@pulumi/azuread";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ENTRA_ID } from "../../worker/config/entra-limits.js";
 import { isUnknown } from "../inputs.js";
 import { type PlainInputs, reportViolationsOfType } from "../resource-policy.js";
+import { FLEXIBLE_FIC_ISSUERS } from "./credentials.js";
 
 export function flexibleFicViolations(props: PlainInputs): readonly string[] {
   const issuer = props.issuer;
   if (isUnknown(issuer)) return [];
   const fold = (url: string) => url.trim().replace(/\/+$/, "").toLowerCase();
-  if (typeof issuer === "string" && ENTRA_ID.flexibleFicIssuers.value.some((allowed) => fold(allowed) === fold(issuer)))
-    return [];
+  if (typeof issuer === "string" && FLEXIBLE_FIC_ISSUERS.some((allowed) => fold(allowed) === fold(issuer))) return [];
   return [
     `the flexible federated identity credential for ${JSON.stringify(issuer)} matches claims with an expression, ` +
       "trusting every subject it matches, and Entra accepts flexible FICs only for GitHub, GitLab and Terraform " +
