@@ -2,7 +2,9 @@
 // Vault's JWT/OIDC auth method API docs (developer.hashicorp.com/vault/api-docs/auth/jwt):
 // `POST /auth/:mount/login` under the /v1 prefix, a JSON body with `role` (optional: the mount's
 // default_role otherwise; we always name it) and `jwt` (required), no X-Vault-Token (login paths
-// are unauthenticated), and `X-Vault-Namespace` for a namespace (Vault Enterprise namespaces docs).
+// are unauthenticated), and `X-Vault-Namespace` for a namespace (Vault Enterprise namespaces docs);
+// `X-Vault-Request: true`, which Vault's Go client and CLI add to every request (hashicorp/vault#7627;
+// the API docs' "The X-Vault-Request header") and Vault Agent can require.
 // Vault's CLI, `vault write auth/<mount>/login role=… jwt=…`, sends the same JSON body to the same
 // path with PUT (api.Logical().Write); Vault routes PUT and POST to the same update operation
 // (the HTTP API overview: "PUT and POST are synonyms"), so POST, as documented, is what we send.

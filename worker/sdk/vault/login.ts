@@ -63,8 +63,8 @@ export async function login(
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json",
-    // What Vault's own clients send on every request (api/client.go RequestHeaderName), which
-    // Vault Agent and Proxy require when require_request_header is set.
+    // What Vault's Go client and CLI send on every request since hashicorp/vault#7627 (Vault API
+    // docs, "The X-Vault-Request header"), which Vault Agent and Proxy require with require_request_header.
     "x-vault-request": "true",
   };
   if (resolved.namespace !== undefined) headers["x-vault-namespace"] = resolved.namespace;
