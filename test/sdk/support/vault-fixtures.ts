@@ -4,7 +4,7 @@ import type { ScriptedAnswer } from "./loopback.js";
 
 /**
  * The sample response of "JWT login" in Vault's JWT/OIDC auth method API docs
- * (developer.hashicorp.com/vault/api-docs/auth/jwt#jwt-login), as printed there.
+ * (developer.hashicorp.com/vault/api-docs/auth/jwt#jwt-login), as printed there (without its closing "...").
  */
 export const DOCUMENTED_LOGIN_RESPONSE = {
   auth: {
