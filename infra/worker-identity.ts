@@ -225,8 +225,8 @@ export class WorkerIdentity extends pulumi.ComponentResource {
   ): Pick<WorkloadOutputs, "azure" | "vault" | "anthropic" | "openai"> {
     const azure = this.azure?.workloads[workload.name];
     const vault = this.vault?.workloads[workload.name];
-    const anthropic = anthropicConsoleTrust(config.issuer, workload);
-    const openai = openaiConsoleTrust(config.issuer, workload);
+    const anthropic = anthropicConsoleTrust(config.issuer, workload, config.stack);
+    const openai = openaiConsoleTrust(config.issuer, workload, config.stack);
     return {
       ...(azure === undefined ? {} : { azure }),
       ...(vault === undefined ? {} : { vault }),
@@ -260,14 +260,38 @@ export class WorkerIdentity extends pulumi.ComponentResource {
         gcp && this.gcp?.providerName,
         gcp?.serviceAccountEmail,
         this.mtls?.workloads[workload.name]?.certificateId,
+        this.azure?.workloads[workload.name]?.azureAccessToken,
+        this.vault?.workloads[workload.name]?.vaultToken,
       ])
-      .apply(([roleArn, provider, serviceAccount, certificateId]) => {
+      .apply(([roleArn, provider, serviceAccount, certificateId, azure, vault]) => {
         const vars: Record<string, WranglerVar> = {};
         if (roleArn !== undefined) vars.AWS_ROLE_ARN = roleArn;
         if (provider !== undefined && serviceAccount !== undefined) {
           vars.GCP_PROVIDER = provider;
           vars.GCP_SERVICE_ACCOUNT = serviceAccount;
           vars.GCP_CREDENTIAL_CONFIGURATION = { ...gcpCredentialConfiguration(provider, serviceAccount) };
+        }
+        // The options of the SDK call each relying party needs, as one object var each:
+        // identity(env.ISSUER).vaultToken(env.VAULT_TOKEN_OPTIONS), and so on (Entra's adds a scope).
+        if (azure !== undefined) vars.AZURE_TOKEN_OPTIONS = { ...azure };
+        if (vault !== undefined) vars.VAULT_TOKEN_OPTIONS = { ...vault };
+        const anthropic = workload.anthropic;
+        if (anthropic !== undefined) {
+          vars.ANTHROPIC_TOKEN_OPTIONS = {
+            organizationId: anthropic.organizationId,
+            serviceAccountId: anthropic.serviceAccountId,
+            federationRuleId: anthropic.federationRuleId,
+            ...(anthropic.workspaceId === undefined ? {} : { workspaceId: anthropic.workspaceId }),
+            audience: anthropic.audience,
+          };
+        }
+        const openai = workload.openai;
+        if (openai !== undefined) {
+          vars.OPENAI_TOKEN_OPTIONS = {
+            identityProviderId: openai.identityProviderId,
+            serviceAccountId: openai.serviceAccountId,
+            audience: openai.audience,
+          };
         }
         const binding = issuerBindingFor(workload, issuerScriptName);
         return wranglerSnippets({

@@ -6,6 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConfigError } from "../../worker/config/errors.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOfBundle } from "../../worker/runtime-config/embedding.js";
+import { resolveAnthropicAccessTokenOptions } from "../../worker/sdk/anthropic/exchange.js";
+import { resolveAzureAccessTokenOptions } from "../../worker/sdk/azure/exchange.js";
+import { resolveOpenAiAccessTokenOptions } from "../../worker/sdk/openai/exchange.js";
+import { resolveVaultTokenOptions } from "../../worker/sdk/vault/exchange.js";
 import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { settled } from "../support/fakes/settled.js";
 import { installMocks, ofType, recorded, resolved } from "../support/pulumi-mocks.js";
@@ -196,6 +200,52 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     assert.match(wrangler.toml, /\[vars\]\nAWS_ROLE_ARN = "arn:aws:iam::111122223333:role\/wid-billing"/);
     assert.equal(deployment.workloads["edge-api"]?.awsRoleArn, undefined);
     assert.equal(deployment.workloads["edge-api"]?.gcpServiceAccount, undefined);
+  });
+
+  it("gives each relying-party workload its SDK call's options as a wrangler var, which the SDK accepts as they are", async () => {
+    const deployment = await run(engineConfig());
+    const varsOf = async (name: string) => {
+      const wrangler = (await resolved(deployment.workloads[name]?.wrangler))!;
+      return (
+        (JSON.parse(wrangler.jsonc.split("\n").slice(1).join("\n")) as { vars?: Record<string, unknown> }).vars ?? {}
+      );
+    };
+    const inventory = await varsOf("inventory-sync");
+    assert.deepEqual(Object.keys(inventory), ["AZURE_TOKEN_OPTIONS"]);
+    assert.deepEqual(
+      inventory.AZURE_TOKEN_OPTIONS,
+      await resolved(deployment.workloads["inventory-sync"]?.azure?.azureAccessToken),
+    );
+    assert.equal(
+      (inventory.AZURE_TOKEN_OPTIONS as { tenantId: string }).tenantId,
+      "8d2b6f3e-51a4-4c9e-9a1b-3f0e7c5d2a10",
+    );
+    resolveAzureAccessTokenOptions({
+      ...(inventory.AZURE_TOKEN_OPTIONS as object),
+      scope: "https://storage.azure.com/.default",
+    });
+    const secrets = await varsOf("secrets-sync");
+    assert.deepEqual(Object.keys(secrets), ["VAULT_TOKEN_OPTIONS"]);
+    assert.equal(resolveVaultTokenOptions(secrets.VAULT_TOKEN_OPTIONS).audience, "https://vault.example.dev");
+    const agent = await varsOf("support-agent");
+    assert.deepEqual(agent.ANTHROPIC_TOKEN_OPTIONS, {
+      organizationId: "5f1c9a7e-2b3d-4e8f-9a6b-1c2d3e4f5a6b",
+      serviceAccountId: "svac_01HZX3K9Q7R2M4N6P8S0T1V3W5",
+      federationRuleId: "fdrl_01HZX3M2B4C6D8F0G2H4J6K8L0",
+      audience: "https://api.anthropic.com",
+    });
+    resolveAnthropicAccessTokenOptions(agent.ANTHROPIC_TOKEN_OPTIONS);
+    const indexer = await varsOf("search-indexer");
+    assert.deepEqual(indexer.OPENAI_TOKEN_OPTIONS, {
+      identityProviderId: "wip_01HZX3P5R7T9V1X3Z5B7D9F1H3",
+      serviceAccountId: "svc_acct_01HZX3Q8S0U2W4Y6A8C0E2G4J6",
+      audience: "https://api.openai.com/v1",
+    });
+    resolveOpenAiAccessTokenOptions(indexer.OPENAI_TOKEN_OPTIONS);
+    for (const name of ["billing", "ledger-sync", "edge-api"]) {
+      const vars = Object.keys(await varsOf(name));
+      assert.ok(!vars.some((v) => /^(AZURE|VAULT|ANTHROPIC|OPENAI)_/.test(v)), `${name}: ${vars.join(", ")}`);
+    }
   });
 
   it("outputs each workload's subject and a wrangler binding to its own entrypoint", async () => {
