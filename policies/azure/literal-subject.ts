@@ -2,13 +2,16 @@
 // no patterns). A FIC written with a wildcard (`worker/<account>/*`) was meant to trust a whole
 // path: Entra matches it against no real subject, and whoever wrote it will widen the trust next
 // (a flexible FIC). Leading or trailing white space blocks the exchange. Refused with the exact
-// form as the fix.
+// form as the fix. The same policy refuses the flexible FIC itself (no-flexible-fic.ts) for an
+// issuer Entra does not accept one for: one rule, "a FIC trusts one exact subject", over the
+// three FIC types.
 
 import * as azureNative from "@pulumi/azure-native";
 import * as azuread from "@pulumi/azuread";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { type PlainInputs, reportViolationsOfTypes } from "../resource-policy.js";
-import { ficTrust } from "./credentials.js";
+import { FLEXIBLE_FIC_TYPE, ficTrust } from "./credentials.js";
+import { flexibleFicViolations } from "./no-flexible-fic.js";
 
 const WILDCARD = /[*?]|\{\{|\$\{/;
 
@@ -34,13 +37,18 @@ export function literalSubjectViolations(props: PlainInputs): readonly string[] 
   return messages;
 }
 
-export const azureFicLiteralSubject: ResourceValidationPolicy = {
-  name: "azure-fic-literal-subject",
-  description: "Federated identity credentials name one exact subject and issuer, never a pattern or padded text.",
+export const azureFicExactSubject: ResourceValidationPolicy = {
+  name: "azure-fic-exact-subject",
+  description:
+    "Federated identity credentials name one exact subject and issuer (no pattern, no padding), and none matches claims by expression for an issuer other than GitHub, GitLab or Terraform Cloud.",
   enforcementLevel: "mandatory",
   validateResource: reportViolationsOfTypes(
-    [azuread.ApplicationFederatedIdentityCredential, azureNative.managedidentity.FederatedIdentityCredential],
+    [
+      azuread.ApplicationFederatedIdentityCredential,
+      azureNative.managedidentity.FederatedIdentityCredential,
+      azuread.ApplicationFlexibleFederatedIdentityCredential,
+    ],
     "Federated identity credentials",
-    (_type, props) => literalSubjectViolations(props),
+    (type, props) => (type === FLEXIBLE_FIC_TYPE ? flexibleFicViolations(props) : literalSubjectViolations(props)),
   ),
 };

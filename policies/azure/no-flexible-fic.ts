@@ -2,12 +2,11 @@
 // not accept one for: Entra documents flexible FICs for GitHub, GitLab and Terraform Cloud tokens
 // only, and a claims-matching expression (`claims['sub'] matches 'worker/<account>/*'`) trusts
 // every subject it matches, more widely than one workload. A custom issuer such as
-// worker-identity's gets one exact FIC per workload instead.
+// worker-identity's gets one exact FIC per workload instead. The rule of azure-fic-exact-subject
+// (literal-subject.ts) for the flexible FIC type.
 
-import * as azuread from "@pulumi/azuread";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../inputs.js";
-import { type PlainInputs, reportViolationsOfType } from "../resource-policy.js";
+import type { PlainInputs } from "../resource-policy.js";
 import { FLEXIBLE_FIC_ISSUERS } from "./credentials.js";
 
 export function flexibleFicViolations(props: PlainInputs): readonly string[] {
@@ -21,14 +20,3 @@ export function flexibleFicViolations(props: PlainInputs): readonly string[] {
       "Cloud tokens; declare one ApplicationFederatedIdentityCredential per workload with its exact subject instead",
   ];
 }
-
-export const azureNoFlexibleFic: ResourceValidationPolicy = {
-  name: "azure-no-flexible-fic",
-  description:
-    "No claims-matching (flexible) federated identity credential for an issuer other than GitHub, GitLab or Terraform Cloud.",
-  enforcementLevel: "mandatory",
-  validateResource: reportViolationsOfType(
-    azuread.ApplicationFlexibleFederatedIdentityCredential,
-    flexibleFicViolations,
-  ),
-};

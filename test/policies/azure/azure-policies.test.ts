@@ -59,7 +59,7 @@ describe("the Azure policies", function () {
       const reported = await runPack(resource);
       assert.deepEqual(Object.fromEntries(reported), {}, `${resource.type} is refused`);
     }
-    for (const each of azurePolicies.filter((p) => p.name !== "azure-no-flexible-fic")) {
+    for (const each of azurePolicies) {
       assert.notEqual(await runPolicy(each, fics[0]!), NOT_APPLICABLE, each.name);
       assert.notEqual(
         await runPolicy(each, managedIdentityFic()),

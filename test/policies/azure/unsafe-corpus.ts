@@ -82,31 +82,31 @@ export const azureUnsafeCorpus: readonly UnsafeConfiguration[] = [
   {
     why: "an application FIC meant for every Worker of the account (worker/<account>/*)",
     resource: applicationFic({ subject: `worker/${ACCOUNT}/*` }),
-    refusedBy: "azure-fic-literal-subject",
+    refusedBy: "azure-fic-exact-subject",
     decidedBy: "subject",
   },
   {
     why: "a managed-identity FIC with a ? in its subject",
     resource: managedIdentityFic({ subject: `worker/${ACCOUNT}/inventory-syn?` }),
-    refusedBy: "azure-fic-literal-subject",
+    refusedBy: "azure-fic-exact-subject",
     decidedBy: "subject",
   },
   {
     why: "a FIC whose subject has a trailing space",
     resource: applicationFic({ subject: `${DEV_SUBJECT} ` }),
-    refusedBy: "azure-fic-literal-subject",
+    refusedBy: "azure-fic-exact-subject",
     decidedBy: "subject",
   },
   {
     why: "a flexible FIC matching every worker-identity subject of the account",
     resource: flexibleFic(DEV_ISSUER, `claims['sub'] matches 'worker/${ACCOUNT}/*'`),
-    refusedBy: "azure-no-flexible-fic",
+    refusedBy: "azure-fic-exact-subject",
     decidedBy: "issuer",
   },
   {
     why: "a flexible FIC for a Cloudflare-native issuer",
     resource: flexibleFic("https://oidc.cloudflare.example/accounts/0123", "claims['sub'] matches 'cf:worker:*'"),
-    refusedBy: "azure-no-flexible-fic",
+    refusedBy: "azure-fic-exact-subject",
     decidedBy: "issuer",
   },
 ];
