@@ -5,6 +5,13 @@
 // the local issuer, so these answer with the cloud's refusal or ERR_SERVICE_UNREACHABLE):
 //   GET /workloads/<name>/aws?roleArn=<awsRoleArn output>&region=<region>   (AssumeRoleWithWebIdentity, then a signed GetCallerIdentity)
 //   GET /workloads/<name>/gcp?provider=<gcpProviderResourceName output>[&serviceAccount=<gcpServiceAccount output>]
+// and the relying parties beyond them, each query parameter one option of the SDK call (the
+// workload's stack outputs name them; locally these end in the service's refusal or
+// ERR_SERVICE_UNREACHABLE, as AWS and GCP do):
+//   GET /workloads/<name>/azure?tenantId=&clientId=&scope=                        azureAccessToken
+//   GET /workloads/<name>/anthropic?organizationId=&serviceAccountId=&federationRuleId=&audience=   anthropicAccessToken
+//   GET /workloads/<name>/openai?identityProviderId=&serviceAccountId=&audience=  openaiAccessToken
+//   GET /workloads/<name>/vault?address=&role=[&mount=][&audience=][&namespace=]   vaultToken
 // and, through its native-interface bindings (worker/local/native-stand-in.ts: `getToken()`, one
 // audience each, signed by the local stand-in native issuer):
 //   GET /workloads/<name>/native-token?audience=<aud>   the binding's getToken() for that audience
@@ -34,7 +41,8 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     const base = `/workloads/${env.WORKLOAD_NAME}`;
-    if (url.pathname === `${base}/aws` || url.pathname === `${base}/gcp`) return cloud(url, env);
+    const party = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length + 1) : "";
+    if (party === "aws" || party === "gcp" || RELYING_PARTIES.has(party)) return cloud(url, env);
     if (url.pathname === `${base}/native-token` || url.pathname === `${base}/exchange`) return native(url, env);
     if (url.pathname !== `${base}/token`) {
       return Response.json({
@@ -57,11 +65,31 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
+/** The relying parties beyond AWS and GCP: one SDK call each, its options the query parameters. */
+const RELYING_PARTIES = new Set(["azure", "anthropic", "openai", "vault"]);
+
+/** The query parameters as an SDK call's options: each option of these calls is a string, and the SDK checks them all. */
+function optionsOf<Options>(url: URL): Options {
+  return Object.fromEntries(url.searchParams) as Options;
+}
+
 /** The SDK routes: never the secret parts, only what was obtained and until when. */
 async function cloud(url: URL, env: Env): Promise<Response> {
   const id = identity(env.ISSUER);
   const query = (name: string) => url.searchParams.get(name) ?? undefined;
+  const party = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
   try {
+    if (RELYING_PARTIES.has(party)) {
+      const obtained =
+        party === "azure"
+          ? await id.azureAccessToken(optionsOf(url))
+          : party === "anthropic"
+            ? await id.anthropicAccessToken(optionsOf(url))
+            : party === "openai"
+              ? await id.openaiAccessToken(optionsOf(url))
+              : await id.vaultToken(optionsOf(url));
+      return Response.json({ party, expiresAt: obtained.expiresAt });
+    }
     if (url.pathname.endsWith("/aws")) {
       const options = { roleArn: query("roleArn") ?? "", region: query("region") ?? "us-east-1" };
       const credentials = await id.awsCredentials(options);
