@@ -284,6 +284,24 @@ describe("validateStackConfig: Microsoft Entra ID", () => {
     });
   });
 
+  describe("Entra's FIC field limits", () => {
+    it("a native subject over 600 characters", () => {
+      const native = {
+        issuer: "https://oidc.cloudflare.example/a",
+        subject: `cf:worker:${"s".repeat(591)}`,
+        audiences: [EXCHANGE],
+      };
+      const issues = issuesOf(() => validateStackConfig(entraRaw({ sync: { azure: {}, native } }), OPTIONS));
+      assert.ok(
+        issues.some(
+          (i) =>
+            i.key === key("workloads.sync.native.subject") && /601 characters, but Entra allows 600/.test(i.message),
+        ),
+        JSON.stringify(issues),
+      );
+    });
+  });
+
   describe("the 20 FICs of one identity", () => {
     const names = (n: number, prefix = "w") =>
       Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`);
