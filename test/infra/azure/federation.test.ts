@@ -235,3 +235,67 @@ describe("AzureFederation (provider fakes)", function () {
     await assert.rejects(deploy({ workloads: many }), /already has 20 federated identity credentials/);
   });
 });
+
+describe("AzureFederation across deploys (provider fakes)", function () {
+  this.timeout(60_000);
+  const group = (name: string, shard: number) =>
+    workload(name, { kind: "group", group: "agents", shard, displayName: `wid-agents-${shard}` });
+
+  let finishing: FakeDeploy | undefined;
+
+  async function deployOn(cloud: FakeCloud, list: readonly WorkloadConfig[]) {
+    finishing = installMocks("worker-identity", "test", { cloud });
+    const { AzureFederation } = await import("../../../infra/azure/federation.js");
+    const federation = new AzureFederation("azure", { issuer, azure, workloads: list, stack: "prod" });
+    for (const out of Object.values(federation.workloads)) await resolvedOf(out.clientId);
+    await settled();
+    const plan = finishing.finish();
+    assert.deepEqual(plan.refusals, []);
+    return plan;
+  }
+
+  it("removing a workload deletes its application, service principal and FIC, and nothing of the others", async () => {
+    const cloud = new FakeCloud();
+    await deployOn(cloud, workloads);
+    const plan = await deployOn(
+      cloud,
+      workloads.filter((w) => w.name !== "inventory-sync"),
+    );
+    assert.deepEqual(plan.deleted.map((d) => d.name).sort(), [
+      "azure-inventory-sync",
+      "azure-inventory-sync-fic",
+      "azure-inventory-sync-fic-native",
+      "azure-inventory-sync-sp",
+    ]);
+    assert.deepEqual(plan.replaced, []);
+  });
+
+  it("moving a group's workload to another shard replaces its FIC onto that shard's application, create before delete", async () => {
+    const cloud = new FakeCloud();
+    await deployOn(cloud, [group("agent-a", 0), group("agent-b", 0)]);
+    const plan = await deployOn(cloud, [group("agent-a", 0), group("agent-b", 1)]);
+    assert.deepEqual(plan.created.map((c) => c.name).sort(), ["azure-group.agents.1", "azure-group.agents.1-sp"]);
+    assert.deepEqual(
+      plan.replaced.map((r) => [r.name, r.properties, r.order]),
+      [["azure-agent-b-fic", ["applicationId"], "create-before-delete"]],
+    );
+  });
+
+  it("a full shard of 20 takes a moved-in workload only once one has left (Entra counts the old FIC until it is deleted)", async () => {
+    const cloud = new FakeCloud();
+    const twenty = Array.from({ length: 20 }, (_, i) => group(`agent-${String(i).padStart(2, "0")}`, 0));
+    await deployOn(cloud, [...twenty, group("mover", 1)]);
+    // The mover joins shard 0 while one of the twenty leaves it: the new FIC is created while the
+    // leaver's still exists, so Entra would hold 21 on shard 0 for a moment and refuse it.
+    const deploy = installMocks("worker-identity", "test", { cloud });
+    const { AzureFederation } = await import("../../../infra/azure/federation.js");
+    new AzureFederation("azure", { issuer, azure, workloads: [...twenty.slice(1), group("mover", 0)], stack: "prod" });
+    await settled().catch(() => undefined);
+    const refusals = deploy.finish().refusals.map((r) => r.message);
+    assert.equal(refusals.length, 1, refusals.join("\n"));
+    assert.match(refusals[0]!, /azure-mover-fic: .*already has 20 federated identity credentials/);
+    // In two deploys (the leaver first) it fits.
+    await deployOn(cloud, [...twenty.slice(1), group("mover", 1)]);
+    await deployOn(cloud, [...twenty.slice(1), group("mover", 0)]);
+  });
+});
