@@ -14,12 +14,12 @@ describe("the worker-identity policy pack", function () {
   this.timeout(60_000);
 
   it("has one mandatory, described, kebab-case policy per rule", () => {
-    assert.equal(policies.length, 12);
-    assert.equal(stackPolicies.length, 3);
+    assert.equal(policies.length, 18);
+    assert.equal(stackPolicies.length, 5);
     const all = [...policies, ...stackPolicies];
     assert.equal(new Set(all.map((p) => p.name)).size, all.length);
     for (const each of all) {
-      assert.match(each.name, /^(aws|gcp|cloudflare)(-[a-z0-9]+)+$/);
+      assert.match(each.name, /^(aws|gcp|cloudflare|azure|vault)(-[a-z0-9]+)+$/);
       assert.equal(each.enforcementLevel, "mandatory", each.name);
       assert.ok(each.description.length > 20, each.name);
       assert.ok(

@@ -2,8 +2,10 @@
 // refuse it and the input that decides (unknown during preview, it must be skipped instead).
 // Written the way people write them by hand, not with the program's builders.
 
+import { azureUnsafeCorpus } from "./azure/unsafe-corpus.js";
 import { issuerScriptContent } from "./fixtures.js";
 import type { TestResource } from "./harness.js";
+import { vaultUnsafeCorpus } from "./vault/unsafe-corpus.js";
 
 export interface UnsafeConfiguration {
   readonly why: string;
@@ -300,6 +302,9 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
     refusedBy: "cloudflare-issuer-rotation-period",
     decidedBy: "content",
   },
+  // Entra ID's and Vault's, hand-written beside their policies' tests.
+  ...azureUnsafeCorpus,
+  ...vaultUnsafeCorpus,
 ];
 
 // ---- trust in a whole stack: what the stack registers (policies/stack-registry.ts) ---------

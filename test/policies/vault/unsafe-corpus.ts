@@ -13,7 +13,7 @@ export const DEV_SUBJECT = `worker/${ACCOUNT}/secrets-sync`;
 export function jwtRole(change: Record<string, unknown> = {}): TestResource {
   return {
     type: "vault:jwt/authBackendRole:AuthBackendRole",
-    props: {
+    props: present({
       backend: "worker-identity",
       roleName: "wid-secrets-sync",
       roleType: "jwt",
@@ -23,21 +23,26 @@ export function jwtRole(change: Record<string, unknown> = {}): TestResource {
       userClaim: "sub",
       tokenPolicies: ["payments-read"],
       ...change,
-    },
+    }),
   };
 }
 
 export function jwtBackend(change: Record<string, unknown> = {}): TestResource {
   return {
     type: "vault:jwt/authBackend:AuthBackend",
-    props: {
+    props: present({
       path: "worker-identity",
       type: "jwt",
       oidcDiscoveryUrl: DEV_ISSUER,
       boundIssuer: DEV_ISSUER,
       ...change,
-    },
+    }),
   };
+}
+
+/** An input set to undefined is one the resource does not have: the engine sends no such property. */
+function present(props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
 export const vaultUnsafeCorpus: readonly UnsafeConfiguration[] = [
