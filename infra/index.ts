@@ -13,6 +13,16 @@ export const adminToken = deployment.issuer.adminToken;
 export const awsOidcProviderArn = deployment.aws?.providerArn;
 export const gcpWorkloadIdentityPool = deployment.gcp?.poolName;
 export const gcpWorkloadIdentityProvider = deployment.gcp?.providerName;
+/** The Vault JWT auth mount trusting the issuer (absent without vault); each workload's role is in `workloads`. */
+export const vaultJwtAuthPath = deployment.vault?.backend.path;
+/** The client id of each Entra application the stack created, by its display name (absent without azure). */
+export const azureApplications =
+  deployment.azure === undefined
+    ? undefined
+    : Object.values(deployment.azure.applications).map((application) => ({
+        displayName: application.displayName,
+        clientId: application.clientId,
+      }));
 export const workloads = deployment.workloads;
 /** PEM: the CA certificates origins trust for workloads' client certificates (absent without mtls). */
 export const mtlsCaBundle = deployment.mtls?.caBundle;

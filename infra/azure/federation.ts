@@ -62,7 +62,10 @@ export class AzureFederation extends pulumi.ComponentResource {
     const federated = args.workloads.filter(
       (w): w is WorkloadConfig & { azure: NonNullable<WorkloadConfig["azure"]> } => Boolean(w.azure),
     );
-    const created = this.#createApplications(name, args, federated);
+    // Every Entra resource is created in the tenant the stack names, whatever tenant the ambient
+    // credentials default to: the FICs and the SDK's token endpoint must be the same directory's.
+    const directory = new azuread.Provider(`${name}-directory`, { tenantId: args.azure.tenantId }, { parent: this });
+    const created = this.#createApplications(name, args, federated, directory);
     const subscriptions = new Map<string, azureNative.Provider>();
     /** The last FIC declared on each managed identity: the next one waits for it. */
     const lastOnIdentity = new Map<string, pulumi.Resource>();
@@ -80,7 +83,7 @@ export class AzureFederation extends pulumi.ComponentResource {
         if (provider === undefined) {
           provider = new azureNative.Provider(
             `${name}-subscription-${identity.subscriptionId}`,
-            { subscriptionId: identity.subscriptionId },
+            { subscriptionId: identity.subscriptionId, tenantId: args.azure.tenantId },
             { parent: this },
           );
           subscriptions.set(identity.subscriptionId, provider);
@@ -128,7 +131,7 @@ export class AzureFederation extends pulumi.ComponentResource {
               subject: credential.subject,
               audiences: [args.azure.audience],
             },
-            { parent: this },
+            { parent: this, provider: directory },
           );
         }
       }
@@ -153,6 +156,7 @@ export class AzureFederation extends pulumi.ComponentResource {
     name: string,
     args: AzureFederationArgs,
     federated: readonly (WorkloadConfig & { azure: NonNullable<WorkloadConfig["azure"]> })[],
+    directory: azuread.Provider,
   ): Map<string, CreatedApplication> {
     const serves = new Map<string, ApplicationServes>();
     for (const workload of federated) {
@@ -173,12 +177,12 @@ export class AzureFederation extends pulumi.ComponentResource {
       const application = new azuread.Application(
         key,
         { displayName: text.displayName, description: text.description, notes: text.notes, tags: [...text.tags] },
-        { parent: this },
+        { parent: this, provider: directory },
       );
       const servicePrincipal = new azuread.ServicePrincipal(
         `${key}-sp`,
         { clientId: application.clientId, description: text.description, notes: text.notes, tags: [...text.tags] },
-        { parent: this },
+        { parent: this, provider: directory },
       );
       this.applications[key] = application;
       created.set(key, { application, servicePrincipal });

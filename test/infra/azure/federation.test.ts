@@ -172,8 +172,8 @@ describe("AzureFederation (provider fakes)", function () {
     assert.ok(dependencies("azure-sync-b-fic-native").includes(urn("azure-sync-b-fic")));
     const providers = recorded.filter((r) => r.type === "pulumi:providers:azure-native");
     assert.deepEqual(
-      providers.map((p) => p.inputs.subscriptionId),
-      [IDENTITY.subscriptionId],
+      providers.map((p) => [p.inputs.subscriptionId, p.inputs.tenantId]),
+      [[IDENTITY.subscriptionId, TENANT]],
     );
     assert.equal(federation.workloads["sync-a"]?.resourceId, MI_ID);
     assert.equal(await resolvedOf(federation.workloads["sync-a"]!.clientId), IDENTITY.clientId);
@@ -191,6 +191,11 @@ describe("AzureFederation (provider fakes)", function () {
     ]);
     const own = federation.workloads["inventory-sync"]!;
     assert.equal(own.tenantId, TENANT);
+    // The applications and FICs are made in the tenant the token endpoint names, not the ambient credentials' default.
+    assert.deepEqual(
+      recorded.filter((r) => r.type === "pulumi:providers:azuread").map((p) => p.inputs.tenantId),
+      [TENANT],
+    );
     assert.deepEqual(own.credentialNames, ["wid-inventory-sync", "wid-inventory-sync-native"]);
     assert.deepEqual(await resolvedOf(own.azureAccessToken), {
       tenantId: TENANT,
