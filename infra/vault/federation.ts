@@ -117,8 +117,12 @@ export class VaultFederation extends pulumi.ComponentResource {
   constructor(name: string, args: VaultFederationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("worker-identity:vault:Federation", name, {}, opts);
     const { issuer, vault: settings, stack } = args;
+    // The mount and roles are written to the server the stack names (the one vaultToken logs in
+    // at), not to whatever VAULT_ADDR the deploying shell has; the provider's token stays its own.
+    const server = new vault.Provider(`${name}-server`, { address: settings.address }, { parent: this });
     this.backend = new vault.jwt.AuthBackend(`${name}-backend`, vaultBackendArgs(issuer, settings, stack), {
       parent: this,
+      provider: server,
     });
     // The roles wait for their mount: the backend's path output, not the configured text.
     const mount = this.backend.path.apply((path) => path ?? settings.mount);
@@ -129,7 +133,7 @@ export class VaultFederation extends pulumi.ComponentResource {
       const resource = new vault.jwt.AuthBackendRole(
         `${workloadChildPrefix(name, workload)}-role`,
         { ...roleArgs, backend: mount },
-        { parent: this },
+        { parent: this, provider: server },
       );
       this.roles[workload.name] = resource;
       const roleName = resource.roleName;

@@ -104,6 +104,14 @@ describe("VaultFederation (provider fakes)", function () {
     assert.match(String(inputs.description), /https:\/\/id\.example\.com/);
   });
 
+  it("writes the mount and roles to the server the stack names, through a provider pinned to its address", async () => {
+    const { ofType } = await deploy();
+    assert.deepEqual(
+      ofType("pulumi:providers:vault").map((p) => p.inputs.address),
+      [settings.address],
+    );
+  });
+
   it("declares one role per Vault workload, bound to its exact subject and the audience", async () => {
     const { ofType } = await deploy();
     const roles = ofType(TYPE.vaultJwtRole);
