@@ -21,10 +21,10 @@ const ISSUER = `https://${String(dev.config["worker-identity:issuerHostname"])}`
 
 /** What bash's curl would have POSTed: the URL, the headers, and the body read from stdin. */
 function runCurl(command: string, env: Record<string, string> = {}) {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own array expansion
   const recorder =
     'curl() { local url="" ; local headers=() ; while [ $# -gt 0 ]; do case "$1" in -H) headers+=("$2"); shift 2;; ' +
     '-X|--data-binary) shift 2;; -sS) shift;; *) url="$1"; shift;; esac; done; ' +
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own array expansion
     'printf "%s\\n" "$url"; printf "%s\\n" "${headers[@]}"; printf "%s\\n" "---"; cat; }';
   const out = execFileSync("bash", ["--norc", "--noprofile", "-c", `${recorder}\n${command}`], {
     env: { PATH: process.env.PATH ?? "", ANTHROPIC_ADMIN_TOKEN: "admin-token", OPENAI_ADMIN_KEY: "admin-key", ...env },
