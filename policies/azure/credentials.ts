@@ -2,7 +2,10 @@
 // azuread application FIC and the azure-native managed-identity FIC carry the same trust
 // (issuer, subject, audiences) under their own type tokens. Pure.
 
+import { ENTRA_ID } from "../../worker/config/index.js";
 import type { PlainInputs } from "../resource-policy.js";
+
+export { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "../../worker/config/index.js";
 
 export const APPLICATION_FIC_TYPE =
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
@@ -11,21 +14,8 @@ export const FLEXIBLE_FIC_TYPE =
   "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential";
 export const FIC_TYPES: ReadonlySet<string> = new Set([APPLICATION_FIC_TYPE, MANAGED_IDENTITY_FIC_TYPE]);
 
-/**
- * The audience Entra documents for every FIC (worker/config's AZURE_TOKEN_EXCHANGE_AUDIENCE; the
- * pack reaches config only through worker/config/index.ts, which does not export it).
- */
-export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
-
-/**
- * The issuers Entra accepts flexible FICs for (worker/config/entra-limits.ts's flexibleFicIssuers):
- * https://learn.microsoft.com/en-us/entra/workload-id/workload-identities-flexible-federated-identity-credentials
- */
-export const FLEXIBLE_FIC_ISSUERS: readonly string[] = [
-  "https://token.actions.githubusercontent.com",
-  "https://gitlab.com",
-  "https://app.terraform.io",
-];
+/** The issuers Entra accepts flexible (claims-matching) FICs for, with its source in ENTRA_ID. */
+export const FLEXIBLE_FIC_ISSUERS: readonly string[] = ENTRA_ID.flexibleFicIssuers.value;
 
 /** What a FIC trusts, each member undefined when not a string (or unknown during preview). */
 export function ficTrust(props: PlainInputs): { issuer?: string; subject?: string; name?: string } {

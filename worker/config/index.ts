@@ -3,6 +3,8 @@
 // that); the kernel's other modules are its internals. Pure: nothing here reads files (the Node
 // readers are worker/config-files/) or imports the Pulumi program.
 
+export { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./azure-settings.js";
+export { ENTRA_ID } from "./entra-limits.js";
 export { ConfigError, type ConfigIssue } from "./errors.js";
 export { utf8Length } from "./fields.js";
 export * from "./limits.js";

@@ -4,13 +4,10 @@
 // the stack policy refusing every look-alike subject and issuer beside the dev stack.
 
 import assert from "node:assert/strict";
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE, FLEXIBLE_FIC_ISSUERS } from "../../../policies/azure/credentials.js";
 import { azurePolicies, azureStackPolicies } from "../../../policies/azure/index.js";
 import { azureRegisteredSubjectViolations } from "../../../policies/azure/registered-subjects.js";
 import { UNKNOWN } from "../../../policies/inputs.js";
 import { policies, stackPolicies } from "../../../policies/pack.js";
-import * as azureSettings from "../../../worker/config/azure-settings.js";
-import { ENTRA_ID } from "../../../worker/config/entra-limits.js";
 import { engineConfig, runProgram } from "../../support/dev-stack.js";
 import { recorded } from "../../support/pulumi-mocks.js";
 import { NOT_APPLICABLE, runPack, runPolicy, type TestResource, UNKNOWN_DURING_PREVIEW } from "../harness.js";
@@ -33,11 +30,6 @@ describe("the Azure policies", function () {
   before(async () => {
     await runProgram(engineConfig());
     resources = recorded.map(({ type, inputs }) => ({ type, props: inputs }));
-  });
-
-  it("hold the same audience and flexible-FIC issuers as the config's Entra table (the pack cannot import it)", () => {
-    assert.equal(AZURE_TOKEN_EXCHANGE_AUDIENCE, azureSettings.AZURE_TOKEN_EXCHANGE_AUDIENCE);
-    assert.deepEqual(FLEXIBLE_FIC_ISSUERS, ENTRA_ID.flexibleFicIssuers.value);
   });
 
   it("are in the pack, mandatory, described and named azure-*", () => {
