@@ -42,7 +42,7 @@ export default {
     const url = new URL(request.url);
     const base = `/workloads/${env.WORKLOAD_NAME}`;
     const party = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length + 1) : "";
-    if (party === "aws" || party === "gcp" || RELYING_PARTIES.has(party)) return cloud(url, env);
+    if (party === "aws" || party === "gcp" || RELYING_PARTIES.has(party)) return cloud(url, env, party);
     if (url.pathname === `${base}/native-token` || url.pathname === `${base}/exchange`) return native(url, env);
     if (url.pathname !== `${base}/token`) {
       return Response.json({
@@ -74,10 +74,9 @@ function optionsOf<Options>(url: URL): Options {
 }
 
 /** The SDK routes: never the secret parts, only what was obtained and until when. */
-async function cloud(url: URL, env: Env): Promise<Response> {
+async function cloud(url: URL, env: Env, party: string): Promise<Response> {
   const id = identity(env.ISSUER);
   const query = (name: string) => url.searchParams.get(name) ?? undefined;
-  const party = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
   try {
     if (RELYING_PARTIES.has(party)) {
       const obtained =
@@ -90,7 +89,7 @@ async function cloud(url: URL, env: Env): Promise<Response> {
               : await id.vaultToken(optionsOf(url));
       return Response.json({ party, expiresAt: obtained.expiresAt });
     }
-    if (url.pathname.endsWith("/aws")) {
+    if (party === "aws") {
       const options = { roleArn: query("roleArn") ?? "", region: query("region") ?? "us-east-1" };
       const credentials = await id.awsCredentials(options);
       const sts = `https://sts.${options.region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15`;
