@@ -23,8 +23,8 @@ const config = validateStackConfig(raw, { project: PROJECT, stack: STACK });
 const runtime = runtimeConfigOf(config);
 
 describe("runtimeConfigOf", () => {
-  it("is version 1 and carries the issuer settings, the registry and the introspection clients", () => {
-    assert.equal(runtime.version, 1);
+  it("is version 2 and carries the issuer settings, the registry and the introspection clients", () => {
+    assert.equal(runtime.version, 2);
     assert.equal(runtime.project, PROJECT);
     assert.equal(runtime.stack, STACK);
     assert.deepEqual(runtime.issuer, config.issuer);
@@ -45,6 +45,7 @@ describe("runtimeConfigOf", () => {
       "maxTokenLifetimeSeconds",
       "name",
       "subject",
+      "targets",
       "tokenLifetimeSeconds",
     ]);
     assert.equal(billing.subject, `worker/${ACCOUNT_ID}/billing`);
@@ -61,8 +62,37 @@ describe("runtimeConfigOf", () => {
       "maxTokenLifetimeSeconds",
       "name",
       "subjectPrefix",
+      "targets",
       "tokenLifetimeSeconds",
     ]);
+  });
+
+  it("names each entry's federated targets for the operator page, and only those the stack declares", () => {
+    const base = rawStackConfig();
+    const workloads = base["worker-identity:workloads"] as Record<string, Record<string, unknown>>;
+    const withRole = validateStackConfig(
+      rawStackConfig({
+        "worker-identity:aws": { audience: "sts.amazonaws.com" },
+        "worker-identity:workloads": {
+          ...workloads,
+          billing: { ...workloads.billing, aws: { roleName: "payments-billing" } },
+        },
+      }),
+      { project: PROJECT, stack: STACK },
+    );
+    const runtime = runtimeConfigOf(withRole);
+    const billing = runtime.workloads.find((w) => w.name === "billing")!;
+    assert.deepEqual(billing.targets, [
+      {
+        party: "aws",
+        target: "payments-billing",
+        audience: "sts.amazonaws.com",
+        trusts: [{ issuer: "https://id.example.dev", subject: `worker/${ACCOUNT_ID}/billing` }],
+      },
+    ]);
+    for (const name of ["reports-exporter", "ledger-sync", "edge-api"]) {
+      assert.deepEqual(runtime.workloads.find((w) => w.name === name)!.targets, [], name);
+    }
   });
 
   it("takes the local issuer URL from the config the local stack validates", () => {
@@ -87,12 +117,12 @@ describe("checkRuntimeConfig (the Worker's check)", () => {
     [
       "without a version",
       (d) => ({ ...d, version: undefined }),
-      /runtime config is version undefined, but this issuer reads version 1/,
+      /runtime config is version undefined, but this issuer reads version 2/,
     ],
     [
       "of a later version",
-      (d) => ({ ...d, version: 2 }),
-      /runtime config is version 2, but this issuer reads version 1; rebuild/,
+      (d) => ({ ...d, version: 3 }),
+      /runtime config is version 3, but this issuer reads version 2; rebuild/,
     ],
     ["without a project", (d) => ({ ...d, project: undefined }), /runtime config: project is missing \(a string\)/],
     [

@@ -2,6 +2,7 @@
 // (the issuer Worker, the local stack, the Pulumi program) reads these types, never raw config.
 // Each relying party beyond AWS and GCP keeps its shapes in its own file (<party>-settings.ts).
 
+import type { AccessSettings } from "./access-settings.js";
 import type { WorkloadAnthropicSettings } from "./anthropic-settings.js";
 import type { AzureSettings, WorkloadAzureSettings } from "./azure-settings.js";
 import type { WorkloadOpenAiSettings } from "./openai-settings.js";
@@ -177,6 +178,8 @@ export interface StackConfig {
   readonly introspectionClients: readonly string[];
   /** The edge middleware the program deploys in front of an API, when configured. */
   readonly edgeMiddleware?: EdgeMiddlewareSettings;
+  /** Cloudflare Access in front of the operator page, when configured (access-settings.ts). */
+  readonly access?: AccessSettings;
 }
 
 /** `<project>:edgeMiddleware`: a relying-party Worker (worker/middleware/) on a Workers route. */

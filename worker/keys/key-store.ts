@@ -12,6 +12,7 @@ import { publishedDocumentEtag } from "../publishing/etag.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { type RevocationListing, RevocationStore } from "../revocation/store.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
+import type { AdminView } from "./admin-view.js";
 import { type JwksKvMetadata, jwksDocument } from "./jwks.js";
 import { importKeyEncryptionKey, type KeyEncryptionKey, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
@@ -100,6 +101,20 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
 
   async listKeys(): Promise<KeyListing> {
     return this.#listing();
+  }
+
+  /**
+   * Everything the operator page shows, read in one call: keys, revocations in force, and the
+   * issuance log. Read-only: upkeep is the alarm's (and the admin API's) job.
+   */
+  async adminView(): Promise<AdminView> {
+    const nowMs = this.#clock.now();
+    return {
+      keys: this.#listing(),
+      revocations: this.#revocations.listing(nowMs),
+      // The issuance log (worker/activity/) fills this in.
+      activity: { since: null, counts: [], recent: [], limits: { counts: 0, recent: 0 }, uncounted: 0 },
+    };
   }
 
   /** A rotation ahead of schedule: safe (waits for publication) unless `emergency`. */

@@ -80,12 +80,36 @@ const ISSUER: Readonly<Record<string, Field>> = {
   ],
 };
 
+const TARGET_PARTIES: ReadonlySet<unknown> = new Set(["aws", "gcp", "azure", "vault", "anthropic", "openai"]);
+/** A federated target (worker/trust/targets.ts): shown on the operator page, never read to issue. */
+const target: Check = (v) => {
+  if (!record(v)) return false;
+  const { party, target: name, audience, trusts } = v as Record<string, unknown>;
+  return (
+    TARGET_PARTIES.has(party) &&
+    string(name) &&
+    string(audience) &&
+    Array.isArray(trusts) &&
+    trusts.every(
+      (t) =>
+        record(t) && string((t as Record<string, unknown>).issuer) && string((t as Record<string, unknown>).subject),
+    )
+  );
+};
+const targets: Check = (v) => Array.isArray(v) && v.every(target);
+
 const TOKEN_SETTINGS: Readonly<Record<string, Field>> = {
   name: [string, "a string"],
   audiences: [strings, "a list of strings"],
   tokenLifetimeSeconds: [lifetime, LIFETIME],
   maxTokenLifetimeSeconds: [lifetime, LIFETIME],
   claims: [record, "an object"],
+  targets: [targets, "a list of {party, target, audience, trusts: [{issuer, subject}]}"],
+};
+
+const ACCESS: Readonly<Record<string, Field>> = {
+  teamDomain: [string, "a string"],
+  audience: [string, "a string"],
 };
 
 const WORKLOAD: Readonly<Record<string, Field>> = {
@@ -133,6 +157,10 @@ export function checkRuntimeConfig(value: unknown): RuntimeConfig {
     "",
   );
   if (!record(document.issuer)) throw problem("issuer", "must be an object");
+  if (document.access !== undefined) {
+    if (!record(document.access)) throw problem("access", "must be an object {teamDomain, audience}");
+    members(document.access as Record<string, unknown>, ACCESS, "access.");
+  }
   members(document.issuer as Record<string, unknown>, ISSUER, "issuer.");
   list(document, "workloads", WORKLOAD);
   list(document, "workflows", WORKFLOW);

@@ -5,6 +5,7 @@
 import { THUMBPRINT_PATTERN } from "@worker-identity/verifier";
 import type { NativeTokenSettings, StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
 import { IssuerConfigError } from "../errors.js";
+import { federatedTargets } from "../trust/targets.js";
 import {
   RUNTIME_CONFIG_VERSION,
   RUNTIME_WORKFLOW_FIELDS,
@@ -37,9 +38,13 @@ export function runtimeConfigOf(
     project: config.project,
     stack: config.stack,
     issuer: config.issuer,
-    workloads: config.workloads.map((w) => runtimeWorkload(w, thumbprints)),
-    workflows: config.workflows.map(runtimeWorkflow),
+    workloads: config.workloads.map((w) => ({
+      ...runtimeWorkload(w, thumbprints),
+      targets: federatedTargets(config, w),
+    })),
+    workflows: config.workflows.map((w) => ({ ...runtimeWorkflow(w), targets: federatedTargets(config, w) })),
     introspectionClients: config.introspectionClients,
+    ...(config.access === undefined ? {} : { access: config.access }),
   };
 }
 
@@ -76,5 +81,8 @@ function nativeTrust({ issuer, subject, jwksUri }: NativeTokenSettings): Runtime
 }
 
 function runtimeWorkflow(workflow: WorkflowConfig): RuntimeWorkflow {
-  return Object.fromEntries(RUNTIME_WORKFLOW_FIELDS.map((field) => [field, workflow[field]])) as RuntimeWorkflow;
+  return Object.fromEntries(RUNTIME_WORKFLOW_FIELDS.map((field) => [field, workflow[field]])) as Pick<
+    WorkflowConfig,
+    (typeof RUNTIME_WORKFLOW_FIELDS)[number]
+  >;
 }

@@ -5,9 +5,10 @@
 // field renamed there is renamed here.
 
 import type { NativeTokenSettings, StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import type { FederatedTarget } from "../trust/targets.js";
 
 /** Bumped whenever a field changes meaning or shape; a Worker refuses any other version. */
-export const RUNTIME_CONFIG_VERSION = 1;
+export const RUNTIME_CONFIG_VERSION = 2;
 
 /** What the issuer reads of a registered workload (never its cloud role or service account). */
 export type RuntimeWorkload = Pick<
@@ -21,6 +22,12 @@ export type RuntimeWorkload = Pick<
    * exchanges for this workload's (worker/exchange); absent: none is exchanged for it.
    */
   readonly native?: RuntimeNativeTrust;
+  /**
+   * The federated targets the stack declares for it (worker/trust/targets.ts), shown on the
+   * operator page; never read to issue. A runtime config always carries it (possibly empty); a
+   * StackConfig handed over directly (tests) has none.
+   */
+  readonly targets?: readonly FederatedTarget[];
 };
 
 /** What the issuer reads of a workload's native settings: whom to trust, never the audiences its bindings use. */
@@ -38,13 +45,17 @@ export const RUNTIME_WORKFLOW_FIELDS = [
   "claims",
 ] as const satisfies readonly (keyof WorkflowConfig)[];
 
-export type RuntimeWorkflow = Pick<WorkflowConfig, (typeof RUNTIME_WORKFLOW_FIELDS)[number]>;
+export type RuntimeWorkflow = Pick<WorkflowConfig, (typeof RUNTIME_WORKFLOW_FIELDS)[number]> & {
+  /** As a workload's: what the operator page shows, never read to issue. */
+  readonly targets?: readonly FederatedTarget[];
+};
 
 /**
  * The stack as the Worker's code reads it. A validated StackConfig is one too (tests hand it
  * over directly); the Worker itself gets a RuntimeConfig.
  */
-export interface RuntimeSettings extends Pick<StackConfig, "project" | "stack" | "issuer" | "introspectionClients"> {
+export interface RuntimeSettings
+  extends Pick<StackConfig, "project" | "stack" | "issuer" | "introspectionClients" | "access"> {
   /** Sorted by name. */
   readonly workloads: readonly RuntimeWorkload[];
   /** Sorted by name. */

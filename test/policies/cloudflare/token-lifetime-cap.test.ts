@@ -62,7 +62,7 @@ describe("policy cloudflare-issuer-token-lifetime-cap", () => {
       cloudflareIssuerTokenLifetimeCap,
       issuerScript({ content: `${runtimeConfigBanner('{"version":0}')}\n` }),
     );
-    assert.match(stale[0]!, /^the issuer's runtime config is version 0, but this issuer reads version 1/);
+    assert.match(stale[0]!, /^the issuer's runtime config is version 0, but this issuer reads version 2/);
     const shapeless = issuerScriptContent().replace(
       '"maxTokenLifetimeSeconds\\":3600',
       '"maxTokenLifetimeSeconds\\":\\"3600\\"',
