@@ -4,8 +4,10 @@
 // the replay store (replays.ts), then the issuance every RPC token takes (worker/tokens/issue.ts),
 // so an exchanged token carries exactly what the workload's RPC token does. Logged like RPC
 // issuance: `token.issued` when signed, `token.refused` with the code, `token.exchanged` with the
-// native iss, sub and jti; never a token.
+// native iss, sub and jti; never a token. Every outcome is reported to the issuance log
+// (worker/activity/), as the RPC paths' are.
 
+import type { ActivityReport, ResolvedRequester } from "../activity/event.js";
 import type { IssuerEnv } from "../bindings/env.js";
 import { errorCodeOf, errorDetailOf } from "../errors.js";
 import type { IssuerAnswerCode } from "../http/issuer-problems.js";
@@ -23,6 +25,8 @@ export interface ExchangeContext {
   readonly nowMs: number;
   /** The issue context RPC issuance uses (worker/issuer/issuance.ts), at the same time. */
   readonly issueContext: () => IssueContext;
+  /** The issuance log of this request (worker/issuer/issuance.ts activityReport); absent: nothing is reported. */
+  readonly report?: ActivityReport;
 }
 
 /** A refusal on its way to the answer: our code, the OAuth error, the detail. */
@@ -43,6 +47,16 @@ export async function handleTokenExchange(
 ): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
   let workload: string | null = null;
+  let resolved: ResolvedRequester | undefined;
+  let asked: string | undefined;
+  const report = (refused?: { code: string }) =>
+    context.report?.({
+      channel: "exchange",
+      requester: "workload",
+      resolved,
+      audience: asked,
+      ...(refused === undefined ? {} : { refused }),
+    });
   try {
     const { config, nowMs } = context;
     if (!config.workloads.some((w) => w.native !== undefined)) {
@@ -54,11 +68,13 @@ export async function handleTokenExchange(
     }
     const body = await readBody(request);
     const { subjectToken, audience } = parse(request.headers.get("content-type"), body);
+    asked = audience;
     const verified = await verifyNativeToken(subjectToken, config, nowMs).catch((error: unknown) => {
       if (!(error instanceof NativeTokenError)) throw error;
       throw new Refusal(error.code, error.detail);
     });
     workload = verified.workload.name;
+    resolved = verified.workload;
     if (!verified.workload.audiences.includes(audience)) {
       throw new Refusal(
         "ERR_INVALID_TARGET",
@@ -91,10 +107,15 @@ export async function handleTokenExchange(
         aud: audience,
       }),
     );
+    report();
     return exchangeAnswer(issued.token, issued.expiresAt, Math.floor(issueContext.nowMs / 1_000));
   } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
+    if (!(error instanceof Refusal)) {
+      report({ code: errorCodeOf(error) ?? "ERR_INTERNAL" });
+      throw error;
+    }
     console.warn(JSON.stringify({ event: "token.refused", via: "exchange", workload, code: error.code }));
+    report({ code: error.code });
     return exchangeProblem(error.code, error.detail, error.error);
   }
 }

@@ -21,10 +21,11 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
 
   /** A token naming the calling workload, for `audience`. */
   async token(audience: string, options?: TokenOptions): Promise<IssuedToken> {
-    return issueLoggingRefusals(this.env, "workload", ({ config, named, context }) => {
+    const request = { requester: "workload", channel: "rpc", audience, waitUntil: this.#waitUntil } as const;
+    return issueLoggingRefusals(this.env, request, ({ config, named, context }) => {
       refuseWorkflowBindingForToken(this.#binding());
       const workload = resolveWorkload(config, (this.constructor as typeof Issuer).workload, this.ctx.props);
-      named(workload.name);
+      named(workload);
       const { certificateThumbprint } = workload;
       return issueWorkloadToken(
         { ...context(), ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }) },
@@ -40,9 +41,10 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
    * for `audience`: `sub` = workflow/<account_id>/<workflow>/<instanceId>.
    */
   async workflowToken(instanceId: string, audience: string, options?: TokenOptions): Promise<IssuedToken> {
-    return issueLoggingRefusals(this.env, "workflow", ({ config, named, context }) => {
+    const request = { requester: "workflow", channel: "workflow", audience, waitUntil: this.#waitUntil } as const;
+    return issueLoggingRefusals(this.env, request, ({ config, named, context }) => {
       const workflow = resolveWorkflow(config, this.#binding());
-      named(workflow.name);
+      named(workflow);
       return issueWorkflowToken(
         { ...context(), instanceStatus: (wf, id) => instanceStatus(this.env, wf, id) },
         workflow,
@@ -52,6 +54,9 @@ export class Issuer extends WorkerEntrypoint<IssuerEnv> implements IssuerRpc {
       );
     });
   }
+
+  /** The issuance log's sends outlive the answer (worker/activity/reporter.ts). */
+  readonly #waitUntil = (promise: Promise<unknown>): void => this.ctx.waitUntil(promise);
 
   #binding(): BindingIdentity {
     const entrypoint = this.constructor as typeof Issuer;

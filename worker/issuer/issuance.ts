@@ -1,7 +1,11 @@
 // The I/O every issuance shares (entrypoint.ts `token` and `workflowToken`, and POST /token):
 // the runtime config, the isolate's signing key and token caches, the published revocation list,
-// and the `token.refused` log line when a token is refused.
+// the `token.refused` log line when a token is refused, and the issuance log's event for every
+// outcome (worker/activity/: sent to the key store after the answer, never awaited by issuance).
 
+import { type ActivityReport, activityEvent, type ResolvedRequester } from "../activity/event.js";
+import { activityReporter } from "../activity/reporter.js";
+import type { ActivityChannel } from "../activity/types.js";
 import type { IssuerEnv } from "../bindings/env.js";
 import { clockFromOffset } from "../clock.js";
 import { errorCodeOf } from "../errors.js";
@@ -15,34 +19,68 @@ import type { IssuedToken } from "../tokens/rpc.js";
 
 export interface Issuance {
   readonly config: RuntimeSettings;
-  /** Names the requester (workload or workflow) in the refusal log, once it is resolved. */
-  named(name: string): void;
+  /** Names the requester (workload or workflow) in the refusal log and the issuance log, once it is resolved. */
+  named(requester: ResolvedRequester): void;
   /** The issue context of this isolate, at the issuer's current time. */
   context(): IssueContext;
 }
 
-/** Runs `issue`, logging `token.refused` with the requester's name (if resolved) when it throws. */
+/** What an RPC issuance tells the logs before it knows who is calling. */
+export interface IssuanceRequest {
+  readonly requester: "workload" | "workflow";
+  readonly channel: ActivityChannel;
+  /** The audience argument as sent (the issuance log keeps it only if the requester may have it). */
+  readonly audience: unknown;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * Runs `issue`, logging `token.refused` with the requester's name (if resolved) when it throws,
+ * and reporting the outcome to the issuance log either way.
+ */
 export async function issueLoggingRefusals(
   env: IssuerEnv,
-  requester: "workload" | "workflow",
+  request: IssuanceRequest,
   issue: (issuance: Issuance) => Promise<IssuedToken>,
 ): Promise<IssuedToken> {
-  let name: string | undefined;
+  const { requester, channel, audience } = request;
+  const report = activityReport(env, request.waitUntil);
+  let resolved: ResolvedRequester | undefined;
   try {
     const config = runtimeConfig();
-    return await issue({
+    const issued = await issue({
       config,
-      named: (resolved) => {
-        name = resolved;
+      named: (named) => {
+        resolved = named;
       },
       context: () => issueContext(env, config),
     });
+    report({ channel, requester, resolved, audience });
+    return issued;
   } catch (error) {
-    console.warn(
-      JSON.stringify({ event: "token.refused", [requester]: name ?? null, code: errorCodeOf(error) ?? "ERR_INTERNAL" }),
-    );
+    const code = errorCodeOf(error) ?? "ERR_INTERNAL";
+    console.warn(JSON.stringify({ event: "token.refused", [requester]: resolved?.name ?? null, code }));
+    report({ channel, requester, resolved, audience, refused: { code } });
     throw error;
   }
+}
+
+/**
+ * Reports issuance outcomes of this request to the issuance log: buffered in the isolate and sent
+ * under `waitUntil` by a stub made in this request. Never throws, never delays the answer.
+ */
+export function activityReport(env: IssuerEnv, waitUntil: (promise: Promise<unknown>) => void): ActivityReport {
+  const clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
+  return (occurrence) => {
+    try {
+      activityReporter.report(activityEvent({ ...occurrence, at: clock.now() }), {
+        waitUntil,
+        send: (events) => keyStoreOf(env).recordActivity(events),
+      });
+    } catch (error) {
+      console.warn(JSON.stringify({ event: "activity.report_failed", error: String(error) }));
+    }
+  };
 }
 
 /** The issue context of this isolate at the issuer's current time: RPC issuance and the token exchange (POST /token) share it. */

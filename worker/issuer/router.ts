@@ -21,7 +21,7 @@ import {
 } from "../http/routes.js";
 import { handleIntrospection } from "../introspection/route.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
-import { issueContext } from "./issuance.js";
+import { activityReport, issueContext } from "./issuance.js";
 
 export async function handleRequest(request: Request, env: IssuerEnv, ctx: ExecutionContext): Promise<Response> {
   const path = new URL(request.url).pathname;
@@ -46,7 +46,12 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
     if (path === REVOCATIONS_PATH) return await serveRevocations(request, env);
     if (path === TOKEN_EXCHANGE_PATH) {
       const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
-      return await handleTokenExchange(request, env, { config, nowMs, issueContext: () => issueContext(env, config) });
+      return await handleTokenExchange(request, env, {
+        config,
+        nowMs,
+        issueContext: () => issueContext(env, config),
+        report: activityReport(env, (promise) => ctx.waitUntil(promise)),
+      });
     }
     return issuerProblem(
       "ERR_NOT_FOUND",

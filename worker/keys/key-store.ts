@@ -5,6 +5,9 @@
 // Only the issuer Worker holds a binding to it. Private keys leave it sealed under the KEK.
 
 import { DurableObject } from "cloudflare:workers";
+import { admitEvent } from "../activity/event.js";
+import { ActivityRows } from "../activity/rows.js";
+import type { ActivityEvent } from "../activity/types.js";
 import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyEncryptionKeyError } from "../errors.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
@@ -43,6 +46,8 @@ const ROTATION_RETRY_MS = 5 * 60_000;
 /** Bound on timeline rounds in one advance (each round applies what became due). */
 const MAX_ROUNDS = 8;
 const LISTED_EVENTS = 50;
+/** Events one recordActivity call takes; the isolate sends at most this many (activity/reporter.ts MAX_BATCH). */
+const MAX_RECORDED_EVENTS = 200;
 
 /** What the key store reads of the issuer's bindings (IssuerEnv, worker/bindings/env.ts, has them all). */
 export interface KeyStoreEnv {
@@ -54,6 +59,7 @@ export interface KeyStoreEnv {
 export class KeyStore extends DurableObject<KeyStoreEnv> {
   readonly #rows: KeyRows;
   readonly #revocations: RevocationStore;
+  readonly #activity: ActivityRows;
   readonly #clock: Clock;
   /** The imported KEK: a value, never a promise another request could be left awaiting. */
   #kek: KeyEncryptionKey | undefined;
@@ -62,10 +68,12 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     super(ctx, env);
     this.#rows = new KeyRows(ctx.storage.sql);
     this.#revocations = new RevocationStore(ctx.storage.sql);
+    this.#activity = new ActivityRows(ctx.storage.sql);
     this.#clock = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS);
     void ctx.blockConcurrencyWhile(async () => {
       this.#rows.migrate();
       this.#revocations.ledger.migrate();
+      this.#activity.migrate();
     });
   }
 
@@ -112,9 +120,22 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     return {
       keys: this.#listing(),
       revocations: this.#revocations.listing(nowMs),
-      // The issuance log (worker/activity/) fills this in.
-      activity: { since: null, counts: [], recent: [], limits: { counts: 0, recent: 0 }, uncounted: 0 },
+      activity: this.#activity.summary(),
     };
+  }
+
+  /**
+   * Adds issuance events to the log (worker/activity/): each admitted again against the runtime
+   * config, so only registered names and allowed audiences are stored, whatever was sent.
+   */
+  async recordActivity(events: readonly ActivityEvent[]): Promise<void> {
+    if (!Array.isArray(events)) return;
+    const config = runtimeConfig();
+    const admitted = events
+      .slice(0, MAX_RECORDED_EVENTS)
+      .map((event: unknown) => admitEvent(event, config))
+      .filter((event) => event !== undefined);
+    this.#activity.record(admitted);
   }
 
   /** A rotation ahead of schedule: safe (waits for publication) unless `emergency`. */
