@@ -1,11 +1,12 @@
 // The admin API: key listing, rotation (safe or emergency) and key revocation; token
-// revocations (revocations.ts).
+// revocations (revocations.ts); the operator page at /admin/ (page-route.ts).
 //   GET  /admin/keys
 //   POST /admin/keys/rotate          body: {"emergency": true} to stop signing with the active key now
 //   POST /admin/keys/<kid>/revoke
 // Every answer is JSON; failures are problem+json.
 
 import type { IssuerEnv } from "../bindings/env.js";
+import { clockFromOffset } from "../clock.js";
 import type { IssuerSettings } from "../config/types.js";
 import { jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { InvalidRequestError } from "../errors.js";
@@ -18,6 +19,7 @@ import type { KeyListing } from "../keys/key-store-types.js";
 import { parseJsonObject } from "../options/json-value.js";
 import type { RuntimeSettings } from "../runtime-config/types.js";
 import { authenticateAdmin, MIN_ADMIN_TOKEN_LENGTH } from "./auth.js";
+import { handlePage, PAGE_ROUTES } from "./page-route.js";
 import { ADMIN_REVOCATIONS_PATH, handleRevocationAdmin } from "./revocations.js";
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -29,6 +31,11 @@ export async function handleAdmin(
   config: RuntimeSettings,
   path: string,
 ): Promise<Response> {
+  // The operator page takes a browser's credentials too (page-route.ts); the API only the Bearer token.
+  if (PAGE_ROUTES.has(path)) {
+    const nowMs = clockFromOffset(env.TEST_CLOCK_OFFSET_SECONDS).now();
+    return handlePage(request, { adminToken: env.ADMIN_TOKEN, nowMs, keyStore: keyStoreOf(env) }, config, path);
+  }
   const auth = await authenticateAdmin(request, env.ADMIN_TOKEN);
   if (auth === "disabled") {
     return issuerProblem(
@@ -67,7 +74,7 @@ export async function handleAdmin(
   }
   return issuerProblem(
     "ERR_NOT_FOUND",
-    "no such admin route; the admin routes are GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
+    "no such admin route; the admin routes are GET /admin/ (the operator page), GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
   );
 }
 
