@@ -45,7 +45,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {
-    const maps = ["workloads", "aws", "gcp", "azure", "vault", "workflows", "mtls", "edgeMiddleware"];
+    const maps = ["workloads", "aws", "gcp", "azure", "vault", "workflows", "mtls", "edgeMiddleware", "access"];
     assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => !maps.includes(k)).sort());
     for (const [name, declaration] of Object.entries(project.config)) {
       assert.ok(

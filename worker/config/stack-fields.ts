@@ -1,6 +1,7 @@
 // The top level of a stack's configuration: one reader per key of the project's namespace, the
 // keys a stack may set and nothing else (validate.ts reads them, then resolves what they mean).
 
+import { ACCESS_STACK_KEY_EMPTY, readAccessSettings } from "./access.js";
 import { AWS_STACK_KEY_EMPTY, readAwsSettings } from "./aws.js";
 import { AZURE_STACK_KEY_EMPTY, readAzureSettings } from "./azure.js";
 import { readEdgeMiddleware } from "./edge-middleware.js";
@@ -163,6 +164,8 @@ export const STACK_FIELDS = {
   introspectionClients: { read: readIntrospectionClients },
   /** The relying-party Worker the program deploys in front of an API. */
   edgeMiddleware: { read: readEdgeMiddleware },
+  /** Cloudflare Access in front of the operator page (/admin/): the team domain and the application's AUD tag. */
+  access: { read: readAccessSettings, empty: ACCESS_STACK_KEY_EMPTY },
 } as const;
 
 /** The keys a stack may set in the project's namespace. */

@@ -219,6 +219,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     workflows,
     introspectionClients: fields.introspectionClients ?? [],
     ...(fields.edgeMiddleware === undefined ? {} : { edgeMiddleware: fields.edgeMiddleware }),
+    ...(fields.access === undefined ? {} : { access: fields.access }),
   });
 }
 
