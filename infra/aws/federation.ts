@@ -9,15 +9,8 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsSettings, WorkloadAwsSettings, WorkloadConfig } from "../../worker/config/types.js";
-import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
-import { checkedRoleDescription } from "./iam-labels.js";
-import {
-  nativeIssuerId,
-  nativeProviderTags,
-  nativeRoleDescription,
-  nativeRoleTags,
-  nativeTrustStatement,
-} from "./native-trust.js";
+import { checkedRoleDescription } from "../../worker/trust/aws/iam-labels.js";
+import { nativeRoleDescription, nativeRoleTags, nativeTrustStatement } from "../../worker/trust/aws/native-trust.js";
 import {
   issuerHost,
   providerTags,
@@ -27,7 +20,9 @@ import {
   workflowRoleDescription,
   workflowRoleTags,
   workflowTrustPolicy,
-} from "./trust-policy.js";
+} from "../../worker/trust/aws/trust-policy.js";
+import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
+import { nativeIssuerId, nativeProviderTags } from "../native-issuer.js";
 
 /** Workloads and workflows with AWS settings get a role. */
 export interface AwsFederationArgs extends FederationArgs {

@@ -16,6 +16,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureFederatedCredential } from "../../worker/config/azure-settings.js";
 import type { AzureIdentity, AzureSettings, WorkloadConfig } from "../../worker/config/types.js";
+import { entraCredentialDocument } from "../../worker/trust/entra-credential.js";
 import { type FederationArgs, workloadChildPrefix } from "../federation-args.js";
 import { type ApplicationServes, describeApplication, describeCredential } from "./console-text.js";
 
@@ -75,6 +76,11 @@ export class AzureFederation extends pulumi.ComponentResource {
       const prefix = workloadChildPrefix(name, workload);
       const ficName = (c: AzureFederatedCredential) => `${prefix}-fic${c.trusts === "native" ? "-native" : ""}`;
       const description = (c: AzureFederatedCredential) => describeCredential(workload.name, c, args.stack);
+      /** What Entra matches a token against: the FIC's exact issuer, subject and audiences. */
+      const matched = (c: AzureFederatedCredential) => {
+        const { issuer, subject, audiences } = entraCredentialDocument(args.azure, c);
+        return { issuer, subject, audiences };
+      };
       let clientId: pulumi.Output<string>;
       let objectId: pulumi.Output<string> | undefined;
       let resourceId: string | undefined;
@@ -97,9 +103,7 @@ export class AzureFederation extends pulumi.ComponentResource {
               resourceGroupName: identity.resourceGroupName,
               resourceName: identity.resourceName,
               federatedIdentityCredentialResourceName: credential.name,
-              issuer: credential.issuer,
-              subject: credential.subject,
-              audiences: [args.azure.audience],
+              ...matched(credential),
             },
             { parent: this, provider, ...(previous === undefined ? {} : { dependsOn: [previous] }) },
           );
@@ -127,9 +131,7 @@ export class AzureFederation extends pulumi.ComponentResource {
               applicationId,
               displayName: credential.name,
               description: description(credential),
-              issuer: credential.issuer,
-              subject: credential.subject,
-              audiences: [args.azure.audience],
+              ...matched(credential),
             },
             { parent: this, provider: directory },
           );

@@ -13,17 +13,13 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import type { GcpSettings, WorkloadGcpSettings } from "../../worker/config/types.js";
-import { nativeIssuerId } from "../aws/native-trust.js";
-import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
 import {
   describeNativeProvider,
   nativeAttributeMapping,
   nativeIssuersOf,
   nativeProviderCondition,
-  nativeProviderId,
   nativeWorkloadsOf,
-} from "./native-provider.js";
-import { checkedProjectId } from "./project-number.js";
+} from "../../worker/trust/gcp/native-provider.js";
 import {
   attributeCondition,
   attributeMapping,
@@ -36,7 +32,10 @@ import {
   serviceAccountEmail,
   serviceAccountResourceName,
   WORKLOAD_IDENTITY_USER_ROLE,
-} from "./workload-identity.js";
+} from "../../worker/trust/gcp/workload-identity.js";
+import { type FederationArgs, workflowChildPrefix, workloadChildPrefix } from "../federation-args.js";
+import { nativeIssuerId, nativeProviderId } from "../native-issuer.js";
+import { checkedProjectId } from "./project-number.js";
 
 /**
  * How long grants on a service account wait after the stack creates it. Creation is eventually

@@ -2,8 +2,8 @@
 // trusts exactly the stack's issuer (its discovery document and JWKS, `bound_issuer` equal to the
 // issuer URL, only the stack's signing algorithm), and per workload with `vault` settings one
 // role (vault.jwt.AuthBackendRole) bound to exactly that workload's subject and the stack's Vault
-// audience, with exact (never glob) claims. The argument builders are pure and exported: the
-// program, the policy pack's tests and the trust tests read the same documents.
+// audience, with exact (never glob) claims. The argument builders are pure (worker/trust/vault-role.ts):
+// the program and `wid explain` read the same documents.
 //
 // Native tokens: Vault's JWT method has one bound_issuer per mount, and a Cloudflare-native token
 // comes from another issuer. A workload with `native` reaches Vault as every workload does, with
@@ -12,12 +12,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import type {
-  IssuerSettings,
-  VaultSettings,
-  WorkloadConfig,
-  WorkloadVaultSettings,
-} from "../../worker/config/types.js";
+import type { VaultSettings } from "../../worker/config/types.js";
+import { vaultBackendArgs, vaultRoleArgs } from "../../worker/trust/vault-role.js";
 import { type FederationArgs, workloadChildPrefix } from "../federation-args.js";
 
 export interface VaultFederationArgs extends FederationArgs {
@@ -45,67 +41,6 @@ export interface VaultWorkloadOutputs {
   readonly boundSubject: string;
   /** The options to pass to vaultToken, once the mount and role exist. */
   readonly vaultToken: pulumi.Output<VaultTokenCall>;
-}
-
-/** Claims the issuer writes into every workload token, copied into the token's metadata (and the entity alias's). */
-export const VAULT_CLAIM_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({
-  worker: "workload",
-  account_id: "account_id",
-  environment: "environment",
-});
-
-/** The console text of the mount: who it trusts, for whom, from which stack. */
-export function vaultBackendDescription(issuer: IssuerSettings, stack: string): string {
-  return (
-    `worker-identity stack ${stack}: Cloudflare Workers of account ${issuer.accountId} presenting tokens of ` +
-    `${issuer.issuerUrl}; one role per Worker, bound to its exact subject`
-  );
-}
-
-/** The JWT auth method's inputs: the issuer's discovery, its exact `iss`, its one algorithm. */
-export function vaultBackendArgs(
-  issuer: IssuerSettings,
-  settings: VaultSettings,
-  stack: string,
-): vault.jwt.AuthBackendArgs {
-  return {
-    path: settings.mount,
-    type: "jwt",
-    description: vaultBackendDescription(issuer, stack),
-    // Vault reads <url>/.well-known/openid-configuration, then the JWKS it names: key rotation
-    // needs nothing from the program. jwks_url / jwt_validation_pubkeys are not offered: the
-    // issuer's keys rotate (rotationPeriodDays), and Vault must reach the issuer either way.
-    oidcDiscoveryUrl: issuer.issuerUrl,
-    boundIssuer: issuer.issuerUrl,
-    jwtSupportedAlgs: [issuer.signingAlgorithm],
-    ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
-  };
-}
-
-/** One workload's role: its exact subject, the Vault audience, exact claims, its policies and lifetimes. */
-export function vaultRoleArgs(
-  issuer: IssuerSettings,
-  settings: VaultSettings,
-  workload: Pick<WorkloadConfig, "name" | "subject">,
-  role: WorkloadVaultSettings,
-): Omit<vault.jwt.AuthBackendRoleArgs, "backend"> & { readonly backend: string } {
-  return {
-    backend: settings.mount,
-    roleName: role.role,
-    roleType: "jwt",
-    boundAudiences: [settings.audience],
-    boundSubject: workload.subject,
-    boundClaimsType: "string",
-    boundClaims: { account_id: issuer.accountId, worker: workload.name },
-    userClaim: "sub",
-    claimMappings: { ...VAULT_CLAIM_MAPPINGS },
-    tokenPolicies: [...role.policies],
-    tokenTtl: role.tokenTtlSeconds,
-    tokenMaxTtl: role.tokenMaxTtlSeconds,
-    tokenType: role.tokenType,
-    ...(role.boundCidrs.length === 0 ? {} : { tokenBoundCidrs: [...role.boundCidrs] }),
-    ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
-  };
 }
 
 export class VaultFederation extends pulumi.ComponentResource {

@@ -2,7 +2,7 @@
 // its statements, their principals, the actions they allow and their conditions. Pure, and
 // tolerant of anything a hand-written resource may hold.
 
-import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION } from "../../infra/aws/trust-policy.js";
+import { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION } from "../../worker/trust/aws/trust-policy.js";
 import { containsUnknown, isRecord, isUnknown, listOf } from "../inputs.js";
 
 export { TAG_SESSION_ACTION, WEB_IDENTITY_ACTION };

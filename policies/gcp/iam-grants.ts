@@ -4,7 +4,7 @@
 // pool or attribute set (principalSet), or the public.
 
 import * as gcp from "@pulumi/gcp";
-import { WORKLOAD_IDENTITY_USER_ROLE } from "../../infra/gcp/workload-identity.js";
+import { WORKLOAD_IDENTITY_USER_ROLE } from "../../worker/trust/gcp/workload-identity.js";
 import { isRecord, isUnknown, listOf } from "../inputs.js";
 import type { ResourceClass } from "../resource-policy.js";
 

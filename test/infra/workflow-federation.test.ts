@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { evaluate } from "@marcbachmann/cel-js";
 import { decodeJwt, type JWTPayload } from "jose";
-import { webIdentityTrustPolicy, workflowTrustPolicy } from "../../infra/aws/trust-policy.js";
-import { attributeMapping, principalInPool, principalSetInPool } from "../../infra/gcp/workload-identity.js";
+import { webIdentityTrustPolicy, workflowTrustPolicy } from "../../worker/trust/aws/trust-policy.js";
+import { attributeMapping, principalInPool, principalSetInPool } from "../../worker/trust/gcp/workload-identity.js";
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ACCOUNT_ID, API_AUDIENCE, AWS_AUDIENCE } from "../support/stack-fixture.js";

@@ -1,16 +1,16 @@
 // Resources as the worker-identity program declares them (built with the program's own document
 // builders), for specs that start from a happy path and change one field.
 
-import { webIdentityTrustPolicy } from "../../infra/aws/trust-policy.js";
-import {
-  attributeCondition,
-  attributeMapping,
-  WORKLOAD_IDENTITY_USER_ROLE,
-} from "../../infra/gcp/workload-identity.js";
 import type { IssuerSettings } from "../../worker/config/types.js";
 import { validateStackConfig } from "../../worker/config/validate.js";
 import { runtimeConfigOf } from "../../worker/runtime-config/compute.js";
 import { runtimeConfigBanner } from "../../worker/runtime-config/embedding.js";
+import { webIdentityTrustPolicy } from "../../worker/trust/aws/trust-policy.js";
+import {
+  attributeCondition,
+  attributeMapping,
+  WORKLOAD_IDENTITY_USER_ROLE,
+} from "../../worker/trust/gcp/workload-identity.js";
 import type { TestResource } from "./harness.js";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";

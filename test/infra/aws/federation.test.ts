@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AwsFederationArgs, AwsFederation as AwsFederationClass } from "../../../infra/aws/federation.js";
-import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
 import type { AwsSettings, IssuerSettings, WorkloadConfig } from "../../../worker/config/types.js";
+import { webIdentityTrustPolicy } from "../../../worker/trust/aws/trust-policy.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 import { installMocks, recorded, resolved } from "../../support/pulumi-mocks.js";
 

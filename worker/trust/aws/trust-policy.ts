@@ -2,8 +2,8 @@
 // (the security boundary: one Worker, one role), and the description and tags that show in the
 // console which Worker a role trusts. No Pulumi here; federation.ts wires these into resources.
 
-import { AWS_IAM } from "../../worker/config/provider-limits.js";
-import type { WorkloadConfig } from "../../worker/config/types.js";
+import { AWS_IAM } from "../../config/provider-limits.js";
+import type { WorkloadConfig } from "../../config/types.js";
 import { checkedIamTags, checkedRoleDescription } from "./iam-labels.js";
 
 export const TRUST_STATEMENT_SID = "WorkerIdentityWebIdentity";

@@ -1,5 +1,5 @@
 // What GCP Workload Identity Federation is told about a native issuer (Cloudflare's `oidc_tokens`
-// binding), as pure functions: the provider id, the attribute mapping and the condition that
+// binding), as pure functions: the attribute mapping and the condition that
 // admits only the registered subjects, and the console texts. Only iss, sub and aud are known of a
 // native token, so the mapping reads sub alone and the condition nothing else.
 //
@@ -11,18 +11,10 @@
 // another workload's (worker/config/native.ts): no token of one provider can become a principal a
 // binding meant for another provider's tokens.
 
-import { nativeSubjectCondition } from "../../worker/config/native.js";
-import { GCP_IAM } from "../../worker/config/provider-limits.js";
-import type { WorkloadConfig } from "../../worker/config/types.js";
-import { nativeIssuerId } from "../aws/native-trust.js";
+import { nativeSubjectCondition } from "../../config/native.js";
+import { GCP_IAM } from "../../config/provider-limits.js";
+import type { WorkloadConfig } from "../../config/types.js";
 import type { ConsoleText } from "./workload-identity.js";
-
-/** `cfn-<12 hex>`: GCP's 4-32 of [a-z0-9-], stable per issuer, never the `gcp-` prefix. */
-export function nativeProviderId(issuer: string): string {
-  const id = `cfn-${nativeIssuerId(issuer)}`;
-  if (!GCP_IAM.workloadIdentityId.value.test(id)) throw new Error(`nativeProviderId: ${id} is not a provider id`);
-  return id;
-}
 
 /** google.subject is the native token's sub verbatim; nothing else is mapped (no other claim is known). */
 export function nativeAttributeMapping(): Record<string, string> {

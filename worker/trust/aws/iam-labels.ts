@@ -5,11 +5,17 @@
 // URL), so nothing here should ever fire; if a new source of text lets one through, the
 // program stops before declaring anything, naming the tag and the rule.
 
-import { AWS_IAM } from "../../worker/config/provider-limits.js";
-import { ProgramError } from "../program-error.js";
+import { AWS_IAM } from "../../config/provider-limits.js";
+import type { ProgramErrorCode } from "../../error-codes/deployment.js";
 
-export class IamLabelError extends ProgramError {
-  readonly code = "ERR_IAM_LABEL";
+/** A refusal of the Pulumi program (ERRORS.md, "Deploy time and options"), raised here so `wid explain` builds the same documents. */
+export class IamLabelError extends Error {
+  readonly code = "ERR_IAM_LABEL" satisfies ProgramErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "IamLabelError";
+  }
 }
 
 const TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (no '*', '?' or ',')";

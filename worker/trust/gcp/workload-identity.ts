@@ -3,15 +3,15 @@
 // resource names and principals IAM bindings refer to, and the console texts a security engineer
 // reads. federation.ts declares the resources; nothing here touches Pulumi.
 
-import { utf8Length } from "../../worker/config/fields.js";
-import { MAX_GCP_SUBJECT_BYTES } from "../../worker/config/limits.js";
+import { utf8Length } from "../../config/fields.js";
+import { MAX_GCP_SUBJECT_BYTES } from "../../config/limits.js";
 import type {
   GcpSettings,
   IssuerSettings,
   WorkflowConfig,
   WorkloadConfig,
   WorkloadGcpSettings,
-} from "../../worker/config/types.js";
+} from "../../config/types.js";
 
 /** GCP's limits on the console texts (characters). */
 export const POOL_DISPLAY_NAME_MAX = 32;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkedIamTags, checkedRoleDescription, IamLabelError } from "../../../infra/aws/iam-labels.js";
+import { checkedIamTags, checkedRoleDescription, IamLabelError } from "../../../worker/trust/aws/iam-labels.js";
 import {
   issuerHost,
   providerTags,
@@ -9,7 +9,7 @@ import {
   webIdentityTrustPolicy,
   workflowRoleDescription,
   workflowRoleTags,
-} from "../../../infra/aws/trust-policy.js";
+} from "../../../worker/trust/aws/trust-policy.js";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROVIDER_ARN = "arn:aws:iam::111122223333:oidc-provider/id.example.dev";

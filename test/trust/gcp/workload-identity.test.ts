@@ -2,6 +2,7 @@
 // account emails, and console texts within GCP's limits even for the longest valid names.
 
 import assert from "node:assert/strict";
+import type { GcpSettings, IssuerSettings } from "../../../worker/config/types.js";
 import {
   attributeCondition,
   attributeMapping,
@@ -11,8 +12,7 @@ import {
   principalInPool,
   serviceAccountEmail,
   serviceAccountResourceName,
-} from "../../../infra/gcp/workload-identity.js";
-import type { GcpSettings, IssuerSettings } from "../../../worker/config/types.js";
+} from "../../../worker/trust/gcp/workload-identity.js";
 import { gcpSettings } from "../../support/gcp-settings.js";
 import { issuerSettings } from "../../support/issuer-settings.js";
 

@@ -2,17 +2,17 @@
 // (host and path), the one exact statement, and the labels IAM accepts.
 
 import assert from "node:assert/strict";
-import {
-  NATIVE_TRUST_STATEMENT_SID,
-  nativeIssuerKeyPrefix,
-  nativeProviderTags,
-  nativeRoleTags,
-  nativeTrustStatement,
-} from "../../../infra/aws/native-trust.js";
-import { webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import { nativeProviderTags } from "../../../infra/native-issuer.js";
 import { nativeTrustPolicyCharacters } from "../../../worker/config/native.js";
 import { validateStackConfig } from "../../../worker/config/validate.js";
 import { stackWarnings } from "../../../worker/config/warnings.js";
+import {
+  NATIVE_TRUST_STATEMENT_SID,
+  nativeIssuerKeyPrefix,
+  nativeRoleTags,
+  nativeTrustStatement,
+} from "../../../worker/trust/aws/native-trust.js";
+import { webIdentityTrustPolicy } from "../../../worker/trust/aws/trust-policy.js";
 import { CLOUD_AWS_AUDIENCE, cloudRaw, cloudWithWorkload } from "../../config/cloud-fixtures.js";
 import { OPTIONS } from "../../config/fixtures.js";
 

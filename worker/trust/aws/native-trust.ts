@@ -3,10 +3,9 @@
 // a native workload's role carries beside its worker-identity one, and the provider's and role's
 // console labels. Only iss, sub and aud are known of a native token, so only they are trusted.
 
-import { createHash } from "node:crypto";
-import { nativeIssuerProblem } from "../../worker/config/native.js";
-import { AWS_IAM } from "../../worker/config/provider-limits.js";
-import type { NativeTokenSettings } from "../../worker/config/types.js";
+import { nativeIssuerProblem } from "../../config/native.js";
+import { AWS_IAM } from "../../config/provider-limits.js";
+import type { NativeTokenSettings } from "../../config/types.js";
 import { checkedIamTags } from "./iam-labels.js";
 import { TAG_PREFIX, type TrustPolicyStatement, WEB_IDENTITY_ACTION } from "./trust-policy.js";
 
@@ -20,11 +19,6 @@ export function nativeIssuerKeyPrefix(issuer: string): string {
   const problem = nativeIssuerProblem(issuer);
   if (problem !== undefined) throw new Error(`native issuer ${JSON.stringify(issuer)} ${problem}`);
   return issuer.slice("https://".length);
-}
-
-/** A stable resource-name part for one native issuer: a short hash, so adding an issuer renames nothing. */
-export function nativeIssuerId(issuer: string): string {
-  return createHash("sha256").update(issuer).digest("hex").slice(0, 12);
 }
 
 export interface NativeTrustInput {
@@ -58,21 +52,6 @@ export function nativeTrustStatement(input: NativeTrustInput): TrustPolicyStatem
   };
 }
 
-/** Tags on a native issuer's OIDC provider: which issuer, that it is Cloudflare's binding's, and which workloads it serves. */
-export function nativeProviderTags(
-  issuer: string,
-  workloads: readonly string[],
-  stack: string,
-): Record<string, string> {
-  const tagged = (value: string) => value.slice(0, AWS_IAM.tagValueLength.value.max);
-  return checkedIamTags({
-    [`${TAG_PREFIX}issuer`]: tagSafe(issuer) ?? tagged(nativeIssuerId(issuer)),
-    [`${TAG_PREFIX}issuer-kind`]: "cloudflare-oidc-tokens",
-    [`${TAG_PREFIX}workloads`]: tagged([...workloads].sort().join(" ")),
-    [`${TAG_PREFIX}stack`]: tagged(stack),
-  });
-}
-
 /** The role's tag naming the native subject it trusts, when IAM's tag characters can hold it (the description always does). */
 export function nativeRoleTags(native: Pick<NativeTokenSettings, "issuer" | "subject">): Record<string, string> {
   const subject = tagSafe(native.subject);
@@ -88,7 +67,8 @@ export function nativeRoleDescription(native: Pick<NativeTokenSettings, "issuer"
   return `; and by its Cloudflare oidc_tokens (sub ${native.subject}) from ${native.issuer}`;
 }
 
-function tagSafe(value: string): string | undefined {
+/** The value itself when IAM's tag characters and length can hold it. */
+export function tagSafe(value: string): string | undefined {
   return value.length <= AWS_IAM.tagValueLength.value.max && AWS_IAM.tagCharacters.value.test(value)
     ? value
     : undefined;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { EvaluationError, evaluate } from "@marcbachmann/cel-js";
 import { decodeJwt, type JWTPayload } from "jose";
-import { attributeCondition, attributeMapping, principalInPool } from "../../../infra/gcp/workload-identity.js";
+import { attributeCondition, attributeMapping, principalInPool } from "../../../worker/trust/gcp/workload-identity.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, GCP_AUDIENCE } from "../../support/stack-fixture.js";
 

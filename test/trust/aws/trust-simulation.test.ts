@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
-import { type TrustPolicyDocument, webIdentityTrustPolicy } from "../../../infra/aws/trust-policy.js";
+import { type TrustPolicyDocument, webIdentityTrustPolicy } from "../../../worker/trust/aws/trust-policy.js";
 import { type Decision, simulateTrust } from "../../support/iam-simulator.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE } from "../../support/stack-fixture.js";
