@@ -7,8 +7,21 @@
 
 import { type IssuerErrorCode, RETRYABLE_ISSUER_CODES } from "../error-codes/issuer.js";
 import type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
+import type { PresentedClaims } from "./presented-token.js";
 
 export type { WorkloadIdentityErrorCode } from "../error-codes/sdk.js";
+export type { PresentedClaims } from "./presented-token.js";
+
+/**
+ * What a refusal of our token says beyond the service's words: the claims the token presented
+ * (decoded, never the token) and the likely mismatch, as `wid explain` would name it.
+ */
+export interface RefusalExplanation {
+  /** The refused token's sub, aud and iss; undefined when the token could not be decoded. */
+  readonly presented: PresentedClaims | undefined;
+  /** The likely mismatch and where to fix it; undefined when the answer names none. */
+  readonly hint: string | undefined;
+}
 
 /**
  * Who answered (or failed to): the issuer binding, a native token binding (Cloudflare's
@@ -109,27 +122,63 @@ export class AwsStsError extends CloudServiceError {
     readonly requestId: string | undefined,
     retryable: boolean,
     detail: string,
+    explanation?: RefusalExplanation,
   ) {
     super("aws-sts", status, serviceCode, serviceMessage, retryable, detail);
+    this.presented = explanation?.presented;
+    this.hint = explanation?.hint;
   }
+
+  /** The refused token's sub, aud and iss (never the token). */
+  readonly presented: PresentedClaims | undefined;
+  /** The likely mismatch: for AccessDenied, the trust policy's sub and aud conditions. */
+  readonly hint: string | undefined;
 }
 
 /** An OAuth error (`{error, error_description}`) or a Google API error from sts.googleapis.com. */
 export class GcpStsError extends CloudServiceError {
   readonly code = "ERR_GCP_STS";
 
-  constructor(status: number, serviceCode: string, serviceMessage: string, retryable: boolean, detail: string) {
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    retryable: boolean,
+    detail: string,
+    explanation?: RefusalExplanation,
+  ) {
     super("gcp-sts", status, serviceCode, serviceMessage, retryable, detail);
+    this.presented = explanation?.presented;
+    this.hint = explanation?.hint;
   }
+
+  /** The refused token's sub, aud and iss (never the token). */
+  readonly presented: PresentedClaims | undefined;
+  /** The likely mismatch: the provider's audiences, issuer, keys or attribute condition. */
+  readonly hint: string | undefined;
 }
 
 /** A Google API error (`{error: {code, message, status}}`) from IAM Credentials generateAccessToken. */
 export class GcpIamCredentialsError extends CloudServiceError {
   readonly code = "ERR_GCP_IAM_CREDENTIALS";
 
-  constructor(status: number, serviceCode: string, serviceMessage: string, retryable: boolean, detail: string) {
+  constructor(
+    status: number,
+    serviceCode: string,
+    serviceMessage: string,
+    retryable: boolean,
+    detail: string,
+    explanation?: RefusalExplanation,
+  ) {
     super("gcp-iamcredentials", status, serviceCode, serviceMessage, retryable, detail);
+    this.presented = explanation?.presented;
+    this.hint = explanation?.hint;
   }
+
+  /** The claims of the workload's token the federated token was exchanged for (never either token). */
+  readonly presented: PresentedClaims | undefined;
+  /** The likely mismatch: for PERMISSION_DENIED, the principal that needs roles/iam.workloadIdentityUser. */
+  readonly hint: string | undefined;
 }
 
 /**

@@ -230,6 +230,7 @@ export class WorkloadIdentity {
               url: resolved.impersonationUrl!,
               serviceAccountEmail: resolved.serviceAccountEmail!,
               federatedToken: federated.accessToken,
+              subjectToken: token,
               scopes: resolved.scopes,
               lifetimeSeconds: resolved.lifetimeSeconds,
               ...common,

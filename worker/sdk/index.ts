@@ -30,6 +30,8 @@ export {
   NativeTokenInvalidError,
   NativeTokenUnavailableError,
   OpenAiError,
+  type PresentedClaims,
+  type RefusalExplanation,
   ServiceUnreachableError,
   VaultError,
   WorkloadIdentityError,

@@ -7,13 +7,18 @@ import type { CatalogEntry } from "./entry.js";
 
 const SDK = ["SDK"] as const;
 
-function cloud(service: string): CatalogEntry {
+function cloud(service: string, explained = false): CatalogEntry {
   return {
     raisedBy: SDK,
     status: null,
     retryable: "varies",
     meaning: `${service} answered with an error document (its code and message are on the error).`,
-    action: "Read `serviceCode` and `serviceMessage`; retry only when `retryable` (throttling, 5xx).",
+    action:
+      "Read `serviceCode` and `serviceMessage`; retry only when `retryable` (throttling, 5xx)." +
+      (explained
+        ? " `presented` holds the refused token's `sub`, `aud` and `iss` (never the token) and `hint` the likely" +
+          " mismatch, both also in the message; `wid explain <token> --target <role or service account>` checks it."
+        : ""),
   };
 }
 
@@ -32,9 +37,9 @@ export const SDK_CATALOG = {
     meaning: "The issuer binding call failed without an issuer code: the binding is missing or the RPC broke.",
     action: "Check the Worker's ISSUER binding; retry.",
   },
-  ERR_AWS_STS: cloud("AWS STS (AssumeRoleWithWebIdentity)"),
-  ERR_GCP_STS: cloud("Google STS (token exchange)"),
-  ERR_GCP_IAM_CREDENTIALS: cloud("Google IAM Credentials (generateAccessToken)"),
+  ERR_AWS_STS: cloud("AWS STS (AssumeRoleWithWebIdentity)", true),
+  ERR_GCP_STS: cloud("Google STS (token exchange)", true),
+  ERR_GCP_IAM_CREDENTIALS: cloud("Google IAM Credentials (generateAccessToken)", true),
   ERR_ENTRA: cloud(
     "Microsoft Entra ID (client credentials with a federated assertion; `AADSTS700213`: no FIC matches)",
   ),

@@ -3,7 +3,9 @@
 
 import { AwsStsError, isRetryableStatus, MalformedResponseError } from "../errors.js";
 import { type Answer, post, type SdkFetch } from "../http.js";
+import { type PresentedClaims, presentedClaims, toldOf } from "../presented-token.js";
 import { parseUtcTimestamp } from "../timestamps.js";
+import { assumeRoleRefusalHint } from "./refusal-hint.js";
 import { childElement, leafText, parseXml, type XmlElement, XmlError } from "./xml.js";
 
 export interface AwsCredentials {
@@ -37,14 +39,6 @@ const RETRYABLE_CODES = new Set([
   "ServiceUnavailable",
   "InternalFailure",
 ]);
-const HINTS: Readonly<Record<string, string>> = {
-  AccessDenied: "the role's trust policy must name this Worker's exact subject and the audience; check the role ARN",
-  InvalidIdentityToken: "AWS must trust the issuer (an IAM OIDC provider for its URL) and be able to fetch its JWKS",
-  ExpiredTokenException: "the token expired before STS read it; check that the clocks agree",
-  IDPCommunicationError: "STS could not reach the issuer's discovery or JWKS in time; retry later",
-  Throttling: "retry later, with backoff",
-};
-
 export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest, nowMs: number): Promise<AwsCredentials> {
   const form = new URLSearchParams({
     Action: "AssumeRoleWithWebIdentity",
@@ -62,11 +56,19 @@ export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest, nowM
     fetch: request.fetch,
     timeoutMs: request.timeoutMs,
   });
-  return readAssumeRoleAnswer(answer, request.roleArn, nowMs);
+  return readAssumeRoleAnswer(answer, request.roleArn, nowMs, presentedClaims(request.webIdentityToken));
 }
 
-/** The credentials in a 2xx answer, or the typed error an error answer stands for. */
-export function readAssumeRoleAnswer(answer: Answer, roleArn: string, nowMs: number): AwsCredentials {
+/**
+ * The credentials in a 2xx answer, or the typed error an error answer stands for; a refusal names
+ * the `presented` claims of the token (never the token) and the likely mismatch.
+ */
+export function readAssumeRoleAnswer(
+  answer: Answer,
+  roleArn: string,
+  nowMs: number,
+  presented?: PresentedClaims,
+): AwsCredentials {
   const malformed = (why: string) =>
     new MalformedResponseError(
       "aws-sts",
@@ -82,7 +84,7 @@ export function readAssumeRoleAnswer(answer: Answer, roleArn: string, nowMs: num
     );
   }
   try {
-    if (root.name === "ErrorResponse") throw stsError(answer.status, root, roleArn);
+    if (root.name === "ErrorResponse") throw stsError(answer.status, root, roleArn, presented);
     if (answer.status < 200 || answer.status > 299)
       throw malformed(`<${root.name}> where <ErrorResponse> was expected`);
     if (root.name !== "AssumeRoleWithWebIdentityResponse")
@@ -120,7 +122,12 @@ export function readAssumeRoleAnswer(answer: Answer, roleArn: string, nowMs: num
   }
 }
 
-function stsError(status: number, root: XmlElement, roleArn: string): AwsStsError | MalformedResponseError {
+function stsError(
+  status: number,
+  root: XmlElement,
+  roleArn: string,
+  presented: PresentedClaims | undefined,
+): AwsStsError | MalformedResponseError {
   const error = childElement(root, "Error");
   const text = (parent: XmlElement | undefined, name: string) => {
     const element = parent && childElement(parent, name);
@@ -136,10 +143,12 @@ function stsError(status: number, root: XmlElement, roleArn: string): AwsStsErro
   const message = text(error, "Message");
   const type = text(error, "Type") || undefined;
   const requestId = text(root, "RequestId") || text(childElement(root, "ResponseMetadata"), "RequestId") || undefined;
-  const hint = HINTS[code];
+  const explanation = assumeRoleRefusalHint(code, message, presented, roleArn);
+  // One line tells the story: what STS said, what the token presented, and the likely mismatch.
+  const told = toldOf(explanation);
   const detail =
     `AWS STS refused AssumeRoleWithWebIdentity for ${roleArn}: ${code}${message ? `: ${message}` : ""}` +
-    `${hint ? ` (${hint})` : ""}${requestId ? ` [request id ${requestId}]` : ""}`;
+    `${told}${requestId ? ` [request id ${requestId}]` : ""}`;
   return new AwsStsError(
     status,
     code,
@@ -148,5 +157,6 @@ function stsError(status: number, root: XmlElement, roleArn: string): AwsStsErro
     requestId,
     RETRYABLE_CODES.has(code) || isRetryableStatus(status),
     detail,
+    explanation,
   );
 }

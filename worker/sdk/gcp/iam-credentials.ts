@@ -3,14 +3,18 @@
 
 import { GcpIamCredentialsError } from "../errors.js";
 import type { SdkFetch } from "../http.js";
+import { presentedClaims } from "../presented-token.js";
 import { parseUtcTimestamp } from "../timestamps.js";
 import { callGoogle } from "./json-answer.js";
+import { iamCredentialsRefusalHint } from "./refusal-hints.js";
 
 export interface ImpersonationRequest {
   /** https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/<email>:generateAccessToken */
   readonly url: string;
   readonly serviceAccountEmail: string;
   readonly federatedToken: string;
+  /** The workload's token the federated token was exchanged for: a refusal names its sub, aud and iss (never the token). */
+  readonly subjectToken?: string;
   readonly scopes: readonly string[];
   readonly lifetimeSeconds: number;
   readonly fetch: SdkFetch;
@@ -21,14 +25,6 @@ export interface ServiceAccountToken {
   readonly accessToken: string;
   readonly expiresAtMs: number;
 }
-
-const HINTS: Readonly<Record<string, string>> = {
-  PERMISSION_DENIED:
-    "this Worker's principal needs roles/iam.workloadIdentityUser on the service account (and the IAM Credentials API must be enabled)",
-  NOT_FOUND: "no such service account: check serviceAccountEmail",
-  INVALID_ARGUMENT:
-    "check the scopes, and a lifetime above 3600 s needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension policy",
-};
 
 export async function generateAccessToken(request: ImpersonationRequest, nowMs: number): Promise<ServiceAccountToken> {
   const { body, malformed } = await callGoogle({
@@ -45,8 +41,14 @@ export async function generateAccessToken(request: ImpersonationRequest, nowMs: 
     what: "IAM Credentials",
     operation: "generateAccessToken",
     subject: request.serviceAccountEmail,
-    hints: HINTS,
+    hints: {},
     refused: GcpIamCredentialsError,
+    explain: ({ code }) =>
+      iamCredentialsRefusalHint(
+        code,
+        request.subjectToken === undefined ? undefined : presentedClaims(request.subjectToken),
+        request.serviceAccountEmail,
+      ),
   });
   if (typeof body.accessToken !== "string" || body.accessToken === "") throw malformed("no accessToken");
   const expiresAtMs = typeof body.expireTime === "string" ? parseUtcTimestamp(body.expireTime) : undefined;

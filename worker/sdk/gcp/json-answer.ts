@@ -2,8 +2,9 @@
 // Google uses, RFC 6749 `{error, error_description}` (sts.googleapis.com) and the Google API
 // `{error: {code, message, status}}` (iamcredentials, and sts for errors outside OAuth).
 
-import { type IdentityService, isRetryableStatus, MalformedResponseError } from "../errors.js";
+import { type IdentityService, isRetryableStatus, MalformedResponseError, type RefusalExplanation } from "../errors.js";
 import { type Answer, type PostRequest, post } from "../http.js";
+import { toldOf } from "../presented-token.js";
 
 export interface GoogleErrorFields {
   /** `invalid_grant`, `PERMISSION_DENIED`, ... */
@@ -102,6 +103,7 @@ export type RefusalError = new (
   serviceMessage: string,
   retryable: boolean,
   detail: string,
+  explanation?: RefusalExplanation,
 ) => Error;
 
 export interface GoogleCall extends PostRequest {
@@ -113,6 +115,8 @@ export interface GoogleCall extends PostRequest {
   readonly subject: string;
   readonly hints: Readonly<Record<string, string>>;
   readonly refused: RefusalError;
+  /** The refusal explained from the token's claims (refusal-hints.ts); its hint replaces `hints`' advice. */
+  readonly explain?: (refusal: GoogleErrorFields) => RefusalExplanation;
 }
 
 export interface GoogleSuccess {
@@ -127,13 +131,14 @@ export async function callGoogle(call: GoogleCall): Promise<GoogleSuccess> {
   const body = jsonObject(answer, call.service, call.what);
   const refusal = googleRefusal(answer, body, call.service, call.what, call.hints);
   if (refusal) {
-    throw new call.refused(
-      answer.status,
-      refusal.code,
-      refusal.message,
-      refusal.retryable,
-      `${call.what} refused ${call.operation} for ${call.subject}: ${refusal.code}${refusal.suffix}`,
-    );
+    const explanation = call.explain?.(refusal);
+    const said = `${call.what} refused ${call.operation} for ${call.subject}: ${refusal.code}`;
+    // One line tells the story: what the service said, what the token presented, and the likely mismatch.
+    const detail =
+      explanation === undefined
+        ? `${said}${refusal.suffix}`
+        : `${said}${refusal.message ? `: ${refusal.message}` : ""}${toldOf(explanation)}`;
+    throw new call.refused(answer.status, refusal.code, refusal.message, refusal.retryable, detail, explanation);
   }
   return {
     body,

@@ -3,7 +3,9 @@
 
 import { GcpStsError } from "../errors.js";
 import type { SdkFetch } from "../http.js";
+import { presentedClaims } from "../presented-token.js";
 import { callGoogle } from "./json-answer.js";
+import { stsRefusalHint } from "./refusal-hints.js";
 
 export interface FederatedToken {
   readonly accessToken: string;
@@ -20,13 +22,6 @@ export interface ExchangeRequest {
   readonly fetch: SdkFetch;
   readonly timeoutMs: number;
 }
-
-const HINTS: Readonly<Record<string, string>> = {
-  invalid_grant:
-    "GCP did not accept the token: check the provider's issuer URI, its JWKS (jwksJson), its attribute condition and the token's audience",
-  invalid_target: "the audience names no enabled pool or provider: check the provider resource name",
-  unauthorized_client: "the provider's attribute condition refused this Worker",
-};
 
 export async function exchangeToken(request: ExchangeRequest): Promise<FederatedToken> {
   const form = new URLSearchParams({
@@ -47,8 +42,10 @@ export async function exchangeToken(request: ExchangeRequest): Promise<Federated
     what: "GCP STS",
     operation: "the token exchange",
     subject: request.audience,
-    hints: HINTS,
+    hints: {},
     refused: GcpStsError,
+    explain: ({ code, message }) =>
+      stsRefusalHint(code, message, presentedClaims(request.subjectToken), request.audience),
   });
   if (typeof body.access_token !== "string" || body.access_token === "") throw malformed("no access_token");
   if (
