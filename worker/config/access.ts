@@ -13,7 +13,7 @@ const TEAM_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The Application Audience (AUD) tag Access shows on the application's Overview: 64 lowercase hex. */
 const AUD_TAG = /^[0-9a-f]{64}$/;
 
-const TEAM_DOMAIN_RULE = `https://<team>.${ACCESS_DOMAIN}, the Zero Trust team domain (Settings > Custom Pages shows it)`;
+const TEAM_DOMAIN_RULE = `https://<team>.${ACCESS_DOMAIN}, your Zero Trust organization's team domain`;
 
 const ACCESS_FIELDS = {
   teamDomain: {
