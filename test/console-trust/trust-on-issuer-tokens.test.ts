@@ -18,6 +18,7 @@ import { type AnthropicConsoleTrust, anthropicConsoleTrust } from "../../worker/
 import { type OpenAiConsoleTrust, openaiConsoleTrust } from "../../worker/console-trust/openai.js";
 import { dev } from "../support/dev-stack.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
+import { subjectLookAlikes } from "../trust/look-alikes.js";
 import { anthropicDecision, openaiDecision } from "./evaluators.js";
 
 interface Minted {
@@ -31,20 +32,6 @@ interface Minted {
 let config = validateStackConfig(dev.config, { project: "worker-identity", stack: "dev" });
 let anthropicRules: AnthropicConsoleTrust[] = [];
 let openaiRules: OpenAiConsoleTrust[] = [];
-
-/** Subjects one edit away from `subject`: what an exact match must refuse. */
-function lookAlikes(subject: string): string[] {
-  return [
-    `${subject}-2`,
-    `${subject}/`,
-    subject.slice(0, -1),
-    subject.toUpperCase(),
-    ` ${subject}`,
-    `${subject}\u0000`,
-    subject.replace(/\/[^/]+$/, "/*"),
-    subject.replace(/^worker\/[0-9a-f]{32}/, `worker/${"f".repeat(32)}`),
-  ];
-}
 
 describe("console trust on the issuer's own tokens (Pulumi.dev.yaml): Claude API rule and OpenAI mapping", function () {
   this.timeout(120_000);
@@ -139,7 +126,7 @@ describe("console trust on the issuer's own tokens (Pulumi.dev.yaml): Claude API
       assert.ok(real);
       const header = decodeProtectedHeader(real.token);
       const variants: JWTPayload[] = [
-        ...lookAlikes(String(real.claims.sub)).map((sub) => ({ ...real.claims, sub })),
+        ...subjectLookAlikes(String(real.claims.sub)).map((sub) => ({ ...real.claims, sub })),
         { ...real.claims, aud: "https://api.example.dev" },
         { ...real.claims, iss: `${config.issuer.issuerUrl}/` },
         { ...real.claims, iss: "https://token.actions.githubusercontent.com" },

@@ -13,6 +13,7 @@ import { dev, engineConfig, runProgram } from "../support/dev-stack.js";
 import { simulateTrust } from "../support/iam-simulator.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { ofType, type RecordedResource } from "../support/pulumi-mocks.js";
+import { forgedNativeSubjectTokens, nativeTokenCorpus } from "../trust/look-alikes.js";
 
 const ACCOUNT = String(dev.config["worker-identity:accountId"]);
 const ISSUER_URL = `https://${String(dev.config["worker-identity:issuerHostname"])}`;
@@ -69,51 +70,23 @@ describe("end to end across both issuers: native-token workloads beside worker-i
           const claims = { ...(decodeJwt(token) as Token["claims"]), iss: ISSUER_URL };
           tokens.push({ label: `${workload.name}'s token for ${audience}`, claims, owner: workload.name });
           if (workload.name === "edge-api") {
-            // A worker-identity token carrying a native subject: the issuer never mints one, so it is forged here.
-            tokens.push({
-              label: "a worker-identity token with billing's native subject",
-              claims: { ...claims, sub: NATIVE.billing!.subject, aud: AWS_AUDIENCE },
-              owner: undefined,
-            });
-            tokens.push({
-              label: "a worker-identity token with billing's native subject, for GCP",
-              claims: { ...claims, sub: NATIVE.billing!.subject, aud: GCP_AUDIENCE },
-              owner: undefined,
-            });
+            tokens.push(
+              ...forgedNativeSubjectTokens(claims, NATIVE.billing!.subject, { aws: AWS_AUDIENCE, gcp: GCP_AUDIENCE }),
+            );
           }
         }
       }
     } finally {
       await issuer.dispose();
     }
-    for (const [name, native] of Object.entries(NATIVE)) {
-      for (const aud of native.audiences) {
-        const claims = { iss: NATIVE_ISSUER, sub: native.subject, aud };
-        tokens.push({ label: `${name}'s native token for ${aud}`, claims, owner: name });
-        tokens.push({
-          label: `${name}'s native sub from another native issuer (${aud})`,
-          claims: { ...claims, iss: OTHER_NATIVE_ISSUER },
-          owner: undefined,
-        });
-        tokens.push({
-          label: `${name}'s native sub from the worker-identity issuer (${aud})`,
-          claims: { ...claims, iss: ISSUER_URL, account_id: ACCOUNT },
-          owner: undefined,
-        });
-        for (const lookAlike of [`${native.subject}0`, native.subject.slice(0, -1), native.subject.toUpperCase()]) {
-          tokens.push({
-            label: `a look-alike ${lookAlike} (${aud})`,
-            claims: { ...claims, sub: lookAlike },
-            owner: undefined,
-          });
-        }
-      }
-      tokens.push({
-        label: `${name}'s native token for another audience`,
-        claims: { iss: NATIVE_ISSUER, sub: native.subject, aud: "https://api.internal.example.dev" },
-        owner: undefined,
-      });
-    }
+    tokens.push(
+      ...nativeTokenCorpus(NATIVE, {
+        native: NATIVE_ISSUER,
+        otherNative: OTHER_NATIVE_ISSUER,
+        own: ISSUER_URL,
+        account: ACCOUNT,
+      }),
+    );
   });
 
   it("AWS: each token assumes its own workload's role through its issuer's provider, and nothing else", async () => {

@@ -8,6 +8,7 @@ import { type TrustPolicyDocument, webIdentityTrustPolicy } from "../../../worke
 import { type Decision, simulateTrust } from "../../support/iam-simulator.js";
 import { IssuerHarness } from "../../support/issuer-harness.js";
 import { ACCOUNT_ID, AWS_AUDIENCE } from "../../support/stack-fixture.js";
+import { OTHER_ISSUER_HOST } from "../look-alikes.js";
 
 // The harness serves the issuer at http://127.0.0.1:<port>, so its tokens' iss differs from a
 // deployed one in scheme and port only. AWS names the condition keys after the host of the https
@@ -17,7 +18,7 @@ const ISSUER_URL = "https://id.example.dev";
 const HOST = "id.example.dev";
 const ROLE_ACCOUNT = "111122223333";
 const PROVIDER_ARN = `arn:aws:iam::${ROLE_ACCOUNT}:oidc-provider/${HOST}`;
-const OTHER_HOST = "token.actions.githubusercontent.com";
+const OTHER_HOST = OTHER_ISSUER_HOST;
 const OTHER_PROVIDER_ARN = `arn:aws:iam::${ROLE_ACCOUNT}:oidc-provider/${OTHER_HOST}`;
 
 /** The fixture's workloads that list sts.amazonaws.com; billing's tokens carry session tags. */
