@@ -120,6 +120,12 @@ describe("operator page: the routes, in workerd", function () {
     }
   });
 
+  it("accepts the page's own form as a browser posts it under no-referrer: Origin null, Sec-Fetch-Site same-origin", async () => {
+    const response = await signIn(issuer.adminToken as string, { origin: "null", "sec-fetch-site": "same-origin" });
+    assert.equal(response.status, 303);
+    assert.match(response.headers.get("set-cookie") ?? "", /^wid_admin_session=v1\./);
+  });
+
   it("refuses a wrong token with the form again (401), and a wrong Bearer token as problem+json", async () => {
     const wrong = await signIn("not-the-admin-token-but-long-enough-000");
     assert.equal(wrong.status, 401);

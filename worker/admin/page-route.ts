@@ -185,11 +185,16 @@ function enabledToken(token: string | undefined): string | undefined {
 
 /**
  * A cross-site form post is refused before its body is read (the cookie is SameSite=Strict as
- * well): browsers send Origin on every POST, so one that is absent or foreign is no sign-in form of ours.
+ * well): browsers send Origin on every POST, so one that is absent or foreign is no form of ours.
+ * Under the page's Referrer-Policy: no-referrer, though, a browser posts even the page's own form
+ * with `Origin: null` (Fetch, "serializing a request origin"); then Sec-Fetch-Site, which no page
+ * can set, must say same-origin.
  */
 function refuseForeignOrigin(request: Request, url: URL): void {
   const origin = request.headers.get("origin");
-  if (origin !== url.origin) {
+  const sameOrigin =
+    origin === url.origin || (origin === "null" && request.headers.get("sec-fetch-site") === "same-origin");
+  if (!sameOrigin) {
     throw new InvalidRequestError(
       `the form is posted from the operator page itself: Origin must be ${url.origin}, this request's is ${origin === null ? "absent" : JSON.stringify(origin.slice(0, 200))}`,
     );

@@ -15,8 +15,9 @@ const PLOT_X1 = WIDTH - 24;
 const AXIS_TOP = 48;
 const LANE_HEIGHT = 44;
 const BAR_HEIGHT = 14;
-const TICKS = 6;
+const TICKS = 4;
 const KID_SHOWN = 14;
+const STRIKE_OVERHANG = 8;
 
 const STATE_LABEL: Readonly<Record<KeyLane["state"], string>> = {
   next: "NEXT",
@@ -153,8 +154,9 @@ function laneParts(lane: KeyLane, index: number, axis: Axis): string[] {
   if (lane.state === "revoked") {
     const x0 = axis.x(start);
     const x1 = axis.x(end);
+    // Past both ends, so a key revoked moments after it was made is still visibly struck through.
     out.push(
-      `<line class="strike" x1="${x0}" y1="${barY + BAR_HEIGHT / 2}" x2="${x1}" y2="${barY + BAR_HEIGHT / 2}"/>`,
+      `<line class="strike" x1="${round(x0 - STRIKE_OVERHANG)}" y1="${barY + BAR_HEIGHT / 2}" x2="${round(x1 + STRIKE_OVERHANG)}" y2="${barY + BAR_HEIGHT / 2}"/>`,
     );
   }
   for (const mark of lane.marks) out.push(markPart(mark, axis.x(mark.at), barY));

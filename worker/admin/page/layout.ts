@@ -55,9 +55,8 @@ export function renderPage(input: PageInput): string {
   return document(
     title,
     `<header>
-<h1>worker-identity operator page</h1>
+<div class="header-row"><h1>worker-identity operator page</h1>${signOut}</div>
 <p>Stack <strong>${text(config.project)}/${text(config.stack)}</strong>, issuer <code>${text(config.issuer.issuerUrl)}</code>, read at <time datetime="${utcAttribute(view.keys.now)}">${text(utc(view.keys.now))}</time> (viewer: ${text(input.viewer)}).</p>
-${signOut}
 <nav aria-label="Panels"><a href="#keys">Signing keys</a> <a href="#registry">Registry</a> <a href="#activity">Issuance</a> <a href="#revocations">Revocations</a></nav>
 </header>
 <main>

@@ -18,7 +18,8 @@ nav a { margin-right: 14px; }
 code { font: 13px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 .kind { font-size: 0.8rem; color: var(--muted); font-weight: normal; }
 .empty { color: var(--muted); font-style: italic; }
-.sign-out { float: right; margin-top: -40px; }
+.header-row { display: flex; justify-content: space-between; align-items: center; gap: 16px; }
+.sign-out { margin: 0; }
 button { font: inherit; padding: 4px 14px; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); cursor: pointer; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 6px 0 12px; }
 dl.facts dt { color: var(--muted); }
