@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     `             ${issuerUrl}/.well-known/jwks.json`,
     `  admin      ${issuerUrl}/admin/keys  (Authorization: Bearer <adminToken in ${secretsPath(stateDir)}>)`,
     `             ${issuerUrl}/admin/revocations`,
+    `  operator   ${issuerUrl}/admin/  (the operator page: sign in with the adminToken in ${secretsPath(stateDir)})`,
     `  relying    ${issuerUrl}/introspect  (HTTP Basic: a client of introspectionClients, its secret in ${secretsPath(stateDir)})`,
     `  parties    ${issuerUrl}/revocations.json`,
     "",
