@@ -19,7 +19,8 @@ export type CommandName =
   | "revocations"
   | "validate"
   | "trust anthropic"
-  | "trust openai";
+  | "trust openai"
+  | "explain";
 
 export interface CommandSpec {
   readonly name: CommandName;
@@ -226,6 +227,47 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: { min: 1, max: 1, names: "<workload>" },
     json: "{issuer, subject, audience, identityProviderId, workloadIdentityProvider, federationRule, exchange, placeholders, calls}",
     examples: ["npx wid trust openai search-indexer --json"],
+  },
+  {
+    name: "explain",
+    summary: "why a target admits or refuses a token: the stack's trust, condition by condition",
+    synopsis:
+      "<token|-> --target <t> | --workload <name> [--audience <aud>] [--target <t>] | --workflow <name> [--target <t>]",
+    details: [
+      "evaluates the token's claims against the trust the stack declares (Pulumi.<stack>.yaml, default dev), built by",
+      "the program's own builders: an AWS role's trust policy, a GCP provider's mapping and condition and the service",
+      "account's grant, an Entra application's FICs, a Vault role; prints what each condition requires, what the token",
+      "carries, and the failing one with its fix. A token (or - to read it from stdin) is decoded WITHOUT verifying:",
+      "`wid verify` checks its signature. --workload mints the claims locally as the issuer would (no key needed);",
+      "without --target it lists every target the workload (or --workflow) reaches, and why.",
+      "targets: arn:aws:iam::<account>:role/<name>, <account>@<project>.iam.gserviceaccount.com, an Entra client id,",
+      "application <name> or managed identity resource id, a Vault role <mount>/role/<name> (or its name)",
+      "exit 0 allowed (a listing: every target reached), 1 denied, or an unknown target, workload or invalid stack",
+    ],
+    options: {
+      target: {
+        type: "string",
+        value: "<t>",
+        description: "the role ARN, service account email, Entra application or Vault role",
+      },
+      workload: { type: "string", value: "<name>", description: "mint the claims of this workload instead of a token" },
+      workflow: { type: "string", value: "<name>", description: "or of an instance of this workflow" },
+      audience: { type: "string", value: "<aud>", description: "the minted claims' aud (default: the target's)" },
+      "aws-account": {
+        type: "string",
+        value: "<id>",
+        description: "the AWS account the stack deployed its OIDC provider to (default: the role ARN's)",
+      },
+      stack: { type: "string", value: "<name|path>", description: "the stack (default: dev)" },
+      ...COMMON,
+    },
+    positionals: { min: 0, max: 1, names: "<token|->" },
+    json: "{verified: false, source, claims, target, allowed, document, conditions: [{name, claim, requires, carries, passed, why}], failing, hint}; a listing: {stack, kind, name, subject, targets: [...], printed}",
+    examples: [
+      "npx wid explain --workload billing",
+      "npx wid explain --workload billing --target arn:aws:iam::111122223333:role/wid-ledger-sync",
+      'npx wid explain "$TOKEN" --target wid-billing@example-identity-dev.iam.gserviceaccount.com --json',
+    ],
   },
 ];
 

@@ -25,6 +25,14 @@ export type CliFailureCode =
   | "unknown_workload"
   /** `wid trust`: the workload has no section for that relying party. */
   | "no_section"
+  /** `wid explain`: the stack declares no such target (the message lists those it does). */
+  | "unknown_target"
+  /** `wid explain`: the argument is not a compact JWS with a JSON payload. */
+  | "invalid_token"
+  /** `wid explain --workload`: the issuer would mint the workload no token for that audience. */
+  | "audience_not_allowed"
+  /** `wid explain`: a trust document uses an element the evaluator does not cover (never one the program builds). */
+  | "unsupported_trust"
   /** Anything else that went wrong: its message says what. */
   | "failed";
 

@@ -8,7 +8,7 @@ import { INTROSPECTION_CLIENT_ENV, INTROSPECTION_SECRET_ENV } from "./verify.js"
 export const EXIT_CODES = [
   "0  success",
   "1  failure: refused by the issuer, an invalid token or stack config, no issuer, an unreachable issuer,",
-  "   an HTTP error or an answer that is not JSON",
+  "   an HTTP error or an answer that is not JSON; explain: denied, or an unknown target or workload",
   "2  usage: unknown command or option, a missing or malformed argument, a missing admin token or secret",
 ];
 
@@ -19,7 +19,7 @@ export function usageLine(spec: CommandSpec): string {
 export function overview(): string {
   const width = Math.max(...COMMANDS.map((spec) => spec.name.length));
   return [
-    "wid: worker-identity's CLI: tokens, verification, keys and revocation through an issuer, and stack configs",
+    "wid: worker-identity's CLI: tokens, verification, keys and revocation through an issuer, stack configs and their trust",
     "",
     "usage: wid <command> [options]      wid <command> --help      wid --version",
     "",

@@ -4,6 +4,7 @@
 //   revoke, revocations                    token revocation through the admin API
 //   validate                               the stack config checked offline, with pulumi up's messages
 //   trust anthropic | trust openai         the console trust a workload needs, printed from the stack file
+//   explain                                why a target admits or refuses a token, from the stack's trust documents
 // The commands, their options and help are a table (commands.ts); worker/cli/README.md is the
 // reference. `run(argv)` returns the exit code (0 success, 1 failure, 2 usage) and never throws:
 // bin/wid.js imports this module (the source through tsx, or its bundle dist/main.js) and sets
@@ -16,6 +17,7 @@ import { DISCOVERY_PATH, JWKS_PATH, REVOCATIONS_PATH } from "../http/routes.js";
 import { adminTokenFor, DEFAULT_STATE_DIR, secretsPath } from "../local/secrets.js";
 import { parseCommandLine } from "./arguments.js";
 import { ADMIN_TOKEN_ENV, type CommandName, type CommandSpec, commandNamed } from "./commands.js";
+import { explainCommand } from "./explain.js";
 import { CliFailure, failureDocument, failureLine, UsageError } from "./failure.js";
 import { commandHelp, overview, usageLine } from "./help.js";
 import { nonJsonAnswerAt, reach, readJsonAnswer } from "./http.js";
@@ -33,6 +35,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** All of stdin, for a `-` argument (`wid explain -`); absent: stdin is empty. */
+  readonly stdin?: () => Promise<string>;
 }
 
 const processIo = (): CliIo => ({
@@ -40,6 +44,11 @@ const processIo = (): CliIo => ({
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
 });
 
 /** A command's success: what it prints, as text and as its --json document. */
@@ -134,6 +143,22 @@ async function dispatch(argv: readonly string[], io: CliIo, json: boolean): Prom
     io.stderr(outcome.stderr);
     return outcome.code;
   }
+  if (spec.name === "explain") {
+    const outcome = await explainCommand({
+      token: positionals[0],
+      target: text(values.target),
+      workload: text(values.workload),
+      workflow: text(values.workflow),
+      audience: text(values.audience),
+      awsAccount: text(values["aws-account"]),
+      stack: text(values.stack) ?? "dev",
+      cwd: io.cwd,
+      stdin: io.stdin ?? (async () => ""),
+      now: Math.floor(Date.now() / 1000),
+    });
+    io.stdout(`${json ? JSON.stringify(outcome.json, null, 2) : outcome.text}\n`);
+    return outcome.code;
+  }
   if (spec.name === "trust anthropic" || spec.name === "trust openai") {
     const party = spec.name === "trust anthropic" ? "anthropic" : "openai";
     const stack = typeof values.stack === "string" ? values.stack : "dev";
@@ -168,7 +193,7 @@ async function issuerCommand(
   const stateDir = resolve(io.cwd, text(values["state-dir"]) ?? DEFAULT_STATE_DIR);
   // Looked up once the command line is known good: a usage error comes before "no issuer".
   const issuer = () => issuerUrl({ flag: text(values.issuer), env: io.env, stateDir });
-  type IssuerCommand = Exclude<CommandName, "validate" | "trust anthropic" | "trust openai">;
+  type IssuerCommand = Exclude<CommandName, "validate" | "trust anthropic" | "trust openai" | "explain">;
   const name: IssuerCommand = spec.name as IssuerCommand;
   switch (name) {
     case "token":

@@ -40,7 +40,8 @@ const PARTY: Readonly<
   },
 };
 
-function loadStack(stack: string, cwd: string): StackConfig {
+/** The validated stack `--stack` names (a name or a path), or a CliFailure naming the fix. */
+export function loadStack(stack: string, cwd: string): StackConfig {
   const path = stackFilePath(stack, cwd);
   if (!existsSync(path)) {
     throw new CliFailure(
