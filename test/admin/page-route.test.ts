@@ -3,7 +3,7 @@
 // counting key store, one adminView RPC per page view and nothing else.
 
 import assert from "node:assert/strict";
-import { decodeJwt } from "jose";
+import { type CryptoKey, decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { handlePage, type PageContext } from "../../worker/admin/page-route.js";
 import type { RuntimeSettings } from "../../worker/runtime-config/types.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
@@ -276,5 +276,107 @@ describe("operator page: one key store read per view", () => {
     assert.equal(response.status, 503);
     assertPageHeaders(response, "the key store's failure");
     assert.equal(await problemCode(response), "ERR_KEY_STORE_UNAVAILABLE");
+  });
+});
+
+describe("operator page: behind Cloudflare Access", () => {
+  const TEAM = "https://example-team.cloudflareaccess.com";
+  const TAG = "32eafc7626e974616deaf0dc3ce63d7bcbed58a2731e84d06bc3cdf1b53c4228";
+  const NOW = Date.UTC(2026, 11, 4, 1, 0, 0);
+  const config = {
+    project: "worker-identity",
+    stack: "test",
+    issuer: { issuerUrl: "https://id.example.dev" },
+    workloads: [],
+    workflows: [],
+    introspectionClients: [],
+    access: { teamDomain: TEAM, audience: TAG },
+  } as unknown as RuntimeSettings;
+  let teamKey: { privateKey: CryptoKey; jwk: JWK };
+  let strangerKey: { privateKey: CryptoKey; jwk: JWK };
+  const realFetch = globalThis.fetch;
+
+  async function key(kid: string) {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
+  }
+
+  function accessJwt(signer: { privateKey: CryptoKey; jwk: JWK }): Promise<string> {
+    return new SignJWT({ aud: [TAG], email: "operator@example.dev", sub: "7335d417", iss: TEAM, type: "app" })
+      .setProtectedHeader({ alg: "RS256", kid: teamKey.jwk.kid as string, typ: "JWT" })
+      .setIssuedAt(NOW / 1_000 - 60)
+      .setNotBefore(NOW / 1_000 - 60)
+      .setExpirationTime(NOW / 1_000 + 3_600)
+      .sign(signer.privateKey);
+  }
+
+  before(async () => {
+    teamKey = await key("team-key-1");
+    strangerKey = await key("stranger-key");
+    // The team's certs, as Access serves them: the one URL the verifier may fetch.
+    globalThis.fetch = async (input: string | URL | Request) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url !== `${TEAM}/cdn-cgi/access/certs`) throw new Error(`unexpected fetch of ${url}`);
+      return Response.json({ keys: [teamKey.jwk] });
+    };
+  });
+  after(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  const ADMIN_TOKEN = "t".repeat(40);
+
+  function context(calls: string[], adminToken: string | undefined): PageContext {
+    return {
+      adminToken,
+      nowMs: NOW,
+      keyStore: {
+        adminView: async () => {
+          calls.push("adminView");
+          return adminView();
+        },
+      },
+    };
+  }
+
+  it("shows the page to a valid Access JWT, naming the person, with one key store read", async () => {
+    const calls: string[] = [];
+    const request = new Request("https://id.example.dev/admin/", {
+      headers: { "cf-access-jwt-assertion": await accessJwt(teamKey) },
+    });
+    const response = await handlePage(request, context(calls, ADMIN_TOKEN), config, "/admin/");
+    assert.equal(response.status, 200);
+    assertPageHeaders(response, "the page through Access");
+    assert.match(await response.text(), /viewer: Cloudflare Access: operator@example\.dev/);
+    assert.deepEqual(calls, ["adminView"]);
+  });
+
+  it("opens the page through Access even when no admin token is set", async () => {
+    const request = new Request("https://id.example.dev/admin/", {
+      headers: { "cf-access-jwt-assertion": await accessJwt(teamKey) },
+    });
+    const response = await handlePage(request, context([], undefined), config, "/admin/");
+    assert.equal(response.status, 200);
+    const without = await handlePage(
+      new Request("https://id.example.dev/admin/"),
+      context([], undefined),
+      config,
+      "/admin/",
+    );
+    assert.equal(without.status, 403);
+    assert.equal(await problemCode(without), "ERR_ADMIN_DISABLED");
+  });
+
+  it("answers a JWT the team did not sign with the sign-in form (401) saying why, and reads nothing", async () => {
+    const calls: string[] = [];
+    const request = new Request("https://id.example.dev/admin/", {
+      headers: { "cf-access-jwt-assertion": await accessJwt(strangerKey) },
+    });
+    const response = await handlePage(request, context(calls, ADMIN_TOKEN), config, "/admin/");
+    assert.equal(response.status, 401);
+    const html = await response.text();
+    assert.match(html, /Cloudflare Access did not vouch for this request/);
+    assert.ok(!html.includes('id="keys"'));
+    assert.deepEqual(calls, []);
   });
 });
