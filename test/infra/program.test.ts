@@ -56,7 +56,7 @@ describe("the Pulumi program under mocks (Pulumi.dev.yaml)", function () {
     );
     const content = String(script.content);
     const seenByWorker = runtimeConfigOfBundle(content);
-    assert.equal(seenByWorker.version, 1);
+    assert.equal(seenByWorker.version, 2);
     assert.deepEqual(
       seenByWorker.workloads.map((w) => w.name),
       [

@@ -339,8 +339,8 @@ export function nativeSubjectCondition(subjects: readonly string[]): string {
 
 /**
  * The characters (IAM counts no white space) of the trust policy a native workload's role gets:
- * its own statement and its native one, as infra/aws/trust-policy.ts and native-trust.ts build
- * them (test/infra/aws/native-trust.test.ts holds the two equal), with a 12-digit account in the
+ * its own statement and its native one, as worker/trust/aws/trust-policy.ts and native-trust.ts build
+ * them (test/trust/aws/native-trust.test.ts holds the two equal), with a 12-digit account in the
  * provider ARNs. The default quota is 2,048: a long native issuer and subject can pass it.
  */
 export function nativeTrustPolicyCharacters(
