@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { activityEvent, admitEvent } from "../../worker/activity/event.js";
 import { ActivityLog, tally } from "../../worker/activity/log.js";
-import { ActivityReporter, MAX_BUFFERED_EVENTS } from "../../worker/activity/reporter.js";
+import { ABANDONED_AFTER_MS, ActivityReporter, MAX_BUFFERED_EVENTS } from "../../worker/activity/reporter.js";
 import type { ActivityEvent } from "../../worker/activity/types.js";
 import type { RuntimeSettings } from "../../worker/runtime-config/types.js";
 
@@ -257,5 +257,40 @@ describe("issuance log: the isolate's reporter", () => {
     }
     await Promise.all(waited);
     assert.deepEqual(JSON.parse(lines.at(-1)!), { event: "activity.dropped", events: 5, error: "buffer full" });
+  });
+
+  it("starts a new send when the one in flight was abandoned (its request canceled, so it never settles)", async () => {
+    const time = clock();
+    const reporter = new ActivityReporter(() => {}, time.now);
+    const { batches, pending, send } = manualSend();
+    const waited: Promise<unknown>[] = [];
+    const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
+    reporter.report(issued(T0, "a"), context);
+    await flush();
+    time.advance(ABANDONED_AFTER_MS - 1);
+    reporter.report(issued(T0, "b"), context);
+    assert.equal(waited.length, 1, "a send still within its time holds the next events back");
+    time.advance(1);
+    reporter.report(issued(T0, "c"), context);
+    await flush();
+    assert.equal(waited.length, 2);
+    assert.deepEqual(
+      batches.map((b) => b.map((e) => e.name)),
+      [["a"], ["b", "c"]],
+    );
+    // The abandoned send settling late does not clear the newer send's mark.
+    pending[0]!.resolve();
+    await flush();
+    reporter.report(issued(T0, "d"), context);
+    assert.equal(waited.length, 2, "the newer send is still in flight");
+    pending[1]!.resolve();
+    await flush();
+    assert.deepEqual(
+      batches.at(-1)?.map((e) => e.name),
+      ["d"],
+      "the newer send sends what waited",
+    );
+    pending[2]!.resolve();
+    await Promise.all(waited.slice(1));
   });
 });

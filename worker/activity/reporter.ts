@@ -15,6 +15,11 @@ export const MAX_BATCH = 200;
 const MAX_ROUNDS = 5;
 /** A send not answered by then counts as failed: a hung key store must not hold the buffer for good. */
 export const SEND_TIMEOUT_MS = 10_000;
+/**
+ * A drain marked under way for longer than this was abandoned: its request was canceled (timers
+ * included), so it will never clear its mark. The next report starts a drain of its own.
+ */
+export const ABANDONED_AFTER_MS = MAX_ROUNDS * SEND_TIMEOUT_MS + 5_000;
 
 /** What a report needs of the request: its waitUntil, and a sender bound to its own env. */
 export interface ReportContext {
@@ -24,21 +29,29 @@ export interface ReportContext {
 
 export class ActivityReporter {
   #buffer: ActivityEvent[] = [];
-  #sending = false;
+  /** When the drain under way started (a value, never a promise: see above); undefined when none is. */
+  #sendingSince: number | undefined;
+  /** Numbers the drains, so an abandoned one that wakes up late does not clear a newer one's mark. */
+  #drains = 0;
   #dropped = 0;
 
-  constructor(private readonly log: (line: string) => void = (line) => console.warn(line)) {}
+  constructor(
+    private readonly log: (line: string) => void = (line) => console.warn(line),
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Buffers `event` and, unless a send is in flight, starts one under `context.waitUntil`. Never throws. */
   report(event: ActivityEvent, context: ReportContext): void {
     if (this.#buffer.length >= MAX_BUFFERED_EVENTS) this.#dropped++;
     else this.#buffer.push(event);
-    if (this.#sending) return;
-    this.#sending = true;
+    const now = this.now();
+    if (this.#sendingSince !== undefined && now - this.#sendingSince < ABANDONED_AFTER_MS) return;
+    this.#sendingSince = now;
+    const drain = ++this.#drains;
     try {
-      context.waitUntil(this.#drain(context.send));
+      context.waitUntil(this.#drain(context.send, drain));
     } catch (error) {
-      this.#sending = false;
+      this.#sendingSince = undefined;
       this.log(JSON.stringify({ event: "activity.report_failed", error: String(error) }));
     }
   }
@@ -48,7 +61,7 @@ export class ActivityReporter {
     return this.#buffer.length;
   }
 
-  async #drain(send: ReportContext["send"]): Promise<void> {
+  async #drain(send: ReportContext["send"], drain: number): Promise<void> {
     try {
       for (let round = 0; round < MAX_ROUNDS && this.#buffer.length > 0; round++) {
         const batch = this.#buffer.splice(0, MAX_BATCH);
@@ -63,7 +76,7 @@ export class ActivityReporter {
         this.#dropped = 0;
       }
     } finally {
-      this.#sending = false;
+      if (drain === this.#drains) this.#sendingSince = undefined;
     }
   }
 }
