@@ -379,4 +379,36 @@ describe("operator page: behind Cloudflare Access", () => {
     assert.ok(!html.includes('id="keys"'));
     assert.deepEqual(calls, []);
   });
+
+  it("answers 503 ERR_ACCESS_UNAVAILABLE when Access alone opens the page and the team's keys cannot be fetched", async () => {
+    // Another team, so no keys this isolate cached above answer for it; its certs URL fails.
+    const down = "https://down-team.cloudflareaccess.com";
+    const downConfig = { ...config, access: { teamDomain: down, audience: TAG } } as RuntimeSettings;
+    const working = globalThis.fetch;
+    globalThis.fetch = async (input: string | URL | Request) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url === `${down}/cdn-cgi/access/certs`) return new Response("upstream down", { status: 502 });
+      return working(input);
+    };
+    try {
+      const jwt = await new SignJWT({ aud: [TAG], email: "operator@example.dev", sub: "7335d417", iss: down })
+        .setProtectedHeader({ alg: "RS256", kid: teamKey.jwk.kid as string, typ: "JWT" })
+        .setIssuedAt(NOW / 1_000 - 60)
+        .setExpirationTime(NOW / 1_000 + 3_600)
+        .sign(teamKey.privateKey);
+      const request = () =>
+        new Request("https://id.example.dev/admin/", { headers: { "cf-access-jwt-assertion": jwt } });
+      const calls: string[] = [];
+      const alone = await handlePage(request(), context(calls, undefined), downConfig, "/admin/");
+      assert.equal(alone.status, 503);
+      assert.equal(await problemCode(alone), "ERR_ACCESS_UNAVAILABLE");
+      // With an admin token set, the sign-in form is the way in meanwhile.
+      const withToken = await handlePage(request(), context(calls, ADMIN_TOKEN), downConfig, "/admin/");
+      assert.equal(withToken.status, 401);
+      assert.match(await withToken.text(), /Cloudflare Access did not vouch for this request/);
+      assert.deepEqual(calls, [], "nothing is read for a request Access could not vouch for");
+    } finally {
+      globalThis.fetch = working;
+    }
+  });
 });

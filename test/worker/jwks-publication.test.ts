@@ -151,8 +151,8 @@ describe("issuer in workerd: broken configuration", function () {
     ["a runtime config that is not JSON", "{nope", /^the issuer's runtime config is not JSON; rebuild/],
     [
       "a runtime config of another version",
-      JSON.stringify({ ...runtime, version: 2 }),
-      /^the issuer's runtime config is version 2, but this issuer reads version 1; rebuild/,
+      JSON.stringify({ ...runtime, version: 3 }),
+      /^the issuer's runtime config is version 3, but this issuer reads version 2; rebuild/,
     ],
     [
       "a runtime config without issuer settings",

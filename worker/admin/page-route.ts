@@ -131,7 +131,17 @@ async function viewPage(request: Request, context: PageContext, config: RuntimeS
   if (access.result === "invalid" || access.result === "unavailable") {
     notice = `Cloudflare Access did not vouch for this request (${access.reason}): sign in with the admin token.`;
   }
-  if (adminToken === undefined) return adminDisabled();
+  if (adminToken === undefined) {
+    // Access alone opens the page: keys it cannot fetch are an outage to retry, not a refusal.
+    if (access.result === "unavailable") {
+      return issuerProblem(
+        "ERR_ACCESS_UNAVAILABLE",
+        `the Cloudflare Access team's keys cannot be fetched (${access.reason}); retry shortly, and check the stack's access.teamDomain`,
+        { "retry-after": "5" },
+      );
+    }
+    return adminDisabled();
+  }
   return signInForm(config, notice, notice === undefined ? 200 : 401);
 }
 

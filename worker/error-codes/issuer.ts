@@ -39,6 +39,7 @@ export type IssuerHttpCode =
   | "ERR_INVALID_TARGET"
   | "ERR_NATIVE_JWKS_UNAVAILABLE"
   | "ERR_REPLAY_STORE_UNAVAILABLE"
+  | "ERR_ACCESS_UNAVAILABLE"
   | "ERR_INTERNAL";
 
 /** Issuer refusals after which the same call may succeed unchanged: the cause is on the issuer's side and passes. */

@@ -41,6 +41,7 @@ export const ISSUER_PROBLEMS: Readonly<Record<IssuerAnswerCode, IssuerProblem | 
   ERR_INVALID_TARGET: { status: 400, title: "Audience not allowed" },
   ERR_NATIVE_JWKS_UNAVAILABLE: { status: 503, title: "Native issuer keys unavailable" },
   ERR_REPLAY_STORE_UNAVAILABLE: { status: 503, title: "Replay store unavailable" },
+  ERR_ACCESS_UNAVAILABLE: { status: 503, title: "Cloudflare Access keys unavailable" },
   ERR_NO_IDENTITY: null,
   ERR_UNKNOWN_WORKLOAD: null,
   ERR_AUDIENCE_NOT_ALLOWED: null,

@@ -236,6 +236,15 @@ export const ISSUER_CATALOG = {
       "The native issuer's discovery document or JWKS cannot be fetched, so the subject token cannot be checked.",
     action: "Retry after Retry-After.",
   },
+  ERR_ACCESS_UNAVAILABLE: {
+    raisedBy: ["issuer HTTP"],
+    status: 503,
+    retryable: true,
+    meaning:
+      "The operator page is opened only through Cloudflare Access (no ADMIN_TOKEN is set), and the Access team's keys (`<teamDomain>/cdn-cgi/access/certs`) cannot be fetched, so no Access JWT can be checked.",
+    action:
+      "Retry shortly; check the stack's `access.teamDomain`. With ADMIN_TOKEN set, the page offers its sign-in form instead.",
+  },
   ERR_REPLAY_STORE_UNAVAILABLE: {
     raisedBy: ["issuer HTTP"],
     status: 503,
