@@ -57,6 +57,7 @@ export function keyListing(overrides: Partial<KeyListing> = {}): KeyListing {
     jwksMaxAgeSeconds: 1_800,
     publicationDelaySeconds: 3_870,
     nextCheckAt: Date.parse("2026-12-04T18:00:00Z"),
+    nextSteps: [],
     ...overrides,
   };
 }

@@ -133,23 +133,32 @@ describe("operator page: the next scheduled step", () => {
     unpublishAt: null,
   };
 
-  it("names the retired key that leaves the JWKS", () => {
-    const listing = keyListing();
-    const step = scheduledStep({ ...listing, nextCheckAt: Date.parse("2026-12-05T01:00:30Z") });
-    assert.equal(step.what, "remove key retired-kid-0001 from the JWKS: every token it signed has expired");
-  });
-
-  it("names preparing the next key at half the rotation period", () => {
-    const due = active.activatedAt + 15 * DAY;
-    const step = scheduledStep(keyListing({ keys: [active], now: due - HOUR, nextCheckAt: due }));
-    assert.equal(step.what, "create the next key and publish it: half the rotation period has passed");
-  });
-
-  it("names the activation of a published next key at the period's end", () => {
+  it("says in words each step the key store planned for its next check, naming the keys", () => {
     const next = { ...active, kid: "n", state: "next" as const, activatedAt: null, publishedAt: NOW - 5 * DAY };
     const due = active.activatedAt + 30 * DAY;
-    const step = scheduledStep(keyListing({ keys: [active, next], nextCheckAt: due }));
-    assert.equal(step.what, "activate key n (it signs from then) and retire key a");
+    const step = scheduledStep(
+      keyListing({
+        keys: [active, next],
+        nextCheckAt: due,
+        nextSteps: [
+          { kind: "unpublish", kid: "retired-kid-0001", reason: "every token it signed has expired" },
+          { kind: "activate", kid: "n", reason: "the rotation period has passed" },
+        ],
+      }),
+    );
+    assert.equal(step.at, due);
+    assert.equal(
+      step.what,
+      "remove key retired-kid-0001 from the JWKS: every token it signed has expired; " +
+        "activate key n (it signs from then) and retire key a: the rotation period has passed",
+    );
+  });
+
+  it("names a key it will create, which has no kid yet", () => {
+    const step = scheduledStep(
+      keyListing({ keys: [active], nextSteps: [{ kind: "create", kid: null, reason: "half the period" }] }),
+    );
+    assert.equal(step.what, "create the next key and publish it: half the period");
   });
 
   it("falls back to the periodic check when nothing is due", () => {

@@ -14,8 +14,11 @@ import { AWS_AUDIENCE } from "../support/stack-fixture.js";
 const DAY = 86_400;
 
 interface Listing {
+  now: number;
   keys: { kid: string; state: string; alg: string }[];
   events: { kid: string; event: string }[];
+  nextCheckAt: number;
+  nextSteps: { kind: string; kid: string | null; reason: string }[];
 }
 
 describe("issuer in workerd: scheduled rotation, emergency rotation and revocation", function () {
@@ -109,6 +112,35 @@ describe("issuer in workerd: scheduled rotation, emergency rotation and revocati
     const next = state.keys.find((k) => k.state === "next");
     assert.ok(next, JSON.stringify(state.keys));
     assert.deepEqual(kids(await jwks()).sort(), [first, next.kid].sort());
+  });
+
+  it("plans in its listing the steps it then takes at its next check (what the operator page shows)", async () => {
+    const first = await signingKid();
+    const fresh = await listing();
+    // Nothing is due before the periodic look, six hours on.
+    assert.deepEqual(fresh.nextSteps, []);
+    assert.equal(fresh.nextCheckAt - fresh.now, 6 * 3_600_000);
+    await travelTo(15 * DAY - 3_600);
+    const beforeHalf = await listing();
+    assert.deepEqual(
+      beforeHalf.nextSteps.map((s) => [s.kind, s.kid]),
+      [["create", null]],
+    );
+    // At the planned instant the key store does what it said: a next key, the first still signing.
+    await travelTo(Math.ceil((beforeHalf.nextCheckAt - beforeHalf.now) / 1_000) + 15 * DAY - 3_600 + 60);
+    // A token request runs what is due (as the alarm would); the first key still signs.
+    assert.equal(await signingKid(), first);
+    const afterHalf = await listing();
+    const next = afterHalf.keys.find((k) => k.state === "next");
+    assert.ok(next, JSON.stringify(afterHalf.keys));
+    await travelTo(30 * DAY - 3_600);
+    const beforeEnd = await listing();
+    assert.deepEqual(
+      beforeEnd.nextSteps.map((s) => [s.kind, s.kid]),
+      [["activate", next.kid]],
+    );
+    await travelTo(Math.ceil((beforeEnd.nextCheckAt - beforeEnd.now) / 1_000) + 30 * DAY - 3_600 + 60);
+    assert.equal(await signingKid(), next.kid, "the key it planned to activate signs");
   });
 
   it("keeps the keys and earlier tokens across a restart", async () => {

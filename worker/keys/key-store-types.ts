@@ -26,6 +26,14 @@ export interface KeyInfo {
   readonly unpublishAt: number | null;
 }
 
+/** One step the key store will take at `nextCheckAt`, as timeline.ts's scheduledSteps plans it. */
+export interface PlannedStep {
+  readonly kind: "create" | "activate" | "unpublish" | "revoke";
+  /** The key it acts on; null for a key it will create. */
+  readonly kid: string | null;
+  readonly reason: string;
+}
+
 export interface KeyListing {
   readonly now: number;
   readonly keys: readonly KeyInfo[];
@@ -34,4 +42,9 @@ export interface KeyListing {
   readonly jwksMaxAgeSeconds: number;
   readonly publicationDelaySeconds: number;
   readonly nextCheckAt: number;
+  /**
+   * What the key store will do at `nextCheckAt` (scheduledSteps at that instant, on today's
+   * keys); empty: nothing is due, the alarm only looks again.
+   */
+  readonly nextSteps: readonly PlannedStep[];
 }

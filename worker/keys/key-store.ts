@@ -338,6 +338,8 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     const policy = this.#policy();
     const now = this.#clock.now();
     const keys = this.#rows.keys();
+    const schedule = { rotateEarly: this.#rotateEarly() };
+    const checkAt = nextCheckAt(keys, policy, now, schedule);
     return {
       now,
       keys: keys.map((k) => ({
@@ -354,7 +356,12 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
       rotationPeriodDays: policy.rotationPeriodMs / 86_400_000,
       jwksMaxAgeSeconds: policy.jwksMaxAgeSeconds,
       publicationDelaySeconds: policy.publicationDelayMs / 1_000,
-      nextCheckAt: nextCheckAt(keys, policy, now, { rotateEarly: this.#rotateEarly() }),
+      nextCheckAt: checkAt,
+      nextSteps: scheduledSteps(keys, policy, checkAt, schedule).map((step) => ({
+        kind: step.kind,
+        kid: step.kind === "create" ? null : step.kid,
+        reason: step.reason,
+      })),
     };
   }
 }

@@ -4,7 +4,7 @@
 // left the JWKS (revoked, or removed once its tokens expired) is rebuilt from the listing's recent
 // events, so a revocation stays visible after the fact. Pure: what the store answered, nothing else.
 
-import { MAX_ALARM_INTERVAL_MS, MAX_PUBLISHED_KEYS, PREPARE_NEXT_AT_FRACTION } from "../../keys/timeline.js";
+import { MAX_ALARM_INTERVAL_MS } from "../../keys/timeline.js";
 import type { PageKeyInfo, PageKeyListing } from "./view.js";
 
 export type LaneState = "next" | "active" | "retired" | "revoked" | "left";
@@ -35,9 +35,6 @@ export interface ScheduledStep {
   readonly what: string;
 }
 
-const DAY_MS = 86_400_000;
-/** Two instants the store computed from the same inputs agree to within this. */
-const SAME_INSTANT_MS = 1_000;
 const STATE_ORDER: Readonly<Record<LaneState, number>> = { next: 0, active: 1, retired: 2, revoked: 3, left: 4 };
 
 /** Every key of the listing, published ones first (next, active, retired), then the gone ones. */
@@ -121,45 +118,30 @@ function goneLane(kid: string, events: readonly PageKeyListing["events"][number]
 }
 
 /**
- * What the key store will do at `nextCheckAt`, from the same rules as timeline.ts's
- * `nextCheckAt` (the earliest of: a retired key leaving, preparing the next key at half the
- * period, activating a published next key, the six-hourly check).
+ * What the key store will do at `nextCheckAt`, in words: the steps it planned itself
+ * (timeline.ts's scheduledSteps at that instant, in the listing), never a rule restated here.
  */
 export function scheduledStep(listing: PageKeyListing): ScheduledStep {
-  const at = listing.nextCheckAt;
-  const near = (t: number) => Math.abs(Math.max(t, listing.now) - at) <= SAME_INSTANT_MS;
-  const periodMs = listing.rotationPeriodDays * DAY_MS;
-  const what: string[] = [];
-  for (const key of listing.keys) {
-    if (key.state === "retired" && key.unpublishAt !== null && near(key.unpublishAt)) {
-      what.push(`remove key ${key.kid} from the JWKS: every token it signed has expired`);
-    }
-  }
   const active = listing.keys.find((k) => k.state === "active");
-  const next = listing.keys.find((k) => k.state === "next");
-  const activeSince = active === undefined ? undefined : (active.activatedAt ?? active.createdAt);
-  if (
-    active !== undefined &&
-    activeSince !== undefined &&
-    next === undefined &&
-    listing.keys.length < MAX_PUBLISHED_KEYS
-  ) {
-    if (near(activeSince + periodMs * PREPARE_NEXT_AT_FRACTION)) {
-      what.push("create the next key and publish it: half the rotation period has passed");
-    }
-  }
-  if (active !== undefined && activeSince !== undefined && next !== undefined && next.publishedAt !== null) {
-    const signable = next.publishedAt + listing.publicationDelaySeconds * 1_000;
-    // On schedule: the later of the period's end and the publication delay; asked early (or after
-    // an algorithm change): as soon as the delay is over.
-    if (near(Math.max(activeSince + periodMs, signable)) || near(signable)) {
-      what.push(`activate key ${next.kid} (it signs from then) and retire key ${active.kid}`);
-    }
-  }
+  const what = listing.nextSteps.map((step) => stepInWords(step, active?.kid));
   if (what.length === 0) {
     what.push(
       `check the rotation timeline: nothing is due before then (the key store looks at least every ${MAX_ALARM_INTERVAL_MS / 3_600_000} hours)`,
     );
   }
-  return { at, what: what.join("; ") };
+  return { at: listing.nextCheckAt, what: what.join("; ") };
+}
+
+/** One planned step in words, naming its key (and the active key an activation retires). */
+function stepInWords(step: PageKeyListing["nextSteps"][number], activeKid: string | undefined): string {
+  const words: Readonly<Record<typeof step.kind, () => string>> = {
+    unpublish: () => `remove key ${step.kid} from the JWKS: ${step.reason}`,
+    create: () => `create the next key and publish it: ${step.reason}`,
+    activate: () =>
+      activeKid === undefined
+        ? `activate key ${step.kid} (it signs from then): ${step.reason}`
+        : `activate key ${step.kid} (it signs from then) and retire key ${activeKid}: ${step.reason}`,
+    revoke: () => `revoke key ${step.kid}: ${step.reason}`,
+  };
+  return words[step.kind]();
 }

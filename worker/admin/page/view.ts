@@ -35,6 +35,12 @@ export interface PageKeyListing {
   readonly jwksMaxAgeSeconds: number;
   readonly publicationDelaySeconds: number;
   readonly nextCheckAt: number;
+  /** What the key store will do at nextCheckAt (worker/keys/key-store-types.ts PlannedStep). */
+  readonly nextSteps: readonly {
+    readonly kind: "create" | "activate" | "unpublish" | "revoke";
+    readonly kid: string | null;
+    readonly reason: string;
+  }[];
 }
 
 /** The key store's RevocationListing (worker/revocation/store.ts): seconds, as in tokens. */
