@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { API_AUDIENCE, AWS_AUDIENCE, GCP_AUDIENCE } from "../support/stack-fixture.js";
-import { activityWhen, adminViewOf, countOf, recordActivity } from "./key-store-view.js";
+import { activityWhen, adminViewOf, batchOf, countOf, recordActivity } from "./key-store-view.js";
 
 describe("issuance log in workerd: what the key store keeps of issuance and refusals", function () {
   this.timeout(60_000);
@@ -107,13 +107,28 @@ describe("issuance log in workerd: what the key store keeps of issuance and refu
     const scriptName = issuer.config.issuer.scriptName;
     const at = Date.now();
     const sent = { at, channel: "rpc", requester: "workload", outcome: "refused" };
-    await recordActivity(issuer.mf, scriptName, [
+    const events: Record<string, unknown>[] = [
       { ...sent, name: "ghost-chosen", audience: AWS_AUDIENCE, code: "ERR_UNKNOWN_WORKLOAD" },
       { ...sent, name: "ledger-sync", audience: "eyJhbGciOiJIUzI1NiJ9.chosen.sig", code: "not a code" },
       { ...sent, requester: "workflow", name: "billing", audience: AWS_AUDIENCE, code: "ERR_AUDIENCE_NOT_ALLOWED" },
+    ];
+    const malformed = [
       { ...sent, at: "yesterday", name: "billing", audience: AWS_AUDIENCE, code: "ERR_X" },
       "not an event",
-    ]);
+    ];
+    const rowsBefore = (await adminViewOf(issuer.mf, scriptName)).activity.counts;
+    await recordActivity(issuer.mf, scriptName, {
+      ...(batchOf(events, [...malformed, ...events]) as object),
+      // Rows that are no count: a count of 0, a fraction, times the wrong way round, not an object.
+      counts: [
+        ...(batchOf(events) as { counts: unknown[] }).counts,
+        { ...events[0], count: 0, firstAt: at, lastAt: at },
+        { ...events[0], count: 1.5, firstAt: at, lastAt: at },
+        { ...events[0], name: "billing", count: 1, firstAt: at + 1, lastAt: at },
+        "not a row",
+      ],
+      uncounted: -5,
+    });
     const { activity } = await adminViewOf(issuer.mf, scriptName);
     const stored = JSON.stringify(activity);
     for (const chosen of ["ghost-chosen", "eyJhbGciOiJIUzI1NiJ9", "not a code", "yesterday"]) {
@@ -126,6 +141,11 @@ describe("issuance log in workerd: what the key store keeps of issuance and refu
       ["workload", "ledger-sync", "(other)", "ERR_INTERNAL"],
       ["workload", null, "(other)", "ERR_UNKNOWN_WORKLOAD"],
     ]);
+    // The three admitted rows, and nothing of the rows that were no count.
+    const added =
+      activity.counts.reduce((sum, c) => sum + c.count, 0) - rowsBefore.reduce((sum, c) => sum + c.count, 0);
+    assert.equal(added, 3);
+    assert.equal(activity.uncounted, 0);
   });
 
   it("holds at most 256 count rows and counts events of new combinations beyond them as uncounted", async () => {
@@ -141,15 +161,15 @@ describe("issuance log in workerd: what the key store keeps of issuance and refu
       code: `ERR_BOUND_${i}`,
     });
     const events = Array.from({ length: 300 }, (_, i) => distinct(i));
-    await recordActivity(issuer.mf, scriptName, events.slice(0, 150));
-    await recordActivity(issuer.mf, scriptName, events.slice(150));
+    await recordActivity(issuer.mf, scriptName, batchOf(events.slice(0, 150)));
+    await recordActivity(issuer.mf, scriptName, batchOf(events.slice(150)));
     const { activity } = await adminViewOf(issuer.mf, scriptName);
     assert.equal(activity.counts.length, 256);
     assert.equal(activity.uncounted, 300 - (256 - rowsBefore));
     assert.equal(activity.recent.length, 100);
     assert.equal(activity.recent[0]?.code, "ERR_BOUND_299", "an uncounted event is still in the ring");
     // A combination that has its row keeps being counted when the table is full.
-    await recordActivity(issuer.mf, scriptName, [distinct(0)]);
+    await recordActivity(issuer.mf, scriptName, batchOf([distinct(0)]));
     const after = (await adminViewOf(issuer.mf, scriptName)).activity;
     assert.equal(after.counts.find((c) => c.code === "ERR_BOUND_0")?.count, 2);
     assert.equal(after.uncounted, activity.uncounted);

@@ -22,13 +22,22 @@ export async function adminViewOf(mf: Miniflare, scriptName: string): Promise<Ad
   return stub.adminView();
 }
 
-/** recordActivity() of the issuer's key store, as an isolate would call it. */
-export async function recordActivity(mf: Miniflare, scriptName: string, events: unknown[]): Promise<void> {
+/** recordActivity() of the issuer's key store, as an isolate would call it (a batch: worker/activity/types.ts). */
+export async function recordActivity(mf: Miniflare, scriptName: string, batch: unknown): Promise<void> {
   const namespace = await mf.getDurableObjectNamespace("KEY_STORE", scriptName);
   const stub = namespace.get(namespace.idFromName(KEY_STORE_NAME)) as unknown as {
-    recordActivity(events: unknown[]): Promise<void>;
+    recordActivity(batch: unknown): Promise<void>;
   };
-  await stub.recordActivity(events);
+  await stub.recordActivity(batch);
+}
+
+/** A batch of `events` as an isolate counts them: one row per event (the store merges equal ones). */
+export function batchOf(events: readonly Record<string, unknown>[], recent: readonly unknown[] = events): unknown {
+  return {
+    counts: events.map(({ at, channel: _, ...identity }) => ({ ...identity, count: 1, firstAt: at, lastAt: at })),
+    recent,
+    uncounted: 0,
+  };
 }
 
 /** Polls adminView until `ready` holds: the log is written after the answer, under waitUntil. */

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { activityEvent, admitEvent } from "../../worker/activity/event.js";
 import { ActivityLog, tally } from "../../worker/activity/log.js";
-import { ABANDONED_AFTER_MS, ActivityReporter, MAX_BUFFERED_EVENTS } from "../../worker/activity/reporter.js";
-import type { ActivityEvent } from "../../worker/activity/types.js";
+import { ABANDONED_AFTER_MS, ActivityReporter } from "../../worker/activity/reporter.js";
+import type { ActivityBatch, ActivityEvent } from "../../worker/activity/types.js";
 import type { RuntimeSettings } from "../../worker/runtime-config/types.js";
 
 const T0 = Date.UTC(2026, 11, 4, 1, 0, 0);
@@ -107,6 +107,59 @@ describe("issuance log: counts, ring and bounds", () => {
   });
 });
 
+describe("issuance log: batches an isolate counted", () => {
+  it("merges a batch's rows into the log's, adding counts and widening times; a row with no room adds its count to uncounted", () => {
+    const log = new ActivityLog({ counts: 2, recent: 3 });
+    log.record([issued(T0, "a"), issued(T0 + 10, "b")]);
+    const row = (name: string, count: number, firstAt: number, lastAt: number) => ({
+      requester: "workload" as const,
+      name,
+      audience: AWS,
+      outcome: "issued" as const,
+      code: null,
+      count,
+      firstAt,
+      lastAt,
+    });
+    log.merge({
+      counts: [row("a", 40, T0 - 5, T0 + 50), row("c", 7, T0 + 20, T0 + 30)],
+      recent: [issued(T0 + 30, "c"), issued(T0 + 50, "a")],
+      uncounted: 2,
+    });
+    const summary = log.summary();
+    assert.deepEqual(
+      summary.counts.map((c) => [c.name, c.count, c.firstAt, c.lastAt]),
+      [
+        ["a", 41, T0 - 5, T0 + 50],
+        ["b", 1, T0 + 10, T0 + 10],
+      ],
+    );
+    assert.equal(summary.uncounted, 7 + 2, "c found no room; the batch's own uncounted carries over");
+    assert.deepEqual(
+      summary.recent.map((e) => e.name),
+      ["a", "c", "b"],
+    );
+    assert.equal(summary.since, T0 - 5);
+  });
+
+  it("takes what it holds as one batch, oldest event first, and is empty after", () => {
+    const log = new ActivityLog();
+    log.record([issued(T0, "a"), issued(T0 + 1, "a"), issued(T0 + 2, "b")]);
+    assert.equal(log.size, 3);
+    const batch = log.take();
+    assert.deepEqual(
+      batch.recent.map((e) => e.at),
+      [T0, T0 + 1, T0 + 2],
+    );
+    assert.deepEqual(batch.counts.map((c) => [c.name, c.count]).sort(), [
+      ["a", 2],
+      ["b", 1],
+    ]);
+    assert.equal(log.size, 0);
+    assert.deepEqual(log.take(), { counts: [], recent: [], uncounted: 0 });
+  });
+});
+
 describe("issuance log: what an event may hold", () => {
   const billing = { name: "billing", audiences: [AWS] };
   const config = {
@@ -165,50 +218,90 @@ describe("issuance log: what an event may hold", () => {
 describe("issuance log: the isolate's reporter", () => {
   /** A send the test answers by hand, recording each batch. */
   function manualSend() {
-    const batches: ActivityEvent[][] = [];
+    const batches: ActivityBatch[] = [];
     const pending: { resolve: () => void; reject: (e: Error) => void }[] = [];
-    const send = (events: readonly ActivityEvent[]) => {
-      batches.push([...events]);
+    const send = (batch: ActivityBatch) => {
+      batches.push(batch);
       return new Promise<void>((resolve, reject) => pending.push({ resolve, reject }));
     };
     return { batches, pending, send };
   }
+  /** The names of a batch's events, oldest first. */
+  const names = (batch: ActivityBatch | undefined) => batch?.recent.map((e) => e.name);
   const flush = () => new Promise((resolve) => setImmediate(resolve));
+  /** A reporter that sends at once (no coalescing wait), on the test's clock. */
+  const immediate = (lines: string[] = [], now: () => number = Date.now) =>
+    new ActivityReporter((line) => lines.push(line), now, 0);
 
   it("has one send in flight: events reported meanwhile go in the next batch, sent by the same waitUntil", async () => {
     const lines: string[] = [];
-    const reporter = new ActivityReporter((line) => lines.push(line));
+    const reporter = immediate(lines);
     const { batches, pending, send } = manualSend();
     const waited: Promise<unknown>[] = [];
     const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
     reporter.report(issued(T0, "a"), context);
+    await flush();
     reporter.report(issued(T0 + 1, "b"), context);
     reporter.report(issued(T0 + 2, "c"), context);
     await flush();
     assert.equal(waited.length, 1, "only the first report started a send");
-    assert.deepEqual(
-      batches.map((b) => b.map((e) => e.name)),
-      [["a"]],
-    );
+    assert.deepEqual(batches.map(names), [["a"]]);
     pending[0]!.resolve();
     await flush();
-    assert.deepEqual(
-      batches.map((b) => b.map((e) => e.name)),
-      [["a"], ["b", "c"]],
-    );
+    assert.deepEqual(batches.map(names), [["a"], ["b", "c"]]);
     pending[1]!.resolve();
     await Promise.all(waited);
     assert.equal(reporter.buffered, 0);
     assert.deepEqual(lines, []);
   });
 
-  it("drops a batch the key store refused, logs it, and sends the next one", async () => {
-    const lines: string[] = [];
-    const reporter = new ActivityReporter((line) => lines.push(line));
+  it("waits a moment before sending, so what arrives meanwhile travels in the same batch", async () => {
+    const reporter = new ActivityReporter(() => {}, Date.now, 30);
     const { batches, pending, send } = manualSend();
     const waited: Promise<unknown>[] = [];
     const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
     reporter.report(issued(T0, "a"), context);
+    reporter.report(issued(T0 + 1, "b"), context);
+    await flush();
+    assert.equal(batches.length, 0, "nothing is sent before the coalescing wait");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(batches.map(names), [["a", "b"]]);
+    pending[0]!.resolve();
+    await Promise.all(waited);
+  });
+
+  it("sends a busy isolate's events counted: one row per combination and the last events, never one row per event", async () => {
+    const reporter = immediate();
+    const { batches, pending, send } = manualSend();
+    const waited: Promise<unknown>[] = [];
+    const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
+    reporter.report(issued(T0, "first"), context);
+    await flush();
+    const events = 5_000;
+    for (let i = 0; i < events; i++) reporter.report(issued(T0 + i, i % 2 === 0 ? "billing" : "ledger-sync"), context);
+    assert.equal(reporter.buffered, events, "every event is counted while a send is in flight");
+    pending[0]!.resolve();
+    await flush();
+    const batch = batches[1]!;
+    assert.deepEqual(batch.counts.map((c) => [c.name, c.count]).sort(), [
+      ["billing", events / 2],
+      ["ledger-sync", events / 2],
+    ]);
+    assert.equal(batch.recent.length, 100);
+    assert.equal(batch.recent.at(-1)?.at, T0 + events - 1, "the last event is the newest");
+    assert.equal(batch.uncounted, 0);
+    pending[1]!.resolve();
+    await Promise.all(waited);
+  });
+
+  it("drops a batch the key store refused, logs how many events it held, and sends the next one", async () => {
+    const lines: string[] = [];
+    const reporter = immediate(lines);
+    const { batches, pending, send } = manualSend();
+    const waited: Promise<unknown>[] = [];
+    const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
+    reporter.report(issued(T0, "a"), context);
+    await flush();
     pending[0]!.reject(new Error("key store overloaded"));
     await Promise.all(waited);
     assert.deepEqual(
@@ -216,17 +309,15 @@ describe("issuance log: the isolate's reporter", () => {
       [{ event: "activity.dropped", events: 1, error: "Error: key store overloaded" }],
     );
     reporter.report(issued(T0, "b"), context);
+    await flush();
     pending[1]!.resolve();
     await Promise.all(waited);
-    assert.deepEqual(
-      batches.map((b) => b.map((e) => e.name)),
-      [["a"], ["b"]],
-    );
+    assert.deepEqual(batches.map(names), [["a"], ["b"]]);
   });
 
   it("never throws into issuance, not even when waitUntil does", () => {
     const lines: string[] = [];
-    const reporter = new ActivityReporter((line) => lines.push(line));
+    const reporter = immediate(lines);
     const context = {
       waitUntil: () => {
         throw new Error("context ended");
@@ -241,27 +332,9 @@ describe("issuance log: the isolate's reporter", () => {
     assert.equal(waited.length, 1);
   });
 
-  it("bounds its buffer while a send is in flight, and says how many events it dropped", async () => {
-    const lines: string[] = [];
-    const reporter = new ActivityReporter((line) => lines.push(line));
-    const { pending, send } = manualSend();
-    const waited: Promise<unknown>[] = [];
-    const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
-    reporter.report(issued(T0), context);
-    await flush();
-    for (let i = 0; i < MAX_BUFFERED_EVENTS + 5; i++) reporter.report(issued(T0 + i), context);
-    assert.equal(reporter.buffered, MAX_BUFFERED_EVENTS);
-    for (let round = 0; round < 8 && pending.length > 0; round++) {
-      for (const p of pending.splice(0)) p.resolve();
-      await flush();
-    }
-    await Promise.all(waited);
-    assert.deepEqual(JSON.parse(lines.at(-1)!), { event: "activity.dropped", events: 5, error: "buffer full" });
-  });
-
   it("starts a new send when the one in flight was abandoned (its request canceled, so it never settles)", async () => {
     const time = clock();
-    const reporter = new ActivityReporter(() => {}, time.now);
+    const reporter = immediate([], time.now);
     const { batches, pending, send } = manualSend();
     const waited: Promise<unknown>[] = [];
     const context = { waitUntil: (p: Promise<unknown>) => waited.push(p), send };
@@ -274,10 +347,7 @@ describe("issuance log: the isolate's reporter", () => {
     reporter.report(issued(T0, "c"), context);
     await flush();
     assert.equal(waited.length, 2);
-    assert.deepEqual(
-      batches.map((b) => b.map((e) => e.name)),
-      [["a"], ["b", "c"]],
-    );
+    assert.deepEqual(batches.map(names), [["a"], ["b", "c"]]);
     // The abandoned send settling late does not clear the newer send's mark.
     pending[0]!.resolve();
     await flush();
@@ -285,11 +355,7 @@ describe("issuance log: the isolate's reporter", () => {
     assert.equal(waited.length, 2, "the newer send is still in flight");
     pending[1]!.resolve();
     await flush();
-    assert.deepEqual(
-      batches.at(-1)?.map((e) => e.name),
-      ["d"],
-      "the newer send sends what waited",
-    );
+    assert.deepEqual(names(batches.at(-1)), ["d"], "the newer send sends what waited");
     pending[2]!.resolve();
     await Promise.all(waited.slice(1));
   });

@@ -4,7 +4,15 @@
 // that requester's allow-list (else OTHER_AUDIENCE); a code only when it has the shape of ours.
 
 import type { RuntimeSettings } from "../runtime-config/types.js";
-import { type ActivityChannel, type ActivityEvent, type ActivityOutcome, OTHER_AUDIENCE } from "./types.js";
+import {
+  type ActivityBatch,
+  type ActivityChannel,
+  type ActivityCount,
+  type ActivityEvent,
+  type ActivityOutcome,
+  type ActivitySummary,
+  OTHER_AUDIENCE,
+} from "./types.js";
 
 /** A code of ours (worker/error-codes/): anything else is logged as ERR_INTERNAL. */
 const ERROR_CODE = /^ERR_[A-Z0-9_]{1,64}$/;
@@ -55,32 +63,60 @@ function safeCode(code: unknown): string {
   return typeof code === "string" && ERROR_CODE.test(code) ? code : "ERR_INTERNAL";
 }
 
+/** What a count row and an event share: who, for which audience, with which outcome. */
+type Identity = Pick<ActivityEvent, "requester" | "name" | "audience" | "outcome" | "code">;
+
+/** The identity fields of `value` under the privacy rule, against `config`; undefined when malformed. */
+function admitIdentity(value: Record<string, unknown>, config: RuntimeSettings): Identity | undefined {
+  const { requester, name, audience, outcome, code } = value;
+  if (requester !== "workload" && requester !== "workflow") return undefined;
+  if (outcome !== "issued" && outcome !== "refused") return undefined;
+  const registry = requester === "workload" ? config.workloads : config.workflows;
+  const entry = typeof name === "string" ? registry.find((r) => r.name === name) : undefined;
+  return {
+    requester,
+    name: entry?.name ?? null,
+    audience: recordedAudience(audience, entry?.audiences ?? []),
+    outcome,
+    code: outcome === "issued" ? null : safeCode(code),
+  };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+const isTime = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
 /**
  * An event as the key store received it over RPC, admitted under the same rule against the
  * store's own runtime config (the isolate's copy is the same document): undefined when it is
  * not an event at all, and otherwise one that holds only registered names and allowed audiences.
  */
 export function admitEvent(value: unknown, config: RuntimeSettings): ActivityEvent | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const { at, channel, requester, name, audience, outcome, code } = value as Record<string, unknown>;
-  if (typeof at !== "number" || !Number.isFinite(at)) return undefined;
-  if (!CHANNELS.has(channel) || (requester !== "workload" && requester !== "workflow")) return undefined;
-  if (outcome !== "issued" && outcome !== "refused") return undefined;
-  const registry = requester === "workload" ? config.workloads : config.workflows;
-  const entry = typeof name === "string" ? registry.find((r) => r.name === name) : undefined;
-  const allowed = entry?.audiences ?? [];
+  if (!isRecord(value) || !isTime(value.at) || !CHANNELS.has(value.channel)) return undefined;
+  const identity = admitIdentity(value, config);
+  return identity === undefined ? undefined : { at: value.at, channel: value.channel as ActivityChannel, ...identity };
+}
+
+/** A count row as received over RPC, admitted as events are; undefined when it is not one. */
+export function admitCount(value: unknown, config: RuntimeSettings): ActivityCount | undefined {
+  if (!isRecord(value)) return undefined;
+  const { count, firstAt, lastAt } = value;
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) return undefined;
+  if (!isTime(firstAt) || !isTime(lastAt) || firstAt > lastAt) return undefined;
+  const identity = admitIdentity(value, config);
+  return identity === undefined ? undefined : { ...identity, count, firstAt, lastAt };
+}
+
+/** A batch as received over RPC: its admitted rows and events, within the log's bounds; what is not one is left out. */
+export function admitBatch(value: unknown, config: RuntimeSettings, limits: ActivitySummary["limits"]): ActivityBatch {
+  const batch = isRecord(value) ? value : {};
+  const { counts, recent, uncounted } = batch;
   return {
-    at,
-    channel: channel as ActivityChannel,
-    requester,
-    name: entry?.name ?? null,
-    audience:
-      audience === null || audience === undefined
-        ? null
-        : typeof audience === "string" && allowed.includes(audience)
-          ? audience
-          : OTHER_AUDIENCE,
-    outcome,
-    code: outcome === "issued" ? null : safeCode(code),
+    counts: (Array.isArray(counts) ? counts.slice(0, limits.counts) : [])
+      .map((row: unknown) => admitCount(row, config))
+      .filter((row) => row !== undefined),
+    recent: (Array.isArray(recent) ? recent.slice(-limits.recent) : [])
+      .map((event: unknown) => admitEvent(event, config))
+      .filter((event) => event !== undefined),
+    uncounted: typeof uncounted === "number" && Number.isSafeInteger(uncounted) && uncounted > 0 ? uncounted : 0,
   };
 }

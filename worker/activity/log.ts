@@ -4,7 +4,7 @@
 // the last ACTIVITY_LIMITS.recent events. The key store keeps both in SQLite (rows.ts); this file
 // decides what each recording changes, and `ActivityLog` is the same log in memory.
 
-import type { ActivityCount, ActivityEvent, ActivitySummary } from "./types.js";
+import type { ActivityBatch, ActivityCount, ActivityEvent, ActivitySummary } from "./types.js";
 
 /** The log's bounds: rows of counts, and events kept in the ring. */
 export const ACTIVITY_LIMITS = { counts: 256, recent: 100 } as const satisfies ActivitySummary["limits"];
@@ -22,47 +22,54 @@ export interface Tally {
   readonly uncounted: number;
 }
 
+/** One event as a count row of its own. */
+function countOf(event: ActivityEvent): ActivityCount {
+  const { requester, name, audience, outcome, code, at } = event;
+  return { requester, name, audience, outcome, code, count: 1, firstAt: at, lastAt: at };
+}
+
 /**
- * Counts `events` into `existing` (the stored rows by key), creating a row per new combination
- * while fewer than `limit` rows exist. Pure: the caller writes `rows` back.
+ * Adds `incoming` count rows to `existing` (the stored rows by key), creating a row per new
+ * combination while fewer than `limit` rows exist; a row with no room adds its count to
+ * `uncounted`. Pure: the caller writes `rows` back.
  */
-export function tally(
+export function mergeCounts(
   existing: ReadonlyMap<string, ActivityCount>,
-  events: readonly ActivityEvent[],
+  incoming: readonly ActivityCount[],
   limit: number = ACTIVITY_LIMITS.counts,
 ): Tally {
   const rows = new Map<string, ActivityCount>();
   let size = existing.size;
   let uncounted = 0;
-  for (const event of events) {
-    const key = countKey(event);
+  for (const add of incoming) {
+    const key = countKey(add);
     const row = rows.get(key) ?? existing.get(key);
     if (row === undefined) {
       if (size >= limit) {
-        uncounted++;
+        uncounted += add.count;
         continue;
       }
       size++;
-      rows.set(key, {
-        requester: event.requester,
-        name: event.name,
-        audience: event.audience,
-        outcome: event.outcome,
-        code: event.code,
-        count: 1,
-        firstAt: event.at,
-        lastAt: event.at,
-      });
+      rows.set(key, add);
       continue;
     }
     rows.set(key, {
       ...row,
-      count: row.count + 1,
-      firstAt: Math.min(row.firstAt, event.at),
-      lastAt: Math.max(row.lastAt, event.at),
+      count: row.count + add.count,
+      firstAt: Math.min(row.firstAt, add.firstAt),
+      lastAt: Math.max(row.lastAt, add.lastAt),
     });
   }
   return { rows, uncounted };
+}
+
+/** Counts `events` into `existing`, as mergeCounts does with one row per event. */
+export function tally(
+  existing: ReadonlyMap<string, ActivityCount>,
+  events: readonly ActivityEvent[],
+  limit: number = ACTIVITY_LIMITS.counts,
+): Tally {
+  return mergeCounts(existing, events.map(countOf), limit);
 }
 
 /** Count rows as the page lists them: most recently seen first, then by key (a stable order). */
@@ -79,7 +86,7 @@ export function ringAfter(
   return [...[...events].reverse(), ...recent].slice(0, limit);
 }
 
-/** The issuance log in memory: what the key store's tables hold, for tests and for one read. */
+/** The issuance log in memory: what the key store's tables hold, and what an isolate gathers between sends. */
 export class ActivityLog {
   #counts = new Map<string, ActivityCount>();
   #recent: ActivityEvent[] = [];
@@ -89,13 +96,63 @@ export class ActivityLog {
   constructor(readonly limits: ActivitySummary["limits"] = ACTIVITY_LIMITS) {}
 
   record(events: readonly ActivityEvent[]): void {
-    if (events.length === 0) return;
-    const { rows, uncounted } = tally(this.#counts, events, this.limits.counts);
+    for (const event of events) this.add(event);
+  }
+
+  /**
+   * Counts one event, in place: the isolate's reporter calls this on every issuance, so it
+   * allocates no more than a new combination's row (no batch, no array copy).
+   */
+  add(event: ActivityEvent): void {
+    const key = countKey(event);
+    const row = this.#counts.get(key);
+    if (row !== undefined) {
+      this.#counts.set(key, {
+        ...row,
+        count: row.count + 1,
+        firstAt: Math.min(row.firstAt, event.at),
+        lastAt: Math.max(row.lastAt, event.at),
+      });
+    } else if (this.#counts.size < this.limits.counts) {
+      this.#counts.set(key, countOf(event));
+    } else {
+      this.#uncounted++;
+    }
+    this.#recent.unshift(event);
+    if (this.#recent.length > this.limits.recent) this.#recent.pop();
+    this.#since = this.#since === null ? event.at : Math.min(this.#since, event.at);
+  }
+
+  /** Adds a batch (counted elsewhere) to this log. */
+  merge(batch: ActivityBatch): void {
+    if (batch.counts.length === 0 && batch.recent.length === 0 && batch.uncounted === 0) return;
+    const { rows, uncounted } = mergeCounts(this.#counts, batch.counts, this.limits.counts);
     for (const [key, row] of rows) this.#counts.set(key, row);
-    this.#uncounted += uncounted;
-    this.#recent = ringAfter(this.#recent, events, this.limits.recent);
-    const earliest = Math.min(...events.map((e) => e.at));
-    this.#since = this.#since === null ? earliest : Math.min(this.#since, earliest);
+    this.#uncounted += uncounted + batch.uncounted;
+    this.#recent = ringAfter(this.#recent, batch.recent, this.limits.recent);
+    const earliest = earliestOf(batch);
+    if (earliest !== null) this.#since = this.#since === null ? earliest : Math.min(this.#since, earliest);
+  }
+
+  /** Events recorded since the last take, as one batch; the log is empty after. */
+  take(): ActivityBatch {
+    const batch: ActivityBatch = {
+      counts: [...this.#counts.values()],
+      recent: [...this.#recent].reverse(),
+      uncounted: this.#uncounted,
+    };
+    this.#counts = new Map();
+    this.#recent = [];
+    this.#uncounted = 0;
+    this.#since = null;
+    return batch;
+  }
+
+  /** Events counted (or left uncounted) and not yet taken. */
+  get size(): number {
+    let events = this.#uncounted;
+    for (const row of this.#counts.values()) events += row.count;
+    return events;
   }
 
   summary(): ActivitySummary {
@@ -107,4 +164,10 @@ export class ActivityLog {
       uncounted: this.#uncounted,
     };
   }
+}
+
+/** The earliest time a batch names (its rows' first times and its events'), or null for an empty one. */
+export function earliestOf(batch: ActivityBatch): number | null {
+  const times = [...batch.counts.map((c) => c.firstAt), ...batch.recent.map((e) => e.at)];
+  return times.length === 0 ? null : Math.min(...times);
 }

@@ -1,49 +1,51 @@
-// The isolate's side of the issuance log: events are buffered here and sent to the key store by
-// ctx.waitUntil, so issuance never waits on the log and a key store failure never fails an
-// issuance (the batch is dropped and logged). At most one recordActivity RPC is in flight per
-// isolate: an event reported meanwhile waits in the buffer, and the request that started the RPC
-// sends it next, within its own waitUntil (no request awaits another's promise or uses another's
+// The isolate's side of the issuance log: events are counted here (an ActivityLog of the same
+// bounds as the key store's) and sent to the key store as one batch by ctx.waitUntil, so issuance
+// never waits on the log, a key store failure never fails an issuance (the batch is dropped and
+// logged), and a busy isolate sends a few count rows and its last events, not every event: the
+// key store's work grows with distinct combinations, not with traffic. At most one
+// recordActivity RPC is in flight per isolate, and a send first waits COALESCE_MS so that what
+// arrives meanwhile travels with it. The request that started the send sends what was counted
+// meanwhile too, within its own waitUntil (no request awaits another's promise or uses another's
 // Durable Object stub: workerd refuses I/O objects across requests).
 
-import type { ActivityEvent } from "./types.js";
+import { ActivityLog } from "./log.js";
+import type { ActivityBatch, ActivityEvent } from "./types.js";
 
-/** Events held while a send is in flight; beyond this they are dropped (and counted in the log line). */
-export const MAX_BUFFERED_EVENTS = 1_000;
-/** Events sent in one recordActivity call. */
-export const MAX_BATCH = 200;
+/** How long a send waits for more events to travel with it: at most this many sends a second, per isolate, under load. */
+export const COALESCE_MS = 250;
 /** Sends one waitUntil makes before leaving what remains to the next report. */
 const MAX_ROUNDS = 5;
-/** A send not answered by then counts as failed: a hung key store must not hold the buffer for good. */
+/** A send not answered by then counts as failed: a hung key store must not hold the log for good. */
 export const SEND_TIMEOUT_MS = 10_000;
 /**
  * A drain marked under way for longer than this was abandoned: its request was canceled (timers
  * included), so it will never clear its mark. The next report starts a drain of its own.
  */
-export const ABANDONED_AFTER_MS = MAX_ROUNDS * SEND_TIMEOUT_MS + 5_000;
+export const ABANDONED_AFTER_MS = MAX_ROUNDS * (COALESCE_MS + SEND_TIMEOUT_MS) + 5_000;
 
 /** What a report needs of the request: its waitUntil, and a sender bound to its own env. */
 export interface ReportContext {
   readonly waitUntil: (promise: Promise<unknown>) => void;
-  readonly send: (events: readonly ActivityEvent[]) => Promise<void>;
+  readonly send: (batch: ActivityBatch) => Promise<void>;
 }
 
 export class ActivityReporter {
-  #buffer: ActivityEvent[] = [];
+  /** What was counted since the last send (bounded as the key store's log is). */
+  #pending = new ActivityLog();
   /** When the drain under way started (a value, never a promise: see above); undefined when none is. */
   #sendingSince: number | undefined;
   /** Numbers the drains, so an abandoned one that wakes up late does not clear a newer one's mark. */
   #drains = 0;
-  #dropped = 0;
 
   constructor(
     private readonly log: (line: string) => void = (line) => console.warn(line),
     private readonly now: () => number = Date.now,
+    private readonly coalesceMs: number = COALESCE_MS,
   ) {}
 
-  /** Buffers `event` and, unless a send is in flight, starts one under `context.waitUntil`. Never throws. */
+  /** Counts `event` and, unless a send is under way, starts one under `context.waitUntil`. Never throws. */
   report(event: ActivityEvent, context: ReportContext): void {
-    if (this.#buffer.length >= MAX_BUFFERED_EVENTS) this.#dropped++;
-    else this.#buffer.push(event);
+    this.#pending.add(event);
     const now = this.now();
     if (this.#sendingSince !== undefined && now - this.#sendingSince < ABANDONED_AFTER_MS) return;
     this.#sendingSince = now;
@@ -56,29 +58,31 @@ export class ActivityReporter {
     }
   }
 
-  /** Events waiting for the next send (for tests). */
+  /** Events counted and not yet sent (for tests). */
   get buffered(): number {
-    return this.#buffer.length;
+    return this.#pending.size;
   }
 
   async #drain(send: ReportContext["send"], drain: number): Promise<void> {
     try {
-      for (let round = 0; round < MAX_ROUNDS && this.#buffer.length > 0; round++) {
-        const batch = this.#buffer.splice(0, MAX_BATCH);
+      for (let round = 0; round < MAX_ROUNDS && this.#pending.size > 0; round++) {
+        if (this.coalesceMs > 0) await sleep(this.coalesceMs);
+        const size = this.#pending.size;
+        const batch = this.#pending.take();
         try {
           await withTimeout(send(batch), SEND_TIMEOUT_MS);
         } catch (error) {
-          this.log(JSON.stringify({ event: "activity.dropped", events: batch.length, error: String(error) }));
+          this.log(JSON.stringify({ event: "activity.dropped", events: size, error: String(error) }));
         }
-      }
-      if (this.#dropped > 0) {
-        this.log(JSON.stringify({ event: "activity.dropped", events: this.#dropped, error: "buffer full" }));
-        this.#dropped = 0;
       }
     } finally {
       if (drain === this.#drains) this.#sendingSince = undefined;
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

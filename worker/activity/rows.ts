@@ -4,8 +4,8 @@
 // first event's time). This file owns those names. New tables only, like `revocations`: an issuer
 // without them never reads them, so the store's schema_version stays 1.
 
-import { ACTIVITY_LIMITS, countKey, orderCounts, tally } from "./log.js";
-import type { ActivityCount, ActivityEvent, ActivitySummary } from "./types.js";
+import { ACTIVITY_LIMITS, countKey, earliestOf, mergeCounts, orderCounts } from "./log.js";
+import type { ActivityBatch, ActivityCount, ActivityEvent, ActivitySummary } from "./types.js";
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS activity_counts (
@@ -48,11 +48,12 @@ export class ActivityRows {
     for (const statement of SCHEMA) this.sql.exec(statement);
   }
 
-  /** Counts `events` (admitted ones: rows hold only what event.ts lets through) and adds them to the ring. */
-  record(events: readonly ActivityEvent[]): void {
-    if (events.length === 0) return;
+  /** Adds a batch (admitted: rows hold only what event.ts lets through): its counts, and its events to the ring. */
+  record(batch: ActivityBatch): void {
+    const earliest = earliestOf(batch);
+    if (earliest === null && batch.uncounted === 0) return;
     const existing = new Map(this.#counts().map((row) => [countKey(row), row]));
-    const { rows, uncounted } = tally(existing, events, this.limits.counts);
+    const { rows, uncounted } = mergeCounts(existing, batch.counts, this.limits.counts);
     for (const [key, row] of rows) {
       this.sql.exec(
         `INSERT OR REPLACE INTO activity_counts (key, requester, name, audience, outcome, code, count, first_at, last_at)
@@ -68,7 +69,7 @@ export class ActivityRows {
         row.lastAt,
       );
     }
-    for (const e of events) {
+    for (const e of batch.recent.slice(-this.limits.recent)) {
       this.sql.exec(
         "INSERT INTO activity_recent (at, channel, requester, name, audience, outcome, code) VALUES (?, ?, ?, ?, ?, ?, ?)",
         e.at,
@@ -85,11 +86,12 @@ export class ActivityRows {
       this.limits.recent,
     );
     const totals = this.#totals();
-    const earliest = Math.min(...events.map((e) => e.at));
+    const since =
+      earliest === null ? totals.since : totals.since === null ? earliest : Math.min(totals.since, earliest);
     this.sql.exec(
       "INSERT OR REPLACE INTO activity_totals (id, since, uncounted) VALUES (1, ?, ?)",
-      totals.since === null ? earliest : Math.min(totals.since, earliest),
-      totals.uncounted + uncounted,
+      since,
+      totals.uncounted + uncounted + batch.uncounted,
     );
   }
 

@@ -44,6 +44,18 @@ export interface ActivityCount {
   readonly lastAt: number;
 }
 
+/**
+ * What one recordActivity call carries: an isolate's events since its last send, already
+ * counted there (so a busy isolate sends a few rows, not every event), and the last of them.
+ */
+export interface ActivityBatch {
+  readonly counts: readonly ActivityCount[];
+  /** The batch's last events, oldest first, at most the log's `limits.recent`. */
+  readonly recent: readonly ActivityEvent[];
+  /** Events the isolate could not count (its own table was full). */
+  readonly uncounted: number;
+}
+
 /** The log as the operator page reads it. */
 export interface ActivitySummary {
   /** Issuer time of the oldest counted event; null when none was ever recorded. */

@@ -66,7 +66,7 @@ export async function issueLoggingRefusals(
 }
 
 /**
- * Reports issuance outcomes of this request to the issuance log: buffered in the isolate and sent
+ * Reports issuance outcomes of this request to the issuance log: counted in the isolate and sent
  * under `waitUntil` by a stub made in this request. Never throws, never delays the answer.
  */
 export function activityReport(env: IssuerEnv, waitUntil: (promise: Promise<unknown>) => void): ActivityReport {
@@ -75,7 +75,7 @@ export function activityReport(env: IssuerEnv, waitUntil: (promise: Promise<unkn
     try {
       activityReporter.report(activityEvent({ ...occurrence, at: clock.now() }), {
         waitUntil,
-        send: (events) => keyStoreOf(env).recordActivity(events),
+        send: (batch) => keyStoreOf(env).recordActivity(batch),
       });
     } catch (error) {
       console.warn(JSON.stringify({ event: "activity.report_failed", error: String(error) }));

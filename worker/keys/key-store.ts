@@ -5,9 +5,10 @@
 // Only the issuer Worker holds a binding to it. Private keys leave it sealed under the KEK.
 
 import { DurableObject } from "cloudflare:workers";
-import { admitEvent } from "../activity/event.js";
+import { admitBatch } from "../activity/event.js";
+import { ACTIVITY_LIMITS } from "../activity/log.js";
 import { ActivityRows } from "../activity/rows.js";
-import type { ActivityEvent } from "../activity/types.js";
+import type { ActivityBatch } from "../activity/types.js";
 import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyEncryptionKeyError } from "../errors.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
@@ -46,8 +47,6 @@ const ROTATION_RETRY_MS = 5 * 60_000;
 /** Bound on timeline rounds in one advance (each round applies what became due). */
 const MAX_ROUNDS = 8;
 const LISTED_EVENTS = 50;
-/** Events one recordActivity call takes; the isolate sends at most this many (activity/reporter.ts MAX_BATCH). */
-const MAX_RECORDED_EVENTS = 200;
 
 /** What the key store reads of the issuer's bindings (IssuerEnv, worker/bindings/env.ts, has them all). */
 export interface KeyStoreEnv {
@@ -125,17 +124,11 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   }
 
   /**
-   * Adds issuance events to the log (worker/activity/): each admitted again against the runtime
+   * Adds an isolate's batch (its counts and last events) to the log (worker/activity/), each row and event admitted again against the runtime
    * config, so only registered names and allowed audiences are stored, whatever was sent.
    */
-  async recordActivity(events: readonly ActivityEvent[]): Promise<void> {
-    if (!Array.isArray(events)) return;
-    const config = runtimeConfig();
-    const admitted = events
-      .slice(0, MAX_RECORDED_EVENTS)
-      .map((event: unknown) => admitEvent(event, config))
-      .filter((event) => event !== undefined);
-    this.#activity.record(admitted);
+  async recordActivity(batch: ActivityBatch): Promise<void> {
+    this.#activity.record(admitBatch(batch, runtimeConfig(), ACTIVITY_LIMITS));
   }
 
   /** A rotation ahead of schedule: safe (waits for publication) unless `emergency`. */
