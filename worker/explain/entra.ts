@@ -5,12 +5,11 @@
 
 import type { EntraCredentialDocument } from "../trust/entra-credential.js";
 import {
-  ABSENT,
-  audiencesOf,
+  audienceAmong,
   type Condition,
   type Explanation,
+  exactClaim,
   explanation,
-  shown,
   type TokenClaims,
 } from "./explanation.js";
 
@@ -29,29 +28,15 @@ export function explainEntraTrust(
 }
 
 function ficConditions(fic: EntraCredentialDocument, claims: TokenClaims): Condition[] {
-  const exact = (name: string, claim: "iss" | "sub", required: string): Condition => {
-    const passed = claims[claim] === required;
-    return {
-      name,
-      claim,
-      requires: required,
-      carries: shown(claims[claim]),
-      passed,
-      ...(passed ? {} : { why: `Entra compares ${claim} exactly, case included` }),
-    };
-  };
-  const audiences = audiencesOf(claims);
-  const audiencePassed = fic.audiences.some((a) => audiences.includes(a));
   return [
-    exact("issuer", "iss", fic.issuer),
-    exact("subject", "sub", fic.subject),
-    {
-      name: "audiences",
-      claim: "aud",
-      requires: fic.audiences.join(", "),
-      carries: audiences.length === 0 ? ABSENT : audiences.join(", "),
-      passed: audiencePassed,
-      ...(audiencePassed ? {} : { why: "Entra compares the audience exactly, case included" }),
-    },
+    exactClaim("issuer", "iss", fic.issuer, claims, "Entra compares iss exactly, case included"),
+    exactClaim("subject", "sub", fic.subject, claims, "Entra compares sub exactly, case included"),
+    audienceAmong(
+      "audiences",
+      fic.audiences,
+      claims,
+      "Entra compares the audience exactly, case included",
+      fic.audiences.join(", "),
+    ),
   ];
 }

@@ -57,5 +57,41 @@ export function audiencesOf(claims: TokenClaims): string[] {
   return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : [];
 }
 
+/**
+ * The condition that the token's `claim` equals `required` exactly (case included). `requires`
+ * is what the output shows when the document states more than the one value compared.
+ */
+export function exactClaim(
+  name: string,
+  claim: "iss" | "sub",
+  required: string,
+  claims: TokenClaims,
+  why: string,
+  requires: string = required,
+): Condition {
+  const passed = claims[claim] === required;
+  return { name, claim, requires, carries: shown(claims[claim]), passed, ...(passed ? {} : { why }) };
+}
+
+/** The condition that one of the token's audiences is among `allowed` (compared exactly). */
+export function audienceAmong(
+  name: string,
+  allowed: readonly string[],
+  claims: TokenClaims,
+  why: string,
+  requires = `one of ${allowed.join(", ")}`,
+): Condition {
+  const audiences = audiencesOf(claims);
+  const passed = audiences.some((a) => allowed.includes(a));
+  return {
+    name,
+    claim: "aud",
+    requires,
+    carries: audiences.length === 0 ? ABSENT : audiences.join(", "),
+    passed,
+    ...(passed ? {} : { why }),
+  };
+}
+
 /** A token's payload as decoded JSON. */
 export type TokenClaims = Readonly<Record<string, unknown>>;

@@ -12,9 +12,10 @@ import { WORKLOAD_IDENTITY_USER_ROLE } from "../trust/gcp/workload-identity.js";
 import { CelEvaluationError, compileCel } from "./cel.js";
 import {
   ABSENT,
-  audiencesOf,
+  audienceAmong,
   type Condition,
   type Explanation,
+  exactClaim,
   explanation,
   shown,
   type TokenClaims,
@@ -45,25 +46,22 @@ export function explainGcpTrust(document: GcpTrustDocument, claims: TokenClaims)
   const provider = document.providers.find((p) => p.issuerUri === claims.iss) ?? document.providers[0];
   if (provider === undefined) throw new TypeError("the pool has no provider");
   const conditions: Condition[] = [];
-  const issuerPassed = claims.iss === provider.issuerUri;
-  conditions.push({
-    name: "oidc.issuerUri",
-    claim: "iss",
-    requires: document.providers.map((p) => p.issuerUri).join(" or "),
-    carries: shown(claims.iss),
-    passed: issuerPassed,
-    ...(issuerPassed ? {} : { why: "wrong issuer: no provider of the pool has the token's iss as its issuer URI" }),
-  });
-  const audiences = audiencesOf(claims);
-  const audiencePassed = audiences.some((a) => provider.allowedAudiences.includes(a));
-  conditions.push({
-    name: "oidc.allowedAudiences",
-    claim: "aud",
-    requires: `one of ${provider.allowedAudiences.join(", ")}`,
-    carries: audiences.length === 0 ? ABSENT : audiences.join(", "),
-    passed: audiencePassed,
-    ...(audiencePassed ? {} : { why: "wrong audience: the provider allows none of the token's audiences" }),
-  });
+  conditions.push(
+    exactClaim(
+      "oidc.issuerUri",
+      "iss",
+      provider.issuerUri,
+      claims,
+      "wrong issuer: no provider of the pool has the token's iss as its issuer URI",
+      document.providers.map((p) => p.issuerUri).join(" or "),
+    ),
+    audienceAmong(
+      "oidc.allowedAudiences",
+      provider.allowedAudiences,
+      claims,
+      "wrong audience: the provider allows none of the token's audiences",
+    ),
+  );
 
   const attributes: Record<string, unknown> = {};
   for (const [attribute, expression] of Object.entries(provider.attributeMapping)) {

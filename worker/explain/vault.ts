@@ -6,10 +6,10 @@
 
 import type { VaultMountDocument, VaultRoleDocument } from "../trust/vault-role.js";
 import {
-  ABSENT,
-  audiencesOf,
+  audienceAmong,
   type Condition,
   type Explanation,
+  exactClaim,
   explanation,
   shown,
   type TokenClaims,
@@ -24,35 +24,11 @@ export function explainVaultTrust(
   if (role.roleType !== "jwt") throw new UnsupportedTrustError(`role_type ${String(role.roleType)}`);
   if (role.boundClaimsType !== "string")
     throw new UnsupportedTrustError(`bound_claims_type ${String(role.boundClaimsType)}`);
-  const conditions: Condition[] = [];
-  const issuerPassed = claims.iss === mount.boundIssuer;
-  conditions.push({
-    name: "bound_issuer",
-    claim: "iss",
-    requires: mount.boundIssuer,
-    carries: shown(claims.iss),
-    passed: issuerPassed,
-    ...(issuerPassed ? {} : { why: "wrong issuer: the mount trusts one issuer" }),
-  });
-  const audiences = audiencesOf(claims);
-  const audiencePassed = audiences.some((a) => role.boundAudiences.includes(a));
-  conditions.push({
-    name: "bound_audiences",
-    claim: "aud",
-    requires: `one of ${role.boundAudiences.join(", ")}`,
-    carries: audiences.length === 0 ? ABSENT : audiences.join(", "),
-    passed: audiencePassed,
-    ...(audiencePassed ? {} : { why: "wrong audience" }),
-  });
-  const subjectPassed = claims.sub === role.boundSubject;
-  conditions.push({
-    name: "bound_subject",
-    claim: "sub",
-    requires: role.boundSubject,
-    carries: shown(claims.sub),
-    passed: subjectPassed,
-    ...(subjectPassed ? {} : { why: "Vault compares sub exactly" }),
-  });
+  const conditions: Condition[] = [
+    exactClaim("bound_issuer", "iss", mount.boundIssuer, claims, "wrong issuer: the mount trusts one issuer"),
+    audienceAmong("bound_audiences", role.boundAudiences, claims, "wrong audience"),
+    exactClaim("bound_subject", "sub", role.boundSubject, claims, "Vault compares sub exactly"),
+  ];
   const user = claims[role.userClaim];
   conditions.push({
     name: "user_claim",
