@@ -95,6 +95,9 @@ export class IssuerWorker extends pulumi.ComponentResource {
           {
             PUBLISHED: this.jwksNamespace.id,
             KEY_ENCRYPTION_KEY: pulumi.secret(kek.base64),
+            // Deployed "when set": no program config sets it yet (the KEK generation key of
+            // issue 20 will); until then a KEK rotation sets it with `wrangler secret put`.
+            KEY_ENCRYPTION_KEY_PREVIOUS: undefined,
             ADMIN_TOKEN: this.adminToken,
             INTROSPECTION_SECRETS:
               config.introspectionClients.length === 0

@@ -16,10 +16,17 @@ interface Binding {
   readonly className?: string;
 }
 
+/** The program sets no KEY_ENCRYPTION_KEY_PREVIOUS yet (no config key names a KEK generation). */
+const NOT_SET_BY_THE_PROGRAM: readonly string[] = ["KEY_ENCRYPTION_KEY_PREVIOUS"];
+
 /** The table's rows the program deploys, as {type, name[, className]}, in the table's order. */
 function deployedRows(withOptional: boolean): Binding[] {
   return issuerBindingEntries()
-    .filter(([, spec]) => spec.deployed === "always" || (withOptional && spec.deployed === "when set"))
+    .filter(
+      ([name, spec]) =>
+        spec.deployed === "always" ||
+        (withOptional && spec.deployed === "when set" && !NOT_SET_BY_THE_PROGRAM.includes(name)),
+    )
     .map(([name, spec]) => ({
       type: spec.type,
       name,
@@ -52,7 +59,13 @@ describe("the issuer's bindings table", function () {
 
   it("puts the Workflows bindings between the bindings always deployed and those deployed when set", () => {
     const names = issuerScriptBindings(
-      { PUBLISHED: "ns", KEY_ENCRYPTION_KEY: "k", ADMIN_TOKEN: "a", INTROSPECTION_SECRETS: "{}" },
+      {
+        PUBLISHED: "ns",
+        KEY_ENCRYPTION_KEY: "k",
+        KEY_ENCRYPTION_KEY_PREVIOUS: "p",
+        ADMIN_TOKEN: "a",
+        INTROSPECTION_SECRETS: "{}",
+      },
       [{ type: "workflow", name: "WORKFLOW_x" }],
     ).map((b) => b.name);
     assert.deepEqual(names, [
@@ -61,6 +74,7 @@ describe("the issuer's bindings table", function () {
       "KEY_ENCRYPTION_KEY",
       "ADMIN_TOKEN",
       "WORKFLOW_x",
+      "KEY_ENCRYPTION_KEY_PREVIOUS",
       "INTROSPECTION_SECRETS",
     ]);
   });
@@ -72,6 +86,7 @@ describe("the issuer's bindings table", function () {
       config: rawStackConfig(),
       issuerUrl: "http://127.0.0.1:8787",
       keyEncryptionKey: "kek",
+      keyEncryptionKeyPrevious: "previous kek",
       adminToken: "admin",
       introspectionSecrets: {},
       clockOffsetSeconds: 0,

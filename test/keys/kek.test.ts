@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { KeyEncryptionKeyError } from "../../worker/errors.js";
-import { importKeyEncryptionKey, openPrivateKey, type SealedKey, sealPrivateKey } from "../../worker/keys/kek.js";
+import {
+  importKeyEncryptionKey,
+  importKeyEncryptionKeyRing,
+  kekFor,
+  openPrivateKey,
+  openWithRing,
+  type SealedKey,
+  sealPrivateKey,
+} from "../../worker/keys/kek.js";
 
 /** 32 fixed bytes whose base64 contains both '+' and '/' (so base64url differs from it). */
 const KEK_BYTES = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 0xfb) & 0xff);
@@ -168,5 +176,86 @@ describe("sealPrivateKey / openPrivateKey", () => {
       assert.ok(!error.message.includes(Buffer.from(sealed.ciphertext).toString("base64")));
       return true;
     });
+  });
+});
+
+describe("the KEK ring (KEY_ENCRYPTION_KEY and KEY_ENCRYPTION_KEY_PREVIOUS)", () => {
+  const THIRD_KEK_BASE64 = Buffer.from(KEK_BYTES.map((b) => b ^ 0x02)).toString("base64");
+
+  it("holds only the current KEK when the previous secret is unset or blank", async () => {
+    for (const previous of [undefined, "", "  \n"]) {
+      const ring = await importKeyEncryptionKeyRing({ current: KEK_BASE64, previous });
+      assert.equal(ring.current.id, (await importKeyEncryptionKey(KEK_BASE64)).id);
+      assert.equal(ring.previous, undefined);
+    }
+  });
+
+  it("refuses a missing current KEK even when the previous one is set", async () => {
+    await rejectsWithKekError(
+      importKeyEncryptionKeyRing({ current: undefined, previous: KEK_BASE64 }),
+      /^\[ERR_KEY_ENCRYPTION_KEY\] KEY_ENCRYPTION_KEY is not set/,
+      HOW_TO_GENERATE,
+    );
+  });
+
+  it("refuses a malformed previous secret, naming it and how to fix it", async () => {
+    for (const [previous, got] of [
+      ["not base64!", /text that is not base64/],
+      [Buffer.alloc(16, 1).toString("base64"), /got 16 bytes/],
+    ] as const) {
+      await rejectsWithKekError(
+        importKeyEncryptionKeyRing({ current: KEK_BASE64, previous }),
+        /KEY_ENCRYPTION_KEY_PREVIOUS must be exactly 32 bytes/,
+        got,
+        /unset it once `wid keys rewrap` reports it removable/,
+      );
+    }
+  });
+
+  it("refuses a previous secret naming the same KEK as the current one, in either spelling", async () => {
+    for (const previous of [KEK_BASE64, KEK_BASE64URL, ` ${KEK_BASE64}`]) {
+      await rejectsWithKekError(
+        importKeyEncryptionKeyRing({ current: KEK_BASE64, previous }),
+        /KEY_ENCRYPTION_KEY_PREVIOUS is the same KEK as KEY_ENCRYPTION_KEY/,
+      );
+    }
+  });
+
+  it("opens a key sealed under either KEK, and seals under the current one", async () => {
+    const old = await importKeyEncryptionKey(OTHER_KEK_BASE64);
+    const ring = await importKeyEncryptionKeyRing({ current: KEK_BASE64, previous: OTHER_KEK_BASE64 });
+    assert.equal(ring.previous?.id, old.id);
+    assert.notEqual(ring.current.id, old.id);
+    const underOld = await sealPrivateKey(old, KID, PKCS8);
+    const underCurrent = await sealPrivateKey(ring.current, KID, PKCS8);
+    assert.deepEqual(await openWithRing(ring, KID, underOld), PKCS8);
+    assert.deepEqual(await openWithRing(ring, KID, underCurrent), PKCS8);
+    assert.equal(kekFor(ring, KID, underOld), ring.previous);
+    assert.equal(kekFor(ring, KID, underCurrent), ring.current);
+  });
+
+  it("fails closed on a key under neither KEK, naming all three fingerprints and the fix", async () => {
+    const third = await importKeyEncryptionKey(THIRD_KEK_BASE64);
+    const sealed = await sealPrivateKey(third, KID, PKCS8);
+    const ring = await importKeyEncryptionKeyRing({ current: KEK_BASE64, previous: OTHER_KEK_BASE64 });
+    await rejectsWithKekError(
+      openWithRing(ring, KID, sealed),
+      new RegExp(`signing key ${KID} was sealed with KEK ${third.id}`),
+      new RegExp(`KEY_ENCRYPTION_KEY is KEK ${ring.current.id}`),
+      new RegExp(`KEY_ENCRYPTION_KEY_PREVIOUS is KEK ${ring.previous?.id}`),
+      /restore the KEY_ENCRYPTION_KEY secret the keys were created with/,
+    );
+    const alone = await importKeyEncryptionKeyRing({ current: KEK_BASE64, previous: undefined });
+    await rejectsWithKekError(
+      openWithRing(alone, KID, await sealPrivateKey(await importKeyEncryptionKey(OTHER_KEK_BASE64), KID, PKCS8)),
+      /KEY_ENCRYPTION_KEY_PREVIOUS is not set/,
+      /set it as KEY_ENCRYPTION_KEY_PREVIOUS during a KEK rotation/,
+    );
+  });
+
+  it("refuses a key under the previous KEK whose fingerprint was forged to the current one's", async () => {
+    const ring = await importKeyEncryptionKeyRing({ current: KEK_BASE64, previous: OTHER_KEK_BASE64 });
+    const sealed = await sealPrivateKey(ring.previous!, KID, PKCS8);
+    await rejectsWithKekError(openWithRing(ring, KID, { ...sealed, kekId: ring.current.id }), /failed authentication/);
   });
 });

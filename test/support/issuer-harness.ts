@@ -143,7 +143,12 @@ export class IssuerHarness {
    * and so would outlive any virtual jump.
    */
   async restart(
-    changes: Partial<Pick<LocalStackInput, "clockOffsetSeconds" | "keyEncryptionKey" | "config" | "mtlsThumbprints">>,
+    changes: Partial<
+      Pick<
+        LocalStackInput,
+        "clockOffsetSeconds" | "keyEncryptionKey" | "keyEncryptionKeyPrevious" | "config" | "mtlsThumbprints"
+      >
+    >,
   ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
     const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);

@@ -3,6 +3,7 @@
 //   GET  /admin/keys
 //   POST /admin/keys/rotate          body: {"emergency": true} to stop signing with the active key now
 //   POST /admin/keys/<kid>/revoke
+//   POST /admin/keys/rewrap          re-seals every key under KEY_ENCRYPTION_KEY (a KEK rotation)
 // Every answer is JSON; failures are problem+json.
 
 import type { IssuerEnv } from "../bindings/env.js";
@@ -59,6 +60,11 @@ export async function handleAdmin(
     const emergency = await readEmergencyFlag(request);
     return keysChanged(await store.rotate(emergency), config.issuer);
   }
+  if (path === "/admin/keys/rewrap") {
+    if (request.method !== "POST") return methodNotAllowed(["POST"]);
+    // No cache to forget: the keys are the same, only sealed anew; isolates open either sealing.
+    return Response.json(await store.rewrap());
+  }
   const revoke = /^\/admin\/keys\/([^/]+)\/revoke$/.exec(path);
   if (revoke?.[1] !== undefined) {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
@@ -74,7 +80,7 @@ export async function handleAdmin(
   }
   return issuerProblem(
     "ERR_NOT_FOUND",
-    "no such admin route; the admin routes are GET /admin/ (the operator page), GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
+    "no such admin route; the admin routes are GET /admin/ (the operator page), GET /admin/keys, POST /admin/keys/rotate, POST /admin/keys/rewrap, POST /admin/keys/<kid>/revoke, GET and POST /admin/revocations",
   );
 }
 

@@ -9,6 +9,8 @@ import type { ISSUER_BINDINGS, IssuerBindingSpec } from "./table.js";
 export interface IssuerEnv {
   /** Secret: base64 of 32 random bytes sealing every private key. */
   readonly KEY_ENCRYPTION_KEY?: string;
+  /** Secret, during a KEK rotation only: the KEK rows may still be sealed under (opens, never seals). */
+  readonly KEY_ENCRYPTION_KEY_PREVIOUS?: string;
   /** Secret: bearer token for the /admin API. Without it the admin API is closed. */
   readonly ADMIN_TOKEN?: string;
   /** KV: where the key store publishes the JWKS and the revocation list for every location to read. */

@@ -28,6 +28,8 @@ export const ISSUER_BINDINGS = Object.freeze({
   KEY_ENCRYPTION_KEY: { type: "secret_text", deployed: "always" },
   /** Bearer token of the admin API. */
   ADMIN_TOKEN: { type: "secret_text", deployed: "always" },
+  /** The KEK before a KEK rotation: opens rows still sealed under it (never seals); only while set. */
+  KEY_ENCRYPTION_KEY_PREVIOUS: { type: "secret_text", deployed: "when set" },
   /** {clientId: secret} of the introspection clients; only with clients. */
   INTROSPECTION_SECRETS: { type: "secret_text", deployed: "when set" },
   /** Tests and the local stack only: shifts the issuer's clock. */

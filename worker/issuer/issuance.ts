@@ -89,7 +89,11 @@ export function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueCont
   return {
     config,
     nowMs: clock.now(),
-    signingKey: () => signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), env.KEY_ENCRYPTION_KEY),
+    signingKey: () =>
+      signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), {
+        current: env.KEY_ENCRYPTION_KEY,
+        previous: env.KEY_ENCRYPTION_KEY_PREVIOUS,
+      }),
     cache: tokens,
     log: (line) => console.log(line),
     revocations: issuanceRevocationsFrom(env.PUBLISHED),

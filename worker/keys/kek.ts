@@ -2,6 +2,9 @@
 // Private signing keys exist in plaintext only in memory; at rest (SQLite) and in transit
 // (key store → issuer isolate) they are sealed under the KEK, with the kid as additional data so
 // a sealed key cannot be swapped onto another key's row.
+// Rotation of the KEK itself (a ring): KEY_ENCRYPTION_KEY is the current KEK, which seals
+// everything; KEY_ENCRYPTION_KEY_PREVIOUS, while set, only opens rows its fingerprint names, until
+// the key store's rewrap has re-sealed them all under the current one.
 
 import { KeyEncryptionKeyError } from "../errors.js";
 
@@ -27,14 +30,22 @@ const HOW_TO_FIX =
   "set the KEY_ENCRYPTION_KEY Worker secret to 32 random bytes, base64-encoded " +
   "(`openssl rand -base64 32`); `pulumi up` generates and sets one for you";
 
-export async function importKeyEncryptionKey(secret: string | undefined): Promise<KeyEncryptionKey> {
+const PREVIOUS = "KEY_ENCRYPTION_KEY_PREVIOUS";
+const HOW_TO_FIX_PREVIOUS =
+  "set it to the KEY_ENCRYPTION_KEY the keys were sealed with before the KEK rotation, or unset it once `wid keys rewrap` reports it removable";
+
+export async function importKeyEncryptionKey(
+  secret: string | undefined,
+  name: "KEY_ENCRYPTION_KEY" | typeof PREVIOUS = "KEY_ENCRYPTION_KEY",
+): Promise<KeyEncryptionKey> {
+  const fix = name === PREVIOUS ? HOW_TO_FIX_PREVIOUS : HOW_TO_FIX;
   if (secret === undefined || secret.trim() === "") {
-    throw new KeyEncryptionKeyError(`KEY_ENCRYPTION_KEY is not set; ${HOW_TO_FIX}`);
+    throw new KeyEncryptionKeyError(`${name} is not set; ${fix}`);
   }
   const raw = decodeBase64(secret.trim());
   if (!raw || raw.length !== KEK_BYTES) {
     throw new KeyEncryptionKeyError(
-      `KEY_ENCRYPTION_KEY must be exactly ${KEK_BYTES} bytes of base64 (got ${raw ? `${raw.length} bytes` : "text that is not base64"}); ${HOW_TO_FIX}`,
+      `${name} must be exactly ${KEK_BYTES} bytes of base64 (got ${raw ? `${raw.length} bytes` : "text that is not base64"}); ${fix}`,
     );
   }
   const material = new Uint8Array(FINGERPRINT_LABEL.length + raw.length);
@@ -44,6 +55,54 @@ export async function importKeyEncryptionKey(secret: string | undefined): Promis
   const id = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   return { id, key };
+}
+
+/** The KEKs the issuer holds: `current` seals and opens; `previous` (while set) only opens. */
+export interface KeyEncryptionKeyRing {
+  readonly current: KeyEncryptionKey;
+  readonly previous: KeyEncryptionKey | undefined;
+}
+
+export interface KeyEncryptionKeySecrets {
+  readonly current: string | undefined;
+  readonly previous: string | undefined;
+}
+
+/**
+ * Imports both secrets. A previous secret that is malformed, or names the same KEK as the
+ * current one, is refused: either is a mistake in the rotation, and silently ignoring it would
+ * leave rows unopenable once the previous secret is removed.
+ */
+export async function importKeyEncryptionKeyRing(secrets: KeyEncryptionKeySecrets): Promise<KeyEncryptionKeyRing> {
+  const current = await importKeyEncryptionKey(secrets.current);
+  if (secrets.previous === undefined || secrets.previous.trim() === "") return { current, previous: undefined };
+  const previous = await importKeyEncryptionKey(secrets.previous, PREVIOUS);
+  if (previous.id === current.id) {
+    throw new KeyEncryptionKeyError(
+      `KEY_ENCRYPTION_KEY_PREVIOUS is the same KEK as KEY_ENCRYPTION_KEY (${current.id}); ` +
+        "set KEY_ENCRYPTION_KEY to the new KEK and KEY_ENCRYPTION_KEY_PREVIOUS to the old one, or unset KEY_ENCRYPTION_KEY_PREVIOUS",
+    );
+  }
+  return { current, previous };
+}
+
+/** The ring's KEK that sealed `sealed`; fails closed, naming both fingerprints, when neither did. */
+export function kekFor(ring: KeyEncryptionKeyRing, kid: string, sealed: Pick<SealedKey, "kekId">): KeyEncryptionKey {
+  if (sealed.kekId === ring.current.id) return ring.current;
+  if (ring.previous !== undefined && sealed.kekId === ring.previous.id) return ring.previous;
+  const held =
+    ring.previous === undefined
+      ? `KEY_ENCRYPTION_KEY is KEK ${ring.current.id} and KEY_ENCRYPTION_KEY_PREVIOUS is not set`
+      : `KEY_ENCRYPTION_KEY is KEK ${ring.current.id} and KEY_ENCRYPTION_KEY_PREVIOUS is KEK ${ring.previous.id}`;
+  throw new KeyEncryptionKeyError(
+    `signing key ${kid} was sealed with KEK ${sealed.kekId}, but ${held}; ` +
+      `restore the KEY_ENCRYPTION_KEY secret the keys were created with (or set it as KEY_ENCRYPTION_KEY_PREVIOUS during a KEK rotation; or revoke every key to start afresh)`,
+  );
+}
+
+/** Opens a sealed key under whichever KEK of the ring its fingerprint names. */
+export async function openWithRing(ring: KeyEncryptionKeyRing, kid: string, sealed: SealedKey): Promise<Uint8Array> {
+  return openPrivateKey(kekFor(ring, kid, sealed), kid, sealed);
 }
 
 export async function sealPrivateKey(kek: KeyEncryptionKey, kid: string, pkcs8: Uint8Array): Promise<SealedKey> {

@@ -106,6 +106,17 @@ export class KeyRows {
     );
   }
 
+  /** Replaces a row's sealed private key (a KEK rewrap): same key, sealed anew. */
+  reseal(kid: string, sealed: SealedKey): void {
+    this.sql.exec(
+      "UPDATE signing_keys SET sealed_key = ?, iv = ?, kek_id = ? WHERE kid = ?",
+      sealed.ciphertext,
+      sealed.iv,
+      sealed.kekId,
+      kid,
+    );
+  }
+
   /** Removes the row, and with it the sealed private key. */
   delete(kid: string): void {
     this.sql.exec("DELETE FROM signing_keys WHERE kid = ?", kid);

@@ -15,6 +15,20 @@ export interface SealedSigningKey {
   readonly cacheUntil: number;
 }
 
+/** What a KEK rewrap did (KeyStore.rewrap, POST /admin/keys/rewrap). */
+export interface RewrapReport {
+  /** Fingerprint of KEY_ENCRYPTION_KEY, which now seals every row. */
+  readonly currentKekId: string;
+  /** Rows re-sealed by this call (those that were under the previous KEK). */
+  readonly rewrapped: number;
+  /** Rows still sealed under the previous KEK after the call: always 0 when it succeeds. */
+  readonly underPrevious: number;
+  /** Fingerprint of KEY_ENCRYPTION_KEY_PREVIOUS, or null when it is not set. */
+  readonly previousKekId: string | null;
+  /** Whether KEY_ENCRYPTION_KEY_PREVIOUS can be unset: no row depends on it. */
+  readonly removable: boolean;
+}
+
 export interface KeyInfo {
   readonly kid: string;
   readonly alg: KeyMeta["alg"];

@@ -18,10 +18,10 @@ import { type RevocationListing, RevocationStore } from "../revocation/store.js"
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import type { AdminView } from "./admin-view.js";
 import { type JwksKvMetadata, jwksDocument } from "./jwks.js";
-import { importKeyEncryptionKey, type KeyEncryptionKey, sealPrivateKey } from "./kek.js";
+import { importKeyEncryptionKeyRing, type KeyEncryptionKeyRing, kekFor, openWithRing, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
 import { KeyRows, type StoredKey } from "./key-rows.js";
-import type { KeyListing, SealedSigningKey } from "./key-store-types.js";
+import type { KeyListing, RewrapReport, SealedSigningKey } from "./key-store-types.js";
 import {
   activeKey,
   applyStep,
@@ -38,7 +38,7 @@ import {
   scheduledSteps,
 } from "./timeline.js";
 
-export type { KeyInfo, KeyListing, SealedSigningKey } from "./key-store-types.js";
+export type { KeyInfo, KeyListing, RewrapReport, SealedSigningKey } from "./key-store-types.js";
 
 /** After a failed KV publication, try again this soon. */
 const REPUBLISH_RETRY_MS = 10_000;
@@ -51,6 +51,7 @@ const LISTED_EVENTS = 50;
 /** What the key store reads of the issuer's bindings (IssuerEnv, worker/bindings/env.ts, has them all). */
 export interface KeyStoreEnv {
   readonly KEY_ENCRYPTION_KEY?: string;
+  readonly KEY_ENCRYPTION_KEY_PREVIOUS?: string;
   readonly PUBLISHED: KVNamespace;
   readonly TEST_CLOCK_OFFSET_SECONDS?: string;
 }
@@ -60,8 +61,8 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   readonly #revocations: RevocationStore;
   readonly #activity: ActivityRows;
   readonly #clock: Clock;
-  /** The imported KEK: a value, never a promise another request could be left awaiting. */
-  #kek: KeyEncryptionKey | undefined;
+  /** The imported KEKs: a value, never a promise another request could be left awaiting. */
+  #kek: KeyEncryptionKeyRing | undefined;
 
   constructor(ctx: DurableObjectState, env: KeyStoreEnv) {
     super(ctx, env);
@@ -142,6 +143,46 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
       }
     });
     return this.#listing();
+  }
+
+  /**
+   * Re-seals every row under the current KEK (KEY_ENCRYPTION_KEY), all or nothing: every row is
+   * opened and sealed anew before any is written, and the writes are one transaction. A row under
+   * neither KEK of the ring fails the whole call with ERR_KEY_ENCRYPTION_KEY and changes nothing.
+   * Isolates holding the active key sealed under the previous KEK keep signing with it (they open
+   * it with the same ring) until their copy expires.
+   */
+  async rewrap(): Promise<RewrapReport> {
+    return this.#locked(async () => {
+      const ring = await this.#keyEncryptionKeys();
+      const resealed: { kid: string; sealed: StoredKey["sealed"] }[] = [];
+      for (const row of this.#rows.keys()) {
+        if (row.sealed.kekId === ring.current.id) continue;
+        const pkcs8 = await openWithRing(ring, row.kid, row.sealed);
+        try {
+          resealed.push({ kid: row.kid, sealed: await sealPrivateKey(ring.current, row.kid, pkcs8) });
+        } finally {
+          pkcs8.fill(0);
+        }
+      }
+      this.ctx.storage.transactionSync(() => {
+        for (const { kid, sealed } of resealed) this.#rows.reseal(kid, sealed);
+      });
+      const previousKekId = ring.previous?.id ?? null;
+      const underPrevious = this.#rows.keys().filter((k) => k.sealed.kekId === previousKekId).length;
+      if (resealed.length > 0) {
+        console.log(
+          JSON.stringify({ event: "keys.rewrapped", kekId: ring.current.id, kids: resealed.map((r) => r.kid) }),
+        );
+      }
+      return {
+        currentKekId: ring.current.id,
+        rewrapped: resealed.length,
+        underPrevious,
+        previousKekId,
+        removable: underPrevious === 0,
+      };
+    });
   }
 
   /** Withdraws a key from the JWKS at once; its tokens stop verifying. */
@@ -249,16 +290,13 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
 
   async #apply(keys: KeyMeta[], step: Step, now: number): Promise<KeyMeta[]> {
     if (step.kind === "create") {
-      const kek = await this.#keyEncryptionKey();
-      const foreign = this.#rows.keys().find((k) => k.sealed.kekId !== kek.id);
-      if (foreign) {
-        throw new KeyEncryptionKeyError(
-          `stored key ${foreign.kid} is sealed with KEK ${foreign.sealed.kekId} but KEY_ENCRYPTION_KEY is KEK ${kek.id}; ` +
-            "restore the KEY_ENCRYPTION_KEY the keys were created with before the issuer can create keys",
-        );
-      }
+      const ring = await this.#keyEncryptionKeys();
+      // Refuses (ERR_KEY_ENCRYPTION_KEY, naming both fingerprints) while any row is under a KEK
+      // the ring does not hold: a new key beside it would hide that the old ones cannot be opened.
+      // Rows under the previous KEK are fine: the ring opens them, and rewrap re-seals them.
+      for (const row of this.#rows.keys()) kekFor(ring, row.kid, row.sealed);
       const generated = await generateSigningKey(step.alg);
-      const sealed = await sealPrivateKey(kek, generated.kid, generated.pkcs8);
+      const sealed = await sealPrivateKey(ring.current, generated.kid, generated.pkcs8);
       generated.pkcs8.fill(0);
       const after = applyStep(keys, step, now, { kid: generated.kid, alg: generated.alg });
       const created = after.find((k) => k.kid === generated.kid) as KeyMeta;
@@ -322,8 +360,11 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     return JSON.stringify(jwksDocument(keys));
   }
 
-  async #keyEncryptionKey(): Promise<KeyEncryptionKey> {
-    this.#kek ??= await importKeyEncryptionKey(this.env.KEY_ENCRYPTION_KEY);
+  async #keyEncryptionKeys(): Promise<KeyEncryptionKeyRing> {
+    this.#kek ??= await importKeyEncryptionKeyRing({
+      current: this.env.KEY_ENCRYPTION_KEY,
+      previous: this.env.KEY_ENCRYPTION_KEY_PREVIOUS,
+    });
     return this.#kek;
   }
 

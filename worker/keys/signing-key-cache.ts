@@ -9,7 +9,12 @@
 import type { SigningAlgorithm } from "../config/types.js";
 import { errorCodeOf, KeyStoreUnavailableError } from "../errors.js";
 import { SharedValue } from "../isolate/shared-value.js";
-import { importKeyEncryptionKey, type KeyEncryptionKey, openPrivateKey } from "./kek.js";
+import {
+  importKeyEncryptionKeyRing,
+  type KeyEncryptionKeyRing,
+  type KeyEncryptionKeySecrets,
+  openWithRing,
+} from "./kek.js";
 import { importSigningKey } from "./key-material.js";
 import type { SealedSigningKey } from "./key-store.js";
 import { SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
@@ -25,12 +30,12 @@ export type FetchSealedKey = () => Promise<SealedSigningKey>;
 
 export class SigningKeyCache {
   readonly #key = new SharedValue<SigningKey>(SIGNING_KEY_REFRESH_GRACE_MS);
-  #kek: { readonly secret: string | undefined; readonly key: KeyEncryptionKey } | undefined;
+  #kek: { readonly secrets: KeyEncryptionKeySecrets; readonly ring: KeyEncryptionKeyRing } | undefined;
 
   /** The active key, fetching it when the cached one is older than its `cacheUntil`. */
-  get(now: number, fetchSealed: FetchSealedKey, kekSecret: string | undefined): Promise<SigningKey> {
+  get(now: number, fetchSealed: FetchSealedKey, kekSecrets: KeyEncryptionKeySecrets): Promise<SigningKey> {
     return this.#key.get(now, async () => {
-      const key = await this.#load(fetchSealed, kekSecret);
+      const key = await this.#load(fetchSealed, kekSecrets);
       return { value: key, validUntil: key.cacheUntil };
     });
   }
@@ -40,8 +45,8 @@ export class SigningKeyCache {
     this.#key.invalidate();
   }
 
-  async #load(fetchSealed: FetchSealedKey, kekSecret: string | undefined): Promise<SigningKey> {
-    const kek = await this.#keyEncryptionKey(kekSecret);
+  async #load(fetchSealed: FetchSealedKey, kekSecrets: KeyEncryptionKeySecrets): Promise<SigningKey> {
+    const ring = await this.#keyEncryptionKeys(kekSecrets);
     let sealed: SealedSigningKey;
     try {
       sealed = await fetchSealed();
@@ -49,7 +54,9 @@ export class SigningKeyCache {
       if (errorCodeOf(error) !== undefined) throw error;
       throw new KeyStoreUnavailableError(`the key store did not answer (${String(error)}); retry shortly`);
     }
-    const pkcs8 = await openPrivateKey(kek, sealed.kid, {
+    // The active key may still be sealed under the previous KEK during a KEK rotation (until the
+    // key store's rewrap): the ring opens it under whichever KEK its fingerprint names.
+    const pkcs8 = await openWithRing(ring, sealed.kid, {
       kekId: sealed.kekId,
       iv: sealed.iv,
       ciphertext: sealed.ciphertext,
@@ -62,11 +69,14 @@ export class SigningKeyCache {
     }
   }
 
-  /** The imported KEK, kept once imported (each request that finds none imports its own). */
-  async #keyEncryptionKey(secret: string | undefined): Promise<KeyEncryptionKey> {
-    if (this.#kek !== undefined && this.#kek.secret === secret) return this.#kek.key;
-    const key = await importKeyEncryptionKey(secret);
-    this.#kek = { secret, key };
-    return key;
+  /** The imported KEKs, kept once imported (each request that finds none imports its own). */
+  async #keyEncryptionKeys(secrets: KeyEncryptionKeySecrets): Promise<KeyEncryptionKeyRing> {
+    const kept = this.#kek;
+    if (kept !== undefined && kept.secrets.current === secrets.current && kept.secrets.previous === secrets.previous) {
+      return kept.ring;
+    }
+    const ring = await importKeyEncryptionKeyRing(secrets);
+    this.#kek = { secrets: { current: secrets.current, previous: secrets.previous }, ring };
+    return ring;
   }
 }

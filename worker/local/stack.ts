@@ -36,6 +36,8 @@ export interface LocalStackInput {
   /** The registry files the config's `registry` key names, read (readStackConfigMap does). */
   readonly registry?: RegistrySource;
   readonly keyEncryptionKey?: string;
+  /** The KEY_ENCRYPTION_KEY_PREVIOUS secret, during a KEK rotation (worker/keys/kek.ts); undefined: unset. */
+  readonly keyEncryptionKeyPrevious?: string | undefined;
   readonly adminToken?: string;
   /** Directory for Durable Object and KV state; in memory when absent. */
   readonly persistDir?: string;
@@ -89,6 +91,7 @@ export async function localStack(input: LocalStackInput): Promise<LocalStack> {
     compatibilityDate: COMPATIBILITY_DATE,
     ...issuerBindings({
       KEY_ENCRYPTION_KEY: input.keyEncryptionKey,
+      KEY_ENCRYPTION_KEY_PREVIOUS: input.keyEncryptionKeyPrevious,
       ADMIN_TOKEN: input.adminToken,
       INTROSPECTION_SECRETS:
         input.introspectionSecrets === undefined ? undefined : JSON.stringify(input.introspectionSecrets),
