@@ -25,6 +25,7 @@ const COMMANDS = [
   { name: "keys list", own: [], line: [] },
   { name: "keys rotate", own: ["--emergency"], line: [] },
   { name: "keys revoke", own: ["--kid"], line: ["--kid=k1"] },
+  { name: "keys rewrap", own: [], line: [] },
   { name: "revoke", own: ["--jti", "--exp", "--workload", "--workflow"], line: ["--workload", "billing"] },
   { name: "revocations", own: [], line: [] },
   { name: "validate", own: ["--stack"], line: [] },
@@ -127,8 +128,8 @@ describe("wid: help, usage errors and exit codes, per command", () => {
       [["keys", "list", "extra", ...issuer], /^wid keys list: unexpected argument 'extra'$/m],
       [["keys", "revoke", ...issuer], /^wid keys revoke: give the key's kid once: keys revoke <kid> or --kid=<kid>$/m],
       [["keys", "revoke", "k1", "--kid", "k2", ...issuer], /give the key's kid once/],
-      [["keys", "prune", ...issuer], /^wid keys: unknown action 'prune': keys takes list, rotate or revoke$/m],
-      [["keys"], /^wid keys: name an action: keys list, keys rotate or keys revoke$/m],
+      [["keys", "prune", ...issuer], /^wid keys: unknown action 'prune': keys takes list, rotate, revoke or rewrap$/m],
+      [["keys"], /^wid keys: name an action: keys list, keys rotate, keys revoke or keys rewrap$/m],
       [
         ["revoke", ...issuer],
         /^wid revoke: revoke needs exactly one of --jti <jti> --exp <exp>, --workload <name>, --workflow <name>$/m,
@@ -186,7 +187,7 @@ describe("wid: help, usage errors and exit codes, per command", () => {
     }
     const keys = await wid(["keys", "--help"]);
     assert.equal(keys.code, 0);
-    assert.match(keys.stdout, /^usage: wid keys <list \| rotate \| revoke>/);
+    assert.match(keys.stdout, /^usage: wid keys <list \| rotate \| revoke \| rewrap>/);
   });
 
   it("--version prints the CLI package's version, as text or JSON", async () => {

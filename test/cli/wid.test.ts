@@ -221,6 +221,26 @@ describe("the wid CLI against an issuer in workerd", function () {
     assert.ok(!(JSON.parse(revoked.stdout) as typeof listing).keys.some((k) => k.kid === next.kid));
   });
 
+  it("keys rewrap goes through the admin API and says the previous KEK is not set", async () => {
+    const env = { WID_ADMIN_TOKEN: issuer.adminToken ?? "" };
+    const text = await runTsx(CLI, ["keys", "rewrap", "--issuer", issuer.url], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^re-sealed 0 signing keys under KEK [0-9a-f]{16} \(KEY_ENCRYPTION_KEY\)$/m);
+    assert.match(text.stdout, /KEY_ENCRYPTION_KEY_PREVIOUS is not set/);
+    const json = await runTsx(CLI, ["keys", "rewrap", "--issuer", issuer.url, "--json"], env);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(report).sort(), [
+      "currentKekId",
+      "previousKekId",
+      "removable",
+      "rewrapped",
+      "underPrevious",
+    ]);
+    assert.equal(report.previousKekId, null);
+    assert.equal(report.removable, true);
+  });
+
   it("keys refuses without an admin token, and usage errors exit 2 with the usage", async () => {
     const anonymous = await runTsx(CLI, ["keys", "list", "--issuer", issuer.url], { WID_ADMIN_TOKEN: "x".repeat(40) });
     assert.equal(anonymous.code, 1);

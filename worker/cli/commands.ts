@@ -15,6 +15,7 @@ export type CommandName =
   | "keys list"
   | "keys rotate"
   | "keys revoke"
+  | "keys rewrap"
   | "revoke"
   | "revocations"
   | "validate"
@@ -149,6 +150,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: { min: 0, max: 1, names: "<kid>" },
     json: "the key listing after the revocation (as keys list)",
     examples: ["npx wid keys revoke --kid=<kid from keys list>"],
+  },
+  {
+    name: "keys rewrap",
+    summary: "re-seal every signing key under KEY_ENCRYPTION_KEY, after a KEK rotation (admin API)",
+    synopsis: "",
+    details: [ADMIN, "says whether KEY_ENCRYPTION_KEY_PREVIOUS can be removed (no key is sealed under it any more)"],
+    options: { ...ISSUER, ...COMMON },
+    positionals: NONE,
+    json: "{currentKekId, rewrapped, underPrevious, previousKekId, removable}",
+    examples: ["npx wid keys rewrap"],
   },
   {
     name: "revoke",

@@ -54,3 +54,26 @@ export function printKeyListing(listing: KeyListingView, print: (line: string) =
     for (const e of recent) print(`  ${iso(e.at)}  ${e.event.padEnd(11)} ${e.kid}  (${e.reason})`);
   }
 }
+
+/** The admin API's answer to POST /admin/keys/rewrap (worker/keys/key-store-types.ts, RewrapReport). */
+export interface RewrapReportView {
+  readonly currentKekId: string;
+  readonly rewrapped: number;
+  readonly underPrevious: number;
+  readonly previousKekId: string | null;
+  readonly removable: boolean;
+}
+
+export function printRewrap(report: RewrapReportView, print: (line: string) => void = console.log): void {
+  const keys = (n: number) => `${n} signing key${n === 1 ? "" : "s"}`;
+  print(`re-sealed ${keys(report.rewrapped)} under KEK ${report.currentKekId} (KEY_ENCRYPTION_KEY)`);
+  if (report.previousKekId === null) {
+    print("KEY_ENCRYPTION_KEY_PREVIOUS is not set: every key is sealed under KEY_ENCRYPTION_KEY");
+  } else if (report.removable) {
+    print(`no key depends on KEK ${report.previousKekId} any more: KEY_ENCRYPTION_KEY_PREVIOUS can be removed`);
+  } else {
+    print(
+      `${keys(report.underPrevious)} still sealed under KEK ${report.previousKekId}: keep KEY_ENCRYPTION_KEY_PREVIOUS and run keys rewrap again`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 // `wid <command>` (`npx wid`, `npm run wid --`): the operator's and workload developer's tool.
 //   token, verify                          a token through a workload's binding; verify as a relying party
-//   keys list | keys rotate | keys revoke  the admin API's signing keys
+//   keys list | keys rotate | keys revoke | keys rewrap  the admin API's signing keys
 //   revoke, revocations                    token revocation through the admin API
 //   validate                               the stack config checked offline, with pulumi up's messages
 //   trust anthropic | trust openai         the console trust a workload needs, printed from the stack file
@@ -22,7 +22,7 @@ import { CliFailure, failureDocument, failureLine, UsageError } from "./failure.
 import { commandHelp, overview, usageLine } from "./help.js";
 import { nonJsonAnswerAt, reach, readJsonAnswer } from "./http.js";
 import { issuerUrl } from "./issuer-url.js";
-import { type KeyListingView, printKeyListing } from "./key-listing.js";
+import { type KeyListingView, printKeyListing, printRewrap, type RewrapReportView } from "./key-listing.js";
 import { printRevocations, type RevocationListingView, revocationBody } from "./revoke.js";
 import { trustCommand } from "./trust.js";
 import { validateStack } from "./validate.js";
@@ -105,12 +105,12 @@ async function dispatch(argv: readonly string[], io: CliIo, json: boolean): Prom
     const [action, ...after] = rest;
     if (action === undefined || action.startsWith("-")) {
       if (wantsHelp(rest)) return print(io, false, { text: keysHelp(), json: null });
-      throw new UsageError("wid keys: name an action: keys list, keys rotate or keys revoke", "keys");
+      throw new UsageError("wid keys: name an action: keys list, keys rotate, keys revoke or keys rewrap", "keys");
     }
     name = `keys ${action}`;
     args = after;
     if (commandNamed(name) === undefined) {
-      throw new UsageError(`wid keys: unknown action '${action}': keys takes list, rotate or revoke`, "keys");
+      throw new UsageError(`wid keys: unknown action '${action}': keys takes list, rotate, revoke or rewrap`, "keys");
     }
   }
   if (first === "trust") {
@@ -251,6 +251,8 @@ async function issuerCommand(
       const path = `/admin/keys/${encodeURIComponent(kid ?? positionals[0] ?? "")}/revoke`;
       return admin<KeyListingView>(issuer, path, { method: "POST" }, stateDir, io, printKeyListing);
     }
+    case "keys rewrap":
+      return admin<RewrapReportView>(issuer, "/admin/keys/rewrap", { method: "POST" }, stateDir, io, printRewrap);
     case "revoke": {
       const body = revocationBody({
         jti: text(values.jti),
@@ -336,7 +338,7 @@ function print(io: CliIo, json: boolean, printed: Printed): number {
   return 0;
 }
 
-const KEYS_USAGE = "usage: wid keys <list | rotate | revoke> [options]";
+const KEYS_USAGE = "usage: wid keys <list | rotate | revoke | rewrap> [options]";
 const TRUST_USAGE = "usage: wid trust <anthropic | openai> <workload> [options]";
 
 function trustHelp(): string {
@@ -351,7 +353,7 @@ function trustHelp(): string {
 }
 
 function keysHelp(): string {
-  const actions = ["keys list", "keys rotate", "keys revoke"].map((name) => commandNamed(name)!);
+  const actions = ["keys list", "keys rotate", "keys revoke", "keys rewrap"].map((name) => commandNamed(name)!);
   return [
     KEYS_USAGE,
     "",
