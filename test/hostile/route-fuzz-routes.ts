@@ -26,6 +26,7 @@ export const ISSUER_ROUTES: readonly Route[] = [
   { path: "/admin/sign-out", methods: ["POST"] },
   { path: "/admin/keys", methods: ["GET"] },
   { path: "/admin/keys/rotate", methods: ["POST"], contentType: "application/json" },
+  { path: "/admin/keys/rewrap", methods: ["POST"] },
   { path: "/admin/keys/{}/revoke", methods: ["POST"] },
   { path: "/admin/keys/{}", methods: ["GET", "POST"] },
   { path: "/admin/revocations", methods: ["GET", "POST"], contentType: "application/json" },

@@ -73,8 +73,10 @@ export const ISSUER_CATALOG = {
     raisedBy: ["issuer RPC", "issuer HTTP"],
     status: 503,
     retryable: false,
-    meaning: "KEY_ENCRYPTION_KEY is missing, malformed, or not the key the stored signing keys were sealed with.",
-    action: "Operators: restore the KEY_ENCRYPTION_KEY secret the keys were sealed with (see README, key encryption).",
+    meaning:
+      "KEY_ENCRYPTION_KEY (or KEY_ENCRYPTION_KEY_PREVIOUS) is missing, malformed, or neither is the key a stored signing key was sealed with.",
+    action:
+      "Operators: restore the KEY_ENCRYPTION_KEY secret the keys were sealed with, or, rotating the KEK, set the old one as KEY_ENCRYPTION_KEY_PREVIOUS until `wid keys rewrap` says it can go (worker/keys/README.md).",
   },
   ERR_KEY_STORE_UNAVAILABLE: {
     raisedBy: ["issuer RPC", "issuer HTTP"],
