@@ -7,7 +7,7 @@
 // invalid stack, 2 usage.
 
 import type { StackConfig } from "../config/types.js";
-import { decodeBase64url } from "../encoding/base64url.js";
+import { decodeUnverifiedPayload } from "../encoding/unverified-payload.js";
 import type { Explanation, TokenClaims } from "../explain/explanation.js";
 import { hintFor } from "../explain/hint.js";
 import {
@@ -104,24 +104,18 @@ function accountOption(args: ExplainArguments): { awsAccount?: string } {
 
 /** The token's payload, read as JSON without checking anything else of it. */
 function decodeUnverified(token: string): TokenClaims {
-  const parts = token.split(".");
-  const invalid = (why: string) =>
-    new CliFailure(
-      "invalid_token",
-      `the token ${why}: give a compact JWS (header.payload.signature), or - to read it from stdin`,
-    );
-  if (parts.length !== 3) throw invalid(`has ${parts.length} segment${parts.length === 1 ? "" : "s"}, not 3`);
-  const bytes = decodeBase64url(parts[1]!);
-  if (bytes === undefined) throw invalid("payload is not base64url");
-  let payload: unknown;
-  try {
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    throw invalid("payload is not UTF-8 JSON");
-  }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
-    throw invalid("payload is not a JSON object");
-  return payload as TokenClaims;
+  const payload = decodeUnverifiedPayload(token);
+  if (payload.ok) return payload.claims;
+  const why = {
+    segments: `has ${payload.segments} segment${payload.segments === 1 ? "" : "s"}, not 3`,
+    base64url: "payload is not base64url",
+    json: "payload is not UTF-8 JSON",
+    object: "payload is not a JSON object",
+  }[payload.problem];
+  throw new CliFailure(
+    "invalid_token",
+    `the token ${why}: give a compact JWS (header.payload.signature), or - to read it from stdin`,
+  );
 }
 
 type Source =

@@ -3,6 +3,8 @@
 // a refusal can name what the cloud compared. Never the token, nor any other claim: the values
 // are bounded and go into error messages and logs.
 
+import { decodeUnverifiedPayload } from "../encoding/unverified-payload.js";
+
 /** The claims a cloud compares with its trust, as the refused token carried them. */
 export interface PresentedClaims {
   readonly sub: string | undefined;
@@ -15,28 +17,14 @@ export interface PresentedClaims {
 
 /** A claim longer than this is cut (an issuer of ours writes none that long). */
 const MAX_CLAIM_LENGTH = 200;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const AWS_TAGS_CLAIM = "https://aws.amazon.com/tags";
 
 /** The token's sub, aud and iss; undefined when it is not a JWT whose payload is a JSON object. */
 export function presentedClaims(token: string): PresentedClaims | undefined {
-  const parts = token.split(".");
-  const payload = parts[1];
-  if (parts.length !== 3 || payload === undefined || !BASE64URL.test(payload)) return undefined;
-  let claims: unknown;
-  try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
-    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), "="));
-    claims = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
-        Uint8Array.from(binary, (c) => c.charCodeAt(0)),
-      ),
-    );
-  } catch {
-    return undefined;
-  }
-  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return undefined;
-  const { sub, aud, iss } = claims as Record<string, unknown>;
+  const payload = decodeUnverifiedPayload(token);
+  if (!payload.ok) return undefined;
+  const { claims } = payload;
+  const { sub, aud, iss } = claims;
   const audiences = Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string").join(", ") : aud;
   return Object.freeze({
     sub: bounded(sub),
