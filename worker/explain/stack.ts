@@ -7,6 +7,7 @@
 import type { StackConfig } from "../config/types.js";
 import { workloadTokenClaims } from "../tokens/claims.js";
 import { federatedTargets, type TargetParty } from "../trust/targets.js";
+import { vaultRolePath } from "../trust/vault-role.js";
 import { workflowTokenClaims } from "../workflows/claims.js";
 import { explainAwsTrust, parseRoleArn } from "./aws.js";
 import { awsTrustPolicy, entraCredentials, gcpTrustDocument, type Owner, vaultDocuments } from "./documents.js";
@@ -149,7 +150,7 @@ export function resolveTarget(
     const vault = config.vault;
     if (workload.vault !== undefined && vault !== undefined) {
       const role = workload.vault.role;
-      if (name === role || name === `${vault.mount}/role/${role}`) candidates.push(vaultTarget(config, owner));
+      if (name === role || name === vaultRolePath(vault.mount, role)) candidates.push(vaultTarget(config, owner));
     }
     const identity = workload.azure?.identity;
     if (identity !== undefined && config.azure !== undefined) {
@@ -223,7 +224,7 @@ function vaultTarget(config: StackConfig, owner: Owner & { kind: "workload" }): 
   const { mount, role } = vaultDocuments(config, owner.entry);
   return {
     party: "vault",
-    target: `${role.backend}/role/${role.roleName}`,
+    target: vaultRolePath(role.backend, role.roleName),
     owner,
     audience: config.vault!.audience,
     explain: (claims) => explainVaultTrust(mount, role, claims),

@@ -4,7 +4,7 @@
 // names a string claim; each bound claim (bound_claims_type string) equals one of its values
 // (a bound value splits at commas). Signature, exp and nbf are `wid verify`'s part.
 
-import type { VaultMountDocument, VaultRoleDocument } from "../trust/vault-role.js";
+import { type VaultMountDocument, type VaultRoleDocument, vaultRolePath } from "../trust/vault-role.js";
 import {
   audienceAmong,
   type Condition,
@@ -51,5 +51,5 @@ export function explainVaultTrust(
       ...(passed ? {} : { why: `claim ${claim} ${actual === undefined ? "is missing" : "matches no bound value"}` }),
     });
   }
-  return explanation("vault", `${role.backend}/role/${role.roleName}`, `role ${role.roleName}`, conditions);
+  return explanation("vault", vaultRolePath(role.backend, role.roleName), `role ${role.roleName}`, conditions);
 }

@@ -6,6 +6,8 @@
 // (the rest of worker/trust/); this file only says what exists and whom it admits.
 
 import type { StackConfig, WorkflowConfig, WorkloadConfig } from "../config/types.js";
+import { serviceAccountEmail } from "./gcp/workload-identity.js";
+import { vaultRolePath } from "./vault-role.js";
 
 /** The relying parties a target can live in. */
 export type TargetParty = "aws" | "gcp" | "azure" | "vault" | "anthropic" | "openai";
@@ -30,8 +32,6 @@ export interface FederatedTarget {
   readonly trusts: readonly TrustedSubject[];
 }
 
-const SERVICE_ACCOUNT_DOMAIN = "iam.gserviceaccount.com";
-
 /** The targets `entry` (a workload or a workflow of `config`) can reach, in party order. */
 export function federatedTargets(config: StackConfig, entry: WorkloadConfig | WorkflowConfig): FederatedTarget[] {
   const issuer = config.issuer.issuerUrl;
@@ -44,12 +44,12 @@ export function federatedTargets(config: StackConfig, entry: WorkloadConfig | Wo
     targets.push({ party: "aws", target: entry.aws.roleName, audience: config.aws.audience, trusts: withNative });
   }
   if (entry.gcp !== undefined && config.gcp !== undefined) {
-    const account = entry.gcp.serviceAccount;
-    const email =
-      account.kind === "existing"
-        ? account.email
-        : `${account.accountId}@${config.gcp.projectId}.${SERVICE_ACCOUNT_DOMAIN}`;
-    targets.push({ party: "gcp", target: email, audience: config.gcp.audience, trusts: withNative });
+    targets.push({
+      party: "gcp",
+      target: serviceAccountEmail(config.gcp, entry.gcp),
+      audience: config.gcp.audience,
+      trusts: withNative,
+    });
   }
   if (isWorkflow) return targets;
   const workload = entry;
@@ -71,7 +71,7 @@ export function federatedTargets(config: StackConfig, entry: WorkloadConfig | Wo
   if (workload.vault !== undefined && config.vault !== undefined) {
     targets.push({
       party: "vault",
-      target: `${config.vault.mount}/role/${workload.vault.role}`,
+      target: vaultRolePath(config.vault.mount, workload.vault.role),
       audience: config.vault.audience,
       trusts: [own],
     });

@@ -12,6 +12,11 @@ export const VAULT_CLAIM_MAPPINGS: Readonly<Record<string, string>> = Object.fre
   environment: "environment",
 });
 
+/** How a role is named where one is named in full (`wid explain`, the operator page): `<mount>/role/<name>`. */
+export function vaultRolePath(mount: string, role: string): string {
+  return `${mount}/role/${role}`;
+}
+
 /** The JWT auth method's inputs, as vault.jwt.AuthBackend takes them. */
 export interface VaultMountDocument {
   readonly path: string;
