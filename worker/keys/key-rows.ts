@@ -5,6 +5,7 @@
 import type { JWK } from "jose";
 import type { SigningAlgorithm } from "../config/types.js";
 import type { SealedKey } from "./kek.js";
+import type { KeyEvent } from "./key-store-types.js";
 import { publishedAtOf } from "./published-at.js";
 import type { KeyMeta, KeyState } from "./timeline.js";
 
@@ -39,13 +40,6 @@ const SCHEMA = [
 export interface StoredKey extends KeyMeta {
   readonly publicJwk: JWK;
   readonly sealed: SealedKey;
-}
-
-export interface KeyEvent {
-  readonly at: number;
-  readonly kid: string;
-  readonly event: "created" | "activated" | "retired" | "unpublished" | "revoked";
-  readonly reason: string;
 }
 
 type Row = Record<string, SqlStorageValue>;

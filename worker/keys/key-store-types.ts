@@ -1,8 +1,15 @@
 // What the key store Durable Object hands out over RPC: the sealed active key, and the listing
 // of keys the admin API returns. Kept apart from key-store.ts so that file holds the I/O only.
 
-import type { KeyEvent } from "./key-rows.js";
 import type { KeyMeta } from "./timeline.js";
+
+/** One entry of the key store's event log (key-rows.ts keeps them). */
+export interface KeyEvent {
+  readonly at: number;
+  readonly kid: string;
+  readonly event: "created" | "activated" | "retired" | "unpublished" | "revoked";
+  readonly reason: string;
+}
 
 /** The active key as the issuer Worker receives it: still sealed. */
 export interface SealedSigningKey {
