@@ -45,6 +45,27 @@ export class IssuerHarness {
     readonly logs: string[],
   ) {}
 
+  /** Requests the harness sent that have not answered yet; a restart lets them finish first. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set while the runtime restarts: requests sent meanwhile wait for the new runtime. */
+  private restarting: Promise<void> | undefined;
+
+  /**
+   * Sends one request the way a deploy on Cloudflare treats it: a request already running finishes
+   * on the version it started on, and one sent during the deploy is served by the new version.
+   * Miniflare's own restart closes every open connection instead, which no deploy does.
+   */
+  private async send<T>(request: () => Promise<T>): Promise<T> {
+    while (this.restarting !== undefined) await this.restarting;
+    const pending = request();
+    this.inFlight.add(pending);
+    try {
+      return await pending;
+    } finally {
+      this.inFlight.delete(pending);
+    }
+  }
+
   static async start(options: HarnessOptions = {}): Promise<IssuerHarness> {
     const port = await freePort();
     const keyEncryptionKey = options.keyEncryptionKey === null ? undefined : (options.keyEncryptionKey ?? randomKek());
@@ -108,12 +129,14 @@ export class IssuerHarness {
 
   /** Calls `method(...args)` on the issuer through one of the probe's bindings. */
   async call<T = IssuedToken>(binding: string, method: string, ...args: unknown[]): Promise<RpcOutcome<T>> {
-    const response = await this.mf.dispatchFetch(`${this.url}/__probe/rpc`, {
-      method: "POST",
-      body: JSON.stringify({ binding, method, args }),
+    return this.send(async () => {
+      const response = await this.mf.dispatchFetch(`${this.url}/__probe/rpc`, {
+        method: "POST",
+        body: JSON.stringify({ binding, method, args }),
+      });
+      if (!response.ok) throw new Error(`probe failed: ${response.status} ${await response.text()}`);
+      return (await response.json()) as RpcOutcome<T>;
     });
-    if (!response.ok) throw new Error(`probe failed: ${response.status} ${await response.text()}`);
-    return (await response.json()) as RpcOutcome<T>;
   }
 
   /** A token for `workload` through its own per-workload entrypoint; throws on refusal. */
@@ -128,7 +151,7 @@ export class IssuerHarness {
   }
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
-    return fetch(`${this.url}${path}`, init);
+    return this.send(() => fetch(`${this.url}${path}`, init));
   }
 
   async admin(path: string, init: RequestInit = {}): Promise<Response> {
@@ -139,8 +162,9 @@ export class IssuerHarness {
 
   /**
    * Restarts the runtime (isolates and their caches) with changed inputs; persisted state stays.
-   * Moving the clock forward also empties the edge cache, whose entries live 60 s of real time
-   * and so would outlive any virtual jump.
+   * Like a deploy, it lets the harness's requests in flight finish first and holds those sent
+   * meanwhile until the new runtime is up (`send`). Moving the clock forward also empties the edge
+   * cache, whose entries live 60 s of real time and so would outlive any virtual jump.
    */
   async restart(
     changes: Partial<
@@ -152,10 +176,21 @@ export class IssuerHarness {
   ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
     const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);
-    await this.mf.setOptions(mfOptions);
-    if (jumped) {
-      const caches = await this.mf.getCaches();
-      await caches.default.delete(`${this.url}/.well-known/jwks.json`);
+    while (this.restarting !== undefined) await this.restarting;
+    let restarted = (): void => {};
+    this.restarting = new Promise((resolve) => {
+      restarted = resolve;
+    });
+    try {
+      await Promise.allSettled([...this.inFlight]);
+      await this.mf.setOptions(mfOptions);
+      if (jumped) {
+        const caches = await this.mf.getCaches();
+        await caches.default.delete(`${this.url}/.well-known/jwks.json`);
+      }
+    } finally {
+      this.restarting = undefined;
+      restarted();
     }
     this.input = input;
     (this as { config: StackConfig }).config = config;

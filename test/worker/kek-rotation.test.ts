@@ -71,7 +71,8 @@ describe("issuer in workerd: rotating the key-encryption key online", function (
     const kidsUnderA = new Set((await listing()).keys.map((k) => k.kid));
     assert.ok(kidsUnderA.size > 0);
 
-    // Requests sent while the runtime restarts with the ring, and many at once to the cold isolate
+    // Requests sent as the runtime restarts with the ring (the harness lets those running finish and
+    // holds the rest for the new runtime, as a deploy does), and many at once to the cold isolate
     // and key store after it: every one succeeds, opening the key sealed under A.
     const during = burst(30, 100);
     await issuer.restart({ keyEncryptionKey: kekB, keyEncryptionKeyPrevious: kekA });
