@@ -15,6 +15,7 @@ export function keyListing(overrides: Partial<KeyListing> = {}): KeyListing {
       {
         kid: "retired-kid-0001",
         alg: "ES256",
+        kekId: "00112233445566aa",
         state: "retired",
         createdAt: Date.parse("2026-11-01T00:00:00Z"),
         publishedAt: Date.parse("2026-11-01T00:00:05Z"),
@@ -25,6 +26,7 @@ export function keyListing(overrides: Partial<KeyListing> = {}): KeyListing {
       {
         kid: "active-kid-0002",
         alg: "ES256",
+        kekId: "00112233445566aa",
         state: "active",
         createdAt: Date.parse("2026-11-15T00:00:00Z"),
         publishedAt: Date.parse("2026-11-15T00:00:01Z"),
@@ -58,6 +60,13 @@ export function keyListing(overrides: Partial<KeyListing> = {}): KeyListing {
     publicationDelaySeconds: 3_870,
     nextCheckAt: Date.parse("2026-12-04T18:00:00Z"),
     nextSteps: [],
+    sealing: {
+      currentKekId: "00112233445566aa",
+      previousKekId: null,
+      underCurrent: 2,
+      underPrevious: 0,
+      underNeither: 0,
+    },
     ...overrides,
   };
 }

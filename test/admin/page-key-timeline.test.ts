@@ -98,6 +98,7 @@ describe("operator page: the signing-key timeline", () => {
         {
           kid: "next-kid-0004",
           alg: "ES256",
+          kekId: "00112233445566aa",
           state: "next",
           createdAt: publishedAt,
           publishedAt,
@@ -125,6 +126,7 @@ describe("operator page: the next scheduled step", () => {
   const active = {
     kid: "a",
     alg: "ES256" as const,
+    kekId: "00112233445566aa",
     state: "active" as const,
     createdAt: NOW - 20 * DAY,
     publishedAt: NOW - 20 * DAY,

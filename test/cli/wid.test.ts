@@ -209,6 +209,7 @@ describe("the wid CLI against an issuer in workerd", function () {
     const listed = await runTsx(CLI, ["keys", "list", "--issuer", issuer.url], env);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /RS256\s+active/);
+    assert.match(listed.stdout, /^sealed: [1-9]\d* under KEK [0-9a-f]{16} \(KEY_ENCRYPTION_KEY\)$/m);
 
     const rotated = await runTsx(CLI, ["keys", "rotate", "--issuer", issuer.url, "--json"], env);
     assert.equal(rotated.code, 0, rotated.stderr);

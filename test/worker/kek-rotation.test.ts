@@ -20,7 +20,14 @@ interface RewrapReport {
 }
 
 interface Listing {
-  readonly keys: readonly { readonly kid: string; readonly state: string }[];
+  readonly keys: readonly { readonly kid: string; readonly state: string; readonly kekId: string }[];
+  readonly sealing: {
+    readonly currentKekId: string;
+    readonly previousKekId: string | null;
+    readonly underCurrent: number;
+    readonly underPrevious: number;
+    readonly underNeither: number;
+  } | null;
 }
 
 describe("issuer in workerd: rotating the key-encryption key online", function () {
@@ -94,9 +101,18 @@ describe("issuer in workerd: rotating the key-encryption key online", function (
     assert.ok(!kidsUnderA.has(newKid), "the rotation made a new key");
     await verifyAll([...underA, ...ring, ...afterRotation]);
 
-    const kidsNow = (await listing()).keys.map((k) => k.kid);
+    const beforeRewrap = await listing();
+    const kidsNow = beforeRewrap.keys.map((k) => k.kid);
     const stillUnderA = kidsNow.filter((kid) => kidsUnderA.has(kid)).length;
     assert.ok(kidsNow.length > stillUnderA, "keys were created under the ring");
+    // GET /admin/keys says how many keys still depend on A, and which KEK seals each.
+    const sealing = beforeRewrap.sealing;
+    assert.ok(sealing !== null);
+    assert.equal(sealing.underPrevious, stillUnderA);
+    assert.equal(sealing.underCurrent, kidsNow.length - stillUnderA);
+    assert.equal(sealing.underNeither, 0);
+    for (const key of beforeRewrap.keys)
+      assert.equal(key.kekId, kidsUnderA.has(key.kid) ? sealing.previousKekId : sealing.currentKekId, key.kid);
     const first = await rewrap();
     assert.equal(first.status, 200);
     const report = first.body as RewrapReport;
@@ -107,6 +123,9 @@ describe("issuer in workerd: rotating the key-encryption key online", function (
     assert.match(report.currentKekId, /^[0-9a-f]{16}$/);
     assert.match(report.previousKekId ?? "", /^[0-9a-f]{16}$/);
     assert.notEqual(report.currentKekId, report.previousKekId);
+
+    const afterRewrap = (await listing()).sealing;
+    assert.deepEqual(afterRewrap, { ...sealing, underCurrent: kidsNow.length, underPrevious: 0 });
 
     const second = (await rewrap()).body as RewrapReport;
     assert.deepEqual(second, { ...report, rewrapped: 0 }, "a second rewrap finds nothing to do");
@@ -144,10 +163,19 @@ describe("issuer in workerd: rotating the key-encryption key online", function (
     // Neither a rotation nor the rewrap may replace or drop what cannot be opened.
     const rotation = await issuer.admin("/admin/keys/rotate", { method: "POST", body: '{"emergency":true}' });
     assert.equal(rotation.status, 503);
+    const stranded = await listing();
     assert.deepEqual(
-      (await listing()).keys.map((k) => k.kid),
+      stranded.keys.map((k) => k.kid),
       kidsBefore,
     );
+    // The listing still answers, and counts the keys no KEK the issuer holds can open.
+    assert.deepEqual(stranded.sealing && { ...stranded.sealing, currentKekId: "" }, {
+      currentKekId: "",
+      previousKekId: null,
+      underCurrent: 0,
+      underPrevious: 0,
+      underNeither: kidsBefore.length,
+    });
     await jwtVerify(underA.token, createLocalJWKSet(await jwks()), { audience: AWS_AUDIENCE });
 
     await issuer.restart({ keyEncryptionKey: kekB, keyEncryptionKeyPrevious: kekA });
@@ -174,5 +202,7 @@ describe("issuer in workerd: rotating the key-encryption key online", function (
     const failed = await rewrap();
     assert.equal(failed.status, 503);
     assert.equal(failed.type, "application/problem+json");
+    // The listing answers without a sealing summary rather than failing: the error names the cause.
+    assert.equal((await listing()).sealing, null);
   });
 });

@@ -21,6 +21,14 @@ export interface KeyListingView {
   readonly jwksMaxAgeSeconds: number;
   readonly publicationDelaySeconds: number;
   readonly nextCheckAt: number;
+  /** Absent from issuers older than the KEK rotation; null when the KEK secrets are unusable. */
+  readonly sealing?: {
+    readonly currentKekId: string;
+    readonly previousKekId: string | null;
+    readonly underCurrent: number;
+    readonly underPrevious: number;
+    readonly underNeither: number;
+  } | null;
 }
 
 const iso = (ms: number | null): string => (ms === null ? "-" : new Date(ms).toISOString().replace(".000Z", "Z"));
@@ -48,6 +56,24 @@ export function printKeyListing(listing: KeyListingView, print: (line: string) =
     `\nrotation every ${listing.rotationPeriodDays} days; JWKS max-age ${listing.jwksMaxAgeSeconds} s; ` +
       `a new key is published ${listing.publicationDelaySeconds} s before it signs; next check ${iso(listing.nextCheckAt)}`,
   );
+  const sealing = listing.sealing;
+  if (sealing === null) {
+    print(
+      "sealed: unknown: KEY_ENCRYPTION_KEY or KEY_ENCRYPTION_KEY_PREVIOUS is missing or malformed (keys rewrap names which)",
+    );
+  } else if (sealing !== undefined) {
+    const parts = [`${sealing.underCurrent} under KEK ${sealing.currentKekId} (KEY_ENCRYPTION_KEY)`];
+    if (sealing.previousKekId !== null)
+      parts.push(`${sealing.underPrevious} under KEK ${sealing.previousKekId} (KEY_ENCRYPTION_KEY_PREVIOUS)`);
+    if (sealing.underNeither > 0) parts.push(`${sealing.underNeither} under a KEK the issuer does not hold`);
+    const advice =
+      sealing.underNeither > 0
+        ? "; set the KEK they were sealed with as KEY_ENCRYPTION_KEY_PREVIOUS"
+        : sealing.underPrevious > 0
+          ? "; run keys rewrap before removing KEY_ENCRYPTION_KEY_PREVIOUS"
+          : "";
+    print(`sealed: ${parts.join(", ")}${advice}`);
+  }
   const recent = listing.events.slice(0, 5);
   if (recent.length > 0) {
     print("\nrecent events:");

@@ -38,6 +38,8 @@ export interface RewrapReport {
 
 export interface KeyInfo {
   readonly kid: string;
+  /** Fingerprint of the KEK its private key is sealed under (a RewrapReport's ids). */
+  readonly kekId: string;
   readonly alg: KeyMeta["alg"];
   readonly state: KeyMeta["state"];
   readonly createdAt: number;
@@ -68,4 +70,19 @@ export interface KeyListing {
    * keys); empty: nothing is due, the alarm only looks again.
    */
   readonly nextSteps: readonly PlannedStep[];
+  /** Which KEK seals how many keys; null when KEY_ENCRYPTION_KEY is missing or malformed. */
+  readonly sealing: KeySealing | null;
+}
+
+/**
+ * How the keys are sealed, for a KEK rotation: KEY_ENCRYPTION_KEY_PREVIOUS can be removed once
+ * `underPrevious` is 0 (`wid keys rewrap` makes it so). `underNeither` counts rows no KEK the
+ * issuer holds can open: they fail closed with ERR_KEY_ENCRYPTION_KEY until their KEK is set again.
+ */
+export interface KeySealing {
+  readonly currentKekId: string;
+  readonly previousKekId: string | null;
+  readonly underCurrent: number;
+  readonly underPrevious: number;
+  readonly underNeither: number;
 }

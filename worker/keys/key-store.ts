@@ -21,7 +21,7 @@ import { type JwksKvMetadata, jwksDocument } from "./jwks.js";
 import { importKeyEncryptionKeyRing, type KeyEncryptionKeyRing, kekFor, openWithRing, sealPrivateKey } from "./kek.js";
 import { generateSigningKey } from "./key-material.js";
 import { KeyRows, type StoredKey } from "./key-rows.js";
-import type { KeyListing, RewrapReport, SealedSigningKey } from "./key-store-types.js";
+import type { KeyListing, KeySealing, RewrapReport, SealedSigningKey } from "./key-store-types.js";
 import {
   activeKey,
   applyStep,
@@ -108,7 +108,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   }
 
   async listKeys(): Promise<KeyListing> {
-    return this.#listing();
+    return await this.#listing();
   }
 
   /**
@@ -118,7 +118,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   async adminView(): Promise<AdminView> {
     const nowMs = this.#clock.now();
     return {
-      keys: this.#listing(),
+      keys: await this.#listing(),
       revocations: this.#revocations.listing(nowMs),
       activity: this.#activity.summary(),
     };
@@ -142,7 +142,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
         await this.#advance();
       }
     });
-    return this.#listing();
+    return await this.#listing();
   }
 
   /**
@@ -188,7 +188,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   /** Withdraws a key from the JWKS at once; its tokens stop verifying. */
   async revoke(kid: string): Promise<KeyListing> {
     await this.#locked(() => this.#advance((keys, policy) => revokeSteps(keys, kid, policy)));
-    return this.#listing();
+    return await this.#listing();
   }
 
   /** Revokes one token or (kill switch) every token of a workload or workflow issued up to now. */
@@ -368,7 +368,29 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     return this.#kek;
   }
 
-  #listing(): KeyListing {
+  /** Counts rows per KEK; null when the ring cannot be imported (its error names why elsewhere). */
+  async #sealing(keys: readonly StoredKey[]): Promise<KeySealing | null> {
+    let ring: KeyEncryptionKeyRing;
+    try {
+      ring = await this.#keyEncryptionKeys();
+    } catch (error) {
+      if (error instanceof KeyEncryptionKeyError) return null;
+      throw error;
+    }
+    const previousKekId = ring.previous?.id ?? null;
+    const under = (id: string | null) => keys.filter((k) => k.sealed.kekId === id).length;
+    const underCurrent = under(ring.current.id);
+    const underPrevious = under(previousKekId);
+    return {
+      currentKekId: ring.current.id,
+      previousKekId,
+      underCurrent,
+      underPrevious,
+      underNeither: keys.length - underCurrent - underPrevious,
+    };
+  }
+
+  async #listing(): Promise<KeyListing> {
     const policy = this.#policy();
     const now = this.#clock.now();
     const keys = this.#rows.keys();
@@ -378,6 +400,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
       now,
       keys: keys.map((k) => ({
         kid: k.kid,
+        kekId: k.sealed.kekId,
         alg: k.alg,
         state: k.state,
         createdAt: k.createdAt,
@@ -396,6 +419,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
         kid: step.kind === "create" ? null : step.kid,
         reason: step.reason,
       })),
+      sealing: await this.#sealing(keys),
     };
   }
 }
