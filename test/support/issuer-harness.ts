@@ -165,6 +165,9 @@ export class IssuerHarness {
    * Like a deploy, it lets the harness's requests in flight finish first and holds those sent
    * meanwhile until the new runtime is up (`send`). Moving the clock forward also empties the edge
    * cache, whose entries live 60 s of real time and so would outlive any virtual jump.
+   * `abrupt` kills the runtime with requests in flight instead, as a crash or a Durable Object
+   * reset does: those requests fail with a closed connection (the caller sees a transport error,
+   * never an answer), and persisted state is whatever the last committed write left.
    */
   async restart(
     changes: Partial<
@@ -173,6 +176,7 @@ export class IssuerHarness {
         "clockOffsetSeconds" | "keyEncryptionKey" | "keyEncryptionKeyPrevious" | "config" | "mtlsThumbprints"
       >
     >,
+    restartOptions: { readonly abrupt?: boolean } = {},
   ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
     const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);
@@ -182,7 +186,7 @@ export class IssuerHarness {
       restarted = resolve;
     });
     try {
-      await Promise.allSettled([...this.inFlight]);
+      if (restartOptions.abrupt !== true) await Promise.allSettled([...this.inFlight]);
       await this.mf.setOptions(mfOptions);
       if (jumped) {
         const caches = await this.mf.getCaches();
