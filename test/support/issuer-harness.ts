@@ -49,6 +49,16 @@ export class IssuerHarness {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Set while the runtime restarts: requests sent meanwhile wait for the new runtime. */
   private restarting: Promise<void> | undefined;
+  /**
+   * Abrupt restarts begun and ended so far (test/support/load.ts counts a transport failure of a
+   * request that overlapped one as dropped, not as an untyped failure).
+   */
+  readonly abruptRestarts = { begun: 0, ended: 0 };
+
+  /** The issuer's clock offset (TEST_CLOCK_OFFSET_SECONDS) in the current runtime. */
+  get clockOffsetSeconds(): number {
+    return this.input.clockOffsetSeconds ?? 0;
+  }
 
   /**
    * Sends one request the way a deploy on Cloudflare treats it: a request already running finishes
@@ -185,14 +195,17 @@ export class IssuerHarness {
     this.restarting = new Promise((resolve) => {
       restarted = resolve;
     });
+    const abrupt = restartOptions.abrupt === true;
+    if (abrupt) this.abruptRestarts.begun++;
     try {
-      if (restartOptions.abrupt !== true) await Promise.allSettled([...this.inFlight]);
+      if (!abrupt) await Promise.allSettled([...this.inFlight]);
       await this.mf.setOptions(mfOptions);
       if (jumped) {
         const caches = await this.mf.getCaches();
         await caches.default.delete(`${this.url}/.well-known/jwks.json`);
       }
     } finally {
+      if (abrupt) this.abruptRestarts.ended++;
       this.restarting = undefined;
       restarted();
     }
