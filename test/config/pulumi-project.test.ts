@@ -45,7 +45,18 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares every stack key except the maps (workloads, aws, gcp), which Pulumi's declared types cannot express", () => {
-    const maps = ["workloads", "aws", "gcp", "azure", "vault", "workflows", "mtls", "edgeMiddleware", "access"];
+    const maps = [
+      "workloads",
+      "aws",
+      "gcp",
+      "azure",
+      "vault",
+      "workflows",
+      "mtls",
+      "edgeMiddleware",
+      "access",
+      "keyEncryptionKey",
+    ];
     assert.deepEqual(Object.keys(project.config).sort(), STACK_CONFIG_KEYS.filter((k) => !maps.includes(k)).sort());
     for (const [name, declaration] of Object.entries(project.config)) {
       assert.ok(
@@ -62,7 +73,17 @@ describe("Pulumi.yaml", () => {
       .split("\n")
       .filter((line) => line.trimStart().startsWith("#"))
       .join("\n");
-    for (const name of ["workloads", "aws", "gcp", "azure", "vault", "workflows", "mtls", "edgeMiddleware"])
+    for (const name of [
+      "workloads",
+      "aws",
+      "gcp",
+      "azure",
+      "vault",
+      "workflows",
+      "mtls",
+      "edgeMiddleware",
+      "keyEncryptionKey",
+    ])
       assert.match(comments, new RegExp(`^#\\s+${name}\\s`, "m"), name);
   });
 

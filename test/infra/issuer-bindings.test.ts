@@ -16,16 +16,17 @@ interface Binding {
   readonly className?: string;
 }
 
-/** The program sets no KEY_ENCRYPTION_KEY_PREVIOUS yet (no config key names a KEK generation). */
-const NOT_SET_BY_THE_PROGRAM: readonly string[] = ["KEY_ENCRYPTION_KEY_PREVIOUS"];
+/** Bound only during a KEK rotation (keyEncryptionKey.previous set). */
+const ONLY_WHILE_ROTATING = "KEY_ENCRYPTION_KEY_PREVIOUS";
+const ROTATING = { "worker-identity:keyEncryptionKey": { generation: 2, previous: 1 } };
 
 /** The table's rows the program deploys, as {type, name[, className]}, in the table's order. */
-function deployedRows(withOptional: boolean): Binding[] {
+function deployedRows(withOptional: boolean, rotating = false): Binding[] {
   return issuerBindingEntries()
     .filter(
       ([name, spec]) =>
         spec.deployed === "always" ||
-        (withOptional && spec.deployed === "when set" && !NOT_SET_BY_THE_PROGRAM.includes(name)),
+        (spec.deployed === "when set" && (name === ONLY_WHILE_ROTATING ? rotating : withOptional)),
     )
     .map(([name, spec]) => ({
       type: spec.type,
@@ -55,6 +56,12 @@ describe("the issuer's bindings table", function () {
   it("is what the program binds without introspection clients: no INTROSPECTION_SECRETS", async () => {
     const config = engineConfig({}, ["worker-identity:edgeMiddleware", "worker-identity:introspectionClients"]);
     assert.deepEqual(await issuerScriptBindingsDeployed(config), deployedRows(false));
+  });
+
+  it("is what the program binds during a KEK rotation: KEY_ENCRYPTION_KEY_PREVIOUS too, as secret_text", async () => {
+    assert.deepEqual(await issuerScriptBindingsDeployed(engineConfig(ROTATING)), deployedRows(true, true));
+    const bare = engineConfig(ROTATING, ["worker-identity:edgeMiddleware", "worker-identity:introspectionClients"]);
+    assert.deepEqual(await issuerScriptBindingsDeployed(bare), deployedRows(false, true));
   });
 
   it("puts the Workflows bindings between the bindings always deployed and those deployed when set", () => {

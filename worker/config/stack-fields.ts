@@ -9,6 +9,7 @@ import { type FieldReader, integerField, readString } from "./fields.js";
 import { GCP_STACK_KEY_EMPTY, readGcpSettings } from "./gcp.js";
 import { readIntrospectionClients } from "./introspection-clients.js";
 import { readIssuerHostname, readWorkersDevSubdomain } from "./issuer-url.js";
+import { KEY_ENCRYPTION_KEY_STACK_KEY_EMPTY, readKeyEncryptionKeySettings } from "./key-encryption-key.js";
 import {
   ACCOUNT_ID_PATTERN,
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -166,6 +167,8 @@ export const STACK_FIELDS = {
   edgeMiddleware: { read: readEdgeMiddleware },
   /** Cloudflare Access in front of the operator page (/admin/): the team domain and the application's AUD tag. */
   access: { read: readAccessSettings, empty: ACCESS_STACK_KEY_EMPTY },
+  /** The KEK generation that seals the signing keys, and the previous one during a KEK rotation. */
+  keyEncryptionKey: { read: readKeyEncryptionKeySettings, empty: KEY_ENCRYPTION_KEY_STACK_KEY_EMPTY },
 } as const;
 
 /** The keys a stack may set in the project's namespace. */

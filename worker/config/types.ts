@@ -5,6 +5,7 @@
 import type { AccessSettings } from "./access-settings.js";
 import type { WorkloadAnthropicSettings } from "./anthropic-settings.js";
 import type { AzureSettings, WorkloadAzureSettings } from "./azure-settings.js";
+import type { KeyEncryptionKeySettings } from "./key-encryption-key.js";
 import type { WorkloadOpenAiSettings } from "./openai-settings.js";
 import type { VaultSettings, WorkloadVaultSettings } from "./vault-settings.js";
 
@@ -179,7 +180,8 @@ export interface StackConfig {
   /** The edge middleware the program deploys in front of an API, when configured. */
   readonly edgeMiddleware?: EdgeMiddlewareSettings;
   /** Cloudflare Access in front of the operator page, when configured (access-settings.ts). */
-  readonly access?: AccessSettings;
+  readonly access?: AccessSettings /** The KEK generations the issuer script binds (key-encryption-key.ts); `{generation: 1}` when unset. */;
+  readonly keyEncryptionKey: KeyEncryptionKeySettings;
 }
 
 /** `<project>:edgeMiddleware`: a relying-party Worker (worker/middleware/) on a Workers route. */

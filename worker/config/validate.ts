@@ -9,6 +9,7 @@ import { readSection } from "./fields.js";
 import { reportMisnumberedGcpAudiences } from "./gcp-audiences.js";
 import { workersDevUrl } from "./issuer-url.js";
 import { IssueCollector } from "./issues.js";
+import { FIRST_KEY_ENCRYPTION_KEY } from "./key-encryption-key.js";
 import { topLevelKey } from "./key-path.js";
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -220,6 +221,7 @@ export function validateStackConfig(raw: Readonly<Record<string, unknown>>, opti
     introspectionClients: fields.introspectionClients ?? [],
     ...(fields.edgeMiddleware === undefined ? {} : { edgeMiddleware: fields.edgeMiddleware }),
     ...(fields.access === undefined ? {} : { access: fields.access }),
+    keyEncryptionKey: fields.keyEncryptionKey ?? FIRST_KEY_ENCRYPTION_KEY,
   });
 }
 

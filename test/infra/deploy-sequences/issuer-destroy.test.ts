@@ -1,8 +1,9 @@
-// Destroying or renaming the issuer (problem 8): its script and JWKS namespace are protected, so
-// a changed issuerScriptName (scriptName and the namespace's title force replacements) and a
-// `pulumi destroy` are refused before anything is deleted; once an operator runs `pulumi state
-// unprotect`, a rename leaves the old script and namespace in the account (retainOnDelete: the
-// provider would delete a script still bound by other Workers) and creates the new ones.
+// Destroying or renaming the issuer (problem 8): its script and JWKS namespace are protected (and
+// its key-encryption key, which a kept script's keys need), so a changed issuerScriptName
+// (scriptName and the namespace's title force replacements) and a `pulumi destroy` are refused
+// before anything is deleted; once an operator runs `pulumi state unprotect`, a rename leaves the
+// old script and namespace in the account (retainOnDelete: the provider would delete a script
+// still bound by other Workers) and creates the new ones.
 
 import assert from "node:assert/strict";
 import { deployProgram, engineConfig } from "../../support/dev-stack.js";
@@ -11,6 +12,7 @@ import { assertSafe, DAY_MS, names } from "./plan-summary.js";
 
 const SCRIPT = "cloudflare:index/workersScript:WorkersScript";
 const KV = "cloudflare:index/workersKvNamespace:WorkersKvNamespace";
+const KEK = "random:index/randomBytes:RandomBytes";
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 /** A window start of every dev-stack certificate (redeploy.test.ts): nothing renews for days. */
 const T0 = Date.UTC(2023, 2, 24, 6);
@@ -55,11 +57,15 @@ describe("deploy sequence: the issuer renamed or destroyed (protected, then reta
     assert.deepEqual(cloud.retained(), []);
   });
 
-  it("a destroy is refused for the protected script and namespace, and deletes nothing", async () => {
+  it("a destroy is refused for the protected script, namespace and key-encryption key, and deletes nothing", async () => {
     const cloud = await firstDeploy();
     const count = cloud.resources().length;
     const plan = cloud.destroy(T0 + DAY_MS);
-    assert.deepEqual(plan.refusals.map((r) => r.resource).sort(), [`${KV}::issuer-jwks`, `${SCRIPT}::issuer-script`]);
+    assert.deepEqual(plan.refusals.map((r) => r.resource).sort(), [
+      `${KV}::issuer-jwks`,
+      `${SCRIPT}::issuer-script`,
+      `${KEK}::issuer-kek`,
+    ]);
     for (const refusal of plan.refusals)
       assert.match(refusal.detail, /cannot be deleted\nbecause it is protected.*\n`pulumi state unprotect '/s);
     assert.deepEqual(plan.deleted, []);
