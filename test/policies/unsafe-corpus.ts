@@ -72,6 +72,10 @@ function issuerScript(kek: Record<string, unknown>, settings: Record<string, str
 
 const SECRET_KEK = { type: "secret_text", text: "c2VjcmV0" };
 
+function withBinding(script: TestResource, binding: Record<string, unknown>): TestResource {
+  return { ...script, props: { ...script.props, bindings: [...(script.props.bindings as unknown[]), binding] } };
+}
+
 export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   {
     why: "trusts the provider with an audience but no subject: any Worker of the account",
@@ -287,6 +291,16 @@ export const unsafeCorpus: readonly UnsafeConfiguration[] = [
   {
     why: "the key-encryption key as a json binding",
     resource: issuerScript({ type: "json", json: '"c2VjcmV0"' }),
+    refusedBy: "cloudflare-key-encryption-key-secret",
+    decidedBy: "bindings",
+  },
+  {
+    why: "the previous key-encryption key, during a KEK rotation, as plain text",
+    resource: withBinding(issuerScript(SECRET_KEK), {
+      type: "plain_text",
+      name: "KEY_ENCRYPTION_KEY_PREVIOUS",
+      text: "cHJldmlvdXM=",
+    }),
     refusedBy: "cloudflare-key-encryption-key-secret",
     decidedBy: "bindings",
   },

@@ -23,6 +23,16 @@ describe("policy cloudflare-key-encryption-key-secret", () => {
     ]);
   });
 
+  it("refuses a previous key-encryption key (during a KEK rotation) that is not secret_text, naming it", async () => {
+    const rotating = (type: string) =>
+      issuerScript({ edit: (b) => void b.push({ type, name: "KEY_ENCRYPTION_KEY_PREVIOUS", text: "cHJldmlvdXM=" }) });
+    assert.deepEqual(await violations(cloudflareKeyEncryptionKeySecret, rotating("secret_text")), []);
+    assert.deepEqual(await violations(cloudflareKeyEncryptionKeySecret, rotating("plain_text")), [
+      'the KEY_ENCRYPTION_KEY_PREVIOUS binding is of type "plain_text", readable by anyone who can see the script\'s ' +
+        'settings; make it {type: "secret_text", text: pulumi.secret(...)}',
+    ]);
+  });
+
   it("refuses a json key-encryption key", async () => {
     assert.equal((await violations(cloudflareKeyEncryptionKeySecret, withKekType("json"))).length, 1);
   });
