@@ -180,7 +180,8 @@ export interface StackConfig {
   /** The edge middleware the program deploys in front of an API, when configured. */
   readonly edgeMiddleware?: EdgeMiddlewareSettings;
   /** Cloudflare Access in front of the operator page, when configured (access-settings.ts). */
-  readonly access?: AccessSettings /** The KEK generations the issuer script binds (key-encryption-key.ts); `{generation: 1}` when unset. */;
+  readonly access?: AccessSettings;
+  /** The KEK generations the issuer script binds (key-encryption-key.ts); `{generation: 1}` when unset. */
   readonly keyEncryptionKey: KeyEncryptionKeySettings;
 }
 
