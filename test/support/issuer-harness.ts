@@ -7,6 +7,17 @@ import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare"
 import { bundleWorker, COMPATIBILITY_DATE } from "../../worker/build/bundle.js";
 import type { StackConfig } from "../../worker/config/types.js";
 import { type LocalStackInput, localStack } from "../../worker/local/stack.js";
+import {
+  FAULT_CONTROL_WORKER,
+  type FaultBindings,
+  type FaultCounts,
+  type FaultState,
+  type KvFaultMode,
+  kvFaultState,
+  NO_FAULTS,
+  type ReplayStoreFaultMode,
+  withFaultBindings,
+} from "./fault-bindings.js";
 import { freePort } from "./free-port.js";
 import { collectRuntimeLines, settle, structuredEvents } from "./runtime-logs.js";
 import { PROJECT, randomAdminToken, randomKek, rawStackConfig, STACK } from "./stack-fixture.js";
@@ -31,6 +42,10 @@ export interface HarnessOptions {
   readonly introspectionSecrets?: Record<string, string>;
   /** The mTLS workloads' thumbprints built into the issuer; default: the local stack's own certificates. */
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
+  /** PUBLISHED through a switchable KV wrapper (setKvFault; test/support/fault-bindings.ts). */
+  readonly kvFaults?: boolean;
+  /** KEY_STORE through a wrapper whose replay claims can fail or hang (setReplayStoreFault). */
+  readonly replayStoreFaults?: boolean;
 }
 
 export class IssuerHarness {
@@ -43,7 +58,11 @@ export class IssuerHarness {
     private input: LocalStackInput,
     /** Every line the runtime printed (the Workers' console), oldest first. */
     readonly logs: string[],
+    private readonly faults: FaultBindings = { kv: false, replayStore: false },
   ) {}
+
+  /** The faults switched on (kept across restarts: the harness sets them again in the new runtime). */
+  private faultState: FaultState = NO_FAULTS;
 
   /** Requests the harness sent that have not answered yet; a restart lets them finish first. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -93,13 +112,14 @@ export class IssuerHarness {
       ...(options.mtlsThumbprints !== undefined ? { mtlsThumbprints: options.mtlsThumbprints } : {}),
     };
     const logs: string[] = [];
-    const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs);
+    const faults = { kv: options.kvFaults === true, replayStore: options.replayStoreFaults === true };
+    const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs, faults);
     const mf = new Miniflare(mfOptions);
     await mf.ready;
-    return new IssuerHarness(mf, input.issuerUrl, config, keyEncryptionKey, adminToken, full, logs);
+    return new IssuerHarness(mf, input.issuerUrl, config, keyEncryptionKey, adminToken, full, logs, faults);
   }
 
-  private static async build(input: LocalStackInput, logs: string[]) {
+  private static async build(input: LocalStackInput, logs: string[], faults: FaultBindings) {
     const first = await localStack(input);
     const probeCode = bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
     const issuerName = first.config.issuer.scriptName;
@@ -133,7 +153,10 @@ export class IssuerHarness {
     };
     const full: LocalStackInput = { ...input, extraWorkers: [probe] };
     const stack = await localStack(full);
-    const mfOptions: MiniflareOptions = { ...stack.options, handleRuntimeStdio: collectRuntimeLines(logs) };
+    const mfOptions: MiniflareOptions = {
+      ...withFaultBindings(stack.options, faults),
+      handleRuntimeStdio: collectRuntimeLines(logs),
+    };
     return { input: full, config: stack.config, mfOptions };
   }
 
@@ -189,7 +212,11 @@ export class IssuerHarness {
     restartOptions: { readonly abrupt?: boolean } = {},
   ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
-    const { mfOptions, input, config } = await IssuerHarness.build({ ...this.input, ...changes }, this.logs);
+    const { mfOptions, input, config } = await IssuerHarness.build(
+      { ...this.input, ...changes },
+      this.logs,
+      this.faults,
+    );
     while (this.restarting !== undefined) await this.restarting;
     let restarted = (): void => {};
     this.restarting = new Promise((resolve) => {
@@ -200,6 +227,7 @@ export class IssuerHarness {
     try {
       if (!abrupt) await Promise.allSettled([...this.inFlight]);
       await this.mf.setOptions(mfOptions);
+      if (this.faults.kv || this.faults.replayStore) await this.putFaultState(this.faultState);
       if (jumped) {
         const caches = await this.mf.getCaches();
         await caches.default.delete(`${this.url}/.well-known/jwks.json`);
@@ -211,6 +239,32 @@ export class IssuerHarness {
     }
     this.input = input;
     (this as { config: StackConfig }).config = config;
+  }
+
+  /** Makes the issuer's KV reads and writes fail or hang from now on ("ok" ends the fault). Needs `kvFaults`. */
+  async setKvFault(mode: KvFaultMode): Promise<void> {
+    if (!this.faults.kv) throw new Error("start the harness with kvFaults: true to inject KV faults");
+    await this.putFaultState({ ...this.faultState, ...kvFaultState(mode) });
+  }
+
+  /** Makes the exchange's replay claims fail or hang from now on. Needs `replayStoreFaults`. */
+  async setReplayStoreFault(mode: ReplayStoreFaultMode): Promise<void> {
+    if (!this.faults.replayStore) throw new Error("start the harness with replayStoreFaults: true");
+    await this.putFaultState({ ...this.faultState, replayStore: mode });
+  }
+
+  /** How many calls each fault gate passed, failed or hung ("kvReads:ok", "kvWrites:hung", ...). */
+  async faultCounts(): Promise<FaultCounts> {
+    const control = await this.mf.getWorker(FAULT_CONTROL_WORKER);
+    return (await (await control.fetch("http://fault-control/counts")).json()) as FaultCounts;
+  }
+
+  private async putFaultState(state: FaultState): Promise<void> {
+    const control = await this.mf.getWorker(FAULT_CONTROL_WORKER);
+    const response = await control.fetch("http://fault-control/state", { method: "PUT", body: JSON.stringify(state) });
+    if (!response.ok) throw new Error(`the fault control refused ${JSON.stringify(state)}: ${response.status}`);
+    await response.arrayBuffer();
+    this.faultState = state;
   }
 
   /** The structured log events (JSON lines with an `event` field) of one kind. */

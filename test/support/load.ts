@@ -57,6 +57,8 @@ export interface LoadReport {
   readonly unverifiable: readonly { readonly kid: string; readonly reason: string }[];
   /** JWKS fetches the load's relying party made (its first copy and every refetch on an unknown kid). */
   readonly jwksFetches: number;
+  /** The longest a token request waited for its answer (ms), a harness restart's hold included. */
+  readonly slowestMs: number;
 }
 
 /** The [ERR_…] an issuer message starts with (worker/errors.ts), or an HTTP problem's code. */
@@ -185,6 +187,7 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
   let verified = 0;
   let running = true;
   let sequence = 0;
+  let slowestMs = 0;
   // One relying party verifies one token at a time, in the order issued: a loop waits for its
   // token's verification before asking again, so verification never lags issuance by more than
   // the other loops' verifications.
@@ -207,13 +210,17 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
     // from the isolate's token cache): the cache never answers everything.
     const tokenOptions = n % 2 === 0 ? { fresh: true } : { lifetimeSeconds: 120 + (n % 480) };
     const begun = issuer.abruptRestarts.begun;
+    const sentAt = Date.now();
     let outcome: RpcOutcome<IssuedToken>;
     try {
       outcome = await issuer.call<IssuedToken>(`ENTRY_${workload}`, "token", audience, tokenOptions);
+      slowestMs = Math.max(slowestMs, Date.now() - sentAt);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (overlappedAbruptRestart(issuer, begun) && isTransportFailure(message)) dropped++;
       else untyped.push(`${workload}: ${message}`);
+      // No answer at all (the runtime restarting, or gone): ask again a little later, not in a spin.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       return;
     }
     if (outcome.result !== undefined) {
@@ -249,7 +256,8 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
       running = false;
       await Promise.all(loops);
       await verifying;
-      return { issued, refusals, untyped, dropped, verified, unverifiable, jwksFetches: relyingParty.fetches };
+      const jwksFetches = relyingParty.fetches;
+      return { issued, refusals, untyped, dropped, verified, unverifiable, jwksFetches, slowestMs };
     },
   };
 }
