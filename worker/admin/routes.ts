@@ -58,7 +58,7 @@ export async function handleAdmin(
   if (path === "/admin/keys/rotate") {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
     const emergency = await readEmergencyFlag(request);
-    return keysChanged(await store.rotate(emergency), config.issuer);
+    return keysChanged(() => store.rotate(emergency), config.issuer);
   }
   if (path === "/admin/keys/rewrap") {
     if (request.method !== "POST") return methodNotAllowed(["POST"]);
@@ -76,7 +76,7 @@ export async function handleAdmin(
     }
     if (!KID_PATTERN.test(kid))
       throw new InvalidRequestError("a kid is 1 to 128 base64url characters; copy it from GET /admin/keys");
-    return keysChanged(await store.revoke(kid), config.issuer);
+    return keysChanged(() => store.revoke(kid), config.issuer);
   }
   return issuerProblem(
     "ERR_NOT_FOUND",
@@ -106,14 +106,18 @@ async function readEmergencyFlag(request: Request): Promise<boolean> {
 
 /**
  * The keys changed: drop this isolate's signing key and this location's cached JWKS (other
- * locations' copies expire within EDGE_CACHE_MS), then answer the listing.
+ * locations' copies expire within EDGE_CACHE_MS), then answer the listing. Also when the call
+ * fails: a key store reset after the change committed loses the answer, not the change.
  */
-async function keysChanged(listing: KeyListing, settings: IssuerSettings): Promise<Response> {
-  forgetIsolateKeys();
+async function keysChanged(change: () => Promise<KeyListing>, settings: IssuerSettings): Promise<Response> {
   try {
-    await caches.default.delete(jwksCacheKey(settings));
-  } catch {
-    // Best effort: the cached copy expires on its own.
+    return Response.json(await change());
+  } finally {
+    forgetIsolateKeys();
+    try {
+      await caches.default.delete(jwksCacheKey(settings));
+    } catch {
+      // Best effort: the cached copy expires on its own.
+    }
   }
-  return Response.json(listing);
 }

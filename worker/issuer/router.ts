@@ -20,6 +20,7 @@ import {
   TOKEN_EXCHANGE_PATH,
 } from "../http/routes.js";
 import { handleIntrospection } from "../introspection/route.js";
+import { isKeyStoreFailure } from "../keys/key-store-stub.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
 import { activityReport, issueContext } from "./issuance.js";
 
@@ -66,6 +67,15 @@ export async function handleRequest(request: Request, env: IssuerEnv, ctx: Execu
     if (code !== undefined && error instanceof Error) {
       console.error(JSON.stringify({ event: "http.error", path, code }));
       return issuerProblem(code, errorDetailOf(error));
+    }
+    if (isKeyStoreFailure(error)) {
+      console.error(
+        JSON.stringify({ event: "http.error", path, code: "ERR_KEY_STORE_UNAVAILABLE", error: String(error) }),
+      );
+      return issuerProblem(
+        "ERR_KEY_STORE_UNAVAILABLE",
+        "the key store was reset or could not be reached; retry shortly (a key operation whose answer was lost was done in full or not at all: GET /admin/keys shows which)",
+      );
     }
     console.error(JSON.stringify({ event: "http.error", path, error: String(error) }));
     return issuerProblem("ERR_INTERNAL", "the issuer failed; see its logs");

@@ -77,10 +77,14 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     });
   }
 
-  /** The active key, sealed. Runs any rotation step that is due first. */
+  /**
+   * The active key, sealed. Runs any rotation step that is due first, and publishes first when KV
+   * lacks the keys as they are (a KV write failed, or the store was reset after committing a key
+   * change and before its KV write): a key is not handed out before the JWKS holding it is tried.
+   */
   async signingKey(): Promise<SealedSigningKey> {
     let keys = this.#rows.keys();
-    if (this.#isDue(keys)) {
+    if (this.#isDue(keys) || this.#jwksBody(keys) !== this.#rows.getMeta("jwks_body")) {
       await this.#locked(() => this.#advance());
       keys = this.#rows.keys();
     }
@@ -337,7 +341,11 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   async #publish(now: number): Promise<boolean> {
     const keys = this.#rows.keys();
     const body = this.#jwksBody(keys);
-    if (body === this.#rows.getMeta("jwks_body") && this.#rows.getMeta("jwks_pending") === null) return true;
+    const published = this.#rows.getMeta("jwks_body");
+    if (body === published && this.#rows.getMeta("jwks_pending") === null) return true;
+    // Committed with the key change before the write below goes out (the runtime holds outgoing
+    // writes until the store's are confirmed): a reset in between leaves the alarm to publish.
+    if (body !== published) await this.ctx.storage.setAlarm(this.#clock.toPlatformTime(now + REPUBLISH_RETRY_MS));
     try {
       const metadata: JwksKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: now };
       await this.env.PUBLISHED.put(JWKS_DOCUMENT.kvKey, body, { metadata });
