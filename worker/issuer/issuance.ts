@@ -8,6 +8,8 @@ import { activityReporter } from "../activity/reporter.js";
 import type { ActivityChannel } from "../activity/types.js";
 import type { IssuerEnv } from "../bindings/env.js";
 import { clockFromOffset } from "../clock.js";
+import type { IssuerSettings } from "../config/types.js";
+import { forgetJwksMirror, jwksCacheKey } from "../discovery/jwks-endpoint.js";
 import { errorCodeOf } from "../errors.js";
 import { signingKeys, tokens } from "../isolate-caches.js";
 import { keyStoreOf } from "../keys/key-store-stub.js";
@@ -90,12 +92,34 @@ export function issueContext(env: IssuerEnv, config: RuntimeSettings): IssueCont
     config,
     nowMs: clock.now(),
     signingKey: () =>
-      signingKeys.get(clock.now(), () => keyStoreOf(env).signingKey(), {
-        current: env.KEY_ENCRYPTION_KEY,
-        previous: env.KEY_ENCRYPTION_KEY_PREVIOUS,
-      }),
+      signingKeys.get(
+        clock.now(),
+        () => keyStoreOf(env).signingKey(),
+        { current: env.KEY_ENCRYPTION_KEY, previous: env.KEY_ENCRYPTION_KEY_PREVIOUS },
+        (key) => dropJwksLacking(key.kid, config.issuer),
+      ),
     cache: tokens,
     log: (line) => console.log(line),
     revocations: issuanceRevocationsFrom(env.PUBLISHED),
   };
+}
+
+/**
+ * Before this isolate signs with a key it has just loaded, the JWKS cached here must hold it. A key
+ * made through another isolate or location (an emergency rotation, a revocation's successor: no
+ * publication delay) finds here a JWKS cached before it existed, which the admin call purged only
+ * where it ran: relying parties fetching here would refuse its tokens for up to EDGE_CACHE_MS. The
+ * isolate's mirror is dropped, and the edge cache's copy when it lacks the kid; the next read is
+ * KV's, which the key store wrote before handing the key out (KV_PROPAGATION_MS elsewhere).
+ */
+async function dropJwksLacking(kid: string, settings: IssuerSettings): Promise<void> {
+  forgetJwksMirror();
+  try {
+    const cached = await caches.default.match(jwksCacheKey(settings));
+    if (cached === undefined) return;
+    const document = JSON.parse(await cached.text()) as { keys?: readonly { kid?: unknown }[] };
+    if (!document.keys?.some((k) => k.kid === kid)) await caches.default.delete(jwksCacheKey(settings));
+  } catch {
+    // Best effort: the cached copy expires on its own within EDGE_CACHE_MS.
+  }
 }

@@ -28,14 +28,23 @@ export interface SigningKey {
 
 export type FetchSealedKey = () => Promise<SealedSigningKey>;
 
+/** Runs once per key loaded, before any request signs with it (worker/issuer/issuance.ts checks the JWKS cached here). */
+export type KeyLoaded = (key: SigningKey) => Promise<void>;
+
 export class SigningKeyCache {
   readonly #key = new SharedValue<SigningKey>(SIGNING_KEY_REFRESH_GRACE_MS);
   #kek: { readonly secrets: KeyEncryptionKeySecrets; readonly ring: KeyEncryptionKeyRing } | undefined;
 
   /** The active key, fetching it when the cached one is older than its `cacheUntil`. */
-  get(now: number, fetchSealed: FetchSealedKey, kekSecrets: KeyEncryptionKeySecrets): Promise<SigningKey> {
+  get(
+    now: number,
+    fetchSealed: FetchSealedKey,
+    kekSecrets: KeyEncryptionKeySecrets,
+    loaded?: KeyLoaded,
+  ): Promise<SigningKey> {
     return this.#key.get(now, async () => {
       const key = await this.#load(fetchSealed, kekSecrets);
+      await loaded?.(key);
       return { value: key, validUntil: key.cacheUntil };
     });
   }
