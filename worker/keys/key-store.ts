@@ -13,6 +13,7 @@ import { type Clock, clockFromOffset } from "../clock.js";
 import { KeyEncryptionKeyError } from "../errors.js";
 import { JWKS_DOCUMENT } from "../publishing/documents.js";
 import { publishedDocumentEtag } from "../publishing/etag.js";
+import { withKvDeadline } from "../publishing/kv-deadline.js";
 import type { RevocationEntry, RevocationTarget } from "../revocation/list.js";
 import { type RevocationListing, RevocationStore } from "../revocation/store.js";
 import { runtimeConfig } from "../runtime-config/embedded.js";
@@ -337,7 +338,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     }
   }
 
-  /** Writes the JWKS to KV when it changed (or an earlier write failed). False if KV refused. */
+  /** Writes the JWKS to KV when it changed (or an earlier write failed). False if KV refused or did not answer in time. */
   async #publish(now: number): Promise<boolean> {
     const keys = this.#rows.keys();
     const body = this.#jwksBody(keys);
@@ -348,7 +349,11 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     if (body !== published) await this.ctx.storage.setAlarm(this.#clock.toPlatformTime(now + REPUBLISH_RETRY_MS));
     try {
       const metadata: JwksKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: now };
-      await this.env.PUBLISHED.put(JWKS_DOCUMENT.kvKey, body, { metadata });
+      await withKvDeadline(
+        "write",
+        JWKS_DOCUMENT.kvKey,
+        this.env.PUBLISHED.put(JWKS_DOCUMENT.kvKey, body, { metadata }),
+      );
     } catch (error) {
       this.#rows.setMeta("jwks_pending", "1");
       console.error(JSON.stringify({ event: "keys.publish_failed", error: String(error) }));

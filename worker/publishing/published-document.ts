@@ -7,6 +7,7 @@ import { ifNoneMatchMatches } from "../http/conditional.js";
 import { issuerProblem, methodNotAllowed } from "../http/issuer-problems.js";
 import type { PublishedDocument } from "./documents.js";
 import { etagOf } from "./etag.js";
+import { withKvDeadline } from "./kv-deadline.js";
 
 /** What of a KV namespace the reader needs (a KVNamespace is one; tests pass a stub). */
 export interface PublishedKv {
@@ -25,12 +26,12 @@ export interface ReadOptions {
   readonly fallback?: () => Promise<string>;
 }
 
-/** KV's copy of `document`, undefined when absent or empty; throws when KV cannot be read. */
+/** KV's copy of `document`, undefined when absent or empty; throws when KV cannot be read in time. */
 export async function readPublishedKv(
   kv: PublishedKv,
   document: PublishedDocument,
 ): Promise<PublishedBody | undefined> {
-  const { value, metadata } = await kv.getWithMetadata(document.kvKey, "text");
+  const { value, metadata } = await withKvDeadline("read", document.kvKey, kv.getWithMetadata(document.kvKey, "text"));
   if (value === null || value === "") return undefined;
   return { body: value, etag: await etagOf(value, metadata) };
 }

@@ -4,6 +4,7 @@
 
 import { REVOCATIONS_DOCUMENT } from "../publishing/documents.js";
 import { publishedDocumentEtag } from "../publishing/etag.js";
+import { withKvDeadline } from "../publishing/kv-deadline.js";
 import { type RevocationEntry, type RevocationKind, revocationDocument } from "./list.js";
 
 export const REVOCATIONS_SCHEMA = `CREATE TABLE IF NOT EXISTS revocations (
@@ -78,13 +79,13 @@ export class RevocationLedger {
     return JSON.stringify(revocationDocument(this.live(nowSeconds)));
   }
 
-  /** Writes the list to KV when it changed (or an earlier write failed). False if KV refused. */
+  /** Writes the list to KV when it changed (or an earlier write failed). False if KV refused or did not answer in time. */
   async publish(kv: KVNamespace, meta: MetaStore, nowMs: number): Promise<boolean> {
     const body = this.body(Math.floor(nowMs / 1_000));
     if (body === meta.getMeta("revocations_body") && meta.getMeta("revocations_pending") === null) return true;
     try {
       const metadata: RevocationsKvMetadata = { etag: await publishedDocumentEtag(body), publishedAt: nowMs };
-      await kv.put(REVOCATIONS_DOCUMENT.kvKey, body, { metadata });
+      await withKvDeadline("write", REVOCATIONS_DOCUMENT.kvKey, kv.put(REVOCATIONS_DOCUMENT.kvKey, body, { metadata }));
     } catch (error) {
       meta.setMeta("revocations_pending", "1");
       console.error(JSON.stringify({ event: "revocations.publish_failed", error: String(error) }));
