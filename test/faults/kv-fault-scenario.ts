@@ -29,6 +29,8 @@ import {
 
 /** AWS STS gives an issuer 5 s to answer discovery and the JWKS; a token request gets no longer. */
 export const ANSWER_WITHIN_MS = 5_000;
+/** The slowest token request of the load: ANSWER_WITHIN_MS, plus the restart holding requests back. */
+export const SLOWEST_ANSWER_MS = ANSWER_WITHIN_MS + 2_000;
 /** A rotation's answer, KV write included. */
 export const ROTATION_WITHIN_MS = 10_000;
 /** The key store retries a failed publication after 10 s (key-store.ts REPUBLISH_RETRY_MS), plus slack. */
@@ -57,6 +59,10 @@ export async function runKvFault(harness: IssuerHarness, fault: KvFaultCase): Pr
     if (report === undefined) void load.stop();
   }
   const { next, recoveredAt } = during;
+  assert.ok(
+    report.slowestMs < SLOWEST_ANSWER_MS,
+    `a token request waited ${report.slowestMs} ms under the fault (at most ${SLOWEST_ANSWER_MS})`,
+  );
 
   // Once KV takes writes again the store publishes on its own; only then does the delay start.
   const published = await eventually("the next key published once KV is back", REPUBLISHED_WITHIN_MS, async () => {

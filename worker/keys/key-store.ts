@@ -64,6 +64,8 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
   readonly #clock: Clock;
   /** The imported KEKs: a value, never a promise another request could be left awaiting. */
   #kek: KeyEncryptionKeyRing | undefined;
+  /** When (store clock) a JWKS write last failed; the alarm retries REPUBLISH_RETRY_MS later. */
+  #publishFailedAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: DurableObjectState, env: KeyStoreEnv) {
     super(ctx, env);
@@ -82,11 +84,15 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
    * The active key, sealed. Runs any rotation step that is due first, and publishes first when KV
    * lacks the keys as they are (a KV write failed, or the store was reset after committing a key
    * change and before its KV write): a key is not handed out before the JWKS holding it is tried.
+   * Tried once per REPUBLISH_RETRY_MS: the fetches queued behind a write that failed (or timed out,
+   * worker/publishing/kv-deadline.ts) look again under the lock and do not each wait on KV anew.
    */
   async signingKey(): Promise<SealedSigningKey> {
     let keys = this.#rows.keys();
-    if (this.#isDue(keys) || this.#jwksBody(keys) !== this.#rows.getMeta("jwks_body")) {
-      await this.#locked(() => this.#advance());
+    if (this.#needsAdvance(keys)) {
+      await this.#locked(async () => {
+        if (this.#needsAdvance(this.#rows.keys())) await this.#advance();
+      });
       keys = this.#rows.keys();
     }
     const active = activeKey(keys);
@@ -249,6 +255,13 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
     return this.#rows.getMeta("rotate_early") === "1";
   }
 
+  /** A step is due, or KV lacks the keys as they are and no JWKS write failed in the last REPUBLISH_RETRY_MS. */
+  #needsAdvance(keys: readonly StoredKey[]): boolean {
+    if (this.#isDue(keys)) return true;
+    if (this.#jwksBody(keys) === this.#rows.getMeta("jwks_body")) return false;
+    return this.#clock.now() - this.#publishFailedAt >= REPUBLISH_RETRY_MS;
+  }
+
   #isDue(keys: readonly KeyMeta[]): boolean {
     const options = { rotateEarly: this.#rotateEarly() };
     return !activeKey(keys) || scheduledSteps(keys, this.#policy(), this.#clock.now(), options).length > 0;
@@ -355,6 +368,7 @@ export class KeyStore extends DurableObject<KeyStoreEnv> {
         this.env.PUBLISHED.put(JWKS_DOCUMENT.kvKey, body, { metadata }),
       );
     } catch (error) {
+      this.#publishFailedAt = now;
       this.#rows.setMeta("jwks_pending", "1");
       console.error(JSON.stringify({ event: "keys.publish_failed", error: String(error) }));
       return false;
