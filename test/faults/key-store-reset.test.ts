@@ -2,7 +2,8 @@
 // revocation, under load (issue 20, item 2), in workerd. The reset is `ctx.abort()` at an exact
 // point of the operation (test/fixtures/workers/key-store-faults.ts): between two of its steps'
 // SQL statements (nothing committed yet), or as its JWKS goes out to KV (its SQL committed, KV
-// not written, or written with the answer lost). The promise: the operation is done in full or
+// not written, or written with the answer lost); and, less exactly, the whole runtime killed
+// (an abrupt harness restart) with the admin request in flight. The promise: the operation is done in full or
 // not at all, the admin caller gets a typed 503 ERR_KEY_STORE_UNAVAILABLE, a retry finishes what
 // was not done, the JWKS in KV catches up with the store (at once under traffic, within the
 // 10 s republish alarm without), every token handed out verifies, no revoked key signs after the
@@ -236,6 +237,51 @@ describe("faults: the key store reset in the middle of a key operation, under lo
       console.log(
         `      ${c.operation} / ${c.where}: ${report1.issued.length}+${report2.issued.length} tokens, ` +
           `refusals ${JSON.stringify(report1.refusals)}, KV caught up in ${lag} ms`,
+      );
+    });
+  }
+
+  for (const operation of ["emergency rotation", "revocation"] as const) {
+    it(`${operation} with the runtime killed while the admin request is in flight: done in full or not at all, and a retry completes it`, async () => {
+      const before = await listing(issuer);
+      const old = activeKid(before);
+      const during = load();
+      await sleep(300);
+      // The harness kills the runtime (abrupt restart) as the request goes out: it may reach the
+      // key store or not, and answers nothing either way.
+      const sent = perform(operation, old).then(
+        (response) => `answered ${response.status}`,
+        (error: unknown) => `no answer (${error instanceof Error ? error.message : String(error)})`,
+      );
+      await sleep(5);
+      await issuer.restart({}, { abrupt: true });
+      const outcome = await sent;
+      const afterRestart = await listing(issuer);
+      const done = !(afterRestart.keys.some((k) => k.kid === old) && activeKid(afterRestart) === old);
+      if (outcome === "answered 200") assert.ok(done, "an operation that answered 200 is never undone");
+      if (done) {
+        assertDone(operation, before, afterRestart);
+      } else {
+        assert.deepEqual(states(afterRestart), states(before), "nothing of the operation is left");
+        assert.deepEqual(afterRestart.events, before.events);
+        assert.equal((await perform(operation, old)).status, 200, "the retry does the operation");
+        assertDone(operation, before, await listing(issuer));
+      }
+      const settled = await listing(issuer);
+      await publishedWithin(
+        issuer,
+        settled.keys.map((k) => k.kid),
+        REPUBLISH_UNDER_LOAD_MS,
+      );
+      const report = await during.stop();
+      assert.deepEqual(report.untyped, [], "every refusal is typed");
+      assert.deepEqual(report.unverifiable, []);
+      for (const code of Object.keys(report.refusals)) assert.equal(code, "ERR_KEY_STORE_UNAVAILABLE");
+      const check = await reverify(issuer, report, { excludeKids: operation === "revocation" ? [old] : [] });
+      assert.deepEqual(check.unverifiable, []);
+      console.log(
+        `      ${operation}: ${outcome}; ${done ? "done before the kill" : "not done, then retried"}; ` +
+          `${report.issued.length} tokens, ${report.dropped} dropped`,
       );
     });
   }
