@@ -32,6 +32,8 @@ export interface LoadOptions {
   readonly pauseMs?: number;
   /** Milliseconds a relying party waits for the JWKS (AWS gives an issuer 5 s). Default 5000. */
   readonly jwksTimeoutMs?: number;
+  /** The JWKS the relying party holds when the load starts (one it fetched earlier); default: none, it fetches one. */
+  readonly initialJwks?: JSONWebKeySet;
 }
 
 export interface IssuedRecord {
@@ -78,7 +80,10 @@ export class RelyingParty {
     readonly issuer: IssuerHarness,
     readonly audience: string,
     readonly jwksTimeoutMs = 5_000,
-  ) {}
+    initial?: JSONWebKeySet,
+  ) {
+    if (initial !== undefined) this.#keys = { document: initial, get: createLocalJWKSet(initial) };
+  }
 
   /** The JWKS the issuer serves now (as any relying party fetches it); throws when it cannot be had. */
   async fetchJwks(): Promise<JSONWebKeySet> {
@@ -177,7 +182,7 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
   const audience = options.audience ?? AWS_AUDIENCE;
   const verify = options.verify ?? true;
   const pauseMs = options.pauseMs ?? 0;
-  const relyingParty = new RelyingParty(issuer, audience, options.jwksTimeoutMs);
+  const relyingParty = new RelyingParty(issuer, audience, options.jwksTimeoutMs, options.initialJwks);
 
   const issued: IssuedRecord[] = [];
   const refusals: Record<string, number> = {};
