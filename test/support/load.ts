@@ -34,6 +34,13 @@ export interface LoadOptions {
   readonly jwksTimeoutMs?: number;
   /** The JWKS the relying party holds when the load starts (one it fetched earlier); default: none, it fetches one. */
   readonly initialJwks?: JSONWebKeySet;
+  /**
+   * How tokens are asked for: "rpc" (default), the per-workload entrypoint's `token`; or
+   * "exchange", POST /token (RFC 8693) of a native token from the workload's stand-in binding
+   * (the example workloads' GET /workloads/<name>/native-token), a refusal read from the
+   * problem's `code`. An exchanged token is never cached: every one is signed.
+   */
+  readonly channel?: "rpc" | "exchange";
 }
 
 export interface IssuedRecord {
@@ -172,6 +179,41 @@ function isTransportFailure(message: string): boolean {
   return /fetch failed|network connection lost|socket|ECONNRE|closed|terminated|disconnected|other side/i.test(message);
 }
 
+/** POST /token of a fresh native token of `workload`: a token, or the problem's code, or (neither) the text. */
+async function exchangeOnce(
+  issuer: IssuerHarness,
+  workload: string,
+  audience: string,
+): Promise<RpcOutcome<IssuedToken>> {
+  const native = await issuer.fetch(`/workloads/${workload}/native-token?audience=${encodeURIComponent(issuer.url)}`);
+  const minted = (await native.json()) as { token?: string; detail?: string };
+  if (minted.token === undefined) {
+    return { error: { name: "NativeToken", message: `no native token: ${native.status} ${minted.detail}` } };
+  }
+  const response = await issuer.fetch("/token", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: minted.token,
+      subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+      audience,
+    }).toString(),
+  });
+  const text = await response.text();
+  let body: { access_token?: unknown; expires_in?: unknown; code?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not JSON: reported as the text below.
+  }
+  if (response.status === 200 && typeof body.access_token === "string") {
+    return { result: { token: body.access_token, expiresAt: Number(body.expires_in) } };
+  }
+  const code = typeof body.code === "string" && response.status !== 500 ? `[${body.code}] ` : "";
+  return { error: { name: "Problem", message: `${code}HTTP ${response.status}: ${text.slice(0, 300)}` } };
+}
+
 /**
  * Starts `concurrency` loops of token requests (and verifications) against `issuer`; `stop()`
  * ends them, waits for the requests in flight and reports.
@@ -182,6 +224,7 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
   const audience = options.audience ?? AWS_AUDIENCE;
   const verify = options.verify ?? true;
   const pauseMs = options.pauseMs ?? 0;
+  const channel = options.channel ?? "rpc";
   const relyingParty = new RelyingParty(issuer, audience, options.jwksTimeoutMs, options.initialJwks);
 
   const issued: IssuedRecord[] = [];
@@ -218,7 +261,10 @@ export function startLoad(issuer: IssuerHarness, options: LoadOptions = {}): { s
     const sentAt = Date.now();
     let outcome: RpcOutcome<IssuedToken>;
     try {
-      outcome = await issuer.call<IssuedToken>(`ENTRY_${workload}`, "token", audience, tokenOptions);
+      outcome =
+        channel === "exchange"
+          ? await exchangeOnce(issuer, workload, audience)
+          : await issuer.call<IssuedToken>(`ENTRY_${workload}`, "token", audience, tokenOptions);
       slowestMs = Math.max(slowestMs, Date.now() - sentAt);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
