@@ -4,6 +4,7 @@
 //
 //   npm run bench                      every group (under 5 minutes on 2 cores)
 //   npm run bench -- verification      only the named groups (names below)
+//   npm run bench -- soak              the soak run under injected faults (bench/soak.ts), about 90 s
 
 import { measureEndpoints } from "./endpoints.js";
 import { measureFirstToken } from "./first-token.js";
@@ -14,6 +15,7 @@ import { measureIssuerMemory } from "./memory.js";
 import { measureMiddleware } from "./middleware.js";
 import { benchPulumiProgram } from "./pulumi-program.js";
 import { measureRotation } from "./rotation.js";
+import { measureSoak } from "./soak.js";
 import { measureVerification } from "./verification.js";
 
 /** Each group starts its own stack on its own port, so groups never share an isolate. */
@@ -26,6 +28,7 @@ const GROUPS: Readonly<Record<string, () => Promise<Measurement[]>>> = {
   verification: () => measureVerification(18_789),
   middleware: () => measureMiddleware(18_790),
   memory: () => measureIssuerMemory(18_800),
+  soak: () => measureSoak(),
   pulumi: async () => {
     const program = await benchPulumiProgram();
     return [

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   readonly kvFaults?: boolean;
   /** KEY_STORE through a wrapper whose replay claims can fail or hang (setReplayStoreFault). */
   readonly replayStoreFaults?: boolean;
+  /** workerd's V8 inspector on this port (bench/inspector.ts reads an isolate's heap through it). */
+  readonly inspectorPort?: number;
 }
 
 export class IssuerHarness {
@@ -59,6 +61,7 @@ export class IssuerHarness {
     /** Every line the runtime printed (the Workers' console), oldest first. */
     readonly logs: string[],
     private readonly faults: FaultBindings = { kv: false, replayStore: false },
+    private readonly inspectorPort: number | undefined = undefined,
   ) {}
 
   /** The faults switched on (kept across restarts: the harness sets them again in the new runtime). */
@@ -113,13 +116,28 @@ export class IssuerHarness {
     };
     const logs: string[] = [];
     const faults = { kv: options.kvFaults === true, replayStore: options.replayStoreFaults === true };
-    const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs, faults);
+    const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs, faults, options.inspectorPort);
     const mf = new Miniflare(mfOptions);
     await mf.ready;
-    return new IssuerHarness(mf, input.issuerUrl, config, keyEncryptionKey, adminToken, full, logs, faults);
+    return new IssuerHarness(
+      mf,
+      input.issuerUrl,
+      config,
+      keyEncryptionKey,
+      adminToken,
+      full,
+      logs,
+      faults,
+      options.inspectorPort,
+    );
   }
 
-  private static async build(input: LocalStackInput, logs: string[], faults: FaultBindings) {
+  private static async build(
+    input: LocalStackInput,
+    logs: string[],
+    faults: FaultBindings,
+    inspectorPort: number | undefined,
+  ) {
     const first = await localStack(input);
     const probeCode = bundleWorker(resolve(import.meta.dirname, "../fixtures/workers/probe.ts"));
     const issuerName = first.config.issuer.scriptName;
@@ -155,6 +173,7 @@ export class IssuerHarness {
     const stack = await localStack(full);
     const mfOptions: MiniflareOptions = {
       ...withFaultBindings(stack.options, faults),
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
       handleRuntimeStdio: collectRuntimeLines(logs),
     };
     return { input: full, config: stack.config, mfOptions };
@@ -216,6 +235,7 @@ export class IssuerHarness {
       { ...this.input, ...changes },
       this.logs,
       this.faults,
+      this.inspectorPort,
     );
     while (this.restarting !== undefined) await this.restarting;
     let restarted = (): void => {};
