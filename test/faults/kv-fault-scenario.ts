@@ -69,6 +69,10 @@ export async function runKvFault(harness: IssuerHarness, fault: KvFaultCase): Pr
     const key = (await keyListing(harness)).keys.find((k) => k.kid === next);
     return key?.publishedAt ?? undefined;
   });
+  console.log(
+    `      ${fault.mode}: ${report.issued.length} tokens, slowest request ${report.slowestMs} ms, ` +
+      `next key in KV ${published - recoveredAt} ms after KV recovered`,
+  );
   if (fault.writes) assert.ok(published >= recoveredAt, "its publication counts from when KV held it");
   const inKv = await (await harness.mf.getKVNamespace("INNER", FAULTY_KV_WORKER)).get("jwks/v1");
   assert.ok(
