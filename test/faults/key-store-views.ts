@@ -4,32 +4,13 @@
 
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
+import type { KeyEvent, KeyListing } from "../../worker/keys/key-store-types.js";
 import type { IssuerHarness } from "../support/issuer-harness.js";
 import type { LoadReport } from "../support/load.js";
 
-export interface ListedKey {
-  readonly kid: string;
-  readonly state: "next" | "active" | "retired";
-  readonly createdAt: number;
-  readonly publishedAt: number | null;
-  readonly activatedAt: number | null;
-  readonly retiredAt: number | null;
-  readonly unpublishAt: number | null;
-}
-
-export interface ListedEvent {
-  readonly at: number;
-  readonly kid: string;
-  readonly event: "created" | "activated" | "retired" | "unpublished" | "revoked";
-  readonly reason: string;
-}
-
-export interface Listing {
-  readonly now: number;
-  readonly keys: readonly ListedKey[];
-  readonly events: readonly ListedEvent[];
-  readonly publicationDelaySeconds: number;
-}
+/** The admin API's key listing (GET /admin/keys), as the key store types it. */
+export type Listing = KeyListing;
+export type ListedEvent = KeyEvent;
 
 export async function listing(issuer: IssuerHarness): Promise<Listing> {
   const response = await issuer.admin("/admin/keys");

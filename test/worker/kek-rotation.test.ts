@@ -8,27 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import type { KeyListing as Listing, RewrapReport } from "../../worker/keys/key-store-types.js";
 import { type IssuedToken, IssuerHarness } from "../support/issuer-harness.js";
 import { AWS_AUDIENCE, randomKek } from "../support/stack-fixture.js";
-
-interface RewrapReport {
-  readonly currentKekId: string;
-  readonly rewrapped: number;
-  readonly underPrevious: number;
-  readonly previousKekId: string | null;
-  readonly removable: boolean;
-}
-
-interface Listing {
-  readonly keys: readonly { readonly kid: string; readonly state: string; readonly kekId: string }[];
-  readonly sealing: {
-    readonly currentKekId: string;
-    readonly previousKekId: string | null;
-    readonly underCurrent: number;
-    readonly underPrevious: number;
-    readonly underNeither: number;
-  } | null;
-}
 
 describe("issuer in workerd: rotating the key-encryption key online", function () {
   this.timeout(120_000);

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import type { RewrapReport } from "../../../worker/keys/key-store-types.js";
 import { deployProgram } from "../../support/dev-stack.js";
 import { FakeCloud } from "../../support/fakes/engine.js";
 import { type IssuedToken, IssuerHarness } from "../../support/issuer-harness.js";
@@ -18,14 +19,6 @@ import { kekBindings, RANDOM_BYTES, ROTATED, ROTATING, T0, withKek } from "./kek
 import { assertSafe } from "./plan-summary.js";
 
 const HOUR_MS = 3_600_000;
-
-interface RewrapReport {
-  readonly currentKekId: string;
-  readonly rewrapped: number;
-  readonly underPrevious: number;
-  readonly previousKekId: string | null;
-  readonly removable: boolean;
-}
 
 describe("KEK rotation end to end: the program's deploys, the issuer in workerd on their bindings", function () {
   this.timeout(180_000);
