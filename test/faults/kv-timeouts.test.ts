@@ -4,8 +4,7 @@
 // deadlines: no token request, JWKS answer or rotation waits on a KV call past the issuer's own
 // deadlines (worker/publishing/kv-deadline.ts), which turn a hang into the failure it stands for.
 
-import { IssuerHarness } from "../support/issuer-harness.js";
-import { type KvFaultCase, runKvFault } from "./kv-fault-scenario.js";
+import { describeKvFaults, type KvFaultCase } from "./kv-fault-scenario.js";
 
 const CASES: readonly KvFaultCase[] = [
   { mode: "hang-reads", reads: true, writes: false, counted: "hung" },
@@ -13,19 +12,8 @@ const CASES: readonly KvFaultCase[] = [
   { mode: "hang", reads: true, writes: true, counted: "hung" },
 ];
 
-describe("faults: KV reads and writes hang, under load", function () {
-  this.timeout(90_000);
-  let issuer: IssuerHarness | undefined;
-
-  afterEach(async () => {
-    await issuer?.dispose();
-    issuer = undefined;
-  });
-
-  for (const fault of CASES) {
-    it(`${fault.mode}: every answer comes within its deadline, tokens verify, and a rotation's key is published only once KV takes it`, async () => {
-      issuer = await IssuerHarness.start({ kvFaults: true });
-      await runKvFault(issuer, fault);
-    });
-  }
-});
+describeKvFaults(
+  "faults: KV reads and writes hang, under load",
+  CASES,
+  "every answer comes within its deadline, tokens verify, and a rotation's key is published only once KV takes it",
+);
