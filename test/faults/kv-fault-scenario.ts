@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import type { JSONWebKeySet } from "jose";
 import { FAULTY_KV_WORKER, type KvFaultMode } from "../support/fault-bindings.js";
-import { IssuerHarness } from "../support/issuer-harness.js";
+import type { IssuerHarness } from "../support/issuer-harness.js";
 import { fetchServedJwks, type LoadReport, startLoad } from "../support/load.js";
 import { AWS_AUDIENCE } from "../support/stack-fixture.js";
 import {
@@ -135,24 +135,4 @@ async function duringFault(
   const recoveredAt = Date.now();
   await harness.setKvFault("ok");
   return { next: next.kid, recoveredAt };
-}
-
-/** A mocha suite running each case on a fresh issuer whose KV can fail (`kvFaults`), through runKvFault. */
-export function describeKvFaults(title: string, cases: readonly KvFaultCase[], promise: string): void {
-  describe(title, function () {
-    this.timeout(90_000);
-    let issuer: IssuerHarness | undefined;
-
-    afterEach(async () => {
-      await issuer?.dispose();
-      issuer = undefined;
-    });
-
-    for (const fault of cases) {
-      it(`${fault.mode}: ${promise}`, async () => {
-        issuer = await IssuerHarness.start({ kvFaults: true });
-        await runKvFault(issuer, fault);
-      });
-    }
-  });
 }

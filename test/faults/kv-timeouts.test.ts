@@ -4,7 +4,8 @@
 // deadlines: no token request, JWKS answer or rotation waits on a KV call past the issuer's own
 // deadlines (worker/publishing/kv-deadline.ts), which turn a hang into the failure it stands for.
 
-import { describeKvFaults, type KvFaultCase } from "./kv-fault-scenario.js";
+import { IssuerHarness } from "../support/issuer-harness.js";
+import { type KvFaultCase, runKvFault } from "./kv-fault-scenario.js";
 
 const CASES: readonly KvFaultCase[] = [
   { mode: "hang-reads", reads: true, writes: false, counted: "hung" },
@@ -12,8 +13,19 @@ const CASES: readonly KvFaultCase[] = [
   { mode: "hang", reads: true, writes: true, counted: "hung" },
 ];
 
-describeKvFaults(
-  "faults: KV reads and writes hang, under load",
-  CASES,
-  "every answer comes within its deadline, tokens verify, and a rotation's key is published only once KV takes it",
-);
+describe("faults: KV reads and writes hang, under load", function () {
+  this.timeout(90_000);
+  let issuer: IssuerHarness | undefined;
+
+  afterEach(async () => {
+    await issuer?.dispose();
+    issuer = undefined;
+  });
+
+  for (const fault of CASES) {
+    it(`${fault.mode}: every answer comes within its deadline, tokens verify, and a rotation's key is published only once KV takes it`, async () => {
+      issuer = await IssuerHarness.start({ kvFaults: true });
+      await runKvFault(issuer, fault);
+    });
+  }
+});
