@@ -71,6 +71,14 @@ describe("npm start: the local stack from Pulumi.dev.yaml", function () {
         "<x5t#S256>": thumbprint,
       });
       assert.equal(bound.code, 0, `${boundLine}\n${bound.stderr}`);
+      // A thumbprint is base64url and may start with "-": the printed line must still pass it as a
+      // value (it is then refused as another certificate's, not as a usage error).
+      const dashed = await wid(boundLine, {
+        "<token>": billing.token,
+        "<aud>": "sts.amazonaws.com",
+        "<x5t#S256>": `-${thumbprint.slice(1)}`,
+      });
+      assert.equal(dashed.code, 1, `${boundLine}\n${dashed.stderr}`);
 
       // The edge middleware under /api/, in front of the example origin, with the example rules.
       assert.match(first.banner, new RegExp(`edge middleware on ${issuer}/api/\\*`));

@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       : [
           "  mTLS workloads, whose tokens are bound to their certificate (x5t#S256):",
           ...Object.entries(mtlsThumbprints).map(([name, thumbprint]) => `    ${name.padEnd(20)} ${thumbprint}`),
-          `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint <x5t#S256>${widStateDir}`,
+          `    npm run wid -- verify <token> --audience <aud> --certificate-thumbprint=<x5t#S256>${widStateDir}`,
           "",
         ]),
     "  try:",
