@@ -11,6 +11,8 @@
 // key store counts it as failed and writes again, so a key is never taken as published before a
 // write of it was confirmed (the safe side: its publication delay only starts later).
 
+import { withDeadline } from "../deadline.js";
+
 /** A KV read (getWithMetadata) is abandoned after this long. */
 export const KV_READ_DEADLINE_MS = 1_500;
 /** A KV write (put) is abandoned after this long. */
@@ -29,15 +31,7 @@ export class KvDeadlineError extends Error {
 }
 
 /** `call`'s outcome, or a KvDeadlineError once `operation`'s deadline passes first. */
-export async function withKvDeadline<T>(operation: "read" | "write", key: string, call: Promise<T>): Promise<T> {
+export function withKvDeadline<T>(operation: "read" | "write", key: string, call: Promise<T>): Promise<T> {
   const deadlineMs = operation === "read" ? KV_READ_DEADLINE_MS : KV_WRITE_DEADLINE_MS;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KvDeadlineError(operation, key, deadlineMs)), deadlineMs);
-  });
-  try {
-    return await Promise.race([call, late]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
+  return withDeadline(call, deadlineMs, () => new KvDeadlineError(operation, key, deadlineMs));
 }
