@@ -6,7 +6,8 @@
 // (`exchange_presented`). Check and insert are synchronous SQL with no await between them, so no
 // other request of the object can interleave. Keys are SHA-256 digests (of the issuer and jti, or
 // of the whole token when it has no jti): the store holds no token. Expired rows are deleted on
-// every claim, through the index on their end.
+// every claim, through the index on their end. The exchange claims through replay-claim.ts, with a
+// deadline.
 
 import { KeyStore } from "../keys/key-store.js";
 import { KEY_STORE_NAME } from "../keys/key-store-stub.js";

@@ -17,6 +17,7 @@ import type { RuntimeSettings } from "../runtime-config/types.js";
 import { type IssueContext, issueWorkloadToken } from "../tokens/issue.js";
 import { exchangeAnswer, exchangeProblem, type OAuthError } from "./answers.js";
 import { NativeTokenError, verifyNativeToken } from "./native-token.js";
+import { claimWithinDeadline } from "./replay-claim.js";
 import { replayKey, replayStoreOf } from "./replays.js";
 import { ExchangeRequestError, MAX_EXCHANGE_BODY_BYTES, parseExchangeRequest } from "./request.js";
 
@@ -142,11 +143,11 @@ function parse(contentType: string | null, body: string): ReturnType<typeof pars
   }
 }
 
-/** Claims the token in the replay store; refuses when it was presented before or the store cannot say. */
+/** Claims the token in the replay store; refuses when it was presented before or the store cannot say in time. */
 async function claimOnce(env: IssuerEnv, key: string, untilMs: number, nowMs: number): Promise<void> {
   let first: boolean;
   try {
-    first = await replayStoreOf(env).claimPresented(key, untilMs, nowMs);
+    first = await claimWithinDeadline(replayStoreOf(env), key, untilMs, nowMs);
   } catch (error) {
     console.error(JSON.stringify({ event: "exchange.replay_store_failed", error: String(error) }));
     throw new Refusal("ERR_REPLAY_STORE_UNAVAILABLE", "the replay store could not be reached; retry with a new token");

@@ -251,7 +251,8 @@ export const ISSUER_CATALOG = {
     raisedBy: ["issuer HTTP"],
     status: 503,
     retryable: true,
-    meaning: "The store that remembers exchanged subject tokens cannot be reached, so the exchange fails closed.",
+    meaning:
+      "The store that remembers exchanged subject tokens cannot be reached or gave no answer within 2 s, so the exchange fails closed.",
     action: "Retry after Retry-After with a new native token.",
   },
   ERR_INTERNAL: {
