@@ -32,6 +32,23 @@ export interface IssuedToken {
   readonly expiresAt: number;
 }
 
+/** One module of the issuer Worker (the bundle is one, `issuer.js`). */
+export interface IssuerModule {
+  readonly type: "ESModule";
+  readonly path: string;
+  readonly contents: string;
+}
+
+export interface RestartOptions {
+  /** Kill the runtime with requests in flight instead of draining them (see restart). */
+  readonly abrupt?: boolean;
+  /**
+   * The issuer Worker's modules in the new runtime, given its bundle: a test-only wrapper around
+   * the product's own bundle (test/faults/key-store-fault-switch.ts). Lasts until the next restart.
+   */
+  readonly issuerModules?: (bundle: IssuerModule) => IssuerModule[];
+}
+
 export interface HarnessOptions {
   readonly config?: Record<string, unknown>;
   readonly keyEncryptionKey?: string | null;
@@ -228,15 +245,15 @@ export class IssuerHarness {
         "clockOffsetSeconds" | "keyEncryptionKey" | "keyEncryptionKeyPrevious" | "config" | "mtlsThumbprints"
       >
     >,
-    restartOptions: { readonly abrupt?: boolean } = {},
+    restartOptions: RestartOptions = {},
   ): Promise<void> {
     const jumped = (changes.clockOffsetSeconds ?? 0) !== (this.input.clockOffsetSeconds ?? 0);
-    const { mfOptions, input, config } = await IssuerHarness.build(
-      { ...this.input, ...changes },
-      this.logs,
-      this.faults,
-      this.inspectorPort,
-    );
+    const built = await IssuerHarness.build({ ...this.input, ...changes }, this.logs, this.faults, this.inspectorPort);
+    const { input, config } = built;
+    const mfOptions =
+      restartOptions.issuerModules === undefined
+        ? built.mfOptions
+        : withIssuerModules(built.mfOptions, config.issuer.scriptName, restartOptions.issuerModules);
     while (this.restarting !== undefined) await this.restarting;
     let restarted = (): void => {};
     this.restarting = new Promise((resolve) => {
@@ -300,4 +317,20 @@ export class IssuerHarness {
   async dispose(): Promise<void> {
     await this.mf.dispose();
   }
+}
+
+/** `options` with the issuer Worker's one bundle module replaced by `modules(bundle)`. */
+function withIssuerModules(
+  options: MiniflareOptions,
+  issuerName: string,
+  modules: (bundle: IssuerModule) => IssuerModule[],
+): MiniflareOptions {
+  const workers = (options as { workers: WorkerOptions[] }).workers.map((worker) => {
+    if (worker.name !== issuerName) return worker;
+    const current = worker.modules as IssuerModule[];
+    const bundle = current.find((m) => m.path === "issuer.js");
+    if (!bundle || current.length !== 1) throw new Error("the issuer Worker is no longer one issuer.js module");
+    return { ...worker, modules: modules(bundle) } satisfies WorkerOptions;
+  });
+  return { ...options, workers } as MiniflareOptions;
 }
