@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { REPLAY_CLAIM_DEADLINE_MS } from "../../worker/exchange/replay-claim.js";
-import type { ReplayStoreFaultMode } from "../support/fault-bindings.js";
+import type { KeyStoreCallFaultMode } from "../support/fault-bindings.js";
 import { IssuerHarness } from "../support/issuer-harness.js";
 import { type LoadReport, startLoad } from "../support/load.js";
 import { AWS_AUDIENCE } from "../support/stack-fixture.js";
@@ -36,7 +36,7 @@ async function exchange(issuer: IssuerHarness, workload: string): Promise<Respon
 }
 
 /** How a fault runs: the gate's mode, what the control Worker counts for it, how long it holds after the probe. */
-const CASES: readonly { mode: ReplayStoreFaultMode; counted: "fail" | "hung"; holdAfterProbeMs: number }[] = [
+const CASES: readonly { mode: KeyStoreCallFaultMode; counted: "fail" | "hung"; holdAfterProbeMs: number }[] = [
   { mode: "fail", counted: "fail", holdAfterProbeMs: 1_000 },
   // Long enough that an exchange waiting on a hung claim without the deadline would wait past SLOWEST_EXCHANGE_MS.
   { mode: "hang", counted: "hung", holdAfterProbeMs: 3_000 },
@@ -56,7 +56,7 @@ describe("faults: the exchange's replay store unreachable or hanging, under load
 
   for (const fault of CASES) {
     it(`${fault.mode}: every exchange is refused 503 ERR_REPLAY_STORE_UNAVAILABLE within the claim's deadline and nothing is issued; RPC issuance goes on; exchanges recover`, async () => {
-      issuer = await IssuerHarness.start({ replayStoreFaults: true });
+      issuer = await IssuerHarness.start({ keyStoreFaults: true });
       await runReplayStoreFault(issuer, fault);
     });
   }

@@ -6,7 +6,7 @@
 // real pending I/O (the control Worker holds its answer), as a KV call that never answers is, so
 // workerd never cancels it as a hung promise; it fails when the fault is switched off (or after
 // MAX_HANG_MS), never reaching the real binding late. The harness switches faults through the control Worker
-// (IssuerHarness.setKvFault, setReplayStoreFault).
+// (IssuerHarness.setKvFault, setReplayStoreFault, setSigningKeyFault).
 
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
 
@@ -16,8 +16,8 @@ export const FAULTY_KEY_STORE_WORKER = "faulty-key-store";
 
 /** What KV calls do: reads (get, getWithMetadata, list) and writes (put, delete), failing or hanging. */
 export type KvFaultMode = "ok" | "fail-reads" | "fail-writes" | "fail" | "hang-reads" | "hang-writes" | "hang";
-/** What the key store's replay claims (claimPresented, the exchange's replay store) do. */
-export type ReplayStoreFaultMode = "ok" | "fail" | "hang";
+/** What one kind of key store call does: the replay claims (claimPresented) or the signing-key fetches (signingKey). */
+export type KeyStoreCallFaultMode = "ok" | "fail" | "hang";
 
 type Gate = "ok" | "fail" | "hang";
 
@@ -25,12 +25,13 @@ export interface FaultState {
   readonly kvReads: Gate;
   readonly kvWrites: Gate;
   readonly replayStore: Gate;
+  readonly signingKey: Gate;
 }
 
 /** Calls each gate saw (by gate and what it answered), from the control Worker. */
 export type FaultCounts = Readonly<Record<string, number>>;
 
-export const NO_FAULTS: FaultState = { kvReads: "ok", kvWrites: "ok", replayStore: "ok" };
+export const NO_FAULTS: FaultState = { kvReads: "ok", kvWrites: "ok", replayStore: "ok", signingKey: "ok" };
 
 export function kvFaultState(mode: KvFaultMode): Pick<FaultState, "kvReads" | "kvWrites"> {
   const reads: Gate =
@@ -44,7 +45,7 @@ export function kvFaultState(mode: KvFaultMode): Pick<FaultState, "kvReads" | "k
 const MAX_HANG_MS = 600_000;
 
 const CONTROL = `
-let state = { kvReads: "ok", kvWrites: "ok", replayStore: "ok" };
+let state = { kvReads: "ok", kvWrites: "ok", replayStore: "ok", signingKey: "ok" };
 const counts = {};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export default {
@@ -100,16 +101,18 @@ export default function (env) {
 `;
 
 // Every call of a stub goes to the real key store, but claimPresented (the replay store) first
-// passes the replayStore gate.
+// passes the replayStore gate, and signingKey (an isolate fetching the active key) the signingKey gate.
 const FAULTY_KEY_STORE = `${GATE}
+const GATED = { claimPresented: "replayStore", signingKey: "signingKey" };
 export default function (env) {
   const wrap = (stub) =>
     new Proxy(stub, {
       get(target, property) {
-        if (property === "claimPresented") {
+        const gated = GATED[property];
+        if (gated !== undefined) {
           return async (...args) => {
-            await gate(env, "replayStore");
-            return target.claimPresented(...args);
+            await gate(env, gated);
+            return target[property](...args);
           };
         }
         return target[property];
@@ -128,8 +131,8 @@ export default function (env) {
 export interface FaultBindings {
   /** PUBLISHED through the switchable KV wrapper. */
   readonly kv: boolean;
-  /** KEY_STORE through the wrapper whose replay claims can fail or hang. */
-  readonly replayStore: boolean;
+  /** KEY_STORE through the wrapper whose replay claims and signing-key fetches can fail or hang. */
+  readonly keyStore: boolean;
 }
 
 /**
@@ -140,7 +143,7 @@ export interface FaultBindings {
  * binding's name in the issuer changes (KEY_STORE_UNWRAPPED, unused but declaring the class).
  */
 export function withFaultBindings(options: MiniflareOptions, faults: FaultBindings): MiniflareOptions {
-  if (!faults.kv && !faults.replayStore) return options;
+  if (!faults.kv && !faults.keyStore) return options;
   const [issuer, ...others] = (options.workers ?? []) as WorkerOptions[];
   if (issuer?.name === undefined) throw new Error("the local stack has no issuer Worker first");
   const control: WorkerOptions = {
@@ -166,7 +169,7 @@ export function withFaultBindings(options: MiniflareOptions, faults: FaultBindin
       serviceBindings: controlBinding,
     });
   }
-  if (faults.replayStore) {
+  if (faults.keyStore) {
     const objects = { ...(changed.durableObjects as Record<string, { className: string; useSQLite?: boolean }>) };
     const keyStore = objects.KEY_STORE;
     if (keyStore === undefined) throw new Error("the issuer binds no KEY_STORE Durable Object namespace");

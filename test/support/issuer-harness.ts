@@ -12,10 +12,10 @@ import {
   type FaultBindings,
   type FaultCounts,
   type FaultState,
+  type KeyStoreCallFaultMode,
   type KvFaultMode,
   kvFaultState,
   NO_FAULTS,
-  type ReplayStoreFaultMode,
   withFaultBindings,
 } from "./fault-bindings.js";
 import { freePort } from "./free-port.js";
@@ -61,8 +61,8 @@ export interface HarnessOptions {
   readonly mtlsThumbprints?: Readonly<Record<string, string>>;
   /** PUBLISHED through a switchable KV wrapper (setKvFault; test/support/fault-bindings.ts). */
   readonly kvFaults?: boolean;
-  /** KEY_STORE through a wrapper whose replay claims can fail or hang (setReplayStoreFault). */
-  readonly replayStoreFaults?: boolean;
+  /** KEY_STORE through a wrapper whose replay claims (setReplayStoreFault) and signing-key fetches (setSigningKeyFault) can fail or hang. */
+  readonly keyStoreFaults?: boolean;
   /** workerd's V8 inspector on this port (bench/inspector.ts reads an isolate's heap through it). */
   readonly inspectorPort?: number;
 }
@@ -77,7 +77,7 @@ export class IssuerHarness {
     private input: LocalStackInput,
     /** Every line the runtime printed (the Workers' console), oldest first. */
     readonly logs: string[],
-    private readonly faults: FaultBindings = { kv: false, replayStore: false },
+    private readonly faults: FaultBindings = { kv: false, keyStore: false },
     private readonly inspectorPort: number | undefined = undefined,
   ) {}
 
@@ -132,7 +132,7 @@ export class IssuerHarness {
       ...(options.mtlsThumbprints !== undefined ? { mtlsThumbprints: options.mtlsThumbprints } : {}),
     };
     const logs: string[] = [];
-    const faults = { kv: options.kvFaults === true, replayStore: options.replayStoreFaults === true };
+    const faults = { kv: options.kvFaults === true, keyStore: options.keyStoreFaults === true };
     const { input: full, config, mfOptions } = await IssuerHarness.build(input, logs, faults, options.inspectorPort);
     const mf = new Miniflare(mfOptions);
     await mf.ready;
@@ -264,7 +264,7 @@ export class IssuerHarness {
     try {
       if (!abrupt) await Promise.allSettled([...this.inFlight]);
       await this.mf.setOptions(mfOptions);
-      if (this.faults.kv || this.faults.replayStore) await this.putFaultState(this.faultState);
+      if (this.faults.kv || this.faults.keyStore) await this.putFaultState(this.faultState);
       if (jumped) {
         const caches = await this.mf.getCaches();
         await caches.default.delete(`${this.url}/.well-known/jwks.json`);
@@ -284,10 +284,16 @@ export class IssuerHarness {
     await this.putFaultState({ ...this.faultState, ...kvFaultState(mode) });
   }
 
-  /** Makes the exchange's replay claims fail or hang from now on. Needs `replayStoreFaults`. */
-  async setReplayStoreFault(mode: ReplayStoreFaultMode): Promise<void> {
-    if (!this.faults.replayStore) throw new Error("start the harness with replayStoreFaults: true");
+  /** Makes the exchange's replay claims fail or hang from now on. Needs `keyStoreFaults`. */
+  async setReplayStoreFault(mode: KeyStoreCallFaultMode): Promise<void> {
+    if (!this.faults.keyStore) throw new Error("start the harness with keyStoreFaults: true");
     await this.putFaultState({ ...this.faultState, replayStore: mode });
+  }
+
+  /** Makes isolates' fetches of the active signing key (the key store's signingKey) fail or hang from now on. Needs `keyStoreFaults`. */
+  async setSigningKeyFault(mode: KeyStoreCallFaultMode): Promise<void> {
+    if (!this.faults.keyStore) throw new Error("start the harness with keyStoreFaults: true");
+    await this.putFaultState({ ...this.faultState, signingKey: mode });
   }
 
   /** How many calls each fault gate passed, failed or hung ("kvReads:ok", "kvWrites:hung", ...). */

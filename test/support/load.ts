@@ -70,9 +70,12 @@ export interface LoadReport {
   readonly slowestMs: number;
 }
 
-/** The [ERR_…] an issuer message starts with (worker/errors.ts), or an HTTP problem's code. */
+/**
+ * The [ERR_…] an issuer message starts with (worker/errors.ts), after the error class's name that
+ * RPC puts before it ("KeyStoreUnavailableError: [ERR_…] …"), or an HTTP problem's code.
+ */
 export function typedCode(message: string): string | undefined {
-  return /^\[(ERR_[A-Z0-9_]+)\]/.exec(message)?.[1];
+  return /^(?:[A-Za-z]+: )?\[(ERR_[A-Z0-9_]+)\]/.exec(message)?.[1];
 }
 
 /**
