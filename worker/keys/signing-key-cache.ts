@@ -4,9 +4,12 @@
 // Requests share the key, never a promise (worker/isolate/shared-value.ts): while one request
 // fetches a newer copy, the others keep signing with the one they have, for at most
 // SIGNING_KEY_REFRESH_GRACE_MS past `cacheUntil`, which the key store sets that much before
-// SIGNING_KEY_CACHE_MS ends; no isolate signs with a copy older than SIGNING_KEY_CACHE_MS.
+// SIGNING_KEY_CACHE_MS ends; no isolate signs with a copy older than SIGNING_KEY_CACHE_MS. A fetch
+// the key store does not answer within SIGNING_KEY_FETCH_DEADLINE_MS counts as the store
+// unavailable (ERR_KEY_STORE_UNAVAILABLE), so a hung object never holds a token request.
 
 import type { SigningAlgorithm } from "../config/types.js";
+import { withDeadline } from "../deadline.js";
 import { errorCodeOf, KeyStoreUnavailableError } from "../errors.js";
 import { SharedValue } from "../isolate/shared-value.js";
 import {
@@ -17,7 +20,7 @@ import {
 } from "./kek.js";
 import { importSigningKey } from "./key-material.js";
 import type { SealedSigningKey } from "./key-store.js";
-import { SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
+import { SIGNING_KEY_FETCH_DEADLINE_MS, SIGNING_KEY_REFRESH_GRACE_MS } from "./timeline.js";
 
 export interface SigningKey {
   readonly kid: string;
@@ -58,7 +61,11 @@ export class SigningKeyCache {
     const ring = await this.#keyEncryptionKeys(kekSecrets);
     let sealed: SealedSigningKey;
     try {
-      sealed = await fetchSealed();
+      sealed = await withDeadline(
+        fetchSealed(),
+        SIGNING_KEY_FETCH_DEADLINE_MS,
+        () => new Error(`no answer within ${SIGNING_KEY_FETCH_DEADLINE_MS} ms`),
+      );
     } catch (error) {
       if (errorCodeOf(error) !== undefined) throw error;
       throw new KeyStoreUnavailableError(`the key store did not answer (${String(error)}); retry shortly`);

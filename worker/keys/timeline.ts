@@ -22,6 +22,14 @@ export const SIGNING_KEY_CACHE_MS = 30_000;
  * refresh this much before SIGNING_KEY_CACHE_MS ends.
  */
 export const SIGNING_KEY_REFRESH_GRACE_MS = 5_000;
+/**
+ * An isolate's signing-key fetch (signing-key-cache.ts) is abandoned after this long. The key
+ * store answers it under its lock, where it may wait behind one JWKS write and then make its own
+ * (each given up after KV_WRITE_DEADLINE_MS, 2.5 s) and generate a key on a scheduled step: about
+ * 6 s at the very worst. Past 8 s the store is taken as unavailable (ERR_KEY_STORE_UNAVAILABLE),
+ * and the workload's retry meets a store that may have recovered.
+ */
+export const SIGNING_KEY_FETCH_DEADLINE_MS = 8_000;
 /** KV is eventually consistent: a write can take this long to be visible at every location. */
 export const KV_PROPAGATION_MS = 60_000;
 /** Lifetime of the JWKS in the issuer's edge cache (Cache API), on top of KV. */

@@ -82,7 +82,7 @@ export const ISSUER_CATALOG = {
     raisedBy: ["issuer RPC", "issuer HTTP"],
     status: 503,
     retryable: true,
-    meaning: "The Durable Object key store could not be reached or failed.",
+    meaning: "The Durable Object key store could not be reached, failed, or gave no signing key within 8 s.",
     action: "Retry after a short delay; the SDK does so for you.",
   },
   ERR_WORKFLOW_UNAVAILABLE: {
